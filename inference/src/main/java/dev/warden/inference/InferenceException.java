@@ -1,0 +1,54 @@
+package dev.warden.inference;
+
+import java.time.Duration;
+
+/**
+ * A failure an engine understood, with the HTTP status a gateway should answer with.
+ * {@code retryAfter} is set when the engine is full ({@link Kind#OVERLOADED}).
+ */
+public class InferenceException extends RuntimeException {
+
+    public enum Kind {
+        /** Slots and queue are full: 429 with Retry-After, at once. */
+        OVERLOADED(429),
+        /** Bad parameters for this engine, e.g. a prompt longer than the context: 400. */
+        INVALID_REQUEST(400),
+        /** No engine can serve this model now (none configured, circuit open, all replicas down): 503. */
+        UNAVAILABLE(503),
+        /** The upstream answered with an error or broke the protocol: 502. */
+        UPSTREAM_ERROR(502),
+        /** Connect, first-token or idle-gap time limit passed: 504. */
+        TIMEOUT(504);
+
+        private final int httpStatus;
+
+        Kind(int httpStatus) {
+            this.httpStatus = httpStatus;
+        }
+
+        public int httpStatus() {
+            return httpStatus;
+        }
+    }
+
+    private final Kind kind;
+    private final Duration retryAfter;
+
+    public InferenceException(Kind kind, String message) {
+        this(kind, message, null, null);
+    }
+
+    public InferenceException(Kind kind, String message, Duration retryAfter, Throwable cause) {
+        super(message, cause);
+        this.kind = kind;
+        this.retryAfter = retryAfter;
+    }
+
+    public Kind kind() {
+        return kind;
+    }
+
+    public Duration retryAfter() {
+        return retryAfter;
+    }
+}
