@@ -1,0 +1,21 @@
+package dev.warden.gateway.models;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * One served model as configured under {@code warden.models}. {@code engine} is {@code llama-cpp} (in-process on a
+ * GGUF file) or {@code remote} (OpenAI-compatible servers: vLLM, llama.cpp's server, TGI, Ollama).
+ */
+public record ModelProperties(String name, String engine, Integer contextLength, String licence,
+                              LlamaCpp llamaCpp, Remote remote) {
+
+    public record LlamaCpp(Path gguf, Integer slots, Integer queue, Integer threads, Integer defaultMaxTokens) {
+    }
+
+    public record Remote(List<String> urls, String upstreamModel, String apiKey, Duration connectTimeout,
+                         Duration firstTokenTimeout, Duration idleTimeout, Duration responseTimeout,
+                         Integer retries, Duration healthInterval) {
+    }
+}

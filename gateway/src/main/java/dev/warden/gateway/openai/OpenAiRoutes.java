@@ -1,0 +1,35 @@
+package dev.warden.gateway.openai;
+
+import static org.springframework.web.reactive.function.server.RequestPredicates.GET;
+import static org.springframework.web.reactive.function.server.RequestPredicates.POST;
+import static org.springframework.web.reactive.function.server.RequestPredicates.path;
+
+import dev.warden.gateway.WardenProperties;
+import dev.warden.gateway.models.ModelCatalog;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.web.reactive.function.server.RouterFunction;
+import org.springframework.web.reactive.function.server.RouterFunctions;
+import org.springframework.web.reactive.function.server.ServerResponse;
+
+@Configuration(proxyBeanMethods = false)
+public class OpenAiRoutes {
+
+    @Bean
+    OpenAiHandler openAiHandler(ModelCatalog catalog, WardenProperties properties) {
+        return new OpenAiHandler(catalog, new RequestBodies(properties.maxBodySize().toBytes()));
+    }
+
+    @Bean
+    RouterFunction<ServerResponse> openAiRouter(OpenAiHandler handler) {
+        return RouterFunctions.route()
+                .route(POST("/v1/chat/completions"), handler::chatCompletions)
+                .route(POST("/v1/completions"), handler::completions)
+                .route(GET("/v1/models"), handler::models)
+                .route(GET("/v1/models/{model}"), handler::model)
+                .route(POST("/v1/moderations"), handler::notImplemented)
+                .route(POST("/v1/safety/run-shield"), handler::notImplemented)
+                .route(path("/v1/**"), handler::unknown)
+                .build();
+    }
+}

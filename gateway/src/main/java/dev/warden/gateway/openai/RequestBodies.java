@@ -1,0 +1,47 @@
+package dev.warden.gateway.openai;
+
+import dev.warden.gateway.api.Errors;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferUtils;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.MediaType;
+import org.springframework.web.reactive.function.server.ServerRequest;
+import reactor.core.publisher.Mono;
+
+/** Reads a JSON request body whole, refusing the wrong content type (415) and oversized bodies (413) early. */
+public final class RequestBodies {
+
+    private final int maxBytes;
+
+    public RequestBodies(long maxBytes) {
+        this.maxBytes = (int) Math.min(Integer.MAX_VALUE - 8, maxBytes);
+    }
+
+    public Mono<byte[]> json(ServerRequest request) {
+        MediaType type = request.headers().contentType().orElse(null);
+        if (type == null || !(MediaType.APPLICATION_JSON.isCompatibleWith(type)
+                || type.getSubtype().endsWith("+json"))) {
+            return Mono.error(Errors.unsupportedMediaType());
+        }
+        if (request.headers().contentLength().orElse(-1) > maxBytes) {
+            return Mono.error(Errors.tooLarge());
+        }
+        return DataBufferUtils.join(request.exchange().getRequest().getBody(), maxBytes)
+                .map(RequestBodies::drain)
+                .defaultIfEmpty(new byte[0]);
+    }
+
+    public boolean isPost(ServerRequest request) {
+        return request.method() == HttpMethod.POST;
+    }
+
+    private static byte[] drain(DataBuffer buffer) {
+        try {
+            byte[] bytes = new byte[buffer.readableByteCount()];
+            buffer.read(bytes);
+            return bytes;
+        } finally {
+            DataBufferUtils.release(buffer);
+        }
+    }
+}

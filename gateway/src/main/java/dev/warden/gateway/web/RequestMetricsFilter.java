@@ -1,0 +1,68 @@
+package dev.warden.gateway.web;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.util.Set;
+import org.springframework.core.Ordered;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.stereotype.Component;
+import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.server.WebFilter;
+import org.springframework.web.server.WebFilterChain;
+import reactor.core.publisher.Mono;
+
+/**
+ * Counts and times every API request, labelled by route, tenant and status, as {@code warden_http_requests_*}.
+ * Streams are timed to their last byte. Unknown paths share one route label so a scanner cannot blow up the
+ * number of series.
+ */
+@Component
+public class RequestMetricsFilter implements WebFilter, Ordered {
+
+    public static final String TENANT_ATTRIBUTE = "warden.tenant";
+
+    private static final Set<String> ROUTES = Set.of("/v1/chat/completions", "/v1/completions", "/v1/models",
+            "/v1/moderations", "/v1/safety/run-shield");
+
+    private final MeterRegistry registry;
+
+    public RequestMetricsFilter(MeterRegistry registry) {
+        this.registry = registry;
+    }
+
+    @Override
+    public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
+        String path = exchange.getRequest().getPath().value();
+        if (!path.startsWith("/v1/") && !path.startsWith("/admin/")) {
+            return chain.filter(exchange);
+        }
+        long start = System.nanoTime();
+        return chain.filter(exchange).doFinally(signal -> {
+            HttpStatusCode status = exchange.getResponse().getStatusCode();
+            String tenant = exchange.getAttribute(TENANT_ATTRIBUTE);
+            Timer.builder("warden.http.requests")
+                    .description("API requests handled by the gateway, to the last byte of the response")
+                    .tag("route", route(path))
+                    .tag("tenant", tenant == null ? "none" : tenant)
+                    .tag("status", status == null ? "200" : Integer.toString(status.value()))
+                    .publishPercentileHistogram()
+                    .register(registry)
+                    .record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
+        });
+    }
+
+    static String route(String path) {
+        if (ROUTES.contains(path)) {
+            return path;
+        }
+        if (path.startsWith("/v1/models/")) {
+            return "/v1/models/{model}";
+        }
+        return path.startsWith("/admin/") ? "/admin" : "other";
+    }
+
+    @Override
+    public int getOrder() {
+        return Ordered.HIGHEST_PRECEDENCE + 1;
+    }
+}
