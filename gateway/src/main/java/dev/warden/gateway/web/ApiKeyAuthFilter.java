@@ -1,0 +1,72 @@
+package dev.warden.gateway.web;
+
+import dev.warden.gateway.api.ApiException;
+import dev.warden.policy.tenant.Principal;
+import dev.warden.policy.tenant.TenantDirectory;
+import java.util.Optional;
+import org.springframework.core.Ordered;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.stereotype.Component;
+import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.server.WebFilter;
+import org.springframework.web.server.WebFilterChain;
+import reactor.core.publisher.Mono;
+
+/**
+ * {@code Authorization: Bearer <key>} on every {@code /v1} request: the key's hash must belong to a tenant.
+ * The presented key is never logged or echoed; only its non-secret id travels further.
+ */
+@Component
+public class ApiKeyAuthFilter implements WebFilter, Ordered {
+
+    public static final String PRINCIPAL_ATTRIBUTE = "warden.principal";
+
+    private final TenantDirectory tenants;
+
+    public ApiKeyAuthFilter(TenantDirectory tenants) {
+        this.tenants = tenants;
+    }
+
+    @Override
+    public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
+        if (!exchange.getRequest().getPath().value().startsWith("/v1/")) {
+            return chain.filter(exchange);
+        }
+        String key = bearer(exchange.getRequest().getHeaders().getFirst(HttpHeaders.AUTHORIZATION));
+        if (key == null) {
+            return Mono.error(new ApiException(HttpStatus.UNAUTHORIZED, "invalid_request_error", "missing_api_key",
+                    null, "You didn't provide an API key. Send it in the Authorization header as "
+                            + "'Authorization: Bearer YOUR_KEY'."));
+        }
+        Optional<Principal> principal = tenants.authenticate(key);
+        if (principal.isEmpty()) {
+            return Mono.error(new ApiException(HttpStatus.UNAUTHORIZED, "invalid_request_error", "invalid_api_key",
+                    null, "Incorrect API key provided. Ask your gateway administrator for a key."));
+        }
+        exchange.getAttributes().put(PRINCIPAL_ATTRIBUTE, principal.get());
+        exchange.getAttributes().put(RequestMetricsFilter.TENANT_ATTRIBUTE, principal.get().tenantId());
+        return chain.filter(exchange);
+    }
+
+    static String bearer(String header) {
+        if (header == null || header.length() < 8 || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return null;
+        }
+        String key = header.substring(7).trim();
+        return key.isEmpty() ? null : key;
+    }
+
+    public static Principal principal(ServerWebExchange exchange) {
+        Principal p = exchange.getAttribute(PRINCIPAL_ATTRIBUTE);
+        if (p == null) {
+            throw new IllegalStateException("no authenticated principal on " + exchange.getRequest().getPath());
+        }
+        return p;
+    }
+
+    @Override
+    public int getOrder() {
+        return Ordered.HIGHEST_PRECEDENCE + 2;
+    }
+}
