@@ -1,0 +1,249 @@
+package dev.warden.policy.tenant;
+
+import dev.warden.guard.Direction;
+import dev.warden.policy.decision.Action;
+import dev.warden.policy.decision.DefaultRules;
+import dev.warden.policy.decision.FailMode;
+import dev.warden.policy.decision.GuardPolicy;
+import dev.warden.policy.decision.LabelRule;
+import dev.warden.policy.decision.Labels;
+import dev.warden.policy.licence.LicenceAcceptance;
+import dev.warden.policy.licence.LicenceCatalog;
+import dev.warden.policy.licence.LicenceDescriptor;
+import dev.warden.policy.ratelimit.LimitSet;
+import dev.warden.policy.ratelimit.RateLimits;
+import dev.warden.policy.ratelimit.Window;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Reads and validates the tenants file (schema: {@code config/tenants.example.yaml}). Hazard rules are resolved
+ * here, once: built-in defaults, then the acceptable-use defaults of the tenant's licence, then the tenant's
+ * {@code both}, then its {@code input} / {@code output}.
+ */
+final class TenantFile {
+
+    private static final Set<String> TENANT_FIELDS = Set.of("id", "name", "models", "purposes", "guard", "streaming",
+            "limits", "audit", "licences", "monthly-active-users", "eu-licensee", "keys");
+    private static final Set<String> KEY_FIELDS = Set.of("id", "label", "sha256", "created", "limits");
+    private static final Set<String> GUARD_FIELDS = Set.of("fail-mode", "defaults-from", "both", "input", "output");
+    private static final Set<String> LIMIT_FIELDS = Set.of("requests", "tokens", "concurrent");
+
+    private final LicenceCatalog licences;
+
+    TenantFile(LicenceCatalog licences) {
+        this.licences = licences;
+    }
+
+    List<Tenant> read(Path file, byte[] content) {
+        ConfigDocument.Node root = ConfigDocument.parse(file, content).root().allowOnly(Set.of("tenants"));
+        ConfigDocument.Node tenantsNode = root.get("tenants");
+        if (!tenantsNode.present()) {
+            throw tenantsNode.error("is required (a list of tenants)");
+        }
+        List<Tenant> tenants = new ArrayList<>();
+        Set<String> ids = new HashSet<>();
+        Set<String> hashes = new HashSet<>();
+        Set<String> keyIds = new HashSet<>();
+        for (ConfigDocument.Node t : tenantsNode.list()) {
+            Tenant tenant = tenant(t);
+            if (!ids.add(tenant.id())) {
+                throw t.get("id").error("tenant id '" + tenant.id() + "' appears twice");
+            }
+            for (int i = 0; i < tenant.keys().size(); i++) {
+                ApiKey key = tenant.keys().get(i);
+                ConfigDocument.Node k = t.get("keys").list().get(i);
+                if (!hashes.add(key.sha256())) {
+                    throw k.get("sha256").error("this key hash is already listed (keys are unique across tenants)");
+                }
+                if (!keyIds.add(key.id())) {
+                    throw k.get("id").error("key id '" + key.id() + "' is already used");
+                }
+            }
+            tenants.add(tenant);
+        }
+        return tenants;
+    }
+
+    private Tenant tenant(ConfigDocument.Node t) {
+        t.allowOnly(TENANT_FIELDS);
+        String id = t.get("id").text();
+        if (!id.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,63}")) {
+            throw t.get("id").error("tenant ids use letters, digits, '.', '_' and '-' (at most 64), got '" + id + "'");
+        }
+        Set<String> models = new LinkedHashSet<>();
+        for (ConfigDocument.Node m : t.get("models").list()) {
+            models.add(m.text());
+        }
+        List<LicenceAcceptance> accepted = acceptances(t.get("licences"));
+        TenantPolicy policy = new TenantPolicy(models, purposes(t.get("purposes")),
+                guard(t.get("guard"), accepted), streaming(t.get("streaming")), limits(t.get("limits")),
+                audit(t.get("audit")), accepted, t.get("monthly-active-users").longValue(-1, 0, Long.MAX_VALUE),
+                t.get("eu-licensee").bool(false));
+        List<ApiKey> keys = new ArrayList<>();
+        for (ConfigDocument.Node k : t.get("keys").list()) {
+            keys.add(key(k));
+        }
+        return new Tenant(id, t.get("name").text(id), policy, keys);
+    }
+
+    private ApiKey key(ConfigDocument.Node k) {
+        k.allowOnly(KEY_FIELDS);
+        String sha = k.get("sha256").text().toLowerCase(java.util.Locale.ROOT);
+        if (!ApiKeys.isHash(sha)) {
+            throw k.get("sha256").error("expected 64 hex digits (the SHA-256 of the key; never the key itself)");
+        }
+        String id = k.get("id").text(ApiKeys.keyId(sha));
+        Instant created = k.get("created").present() ? k.get("created").instant() : null;
+        LimitSet limits = k.get("limits").present() ? limitSet(k.get("limits")) : null;
+        return new ApiKey(id, k.get("label").text(""), sha, created, limits);
+    }
+
+    private List<Purpose> purposes(ConfigDocument.Node node) {
+        if (!node.present()) {
+            return List.of(new Purpose(Purpose.CHAT, null));
+        }
+        List<Purpose> purposes = new ArrayList<>();
+        for (ConfigDocument.Node p : node.list()) {
+            Purpose purpose;
+            if (!p.isMapping()) {
+                purpose = new Purpose(p.text(), null);
+            } else {
+                p.allowOnly(Set.of("name", "derivative-model"));
+                purpose = new Purpose(p.get("name").text(), p.get("derivative-model").optionalText().orElse(null));
+            }
+            if (purpose.createsModel() && purpose.derivativeModel() == null) {
+                throw p.error("purpose '" + purpose.name() + "' creates a model: name it with derivative-model");
+            }
+            purposes.add(purpose);
+        }
+        return purposes;
+    }
+
+    private List<LicenceAcceptance> acceptances(ConfigDocument.Node node) {
+        List<LicenceAcceptance> accepted = new ArrayList<>();
+        for (ConfigDocument.Node a : node.list()) {
+            a.allowOnly(Set.of("id", "version", "accepted-by", "accepted-at"));
+            String id = a.get("id").text();
+            if (!licences.isEmpty() && licences.get(id).isEmpty()) {
+                throw a.get("id").error("no licence descriptor with id '" + id + "' (known: "
+                        + String.join(", ", licences.all().stream().map(LicenceDescriptor::id).sorted().toList())
+                        + ")");
+            }
+            accepted.add(new LicenceAcceptance(id, a.get("version").text(), a.get("accepted-by").text(),
+                    a.get("accepted-at").instant()));
+        }
+        return accepted;
+    }
+
+    private GuardPolicy guard(ConfigDocument.Node g, List<LicenceAcceptance> accepted) {
+        g.allowOnly(GUARD_FIELDS);
+        Map<String, LabelRule> licenceDefaults = licenceDefaults(g.get("defaults-from"), accepted);
+        Map<String, LabelRule> both = rules(g.get("both"), Direction.INPUT);
+        Map<String, LabelRule> input = DefaultRules.forDirection(Direction.INPUT);
+        Map<String, LabelRule> output = DefaultRules.forDirection(Direction.OUTPUT);
+        for (Map<String, LabelRule> layer : List.of(licenceDefaults, both)) {
+            input.putAll(layer);
+            output.putAll(layer);
+        }
+        input.putAll(rules(g.get("input"), Direction.INPUT));
+        output.putAll(rules(g.get("output"), Direction.OUTPUT));
+        return new GuardPolicy(g.get("fail-mode").enumValue(FailMode.class, FailMode.CLOSED), input, output);
+    }
+
+    private Map<String, LabelRule> licenceDefaults(ConfigDocument.Node from, List<LicenceAcceptance> accepted) {
+        if (from.present()) {
+            String id = from.text();
+            if (id.equals("none")) {
+                return Map.of();
+            }
+            return licences.get(id).map(LicenceDescriptor::acceptableUseDefaults)
+                    .orElseThrow(() -> from.error("no licence descriptor with id '" + id + "'"));
+        }
+        // Without an explicit choice, the first accepted licence that we have a descriptor for supplies defaults.
+        return accepted.stream().map(a -> licences.get(a.licenceId())).flatMap(Optional::stream).findFirst()
+                .map(LicenceDescriptor::acceptableUseDefaults).orElse(Map.of());
+    }
+
+    private static Map<String, LabelRule> rules(ConfigDocument.Node node, Direction direction) {
+        Map<String, LabelRule> rules = new LinkedHashMap<>();
+        for (Map.Entry<String, ConfigDocument.Node> e : node.entries().entrySet()) {
+            String label = e.getKey();
+            ConfigDocument.Node r = e.getValue();
+            if (!Labels.isKnown(label)) {
+                throw r.error("unknown label '" + label + "' (S1 ... S14, unsafe, jailbreak, injection, pii.*, "
+                        + "secret.*)");
+            }
+            Action action;
+            double threshold = 0.5;
+            if (!r.isMapping()) {
+                action = r.enumValue(Action.class, null);
+            } else {
+                r.allowOnly(Set.of("action", "threshold"));
+                action = r.get("action").enumValue(Action.class, null);
+                if (action == null) {
+                    throw r.get("action").error("is required (block, flag, redact or allow)");
+                }
+                threshold = r.get("threshold").doubleValue(0.5, 0.0, 1.0);
+            }
+            if (action == Action.REDACT && !Labels.isDetection(label)) {
+                throw r.error("redact needs a span to cut, so it applies only to pii.* and secret.* labels, not "
+                        + label);
+            }
+            rules.put(label, new LabelRule(label, action, threshold, LabelRule.FROM_TENANT));
+        }
+        return rules;
+    }
+
+    private static StreamingPolicy streaming(ConfigDocument.Node s) {
+        s.allowOnly(Set.of("mode", "window-tokens", "overlap-tokens"));
+        StreamingPolicy d = StreamingPolicy.DEFAULT;
+        int window = s.get("window-tokens").intValue(d.windowTokens(), 8, 8192);
+        int overlap = s.get("overlap-tokens").intValue(Math.min(d.overlapTokens(), window / 2), 0, 8192);
+        if (overlap >= window) {
+            throw s.get("overlap-tokens").error("must be smaller than window-tokens (" + window + ")");
+        }
+        return new StreamingPolicy(s.get("mode").enumValue(StreamingPolicy.Mode.class, d.mode()), window, overlap);
+    }
+
+    private static AuditSettings audit(ConfigDocument.Node a) {
+        a.allowOnly(Set.of("store-content", "retention-days"));
+        return new AuditSettings(a.get("store-content").bool(AuditSettings.DEFAULT.storeContent()),
+                a.get("retention-days").intValue(AuditSettings.DEFAULT.retentionDays(), 1, 36_500));
+    }
+
+    private static RateLimits limits(ConfigDocument.Node l) {
+        l.allowOnly(Set.of("key", "tenant", "models"));
+        Map<String, LimitSet> models = new LinkedHashMap<>();
+        for (Map.Entry<String, ConfigDocument.Node> e : l.get("models").entries().entrySet()) {
+            models.put(e.getKey(), limitSet(e.getValue()));
+        }
+        return new RateLimits(limitSet(l.get("key")), limitSet(l.get("tenant")), models);
+    }
+
+    private static LimitSet limitSet(ConfigDocument.Node node) {
+        node.allowOnly(LIMIT_FIELDS);
+        return new LimitSet(windows(node.get("requests")), windows(node.get("tokens")),
+                node.get("concurrent").intValue(0, 0, 1_000_000));
+    }
+
+    private static List<Window> windows(ConfigDocument.Node node) {
+        List<Window> windows = new ArrayList<>();
+        for (ConfigDocument.Node w : node.list()) {
+            try {
+                windows.add(Window.parse(w.text()));
+            } catch (IllegalArgumentException e) {
+                throw w.error(e.getMessage());
+            }
+        }
+        return windows;
+    }
+}
