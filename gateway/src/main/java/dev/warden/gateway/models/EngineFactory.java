@@ -2,6 +2,10 @@ package dev.warden.gateway.models;
 
 import dev.warden.inference.InferenceEngine;
 import dev.warden.inference.ModelDescriptor;
+import dev.warden.inference.remote.RemoteEngine;
+import dev.warden.inference.remote.RemoteEngineSettings;
+import dev.warden.inference.remote.RemoteEngineSettings.Health;
+import dev.warden.inference.remote.RemoteEngineSettings.Timeouts;
 import org.springframework.stereotype.Component;
 
 /** Starts the engine a model's configuration names; a model that cannot start is served as unavailable. */
@@ -26,10 +30,42 @@ public class EngineFactory {
 
     private InferenceEngine start(String engine, ModelProperties model) {
         switch (engine) {
-            case "llama-cpp", "remote" -> throw new UnavailableModelException("engine " + engine + " pending");
+            case "remote" -> {
+                return new RemoteEngine(remoteSettings(model));
+            }
+            case "llama-cpp" -> throw new UnavailableModelException("engine " + engine + " pending");
             default -> throw new IllegalArgumentException("model '" + model.name() + "': unknown engine '"
                     + engine + "'; use llama-cpp or remote");
         }
+    }
+
+    static RemoteEngineSettings remoteSettings(ModelProperties model) {
+        ModelProperties.Remote r = model.remote();
+        if (r == null || r.urls() == null || r.urls().isEmpty()) {
+            throw new IllegalArgumentException("model '" + model.name() + "' (engine remote) needs remote.urls");
+        }
+        RemoteEngineSettings settings = RemoteEngineSettings.of(model.name(), r.upstreamModel(), r.urls())
+                .withApiKey(r.apiKey());
+        Timeouts d = Timeouts.defaults();
+        settings = settings.withTimeouts(new Timeouts(or(r.connectTimeout(), d.connect()),
+                or(r.firstTokenTimeout(), d.firstToken()), or(r.idleTimeout(), d.idleGap()),
+                or(r.responseTimeout(), d.response())));
+        if (r.retries() != null) {
+            settings = settings.withRetries(r.retries());
+        }
+        if (r.healthInterval() != null || r.healthPath() != null) {
+            Health h = Health.defaults();
+            settings = settings.withHealth(new Health(or(r.healthInterval(), h.interval()),
+                    r.healthPath() == null ? h.path() : r.healthPath(), h.timeout()));
+        }
+        if (r.maxConnections() != null) {
+            settings = settings.withMaxConnections(r.maxConnections());
+        }
+        return settings;
+    }
+
+    private static <T> T or(T value, T fallback) {
+        return value == null ? fallback : value;
     }
 
     /** The model is configured correctly but cannot be served yet, e.g. its weights are not in place. */

@@ -16,6 +16,6 @@ public record ModelProperties(String name, String engine, Integer contextLength,
 
     public record Remote(List<String> urls, String upstreamModel, String apiKey, Duration connectTimeout,
                          Duration firstTokenTimeout, Duration idleTimeout, Duration responseTimeout,
-                         Integer retries, Duration healthInterval) {
+                         Integer retries, Duration healthInterval, String healthPath, Integer maxConnections) {
     }
 }

@@ -1,0 +1,47 @@
+package dev.warden.gateway;
+
+import dev.warden.inference.testing.ScriptedOpenAiServer;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterAll;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * A real gateway on a random port in front of a real scripted OpenAI-compatible upstream, with the shipped
+ * licences and a tenants file made from the shipped example.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+public abstract class GatewayTest {
+
+    protected static final String MODEL = "test-model";
+    protected static final String UPSTREAM_MODEL = "upstream-model";
+    protected static final ScriptedOpenAiServer UPSTREAM = ScriptedOpenAiServer.start();
+    protected static final TestTenants TENANTS = TestTenants.create();
+
+    @LocalServerPort
+    protected int port;
+
+    @DynamicPropertySource
+    static void gatewayProperties(DynamicPropertyRegistry registry) {
+        registry.add("warden.tenants-file", () -> TENANTS.file.toString());
+        registry.add("warden.licences-dir", () -> TestTenants.CONFIG.resolve("licences").toString());
+        registry.add("warden.data-dir", () -> TENANTS.dir.resolve("data").toString());
+        registry.add("warden.max-body-size", () -> "64KB");
+        registry.add("warden.models[0].name", () -> MODEL);
+        registry.add("warden.models[0].engine", () -> "remote");
+        registry.add("warden.models[0].licence", () -> "llama-3.1");
+        registry.add("warden.models[0].context-length", () -> "8192");
+        registry.add("warden.models[0].remote.urls[0]", UPSTREAM::baseUrl);
+        registry.add("warden.models[0].remote.upstream-model", () -> UPSTREAM_MODEL);
+    }
+
+    protected String baseUrl() {
+        return "http://127.0.0.1:" + port;
+    }
+
+    protected static Path config() {
+        return TestTenants.CONFIG;
+    }
+}

@@ -1,0 +1,137 @@
+package dev.warden.gateway.bench;
+
+import dev.warden.gateway.TestTenants;
+import dev.warden.gateway.WardenGateway;
+import dev.warden.inference.testing.ScriptedOpenAiServer;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.springframework.boot.SpringApplication;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * The gateway's added latency on loopback (issue 2): the same non-streaming chat request sent straight to a fast
+ * local OpenAI-compatible upstream, and through the gateway to that upstream, at concurrency 1 and 8. Direct and
+ * gateway runs alternate in rounds so that noise from this shared machine hits both alike; the figures are
+ * pooled over the rounds and printed with their ratio.
+ * <p>
+ * Run: {@code ./mvnw -q -B -pl gateway -am test-compile exec:java -Dexec.classpathScope=test
+ * -Dexec.mainClass=dev.warden.gateway.bench.GatewayOverheadBenchmark} (options: -Dbench.requests=N per round,
+ * -Dbench.rounds=R, -Dbench.extra=key=value,... for extra gateway properties).
+ */
+public final class GatewayOverheadBenchmark {
+
+    private static final String BODY = "{\"model\":\"bench-model\",\"messages\":[{\"role\":\"user\","
+            + "\"content\":\"Say hello in five words.\"}],\"max_tokens\":16}";
+
+    public static void main(String[] args) throws Exception {
+        int requests = Integer.getInteger("bench.requests", 2000);
+        int rounds = Integer.getInteger("bench.rounds", 5);
+        try (ScriptedOpenAiServer upstream = ScriptedOpenAiServer.startFast()) {
+            TestTenants tenants = TestTenants.create();
+            List<String> props = new ArrayList<>(List.of(
+                    "--server.port=0",
+                    "--logging.level.root=WARN",
+                    "--warden.tenants-file=" + tenants.file,
+                    "--warden.licences-dir=" + TestTenants.CONFIG.resolve("licences"),
+                    "--warden.data-dir=" + tenants.dir.resolve("data"),
+                    "--warden.models[0].name=bench-model",
+                    "--warden.models[0].engine=remote",
+                    "--warden.models[0].remote.urls[0]=" + upstream.baseUrl(),
+                    "--warden.models[0].remote.upstream-model=upstream-model"));
+            for (String extra : System.getProperty("bench.extra", "").split(",")) {
+                if (!extra.isBlank()) {
+                    props.add("--" + extra.trim());
+                }
+            }
+            ConfigurableApplicationContext gateway = SpringApplication.run(WardenGateway.class,
+                    props.toArray(String[]::new));
+            try {
+                String port = gateway.getEnvironment().getProperty("local.server.port");
+                URI direct = URI.create(upstream.baseUrl() + "/v1/chat/completions");
+                URI viaGateway = URI.create("http://127.0.0.1:" + port + "/v1/chat/completions");
+                String key = tenants.localKey;
+                System.out.printf("machine: %d cores, %s %s, Java %s%n", Runtime.getRuntime().availableProcessors(),
+                        System.getProperty("os.name"), System.getProperty("os.arch"),
+                        System.getProperty("java.version"));
+                for (int concurrency : new int[] {1, 8}) {
+                    run(direct, key, concurrency, requests / 2, null);
+                    run(viaGateway, key, concurrency, requests / 2, null);
+                    LatencyRecorder d = new LatencyRecorder();
+                    LatencyRecorder g = new LatencyRecorder();
+                    double directSeconds = 0;
+                    double gatewaySeconds = 0;
+                    for (int round = 0; round < rounds; round++) {
+                        directSeconds += run(direct, key, concurrency, requests, d);
+                        gatewaySeconds += run(viaGateway, key, concurrency, requests, g);
+                    }
+                    report(concurrency, d, directSeconds, g, gatewaySeconds);
+                }
+            } finally {
+                gateway.close();
+            }
+        }
+        System.exit(0);
+    }
+
+    private static void report(int concurrency, LatencyRecorder d, double ds, LatencyRecorder g, double gs) {
+        double dp50 = d.percentileMillis(50);
+        double dp99 = d.percentileMillis(99);
+        double gp50 = g.percentileMillis(50);
+        double gp99 = g.percentileMillis(99);
+        double drps = d.count() / ds;
+        double grps = g.count() / gs;
+        System.out.printf("concurrency %d | direct p50 %.3f ms p99 %.3f ms %.0f req/s | gateway p50 %.3f ms "
+                        + "p99 %.3f ms %.0f req/s | added p50 %.3f ms p99 %.3f ms | ratio p50 %.2f p99 %.2f "
+                        + "req/s %.2f%n", concurrency, dp50, dp99, drps, gp50, gp99, grps, gp50 - dp50, gp99 - dp99,
+                gp50 / dp50, gp99 / dp99, grps / drps);
+    }
+
+    /** Sends {@code total} requests from {@code concurrency} threads; returns the wall time in seconds. */
+    static double run(URI uri, String key, int concurrency, int total, LatencyRecorder into) throws Exception {
+        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        HttpRequest request = HttpRequest.newBuilder(uri).header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + key).POST(HttpRequest.BodyPublishers.ofString(BODY)).build();
+        AtomicInteger remaining = new AtomicInteger(total);
+        CountDownLatch done = new CountDownLatch(concurrency);
+        List<LatencyRecorder> perThread = new ArrayList<>();
+        Map<Integer, Integer> failures = new java.util.concurrent.ConcurrentHashMap<>();
+        long start = System.nanoTime();
+        for (int t = 0; t < concurrency; t++) {
+            LatencyRecorder mine = new LatencyRecorder();
+            perThread.add(mine);
+            Thread thread = new Thread(() -> {
+                try {
+                    while (remaining.getAndDecrement() > 0) {
+                        long t0 = System.nanoTime();
+                        HttpResponse<byte[]> r = client.send(request, HttpResponse.BodyHandlers.ofByteArray());
+                        mine.record(System.nanoTime() - t0);
+                        if (r.statusCode() != 200) {
+                            failures.merge(r.statusCode(), 1, Integer::sum);
+                        }
+                    }
+                } catch (Exception e) {
+                    failures.merge(-1, 1, Integer::sum);
+                } finally {
+                    done.countDown();
+                }
+            });
+            thread.start();
+        }
+        done.await();
+        double seconds = (System.nanoTime() - start) / 1e9;
+        if (!failures.isEmpty()) {
+            throw new IllegalStateException("requests failed (status -> count): " + failures);
+        }
+        if (into != null) {
+            perThread.forEach(into::merge);
+        }
+        return seconds;
+    }
+}
