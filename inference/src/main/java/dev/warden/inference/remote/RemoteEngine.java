@@ -1,0 +1,207 @@
+package dev.warden.inference.remote;
+
+import dev.warden.inference.ChatRequest;
+import dev.warden.inference.CompletionRequest;
+import dev.warden.inference.Generation;
+import dev.warden.inference.InferenceEngine;
+import dev.warden.inference.InferenceException;
+import dev.warden.inference.InferenceException.Kind;
+import dev.warden.inference.StreamChunk;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelOption;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.netty.ByteBufFlux;
+import reactor.netty.http.client.HttpClient;
+import reactor.netty.http.client.HttpClientResponse;
+import reactor.netty.resources.ConnectionProvider;
+
+/**
+ * Serves one model from OpenAI-compatible replicas (vLLM, llama.cpp's server, ...) over reactor-netty: no thread
+ * of its own on the request path, one shared connection pool, one JSON mapper.
+ *
+ * <p>The upstream body is the client's body with {@code model} set to the upstream name (and, for streams,
+ * {@code stream_options.include_usage} forced on). Replicas are used round-robin while healthy and while their
+ * circuit is closed; a failure before the first chunk is retried on another replica ({@code retries} times),
+ * a failure after it ends the stream with an {@link InferenceException}. Time limits apply to each attempt.
+ * Cancelling a subscription closes its upstream connection.
+ */
+public final class RemoteEngine implements InferenceEngine {
+
+    static final String CHAT_PATH = "/v1/chat/completions";
+    static final String COMPLETION_PATH = "/v1/completions";
+
+    private final RemoteEngineSettings settings;
+    private final ConnectionProvider connections;
+    private final CircuitBreakerRegistry breakers;
+    private final List<Replica> replicas;
+    private final Failover failover;
+    private final UpstreamBody bodies;
+    private final Disposable healthChecks;
+
+    public RemoteEngine(RemoteEngineSettings settings) {
+        this.settings = settings;
+        RemoteEngineSettings.Timeouts timeouts = settings.timeouts();
+        this.connections = ConnectionProvider.builder("warden-remote-" + settings.servedModel())
+                .maxConnections(settings.maxConnections())
+                .pendingAcquireTimeout(timeouts.connect())
+                // Below uvicorn's 5 s keep-alive (vLLM), so that we rarely pick a connection the server is closing.
+                .maxIdleTime(Duration.ofSeconds(4))
+                .build();
+        HttpClient base = HttpClient.create(connections)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, timeouts.connect().toMillis()))
+                .headers(h -> {
+                    h.set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON);
+                    if (settings.apiKey() != null) {
+                        h.set(HttpHeaderNames.AUTHORIZATION, "Bearer " + settings.apiKey());
+                    }
+                });
+        this.breakers = CircuitBreakerRegistry.of(breakerConfig(settings.breaker()));
+        List<Replica> list = new ArrayList<>();
+        for (int i = 0; i < settings.replicas().size(); i++) {
+            String url = settings.replicas().get(i);
+            list.add(new Replica(i, url, base.baseUrl(url),
+                    breakers.circuitBreaker(settings.servedModel() + "@" + url)));
+        }
+        this.replicas = List.copyOf(list);
+        Duration retryAfter = settings.health().enabled() ? settings.health().interval() : settings.breaker().waitInOpen();
+        this.failover = new Failover(settings.servedModel(), new ReplicaRotation(replicas), settings.retries(), retryAfter);
+        this.bodies = new UpstreamBody(settings.upstreamModel());
+        this.healthChecks = settings.health().enabled() ? HealthProbe.start(replicas, settings.health()) : null;
+    }
+
+    @Override
+    public String kind() {
+        return "remote";
+    }
+
+    public RemoteEngineSettings settings() {
+        return settings;
+    }
+
+    /** The replicas' circuit breakers, e.g. to bind Resilience4j's Micrometer metrics. */
+    public CircuitBreakerRegistry circuitBreakers() {
+        return breakers;
+    }
+
+    public List<ReplicaStatus> replicaStatus() {
+        return replicas.stream()
+                .map(r -> new ReplicaStatus(r.baseUrl(), r.healthy(), r.breaker().getState().name(), r.available()))
+                .toList();
+    }
+
+    @Override
+    public Mono<Generation> chat(ChatRequest request) {
+        return Mono.defer(() -> {
+            byte[] body = bodies.chat(request, false);
+            String model = served(request.model());
+            return failover.mono(replica -> whole(replica, CHAT_PATH, body, true, model));
+        });
+    }
+
+    @Override
+    public Flux<StreamChunk> streamChat(ChatRequest request) {
+        return Flux.defer(() -> {
+            byte[] body = bodies.chat(request, true);
+            return failover.flux(replica -> stream(replica, CHAT_PATH, body, true));
+        });
+    }
+
+    @Override
+    public Mono<Generation> complete(CompletionRequest request) {
+        return Mono.defer(() -> {
+            byte[] body = bodies.completion(request, false);
+            String model = served(request.model());
+            return failover.mono(replica -> whole(replica, COMPLETION_PATH, body, false, model));
+        });
+    }
+
+    @Override
+    public Flux<StreamChunk> streamCompletion(CompletionRequest request) {
+        return Flux.defer(() -> {
+            byte[] body = bodies.completion(request, true);
+            return failover.flux(replica -> stream(replica, COMPLETION_PATH, body, false));
+        });
+    }
+
+    @Override
+    public void close() {
+        if (healthChecks != null) {
+            healthChecks.dispose();
+        }
+        connections.disposeLater().subscribe();
+    }
+
+    private Mono<Generation> whole(Replica replica, String path, byte[] body, boolean chat, String model) {
+        Duration limit = settings.timeouts().response();
+        return replica.http().post().uri(path)
+                .send(Mono.fromSupplier(() -> Unpooled.wrappedBuffer(body)))
+                .responseSingle((res, content) -> res.status().code() == 200
+                        ? content.asByteArray().map(bytes -> GenerationReader.read(bytes, chat, model))
+                        : content.asString().defaultIfEmpty("").flatMap(text -> Mono.error(failure(replica, res, text))))
+                .switchIfEmpty(Mono.error(() -> new InferenceException(Kind.UPSTREAM_ERROR,
+                        replica.label() + " sent an empty reply")))
+                .timeout(limit, Mono.error(() -> new InferenceException(Kind.TIMEOUT,
+                        replica.label() + " did not answer within " + limit.toMillis() + " ms")));
+    }
+
+    private Flux<StreamChunk> stream(Replica replica, String path, byte[] body, boolean chat) {
+        SseEventDecoder decoder = new SseEventDecoder();
+        StreamAssembler assembler = new StreamAssembler(chat);
+        Duration first = settings.timeouts().firstToken();
+        Duration gap = settings.timeouts().idleGap();
+        Mono<Long> firstLimit = Mono.delay(first).then(Mono.error(() -> new InferenceException(Kind.TIMEOUT,
+                "no first token from " + replica.label() + " within " + first.toMillis() + " ms")));
+        Mono<Long> gapLimit = Mono.delay(gap).then(Mono.error(() -> new InferenceException(Kind.TIMEOUT,
+                replica.label() + " went silent for " + gap.toMillis() + " ms mid-stream")));
+        return replica.http().post().uri(path)
+                .send(Mono.fromSupplier(() -> Unpooled.wrappedBuffer(body)))
+                .response((res, content) -> res.status().code() == 200
+                        ? events(content, decoder)
+                        : content.aggregate().asString().defaultIfEmpty("")
+                                .flatMapMany(text -> Flux.<String>error(failure(replica, res, text))))
+                // Time limits watch upstream events, not emitted chunks: tool-call deltas emit nothing for a while.
+                .timeout(firstLimit, event -> gapLimit)
+                .concatMapIterable(assembler::onEvent)
+                .concatWith(Flux.defer(() -> Flux.fromIterable(assembler.end())));
+    }
+
+    private static Flux<String> events(ByteBufFlux content, SseEventDecoder decoder) {
+        return content.concatMapIterable(decoder::feed)
+                .concatWith(Flux.defer(() -> Flux.fromIterable(decoder.finish())));
+    }
+
+    private static InferenceException failure(Replica replica, HttpClientResponse res, String body) {
+        return UpstreamErrors.status(replica, res.status().code(), body,
+                res.responseHeaders().get(HttpHeaderNames.RETRY_AFTER));
+    }
+
+    private String served(String requested) {
+        return requested != null ? requested : settings.servedModel();
+    }
+
+    private static CircuitBreakerConfig breakerConfig(RemoteEngineSettings.Breaker b) {
+        return CircuitBreakerConfig.custom()
+                .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
+                .slidingWindowSize(b.slidingWindowCalls())
+                .minimumNumberOfCalls(b.minimumCalls())
+                .failureRateThreshold(b.failureRatePercent())
+                .waitDurationInOpenState(b.waitInOpen())
+                .permittedNumberOfCallsInHalfOpenState(b.halfOpenCalls())
+                // Open replicas are skipped by the rotation, so nothing would ever ask them to go half-open.
+                .automaticTransitionFromOpenToHalfOpenEnabled(true)
+                .recordException(UpstreamErrors::countsAgainstReplica)
+                // A long generation is not a slow call: time limits already cover slowness.
+                .slowCallDurationThreshold(Duration.ofDays(1))
+                .writableStackTraceEnabled(false)
+                .build();
+    }
+}

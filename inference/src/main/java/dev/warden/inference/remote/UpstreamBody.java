@@ -1,0 +1,152 @@
+package dev.warden.inference.remote;
+
+import dev.warden.inference.ChatMessage;
+import dev.warden.inference.ChatRequest;
+import dev.warden.inference.CompletionRequest;
+import dev.warden.inference.InferenceException;
+import dev.warden.inference.SamplingParams;
+import dev.warden.inference.ToolCall;
+import dev.warden.inference.ToolDefinition;
+import java.util.Set;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The JSON sent upstream. When the request carries the client's body, a copy of it is forwarded so that fields
+ * this gateway does not interpret reach the model server; only {@code model} becomes the upstream name and
+ * {@code stream} what the engine was asked for. Streams always ask for usage, which accounting needs.
+ * Requests built in code (no client body, e.g. a guard classifier's) are written from their fields.
+ */
+final class UpstreamBody {
+
+    private static final Set<String> TOOL_CHOICE_WORDS = Set.of("auto", "none", "required");
+
+    private final String upstreamModel;
+
+    UpstreamBody(String upstreamModel) {
+        this.upstreamModel = upstreamModel;
+    }
+
+    byte[] chat(ChatRequest request, boolean stream) {
+        ObjectNode body = request.body() != null ? request.body().deepCopy() : chatFromFields(request);
+        return finish(body, stream);
+    }
+
+    byte[] completion(CompletionRequest request, boolean stream) {
+        ObjectNode body = request.body() != null ? request.body().deepCopy() : completionFromFields(request);
+        return finish(body, stream);
+    }
+
+    private byte[] finish(ObjectNode body, boolean stream) {
+        body.put("model", upstreamModel);
+        body.put("stream", stream);
+        if (stream) {
+            JsonNode options = body.get("stream_options");
+            ObjectNode streamOptions = options instanceof ObjectNode o ? o : body.putObject("stream_options");
+            streamOptions.put("include_usage", true);
+        } else {
+            // OpenAI rejects stream_options on a non-streamed request.
+            body.remove("stream_options");
+        }
+        return OpenAiWire.JSON.writeValueAsBytes(body);
+    }
+
+    private ObjectNode chatFromFields(ChatRequest request) {
+        ObjectNode body = OpenAiWire.JSON.createObjectNode();
+        ArrayNode messages = body.putArray("messages");
+        for (ChatMessage m : request.messages()) {
+            ObjectNode message = messages.addObject().put("role", m.role().wire());
+            if (m.content().isEmpty() && !m.toolCalls().isEmpty()) {
+                message.putNull("content");
+            } else {
+                message.put("content", m.content());
+            }
+            if (m.name() != null) {
+                message.put("name", m.name());
+            }
+            if (!m.toolCalls().isEmpty()) {
+                ArrayNode calls = message.putArray("tool_calls");
+                for (ToolCall call : m.toolCalls()) {
+                    calls.addObject().put("id", call.id()).put("type", "function").putObject("function")
+                            .put("name", call.name()).put("arguments", call.argumentsJson());
+                }
+            }
+            if (m.toolCallId() != null) {
+                message.put("tool_call_id", m.toolCallId());
+            }
+        }
+        if (!request.tools().isEmpty()) {
+            ArrayNode tools = body.putArray("tools");
+            for (ToolDefinition tool : request.tools()) {
+                ObjectNode function = tools.addObject().put("type", "function").putObject("function")
+                        .put("name", tool.name());
+                if (tool.description() != null) {
+                    function.put("description", tool.description());
+                }
+                if (tool.parametersJson() != null) {
+                    function.set("parameters", parse(tool.parametersJson(), "parameters of tool " + tool.name()));
+                }
+            }
+        }
+        if (request.toolChoice() != null) {
+            if (TOOL_CHOICE_WORDS.contains(request.toolChoice())) {
+                body.put("tool_choice", request.toolChoice());
+            } else {
+                body.putObject("tool_choice").put("type", "function").putObject("function")
+                        .put("name", request.toolChoice());
+            }
+        }
+        SamplingParams p = request.params() != null ? request.params() : SamplingParams.defaults();
+        sampling(body, p);
+        if (p.logprobs()) {
+            body.put("logprobs", true);
+            if (p.topLogprobs() != null) {
+                body.put("top_logprobs", p.topLogprobs());
+            }
+        }
+        return body;
+    }
+
+    private ObjectNode completionFromFields(CompletionRequest request) {
+        ObjectNode body = OpenAiWire.JSON.createObjectNode().put("prompt", request.prompt());
+        SamplingParams p = request.params() != null ? request.params() : SamplingParams.defaults();
+        sampling(body, p);
+        if (p.logprobs()) {
+            // The legacy API takes the number of alternatives in "logprobs" itself.
+            body.put("logprobs", p.topLogprobs() != null ? p.topLogprobs() : 0);
+        }
+        return body;
+    }
+
+    private static void sampling(ObjectNode body, SamplingParams p) {
+        if (p.temperature() != null) {
+            body.put("temperature", p.temperature());
+        }
+        if (p.topP() != null) {
+            body.put("top_p", p.topP());
+        }
+        if (p.maxTokens() != null) {
+            body.put("max_tokens", p.maxTokens());
+        }
+        if (!p.stop().isEmpty()) {
+            ArrayNode stop = body.putArray("stop");
+            p.stop().forEach(stop::add);
+        }
+        if (p.seed() != null) {
+            body.put("seed", p.seed());
+        }
+        if (p.n() != 1) {
+            body.put("n", p.n());
+        }
+    }
+
+    private static JsonNode parse(String json, String what) {
+        try {
+            return OpenAiWire.JSON.readTree(json);
+        } catch (JacksonException e) {
+            throw new InferenceException(InferenceException.Kind.INVALID_REQUEST, what + " is not valid JSON", null, e);
+        }
+    }
+}
