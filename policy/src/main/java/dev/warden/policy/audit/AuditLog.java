@@ -37,9 +37,13 @@ public final class AuditLog implements AutoCloseable {
     private record Pending(AuditEntry entry, CompletableFuture<ChainedEntry> done) {
     }
 
-    /** Counters since start. {@code lost} entries failed their future: they are neither in the store nor spilled. */
-    public record Stats(long appended, long committed, long spilled, long replayed, long rejected, long lost,
-                        int queued, boolean spillPending, boolean accepting) {
+    /**
+     * Counters since start. {@code lost} entries failed their future: they are neither in the store nor spilled.
+     * {@code rejected} ones were refused at {@link #append} (queue full or closed). {@code batches} counts writer
+     * transactions, so {@code committed / batches} is the mean group-commit size.
+     */
+    public record Stats(long appended, long committed, long batches, long spilled, long replayed, long rejected,
+                        long lost, int queued, boolean spillPending, boolean accepting) {
     }
 
     private final AuditStore store;
@@ -50,6 +54,7 @@ public final class AuditLog implements AutoCloseable {
     private final Thread writer;
     private final AtomicLong appended = new AtomicLong();
     private final AtomicLong committed = new AtomicLong();
+    private final AtomicLong batches = new AtomicLong();
     private final AtomicLong spilled = new AtomicLong();
     private final AtomicLong replayed = new AtomicLong();
     private final AtomicLong rejected = new AtomicLong();
@@ -77,6 +82,7 @@ public final class AuditLog implements AutoCloseable {
             throw new AuditStoreException("cannot read the audit spill file " + config.spillFile(), e);
         }
         this.spillPending = spill.pending();
+        this.nextReplayNanos = System.nanoTime();
         this.writer = new Thread(this::run, "audit-writer");
         writer.setDaemon(true);
         writer.start();
@@ -102,7 +108,7 @@ public final class AuditLog implements AutoCloseable {
     }
 
     public Stats stats() {
-        return new Stats(appended.get(), committed.get(), spilled.get(), replayed.get(), rejected.get(), lost.get(),
+        return new Stats(appended.get(), committed.get(), batches.get(), spilled.get(), replayed.get(), rejected.get(), lost.get(),
                 queue.size(), spillPending, accepting());
     }
 
@@ -188,6 +194,7 @@ public final class AuditLog implements AutoCloseable {
             try {
                 store.append(sealed);
                 committed.addAndGet(sealed.size());
+                batches.incrementAndGet();
                 complete(batch, sealed);
                 return;
             } catch (RuntimeException e) {
