@@ -22,7 +22,7 @@ import java.util.Random;
  *
  * <p>Random weights would emit arbitrary bytes (invalid UTF-8, so no stop string could ever match). The output is
  * biased instead: every embedding row has 1.0 in dimension 0, which dominates the final RMS norm, and the output
- * matrix gives that dimension weight 0 for printable ASCII and merged tokens, -0.3 for {@code <|eot_id|>} and -3
+ * matrix gives that dimension weight 0 for printable ASCII, merged tokens and {@code <|eot_id|>}, and -3
  * for everything else. So the model writes printable gibberish and sometimes ends its turn.
  *
  * <p>The file goes to {@code target/tiny-model/} under the working directory (the module directory in Maven), once
@@ -51,6 +51,7 @@ public final class TinyGguf {
     public static final int VOCAB_SIZE = BYTE_TOKENS + MERGES.size() + SPECIALS.size();
 
     private static final long SEED = 20240723L;
+    private static final float EOT_WEIGHT = 0.45f;
     private static volatile Path path;
 
     private TinyGguf() {
@@ -149,13 +150,16 @@ public final class TinyGguf {
         for (int t = 0; t < VOCAB_SIZE; t++) {
             output[t * EMBEDDING] = outputBias(t);
         }
+        // <|eot_id|>'s logit follows dimension 0 only, so that turns end at a steady, modest rate.
+        int eot = specialId("<|eot_id|>");
+        Arrays.fill(output, eot * EMBEDDING + 1, (eot + 1) * EMBEDDING, 0f);
         w.tensor("output.weight", output, EMBEDDING, VOCAB_SIZE);
         return w.toBytes();
     }
 
     private static float outputBias(int token) {
         if (token == specialId("<|eot_id|>")) {
-            return -0.3f;
+            return EOT_WEIGHT;
         }
         boolean printable = token >= 0x20 && token < 0x7f;
         boolean merged = token >= BYTE_TOKENS && token < BYTE_TOKENS + MERGES.size();
