@@ -1,0 +1,273 @@
+package dev.warden.policy.audit;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The front of the audit log. {@link #append} never blocks: it queues the record and returns a future that
+ * completes once the record is durable, in the store or, while the store is down, in the spill file.
+ * <p>
+ * One writer thread does all the rest, which is what keeps each tenant's chain linear without locks: it drains
+ * the queue, assigns each entry its sequence number and hash (the only place that happens), commits the whole
+ * batch in one transaction (group commit), then completes the batch's futures. When the store fails it forces
+ * the batch to the spill file instead, and replays the spill file, in order and with the hashes already assigned,
+ * once the store answers again. New entries go behind the spilled ones until the spill file is empty.
+ * <p>
+ * Nothing is lost silently: an entry that can be neither stored nor spilled fails its future, is logged with its
+ * full body and counted in {@link Stats#lost()}; with {@link AuditLogConfig.SpillFailure#REFUSE} (the default)
+ * {@link #accepting()} then reports false until a write succeeds again.
+ * <p>
+ * One writer per store: two processes appending to the same tenant's chain would fork it (the store refuses the
+ * second entry with the same sequence, which surfaces as a spill that never replays, loudly).
+ */
+public final class AuditLog implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(AuditLog.class);
+
+    private record Pending(AuditEntry entry, CompletableFuture<ChainedEntry> done) {
+    }
+
+    /**
+     * Counters since start. {@code lost} entries failed their future: they are neither in the store nor spilled.
+     * {@code rejected} ones were refused at {@link #append} (queue full or closed). {@code batches} counts writer
+     * transactions, so {@code committed / batches} is the mean group-commit size.
+     */
+    public record Stats(long appended, long committed, long batches, long spilled, long replayed, long rejected,
+                        long lost, int queued, boolean spillPending, boolean accepting) {
+    }
+
+    private final AuditStore store;
+    private final AuditLogConfig config;
+    private final BlockingQueue<Pending> queue;
+    private final SpillFile spill;
+    private final Map<String, ChainHead> heads;
+    private final Thread writer;
+    private final AtomicLong appended = new AtomicLong();
+    private final AtomicLong committed = new AtomicLong();
+    private final AtomicLong batches = new AtomicLong();
+    private final AtomicLong spilled = new AtomicLong();
+    private final AtomicLong replayed = new AtomicLong();
+    private final AtomicLong rejected = new AtomicLong();
+    private final AtomicLong lost = new AtomicLong();
+    private volatile boolean accepting = true;
+    private volatile boolean closing;
+    private volatile boolean spillPending;
+    private long nextReplayNanos;
+
+    /**
+     * Loads every chain head from the store (and from a spill file left by a previous run), so the store must be
+     * reachable here; then starts the writer thread. The store stays the caller's to close.
+     */
+    public AuditLog(AuditStore store, AuditLogConfig config) {
+        this.store = store;
+        this.config = config;
+        this.queue = new ArrayBlockingQueue<>(config.queueCapacity());
+        this.spill = new SpillFile(config.spillFile());
+        this.heads = new HashMap<>(store.heads());
+        try {
+            for (ChainedEntry e : spill.readAll()) {
+                heads.put(e.tenant(), e.head());
+            }
+        } catch (IOException e) {
+            throw new AuditStoreException("cannot read the audit spill file " + config.spillFile(), e);
+        }
+        this.spillPending = spill.pending();
+        this.nextReplayNanos = System.nanoTime();
+        this.writer = new Thread(this::run, "audit-writer");
+        writer.setDaemon(true);
+        writer.start();
+    }
+
+    /** Completes when the record is durable; fails with {@link AuditUnavailableException} if it cannot be. */
+    public CompletableFuture<Void> append(AuditRecord record) {
+        return enqueue(record).thenApply(e -> null);
+    }
+
+    /** Like {@link #append} but yields the record's place in its chain. */
+    public CompletableFuture<ChainedEntry> appendChained(AuditRecord record) {
+        return enqueue(record);
+    }
+
+    CompletableFuture<ChainedEntry> appendCheckpoint(RetentionCheckpoint checkpoint) {
+        return enqueue(checkpoint);
+    }
+
+    /** False while audit writes are failing under {@link AuditLogConfig.SpillFailure#REFUSE}: answer 503. */
+    public boolean accepting() {
+        return accepting && !closing;
+    }
+
+    public Stats stats() {
+        return new Stats(appended.get(), committed.get(), batches.get(), spilled.get(), replayed.get(), rejected.get(), lost.get(),
+                queue.size(), spillPending, accepting());
+    }
+
+    public AuditStore store() {
+        return store;
+    }
+
+    /** Stops taking appends, writes what is queued (to the store or the spill file) and stops the writer. */
+    @Override
+    public void close() {
+        closing = true;
+        try {
+            writer.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        try {
+            spill.close();
+        } catch (IOException e) {
+            log.warn("closing the audit spill file", e);
+        }
+    }
+
+    private CompletableFuture<ChainedEntry> enqueue(AuditEntry entry) {
+        CompletableFuture<ChainedEntry> done = new CompletableFuture<>();
+        if (closing) {
+            rejected.incrementAndGet();
+            done.completeExceptionally(new AuditUnavailableException("audit log is closed", null));
+        } else if (!queue.offer(new Pending(entry, done))) {
+            rejected.incrementAndGet();
+            log.warn("audit queue full ({} entries); rejected {}", config.queueCapacity(), entry.requestId());
+            done.completeExceptionally(new AuditUnavailableException("audit queue full", null));
+        } else {
+            appended.incrementAndGet();
+        }
+        return done;
+    }
+
+    private void run() {
+        List<Pending> batch = new ArrayList<>(config.maxBatch());
+        long pollMillis = Math.max(1, config.retryInterval().toMillis());
+        while (true) {
+            Pending first;
+            try {
+                first = queue.poll(pollMillis, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                first = null;
+            }
+            replayIfDue();
+            if (first == null) {
+                if (closing && queue.isEmpty()) {
+                    break;
+                }
+                probeIfRefusing();
+                continue;
+            }
+            batch.add(first);
+            queue.drainTo(batch, config.maxBatch() - 1);
+            try {
+                write(batch);
+            } catch (RuntimeException | Error e) {
+                // A bug must not leave callers waiting forever.
+                log.error("audit writer failed on a batch of {}", batch.size(), e);
+                batch.forEach(p -> p.done().completeExceptionally(e));
+                lost.addAndGet(batch.size());
+            }
+            batch.clear();
+        }
+    }
+
+    private void write(List<Pending> batch) {
+        Map<String, ChainHead> before = new HashMap<>();
+        List<ChainedEntry> sealed = new ArrayList<>(batch.size());
+        for (Pending p : batch) {
+            String tenant = p.entry().tenant();
+            ChainHead head = heads.computeIfAbsent(tenant, ChainHead::empty);
+            before.putIfAbsent(tenant, head);
+            ChainedEntry chained = ChainedEntry.seal(head, p.entry());
+            heads.put(tenant, chained.head());
+            sealed.add(chained);
+        }
+        if (!spillPending) {
+            try {
+                store.append(sealed);
+                committed.addAndGet(sealed.size());
+                batches.incrementAndGet();
+                complete(batch, sealed);
+                return;
+            } catch (RuntimeException e) {
+                log.warn("audit store unavailable, spilling {} entries to {}: {}", sealed.size(), spill.path(),
+                        e.getMessage());
+                nextReplayNanos = System.nanoTime() + config.retryInterval().toNanos();
+            }
+        }
+        try {
+            spill.append(sealed);
+            spillPending = true;
+            spilled.addAndGet(sealed.size());
+            complete(batch, sealed);
+        } catch (IOException e) {
+            // Give the sequence numbers back: these entries exist nowhere, so the chain must not skip them.
+            heads.putAll(before);
+            lost.addAndGet(sealed.size());
+            for (ChainedEntry c : sealed) {
+                log.error("AUDIT ENTRY LOST (store and spill file {} unavailable): {}", spill.path(), c.body());
+            }
+            if (config.onSpillFailure() == AuditLogConfig.SpillFailure.REFUSE) {
+                accepting = false;
+            }
+            AuditUnavailableException failure =
+                    new AuditUnavailableException("audit store and spill file both unavailable", e);
+            batch.forEach(p -> p.done().completeExceptionally(failure));
+        }
+    }
+
+    private void complete(List<Pending> batch, List<ChainedEntry> sealed) {
+        accepting = true;
+        for (int i = 0; i < batch.size(); i++) {
+            batch.get(i).done().complete(sealed.get(i));
+        }
+    }
+
+    /**
+     * While refusing, the gateway sends no appends that could prove the store healthy again, so the writer asks
+     * the store itself; the heads it reads also replace any given back after a failed batch.
+     */
+    private void probeIfRefusing() {
+        if (accepting) {
+            return;
+        }
+        try {
+            Map<String, ChainHead> stored = store.heads();
+            for (ChainedEntry e : spill.readAll()) {
+                stored.put(e.tenant(), e.head());
+            }
+            heads.putAll(stored);
+            accepting = true;
+            log.info("audit store reachable again; accepting requests");
+        } catch (IOException | RuntimeException e) {
+            log.debug("audit store still unavailable: {}", e.getMessage());
+        }
+    }
+
+    private void replayIfDue() {
+        if (!spillPending || System.nanoTime() - nextReplayNanos < 0) {
+            return;
+        }
+        try {
+            List<ChainedEntry> entries = spill.readAll();
+            for (int from = 0; from < entries.size(); from += config.maxBatch()) {
+                store.append(entries.subList(from, Math.min(entries.size(), from + config.maxBatch())));
+            }
+            spill.clear();
+            spillPending = false;
+            replayed.addAndGet(entries.size());
+            log.info("audit store back: replayed {} spilled entries", entries.size());
+        } catch (IOException | RuntimeException e) {
+            log.debug("audit store still unavailable: {}", e.getMessage());
+            nextReplayNanos = System.nanoTime() + config.retryInterval().toNanos();
+        }
+    }
+}

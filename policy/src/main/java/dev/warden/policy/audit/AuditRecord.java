@@ -1,0 +1,173 @@
+package dev.warden.policy.audit;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.TreeSet;
+
+/**
+ * Everything compliance needs to know about one request: who (tenant and key id, never the key), what (model,
+ * purpose, fingerprints of prompt and response, the content itself only when the tenant opted in and already
+ * redacted), what the classifiers said, what was decided and by which rule, and what it cost.
+ * <p>
+ * Immutable; build one with {@link #builder(String, String)}. The chain position (sequence, hashes) is not part
+ * of the record: the {@link AuditLog} assigns it when the record is appended.
+ */
+public record AuditRecord(String requestId, Instant time, String tenant, String keyId, String model, String purpose,
+                          Outcome outcome, List<ClassifierVerdict> verdicts, String decision, String rule,
+                          boolean streaming, long tokensReleased, TokenUsage usage, Latencies latencies,
+                          int httpStatus, String promptSha256, String responseSha256, Content content)
+        implements AuditEntry {
+
+    /** Tokens as the inference engine counted them. */
+    public record TokenUsage(long prompt, long completion) {
+        public static final TokenUsage NONE = new TokenUsage(0, 0);
+
+        public long total() {
+            return prompt + completion;
+        }
+    }
+
+    /** Where the time went; a stage that did not run is {@link Duration#ZERO}. */
+    public record Latencies(Duration total, Duration guardInput, Duration inference, Duration guardOutput) {
+        public static final Latencies NONE = new Latencies(Duration.ZERO, Duration.ZERO, Duration.ZERO, Duration.ZERO);
+
+        public Latencies {
+            total = orZero(total);
+            guardInput = orZero(guardInput);
+            inference = orZero(inference);
+            guardOutput = orZero(guardOutput);
+        }
+
+        private static Duration orZero(Duration d) {
+            return d == null ? Duration.ZERO : d;
+        }
+    }
+
+    /** Prompt and response text, kept only for tenants that ask for it; the caller redacts before passing it. */
+    public record Content(String prompt, String response) {
+    }
+
+    public AuditRecord {
+        Objects.requireNonNull(requestId, "requestId");
+        Objects.requireNonNull(time, "time");
+        Objects.requireNonNull(tenant, "tenant");
+        Objects.requireNonNull(outcome, "outcome");
+        verdicts = verdicts == null ? List.of() : List.copyOf(verdicts);
+        usage = usage == null ? TokenUsage.NONE : usage;
+        latencies = latencies == null ? Latencies.NONE : latencies;
+    }
+
+    @Override
+    public Kind kind() {
+        return Kind.REQUEST;
+    }
+
+    /** Union of the flagged categories of all verdicts, sorted. */
+    public List<String> categories() {
+        TreeSet<String> all = new TreeSet<>();
+        verdicts.forEach(v -> all.addAll(v.categories()));
+        return List.copyOf(all);
+    }
+
+    /** Names of the classifiers that gave a verdict, sorted. */
+    public List<String> classifiers() {
+        TreeSet<String> all = new TreeSet<>();
+        verdicts.forEach(v -> all.add(v.name()));
+        return List.copyOf(all);
+    }
+
+    public static Builder builder(String requestId, String tenant) {
+        return new Builder(requestId, tenant);
+    }
+
+    public Builder toBuilder() {
+        Builder b = new Builder(requestId, tenant);
+        b.time = time;
+        b.keyId = keyId;
+        b.model = model;
+        b.purpose = purpose;
+        b.outcome = outcome;
+        b.verdicts.addAll(verdicts);
+        b.decision = decision;
+        b.rule = rule;
+        b.streaming = streaming;
+        b.tokensReleased = tokensReleased;
+        b.usage = usage;
+        b.latencies = latencies;
+        b.httpStatus = httpStatus;
+        b.promptSha256 = promptSha256;
+        b.responseSha256 = responseSha256;
+        b.content = content;
+        return b;
+    }
+
+    public static final class Builder {
+        private final String requestId;
+        private final String tenant;
+        private Instant time;
+        private String keyId;
+        private String model;
+        private String purpose;
+        private Outcome outcome = Outcome.ALLOWED;
+        private final List<ClassifierVerdict> verdicts = new ArrayList<>();
+        private String decision;
+        private String rule;
+        private boolean streaming;
+        private long tokensReleased;
+        private TokenUsage usage = TokenUsage.NONE;
+        private Latencies latencies = Latencies.NONE;
+        private int httpStatus = 200;
+        private String promptSha256;
+        private String responseSha256;
+        private Content content;
+
+        private Builder(String requestId, String tenant) {
+            this.requestId = requestId;
+            this.tenant = tenant;
+        }
+
+        public Builder time(Instant time) { this.time = time; return this; }
+        public Builder keyId(String keyId) { this.keyId = keyId; return this; }
+        public Builder model(String model) { this.model = model; return this; }
+        public Builder purpose(String purpose) { this.purpose = purpose; return this; }
+        public Builder outcome(Outcome outcome) { this.outcome = outcome; return this; }
+        public Builder verdict(ClassifierVerdict verdict) { this.verdicts.add(verdict); return this; }
+        public Builder verdicts(List<ClassifierVerdict> verdicts) { this.verdicts.addAll(verdicts); return this; }
+        public Builder decision(String decision, String rule) { this.decision = decision; this.rule = rule; return this; }
+        public Builder streaming(boolean streaming, long tokensReleased) {
+            this.streaming = streaming;
+            this.tokensReleased = tokensReleased;
+            return this;
+        }
+        public Builder usage(long promptTokens, long completionTokens) {
+            this.usage = new TokenUsage(promptTokens, completionTokens);
+            return this;
+        }
+        public Builder latencies(Latencies latencies) { this.latencies = latencies; return this; }
+        public Builder httpStatus(int httpStatus) { this.httpStatus = httpStatus; return this; }
+        public Builder promptSha256(String hex) { this.promptSha256 = hex; return this; }
+        public Builder responseSha256(String hex) { this.responseSha256 = hex; return this; }
+
+        /** Fingerprints the texts; they are not stored unless {@link #content} is called too. */
+        public Builder fingerprint(String prompt, String response) {
+            this.promptSha256 = Sha256.ofText(prompt);
+            this.responseSha256 = Sha256.ofText(response);
+            return this;
+        }
+
+        /** Stores already-redacted content; call only for tenants that keep content. */
+        public Builder content(String redactedPrompt, String redactedResponse) {
+            this.content = new Content(redactedPrompt, redactedResponse);
+            return this;
+        }
+
+        public AuditRecord build() {
+            return new AuditRecord(requestId, time == null ? Instant.now() : time, tenant, keyId, model, purpose,
+                    outcome, verdicts, decision, rule, streaming, tokensReleased, usage, latencies, httpStatus,
+                    promptSha256, responseSha256, content);
+        }
+    }
+}

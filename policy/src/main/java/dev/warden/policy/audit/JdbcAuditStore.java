@@ -1,0 +1,375 @@
+package dev.warden.policy.audit;
+
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+
+/**
+ * The SQL both stores share. The schema is kept to what SQLite and PostgreSQL read the same way (TEXT, BIGINT,
+ * {@code ON CONFLICT}, integer division for time buckets), so only connection set-up and migrations differ.
+ */
+abstract class JdbcAuditStore implements AuditStore {
+
+    private static final String COLUMNS = "e.tenant, e.seq, e.prev_hash, e.hash, e.body, e.kind, e.request_id, "
+            + "e.ts_ms, e.model, e.purpose, e.outcome, e.decision, e.rule, e.http_status, e.classifiers, e.categories";
+    private static final int SCAN_PAGE = 1000;
+
+    private final DataSource dataSource;
+    private final AutoCloseable owned;
+
+    JdbcAuditStore(DataSource dataSource, AutoCloseable owned, String migrations) {
+        this.dataSource = dataSource;
+        this.owned = owned;
+        Flyway.configure()
+                .dataSource(dataSource)
+                .locations(migrations)
+                .table("audit_schema_history")
+                .load()
+                .migrate();
+    }
+
+    @Override
+    public void append(List<ChainedEntry> entries) {
+        if (entries.isEmpty()) {
+            return;
+        }
+        inTransaction(c -> {
+            try (PreparedStatement entry = c.prepareStatement("INSERT INTO audit_entry (tenant, seq, kind, request_id, "
+                    + "ts_ms, model, purpose, outcome, decision, rule, http_status, classifiers, categories, prev_hash, "
+                    + "hash, body) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT (tenant, seq) DO NOTHING");
+                 PreparedStatement category = c.prepareStatement("INSERT INTO audit_category (tenant, seq, ts_ms, "
+                         + "category) VALUES (?,?,?,?) ON CONFLICT (tenant, seq, category) DO NOTHING")) {
+                boolean anyCategory = false;
+                for (ChainedEntry e : entries) {
+                    IndexColumns ix = IndexColumns.of(e.entry());
+                    entry.setString(1, e.tenant());
+                    entry.setLong(2, e.seq());
+                    entry.setString(3, ix.kind());
+                    entry.setString(4, ix.requestId());
+                    entry.setLong(5, ix.timeMs());
+                    entry.setString(6, ix.model());
+                    entry.setString(7, ix.purpose());
+                    entry.setString(8, ix.outcome());
+                    entry.setString(9, ix.decision());
+                    entry.setString(10, ix.rule());
+                    if (ix.httpStatus() == null) {
+                        entry.setNull(11, Types.INTEGER);
+                    } else {
+                        entry.setInt(11, ix.httpStatus());
+                    }
+                    entry.setString(12, ix.classifiers());
+                    entry.setString(13, ix.categories());
+                    entry.setString(14, e.prevHash());
+                    entry.setString(15, e.hash());
+                    entry.setString(16, e.body());
+                    entry.addBatch();
+                    if (e.entry() instanceof AuditRecord r) {
+                        for (String cat : r.categories()) {
+                            category.setString(1, e.tenant());
+                            category.setLong(2, e.seq());
+                            category.setLong(3, ix.timeMs());
+                            category.setString(4, cat);
+                            category.addBatch();
+                            anyCategory = true;
+                        }
+                    }
+                }
+                int[] inserted = entry.executeBatch();
+                refuseForks(c, entries, inserted);
+                if (anyCategory) {
+                    category.executeBatch();
+                }
+            }
+            return null;
+        });
+    }
+
+    /**
+     * An entry skipped by ON CONFLICT must be the very same entry (a replay); a different one at the same place
+     * means two writers forked the chain, which must fail loudly rather than vanish.
+     */
+    private static void refuseForks(Connection c, List<ChainedEntry> entries, int[] inserted) throws SQLException {
+        try (PreparedStatement existing = c.prepareStatement("SELECT hash FROM audit_entry WHERE tenant = ? AND seq = ?")) {
+            for (int i = 0; i < inserted.length; i++) {
+                if (inserted[i] != 0) {
+                    continue;
+                }
+                ChainedEntry e = entries.get(i);
+                existing.setString(1, e.tenant());
+                existing.setLong(2, e.seq());
+                try (ResultSet rs = existing.executeQuery()) {
+                    if (rs.next() && !rs.getString(1).equals(e.hash())) {
+                        throw new SQLException("chain fork: tenant " + e.tenant() + " already has a different entry "
+                                + "at seq " + e.seq() + " (is another process writing this audit store?)");
+                    }
+                }
+            }
+        }
+    }
+
+    @Override
+    public Map<String, ChainHead> heads() {
+        Map<String, ChainHead> heads = new LinkedHashMap<>();
+        query("SELECT tenant, seq, hash FROM audit_anchor", List.of(),
+                rs -> heads.put(rs.getString(1), new ChainHead(rs.getString(1), rs.getLong(2), rs.getString(3))));
+        query("SELECT e.tenant, e.seq, e.hash FROM audit_entry e JOIN (SELECT tenant, MAX(seq) AS m FROM audit_entry "
+                        + "GROUP BY tenant) x ON e.tenant = x.tenant AND e.seq = x.m", List.of(),
+                rs -> heads.put(rs.getString(1), new ChainHead(rs.getString(1), rs.getLong(2), rs.getString(3))));
+        return heads;
+    }
+
+    @Override
+    public Optional<ChainHead> anchor(String tenant) {
+        List<ChainHead> found = new ArrayList<>();
+        query("SELECT seq, hash FROM audit_anchor WHERE tenant = ?", List.of(tenant),
+                rs -> found.add(new ChainHead(tenant, rs.getLong(1), rs.getString(2))));
+        return found.stream().findFirst();
+    }
+
+    @Override
+    public List<String> tenants() {
+        List<String> tenants = new ArrayList<>();
+        query("SELECT tenant FROM audit_entry GROUP BY tenant UNION SELECT tenant FROM audit_anchor ORDER BY 1",
+                List.of(), rs -> tenants.add(rs.getString(1)));
+        return tenants;
+    }
+
+    @Override
+    public void scanChain(String tenant, long afterSeq, Consumer<StoredRow> sink) {
+        long next = afterSeq;
+        while (true) {
+            List<StoredRow> page = new ArrayList<>(SCAN_PAGE);
+            query("SELECT " + COLUMNS + " FROM audit_entry e WHERE e.tenant = ? AND e.seq > ? ORDER BY e.seq LIMIT "
+                    + SCAN_PAGE, List.of(tenant, next), rs -> page.add(row(rs)));
+            page.forEach(sink);
+            if (page.size() < SCAN_PAGE) {
+                return;
+            }
+            next = page.get(page.size() - 1).seq();
+        }
+    }
+
+    @Override
+    public AuditPage query(AuditQuery q) {
+        StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM audit_entry e WHERE e.kind = 'REQUEST'");
+        List<Object> args = new ArrayList<>();
+        where(q, sql, args);
+        if (q.cursor() != null) {
+            Cursor c = Cursor.decode(q.cursor());
+            sql.append(" AND (e.ts_ms < ? OR (e.ts_ms = ? AND (e.tenant > ? OR (e.tenant = ? AND e.seq < ?))))");
+            args.addAll(List.of(c.timeMs, c.timeMs, c.tenant, c.tenant, c.seq));
+        }
+        sql.append(" ORDER BY e.ts_ms DESC, e.tenant ASC, e.seq DESC LIMIT ").append(q.limit() + 1);
+        List<ChainedEntry> found = new ArrayList<>();
+        List<Long> times = new ArrayList<>();
+        query(sql.toString(), args, rs -> {
+            StoredRow row = row(rs);
+            found.add(ChainedEntry.stored(row.tenant(), row.seq(), row.prevHash(), row.hash(), row.body()));
+            times.add(row.columns().timeMs());
+        });
+        if (found.size() <= q.limit()) {
+            return new AuditPage(found, Optional.empty());
+        }
+        ChainedEntry last = found.get(q.limit() - 1);
+        String next = new Cursor(times.get(q.limit() - 1), last.tenant(), last.seq()).encode();
+        return new AuditPage(found.subList(0, q.limit()), Optional.of(next));
+    }
+
+    @Override
+    public List<BucketCount> count(AuditQuery filter, TimeBucket bucket, CountKey key) {
+        long width = bucket.millis();
+        String keyColumn = switch (key) {
+            case DECISION -> "COALESCE(e.decision, '')";
+            case OUTCOME -> "e.outcome";
+            case MODEL -> "COALESCE(e.model, '')";
+            case TENANT -> "e.tenant";
+            case CATEGORY -> "c.category";
+        };
+        StringBuilder sql = new StringBuilder("SELECT (e.ts_ms / " + width + ") * " + width + " AS bucket, "
+                + keyColumn + " AS k, COUNT(*) FROM audit_entry e");
+        if (key == CountKey.CATEGORY) {
+            sql.append(" JOIN audit_category c ON c.tenant = e.tenant AND c.seq = e.seq");
+        }
+        sql.append(" WHERE e.kind = 'REQUEST'");
+        List<Object> args = new ArrayList<>();
+        where(filter, sql, args);
+        sql.append(" GROUP BY 1, 2 ORDER BY 1, 2");
+        List<BucketCount> counts = new ArrayList<>();
+        query(sql.toString(), args,
+                rs -> counts.add(new BucketCount(Instant.ofEpochMilli(rs.getLong(1)), rs.getString(2), rs.getLong(3))));
+        return counts;
+    }
+
+    @Override
+    public Optional<ChainHead> lastBefore(String tenant, Instant cutoff) {
+        List<ChainHead> found = new ArrayList<>();
+        query("SELECT seq, hash FROM audit_entry WHERE tenant = ? AND ts_ms < ? ORDER BY seq DESC LIMIT 1",
+                List.of(tenant, cutoff.toEpochMilli()),
+                rs -> found.add(new ChainHead(tenant, rs.getLong(1), rs.getString(2))));
+        return found.stream().findFirst();
+    }
+
+    @Override
+    public long deleteThrough(ChainHead anchor) {
+        return inTransaction(c -> {
+            try (PreparedStatement cat = c.prepareStatement("DELETE FROM audit_category WHERE tenant = ? AND seq <= ?");
+                 PreparedStatement del = c.prepareStatement("DELETE FROM audit_entry WHERE tenant = ? AND seq <= ?");
+                 PreparedStatement anc = c.prepareStatement("INSERT INTO audit_anchor (tenant, seq, hash, updated_ms) "
+                         + "VALUES (?,?,?,?) ON CONFLICT (tenant) DO UPDATE SET seq = excluded.seq, "
+                         + "hash = excluded.hash, updated_ms = excluded.updated_ms")) {
+                cat.setString(1, anchor.tenant());
+                cat.setLong(2, anchor.seq());
+                cat.executeUpdate();
+                del.setString(1, anchor.tenant());
+                del.setLong(2, anchor.seq());
+                long deleted = del.executeUpdate();
+                anc.setString(1, anchor.tenant());
+                anc.setLong(2, anchor.seq());
+                anc.setString(3, anchor.hash());
+                anc.setLong(4, System.currentTimeMillis());
+                anc.executeUpdate();
+                return deleted;
+            }
+        });
+    }
+
+    @Override
+    public void close() {
+        if (owned != null) {
+            try {
+                owned.close();
+            } catch (Exception e) {
+                throw new AuditStoreException("closing the audit store", e);
+            }
+        }
+    }
+
+    private static void where(AuditQuery q, StringBuilder sql, List<Object> args) {
+        if (q.from() != null) {
+            sql.append(" AND e.ts_ms >= ?");
+            args.add(q.from().toEpochMilli());
+        }
+        if (q.to() != null) {
+            sql.append(" AND e.ts_ms < ?");
+            args.add(q.to().toEpochMilli());
+        }
+        if (q.tenant() != null) {
+            sql.append(" AND e.tenant = ?");
+            args.add(q.tenant());
+        }
+        if (q.model() != null) {
+            sql.append(" AND e.model = ?");
+            args.add(q.model());
+        }
+        if (q.requestId() != null) {
+            sql.append(" AND e.request_id = ?");
+            args.add(q.requestId());
+        }
+        if (!q.outcomes().isEmpty()) {
+            sql.append(" AND e.outcome IN (").append("?,".repeat(q.outcomes().size() - 1)).append("?)");
+            q.outcomes().stream().map(Enum::name).sorted().forEach(args::add);
+        }
+        if (!q.decisions().isEmpty()) {
+            sql.append(" AND e.decision IN (").append("?,".repeat(q.decisions().size() - 1)).append("?)");
+            q.decisions().stream().sorted().forEach(args::add);
+        }
+        if (q.category() != null) {
+            sql.append(" AND EXISTS (SELECT 1 FROM audit_category ac WHERE ac.tenant = e.tenant AND ac.seq = e.seq "
+                    + "AND ac.category = ?)");
+            args.add(q.category());
+        }
+        if (q.classifier() != null) {
+            sql.append(" AND e.classifiers LIKE ? ESCAPE '\\'");
+            args.add("%|" + q.classifier().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "|%");
+        }
+    }
+
+    private static StoredRow row(ResultSet rs) throws SQLException {
+        int status = rs.getInt(14);
+        Integer httpStatus = rs.wasNull() ? null : status;
+        IndexColumns columns = new IndexColumns(rs.getString(6), rs.getString(7), rs.getLong(8), rs.getString(9),
+                rs.getString(10), rs.getString(11), rs.getString(12), rs.getString(13), httpStatus, rs.getString(15),
+                rs.getString(16));
+        return new StoredRow(rs.getString(1), rs.getLong(2), rs.getString(3), rs.getString(4), rs.getString(5),
+                columns);
+    }
+
+    @FunctionalInterface
+    private interface RowHandler {
+        void accept(ResultSet rs) throws SQLException;
+    }
+
+    @FunctionalInterface
+    private interface Work<T> {
+        T run(Connection c) throws SQLException;
+    }
+
+    private void query(String sql, List<?> args, RowHandler handler) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < args.size(); i++) {
+                ps.setObject(i + 1, args.get(i));
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    handler.accept(rs);
+                }
+            }
+        } catch (SQLException e) {
+            throw new AuditStoreException("audit query failed: " + e.getMessage(), e);
+        }
+    }
+
+    private <T> T inTransaction(Work<T> work) {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                T result = work.run(c);
+                c.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                try {
+                    c.rollback();
+                } catch (SQLException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            throw new AuditStoreException("audit write failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Position after the last row of a page: (time, tenant, seq), base64url so clients treat it as opaque. */
+    private record Cursor(long timeMs, String tenant, long seq) {
+
+        String encode() {
+            String raw = timeMs + ":" + seq + ":" + tenant;
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(raw.getBytes(StandardCharsets.UTF_8));
+        }
+
+        static Cursor decode(String cursor) {
+            try {
+                String raw = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
+                String[] parts = raw.split(":", 3);
+                return new Cursor(Long.parseLong(parts[0]), parts[2], Long.parseLong(parts[1]));
+            } catch (RuntimeException e) {
+                throw new IllegalArgumentException("not a cursor from this audit log: " + cursor, e);
+            }
+        }
+    }
+}

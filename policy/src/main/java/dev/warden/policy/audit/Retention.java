@@ -1,0 +1,69 @@
+package dev.warden.policy.audit;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Deletes a tenant's entries older than its retention period without breaking its chain: first a
+ * {@link RetentionCheckpoint} naming the last entry to delete (and its hash) is appended to the chain and
+ * committed, then that entry and everything before it are deleted and it becomes the chain's anchor, in one
+ * transaction. The verifier starts from the anchor and accepts it only because a hashed checkpoint vouches for it.
+ */
+public final class Retention {
+
+    /** What one run did; {@code deleted} is 0 and the optionals empty when nothing was old enough. */
+    public record Result(String tenant, Instant cutoff, long deleted, Optional<ChainHead> anchor,
+                         Optional<ChainedEntry> checkpoint) {
+    }
+
+    private static final long CHECKPOINT_TIMEOUT_SECONDS = 30;
+
+    private final AuditLog log;
+    private final Clock clock;
+
+    public Retention(AuditLog log) {
+        this(log, Clock.systemUTC());
+    }
+
+    public Retention(AuditLog log, Clock clock) {
+        this.log = log;
+        this.clock = clock;
+    }
+
+    public Result apply(String tenant, Duration period) {
+        Instant now = clock.instant();
+        Instant cutoff = now.minus(period);
+        AuditStore store = log.store();
+        Optional<ChainHead> last = store.lastBefore(tenant, cutoff);
+        if (last.isEmpty()) {
+            return new Result(tenant, cutoff, 0, Optional.empty(), Optional.empty());
+        }
+        ChainHead anchor = last.get();
+        ChainedEntry checkpoint = await(log.appendCheckpoint(
+                new RetentionCheckpoint(tenant, now, period, cutoff, anchor.seq(), anchor.hash())));
+        ChainHead stored = store.heads().get(tenant);
+        if (stored == null || stored.seq() < checkpoint.seq()) {
+            // The checkpoint went to the spill file: deleting now would leave an anchor nobody can vouch for yet.
+            throw new AuditStoreException("retention checkpoint for " + tenant + " is not in the store yet; "
+                    + "retention deferred", null);
+        }
+        long deleted = store.deleteThrough(anchor);
+        return new Result(tenant, cutoff, deleted, Optional.of(anchor), Optional.of(checkpoint));
+    }
+
+    private static ChainedEntry await(java.util.concurrent.CompletableFuture<ChainedEntry> future) {
+        try {
+            return future.get(CHECKPOINT_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AuditStoreException("interrupted while appending a retention checkpoint", e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new AuditStoreException("could not append a retention checkpoint", e);
+        }
+    }
+}

@@ -1,0 +1,5 @@
+package dev.warden.policy.audit;
+
+/** An entry exactly as a store holds it, unparsed, for the verifier: chain fields, body and index columns. */
+public record StoredRow(String tenant, long seq, String prevHash, String hash, String body, IndexColumns columns) {
+}

@@ -1,0 +1,529 @@
+package dev.warden.policy.audit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** What every {@link AuditStore} must do, run against SQLite and a real PostgreSQL by the subclasses. */
+abstract class AuditStoreContract {
+
+    @TempDir
+    Path dir;
+
+    private final List<AutoCloseable> toClose = new ArrayList<>();
+    private AuditStore store;
+    private AuditLog log;
+
+    /** A store location ({@link AuditStores#open(String)}) for a database no other test uses. */
+    abstract String freshLocation() throws Exception;
+
+    /** Runs a statement directly against the database behind {@code location}, bypassing the store. */
+    abstract void sql(String location, String statement) throws Exception;
+
+    private String location;
+
+    @BeforeEach
+    void openStore() throws Exception {
+        location = freshLocation();
+        store = AuditStores.open(location);
+        toClose.add(store);
+    }
+
+    @AfterEach
+    void closeAll() throws Exception {
+        for (int i = toClose.size() - 1; i >= 0; i--) {
+            toClose.get(i).close();
+        }
+    }
+
+    private AuditLog log(AuditStore s, AuditLogConfig config) {
+        AuditLog l = new AuditLog(s, config);
+        toClose.add(l);
+        return l;
+    }
+
+    private AuditLogConfig config() {
+        return AuditLogConfig.defaults().withSpillFile(dir.resolve("spill.jsonl"))
+                .withRetryInterval(Duration.ofMillis(50));
+    }
+
+    private AuditLog log() {
+        if (log == null) {
+            log = log(store, config());
+        }
+        return log;
+    }
+
+    private List<ChainedEntry> appendAll(AuditLog l, List<AuditRecord> records) {
+        List<CompletableFuture<ChainedEntry>> futures = records.stream().map(l::appendChained).toList();
+        return futures.stream().map(CompletableFuture::join).toList();
+    }
+
+    private static List<AuditRecord> records(String tenant, int from, int to) {
+        List<AuditRecord> list = new ArrayList<>();
+        for (int i = from; i < to; i++) {
+            list.add(Records.record(tenant, i));
+        }
+        return list;
+    }
+
+    private static void eventually(String what, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("never happened: " + what);
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    private List<AuditRecord> everything(AuditQuery q) {
+        List<AuditRecord> all = new ArrayList<>();
+        AuditQuery page = q;
+        while (true) {
+            AuditPage p = store.query(page);
+            all.addAll(p.records());
+            if (p.nextCursor().isEmpty()) {
+                return all;
+            }
+            page = page.toBuilder().cursor(p.nextCursor().get()).build();
+        }
+    }
+
+    @Test
+    void recordsRoundTripThroughTheStoreUnchanged() {
+        List<AuditRecord> written = records("acme", 1, 13);
+        List<ChainedEntry> chained = appendAll(log(), written);
+
+        assertThat(chained).extracting(ChainedEntry::seq).containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L,
+                11L, 12L);
+        assertThat(chained.get(0).prevHash()).isEqualTo(HashChain.GENESIS);
+        AuditPage page = store.query(AuditQuery.builder().tenant("acme").limit(100).build());
+        List<AuditRecord> read = new ArrayList<>(page.records());
+        java.util.Collections.reverse(read);
+        assertThat(read).isEqualTo(written);
+        assertThat(read.get(0).content().prompt()).contains("\"quoted\"\nwith [REDACTED-EMAIL]");
+        assertThat(read.get(1).content()).isNull();
+        assertThat(read.get(4).categories()).containsExactly("S1", "unsafe");
+    }
+
+    @Test
+    void anIntactChainVerifies() {
+        appendAll(log(), records("acme", 1, 30));
+        appendAll(log(), records("globex", 1, 10));
+
+        List<ChainVerifier.Report> reports = new ChainVerifier(store).verifyAll();
+
+        assertThat(reports).extracting(ChainVerifier.Report::tenant).containsExactly("acme", "globex");
+        assertThat(reports).allMatch(ChainVerifier.Report::intact);
+        assertThat(reports.get(0).entriesChecked()).isEqualTo(29);
+        assertThat(reports.get(0).head()).isEqualTo(store.heads().get("acme"));
+    }
+
+    @Test
+    void anEditedColumnBreaksTheChainAtExactlyThatRecord() throws Exception {
+        List<ChainedEntry> chained = appendAll(log(), records("acme", 1, 20));
+        ChainedEntry victim = chained.get(9);
+        assertThat(((AuditRecord) victim.entry()).outcome()).isEqualTo(Outcome.BLOCKED_INPUT);
+
+        sql(location, "UPDATE audit_entry SET outcome = 'ALLOWED', decision = 'ALLOW' WHERE request_id = '"
+                + victim.entry().requestId() + "'");
+
+        ChainVerifier.Report report = new ChainVerifier(store).verify("acme");
+        assertThat(report.intact()).isFalse();
+        ChainVerifier.BrokenLink broken = report.firstBroken().orElseThrow();
+        assertThat(broken.seq()).isEqualTo(victim.seq());
+        assertThat(broken.requestId()).isEqualTo("r-acme-10");
+        assertThat(broken.reason()).contains("outcome, decision");
+        assertThat(report.entriesChecked()).isEqualTo(9);
+    }
+
+    @Test
+    void anEditedBodyBreaksTheChainAtExactlyThatRecord() throws Exception {
+        List<ChainedEntry> chained = appendAll(log(), records("acme", 1, 20));
+
+        sql(location, "UPDATE audit_entry SET body = REPLACE(body, '\"promptSha256\":\"', '\"promptSha256\":\"0')"
+                + " WHERE tenant = 'acme' AND seq = 13");
+
+        ChainVerifier.BrokenLink broken = new ChainVerifier(store).verify("acme").firstBroken().orElseThrow();
+        assertThat(broken.seq()).isEqualTo(13);
+        assertThat(broken.requestId()).isEqualTo(chained.get(12).entry().requestId());
+        assertThat(broken.reason()).contains("altered");
+    }
+
+    @Test
+    void aDeletedRecordIsNamedByTheGapItLeaves() throws Exception {
+        appendAll(log(), records("acme", 1, 20));
+
+        sql(location, "DELETE FROM audit_entry WHERE tenant = 'acme' AND seq = 7");
+
+        ChainVerifier.BrokenLink broken = new ChainVerifier(store).verify("acme").firstBroken().orElseThrow();
+        assertThat(broken.seq()).isEqualTo(8);
+        assertThat(broken.reason()).contains("entries 7..7 are missing");
+    }
+
+    @Test
+    void concurrentAppendsAreGroupCommittedIntoValidChains() throws Exception {
+        AuditLog l = log();
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        List<CompletableFuture<Void>> all = new ArrayList<>();
+        try {
+            List<CompletableFuture<List<CompletableFuture<Void>>>> producers = new ArrayList<>();
+            for (int t = 0; t < 8; t++) {
+                int thread = t;
+                producers.add(CompletableFuture.supplyAsync(() -> {
+                    List<CompletableFuture<Void>> mine = new ArrayList<>();
+                    for (int i = 0; i < 250; i++) {
+                        int n = thread * 1000 + i;
+                        mine.add(l.append(Records.record("tenant-" + (n % 3), "c-" + n, Instant.now(), n)));
+                    }
+                    return mine;
+                }, pool));
+            }
+            producers.forEach(p -> all.addAll(p.join()));
+        } finally {
+            pool.shutdown();
+        }
+        CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).join();
+
+        assertThat(l.stats().committed()).isEqualTo(2000);
+        assertThat(l.stats().batches()).isLessThanOrEqualTo(2000);
+        List<ChainVerifier.Report> reports = new ChainVerifier(store).verifyAll();
+        assertThat(reports).hasSize(3).allMatch(ChainVerifier.Report::intact);
+        assertThat(reports.stream().mapToLong(ChainVerifier.Report::entriesChecked).sum()).isEqualTo(2000);
+    }
+
+    @Test
+    void queriesFilterOnEveryDimension() {
+        appendAll(log(), records("acme", 1, 36));
+        appendAll(log(), records("globex", 1, 11));
+
+        assertThat(everything(AuditQuery.builder().tenant("acme").build())).hasSize(35);
+        assertThat(everything(AuditQuery.builder().model("llama-3.1-70b").build()))
+                .allMatch(r -> r.model().equals("llama-3.1-70b")).hasSize(18 + 5);
+        assertThat(everything(AuditQuery.builder().tenant("acme").outcome(Outcome.BLOCKED_INPUT).build()))
+                .extracting(AuditRecord::requestId)
+                .containsExactly("r-acme-35", "r-acme-30", "r-acme-25", "r-acme-20", "r-acme-15", "r-acme-10",
+                        "r-acme-5");
+        assertThat(everything(AuditQuery.builder().tenant("acme").decision("REDACT").build()))
+                .extracting(AuditRecord::requestId)
+                .containsExactly("r-acme-28", "r-acme-21", "r-acme-14", "r-acme-7");
+        assertThat(everything(AuditQuery.builder().category("S1").build())).hasSize(7 + 2);
+        assertThat(everything(AuditQuery.builder().tenant("acme").category("jailbreak").build())).hasSize(5);
+        assertThat(everything(AuditQuery.builder().classifier("prompt-guard").build())).hasSize(45);
+        assertThat(everything(AuditQuery.builder().classifier("prompt_guard").build())).isEmpty();
+        assertThat(everything(AuditQuery.builder().requestId("r-globex-3").build()))
+                .singleElement().extracting(AuditRecord::tenant).isEqualTo("globex");
+        assertThat(everything(AuditQuery.builder().tenant("acme").from(Records.T0.plusSeconds(10))
+                .to(Records.T0.plusSeconds(20)).build()))
+                .extracting(AuditRecord::requestId).first().isEqualTo("r-acme-19");
+        assertThat(everything(AuditQuery.builder().tenant("acme").from(Records.T0.plusSeconds(10))
+                .to(Records.T0.plusSeconds(20)).build())).hasSize(10);
+    }
+
+    @Test
+    void cursorPagesAreStableWhileNewRecordsArrive() {
+        // Two tenants with identical timestamps exercise the tie-breaks of the order.
+        appendAll(log(), records("acme", 1, 26));
+        appendAll(log(), records("globex", 1, 26));
+
+        List<String> seen = new ArrayList<>();
+        AuditQuery q = AuditQuery.builder().limit(7).build();
+        int pages = 0;
+        while (true) {
+            AuditPage page = store.query(q);
+            pages++;
+            page.records().forEach(r -> seen.add(r.requestId()));
+            if (pages == 2) {
+                appendAll(log(), List.of(Records.record("acme", "late", Records.T0.plusSeconds(1000), 1)));
+            }
+            if (page.nextCursor().isEmpty()) {
+                break;
+            }
+            assertThat(page.entries()).hasSize(7);
+            q = q.toBuilder().cursor(page.nextCursor().get()).build();
+        }
+        assertThat(pages).isEqualTo(8);
+        assertThat(seen).hasSize(50).doesNotHaveDuplicates().doesNotContain("late");
+        assertThat(seen.subList(0, 4)).containsExactly("r-acme-25", "r-globex-25", "r-acme-24", "r-globex-24");
+        assertThatThrownBy(() -> store.query(AuditQuery.builder().cursor("not a cursor").build()))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void countsPerDecisionAndCategoryPerBucket() {
+        List<AuditRecord> list = new ArrayList<>();
+        for (int i = 1; i <= 30; i++) {
+            // i minutes after T0: buckets of an hour split at i = 60, of a minute at every record.
+            list.add(Records.record("acme", "m-" + i, Records.T0.plus(Duration.ofMinutes(i * 3L)), i));
+        }
+        appendAll(log(), list);
+        AuditQuery acme = AuditQuery.builder().tenant("acme").build();
+
+        List<BucketCount> byDecision = store.count(acme, TimeBucket.HOUR, CountKey.DECISION);
+        Instant h10 = Records.T0;
+        Instant h11 = Records.T0.plus(Duration.ofHours(1));
+        // minutes 3..57 (i = 1..19) fall in hour 10, minutes 60..90 (i = 20..30) in hour 11.
+        assertThat(byDecision).containsExactly(
+                new BucketCount(h10, "ALLOW", 19 - 3 - 2),
+                new BucketCount(h10, "BLOCK", 3),
+                new BucketCount(h10, "REDACT", 2),
+                new BucketCount(h11, "ALLOW", 11 - 3 - 2),
+                new BucketCount(h11, "BLOCK", 3),
+                new BucketCount(h11, "REDACT", 2));
+
+        List<BucketCount> byCategory = store.count(acme, TimeBucket.DAY, CountKey.CATEGORY);
+        Instant day = Instant.parse("2026-11-01T00:00:00Z");
+        // Order between keys follows the database's collation, which differs between SQLite and PostgreSQL.
+        assertThat(byCategory).containsExactlyInAnyOrder(
+                new BucketCount(day, "S1", 6),
+                new BucketCount(day, "jailbreak", 4),
+                new BucketCount(day, "unsafe", 6));
+
+        List<BucketCount> perMinute = store.count(acme, TimeBucket.MINUTE, CountKey.OUTCOME);
+        assertThat(perMinute).hasSize(30).allMatch(c -> c.count() == 1);
+    }
+
+    @Test
+    void exportsCsvAndVerifiableJsonLines() throws Exception {
+        List<ChainedEntry> chained = appendAll(log(), records("acme", 1, 1203));
+        AuditExport export = new AuditExport(store);
+
+        StringWriter csv = new StringWriter();
+        long rows = export.csv(AuditQuery.builder().tenant("acme").build(), csv);
+        assertThat(rows).isEqualTo(1202);
+        String[] lines = csv.toString().split("\r\n(?=r-|acme|tenant)");
+        assertThat(lines[0]).startsWith("tenant,seq,request_id,time,");
+        assertThat(csv.toString()).contains("acme,1202,r-acme-1202,2026-11-01T10:20:02Z,key-2,llama-3.1-8b,support,"
+                + "ALLOWED,ALLOW,default,200,false,17,1322,30,300,48,240,12,llama-guard prompt-guard,,");
+
+        StringWriter jsonl = new StringWriter();
+        long n = export.jsonLines(AuditQuery.builder().tenant("acme").build(), jsonl);
+        assertThat(n).isEqualTo(1202);
+        List<String> jsonLines = jsonl.toString().lines().toList();
+        assertThat(jsonLines).hasSize(1202);
+        for (String line : jsonLines.subList(0, 50)) {
+            Map<String, Object> m = CanonicalJson.read(line);
+            String body = line.substring("{\"entry\":".length(), line.lastIndexOf(",\"hash\":"));
+            assertThat(HashChain.link((String) m.get("prevHash"), body)).isEqualTo(m.get("hash"));
+        }
+        ChainedEntry newest = chained.get(chained.size() - 1);
+        assertThat(jsonLines.get(0)).isEqualTo("{\"entry\":" + newest.body() + ",\"hash\":\"" + newest.hash()
+                + "\",\"prevHash\":\"" + newest.prevHash() + "\",\"seq\":1202,\"tenant\":\"acme\"}");
+    }
+
+    @Test
+    void retentionDeletesOldRecordsAndKeepsTheChainVerifiable() throws Exception {
+        appendAll(log(), records("acme", 1, 101));
+        appendAll(log(), records("globex", 1, 11));
+        // T0 + 100 s is the newest record; a 40 s period measured at T0 + 100 s keeps records 60..100.
+        Clock clock = Clock.fixed(Records.T0.plusSeconds(100), ZoneOffset.UTC);
+
+        Retention.Result result = new Retention(log(), clock).apply("acme", Duration.ofSeconds(40));
+
+        assertThat(result.deleted()).isEqualTo(59);
+        assertThat(result.anchor()).map(ChainHead::seq).contains(59L);
+        assertThat(result.checkpoint()).map(ChainedEntry::seq).contains(101L);
+        assertThat(everything(AuditQuery.builder().tenant("acme").build())).hasSize(41)
+                .extracting(AuditRecord::requestId).last().isEqualTo("r-acme-60");
+        ChainVerifier.Report report = new ChainVerifier(store).verify("acme");
+        assertThat(report.firstBroken()).isEmpty();
+        assertThat(report.anchor().seq()).isEqualTo(59);
+        assertThat(report.entriesChecked()).isEqualTo(42);
+        assertThat(new ChainVerifier(store).verify("globex").intact()).isTrue();
+
+        // A second run later: the first checkpoint is itself old enough to go.
+        appendAll(log(), List.of(Records.record("acme", "after", Records.T0.plusSeconds(200), 1)));
+        Clock later = Clock.fixed(Records.T0.plusSeconds(300), ZoneOffset.UTC);
+        Retention.Result second = new Retention(log(), later).apply("acme", Duration.ofSeconds(150));
+        assertThat(second.anchor()).map(ChainHead::seq).contains(101L);
+        assertThat(new ChainVerifier(store).verify("acme").intact()).isTrue();
+
+        // Deleting beyond the attested anchor and forging the anchor is caught.
+        ChainedEntry after = store.query(AuditQuery.builder().requestId("after").build()).entries().get(0);
+        sql(location, "DELETE FROM audit_entry WHERE tenant = 'acme' AND seq <= " + after.seq());
+        sql(location, "UPDATE audit_anchor SET seq = " + after.seq() + ", hash = '" + after.hash()
+                + "' WHERE tenant = 'acme'");
+        ChainVerifier.Report forged = new ChainVerifier(store).verify("acme");
+        assertThat(forged.firstBroken()).map(ChainVerifier.BrokenLink::reason).get().asString()
+                .contains("no retention checkpoint");
+    }
+
+    @Test
+    void recordsSpillWhileTheStoreIsDownAndReplayInOrderWhenItReturns() throws Exception {
+        FlakyStore flaky = new FlakyStore(store);
+        AuditLog l = log(flaky, config());
+        appendAll(l, records("acme", 1, 11));
+
+        flaky.down = true;
+        List<ChainedEntry> spilled = appendAll(l, records("acme", 11, 31));
+        assertThat(spilled).extracting(ChainedEntry::seq).startsWith(11L).endsWith(30L);
+        assertThat(l.stats().spilled()).isEqualTo(20);
+        assertThat(l.stats().spillPending()).isTrue();
+        assertThat(Files.readAllLines(dir.resolve("spill.jsonl"))).hasSize(20);
+        assertThat(l.accepting()).isTrue();
+
+        flaky.down = false;
+        eventually("spill replayed", () -> !l.stats().spillPending());
+        appendAll(l, records("acme", 31, 41));
+
+        assertThat(l.stats().replayed()).isEqualTo(20);
+        assertThat(Files.size(dir.resolve("spill.jsonl"))).isZero();
+        ChainVerifier.Report report = new ChainVerifier(store).verify("acme");
+        assertThat(report.intact()).isTrue();
+        assertThat(report.entriesChecked()).isEqualTo(40);
+        assertThat(everything(AuditQuery.builder().tenant("acme").build())).extracting(AuditRecord::requestId)
+                .first().isEqualTo("r-acme-40");
+    }
+
+    @Test
+    void aSpillLeftByAStoppedProcessIsReplayedByTheNextOne() throws Exception {
+        FlakyStore flaky = new FlakyStore(store);
+        AuditLog first = log(flaky, config());
+        appendAll(first, records("acme", 1, 6));
+        flaky.down = true;
+        appendAll(first, records("acme", 6, 16));
+        first.close();
+
+        flaky.down = false;
+        AuditLog second = log(store, config());
+        List<ChainedEntry> more = appendAll(second, records("acme", 16, 21));
+
+        // The new process continues the chain after the spilled entries, then replays them before its own.
+        assertThat(more.get(0).seq()).isEqualTo(16);
+        assertThat(second.stats().replayed()).isEqualTo(10);
+        ChainVerifier.Report report = new ChainVerifier(store).verify("acme");
+        assertThat(report.intact()).isTrue();
+        assertThat(report.entriesChecked()).isEqualTo(20);
+    }
+
+    @Test
+    void whenNeitherStoreNorSpillCanWriteAppendsFailLoudlyAndTheGatewayIsToldToRefuse() throws Exception {
+        FlakyStore flaky = new FlakyStore(store);
+        Path notAFile = Files.createDirectories(dir.resolve("spill-is-a-directory"));
+        AuditLog l = log(flaky, config().withSpillFile(notAFile));
+        appendAll(l, records("acme", 1, 4));
+
+        flaky.down = true;
+        CompletableFuture<Void> lost = l.append(Records.record("acme", 4));
+        assertThatThrownBy(lost::join).isInstanceOf(CompletionException.class)
+                .hasCauseInstanceOf(AuditUnavailableException.class);
+        assertThat(l.accepting()).isFalse();
+        assertThat(l.stats().lost()).isEqualTo(1);
+
+        flaky.down = false;
+        eventually("accepting again", l::accepting);
+        List<ChainedEntry> after = appendAll(l, records("acme", 5, 8));
+
+        // The lost record's sequence number was given back: no gap in the chain.
+        assertThat(after.get(0).seq()).isEqualTo(4);
+        assertThat(new ChainVerifier(store).verify("acme").intact()).isTrue();
+    }
+
+    @Test
+    void logAndContinueKeepsAcceptingWhenNothingCanBeWritten() throws Exception {
+        FlakyStore flaky = new FlakyStore(store);
+        Path notAFile = Files.createDirectories(dir.resolve("spill-is-a-directory"));
+        AuditLog l = log(flaky, config().withSpillFile(notAFile)
+                .withOnSpillFailure(AuditLogConfig.SpillFailure.LOG_AND_CONTINUE));
+        flaky.down = true;
+
+        assertThatThrownBy(() -> l.append(Records.record("acme", 1)).join())
+                .hasCauseInstanceOf(AuditUnavailableException.class);
+        assertThat(l.accepting()).isTrue();
+        assertThat(l.stats().lost()).isEqualTo(1);
+    }
+
+    @Test
+    void aFullQueueRejectsAtOnceInsteadOfBlocking() {
+        FlakyStore flaky = new FlakyStore(store);
+        AuditLog l = log(flaky, config().withQueueCapacity(1).withMaxBatch(1));
+        List<CompletableFuture<Void>> futures = new ArrayList<>();
+        for (int i = 0; i < 2000; i++) {
+            futures.add(l.append(Records.record("acme", i + 1)));
+        }
+        CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).exceptionally(e -> null).join();
+
+        long failed = futures.stream().filter(CompletableFuture::isCompletedExceptionally).count();
+        assertThat(failed).isPositive().isEqualTo(l.stats().rejected());
+        assertThat(l.stats().committed() + l.stats().rejected()).isEqualTo(2000);
+        assertThat(new ChainVerifier(store).verify("acme").entriesChecked()).isEqualTo(l.stats().committed());
+    }
+
+    @Test
+    void everyAcknowledgedRecordSurvivesSigkill() throws Exception {
+        store.close();
+        toClose.remove(store);
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process child = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+                DurabilityChild.class.getName(), location, dir.resolve("child-spill.jsonl").toString())
+                .redirectError(ProcessBuilder.Redirect.DISCARD)
+                .start();
+        Set<String> acknowledged = new HashSet<>();
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(),
+                StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = out.readLine()) != null) {
+                if (line.startsWith("ACK ")) {
+                    acknowledged.add(line.substring(4));
+                    if (acknowledged.size() == 1500) {
+                        // SIGKILL mid-load; the JDK closes our end of the pipe, so stop reading here.
+                        child.destroyForcibly();
+                        break;
+                    }
+                }
+            }
+        }
+        assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(acknowledged).hasSizeGreaterThanOrEqualTo(1500);
+
+        store = AuditStores.open(location);
+        toClose.add(store);
+        Set<String> stored = new HashSet<>();
+        for (AuditRecord r : everything(AuditQuery.builder().limit(1000).build())) {
+            stored.add(r.requestId());
+        }
+        assertThat(stored).containsAll(acknowledged);
+        assertThat(new ChainVerifier(store).verifyAll()).hasSize(3).allMatch(ChainVerifier.Report::intact);
+    }
+
+    @Test
+    void verifyCommandExitsNonZeroOnABrokenChain() throws Exception {
+        appendAll(log(), records("acme", 1, 10));
+        assertThat(VerifyAuditCommand.run(new String[] {location})).isZero();
+        assertThat(VerifyAuditCommand.run(new String[] {location, "--tenant", "acme"})).isZero();
+
+        sql(location, "UPDATE audit_entry SET model = 'gpt-4' WHERE tenant = 'acme' AND seq = 4");
+
+        assertThat(VerifyAuditCommand.run(new String[] {location})).isEqualTo(1);
+        assertThat(VerifyAuditCommand.run(new String[] {})).isEqualTo(2);
+        Optional<ChainVerifier.BrokenLink> broken = new ChainVerifier(store).verify("acme").firstBroken();
+        assertThat(broken).map(ChainVerifier.BrokenLink::seq).contains(4L);
+    }
+}
