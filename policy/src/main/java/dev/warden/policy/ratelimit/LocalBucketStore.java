@@ -1,0 +1,56 @@
+package dev.warden.policy.ratelimit;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.github.bucket4j.Bucket;
+import io.github.bucket4j.BucketConfiguration;
+import io.github.bucket4j.ConsumptionProbe;
+import java.time.Duration;
+
+/**
+ * Buckets in this JVM, in a size-bounded Caffeine cache so that a flood of distinct keys cannot exhaust memory.
+ * An evicted bucket starts again full: eviction can only make limits more lenient, never stricter, and only for
+ * scopes idle long enough to be the least recently used.
+ */
+final class LocalBucketStore implements BucketStore {
+
+    private final Cache<String, Bucket> buckets;
+
+    LocalBucketStore(long maximumBuckets, Duration idleExpiry) {
+        this.buckets = Caffeine.newBuilder().maximumSize(maximumBuckets).expireAfterAccess(idleExpiry).build();
+    }
+
+    private Bucket bucket(String key, BucketConfiguration configuration) {
+        return buckets.get(key, k -> Bucket.builder().addLimit(configuration.getBandwidths()[0]).build());
+    }
+
+    @Override
+    public ConsumptionProbe tryConsume(String key, BucketConfiguration configuration, long tokens) {
+        return bucket(key, configuration).tryConsumeAndReturnRemaining(tokens);
+    }
+
+    @Override
+    public void addTokens(String key, BucketConfiguration configuration, long tokens) {
+        bucket(key, configuration).addTokens(tokens);
+    }
+
+    @Override
+    public void consumeIgnoringLimits(String key, BucketConfiguration configuration, long tokens) {
+        bucket(key, configuration).consumeIgnoringRateLimits(tokens);
+    }
+
+    long size() {
+        buckets.cleanUp();
+        return buckets.estimatedSize();
+    }
+
+    @Override
+    public String name() {
+        return "local";
+    }
+
+    @Override
+    public void close() {
+        buckets.invalidateAll();
+    }
+}
