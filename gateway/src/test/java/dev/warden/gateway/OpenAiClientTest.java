@@ -90,11 +90,13 @@ class OpenAiClientTest extends GatewayTest {
 
     @Test
     void firstChunkReachesTheClientBeforeTheUpstreamHasFinished() {
+        OpenAIClient optimistic = OpenAIOkHttpClient.builder().apiKey(TENANTS.playgroundKey)
+                .baseUrl(baseUrl() + "/v1").maxRetries(0).timeout(Duration.ofSeconds(20)).build();
         ScriptedGate gate = new ScriptedGate();
         UPSTREAM.enqueue(ScriptedReply.pieces("early", " late").holdAfter(1, gate));
         int completedBefore = UPSTREAM.completedResponses();
 
-        try (StreamResponse<ChatCompletionChunk> stream = client.chat().completions()
+        try (optimistic; StreamResponse<ChatCompletionChunk> stream = optimistic.chat().completions()
                 .createStreaming(chat("stream please").build())) {
             Iterator<ChatCompletionChunk> it = stream.stream().iterator();
             String first = "";

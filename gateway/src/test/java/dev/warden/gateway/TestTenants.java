@@ -19,23 +19,44 @@ public final class TestTenants {
     public final Path file;
     public final String localKey;
     public final String acmeKey;
+    /** Tenant {@code playground}: streams in optimistic mode, so tokens reach the client as they are made. */
+    public final String playgroundKey;
 
-    private TestTenants(Path dir, Path file, String localKey, String acmeKey) {
+    /** Appended to the example: a tenant whose streams are moderated optimistically. */
+    static final String PLAYGROUND = """
+
+              - id: playground
+                name: Streaming playground (tests)
+                licences:
+                  - id: llama-3.1
+                    version: "2024-07-23"
+                    accepted-by: tests@localhost
+                    accepted-at: 2026-01-01T00:00:00Z
+                streaming:
+                  mode: optimistic
+                  window-tokens: 8
+                  overlap-tokens: 2
+                keys: []
+            """;
+
+    private TestTenants(Path dir, Path file, String localKey, String acmeKey, String playgroundKey) {
         this.dir = dir;
         this.file = file;
         this.localKey = localKey;
         this.acmeKey = acmeKey;
+        this.playgroundKey = playgroundKey;
     }
 
     public static TestTenants create() {
         try {
             Path dir = Files.createTempDirectory("warden-test");
             Path file = dir.resolve("tenants.yaml");
-            Files.copy(CONFIG.resolve("tenants.example.yaml"), file);
+            Files.writeString(file, Files.readString(CONFIG.resolve("tenants.example.yaml")) + PLAYGROUND);
             TenantFileEditor editor = new TenantFileEditor(LicenceCatalog.load(CONFIG.resolve("licences")));
             String local = editor.createKey(file, "local", "test");
             String acme = editor.createKey(file, "acme", "test");
-            return new TestTenants(dir, file, local, acme);
+            String playground = editor.createKey(file, "playground", "test");
+            return new TestTenants(dir, file, local, acme, playground);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

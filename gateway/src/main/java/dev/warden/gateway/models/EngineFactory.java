@@ -2,6 +2,9 @@ package dev.warden.gateway.models;
 
 import dev.warden.inference.InferenceEngine;
 import dev.warden.inference.ModelDescriptor;
+import dev.warden.inference.llamacpp.LlamaCppEngine;
+import dev.warden.inference.llamacpp.LlamaCppSettings;
+import java.nio.file.Files;
 import dev.warden.inference.remote.RemoteEngine;
 import dev.warden.inference.remote.RemoteEngineSettings;
 import dev.warden.inference.remote.RemoteEngineSettings.Health;
@@ -33,10 +36,29 @@ public class EngineFactory {
             case "remote" -> {
                 return new RemoteEngine(remoteSettings(model));
             }
-            case "llama-cpp" -> throw new UnavailableModelException("engine " + engine + " pending");
+            case "llama-cpp" -> {
+                return new LlamaCppEngine(llamaCppSettings(model));
+            }
             default -> throw new IllegalArgumentException("model '" + model.name() + "': unknown engine '"
                     + engine + "'; use llama-cpp or remote");
         }
+    }
+
+    static LlamaCppSettings llamaCppSettings(ModelProperties model) {
+        ModelProperties.LlamaCpp l = model.llamaCpp();
+        if (l == null || l.gguf() == null) {
+            throw new IllegalArgumentException("model '" + model.name() + "' (engine llama-cpp) needs llama-cpp.gguf");
+        }
+        if (!Files.isRegularFile(l.gguf())) {
+            throw new UnavailableModelException("the GGUF file " + l.gguf().toAbsolutePath() + " of model '"
+                    + model.name() + "' does not exist. Download Meta's Llama-3.1-8B-Instruct in GGUF form (any "
+                    + "llama.cpp quantisation, e.g. Q4_K_M) and put it there, or change warden.models[].llama-cpp.gguf;"
+                    + " see README, 'Models'.");
+        }
+        LlamaCppSettings d = LlamaCppSettings.of(l.gguf());
+        return new LlamaCppSettings(l.gguf(), or(l.slots(), d.parallelSlots()), or(l.queue(), d.queueCapacity()),
+                or(model.contextLength(), d.contextLength()), or(l.threads(), d.threads()),
+                or(l.defaultMaxTokens(), d.defaultMaxTokens()));
     }
 
     static RemoteEngineSettings remoteSettings(ModelProperties model) {

@@ -1,6 +1,8 @@
 package dev.warden.gateway.openai;
 
 import dev.warden.gateway.api.ApiException;
+import dev.warden.gateway.flow.GenerationCall;
+import dev.warden.gateway.flow.GenerationFlow;
 import dev.warden.gateway.models.ModelCatalog;
 import dev.warden.gateway.models.ServedModel;
 import dev.warden.gateway.web.RequestIds;
@@ -21,35 +23,22 @@ public class OpenAiHandler {
 
     private final ModelCatalog catalog;
     private final RequestBodies bodies;
+    private final GenerationFlow flow;
 
-    public OpenAiHandler(ModelCatalog catalog, RequestBodies bodies) {
+    public OpenAiHandler(ModelCatalog catalog, RequestBodies bodies, GenerationFlow flow) {
         this.catalog = catalog;
         this.bodies = bodies;
+        this.flow = flow;
     }
 
     public Mono<ServerResponse> chatCompletions(ServerRequest request) {
-        return bodies.json(request).map(OpenAiRequests::chat).flatMap(chat -> {
-            ServedModel model = catalog.require(chat.model());
-            OpenAiResponses responses = new OpenAiResponses(OpenAiResponses.Kind.CHAT,
-                    "chatcmpl-" + RequestIds.of(request.exchange()), Instant.now().getEpochSecond(), chat.model());
-            if (chat.stream()) {
-                return stream(SseBody.events(model.engine().streamChat(chat), responses, true, chat.includeUsage()));
-            }
-            return model.engine().chat(chat).flatMap(generation -> json(responses.completion(generation)));
-        });
+        return bodies.json(request).map(OpenAiRequests::chat)
+                .flatMap(chat -> flow.run(request, GenerationCall.of(chat)));
     }
 
     public Mono<ServerResponse> completions(ServerRequest request) {
-        return bodies.json(request).map(OpenAiRequests::completion).flatMap(completion -> {
-            ServedModel model = catalog.require(completion.model());
-            OpenAiResponses responses = new OpenAiResponses(OpenAiResponses.Kind.TEXT,
-                    "cmpl-" + RequestIds.of(request.exchange()), Instant.now().getEpochSecond(), completion.model());
-            if (completion.stream()) {
-                return stream(SseBody.events(model.engine().streamCompletion(completion), responses, false,
-                        completion.includeUsage()));
-            }
-            return model.engine().complete(completion).flatMap(generation -> json(responses.completion(generation)));
-        });
+        return bodies.json(request).map(OpenAiRequests::completion)
+                .flatMap(completion -> flow.run(request, GenerationCall.of(completion)));
     }
 
     public Mono<ServerResponse> models(ServerRequest request) {
@@ -108,10 +97,4 @@ public class OpenAiHandler {
                 .bodyValue(JsonBody.JSON.writeValueAsBytes(body));
     }
 
-    private static Mono<ServerResponse> stream(Flux<byte[]> events) {
-        return ServerResponse.ok().contentType(MediaType.TEXT_EVENT_STREAM)
-                .header("Cache-Control", "no-cache")
-                .header("X-Accel-Buffering", "no")
-                .body(SseBody.inserter(events));
-    }
 }

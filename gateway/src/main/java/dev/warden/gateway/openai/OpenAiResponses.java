@@ -54,13 +54,18 @@ public final class OpenAiResponses {
             if (kind == Kind.CHAT) {
                 ObjectNode message = choice.putObject("message");
                 message.put("role", "assistant");
-                if (c.toolCalls().isEmpty()) {
+                if (c.finishReason() == dev.warden.inference.FinishReason.CONTENT_FILTER) {
+                    message.putNull("content");
+                    message.put("refusal", "The response was withheld by the gateway's content filter.");
+                } else if (c.toolCalls().isEmpty()) {
                     message.put("content", c.text());
                 } else {
                     message.putNull("content");
                     toolCalls(message.putArray("tool_calls"), c.toolCalls(), false);
                 }
-                message.putNull("refusal");
+                if (!message.has("refusal")) {
+                    message.putNull("refusal");
+                }
             } else {
                 choice.put("text", c.text());
             }
@@ -69,6 +74,10 @@ public final class OpenAiResponses {
         }
         usage(root, generation.usage());
         return root;
+    }
+
+    public byte[] completionBytes(Generation generation) {
+        return JsonBody.JSON.writeValueAsBytes(completion(generation));
     }
 
     /** The first chunk of a chat stream announces the assistant role, as OpenAI does. */

@@ -5,6 +5,7 @@ import static org.springframework.web.reactive.function.server.RequestPredicates
 import static org.springframework.web.reactive.function.server.RequestPredicates.path;
 
 import dev.warden.gateway.WardenProperties;
+import dev.warden.gateway.flow.GenerationFlow;
 import dev.warden.gateway.models.ModelCatalog;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -16,8 +17,8 @@ import org.springframework.web.reactive.function.server.ServerResponse;
 public class OpenAiRoutes {
 
     @Bean
-    OpenAiHandler openAiHandler(ModelCatalog catalog, WardenProperties properties) {
-        return new OpenAiHandler(catalog, new RequestBodies(properties.maxBodySize().toBytes()));
+    OpenAiHandler openAiHandler(ModelCatalog catalog, WardenProperties properties, GenerationFlow flow) {
+        return new OpenAiHandler(catalog, new RequestBodies(properties.maxBodySize().toBytes()), flow);
     }
 
     @Bean

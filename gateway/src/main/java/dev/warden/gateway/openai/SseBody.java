@@ -23,6 +23,12 @@ public final class SseBody {
 
     public static Flux<byte[]> events(Flux<StreamChunk> chunks, OpenAiResponses responses, boolean chat,
                                       boolean includeUsage) {
+        return events(chunks, responses, chat, includeUsage, Mono.empty());
+    }
+
+    /** {@code beforeDone} runs after the last chunk and before {@code [DONE]}, e.g. to make the audit durable. */
+    public static Flux<byte[]> events(Flux<StreamChunk> chunks, OpenAiResponses responses, boolean chat,
+                                      boolean includeUsage, Mono<Void> beforeDone) {
         AtomicBoolean started = new AtomicBoolean();
         Flux<byte[]> events = chunks.concatMapIterable(chunk -> {
             java.util.List<byte[]> out = new java.util.ArrayList<>(3);
@@ -37,11 +43,10 @@ public final class SseBody {
             if (chunk.usage() != null && includeUsage) {
                 out.add(responses.usageChunk(chunk.usage()));
             }
-            started.set(true);
             return out;
         });
         return events
-                .concatWith(Mono.fromSupplier(OpenAiResponses::done))
+                .concatWith(beforeDone.then(Mono.fromSupplier(OpenAiResponses::done)))
                 .onErrorResume(error -> {
                     if (!started.get()) {
                         return Flux.error(error);

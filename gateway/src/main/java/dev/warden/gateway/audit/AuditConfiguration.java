@@ -1,0 +1,44 @@
+package dev.warden.gateway.audit;
+
+import dev.warden.gateway.WardenProperties;
+import dev.warden.policy.audit.AuditLog;
+import dev.warden.policy.audit.AuditLogConfig;
+import dev.warden.policy.audit.AuditStore;
+import dev.warden.policy.audit.AuditStores;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+@Configuration(proxyBeanMethods = false)
+public class AuditConfiguration {
+
+    private static final Logger log = LoggerFactory.getLogger(AuditConfiguration.class);
+
+    @Bean(destroyMethod = "close")
+    AuditLog auditLog(AuditProperties properties, WardenProperties warden, MeterRegistry metrics) {
+        String location = properties.store() == null
+                ? warden.dataDir().resolve("audit.db").toString() : properties.store();
+        AuditStore store = AuditStores.open(location, properties.user(), properties.password());
+        AuditLogConfig config = AuditLogConfig.defaults()
+                .withSpillFile(properties.spillFile() == null ? warden.dataDir().resolve("audit-spill.jsonl")
+                        : properties.spillFile());
+        if (properties.onSpillFailure() != null) {
+            config = config.withOnSpillFailure(properties.onSpillFailure());
+        }
+        if (properties.maxBatch() != null) {
+            config = config.withMaxBatch(properties.maxBatch());
+        }
+        if (properties.queueCapacity() != null) {
+            config = config.withQueueCapacity(properties.queueCapacity());
+        }
+        AuditLog auditLog = new AuditLog(store, config);
+        log.info("audit log in {} (spill file {})", location.replaceAll("password=[^&]*", "password=***"),
+                config.spillFile());
+        Gauge.builder("warden.audit.spilled", auditLog, l -> l.stats().spilled()).register(metrics);
+        Gauge.builder("warden.audit.accepting", auditLog, l -> l.accepting() ? 1 : 0).register(metrics);
+        return auditLog;
+    }
+}

@@ -1,0 +1,64 @@
+package dev.warden.gateway.flow;
+
+import dev.warden.gateway.api.ApiException;
+import dev.warden.guard.rules.Redactor;
+import dev.warden.policy.audit.AuditLog;
+import dev.warden.policy.audit.AuditRecord;
+import dev.warden.policy.audit.Outcome;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpStatus;
+import reactor.core.publisher.Mono;
+
+/**
+ * Appends each request's audit record, once, and only lets the response go out after the record is durable:
+ * a client that has its answer can rely on the record surviving a crash.
+ */
+public final class AuditTrail {
+
+    private static final Logger log = LoggerFactory.getLogger(AuditTrail.class);
+
+    private final AuditLog auditLog;
+    private final Redactor redactor;
+    private final MeterRegistry metrics;
+
+    public AuditTrail(AuditLog auditLog, Redactor redactor, MeterRegistry metrics) {
+        this.auditLog = auditLog;
+        this.redactor = redactor;
+        this.metrics = metrics;
+    }
+
+    /** New requests are refused (503) while neither the store nor the spill file can take records. */
+    public void requireAccepting() {
+        if (!auditLog.accepting()) {
+            throw unavailable();
+        }
+    }
+
+    /** Completes when the record is durable; fails with 503 when it cannot be kept. */
+    public Mono<Void> record(CallRecord call, Outcome outcome, int httpStatus) {
+        if (!call.markRecorded()) {
+            return Mono.empty();
+        }
+        AuditRecord record = call.toAudit(outcome, httpStatus, call.principal().policy().audit().storeContent(),
+                redactor::redact);
+        metrics.counter("warden.audit.records", "outcome", outcome.name().toLowerCase()).increment();
+        return Mono.fromFuture(() -> auditLog.append(record)).onErrorMap(e -> {
+            metrics.counter("warden.audit.failures").increment();
+            log.error("audit record of request {} could not be kept: {}", call.requestId(), e.toString());
+            return unavailable();
+        });
+    }
+
+    /** For endings nobody waits for (a client that went away): recorded all the same, failures logged. */
+    public void recordDetached(CallRecord call, Outcome outcome, int httpStatus) {
+        record(call, outcome, httpStatus).subscribe(null, e -> { });
+    }
+
+    private static ApiException unavailable() {
+        return new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "server_error", "audit_unavailable", null,
+                "the gateway cannot record requests in its audit log right now, so it does not serve them; "
+                        + "try again later", java.time.Duration.ofSeconds(5), java.util.Map.of());
+    }
+}

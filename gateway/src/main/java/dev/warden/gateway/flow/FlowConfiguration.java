@@ -1,0 +1,82 @@
+package dev.warden.gateway.flow;
+
+import dev.warden.gateway.models.ModelCatalog;
+import dev.warden.policy.audit.AuditLog;
+import dev.warden.policy.licence.LicenceCatalog;
+import dev.warden.policy.licence.LicenceCheck;
+import dev.warden.policy.ratelimit.RateLimiter;
+import dev.warden.policy.ratelimit.RateLimiterOptions;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+@Configuration(proxyBeanMethods = false)
+public class FlowConfiguration {
+
+    private static final Logger log = LoggerFactory.getLogger(FlowConfiguration.class);
+
+    /**
+     * Rate limiting, under {@code warden.rate-limit}.
+     *
+     * @param redisUri         {@code redis://host:6379} to share limits between gateway replicas; unset keeps them
+     *                         in this process
+     * @param fallback         while Redis is unreachable: {@code closed} (refuse with 503) or {@code local}
+     * @param defaultMaxTokens completion tokens reserved for a request that sets no max_tokens
+     */
+    @ConfigurationProperties("warden.rate-limit")
+    public record RateLimitProperties(String redisUri, RateLimiterOptions.Fallback fallback, Long defaultMaxTokens) {
+    }
+
+    @Bean(destroyMethod = "close")
+    RateLimiter rateLimiter(RateLimitProperties properties, MeterRegistry metrics) {
+        RateLimiter limiter = properties.redisUri() == null || properties.redisUri().isBlank()
+                ? RateLimiter.create(RateLimiterOptions.local())
+                : RateLimiter.create(RateLimiterOptions.redis(properties.redisUri(),
+                        properties.fallback() == null ? RateLimiterOptions.Fallback.LOCAL : properties.fallback()));
+        limiter.onFallback(e -> {
+            metrics.counter("warden.ratelimit.fallbacks").increment();
+            log.warn("rate-limit store unreachable, fallback applies: {}", e.toString());
+        });
+        return limiter;
+    }
+
+    /** Redis round trips of the rate limiter block; they run here, never on the event loop. */
+    @Bean(destroyMethod = "shutdown")
+    ThreadPoolExecutor blockingIo() {
+        return new ThreadPoolExecutor(4, 32, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(1024),
+                r -> {
+                    Thread t = new Thread(r, "warden-blocking-io");
+                    t.setDaemon(true);
+                    return t;
+                }, new ThreadPoolExecutor.AbortPolicy());
+    }
+
+    @Bean
+    LicenceCheck licenceCheck(LicenceCatalog licences) {
+        return new LicenceCheck(licences);
+    }
+
+    @Bean
+    AuditTrail auditTrail(AuditLog auditLog, Guards guards, MeterRegistry metrics) {
+        return new AuditTrail(auditLog, guards.redactor(), metrics);
+    }
+
+    @Bean
+    StreamGuard streamGuard(Guards guards, AuditTrail audit) {
+        return new StreamGuard(guards, audit);
+    }
+
+    @Bean
+    GenerationFlow generationFlow(ModelCatalog catalog, LicenceCheck licences, RateLimiter limiter,
+                                  ThreadPoolExecutor blockingIo, Guards guards, AuditTrail audit,
+                                  StreamGuard streamGuard, RateLimitProperties properties) {
+        return new GenerationFlow(catalog, licences, limiter, blockingIo, guards, audit, streamGuard,
+                properties.defaultMaxTokens() == null ? 512 : properties.defaultMaxTokens());
+    }
+}

@@ -1,0 +1,113 @@
+package dev.warden.gateway.flow;
+
+import dev.warden.inference.ChatMessage;
+import dev.warden.inference.ChatRequest;
+import dev.warden.inference.CompletionRequest;
+import dev.warden.inference.Generation;
+import dev.warden.inference.InferenceEngine;
+import dev.warden.inference.Role;
+import dev.warden.inference.StreamChunk;
+import java.util.List;
+import java.util.function.UnaryOperator;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * A chat or a text completion request, seen the same way by every stage: the conversation the guards judge,
+ * and how to run it on an engine. Exactly one of {@code chat} and {@code completion} is set.
+ */
+public record GenerationCall(ChatRequest chat, CompletionRequest completion) {
+
+    public static GenerationCall of(ChatRequest chat) {
+        return new GenerationCall(chat, null);
+    }
+
+    public static GenerationCall of(CompletionRequest completion) {
+        return new GenerationCall(null, completion);
+    }
+
+    public boolean isChat() {
+        return chat != null;
+    }
+
+    public String model() {
+        return isChat() ? chat.model() : completion.model();
+    }
+
+    public boolean stream() {
+        return isChat() ? chat.stream() : completion.stream();
+    }
+
+    public boolean includeUsage() {
+        return isChat() ? chat.includeUsage() : completion.includeUsage();
+    }
+
+    public Integer maxTokens() {
+        return isChat() ? chat.params().maxTokens() : completion.params().maxTokens();
+    }
+
+    public int choices() {
+        return isChat() ? chat.params().n() : completion.params().n();
+    }
+
+    /** What the input guard judges; a text prompt counts as one user turn. */
+    public List<ChatMessage> conversation() {
+        return isChat() ? chat.messages() : List.of(ChatMessage.of(Role.USER, completion.prompt()));
+    }
+
+    /** The same call with every message's text rewritten, e.g. redacted. */
+    public GenerationCall mapText(UnaryOperator<String> rewrite) {
+        if (isChat()) {
+            List<ChatMessage> messages = chat.messages().stream()
+                    .map(m -> new ChatMessage(m.role(), rewrite.apply(m.content()), m.name(), m.toolCalls(),
+                            m.toolCallId()))
+                    .toList();
+            return of(new ChatRequest(chat.model(), messages, chat.tools(), chat.toolChoice(), chat.params(),
+                    chat.stream(), chat.includeUsage(), rewrittenChatBody(messages)));
+        }
+        String prompt = rewrite.apply(completion.prompt());
+        var body = completion.body().deepCopy();
+        body.put("prompt", prompt);
+        return of(new CompletionRequest(completion.model(), prompt, completion.params(), completion.stream(),
+                completion.includeUsage(), body));
+    }
+
+    /** A remote engine forwards the body, so a rewrite must reach the body too, not only the parsed messages. */
+    private tools.jackson.databind.node.ObjectNode rewrittenChatBody(List<ChatMessage> messages) {
+        var body = chat.body().deepCopy();
+        var array = body.withArray("messages");
+        for (int i = 0; i < messages.size() && i < array.size(); i++) {
+            var node = array.get(i);
+            if (node.isObject()) {
+                ((tools.jackson.databind.node.ObjectNode) node).put("content", messages.get(i).content());
+            }
+        }
+        return body;
+    }
+
+    public Mono<Generation> generate(InferenceEngine engine) {
+        return isChat() ? engine.chat(chat) : engine.complete(completion);
+    }
+
+    public Flux<StreamChunk> streamOn(InferenceEngine engine) {
+        return isChat() ? engine.streamChat(chat) : engine.streamCompletion(completion);
+    }
+
+    /** Prompt text for fingerprints and (when the tenant asks) the audit record. */
+    public String promptText() {
+        StringBuilder text = new StringBuilder();
+        for (ChatMessage m : conversation()) {
+            text.append(m.role().wire()).append(": ").append(m.content()).append('\n');
+        }
+        return text.toString();
+    }
+
+    /** Rough prompt tokens for the rate limiter's reservation; settled later from the engine's real count. */
+    public long estimatedPromptTokens() {
+        long chars = 0;
+        for (ChatMessage m : conversation()) {
+            chars += m.content().length() + 16;
+        }
+        return chars / 3 + 8;
+    }
+}

@@ -1,0 +1,262 @@
+package dev.warden.gateway.flow;
+
+import dev.warden.gateway.api.ApiException;
+import dev.warden.gateway.api.Errors;
+import dev.warden.gateway.models.ModelCatalog;
+import dev.warden.gateway.models.ServedModel;
+import dev.warden.gateway.openai.OpenAiResponses;
+import dev.warden.gateway.openai.SseBody;
+import dev.warden.gateway.web.ApiKeyAuthFilter;
+import dev.warden.gateway.web.RequestIds;
+import dev.warden.guard.Direction;
+import dev.warden.guard.GuardInput;
+import dev.warden.inference.Choice;
+import dev.warden.inference.FinishReason;
+import dev.warden.inference.Generation;
+import dev.warden.inference.InferenceException;
+import dev.warden.inference.StreamChunk;
+import dev.warden.inference.ToolCall;
+import dev.warden.policy.audit.Outcome;
+import dev.warden.policy.decision.Action;
+import dev.warden.policy.decision.Decision;
+import dev.warden.policy.licence.LicenceCheck;
+import dev.warden.policy.licence.LicenceVerdict;
+import dev.warden.policy.ratelimit.RateLimiter;
+import dev.warden.policy.ratelimit.Reservation;
+import dev.warden.policy.tenant.Principal;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executor;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.web.reactive.function.server.ServerRequest;
+import org.springframework.web.reactive.function.server.ServerResponse;
+import org.springframework.web.server.ServerWebExchange;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * One generation request, end to end: licence, rate limit, input guard and decision, inference, output guard and
+ * decision, token accounting, audit. Every way it can end is recorded exactly once; the response leaves only after
+ * its audit record is durable.
+ */
+public final class GenerationFlow {
+
+    public static final String PURPOSE_HEADER = "x-warden-purpose";
+    public static final String DERIVATIVE_HEADER = "x-warden-derivative-model";
+    public static final String ATTRIBUTION_HEADER = "x-model-attribution";
+    public static final String INPUT_GUARD_HEADER = "x-warden-guard-input";
+    public static final String OUTPUT_GUARD_HEADER = "x-warden-guard-output";
+    public static final String DECISION_HEADER = "x-warden-decision";
+    public static final String STREAM_MODE_HEADER = "x-warden-stream-mode";
+
+    private final ModelCatalog catalog;
+    private final LicenceCheck licences;
+    private final RateLimiter limiter;
+    private final Executor blockingIo;
+    private final Guards guards;
+    private final AuditTrail audit;
+    private final StreamGuard streamGuard;
+    private final long defaultMaxTokens;
+
+    public GenerationFlow(ModelCatalog catalog, LicenceCheck licences, RateLimiter limiter, Executor blockingIo,
+                          Guards guards, AuditTrail audit, StreamGuard streamGuard, long defaultMaxTokens) {
+        this.catalog = catalog;
+        this.licences = licences;
+        this.limiter = limiter;
+        this.blockingIo = blockingIo;
+        this.guards = guards;
+        this.audit = audit;
+        this.streamGuard = streamGuard;
+        this.defaultMaxTokens = defaultMaxTokens;
+    }
+
+    public Mono<ServerResponse> run(ServerRequest request, GenerationCall call) {
+        ServerWebExchange exchange = request.exchange();
+        HttpHeaders out = exchange.getResponse().getHeaders();
+        Principal principal = ApiKeyAuthFilter.principal(exchange);
+        ServedModel model = catalog.require(call.model());
+        audit.requireAccepting();
+        String purpose = headerOr(request, PURPOSE_HEADER, "chat");
+        CallRecord record = new CallRecord(RequestIds.of(exchange), principal).model(model.name()).purpose(purpose)
+                .prompt(call.promptText())
+                .streaming(call.stream(), call.stream() ? StreamGuard.wire(principal.policy().streaming().mode()) : null);
+
+        LicenceVerdict licence = licences.check(principal.tenant(), model.descriptor().licence(), purpose,
+                request.headers().firstHeader(DERIVATIVE_HEADER));
+        if (licence instanceof LicenceVerdict.Denied denied) {
+            record.ruleOnly(denied.message());
+            HttpStatus status = HttpStatus.valueOf(denied.httpStatus());
+            return audit.record(record, Outcome.LICENCE_DENIED, status.value()).then(Mono.error(new ApiException(
+                    status, status.is4xxClientError() ? "permission_error" : "server_error", denied.code(), null,
+                    denied.message())));
+        }
+        String attribution = ((LicenceVerdict.Allowed) licence).attribution();
+        if (attribution != null && !attribution.isBlank()) {
+            out.set(ATTRIBUTION_HEADER, attribution);
+        }
+        out.set(INPUT_GUARD_HEADER, String.join(",", guards.classifiers(Direction.INPUT)));
+        out.set(OUTPUT_GUARD_HEADER, String.join(",", guards.classifiers(Direction.OUTPUT)));
+
+        long estimate = call.estimatedPromptTokens()
+                + (call.maxTokens() == null ? defaultMaxTokens : call.maxTokens()) * (long) call.choices();
+        return Mono.fromFuture(() -> limiter.reserveAsync(principal, model.name(), estimate, blockingIo))
+                .flatMap(reservation -> {
+                    reservation.headers().forEach(out::set);
+                    if (!reservation.admitted()) {
+                        var rejection = reservation.rejection().orElseThrow();
+                        record.ruleOnly("rate limit " + rejection.scope() + " " + rejection.limit());
+                        return audit.record(record, Outcome.RATE_LIMITED, rejection.httpStatus())
+                                .then(Mono.error(rateLimited(rejection)));
+                    }
+                    return guarded(exchange, call, model, record, reservation);
+                });
+    }
+
+    private Mono<ServerResponse> guarded(ServerWebExchange exchange, GenerationCall call, ServedModel model,
+                                         CallRecord record, Reservation reservation) {
+        Principal principal = record.principal();
+        long started = System.nanoTime();
+        return guards.check(principal, GuardInput.prompt(call.conversation()))
+                .flatMap(checked -> {
+                    Decision decision = checked.decision();
+                    record.guarded(Direction.INPUT, checked.report().verdicts(), decision,
+                            java.time.Duration.ofNanos(System.nanoTime() - started));
+                    if (decision.blocked()) {
+                        reservation.settle(0);
+                        return audit.record(record, Outcome.BLOCKED_INPUT, 400).then(Mono.error(
+                                ContentFilter.promptBlocked(decision, checked.report().ran())));
+                    }
+                    exchange.getResponse().getHeaders().set(DECISION_HEADER, decision.action().lowerCase());
+                    GenerationCall effective = call;
+                    if (decision.action() == Action.REDACT && !decision.redactions().isEmpty()) {
+                        effective = call.mapText(text -> guards.redactor().redact(text, decision.redactions()));
+                    }
+                    OpenAiResponses responses = new OpenAiResponses(
+                            call.isChat() ? OpenAiResponses.Kind.CHAT : OpenAiResponses.Kind.TEXT,
+                            (call.isChat() ? "chatcmpl-" : "cmpl-") + record.requestId(),
+                            Instant.now().getEpochSecond(), call.model());
+                    if (call.stream()) {
+                        return stream(exchange, effective, model, record, reservation, responses);
+                    }
+                    return complete(effective, model, record, reservation, responses);
+                })
+                .doOnError(e -> reservation.release())
+                .doOnCancel(reservation::release);
+    }
+
+    private Mono<ServerResponse> complete(GenerationCall call, ServedModel model, CallRecord record,
+                                          Reservation reservation, OpenAiResponses responses) {
+        record.inferenceStarted();
+        return call.generate(model.engine())
+                .onErrorResume(InferenceException.class, e -> failed(record, reservation, e))
+                .flatMap(generation -> {
+                    record.inferenceEnded();
+                    record.usage(generation.usage());
+                    reservation.settle(generation.usage() == null ? 0 : generation.usage().totalTokens());
+                    return checkOutput(call, record, generation);
+                })
+                .flatMap(result -> audit.record(record, result.cut ? Outcome.CUT_OUTPUT : Outcome.ALLOWED, 200)
+                        .then(ServerResponse.ok().contentType(MediaType.APPLICATION_JSON)
+                                .header(DECISION_HEADER, result.cut ? "block" : "allow")
+                                .bodyValue(responses.completionBytes(result.generation))))
+                .doOnCancel(() -> audit.recordDetached(record, Outcome.CLIENT_ABORT, 499))
+                .doFinally(s -> reservation.release());
+    }
+
+    private record Checked(Generation generation, boolean cut) {
+    }
+
+    /** Each choice's text (and tool calls) as the Agent turn; a choice that fails is withheld, not sent. */
+    private Mono<Checked> checkOutput(GenerationCall call, CallRecord record, Generation generation) {
+        long started = System.nanoTime();
+        return Flux.fromIterable(generation.choices())
+                .concatMap(choice -> guards.check(record.principal(),
+                                GuardInput.response(call.conversation(), agentTurn(choice)))
+                        .map(checked -> Map.entry(choice, checked)))
+                .collectList()
+                .map(results -> {
+                    List<Choice> choices = new ArrayList<>();
+                    boolean cut = false;
+                    StringBuilder released = new StringBuilder();
+                    for (var r : results) {
+                        Decision decision = r.getValue().decision();
+                        record.guarded(Direction.OUTPUT, r.getValue().report().verdicts(), decision,
+                                java.time.Duration.ofNanos(System.nanoTime() - started));
+                        Choice choice = r.getKey();
+                        if (decision.blocked()) {
+                            cut = true;
+                            choices.add(new Choice(choice.index(), "", List.of(), FinishReason.CONTENT_FILTER,
+                                    null));
+                        } else if (decision.action() == Action.REDACT) {
+                            String text = guards.redactor().redact(choice.text(), decision.redactions());
+                            choices.add(new Choice(choice.index(), text, choice.toolCalls(), choice.finishReason(),
+                                    choice.logprobs()));
+                            released.append(text);
+                        } else {
+                            choices.add(choice);
+                            released.append(agentTurn(choice));
+                        }
+                    }
+                    record.response(released.toString());
+                    return new Checked(new Generation(generation.model(), choices, generation.usage()), cut);
+                });
+    }
+
+    static String agentTurn(Choice choice) {
+        if (choice.toolCalls().isEmpty()) {
+            return choice.text();
+        }
+        StringBuilder text = new StringBuilder(choice.text());
+        for (ToolCall call : choice.toolCalls()) {
+            text.append(text.isEmpty() ? "" : "\n").append(call.name()).append('(').append(call.argumentsJson())
+                    .append(')');
+        }
+        return text.toString();
+    }
+
+    private Mono<ServerResponse> stream(ServerWebExchange exchange, GenerationCall call, ServedModel model,
+                                        CallRecord record, Reservation reservation, OpenAiResponses responses) {
+        record.inferenceStarted();
+        Flux<StreamChunk> chunks = call.streamOn(model.engine());
+        Flux<byte[]> events = streamGuard.moderate(call, record, chunks, responses, reservation)
+                .doFinally(s -> reservation.release());
+        return ServerResponse.ok().contentType(MediaType.TEXT_EVENT_STREAM)
+                .header("Cache-Control", "no-cache")
+                .header("X-Accel-Buffering", "no")
+                .header(STREAM_MODE_HEADER, record.streamMode())
+                .body(SseBody.inserter(events));
+    }
+
+    private <T> Mono<T> failed(CallRecord record, Reservation reservation, InferenceException e) {
+        record.inferenceEnded();
+        reservation.settle(0);
+        ApiException api = Errors.fromInference(e);
+        record.ruleOnly("engine: " + e.kind() + ": " + e.getMessage());
+        return audit.record(record, Outcome.UPSTREAM_ERROR, api.status().value()).then(Mono.error(api));
+    }
+
+    private static ApiException rateLimited(dev.warden.policy.ratelimit.Rejection rejection) {
+        long seconds = rejection.retryAfterSeconds();
+        HttpStatus status = HttpStatus.valueOf(rejection.httpStatus());
+        String message = switch (rejection.reason()) {
+            case UNAVAILABLE -> "the rate-limit store is unreachable and this gateway fails closed; try again soon";
+            case TOO_LARGE -> "this request alone needs more tokens than the " + rejection.scope() + " limit "
+                    + rejection.limit() + " allows; lower max_tokens or shorten the prompt";
+            default -> "Rate limit reached for " + rejection.scope() + " (" + rejection.limit() + "); try again in "
+                    + seconds + " s";
+        };
+        return new ApiException(status, status.value() == 429 ? "rate_limit_error" : "server_error",
+                rejection.reason() == dev.warden.policy.ratelimit.Rejection.Reason.UNAVAILABLE
+                        ? "rate_limiter_unavailable" : "rate_limit_exceeded", null, message,
+                seconds > 0 ? java.time.Duration.ofSeconds(seconds) : null, Map.of());
+    }
+
+    private static String headerOr(ServerRequest request, String name, String fallback) {
+        String v = request.headers().firstHeader(name);
+        return v == null || v.isBlank() ? fallback : v.trim();
+    }
+}

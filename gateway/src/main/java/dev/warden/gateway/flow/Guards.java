@@ -1,0 +1,78 @@
+package dev.warden.gateway.flow;
+
+import dev.warden.guard.Direction;
+import dev.warden.guard.GuardInput;
+import dev.warden.guard.pipeline.GuardPipeline;
+import dev.warden.guard.pipeline.GuardReport;
+import dev.warden.guard.pipeline.GuardStage;
+import dev.warden.guard.rules.Redactor;
+import dev.warden.policy.decision.Decision;
+import dev.warden.policy.decision.DecisionMaker;
+import dev.warden.policy.tenant.Principal;
+import dev.warden.policy.tenant.TenantDirectory;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.List;
+import reactor.core.publisher.Mono;
+
+/**
+ * The guard stages of the gateway: runs the configured classifiers for a direction and lets the tenant's policy
+ * decide. Every decision and every bypassed classifier is counted, so a fail-open tenant's gaps are visible.
+ */
+public final class Guards {
+
+    /** A pipeline run and what policy made of it. */
+    public record Checked(GuardReport report, Decision decision) {
+    }
+
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Guards.class);
+
+    private final GuardPipeline input;
+    private final GuardPipeline output;
+    private final DecisionMaker decider = new DecisionMaker();
+    private final TenantDirectory tenants;
+    private final Redactor redactor;
+    private final MeterRegistry metrics;
+
+    public Guards(GuardPipeline input, GuardPipeline output, TenantDirectory tenants, Redactor redactor,
+                  MeterRegistry metrics) {
+        this.input = input;
+        this.output = output;
+        this.tenants = tenants;
+        this.redactor = redactor;
+        this.metrics = metrics;
+    }
+
+    public Mono<Checked> check(Principal principal, GuardInput content) {
+        GuardPipeline pipeline = content.direction() == Direction.INPUT ? input : output;
+        return pipeline.run(content, tenants.policyVersion()).map(report -> {
+            Decision decision = decider.decide(principal.tenantId(), principal.policy(), content.direction(),
+                    report.verdicts());
+            count(principal, content.direction(), decision);
+            return new Checked(report, decision);
+        });
+    }
+
+    /** Names of the classifiers that judge a direction, for the response headers. */
+    public List<String> classifiers(Direction direction) {
+        GuardPipeline pipeline = direction == Direction.INPUT ? input : output;
+        return pipeline.stages().stream().map(GuardStage::classifier)
+                .filter(c -> c.directions().contains(direction))
+                .map(c -> c.name()).toList();
+    }
+
+    public Redactor redactor() {
+        return redactor;
+    }
+
+    private void count(Principal principal, Direction direction, Decision decision) {
+        String dir = direction.name().toLowerCase();
+        metrics.counter("warden.guard.decisions", "direction", dir, "action", decision.action().lowerCase(),
+                "tenant", principal.tenantId()).increment();
+        for (Decision.Bypass bypass : decision.bypassed()) {
+            log.warn("tenant {} fails open: {} classifier {} bypassed ({}: {})", principal.tenantId(), dir,
+                    bypass.classifier(), bypass.status(), bypass.detail());
+            metrics.counter("warden.guard.bypasses", "direction", dir, "classifier", bypass.classifier(),
+                    "status", bypass.status().name().toLowerCase(), "tenant", principal.tenantId()).increment();
+        }
+    }
+}

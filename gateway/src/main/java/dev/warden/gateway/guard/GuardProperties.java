@@ -1,0 +1,64 @@
+package dev.warden.gateway.guard;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * Which classifiers guard requests and responses, under {@code warden.guard}. The PII and secret rules and the
+ * embedded MiniLM classifiers are on by default, so a fresh machine is guarded with no downloads; Prompt Guard and
+ * Llama Guard come in when their weights are configured.
+ *
+ * @param rules        PII and secret detectors (e-mail, phone, card, IBAN, SSN, API and private keys)
+ * @param embedded     the embedded MiniLM prompt-attack and hazard heads
+ * @param promptGuard  Meta's Prompt Guard (ONNX export) from a folder
+ * @param llamaGuard   Meta's Llama Guard 3 on an inference engine
+ * @param cacheSize    verdicts kept in the cache (0 disables it)
+ * @param cacheTtl     how long a cached verdict is reused
+ */
+@ConfigurationProperties("warden.guard")
+public record GuardProperties(Rules rules, Embedded embedded, PromptGuard promptGuard, LlamaGuard llamaGuard,
+                              Long cacheSize, Duration cacheTtl) {
+
+    public GuardProperties {
+        rules = rules == null ? new Rules(true, null) : rules;
+        embedded = embedded == null ? new Embedded(true, null) : embedded;
+        promptGuard = promptGuard == null ? new PromptGuard(null, null, null) : promptGuard;
+        llamaGuard = llamaGuard == null ? new LlamaGuard(null, null, null, null, null) : llamaGuard;
+        cacheSize = cacheSize == null ? 100_000L : cacheSize;
+        cacheTtl = cacheTtl == null ? Duration.ofMinutes(10) : cacheTtl;
+    }
+
+    public record Rules(Boolean enabled, Duration deadline) {
+        public boolean on() {
+            return enabled == null || enabled;
+        }
+
+        public Duration deadlineOr(Duration d) {
+            return deadline == null ? d : deadline;
+        }
+    }
+
+    public record Embedded(Boolean enabled, Duration deadline) {
+        public boolean on() {
+            return enabled == null || enabled;
+        }
+
+        public Duration deadlineOr(Duration d) {
+            return deadline == null ? d : deadline;
+        }
+    }
+
+    /** @param dir a folder with model.onnx, tokenizer.json and config.json (Prompt-Guard-86M or Prompt Guard 2) */
+    public record PromptGuard(Path dir, Duration deadline, Double temperature) {
+    }
+
+    /**
+     * Either {@code model} (a model this gateway serves whose engine runs Llama Guard, e.g. a remote vLLM) or
+     * {@code gguf} (Llama-Guard-3-8B or 1B in GGUF form, run in process).
+     *
+     * @param variant {@code 8b} (S1-S14) or {@code 1b} (S1-S13)
+     */
+    public record LlamaGuard(String model, Path gguf, String variant, Duration deadline, Integer slots) {
+    }
+}
