@@ -92,6 +92,10 @@ final class ModerationRun {
                 if (terminated) {
                     continue;
                 }
+                if (sink.isCancelled()) {
+                    // The client left while signals were queued: nothing queued may complete or cut the stream now.
+                    next = Signal.CANCELLED;
+                }
                 try {
                     handle(next);
                 } catch (Throwable t) {

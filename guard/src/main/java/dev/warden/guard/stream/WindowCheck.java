@@ -7,6 +7,10 @@ import reactor.core.publisher.Mono;
  * {@code responseSoFar}, then policy. It should map classifier errors and timeouts to pass or violation itself
  * (the tenant's fail-open or fail-closed); an error signal, an empty Mono or a thrown exception is treated as a
  * violation ("check failed: ..."), never as a pass.
+ * <p>
+ * {@link #check} is called on whatever thread delivered the chunk or the previous result (an engine slot thread,
+ * a Netty event loop): it must only assemble the Mono and do the work when subscribed, off that thread. The Mono
+ * is cancelled when the stream is cut or the client goes away.
  */
 @FunctionalInterface
 public interface WindowCheck {

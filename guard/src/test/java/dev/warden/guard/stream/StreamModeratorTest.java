@@ -397,6 +397,23 @@ class StreamModeratorTest {
     }
 
     @Test
+    void aCutCancelsTheOtherChecksInFlight() {
+        Sinks.One<WindowResult> first = Sinks.one();
+        AtomicBoolean secondCancelled = new AtomicBoolean();
+        WindowCheck check = (soFar, w) -> w.index() == 0 ? first.asMono()
+                : Mono.<WindowResult>never().doOnCancel(() -> secondCancelled.set(true));
+        Sinks.Many<StreamChunk> upstream = Sinks.many().unicast().onBackpressureBuffer();
+        List<ModeratedEvent> events = new CopyOnWriteArrayList<>();
+        moderator.moderate(upstream.asFlux(), PLAIN.withMaxInFlightChecks(2), check).subscribe(events::add);
+        emit(upstream, tokens(120, -1));
+
+        first.tryEmitValue(WindowResult.violation(List.of("S1"), "violent"));
+        assertThat(secondCancelled).isTrue();
+        assertThat(single(events, Cut.class).window().index()).isZero();
+        assertThat(releases(events)).isEmpty();
+    }
+
+    @Test
     void theEndCallbackRunsOnceWithTheSummaryEvent() {
         List<ModerationSummary> ended = new CopyOnWriteArrayList<>();
         List<ModeratedEvent> events = moderator.moderate(stream(tokens(200, HAZARD_AT)), PLAIN,
