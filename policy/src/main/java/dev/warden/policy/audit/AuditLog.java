@@ -59,6 +59,7 @@ public final class AuditLog implements AutoCloseable {
     private final AtomicLong replayed = new AtomicLong();
     private final AtomicLong rejected = new AtomicLong();
     private final AtomicLong lost = new AtomicLong();
+    private final AtomicLong lastQueueFullWarning = new AtomicLong(System.nanoTime() - 2_000_000_000L);
     private volatile boolean accepting = true;
     private volatile boolean closing;
     private volatile boolean spillPending;
@@ -138,13 +139,23 @@ public final class AuditLog implements AutoCloseable {
             rejected.incrementAndGet();
             done.completeExceptionally(new AuditUnavailableException("audit log is closed", null));
         } else if (!queue.offer(new Pending(entry, done))) {
-            rejected.incrementAndGet();
-            log.warn("audit queue full ({} entries); rejected {}", config.queueCapacity(), entry.requestId());
+            long total = rejected.incrementAndGet();
+            warnQueueFull(total, entry);
             done.completeExceptionally(new AuditUnavailableException("audit queue full", null));
         } else {
             appended.incrementAndGet();
         }
         return done;
+    }
+
+    /** At most one line a second: under overload every append is rejected, and the log must stay readable. */
+    private void warnQueueFull(long total, AuditEntry entry) {
+        long now = System.nanoTime();
+        long last = lastQueueFullWarning.get();
+        if (now - last >= 1_000_000_000L && lastQueueFullWarning.compareAndSet(last, now)) {
+            log.warn("audit queue full ({} entries): rejected {} ({} rejected since start)", config.queueCapacity(),
+                    entry.requestId(), total);
+        }
     }
 
     private void run() {
