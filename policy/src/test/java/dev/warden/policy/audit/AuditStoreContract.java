@@ -178,6 +178,18 @@ abstract class AuditStoreContract {
     }
 
     @Test
+    void anEditedCategoryIndexIsCaughtAtThatRecord() throws Exception {
+        appendAll(log(), records("acme", 1, 20));
+
+        sql(location, "DELETE FROM audit_category WHERE tenant = 'acme' AND seq = 15 AND category = 'S1'");
+
+        ChainVerifier.BrokenLink broken = new ChainVerifier(store).verify("acme").firstBroken().orElseThrow();
+        assertThat(broken.seq()).isEqualTo(15);
+        assertThat(broken.requestId()).isEqualTo("r-acme-15");
+        assertThat(broken.reason()).contains("category table was altered");
+    }
+
+    @Test
     void aDeletedRecordIsNamedByTheGapItLeaves() throws Exception {
         appendAll(log(), records("acme", 1, 20));
 
