@@ -109,8 +109,8 @@ public final class AuditLog implements AutoCloseable {
     }
 
     public Stats stats() {
-        return new Stats(appended.get(), committed.get(), batches.get(), spilled.get(), replayed.get(), rejected.get(), lost.get(),
-                queue.size(), spillPending, accepting());
+        return new Stats(appended.get(), committed.get(), batches.get(), spilled.get(), replayed.get(),
+                rejected.get(), lost.get(), queue.size(), spillPending, accepting());
     }
 
     public AuditStore store() {
@@ -125,6 +125,16 @@ public final class AuditLog implements AutoCloseable {
             writer.join();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        // An append that raced with close() may have slipped in after the writer's last look: fail it, loudly.
+        List<Pending> late = new ArrayList<>();
+        queue.drainTo(late);
+        if (!late.isEmpty()) {
+            lost.addAndGet(late.size());
+            log.error("audit log closed with {} entries unwritten: {}", late.size(),
+                    late.stream().map(p -> p.entry().requestId()).toList());
+            AuditUnavailableException closed = new AuditUnavailableException("audit log is closed", null);
+            late.forEach(p -> p.done().completeExceptionally(closed));
         }
         try {
             spill.close();
