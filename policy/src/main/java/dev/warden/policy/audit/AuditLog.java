@@ -59,6 +59,7 @@ public final class AuditLog implements AutoCloseable {
     private final AtomicLong replayed = new AtomicLong();
     private final AtomicLong rejected = new AtomicLong();
     private final AtomicLong lost = new AtomicLong();
+    private final AtomicLong lastQueueFullWarning = new AtomicLong(System.nanoTime() - 2_000_000_000L);
     private volatile boolean accepting = true;
     private volatile boolean closing;
     private volatile boolean spillPending;
@@ -108,8 +109,8 @@ public final class AuditLog implements AutoCloseable {
     }
 
     public Stats stats() {
-        return new Stats(appended.get(), committed.get(), batches.get(), spilled.get(), replayed.get(), rejected.get(), lost.get(),
-                queue.size(), spillPending, accepting());
+        return new Stats(appended.get(), committed.get(), batches.get(), spilled.get(), replayed.get(),
+                rejected.get(), lost.get(), queue.size(), spillPending, accepting());
     }
 
     public AuditStore store() {
@@ -125,6 +126,16 @@ public final class AuditLog implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        // An append that raced with close() may have slipped in after the writer's last look: fail it, loudly.
+        List<Pending> late = new ArrayList<>();
+        queue.drainTo(late);
+        if (!late.isEmpty()) {
+            lost.addAndGet(late.size());
+            log.error("audit log closed with {} entries unwritten: {}", late.size(),
+                    late.stream().map(p -> p.entry().requestId()).toList());
+            AuditUnavailableException closed = new AuditUnavailableException("audit log is closed", null);
+            late.forEach(p -> p.done().completeExceptionally(closed));
+        }
         try {
             spill.close();
         } catch (IOException e) {
@@ -138,13 +149,23 @@ public final class AuditLog implements AutoCloseable {
             rejected.incrementAndGet();
             done.completeExceptionally(new AuditUnavailableException("audit log is closed", null));
         } else if (!queue.offer(new Pending(entry, done))) {
-            rejected.incrementAndGet();
-            log.warn("audit queue full ({} entries); rejected {}", config.queueCapacity(), entry.requestId());
+            long total = rejected.incrementAndGet();
+            warnQueueFull(total, entry);
             done.completeExceptionally(new AuditUnavailableException("audit queue full", null));
         } else {
             appended.incrementAndGet();
         }
         return done;
+    }
+
+    /** At most one line a second: under overload every append is rejected, and the log must stay readable. */
+    private void warnQueueFull(long total, AuditEntry entry) {
+        long now = System.nanoTime();
+        long last = lastQueueFullWarning.get();
+        if (now - last >= 1_000_000_000L && lastQueueFullWarning.compareAndSet(last, now)) {
+            log.warn("audit queue full ({} entries): rejected {} ({} rejected since start)", config.queueCapacity(),
+                    entry.requestId(), total);
+        }
     }
 
     private void run() {

@@ -9,7 +9,8 @@ import java.util.Optional;
 /**
  * Walks a tenant's chain from its anchor and names the first link that does not hold. A link holds when its
  * sequence number follows its predecessor's, its {@code prev_hash} is the predecessor's hash, its hash is
- * {@code SHA-256(prev_hash + body)}, and its query columns say what its body says. After retention the chain
+ * {@code SHA-256(prev_hash + body)}, and its query columns and category rows say what its body says (so that
+ * dashboards cannot be skewed by editing the indexes either). After retention the chain
  * starts at an anchor, which must be attested by a retention checkpoint still in the chain.
  * <p>
  * A hash chain proves that nothing before the head changed; it cannot show that the newest entries were cut off
@@ -109,6 +110,12 @@ public final class ChainVerifier {
             if (!differing.isEmpty()) {
                 fail(row.seq(), entry.requestId(), "column(s) " + String.join(", ", differing)
                         + " differ from the hashed body: the row was altered");
+                return;
+            }
+            String categories = IndexColumns.of(entry).categories();
+            if (row.categoryIndex() != null && !row.categoryIndex().equals(categories)) {
+                fail(row.seq(), entry.requestId(), "category index [" + row.categoryIndex() + "] differs from the "
+                        + "hashed body [" + categories + "]: the category table was altered");
                 return;
             }
             if (entry instanceof RetentionCheckpoint c && c.anchorSeq() == anchor.seq()

@@ -9,6 +9,7 @@ import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -154,7 +155,17 @@ abstract class JdbcAuditStore implements AuditStore {
             List<StoredRow> page = new ArrayList<>(SCAN_PAGE);
             query("SELECT " + COLUMNS + " FROM audit_entry e WHERE e.tenant = ? AND e.seq > ? ORDER BY e.seq LIMIT "
                     + SCAN_PAGE, List.of(tenant, next), rs -> page.add(row(rs)));
-            page.forEach(sink);
+            if (page.isEmpty()) {
+                return;
+            }
+            Map<Long, java.util.TreeSet<String>> categories = new HashMap<>();
+            query("SELECT seq, category FROM audit_category WHERE tenant = ? AND seq > ? AND seq <= ?",
+                    List.of(tenant, next, page.get(page.size() - 1).seq()),
+                    rs -> categories.computeIfAbsent(rs.getLong(1), k -> new java.util.TreeSet<>()).add(rs.getString(2)));
+            for (StoredRow r : page) {
+                sink.accept(new StoredRow(r.tenant(), r.seq(), r.prevHash(), r.hash(), r.body(), r.columns(),
+                        IndexColumns.joined(List.copyOf(categories.getOrDefault(r.seq(), new java.util.TreeSet<>())))));
+            }
             if (page.size() < SCAN_PAGE) {
                 return;
             }
@@ -304,7 +315,7 @@ abstract class JdbcAuditStore implements AuditStore {
                 rs.getString(10), rs.getString(11), rs.getString(12), rs.getString(13), httpStatus, rs.getString(15),
                 rs.getString(16));
         return new StoredRow(rs.getString(1), rs.getLong(2), rs.getString(3), rs.getString(4), rs.getString(5),
-                columns);
+                columns, null);
     }
 
     @FunctionalInterface

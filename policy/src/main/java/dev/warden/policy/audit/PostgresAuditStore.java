@@ -34,6 +34,8 @@ public final class PostgresAuditStore extends JdbcAuditStore {
         config.setPassword(password);
         config.setPoolName("audit-postgres");
         config.setMaximumPoolSize(poolSize);
+        // The writer needs one connection; readers open more on demand. A short-lived CLI pays for one, not four.
+        config.setMinimumIdle(1);
         // Fail fast when the server is down: the AuditLog spills instead of stalling its writer.
         config.setConnectionTimeout(2_000);
         config.setInitializationFailTimeout(-1);

@@ -5,7 +5,7 @@ import java.time.Instant;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Child JVM of {@link AuditStoreContract#everyAcknowledgedRecordSurvivesSigkill}: appends records from 8 threads
+ * Child JVM of {@link SigkillDurabilityTest}: appends records from 8 threads
  * forever and prints {@code ACK <request id>} for each one whose future completed, until it is killed.
  */
 public final class DurabilityChild {
