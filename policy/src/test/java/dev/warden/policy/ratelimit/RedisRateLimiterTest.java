@@ -112,7 +112,7 @@ class RedisRateLimiterTest {
         String prefix = prefix();
         try (RateLimiter a = gateway(prefix, RateLimiterOptions.Fallback.CLOSED);
              RateLimiter b = gateway(prefix, RateLimiterOptions.Fallback.CLOSED)) {
-            LimitSet tokens = new LimitSet(List.of(), List.of(Window.parse("1000/1h")), 0);
+            LimitSet tokens = new LimitSet(List.of(), List.of(Window.parse("1000/30d")), 0);
             Reservation r = a.reserve("acme", "k", tokens, LimitSet.NONE, "m", LimitSet.NONE, 900);
             assertThat(b.reserve("acme", "k", tokens, LimitSet.NONE, "m", LimitSet.NONE, 500).admitted()).isFalse();
             r.settle(300);
