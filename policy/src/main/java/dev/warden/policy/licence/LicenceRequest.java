@@ -1,5 +1,6 @@
 package dev.warden.policy.licence;
 
+import dev.warden.inference.ModelDescriptor;
 import dev.warden.policy.tenant.Purpose;
 
 /**
@@ -14,6 +15,12 @@ import dev.warden.policy.tenant.Purpose;
  */
 public record LicenceRequest(String model, String licenceId, boolean multimodal, String purpose,
                              String derivativeModel) {
+
+    /** For a served model: its name and licence id come from the descriptor. */
+    public static LicenceRequest of(ModelDescriptor model, boolean multimodal, String purpose,
+                                    String derivativeModel) {
+        return new LicenceRequest(model.servedName(), model.licence(), multimodal, purpose, derivativeModel);
+    }
 
     public static LicenceRequest chat(String model, String licenceId) {
         return new LicenceRequest(model, licenceId, false, Purpose.CHAT, null);

@@ -62,7 +62,8 @@ public final class RateLimiter implements AutoCloseable {
         this.options = options;
         this.local = new LocalBucketStore(options.maxLocalBuckets(), options.localIdleExpiry());
         this.redis = options.redisUri() == null ? null
-                : new RedisBucketStore(options.redisUri(), options.redisTimeout(), options.concurrencyTtl());
+                : new RedisBucketStore(options.redisUri(), options.redisTimeout(), options.concurrencyTtl(),
+                        options.maxLocalBuckets());
     }
 
     public static RateLimiter create(RateLimiterOptions options) {

@@ -34,6 +34,16 @@ public record RateLimiterOptions(String redisUri, Fallback fallback, Duration re
                 localIdleExpiry, keyPrefix);
     }
 
+    public RateLimiterOptions withRedisTimeout(Duration timeout) {
+        return new RateLimiterOptions(redisUri, fallback, timeout, redisRetryInterval, concurrencyTtl,
+                maxLocalBuckets, localIdleExpiry, keyPrefix);
+    }
+
+    public RateLimiterOptions withFallback(Fallback mode) {
+        return new RateLimiterOptions(redisUri, mode, redisTimeout, redisRetryInterval, concurrencyTtl,
+                maxLocalBuckets, localIdleExpiry, keyPrefix);
+    }
+
     public RateLimiterOptions withKeyPrefix(String prefix) {
         return new RateLimiterOptions(redisUri, fallback, redisTimeout, redisRetryInterval, concurrencyTtl,
                 maxLocalBuckets, localIdleExpiry, prefix);

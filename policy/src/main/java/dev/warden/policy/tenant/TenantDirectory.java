@@ -217,7 +217,11 @@ public final class TenantDirectory implements AutoCloseable {
 
     private void reject(InvalidConfigException problem, String hash) {
         rejectedHash = hash;
+        InvalidConfigException before = lastProblem;
         lastProblem = problem;
+        if (before != null && before.getMessage().equals(problem.getMessage())) {
+            return; // a file that stays missing or unreadable is reported once, not at every poll
+        }
         LOG.log(System.Logger.Level.WARNING, "Rejected tenants file, keeping policy version {0}: {1}",
                 policyVersion(), problem.getMessage());
         for (Listener l : listeners) {

@@ -84,8 +84,15 @@ final class TenantFile {
             models.add(m.text());
         }
         List<LicenceAcceptance> accepted = acceptances(t.get("licences"));
+        RateLimits limits = limits(t.get("limits"));
+        for (String model : limits.models().keySet()) {
+            if (!models.isEmpty() && !models.contains(model)) {
+                throw t.get("limits").get("models").get(model).error("limits for model '" + model
+                        + "', which this tenant may not use (models: " + String.join(", ", models) + ")");
+            }
+        }
         TenantPolicy policy = new TenantPolicy(models, purposes(t.get("purposes")),
-                guard(t.get("guard"), accepted), streaming(t.get("streaming")), limits(t.get("limits")),
+                guard(t.get("guard"), accepted), streaming(t.get("streaming")), limits,
                 audit(t.get("audit")), accepted, t.get("monthly-active-users").longValue(-1, 0, Long.MAX_VALUE),
                 t.get("eu-licensee").bool(false));
         List<ApiKey> keys = new ArrayList<>();

@@ -144,7 +144,7 @@ class LocalRateLimiterTest {
 
     @Test
     void settlingRefundsUnusedTokensAndChargesOverruns() {
-        LimitSet limit = tokens("1000/1h");
+        LimitSet limit = tokens("1000/30d"); // refills one token per 43 min: no refill during the test
         Reservation r = reserve("refund", limit, LimitSet.NONE, LimitSet.NONE, 600);
         assertThat(reserve("refund", limit, LimitSet.NONE, LimitSet.NONE, 800).admitted()).isFalse();
         r.settle(100); // 500 come back

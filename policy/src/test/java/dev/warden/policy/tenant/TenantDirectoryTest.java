@@ -173,6 +173,18 @@ class TenantDirectoryTest {
         assertThatThrownBy(() -> TenantDirectory.load(tenants, LICENCES))
                 .hasMessageContaining(":3: tenants[0].licenses: unknown field 'licenses'");
 
+        Files.writeString(tenants, """
+                tenants:
+                  - id: acme
+                    models: [llama-3.1-8b-instruct]
+                    limits:
+                      models:
+                        llama-3.1-8b-instruct: {requests: 10/1m}
+                        llama-3.1-8b-instuct: {requests: 10/1m}
+                """);
+        assertThatThrownBy(() -> TenantDirectory.load(tenants, LICENCES))
+                .hasMessageContaining(":7: tenants[0].limits.models.llama-3.1-8b-instuct: limits for model");
+
         Files.writeString(tenants, "tenants:\n  - id: acme\n    keys: [ {sha256: abc\n");
         assertThatThrownBy(() -> TenantDirectory.load(tenants, LICENCES))
                 .hasMessageContaining("not valid YAML");
