@@ -96,7 +96,7 @@ class OpenAiClientTest extends GatewayTest {
         UPSTREAM.enqueue(ScriptedReply.pieces("early", " late").holdAfter(1, gate));
         int completedBefore = UPSTREAM.completedResponses();
 
-        try (optimistic; StreamResponse<ChatCompletionChunk> stream = optimistic.chat().completions()
+        try (StreamResponse<ChatCompletionChunk> stream = optimistic.chat().completions()
                 .createStreaming(chat("stream please").build())) {
             Iterator<ChatCompletionChunk> it = stream.stream().iterator();
             String first = "";
@@ -113,6 +113,8 @@ class OpenAiClientTest extends GatewayTest {
             StringBuilder rest = new StringBuilder();
             it.forEachRemaining(c -> c.choices().forEach(ch -> ch.delta().content().ifPresent(rest::append)));
             assertThat(rest.toString()).isEqualTo(" late");
+        } finally {
+            optimistic.close();
         }
     }
 

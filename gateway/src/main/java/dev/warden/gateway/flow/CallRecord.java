@@ -162,6 +162,11 @@ public final class CallRecord {
         return b.build();
     }
 
+    /** The strictest action decided so far, for the response header. */
+    public String action() {
+        return decision == null ? "allow" : decision.action().lowerCase();
+    }
+
     public String streamMode() {
         return streamMode;
     }

@@ -80,6 +80,10 @@ public final class GenerationFlow {
         Principal principal = ApiKeyAuthFilter.principal(exchange);
         ServedModel model = catalog.require(call.model());
         audit.requireAccepting();
+        if (call.stream() && call.choices() > 1) {
+            throw ApiException.invalid("n", "n > 1 is not supported with stream: true: each streamed choice would "
+                    + "need its own output moderation; request the choices one by one or without streaming");
+        }
         String purpose = headerOr(request, PURPOSE_HEADER, "chat");
         CallRecord record = new CallRecord(RequestIds.of(exchange), principal).model(model.name()).purpose(purpose)
                 .prompt(call.promptText())
@@ -159,15 +163,21 @@ public final class GenerationFlow {
                     reservation.settle(generation.usage() == null ? 0 : generation.usage().totalTokens());
                     return checkOutput(call, record, generation);
                 })
+                .doOnNext(result -> {
+                    if (result.blocking != null) {
+                        responses.contentFilter(result.blocking.decisiveLabels().stream().sorted().toList(),
+                                result.blocking.rule());
+                    }
+                })
                 .flatMap(result -> audit.record(record, result.cut ? Outcome.CUT_OUTPUT : Outcome.ALLOWED, 200)
                         .then(ServerResponse.ok().contentType(MediaType.APPLICATION_JSON)
-                                .header(DECISION_HEADER, result.cut ? "block" : "allow")
+                                .header(DECISION_HEADER, record.action())
                                 .bodyValue(responses.completionBytes(result.generation))))
                 .doOnCancel(() -> audit.recordDetached(record, Outcome.CLIENT_ABORT, 499))
                 .doFinally(s -> reservation.release());
     }
 
-    private record Checked(Generation generation, boolean cut) {
+    private record Checked(Generation generation, boolean cut, Decision blocking) {
     }
 
     /** Each choice's text (and tool calls) as the Agent turn; a choice that fails is withheld, not sent. */
@@ -181,6 +191,7 @@ public final class GenerationFlow {
                 .map(results -> {
                     List<Choice> choices = new ArrayList<>();
                     boolean cut = false;
+                    Decision blocking = null;
                     StringBuilder released = new StringBuilder();
                     for (var r : results) {
                         Decision decision = r.getValue().decision();
@@ -189,6 +200,7 @@ public final class GenerationFlow {
                         Choice choice = r.getKey();
                         if (decision.blocked()) {
                             cut = true;
+                            blocking = decision;
                             choices.add(new Choice(choice.index(), "", List.of(), FinishReason.CONTENT_FILTER,
                                     null));
                         } else if (decision.action() == Action.REDACT) {
@@ -202,7 +214,8 @@ public final class GenerationFlow {
                         }
                     }
                     record.response(released.toString());
-                    return new Checked(new Generation(generation.model(), choices, generation.usage()), cut);
+                    return new Checked(new Generation(generation.model(), choices, generation.usage()), cut,
+                            blocking);
                 });
     }
 

@@ -52,6 +52,11 @@ public final class Guards {
         });
     }
 
+    /** Policy's decision on a chosen subset of verdicts, e.g. only those of one shield. */
+    public Decision decide(Principal principal, Direction direction, List<dev.warden.guard.Verdict> verdicts) {
+        return decider.decide(principal.tenantId(), principal.policy(), direction, verdicts);
+    }
+
     /** Names of the classifiers that judge a direction, for the response headers. */
     public List<String> classifiers(Direction direction) {
         GuardPipeline pipeline = direction == Direction.INPUT ? input : output;

@@ -4,32 +4,41 @@ import dev.warden.gateway.openai.OpenAiResponses;
 import dev.warden.gateway.openai.SseBody;
 import dev.warden.guard.Direction;
 import dev.warden.guard.GuardInput;
-import dev.warden.inference.FinishReason;
+import dev.warden.guard.stream.Cut;
+import dev.warden.guard.stream.ModeratedEvent;
+import dev.warden.guard.stream.ModerationSummary;
+import dev.warden.guard.stream.Release;
+import dev.warden.guard.stream.StreamMode;
+import dev.warden.guard.stream.StreamModeration;
+import dev.warden.guard.stream.StreamModerator;
+import dev.warden.guard.stream.WindowCheck;
+import dev.warden.guard.stream.WindowResult;
 import dev.warden.inference.InferenceException;
 import dev.warden.inference.StreamChunk;
 import dev.warden.inference.Usage;
 import dev.warden.policy.audit.Outcome;
-import dev.warden.policy.decision.Decision;
+import dev.warden.policy.decision.Action;
 import dev.warden.policy.ratelimit.Reservation;
 import dev.warden.policy.tenant.StreamingPolicy;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * Output moderation of streamed responses. Streaming is never a bypass: no content leaves before the output
- * guard has passed it, the usage is settled from the stream's last chunk, and the audit record is durable before
+ * Output moderation of streamed responses, in the tenant's mode: {@code hold-back} (a token leaves only after the
+ * window holding it passed), {@code optimistic} (tokens leave at once, a failing window ends the stream) or
+ * {@code buffer} (nothing leaves before the whole response passed). Streaming is never a bypass: every window goes
+ * through the same classifiers and policy as a non-streamed response, a cut ends the stream with
+ * {@code finish_reason: content_filter} and cancels the generation, and the audit record is durable before
  * {@code [DONE]}.
  */
 public final class StreamGuard {
 
     private final Guards guards;
     private final AuditTrail audit;
+    private final StreamModerator moderator = new StreamModerator();
 
     public StreamGuard(Guards guards, AuditTrail audit) {
         this.guards = guards;
@@ -40,79 +49,96 @@ public final class StreamGuard {
         return mode.name().toLowerCase().replace('_', '-');
     }
 
-    /** What happened to one stream, for its audit record. */
-    static final class StreamState {
-        final AtomicBoolean released = new AtomicBoolean();
-        volatile boolean cut;
+    static StreamModeration settings(StreamingPolicy policy) {
+        StreamMode mode = switch (policy.mode()) {
+            case HOLD_BACK -> StreamMode.HOLD_BACK;
+            case OPTIMISTIC -> StreamMode.OPTIMISTIC;
+            case BUFFER -> StreamMode.BUFFER;
+        };
+        int window = Math.max(2, policy.windowTokens());
+        int overlap = Math.max(0, Math.min(policy.overlapTokens(), window / 2));
+        int slack = Math.max(0, Math.min(8, window - overlap - 1));
+        return StreamModeration.defaults().withMode(mode).withWindow(window, overlap, slack);
     }
 
     public Flux<byte[]> moderate(GenerationCall call, CallRecord record, Flux<StreamChunk> chunks,
                                  OpenAiResponses responses, Reservation reservation) {
-        StreamState state = new StreamState();
-        Flux<StreamChunk> checked = buffered(call, record, chunks, reservation, state)
-                .doOnNext(chunk -> state.released.set(true))
+        AtomicReference<ModerationSummary> summary = new AtomicReference<>();
+        WindowCheck check = (soFar, window) -> {
+            long started = System.nanoTime();
+            return guards.check(record.principal(), GuardInput.response(call.conversation(), soFar))
+                    .map(checked -> {
+                        record.guarded(Direction.OUTPUT, checked.report().verdicts(), checked.decision(),
+                                Duration.ofNanos(System.nanoTime() - started));
+                        var decision = checked.decision();
+                        // Released text cannot be redacted afterwards, so on a stream a redaction cuts instead.
+                        if (decision.blocked() || decision.action() == Action.REDACT) {
+                            return WindowResult.violation(decision.decisiveLabels().stream().sorted().toList(),
+                                    decision.rule());
+                        }
+                        return WindowResult.pass();
+                    });
+        };
+        Flux<StreamChunk> released = moderator
+                .moderate(chunks, settings(record.principal().policy().streaming()), check, summary::set)
+                .concatMap(event -> toChunks(event, call, record, responses))
                 .onErrorResume(error -> {
                     record.inferenceEnded();
-                    Outcome outcome = state.released.get() ? Outcome.PARTIAL_STREAM : Outcome.UPSTREAM_ERROR;
+                    ModerationSummary s = summary.get();
+                    boolean anyReleased = s != null && s.tokensReleased() > 0;
+                    settle(call, record, reservation, s);
                     int status = error instanceof InferenceException ie ? ie.kind().httpStatus() : 500;
                     record.ruleOnly("stream failed: " + error.getMessage());
-                    return audit.record(record, outcome, status).onErrorResume(e -> Mono.empty())
+                    return audit.record(record, anyReleased ? Outcome.PARTIAL_STREAM : Outcome.UPSTREAM_ERROR, status)
+                            .onErrorResume(e -> Mono.empty())
                             .then(Mono.error(error));
                 })
-                .doOnCancel(() -> audit.recordDetached(record,
-                        state.released.get() ? Outcome.CLIENT_ABORT : Outcome.CLIENT_ABORT, 499));
-        Mono<Void> durable = Mono.defer(() -> audit.record(record, state.cut ? Outcome.CUT_OUTPUT : Outcome.ALLOWED,
-                200));
-        return SseBody.events(checked, responses, call.isChat(), call.includeUsage(), durable);
+                .doOnCancel(() -> {
+                    ModerationSummary s = summary.get();
+                    settle(call, record, reservation, s);
+                    audit.recordDetached(record, Outcome.CLIENT_ABORT, 499);
+                });
+        Mono<Void> durable = Mono.defer(() -> {
+            ModerationSummary s = summary.get();
+            settle(call, record, reservation, s);
+            boolean cut = s != null && s.outcome() == ModerationSummary.Outcome.CUT;
+            return audit.record(record, cut ? Outcome.CUT_OUTPUT : Outcome.ALLOWED, 200);
+        });
+        return SseBody.events(released, responses, call.isChat(), call.includeUsage(), durable);
     }
 
-    /** Buffer mode: the whole response is checked before any of it is sent, then sent as it came. */
-    private Flux<StreamChunk> buffered(GenerationCall call, CallRecord record, Flux<StreamChunk> chunks,
-                                       Reservation reservation, StreamState state) {
-        return chunks.collectList().flatMapMany(list -> {
-            record.inferenceEnded();
-            Usage usage = null;
-            Map<Integer, StringBuilder> texts = new TreeMap<>();
-            for (StreamChunk c : list) {
-                if (c.usage() != null) {
-                    usage = c.usage();
-                }
-                StringBuilder text = texts.computeIfAbsent(c.index(), i -> new StringBuilder()).append(c.text());
-                c.toolCalls().forEach(t -> text.append(text.isEmpty() ? "" : "\n").append(t.name()).append('(')
-                        .append(t.argumentsJson()).append(')'));
+    private Flux<StreamChunk> toChunks(ModeratedEvent event, GenerationCall call, CallRecord record,
+                                       OpenAiResponses responses) {
+        if (event instanceof Release release) {
+            StreamChunk chunk = release.chunk();
+            if (!chunk.text().isEmpty()) {
+                record.released(chunk.text(), 1);
             }
+            if (chunk.usage() != null) {
+                record.inferenceEnded();
+                record.usage(chunk.usage());
+            }
+            return Flux.just(chunk);
+        }
+        if (event instanceof Cut cut) {
+            record.inferenceEnded();
+            record.ruleOnly("stream cut at window " + cut.window().index() + " [" + cut.window().start() + ", "
+                    + cut.window().end() + ") after " + cut.releasedTokens() + " released tokens: " + cut.rule());
+            responses.contentFilter(cut.categories(), cut.rule());
+            return Flux.just(cut.finishChunk());
+        }
+        return Flux.empty();
+    }
+
+    /** Charges the real usage when the stream reported it, otherwise what was generated before it ended. */
+    private static void settle(GenerationCall call, CallRecord record, Reservation reservation,
+                               ModerationSummary summary) {
+        Usage usage = record.usage();
+        if (usage == null && summary != null) {
+            usage = summary.usage() != null ? summary.usage()
+                    : new Usage((int) call.estimatedPromptTokens(), summary.tokensReceived());
             record.usage(usage);
-            reservation.settle(usage == null ? 0 : usage.totalTokens());
-            long started = System.nanoTime();
-            Usage finalUsage = usage;
-            return Flux.fromIterable(texts.entrySet())
-                    .concatMap(e -> guards.check(record.principal(),
-                            GuardInput.response(call.conversation(), e.getValue().toString())))
-                    .collectList()
-                    .flatMapMany(results -> {
-                        boolean blocked = false;
-                        for (Guards.Checked checked : results) {
-                            Decision d = checked.decision();
-                            record.guarded(Direction.OUTPUT, checked.report().verdicts(), d,
-                                    Duration.ofNanos(System.nanoTime() - started));
-                            blocked |= d.blocked();
-                        }
-                        if (blocked) {
-                            state.cut = true;
-                            List<StreamChunk> out = new ArrayList<>();
-                            for (Integer index : texts.keySet()) {
-                                out.add(StreamChunk.finish(index, FinishReason.CONTENT_FILTER));
-                            }
-                            if (finalUsage != null) {
-                                out.add(StreamChunk.usage(finalUsage));
-                            }
-                            return Flux.fromIterable(out);
-                        }
-                        long tokens = list.stream().filter(c -> !c.text().isEmpty()).count();
-                        record.released(texts.values().stream().map(StringBuilder::toString)
-                                .reduce("", String::concat), tokens);
-                        return Flux.fromIterable(list);
-                    });
-        });
+        }
+        reservation.settle(usage == null ? call.estimatedPromptTokens() : usage.totalTokens());
     }
 }

@@ -59,11 +59,6 @@ public class OpenAiHandler {
                         "model_not_found", "model", "The model '" + name + "' does not exist on this gateway")));
     }
 
-    /** Until the guard pipeline serves them, these answer honestly rather than pretending to moderate. */
-    public Mono<ServerResponse> notImplemented(ServerRequest request) {
-        return Mono.error(new ApiException(HttpStatus.NOT_IMPLEMENTED, "server_error", "not_implemented", null,
-                request.path() + " is not available yet on this gateway: no safety classifier is configured"));
-    }
 
     /** A known path with the wrong method is 405; anything else under /v1 is 404, both in OpenAI's shape. */
     public Mono<ServerResponse> unknown(ServerRequest request) {

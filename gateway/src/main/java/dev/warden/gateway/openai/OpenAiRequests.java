@@ -104,7 +104,7 @@ public final class OpenAiRequests {
         return JsonBody.bool(options, "include_usage", false, "stream_options.include_usage");
     }
 
-    static ChatMessage message(JsonNode node, String param) {
+    public static ChatMessage message(JsonNode node, String param) {
         if (node == null || !node.isObject()) {
             throw ApiException.wrongType(param, "a message object");
         }

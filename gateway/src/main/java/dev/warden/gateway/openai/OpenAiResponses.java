@@ -34,6 +34,8 @@ public final class OpenAiResponses {
     private static final byte[] DONE = "data: [DONE]\n\n".getBytes(StandardCharsets.US_ASCII);
 
     private final Kind kind;
+    private List<String> filteredCategories = List.of();
+    private String filterRule;
     private final String id;
     private final long created;
     private final String model;
@@ -71,9 +73,29 @@ public final class OpenAiResponses {
             }
             logprobs(choice, c.logprobs());
             choice.put("finish_reason", c.finishReason() == null ? "stop" : c.finishReason().wire());
+            filterResults(choice, c.finishReason());
         }
         usage(root, generation.usage());
         return root;
+    }
+
+    /** Why content was filtered: rendered beside every choice that ends with {@code content_filter}. */
+    public OpenAiResponses contentFilter(List<String> categories, String rule) {
+        this.filteredCategories = List.copyOf(categories);
+        this.filterRule = rule;
+        return this;
+    }
+
+    private void filterResults(ObjectNode choice, dev.warden.inference.FinishReason finish) {
+        if (finish != dev.warden.inference.FinishReason.CONTENT_FILTER) {
+            return;
+        }
+        ObjectNode results = choice.putObject("content_filter_results");
+        ArrayNode categories = results.putArray("categories");
+        filteredCategories.forEach(categories::add);
+        if (filterRule != null) {
+            results.put("rule", filterRule);
+        }
     }
 
     public byte[] completionBytes(Generation generation) {
@@ -113,6 +135,7 @@ public final class OpenAiResponses {
             choice.putNull("finish_reason");
         } else {
             choice.put("finish_reason", chunk.finishReason().wire());
+            filterResults(choice, chunk.finishReason());
         }
         if (includeUsageField) {
             root.putNull("usage");

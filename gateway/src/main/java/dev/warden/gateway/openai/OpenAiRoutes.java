@@ -6,6 +6,8 @@ import static org.springframework.web.reactive.function.server.RequestPredicates
 
 import dev.warden.gateway.WardenProperties;
 import dev.warden.gateway.flow.GenerationFlow;
+import dev.warden.gateway.flow.Guards;
+import dev.warden.gateway.moderation.ModerationHandler;
 import dev.warden.gateway.models.ModelCatalog;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -22,14 +24,19 @@ public class OpenAiRoutes {
     }
 
     @Bean
-    RouterFunction<ServerResponse> openAiRouter(OpenAiHandler handler) {
+    ModerationHandler moderationHandler(Guards guards, WardenProperties properties) {
+        return new ModerationHandler(guards, new RequestBodies(properties.maxBodySize().toBytes()));
+    }
+
+    @Bean
+    RouterFunction<ServerResponse> openAiRouter(OpenAiHandler handler, ModerationHandler moderation) {
         return RouterFunctions.route()
                 .route(POST("/v1/chat/completions"), handler::chatCompletions)
                 .route(POST("/v1/completions"), handler::completions)
                 .route(GET("/v1/models"), handler::models)
                 .route(GET("/v1/models/{model}"), handler::model)
-                .route(POST("/v1/moderations"), handler::notImplemented)
-                .route(POST("/v1/safety/run-shield"), handler::notImplemented)
+                .route(POST("/v1/moderations"), moderation::moderations)
+                .route(POST("/v1/safety/run-shield"), moderation::runShield)
                 .route(path("/v1/**"), handler::unknown)
                 .build();
     }

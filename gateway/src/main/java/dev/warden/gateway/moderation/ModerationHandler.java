@@ -1,0 +1,260 @@
+package dev.warden.gateway.moderation;
+
+import dev.warden.gateway.api.ApiException;
+import dev.warden.gateway.flow.Guards;
+import dev.warden.gateway.openai.RequestBodies;
+import dev.warden.gateway.web.ApiKeyAuthFilter;
+import dev.warden.gateway.web.RequestIds;
+import dev.warden.guard.Direction;
+import dev.warden.guard.GuardInput;
+import dev.warden.guard.HazardCategory;
+import dev.warden.guard.Verdict;
+import dev.warden.inference.ChatMessage;
+import dev.warden.inference.Role;
+import dev.warden.policy.decision.Action;
+import dev.warden.policy.decision.Decision;
+import dev.warden.policy.tenant.Principal;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.web.reactive.function.server.ServerRequest;
+import org.springframework.web.reactive.function.server.ServerResponse;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * {@code POST /v1/moderations} (OpenAI's shape) and {@code POST /v1/safety/run-shield} (Llama Stack's), served by
+ * the same classifiers and the caller's tenant policy as the chat guard, so a moderation answer never disagrees
+ * with what the gateway would do to the same text.
+ */
+public final class ModerationHandler {
+
+    /** OpenAI's moderation categories; S-codes without an equivalent are added as extra keys. */
+    static final List<String> OPENAI_CATEGORIES = List.of("harassment", "harassment/threatening", "hate",
+            "hate/threatening", "illicit", "illicit/violent", "self-harm", "self-harm/intent",
+            "self-harm/instructions", "sexual", "sexual/minors", "violence", "violence/graphic");
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private final Guards guards;
+    private final RequestBodies bodies;
+
+    public ModerationHandler(Guards guards, RequestBodies bodies) {
+        this.guards = guards;
+        this.bodies = bodies;
+    }
+
+    public Mono<ServerResponse> moderations(ServerRequest request) {
+        Principal principal = ApiKeyAuthFilter.principal(request.exchange());
+        return bodies.json(request).flatMap(bytes -> {
+            ObjectNode body = object(bytes);
+            List<String> inputs = inputs(body.get("input"));
+            JsonNode modelNode = body.get("model");
+            if (modelNode != null && !modelNode.isNull() && !modelNode.isString()) {
+                throw ApiException.wrongType("model", "a string");
+            }
+            String model = modelNode == null || modelNode.isNull() ? "warden-guard" : modelNode.stringValue();
+            return Flux.fromIterable(inputs)
+                    .concatMap(text -> guards.check(principal, GuardInput.prompt(
+                            List.of(ChatMessage.of(Role.USER, text)))))
+                    .collectList()
+                    .flatMap(results -> {
+                        ObjectNode root = JSON.createObjectNode();
+                        root.put("id", "modr-" + RequestIds.of(request.exchange()));
+                        root.put("model", model);
+                        ArrayNode out = root.putArray("results");
+                        for (Guards.Checked checked : results) {
+                            out.add(result(checked));
+                        }
+                        return json(root);
+                    });
+        });
+    }
+
+    private static ObjectNode result(Guards.Checked checked) {
+        Map<String, Double> scores = maxScores(checked.report().verdicts());
+        Decision decision = checked.decision();
+        ObjectNode result = JSON.createObjectNode();
+        result.put("flagged", decision.action() != Action.ALLOW);
+        ObjectNode categories = result.putObject("categories");
+        ObjectNode categoryScores = result.putObject("category_scores");
+        ObjectNode applied = result.putObject("category_applied_input_types");
+        Map<String, Double> openAi = new LinkedHashMap<>();
+        OPENAI_CATEGORIES.forEach(c -> openAi.put(c, 0.0));
+        for (HazardCategory h : HazardCategory.values()) {
+            double s = scores.getOrDefault(h.code(), 0.0);
+            for (String key : h.openAiCategories()) {
+                openAi.merge(key, s, Math::max);
+            }
+        }
+        for (var e : openAi.entrySet()) {
+            boolean flagged = h(e.getKey(), decision);
+            categories.put(e.getKey(), flagged);
+            categoryScores.put(e.getKey(), e.getValue());
+            applied.putArray(e.getKey()).add("text");
+        }
+        // Extra keys beside OpenAI's: every S-code and every other label a classifier scored.
+        for (var e : scores.entrySet()) {
+            categories.put(e.getKey(), decision.decisiveLabels().contains(e.getKey())
+                    || triggered(e.getKey(), decision));
+            categoryScores.put(e.getKey(), e.getValue());
+            applied.putArray(e.getKey()).add("text");
+        }
+        for (HazardCategory h : HazardCategory.values()) {
+            if (!categories.has(h.code())) {
+                categories.put(h.code(), false);
+                categoryScores.put(h.code(), 0.0);
+            }
+        }
+        ObjectNode meta = result.putObject("metadata");
+        meta.put("action", decision.action().lowerCase());
+        meta.put("rule", decision.rule());
+        ArrayNode ran = meta.putArray("classifiers");
+        checked.report().ran().forEach(ran::add);
+        return result;
+    }
+
+    /** An OpenAI category is flagged when any S-code mapping to it triggered a rule. */
+    private static boolean h(String openAiKey, Decision decision) {
+        for (HazardCategory c : HazardCategory.values()) {
+            if (c.openAiCategories().contains(openAiKey) && triggered(c.code(), decision)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean triggered(String label, Decision decision) {
+        return decision.triggers().stream().anyMatch(t -> t.label().equals(label) && t.action() != Action.ALLOW);
+    }
+
+    static Map<String, Double> maxScores(List<Verdict> verdicts) {
+        Map<String, Double> scores = new TreeMap<>();
+        for (Verdict v : verdicts) {
+            v.scores().forEach((label, score) -> scores.merge(label, score, Math::max));
+        }
+        return scores;
+    }
+
+    public Mono<ServerResponse> runShield(ServerRequest request) {
+        Principal principal = ApiKeyAuthFilter.principal(request.exchange());
+        return bodies.json(request).flatMap(bytes -> {
+            ObjectNode body = object(bytes);
+            JsonNode shieldNode = body.get("shield_id");
+            if (shieldNode == null || shieldNode.isNull()) {
+                throw ApiException.missing("shield_id");
+            }
+            if (!shieldNode.isString()) {
+                throw ApiException.wrongType("shield_id", "a string");
+            }
+            String shield = shieldNode.stringValue();
+            JsonNode messagesNode = body.get("messages");
+            if (messagesNode == null || messagesNode.isNull()) {
+                throw ApiException.missing("messages");
+            }
+            if (!messagesNode.isArray() || messagesNode.isEmpty()) {
+                throw ApiException.invalid("messages", "'messages' must be a non-empty array of messages");
+            }
+            List<ChatMessage> messages = new ArrayList<>();
+            for (int i = 0; i < messagesNode.size(); i++) {
+                messages.add(dev.warden.gateway.openai.OpenAiRequests.message(messagesNode.get(i),
+                        "messages[" + i + "]"));
+            }
+            ChatMessage last = messages.get(messages.size() - 1);
+            GuardInput input = last.role() == Role.ASSISTANT
+                    ? GuardInput.response(messages.subList(0, messages.size() - 1), last.content())
+                    : GuardInput.prompt(messages);
+            List<String> known = guards.classifiers(input.direction());
+            boolean all = shield.equals("warden") || shield.equals("all");
+            if (!all && !known.contains(shield)) {
+                throw new ApiException(HttpStatus.NOT_FOUND, "invalid_request_error", "shield_not_found",
+                        "shield_id", "no shield '" + shield + "' for " + input.direction().name().toLowerCase()
+                        + " content; available: warden (all of them), " + String.join(", ", known));
+            }
+            return guards.check(principal, input).flatMap(checked -> {
+                List<Verdict> verdicts = checked.report().verdicts().stream()
+                        .filter(v -> all || v.classifier().equals(shield)).toList();
+                Decision decision = all ? checked.decision()
+                        : guards.decide(principal, input.direction(), verdicts);
+                ObjectNode root = JSON.createObjectNode();
+                if (decision.action() == Action.ALLOW) {
+                    root.putNull("violation");
+                } else {
+                    ObjectNode violation = root.putObject("violation");
+                    violation.put("violation_level", decision.blocked() ? "error" : "warn");
+                    violation.put("user_message", decision.blocked()
+                            ? "I can't answer that. Can I help with something else?" : null);
+                    ObjectNode meta = violation.putObject("metadata");
+                    meta.put("violation_type", String.join(",", decision.decisiveLabels().stream().sorted()
+                            .toList()));
+                    meta.put("action", decision.action().lowerCase());
+                    meta.put("rule", decision.rule());
+                    ObjectNode scores = meta.putObject("scores");
+                    maxScores(verdicts).forEach(scores::put);
+                }
+                return json(root);
+            });
+        });
+    }
+
+    private static ObjectNode object(byte[] bytes) {
+        if (bytes.length == 0) {
+            throw ApiException.invalid(null, "the request body is empty; send a JSON object");
+        }
+        try {
+            JsonNode node = JSON.readTree(bytes);
+            if (!node.isObject()) {
+                throw ApiException.invalid(null, "the request body must be a JSON object");
+            }
+            return (ObjectNode) node;
+        } catch (JacksonException e) {
+            throw ApiException.invalid(null, "the request body is not valid JSON: " + e.getOriginalMessage());
+        }
+    }
+
+    /** OpenAI's {@code input}: a string, an array of strings, or an array of text parts (images are refused). */
+    static List<String> inputs(JsonNode input) {
+        if (input == null || input.isNull()) {
+            throw ApiException.missing("input");
+        }
+        if (input.isString()) {
+            return List.of(input.stringValue());
+        }
+        if (!input.isArray() || input.isEmpty()) {
+            throw ApiException.wrongType("input", "a string, an array of strings or an array of text parts");
+        }
+        if (input.size() > 64) {
+            throw ApiException.invalid("input", "at most 64 inputs per request");
+        }
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < input.size(); i++) {
+            JsonNode item = input.get(i);
+            if (item.isString()) {
+                out.add(item.stringValue());
+            } else if (item.isObject() && item.path("type").isString()
+                    && item.path("type").stringValue().equals("text") && item.path("text").isString()) {
+                out.add(item.path("text").stringValue());
+            } else if (item.isObject() && item.path("type").isString()
+                    && item.path("type").stringValue().equals("image_url")) {
+                throw ApiException.invalid("input[" + i + "]", "image inputs are not supported by this gateway's "
+                        + "text classifiers");
+            } else {
+                throw ApiException.wrongType("input[" + i + "]", "a string or a text part");
+            }
+        }
+        return out;
+    }
+
+    private static Mono<ServerResponse> json(ObjectNode body) {
+        return ServerResponse.ok().contentType(MediaType.APPLICATION_JSON).bodyValue(JSON.writeValueAsBytes(body));
+    }
+}

@@ -1,0 +1,109 @@
+package dev.warden.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.warden.gateway.HttpCalls.Reply;
+import dev.warden.inference.testing.ScriptedReply;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The guard stages in the request path, with the real content rules and the tenants' shipped policies. */
+class GuardFlowTest extends GatewayTest {
+
+    private HttpCalls http;
+
+    @BeforeEach
+    void http() {
+        http = new HttpCalls(baseUrl());
+    }
+
+    private static String chat(String content) {
+        return "{\"model\": \"test-model\", \"messages\": [{\"role\": \"user\", \"content\": "
+                + tools.jackson.databind.json.JsonMapper.builder().build().writeValueAsString(content) + "}]}";
+    }
+
+    @Test
+    void aSecretInThePromptIsRedactedBeforeItReachesTheModel() {
+        UPSTREAM.enqueue(ScriptedReply.text("noted"));
+        String secret = "sk-proj-" + "Zx8kQ2mN7vLp4Rt9Wb3Yc6Hd1Jf5Gs0A";
+
+        Reply r = http.post("/v1/chat/completions", TENANTS.localKey, "application/json",
+                chat("Why does my key " + secret + " not work?"));
+
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        assertThat(r.header("x-warden-decision")).isEqualTo("redact");
+        String forwarded = UPSTREAM.lastGenerationRequest().json().get("messages").get(0).get("content").asString();
+        assertThat(forwarded).doesNotContain(secret).contains("[REDACTED:secret.api_key]");
+    }
+
+    @Test
+    void tenantPolicyRedactsCardNumbersOnInput() {
+        UPSTREAM.enqueue(ScriptedReply.text("ok"));
+
+        Reply r = http.post("/v1/chat/completions", TENANTS.acmeKey, "application/json",
+                chat("Charge 4111 1111 1111 1111 for the order"));
+
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        String forwarded = UPSTREAM.lastGenerationRequest().json().get("messages").get(0).get("content").asString();
+        assertThat(forwarded).doesNotContain("4111 1111 1111 1111").contains("[REDACTED:pii.card]");
+    }
+
+    @Test
+    void aSecretInTheResponseIsRedactedBeforeItReachesTheClient() {
+        String secret = "AKIA" + "Q3EXAMPLE7KEYZZ4";
+        UPSTREAM.enqueue(ScriptedReply.text("Use the key " + secret + " for that."));
+
+        Reply r = http.post("/v1/chat/completions", TENANTS.localKey, "application/json", chat("which key?"));
+
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        String content = r.json().path("choices").get(0).path("message").path("content").asString();
+        assertThat(content).doesNotContain(secret).contains("[REDACTED:secret.api_key]");
+    }
+
+    @Test
+    void responsesSayWhichClassifiersRanAndCarryTheLicenceAttribution() {
+        UPSTREAM.enqueue(ScriptedReply.text("hello"));
+
+        Reply r = http.post("/v1/chat/completions", TENANTS.localKey, "application/json", chat("hi"));
+
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.header("x-warden-guard-input")).contains("content-rules");
+        assertThat(r.header("x-warden-guard-output")).contains("content-rules");
+        assertThat(r.header("x-model-attribution")).isEqualTo("Built with Llama");
+        assertThat(r.header("x-warden-decision")).isEqualTo("allow");
+    }
+
+    @Test
+    void moderationsAnswerInOpenAiShapeWithOneResultPerInput() {
+        Reply r = http.post("/v1/moderations", TENANTS.localKey, "application/json",
+                "{\"input\": [\"hello there\", \"mail me at jane.doe@example.com\"]}");
+
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        var results = r.json().path("results");
+        assertThat(results.size()).isEqualTo(2);
+        assertThat(results.get(0).path("flagged").asBoolean()).isFalse();
+        assertThat(results.get(0).path("categories").has("violence")).isTrue();
+        assertThat(results.get(0).path("categories").has("S14")).isTrue();
+        assertThat(results.get(1).path("flagged").asBoolean()).isTrue();
+        assertThat(results.get(1).path("category_scores").path("pii.email").asDouble()).isEqualTo(1.0);
+        assertThat(r.json().path("id").asString()).startsWith("modr-");
+    }
+
+    @Test
+    void runShieldAnswersInLlamaStackShape() {
+        Reply clean = http.post("/v1/safety/run-shield", TENANTS.localKey, "application/json",
+                "{\"shield_id\": \"content-rules\", \"messages\": [{\"role\": \"user\", \"content\": \"hi\"}]}");
+        Reply flagged = http.post("/v1/safety/run-shield", TENANTS.localKey, "application/json",
+                "{\"shield_id\": \"warden\", \"messages\": [{\"role\": \"user\", \"content\": \"call 555-867-5309\"}]}");
+        Reply unknown = http.post("/v1/safety/run-shield", TENANTS.localKey, "application/json",
+                "{\"shield_id\": \"nope\", \"messages\": [{\"role\": \"user\", \"content\": \"hi\"}]}");
+
+        assertThat(clean.status()).as(clean.body()).isEqualTo(200);
+        assertThat(clean.json().path("violation").isNull()).isTrue();
+        assertThat(flagged.json().path("violation").path("violation_level").asString()).isEqualTo("warn");
+        assertThat(flagged.json().path("violation").path("metadata").path("violation_type").asString())
+                .contains("pii.phone");
+        assertThat(unknown.status()).isEqualTo(404);
+        assertThat(unknown.errorCode()).isEqualTo("shield_not_found");
+    }
+}
