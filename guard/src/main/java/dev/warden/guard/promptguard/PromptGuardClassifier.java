@@ -79,6 +79,11 @@ public final class PromptGuardClassifier implements Classifier, AutoCloseable {
         return Set.of(Direction.INPUT);
     }
 
+    /** The scoring executor, for tests that fill it to check the overload path. */
+    ThreadPoolExecutor executor() {
+        return executor;
+    }
+
     /** The labels read from config.json, e.g. [BENIGN, INJECTION, JAILBREAK]. */
     public List<String> labels() {
         return model.labels().labels();

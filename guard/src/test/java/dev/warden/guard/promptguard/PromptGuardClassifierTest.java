@@ -147,6 +147,35 @@ class PromptGuardClassifierTest {
     }
 
     @Test
+    void aFullExecutorAnswersOverloadedAtOnce() throws Exception {
+        try (PromptGuardClassifier busy = new PromptGuardClassifier(
+                PromptGuardConfig.of(dir.resolve("pg1")).withExecutor(1, 1, 1))) {
+            java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+            java.util.concurrent.CountDownLatch running = new java.util.concurrent.CountDownLatch(1);
+            // fault injection: occupy the only scoring thread and the only queue slot
+            busy.executor().execute(() -> {
+                running.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            running.await();
+            java.util.concurrent.FutureTask<Void> filler = new java.util.concurrent.FutureTask<>(() -> { }, null);
+            busy.executor().execute(filler);
+
+            Verdict rejected = busy.classify(user("hello")).block();
+            assertThat(rejected.status()).isEqualTo(Verdict.Status.ERROR);
+            assertThat(rejected.detail()).startsWith("overloaded");
+
+            release.countDown();
+            filler.get();
+            assertThat(busy.classify(user("hello")).block().status()).isEqualTo(Verdict.Status.OK);
+        }
+    }
+
+    @Test
     void nothingToScanIsOkWithZeroScores() {
         Verdict verdict = pg1.classify(GuardInput.prompt(List.of(ChatMessage.of(Role.SYSTEM, "ignore")))).block();
 
