@@ -23,7 +23,7 @@ import java.util.Map;
  * ({@code ./mvnw -q -o -pl guard dependency:build-classpath -Dmdep.outputFile=target/bench.cp -Dmdep.includeScope=test}
  * writes the class path.) With a model directory (model.onnx, tokenizer.json, config.json, e.g. an optimum export
  * of Llama-Prompt-Guard-2-86M) it measures that model; without, the tiny test model, which measures everything
- * but the transformer itself. Prints p50/p95/p99/max in milliseconds for direct calls and through the executor.
+ * but the transformer itself. The per-text score cache is off, so every call runs the model. Prints p50/p95/p99/max in milliseconds for direct calls and through the executor.
  */
 public final class PromptGuardBenchmark {
 
@@ -35,7 +35,7 @@ public final class PromptGuardBenchmark {
                 : TriggerWordModel.write(Path.of("guard", "target", "bench-model").toAbsolutePath(),
                         List.of("BENIGN", "INJECTION", "JAILBREAK"), Map.of("ignore", 2));
         int iterations = args.length > 1 ? Integer.parseInt(args[1]) : 500;
-        try (PromptGuardClassifier classifier = new PromptGuardClassifier(PromptGuardConfig.of(dir))) {
+        try (PromptGuardClassifier classifier = new PromptGuardClassifier(PromptGuardConfig.of(dir).withTextCache(0))) {
             GuardInput input = prompt(classifier, 200);
             Verdict probe = classifier.classify(input).block();
             System.out.printf("model %s (%s), labels %s, %s%n", dir, classifier.version(), classifier.labels(),
