@@ -70,6 +70,16 @@ public final class LlamaGuardClassifier implements Classifier {
         return Set.of(Direction.INPUT, Direction.OUTPUT);
     }
 
+    /** The same engine and settings with a tenant's categories (its own version, so its own cache entries). */
+    public LlamaGuardClassifier withCategories(LlamaGuardCategories categories) {
+        return new LlamaGuardClassifier(engine, new LlamaGuardConfig(config.name(), config.model(),
+                config.modelVersion(), categories, config.maxTokens(), config.topLogprobs()));
+    }
+
+    public LlamaGuardConfig config() {
+        return config;
+    }
+
     public LlamaGuardPrompt prompt() {
         return prompt;
     }
