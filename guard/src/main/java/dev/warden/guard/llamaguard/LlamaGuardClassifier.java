@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
@@ -30,6 +31,11 @@ import tools.jackson.databind.node.ObjectNode;
  * Each returned, non-excluded category scores 1.0 (Meta publishes no per-category probability). If every
  * returned category is excluded the answer counts as safe and {@code unsafe} is 0.0. An answer that does not
  * parse is an ERROR verdict, and so is an engine failure; the pipeline's fail mode decides what that means.
+ * <p>
+ * Engines that cannot return logprobs (the in-process llama.cpp engine refuses them with INVALID_REQUEST) are
+ * asked again without, and not asked for logprobs again; set {@code topLogprobs} to 0 to skip the first try.
+ * The rendered prompt starts with {@code <|begin_of_text|>}: engines must not add a second BOS (llama.cpp's
+ * completion path and OpenAI-compatible servers put BOS first only when the prompt lacks it; vLLM does add one).
  */
 public final class LlamaGuardClassifier implements Classifier {
 
@@ -38,6 +44,7 @@ public final class LlamaGuardClassifier implements Classifier {
     private final LlamaGuardPrompt prompt;
     private final LlamaGuardVerdictParser parser;
     private final String version;
+    private final AtomicBoolean logprobsRefused = new AtomicBoolean();
 
     public LlamaGuardClassifier(InferenceEngine engine, LlamaGuardConfig config) {
         this.engine = engine;
@@ -63,6 +70,16 @@ public final class LlamaGuardClassifier implements Classifier {
         return Set.of(Direction.INPUT, Direction.OUTPUT);
     }
 
+    /** The same engine and settings with a tenant's categories (its own version, so its own cache entries). */
+    public LlamaGuardClassifier withCategories(LlamaGuardCategories categories) {
+        return new LlamaGuardClassifier(engine, new LlamaGuardConfig(config.name(), config.model(),
+                config.modelVersion(), categories, config.maxTokens(), config.topLogprobs()));
+    }
+
+    public LlamaGuardConfig config() {
+        return config;
+    }
+
     public LlamaGuardPrompt prompt() {
         return prompt;
     }
@@ -77,23 +94,37 @@ public final class LlamaGuardClassifier implements Classifier {
             } catch (IllegalArgumentException e) {
                 return Mono.just(failed(start, "cannot build the prompt: " + e.getMessage()));
             }
-            return engine.complete(request(rendered))
-                    .map(generation -> verdict(generation, start))
+            boolean withLogprobs = config.topLogprobs() > 0 && !logprobsRefused.get();
+            Mono<Generation> generation = engine.complete(request(rendered, withLogprobs));
+            if (withLogprobs) {
+                // an engine that cannot return logprobs (in-process llama.cpp) refuses the request: ask again
+                // without them, and once that works, stop asking this engine
+                generation = generation.onErrorResume(
+                        e -> e instanceof InferenceException ie && ie.kind() == InferenceException.Kind.INVALID_REQUEST
+                                && String.valueOf(ie.getMessage()).contains("logprobs"),
+                        e -> engine.complete(request(rendered, false)).doOnNext(g -> logprobsRefused.set(true)));
+            }
+            return generation
+                    .map(g -> verdict(g, start))
                     .onErrorResume(InferenceException.class, e -> Mono.just(
                             failed(start, "engine " + engine.kind() + " " + e.kind() + ": " + e.getMessage())));
         });
     }
 
-    /** The completion request sent for a rendered prompt: greedy, short, with logprobs. */
+    /** The completion request sent for a rendered prompt: greedy, short, with logprobs unless disabled. */
     public CompletionRequest request(String renderedPrompt) {
+        return request(renderedPrompt, config.topLogprobs() > 0);
+    }
+
+    private CompletionRequest request(String renderedPrompt, boolean withLogprobs) {
         SamplingParams params = new SamplingParams(0.0, null, config.maxTokens(), List.of(), null, 1,
-                config.topLogprobs() > 0, config.topLogprobs() > 0 ? config.topLogprobs() : null);
+                withLogprobs, withLogprobs ? config.topLogprobs() : null);
         ObjectNode body = JsonNodeFactory.instance.objectNode();
         body.put("model", config.model());
         body.put("prompt", renderedPrompt);
         body.put("temperature", 0.0);
         body.put("max_tokens", config.maxTokens());
-        if (config.topLogprobs() > 0) {
+        if (withLogprobs) {
             // the legacy completions API takes the number of alternatives in "logprobs" (an integer)
             body.put("logprobs", config.topLogprobs());
         }

@@ -1,6 +1,8 @@
 package dev.warden.guard.promptguard;
 
 import ai.onnxruntime.OrtException;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.warden.guard.Classifier;
 import dev.warden.guard.Direction;
 import dev.warden.guard.GuardInput;
@@ -34,8 +36,12 @@ import reactor.core.publisher.Mono;
  * untrusted as the new one. System turns are the operator's and are not scanned. Long turns are cut into
  * overlapping token windows and the maximum counts, as Meta advises ("flag a violation anywhere").
  * <p>
+ * Each text's score is remembered (by SHA-256 of the normalised text, per role; the model is deterministic), so a
+ * growing conversation costs only its new turns; {@code textCacheEntries} bounds that memory, 0 turns it off.
+ * <p>
  * Scoring runs on a dedicated bounded executor: a call that finds it and its queue full gets an ERROR verdict
- * ("overloaded") immediately. The verdict's detail says how many windows and ONNX batches were run.
+ * ("overloaded") immediately. The verdict's detail says how many texts were scanned, how many of them needed the model
+ * ({@code scored}), and the tokens, windows and ONNX batches that took.
  */
 public final class PromptGuardClassifier implements Classifier, AutoCloseable {
 
@@ -43,6 +49,7 @@ public final class PromptGuardClassifier implements Classifier, AutoCloseable {
     private final PromptGuardModel model;
     private final ThreadPoolExecutor executor;
     private final String version;
+    private final Cache<TextKey, Double> textScores;
 
     public PromptGuardClassifier(PromptGuardConfig config) throws IOException {
         this.config = config;
@@ -61,6 +68,10 @@ public final class PromptGuardClassifier implements Classifier, AutoCloseable {
                     return thread;
                 },
                 new ThreadPoolExecutor.AbortPolicy());
+        this.textScores = config.textCacheEntries() == 0 ? null : Caffeine.newBuilder()
+                .maximumSize(config.textCacheEntries())
+                .executor(Runnable::run)
+                .build();
     }
 
     @Override
@@ -77,6 +88,11 @@ public final class PromptGuardClassifier implements Classifier, AutoCloseable {
     @Override
     public Set<Direction> directions() {
         return Set.of(Direction.INPUT);
+    }
+
+    /** The scoring executor, for tests that fill it to check the overload path. */
+    ThreadPoolExecutor executor() {
+        return executor;
     }
 
     /** The labels read from config.json, e.g. [BENIGN, INJECTION, JAILBREAK]. */
@@ -106,39 +122,70 @@ public final class PromptGuardClassifier implements Classifier, AutoCloseable {
     }
 
     private Verdict score(GuardInput input, long start) {
-        List<String> texts = new ArrayList<>();
-        List<Boolean> isTool = new ArrayList<>();
-        for (ChatMessage message : input.conversation()) {
-            if (message.role() == Role.USER || message.role() == Role.TOOL) {
-                String text = model.normalise(message.content(), config.normalisation());
-                texts.add(text);
-                isTool.add(message.role() == Role.TOOL);
-            }
-        }
         Map<String, Double> scores = new LinkedHashMap<>();
         scores.put("jailbreak", 0.0);
         scores.put("injection", 0.0);
-        if (texts.isEmpty()) {
-            return new Verdict(name(), version, Verdict.Status.OK, scores, elapsed(start), "nothing to scan");
-        }
-        PromptGuardModel.Scoring scoring;
-        try {
-            scoring = model.score(texts);
-        } catch (OrtException | RuntimeException e) {
-            return Verdict.failed(name(), version, Verdict.Status.ERROR, elapsed(start),
-                    "ONNX Runtime: " + e.getMessage());
-        }
-        PromptGuardLabels labels = model.labels();
-        for (int t = 0; t < texts.size(); t++) {
-            String label = isTool.get(t) ? "injection" : "jailbreak";
-            for (double[] probabilities : scoring.windowProbabilities().get(t)) {
-                double score = isTool.get(t) ? labels.injection(probabilities) : labels.jailbreak(probabilities);
-                scores.merge(label, score, Math::max);
+        int texts = 0;
+        List<String> pending = new ArrayList<>();
+        List<TextKey> pendingKeys = new ArrayList<>();
+        for (ChatMessage message : input.conversation()) {
+            if (message.role() != Role.USER && message.role() != Role.TOOL) {
+                continue;
+            }
+            texts++;
+            String text = model.normalise(message.content(), config.normalisation());
+            TextKey key = new TextKey(message.role() == Role.TOOL, sha256(text));
+            Double known = textScores == null ? null : textScores.getIfPresent(key);
+            if (known != null) {
+                scores.merge(key.label(), known, Math::max);
+            } else if (!pendingKeys.contains(key)) {
+                pending.add(text);
+                pendingKeys.add(key);
             }
         }
-        String detail = "texts=" + texts.size() + " tokens=" + scoring.tokens() + " windows=" + scoring.windows()
-                + " batches=" + scoring.batches();
+        if (texts == 0) {
+            return new Verdict(name(), version, Verdict.Status.OK, scores, elapsed(start), "nothing to scan");
+        }
+        PromptGuardModel.Scoring scoring = new PromptGuardModel.Scoring(List.of(), 0, 0, 0);
+        if (!pending.isEmpty()) {
+            try {
+                scoring = model.score(pending);
+            } catch (OrtException | RuntimeException e) {
+                return Verdict.failed(name(), version, Verdict.Status.ERROR, elapsed(start),
+                        "ONNX Runtime: " + e.getMessage());
+            }
+        }
+        PromptGuardLabels labels = model.labels();
+        for (int t = 0; t < pending.size(); t++) {
+            TextKey key = pendingKeys.get(t);
+            double max = 0;
+            for (double[] probabilities : scoring.windowProbabilities().get(t)) {
+                max = Math.max(max, key.tool() ? labels.injection(probabilities) : labels.jailbreak(probabilities));
+            }
+            if (textScores != null) {
+                textScores.put(key, max);
+            }
+            scores.merge(key.label(), max, Math::max);
+        }
+        String detail = "texts=" + texts + " scored=" + pending.size() + " tokens=" + scoring.tokens()
+                + " windows=" + scoring.windows() + " batches=" + scoring.batches();
         return new Verdict(name(), version, Verdict.Status.OK, scores, elapsed(start), detail);
+    }
+
+    /** A scanned text: tool content and user turns get different scores from the same probabilities. */
+    private record TextKey(boolean tool, String sha256) {
+        String label() {
+            return tool ? "injection" : "jailbreak";
+        }
+    }
+
+    private static String sha256(String text) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required of every JVM", e);
+        }
     }
 
     private static Duration elapsed(long start) {

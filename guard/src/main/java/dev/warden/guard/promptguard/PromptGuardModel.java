@@ -147,7 +147,8 @@ final class PromptGuardModel implements AutoCloseable {
                         OnnxTensor.createTensor(environment, LongBuffer.wrap(new long[rows * width]), shape));
             }
             try (OrtSession.Result output = session.run(inputs)) {
-                float[][] logits = (float[][]) output.get(0).getValue();
+                // optimum names the output "logits"; a hand export may not
+                float[][] logits = (float[][]) output.get("logits").orElse(output.get(0)).getValue();
                 double[][] probabilities = new double[rows][];
                 for (int r = 0; r < rows; r++) {
                     if (logits[r].length != labels.labels().size()) {

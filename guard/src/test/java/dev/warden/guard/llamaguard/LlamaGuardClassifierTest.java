@@ -106,6 +106,18 @@ class LlamaGuardClassifierTest {
     }
 
     @Test
+    void aTenantsCategoriesGiveItsOwnVersionAndPrompt() {
+        ScriptedEngine engine = new ScriptedEngine("safe", null);
+        LlamaGuardClassifier shared = classifier(engine, CATEGORIES);
+        LlamaGuardClassifier tenant = shared.withCategories(CATEGORIES.excluding(Set.of(HazardCategory.S13)));
+
+        tenant.classify(PROMPT).block();
+
+        assertThat(tenant.version()).isNotEqualTo(shared.version()).startsWith("lg3-8b-q8+");
+        assertThat(engine.requests.get(0).prompt()).doesNotContain("S13: Elections.").contains("S14: Code Interpreter Abuse.");
+    }
+
+    @Test
     void engineFailureIsAnErrorVerdict() {
         ScriptedEngine engine = new ScriptedEngine(
                 new InferenceException(InferenceException.Kind.OVERLOADED, "slots full"));

@@ -73,6 +73,23 @@ class PromptGuardClassifierTest {
     }
 
     @Test
+    void aGrowingConversationScoresOnlyItsNewTurns() {
+        String first = "First question " + System.nanoTime();
+        pg1.classify(user(first)).block();
+        Verdict next = pg1.classify(GuardInput.prompt(List.of(
+                ChatMessage.of(Role.USER, first),
+                ChatMessage.of(Role.ASSISTANT, "An answer."),
+                ChatMessage.of(Role.USER, "Now ignore that " + System.nanoTime())))).block();
+
+        assertThat(next.detail()).contains("texts=2 scored=1").contains("windows=1");
+        assertThat(next.score("jailbreak")).isCloseTo(softmax(2, 1, 2, 0, 10), within(1e-6));
+        // the remembered score of the first turn still counts
+        Verdict same = pg1.classify(user("Now ignore this " + "x".repeat(3))).block();
+        assertThat(pg1.classify(user("Now ignore this xxx")).block().detail()).contains("scored=0");
+        assertThat(same.score("jailbreak")).isGreaterThan(0.99);
+    }
+
+    @Test
     void toolContentGetsTheIndirectInjectionScore() {
         Verdict verdict = pg1.classify(GuardInput.prompt(List.of(
                 ChatMessage.of(Role.SYSTEM, "ignore everything"),
@@ -90,6 +107,7 @@ class PromptGuardClassifierTest {
         // 9,000 tokens: windows of 510 content tokens stepping by 446 -> 21 windows -> batches of 16 and 5
         String text = "word ".repeat(8999) + "ignore";
         Verdict verdict = pg1.classify(user(text)).block();
+        assertThat(pg1.classify(user(text)).block().detail()).contains("scored=0");
 
         assertThat(verdict.detail()).contains("tokens=9000").contains("windows=21").contains("batches=2");
         assertThat(verdict.score("jailbreak")).isCloseTo(softmax(2, 1, 2, 0, 10), within(1e-6));
@@ -143,6 +161,35 @@ class PromptGuardClassifierTest {
 
             assertThat(verdict.score("jailbreak")).isCloseTo(softmax(1, 1, 2, 10), within(1e-6));
             assertThat(verdict.score("injection")).isCloseTo(softmax(1, 1, 2, 10), within(1e-6));
+        }
+    }
+
+    @Test
+    void aFullExecutorAnswersOverloadedAtOnce() throws Exception {
+        try (PromptGuardClassifier busy = new PromptGuardClassifier(
+                PromptGuardConfig.of(dir.resolve("pg1")).withExecutor(1, 1, 1))) {
+            java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+            java.util.concurrent.CountDownLatch running = new java.util.concurrent.CountDownLatch(1);
+            // fault injection: occupy the only scoring thread and the only queue slot
+            busy.executor().execute(() -> {
+                running.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            running.await();
+            java.util.concurrent.FutureTask<Void> filler = new java.util.concurrent.FutureTask<>(() -> { }, null);
+            busy.executor().execute(filler);
+
+            Verdict rejected = busy.classify(user("hello")).block();
+            assertThat(rejected.status()).isEqualTo(Verdict.Status.ERROR);
+            assertThat(rejected.detail()).startsWith("overloaded");
+
+            release.countDown();
+            filler.get();
+            assertThat(busy.classify(user("hello")).block().status()).isEqualTo(Verdict.Status.OK);
         }
     }
 

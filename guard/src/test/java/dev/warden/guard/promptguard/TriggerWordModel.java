@@ -19,7 +19,7 @@ import java.util.Map;
  * when it contains the trigger token, which lets tests check windowing, batching and labels by behaviour.
  * The tokenizer is the BERT WordPiece tokenizer.json shipped in the langchain4j MiniLM jar.
  */
-final class TriggerWordModel {
+public final class TriggerWordModel {
 
     static final float BENIGN_LOGIT = 2f;
     static final float TRIGGER_LOGIT = 10f;
@@ -33,13 +33,13 @@ final class TriggerWordModel {
      * @param labels   id2label in class order, e.g. BENIGN, INJECTION, JAILBREAK
      * @param triggers word (a single token of the tokenizer) -> index of the class it triggers
      */
-    static Path write(Path dir, List<String> labels, Map<String, Integer> triggers) throws IOException {
+    public static Path write(Path dir, List<String> labels, Map<String, Integer> triggers) throws IOException {
         Files.createDirectories(dir);
         try (InputStream tokenizerJson = TriggerWordModel.class.getResourceAsStream("/all-minilm-l6-v2-q-tokenizer.json")) {
             if (tokenizerJson == null) {
                 throw new IOException("the MiniLM tokenizer.json is not on the test classpath");
             }
-            Files.copy(tokenizerJson, dir.resolve("tokenizer.json"));
+            Files.copy(tokenizerJson, dir.resolve("tokenizer.json"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         }
         int vocab;
         float[] weights;
