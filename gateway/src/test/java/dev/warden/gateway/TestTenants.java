@@ -21,6 +21,10 @@ public final class TestTenants {
     public final String acmeKey;
     /** Tenant {@code playground}: streams in optimistic mode, so tokens reach the client as they are made. */
     public final String playgroundKey;
+    public final String holdbackKey;
+    public final String bufferedKey;
+    /** Tenant {@code lenient}: fails open when a classifier errs or times out. */
+    public final String lenientKey;
 
     /** Appended to the example: a tenant whose streams are moderated optimistically. */
     static final String PLAYGROUND = """
@@ -37,14 +41,58 @@ public final class TestTenants {
                   window-tokens: 8
                   overlap-tokens: 2
                 keys: []
+              - id: holdback
+                name: Hold-back streams with small windows (tests)
+                licences:
+                  - id: llama-3.1
+                    version: "2024-07-23"
+                    accepted-by: tests@localhost
+                    accepted-at: 2026-01-01T00:00:00Z
+                streaming:
+                  mode: hold-back
+                  window-tokens: 8
+                  overlap-tokens: 2
+                audit:
+                  store-content: true
+                keys: []
+              - id: buffered
+                name: Buffered streams (tests)
+                licences:
+                  - id: llama-3.1
+                    version: "2024-07-23"
+                    accepted-by: tests@localhost
+                    accepted-at: 2026-01-01T00:00:00Z
+                streaming:
+                  mode: buffer
+                  window-tokens: 8
+                  overlap-tokens: 2
+                keys: []
+              - id: lenient
+                name: Fails open (tests)
+                licences:
+                  - id: llama-3.1
+                    version: "2024-07-23"
+                    accepted-by: tests@localhost
+                    accepted-at: 2026-01-01T00:00:00Z
+                guard:
+                  fail-mode: open
+                streaming:
+                  mode: hold-back
+                  window-tokens: 8
+                  overlap-tokens: 2
+                keys: []
             """;
 
-    private TestTenants(Path dir, Path file, String localKey, String acmeKey, String playgroundKey) {
+    private TestTenants(Path dir, Path file, String localKey, String acmeKey, String playgroundKey,
+                        String holdbackKey, String bufferedKey, String lenientKey) {
         this.dir = dir;
         this.file = file;
         this.localKey = localKey;
         this.acmeKey = acmeKey;
         this.playgroundKey = playgroundKey;
+        this.holdbackKey = holdbackKey;
+        this.bufferedKey = bufferedKey;
+        this.lenientKey = lenientKey;
     }
 
     public static TestTenants create() {
@@ -56,7 +104,8 @@ public final class TestTenants {
             String local = editor.createKey(file, "local", "test");
             String acme = editor.createKey(file, "acme", "test");
             String playground = editor.createKey(file, "playground", "test");
-            return new TestTenants(dir, file, local, acme, playground);
+            return new TestTenants(dir, file, local, acme, playground, editor.createKey(file, "holdback", "test"),
+                    editor.createKey(file, "buffered", "test"), editor.createKey(file, "lenient", "test"));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
