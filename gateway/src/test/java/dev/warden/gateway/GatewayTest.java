@@ -1,6 +1,7 @@
 package dev.warden.gateway;
 
 import dev.warden.inference.testing.ScriptedOpenAiServer;
+import dev.warden.inference.testing.TinyGguf;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -17,6 +18,7 @@ public abstract class GatewayTest {
 
     protected static final String MODEL = "test-model";
     protected static final String UPSTREAM_MODEL = "upstream-model";
+    protected static final String TINY_MODEL = "tiny-llama";
     protected static final ScriptedOpenAiServer UPSTREAM = ScriptedOpenAiServer.start();
     protected static final TestTenants TENANTS = TestTenants.create();
 
@@ -35,6 +37,15 @@ public abstract class GatewayTest {
         registry.add("warden.models[0].context-length", () -> "8192");
         registry.add("warden.models[0].remote.urls[0]", UPSTREAM::baseUrl);
         registry.add("warden.models[0].remote.upstream-model", () -> UPSTREAM_MODEL);
+        // The in-process engine on the tiny GGUF the tests generate: one slot, no queue, so overload is testable.
+        registry.add("warden.models[1].name", () -> TINY_MODEL);
+        registry.add("warden.models[1].engine", () -> "llama-cpp");
+        registry.add("warden.models[1].licence", () -> "llama-3.1");
+        registry.add("warden.models[1].context-length", () -> "512");
+        registry.add("warden.models[1].llama-cpp.gguf", () -> TinyGguf.path().toString());
+        registry.add("warden.models[1].llama-cpp.slots", () -> "1");
+        registry.add("warden.models[1].llama-cpp.queue", () -> "0");
+        registry.add("warden.models[1].llama-cpp.threads", () -> "2");
     }
 
     protected String baseUrl() {

@@ -147,7 +147,7 @@ class OpenAiClientTest extends GatewayTest {
     void modelsAreListed() {
         List<String> ids = client.models().list().data().stream().map(Model::id).toList();
 
-        assertThat(ids).containsExactly(MODEL);
+        assertThat(ids).containsExactly(MODEL, TINY_MODEL);
         assertThat(client.models().retrieve(MODEL).id()).isEqualTo(MODEL);
     }
 }
