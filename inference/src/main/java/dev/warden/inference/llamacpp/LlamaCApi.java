@@ -65,6 +65,9 @@ interface LlamaCApi extends Library {
 
     int llama_vocab_n_tokens(Pointer vocab);
 
+    /** C bool: read as a byte, since only the low byte of the return register is defined. */
+    byte llama_vocab_is_eog(Pointer vocab, int token);
+
     int llama_tokenize(Pointer vocab, byte[] text, int textLen, int[] tokens, int maxTokens, boolean addSpecial,
                        boolean parseSpecial);
 

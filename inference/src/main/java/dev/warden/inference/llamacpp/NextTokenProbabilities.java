@@ -120,12 +120,67 @@ public final class NextTokenProbabilities implements AutoCloseable {
         api.llama_kv_self_clear(context);
         Memory ids = new Memory(4L * tokens.length);
         ids.write(0, tokens, 0, tokens.length);
-        int status = api.llama_decode(context, api.llama_batch_get_one(ids, tokens.length));
+        decode(ids, tokens.length);
+        float[] logits = api.llama_get_logits_ith(context, -1).getFloatArray(0, vocabSize);
+        return new Distribution(softmax(logits), tokens.length);
+    }
+
+    /** Picks the token to append after a distribution, or -1 to stop. */
+    interface Chooser {
+        int next(Distribution distribution);
+    }
+
+    /**
+     * Walks a generation: decodes the prompt, then repeatedly asks {@code chooser} for the next token and decodes
+     * it, keeping the KV cache, until it returns -1 or the context is full. Holds this object for the whole walk.
+     */
+    synchronized void generate(int[] prompt, Chooser chooser) {
+        ensureOpen();
+        if (prompt.length == 0 || prompt.length >= contextLength) {
+            throw new IllegalArgumentException("the prompt has " + prompt.length + " tokens; the context holds "
+                    + contextLength);
+        }
+        api.llama_kv_self_clear(context);
+        Memory ids = new Memory(4L * Math.max(prompt.length, 1));
+        ids.write(0, prompt, 0, prompt.length);
+        decode(ids, prompt.length);
+        int position = prompt.length;
+        Memory one = new Memory(4);
+        while (true) {
+            float[] logits = api.llama_get_logits_ith(context, -1).getFloatArray(0, vocabSize);
+            int token = chooser.next(new Distribution(softmax(logits), position));
+            if (token < 0 || position >= contextLength) {
+                return;
+            }
+            one.setInt(0, token);
+            decode(one, 1);
+            position++;
+        }
+    }
+
+    private void decode(Memory ids, int n) {
+        int status = api.llama_decode(context, api.llama_batch_get_one(ids, n));
         if (status != 0) {
             throw new IllegalStateException("llama_decode failed with status " + status);
         }
-        float[] logits = api.llama_get_logits_ith(context, -1).getFloatArray(0, vocabSize);
-        return new Distribution(softmax(logits), tokens.length);
+    }
+
+    /** Whether the token ends a generation (EOS, {@code <|eot_id|>}, {@code <|eom_id|>}). */
+    public synchronized boolean isEndOfGeneration(int token) {
+        ensureOpen();
+        return api.llama_vocab_is_eog(vocab, token) != 0;
+    }
+
+    /** The bytes of one token; with {@code special} false, control tokens give none (as in generated text). */
+    synchronized byte[] pieceBytes(int token, boolean special) {
+        ensureOpen();
+        byte[] buf = new byte[64];
+        int n = api.llama_token_to_piece(vocab, token, buf, buf.length, 0, special);
+        if (n < 0) {
+            buf = new byte[-n];
+            n = api.llama_token_to_piece(vocab, token, buf, buf.length, 0, special);
+        }
+        return Arrays.copyOf(buf, Math.max(n, 0));
     }
 
     /** Token ids of a segmented prompt: control segments as their special token, text without specials. */
@@ -157,15 +212,8 @@ public final class NextTokenProbabilities implements AutoCloseable {
     }
 
     /** The text of one token (special tokens as their text). */
-    public synchronized String piece(int token) {
-        ensureOpen();
-        byte[] buf = new byte[64];
-        int n = api.llama_token_to_piece(vocab, token, buf, buf.length, 0, true);
-        if (n < 0) {
-            buf = new byte[-n];
-            n = api.llama_token_to_piece(vocab, token, buf, buf.length, 0, true);
-        }
-        return new String(buf, 0, Math.max(n, 0), StandardCharsets.UTF_8);
+    public String piece(int token) {
+        return new String(pieceBytes(token, true), StandardCharsets.UTF_8);
     }
 
     private int specialId(String token) {

@@ -2,6 +2,7 @@ package dev.warden.inference.llamacpp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import dev.warden.inference.ChatMessage;
 import dev.warden.inference.ChatRequest;
@@ -13,6 +14,7 @@ import dev.warden.inference.InferenceException;
 import dev.warden.inference.Role;
 import dev.warden.inference.SamplingParams;
 import dev.warden.inference.StreamChunk;
+import dev.warden.inference.TokenLogprob;
 import dev.warden.inference.chat.Llama31ChatFormat;
 import dev.warden.inference.chat.SegmentedPrompt;
 import dev.warden.inference.testing.TinyGguf;
@@ -191,16 +193,56 @@ class LlamaCppEngineTest {
     }
 
     @Test
-    void rejectsLogprobsAndPromptsLongerThanTheContext() {
-        SamplingParams logprobs = new SamplingParams(null, null, 5, List.of(), null, 1, true, 5);
-        assertThatThrownBy(() -> engine.complete(completion("hi", logprobs)).block())
-                .isInstanceOfSatisfying(InferenceException.class,
-                        e -> assertThat(e.kind()).isEqualTo(InferenceException.Kind.INVALID_REQUEST));
+    void rejectsPromptsLongerThanTheContextAndTooManyTopLogprobs() {
         assertThatThrownBy(() -> engine.complete(completion("hello ".repeat(600), params(5, 1L, List.of()))).block())
                 .isInstanceOfSatisfying(InferenceException.class, e -> {
                     assertThat(e.kind()).isEqualTo(InferenceException.Kind.INVALID_REQUEST);
                     assertThat(e.getMessage()).contains("context holds " + TinyGguf.CONTEXT_LENGTH);
                 });
+        SamplingParams tooMany = new SamplingParams(null, null, 5, List.of(), null, 1, true, 21);
+        assertThatThrownBy(() -> engine.complete(completion("hi", tooMany)).block())
+                .isInstanceOfSatisfying(InferenceException.class,
+                        e -> assertThat(e.kind()).isEqualTo(InferenceException.Kind.INVALID_REQUEST));
+    }
+
+    @Test
+    void reportsExactLogprobsOfEachGeneratedToken() {
+        SamplingParams greedy = new SamplingParams(0.0, null, 8, List.of(), null, 1, false, null);
+        SamplingParams withLogprobs = new SamplingParams(0.0, null, 8, List.of(), null, 1, true, 3);
+        Generation plain = engine.complete(completion("hello there", greedy)).block();
+        Generation scored = engine.complete(completion("hello there", withLogprobs)).block();
+
+        Choice choice = only(scored);
+        assertThat(choice.text()).isEqualTo(only(plain).text());
+        assertThat(scored.usage()).isEqualTo(plain.usage());
+        assertThat(choice.logprobs()).hasSize(scored.usage().completionTokens());
+        assertThat(String.join("", choice.logprobs().stream().map(TokenLogprob::token).toList()))
+                .isEqualTo(choice.text());
+        TokenLogprob first = choice.logprobs().get(0);
+        assertThat(first.top()).hasSize(3);
+        assertThat(first.top().get(0).token()).isEqualTo(first.token());
+        assertThat(first.top().get(0).logprob()).isEqualTo(first.logprob())
+                .isGreaterThanOrEqualTo(first.top().get(1).logprob());
+
+        var d = engine.probabilities().next(engine.encoder().encodeRaw("hello there"));
+        assertThat(first.logprob()).isCloseTo(d.logprob(d.top(1)[0]), within(1e-6));
+        assertThat(engine.probabilities().piece(d.top(1)[0])).isEqualTo(first.token());
+    }
+
+    @Test
+    void streamsLogprobsWithTheText() {
+        SamplingParams sampled = new SamplingParams(1.0, 0.9, 12, List.of(), 4L, 1, true, 0);
+        List<StreamChunk> chunks = engine.streamCompletion(completion("hello", sampled)).collectList().block();
+        List<StreamChunk> again = engine.streamCompletion(completion("hello", sampled)).collectList().block();
+
+        assertThat(chunks).isEqualTo(again);
+        List<StreamChunk> texts = chunks.stream().filter(c -> !c.text().isEmpty()).toList();
+        assertThat(texts).isNotEmpty().allSatisfy(c -> {
+            assertThat(c.logprobs()).isNotEmpty();
+            assertThat(String.join("", c.logprobs().stream().map(TokenLogprob::token).toList()))
+                    .isEqualTo(c.text());
+            assertThat(c.logprobs()).allSatisfy(lp -> assertThat(lp.logprob()).isLessThanOrEqualTo(0.0));
+        });
     }
 
     @Test
