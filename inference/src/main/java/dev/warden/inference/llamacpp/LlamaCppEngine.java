@@ -28,11 +28,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeMap;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.FutureTask;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -78,6 +77,7 @@ public final class LlamaCppEngine implements InferenceEngine {
     private final ThreadPoolExecutor executor;
     private final int slotContext;
     private volatile NextTokenProbabilities probabilities;
+    private final Semaphore admissions;
 
     public LlamaCppEngine(LlamaCppSettings settings) {
         this(settings, new Llama31ChatFormat());
@@ -113,11 +113,12 @@ public final class LlamaCppEngine implements InferenceEngine {
             }
         });
         this.encoder = new PromptEncoder(model);
-        BlockingQueue<Runnable> queue = settings.queueCapacity() == 0
-                ? new SynchronousQueue<>() : new ArrayBlockingQueue<>(settings.queueCapacity());
+        // The semaphore, not the executor's queue, bounds admission: a bounded work queue would also count tasks
+        // that idle threads have not picked up yet, and reject bursts below slots + queue.
+        this.admissions = new Semaphore(settings.parallelSlots() + settings.queueCapacity());
         AtomicInteger threadNumber = new AtomicInteger();
         this.executor = new ThreadPoolExecutor(settings.parallelSlots(), settings.parallelSlots(), 0,
-                TimeUnit.MILLISECONDS, queue, r -> {
+                TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), r -> {
                     Thread t = new Thread(r, "llama-cpp-slot-" + threadNumber.incrementAndGet());
                     t.setDaemon(true);
                     return t;
@@ -240,18 +241,37 @@ public final class LlamaCppEngine implements InferenceEngine {
             return Flux.error(new InferenceException(Kind.INVALID_REQUEST, "max_tokens must be at least 1"));
         }
         return Flux.create(sink -> {
+            if (!admissions.tryAcquire()) {
+                sink.error(new InferenceException(Kind.OVERLOADED, "all " + settings.parallelSlots()
+                        + " llama.cpp slots are busy and " + settings.queueCapacity() + " requests are waiting",
+                        RETRY_AFTER, null));
+                return;
+            }
             AtomicBoolean cancelled = new AtomicBoolean();
-            FutureTask<Void> task = new FutureTask<>(() -> generate(job, sink, cancelled), null);
+            AtomicBoolean released = new AtomicBoolean();
+            Runnable release = () -> {
+                if (released.compareAndSet(false, true)) {
+                    admissions.release();
+                }
+            };
+            FutureTask<Void> task = new FutureTask<>(() -> {
+                try {
+                    generate(job, sink, cancelled);
+                } finally {
+                    release.run();
+                }
+            }, null);
             sink.onDispose(() -> {
                 cancelled.set(true);
-                executor.remove(task);
+                if (executor.remove(task)) {
+                    release.run();
+                }
             });
             try {
                 executor.execute(task);
             } catch (RejectedExecutionException e) {
-                sink.error(new InferenceException(Kind.OVERLOADED, "all " + settings.parallelSlots()
-                        + " llama.cpp slots are busy and " + settings.queueCapacity() + " requests are waiting",
-                        RETRY_AFTER, null));
+                release.run();
+                sink.error(new InferenceException(Kind.UNAVAILABLE, "the llama.cpp engine is closed"));
             }
         }, FluxSink.OverflowStrategy.BUFFER);
     }

@@ -141,8 +141,9 @@ class LlamaCppEngineTest {
     void fullSlotsAndQueueFailAtOnceWithOverloaded() {
         List<Throwable> errors = new CopyOnWriteArrayList<>();
         for (int i = 0; i < TinyLlamaEngine.SLOTS + TinyLlamaEngine.QUEUE; i++) {
-            // Long generations: each takes far longer than subscribing to the next one.
-            running.add(engine.streamCompletion(completion("hello", params(480, 1L, List.of())))
+            // Long generations (this seed runs 400 tokens without ending its turn): each takes far longer than
+            // subscribing to the next one.
+            running.add(engine.streamCompletion(completion("hello there", params(400, 1L, List.of())))
                     .subscribe(c -> { }, errors::add));
         }
 
@@ -159,7 +160,7 @@ class LlamaCppEngineTest {
 
     @Test
     void cancellingAStreamFreesItsSlot() {
-        List<StreamChunk> seen = Flux.from(engine.streamCompletion(completion("hello", params(480, 1L, List.of()))))
+        List<StreamChunk> seen = Flux.from(engine.streamCompletion(completion("hello there", params(400, 1L, List.of()))))
                 .take(3).collectList().block();
         assertThat(seen).hasSize(3);
 
