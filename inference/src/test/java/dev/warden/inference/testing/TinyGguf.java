@@ -40,7 +40,9 @@ public final class TinyGguf {
 
     /** Merges in priority order, in GPT-2's byte-to-unicode spelling ("Ġ" is a space). */
     public static final List<String> MERGES = List.of(
-            "Ġ t", "h e", "i n", "e r", "a n", "Ġ a", "o n", "r e", "Ġt he", "Ġ s", "e n", "l l", "he ll", "hell o");
+            "Ġ t", "h e", "i n", "e r", "a n", "Ġ a", "o n", "r e", "Ġt he", "Ġ s", "e n", "l l", "he ll", "hell o",
+            // Llama Guard's answers, single tokens as in the real vocabulary (ids differ).
+            "s a", "sa f", "saf e", "u n", "un safe");
 
     /** Llama 3 special tokens, in the order of their ids after the byte and merged tokens. */
     public static final List<String> SPECIALS = List.of(
@@ -52,7 +54,9 @@ public final class TinyGguf {
 
     private static final long SEED = 20240723L;
     private static final float EOT_WEIGHT = 0.45f;
+    private static final float FAVOURED_WEIGHT = 8.0f;
     private static volatile Path path;
+    private static final Map<String, Path> favouring = new java.util.concurrent.ConcurrentHashMap<>();
 
     private TinyGguf() {
     }
@@ -81,14 +85,45 @@ public final class TinyGguf {
         return p;
     }
 
+    /**
+     * A variant whose next token is {@code word} with probability close to 1 at every step (after a short
+     * prompt), e.g. {@code "unsafe"} or {@code "safe"} to give a Llama Guard classifier a clear first-token score.
+     * Greedy generation repeats the word until max_tokens. {@code word} must be one token: a merged token or a
+     * printable character. Written once per JVM and word, next to {@link #path()}.
+     */
+    public static Path pathFavouring(String word) {
+        int token = tokenId(word);
+        return favouring.computeIfAbsent(word, w -> write(Path.of("target", "tiny-model").toAbsolutePath(),
+                "tiny-random-l31-favouring-" + token + ".gguf", bytes(token)));
+    }
+
+    /** The id of a token by its text: a special token, a merged token such as "safe", or one ASCII character. */
+    public static int tokenId(String text) {
+        if (SPECIALS.contains(text)) {
+            return specialId(text);
+        }
+        int merged = MERGES.stream().map(m -> m.replace(" ", "").replace('Ġ', ' ')).toList().indexOf(text);
+        if (merged >= 0) {
+            return BYTE_TOKENS + merged;
+        }
+        if (text.length() == 1 && text.charAt(0) >= 0x20 && text.charAt(0) < 0x7f) {
+            return text.charAt(0);
+        }
+        throw new IllegalArgumentException("'" + text + "' is not one token of the tiny vocabulary");
+    }
+
     /** Writes the model into {@code directory} (atomically replacing an older copy) and returns the file. */
     public static Path write(Path directory) {
+        return write(directory, FILE_NAME, bytes());
+    }
+
+    private static Path write(Path directory, String fileName, byte[] content) {
         try {
             Files.createDirectories(directory);
-            Path target = directory.resolve(FILE_NAME);
+            Path target = directory.resolve(fileName);
             // Another forked JVM may be loading the same file: write aside, then rename over it.
             Path partial = Files.createTempFile(directory, "tiny-", ".part");
-            Files.write(partial, bytes());
+            Files.write(partial, content);
             Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             return target;
         } catch (IOException e) {
@@ -98,6 +133,10 @@ public final class TinyGguf {
 
     /** The whole file; deterministic. */
     public static byte[] bytes() {
+        return bytes(-1);
+    }
+
+    private static byte[] bytes(int favouredToken) {
         String[] tokens = tokens();
         int[] types = new int[VOCAB_SIZE];
         Arrays.fill(types, 1);
@@ -153,6 +192,10 @@ public final class TinyGguf {
         // <|eot_id|>'s logit follows dimension 0 only, so that turns end at a steady, modest rate.
         int eot = specialId("<|eot_id|>");
         Arrays.fill(output, eot * EMBEDDING + 1, (eot + 1) * EMBEDDING, 0f);
+        if (favouredToken >= 0) {
+            output[favouredToken * EMBEDDING] = FAVOURED_WEIGHT;
+            Arrays.fill(output, favouredToken * EMBEDDING + 1, (favouredToken + 1) * EMBEDDING, 0f);
+        }
         w.tensor("output.weight", output, EMBEDDING, VOCAB_SIZE);
         return w.toBytes();
     }
