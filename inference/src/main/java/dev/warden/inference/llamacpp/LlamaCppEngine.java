@@ -404,7 +404,7 @@ public final class LlamaCppEngine implements InferenceEngine {
      * Sends one choice's text, holding it back while it may still turn out to be a tool call. Log probabilities
      * go out with the next text sent (or the finish chunk).
      */
-    private static final class ChoiceOutput {
+    static final class ChoiceOutput {
         private final int index;
         private final FluxSink<StreamChunk> sink;
         private final StringBuilder held;
