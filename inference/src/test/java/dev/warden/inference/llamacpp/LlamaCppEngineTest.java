@@ -195,7 +195,7 @@ class LlamaCppEngineTest {
 
     @Test
     void rejectsPromptsLongerThanTheContextAndTooManyTopLogprobs() {
-        assertThatThrownBy(() -> engine.complete(completion("hello ".repeat(600), params(5, 1L, List.of()))).block())
+        assertThatThrownBy(() -> engine.complete(completion("hello ".repeat(1200), params(5, 1L, List.of()))).block())
                 .isInstanceOfSatisfying(InferenceException.class, e -> {
                     assertThat(e.kind()).isEqualTo(InferenceException.Kind.INVALID_REQUEST);
                     assertThat(e.getMessage()).contains("context holds " + TinyGguf.CONTEXT_LENGTH);

@@ -14,7 +14,7 @@ import java.util.Random;
 
 /**
  * A tiny Llama-architecture GGUF with seeded random weights, for tests that need a real llama.cpp model:
- * 2 layers, embedding 64, 4 heads / 2 KV heads, feed-forward 128, context 512, all F32 (about 450 KB).
+ * 2 layers, embedding 64, 4 heads / 2 KV heads, feed-forward 128, context 2048 (room for tool prompts, which take many tokens in this small vocabulary), all F32 (about 450 KB).
  *
  * <p>The vocabulary is byte-level BPE as Llama 3 has it (tokenizer.ggml.model gpt2, pre llama-bpe): the 256 GPT-2
  * byte tokens (id = byte value), {@link #MERGES} merged tokens, then the Llama 3 special tokens as control tokens.
@@ -35,7 +35,7 @@ public final class TinyGguf {
     public static final int HEADS = 4;
     public static final int KV_HEADS = 2;
     public static final int FEED_FORWARD = 128;
-    public static final int CONTEXT_LENGTH = 512;
+    public static final int CONTEXT_LENGTH = 2048;
     public static final String FILE_NAME = "tiny-random-l31.gguf";
 
     /** Merges in priority order, in GPT-2's byte-to-unicode spelling ("Ġ" is a space). */
