@@ -14,6 +14,7 @@ import dev.warden.inference.Generation;
 import dev.warden.inference.InferenceEngine;
 import dev.warden.inference.InferenceException;
 import dev.warden.inference.InferenceException.Kind;
+import dev.warden.inference.ModelDescriptor;
 import dev.warden.inference.SamplingParams;
 import dev.warden.inference.StreamChunk;
 import dev.warden.inference.TokenLogprob;
@@ -140,6 +141,11 @@ public final class LlamaCppEngine implements InferenceEngine {
 
     public LlamaCppSettings settings() {
         return settings;
+    }
+
+    /** This engine's model as the gateway lists it. */
+    public ModelDescriptor descriptor(String servedName, String licence) {
+        return new ModelDescriptor(servedName, kind(), slotContext, licence);
     }
 
     /** Generations running now (at most the slot count), e.g. for a gauge. */

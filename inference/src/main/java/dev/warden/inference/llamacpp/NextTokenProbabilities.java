@@ -40,14 +40,24 @@ public final class NextTokenProbabilities implements AutoCloseable {
             return Math.log(probabilities[token]);
         }
 
-        /** The {@code k} most likely token ids, most likely first. */
+        /** The {@code k} most likely token ids, most likely first (a bounded heap: vocabularies are 128k). */
         public int[] top(int k) {
-            Integer[] ids = new Integer[probabilities.length];
-            for (int i = 0; i < ids.length; i++) {
-                ids[i] = i;
+            int n = Math.min(k, probabilities.length);
+            java.util.PriorityQueue<Integer> heap = new java.util.PriorityQueue<>(n + 1,
+                    (a, b) -> Float.compare(probabilities[a], probabilities[b]));
+            for (int i = 0; i < probabilities.length; i++) {
+                if (heap.size() < n) {
+                    heap.add(i);
+                } else if (n > 0 && probabilities[i] > probabilities[heap.peek()]) {
+                    heap.poll();
+                    heap.add(i);
+                }
             }
-            Arrays.sort(ids, (a, b) -> Float.compare(probabilities[b], probabilities[a]));
-            return Arrays.stream(ids).limit(k).mapToInt(Integer::intValue).toArray();
+            int[] out = new int[heap.size()];
+            for (int i = out.length - 1; i >= 0; i--) {
+                out[i] = heap.poll();
+            }
+            return out;
         }
     }
 

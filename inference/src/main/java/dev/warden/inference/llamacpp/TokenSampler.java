@@ -37,15 +37,21 @@ final class TokenSampler {
             weights[i] = Math.pow(probabilities[i], 1.0 / temperature);
             sum += weights[i];
         }
+        // Only tokens with non-negligible weight can matter for top_p; sorting all of a 128k vocabulary per token
+        // would dominate the step time.
+        int candidates = 0;
         Integer[] order = new Integer[n];
         for (int i = 0; i < n; i++) {
-            order[i] = i;
+            if (topP >= 1.0 || weights[i] / sum > 1e-9) {
+                order[candidates++] = i;
+            }
         }
-        Arrays.sort(order, (a, b) -> Double.compare(weights[b], weights[a]));
-        int keep = n;
+        order = Arrays.copyOf(order, candidates);
+        int keep = candidates;
         if (topP < 1.0) {
+            Arrays.sort(order, (a, b) -> Double.compare(weights[b], weights[a]));
             double cumulative = 0;
-            for (int i = 0; i < n; i++) {
+            for (int i = 0; i < candidates; i++) {
                 cumulative += weights[order[i]] / sum;
                 if (cumulative >= topP) {
                     keep = i + 1;

@@ -14,7 +14,8 @@ import java.util.Random;
 
 /**
  * A tiny Llama-architecture GGUF with seeded random weights, for tests that need a real llama.cpp model:
- * 2 layers, embedding 64, 4 heads / 2 KV heads, feed-forward 128, context 2048 (room for tool prompts, which take many tokens in this small vocabulary), all F32 (about 450 KB).
+ * 2 layers, embedding 64, 4 heads / 2 KV heads, feed-forward 128, all F32 (about 450 KB); context 2048, since
+ * tool prompts take many tokens in this small vocabulary.
  *
  * <p>The vocabulary is byte-level BPE as Llama 3 has it (tokenizer.ggml.model gpt2, pre llama-bpe): the 256 GPT-2
  * byte tokens (id = byte value), {@link #MERGES} merged tokens, then the Llama 3 special tokens as control tokens.
@@ -22,8 +23,9 @@ import java.util.Random;
  *
  * <p>Random weights would emit arbitrary bytes (invalid UTF-8, so no stop string could ever match). The output is
  * biased instead: every embedding row has 1.0 in dimension 0, which dominates the final RMS norm, and the output
- * matrix gives that dimension weight 0 for printable ASCII, merged tokens and {@code <|eot_id|>}, and -3
- * for everything else. So the model writes printable gibberish and sometimes ends its turn.
+ * matrix gives that dimension weight 0 for printable ASCII and merged tokens and -3 for everything else, while
+ * {@code <|eot_id|>}'s row is 0.45 in dimension 0 and zero elsewhere. So the model writes printable gibberish, one
+ * whole character or merged token per token, and now and then ends its turn (with a fixed seed, reproducibly).
  *
  * <p>The file goes to {@code target/tiny-model/} under the working directory (the module directory in Maven), once
  * per JVM. Not java.io.tmpdir, and its name does not start with "llama": de.kherud:llama deletes such files there.
