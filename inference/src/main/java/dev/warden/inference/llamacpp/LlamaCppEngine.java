@@ -95,6 +95,11 @@ public final class LlamaCppEngine implements InferenceEngine {
         }
         int trained = metadata.contextLength();
         this.slotContext = settings.contextLength() > 0 ? settings.contextLength() : trained > 0 ? trained : 4096;
+        if ((long) slotContext * settings.parallelSlots() > 65_536) {
+            // Llama 3.1 is trained on 131072 tokens: its whole context per slot costs gigabytes of KV cache.
+            log.warn("llama.cpp context of {} tokens x {} slot(s): the KV cache will be large; set contextLength",
+                    slotContext, settings.parallelSlots());
+        }
 
         NativeLibrary.prepare();
         ModelParameters params = new ModelParameters()
