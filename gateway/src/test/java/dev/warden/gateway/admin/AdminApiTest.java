@@ -275,7 +275,9 @@ class AdminApiTest extends GatewayTest {
         Reply missing = admin("/admin/tenants/nobody/policy");
         assertThat(missing.status()).isEqualTo(404);
         assertThat(missing.errorCode()).isEqualTo("tenant_not_found");
-        assertThat(admin("/admin/tenants").json().path("data").size()).isEqualTo(3);
+        List<String> tenantIds = new ArrayList<>();
+        admin("/admin/tenants").json().path("data").forEach(t -> tenantIds.add(t.path("id").asString()));
+        assertThat(tenantIds).contains("local", "acme", "playground");
     }
 
     @Test
