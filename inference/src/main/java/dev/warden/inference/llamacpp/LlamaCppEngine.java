@@ -14,8 +14,10 @@ import dev.warden.inference.Generation;
 import dev.warden.inference.InferenceEngine;
 import dev.warden.inference.InferenceException;
 import dev.warden.inference.InferenceException.Kind;
+import dev.warden.inference.ModelDescriptor;
 import dev.warden.inference.SamplingParams;
 import dev.warden.inference.StreamChunk;
+import dev.warden.inference.TokenLogprob;
 import dev.warden.inference.ToolCall;
 import dev.warden.inference.Usage;
 import dev.warden.inference.chat.Llama31ChatFormat;
@@ -27,11 +29,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeMap;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.FutureTask;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -57,14 +58,18 @@ import reactor.core.publisher.Mono;
  * model's end-of-generation tokens ({@code <|eot_id|>}, {@code <|eom_id|>}, EOS). Cancelling a subscription
  * stops the native generation after the token in flight and frees the slot.
  *
- * <p>Log probabilities are not available: the binding's n_probs crashes the JVM (llama.cpp b4916 renamed the
- * fields its JNI code reads), so such requests fail with {@link Kind#INVALID_REQUEST}.
+ * <p>Log probabilities: the binding's n_probs crashes the JVM (llama.cpp b4916 renamed the fields its JNI code
+ * reads), so requests with {@code logprobs} are generated differently: through llama.cpp's C API
+ * ({@link NextTokenProbabilities}, one extra context created on first use), sampling in Java ({@link TokenSampler})
+ * from the exact distribution of every step. The logprobs reported are the model's (temperature 1), as vLLM's are.
+ * That path has one context, so such requests take turns with each other (they still hold a slot each).
  */
 public final class LlamaCppEngine implements InferenceEngine {
 
     private static final Logger log = LoggerFactory.getLogger(LlamaCppEngine.class);
     private static final Logger nativeLog = LoggerFactory.getLogger("llama.cpp");
     private static final Duration RETRY_AFTER = Duration.ofSeconds(1);
+    private static final int MAX_TOP_LOGPROBS = 20;
 
     private final LlamaCppSettings settings;
     private final Llama31ChatFormat chatFormat;
@@ -72,6 +77,8 @@ public final class LlamaCppEngine implements InferenceEngine {
     private final PromptEncoder encoder;
     private final ThreadPoolExecutor executor;
     private final int slotContext;
+    private volatile NextTokenProbabilities probabilities;
+    private final Semaphore admissions;
 
     public LlamaCppEngine(LlamaCppSettings settings) {
         this(settings, new Llama31ChatFormat());
@@ -88,6 +95,11 @@ public final class LlamaCppEngine implements InferenceEngine {
         }
         int trained = metadata.contextLength();
         this.slotContext = settings.contextLength() > 0 ? settings.contextLength() : trained > 0 ? trained : 4096;
+        if ((long) slotContext * settings.parallelSlots() > 65_536) {
+            // Llama 3.1 is trained on 131072 tokens: its whole context per slot costs gigabytes of KV cache.
+            log.warn("llama.cpp context of {} tokens x {} slot(s): the KV cache will be large; set contextLength",
+                    slotContext, settings.parallelSlots());
+        }
 
         NativeLibrary.prepare();
         ModelParameters params = new ModelParameters()
@@ -107,11 +119,12 @@ public final class LlamaCppEngine implements InferenceEngine {
             }
         });
         this.encoder = new PromptEncoder(model);
-        BlockingQueue<Runnable> queue = settings.queueCapacity() == 0
-                ? new SynchronousQueue<>() : new ArrayBlockingQueue<>(settings.queueCapacity());
+        // The semaphore, not the executor's queue, bounds admission: a bounded work queue would also count tasks
+        // that idle threads have not picked up yet, and reject bursts below slots + queue.
+        this.admissions = new Semaphore(settings.parallelSlots() + settings.queueCapacity());
         AtomicInteger threadNumber = new AtomicInteger();
         this.executor = new ThreadPoolExecutor(settings.parallelSlots(), settings.parallelSlots(), 0,
-                TimeUnit.MILLISECONDS, queue, r -> {
+                TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), r -> {
                     Thread t = new Thread(r, "llama-cpp-slot-" + threadNumber.incrementAndGet());
                     t.setDaemon(true);
                     return t;
@@ -133,6 +146,11 @@ public final class LlamaCppEngine implements InferenceEngine {
 
     public LlamaCppSettings settings() {
         return settings;
+    }
+
+    /** This engine's model as the gateway lists it. */
+    public ModelDescriptor descriptor(String servedName, String licence) {
+        return new ModelDescriptor(servedName, kind(), slotContext, licence);
     }
 
     /** Generations running now (at most the slot count), e.g. for a gauge. */
@@ -190,8 +208,26 @@ public final class LlamaCppEngine implements InferenceEngine {
                 .subscribeOn(reactor.core.scheduler.Schedulers.fromExecutor(executor));
     }
 
+    /** The exact next-token distribution of this engine's model, created on first use (one more context). */
+    public NextTokenProbabilities probabilities() {
+        NextTokenProbabilities p = probabilities;
+        if (p == null) {
+            synchronized (this) {
+                p = probabilities;
+                if (p == null) {
+                    p = new NextTokenProbabilities(settings.modelPath(), slotContext, settings.threads());
+                    probabilities = p;
+                }
+            }
+        }
+        return p;
+    }
+
     @Override
     public void close() {
+        if (probabilities != null) {
+            probabilities.close();
+        }
         executor.shutdownNow();
         try {
             executor.awaitTermination(5, TimeUnit.SECONDS);
@@ -206,28 +242,47 @@ public final class LlamaCppEngine implements InferenceEngine {
     }
 
     private Flux<StreamChunk> run(Job job) {
-        if (job.params().logprobs()) {
+        Integer top = job.params().topLogprobs();
+        if (top != null && (top < 0 || top > MAX_TOP_LOGPROBS)) {
             return Flux.error(new InferenceException(Kind.INVALID_REQUEST,
-                    "logprobs are not supported by the in-process llama.cpp engine (de.kherud:llama 4.2.0 crashes "
-                            + "on token probabilities); use a remote engine for logprobs"));
+                    "top_logprobs must be between 0 and " + MAX_TOP_LOGPROBS));
         }
         Integer maxTokens = job.params().maxTokens();
         if (maxTokens != null && maxTokens < 1) {
             return Flux.error(new InferenceException(Kind.INVALID_REQUEST, "max_tokens must be at least 1"));
         }
         return Flux.create(sink -> {
+            if (!admissions.tryAcquire()) {
+                sink.error(new InferenceException(Kind.OVERLOADED, "all " + settings.parallelSlots()
+                        + " llama.cpp slots are busy and " + settings.queueCapacity() + " requests are waiting",
+                        RETRY_AFTER, null));
+                return;
+            }
             AtomicBoolean cancelled = new AtomicBoolean();
-            FutureTask<Void> task = new FutureTask<>(() -> generate(job, sink, cancelled), null);
+            AtomicBoolean released = new AtomicBoolean();
+            Runnable release = () -> {
+                if (released.compareAndSet(false, true)) {
+                    admissions.release();
+                }
+            };
+            FutureTask<Void> task = new FutureTask<>(() -> {
+                try {
+                    generate(job, sink, cancelled);
+                } finally {
+                    release.run();
+                }
+            }, null);
             sink.onDispose(() -> {
                 cancelled.set(true);
-                executor.remove(task);
+                if (executor.remove(task)) {
+                    release.run();
+                }
             });
             try {
                 executor.execute(task);
             } catch (RejectedExecutionException e) {
-                sink.error(new InferenceException(Kind.OVERLOADED, "all " + settings.parallelSlots()
-                        + " llama.cpp slots are busy and " + settings.queueCapacity() + " requests are waiting",
-                        RETRY_AFTER, null));
+                release.run();
+                sink.error(new InferenceException(Kind.UNAVAILABLE, "the llama.cpp engine is closed"));
             }
         }, FluxSink.OverflowStrategy.BUFFER);
     }
@@ -245,7 +300,9 @@ public final class LlamaCppEngine implements InferenceEngine {
             int maxTokens = Math.min(requested, slotContext - prompt.length);
             int completionTokens = 0;
             for (int index = 0; index < p.n() && !cancelled.get(); index++) {
-                completionTokens += generateChoice(index, prompt, maxTokens, job, sink, cancelled);
+                completionTokens += p.logprobs()
+                        ? generateChoiceWithLogprobs(index, prompt, maxTokens, job, sink, cancelled)
+                        : generateChoice(index, prompt, maxTokens, job, sink, cancelled);
             }
             if (!cancelled.get()) {
                 sink.next(StreamChunk.usage(new Usage(prompt.length, completionTokens)));
@@ -287,7 +344,7 @@ public final class LlamaCppEngine implements InferenceEngine {
             if (!last) {
                 generated++;
             }
-            out.text(stops.offer(next.text));
+            out.text(stops.offer(next.text), null);
             if (stops.stopped() || cancelled.get()) {
                 if (!last) {
                     // Only from this thread: the binding's receive would block forever on a task cancelled
@@ -301,17 +358,68 @@ public final class LlamaCppEngine implements InferenceEngine {
             return generated;
         }
         if (!stops.stopped()) {
-            out.text(stops.flush());
+            out.text(stops.flush(), null);
         }
         out.finish(stops.stopped() || generated < maxTokens ? FinishReason.STOP : FinishReason.LENGTH);
         return generated;
     }
 
-    /** Sends one choice's text, holding it back while it may still turn out to be a tool call. */
-    private static final class ChoiceOutput {
+    /** Generates one choice through the C API, sampling here, with each token's log probability. */
+    private int generateChoiceWithLogprobs(int index, int[] prompt, int maxTokens, Job job,
+                                           FluxSink<StreamChunk> sink, AtomicBoolean cancelled) {
+        SamplingParams p = job.params();
+        NextTokenProbabilities model = probabilities();
+        int top = p.topLogprobs() == null ? 0 : p.topLogprobs();
+        TokenSampler sampler = new TokenSampler(p.temperature(), p.topP(),
+                p.seed() == null ? null : p.seed() + index);
+        ChoiceOutput out = new ChoiceOutput(index, job.toolCalls(), sink);
+        StopStrings stops = new StopStrings(p.stop());
+        Utf8Assembler utf8 = new Utf8Assembler();
+        int[] generated = {0};
+        boolean[] ended = {false};
+        model.generate(prompt, d -> {
+            if (cancelled.get() || stops.stopped() || generated[0] >= maxTokens) {
+                return -1;
+            }
+            int token = sampler.sample(d.probabilities());
+            generated[0]++;
+            if (model.isEndOfGeneration(token)) {
+                ended[0] = true;
+                return -1;
+            }
+            List<TokenLogprob.Alternative> alternatives = new ArrayList<>();
+            for (int alt : top > 0 ? d.top(top) : new int[0]) {
+                alternatives.add(new TokenLogprob.Alternative(tokenText(model, alt), d.logprob(alt)));
+            }
+            TokenLogprob logprob = new TokenLogprob(tokenText(model, token), d.logprob(token), alternatives);
+            out.text(stops.offer(utf8.append(model.pieceBytes(token, false))), logprob);
+            return token;
+        });
+        if (cancelled.get()) {
+            return generated[0];
+        }
+        if (!stops.stopped()) {
+            out.text(stops.offer(utf8.flush()), null);
+            out.text(stops.stopped() ? "" : stops.flush(), null);
+        }
+        boolean length = !stops.stopped() && !ended[0];
+        out.finish(length ? FinishReason.LENGTH : FinishReason.STOP);
+        return generated[0];
+    }
+
+    private static String tokenText(NextTokenProbabilities model, int token) {
+        return new String(model.pieceBytes(token, false), java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Sends one choice's text, holding it back while it may still turn out to be a tool call. Log probabilities
+     * go out with the next text sent (or the finish chunk).
+     */
+    static final class ChoiceOutput {
         private final int index;
         private final FluxSink<StreamChunk> sink;
         private final StringBuilder held;
+        private final List<TokenLogprob> heldLogprobs = new ArrayList<>();
         private boolean holding;
 
         ChoiceOutput(int index, boolean toolCalls, FluxSink<StreamChunk> sink) {
@@ -321,7 +429,10 @@ public final class LlamaCppEngine implements InferenceEngine {
             this.held = new StringBuilder();
         }
 
-        void text(String delta) {
+        void text(String delta, TokenLogprob logprob) {
+            if (logprob != null) {
+                heldLogprobs.add(logprob);
+            }
             if (holding) {
                 held.append(delta);
                 if (!Llama31ToolCallParser.mayBeToolCall(held.toString())) {
@@ -337,18 +448,28 @@ public final class LlamaCppEngine implements InferenceEngine {
             if (holding) {
                 Llama31ToolCallParser.ParsedReply reply = Llama31ToolCallParser.parse(held.toString());
                 if (reply.hasToolCalls()) {
-                    sink.next(new StreamChunk(index, "", reply.toolCalls(), FinishReason.TOOL_CALLS, null, null));
+                    sink.next(new StreamChunk(index, "", reply.toolCalls(), FinishReason.TOOL_CALLS,
+                            takeLogprobs(), null));
                     return;
                 }
                 send(held.toString());
             }
-            sink.next(StreamChunk.finish(index, reason));
+            sink.next(new StreamChunk(index, "", List.of(), reason, takeLogprobs(), null));
         }
 
         private void send(String text) {
             if (!text.isEmpty()) {
-                sink.next(StreamChunk.text(index, text));
+                sink.next(new StreamChunk(index, text, List.of(), null, takeLogprobs(), null));
             }
+        }
+
+        private List<TokenLogprob> takeLogprobs() {
+            if (heldLogprobs.isEmpty()) {
+                return null;
+            }
+            List<TokenLogprob> out = List.copyOf(heldLogprobs);
+            heldLogprobs.clear();
+            return out;
         }
     }
 
@@ -357,6 +478,7 @@ public final class LlamaCppEngine implements InferenceEngine {
             TreeMap<Integer, StringBuilder> texts = new TreeMap<>();
             TreeMap<Integer, List<ToolCall>> calls = new TreeMap<>();
             TreeMap<Integer, FinishReason> reasons = new TreeMap<>();
+            TreeMap<Integer, List<TokenLogprob>> logprobs = new TreeMap<>();
             Usage usage = null;
             for (StreamChunk c : list) {
                 if (c.usage() != null) {
@@ -368,11 +490,14 @@ public final class LlamaCppEngine implements InferenceEngine {
                 if (c.finishReason() != null) {
                     reasons.put(c.index(), c.finishReason());
                 }
+                if (c.logprobs() != null) {
+                    logprobs.computeIfAbsent(c.index(), i -> new ArrayList<>()).addAll(c.logprobs());
+                }
             }
             List<Choice> choices = new ArrayList<>();
             for (Integer i : reasons.keySet()) {
                 choices.add(new Choice(i, texts.getOrDefault(i, new StringBuilder()).toString(),
-                        calls.getOrDefault(i, List.of()), reasons.get(i), null));
+                        calls.getOrDefault(i, List.of()), reasons.get(i), logprobs.get(i)));
             }
             return new Generation(model, choices, usage);
         });

@@ -10,6 +10,7 @@ import java.util.Objects;
  * @param parallelSlots    generations that run at once (llama.cpp slots, and threads of the engine's executor)
  * @param queueCapacity    requests that may wait for a slot; beyond that requests fail at once with OVERLOADED
  * @param contextLength    tokens of context per slot (prompt plus completion); 0 means the model's trained length
+ *                         (131072 for Llama 3.1: set it, the KV cache grows with it and with the slots)
  * @param threads          CPU threads llama.cpp uses; 0 lets llama.cpp choose
  * @param defaultMaxTokens completion tokens when the request sets no max_tokens (always capped by the context)
  */

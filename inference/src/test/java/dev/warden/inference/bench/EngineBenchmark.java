@@ -32,7 +32,8 @@ import reactor.core.publisher.Mono;
  *
  * <p>Options ({@code --name value}): {@code model} (default: the tiny test GGUF), {@code slots} (2),
  * {@code threads} (0 = llama.cpp's choice), {@code ctx} (0 = the model's), {@code requests} (40),
- * {@code concurrency} (= slots), {@code max-tokens} (128), {@code warmup} (4), {@code prompt-words} (50).
+ * {@code concurrency} (= slots), {@code max-tokens} (128), {@code warmup} (4), {@code prompt-words} (50),
+ * {@code logprobs} (false; true measures the C API path that reports 5 top logprobs per token).
  */
 public final class EngineBenchmark {
 
@@ -47,6 +48,7 @@ public final class EngineBenchmark {
         int maxTokens = Integer.parseInt(o.getOrDefault("max-tokens", "128"));
         int warmup = Integer.parseInt(o.getOrDefault("warmup", "4"));
         int promptWords = Integer.parseInt(o.getOrDefault("prompt-words", "50"));
+        boolean logprobs = Boolean.parseBoolean(o.getOrDefault("logprobs", "false"));
 
         long loadStart = System.nanoTime();
         LlamaCppEngine engine = new LlamaCppEngine(
@@ -54,9 +56,9 @@ public final class EngineBenchmark {
         double loadMs = (System.nanoTime() - loadStart) / 1e6;
         String prompt = "Tell me about the weather in Paris. ".repeat(Math.max(1, promptWords / 7));
 
-        run(engine, prompt, warmup, Math.min(concurrency, slots), maxTokens);
+        run(engine, prompt, warmup, Math.min(concurrency, slots), maxTokens, logprobs);
         long wallStart = System.nanoTime();
-        List<Sample> samples = run(engine, prompt, requests, concurrency, maxTokens);
+        List<Sample> samples = run(engine, prompt, requests, concurrency, maxTokens, logprobs);
         double wallS = (System.nanoTime() - wallStart) / 1e9;
 
         List<Double> ttft = new ArrayList<>();
@@ -71,8 +73,8 @@ public final class EngineBenchmark {
         }
         System.out.printf("model %s, %d slot(s), %d thread(s), context %d, load %.0f ms%n", model, slots, threads,
                 engine.contextLength(), loadMs);
-        System.out.printf("%d requests, concurrency %d, max_tokens %d, prompt %d tokens%n", requests, concurrency,
-                maxTokens, samples.get(0).promptTokens);
+        System.out.printf("%d requests, concurrency %d, max_tokens %d, prompt %d tokens, logprobs %s%n", requests,
+                concurrency, maxTokens, samples.get(0).promptTokens, logprobs);
         System.out.printf("time to first token ms: p50 %.1f  p90 %.1f  p99 %.1f  max %.1f%n", pct(ttft, 50),
                 pct(ttft, 90), pct(ttft, 99), pct(ttft, 100));
         System.out.printf("tokens/s per request (after the first token): p50 %.0f  p10 %.0f%n",
@@ -87,17 +89,18 @@ public final class EngineBenchmark {
     }
 
     private static List<Sample> run(LlamaCppEngine engine, String prompt, int requests, int concurrency,
-                                    int maxTokens) {
+                                    int maxTokens, boolean logprobs) {
         List<Sample> samples = Collections.synchronizedList(new ArrayList<>());
         Flux.range(0, requests)
-                .flatMap(i -> one(engine, prompt, maxTokens, i), Math.max(1, concurrency))
+                .flatMap(i -> one(engine, prompt, maxTokens, i, logprobs), Math.max(1, concurrency))
                 .doOnNext(samples::add)
                 .blockLast();
         return samples;
     }
 
-    private static Mono<Sample> one(LlamaCppEngine engine, String prompt, int maxTokens, int i) {
-        SamplingParams params = new SamplingParams(0.8, null, maxTokens, List.of(), (long) i, 1, false, null);
+    private static Mono<Sample> one(LlamaCppEngine engine, String prompt, int maxTokens, int i, boolean logprobs) {
+        SamplingParams params = new SamplingParams(0.8, null, maxTokens, List.of(), (long) i, 1, logprobs,
+                logprobs ? 5 : null);
         ChatRequest request = new ChatRequest("bench", List.of(ChatMessage.of(Role.USER, prompt)), List.of(), null,
                 params, true, true, null);
         return Mono.defer(() -> {

@@ -2,6 +2,7 @@ package dev.warden.inference.llamacpp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import dev.warden.inference.ChatMessage;
 import dev.warden.inference.ChatRequest;
@@ -13,6 +14,7 @@ import dev.warden.inference.InferenceException;
 import dev.warden.inference.Role;
 import dev.warden.inference.SamplingParams;
 import dev.warden.inference.StreamChunk;
+import dev.warden.inference.TokenLogprob;
 import dev.warden.inference.chat.Llama31ChatFormat;
 import dev.warden.inference.chat.SegmentedPrompt;
 import dev.warden.inference.testing.TinyGguf;
@@ -99,7 +101,7 @@ class LlamaCppEngineTest {
 
     @Test
     void endOfTurnTokenEndsWithStop() {
-        // Seed 2 ends its turn after 36 tokens on this prompt (found by trying seeds; deterministic).
+        // Seed 2 ends its turn early on this prompt (found by trying seeds; deterministic).
         Generation g = engine.complete(completion("hello there", params(400, 2L, List.of()))).block();
 
         assertThat(only(g).finishReason()).isEqualTo(FinishReason.STOP);
@@ -139,8 +141,9 @@ class LlamaCppEngineTest {
     void fullSlotsAndQueueFailAtOnceWithOverloaded() {
         List<Throwable> errors = new CopyOnWriteArrayList<>();
         for (int i = 0; i < TinyLlamaEngine.SLOTS + TinyLlamaEngine.QUEUE; i++) {
-            // Long generations: each takes far longer than subscribing to the next one.
-            running.add(engine.streamCompletion(completion("hello", params(480, 1L, List.of())))
+            // Long generations (this seed runs 400 tokens without ending its turn): each takes far longer than
+            // subscribing to the next one.
+            running.add(engine.streamCompletion(completion("hello there", params(400, 1L, List.of())))
                     .subscribe(c -> { }, errors::add));
         }
 
@@ -157,7 +160,7 @@ class LlamaCppEngineTest {
 
     @Test
     void cancellingAStreamFreesItsSlot() {
-        List<StreamChunk> seen = Flux.from(engine.streamCompletion(completion("hello", params(480, 1L, List.of()))))
+        List<StreamChunk> seen = Flux.from(engine.streamCompletion(completion("hello there", params(400, 1L, List.of()))))
                 .take(3).collectList().block();
         assertThat(seen).hasSize(3);
 
@@ -191,16 +194,74 @@ class LlamaCppEngineTest {
     }
 
     @Test
-    void rejectsLogprobsAndPromptsLongerThanTheContext() {
-        SamplingParams logprobs = new SamplingParams(null, null, 5, List.of(), null, 1, true, 5);
-        assertThatThrownBy(() -> engine.complete(completion("hi", logprobs)).block())
-                .isInstanceOfSatisfying(InferenceException.class,
-                        e -> assertThat(e.kind()).isEqualTo(InferenceException.Kind.INVALID_REQUEST));
-        assertThatThrownBy(() -> engine.complete(completion("hello ".repeat(600), params(5, 1L, List.of()))).block())
+    void rejectsPromptsLongerThanTheContextAndTooManyTopLogprobs() {
+        assertThatThrownBy(() -> engine.complete(completion("hello ".repeat(1200), params(5, 1L, List.of()))).block())
                 .isInstanceOfSatisfying(InferenceException.class, e -> {
                     assertThat(e.kind()).isEqualTo(InferenceException.Kind.INVALID_REQUEST);
                     assertThat(e.getMessage()).contains("context holds " + TinyGguf.CONTEXT_LENGTH);
                 });
+        SamplingParams tooMany = new SamplingParams(null, null, 5, List.of(), null, 1, true, 21);
+        assertThatThrownBy(() -> engine.complete(completion("hi", tooMany)).block())
+                .isInstanceOfSatisfying(InferenceException.class,
+                        e -> assertThat(e.kind()).isEqualTo(InferenceException.Kind.INVALID_REQUEST));
+    }
+
+    @Test
+    void reportsExactLogprobsOfEachGeneratedToken() {
+        SamplingParams greedy = new SamplingParams(0.0, null, 8, List.of(), null, 1, false, null);
+        SamplingParams withLogprobs = new SamplingParams(0.0, null, 8, List.of(), null, 1, true, 3);
+        Generation plain = engine.complete(completion("hello there", greedy)).block();
+        Generation scored = engine.complete(completion("hello there", withLogprobs)).block();
+
+        Choice choice = only(scored);
+        assertThat(choice.text()).isEqualTo(only(plain).text());
+        assertThat(scored.usage()).isEqualTo(plain.usage());
+        assertThat(choice.logprobs()).hasSize(scored.usage().completionTokens());
+        assertThat(String.join("", choice.logprobs().stream().map(TokenLogprob::token).toList()))
+                .isEqualTo(choice.text());
+        TokenLogprob first = choice.logprobs().get(0);
+        assertThat(first.top()).hasSize(3);
+        assertThat(first.top().get(0).token()).isEqualTo(first.token());
+        assertThat(first.top().get(0).logprob()).isEqualTo(first.logprob())
+                .isGreaterThanOrEqualTo(first.top().get(1).logprob());
+
+        var d = engine.probabilities().next(engine.encoder().encodeRaw("hello there"));
+        assertThat(first.logprob()).isCloseTo(d.logprob(d.top(1)[0]), within(1e-6));
+        assertThat(engine.probabilities().piece(d.top(1)[0])).isEqualTo(first.token());
+    }
+
+    @Test
+    void streamsLogprobsWithTheText() {
+        SamplingParams sampled = new SamplingParams(1.0, 0.9, 12, List.of(), 4L, 1, true, 0);
+        List<StreamChunk> chunks = engine.streamCompletion(completion("hello", sampled)).collectList().block();
+        List<StreamChunk> again = engine.streamCompletion(completion("hello", sampled)).collectList().block();
+
+        assertThat(chunks).isEqualTo(again);
+        List<StreamChunk> texts = chunks.stream().filter(c -> !c.text().isEmpty()).toList();
+        assertThat(texts).isNotEmpty().allSatisfy(c -> {
+            assertThat(c.logprobs()).isNotEmpty();
+            assertThat(String.join("", c.logprobs().stream().map(TokenLogprob::token).toList()))
+                    .isEqualTo(c.text());
+            assertThat(c.logprobs()).allSatisfy(lp -> assertThat(lp.logprob()).isLessThanOrEqualTo(0.0));
+        });
+    }
+
+    @Test
+    void chatsWithToolsRenderThemAndStillStreamPlainReplies() {
+        var tool = new dev.warden.inference.ToolDefinition("get_weather", "Get the weather",
+                "{\"type\":\"object\",\"properties\":{\"city\":{\"type\":\"string\"}}}");
+        SamplingParams p = params(12, 11L, List.of());
+        ChatRequest withTools = new ChatRequest("tiny", List.of(ChatMessage.of(Role.USER, "weather?")),
+                List.of(tool), "auto", p, true, true, null);
+        Generation plain = engine.chat(chat("weather?", p)).block();
+
+        List<StreamChunk> chunks = engine.streamChat(withTools).collectList().block();
+
+        StreamChunk usage = chunks.get(chunks.size() - 1);
+        assertThat(usage.usage().promptTokens()).isGreaterThan(plain.usage().promptTokens() + 40);
+        assertThat(chunks.get(chunks.size() - 2).finishReason()).isIn(FinishReason.STOP, FinishReason.LENGTH);
+        assertThat(chunks).allSatisfy(c -> assertThat(c.toolCalls()).isEmpty());
+        assertThat(chunks.stream().filter(c -> !c.text().isEmpty()).count()).isPositive();
     }
 
     @Test

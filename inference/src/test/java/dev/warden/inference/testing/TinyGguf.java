@@ -14,7 +14,8 @@ import java.util.Random;
 
 /**
  * A tiny Llama-architecture GGUF with seeded random weights, for tests that need a real llama.cpp model:
- * 2 layers, embedding 64, 4 heads / 2 KV heads, feed-forward 128, context 512, all F32 (about 450 KB).
+ * 2 layers, embedding 64, 4 heads / 2 KV heads, feed-forward 128, all F32 (about 450 KB); context 2048, since
+ * tool prompts take many tokens in this small vocabulary.
  *
  * <p>The vocabulary is byte-level BPE as Llama 3 has it (tokenizer.ggml.model gpt2, pre llama-bpe): the 256 GPT-2
  * byte tokens (id = byte value), {@link #MERGES} merged tokens, then the Llama 3 special tokens as control tokens.
@@ -22,8 +23,9 @@ import java.util.Random;
  *
  * <p>Random weights would emit arbitrary bytes (invalid UTF-8, so no stop string could ever match). The output is
  * biased instead: every embedding row has 1.0 in dimension 0, which dominates the final RMS norm, and the output
- * matrix gives that dimension weight 0 for printable ASCII, merged tokens and {@code <|eot_id|>}, and -3
- * for everything else. So the model writes printable gibberish and sometimes ends its turn.
+ * matrix gives that dimension weight 0 for printable ASCII and merged tokens and -3 for everything else, while
+ * {@code <|eot_id|>}'s row is 0.45 in dimension 0 and zero elsewhere. So the model writes printable gibberish, one
+ * whole character or merged token per token, and now and then ends its turn (with a fixed seed, reproducibly).
  *
  * <p>The file goes to {@code target/tiny-model/} under the working directory (the module directory in Maven), once
  * per JVM. Not java.io.tmpdir, and its name does not start with "llama": de.kherud:llama deletes such files there.
@@ -35,12 +37,14 @@ public final class TinyGguf {
     public static final int HEADS = 4;
     public static final int KV_HEADS = 2;
     public static final int FEED_FORWARD = 128;
-    public static final int CONTEXT_LENGTH = 512;
+    public static final int CONTEXT_LENGTH = 2048;
     public static final String FILE_NAME = "tiny-random-l31.gguf";
 
     /** Merges in priority order, in GPT-2's byte-to-unicode spelling ("Ġ" is a space). */
     public static final List<String> MERGES = List.of(
-            "Ġ t", "h e", "i n", "e r", "a n", "Ġ a", "o n", "r e", "Ġt he", "Ġ s", "e n", "l l", "he ll", "hell o");
+            "Ġ t", "h e", "i n", "e r", "a n", "Ġ a", "o n", "r e", "Ġt he", "Ġ s", "e n", "l l", "he ll", "hell o",
+            // Llama Guard's answers, single tokens as in the real vocabulary (ids differ).
+            "s a", "sa f", "saf e", "u n", "un safe");
 
     /** Llama 3 special tokens, in the order of their ids after the byte and merged tokens. */
     public static final List<String> SPECIALS = List.of(
@@ -52,7 +56,9 @@ public final class TinyGguf {
 
     private static final long SEED = 20240723L;
     private static final float EOT_WEIGHT = 0.45f;
+    private static final float FAVOURED_WEIGHT = 8.0f;
     private static volatile Path path;
+    private static final Map<String, Path> favouring = new java.util.concurrent.ConcurrentHashMap<>();
 
     private TinyGguf() {
     }
@@ -81,14 +87,45 @@ public final class TinyGguf {
         return p;
     }
 
+    /**
+     * A variant whose next token is {@code word} with probability close to 1 at every step (after a short
+     * prompt), e.g. {@code "unsafe"} or {@code "safe"} to give a Llama Guard classifier a clear first-token score.
+     * Greedy generation repeats the word until max_tokens. {@code word} must be one token: a merged token or a
+     * printable character. Written once per JVM and word, next to {@link #path()}.
+     */
+    public static Path pathFavouring(String word) {
+        int token = tokenId(word);
+        return favouring.computeIfAbsent(word, w -> write(Path.of("target", "tiny-model").toAbsolutePath(),
+                "tiny-random-l31-favouring-" + token + ".gguf", bytes(token)));
+    }
+
+    /** The id of a token by its text: a special token, a merged token such as "safe", or one ASCII character. */
+    public static int tokenId(String text) {
+        if (SPECIALS.contains(text)) {
+            return specialId(text);
+        }
+        int merged = MERGES.stream().map(m -> m.replace(" ", "").replace('Ġ', ' ')).toList().indexOf(text);
+        if (merged >= 0) {
+            return BYTE_TOKENS + merged;
+        }
+        if (text.length() == 1 && text.charAt(0) >= 0x20 && text.charAt(0) < 0x7f) {
+            return text.charAt(0);
+        }
+        throw new IllegalArgumentException("'" + text + "' is not one token of the tiny vocabulary");
+    }
+
     /** Writes the model into {@code directory} (atomically replacing an older copy) and returns the file. */
     public static Path write(Path directory) {
+        return write(directory, FILE_NAME, bytes());
+    }
+
+    private static Path write(Path directory, String fileName, byte[] content) {
         try {
             Files.createDirectories(directory);
-            Path target = directory.resolve(FILE_NAME);
+            Path target = directory.resolve(fileName);
             // Another forked JVM may be loading the same file: write aside, then rename over it.
             Path partial = Files.createTempFile(directory, "tiny-", ".part");
-            Files.write(partial, bytes());
+            Files.write(partial, content);
             Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             return target;
         } catch (IOException e) {
@@ -98,6 +135,10 @@ public final class TinyGguf {
 
     /** The whole file; deterministic. */
     public static byte[] bytes() {
+        return bytes(-1);
+    }
+
+    private static byte[] bytes(int favouredToken) {
         String[] tokens = tokens();
         int[] types = new int[VOCAB_SIZE];
         Arrays.fill(types, 1);
@@ -153,6 +194,10 @@ public final class TinyGguf {
         // <|eot_id|>'s logit follows dimension 0 only, so that turns end at a steady, modest rate.
         int eot = specialId("<|eot_id|>");
         Arrays.fill(output, eot * EMBEDDING + 1, (eot + 1) * EMBEDDING, 0f);
+        if (favouredToken >= 0) {
+            output[favouredToken * EMBEDDING] = FAVOURED_WEIGHT;
+            Arrays.fill(output, favouredToken * EMBEDDING + 1, (favouredToken + 1) * EMBEDDING, 0f);
+        }
         w.tensor("output.weight", output, EMBEDDING, VOCAB_SIZE);
         return w.toBytes();
     }

@@ -38,4 +38,18 @@ class TinyGgufTest {
         assertThat(template).startsWith("<|start_header_id|>system<|end_header_id|>\n\n")
                 .endsWith("<|start_header_id|>assistant<|end_header_id|>\n\n");
     }
+
+    @Test
+    void favouringVariantPutsNearlyAllFirstTokenMassOnTheWord() {
+        int unsafe = TinyGguf.tokenId("unsafe");
+        try (var p = new dev.warden.inference.llamacpp.NextTokenProbabilities(TinyGguf.pathFavouring("unsafe"), 0, 1)) {
+            var d = p.next(dev.warden.inference.chat.SegmentedPrompt.builder().control("<|begin_of_text|>")
+                    .text("Task: check this conversation").control("<|eot_id|>").build());
+            assertThat(d.top(1)[0]).isEqualTo(unsafe);
+            assertThat(d.probability(unsafe)).isGreaterThan(0.9);
+            assertThat(p.piece(unsafe)).isEqualTo("unsafe");
+            assertThat(p.tokenId("safe")).isEqualTo(TinyGguf.tokenId("safe"));
+        }
+        assertThat(TinyGguf.pathFavouring("unsafe")).isNotEqualTo(TinyGguf.path()).hasParentRaw(TinyGguf.path().getParent());
+    }
 }

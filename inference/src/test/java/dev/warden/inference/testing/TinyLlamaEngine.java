@@ -5,7 +5,7 @@ import dev.warden.inference.llamacpp.LlamaCppSettings;
 
 /**
  * One {@link LlamaCppEngine} on the {@link TinyGguf} model per test JVM: loading leaks native memory in the
- * binding, so tests share this instance and must not close it. 2 slots, a queue of 2, the model's 512-token
+ * binding, so tests share this instance and must not close it. 2 slots, a queue of 2, the model's 2048-token
  * context, 2 threads, 64 tokens by default.
  */
 public final class TinyLlamaEngine {

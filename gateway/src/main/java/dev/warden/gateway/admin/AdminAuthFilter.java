@@ -1,0 +1,85 @@
+package dev.warden.gateway.admin;
+
+import dev.warden.gateway.api.ApiException;
+import dev.warden.gateway.web.RequestIds;
+import dev.warden.policy.tenant.ApiKeys;
+import dev.warden.policy.tenant.TenantDirectory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.core.Ordered;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.server.WebFilter;
+import org.springframework.web.server.WebFilterChain;
+import reactor.core.publisher.Mono;
+
+/**
+ * {@code Authorization: Bearer <admin key>} on every {@code /admin} request. The admin key is its own secret,
+ * configured only as a hash ({@code warden.admin.key-sha256}); tenant keys never open the admin API. Keys are
+ * never logged or echoed.
+ */
+public class AdminAuthFilter implements WebFilter, Ordered {
+
+    private static final Logger log = LoggerFactory.getLogger(AdminAuthFilter.class);
+
+    /** Longer than any key this gateway makes; longer headers are refused without hashing them. */
+    private static final int MAX_KEY_LENGTH = 256;
+
+    private final AdminProperties properties;
+    private final TenantDirectory tenants;
+
+    public AdminAuthFilter(AdminProperties properties, TenantDirectory tenants) {
+        this.properties = properties;
+        this.tenants = tenants;
+    }
+
+    @Override
+    public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
+        String path = exchange.getRequest().getPath().pathWithinApplication().value();
+        if (!path.equals("/admin") && !path.startsWith("/admin/")) {
+            return chain.filter(exchange);
+        }
+        if (!properties.enabled()) {
+            return Mono.error(new ApiException(HttpStatus.NOT_FOUND, "invalid_request_error", "admin_api_disabled",
+                    null, "the admin API is disabled on this gateway. To enable it, create an admin key with "
+                            + CreateAdminKeyCommand.class.getName() + " and set warden.admin.key-sha256 "
+                            + "(environment: WARDEN_ADMIN_KEYSHA256) to the hash it prints"));
+        }
+        String key = bearer(exchange.getRequest().getHeaders().getFirst(HttpHeaders.AUTHORIZATION));
+        if (key == null) {
+            log.warn("admin request {} refused: no admin key", RequestIds.of(exchange));
+            return Mono.error(new ApiException(HttpStatus.UNAUTHORIZED, "invalid_request_error", "missing_api_key",
+                    null, "the admin API needs the admin key: send 'Authorization: Bearer ADMIN_KEY'"));
+        }
+        // ApiKeys.matches compares the hashes in constant time.
+        if (key.length() > MAX_KEY_LENGTH || !ApiKeys.matches(key, properties.keySha256())) {
+            log.warn("admin request {} refused: wrong admin key", RequestIds.of(exchange));
+            return Mono.error(new ApiException(HttpStatus.UNAUTHORIZED, "invalid_request_error", "invalid_api_key",
+                    null, "incorrect admin key; tenant API keys do not open the admin API"));
+        }
+        if (tenants.authenticate(key).isPresent()) {
+            // Someone configured a tenant's key as the admin key: every holder of that tenant key would be admin.
+            log.error("warden.admin.key-sha256 is the hash of a tenant API key; refusing admin requests until it is "
+                    + "replaced by a dedicated admin key");
+            return Mono.error(new ApiException(HttpStatus.FORBIDDEN, "invalid_request_error", "admin_key_is_tenant_key",
+                    null, "the configured admin key is also a tenant API key, which cannot open the admin API; "
+                            + "create a dedicated admin key with " + CreateAdminKeyCommand.class.getName()));
+        }
+        return chain.filter(exchange);
+    }
+
+    static String bearer(String header) {
+        if (header == null || header.length() < 8 || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return null;
+        }
+        String key = header.substring(7).trim();
+        return key.isEmpty() ? null : key;
+    }
+
+    /** After the request id (so refusals carry one) and metrics; beside the tenant key filter, which skips /admin. */
+    @Override
+    public int getOrder() {
+        return Ordered.HIGHEST_PRECEDENCE + 3;
+    }
+}

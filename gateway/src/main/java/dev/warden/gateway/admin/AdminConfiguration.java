@@ -1,0 +1,84 @@
+package dev.warden.gateway.admin;
+
+import static org.springframework.web.reactive.function.server.RequestPredicates.GET;
+import static org.springframework.web.reactive.function.server.RequestPredicates.POST;
+import static org.springframework.web.reactive.function.server.RequestPredicates.path;
+
+import dev.warden.gateway.api.ApiException;
+import dev.warden.policy.audit.AuditLog;
+import dev.warden.policy.tenant.TenantDirectory;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpStatus;
+import org.springframework.web.reactive.function.server.RouterFunction;
+import org.springframework.web.reactive.function.server.RouterFunctions;
+import org.springframework.web.reactive.function.server.ServerRequest;
+import org.springframework.web.reactive.function.server.ServerResponse;
+import reactor.core.publisher.Mono;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The admin API under {@code /admin}, for operators and compliance dashboards, opened only by the admin key
+ * ({@link AdminAuthFilter}).
+ */
+@Configuration(proxyBeanMethods = false)
+public class AdminConfiguration {
+
+    private static final Logger log = LoggerFactory.getLogger(AdminConfiguration.class);
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    /** Path -> the method it answers, for a 405 (rather than a 404) when the method is wrong. */
+    private static final Map<String, String> ENDPOINTS = Map.of(
+            "/admin/tenants", "GET",
+            "/admin/audit/records", "GET",
+            "/admin/audit/counts", "GET",
+            "/admin/audit/export", "GET",
+            "/admin/audit/verify", "GET",
+            "/admin/audit/retention", "POST");
+
+    @Bean
+    AdminAuthFilter adminAuthFilter(AdminProperties properties, TenantDirectory tenants) {
+        if (properties.enabled()) {
+            log.info("admin API enabled under /admin (admin key id {})",
+                    dev.warden.policy.tenant.ApiKeys.keyId(properties.keySha256()));
+        } else {
+            log.info("admin API disabled: set warden.admin.key-sha256 to enable it");
+        }
+        return new AdminAuthFilter(properties, tenants);
+    }
+
+    @Bean
+    RouterFunction<ServerResponse> adminRouter(AuditLog auditLog, TenantDirectory tenants) {
+        AuditHandler audit = new AuditHandler(auditLog, tenants, JSON);
+        TenantHandler tenantHandler = new TenantHandler(tenants, JSON);
+        return RouterFunctions.route()
+                .route(GET("/admin/tenants"), tenantHandler::list)
+                .route(GET("/admin/tenants/{id}/policy"), tenantHandler::policy)
+                .route(GET("/admin/audit/records"), audit::records)
+                .route(GET("/admin/audit/counts"), audit::counts)
+                .route(GET("/admin/audit/export"), audit::export)
+                .route(GET("/admin/audit/verify"), audit::verify)
+                .route(POST("/admin/audit/retention"), audit::applyRetention)
+                .route(path("/admin/**").or(path("/admin")), AdminConfiguration::unknown)
+                .build();
+    }
+
+    private static Mono<ServerResponse> unknown(ServerRequest request) {
+        String path = request.path();
+        String method = ENDPOINTS.get(path);
+        if (method == null && path.matches("/admin/tenants/[^/]+/policy")) {
+            method = "GET";
+        }
+        if (method != null) {
+            return Mono.error(new ApiException(HttpStatus.METHOD_NOT_ALLOWED, "invalid_request_error",
+                    "method_not_allowed", null, path + " answers " + method + " only"));
+        }
+        return Mono.error(new ApiException(HttpStatus.NOT_FOUND, "invalid_request_error", "not_found", null,
+                "no such admin endpoint; the admin API serves GET /admin/tenants, GET /admin/tenants/{id}/policy, "
+                        + "GET /admin/audit/records, GET /admin/audit/counts, GET /admin/audit/export, "
+                        + "GET /admin/audit/verify and POST /admin/audit/retention"));
+    }
+}

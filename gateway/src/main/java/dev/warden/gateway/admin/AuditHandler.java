@@ -1,0 +1,243 @@
+package dev.warden.gateway.admin;
+
+import dev.warden.gateway.api.ApiException;
+import dev.warden.policy.audit.AuditExport;
+import dev.warden.policy.audit.AuditLog;
+import dev.warden.policy.audit.AuditQuery;
+import dev.warden.policy.audit.AuditStore;
+import dev.warden.policy.audit.AuditStoreException;
+import dev.warden.policy.audit.BucketCount;
+import dev.warden.policy.audit.ChainVerifier;
+import dev.warden.policy.audit.CountKey;
+import dev.warden.policy.audit.Retention;
+import dev.warden.policy.audit.TimeBucket;
+import dev.warden.policy.tenant.Tenant;
+import dev.warden.policy.tenant.TenantDirectory;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Collection;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.Executor;
+import java.util.concurrent.locks.ReentrantLock;
+import org.reactivestreams.Publisher;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferUtils;
+import org.springframework.http.ContentDisposition;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.web.reactive.function.BodyInserters;
+import org.springframework.web.reactive.function.server.ServerRequest;
+import org.springframework.web.reactive.function.server.ServerResponse;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The audit endpoints for compliance dashboards. The store is JDBC, so every store call runs on
+ * {@link Schedulers#boundedElastic()}, never on the event loop.
+ */
+final class AuditHandler {
+
+    private static final Logger log = LoggerFactory.getLogger(AuditHandler.class);
+
+    static final MediaType CSV = MediaType.parseMediaType("text/csv;charset=UTF-8");
+    static final MediaType JSON_LINES = MediaType.parseMediaType("application/x-ndjson");
+    private static final DateTimeFormatter FILE_TIME =
+            DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+    /** Blocking export writes go to the same bounded pool as the store's other calls. */
+    private static final Executor BLOCKING = task -> Schedulers.boundedElastic().schedule(task);
+
+    private final AuditLog auditLog;
+    private final AuditStore store;
+    private final TenantDirectory tenants;
+    private final JsonMapper json;
+    private final AuditJson view;
+    private final Retention retention;
+    /** Runs retention one at a time: two concurrent runs would append two checkpoints for the same anchor. */
+    private final ReentrantLock retentionLock = new ReentrantLock();
+
+    AuditHandler(AuditLog auditLog, TenantDirectory tenants, JsonMapper json) {
+        this.auditLog = auditLog;
+        this.store = auditLog.store();
+        this.tenants = tenants;
+        this.json = json;
+        this.view = new AuditJson(json);
+        this.retention = new Retention(auditLog);
+    }
+
+    /** {@code GET /admin/audit/records}: one page, newest first, and the cursor of the next. */
+    Mono<ServerResponse> records(ServerRequest request) {
+        return Mono.defer(() -> {
+            AuditQuery query = AuditParameters.of(request.queryParams(), "limit", "cursor").query();
+            return blocking(() -> store.query(query)).map(view::page).flatMap(this::ok);
+        });
+    }
+
+    /** {@code GET /admin/audit/counts}: per time bucket, requests by decision, by outcome and by category. */
+    Mono<ServerResponse> counts(ServerRequest request) {
+        return Mono.defer(() -> {
+            AuditParameters params = AuditParameters.of(request.queryParams(), "bucket");
+            TimeBucket bucket = params.bucket();
+            AuditQuery filter = params.query();
+            return blocking(() -> {
+                List<BucketCount> decisions = store.count(filter, bucket, CountKey.DECISION);
+                List<BucketCount> outcomes = store.count(filter, bucket, CountKey.OUTCOME);
+                List<BucketCount> categories = store.count(filter, bucket, CountKey.CATEGORY);
+                return view.counts(bucket, decisions, outcomes, categories);
+            }).flatMap(this::ok);
+        });
+    }
+
+    /**
+     * {@code GET /admin/audit/export?format=csv|jsonl}: every matching record, streamed page by page, so an export
+     * of any size holds one page in memory. A store failure once streaming has begun can only cut the download
+     * short, so the store (and the cursor) are tried first, while a clean error can still be sent.
+     */
+    Mono<ServerResponse> export(ServerRequest request) {
+        return Mono.defer(() -> {
+            AuditParameters params = AuditParameters.of(request.queryParams(), "format", "cursor");
+            String format = params.choice("format", "csv", "jsonl");
+            AuditQuery query = params.query();
+            AuditExport export = new AuditExport(store);
+            return blocking(() -> store.query(query.toBuilder().limit(1).build())).map(probe -> {
+                Publisher<DataBuffer> body = DataBufferUtils.outputStreamPublisher(out -> {
+                    try {
+                        long rows = format.equals("csv") ? export.csv(query, out) : export.jsonLines(query, out);
+                        log.info("audit export ({}) of {} record(s)", format, rows);
+                    } catch (RuntimeException e) {
+                        log.error("audit export ({}) failed part-way: {}", format, e.toString());
+                        throw e;
+                    }
+                }, request.exchange().getResponse().bufferFactory(), BLOCKING);
+                return body;
+            }).flatMap(body -> ServerResponse.ok()
+                    .contentType(format.equals("csv") ? CSV : JSON_LINES)
+                    .header(HttpHeaders.CONTENT_DISPOSITION, ContentDisposition.attachment()
+                            .filename("warden-audit-" + FILE_TIME.format(Instant.now()) + "." + format)
+                            .build().toString())
+                    .header(HttpHeaders.CACHE_CONTROL, "no-store")
+                    .body(BodyInserters.fromDataBuffers(body)));
+        });
+    }
+
+    /**
+     * {@code GET /admin/audit/verify?tenant=} (or {@code chain=}): walks the tenant's hash chain and names the first
+     * link that does not hold; without a tenant, every chain in the store.
+     */
+    Mono<ServerResponse> verify(ServerRequest request) {
+        return Mono.defer(() -> {
+            AuditParameters params = AuditParameters.only(request.queryParams(), Set.of("tenant", "chain"));
+            String tenant = params.text("tenant");
+            String chain = params.text("chain");
+            if (tenant != null && chain != null && !tenant.equals(chain)) {
+                throw ApiException.invalid("chain", "'chain' and 'tenant' name the same thing; give one of them");
+            }
+            String which = tenant != null ? tenant : chain;
+            ChainVerifier verifier = new ChainVerifier(store);
+            if (which == null) {
+                return blocking(verifier::verifyAll).map(view::chains).flatMap(this::ok);
+            }
+            return blocking(() -> verifier.verify(which)).map(view::chain).flatMap(this::ok);
+        });
+    }
+
+    /**
+     * {@code POST /admin/audit/retention[?tenant=]}: deletes each tenant's records older than its
+     * {@code audit.retention-days}. Each deletion is attested by a checkpoint appended to the chain first, so the
+     * chain still verifies afterwards. Chains of tenants no longer in the tenants file are left alone: with no
+     * retention period configured, deleting their records would be a guess.
+     */
+    Mono<ServerResponse> applyRetention(ServerRequest request) {
+        return Mono.defer(() -> {
+            AuditParameters params = AuditParameters.only(request.queryParams(), Set.of("tenant"));
+            String only = params.text("tenant");
+            Collection<Tenant> targets;
+            if (only == null) {
+                targets = tenants.tenants();
+            } else {
+                targets = List.of(tenants.tenant(only).orElseThrow(() -> new ApiException(HttpStatus.NOT_FOUND,
+                        "invalid_request_error", "tenant_not_found", "tenant", "no tenant '" + only + "' in "
+                        + "the tenants file")));
+            }
+            return blocking(() -> retain(targets, only == null)).flatMap(this::ok);
+        });
+    }
+
+    private ObjectNode retain(Collection<Tenant> targets, boolean reportOthers) {
+        retentionLock.lock();
+        try {
+            ObjectNode root = json.createObjectNode();
+            root.put("object", "audit.retention");
+            ArrayNode data = root.putArray("data");
+            long deleted = 0;
+            boolean failed = false;
+            for (Tenant t : targets) {
+                int days = t.policy().audit().retentionDays();
+                try {
+                    Retention.Result result = retention.apply(t.id(), Duration.ofDays(days));
+                    deleted += result.deleted();
+                    data.add(view.retention(result, days));
+                    if (result.deleted() > 0) {
+                        log.info("retention: deleted {} audit entries of tenant {} older than {} day(s), up to seq {}",
+                                result.deleted(), t.id(), days, result.anchor().map(a -> a.seq()).orElse(0L));
+                    }
+                } catch (AuditStoreException e) {
+                    failed = true;
+                    log.error("retention for tenant {} failed: {}", t.id(), e.getMessage());
+                    data.addObject().put("tenant", t.id()).put("retention_days", days).put("deleted", 0)
+                            .put("error", e.getMessage());
+                }
+            }
+            root.put("deleted", deleted);
+            root.put("complete", !failed);
+            ArrayNode skipped = root.putArray("skipped");
+            if (reportOthers) {
+                Set<String> known = new java.util.HashSet<>();
+                targets.forEach(t -> known.add(t.id()));
+                for (String chain : store.tenants()) {
+                    if (!known.contains(chain)) {
+                        skipped.addObject().put("tenant", chain).put("reason", "not in the tenants file, so it has "
+                                + "no retention period; its records are kept");
+                    }
+                }
+            }
+            return root;
+        } finally {
+            retentionLock.unlock();
+        }
+    }
+
+    private Mono<ServerResponse> ok(ObjectNode body) {
+        return ServerResponse.ok().contentType(MediaType.APPLICATION_JSON).bodyValue(json.writeValueAsBytes(body));
+    }
+
+    private static <T> Mono<T> blocking(Callable<T> call) {
+        return Mono.fromCallable(call).subscribeOn(Schedulers.boundedElastic()).onErrorMap(AuditHandler::toApi);
+    }
+
+    /** The store's own exceptions, as the client should see them. */
+    private static Throwable toApi(Throwable e) {
+        if (e instanceof ApiException) {
+            return e;
+        }
+        if (e instanceof IllegalArgumentException && String.valueOf(e.getMessage()).contains("cursor")) {
+            return ApiException.invalid("cursor", "'cursor' is not a next_cursor returned by this endpoint");
+        }
+        if (e instanceof AuditStoreException) {
+            log.error("audit store call failed: {}", e.getMessage());
+            return new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "server_error", "audit_store_unavailable", null,
+                    "the audit store cannot be read right now; try again later", Duration.ofSeconds(5),
+                    java.util.Map.of());
+        }
+        return e;
+    }
+}
