@@ -129,6 +129,8 @@ public final class LlamaGuardClassifier implements Classifier {
             body.put("logprobs", config.topLogprobs());
         }
         body.put("stream", false);
+        // The rendered prompt already starts with <|begin_of_text|>; vLLM would add a second BOS otherwise.
+        body.put("add_special_tokens", false);
         return new CompletionRequest(config.model(), renderedPrompt, params, false, false, body);
     }
 
