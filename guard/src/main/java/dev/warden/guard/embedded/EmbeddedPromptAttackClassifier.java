@@ -17,7 +17,8 @@ import reactor.core.publisher.Mono;
  * Prompt-attack head (benign / injection / jailbreak) over the shared MiniLM embedding. Follows Prompt Guard's
  * reading rules: user turns get the {@code jailbreak} score, P(jailbreak); tool results (third-party content,
  * which should hold no instructions at all) get the stricter {@code injection} score, P(injection) + P(jailbreak).
- * System and assistant turns are trusted and not scored. Each score is the maximum over turns and windows, and is
+ * Tool content is read in short passages ({@link SentenceEncoder#PASSAGE_TOKENS}) so that one injected sentence
+ * is not averaged away by the document around it. System and assistant turns are trusted and not scored. Each score is the maximum over turns and windows, and is
  * calibrated so that 0.5 is the operating threshold chosen on validation data.
  */
 public final class EmbeddedPromptAttackClassifier implements Classifier {
@@ -83,12 +84,12 @@ public final class EmbeddedPromptAttackClassifier implements Classifier {
 
     /** Calibrated indirect-injection score of one text as tool content. */
     public Mono<Double> injectionScore(String text) {
-        return encoder.embed(text).map(w -> score(w, false));
+        return encoder.embedPassages(text).map(w -> score(w, false));
     }
 
     private Mono<Double> maxScore(List<String> texts, boolean asJailbreak) {
         return Flux.fromIterable(texts)
-                .flatMap(t -> encoder.embed(t).map(w -> score(w, asJailbreak)))
+                .flatMap(t -> (asJailbreak ? encoder.embed(t) : encoder.embedPassages(t)).map(w -> score(w, asJailbreak)))
                 .reduce(0.0, Math::max);
     }
 

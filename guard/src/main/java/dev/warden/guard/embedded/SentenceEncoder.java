@@ -36,6 +36,13 @@ public final class SentenceEncoder implements AutoCloseable {
     public static final int OVERLAP_TOKENS = 64;
     /** Caps the work for one text (64 windows ~ 12k word pieces); text past the last window is not scored. */
     public static final int MAX_WINDOWS = 64;
+    /**
+     * Passage windows for third-party content: an injected instruction is one sentence inside a document, and in
+     * a 254-token mean-pooled window it is diluted by the document around it; in a 96-token window it dominates.
+     */
+    public static final int PASSAGE_TOKENS = 96;
+    public static final int PASSAGE_OVERLAP_TOKENS = 32;
+    public static final int MAX_PASSAGES = 128;
 
     static final String MODEL_RESOURCE = "/all-minilm-l6-v2-q.onnx";
     static final String TOKENIZER_RESOURCE = "/all-minilm-l6-v2-q-tokenizer.json";
@@ -85,8 +92,17 @@ public final class SentenceEncoder implements AutoCloseable {
 
     /** As {@link #encode(String)}, with only the first {@code maxWindows} windows (training uses the first one). */
     public float[][] encode(String text, int maxWindows) {
+        return encode(text, WINDOW_TOKENS, OVERLAP_TOKENS, Math.min(maxWindows, MAX_WINDOWS));
+    }
+
+    /** Short overlapping passages (see {@link #PASSAGE_TOKENS}), one vector each. */
+    public float[][] encodePassages(String text) {
+        return encode(text, PASSAGE_TOKENS, PASSAGE_OVERLAP_TOKENS, MAX_PASSAGES);
+    }
+
+    float[][] encode(String text, int windowTokens, int overlapTokens, int maxWindows) {
         long[] pieces = tokenizer.encode(text == null ? "" : text, false, false).getIds();
-        List<long[]> windows = windows(pieces, maxWindows);
+        List<long[]> windows = windows(pieces, windowTokens, overlapTokens, maxWindows);
         int batch = windows.size();
         int length = 0;
         for (long[] w : windows) {
@@ -131,18 +147,18 @@ public final class SentenceEncoder implements AutoCloseable {
         return tokenizer.encode(text, false, false).getIds().length;
     }
 
-    static List<long[]> windows(long[] pieces, int maxWindows) {
+    static List<long[]> windows(long[] pieces, int windowTokens, int overlapTokens, int maxWindows) {
         List<long[]> windows = new ArrayList<>();
-        int stride = WINDOW_TOKENS - OVERLAP_TOKENS;
+        int stride = windowTokens - overlapTokens;
         int start = 0;
         do {
-            int end = Math.min(pieces.length, start + WINDOW_TOKENS);
+            int end = Math.min(pieces.length, start + windowTokens);
             windows.add(Arrays.copyOfRange(pieces, start, end));
             if (end == pieces.length) {
                 break;
             }
             start += stride;
-        } while (windows.size() < Math.min(maxWindows, MAX_WINDOWS));
+        } while (windows.size() < maxWindows);
         return windows;
     }
 

@@ -52,6 +52,13 @@ public final class SharedEncoder implements AutoCloseable {
                 true));
     }
 
+    /** Passage embeddings (short windows) of third-party content, for the indirect-injection score. */
+    public Mono<float[][]> embedPassages(String text) {
+        return Mono.defer(() -> Mono.fromFuture(
+                cache.get("p:" + key(text), (k, ignored) -> CompletableFuture.supplyAsync(() -> encoder.encodePassages(text), executor)),
+                true));
+    }
+
     /** Blocking variant for offline tools (training, evaluation); same cache. */
     public float[][] embedNow(String text) {
         return cache.get(key(text), (k, ignored) -> CompletableFuture.supplyAsync(() -> encoder.encode(text), executor))

@@ -162,36 +162,84 @@ public final class DatasetCatalog {
     }
 
     /**
-     * BIPIA indirect injections: each attack instruction is inserted into benign documents (text attacks into
-     * emails and tables, code attacks into code answers) at the start, middle or end, as the benchmark does.
-     * The benchmark's test attacks (categories disjoint from the training ones) go to the test split only.
-     * Untouched documents are benign rows.
+     * BIPIA indirect injections. Test part (the benchmark's test attacks, categories disjoint from the training
+     * ones, in its test documents): each attack inserted into whole documents at the start, middle or end, as the
+     * benchmark does, and the untouched documents as benign rows; all forced into the test split. Training part:
+     * the classifier reads tool content in short passages, so it learns from passages: an attack with a little of
+     * a document around it (positive) and passages of untouched documents (benign).
      */
     List<Example> bipia() throws IOException {
         List<Example> out = new ArrayList<>();
         for (String part : List.of("train", "test")) {
-            Split forced = part.equals("test") ? Split.TEST : null;
+            boolean test = part.equals("test");
             List<String> emails = jsonl("bipia/email/" + part + ".jsonl").stream().map(n -> joined(n.get("context"))).toList();
-            List<String> tables = cap(jsonl("bipia/table/" + part + ".jsonl").stream().map(n -> joined(n.get("context"))).toList(), 150);
+            List<String> tables = cap(jsonl("bipia/table/" + part + ".jsonl").stream().map(n -> joined(n.get("context"))).toList(), test ? 100 : 300);
             List<String> code = jsonl("bipia/code/" + part + ".jsonl").stream().map(n -> joined(n.get("context"))).toList();
             List<String> textDocs = new ArrayList<>(emails);
             textDocs.addAll(tables);
+            List<String[]> attacks = new ArrayList<>();
             for (var cat : json("bipia/text_attack_" + part + ".json").properties()) {
                 for (JsonNode a : cat.getValue()) {
-                    out.addAll(inserted("bipia-text", a.asString(), textDocs, forced));
+                    attacks.add(new String[]{"bipia-text", a.asString()});
                 }
             }
             for (var cat : json("bipia/code_attack_" + part + ".json").properties()) {
                 for (JsonNode a : cat.getValue()) {
-                    out.addAll(inserted("bipia-code", a.asString(), code, forced));
+                    attacks.add(new String[]{"bipia-code", a.asString()});
                 }
             }
-            for (String d : textDocs) {
-                out.add(new Example("bipia-context", clip(d), "benign", false, null, null, forced));
+            List<String> benignDocs = new ArrayList<>(textDocs);
+            benignDocs.addAll(code);
+            for (String[] a : attacks) {
+                List<String> docs = a[0].equals("bipia-code") ? code : textDocs;
+                out.addAll(test ? inserted(a[0], a[1], docs, Split.TEST) : passages(a[0], a[1], docs));
             }
-            for (String d : code) {
-                out.add(new Example("bipia-context", clip(d), "benign", false, null, null, forced));
+            for (String d : benignDocs) {
+                if (test) {
+                    out.add(new Example("bipia-context", clip(d), "benign", false, null, null, Split.TEST));
+                } else {
+                    for (String chunk : chunks(d)) {
+                        out.add(new Example("bipia-context", chunk, "benign", false, null, null, null));
+                    }
+                }
             }
+        }
+        return out;
+    }
+
+    private static List<Example> passages(String source, String attack, List<String> docs) {
+        List<Example> out = new ArrayList<>();
+        int h = Math.floorMod(attack.hashCode(), 1_000_003);
+        for (int k = 0; k < 4; k++) {
+            String doc = docs.get((h + k * 7919) % docs.size());
+            String head = doc.substring(0, Math.min(doc.length(), 160));
+            String tail = doc.substring(Math.max(0, doc.length() - 160));
+            String text = switch (k) {
+                case 0 -> attack + "\n" + head;
+                case 1 -> tail + "\n" + attack;
+                case 2 -> tail.substring(tail.length() / 2) + "\n" + attack + "\n" + head.substring(0, head.length() / 2);
+                default -> attack;
+            };
+            out.add(new Example(source, text, "injection", null, null, "bipia:" + attack, null));
+        }
+        return out;
+    }
+
+    /** Up to four ~300-character passages of a document, cut at line breaks where possible. */
+    private static List<String> chunks(String doc) {
+        List<String> out = new ArrayList<>();
+        int start = 0;
+        while (start < doc.length() && out.size() < 4) {
+            int end = Math.min(doc.length(), start + 300);
+            int nl = doc.lastIndexOf('\n', end);
+            if (end < doc.length() && nl > start + 100) {
+                end = nl;
+            }
+            String chunk = doc.substring(start, end).trim();
+            if (chunk.length() > 20) {
+                out.add(chunk);
+            }
+            start = end;
         }
         return out;
     }

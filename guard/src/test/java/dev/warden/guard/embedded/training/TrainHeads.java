@@ -92,12 +92,16 @@ public final class TrainHeads {
         System.out.println("hazard binary head:");
         Function<Row, Integer> unsafeLabel = r -> r.example().unsafe() ? 1 : 0;
         DenseHead unsafeSoftmax = new MlpTrainer(64, 40, 1e-3, 1e-4, SEED + 1)
-                .train(List.of("safe", "unsafe"), data(hazardRows, Split.TRAIN, unsafeLabel, store, 2),
-                        data(hazardRows, Split.VALIDATION, unsafeLabel, store, 2));
+                .train(List.of("safe", "unsafe"), hazardData(hazardRows, Split.TRAIN, unsafeLabel, store),
+                        hazardData(hazardRows, Split.VALIDATION, unsafeLabel, store));
         DenseHead unsafe = MlpTrainer.toSigmoid(unsafeSoftmax, "unsafe");
         Function<float[], Double> unsafeRaw = x -> unsafe.probabilities(x)[0];
         double unsafeThreshold = thresholdBestF1(hazardRows, Split.VALIDATION, unsafeRaw, store, 0.05);
-        summary.append(String.format("hazard threshold (raw probability, best validation F1 at <= 5%% FPR): %.4f%n", unsafeThreshold));
+        double contrastThreshold = thresholdAtFpr(hazardRows.stream().filter(r -> r.example().source().equals("coconot-pref"))
+                .map(r -> new Row(r.example().withAttack("benign"), r.split())).toList(), Split.VALIDATION, "unsafe", unsafeRaw, store, 0.08);
+        summary.append(String.format("hazard threshold (raw probability): best validation F1 at <= 5%% FPR %.4f; "
+                + "<= 8%% FPR on validation coconot-pref (contrast-style) prompts %.4f; using the higher%n", unsafeThreshold, contrastThreshold));
+        unsafeThreshold = Math.max(unsafeThreshold, contrastThreshold);
         for (Split s : List.of(Split.VALIDATION, Split.TEST)) {
             summary.append(line("unsafe", s, metrics(hazardRows, s, r -> r.example().unsafe(), r -> !r.example().unsafe(),
                     unsafeRaw, store, unsafeThreshold)));
@@ -195,8 +199,32 @@ public final class TrainHeads {
         return Map.of("train", total[0], "validation", total[1], "test", total[2]);
     }
 
+    /**
+     * Sources of benign texts that look like hazards (over-refusal contrast prompts, security questions, profanity
+     * without hate, neutral statements about identity groups) weigh three times as much in the hazard heads: they
+     * are the false positives that matter.
+     */
+    static final java.util.Set<String> HARD_NEGATIVES = java.util.Set.of("coconot-pref", "cyberseceval-mitre-frr",
+            "davidson-offensive", "toxigen-neutral", "coconot-eval-nonsafety");
+
     private static MlpTrainer.Data data(List<Row> rows, Split split, Function<Row, Integer> label, EmbeddingStore store,
                                         int classes) {
+        return data0(rows, split, label, store, classes);
+    }
+
+    private static MlpTrainer.Data hazardData(List<Row> rows, Split split, Function<Row, Integer> label, EmbeddingStore store) {
+        MlpTrainer.Data d = data0(rows, split, label, store, 2);
+        List<Row> selected = rows.stream().filter(r -> r.split() == split).toList();
+        for (int i = 0; i < d.w().length; i++) {
+            if (HARD_NEGATIVES.contains(selected.get(i).example().source())) {
+                d.w()[i] *= 3;
+            }
+        }
+        return d;
+    }
+
+    private static MlpTrainer.Data data0(List<Row> rows, Split split, Function<Row, Integer> label, EmbeddingStore store,
+                                         int classes) {
         List<Row> selected = rows.stream().filter(r -> r.split() == split).toList();
         float[][] x = new float[selected.size()][];
         int[] y = new int[selected.size()];
