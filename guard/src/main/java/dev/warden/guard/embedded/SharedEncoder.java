@@ -26,6 +26,7 @@ public final class SharedEncoder implements AutoCloseable {
     private final SentenceEncoder encoder;
     private final ThreadPoolExecutor executor;
     private final AsyncCache<String, float[][]> cache;
+    private final java.util.concurrent.atomic.AtomicLong modelRuns = new java.util.concurrent.atomic.AtomicLong();
 
     public SharedEncoder(SentenceEncoder encoder, int workers, int queueCapacity, long cacheEntries) {
         this.encoder = encoder;
@@ -48,21 +49,31 @@ public final class SharedEncoder implements AutoCloseable {
     /** Window embeddings of the text, computed at most once while cached. Lazy: nothing runs until subscribed. */
     public Mono<float[][]> embed(String text) {
         return Mono.defer(() -> Mono.fromFuture(
-                cache.get(key(text), (k, ignored) -> CompletableFuture.supplyAsync(() -> encoder.encode(text), executor)),
+                cache.get(key(text), (k, ignored) -> CompletableFuture.supplyAsync(() -> run(() -> encoder.encode(text)), executor)),
                 true));
     }
 
     /** Passage embeddings (short windows) of third-party content, for the indirect-injection score. */
     public Mono<float[][]> embedPassages(String text) {
         return Mono.defer(() -> Mono.fromFuture(
-                cache.get("p:" + key(text), (k, ignored) -> CompletableFuture.supplyAsync(() -> encoder.encodePassages(text), executor)),
+                cache.get("p:" + key(text), (k, ignored) -> CompletableFuture.supplyAsync(() -> run(() -> encoder.encodePassages(text)), executor)),
                 true));
     }
 
     /** Blocking variant for offline tools (training, evaluation); same cache. */
     public float[][] embedNow(String text) {
-        return cache.get(key(text), (k, ignored) -> CompletableFuture.supplyAsync(() -> encoder.encode(text), executor))
+        return cache.get(key(text), (k, ignored) -> CompletableFuture.supplyAsync(() -> run(() -> encoder.encode(text)), executor))
                 .join();
+    }
+
+    /** How many times the model ran (cache misses): for metrics, and to check that heads share one pass. */
+    public long modelRuns() {
+        return modelRuns.get();
+    }
+
+    private float[][] run(java.util.function.Supplier<float[][]> encoding) {
+        modelRuns.incrementAndGet();
+        return encoding.get();
     }
 
     public SentenceEncoder encoder() {

@@ -52,6 +52,7 @@ public final class DatasetCatalog {
         all.addAll(gptFuzz());
         all.addAll(jbb());
         all.addAll(bipia());
+        all.addAll(overrides());
         // Hazard sources.
         all.addAll(cyberSecEvalInterpreter());
         all.addAll(harmBench());
@@ -261,6 +262,19 @@ public final class DatasetCatalog {
             out.add(new Example(source, text, "injection", null, null, "bipia:" + attack, forced));
         }
         return out;
+    }
+
+    List<Example> overrides() throws IOException {
+        List<String> payloads = new ArrayList<>();
+        advBench().forEach(e -> payloads.add(e.text()));
+        selfInstruct().stream().map(Example::text).filter(t -> t.length() < 160 && !t.contains("\n")).forEach(payloads::add);
+        for (var cat : json("bipia/text_attack_train.json").properties()) {
+            cat.getValue().forEach(a -> payloads.add(a.asString()));
+        }
+        List<String> docs = new ArrayList<>();
+        jsonl("bipia/email/train.jsonl").forEach(n -> docs.add(joined(n.get("context"))));
+        cap(jsonl("bipia/table/train.jsonl").stream().map(n -> joined(n.get("context"))).toList(), 100).forEach(docs::add);
+        return OverrideAttacks.build(payloads, docs);
     }
 
     /** Keeps documents inside one or two encoder windows. */

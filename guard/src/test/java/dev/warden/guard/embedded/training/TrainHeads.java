@@ -77,8 +77,10 @@ public final class TrainHeads {
             return p[1] + p[2];
         };
         double jailbreakThreshold = thresholdAtFpr(attackRows, Split.VALIDATION, "jailbreak", jailbreakRaw, store, 0.02);
+        // (Setting the injection threshold against benign document passages only was tried: documents and
+        // injected documents are too close in this embedding, TPR fell to ~45% at 3% FPR. All benign rows it is.)
         double injectionThreshold = thresholdAtFpr(attackRows, Split.VALIDATION, "injection", injectionRaw, store, 0.02);
-        summary.append(String.format("attack thresholds (raw probability, 2%% validation FPR): jailbreak %.4f, injection %.4f%n",
+        summary.append(String.format("attack thresholds (raw probability, 2%% FPR on all validation benign rows): jailbreak %.4f, injection %.4f%n",
                 jailbreakThreshold, injectionThreshold));
         for (Split s : List.of(Split.VALIDATION, Split.TEST)) {
             summary.append(line("jailbreak", s, metrics(attackRows, s, r -> r.example().attack().equals("jailbreak"),
@@ -295,6 +297,7 @@ public final class TrainHeads {
         Files.createDirectories(dir);
         JsonMapper json = JsonMapper.builder().build();
         List<String> attack = new ArrayList<>();
+        List<String> injection = new ArrayList<>();
         List<String> hazard = new ArrayList<>();
         for (Row r : rows) {
             if (r.split() != Split.TEST) {
@@ -307,6 +310,9 @@ public final class TrainHeads {
                 n.put("label", e.attack());
                 n.put("source", e.source());
                 attack.add(json.writeValueAsString(n));
+                if (e.attack().equals("injection") || e.source().equals("bipia-context")) {
+                    injection.add(json.writeValueAsString(n));
+                }
             }
             if (e.unsafe() != null) {
                 ObjectNode n = json.createObjectNode();
@@ -319,6 +325,7 @@ public final class TrainHeads {
         }
         Files.write(dir.resolve("attack-test.jsonl"), attack);
         Files.write(dir.resolve("hazard-test.jsonl"), hazard);
+        Files.write(dir.resolve("injection-test.jsonl"), injection);
         System.out.printf("held-out test rows: attack %d, hazard %d (in %s)%n", attack.size(), hazard.size(), dir);
     }
 
