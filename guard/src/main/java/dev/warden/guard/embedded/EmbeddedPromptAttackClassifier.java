@@ -1,0 +1,117 @@
+package dev.warden.guard.embedded;
+
+import dev.warden.guard.Classifier;
+import dev.warden.guard.Direction;
+import dev.warden.guard.GuardInput;
+import dev.warden.guard.Verdict;
+import dev.warden.inference.ChatMessage;
+import dev.warden.inference.Role;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * Prompt-attack head (benign / injection / jailbreak) over the shared MiniLM embedding. Follows Prompt Guard's
+ * reading rules: user turns get the {@code jailbreak} score, P(jailbreak); tool results (third-party content,
+ * which should hold no instructions at all) get the stricter {@code injection} score, P(injection) + P(jailbreak).
+ * Tool content is read in short passages ({@link SentenceEncoder#PASSAGE_TOKENS}) so that one injected sentence
+ * is not averaged away by the document around it. System and assistant turns are trusted and not scored. Each score is the maximum over turns and windows, and is
+ * calibrated so that 0.5 is the operating threshold chosen on validation data.
+ */
+public final class EmbeddedPromptAttackClassifier implements Classifier {
+
+    public static final String NAME = "embedded-prompt-attack";
+    static final String RESOURCE = "/dev/warden/guard/embedded/attack-head.json";
+
+    private final SharedEncoder encoder;
+    private final HeadFiles.Model model;
+    private final DenseHead head;
+    private final int injection;
+    private final int jailbreak;
+    private final double jailbreakThreshold;
+    private final double injectionThreshold;
+
+    public EmbeddedPromptAttackClassifier(SharedEncoder encoder, HeadFiles.Model model) {
+        this.encoder = encoder;
+        this.model = model;
+        this.head = model.head("attack");
+        this.injection = head.indexOf("injection");
+        this.jailbreak = head.indexOf("jailbreak");
+        this.jailbreakThreshold = model.threshold("jailbreak");
+        this.injectionThreshold = model.threshold("injection");
+    }
+
+    public static EmbeddedPromptAttackClassifier load(SharedEncoder encoder) {
+        return new EmbeddedPromptAttackClassifier(encoder, HeadFiles.readResource(RESOURCE));
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public String version() {
+        return model.version();
+    }
+
+    @Override
+    public Set<Direction> directions() {
+        return Set.of(Direction.INPUT);
+    }
+
+    @Override
+    public Mono<Verdict> classify(GuardInput input) {
+        return Mono.defer(() -> {
+            long start = System.nanoTime();
+            List<String> user = texts(input, Role.USER);
+            List<String> tool = texts(input, Role.TOOL);
+            return Mono.zip(maxScore(user, true), maxScore(tool, false))
+                    .map(s -> Verdict.ok(NAME, version(),
+                            Map.of("jailbreak", s.getT1(), "injection", s.getT2()), since(start)))
+                    .onErrorResume(e -> Mono.just(Verdict.failed(NAME, version(), Verdict.Status.ERROR, since(start),
+                            e.getClass().getSimpleName() + ": " + e.getMessage())));
+        });
+    }
+
+    /** Calibrated jailbreak score of one text (max over windows); used by the evaluation harness too. */
+    public Mono<Double> jailbreakScore(String text) {
+        return encoder.embed(text).map(w -> score(w, true));
+    }
+
+    /** Calibrated indirect-injection score of one text as tool content. */
+    public Mono<Double> injectionScore(String text) {
+        return encoder.embedPassages(text).map(w -> score(w, false));
+    }
+
+    private Mono<Double> maxScore(List<String> texts, boolean asJailbreak) {
+        return Flux.fromIterable(texts)
+                .flatMap(t -> (asJailbreak ? encoder.embed(t) : encoder.embedPassages(t)).map(w -> score(w, asJailbreak)))
+                .reduce(0.0, Math::max);
+    }
+
+    double score(float[][] windows, boolean asJailbreak) {
+        double best = 0;
+        for (float[] w : windows) {
+            double[] p = head.probabilities(w);
+            double raw = asJailbreak ? p[jailbreak] : p[injection] + p[jailbreak];
+            best = Math.max(best, raw);
+        }
+        return DenseHead.calibrate(best, asJailbreak ? jailbreakThreshold : injectionThreshold);
+    }
+
+    private static List<String> texts(GuardInput input, Role role) {
+        return input.conversation().stream()
+                .filter(m -> m.role() == role)
+                .map(ChatMessage::content)
+                .filter(c -> !c.isBlank())
+                .toList();
+    }
+
+    private static Duration since(long start) {
+        return Duration.ofNanos(System.nanoTime() - start);
+    }
+}

