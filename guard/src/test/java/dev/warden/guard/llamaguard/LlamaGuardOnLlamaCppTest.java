@@ -94,8 +94,8 @@ class LlamaGuardOnLlamaCppTest {
         assertThat(first.detail()).contains("not a Llama Guard assessment");
         assertThat(first.scores()).isEmpty();
         assertThat(second.status()).isEqualTo(Verdict.Status.ERROR);
-        // the engine refuses logprobs: asked once with, then without, then never with again
-        assertThat(engine.requests).extracting(r -> r.params().logprobs()).containsExactly(true, false, false);
+        // the in-process engine serves logprobs (exact next-token distributions), so every call asks for them
+        assertThat(engine.requests).extracting(r -> r.params().logprobs()).containsExactly(true, true);
         assertThat(engine.requests).extracting(CompletionRequest::prompt).containsOnly(EXPECTED);
         assertThat(engine.generations).hasSize(2);
         assertThat(engine.generations.get(0).usage().completionTokens()).isBetween(1, 20);
