@@ -1,0 +1,194 @@
+package dev.warden.gateway.bench;
+
+import dev.warden.gateway.TestTenants;
+import dev.warden.gateway.WardenGateway;
+import dev.warden.inference.ChatMessage;
+import dev.warden.inference.ChatRequest;
+import dev.warden.inference.Role;
+import dev.warden.inference.SamplingParams;
+import dev.warden.inference.StreamChunk;
+import dev.warden.inference.llamacpp.LlamaCppEngine;
+import dev.warden.inference.llamacpp.LlamaCppSettings;
+import dev.warden.inference.testing.TinyGguf;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.springframework.boot.SpringApplication;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * Time to first token and tokens per second of the in-process llama.cpp engine (issues 3 and 5): called
+ * directly, and through the gateway over HTTP with streaming, on the same GGUF, prompt, seed and settings, in
+ * one run (direct and gateway runs alternate). The gateway is measured with its guards off (the inference path
+ * alone) and with the embedded default guards in each streaming mode.
+ * <p>
+ * Run: {@code .ci/bench gateway dev.warden.gateway.bench.InProcessStreamingBenchmark} (options:
+ * -Dbench.gguf=path (default: the tiny test model), -Dbench.requests=N, -Dbench.maxTokens=M).
+ */
+public final class InProcessStreamingBenchmark {
+
+    record Sample(double ttftMs, double tokensPerSecond) {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path gguf = Path.of(System.getProperty("bench.gguf", TinyGguf.path().toString()));
+        int requests = Integer.getInteger("bench.requests", 20);
+        int maxTokens = Integer.getInteger("bench.maxTokens", 256);
+        TestTenants tenants = TestTenants.create();
+        String prompt = "Write a long story about a lighthouse keeper and the sea.";
+        System.out.printf("model %s, %d requests per row, max_tokens %d, seed fixed, 1 slot, 2 threads%n",
+                gguf.getFileName(), requests, maxTokens);
+
+        LlamaCppEngine direct = new LlamaCppEngine(new LlamaCppSettings(gguf, 1, 4, 2048, 2, maxTokens));
+        List<String[]> rows = new ArrayList<>();
+        String[][] configs = {
+                {"gateway, guards off, optimistic", "false", TenantKind.PLAYGROUND.name()},
+                {"gateway, embedded guards, optimistic", "true", TenantKind.PLAYGROUND.name()},
+                {"gateway, embedded guards, hold-back", "true", TenantKind.HOLDBACK.name()},
+                {"gateway, embedded guards, buffer", "true", TenantKind.BUFFERED.name()}};
+        boolean guardsOn = false;
+        ConfigurableApplicationContext gateway = start(tenants, gguf, maxTokens, guardsOn);
+        try {
+            for (String[] config : configs) {
+                boolean wantGuards = Boolean.parseBoolean(config[1]);
+                if (wantGuards != guardsOn) {
+                    gateway.close();
+                    gateway = start(tenants, gguf, maxTokens, wantGuards);
+                    guardsOn = wantGuards;
+                }
+                String port = gateway.getEnvironment().getProperty("local.server.port");
+                String key = TenantKind.valueOf(config[2]).key(tenants);
+                viaGateway(port, key, prompt, maxTokens);
+                direct(direct, prompt, maxTokens);
+                List<Sample> d = new ArrayList<>();
+                List<Sample> g = new ArrayList<>();
+                for (int i = 0; i < requests; i++) {
+                    d.add(direct(direct, prompt, maxTokens));
+                    g.add(viaGateway(port, key, prompt, maxTokens));
+                }
+                double dTtft = median(d.stream().mapToDouble(Sample::ttftMs).toArray());
+                double gTtft = median(g.stream().mapToDouble(Sample::ttftMs).toArray());
+                double dTps = median(d.stream().mapToDouble(Sample::tokensPerSecond).toArray());
+                double gTps = median(g.stream().mapToDouble(Sample::tokensPerSecond).toArray());
+                rows.add(new String[] {config[0], fmt(dTtft), fmt(gTtft), fmt(gTtft - dTtft), fmt(dTps), fmt(gTps),
+                        String.format("%.3f", gTps / dTps)});
+            }
+        } finally {
+            gateway.close();
+        }
+        System.out.println("| path | direct TTFT p50 ms | gateway TTFT p50 ms | added ms | direct tok/s p50 | "
+                + "gateway tok/s p50 | tok/s ratio |");
+        System.out.println("|---|---|---|---|---|---|---|");
+        for (String[] r : rows) {
+            System.out.println("| " + String.join(" | ", r) + " |");
+        }
+        System.exit(0);
+    }
+
+    enum TenantKind {
+        PLAYGROUND, HOLDBACK, BUFFERED;
+
+        String key(TestTenants t) {
+            return switch (this) {
+                case PLAYGROUND -> t.playgroundKey;
+                case HOLDBACK -> t.holdbackKey;
+                case BUFFERED -> t.bufferedKey;
+            };
+        }
+    }
+
+    private static ConfigurableApplicationContext start(TestTenants tenants, Path gguf, int maxTokens,
+                                                        boolean guards) {
+        return SpringApplication.run(WardenGateway.class,
+                "--server.port=0", "--logging.level.root=WARN",
+                "--warden.tenants-file=" + tenants.file,
+                "--warden.licences-dir=" + TestTenants.CONFIG.resolve("licences"),
+                "--warden.data-dir=" + tenants.dir.resolve("data-" + guards),
+                "--warden.guard.rules.enabled=" + guards,
+                "--warden.guard.embedded.enabled=" + guards,
+                "--warden.models[0].name=bench",
+                "--warden.models[0].engine=llama-cpp",
+                "--warden.models[0].context-length=2048",
+                "--warden.models[0].llama-cpp.gguf=" + gguf,
+                "--warden.models[0].llama-cpp.slots=1",
+                "--warden.models[0].llama-cpp.threads=2",
+                "--warden.models[0].llama-cpp.default-max-tokens=" + maxTokens);
+    }
+
+    private static Sample direct(LlamaCppEngine engine, String prompt, int maxTokens) {
+        ChatRequest request = new ChatRequest("bench", List.of(ChatMessage.of(Role.USER, prompt)), List.of(), null,
+                new SamplingParams(0.8, 0.95, maxTokens, List.of(), 11L, 1, false, null), true, true, null);
+        long start = System.nanoTime();
+        long[] first = {0};
+        long[] last = {0};
+        int[] tokens = {0};
+        for (StreamChunk c : engine.streamChat(request).toIterable()) {
+            if (!c.text().isEmpty()) {
+                long now = System.nanoTime();
+                if (first[0] == 0) {
+                    first[0] = now;
+                }
+                last[0] = now;
+                tokens[0]++;
+            }
+        }
+        return sample(start, first[0], last[0], tokens[0]);
+    }
+
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    private static Sample viaGateway(String port, String key, String prompt, int maxTokens) throws Exception {
+        String body = "{\"model\":\"bench\",\"stream\":true,\"max_tokens\":" + maxTokens + ",\"seed\":11,"
+                + "\"temperature\":0.8,\"top_p\":0.95,\"messages\":[{\"role\":\"user\",\"content\":\"" + prompt
+                + "\"}]}";
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/chat/completions"))
+                .header("Authorization", "Bearer " + key).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+        long start = System.nanoTime();
+        HttpResponse<java.io.InputStream> response = HTTP.send(request, HttpResponse.BodyHandlers.ofInputStream());
+        long first = 0;
+        long last = 0;
+        int tokens = 0;
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = in.readLine()) != null) {
+                if (line.startsWith("data: {") && line.contains("\"content\":\"") && !line.contains("\"content\":\"\"")) {
+                    long now = System.nanoTime();
+                    if (first == 0) {
+                        first = now;
+                    }
+                    last = now;
+                    tokens++;
+                }
+            }
+        }
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException("gateway answered " + response.statusCode());
+        }
+        return sample(start, first, last, tokens);
+    }
+
+    private static Sample sample(long start, long first, long last, int tokens) {
+        double ttft = (first - start) / 1e6;
+        double tps = tokens > 1 ? (tokens - 1) / ((last - first) / 1e9) : 0;
+        return new Sample(ttft, tps);
+    }
+
+    private static double median(double[] v) {
+        double[] s = v.clone();
+        Arrays.sort(s);
+        return s[s.length / 2];
+    }
+
+    private static String fmt(double v) {
+        return String.format("%.2f", v);
+    }
+}
