@@ -25,6 +25,10 @@ public final class TestTenants {
     public final String bufferedKey;
     /** Tenant {@code lenient}: fails open when a classifier errs or times out. */
     public final String lenientKey;
+    /** Tenant {@code metered}: three requests a minute per key. */
+    public final String meteredKey;
+    /** Tenant {@code unlicensed}: has accepted no licence. */
+    public final String unlicensedKey;
 
     /** Appended to the example: a tenant whose streams are moderated optimistically. */
     static final String PLAYGROUND = """
@@ -67,6 +71,21 @@ public final class TestTenants {
                   window-tokens: 8
                   overlap-tokens: 2
                 keys: []
+              - id: metered
+                name: Tight limits (tests)
+                licences:
+                  - id: llama-3.1
+                    version: "2024-07-23"
+                    accepted-by: tests@localhost
+                    accepted-at: 2026-01-01T00:00:00Z
+                limits:
+                  key:
+                    requests: [3/1m]
+                    tokens: [100000/1m]
+                keys: []
+              - id: unlicensed
+                name: Has not accepted the model's licence (tests)
+                keys: []
               - id: lenient
                 name: Fails open (tests)
                 licences:
@@ -84,7 +103,8 @@ public final class TestTenants {
             """;
 
     private TestTenants(Path dir, Path file, String localKey, String acmeKey, String playgroundKey,
-                        String holdbackKey, String bufferedKey, String lenientKey) {
+                        String holdbackKey, String bufferedKey, String lenientKey, String meteredKey,
+                        String unlicensedKey) {
         this.dir = dir;
         this.file = file;
         this.localKey = localKey;
@@ -93,6 +113,8 @@ public final class TestTenants {
         this.holdbackKey = holdbackKey;
         this.bufferedKey = bufferedKey;
         this.lenientKey = lenientKey;
+        this.meteredKey = meteredKey;
+        this.unlicensedKey = unlicensedKey;
     }
 
     public static TestTenants create() {
@@ -105,7 +127,8 @@ public final class TestTenants {
             String acme = editor.createKey(file, "acme", "test");
             String playground = editor.createKey(file, "playground", "test");
             return new TestTenants(dir, file, local, acme, playground, editor.createKey(file, "holdback", "test"),
-                    editor.createKey(file, "buffered", "test"), editor.createKey(file, "lenient", "test"));
+                    editor.createKey(file, "buffered", "test"), editor.createKey(file, "lenient", "test"),
+                    editor.createKey(file, "metered", "test"), editor.createKey(file, "unlicensed", "test"));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
