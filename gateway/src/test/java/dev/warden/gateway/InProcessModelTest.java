@@ -93,7 +93,7 @@ class InProcessModelTest extends GatewayTest {
     void whenTheSlotIsBusyFurtherRequestsGet429WithRetryAfterAtOnce() throws Exception {
         HttpCalls http = new HttpCalls(baseUrl());
         String body = "{\"model\": \"tiny-llama\", \"max_tokens\": 400, \"seed\": 1, \"messages\": "
-                + "[{\"role\": \"user\", \"content\": \"Write a long story.\"}]}";
+                + "[{\"role\": \"user\", \"content\": \"What is the capital of France?\"}]}";
         ExecutorService pool = Executors.newFixedThreadPool(4);
         try {
             List<CompletableFuture<Reply>> replies = new ArrayList<>();
