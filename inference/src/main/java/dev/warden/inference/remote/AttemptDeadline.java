@@ -64,7 +64,14 @@ final class AttemptDeadline {
     /** An upstream event arrived; called on the connection's event loop. */
     void onEvent() {
         lastEventAt = System.nanoTime();
-        seenEvent = true;
+        if (!seenEvent) {
+            seenEvent = true;
+            // The timer is set for the first-token limit; from now on the (usually shorter) gap applies.
+            cancelTimer();
+            if (gapNanos >= 0 && !stopped && channel != null) {
+                schedule(gapNanos);
+            }
+        }
     }
 
     /** The failure to report: the time-out if a limit passed (the connection was closed for it), else {@code e}. */

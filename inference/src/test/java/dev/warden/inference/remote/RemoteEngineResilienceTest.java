@@ -156,8 +156,9 @@ class RemoteEngineResilienceTest {
     void anIdleGapMidStreamTimesOutAndClosesTheUpstreamConnection() {
         ScriptedGate never = new ScriptedGate();
         first.always(ScriptedReply.text("start then silence").holdAfter(1, never));
+        // A first-token limit far beyond the test's wait: only the idle-gap limit can end this stream in time.
         RemoteEngine engine = engine(twoReplicas().withTimeouts(
-                new RemoteEngineSettings.Timeouts(Duration.ofSeconds(2), Duration.ofSeconds(5), LIMIT, LIMIT)));
+                new RemoteEngineSettings.Timeouts(Duration.ofSeconds(2), Duration.ofSeconds(60), LIMIT, LIMIT)));
         List<StreamChunk> received = new CopyOnWriteArrayList<>();
 
         assertThatThrownBy(() -> engine.streamChat(Requests.chat("hi", true)).doOnNext(received::add).blockLast(WAIT))
