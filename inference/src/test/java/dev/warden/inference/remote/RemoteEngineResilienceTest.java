@@ -247,6 +247,27 @@ class RemoteEngineResilienceTest {
     }
 
     @Test
+    void refusedConnectionsOpenTheCircuit() {
+        ScriptedOpenAiServer gone = ScriptedOpenAiServer.start();
+        String deadUrl = gone.baseUrl();
+        gone.close();
+        RemoteEngine engine = engine(RemoteEngineSettings.of("m", "u", List.of(deadUrl))
+                .withHealth(RemoteEngineSettings.Health.disabled())
+                .withRetries(0)
+                .withBreaker(new RemoteEngineSettings.Breaker(50f, 2, 2, Duration.ofSeconds(30), 1)));
+
+        for (int i = 0; i < 2; i++) {
+            assertThatThrownBy(() -> engine.streamChat(Requests.chat("hi", true)).blockLast(WAIT))
+                    .isInstanceOfSatisfying(InferenceException.class,
+                            e -> assertThat(e.kind()).isEqualTo(Kind.UPSTREAM_ERROR));
+        }
+
+        assertThat(engine.replicaStatus().get(0).circuitState()).isEqualTo("OPEN");
+        assertThatThrownBy(() -> engine.chat(Requests.chat("hi", false)).block(WAIT))
+                .isInstanceOfSatisfying(InferenceException.class, e -> assertThat(e.kind()).isEqualTo(Kind.UNAVAILABLE));
+    }
+
+    @Test
     void aClientErrorDoesNotOpenTheCircuit() {
         first.always(ScriptedReply.error(400, "bad request"));
         RemoteEngine engine = engine(RemoteEngineSettings.of("m", "u", List.of(first.baseUrl()))
