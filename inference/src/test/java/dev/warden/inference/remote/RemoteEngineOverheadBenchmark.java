@@ -13,10 +13,12 @@ import reactor.netty.resources.ConnectionProvider;
 /**
  * What the engine adds to a call: the same request against {@link ScriptedOpenAiServer#startFast()}, once through
  * a bare reactor-netty client and once through {@link RemoteEngine}, sequentially, reporting latency percentiles.
- * Not a test (timings belong here, not in assertions). Run:
- * {@code ./mvnw -q -B -o -pl inference test-compile exec:java} is not configured; use
- * {@code java -cp "$(cat /tmp/cp.txt):inference/target/classes:inference/target/test-classes" dev.warden.inference.remote.RemoteEngineOverheadBenchmark}
- * after {@code ./mvnw -pl inference dependency:build-classpath -Dmdep.outputFile=/tmp/cp.txt}.
+ * Not a test (timings belong here, not in assertions). Run from the repository root:
+ * <pre>
+ * ./mvnw -q -B -o -pl inference test-compile dependency:build-classpath -Dmdep.outputFile=/tmp/cp.txt -Dmdep.includeScope=test
+ * java -cp "$(cat /tmp/cp.txt):inference/target/classes:inference/target/test-classes" \
+ *     dev.warden.inference.remote.RemoteEngineOverheadBenchmark [warmup] [measured]
+ * </pre>
  */
 public final class RemoteEngineOverheadBenchmark {
 
