@@ -1,6 +1,7 @@
 package dev.warden.inference.remote;
 
 import dev.warden.inference.InferenceException;
+import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.reactor.circuitbreaker.operator.CircuitBreakerOperator;
 import java.time.Duration;
 import java.util.function.Function;
@@ -46,8 +47,10 @@ final class Failover {
         }
         state.tried |= 1L << replica.index();
         return call.apply(replica)
-                .transformDeferred(CircuitBreakerOperator.of(replica.breaker()))
+                // Classified before the breaker sees them: it counts only upstream errors and time-outs.
                 .onErrorMap(e -> UpstreamErrors.classify(replica, e))
+                .transformDeferred(CircuitBreakerOperator.of(replica.breaker()))
+                .onErrorMap(CallNotPermittedException.class, e -> UpstreamErrors.classify(replica, e))
                 .doOnNext(x -> state.emitted = true)
                 .onErrorResume(e -> state.emitted || !another(state, replica, e) ? Flux.error(e) : attemptStream(call, state));
     }
@@ -59,8 +62,10 @@ final class Failover {
         }
         state.tried |= 1L << replica.index();
         return call.apply(replica)
-                .transformDeferred(CircuitBreakerOperator.of(replica.breaker()))
+                // Classified before the breaker sees them: it counts only upstream errors and time-outs.
                 .onErrorMap(e -> UpstreamErrors.classify(replica, e))
+                .transformDeferred(CircuitBreakerOperator.of(replica.breaker()))
+                .onErrorMap(CallNotPermittedException.class, e -> UpstreamErrors.classify(replica, e))
                 .onErrorResume(e -> another(state, replica, e) ? attemptOne(call, state) : Mono.error(e));
     }
 

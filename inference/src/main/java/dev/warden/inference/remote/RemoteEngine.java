@@ -141,35 +141,35 @@ public final class RemoteEngine implements InferenceEngine {
     }
 
     private Mono<Generation> whole(Replica replica, String path, byte[] body, boolean chat, String model) {
-        Duration limit = settings.timeouts().response();
+        AttemptDeadline deadline = AttemptDeadline.whole(replica, settings.timeouts().response());
         return replica.http().post().uri(path)
-                .send(Mono.fromSupplier(() -> Unpooled.wrappedBuffer(body)))
+                .send((req, out) -> out.withConnection(deadline::bind)
+                        .send(Mono.fromSupplier(() -> Unpooled.wrappedBuffer(body))))
                 .responseSingle((res, content) -> res.status().code() == 200
                         ? content.asByteArray().map(bytes -> GenerationReader.read(bytes, chat, model))
                         : content.asString().defaultIfEmpty("").flatMap(text -> Mono.error(failure(replica, res, text))))
                 .switchIfEmpty(Mono.error(() -> new InferenceException(Kind.UPSTREAM_ERROR,
                         replica.label() + " sent an empty reply")))
-                .timeout(limit, Mono.error(() -> new InferenceException(Kind.TIMEOUT,
-                        replica.label() + " did not answer within " + limit.toMillis() + " ms")));
+                .onErrorMap(deadline::explain)
+                .doFinally(signal -> deadline.stop());
     }
 
     private Flux<StreamChunk> stream(Replica replica, String path, byte[] body, boolean chat) {
         SseEventDecoder decoder = new SseEventDecoder();
         StreamAssembler assembler = new StreamAssembler(chat);
-        Duration first = settings.timeouts().firstToken();
-        Duration gap = settings.timeouts().idleGap();
-        Mono<Long> firstLimit = Mono.delay(first).then(Mono.error(() -> new InferenceException(Kind.TIMEOUT,
-                "no first token from " + replica.label() + " within " + first.toMillis() + " ms")));
-        Mono<Long> gapLimit = Mono.delay(gap).then(Mono.error(() -> new InferenceException(Kind.TIMEOUT,
-                replica.label() + " went silent for " + gap.toMillis() + " ms mid-stream")));
+        AttemptDeadline deadline = AttemptDeadline.stream(replica, settings.timeouts().firstToken(),
+                settings.timeouts().idleGap());
         return replica.http().post().uri(path)
-                .send(Mono.fromSupplier(() -> Unpooled.wrappedBuffer(body)))
+                .send((req, out) -> out.withConnection(deadline::bind)
+                        .send(Mono.fromSupplier(() -> Unpooled.wrappedBuffer(body))))
                 .response((res, content) -> res.status().code() == 200
                         ? events(content, decoder)
                         : content.aggregate().asString().defaultIfEmpty("")
                                 .flatMapMany(text -> Flux.<String>error(failure(replica, res, text))))
                 // Time limits watch upstream events, not emitted chunks: tool-call deltas emit nothing for a while.
-                .timeout(firstLimit, event -> gapLimit)
+                .doOnNext(event -> deadline.onEvent())
+                .onErrorMap(deadline::explain)
+                .doFinally(signal -> deadline.stop())
                 .concatMapIterable(assembler::onEvent)
                 .concatWith(Flux.defer(() -> Flux.fromIterable(assembler.end())));
     }

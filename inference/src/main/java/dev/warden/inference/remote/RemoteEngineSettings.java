@@ -10,7 +10,8 @@ import java.util.Objects;
  *
  * @param servedModel    the model name clients send and see in replies
  * @param upstreamModel  the name the replicas know the model by; replaces {@code model} in forwarded bodies
- * @param replicas       base URLs such as {@code http://gpu-1:8000}; requests go to {@code <base>/v1/chat/completions}
+ * @param replicas       base URLs such as {@code http://gpu-1:8000} (a trailing {@code /v1} is dropped); requests go
+ *                       to {@code <base>/v1/chat/completions}
  * @param apiKey         sent upstream as {@code Authorization: Bearer <apiKey>}; null sends none
  * @param timeouts       time limits, applied to each attempt
  * @param retries        further attempts, on other replicas where possible, after a failure before the first chunk
@@ -88,7 +89,8 @@ public record RemoteEngineSettings(String servedModel, String upstreamModel, Lis
         while (s.endsWith("/")) {
             s = s.substring(0, s.length() - 1);
         }
-        return s;
+        // OpenAI clients are configured with ".../v1"; we append the /v1 paths ourselves.
+        return s.endsWith("/v1") ? s.substring(0, s.length() - 3) : s;
     }
 
     /**

@@ -127,6 +127,24 @@ public final class ScriptedOpenAiServer implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Back to a fresh state for a server shared between tests: queued replies dropped, the standing reply
+     * {@link ScriptedReply#ok()}, healthy, records and counters cleared.
+     */
+    public ScriptedOpenAiServer reset() {
+        queued.clear();
+        standing = ScriptedReply.ok();
+        healthy = true;
+        models = List.of("scripted-model");
+        requests.clear();
+        healthChecks.set(0);
+        abortedResponses.set(0);
+        completedResponses.set(0);
+        connectionsOpened.set(0);
+        connectionsClosed.set(0);
+        return this;
+    }
+
     /** Every request received so far, in arrival order (health checks included). */
     public List<ScriptedRequest> requests() {
         return List.copyOf(requests);
