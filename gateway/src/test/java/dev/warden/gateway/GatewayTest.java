@@ -48,6 +48,12 @@ public abstract class GatewayTest {
         registry.add("warden.models[1].llama-cpp.threads", () -> "2");
     }
 
+    /** Every test starts with a fresh script: a reply queued by a test that ended early must not leak into the next. */
+    @org.junit.jupiter.api.BeforeEach
+    void freshUpstreamScript() {
+        UPSTREAM.reset();
+    }
+
     protected String baseUrl() {
         return "http://127.0.0.1:" + port;
     }

@@ -72,6 +72,7 @@ class AdminApiTest extends GatewayTest {
 
     @BeforeAll
     void sendChatsThroughTheGateway() {
+        UPSTREAM.reset();
         http = new HttpCalls(baseUrl());
         started = Instant.now().truncatedTo(ChronoUnit.SECONDS).minusSeconds(1);
         chat(TENANTS.localKey, "adm-local-1", "What is the capital of France?");
