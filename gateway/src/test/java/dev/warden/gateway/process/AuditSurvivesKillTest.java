@@ -17,6 +17,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,6 +42,8 @@ class AuditSurvivesKillTest {
     private static final int THREADS = 8;
     private static final String BODY = "{\"model\":\"audited-model\",\"messages\":[{\"role\":\"user\","
             + "\"content\":\"Say hello.\"}],\"max_tokens\":16}";
+
+    private volatile boolean killedWhileLocked;
 
     @Test
     void everyAnsweredRequestIsInTheAuditStoreAfterKillMinus9() throws Exception {
@@ -63,7 +68,10 @@ class AuditSurvivesKillTest {
             Set<String> answered = ConcurrentHashMap.newKeySet();
             Set<String> cutOff = ConcurrentHashMap.newKeySet();
             Map<Integer, Integer> otherStatuses = new ConcurrentHashMap<>();
+            AtomicBoolean armed = new AtomicBoolean();
             AtomicBoolean killed = new AtomicBoolean();
+            java.util.concurrent.atomic.AtomicReference<String> killedAfter =
+                    new java.util.concurrent.atomic.AtomicReference<>();
             AtomicInteger answeredBeforeKill = new AtomicInteger();
             CountDownLatch done = new CountDownLatch(THREADS);
             List<Thread> threads = new ArrayList<>();
@@ -88,11 +96,19 @@ class AuditSurvivesKillTest {
                                     if (before) {
                                         answeredBeforeKill.incrementAndGet();
                                     }
+                                    if (armed.compareAndSet(true, false)) {
+                                        // The most demanding moment: right after an answer reached its client.
+                                        killed.set(true);
+                                        gateway.kill();
+                                        killedAfter.set(id);
+                                    }
                                 } else {
                                     otherStatuses.merge(r.statusCode(), 1, Integer::sum);
                                 }
                             } catch (IOException e) {
-                                cutOff.add(id);
+                                if (before) {
+                                    cutOff.add(id);
+                                }
                                 if (killed.get()) {
                                     return;
                                 }
@@ -108,17 +124,32 @@ class AuditSurvivesKillTest {
                 worker.start();
             }
 
-            // Load for a few seconds, with at least a good number of requests answered, then SIGKILL.
+            // Load for a few seconds, with at least a good number of requests answered, then SIGKILL from the
+            // load thread that receives the next answer.
             long until = System.nanoTime() + Duration.ofSeconds(4).toNanos();
             long latest = System.nanoTime() + Duration.ofSeconds(60).toNanos();
             while ((System.nanoTime() < until || answered.size() < 50) && System.nanoTime() < latest) {
                 Thread.sleep(50);
             }
-            killed.set(true);
-            gateway.kill();
+            // Then make the store slow, as a busy disk or a long checkpoint would: this JVM takes SQLite's write
+            // lock, so the gateway's writer waits (its busy timeout is 10 s). Answers must wait for their records
+            // too; one that went out before its record was committed would be lost by the kill below.
+            try (Connection lock = DriverManager.getConnection("jdbc:sqlite:" + auditDb);
+                 Statement sql = lock.createStatement()) {
+                sql.execute("BEGIN IMMEDIATE");
+                armed.set(true);
+                long holdUntil = System.nanoTime() + Duration.ofMillis(2500).toNanos();
+                while (!killed.get() && System.nanoTime() < holdUntil) {
+                    Thread.sleep(10);
+                }
+                killedWhileLocked = killed.get();
+                sql.execute("ROLLBACK");
+            }
             assertThat(done.await(60, java.util.concurrent.TimeUnit.SECONDS)).as("load threads stopped").isTrue();
 
             assertThat(otherStatuses).as("non-200 answers before the kill").isEmpty();
+            assertThat(killedAfter.get()).as("killed by a load thread").isNotNull();
+            assertThat(gateway.alive()).isFalse();
             assertThat(answeredBeforeKill.get()).isGreaterThanOrEqualTo(50);
             assertThat(cutOff).as("requests in flight when the gateway died").isNotEmpty();
 
@@ -141,8 +172,9 @@ class AuditSurvivesKillTest {
                     verified.add(report.tenant() + ":" + report.entriesChecked());
                 }
             }
-            System.out.printf("audit-kill: %d answered (%d before the kill), %d cut off, chains %s%n",
-                    answered.size(), answeredBeforeKill.get(), cutOff.size(), verified);
+            System.out.printf("audit-kill: %d answered (%d before the kill, killed right after %s), %d cut off, "
+                    + "missing %s, chains %s%n", answered.size(), answeredBeforeKill.get(), killedAfter.get() + (killedWhileLocked ? " while the store was locked" : ""),
+                    cutOff.size(), missing, verified);
             assertThat(missing).as("answered requests without an audit record (of %d answered)", answered.size())
                     .isEmpty();
             assertThat(verified).as("verified chains").isNotEmpty();

@@ -103,6 +103,8 @@ class RemoteFailoverProcessTest {
                 events.add("(connection failed: " + e + ")");
             }
             String sse = String.join("\n", events);
+            System.out.printf("failover: seed %d, %d events, kill after event %d, last event %s%n", seed,
+                    events.size(), contentEventsBeforeKill, events.get(events.size() - 1));
             assertThat(contentEventsBeforeKill).as("content streamed before the kill").isPositive();
             assertThat(events.size()).as("the stream went on after the content that triggered the kill")
                     .isGreaterThan(contentEventsBeforeKill);
@@ -110,14 +112,19 @@ class RemoteFailoverProcessTest {
             assertThat(sse).doesNotContain("[DONE]").doesNotContain("\"finish_reason\":\"length\"");
 
             // 2. While the replica is down, requests fail fast with 502/503 instead of waiting for time-outs.
+            long downAt = System.nanoTime();
             for (int i = 0; i < 5; i++) {
                 HttpCalls.Reply down = calls.post("/v1/chat/completions", tenants.playgroundKey,
                         "application/json", chat(seed, false));
                 assertThat(down.status()).as(down.body()).isIn(502, 503);
             }
 
+            System.out.printf("failover: 5 requests while down took %d ms%n", (System.nanoTime() - downAt) / 1_000_000);
+
             // 3. A new replica on the same port: the health check puts it back in rotation.
+            long restartAt = System.nanoTime();
             child = GatewayProcess.start("replica", childPort, childProperties);
+            long readyAt = System.nanoTime();
             HttpCalls.Reply back = null;
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
             while (System.nanoTime() < deadline) {
@@ -129,6 +136,8 @@ class RemoteFailoverProcessTest {
                 assertThat(back.status()).as(back.body()).isIn(502, 503);
                 Thread.sleep(250);
             }
+            System.out.printf("failover: new replica ready in %d ms, back in rotation %d ms later%n",
+                    (readyAt - restartAt) / 1_000_000, (System.nanoTime() - readyAt) / 1_000_000);
             assertThat(back.status()).as(back.body()).isEqualTo(200);
             assertThat(back.json().path("usage").path("completion_tokens").asInt()).isEqualTo(MAX_TOKENS);
             HttpCalls.Reply again = calls.post("/v1/chat/completions", tenants.playgroundKey, "application/json",
