@@ -31,7 +31,11 @@ import org.springframework.context.ConfigurableApplicationContext;
  */
 class RemoteFailoverProcessTest {
 
-    private static final int MAX_TOKENS = 400;
+    /**
+     * Long enough that the replica is still generating when the kill lands (about 1,500 tokens/s on this machine).
+     * The tiny GGUF declares a 512-token context; the model runs with 1024, which llama.cpp accepts with a warning.
+     */
+    private static final int MAX_TOKENS = 900;
 
     @Test
     void killingTheReplicaMidStreamEndsTheStreamWithAnErrorAndANewReplicaOnTheSamePortIsUsedAgain()
@@ -44,7 +48,7 @@ class RemoteFailoverProcessTest {
                 "warden.data-dir", tenants.dir.resolve("child-data").toString(),
                 "warden.models[0].name", "tiny",
                 "warden.models[0].engine", "llama-cpp",
-                "warden.models[0].context-length", "512",
+                "warden.models[0].context-length", "1024",
                 "warden.models[0].llama-cpp.gguf", TinyGguf.path().toString(),
                 "warden.models[0].llama-cpp.slots", "1",
                 "logging.level.root", "WARN");
@@ -60,7 +64,7 @@ class RemoteFailoverProcessTest {
                     "--warden.data-dir=" + tenants.dir.resolve("front-data"),
                     "--warden.models[0].name=tiny-remote",
                     "--warden.models[0].engine=remote",
-                    "--warden.models[0].context-length=512",
+                    "--warden.models[0].context-length=1024",
                     "--warden.models[0].remote.urls[0]=" + child.baseUrl(),
                     "--warden.models[0].remote.upstream-model=tiny",
                     // the child authenticates its callers like any gateway: the front uses a tenant key
