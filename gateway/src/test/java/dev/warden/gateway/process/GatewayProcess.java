@@ -31,7 +31,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class GatewayProcess implements AutoCloseable {
 
-    /** Where logs and llama.cpp's private temp dir go: under the module's target directory. */
+    /** Where logs and each child's working directory go: under the module's target directory. */
     static final Path ROOT = Path.of("target", "gateway-process").toAbsolutePath();
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(150);
     private static final AtomicInteger STARTED = new AtomicInteger();
@@ -64,7 +64,9 @@ public final class GatewayProcess implements AutoCloseable {
         try {
             Files.createDirectories(ROOT);
             Path work = Files.createDirectories(ROOT.resolve(name + "-work"));
-            Path llamaTmp = Files.createDirectories(ROOT.resolve("jllama"));
+            // llama.cpp's loader deletes llama* files in its temp dir when its class loads: one per gateway, so
+            // that two children never delete each other's extracted library.
+            Path llamaTmp = Files.createDirectories(work.resolve("jllama"));
             Path log = ROOT.resolve(name + "-" + STARTED.incrementAndGet() + ".log");
             List<String> command = new ArrayList<>(List.of(javaBinary(),
                     "-Xmx384m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",

@@ -51,6 +51,8 @@ class RemoteFailoverProcessTest {
                 "warden.models[0].context-length", "1024",
                 "warden.models[0].llama-cpp.gguf", TinyGguf.path().toString(),
                 "warden.models[0].llama-cpp.slots", "1",
+                // one thread: the replica generates more slowly than this JVM reads, so the kill lands mid-stream
+                "warden.models[0].llama-cpp.threads", "1",
                 "logging.level.root", "WARN");
         GatewayProcess child = GatewayProcess.start("replica", childPort, childProperties);
         ConfigurableApplicationContext front = null;
@@ -117,13 +119,15 @@ class RemoteFailoverProcessTest {
 
             // 2. While the replica is down, requests fail fast with 502/503 instead of waiting for time-outs.
             long downAt = System.nanoTime();
+            List<String> whileDown = new ArrayList<>();
             for (int i = 0; i < 5; i++) {
                 HttpCalls.Reply down = calls.post("/v1/chat/completions", tenants.playgroundKey,
                         "application/json", chat(seed, false));
                 assertThat(down.status()).as(down.body()).isIn(502, 503);
+                whileDown.add(down.status() + " " + down.errorCode());
             }
-
-            System.out.printf("failover: 5 requests while down took %d ms%n", (System.nanoTime() - downAt) / 1_000_000);
+            System.out.printf("failover: 5 requests while down took %d ms: %s%n",
+                    (System.nanoTime() - downAt) / 1_000_000, whileDown);
 
             // 3. A new replica on the same port: the health check puts it back in rotation.
             long restartAt = System.nanoTime();
