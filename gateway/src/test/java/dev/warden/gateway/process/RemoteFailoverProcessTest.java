@@ -35,7 +35,7 @@ class RemoteFailoverProcessTest {
      * Long enough that the replica is still generating when the kill lands (about 1,500 tokens/s on this machine).
      * The tiny GGUF declares a 512-token context; the model runs with 1024, which llama.cpp accepts with a warning.
      */
-    private static final int MAX_TOKENS = 900;
+    private static final int MAX_TOKENS = 1900;
 
     @Test
     void killingTheReplicaMidStreamEndsTheStreamWithAnErrorAndANewReplicaOnTheSamePortIsUsedAgain()
@@ -48,7 +48,7 @@ class RemoteFailoverProcessTest {
                 "warden.data-dir", tenants.dir.resolve("child-data").toString(),
                 "warden.models[0].name", "tiny",
                 "warden.models[0].engine", "llama-cpp",
-                "warden.models[0].context-length", "1024",
+                "warden.models[0].context-length", "2048",
                 "warden.models[0].llama-cpp.gguf", TinyGguf.path().toString(),
                 "warden.models[0].llama-cpp.slots", "1",
                 // one thread: the replica generates more slowly than this JVM reads, so the kill lands mid-stream
@@ -66,7 +66,7 @@ class RemoteFailoverProcessTest {
                     "--warden.data-dir=" + tenants.dir.resolve("front-data"),
                     "--warden.models[0].name=tiny-remote",
                     "--warden.models[0].engine=remote",
-                    "--warden.models[0].context-length=1024",
+                    "--warden.models[0].context-length=2048",
                     "--warden.models[0].remote.urls[0]=" + child.baseUrl(),
                     "--warden.models[0].remote.upstream-model=tiny",
                     // the child authenticates its callers like any gateway: the front uses a tenant key
@@ -79,7 +79,9 @@ class RemoteFailoverProcessTest {
             HttpCalls calls = new HttpCalls(frontUrl);
 
             // A seed whose generation runs to max_tokens, so the stream below is long enough to be cut.
+            long searchAt = System.nanoTime();
             long seed = longSeed(calls, tenants.playgroundKey);
+            System.out.printf("failover: seed %d found in %d ms%n", seed, (System.nanoTime() - searchAt) / 1_000_000);
 
             // 1. Tokens arrive one event at a time; kill -9 the replica as soon as the first content arrives.
             HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
@@ -161,14 +163,14 @@ class RemoteFailoverProcessTest {
 
     /** Tries seeds until one generates MAX_TOKENS tokens (finish_reason length); the tiny model is deterministic per seed. */
     private static long longSeed(HttpCalls calls, String key) {
-        for (long seed = 1; seed <= 40; seed++) {
+        for (long seed = 1; seed <= 100; seed++) {
             HttpCalls.Reply r = calls.post("/v1/chat/completions", key, "application/json", chat(seed, false));
             assertThat(r.status()).as(r.body()).isEqualTo(200);
             if ("length".equals(r.json().path("choices").path(0).path("finish_reason").asString())) {
                 return seed;
             }
         }
-        throw new AssertionError("no seed in 1..40 made the tiny model generate " + MAX_TOKENS + " tokens");
+        throw new AssertionError("no seed in 1..100 made the tiny model generate " + MAX_TOKENS + " tokens");
     }
 
     private static String chat(long seed, boolean stream) {
