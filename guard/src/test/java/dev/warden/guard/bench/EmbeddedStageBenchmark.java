@@ -29,6 +29,29 @@ public final class EmbeddedStageBenchmark {
         System.out.printf(Locale.ROOT, "cores: %d, load average at start: %.2f%n",
                 Runtime.getRuntime().availableProcessors(),
                 java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+        // CPU time of one encoder pass on the calling thread (1 intra-op thread runs on the caller): what the
+        // stage costs without waiting for a core, which is what a busy shared host hides in wall-clock figures.
+        try (SentenceEncoder encoder = new SentenceEncoder(1)) {
+            String base = prompt(encoder);
+            java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+            for (int i = 0; i < 30; i++) {
+                encoder.encode(base + " #warmup" + i);
+            }
+            long[] cpu = new long[iterations];
+            long[] wall = new long[iterations];
+            for (int i = 0; i < iterations; i++) {
+                long c0 = mx.getCurrentThreadCpuTime();
+                long w0 = System.nanoTime();
+                encoder.encode(base + " #" + i);
+                wall[i] = System.nanoTime() - w0;
+                cpu[i] = mx.getCurrentThreadCpuTime() - c0;
+            }
+            Arrays.sort(cpu);
+            Arrays.sort(wall);
+            System.out.printf(Locale.ROOT, "encoder pass alone, 1 thread: CPU time p50 %.1f ms p99 %.1f ms; wall p50 %.1f ms p99 %.1f ms%n",
+                    cpu[iterations / 2] / 1e6, cpu[iterations * 99 / 100] / 1e6, wall[iterations / 2] / 1e6,
+                    wall[iterations * 99 / 100] / 1e6);
+        }
         for (int threads : new int[]{1, 2}) {
             try (EmbeddedClassifiers c = new EmbeddedClassifiers(new SharedEncoder(new SentenceEncoder(threads), 2, 256, 4096))) {
                 String base = prompt(c.encoder().encoder());

@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -151,7 +150,7 @@ public final class TrainHeads {
         Map<String, DenseHead> attackHeads = new LinkedHashMap<>();
         attackHeads.put("attack", attack);
         HeadFiles.write(resources.resolve("attack-head.json"), new HeadFiles.Model(version, attackHeads,
-                Map.of("jailbreak", jailbreakThreshold, "injection", injectionThreshold)), meta);
+                ordered("jailbreak", jailbreakThreshold, "injection", injectionThreshold)), meta);
         Map<String, DenseHead> hazardHeads = new LinkedHashMap<>();
         hazardHeads.put("unsafe", unsafe);
         hazardHeads.put("category", category);
@@ -198,7 +197,12 @@ public final class TrainHeads {
             }
         });
         summary.append(String.format("TOTAL\t\t%d\t%d\t%d%n", total[0], total[1], total[2]));
-        return Map.of("train", total[0], "validation", total[1], "test", total[2]);
+        // ordered maps throughout, so that a rerun writes byte-identical head files
+        Map<String, Object> sizes = new LinkedHashMap<>();
+        sizes.put("train", total[0]);
+        sizes.put("validation", total[1]);
+        sizes.put("test", total[2]);
+        return sizes;
     }
 
     /**
@@ -329,10 +333,13 @@ public final class TrainHeads {
         System.out.printf("held-out test rows: attack %d, hazard %d (in %s)%n", attack.size(), hazard.size(), dir);
     }
 
-    private TrainHeads() {
+    private static Map<String, Double> ordered(String k1, double v1, String k2, double v2) {
+        Map<String, Double> m = new LinkedHashMap<>();
+        m.put(k1, v1);
+        m.put(k2, v2);
+        return m;
     }
 
-    static String describe(float[] v) {
-        return Arrays.toString(Arrays.copyOf(v, 3));
+    private TrainHeads() {
     }
 }

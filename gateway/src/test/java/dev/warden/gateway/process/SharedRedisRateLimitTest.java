@@ -1,0 +1,162 @@
+package dev.warden.gateway.process;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.warden.gateway.HttpCalls;
+import dev.warden.gateway.TestTenants;
+import dev.warden.gateway.WardenGateway;
+import dev.warden.inference.testing.ScriptedOpenAiServer;
+import dev.warden.policy.licence.LicenceCatalog;
+import dev.warden.policy.tenant.TenantFileEditor;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.SpringApplication;
+import org.springframework.context.ConfigurableApplicationContext;
+import redis.embedded.RedisServer;
+
+/**
+ * Issue 6: two gateways sharing one Redis enforce one limit between them, exactly, under contention; and when Redis
+ * goes away each applies its configured fallback: {@code local} keeps serving under in-memory limits,
+ * {@code closed} refuses with 503.
+ */
+class SharedRedisRateLimitTest {
+
+    private static final String MODEL = "limited-model";
+
+    /** Appended to the shipped example: a tenant limited to 10 requests a minute per key, and one for warm-up. */
+    private static final String TENANTS = """
+
+              - id: shared
+                name: Shared limit (tests)
+                licences:
+                  - id: llama-3.1
+                    version: "2024-07-23"
+                    accepted-by: tests@localhost
+                    accepted-at: 2026-01-01T00:00:00Z
+                limits:
+                  key:
+                    requests: [10/1m]
+                keys: []
+
+              - id: warmup
+                name: Warm-up (tests)
+                licences:
+                  - id: llama-3.1
+                    version: "2024-07-23"
+                    accepted-by: tests@localhost
+                    accepted-at: 2026-01-01T00:00:00Z
+                limits:
+                  key:
+                    requests: [1000/1m]
+                keys: []
+            """;
+
+    @Test
+    void twoGatewaysShareOneLimitThroughRedisAndApplyTheirFallbackWhenItIsGone() throws Exception {
+        Path dir = Files.createTempDirectory("warden-shared-limit");
+        Path tenantsFile = dir.resolve("tenants.yaml");
+        Files.writeString(tenantsFile, Files.readString(TestTenants.CONFIG.resolve("tenants.example.yaml")) + TENANTS);
+        TenantFileEditor editor = new TenantFileEditor(LicenceCatalog.load(TestTenants.CONFIG.resolve("licences")));
+        String sharedKey = editor.createKey(tenantsFile, "shared", "test");
+        String warmupKey = editor.createKey(tenantsFile, "warmup", "test");
+
+        int redisPort = GatewayProcess.freePort();
+        RedisServer redis = RedisServer.newRedisServer().port(redisPort).bind("127.0.0.1")
+                .setting("save \"\"").setting("appendonly no").setting("dir " + dir).build();
+        redis.start();
+        ConfigurableApplicationContext local = null;
+        ConfigurableApplicationContext closed = null;
+        try (ScriptedOpenAiServer upstream = ScriptedOpenAiServer.start()) {
+            local = gateway(dir, "a", tenantsFile, upstream, redisPort, "local");
+            closed = gateway(dir, "b", tenantsFile, upstream, redisPort, "closed");
+            HttpCalls a = new HttpCalls(url(local));
+            HttpCalls b = new HttpCalls(url(closed));
+            // Both gateways connect to Redis before the contended burst (a first connection may be slow here).
+            for (HttpCalls g : List.of(a, b)) {
+                HttpCalls.Reply warm = g.post("/v1/chat/completions", warmupKey, "application/json", chat());
+                assertThat(warm.status()).as(warm.body()).isEqualTo(200);
+            }
+
+            // 25 requests on one key, alternating between the gateways, from 8 threads at once.
+            ExecutorService pool = Executors.newFixedThreadPool(8);
+            List<Future<HttpCalls.Reply>> sent = new ArrayList<>();
+            for (int i = 0; i < 25; i++) {
+                HttpCalls target = i % 2 == 0 ? a : b;
+                sent.add(pool.submit(() -> target.post("/v1/chat/completions", sharedKey, "application/json",
+                        chat())));
+            }
+            List<HttpCalls.Reply> replies = new ArrayList<>();
+            for (Future<HttpCalls.Reply> f : sent) {
+                replies.add(f.get());
+            }
+            pool.shutdown();
+            List<HttpCalls.Reply> ok = replies.stream().filter(r -> r.status() == 200).toList();
+            List<HttpCalls.Reply> limited = replies.stream().filter(r -> r.status() == 429).toList();
+            assertThat(replies).extracting(HttpCalls.Reply::status).containsOnly(200, 429);
+            assertThat(ok).hasSize(10);
+            assertThat(limited).hasSize(15);
+            for (HttpCalls.Reply r : limited) {
+                assertThat(r.errorCode()).isEqualTo("rate_limit_exceeded");
+                assertThat(Long.parseLong(r.header("retry-after"))).isPositive();
+                assertThat(r.header("x-ratelimit-limit-requests")).isEqualTo("10");
+                assertThat(r.header("x-ratelimit-remaining-requests")).isEqualTo("0");
+                assertThat(r.header("x-ratelimit-reset-requests")).isNotBlank();
+            }
+            for (HttpCalls.Reply r : ok) {
+                assertThat(r.header("x-ratelimit-limit-requests")).isEqualTo("10");
+            }
+
+            // Redis goes away: fallback local serves under this gateway's own buckets; fallback closed refuses.
+            redis.stop();
+            HttpCalls.Reply viaLocal = a.post("/v1/chat/completions", sharedKey, "application/json", chat());
+            assertThat(viaLocal.status()).as(viaLocal.body()).isEqualTo(200);
+            assertThat(viaLocal.header("x-ratelimit-limit-requests")).isEqualTo("10");
+            HttpCalls.Reply viaClosed = b.post("/v1/chat/completions", sharedKey, "application/json", chat());
+            assertThat(viaClosed.status()).as(viaClosed.body()).isEqualTo(503);
+            assertThat(viaClosed.errorCode()).isEqualTo("rate_limiter_unavailable");
+        } finally {
+            if (local != null) {
+                local.close();
+            }
+            if (closed != null) {
+                closed.close();
+            }
+            if (redis.isActive()) {
+                redis.stop();
+            }
+        }
+    }
+
+    private static ConfigurableApplicationContext gateway(Path dir, String name, Path tenantsFile,
+                                                          ScriptedOpenAiServer upstream, int redisPort,
+                                                          String fallback) {
+        return SpringApplication.run(WardenGateway.class,
+                "--server.port=0",
+                "--spring.main.banner-mode=off",
+                "--logging.level.root=WARN",
+                "--warden.tenants-file=" + tenantsFile,
+                "--warden.licences-dir=" + TestTenants.CONFIG.resolve("licences").toAbsolutePath(),
+                "--warden.data-dir=" + dir.resolve(name + "-data"),
+                "--warden.rate-limit.redis-uri=redis://127.0.0.1:" + redisPort,
+                "--warden.rate-limit.fallback=" + fallback,
+                "--warden.models[0].name=" + MODEL,
+                "--warden.models[0].engine=remote",
+                "--warden.models[0].remote.urls[0]=" + upstream.baseUrl(),
+                "--warden.models[0].remote.upstream-model=upstream-model");
+    }
+
+    private static String url(ConfigurableApplicationContext gateway) {
+        return "http://127.0.0.1:" + gateway.getEnvironment().getProperty("local.server.port");
+    }
+
+    private static String chat() {
+        return "{\"model\":\"" + MODEL + "\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi.\"}],"
+                + "\"max_tokens\":8}";
+    }
+}
