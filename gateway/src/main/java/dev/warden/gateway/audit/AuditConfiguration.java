@@ -34,9 +34,12 @@ public class AuditConfiguration {
         if (properties.queueCapacity() != null) {
             config = config.withQueueCapacity(properties.queueCapacity());
         }
+        if (properties.instanceId() != null && !properties.instanceId().isBlank()) {
+            config = config.withInstanceId(properties.instanceId());
+        }
         AuditLog auditLog = new AuditLog(store, config);
-        log.info("audit log in {} (spill file {})", location.replaceAll("password=[^&]*", "password=***"),
-                config.spillFile());
+        log.info("audit log in {} as instance {} (spill file {})",
+                location.replaceAll("password=[^&]*", "password=***"), config.instanceId(), config.spillFile());
         Gauge.builder("warden.audit.spilled", auditLog, l -> l.stats().spilled()).register(metrics);
         Gauge.builder("warden.audit.accepting", auditLog, l -> l.accepting() ? 1 : 0).register(metrics);
         return auditLog;

@@ -25,7 +25,7 @@ public final class AuditExport {
             "outcome", "decision", "rule", "http_status", "streaming", "tokens_released", "prompt_tokens",
             "completion_tokens", "latency_total_ms", "latency_guard_input_ms", "latency_inference_ms",
             "latency_guard_output_ms", "classifiers", "categories", "prompt_sha256", "response_sha256", "prev_hash",
-            "hash");
+            "hash", "instance");
 
     private final AuditStore store;
 
@@ -50,7 +50,7 @@ public final class AuditExport {
                         r.latencies().total().toMillis(), r.latencies().guardInput().toMillis(),
                         r.latencies().inference().toMillis(), r.latencies().guardOutput().toMillis(),
                         String.join(" ", r.classifiers()), String.join(" ", r.categories()), nz(r.promptSha256()),
-                        nz(r.responseSha256()), e.prevHash(), e.hash());
+                        nz(r.responseSha256()), e.prevHash(), e.hash(), e.instance());
                 out.write(row.stream().map(v -> csvField(v.toString())).collect(Collectors.joining(",")));
                 out.write("\r\n");
             });
@@ -66,14 +66,16 @@ public final class AuditExport {
     }
 
     /**
-     * One line per record: {@code {"entry":<canonical body, verbatim>,"hash":..,"prevHash":..,"seq":..,"tenant":..}}.
+     * One line per record:
+     * {@code {"entry":<canonical body, verbatim>,"hash":..,"instance":..,"prevHash":..,"seq":..,"tenant":..}};
+     * (tenant, instance) names the record's chain.
      * Returns the number of lines written; flushes but does not close {@code out}.
      */
     public long jsonLines(AuditQuery query, Writer out) {
         try {
             long n = forEach(query, e -> {
-                String chain = CanonicalJson.write(Map.of("hash", e.hash(), "prevHash", e.prevHash(), "seq", e.seq(),
-                        "tenant", e.tenant()));
+                String chain = CanonicalJson.write(Map.of("hash", e.hash(), "instance", e.instance(),
+                        "prevHash", e.prevHash(), "seq", e.seq(), "tenant", e.tenant()));
                 out.write("{\"entry\":");
                 out.write(e.body());
                 out.write(",");

@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
  * The front of the audit log. {@link #append} never blocks: it queues the record and returns a future that
  * completes once the record is durable, in the store or, while the store is down, in the spill file.
  * <p>
- * One writer thread does all the rest, which is what keeps each tenant's chain linear without locks: it drains
+ * One writer thread does all the rest, which is what keeps its chains linear without locks: it drains
  * the queue, assigns each entry its sequence number and hash (the only place that happens), commits the whole
  * batch in one transaction (group commit), then completes the batch's futures. When the store fails it forces
  * the batch to the spill file instead, and replays the spill file, in order and with the hashes already assigned,
@@ -27,8 +27,10 @@ import org.slf4j.LoggerFactory;
  * full body and counted in {@link Stats#lost()}; with {@link AuditLogConfig.SpillFailure#REFUSE} (the default)
  * {@link #accepting()} then reports false until a write succeeds again.
  * <p>
- * One writer per store: two processes appending to the same tenant's chain would fork it (the store refuses the
- * second entry with the same sequence, which surfaces as a spill that never replays, loudly).
+ * Each log writes its own chain per tenant, named by {@link AuditLogConfig#instanceId()} ({@link ChainId}), so
+ * several processes (gateway replicas sharing one PostgreSQL store) can append for the same tenants without
+ * competing for sequence numbers. Two processes with the same instance id would fork a chain: the store refuses
+ * the second entry with the same sequence, which surfaces as a spill that never replays, loudly.
  */
 public final class AuditLog implements AutoCloseable {
 
@@ -50,6 +52,8 @@ public final class AuditLog implements AutoCloseable {
     private final AuditLogConfig config;
     private final BlockingQueue<Pending> queue;
     private final SpillFile spill;
+    private final String instance;
+    /** This log's chain heads, by tenant. */
     private final Map<String, ChainHead> heads;
     private final Thread writer;
     private final AtomicLong appended = new AtomicLong();
@@ -66,19 +70,18 @@ public final class AuditLog implements AutoCloseable {
     private long nextReplayNanos;
 
     /**
-     * Loads every chain head from the store (and from a spill file left by a previous run), so the store must be
-     * reachable here; then starts the writer thread. The store stays the caller's to close.
+     * Loads the heads of this instance's chains from the store (and from a spill file left by a previous run), so
+     * the store must be reachable here; then starts the writer thread. The store stays the caller's to close.
      */
     public AuditLog(AuditStore store, AuditLogConfig config) {
         this.store = store;
         this.config = config;
         this.queue = new ArrayBlockingQueue<>(config.queueCapacity());
         this.spill = new SpillFile(config.spillFile());
-        this.heads = new HashMap<>(store.heads());
+        this.instance = config.instanceId();
+        this.heads = new HashMap<>(store.heads(instance));
         try {
-            for (ChainedEntry e : spill.readAll()) {
-                heads.put(e.tenant(), e.head());
-            }
+            ownSpilledHeads(spill.readAll(), heads);
         } catch (IOException e) {
             throw new AuditStoreException("cannot read the audit spill file " + config.spillFile(), e);
         }
@@ -115,6 +118,24 @@ public final class AuditLog implements AutoCloseable {
 
     public AuditStore store() {
         return store;
+    }
+
+    /** The instance whose chains this log writes. */
+    public String instanceId() {
+        return instance;
+    }
+
+    /**
+     * Spilled entries of this instance move its heads on. A spill file may also hold another instance's entries
+     * (one written before the instance id changed, e.g. a legacy spill): those are replayed as they are but are
+     * not this log's chains to extend.
+     */
+    private void ownSpilledHeads(List<ChainedEntry> spilled, Map<String, ChainHead> into) {
+        for (ChainedEntry e : spilled) {
+            if (e.instance().equals(instance)) {
+                into.put(e.tenant(), e.head());
+            }
+        }
     }
 
     /** Stops taking appends, writes what is queued (to the store or the spill file) and stops the writer. */
@@ -205,7 +226,7 @@ public final class AuditLog implements AutoCloseable {
         List<ChainedEntry> sealed = new ArrayList<>(batch.size());
         for (Pending p : batch) {
             String tenant = p.entry().tenant();
-            ChainHead head = heads.computeIfAbsent(tenant, ChainHead::empty);
+            ChainHead head = heads.computeIfAbsent(tenant, t -> ChainHead.empty(new ChainId(t, instance)));
             before.putIfAbsent(tenant, head);
             ChainedEntry chained = ChainedEntry.seal(head, p.entry());
             heads.put(tenant, chained.head());
@@ -261,10 +282,8 @@ public final class AuditLog implements AutoCloseable {
             return;
         }
         try {
-            Map<String, ChainHead> stored = store.heads();
-            for (ChainedEntry e : spill.readAll()) {
-                stored.put(e.tenant(), e.head());
-            }
+            Map<String, ChainHead> stored = new HashMap<>(store.heads(instance));
+            ownSpilledHeads(spill.readAll(), stored);
             heads.putAll(stored);
             accepting = true;
             log.info("audit store reachable again; accepting requests");

@@ -8,39 +8,49 @@ import java.util.function.Consumer;
 
 /**
  * Where chained audit entries are kept. Implementations: {@link SqliteAuditStore} (embedded default) and
- * {@link PostgresAuditStore}; {@link AuditStores#open(String)} picks one from a URL. Writes come from one
- * {@link AuditLog} writer; reads may come from any thread. Every method may throw {@link AuditStoreException}.
+ * {@link PostgresAuditStore}; {@link AuditStores#open(String)} picks one from a URL. Entries live in chains, one per
+ * tenant and writer instance ({@link ChainId}): several {@link AuditLog}s (gateway replicas) may write to one store
+ * as long as their instance ids differ; each chain has exactly one writer. Reads may come from any thread. Every
+ * method may throw {@link AuditStoreException}.
  */
 public interface AuditStore extends AutoCloseable {
 
     /**
-     * Stores the entries in one transaction; returns once it is committed. Idempotent per (tenant, seq): an entry
-     * already present is left as it is, so replaying a batch whose commit acknowledgement was lost is safe.
+     * Stores the entries in one transaction; returns once it is committed. Idempotent per (tenant, instance, seq):
+     * an entry already present is left as it is, so replaying a batch whose commit acknowledgement was lost is safe.
      */
     void append(List<ChainedEntry> entries);
 
-    /** The last link of every tenant's chain (or its retention anchor when nothing newer is left). */
-    Map<String, ChainHead> heads();
+    /**
+     * The last link of every chain {@code instance} writes, by tenant (or its retention anchor when nothing newer
+     * is left).
+     */
+    Map<String, ChainHead> heads(String instance);
 
-    /** Where a tenant's chain starts after retention: the last deleted entry. Empty when nothing was deleted. */
-    Optional<ChainHead> anchor(String tenant);
+    /** Where a chain starts after retention: the last deleted entry. Empty when nothing was deleted. */
+    Optional<ChainHead> anchor(ChainId chain);
 
+    /** Every tenant with at least one chain. */
     List<String> tenants();
 
-    /** Feeds the tenant's entries to {@code sink} in sequence order, from {@code afterSeq + 1}. */
-    void scanChain(String tenant, long afterSeq, Consumer<StoredRow> sink);
+    /** Every chain, ordered by tenant then instance. */
+    List<ChainId> chains();
 
+    /** Feeds the chain's entries to {@code sink} in sequence order, from {@code afterSeq + 1}. */
+    void scanChain(ChainId chain, long afterSeq, Consumer<StoredRow> sink);
+
+    /** Request records of all chains, so a tenant's records from every writer instance. */
     AuditPage query(AuditQuery query);
 
     /** Counts of the request records matching {@code filter} (its cursor and limit are ignored). */
     List<BucketCount> count(AuditQuery filter, TimeBucket bucket, CountKey key);
 
-    /** The newest entry of the tenant's chain that is older than {@code cutoff}. */
-    Optional<ChainHead> lastBefore(String tenant, Instant cutoff);
+    /** The newest entry of the chain that is older than {@code cutoff}. */
+    Optional<ChainHead> lastBefore(ChainId chain, Instant cutoff);
 
     /**
-     * Deletes the tenant's entries up to and including {@code anchor.seq()} and makes {@code anchor} the chain's
-     * start, in one transaction. Returns how many entries were deleted.
+     * Deletes the entries of the anchor's chain up to and including {@code anchor.seq()} and makes {@code anchor}
+     * the chain's start, in one transaction. Returns how many entries were deleted.
      */
     long deleteThrough(ChainHead anchor);
 

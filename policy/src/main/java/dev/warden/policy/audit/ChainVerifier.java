@@ -7,7 +7,8 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Walks a tenant's chain from its anchor and names the first link that does not hold. A link holds when its
+ * Walks a chain (a tenant's entries from one writer instance, {@link ChainId}) from its anchor and names the first
+ * link that does not hold. A link holds when its
  * sequence number follows its predecessor's, its {@code prev_hash} is the predecessor's hash, its hash is
  * {@code SHA-256(prev_hash + body)}, and its query columns and category rows say what its body says (so that
  * dashboards cannot be skewed by editing the indexes either). After retention the chain
@@ -19,18 +20,26 @@ import java.util.Optional;
 public final class ChainVerifier {
 
     /** The first link that does not hold. {@code requestId} is that entry's (a checkpoint's is synthetic). */
-    public record BrokenLink(String tenant, long seq, String requestId, String reason) {
+    public record BrokenLink(String tenant, String instance, long seq, String requestId, String reason) {
+
+        public ChainId chain() {
+            return new ChainId(tenant, instance);
+        }
     }
 
     /**
      * @param anchor  where the chain starts (seq 0 and the genesis hash when nothing was deleted)
      * @param head    the last entry checked; equal to anchor for an empty chain
      */
-    public record Report(String tenant, long entriesChecked, ChainHead anchor, ChainHead head,
+    public record Report(String tenant, String instance, long entriesChecked, ChainHead anchor, ChainHead head,
                          Optional<BrokenLink> firstBroken) {
 
         public boolean intact() {
             return firstBroken.isEmpty();
+        }
+
+        public ChainId chain() {
+            return new ChainId(tenant, instance);
         }
     }
 
@@ -40,27 +49,61 @@ public final class ChainVerifier {
         this.store = store;
     }
 
-    /** Every tenant's chain; what the gateway's admin endpoint returns. */
+    /** Every chain of every tenant and writer instance, ordered by tenant then instance. */
     public List<Report> verifyAll() {
         List<Report> reports = new ArrayList<>();
-        for (String tenant : store.tenants()) {
-            reports.add(verify(tenant));
+        for (ChainId chain : store.chains()) {
+            reports.add(verify(chain));
         }
         return reports;
     }
 
+    /** Every chain of the tenant, one per writer instance that wrote for it; empty when it has none. */
+    public List<Report> verifyTenant(String tenant) {
+        List<Report> reports = new ArrayList<>();
+        for (ChainId chain : store.chains()) {
+            if (chain.tenant().equals(tenant)) {
+                reports.add(verify(chain));
+            }
+        }
+        return reports;
+    }
+
+    /**
+     * All of the tenant's chains in one report, for callers that show one per tenant: the first broken chain's
+     * report when one is broken; otherwise the report of its only chain, or, with several chains, the first
+     * chain's report (anchor, head, instance) with {@code entriesChecked} counting the entries of all of them.
+     * Use {@link #verifyTenant} to see each chain.
+     */
     public Report verify(String tenant) {
-        ChainHead anchor = store.anchor(tenant).orElse(ChainHead.empty(tenant));
-        Walk walk = new Walk(tenant, anchor);
-        store.scanChain(tenant, anchor.seq(), walk::check);
+        List<Report> reports = verifyTenant(tenant);
+        if (reports.isEmpty()) {
+            return verify(new ChainId(tenant, ChainId.LEGACY_INSTANCE));
+        }
+        for (Report r : reports) {
+            if (!r.intact()) {
+                return r;
+            }
+        }
+        Report first = reports.get(0);
+        long checked = reports.stream().mapToLong(Report::entriesChecked).sum();
+        return new Report(first.tenant(), first.instance(), checked, first.anchor(), first.head(), Optional.empty());
+    }
+
+    public Report verify(ChainId chain) {
+        ChainHead anchor = store.anchor(chain).orElse(ChainHead.empty(chain));
+        Walk walk = new Walk(chain, anchor);
+        store.scanChain(chain, anchor.seq(), walk::check);
         if (walk.broken == null && !walk.attested) {
-            walk.broken = new BrokenLink(tenant, anchor.seq(), "-", "the chain starts after seq " + anchor.seq()
+            walk.fail(anchor.seq(), "-", "the chain starts after seq " + anchor.seq()
                     + " but no retention checkpoint in it attests that anchor: entries were deleted outside retention");
         }
-        return new Report(tenant, walk.checked, anchor, walk.head, Optional.ofNullable(walk.broken));
+        return new Report(chain.tenant(), chain.instance(), walk.checked, anchor, walk.head,
+                Optional.ofNullable(walk.broken));
     }
 
     private static final class Walk {
+        private final ChainId chain;
         private final String tenant;
         private final ChainHead anchor;
         private ChainHead head;
@@ -68,8 +111,9 @@ public final class ChainVerifier {
         private boolean attested;
         private BrokenLink broken;
 
-        Walk(String tenant, ChainHead anchor) {
-            this.tenant = tenant;
+        Walk(ChainId chain, ChainHead anchor) {
+            this.chain = chain;
+            this.tenant = chain.tenant();
             this.anchor = anchor;
             this.head = anchor;
             this.attested = anchor.seq() == 0;
@@ -122,12 +166,12 @@ public final class ChainVerifier {
                     && c.anchorHash().equals(anchor.hash())) {
                 attested = true;
             }
-            head = new ChainHead(tenant, row.seq(), row.hash());
+            head = new ChainHead(chain, row.seq(), row.hash());
             checked++;
         }
 
         private void fail(long seq, String requestId, String reason) {
-            broken = new BrokenLink(tenant, seq, requestId, reason);
+            broken = new BrokenLink(tenant, chain.instance(), seq, requestId, reason);
         }
 
         private static List<String> differing(IndexColumns expected, IndexColumns actual) {

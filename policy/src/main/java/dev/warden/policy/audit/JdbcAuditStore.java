@@ -25,7 +25,8 @@ import org.flywaydb.core.Flyway;
 abstract class JdbcAuditStore implements AuditStore {
 
     private static final String COLUMNS = "e.tenant, e.seq, e.prev_hash, e.hash, e.body, e.kind, e.request_id, "
-            + "e.ts_ms, e.model, e.purpose, e.outcome, e.decision, e.rule, e.http_status, e.classifiers, e.categories";
+            + "e.ts_ms, e.model, e.purpose, e.outcome, e.decision, e.rule, e.http_status, e.classifiers, e.categories, "
+            + "e.instance";
     private static final int SCAN_PAGE = 1000;
 
     private final DataSource dataSource;
@@ -50,9 +51,11 @@ abstract class JdbcAuditStore implements AuditStore {
         inTransaction(c -> {
             try (PreparedStatement entry = c.prepareStatement("INSERT INTO audit_entry (tenant, seq, kind, request_id, "
                     + "ts_ms, model, purpose, outcome, decision, rule, http_status, classifiers, categories, prev_hash, "
-                    + "hash, body) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT (tenant, seq) DO NOTHING");
+                    + "hash, body, instance) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) "
+                    + "ON CONFLICT (tenant, instance, seq) DO NOTHING");
                  PreparedStatement category = c.prepareStatement("INSERT INTO audit_category (tenant, seq, ts_ms, "
-                         + "category) VALUES (?,?,?,?) ON CONFLICT (tenant, seq, category) DO NOTHING")) {
+                         + "category, instance) VALUES (?,?,?,?,?) "
+                         + "ON CONFLICT (tenant, instance, seq, category) DO NOTHING")) {
                 boolean anyCategory = false;
                 for (ChainedEntry e : entries) {
                     IndexColumns ix = IndexColumns.of(e.entry());
@@ -76,6 +79,7 @@ abstract class JdbcAuditStore implements AuditStore {
                     entry.setString(14, e.prevHash());
                     entry.setString(15, e.hash());
                     entry.setString(16, e.body());
+                    entry.setString(17, e.instance());
                     entry.addBatch();
                     if (e.entry() instanceof AuditRecord r) {
                         for (String cat : r.categories()) {
@@ -83,6 +87,7 @@ abstract class JdbcAuditStore implements AuditStore {
                             category.setLong(2, e.seq());
                             category.setLong(3, ix.timeMs());
                             category.setString(4, cat);
+                            category.setString(5, e.instance());
                             category.addBatch();
                             anyCategory = true;
                         }
@@ -103,18 +108,20 @@ abstract class JdbcAuditStore implements AuditStore {
      * means two writers forked the chain, which must fail loudly rather than vanish.
      */
     private static void refuseForks(Connection c, List<ChainedEntry> entries, int[] inserted) throws SQLException {
-        try (PreparedStatement existing = c.prepareStatement("SELECT hash FROM audit_entry WHERE tenant = ? AND seq = ?")) {
+        try (PreparedStatement existing = c.prepareStatement("SELECT hash FROM audit_entry WHERE tenant = ? AND instance = ? AND seq = ?")) {
             for (int i = 0; i < inserted.length; i++) {
                 if (inserted[i] != 0) {
                     continue;
                 }
                 ChainedEntry e = entries.get(i);
                 existing.setString(1, e.tenant());
-                existing.setLong(2, e.seq());
+                existing.setString(2, e.instance());
+                existing.setLong(3, e.seq());
                 try (ResultSet rs = existing.executeQuery()) {
                     if (rs.next() && !rs.getString(1).equals(e.hash())) {
-                        throw new SQLException("chain fork: tenant " + e.tenant() + " already has a different entry "
-                                + "at seq " + e.seq() + " (is another process writing this audit store?)");
+                        throw new SQLException("chain fork: chain " + e.chain() + " already has a different entry "
+                                + "at seq " + e.seq() + " (is another process writing with instance id "
+                                + e.instance() + "?)");
                     }
                 }
             }
@@ -122,21 +129,25 @@ abstract class JdbcAuditStore implements AuditStore {
     }
 
     @Override
-    public Map<String, ChainHead> heads() {
+    public Map<String, ChainHead> heads(String instance) {
         Map<String, ChainHead> heads = new LinkedHashMap<>();
-        query("SELECT tenant, seq, hash FROM audit_anchor", List.of(),
-                rs -> heads.put(rs.getString(1), new ChainHead(rs.getString(1), rs.getLong(2), rs.getString(3))));
+        query("SELECT tenant, seq, hash FROM audit_anchor WHERE instance = ?", List.of(instance),
+                rs -> heads.put(rs.getString(1), new ChainHead(rs.getString(1), instance, rs.getLong(2),
+                        rs.getString(3))));
         query("SELECT e.tenant, e.seq, e.hash FROM audit_entry e JOIN (SELECT tenant, MAX(seq) AS m FROM audit_entry "
-                        + "GROUP BY tenant) x ON e.tenant = x.tenant AND e.seq = x.m", List.of(),
-                rs -> heads.put(rs.getString(1), new ChainHead(rs.getString(1), rs.getLong(2), rs.getString(3))));
+                        + "WHERE instance = ? GROUP BY tenant) x ON e.tenant = x.tenant AND e.seq = x.m "
+                        + "WHERE e.instance = ?", List.of(instance, instance),
+                rs -> heads.put(rs.getString(1), new ChainHead(rs.getString(1), instance, rs.getLong(2),
+                        rs.getString(3))));
         return heads;
     }
 
     @Override
-    public Optional<ChainHead> anchor(String tenant) {
+    public Optional<ChainHead> anchor(ChainId chain) {
         List<ChainHead> found = new ArrayList<>();
-        query("SELECT seq, hash FROM audit_anchor WHERE tenant = ?", List.of(tenant),
-                rs -> found.add(new ChainHead(tenant, rs.getLong(1), rs.getString(2))));
+        query("SELECT seq, hash FROM audit_anchor WHERE tenant = ? AND instance = ?",
+                List.of(chain.tenant(), chain.instance()),
+                rs -> found.add(new ChainHead(chain, rs.getLong(1), rs.getString(2))));
         return found.stream().findFirst();
     }
 
@@ -149,21 +160,31 @@ abstract class JdbcAuditStore implements AuditStore {
     }
 
     @Override
-    public void scanChain(String tenant, long afterSeq, Consumer<StoredRow> sink) {
+    public List<ChainId> chains() {
+        List<ChainId> chains = new ArrayList<>();
+        query("SELECT tenant, instance FROM audit_entry GROUP BY tenant, instance "
+                        + "UNION SELECT tenant, instance FROM audit_anchor ORDER BY 1, 2",
+                List.of(), rs -> chains.add(new ChainId(rs.getString(1), rs.getString(2))));
+        return chains;
+    }
+
+    @Override
+    public void scanChain(ChainId chain, long afterSeq, Consumer<StoredRow> sink) {
         long next = afterSeq;
         while (true) {
             List<StoredRow> page = new ArrayList<>(SCAN_PAGE);
-            query("SELECT " + COLUMNS + " FROM audit_entry e WHERE e.tenant = ? AND e.seq > ? ORDER BY e.seq LIMIT "
-                    + SCAN_PAGE, List.of(tenant, next), rs -> page.add(row(rs)));
+            query("SELECT " + COLUMNS + " FROM audit_entry e WHERE e.tenant = ? AND e.instance = ? AND e.seq > ? "
+                    + "ORDER BY e.seq LIMIT " + SCAN_PAGE, List.of(chain.tenant(), chain.instance(), next),
+                    rs -> page.add(row(rs)));
             if (page.isEmpty()) {
                 return;
             }
             Map<Long, java.util.TreeSet<String>> categories = new HashMap<>();
-            query("SELECT seq, category FROM audit_category WHERE tenant = ? AND seq > ? AND seq <= ?",
-                    List.of(tenant, next, page.get(page.size() - 1).seq()),
+            query("SELECT seq, category FROM audit_category WHERE tenant = ? AND instance = ? AND seq > ? AND seq <= ?",
+                    List.of(chain.tenant(), chain.instance(), next, page.get(page.size() - 1).seq()),
                     rs -> categories.computeIfAbsent(rs.getLong(1), k -> new java.util.TreeSet<>()).add(rs.getString(2)));
             for (StoredRow r : page) {
-                sink.accept(new StoredRow(r.tenant(), r.seq(), r.prevHash(), r.hash(), r.body(), r.columns(),
+                sink.accept(r.withCategoryIndex(
                         IndexColumns.joined(List.copyOf(categories.getOrDefault(r.seq(), new java.util.TreeSet<>())))));
             }
             if (page.size() < SCAN_PAGE) {
@@ -180,22 +201,24 @@ abstract class JdbcAuditStore implements AuditStore {
         where(q, sql, args);
         if (q.cursor() != null) {
             Cursor c = Cursor.decode(q.cursor());
-            sql.append(" AND (e.ts_ms < ? OR (e.ts_ms = ? AND (e.tenant > ? OR (e.tenant = ? AND e.seq < ?))))");
-            args.addAll(List.of(c.timeMs, c.timeMs, c.tenant, c.tenant, c.seq));
+            sql.append(" AND (e.ts_ms < ? OR (e.ts_ms = ? AND (e.tenant > ? OR (e.tenant = ? AND (e.instance > ? "
+                    + "OR (e.instance = ? AND e.seq < ?))))))");
+            args.addAll(List.of(c.timeMs, c.timeMs, c.tenant, c.tenant, c.instance, c.instance, c.seq));
         }
-        sql.append(" ORDER BY e.ts_ms DESC, e.tenant ASC, e.seq DESC LIMIT ").append(q.limit() + 1);
+        sql.append(" ORDER BY e.ts_ms DESC, e.tenant ASC, e.instance ASC, e.seq DESC LIMIT ").append(q.limit() + 1);
         List<ChainedEntry> found = new ArrayList<>();
         List<Long> times = new ArrayList<>();
         query(sql.toString(), args, rs -> {
             StoredRow row = row(rs);
-            found.add(ChainedEntry.stored(row.tenant(), row.seq(), row.prevHash(), row.hash(), row.body()));
+            found.add(ChainedEntry.stored(row.tenant(), row.instance(), row.seq(), row.prevHash(), row.hash(),
+                    row.body()));
             times.add(row.columns().timeMs());
         });
         if (found.size() <= q.limit()) {
             return new AuditPage(found, Optional.empty());
         }
         ChainedEntry last = found.get(q.limit() - 1);
-        String next = new Cursor(times.get(q.limit() - 1), last.tenant(), last.seq()).encode();
+        String next = new Cursor(times.get(q.limit() - 1), last.tenant(), last.instance(), last.seq()).encode();
         return new AuditPage(found.subList(0, q.limit()), Optional.of(next));
     }
 
@@ -212,7 +235,7 @@ abstract class JdbcAuditStore implements AuditStore {
         StringBuilder sql = new StringBuilder("SELECT (e.ts_ms / " + width + ") * " + width + " AS bucket, "
                 + keyColumn + " AS k, COUNT(*) FROM audit_entry e");
         if (key == CountKey.CATEGORY) {
-            sql.append(" JOIN audit_category c ON c.tenant = e.tenant AND c.seq = e.seq");
+            sql.append(" JOIN audit_category c ON c.tenant = e.tenant AND c.instance = e.instance AND c.seq = e.seq");
         }
         sql.append(" WHERE e.kind = 'REQUEST'");
         List<Object> args = new ArrayList<>();
@@ -225,32 +248,36 @@ abstract class JdbcAuditStore implements AuditStore {
     }
 
     @Override
-    public Optional<ChainHead> lastBefore(String tenant, Instant cutoff) {
+    public Optional<ChainHead> lastBefore(ChainId chain, Instant cutoff) {
         List<ChainHead> found = new ArrayList<>();
-        query("SELECT seq, hash FROM audit_entry WHERE tenant = ? AND ts_ms < ? ORDER BY seq DESC LIMIT 1",
-                List.of(tenant, cutoff.toEpochMilli()),
-                rs -> found.add(new ChainHead(tenant, rs.getLong(1), rs.getString(2))));
+        query("SELECT seq, hash FROM audit_entry WHERE tenant = ? AND instance = ? AND ts_ms < ? "
+                        + "ORDER BY seq DESC LIMIT 1", List.of(chain.tenant(), chain.instance(), cutoff.toEpochMilli()),
+                rs -> found.add(new ChainHead(chain, rs.getLong(1), rs.getString(2))));
         return found.stream().findFirst();
     }
 
     @Override
     public long deleteThrough(ChainHead anchor) {
         return inTransaction(c -> {
-            try (PreparedStatement cat = c.prepareStatement("DELETE FROM audit_category WHERE tenant = ? AND seq <= ?");
-                 PreparedStatement del = c.prepareStatement("DELETE FROM audit_entry WHERE tenant = ? AND seq <= ?");
-                 PreparedStatement anc = c.prepareStatement("INSERT INTO audit_anchor (tenant, seq, hash, updated_ms) "
-                         + "VALUES (?,?,?,?) ON CONFLICT (tenant) DO UPDATE SET seq = excluded.seq, "
-                         + "hash = excluded.hash, updated_ms = excluded.updated_ms")) {
-                cat.setString(1, anchor.tenant());
-                cat.setLong(2, anchor.seq());
+            try (PreparedStatement cat = c.prepareStatement(
+                    "DELETE FROM audit_category WHERE tenant = ? AND instance = ? AND seq <= ?");
+                 PreparedStatement del = c.prepareStatement(
+                         "DELETE FROM audit_entry WHERE tenant = ? AND instance = ? AND seq <= ?");
+                 PreparedStatement anc = c.prepareStatement("INSERT INTO audit_anchor (tenant, instance, seq, hash, "
+                         + "updated_ms) VALUES (?,?,?,?,?) ON CONFLICT (tenant, instance) DO UPDATE SET "
+                         + "seq = excluded.seq, hash = excluded.hash, updated_ms = excluded.updated_ms")) {
+                for (PreparedStatement ps : List.of(cat, del)) {
+                    ps.setString(1, anchor.tenant());
+                    ps.setString(2, anchor.instance());
+                    ps.setLong(3, anchor.seq());
+                }
                 cat.executeUpdate();
-                del.setString(1, anchor.tenant());
-                del.setLong(2, anchor.seq());
                 long deleted = del.executeUpdate();
                 anc.setString(1, anchor.tenant());
-                anc.setLong(2, anchor.seq());
-                anc.setString(3, anchor.hash());
-                anc.setLong(4, System.currentTimeMillis());
+                anc.setString(2, anchor.instance());
+                anc.setLong(3, anchor.seq());
+                anc.setString(4, anchor.hash());
+                anc.setLong(5, System.currentTimeMillis());
                 anc.executeUpdate();
                 return deleted;
             }
@@ -298,7 +325,8 @@ abstract class JdbcAuditStore implements AuditStore {
             q.decisions().stream().sorted().forEach(args::add);
         }
         if (q.category() != null) {
-            sql.append(" AND EXISTS (SELECT 1 FROM audit_category ac WHERE ac.tenant = e.tenant AND ac.seq = e.seq "
+            sql.append(" AND EXISTS (SELECT 1 FROM audit_category ac WHERE ac.tenant = e.tenant AND ac.instance = e.instance "
+                    + "AND ac.seq = e.seq "
                     + "AND ac.category = ?)");
             args.add(q.category());
         }
@@ -314,8 +342,8 @@ abstract class JdbcAuditStore implements AuditStore {
         IndexColumns columns = new IndexColumns(rs.getString(6), rs.getString(7), rs.getLong(8), rs.getString(9),
                 rs.getString(10), rs.getString(11), rs.getString(12), rs.getString(13), httpStatus, rs.getString(15),
                 rs.getString(16));
-        return new StoredRow(rs.getString(1), rs.getLong(2), rs.getString(3), rs.getString(4), rs.getString(5),
-                columns, null);
+        return new StoredRow(rs.getString(1), rs.getString(17), rs.getLong(2), rs.getString(3), rs.getString(4),
+                rs.getString(5), columns, null);
     }
 
     @FunctionalInterface
@@ -365,11 +393,14 @@ abstract class JdbcAuditStore implements AuditStore {
         }
     }
 
-    /** Position after the last row of a page: (time, tenant, seq), base64url so clients treat it as opaque. */
-    private record Cursor(long timeMs, String tenant, long seq) {
+    /**
+     * Position after the last row of a page: (time, tenant, instance, seq), base64url so clients treat it as
+     * opaque. Tenant and instance are separated by NUL, which neither contains.
+     */
+    private record Cursor(long timeMs, String tenant, String instance, long seq) {
 
         String encode() {
-            String raw = timeMs + ":" + seq + ":" + tenant;
+            String raw = timeMs + ":" + seq + ":" + tenant + "\u0000" + instance;
             return Base64.getUrlEncoder().withoutPadding().encodeToString(raw.getBytes(StandardCharsets.UTF_8));
         }
 
@@ -377,7 +408,12 @@ abstract class JdbcAuditStore implements AuditStore {
             try {
                 String raw = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
                 String[] parts = raw.split(":", 3);
-                return new Cursor(Long.parseLong(parts[0]), parts[2], Long.parseLong(parts[1]));
+                int nul = parts[2].indexOf('\u0000');
+                if (nul < 0) {
+                    throw new IllegalArgumentException("no instance");
+                }
+                return new Cursor(Long.parseLong(parts[0]), parts[2].substring(0, nul), parts[2].substring(nul + 1),
+                        Long.parseLong(parts[1]));
             } catch (RuntimeException e) {
                 throw new IllegalArgumentException("not a cursor from this audit log: " + cursor, e);
             }

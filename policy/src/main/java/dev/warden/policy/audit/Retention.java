@@ -13,6 +13,11 @@ import java.util.concurrent.TimeoutException;
  * {@link RetentionCheckpoint} naming the last entry to delete (and its hash) is appended to the chain and
  * committed, then that entry and everything before it are deleted and it becomes the chain's anchor, in one
  * transaction. The verifier starts from the anchor and accepts it only because a hashed checkpoint vouches for it.
+ * <p>
+ * Only a chain's writer may append its checkpoint, so this trims the tenant's chain of the given log's instance
+ * ({@link AuditLog#instanceId()}); with several replicas each one runs retention for its own chains. Chains of
+ * instances that no longer run (and the {@link ChainId#LEGACY_INSTANCE} chains after an upgrade) are trimmed by a
+ * log opened with that instance id.
  */
 public final class Retention {
 
@@ -39,17 +44,18 @@ public final class Retention {
         Instant now = clock.instant();
         Instant cutoff = now.minus(period);
         AuditStore store = log.store();
-        Optional<ChainHead> last = store.lastBefore(tenant, cutoff);
+        ChainId chain = new ChainId(tenant, log.instanceId());
+        Optional<ChainHead> last = store.lastBefore(chain, cutoff);
         if (last.isEmpty()) {
             return new Result(tenant, cutoff, 0, Optional.empty(), Optional.empty());
         }
         ChainHead anchor = last.get();
         ChainedEntry checkpoint = await(log.appendCheckpoint(
                 new RetentionCheckpoint(tenant, now, period, cutoff, anchor.seq(), anchor.hash())));
-        ChainHead stored = store.heads().get(tenant);
+        ChainHead stored = store.heads(chain.instance()).get(tenant);
         if (stored == null || stored.seq() < checkpoint.seq()) {
             // The checkpoint went to the spill file: deleting now would leave an anchor nobody can vouch for yet.
-            throw new AuditStoreException("retention checkpoint for " + tenant + " is not in the store yet; "
+            throw new AuditStoreException("retention checkpoint for " + chain + " is not in the store yet; "
                     + "retention deferred", null);
         }
         long deleted = store.deleteThrough(anchor);

@@ -41,8 +41,8 @@ final class SpillFile implements AutoCloseable {
     void append(List<ChainedEntry> entries) throws IOException {
         StringBuilder lines = new StringBuilder();
         for (ChainedEntry e : entries) {
-            lines.append(CanonicalJson.write(Map.of("tenant", e.tenant(), "seq", e.seq(), "prevHash", e.prevHash(),
-                    "hash", e.hash(), "body", e.body()))).append('\n');
+            lines.append(CanonicalJson.write(Map.of("tenant", e.tenant(), "instance", e.instance(), "seq", e.seq(),
+                    "prevHash", e.prevHash(), "hash", e.hash(), "body", e.body()))).append('\n');
         }
         FileChannel ch = channel();
         long before = ch.size();
@@ -66,7 +66,8 @@ final class SpillFile implements AutoCloseable {
 
     /**
      * Every complete line. A last line without its newline was being written when the process died; its
-     * futures never completed, so it is ignored.
+     * futures never completed, so it is ignored. Lines without an instance were spilled before chains were per
+     * instance: they continue the {@link ChainId#LEGACY_INSTANCE} chains, like the rows the V2 migration kept.
      */
     List<ChainedEntry> readAll() throws IOException {
         List<ChainedEntry> entries = new ArrayList<>();
@@ -81,7 +82,8 @@ final class SpillFile implements AutoCloseable {
                 continue;
             }
             Map<String, Object> m = CanonicalJson.read(line);
-            entries.add(ChainedEntry.stored((String) m.get("tenant"), ((Number) m.get("seq")).longValue(),
+            String instance = m.get("instance") instanceof String s ? s : ChainId.LEGACY_INSTANCE;
+            entries.add(ChainedEntry.stored((String) m.get("tenant"), instance, ((Number) m.get("seq")).longValue(),
                     (String) m.get("prevHash"), (String) m.get("hash"), (String) m.get("body")));
         }
         return entries;

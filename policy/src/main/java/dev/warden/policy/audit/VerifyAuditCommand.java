@@ -9,7 +9,7 @@ import java.util.List;
  * {@code <store>} is what {@link AuditStores#open(String)} takes: a SQLite file path ({@code data/audit.db}),
  * {@code jdbc:sqlite:...} or {@code jdbc:postgresql://...}. The password comes from the environment variable
  * {@code WARDEN_AUDIT_PASSWORD} (or the URL), never from the command line where {@code ps} would show it.
- * Prints one line per tenant; exit status 0 when every chain is intact, 1 when one is broken, 2 on bad usage or
+ * Prints one line per chain (tenant and writer instance); exit status 0 when every chain is intact, 1 when one is broken, 2 on bad usage or
  * an unreachable store.
  */
 public final class VerifyAuditCommand {
@@ -39,16 +39,16 @@ public final class VerifyAuditCommand {
         try (AuditStore store = AuditStores.open(location, user, System.getenv("WARDEN_AUDIT_PASSWORD"))) {
             ChainVerifier verifier = new ChainVerifier(store);
             List<ChainVerifier.Report> reports = tenant == null ? verifier.verifyAll()
-                    : new ArrayList<>(List.of(verifier.verify(tenant)));
+                    : new ArrayList<>(verifier.verifyTenant(tenant));
             boolean intact = true;
             for (ChainVerifier.Report r : reports) {
                 if (r.intact()) {
-                    System.out.printf("OK      tenant=%s entries=%d anchor=%d head=%d %s%n", r.tenant(),
-                            r.entriesChecked(), r.anchor().seq(), r.head().seq(), r.head().hash());
+                    System.out.printf("OK      tenant=%s instance=%s entries=%d anchor=%d head=%d %s%n",
+                            r.tenant(), r.instance(), r.entriesChecked(), r.anchor().seq(), r.head().seq(), r.head().hash());
                 } else {
                     ChainVerifier.BrokenLink b = r.firstBroken().get();
-                    System.out.printf("BROKEN  tenant=%s seq=%d request=%s: %s%n", b.tenant(), b.seq(), b.requestId(),
-                            b.reason());
+                    System.out.printf("BROKEN  tenant=%s instance=%s seq=%d request=%s: %s%n", b.tenant(),
+                            b.instance(), b.seq(), b.requestId(), b.reason());
                     intact = false;
                 }
             }

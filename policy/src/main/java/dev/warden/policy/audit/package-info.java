@@ -13,5 +13,11 @@
  * chain can lose its old end without re-anchoring anyone else's; a tenant's export verifies on its own without
  * disclosing other tenants' entries (a global chain interleaves them, so every link would need its neighbours);
  * offboarding a tenant touches no other chain. The price is that the chains prove order only within a tenant.
+ * <p>
+ * More precisely one chain per tenant and writer instance ({@link dev.warden.policy.audit.ChainId}): gateway
+ * replicas sharing a PostgreSQL store each seal their own chains on their own writer thread, so no two processes
+ * ever compete for a sequence number and group commit and the spill file stay local to a process. The instance id
+ * lives in a column next to the hashed body, not in it, so the canonical format does not depend on who wrote it.
+ * Queries and counts span all instances; verification and retention work chain by chain.
  */
 package dev.warden.policy.audit;

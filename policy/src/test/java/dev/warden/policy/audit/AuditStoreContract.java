@@ -138,7 +138,7 @@ abstract class AuditStoreContract {
         assertThat(reports).extracting(ChainVerifier.Report::tenant).containsExactly("acme", "globex");
         assertThat(reports).allMatch(ChainVerifier.Report::intact);
         assertThat(reports.get(0).entriesChecked()).isEqualTo(29);
-        assertThat(reports.get(0).head()).isEqualTo(store.heads().get("acme"));
+        assertThat(reports.get(0).head()).isEqualTo(store.heads(log().instanceId()).get("acme"));
     }
 
     @Test
@@ -342,7 +342,8 @@ abstract class AuditStoreContract {
         }
         ChainedEntry newest = chained.get(chained.size() - 1);
         assertThat(jsonLines.get(0)).isEqualTo("{\"entry\":" + newest.body() + ",\"hash\":\"" + newest.hash()
-                + "\",\"prevHash\":\"" + newest.prevHash() + "\",\"seq\":1202,\"tenant\":\"acme\"}");
+                + "\",\"instance\":\"" + newest.instance() + "\",\"prevHash\":\"" + newest.prevHash()
+                + "\",\"seq\":1202,\"tenant\":\"acme\"}");
     }
 
     @Test

@@ -34,13 +34,26 @@ class CanonicalJsonTest {
 
     @Test
     void eachLinkHashesThePredecessorHashAndTheBody() {
-        ChainedEntry first = ChainedEntry.seal(ChainHead.empty("acme"), Records.record("acme", 1));
+        ChainedEntry first = ChainedEntry.seal(ChainHead.empty(new ChainId("acme", "replica-a")),
+                Records.record("acme", 1));
         ChainedEntry second = ChainedEntry.seal(first.head(), Records.record("acme", 2));
 
         assertThat(first.seq()).isEqualTo(1);
         assertThat(first.hash()).isEqualTo(Sha256.hex((HashChain.GENESIS + first.body()).getBytes()));
         assertThat(second.prevHash()).isEqualTo(first.hash());
         assertThat(second.hash()).isEqualTo(Sha256.hex((first.hash() + second.body()).getBytes()));
+        assertThat(second.instance()).isEqualTo("replica-a");
+    }
+
+    @Test
+    void theWriterInstanceNamesTheChainButIsNotPartOfTheHashedBody() {
+        ChainedEntry onA = ChainedEntry.seal(ChainHead.empty(new ChainId("acme", "replica-a")), Records.record("acme", 1));
+        ChainedEntry onB = ChainedEntry.seal(ChainHead.empty(new ChainId("acme", "replica-b")), Records.record("acme", 1));
+
+        assertThat(onA.chain()).isEqualTo(new ChainId("acme", "replica-a"));
+        assertThat(onB.chain()).isEqualTo(new ChainId("acme", "replica-b"));
+        assertThat(onA.body()).isEqualTo(onB.body()).doesNotContain("replica");
+        assertThat(onA.hash()).isEqualTo(onB.hash());
     }
 
     static final String GOLDEN = "{\"content\":{\"prompt\":\"prompt, \\\"quoted\\\"\\nwith [REDACTED-EMAIL] 5\",\"response\":\"respons"

@@ -23,13 +23,14 @@ final class FlakyStore implements AuditStore {
     }
 
     @Override public void append(List<ChainedEntry> entries) { check(); real.append(entries); }
-    @Override public Map<String, ChainHead> heads() { check(); return real.heads(); }
-    @Override public Optional<ChainHead> anchor(String tenant) { check(); return real.anchor(tenant); }
+    @Override public Map<String, ChainHead> heads(String instance) { check(); return real.heads(instance); }
+    @Override public Optional<ChainHead> anchor(ChainId chain) { check(); return real.anchor(chain); }
     @Override public List<String> tenants() { check(); return real.tenants(); }
-    @Override public void scanChain(String t, long after, Consumer<StoredRow> sink) { check(); real.scanChain(t, after, sink); }
+    @Override public List<ChainId> chains() { check(); return real.chains(); }
+    @Override public void scanChain(ChainId c, long after, Consumer<StoredRow> sink) { check(); real.scanChain(c, after, sink); }
     @Override public AuditPage query(AuditQuery query) { check(); return real.query(query); }
     @Override public List<BucketCount> count(AuditQuery f, TimeBucket b, CountKey k) { check(); return real.count(f, b, k); }
-    @Override public Optional<ChainHead> lastBefore(String t, Instant cutoff) { check(); return real.lastBefore(t, cutoff); }
+    @Override public Optional<ChainHead> lastBefore(ChainId c, Instant cutoff) { check(); return real.lastBefore(c, cutoff); }
     @Override public long deleteThrough(ChainHead anchor) { check(); return real.deleteThrough(anchor); }
     @Override public void close() { real.close(); }
 }

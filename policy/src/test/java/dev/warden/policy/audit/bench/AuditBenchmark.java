@@ -8,6 +8,7 @@ import dev.warden.policy.audit.AuditRecord;
 import dev.warden.policy.audit.AuditStore;
 import dev.warden.policy.audit.BucketCount;
 import dev.warden.policy.audit.ChainHead;
+import dev.warden.policy.audit.ChainId;
 import dev.warden.policy.audit.ChainedEntry;
 import dev.warden.policy.audit.CountKey;
 import dev.warden.policy.audit.PostgresAuditStore;
@@ -124,13 +125,14 @@ public final class AuditBenchmark {
     /** Takes every batch and forgets it: what the log costs without any I/O. */
     private static final class NoOpStore implements AuditStore {
         @Override public void append(List<ChainedEntry> entries) { }
-        @Override public Map<String, ChainHead> heads() { return Map.of(); }
-        @Override public Optional<ChainHead> anchor(String tenant) { return Optional.empty(); }
+        @Override public Map<String, ChainHead> heads(String instance) { return Map.of(); }
+        @Override public Optional<ChainHead> anchor(ChainId chain) { return Optional.empty(); }
         @Override public List<String> tenants() { return List.of(); }
-        @Override public void scanChain(String tenant, long afterSeq, Consumer<StoredRow> sink) { }
+        @Override public List<ChainId> chains() { return List.of(); }
+        @Override public void scanChain(ChainId chain, long afterSeq, Consumer<StoredRow> sink) { }
         @Override public AuditPage query(AuditQuery query) { return new AuditPage(List.of(), Optional.empty()); }
         @Override public List<BucketCount> count(AuditQuery f, TimeBucket b, CountKey k) { return List.of(); }
-        @Override public Optional<ChainHead> lastBefore(String tenant, Instant cutoff) { return Optional.empty(); }
+        @Override public Optional<ChainHead> lastBefore(ChainId chain, Instant cutoff) { return Optional.empty(); }
         @Override public long deleteThrough(ChainHead anchor) { return 0; }
         @Override public void close() { }
     }
