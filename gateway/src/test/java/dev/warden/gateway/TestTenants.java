@@ -29,6 +29,8 @@ public final class TestTenants {
     public final String meteredKey;
     /** Tenant {@code unlicensed}: has accepted no licence. */
     public final String unlicensedKey;
+    /** Tenant {@code generous}: key and tenant limits in force, high enough never to refuse (benchmarks). */
+    public final String generousKey;
 
     /** Appended to the example: a tenant whose streams are moderated optimistically. */
     static final String PLAYGROUND = """
@@ -83,6 +85,22 @@ public final class TestTenants {
                     requests: [3/1m]
                     tokens: [100000/1m]
                 keys: []
+              - id: generous
+                name: Limits that apply but never refuse (benchmarks)
+                licences:
+                  - id: llama-3.1
+                    version: "2024-07-23"
+                    accepted-by: tests@localhost
+                    accepted-at: 2026-01-01T00:00:00Z
+                limits:
+                  key:
+                    requests: [100000000/1m, 1000000000/1d]
+                    tokens: [1000000000/1m]
+                    concurrent: 64
+                  tenant:
+                    requests: [100000000/1m]
+                    concurrent: 128
+                keys: []
               - id: unlicensed
                 name: Has not accepted the model's licence (tests)
                 keys: []
@@ -104,7 +122,7 @@ public final class TestTenants {
 
     private TestTenants(Path dir, Path file, String localKey, String acmeKey, String playgroundKey,
                         String holdbackKey, String bufferedKey, String lenientKey, String meteredKey,
-                        String unlicensedKey) {
+                        String unlicensedKey, String generousKey) {
         this.dir = dir;
         this.file = file;
         this.localKey = localKey;
@@ -115,6 +133,7 @@ public final class TestTenants {
         this.lenientKey = lenientKey;
         this.meteredKey = meteredKey;
         this.unlicensedKey = unlicensedKey;
+        this.generousKey = generousKey;
     }
 
     public static TestTenants create() {
@@ -128,7 +147,8 @@ public final class TestTenants {
             String playground = editor.createKey(file, "playground", "test");
             return new TestTenants(dir, file, local, acme, playground, editor.createKey(file, "holdback", "test"),
                     editor.createKey(file, "buffered", "test"), editor.createKey(file, "lenient", "test"),
-                    editor.createKey(file, "metered", "test"), editor.createKey(file, "unlicensed", "test"));
+                    editor.createKey(file, "metered", "test"), editor.createKey(file, "unlicensed", "test"),
+                    editor.createKey(file, "generous", "test"));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -16,14 +16,19 @@ import org.springframework.boot.SpringApplication;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
- * The gateway's added latency on loopback (issue 2): the same non-streaming chat request sent straight to a fast
- * local OpenAI-compatible upstream, and through the gateway to that upstream, at concurrency 1 and 8. Direct and
- * gateway runs alternate in rounds so that noise from this shared machine hits both alike; the figures are
- * pooled over the rounds and printed with their ratio.
+ * The gateway's added latency on loopback (issues 2, 4, 6, 7): the same non-streaming chat request sent straight
+ * to a fast local OpenAI-compatible upstream (the baseline), and through the gateway to that upstream, at
+ * concurrency 1 and 8. Gateway configurations:
+ * <ul>
+ *   <li>{@code bare}: no classifiers, a tenant without limits (the proxy, auth, licence check and audit log);</li>
+ *   <li>{@code limits}: as bare, with a tenant whose key, tenant and model limits all apply (the policy stage);</li>
+ *   <li>{@code guarded}: the embedded default classifiers and the content rules on input and output.</li>
+ * </ul>
+ * Direct and gateway runs alternate in rounds so that noise from this shared machine hits both alike; the
+ * figures are pooled over the rounds and printed with their ratio to the direct baseline of the same round.
  * <p>
- * Run: {@code ./mvnw -q -B -pl gateway -am test-compile exec:java -Dexec.classpathScope=test
- * -Dexec.mainClass=dev.warden.gateway.bench.GatewayOverheadBenchmark} (options: -Dbench.requests=N per round,
- * -Dbench.rounds=R, -Dbench.extra=key=value,... for extra gateway properties).
+ * Run: {@code .ci/bench gateway dev.warden.gateway.bench.GatewayOverheadBenchmark} (options: -Dbench.requests=N per
+ * round, -Dbench.rounds=R, -Dbench.configs=bare,limits,guarded, -Dbench.extra=key=value,... for more properties).
  */
 public final class GatewayOverheadBenchmark {
 
@@ -31,66 +36,78 @@ public final class GatewayOverheadBenchmark {
             + "\"content\":\"Say hello in five words.\"}],\"max_tokens\":16}";
 
     public static void main(String[] args) throws Exception {
-        int requests = Integer.getInteger("bench.requests", 2000);
-        int rounds = Integer.getInteger("bench.rounds", 5);
+        int requests = Integer.getInteger("bench.requests", 1000);
+        int rounds = Integer.getInteger("bench.rounds", 3);
+        List<String> configs = List.of(System.getProperty("bench.configs", "bare,limits,guarded").split(","));
+        System.out.printf("machine: %d cores, %s %s, Java %s; %d requests x %d rounds per row%n",
+                Runtime.getRuntime().availableProcessors(), System.getProperty("os.name"),
+                System.getProperty("os.arch"), System.getProperty("java.version"), requests, rounds);
+        System.out.println("| gateway config | concurrency | direct p50 ms | direct p99 ms | gateway p50 ms | "
+                + "gateway p99 ms | added p50 ms | added p99 ms | direct req/s | gateway req/s | req/s ratio |");
+        System.out.println("|---|---|---|---|---|---|---|---|---|---|---|");
         try (ScriptedOpenAiServer upstream = ScriptedOpenAiServer.startFast()) {
             TestTenants tenants = TestTenants.create();
-            List<String> props = new ArrayList<>(List.of(
-                    "--server.port=0",
-                    "--logging.level.root=WARN",
-                    "--warden.tenants-file=" + tenants.file,
-                    "--warden.licences-dir=" + TestTenants.CONFIG.resolve("licences"),
-                    "--warden.data-dir=" + tenants.dir.resolve("data"),
-                    "--warden.models[0].name=bench-model",
-                    "--warden.models[0].engine=remote",
-                    "--warden.models[0].remote.urls[0]=" + upstream.baseUrl(),
-                    "--warden.models[0].remote.upstream-model=upstream-model"));
-            for (String extra : System.getProperty("bench.extra", "").split(",")) {
-                if (!extra.isBlank()) {
-                    props.add("--" + extra.trim());
-                }
-            }
-            ConfigurableApplicationContext gateway = SpringApplication.run(WardenGateway.class,
-                    props.toArray(String[]::new));
-            try {
-                String port = gateway.getEnvironment().getProperty("local.server.port");
-                URI direct = URI.create(upstream.baseUrl() + "/v1/chat/completions");
-                URI viaGateway = URI.create("http://127.0.0.1:" + port + "/v1/chat/completions");
-                String key = tenants.localKey;
-                System.out.printf("machine: %d cores, %s %s, Java %s%n", Runtime.getRuntime().availableProcessors(),
-                        System.getProperty("os.name"), System.getProperty("os.arch"),
-                        System.getProperty("java.version"));
-                for (int concurrency : new int[] {1, 8}) {
-                    run(direct, key, concurrency, requests / 2, null);
-                    run(viaGateway, key, concurrency, requests / 2, null);
-                    LatencyRecorder d = new LatencyRecorder();
-                    LatencyRecorder g = new LatencyRecorder();
-                    double directSeconds = 0;
-                    double gatewaySeconds = 0;
-                    for (int round = 0; round < rounds; round++) {
-                        directSeconds += run(direct, key, concurrency, requests, d);
-                        gatewaySeconds += run(viaGateway, key, concurrency, requests, g);
+            for (String config : configs) {
+                boolean guarded = config.equals("guarded");
+                String key = config.equals("limits") ? tenants.generousKey : tenants.localKey;
+                ConfigurableApplicationContext gateway = start(upstream, tenants, config, guarded);
+                try {
+                    String port = gateway.getEnvironment().getProperty("local.server.port");
+                    URI direct = URI.create(upstream.baseUrl() + "/v1/chat/completions");
+                    URI viaGateway = URI.create("http://127.0.0.1:" + port + "/v1/chat/completions");
+                    for (int concurrency : new int[] {1, 8}) {
+                        run(direct, key, concurrency, requests / 2, null);
+                        run(viaGateway, key, concurrency, requests / 2, null);
+                        LatencyRecorder d = new LatencyRecorder();
+                        LatencyRecorder g = new LatencyRecorder();
+                        double ds = 0;
+                        double gs = 0;
+                        for (int round = 0; round < rounds; round++) {
+                            ds += run(direct, key, concurrency, requests, d);
+                            gs += run(viaGateway, key, concurrency, requests, g);
+                        }
+                        report(config, concurrency, d, ds, g, gs);
                     }
-                    report(concurrency, d, directSeconds, g, gatewaySeconds);
+                } finally {
+                    gateway.close();
                 }
-            } finally {
-                gateway.close();
             }
         }
         System.exit(0);
     }
 
-    private static void report(int concurrency, LatencyRecorder d, double ds, LatencyRecorder g, double gs) {
+    private static ConfigurableApplicationContext start(ScriptedOpenAiServer upstream, TestTenants tenants,
+                                                        String config, boolean guarded) {
+        List<String> props = new ArrayList<>(List.of(
+                "--server.port=0",
+                "--logging.level.root=WARN",
+                "--warden.tenants-file=" + tenants.file,
+                "--warden.licences-dir=" + TestTenants.CONFIG.resolve("licences"),
+                "--warden.data-dir=" + tenants.dir.resolve("data-" + config),
+                "--warden.guard.rules.enabled=" + guarded,
+                "--warden.guard.embedded.enabled=" + guarded,
+                "--warden.models[0].name=bench-model",
+                "--warden.models[0].engine=remote",
+                "--warden.models[0].remote.urls[0]=" + upstream.baseUrl(),
+                "--warden.models[0].remote.upstream-model=upstream-model"));
+        for (String extra : System.getProperty("bench.extra", "").split(",")) {
+            if (!extra.isBlank()) {
+                props.add("--" + extra.trim());
+            }
+        }
+        return SpringApplication.run(WardenGateway.class, props.toArray(String[]::new));
+    }
+
+    private static void report(String config, int concurrency, LatencyRecorder d, double ds, LatencyRecorder g,
+                               double gs) {
         double dp50 = d.percentileMillis(50);
         double dp99 = d.percentileMillis(99);
         double gp50 = g.percentileMillis(50);
         double gp99 = g.percentileMillis(99);
         double drps = d.count() / ds;
         double grps = g.count() / gs;
-        System.out.printf("concurrency %d | direct p50 %.3f ms p99 %.3f ms %.0f req/s | gateway p50 %.3f ms "
-                        + "p99 %.3f ms %.0f req/s | added p50 %.3f ms p99 %.3f ms | ratio p50 %.2f p99 %.2f "
-                        + "req/s %.2f%n", concurrency, dp50, dp99, drps, gp50, gp99, grps, gp50 - dp50, gp99 - dp99,
-                gp50 / dp50, gp99 / dp99, grps / drps);
+        System.out.printf("| %s | %d | %.3f | %.3f | %.3f | %.3f | %.3f | %.3f | %.0f | %.0f | %.2f |%n", config,
+                concurrency, dp50, dp99, gp50, gp99, gp50 - dp50, gp99 - dp99, drps, grps, grps / drps);
     }
 
     /** Sends {@code total} requests from {@code concurrency} threads; returns the wall time in seconds. */
