@@ -5,6 +5,7 @@ import dev.warden.policy.audit.AuditLog;
 import dev.warden.policy.audit.AuditLogConfig;
 import dev.warden.policy.audit.AuditStore;
 import dev.warden.policy.audit.AuditStores;
+import dev.warden.policy.audit.SqliteAuditStore;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
@@ -21,7 +22,11 @@ public class AuditConfiguration {
     AuditLog auditLog(AuditProperties properties, WardenProperties warden, MeterRegistry metrics) {
         String location = properties.store() == null
                 ? warden.dataDir().resolve("audit.db").toString() : properties.store();
-        AuditStore store = AuditStores.open(location, properties.user(), properties.password());
+        AuditStore store = AuditStores.open(location, properties.user(), properties.password(),
+                properties.sqliteSync() == null ? SqliteAuditStore.Sync.FULL : properties.sqliteSync());
+        if (!properties.on()) {
+            log.warn("AUDIT LOG DISABLED (warden.audit.enabled=false): requests are not recorded");
+        }
         AuditLogConfig config = AuditLogConfig.defaults()
                 .withSpillFile(properties.spillFile() == null ? warden.dataDir().resolve("audit-spill.jsonl")
                         : properties.spillFile());

@@ -1,6 +1,7 @@
 package dev.warden.gateway.audit;
 
 import dev.warden.policy.audit.AuditLogConfig;
+import dev.warden.policy.audit.SqliteAuditStore;
 import java.nio.file.Path;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
@@ -13,11 +14,19 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param password       database password (PostgreSQL)
  * @param spillFile      where records go while the store is unavailable; replayed when it returns
  * @param onSpillFailure {@code refuse} (default: new requests get 503) or {@code log-and-continue}
+ * @param enabled        false turns recording off (benchmarks, throwaway setups); the start-up log says so loudly
+ * @param sqliteSync     {@code full} (default: survives power loss) or {@code normal} (survives a killed process,
+ *                       not a power cut; about twice the append rate)
  * @param instanceId     this replica's name in the audit store, one hash chain per tenant under it; must differ
  *                       between replicas sharing a store and stay the same across restarts (default: host name)
  */
 @ConfigurationProperties("warden.audit")
 public record AuditProperties(String store, String user, String password, Path spillFile,
                               AuditLogConfig.SpillFailure onSpillFailure, Integer maxBatch, Integer queueCapacity,
-                              String instanceId) {
+                              String instanceId, Boolean enabled, SqliteAuditStore.Sync sqliteSync) {
+
+    /** Off only for measurements and throwaway setups: requests are then not recorded at all. */
+    public boolean on() {
+        return enabled == null || enabled;
+    }
 }

@@ -22,9 +22,11 @@ public final class AuditTrail {
     private final AuditLog auditLog;
     private final Redactor redactor;
     private final MeterRegistry metrics;
+    private final boolean enabled;
 
-    public AuditTrail(AuditLog auditLog, Redactor redactor, MeterRegistry metrics) {
+    public AuditTrail(AuditLog auditLog, Redactor redactor, MeterRegistry metrics, boolean enabled) {
         this.auditLog = auditLog;
+        this.enabled = enabled;
         this.redactor = redactor;
         this.metrics = metrics;
     }
@@ -38,7 +40,7 @@ public final class AuditTrail {
 
     /** Completes when the record is durable; fails with 503 when it cannot be kept. */
     public Mono<Void> record(CallRecord call, Outcome outcome, int httpStatus) {
-        if (!call.markRecorded()) {
+        if (!call.markRecorded() || !enabled) {
             return Mono.empty();
         }
         AuditRecord record = call.toAudit(outcome, httpStatus, call.principal().policy().audit().storeContent(),

@@ -63,8 +63,9 @@ public class FlowConfiguration {
     }
 
     @Bean
-    AuditTrail auditTrail(AuditLog auditLog, Guards guards, MeterRegistry metrics) {
-        return new AuditTrail(auditLog, guards.redactor(), metrics);
+    AuditTrail auditTrail(AuditLog auditLog, Guards guards, MeterRegistry metrics,
+                          dev.warden.gateway.audit.AuditProperties audit) {
+        return new AuditTrail(auditLog, guards.redactor(), metrics, audit.on());
     }
 
     @Bean

@@ -17,18 +17,23 @@ public final class AuditStores {
     }
 
     public static AuditStore open(String location, String user, String password) {
+        return open(location, user, password, SqliteAuditStore.Sync.FULL);
+    }
+
+    /** As {@link #open(String, String, String)}, with the fsync level of an SQLite store. */
+    public static AuditStore open(String location, String user, String password, SqliteAuditStore.Sync sync) {
         if (location.startsWith("jdbc:postgresql:")) {
             return new PostgresAuditStore(location, user, password);
         }
         if (location.startsWith("jdbc:sqlite:")) {
-            return new SqliteAuditStore(Path.of(location.substring("jdbc:sqlite:".length())));
+            return new SqliteAuditStore(Path.of(location.substring("jdbc:sqlite:".length())), sync);
         }
         if (location.startsWith("sqlite:")) {
-            return new SqliteAuditStore(Path.of(location.substring("sqlite:".length())));
+            return new SqliteAuditStore(Path.of(location.substring("sqlite:".length())), sync);
         }
         if (location.startsWith("jdbc:")) {
             throw new IllegalArgumentException("unsupported audit store " + location);
         }
-        return new SqliteAuditStore(Path.of(location));
+        return new SqliteAuditStore(Path.of(location), sync);
     }
 }
