@@ -19,7 +19,7 @@ import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Reads the training pool from /work/shared/datasets in place and maps each source's own labels to the heads'
+ * Reads the training pool from ../shared/datasets in place and maps each source's own labels to the heads'
  * labels. The S-code mappings follow the Llama Guard 3 category definitions (S1 violent crimes incl. animal abuse
  * and hate-motivated violence; S2 non-violent crimes incl. cyber, drug, weapon, financial and property crimes and
  * labour trafficking; S3 sex trafficking, prostitution, sexual assault; S4 child sexual exploitation; S6 specialised

@@ -21,13 +21,13 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Trains the embedded heads from /work/shared/datasets and writes them as resources. Steps: load the pool
+ * Trains the embedded heads from ../shared/datasets (beside the repository) and writes them as resources. Steps: load the pool
  * ({@link DatasetCatalog}), drop duplicate texts, split by stable hash ({@link Split}), encode every text's first
  * window with MiniLM (cached in target/embedding-cache), train the heads ({@link MlpTrainer}), choose thresholds
  * on the validation split, write the head files, the split manifest (committed: which text hash went where) and
  * the held-out test rows as JSONL under target/eval for {@code dev.warden.guard.eval.Evaluate}.
  * <p>
- * Arguments (all optional): {@code datasets=/work/shared/datasets}.
+ * Arguments (all optional): {@code datasets=../shared/datasets} (relative to the repository root).
  */
 public final class TrainHeads {
 
@@ -44,7 +44,7 @@ public final class TrainHeads {
             String[] kv = a.split("=", 2);
             options.put(kv[0], kv.length > 1 ? kv[1] : "");
         }
-        Path datasets = Path.of(options.getOrDefault("datasets", "/work/shared/datasets"));
+        Path datasets = Path.of(options.getOrDefault("datasets", defaultDatasets()));
         Path module = Files.exists(Path.of("guard/pom.xml")) ? Path.of("guard") : Path.of(".");
         Path resources = module.resolve("src/main/resources/dev/warden/guard/embedded");
         Path manifest = module.resolve("src/test/resources/dev/warden/guard/embedded/training/split-manifest.tsv");
@@ -341,5 +341,12 @@ public final class TrainHeads {
     }
 
     private TrainHeads() {
+    }
+
+    /** The shared datasets live beside the repository; the command may run from the root or from guard/. */
+    static String defaultDatasets() {
+        Path fromRoot = Path.of("..", "shared", "datasets");
+        return java.nio.file.Files.isDirectory(fromRoot) ? fromRoot.toString()
+                : Path.of("..", "..", "shared", "datasets").toString();
     }
 }
