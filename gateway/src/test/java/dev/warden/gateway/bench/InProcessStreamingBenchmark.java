@@ -35,6 +35,8 @@ import org.springframework.context.ConfigurableApplicationContext;
  */
 public final class InProcessStreamingBenchmark {
 
+    private static int THREADS = 1;
+
     record Sample(double ttftMs, double tokensPerSecond) {
     }
 
@@ -42,12 +44,15 @@ public final class InProcessStreamingBenchmark {
         Path gguf = Path.of(System.getProperty("bench.gguf", TinyGguf.path().toString()));
         int requests = Integer.getInteger("bench.requests", 20);
         int maxTokens = Integer.getInteger("bench.maxTokens", 256);
+        // llama.cpp's threads spin on their cores: leave one for the gateway and the client, or the comparison
+        // measures CPU contention rather than the gateway
+        THREADS = Integer.getInteger("bench.threads", 1);
         TestTenants tenants = TestTenants.create();
         String prompt = "Write a long story about a lighthouse keeper and the sea.";
-        System.out.printf("model %s, %d requests per row, max_tokens %d, seed fixed, 1 slot, 2 threads%n",
-                gguf.getFileName(), requests, maxTokens);
+        System.out.printf("model %s, %d requests per row, max_tokens %d, seed fixed, 1 slot, %d llama.cpp thread(s)%n",
+                gguf.getFileName(), requests, maxTokens, THREADS);
 
-        LlamaCppEngine direct = new LlamaCppEngine(new LlamaCppSettings(gguf, 1, 4, 2048, 2, maxTokens));
+        LlamaCppEngine direct = new LlamaCppEngine(new LlamaCppSettings(gguf, 1, 4, 2048, THREADS, maxTokens));
         List<String[]> rows = new ArrayList<>();
         String[][] configs = {
                 {"gateway, guards off, optimistic", "false", TenantKind.PLAYGROUND.name()},
@@ -119,7 +124,7 @@ public final class InProcessStreamingBenchmark {
                 "--warden.models[0].context-length=2048",
                 "--warden.models[0].llama-cpp.gguf=" + gguf,
                 "--warden.models[0].llama-cpp.slots=1",
-                "--warden.models[0].llama-cpp.threads=2",
+                "--warden.models[0].llama-cpp.threads=" + THREADS,
                 "--warden.models[0].llama-cpp.default-max-tokens=" + maxTokens);
     }
 
