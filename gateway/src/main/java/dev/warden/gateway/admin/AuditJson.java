@@ -132,6 +132,7 @@ final class AuditJson {
     ObjectNode chain(ChainVerifier.Report report) {
         ObjectNode n = json.createObjectNode();
         n.put("tenant", report.tenant());
+        n.put("instance", report.instance());
         n.put("valid", report.intact());
         n.put("checked", report.entriesChecked());
         n.set("anchor", head(report.anchor()));
@@ -155,6 +156,7 @@ final class AuditJson {
     private ObjectNode broken(ChainVerifier.BrokenLink link) {
         return json.createObjectNode()
                 .put("tenant", link.tenant())
+                .put("instance", link.instance())
                 .put("sequence", link.seq())
                 .put("request_id", link.requestId())
                 .put("reason", link.reason());

@@ -22,7 +22,9 @@ import org.springframework.context.ConfigurableApplicationContext;
  * <ul>
  *   <li>{@code proxy}: no classifiers, a tenant without limits, audit log off: the foundation alone (issue 2);</li>
  *   <li>{@code audit-full}, {@code audit-normal}: as proxy, with the SQLite audit log (fsync FULL / NORMAL);</li>
- *   <li>{@code limits}: as bare, with a tenant whose key, tenant and model limits all apply (the policy stage);</li>
+ *   <li>{@code limits}: as proxy with the audit log, and a tenant whose key and tenant limits all apply (the policy
+ *   stage, local buckets); {@code limits-redis}: the same with the buckets in a real Redis server;</li>
+ *   <li>{@code audit-postgres}: as audit-full, with the audit log in a real (embedded) PostgreSQL server;</li>
  *   <li>{@code guarded}: the embedded default classifiers and the content rules on input and output.</li>
  * </ul>
  * Direct and gateway runs alternate in rounds so that noise from this shared machine hits both alike; the
@@ -41,7 +43,7 @@ public final class GatewayOverheadBenchmark {
     public static void main(String[] args) throws Exception {
         int requests = Integer.getInteger("bench.requests", 1000);
         int rounds = Integer.getInteger("bench.rounds", 3);
-        List<String> configs = List.of(System.getProperty("bench.configs", "proxy,audit-full,audit-normal,limits,guarded").split(","));
+        List<String> configs = List.of(System.getProperty("bench.configs", "proxy,audit-full,audit-normal,audit-postgres,limits,limits-redis,guarded").split(","));
         System.out.printf("machine: %d cores, %s %s, Java %s; %d requests x %d rounds per row%n",
                 Runtime.getRuntime().availableProcessors(), System.getProperty("os.name"),
                 System.getProperty("os.arch"), System.getProperty("java.version"), requests, rounds);
@@ -52,8 +54,27 @@ public final class GatewayOverheadBenchmark {
             TestTenants tenants = TestTenants.create();
             for (String config : configs) {
                 boolean guarded = config.equals("guarded");
-                String key = config.equals("limits") ? tenants.generousKey : tenants.localKey;
-                ConfigurableApplicationContext gateway = start(upstream, tenants, config, guarded);
+                String key = config.startsWith("limits") ? tenants.generousKey : tenants.localKey;
+                List<String> extra = new ArrayList<>();
+                AutoCloseable server = null;
+                if (config.equals("limits-redis")) {
+                    int port;
+                    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+                        port = s.getLocalPort();
+                    }
+                    redis.embedded.RedisServer redisServer = redis.embedded.RedisServer.newRedisServer().port(port)
+                            .bind("127.0.0.1").setting("save \"\"").setting("appendonly no").build();
+                    redisServer.start();
+                    server = redisServer::stop;
+                    extra.add("--warden.rate-limit.redis-uri=redis://127.0.0.1:" + port);
+                }
+                if (config.equals("audit-postgres")) {
+                    io.zonky.test.db.postgres.embedded.EmbeddedPostgres pg =
+                            io.zonky.test.db.postgres.embedded.EmbeddedPostgres.builder().start();
+                    server = pg;
+                    extra.add("--warden.audit.store=" + pg.getJdbcUrl("postgres", "postgres"));
+                }
+                ConfigurableApplicationContext gateway = start(upstream, tenants, config, guarded, extra);
                 try {
                     String port = gateway.getEnvironment().getProperty("local.server.port");
                     URI direct = URI.create(upstream.baseUrl() + "/v1/chat/completions");
@@ -74,6 +95,9 @@ public final class GatewayOverheadBenchmark {
                     }
                 } finally {
                     gateway.close();
+                    if (server != null) {
+                        server.close();
+                    }
                 }
             }
         }
@@ -81,7 +105,7 @@ public final class GatewayOverheadBenchmark {
     }
 
     private static ConfigurableApplicationContext start(ScriptedOpenAiServer upstream, TestTenants tenants,
-                                                        String config, boolean guarded) {
+                                                        String config, boolean guarded, List<String> more) {
         List<String> props = new ArrayList<>(List.of(
                 "--server.port=0",
                 "--logging.level.root=WARN",
@@ -96,6 +120,7 @@ public final class GatewayOverheadBenchmark {
                 "--warden.models[0].engine=remote",
                 "--warden.models[0].remote.urls[0]=" + upstream.baseUrl(),
                 "--warden.models[0].remote.upstream-model=upstream-model"));
+        props.addAll(more);
         for (String extra : System.getProperty("bench.extra", "").split(",")) {
             if (!extra.isBlank()) {
                 props.add("--" + extra.trim());
