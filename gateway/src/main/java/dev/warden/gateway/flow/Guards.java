@@ -2,6 +2,11 @@ package dev.warden.gateway.flow;
 
 import dev.warden.guard.Direction;
 import dev.warden.guard.GuardInput;
+import dev.warden.guard.HazardCategory;
+import dev.warden.guard.llamaguard.LlamaGuardClassifier;
+import dev.warden.policy.decision.Action;
+import java.util.EnumSet;
+import java.util.Set;
 import dev.warden.guard.pipeline.GuardPipeline;
 import dev.warden.guard.pipeline.GuardReport;
 import dev.warden.guard.pipeline.GuardStage;
@@ -33,8 +38,13 @@ public final class Guards {
     private final Redactor redactor;
     private final MeterRegistry metrics;
 
-    public Guards(GuardPipeline input, GuardPipeline output, TenantDirectory tenants, Redactor redactor,
-                  MeterRegistry metrics) {
+    private final dev.warden.guard.pipeline.VerdictCache cache;
+    private final java.util.concurrent.ConcurrentMap<String, GuardPipeline> tailored =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    public Guards(GuardPipeline input, GuardPipeline output, dev.warden.guard.pipeline.VerdictCache cache,
+                  TenantDirectory tenants, Redactor redactor, MeterRegistry metrics) {
+        this.cache = cache;
         this.input = input;
         this.output = output;
         this.tenants = tenants;
@@ -43,13 +53,40 @@ public final class Guards {
     }
 
     public Mono<Checked> check(Principal principal, GuardInput content) {
-        GuardPipeline pipeline = content.direction() == Direction.INPUT ? input : output;
+        GuardPipeline pipeline = pipelineFor(principal, content.direction());
         return pipeline.run(content, tenants.policyVersion()).map(report -> {
             Decision decision = decider.decide(principal.tenantId(), principal.policy(), content.direction(),
                     report.verdicts());
             count(principal, content.direction(), decision);
             return new Checked(report, decision);
         });
+    }
+
+    /**
+     * The pipeline for one tenant and direction. Llama Guard is asked only about the categories the tenant does not
+     * allow outright, as Meta's zero-shot customisation and Llama Stack's excluded categories do; the other
+     * classifiers are shared. Tailored pipelines are few (one per distinct set of allowed categories) and kept.
+     */
+    GuardPipeline pipelineFor(Principal principal, Direction direction) {
+        GuardPipeline base = direction == Direction.INPUT ? input : output;
+        if (base.stages().stream().noneMatch(s -> s.classifier() instanceof LlamaGuardClassifier)) {
+            return base;
+        }
+        Set<HazardCategory> allowed = EnumSet.noneOf(HazardCategory.class);
+        for (HazardCategory category : HazardCategory.values()) {
+            principal.policy().guard().rule(direction, category.code())
+                    .filter(rule -> rule.action() == Action.ALLOW)
+                    .ifPresent(rule -> allowed.add(category));
+        }
+        if (allowed.isEmpty()) {
+            return base;
+        }
+        return tailored.computeIfAbsent(direction + ":" + allowed, key -> new GuardPipeline(base.stages().stream()
+                .map(stage -> stage.classifier() instanceof LlamaGuardClassifier llamaGuard
+                        ? new GuardStage(llamaGuard.withCategories(llamaGuard.config().categories().excluding(allowed)),
+                                stage.deadline())
+                        : stage)
+                .toList(), cache));
     }
 
     /** Policy's decision on a chosen subset of verdicts, e.g. only those of one shield. */
