@@ -212,4 +212,18 @@ class StreamModerationTest extends GatewayTest {
 
         assertThat(UPSTREAM.awaitAbortedResponses(aborted + 1, Duration.ofSeconds(10))).isTrue();
     }
+
+    @Test
+    void aToolCallWhoseArgumentsFailTheGuardIsWithheldFromAStream() {
+        UPSTREAM.enqueue(ScriptedReply.pieces("Sending it now.").toolCalls(new dev.warden.inference.testing
+                .ScriptedToolCall("call_1", "send_credentials", "{\"token\": \"" + SECRET + "\"}")));
+
+        Reply r = http.post("/v1/chat/completions", TENANTS.holdbackKey, "application/json", STREAM);
+
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.body()).doesNotContain("sk-proj").doesNotContain("send_credentials");
+        Sse sse = Sse.parse(r.body());
+        assertThat(sse.finishChoice().path("finish_reason").asString()).isEqualTo("content_filter");
+        assertThat(sse.done()).isTrue();
+    }
 }

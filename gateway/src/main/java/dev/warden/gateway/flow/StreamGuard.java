@@ -79,8 +79,10 @@ public final class StreamGuard {
                         return WindowResult.pass();
                     });
         };
+        AtomicReference<dev.warden.policy.decision.Decision> toolCallCut = new AtomicReference<>();
         Flux<StreamChunk> released = moderator
-                .moderate(chunks, settings(record.principal().policy().streaming()), check, summary::set)
+                .moderate(checkToolCalls(call, record, chunks, responses, toolCallCut),
+                        settings(record.principal().policy().streaming()), check, summary::set)
                 .concatMap(event -> toChunks(event, call, record, responses))
                 .onErrorResume(error -> {
                     record.inferenceEnded();
@@ -101,10 +103,42 @@ public final class StreamGuard {
         Mono<Void> durable = Mono.defer(() -> {
             ModerationSummary s = summary.get();
             settle(call, record, reservation, s);
-            boolean cut = s != null && s.outcome() == ModerationSummary.Outcome.CUT;
+            boolean cut = s != null && s.outcome() == ModerationSummary.Outcome.CUT || toolCallCut.get() != null;
             return audit.record(record, cut ? Outcome.CUT_OUTPUT : Outcome.ALLOWED, 200);
         });
         return SseBody.events(released, responses, call.isChat(), call.includeUsage(), durable);
+    }
+
+    /**
+     * Tool calls are not text the windows see, so each chunk carrying them is judged as an Agent turn before it
+     * goes on; a call that fails is dropped and the choice ends with {@code content_filter} instead.
+     */
+    private Flux<StreamChunk> checkToolCalls(GenerationCall call, CallRecord record, Flux<StreamChunk> chunks,
+                                             OpenAiResponses responses,
+                                             AtomicReference<dev.warden.policy.decision.Decision> cut) {
+        return chunks.concatMap(chunk -> {
+            if (chunk.toolCalls().isEmpty()) {
+                return Mono.just(chunk);
+            }
+            long started = System.nanoTime();
+            StringBuilder calls = new StringBuilder();
+            chunk.toolCalls().forEach(t -> calls.append(calls.isEmpty() ? "" : "\n").append(t.name()).append('(')
+                    .append(t.argumentsJson()).append(')'));
+            return guards.check(record.principal(), GuardInput.response(call.conversation(), calls.toString()))
+                    .map(checked -> {
+                        var decision = checked.decision();
+                        record.guarded(Direction.OUTPUT, checked.report().verdicts(), decision,
+                                Duration.ofNanos(System.nanoTime() - started));
+                        if (!decision.blocked() && decision.action() != Action.REDACT) {
+                            return chunk;
+                        }
+                        cut.set(decision);
+                        record.ruleOnly("tool call withheld: " + decision.rule());
+                        responses.contentFilter(decision.decisiveLabels().stream().sorted().toList(), decision.rule());
+                        return new StreamChunk(chunk.index(), chunk.text(), List.of(),
+                                dev.warden.inference.FinishReason.CONTENT_FILTER, chunk.logprobs(), chunk.usage());
+                    });
+        });
     }
 
     private Flux<StreamChunk> toChunks(ModeratedEvent event, GenerationCall call, CallRecord record,
