@@ -80,6 +80,14 @@ public class EngineFactory {
             settings = settings.withHealth(new Health(or(r.healthInterval(), h.interval()),
                     r.healthPath() == null ? h.path() : r.healthPath(), h.timeout()));
         }
+        if (r.breaker() != null) {
+            RemoteEngineSettings.Breaker b = RemoteEngineSettings.Breaker.defaults();
+            ModelProperties.Breaker c = r.breaker();
+            settings = settings.withBreaker(new RemoteEngineSettings.Breaker(
+                    or(c.failureRatePercent(), b.failureRatePercent()), or(c.slidingWindowCalls(), b.slidingWindowCalls()),
+                    or(c.minimumCalls(), b.minimumCalls()), or(c.waitInOpen(), b.waitInOpen()),
+                    or(c.halfOpenCalls(), b.halfOpenCalls())));
+        }
         if (r.maxConnections() != null) {
             settings = settings.withMaxConnections(r.maxConnections());
         }

@@ -16,6 +16,12 @@ public record ModelProperties(String name, String engine, Integer contextLength,
 
     public record Remote(List<String> urls, String upstreamModel, String apiKey, Duration connectTimeout,
                          Duration firstTokenTimeout, Duration idleTimeout, Duration responseTimeout,
-                         Integer retries, Duration healthInterval, String healthPath, Integer maxConnections) {
+                         Integer retries, Duration healthInterval, String healthPath, Integer maxConnections,
+                         Breaker breaker) {
+    }
+
+    /** Per-replica circuit breaker; unset fields keep the defaults (50 % of the last 20 calls, 30 s open). */
+    public record Breaker(Float failureRatePercent, Integer slidingWindowCalls, Integer minimumCalls,
+                          Duration waitInOpen, Integer halfOpenCalls) {
     }
 }
