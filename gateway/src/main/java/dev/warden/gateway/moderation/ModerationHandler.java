@@ -97,7 +97,7 @@ public final class ModerationHandler {
             }
         }
         for (var e : openAi.entrySet()) {
-            boolean flagged = h(e.getKey(), decision);
+            boolean flagged = openAiFlagged(e.getKey(), decision);
             categories.put(e.getKey(), flagged);
             categoryScores.put(e.getKey(), e.getValue());
             applied.putArray(e.getKey()).add("text");
@@ -124,7 +124,7 @@ public final class ModerationHandler {
     }
 
     /** An OpenAI category is flagged when any S-code mapping to it triggered a rule. */
-    private static boolean h(String openAiKey, Decision decision) {
+    private static boolean openAiFlagged(String openAiKey, Decision decision) {
         for (HazardCategory c : HazardCategory.values()) {
             if (c.openAiCategories().contains(openAiKey) && triggered(c.code(), decision)) {
                 return true;

@@ -3,7 +3,6 @@ package dev.warden.gateway.openai;
 import dev.warden.gateway.api.Errors;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferUtils;
-import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import reactor.core.publisher.Mono;
@@ -29,10 +28,6 @@ public final class RequestBodies {
         return DataBufferUtils.join(request.exchange().getRequest().getBody(), maxBytes)
                 .map(RequestBodies::drain)
                 .defaultIfEmpty(new byte[0]);
-    }
-
-    public boolean isPost(ServerRequest request) {
-        return request.method() == HttpMethod.POST;
     }
 
     private static byte[] drain(DataBuffer buffer) {

@@ -151,7 +151,8 @@ class AuditSurvivesKillTest {
             assertThat(killedAfter.get()).as("killed by a load thread").isNotNull();
             assertThat(gateway.alive()).isFalse();
             assertThat(answeredBeforeKill.get()).isGreaterThanOrEqualTo(50);
-            assertThat(cutOff).as("requests in flight when the gateway died").isNotEmpty();
+            // How many requests the kill cut off is reported, not asserted: when every waiting answer is released in
+            // one group commit, the kill can land between two requests of every load thread.
 
             List<String> missing = new ArrayList<>();
             List<String> verified = new ArrayList<>();
