@@ -25,9 +25,21 @@ public class RequestMetricsFilter implements WebFilter, Ordered {
             "/v1/moderations", "/v1/safety/run-shield");
 
     private final MeterRegistry registry;
+    /** Timers by route, tenant and status: looked up once, not rebuilt and re-registered on every request. */
+    private final java.util.concurrent.ConcurrentMap<String, Timer> timers = new java.util.concurrent.ConcurrentHashMap<>();
 
     public RequestMetricsFilter(MeterRegistry registry) {
         this.registry = registry;
+    }
+
+    private Timer timer(String route, String tenant, String status) {
+        return timers.computeIfAbsent(route + '\u0000' + tenant + '\u0000' + status, key -> Timer.builder("warden.http.requests")
+                .description("API requests handled by the gateway, to the last byte of the response")
+                .tag("route", route)
+                .tag("tenant", tenant)
+                .tag("status", status)
+                .publishPercentileHistogram()
+                .register(registry));
     }
 
     @Override
@@ -40,13 +52,8 @@ public class RequestMetricsFilter implements WebFilter, Ordered {
         return chain.filter(exchange).doFinally(signal -> {
             HttpStatusCode status = exchange.getResponse().getStatusCode();
             String tenant = exchange.getAttribute(TENANT_ATTRIBUTE);
-            Timer.builder("warden.http.requests")
-                    .description("API requests handled by the gateway, to the last byte of the response")
-                    .tag("route", route(path))
-                    .tag("tenant", tenant == null ? "none" : tenant)
-                    .tag("status", status == null ? "200" : Integer.toString(status.value()))
-                    .publishPercentileHistogram()
-                    .register(registry)
+            timer(route(path), tenant == null ? "none" : tenant,
+                    status == null ? "200" : Integer.toString(status.value()))
                     .record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
         });
     }
