@@ -15,9 +15,7 @@ import reactor.netty.resources.ConnectionProvider;
  * a bare reactor-netty client and once through {@link RemoteEngine}, sequentially, reporting latency percentiles.
  * Not a test (timings belong here, not in assertions). Run from the repository root:
  * <pre>
- * ./mvnw -q -B -o -pl inference test-compile dependency:build-classpath -Dmdep.outputFile=/tmp/cp.txt -Dmdep.includeScope=test
- * java -cp "$(cat /tmp/cp.txt):inference/target/classes:inference/target/test-classes" \
- *     dev.warden.inference.remote.RemoteEngineOverheadBenchmark [warmup] [measured]
+ * .ci/bench inference dev.warden.inference.remote.RemoteEngineOverheadBenchmark [warmup] [measured]
  * </pre>
  */
 public final class RemoteEngineOverheadBenchmark {
