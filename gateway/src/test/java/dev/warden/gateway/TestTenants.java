@@ -32,93 +32,73 @@ public final class TestTenants {
     /** Tenant {@code generous}: key and tenant limits in force, high enough never to refuse (benchmarks). */
     public final String generousKey;
 
-    /** Appended to the example: a tenant whose streams are moderated optimistically. */
-    static final String PLAYGROUND = """
+    /** Appended to the example: the tenants the tests need beside it (streaming modes, fail-open, limits). */
+    static final String EXTRA_TENANTS = String.join("",
+            tenant("playground", "Streaming playground (tests)",
+                    "streaming:\n"
+                    + "  mode: optimistic\n"
+                    + "  window-tokens: 8\n"
+                    + "  overlap-tokens: 2"),
+            tenant("holdback", "Hold-back streams with small windows (tests)",
+                    "streaming:\n"
+                    + "  mode: hold-back\n"
+                    + "  window-tokens: 8\n"
+                    + "  overlap-tokens: 2\n"
+                    + "audit:\n"
+                    + "  store-content: true"),
+            tenant("buffered", "Buffered streams (tests)",
+                    "streaming:\n"
+                    + "  mode: buffer\n"
+                    + "  window-tokens: 8\n"
+                    + "  overlap-tokens: 2"),
+            tenant("metered", "Tight limits (tests)",
+                    "limits:\n"
+                    + "  key:\n"
+                    + "    requests: [3/1m]\n"
+                    + "    tokens: [100000/1m]"),
+            tenant("generous", "Limits that apply but never refuse (benchmarks)",
+                    "limits:\n"
+                    + "  key:\n"
+                    + "    requests: [100000000/1m, 1000000000/1d]\n"
+                    + "    tokens: [1000000000/1m]\n"
+                    + "    concurrent: 64\n"
+                    + "  tenant:\n"
+                    + "    requests: [100000000/1m]\n"
+                    + "    concurrent: 128"),
+            unlicensedTenant("unlicensed", "Has not accepted the model's licence (tests)", ""),
+            tenant("lenient", "Fails open (tests)",
+                    "guard:\n"
+                    + "  fail-mode: open\n"
+                    + "streaming:\n"
+                    + "  mode: hold-back\n"
+                    + "  window-tokens: 8\n"
+                    + "  overlap-tokens: 2"));
 
-              - id: playground
-                name: Streaming playground (tests)
+    /**
+     * One tenant entry for the tenants file, with the Llama 3.1 licence accepted; {@code extra} is YAML at the level
+     * of the entry's own fields (streaming, limits, guard, audit...), lines separated by newlines.
+     */
+    public static String tenant(String id, String name, String extra) {
+        return unlicensedTenant(id, name, """
                 licences:
                   - id: llama-3.1
                     version: "2024-07-23"
                     accepted-by: tests@localhost
                     accepted-at: 2026-01-01T00:00:00Z
-                streaming:
-                  mode: optimistic
-                  window-tokens: 8
-                  overlap-tokens: 2
-                keys: []
-              - id: holdback
-                name: Hold-back streams with small windows (tests)
-                licences:
-                  - id: llama-3.1
-                    version: "2024-07-23"
-                    accepted-by: tests@localhost
-                    accepted-at: 2026-01-01T00:00:00Z
-                streaming:
-                  mode: hold-back
-                  window-tokens: 8
-                  overlap-tokens: 2
-                audit:
-                  store-content: true
-                keys: []
-              - id: buffered
-                name: Buffered streams (tests)
-                licences:
-                  - id: llama-3.1
-                    version: "2024-07-23"
-                    accepted-by: tests@localhost
-                    accepted-at: 2026-01-01T00:00:00Z
-                streaming:
-                  mode: buffer
-                  window-tokens: 8
-                  overlap-tokens: 2
-                keys: []
-              - id: metered
-                name: Tight limits (tests)
-                licences:
-                  - id: llama-3.1
-                    version: "2024-07-23"
-                    accepted-by: tests@localhost
-                    accepted-at: 2026-01-01T00:00:00Z
-                limits:
-                  key:
-                    requests: [3/1m]
-                    tokens: [100000/1m]
-                keys: []
-              - id: generous
-                name: Limits that apply but never refuse (benchmarks)
-                licences:
-                  - id: llama-3.1
-                    version: "2024-07-23"
-                    accepted-by: tests@localhost
-                    accepted-at: 2026-01-01T00:00:00Z
-                limits:
-                  key:
-                    requests: [100000000/1m, 1000000000/1d]
-                    tokens: [1000000000/1m]
-                    concurrent: 64
-                  tenant:
-                    requests: [100000000/1m]
-                    concurrent: 128
-                keys: []
-              - id: unlicensed
-                name: Has not accepted the model's licence (tests)
-                keys: []
-              - id: lenient
-                name: Fails open (tests)
-                licences:
-                  - id: llama-3.1
-                    version: "2024-07-23"
-                    accepted-by: tests@localhost
-                    accepted-at: 2026-01-01T00:00:00Z
-                guard:
-                  fail-mode: open
-                streaming:
-                  mode: hold-back
-                  window-tokens: 8
-                  overlap-tokens: 2
-                keys: []
-            """;
+                """ + extra);
+    }
+
+    /** One tenant entry that has accepted no licence. */
+    public static String unlicensedTenant(String id, String name, String extra) {
+        StringBuilder yaml = new StringBuilder("\n  - id: ").append(id).append("\n    name: ").append(name).append('\n');
+        for (String line : extra.split("\n")) {
+            if (!line.isBlank()) {
+                yaml.append("    ").append(line).append('\n');
+            }
+        }
+        return yaml.append("    keys: []\n").toString();
+    }
+
 
     private TestTenants(Path dir, Path file, String localKey, String acmeKey, String playgroundKey,
                         String holdbackKey, String bufferedKey, String lenientKey, String meteredKey,
@@ -140,7 +120,7 @@ public final class TestTenants {
         try {
             Path dir = Files.createTempDirectory("warden-test");
             Path file = dir.resolve("tenants.yaml");
-            Files.writeString(file, Files.readString(CONFIG.resolve("tenants.example.yaml")) + PLAYGROUND);
+            Files.writeString(file, Files.readString(CONFIG.resolve("tenants.example.yaml")) + EXTRA_TENANTS);
             TenantFileEditor editor = new TenantFileEditor(LicenceCatalog.load(CONFIG.resolve("licences")));
             String local = editor.createKey(file, "local", "test");
             String acme = editor.createKey(file, "acme", "test");

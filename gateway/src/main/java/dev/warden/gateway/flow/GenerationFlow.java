@@ -220,11 +220,16 @@ public final class GenerationFlow {
     }
 
     static String agentTurn(Choice choice) {
-        if (choice.toolCalls().isEmpty()) {
-            return choice.text();
+        return agentTurn(choice.text(), choice.toolCalls());
+    }
+
+    /** What the output guard judges as the Agent turn: the text, then each tool call as {@code name(arguments)}. */
+    static String agentTurn(String content, List<ToolCall> toolCalls) {
+        if (toolCalls.isEmpty()) {
+            return content;
         }
-        StringBuilder text = new StringBuilder(choice.text());
-        for (ToolCall call : choice.toolCalls()) {
+        StringBuilder text = new StringBuilder(content);
+        for (ToolCall call : toolCalls) {
             text.append(text.isEmpty() ? "" : "\n").append(call.name()).append('(').append(call.argumentsJson())
                     .append(')');
         }

@@ -31,8 +31,8 @@ public final class Guards {
 
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Guards.class);
 
-    private final GuardPipeline input;
-    private final GuardPipeline output;
+    /** One pipeline for both directions: each classifier declares the directions it judges. */
+    private final GuardPipeline pipeline;
     private final DecisionMaker decider = new DecisionMaker();
     private final TenantDirectory tenants;
     private final Redactor redactor;
@@ -42,11 +42,10 @@ public final class Guards {
     private final java.util.concurrent.ConcurrentMap<String, GuardPipeline> tailored =
             new java.util.concurrent.ConcurrentHashMap<>();
 
-    public Guards(GuardPipeline input, GuardPipeline output, dev.warden.guard.pipeline.VerdictCache cache,
+    public Guards(GuardPipeline pipeline, dev.warden.guard.pipeline.VerdictCache cache,
                   TenantDirectory tenants, Redactor redactor, MeterRegistry metrics) {
         this.cache = cache;
-        this.input = input;
-        this.output = output;
+        this.pipeline = pipeline;
         this.tenants = tenants;
         this.redactor = redactor;
         this.metrics = metrics;
@@ -68,7 +67,7 @@ public final class Guards {
      * classifiers are shared. Tailored pipelines are few (one per distinct set of allowed categories) and kept.
      */
     GuardPipeline pipelineFor(Principal principal, Direction direction) {
-        GuardPipeline base = direction == Direction.INPUT ? input : output;
+        GuardPipeline base = pipeline;
         if (base.stages().stream().noneMatch(s -> s.classifier() instanceof LlamaGuardClassifier)) {
             return base;
         }
@@ -96,7 +95,6 @@ public final class Guards {
 
     /** Names of the classifiers that judge a direction, for the response headers. */
     public List<String> classifiers(Direction direction) {
-        GuardPipeline pipeline = direction == Direction.INPUT ? input : output;
         return pipeline.stages().stream().map(GuardStage::classifier)
                 .filter(c -> c.directions().contains(direction))
                 .map(c -> c.name()).toList();

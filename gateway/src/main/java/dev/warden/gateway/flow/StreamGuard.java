@@ -121,10 +121,8 @@ public final class StreamGuard {
                 return Mono.just(chunk);
             }
             long started = System.nanoTime();
-            StringBuilder calls = new StringBuilder();
-            chunk.toolCalls().forEach(t -> calls.append(calls.isEmpty() ? "" : "\n").append(t.name()).append('(')
-                    .append(t.argumentsJson()).append(')'));
-            return guards.check(record.principal(), GuardInput.response(call.conversation(), calls.toString()))
+            String calls = GenerationFlow.agentTurn("", chunk.toolCalls());
+            return guards.check(record.principal(), GuardInput.response(call.conversation(), calls))
                     .map(checked -> {
                         var decision = checked.decision();
                         record.guarded(Direction.OUTPUT, checked.report().verdicts(), decision,

@@ -123,7 +123,7 @@ public class GuardConfiguration {
             pipeline.cache(cache);
         }
         GuardPipeline built = pipeline.build();
-        return new Guards(built, built, cache, tenants, new Redactor(rules), metrics);
+        return new Guards(built, cache, tenants, new Redactor(rules), metrics);
     }
 
     private static Duration deadline(Classifier c, GuardProperties p) {

@@ -17,29 +17,20 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param cacheTtl     how long a cached verdict is reused
  */
 @ConfigurationProperties("warden.guard")
-public record GuardProperties(Rules rules, Embedded embedded, PromptGuard promptGuard, LlamaGuard llamaGuard,
+public record GuardProperties(Switch rules, Switch embedded, PromptGuard promptGuard, LlamaGuard llamaGuard,
                               Long cacheSize, Duration cacheTtl) {
 
     public GuardProperties {
-        rules = rules == null ? new Rules(true, null) : rules;
-        embedded = embedded == null ? new Embedded(true, null) : embedded;
+        rules = rules == null ? new Switch(true, null) : rules;
+        embedded = embedded == null ? new Switch(true, null) : embedded;
         promptGuard = promptGuard == null ? new PromptGuard(null, null, null) : promptGuard;
         llamaGuard = llamaGuard == null ? new LlamaGuard(null, null, null, null, null) : llamaGuard;
         cacheSize = cacheSize == null ? 100_000L : cacheSize;
         cacheTtl = cacheTtl == null ? Duration.ofMinutes(10) : cacheTtl;
     }
 
-    public record Rules(Boolean enabled, Duration deadline) {
-        public boolean on() {
-            return enabled == null || enabled;
-        }
-
-        public Duration deadlineOr(Duration d) {
-            return deadline == null ? d : deadline;
-        }
-    }
-
-    public record Embedded(Boolean enabled, Duration deadline) {
+    /** A classifier family that is on unless switched off, with an optional deadline of its own. */
+    public record Switch(Boolean enabled, Duration deadline) {
         public boolean on() {
             return enabled == null || enabled;
         }

@@ -30,32 +30,9 @@ class SharedRedisRateLimitTest {
     private static final String MODEL = "limited-model";
 
     /** Appended to the shipped example: a tenant limited to 10 requests a minute per key, and one for warm-up. */
-    private static final String TENANTS = """
-
-              - id: shared
-                name: Shared limit (tests)
-                licences:
-                  - id: llama-3.1
-                    version: "2024-07-23"
-                    accepted-by: tests@localhost
-                    accepted-at: 2026-01-01T00:00:00Z
-                limits:
-                  key:
-                    requests: [10/1m]
-                keys: []
-
-              - id: warmup
-                name: Warm-up (tests)
-                licences:
-                  - id: llama-3.1
-                    version: "2024-07-23"
-                    accepted-by: tests@localhost
-                    accepted-at: 2026-01-01T00:00:00Z
-                limits:
-                  key:
-                    requests: [1000/1m]
-                keys: []
-            """;
+    private static final String TENANTS = TestTenants.tenant("shared", "Shared limit (tests)",
+            "limits:\n  key:\n    requests: [10/1m]")
+            + TestTenants.tenant("warmup", "Warm-up (tests)", "limits:\n  key:\n    requests: [1000/1m]");
 
     @Test
     void twoGatewaysShareOneLimitThroughRedisAndApplyTheirFallbackWhenItIsGone() throws Exception {
