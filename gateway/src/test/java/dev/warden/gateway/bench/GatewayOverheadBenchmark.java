@@ -87,9 +87,20 @@ public final class GatewayOverheadBenchmark {
                         LatencyRecorder g = new LatencyRecorder();
                         double ds = 0;
                         double gs = 0;
+                        java.util.Map<String, Double> dcpu = new java.util.TreeMap<>();
+                        java.util.Map<String, Double> gcpu = new java.util.TreeMap<>();
                         for (int round = 0; round < rounds; round++) {
+                            ThreadCpu s0 = ThreadCpu.snapshot();
                             ds += run(direct, key, concurrency, requests, d);
+                            ThreadCpu s1 = ThreadCpu.snapshot();
                             gs += run(viaGateway, key, concurrency, requests, g);
+                            ThreadCpu s2 = ThreadCpu.snapshot();
+                            s1.microsPerRequestSince(s0, requests * rounds).forEach((k, v) -> dcpu.merge(k, v, Double::sum));
+                            s2.microsPerRequestSince(s1, requests * rounds).forEach((k, v) -> gcpu.merge(k, v, Double::sum));
+                        }
+                        if (Boolean.getBoolean("bench.cpu")) {
+                            System.out.println("  cpu us/request direct: " + dcpu);
+                            System.out.println("  cpu us/request gateway: " + gcpu);
                         }
                         report(config, concurrency, d, ds, g, gs);
                     }
