@@ -61,6 +61,8 @@ public final class GenerationFlow {
     private final AuditTrail audit;
     private final StreamGuard streamGuard;
     private final long defaultMaxTokens;
+    private final String inputGuardHeader;
+    private final String outputGuardHeader;
 
     public GenerationFlow(ModelCatalog catalog, LicenceCheck licences, RateLimiter limiter, Executor blockingIo,
                           Guards guards, AuditTrail audit, StreamGuard streamGuard, long defaultMaxTokens) {
@@ -72,6 +74,8 @@ public final class GenerationFlow {
         this.audit = audit;
         this.streamGuard = streamGuard;
         this.defaultMaxTokens = defaultMaxTokens;
+        this.inputGuardHeader = String.join(",", guards.classifiers(Direction.INPUT));
+        this.outputGuardHeader = String.join(",", guards.classifiers(Direction.OUTPUT));
     }
 
     public Mono<ServerResponse> run(ServerRequest request, GenerationCall call) {
@@ -102,8 +106,8 @@ public final class GenerationFlow {
         if (attribution != null && !attribution.isBlank()) {
             out.set(ATTRIBUTION_HEADER, attribution);
         }
-        out.set(INPUT_GUARD_HEADER, String.join(",", guards.classifiers(Direction.INPUT)));
-        out.set(OUTPUT_GUARD_HEADER, String.join(",", guards.classifiers(Direction.OUTPUT)));
+        out.set(INPUT_GUARD_HEADER, inputGuardHeader);
+        out.set(OUTPUT_GUARD_HEADER, outputGuardHeader);
 
         long estimate = call.estimatedPromptTokens()
                 + (call.maxTokens() == null ? defaultMaxTokens : call.maxTokens()) * (long) call.choices();

@@ -41,6 +41,11 @@ public final class Guards {
     private final dev.warden.guard.pipeline.VerdictCache cache;
     private final java.util.concurrent.ConcurrentMap<String, GuardPipeline> tailored =
             new java.util.concurrent.ConcurrentHashMap<>();
+    private final boolean tailorsLlamaGuard;
+    private final java.util.Map<Direction, List<String>> classifierNames = new java.util.EnumMap<>(Direction.class);
+    /** Decision counters by direction, action and tenant: looked up once, not rebuilt on every request. */
+    private final java.util.concurrent.ConcurrentMap<String, io.micrometer.core.instrument.Counter> decisions =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     public Guards(GuardPipeline pipeline, dev.warden.guard.pipeline.VerdictCache cache,
                   TenantDirectory tenants, Redactor redactor, MeterRegistry metrics) {
@@ -49,6 +54,11 @@ public final class Guards {
         this.tenants = tenants;
         this.redactor = redactor;
         this.metrics = metrics;
+        this.tailorsLlamaGuard = pipeline.stages().stream().anyMatch(s -> s.classifier() instanceof LlamaGuardClassifier);
+        for (Direction direction : Direction.values()) {
+            classifierNames.put(direction, pipeline.stages().stream().map(GuardStage::classifier)
+                    .filter(c -> c.directions().contains(direction)).map(c -> c.name()).toList());
+        }
     }
 
     public Mono<Checked> check(Principal principal, GuardInput content) {
@@ -68,7 +78,7 @@ public final class Guards {
      */
     GuardPipeline pipelineFor(Principal principal, Direction direction) {
         GuardPipeline base = pipeline;
-        if (base.stages().stream().noneMatch(s -> s.classifier() instanceof LlamaGuardClassifier)) {
+        if (!tailorsLlamaGuard) {
             return base;
         }
         Set<HazardCategory> allowed = EnumSet.noneOf(HazardCategory.class);
@@ -95,9 +105,7 @@ public final class Guards {
 
     /** Names of the classifiers that judge a direction, for the response headers. */
     public List<String> classifiers(Direction direction) {
-        return pipeline.stages().stream().map(GuardStage::classifier)
-                .filter(c -> c.directions().contains(direction))
-                .map(c -> c.name()).toList();
+        return classifierNames.get(direction);
     }
 
     public Redactor redactor() {
@@ -106,8 +114,10 @@ public final class Guards {
 
     private void count(Principal principal, Direction direction, Decision decision) {
         String dir = direction.name().toLowerCase();
-        metrics.counter("warden.guard.decisions", "direction", dir, "action", decision.action().lowerCase(),
-                "tenant", principal.tenantId()).increment();
+        String action = decision.action().lowerCase();
+        decisions.computeIfAbsent(dir + '\u0000' + action + '\u0000' + principal.tenantId(),
+                key -> metrics.counter("warden.guard.decisions", "direction", dir, "action", action,
+                        "tenant", principal.tenantId())).increment();
         for (Decision.Bypass bypass : decision.bypassed()) {
             log.warn("tenant {} fails open: {} classifier {} bypassed ({}: {})", principal.tenantId(), dir,
                     bypass.classifier(), bypass.status(), bypass.detail());

@@ -1,6 +1,6 @@
 package dev.warden.gateway.web;
 
-import java.security.SecureRandom;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
 import org.springframework.web.server.ServerWebExchange;
 
@@ -12,7 +12,6 @@ public final class RequestIds {
 
     /** Short enough for logs and safe to echo in a header: no spaces, quotes or control characters. */
     private static final Pattern WELL_FORMED = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:\\-]{0,127}");
-    private static final SecureRandom RANDOM = new SecureRandom();
     private static final char[] HEX = "0123456789abcdef".toCharArray();
 
     private RequestIds() {
@@ -22,9 +21,13 @@ public final class RequestIds {
         return candidate != null && WELL_FORMED.matcher(candidate).matches();
     }
 
+    /**
+     * 128 random bits: unique, not secret (the id is echoed to the client and logged), so the per-thread generator
+     * serves; SecureRandom would take a lock and read the kernel's pool on every request.
+     */
     public static String fresh() {
         byte[] bytes = new byte[16];
-        RANDOM.nextBytes(bytes);
+        ThreadLocalRandom.current().nextBytes(bytes);
         char[] out = new char[4 + 32];
         "req_".getChars(0, 4, out, 0);
         for (int i = 0; i < bytes.length; i++) {

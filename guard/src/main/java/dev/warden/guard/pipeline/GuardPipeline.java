@@ -56,7 +56,6 @@ public final class GuardPipeline {
     public Mono<GuardReport> run(GuardInput input, String policyVersion) {
         return Mono.defer(() -> {
             long start = System.nanoTime();
-            String content = cache == null ? null : VerdictCache.contentDigest(input);
             List<GuardStage> applicable = new ArrayList<>();
             List<String> skipped = new ArrayList<>();
             for (GuardStage stage : stages) {
@@ -66,6 +65,12 @@ public final class GuardPipeline {
                     skipped.add(stage.classifier().name());
                 }
             }
+            if (applicable.isEmpty()) {
+                // Nothing judges this direction: no digest to compute, no operators to assemble.
+                return Mono.just(new GuardReport(List.of(), List.of(), List.of(), skipped,
+                        Duration.ofNanos(System.nanoTime() - start)));
+            }
+            String content = cache == null ? null : VerdictCache.contentDigest(input);
             List<String> ran = Collections.synchronizedList(new ArrayList<>());
             List<String> cached = Collections.synchronizedList(new ArrayList<>());
             return Flux.fromIterable(applicable)

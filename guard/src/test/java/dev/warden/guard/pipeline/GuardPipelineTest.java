@@ -107,6 +107,19 @@ class GuardPipelineTest {
     }
 
     @Test
+    void aDirectionNoClassifierJudgesGetsAnEmptyReportNamingTheSkipped() {
+        ScriptedClassifier outputOnly = new ScriptedClassifier("output-only", Set.of(Direction.OUTPUT),
+                input -> Mono.error(new AssertionError("must not run")));
+
+        GuardReport report = GuardPipeline.builder().stage(outputOnly, GENEROUS).build().run(PROMPT, "p1").block();
+
+        assertThat(report.verdicts()).isEmpty();
+        assertThat(report.ran()).isEmpty();
+        assertThat(report.skipped()).containsExactly("output-only");
+        assertThat(outputOnly.calls).hasValue(0);
+    }
+
+    @Test
     void aCacheHitAvoidsASecondClassification() {
         ScriptedClassifier counted = ScriptedClassifier.answering("counted", 0.3);
         GuardPipeline pipeline = GuardPipeline.builder().stage(counted, GENEROUS)

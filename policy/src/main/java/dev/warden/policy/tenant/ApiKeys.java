@@ -55,6 +55,13 @@ public final class ApiKeys {
         return MessageDigest.isEqual(sha256(presented), HexFormat.of().parseHex(storedSha256Hex));
     }
 
+    /** Whether two hex hashes are equal, compared in constant time (the presented key already hashed once). */
+    public static boolean sameHash(String presentedSha256Hex, String storedSha256Hex) {
+        return presentedSha256Hex != null && storedSha256Hex != null && isHash(storedSha256Hex)
+                && MessageDigest.isEqual(presentedSha256Hex.getBytes(StandardCharsets.US_ASCII),
+                        storedSha256Hex.getBytes(StandardCharsets.US_ASCII));
+    }
+
     /** Cheap shape check so that obvious garbage never reaches the hash. */
     public static boolean looksLikeKey(String presented) {
         return presented != null && presented.startsWith(PREFIX) && presented.length() >= PREFIX.length() + 32
@@ -62,7 +69,16 @@ public final class ApiKeys {
     }
 
     static boolean isHash(String value) {
-        return value.length() == 64 && value.chars().allMatch(c -> (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'));
+        if (value.length() != 64) {
+            return false;
+        }
+        for (int i = 0; i < 64; i++) {
+            char c = value.charAt(i);
+            if ((c < '0' || c > '9') && (c < 'a' || c > 'f')) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static byte[] sha256(String key) {

@@ -31,8 +31,11 @@ public record TenantPolicy(Set<String> models, List<Purpose> purposes, GuardPoli
     }
 
     public Optional<LicenceAcceptance> acceptance(String licenceId, String version) {
-        return licences.stream()
-                .filter(a -> a.licenceId().equals(licenceId) && a.version().equals(version))
-                .findFirst();
+        for (LicenceAcceptance a : licences) {
+            if (a.licenceId().equals(licenceId) && a.version().equals(version)) {
+                return Optional.of(a);
+            }
+        }
+        return Optional.empty();
     }
 }

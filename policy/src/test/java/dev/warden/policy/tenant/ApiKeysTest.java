@@ -39,6 +39,16 @@ class ApiKeysTest {
     }
 
     @Test
+    void sameHashAcceptsOnlyAnEqualWellFormedStoredHash() {
+        String hash = ApiKeys.hash(ApiKeys.generate());
+        assertThat(ApiKeys.sameHash(hash, hash)).isTrue();
+        assertThat(ApiKeys.sameHash(ApiKeys.hash(ApiKeys.generate()), hash)).isFalse();
+        assertThat(ApiKeys.sameHash(hash.toUpperCase(), hash.toUpperCase())).isFalse();
+        assertThat(ApiKeys.sameHash(null, hash)).isFalse();
+        assertThat(ApiKeys.sameHash(hash, null)).isFalse();
+    }
+
+    @Test
     void shapeCheckRejectsWhatCannotBeAKey() {
         assertThat(ApiKeys.looksLikeKey(ApiKeys.generate())).isTrue();
         assertThat(ApiKeys.looksLikeKey("sk-" + "a".repeat(48))).isFalse();
