@@ -63,6 +63,7 @@ public final class GenerationFlow {
     private final long defaultMaxTokens;
     private final String inputGuardHeader;
     private final String outputGuardHeader;
+    private final boolean outputJudged;
 
     public GenerationFlow(ModelCatalog catalog, LicenceCheck licences, RateLimiter limiter, Executor blockingIo,
                           Guards guards, AuditTrail audit, StreamGuard streamGuard, long defaultMaxTokens) {
@@ -76,6 +77,7 @@ public final class GenerationFlow {
         this.defaultMaxTokens = defaultMaxTokens;
         this.inputGuardHeader = String.join(",", guards.classifiers(Direction.INPUT));
         this.outputGuardHeader = String.join(",", guards.classifiers(Direction.OUTPUT));
+        this.outputJudged = !guards.classifiers(Direction.OUTPUT).isEmpty();
     }
 
     public Mono<ServerResponse> run(ServerRequest request, GenerationCall call) {
@@ -187,6 +189,17 @@ public final class GenerationFlow {
     /** Each choice's text (and tool calls) as the Agent turn; a choice that fails is withheld, not sent. */
     private Mono<Checked> checkOutput(GenerationCall call, CallRecord record, Generation generation) {
         long started = System.nanoTime();
+        if (!outputJudged) {
+            // No classifier judges responses: policy sees no verdicts, so every choice goes out as it came.
+            Decision decision = guards.unjudged(record.principal(), Direction.OUTPUT);
+            record.guarded(Direction.OUTPUT, List.of(), decision, java.time.Duration.ofNanos(System.nanoTime() - started));
+            StringBuilder released = new StringBuilder();
+            for (Choice choice : generation.choices()) {
+                released.append(agentTurn(choice));
+            }
+            record.response(released.toString());
+            return Mono.just(new Checked(generation, false, null));
+        }
         return Flux.fromIterable(generation.choices())
                 .concatMap(choice -> guards.check(record.principal(),
                                 GuardInput.response(call.conversation(), agentTurn(choice)))

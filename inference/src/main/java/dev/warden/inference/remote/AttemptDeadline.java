@@ -24,8 +24,8 @@ final class AttemptDeadline {
     private final long startedAt = System.nanoTime();
     private final long firstNanos;
     private final long gapNanos;
-    private final String firstMessage;
-    private final String gapMessage;
+    private final Replica replica;
+    private final boolean streaming;
     private Channel channel;
     private long lastEventAt;
     private boolean seenEvent;
@@ -33,22 +33,29 @@ final class AttemptDeadline {
     private volatile boolean stopped;
     private volatile InferenceException expired;
 
-    private AttemptDeadline(Duration first, Duration gap, String firstMessage, String gapMessage) {
+    private AttemptDeadline(Replica replica, boolean streaming, Duration first, Duration gap) {
+        this.replica = replica;
+        this.streaming = streaming;
         this.firstNanos = first.toNanos();
         this.gapNanos = gap == null ? -1 : gap.toNanos();
-        this.firstMessage = firstMessage;
-        this.gapMessage = gapMessage;
     }
 
     static AttemptDeadline stream(Replica replica, Duration firstToken, Duration idleGap) {
-        return new AttemptDeadline(firstToken, idleGap,
-                "no first token from " + replica.label() + " within " + firstToken.toMillis() + " ms",
-                replica.label() + " went silent for " + idleGap.toMillis() + " ms mid-stream");
+        return new AttemptDeadline(replica, true, firstToken, idleGap);
     }
 
     static AttemptDeadline whole(Replica replica, Duration response) {
-        return new AttemptDeadline(response, null,
-                replica.label() + " did not answer within " + response.toMillis() + " ms", null);
+        return new AttemptDeadline(replica, false, response, null);
+    }
+
+    /** Built only when a limit passes: most attempts never need it. */
+    private String message(boolean first) {
+        long firstMillis = firstNanos / 1_000_000;
+        if (!streaming) {
+            return replica.label() + " did not answer within " + firstMillis + " ms";
+        }
+        return first ? "no first token from " + replica.label() + " within " + firstMillis + " ms"
+                : replica.label() + " went silent for " + gapNanos / 1_000_000 + " ms mid-stream";
     }
 
     /** Starts the clock on the connection's event loop; called there, for each connection the attempt uses. */
@@ -97,7 +104,7 @@ final class AttemptDeadline {
         }
         long due = first ? startedAt + firstNanos : lastEventAt + gapNanos;
         if (now - due >= 0) {
-            expired = new InferenceException(Kind.TIMEOUT, first ? firstMessage : gapMessage);
+            expired = new InferenceException(Kind.TIMEOUT, message(first));
             channel.close();
         } else {
             schedule(due - now);

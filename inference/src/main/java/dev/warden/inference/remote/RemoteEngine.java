@@ -142,7 +142,7 @@ public final class RemoteEngine implements InferenceEngine {
 
     private Mono<Generation> whole(Replica replica, String path, byte[] body, boolean chat, String model) {
         AttemptDeadline deadline = AttemptDeadline.whole(replica, settings.timeouts().response());
-        return replica.http().post().uri(path)
+        return replica.post(path)
                 .send((req, out) -> out.withConnection(deadline::bind)
                         .send(Mono.fromSupplier(() -> Unpooled.wrappedBuffer(body))))
                 .responseSingle((res, content) -> res.status().code() == 200
@@ -159,7 +159,7 @@ public final class RemoteEngine implements InferenceEngine {
         StreamAssembler assembler = new StreamAssembler(chat);
         AttemptDeadline deadline = AttemptDeadline.stream(replica, settings.timeouts().firstToken(),
                 settings.timeouts().idleGap());
-        return replica.http().post().uri(path)
+        return replica.post(path)
                 .send((req, out) -> out.withConnection(deadline::bind)
                         .send(Mono.fromSupplier(() -> Unpooled.wrappedBuffer(body))))
                 .response((res, content) -> res.status().code() == 200

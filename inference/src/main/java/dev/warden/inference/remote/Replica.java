@@ -14,6 +14,10 @@ final class Replica {
     private final String baseUrl;
     private final HttpClient http;
     private final CircuitBreaker breaker;
+    /** POST senders for the generation paths, built once: each {@code post().uri(..)} copies the client's config. */
+    private final HttpClient.RequestSender chat;
+    private final HttpClient.RequestSender completion;
+    private final String label;
     private volatile boolean healthy = true;
 
     Replica(int index, String baseUrl, HttpClient http, CircuitBreaker breaker) {
@@ -21,6 +25,18 @@ final class Replica {
         this.baseUrl = baseUrl;
         this.http = http;
         this.breaker = breaker;
+        this.chat = http.post().uri(RemoteEngine.CHAT_PATH);
+        this.completion = http.post().uri(RemoteEngine.COMPLETION_PATH);
+        this.label = "replica " + (index + 1);
+    }
+
+    /** The sender for POSTs to {@code path}: one of the two generation paths, or a fresh one for any other. */
+    HttpClient.RequestSender post(String path) {
+        return switch (path) {
+            case RemoteEngine.CHAT_PATH -> chat;
+            case RemoteEngine.COMPLETION_PATH -> completion;
+            default -> http.post().uri(path);
+        };
     }
 
     int index() {
@@ -65,7 +81,7 @@ final class Replica {
 
     /** How error messages name a replica: by position, so that internal addresses stay in the logs. */
     String label() {
-        return "replica " + (index + 1);
+        return label;
     }
 
     @Override
