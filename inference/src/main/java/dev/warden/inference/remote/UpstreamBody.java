@@ -30,13 +30,24 @@ final class UpstreamBody {
     }
 
     byte[] chat(ChatRequest request, boolean stream) {
-        ObjectNode body = request.body() != null ? request.body().deepCopy() : chatFromFields(request);
+        ObjectNode body = request.body() != null ? topLevelCopy(request.body()) : chatFromFields(request);
         return finish(body, stream);
     }
 
     byte[] completion(CompletionRequest request, boolean stream) {
-        ObjectNode body = request.body() != null ? request.body().deepCopy() : completionFromFields(request);
+        ObjectNode body = request.body() != null ? topLevelCopy(request.body()) : completionFromFields(request);
         return finish(body, stream);
+    }
+
+    /**
+     * A copy of the client's body whose top-level fields can be replaced without touching the original; the
+     * values (messages and all) are shared, not copied, because {@link #finish} only replaces top-level fields
+     * and copies {@code stream_options} before changing it.
+     */
+    private static ObjectNode topLevelCopy(ObjectNode clientBody) {
+        ObjectNode copy = OpenAiWire.JSON.createObjectNode();
+        copy.setAll(clientBody);
+        return copy;
     }
 
     private byte[] finish(ObjectNode body, boolean stream) {
@@ -44,8 +55,9 @@ final class UpstreamBody {
         body.put("stream", stream);
         if (stream) {
             JsonNode options = body.get("stream_options");
-            ObjectNode streamOptions = options instanceof ObjectNode o ? o : body.putObject("stream_options");
+            ObjectNode streamOptions = options instanceof ObjectNode o ? o.deepCopy() : OpenAiWire.JSON.createObjectNode();
             streamOptions.put("include_usage", true);
+            body.set("stream_options", streamOptions);
         } else {
             // OpenAI rejects stream_options on a non-streamed request.
             body.remove("stream_options");
