@@ -7,6 +7,7 @@ import dev.warden.policy.licence.LicenceCheck;
 import dev.warden.policy.ratelimit.RateLimiter;
 import dev.warden.policy.ratelimit.RateLimiterOptions;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -27,10 +28,14 @@ public class FlowConfiguration {
      * @param redisUri         {@code redis://host:6379} to share limits between gateway replicas; unset keeps them
      *                         in this process
      * @param fallback         while Redis is unreachable: {@code closed} (refuse with 503) or {@code local}
+     * @param redisTimeout     time limit of one reservation's Redis work (all its commands, and a connect when the
+     *                         connection is not open); a Redis that does not answer within it is treated as
+     *                         unreachable, so the fallback applies. Default 250ms
      * @param defaultMaxTokens completion tokens reserved for a request that sets no max_tokens
      */
     @ConfigurationProperties("warden.rate-limit")
-    public record RateLimitProperties(String redisUri, RateLimiterOptions.Fallback fallback, Long defaultMaxTokens) {
+    public record RateLimitProperties(String redisUri, RateLimiterOptions.Fallback fallback, Duration redisTimeout,
+                                      Long defaultMaxTokens) {
     }
 
     @Bean(destroyMethod = "close")
@@ -38,7 +43,10 @@ public class FlowConfiguration {
         RateLimiter limiter = properties.redisUri() == null || properties.redisUri().isBlank()
                 ? RateLimiter.create(RateLimiterOptions.local())
                 : RateLimiter.create(RateLimiterOptions.redis(properties.redisUri(),
-                        properties.fallback() == null ? RateLimiterOptions.Fallback.LOCAL : properties.fallback()));
+                                properties.fallback() == null ? RateLimiterOptions.Fallback.LOCAL
+                                        : properties.fallback())
+                        .withRedisTimeout(properties.redisTimeout() == null
+                                ? RateLimiterOptions.DEFAULT_REDIS_TIMEOUT : properties.redisTimeout()));
         limiter.onFallback(e -> {
             metrics.counter("warden.ratelimit.fallbacks").increment();
             log.warn("rate-limit store unreachable, fallback applies: {}", e.toString());
@@ -46,7 +54,10 @@ public class FlowConfiguration {
         return limiter;
     }
 
-    /** Redis round trips of the rate limiter block; they run here, never on the event loop. */
+    /**
+     * Where a reservation that went to Redis hands the request on: the request's next steps must not run on
+     * Lettuce's I/O thread (it would hold up every Redis reply) or on the JDK's timer thread.
+     */
     @Bean(destroyMethod = "shutdown")
     ThreadPoolExecutor blockingIo() {
         return new ThreadPoolExecutor(4, 32, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(1024),

@@ -8,6 +8,11 @@ import dev.warden.gateway.WardenGateway;
 import dev.warden.inference.testing.ScriptedOpenAiServer;
 import dev.warden.policy.licence.LicenceCatalog;
 import dev.warden.policy.tenant.TenantFileEditor;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -15,6 +20,7 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.SpringApplication;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -22,7 +28,7 @@ import redis.embedded.RedisServer;
 
 /**
  * Issue 6: two gateways sharing one Redis enforce one limit between them, exactly, under contention; and when Redis
- * goes away each applies its configured fallback: {@code local} keeps serving under in-memory limits,
+ * stalls or goes away each applies its configured fallback: {@code local} keeps serving under in-memory limits,
  * {@code closed} refuses with 503.
  */
 class SharedRedisRateLimitTest {
@@ -89,6 +95,34 @@ class SharedRedisRateLimitTest {
                 assertThat(r.header("x-ratelimit-limit-requests")).isEqualTo("10");
             }
 
+            // Redis stalls: reachable, but CLIENT PAUSE holds every command. Within the time limit each gateway
+            // applies its fallback as for an outage, and counts it; neither waits for the pause to end.
+            long pauseEnds = pause(redisPort, 8000);
+            ExecutorService both = Executors.newFixedThreadPool(2);
+            Future<HttpCalls.Reply> stalledLocal = both.submit(() -> a.post("/v1/chat/completions", warmupKey,
+                    "application/json", chat()));
+            Future<HttpCalls.Reply> stalledClosed = both.submit(() -> b.post("/v1/chat/completions", warmupKey,
+                    "application/json", chat()));
+            HttpCalls.Reply servedLocally = stalledLocal.get();
+            HttpCalls.Reply refused = stalledClosed.get();
+            assertThat(System.nanoTime()).as("both answered before the pause ended").isLessThan(pauseEnds);
+            both.shutdown();
+            assertThat(servedLocally.status()).as(servedLocally.body()).isEqualTo(200);
+            assertThat(refused.status()).as(refused.body()).isEqualTo(503);
+            assertThat(refused.errorCode()).isEqualTo("rate_limiter_unavailable");
+            for (HttpCalls g : List.of(a, b)) {
+                assertThat(g.get("/actuator/prometheus", null).body())
+                        .containsPattern("(?m)^warden_ratelimit_fallbacks_total\\{[^}]*} [1-9]");
+            }
+            // Once the pause is over, the closed gateway admits again, which it only does through Redis.
+            HttpCalls.Reply again;
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            do {
+                Thread.sleep(100);
+                again = b.post("/v1/chat/completions", warmupKey, "application/json", chat());
+            } while (again.status() != 200 && System.nanoTime() < deadline);
+            assertThat(again.status()).as(again.body()).isEqualTo(200);
+
             // Redis goes away: fallback local serves under this gateway's own buckets; fallback closed refuses.
             redis.stop();
             HttpCalls.Reply viaLocal = a.post("/v1/chat/completions", sharedKey, "application/json", chat());
@@ -122,10 +156,25 @@ class SharedRedisRateLimitTest {
                 "--warden.data-dir=" + dir.resolve(name + "-data"),
                 "--warden.rate-limit.redis-uri=redis://127.0.0.1:" + redisPort,
                 "--warden.rate-limit.fallback=" + fallback,
+                // generous: the exact shared count must not depend on how loaded the test machine is
+                "--warden.rate-limit.redis-timeout=2s",
                 "--warden.models[0].name=" + MODEL,
                 "--warden.models[0].engine=remote",
                 "--warden.models[0].remote.urls[0]=" + upstream.baseUrl(),
                 "--warden.models[0].remote.upstream-model=upstream-model");
+    }
+
+    /** {@code CLIENT PAUSE millis ALL} on a connection of its own; returns a nanoTime before which it holds. */
+    private static long pause(int redisPort, long millis) throws IOException {
+        try (Socket s = new Socket("127.0.0.1", redisPort)) {
+            s.setSoTimeout(10_000);
+            long sent = System.nanoTime();
+            s.getOutputStream().write(("CLIENT PAUSE " + millis + " ALL\r\n").getBytes(StandardCharsets.US_ASCII));
+            String reply = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII))
+                    .readLine();
+            assertThat(reply).isEqualTo("+OK");
+            return sent + TimeUnit.MILLISECONDS.toNanos(millis);
+        }
     }
 
     private static String url(ConfigurableApplicationContext gateway) {

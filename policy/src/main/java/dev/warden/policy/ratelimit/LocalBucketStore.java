@@ -6,11 +6,12 @@ import io.github.bucket4j.Bucket;
 import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.ConsumptionProbe;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Buckets in this JVM, in a size-bounded Caffeine cache so that a flood of distinct keys cannot exhaust memory.
  * An evicted bucket starts again full: eviction can only make limits more lenient, never stricter, and only for
- * scopes idle long enough to be the least recently used.
+ * scopes idle long enough to be the least recently used. Every call is done when it returns.
  */
 final class LocalBucketStore implements BucketStore {
 
@@ -25,18 +26,22 @@ final class LocalBucketStore implements BucketStore {
     }
 
     @Override
-    public ConsumptionProbe tryConsume(String key, BucketConfiguration configuration, long tokens) {
-        return bucket(key, configuration).tryConsumeAndReturnRemaining(tokens);
+    public CompletableFuture<ConsumptionProbe> tryConsume(String key, BucketConfiguration configuration,
+                                                          long tokens) {
+        return CompletableFuture.completedFuture(bucket(key, configuration).tryConsumeAndReturnRemaining(tokens));
     }
 
     @Override
-    public void addTokens(String key, BucketConfiguration configuration, long tokens) {
+    public CompletableFuture<Void> addTokens(String key, BucketConfiguration configuration, long tokens) {
         bucket(key, configuration).addTokens(tokens);
+        return CompletableFuture.completedFuture(null);
     }
 
     @Override
-    public void consumeIgnoringLimits(String key, BucketConfiguration configuration, long tokens) {
+    public CompletableFuture<Void> consumeIgnoringLimits(String key, BucketConfiguration configuration,
+                                                         long tokens) {
         bucket(key, configuration).consumeIgnoringRateLimits(tokens);
+        return CompletableFuture.completedFuture(null);
     }
 
     long size() {

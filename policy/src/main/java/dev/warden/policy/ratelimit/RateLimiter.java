@@ -4,15 +4,18 @@ import dev.warden.policy.tenant.Principal;
 import dev.warden.policy.tenant.TenantPolicy;
 import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.BucketConfiguration;
-import io.github.bucket4j.ConsumptionProbe;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 
@@ -25,9 +28,11 @@ import java.util.function.Consumer;
  * is given back. Nothing is ever admitted past a bucket's capacity; under contention a give-back can at worst make
  * another request see a bucket emptier than it ends up, i.e. be refused a moment early.
  * <p>
- * With a Redis URI the buckets live in Redis and are shared by every gateway; while Redis is unreachable the
- * configured fallback applies (refuse with 503, or per-gateway local buckets), and every fallback is logged and
- * counted. {@link #reserve} blocks for Redis round trips: call {@link #reserveAsync} from an event loop.
+ * With a Redis URI the buckets live in Redis and are shared by every gateway; while Redis is unreachable, or does
+ * not complete a reservation within {@link RateLimiterOptions#redisTimeout()}, the configured fallback applies
+ * (refuse with 503, or per-gateway local buckets), and every fallback is logged and counted. {@link #reserve}
+ * blocks for Redis round trips (at most the time limit): call {@link #reserveAsync} from an event loop. Settling
+ * and releasing never block on Redis.
  */
 public final class RateLimiter implements AutoCloseable {
 
@@ -35,6 +40,11 @@ public final class RateLimiter implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(RateLimiter.class.getName());
     /** Slots never refill on their own; released slots come back through addTokens. */
     private static final Duration NEVER = Duration.ofDays(3650);
+    /**
+     * Lettuce's own command and connect timeout, as a multiple of the reservation's time limit. Longer on purpose:
+     * a reply that comes a little after a reservation gave up is still seen, and what it took is given back.
+     */
+    private static final int BACKSTOP_FACTOR = 8;
 
     enum Kind { REQUESTS, TOKENS, CONCURRENT }
 
@@ -62,32 +72,44 @@ public final class RateLimiter implements AutoCloseable {
         this.options = options;
         this.local = new LocalBucketStore(options.maxLocalBuckets(), options.localIdleExpiry());
         this.redis = options.redisUri() == null ? null
-                : new RedisBucketStore(options.redisUri(), options.redisTimeout(), options.concurrencyTtl(),
-                        options.maxLocalBuckets());
+                : new RedisBucketStore(options.redisUri(), options.redisTimeout().multipliedBy(BACKSTOP_FACTOR),
+                        options.concurrencyTtl(), options.maxLocalBuckets());
     }
 
     public static RateLimiter create(RateLimiterOptions options) {
         return new RateLimiter(Objects.requireNonNull(options));
     }
 
-    /** Reserves for an authenticated caller on {@code model}. */
+    /** Reserves for an authenticated caller on {@code model}; waits at most the Redis time limit. */
     public Reservation reserve(Principal principal, String model, long estimatedTokens) {
-        TenantPolicy policy = principal.policy();
-        return reserve(principal.tenantId(), principal.keyId(), principal.keyLimits(), policy.limits().tenant(),
-                model, policy.limits().model(model), estimatedTokens);
+        return join(decide(principal, model, estimatedTokens));
     }
 
-    /** {@link #reserve(Principal, String, long)} off the caller's thread when Redis is involved. */
+    /**
+     * {@link #reserve(Principal, String, long)} without blocking. When Redis is involved the future completes on
+     * {@code executor}, so that the caller's next steps never run on Lettuce's I/O thread or the JDK's timer
+     * thread; without Redis, or when the fallback decides at once, it is complete on return.
+     */
     public CompletableFuture<Reservation> reserveAsync(Principal principal, String model, long estimatedTokens,
                                                        Executor executor) {
-        if (redis == null) {
-            return CompletableFuture.completedFuture(reserve(principal, model, estimatedTokens));
-        }
-        return CompletableFuture.supplyAsync(() -> reserve(principal, model, estimatedTokens), executor);
+        CompletableFuture<Reservation> decided = decide(principal, model, estimatedTokens);
+        return decided.isDone() ? decided : handOver(decided, executor);
+    }
+
+    private CompletableFuture<Reservation> decide(Principal principal, String model, long estimatedTokens) {
+        TenantPolicy policy = principal.policy();
+        return decide(principal.tenantId(), principal.keyId(), principal.keyLimits(), policy.limits().tenant(),
+                model, policy.limits().model(model), estimatedTokens);
     }
 
     public Reservation reserve(String tenantId, String keyId, LimitSet keyLimits, LimitSet tenantLimits,
                                String model, LimitSet modelLimits, long estimatedTokens) {
+        return join(decide(tenantId, keyId, keyLimits, tenantLimits, model, modelLimits, estimatedTokens));
+    }
+
+    private CompletableFuture<Reservation> decide(String tenantId, String keyId, LimitSet keyLimits,
+                                                  LimitSet tenantLimits, String model, LimitSet modelLimits,
+                                                  long estimatedTokens) {
         if (estimatedTokens < 0) {
             throw new IllegalArgumentException("estimated tokens cannot be negative: " + estimatedTokens);
         }
@@ -97,35 +119,88 @@ public final class RateLimiter implements AutoCloseable {
         plan(draws, "model", tenantId + "/" + model, modelLimits, estimatedTokens);
         for (Draw d : draws) {
             if (d.kind() == Kind.TOKENS && d.cost() > d.window().limit()) {
-                return Reservation.rejected(new Rejection(Rejection.Reason.TOO_LARGE, d.scope(), d.limit(), null));
+                return CompletableFuture.completedFuture(Reservation.rejected(
+                        new Rejection(Rejection.Reason.TOO_LARGE, d.scope(), d.limit(), null)));
             }
         }
         if (redis == null) {
-            return attempt(local, draws, estimatedTokens);
+            return ReservationAttempt.start(this, local, draws, estimatedTokens);
         }
         if (System.nanoTime() < redisDownUntil) {
-            return fallback(draws, estimatedTokens);
+            return CompletableFuture.completedFuture(fallback(draws, estimatedTokens));
         }
-        try {
-            Reservation r = attempt(redis, draws, estimatedTokens);
-            if (redisDown) {
-                redisDown = false;
-                LOG.log(System.Logger.Level.INFO, "Redis rate-limit store reachable again");
+        CompletableFuture<Reservation> attempt = ReservationAttempt.start(this, redis, draws, estimatedTokens);
+        // One time limit for all of the reservation's Redis work (a connect, when the connection is not open yet,
+        // included): on expiry the attempt is abandoned, giving back whatever it took or still takes, and the
+        // fallback decides exactly as when Redis is down.
+        attempt.orTimeout(options.redisTimeout().toNanos(), TimeUnit.NANOSECONDS);
+        return attempt.handle((r, e) -> {
+            if (e == null) {
+                redisAnswered();
+                return r;
             }
-            return r;
-        } catch (BucketStore.StoreUnavailableException e) {
-            redisFailed(e);
+            Throwable cause = BucketStore.cause(e);
+            if (cause instanceof TimeoutException) {
+                redisFailed(new BucketStore.StoreUnavailableException("Redis did not complete the reservation within "
+                        + options.redisTimeout().toMillis() + " ms (warden.rate-limit.redis-timeout)", cause));
+            } else if (cause instanceof BucketStore.StoreUnavailableException unavailable) {
+                redisFailed(unavailable);
+            } else {
+                throw new CompletionException(cause); // a bug, not an outage: no fallback hides it
+            }
             return fallback(draws, estimatedTokens);
+        });
+    }
+
+    private static Reservation join(CompletableFuture<Reservation> decided) {
+        try {
+            return decided.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            throw e;
         }
+    }
+
+    private static CompletableFuture<Reservation> handOver(CompletableFuture<Reservation> decided,
+                                                           Executor executor) {
+        CompletableFuture<Reservation> handed = new CompletableFuture<>();
+        decided.whenComplete((r, e) -> {
+            try {
+                executor.execute(() -> {
+                    if (e != null) {
+                        handed.completeExceptionally(BucketStore.cause(e));
+                    } else {
+                        handed.complete(r);
+                    }
+                });
+            } catch (RejectedExecutionException overloaded) {
+                if (r != null) {
+                    // nobody will use this reservation: give back what it holds
+                    r.settle(0);
+                    r.release();
+                }
+                handed.completeExceptionally(overloaded);
+            }
+        });
+        return handed;
     }
 
     private Reservation fallback(List<Draw> draws, long estimatedTokens) {
         fallbacks.increment();
         if (options.fallback() == RateLimiterOptions.Fallback.LOCAL) {
-            return attempt(local, draws, estimatedTokens);
+            return ReservationAttempt.start(this, local, draws, estimatedTokens).join();
         }
         return Reservation.rejected(new Rejection(Rejection.Reason.UNAVAILABLE, "", "",
                 options.redisRetryInterval()));
+    }
+
+    private void redisAnswered() {
+        if (redisDown) {
+            redisDown = false;
+            LOG.log(System.Logger.Level.INFO, "Redis rate-limit store reachable again");
+        }
     }
 
     void redisFailed(RuntimeException e) {
@@ -142,103 +217,53 @@ public final class RateLimiter implements AutoCloseable {
         }
     }
 
-    private Reservation attempt(BucketStore store, List<Draw> draws, long estimatedTokens) {
-        List<Draw> taken = new ArrayList<>(draws.size());
-        long[] remaining = new long[draws.size()];
-        for (int i = 0; i < draws.size(); i++) {
-            Draw d = draws.get(i);
-            ConsumptionProbe probe;
-            try {
-                probe = store.tryConsume(d.key(), d.configuration(), d.cost());
-            } catch (BucketStore.StoreUnavailableException e) {
-                giveBack(store, taken);
-                throw e;
-            }
-            if (!probe.isConsumed()) {
-                giveBack(store, taken);
-                // report the state the caller is left with: what was given back is available again
-                for (int j = 0; j < i; j++) {
-                    remaining[j] += draws.get(j).cost();
-                }
-                remaining[i] = probe.getRemainingTokens();
-                Duration wait = d.kind() == Kind.CONCURRENT ? Duration.ofSeconds(1)
-                        : Duration.ofNanos(probe.getNanosToWaitForRefill());
-                Rejection.Reason reason = switch (d.kind()) {
-                    case REQUESTS -> Rejection.Reason.REQUESTS;
-                    case TOKENS -> Rejection.Reason.TOKENS;
-                    case CONCURRENT -> Rejection.Reason.CONCURRENT;
-                };
-                return Reservation.rejected(new Rejection(reason, d.scope(), d.limit(), wait),
-                        info(draws, remaining, Kind.REQUESTS, i + 1), info(draws, remaining, Kind.TOKENS, i + 1));
-            }
-            taken.add(d);
-            remaining[i] = probe.getRemainingTokens();
-        }
-        return Reservation.admitted(this, store, taken, estimatedTokens,
-                info(draws, remaining, Kind.REQUESTS, draws.size()), info(draws, remaining, Kind.TOKENS, draws.size()));
-    }
-
-    /** The window of {@code kind} with the least remaining among the first {@code upTo} draws. */
-    private static RateLimitInfo info(List<Draw> draws, long[] remaining, Kind kind, int upTo) {
-        RateLimitInfo best = null;
-        for (int i = 0; i < upTo; i++) {
-            Draw d = draws.get(i);
-            if (d.kind() != kind) {
-                continue;
-            }
-            long limit = d.window().limit();
-            long left = Math.max(0, remaining[i]);
-            // greedy refill: one unit every period/limit, so the window is full again after (limit - left) of them
-            long resetNanos = (long) Math.ceil((double) (limit - left) * d.window().period().toNanos() / limit);
-            if (best == null || left < best.remaining() || (left == best.remaining() && limit < best.limit())) {
-                best = new RateLimitInfo(limit, left, Duration.ofNanos(resetNanos));
-            }
-        }
-        return best;
-    }
-
+    /** Gives back what a refused, failed or abandoned attempt took; nobody waits for it. */
     void giveBack(BucketStore store, List<Draw> taken) {
         for (Draw d : taken) {
-            try {
-                store.addTokens(d.key(), d.configuration(), d.cost());
-            } catch (BucketStore.StoreUnavailableException e) {
-                storeErrors.increment();
-            }
+            counted(store.addTokens(d.key(), d.configuration(), d.cost()), null);
         }
     }
 
-    /** Refund ({@code delta} > 0) or charge ({@code delta} < 0) the token buckets a reservation drew from. */
-    void adjustTokens(BucketStore store, List<Draw> taken, long delta) {
+    /**
+     * Refund ({@code delta} > 0) or charge ({@code delta} < 0) the token buckets a reservation drew from. The
+     * future completes when the store has it, or has failed (counted and logged); it never fails.
+     */
+    CompletableFuture<Void> adjustTokens(BucketStore store, List<Draw> taken, long delta) {
+        List<CompletableFuture<Void>> calls = new ArrayList<>();
         for (Draw d : taken) {
             if (d.kind() != Kind.TOKENS) {
                 continue;
             }
-            try {
-                if (delta > 0) {
-                    store.addTokens(d.key(), d.configuration(), delta);
-                } else {
-                    store.consumeIgnoringLimits(d.key(), d.configuration(), -delta);
-                }
-            } catch (BucketStore.StoreUnavailableException e) {
-                storeErrors.increment();
-                LOG.log(System.Logger.Level.WARNING, "Could not settle tokens on " + d.key() + ": " + e.getMessage());
-            }
+            calls.add(counted(delta > 0 ? store.addTokens(d.key(), d.configuration(), delta)
+                    : store.consumeIgnoringLimits(d.key(), d.configuration(), -delta),
+                    "Could not settle tokens on " + d.key()));
         }
+        return CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new));
     }
 
-    void releaseSlots(BucketStore store, List<Draw> taken) {
+    /** Gives the concurrency slots back, like {@link #adjustTokens}; a slot lost here returns with its TTL. */
+    CompletableFuture<Void> releaseSlots(BucketStore store, List<Draw> taken) {
+        List<CompletableFuture<Void>> calls = new ArrayList<>();
         for (Draw d : taken) {
-            if (d.kind() != Kind.CONCURRENT) {
-                continue;
-            }
-            try {
-                store.addTokens(d.key(), d.configuration(), 1);
-            } catch (BucketStore.StoreUnavailableException e) {
-                // the slot comes back when the bucket's TTL runs out
-                storeErrors.increment();
-                LOG.log(System.Logger.Level.WARNING, "Could not release slot on " + d.key() + ": " + e.getMessage());
+            if (d.kind() == Kind.CONCURRENT) {
+                calls.add(counted(store.addTokens(d.key(), d.configuration(), 1),
+                        "Could not release slot on " + d.key()));
             }
         }
+        return CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new));
+    }
+
+    /** Counts (and logs, with {@code what}) a failed store call; the returned future never fails. */
+    private CompletableFuture<Void> counted(CompletableFuture<Void> call, String what) {
+        return call.handle((v, e) -> {
+            if (e != null) {
+                storeErrors.increment();
+                if (what != null) {
+                    LOG.log(System.Logger.Level.WARNING, what + ": " + BucketStore.cause(e).getMessage());
+                }
+            }
+            return null;
+        });
     }
 
     private void plan(List<Draw> draws, String scope, String id, LimitSet limits, long tokens) {

@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -11,7 +12,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p>
  * After the call, {@link #settle(long)} with the real token usage (refunds or charges the difference), and
  * {@link #release()} the concurrency slot, also when the call failed. Both are idempotent and do nothing on a
- * rejected reservation; {@link #close()} releases, so try-with-resources works.
+ * rejected reservation; neither blocks on Redis. {@link #close()} releases, so try-with-resources works.
  */
 public final class Reservation implements AutoCloseable {
 
@@ -99,23 +100,28 @@ public final class Reservation implements AutoCloseable {
         return h;
     }
 
-    /** Reconciles the reserved estimate with the real usage; only the first call counts. */
-    public void settle(long actualTokens) {
+    /**
+     * Reconciles the reserved estimate with the real usage; only the first call counts. Never blocks: the returned
+     * future completes once the store has it (or the call failed, which is counted and logged; it never fails), and
+     * a request path need not wait for it.
+     */
+    public CompletableFuture<Void> settle(long actualTokens) {
         if (rejection != null || !settled.compareAndSet(false, true)) {
-            return;
+            return CompletableFuture.completedFuture(null);
         }
         long delta = reservedTokens - Math.max(0, actualTokens);
         if (delta != 0 && reservedTokens > 0) {
-            limiter.adjustTokens(store, taken, delta);
+            return limiter.adjustTokens(store, taken, delta);
         }
+        return CompletableFuture.completedFuture(null);
     }
 
-    /** Gives the concurrency slots back; only the first call counts. */
-    public void release() {
+    /** Gives the concurrency slots back; only the first call counts. Never blocks, like {@link #settle}. */
+    public CompletableFuture<Void> release() {
         if (rejection != null || !released.compareAndSet(false, true)) {
-            return;
+            return CompletableFuture.completedFuture(null);
         }
-        limiter.releaseSlots(store, taken);
+        return limiter.releaseSlots(store, taken);
     }
 
     @Override

@@ -9,6 +9,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -101,7 +103,9 @@ class RedisRateLimiterTest {
             List<Reservation> all = Contention.run(4, t -> (t % 2 == 0 ? a : b)
                     .reserve("acme", "k" + t, LimitSet.NONE, tenantSlots, "m", LimitSet.NONE, 0));
             assertThat(Contention.admitted(all)).isEqualTo(3);
-            all.forEach(Reservation::release);
+            // releases do not wait for Redis; wait here until they are in, then check that a second one is a no-op
+            CompletableFuture.allOf(all.stream().map(Reservation::release).toArray(CompletableFuture[]::new))
+                    .get(30, TimeUnit.SECONDS);
             all.forEach(Reservation::release);
             List<Reservation> again = Contention.run(4, t -> (t % 2 == 0 ? b : a)
                     .reserve("acme", "k" + t, LimitSet.NONE, tenantSlots, "m", LimitSet.NONE, 0));
@@ -117,7 +121,7 @@ class RedisRateLimiterTest {
             LimitSet tokens = new LimitSet(List.of(), List.of(Window.parse("1000/30d")), 0);
             Reservation r = a.reserve("acme", "k", tokens, LimitSet.NONE, "m", LimitSet.NONE, 900);
             assertThat(b.reserve("acme", "k", tokens, LimitSet.NONE, "m", LimitSet.NONE, 500).admitted()).isFalse();
-            r.settle(300);
+            r.settle(300).join(); // a settle does not wait for Redis; the test does, before looking
             Reservation after = b.reserve("acme", "k", tokens, LimitSet.NONE, "m", LimitSet.NONE, 500);
             assertThat(after.admitted()).isTrue();
             assertThat(after.headers()).containsEntry("x-ratelimit-remaining-tokens", "200");
@@ -132,6 +136,9 @@ class RedisRateLimiterTest {
         AtomicInteger told = new AtomicInteger();
         RateLimiterOptions base = RateLimiterOptions.redis("redis://127.0.0.1:" + ownPort,
                 RateLimiterOptions.Fallback.LOCAL).withRedisRetryInterval(Duration.ofMillis(200))
+                // generous: the first reservations must reach Redis however loaded the machine (an outage fails
+                // at once, so this does not slow the test)
+                .withRedisTimeout(Duration.ofSeconds(2))
                 .withKeyPrefix(prefix());
         RateLimiterOptions closedOptions = base.withFallback(RateLimiterOptions.Fallback.CLOSED);
         try (RateLimiter local = RateLimiter.create(base); RateLimiter closed = RateLimiter.create(closedOptions)) {
