@@ -37,7 +37,7 @@ public final class CreateAdminKeyCommand {
         out.println();
         out.println("  warden:");
         out.println("    admin:");
-        out.println("      key-sha256: " + hash);
+        out.println("      key-sha256: \"" + hash + "\"");
         out.println();
         out.println("or in the environment: WARDEN_ADMIN_KEYSHA256=" + hash);
         out.println("Then call the admin API with 'Authorization: Bearer <admin key>'.");

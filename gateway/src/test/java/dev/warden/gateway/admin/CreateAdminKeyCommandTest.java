@@ -21,7 +21,7 @@ class CreateAdminKeyCommandTest {
         String out = bytes.toString(StandardCharsets.UTF_8);
         assertThat(key).startsWith("wdn-admin-").hasSize("wdn-admin-".length() + 40);
         assertThat(CreateAdminKeyCommand.generate()).isNotEqualTo(key);
-        assertThat(out).contains(key).contains("key-sha256: " + ApiKeys.hash(key))
+        assertThat(out).contains(key).contains("key-sha256: \"" + ApiKeys.hash(key) + "\"")
                 .contains("WARDEN_ADMIN_KEYSHA256=" + ApiKeys.hash(key));
         // the printed hash is accepted as configuration and matches the key
         AdminProperties properties = new AdminProperties(ApiKeys.hash(key).toUpperCase());

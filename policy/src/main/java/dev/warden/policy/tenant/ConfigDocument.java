@@ -218,6 +218,19 @@ public final class ConfigDocument {
             return text;
         }
 
+        /**
+         * A name or digest that must be kept exactly as written: audit records carry it. YAML reads an unquoted
+         * {@code 5e660614} (a key id of 8 hex digits) as a floating-point number and {@code 00000123} as 123, and
+         * the text is lost either way, so a value YAML takes for a number or a boolean must be quoted.
+         */
+        public String identifier(String fallback) {
+            if (present() && (json.isNumber() || json.isBoolean())) {
+                throw error("is read by YAML as " + (json.isBoolean() ? "the boolean " : "the number ")
+                        + json.asString() + ", not as text; put the value in quotes");
+            }
+            return text(fallback);
+        }
+
         public Optional<String> optionalText() {
             return present() ? Optional.of(text()) : Optional.empty();
         }

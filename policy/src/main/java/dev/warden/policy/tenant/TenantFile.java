@@ -75,7 +75,10 @@ final class TenantFile {
 
     private Tenant tenant(ConfigDocument.Node t) {
         t.allowOnly(TENANT_FIELDS);
-        String id = t.get("id").text();
+        String id = t.get("id").identifier(null);
+        if (id == null) {
+            throw t.get("id").error("is required");
+        }
         if (!id.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,63}")) {
             throw t.get("id").error("tenant ids use letters, digits, '.', '_' and '-' (at most 64), got '" + id + "'");
         }
@@ -104,11 +107,15 @@ final class TenantFile {
 
     private ApiKey key(ConfigDocument.Node k) {
         k.allowOnly(KEY_FIELDS);
-        String sha = k.get("sha256").text().toLowerCase(java.util.Locale.ROOT);
+        String sha = k.get("sha256").identifier(null);
+        if (sha == null) {
+            throw k.get("sha256").error("is required");
+        }
+        sha = sha.toLowerCase(java.util.Locale.ROOT);
         if (!ApiKeys.isHash(sha)) {
             throw k.get("sha256").error("expected 64 hex digits (the SHA-256 of the key; never the key itself)");
         }
-        String id = k.get("id").text(ApiKeys.keyId(sha));
+        String id = k.get("id").identifier(ApiKeys.keyId(sha));
         Instant created = k.get("created").present() ? k.get("created").instant() : null;
         LimitSet limits = k.get("limits").present() ? limitSet(k.get("limits")) : null;
         return new ApiKey(id, k.get("label").text(""), sha, created, limits);

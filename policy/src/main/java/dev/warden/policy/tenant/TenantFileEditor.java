@@ -136,11 +136,12 @@ public final class TenantFileEditor {
 
     private static String entry(ApiKey key, String indent, String end) {
         StringBuilder s = new StringBuilder();
-        s.append(indent).append("- id: ").append(key.id()).append('\n');
+        // Quoted: an id or digest like 5e660614 would otherwise be read back as a number.
+        s.append(indent).append("- id: ").append(quote(key.id())).append('\n');
         if (!key.label().isEmpty()) {
             s.append(indent).append("  label: ").append(quote(key.label())).append('\n');
         }
-        s.append(indent).append("  sha256: ").append(key.sha256()).append('\n');
+        s.append(indent).append("  sha256: ").append(quote(key.sha256())).append('\n');
         if (key.created() != null) {
             s.append(indent).append("  created: ").append(key.created()).append('\n');
         }

@@ -13,6 +13,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
@@ -86,7 +87,7 @@ class TenantDirectoryTest {
                 tenants:
                   - id: a
                     keys:
-                      - id: 00000000
+                      - id: "00000000"
                         sha256: %s
                   - id: b
                     name: B
@@ -128,6 +129,39 @@ class TenantDirectoryTest {
         int unknown = CreateKeyCommand.run(new String[] {"--tenant", "nobody", "--file", tenants.toString()},
                 new PrintStream(out), new PrintStream(err));
         assertThat(unknown).isEqualTo(1);
+    }
+
+    @Test
+    void keyIdsThatYamlWouldReadAsNumbersAreWrittenQuotedAndReadBackExactly() throws Exception {
+        Path tenants = dir.resolve("tenants.yaml");
+        String text = "tenants:\n  - id: a\n";
+        // 8 hex digits of a SHA-256 can look like a float (5e660614) or an integer with leading zeros
+        for (String keyId : List.of("5e660614", "00001234", "1e9", "true")) {
+            ApiKey key = new ApiKey(keyId, "", ApiKeys.hash(ApiKeys.generate()), null, null);
+            text = TenantFileEditor.withKey(tenants, text, "a", key);
+        }
+        Files.writeString(tenants, text);
+
+        TenantDirectory directory = TenantDirectory.load(tenants, LicenceCatalog.empty());
+
+        assertThat(directory.tenant("a").orElseThrow().keys()).extracting(ApiKey::id)
+                .containsExactlyInAnyOrder("5e660614", "00001234", "1e9", "true");
+    }
+
+    @Test
+    void anUnquotedKeyIdThatYamlReadsAsANumberIsRejectedRatherThanChanged() throws Exception {
+        Path tenants = dir.resolve("tenants.yaml");
+        Files.writeString(tenants, """
+                tenants:
+                  - id: a
+                    keys:
+                      - id: 5e660614
+                        sha256: "%s"
+                """.formatted("0".repeat(64)));
+        assertThatThrownBy(() -> TenantDirectory.load(tenants, LicenceCatalog.empty()))
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessageContaining(tenants + ":4: tenants[0].keys[0].id: is read by YAML as the number")
+                .hasMessageContaining("put the value in quotes");
     }
 
     @Test
