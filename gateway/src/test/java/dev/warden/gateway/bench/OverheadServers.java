@@ -5,7 +5,13 @@ import dev.warden.inference.testing.ScriptedOpenAiServer;
 import java.util.List;
 import org.springframework.context.ConfigurableApplicationContext;
 
-/** Starts the fast upstream, the bare forwarder and a gateway, prints their ports and the key, and waits. */
+/**
+ * The overhead benchmark's three servers for an external load generator or profiler: starts the fast upstream, the
+ * bare forwarder and a gateway ({@code -Dbench.config=proxy} by default), prints their ports and an API key, and
+ * waits. For example, with wrk (Debian package {@code wrk}) and a Lua script that POSTs the chat body:
+ * {@code wrk -t1 -c8 -d60s --latency -s post.lua http://127.0.0.1:<gateway port>}; send a minute of traffic
+ * first, since the JIT needs that long on 2 cores.
+ */
 public final class OverheadServers {
     public static void main(String[] args) throws Exception {
         ScriptedOpenAiServer upstream = ScriptedOpenAiServer.startFast();
