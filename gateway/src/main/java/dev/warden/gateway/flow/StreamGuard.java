@@ -83,7 +83,12 @@ public final class StreamGuard {
         Flux<StreamChunk> released = moderator
                 .moderate(checkToolCalls(call, record, chunks, responses, toolCallCut),
                         settings(record.principal().policy().streaming()), check, summary::set)
-                .concatMap(event -> toChunks(event, call, record, responses))
+                .<StreamChunk>handle((event, sink) -> {
+                    StreamChunk chunk = toChunk(event, record, responses);
+                    if (chunk != null) {
+                        sink.next(chunk);
+                    }
+                })
                 .onErrorResume(error -> {
                     record.inferenceEnded();
                     ModerationSummary s = summary.get();
@@ -139,8 +144,8 @@ public final class StreamGuard {
         });
     }
 
-    private Flux<StreamChunk> toChunks(ModeratedEvent event, GenerationCall call, CallRecord record,
-                                       OpenAiResponses responses) {
+    /** The chunk an event lets out to the client, or null (the summary). Runs once per token. */
+    private static StreamChunk toChunk(ModeratedEvent event, CallRecord record, OpenAiResponses responses) {
         if (event instanceof Release release) {
             StreamChunk chunk = release.chunk();
             if (!chunk.text().isEmpty()) {
@@ -150,16 +155,16 @@ public final class StreamGuard {
                 record.inferenceEnded();
                 record.usage(chunk.usage());
             }
-            return Flux.just(chunk);
+            return chunk;
         }
         if (event instanceof Cut cut) {
             record.inferenceEnded();
             record.ruleOnly("stream cut at window " + cut.window().index() + " [" + cut.window().start() + ", "
                     + cut.window().end() + ") after " + cut.releasedTokens() + " released tokens: " + cut.rule());
             responses.contentFilter(cut.categories(), cut.rule());
-            return Flux.just(cut.finishChunk());
+            return cut.finishChunk();
         }
-        return Flux.empty();
+        return null;
     }
 
     /** Charges the real usage when the stream reported it, otherwise what was generated before it ended. */

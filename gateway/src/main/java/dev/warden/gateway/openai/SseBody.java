@@ -4,17 +4,15 @@ import dev.warden.gateway.api.ApiException;
 import dev.warden.gateway.api.Errors;
 import dev.warden.inference.StreamChunk;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.reactivestreams.Publisher;
-import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.http.ReactiveHttpOutputMessage;
 import org.springframework.web.reactive.function.BodyInserter;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * Writes engine chunks as OpenAI server-sent events, flushing each one so tokens reach the client as they are
- * made. An error before the first chunk propagates (nothing is committed yet, so the client gets a proper HTTP
- * error); after it, the stream ends with an error event and no {@code [DONE]}, never a silent truncation.
+ * Writes engine chunks as OpenAI server-sent events, each sent as soon as it is made. An error before the first
+ * chunk propagates (nothing is committed yet, so the client gets a proper HTTP error); after it, the stream ends
+ * with an error event and no {@code [DONE]}, never a silent truncation.
  */
 public final class SseBody {
 
@@ -26,24 +24,25 @@ public final class SseBody {
         return events(chunks, responses, chat, includeUsage, Mono.empty());
     }
 
-    /** {@code beforeDone} runs after the last chunk and before {@code [DONE]}, e.g. to make the audit durable. */
+    /**
+     * {@code beforeDone} runs after the last chunk and before {@code [DONE]}, e.g. to make the audit durable. Each
+     * element holds the events one engine chunk makes (the first also announces the role), written as one buffer.
+     */
     public static Flux<byte[]> events(Flux<StreamChunk> chunks, OpenAiResponses responses, boolean chat,
                                       boolean includeUsage, Mono<Void> beforeDone) {
         AtomicBoolean started = new AtomicBoolean();
-        Flux<byte[]> events = chunks.concatMapIterable(chunk -> {
-            java.util.List<byte[]> out = new java.util.ArrayList<>(3);
-            if (started.compareAndSet(false, true) && chat) {
-                out.add(responses.roleChunk(chunk.index()));
-            }
+        // handle, not a flattening operator: one chunk in, at most one buffer out, no queue and no inner
+        // subscription per token
+        Flux<byte[]> events = chunks.handle((chunk, sink) -> {
+            byte[] role = started.compareAndSet(false, true) && chat ? responses.roleChunk(chunk.index()) : null;
             boolean hasContent = !chunk.text().isEmpty() || !chunk.toolCalls().isEmpty()
                     || chunk.finishReason() != null || chunk.logprobs() != null;
-            if (hasContent) {
-                out.add(responses.chunk(chunk, includeUsage));
+            byte[] content = hasContent ? responses.chunk(chunk, includeUsage) : null;
+            byte[] usage = chunk.usage() != null && includeUsage ? responses.usageChunk(chunk.usage()) : null;
+            byte[] out = concat(role, content, usage);
+            if (out.length > 0) {
+                sink.next(out);
             }
-            if (chunk.usage() != null && includeUsage) {
-                out.add(responses.usageChunk(chunk.usage()));
-            }
-            return out;
         });
         return events
                 .concatWith(beforeDone.then(Mono.fromSupplier(OpenAiResponses::done)))
@@ -56,13 +55,40 @@ public final class SseBody {
                 });
     }
 
-    public static BodyInserter<Flux<byte[]>, ReactiveHttpOutputMessage> inserter(Flux<byte[]> events) {
-        return new BodyInserter<>() {
-            @Override
-            public Mono<Void> insert(ReactiveHttpOutputMessage message, Context context) {
-                Flux<Publisher<DataBuffer>> flushed = events.map(bytes -> Mono.just(message.bufferFactory().wrap(bytes)));
-                return message.writeAndFlushWith(flushed);
+    /** The parts that are not null, in order, in one array (the part itself when it is the only one). */
+    private static byte[] concat(byte[]... parts) {
+        int length = 0;
+        byte[] only = null;
+        int present = 0;
+        for (byte[] part : parts) {
+            if (part != null) {
+                length += part.length;
+                only = part;
+                present++;
             }
-        };
+        }
+        if (present == 1) {
+            return only;
+        }
+        byte[] out = new byte[length];
+        int at = 0;
+        for (byte[] part : parts) {
+            if (part != null) {
+                System.arraycopy(part, 0, out, at, part.length);
+                at += part.length;
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Writes the events without asking for a flush after each one: reactor-netty writes every event to the channel
+     * as it comes and flushes once it has none queued, so a lone event still leaves at once, while events that pile
+     * up behind a busy event loop (tokens come faster than one write and flush each) leave in one write. That is
+     * reactor-netty's behaviour (the gateway runs on nothing else); OpenAiClientTest's
+     * firstChunkReachesTheClientBeforeTheUpstreamHasFinished fails if an event ever waits for the next one.
+     */
+    public static BodyInserter<Flux<byte[]>, ReactiveHttpOutputMessage> inserter(Flux<byte[]> events) {
+        return (message, context) -> message.writeWith(events.map(message.bufferFactory()::wrap));
     }
 }

@@ -20,7 +20,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
 import org.springframework.boot.SpringApplication;
 import org.springframework.context.ConfigurableApplicationContext;
 
@@ -30,35 +35,51 @@ import org.springframework.context.ConfigurableApplicationContext;
  * one run (direct and gateway runs alternate). The gateway is measured with its guards off (the inference path
  * alone) and with the embedded default guards in each streaming mode.
  * <p>
+ * <p>
+ * Both paths are warmed up alike before each row is measured (200 unmeasured requests each by default): the
+ * gateway's per-request code runs once per request, so a handful of requests measures the JIT compiling it
+ * (the compiler threads then take most of the second core) rather than the gateway a server runs in steady
+ * state. The gateway's client is {@link SseSocketClient}: a blocking socket read on the measuring thread, the
+ * counterpart of the direct path reading the engine's Flux; {@code -Dbench.client=jdk} uses the JDK's HttpClient
+ * instead, which hands every read through two more threads. Both clocks start before the request is made.
+ * <p>
  * Run: {@code .ci/bench gateway dev.warden.gateway.bench.InProcessStreamingBenchmark} (options:
- * -Dbench.gguf=path (default: the tiny test model), -Dbench.requests=N, -Dbench.maxTokens=M).
+ * -Dbench.gguf=path (default: the tiny test model), -Dbench.requests=N, -Dbench.maxTokens=M, -Dbench.warmup=W,
+ * -Dbench.rows=off,optimistic,hold-back,buffer to run only some rows, -Dbench.client=socket|jdk, -Dbench.cpu=true
+ * for CPU per streamed token by thread group, JIT and GC included).
  */
 public final class InProcessStreamingBenchmark {
 
     private static int THREADS = 1;
+    private static final boolean JDK_CLIENT = "jdk".equals(System.getProperty("bench.client"));
 
-    record Sample(double ttftMs, double tokensPerSecond) {
+    record Sample(double ttftMs, double tokensPerSecond, int tokens) {
     }
 
     public static void main(String[] args) throws Exception {
         Path gguf = Path.of(System.getProperty("bench.gguf", TinyGguf.path().toString()));
         int requests = Integer.getInteger("bench.requests", 20);
         int maxTokens = Integer.getInteger("bench.maxTokens", 256);
+        int warmup = Integer.getInteger("bench.warmup", 200);
+        List<String> rowsWanted = List.of(System.getProperty("bench.rows", "off,optimistic,hold-back,buffer")
+                .split(","));
+        boolean cpu = Boolean.getBoolean("bench.cpu");
         // llama.cpp's threads spin on their cores: leave one for the gateway and the client, or the comparison
         // measures CPU contention rather than the gateway
         THREADS = Integer.getInteger("bench.threads", 1);
         TestTenants tenants = TestTenants.create();
         String prompt = "Write a long story about a lighthouse keeper and the sea.";
-        System.out.printf("model %s, %d requests per row, max_tokens %d, seed fixed, 1 slot, %d llama.cpp thread(s)%n",
-                gguf.getFileName(), requests, maxTokens, THREADS);
+        System.out.printf("model %s, %d requests per row after %d warm-up, max_tokens %d, seed fixed, 1 slot, "
+                + "%d llama.cpp thread(s)%n", gguf.getFileName(), requests, warmup, maxTokens, THREADS);
 
         LlamaCppEngine direct = new LlamaCppEngine(new LlamaCppSettings(gguf, 1, 4, 2048, THREADS, maxTokens));
         List<String[]> rows = new ArrayList<>();
-        String[][] configs = {
-                {"gateway, guards off, optimistic", "false", TenantKind.PLAYGROUND.name()},
-                {"gateway, embedded guards, optimistic", "true", TenantKind.PLAYGROUND.name()},
-                {"gateway, embedded guards, hold-back", "true", TenantKind.HOLDBACK.name()},
-                {"gateway, embedded guards, buffer", "true", TenantKind.BUFFERED.name()}};
+        String[][] configs = Stream.of(new String[][] {
+                {"gateway, guards off, optimistic", "false", TenantKind.PLAYGROUND.name(), "off"},
+                {"gateway, embedded guards, optimistic", "true", TenantKind.PLAYGROUND.name(), "optimistic"},
+                {"gateway, embedded guards, hold-back", "true", TenantKind.HOLDBACK.name(), "hold-back"},
+                {"gateway, embedded guards, buffer", "true", TenantKind.BUFFERED.name(), "buffer"}})
+                .filter(c -> rowsWanted.contains(c[3])).toArray(String[][]::new);
         boolean guardsOn = false;
         ConfigurableApplicationContext gateway = start(tenants, gguf, maxTokens, guardsOn);
         try {
@@ -71,13 +92,32 @@ public final class InProcessStreamingBenchmark {
                 }
                 String port = gateway.getEnvironment().getProperty("local.server.port");
                 String key = TenantKind.valueOf(config[2]).key(tenants);
-                viaGateway(port, key, prompt, maxTokens);
-                direct(direct, prompt, maxTokens);
+                for (int i = 0; i < warmup; i++) {
+                    viaGateway(port, key, prompt, maxTokens);
+                    direct(direct, prompt, maxTokens);
+                }
                 List<Sample> d = new ArrayList<>();
                 List<Sample> g = new ArrayList<>();
+                Map<String, Long> dCpu = new TreeMap<>();
+                Map<String, Long> gCpu = new TreeMap<>();
+                int dTokens = 0;
+                int gTokens = 0;
                 for (int i = 0; i < requests; i++) {
+                    ThreadCpu s0 = cpu ? ThreadCpu.snapshot() : null;
                     d.add(direct(direct, prompt, maxTokens));
+                    ThreadCpu s1 = cpu ? ThreadCpu.snapshot() : null;
                     g.add(viaGateway(port, key, prompt, maxTokens));
+                    if (cpu) {
+                        ThreadCpu s2 = ThreadCpu.snapshot();
+                        s1.nanosSince(s0).forEach((k, v) -> dCpu.merge(k, v, Long::sum));
+                        s2.nanosSince(s1).forEach((k, v) -> gCpu.merge(k, v, Long::sum));
+                    }
+                    dTokens += d.get(i).tokens();
+                    gTokens += g.get(i).tokens();
+                }
+                if (cpu) {
+                    System.out.println("  " + config[0] + ": cpu us/token direct: " + perToken(dCpu, dTokens));
+                    System.out.println("  " + config[0] + ": cpu us/token gateway: " + perToken(gCpu, gTokens));
                 }
                 double dTtft = median(d.stream().mapToDouble(Sample::ttftMs).toArray());
                 double gTtft = median(g.stream().mapToDouble(Sample::ttftMs).toArray());
@@ -149,48 +189,87 @@ public final class InProcessStreamingBenchmark {
     }
 
     private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final Map<String, SseSocketClient> SOCKETS = new HashMap<>();
+
+    /** Times the content events of a streamed body as the client reads them: the first, the last, how many. */
+    private static final class ContentEvents implements Consumer<String> {
+        long first;
+        long last;
+        int tokens;
+
+        @Override
+        public void accept(String line) {
+            if (line.startsWith("data: {") && line.contains("\"content\":\"")
+                    && !line.contains("\"content\":\"\"")) {
+                long now = System.nanoTime();
+                if (first == 0) {
+                    first = now;
+                }
+                last = now;
+                tokens++;
+            }
+        }
+    }
 
     private static Sample viaGateway(String port, String key, String prompt, int maxTokens) throws Exception {
         String body = "{\"model\":\"bench\",\"stream\":true,\"max_tokens\":" + maxTokens + ",\"seed\":11,"
                 + "\"temperature\":0.8,\"top_p\":0.95,\"messages\":[{\"role\":\"user\",\"content\":\"" + prompt
                 + "\"}]}";
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/chat/completions"))
-                .header("Authorization", "Bearer " + key).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
-        long start = System.nanoTime();
-        HttpResponse<java.io.InputStream> response = HTTP.send(request, HttpResponse.BodyHandlers.ofInputStream());
-        long first = 0;
-        long last = 0;
-        int tokens = 0;
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = in.readLine()) != null) {
-                if (line.startsWith("data: {") && line.contains("\"content\":\"") && !line.contains("\"content\":\"\"")) {
-                    long now = System.nanoTime();
-                    if (first == 0) {
-                        first = now;
-                    }
-                    last = now;
-                    tokens++;
+        ContentEvents events = new ContentEvents();
+        int status;
+        long start;
+        if (JDK_CLIENT) {
+            HttpRequest request = HttpRequest.newBuilder(
+                            URI.create("http://127.0.0.1:" + port + "/v1/chat/completions"))
+                    .header("Authorization", "Bearer " + key).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+            start = System.nanoTime();
+            HttpResponse<java.io.InputStream> response = HTTP.send(request, HttpResponse.BodyHandlers.ofInputStream());
+            try (BufferedReader in = new BufferedReader(
+                    new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = in.readLine()) != null) {
+                    events.accept(line);
                 }
             }
+            status = response.statusCode();
+        } else {
+            SseSocketClient client = SOCKETS.computeIfAbsent(port,
+                    p -> new SseSocketClient("127.0.0.1", Integer.parseInt(p)));
+            start = System.nanoTime();
+            status = client.post("/v1/chat/completions", "Bearer " + key, body, events).status();
         }
-        if (response.statusCode() != 200) {
-            throw new IllegalStateException("gateway answered " + response.statusCode());
+        if (status != 200) {
+            throw new IllegalStateException("gateway answered " + status);
         }
-        return sample(start, first, last, tokens);
+        return sample(start, events.first, events.last, events.tokens);
     }
 
     private static Sample sample(long start, long first, long last, int tokens) {
         double ttft = (first - start) / 1e6;
         double tps = tokens > 1 ? (tokens - 1) / ((last - first) / 1e9) : 0;
-        return new Sample(ttft, tps);
+        return new Sample(ttft, tps, tokens);
     }
 
     private static double median(double[] v) {
         double[] s = v.clone();
         Arrays.sort(s);
         return s[s.length / 2];
+    }
+
+    /** CPU microseconds per streamed token by thread group, leaving out groups below 0.05 us. */
+    private static Map<String, String> perToken(Map<String, Long> nanos, int tokens) {
+        Map<String, String> out = new TreeMap<>();
+        long total = 0;
+        for (var e : nanos.entrySet()) {
+            double us = e.getValue() / 1e3 / tokens;
+            total += e.getValue();
+            if (us >= 0.05) {
+                out.put(e.getKey(), String.format("%.2f", us));
+            }
+        }
+        out.put("(all)", String.format("%.2f", total / 1e3 / tokens));
+        return out;
     }
 
     private static String fmt(double v) {

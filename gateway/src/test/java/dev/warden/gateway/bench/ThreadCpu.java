@@ -14,11 +14,17 @@ final class ThreadCpu {
 
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
+    private static final String OUTSIDE = "(JIT, GC, exited threads)";
+
     private final Map<Long, Long> cpuByThread = new HashMap<>();
+    private long processCpu;
     private final Map<Long, String> groupByThread = new HashMap<>();
 
     static ThreadCpu snapshot() {
         ThreadCpu s = new ThreadCpu();
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+            s.processCpu = os.getProcessCpuTime();
+        }
         for (var info : THREADS.getThreadInfo(THREADS.getAllThreadIds())) {
             if (info == null) {
                 continue;
@@ -35,11 +41,26 @@ final class ThreadCpu {
     /** Microseconds of CPU per request, by thread group, spent since {@code before}. */
     Map<String, Double> microsPerRequestSince(ThreadCpu before, int requests) {
         Map<String, Double> out = new TreeMap<>();
-        cpuByThread.forEach((id, cpu) -> {
-            long delta = cpu - before.cpuByThread.getOrDefault(id, 0L);
-            out.merge(groupByThread.get(id), delta / 1e3 / requests, Double::sum);
-        });
+        nanosSince(before).forEach((group, nanos) -> out.put(group, nanos / 1e3 / requests));
         out.values().removeIf(v -> v < 0.5);
+        return out;
+    }
+
+    /**
+     * Nanoseconds of CPU by thread group spent since {@code before}, to be summed over several intervals; the
+     * process's CPU that no live Java thread accounts for (compiler and GC threads are not listed) is a group too.
+     */
+    Map<String, Long> nanosSince(ThreadCpu before) {
+        Map<String, Long> out = new TreeMap<>();
+        long threads = 0;
+        for (var e : cpuByThread.entrySet()) {
+            long delta = e.getValue() - before.cpuByThread.getOrDefault(e.getKey(), 0L);
+            threads += delta;
+            out.merge(groupByThread.get(e.getKey()), delta, Long::sum);
+        }
+        if (processCpu > 0 && before.processCpu > 0) {
+            out.put(OUTSIDE, Math.max(0, processCpu - before.processCpu - threads));
+        }
         return out;
     }
 
