@@ -3,19 +3,16 @@ package dev.warden.gateway.bench;
 import dev.warden.gateway.TestTenants;
 import dev.warden.gateway.WardenGateway;
 import dev.warden.inference.testing.ScriptedOpenAiServer;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.util.Arrays;
 import org.springframework.boot.SpringApplication;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * Time to the first streamed content event, straight from a fast local upstream and through the gateway (guards
- * off, optimistic streaming), to separate the gateway's streaming path from the engine's.
+ * off, optimistic streaming), to separate the gateway's streaming path from the engine's. The client is
+ * {@link SseSocketClient} (one kept-alive socket per target, read on the measuring thread), and both paths get
+ * {@code -Dbench.warmup} unmeasured requests first (default 3,000: the JIT needs that many on 2 cores).
  * Run: {@code .ci/bench gateway dev.warden.gateway.bench.StreamFirstByteProbe}.
  */
 public final class StreamFirstByteProbe {
@@ -35,20 +32,25 @@ public final class StreamFirstByteProbe {
                 String port = gateway.getEnvironment().getProperty("local.server.port");
                 URI direct = URI.create(upstream.baseUrl() + "/v1/chat/completions");
                 URI via = URI.create("http://127.0.0.1:" + port + "/v1/chat/completions");
-                for (int i = 0; i < 300; i++) {
+                int warmup = Integer.getInteger("bench.warmup", 3000);
+                for (int i = 0; i < warmup; i++) {
                     first(direct, tenants.playgroundKey);
                     first(via, tenants.playgroundKey);
                 }
-                double[] d = new double[200];
-                double[] g = new double[200];
-                for (int i = 0; i < 200; i++) {
+                int n = Integer.getInteger("bench.requests", 1000);
+                double[] d = new double[n];
+                double[] g = new double[n];
+                for (int i = 0; i < n; i++) {
                     d[i] = first(direct, tenants.playgroundKey);
                     g[i] = first(via, tenants.playgroundKey);
                 }
                 Arrays.sort(d);
                 Arrays.sort(g);
+                int p50 = n / 2;
+                int p99 = (int) Math.ceil(n * 0.99) - 1;
                 System.out.printf("first content event p50: direct %.3f ms, gateway %.3f ms, added %.3f ms; "
-                        + "p99: direct %.3f ms, gateway %.3f ms%n", d[100], g[100], g[100] - d[100], d[198], g[198]);
+                        + "p99: direct %.3f ms, gateway %.3f ms (%d requests each)%n", d[p50], g[p50],
+                        g[p50] - d[p50], d[p99], g[p99], n);
             } finally {
                 gateway.close();
             }
@@ -56,23 +58,21 @@ public final class StreamFirstByteProbe {
         System.exit(0);
     }
 
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final java.util.Map<Integer, SseSocketClient> CLIENTS = new java.util.HashMap<>();
 
     static double first(URI uri, String key) throws Exception {
         String body = "{\"model\":\"bench-model\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
-        HttpRequest request = HttpRequest.newBuilder(uri).header("Authorization", "Bearer " + key)
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build();
+        SseSocketClient client = CLIENTS.computeIfAbsent(uri.getPort(), p -> new SseSocketClient("127.0.0.1", p));
+        double[] first = {-1};
         long start = System.nanoTime();
-        HttpResponse<java.io.InputStream> r = HTTP.send(request, HttpResponse.BodyHandlers.ofInputStream());
-        double first = -1;
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(r.body()))) {
-            String line;
-            while ((line = in.readLine()) != null) {
-                if (first < 0 && line.contains("\"content\":\"") && !line.contains("\"content\":\"\"")) {
-                    first = (System.nanoTime() - start) / 1e6;
-                }
+        SseSocketClient.Response response = client.post(uri.getPath(), "Bearer " + key, body, line -> {
+            if (first[0] < 0 && line.contains("\"content\":\"") && !line.contains("\"content\":\"\"")) {
+                first[0] = (System.nanoTime() - start) / 1e6;
             }
+        });
+        if (response.status() != 200) {
+            throw new IllegalStateException(uri + " answered " + response.status());
         }
-        return first;
+        return first[0];
     }
 }
