@@ -32,7 +32,8 @@ final class RedisBucketStore implements BucketStore {
      *                 of a reservation is the limiter's, and shorter
      */
     RedisBucketStore(String redisUri, Duration backstop, Duration concurrencyTtl, long maxProxies) {
-        this.proxies = Caffeine.newBuilder().maximumSize(maxProxies).expireAfterAccess(Duration.ofHours(1)).build();
+        this.proxies = Caffeine.newBuilder().maximumSize(maxProxies).expireAfterAccess(Duration.ofHours(1))
+                .executor(Runnable::run).build();
         this.managers = new RedisProxyManagers(redisUri, backstop, concurrencyTtl);
     }
 
