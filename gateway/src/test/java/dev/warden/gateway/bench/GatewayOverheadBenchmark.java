@@ -43,7 +43,7 @@ public final class GatewayOverheadBenchmark {
     public static void main(String[] args) throws Exception {
         int requests = Integer.getInteger("bench.requests", 1000);
         int rounds = Integer.getInteger("bench.rounds", 3);
-        List<String> configs = List.of(System.getProperty("bench.configs", "proxy,audit-full,audit-normal,audit-postgres,limits,limits-redis,guarded").split(","));
+        List<String> configs = List.of(System.getProperty("bench.configs", "floor,proxy,audit-full,audit-normal,audit-postgres,limits,limits-redis,guarded").split(","));
         System.out.printf("machine: %d cores, %s %s, Java %s; %d requests x %d rounds per row%n",
                 Runtime.getRuntime().availableProcessors(), System.getProperty("os.name"),
                 System.getProperty("os.arch"), System.getProperty("java.version"), requests, rounds);
@@ -149,14 +149,18 @@ public final class GatewayOverheadBenchmark {
 
     /**
      * Runs the gateway and the direct path at concurrency 8 in slices of 1,000 requests until the JIT compiler
-     * has settled (less than 2% of one core spent compiling during a slice, after at least 10 s) or 4 minutes
-     * have passed. On 2 cores C2 needs a minute or more to compile the gateway's path; measured before that,
-     * the gateway competes with its own compiler and the figures describe warm-up, not the gateway.
+     * has settled: two slices in a row with less than 2% of one core spent compiling, after at least
+     * {@code -Dbench.warmupSeconds} (default 30), or 4 minutes in all. On 2 cores C2 needs a minute or more of
+     * traffic to compile the gateway's path (methods reach it only after thousands of calls, so a quiet slice
+     * early on does not mean it is done); measured before that, the gateway competes with its own compiler and
+     * the figures describe warm-up, not the gateway.
      */
     private static void warmUp(URI direct, URI viaGateway, String key) throws Exception {
         java.lang.management.CompilationMXBean jit = java.lang.management.ManagementFactory.getCompilationMXBean();
+        long minimum = Long.getLong("bench.warmupSeconds", 30) * 1_000_000_000L;
         long started = System.nanoTime();
         double share;
+        int quiet = 0;
         do {
             long compiling = jit.getTotalCompilationTime();
             long sliceStart = System.nanoTime();
@@ -164,7 +168,8 @@ public final class GatewayOverheadBenchmark {
             run(direct, key, 8, 1000, null);
             double sliceMillis = (System.nanoTime() - sliceStart) / 1e6;
             share = (jit.getTotalCompilationTime() - compiling) / sliceMillis;
-        } while ((share >= 0.02 || System.nanoTime() - started < 10_000_000_000L)
+            quiet = share < 0.02 ? quiet + 1 : 0;
+        } while ((quiet < 2 || System.nanoTime() - started < minimum)
                 && System.nanoTime() - started < 240_000_000_000L);
         System.out.printf("  (warm-up %.0f s; JIT compiling %.1f%% of one core in the last slice)%n",
                 (System.nanoTime() - started) / 1e9, share * 100);
