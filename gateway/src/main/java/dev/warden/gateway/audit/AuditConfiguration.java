@@ -18,12 +18,23 @@ public class AuditConfiguration {
 
     private static final Logger log = LoggerFactory.getLogger(AuditConfiguration.class);
 
+    /**
+     * The store, a bean of its own so that it is closed (its connection or pool released) at shutdown, after the
+     * log that writes to it: Spring destroys a bean's dependents first.
+     */
     @Bean(destroyMethod = "close")
-    AuditLog auditLog(AuditProperties properties, WardenProperties warden, MeterRegistry metrics) {
-        String location = properties.store() == null
-                ? warden.dataDir().resolve("audit.db").toString() : properties.store();
-        AuditStore store = AuditStores.open(location, properties.user(), properties.password(),
+    AuditStore auditStore(AuditProperties properties, WardenProperties warden) {
+        return AuditStores.open(location(properties, warden), properties.user(), properties.password(),
                 properties.sqliteSync() == null ? SqliteAuditStore.Sync.FULL : properties.sqliteSync());
+    }
+
+    private static String location(AuditProperties properties, WardenProperties warden) {
+        return properties.store() == null ? warden.dataDir().resolve("audit.db").toString() : properties.store();
+    }
+
+    @Bean(destroyMethod = "close")
+    AuditLog auditLog(AuditStore store, AuditProperties properties, WardenProperties warden, MeterRegistry metrics) {
+        String location = location(properties, warden);
         if (!properties.on()) {
             log.warn("AUDIT LOG DISABLED (warden.audit.enabled=false): requests are not recorded");
         }
