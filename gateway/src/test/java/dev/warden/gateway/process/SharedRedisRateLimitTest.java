@@ -1,5 +1,6 @@
 package dev.warden.gateway.process;
 
+import dev.warden.policy.testing.RedisPause;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.warden.gateway.HttpCalls;
@@ -8,11 +9,7 @@ import dev.warden.gateway.WardenGateway;
 import dev.warden.inference.testing.ScriptedOpenAiServer;
 import dev.warden.policy.licence.LicenceCatalog;
 import dev.warden.policy.tenant.TenantFileEditor;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -164,17 +161,8 @@ class SharedRedisRateLimitTest {
                 "--warden.models[0].remote.upstream-model=upstream-model");
     }
 
-    /** {@code CLIENT PAUSE millis ALL} on a connection of its own; returns a nanoTime before which it holds. */
     private static long pause(int redisPort, long millis) throws IOException {
-        try (Socket s = new Socket("127.0.0.1", redisPort)) {
-            s.setSoTimeout(10_000);
-            long sent = System.nanoTime();
-            s.getOutputStream().write(("CLIENT PAUSE " + millis + " ALL\r\n").getBytes(StandardCharsets.US_ASCII));
-            String reply = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII))
-                    .readLine();
-            assertThat(reply).isEqualTo("+OK");
-            return sent + TimeUnit.MILLISECONDS.toNanos(millis);
-        }
+        return RedisPause.pause(redisPort, millis);
     }
 
     private static String url(ConfigurableApplicationContext gateway) {

@@ -1,11 +1,8 @@
 package dev.warden.policy.ratelimit;
 
+import dev.warden.policy.testing.RedisPause;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -58,17 +55,8 @@ class RedisStallTest {
                 .withKeyPrefix(RedisRateLimiterTest.prefix()));
     }
 
-    /** Pauses every client of the server; returns a {@link System#nanoTime()} before which the pause still holds. */
     private long pause(long millis) throws Exception {
-        try (Socket s = new Socket("127.0.0.1", port)) {
-            s.setSoTimeout(10_000);
-            long sent = System.nanoTime();
-            s.getOutputStream().write(("CLIENT PAUSE " + millis + " ALL\r\n").getBytes(StandardCharsets.US_ASCII));
-            String reply = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII))
-                    .readLine();
-            assertThat(reply).isEqualTo("+OK");
-            return sent + TimeUnit.MILLISECONDS.toNanos(millis);
-        }
+        return RedisPause.pause(port, millis);
     }
 
     private static Reservation reserve(RateLimiter limiter, String key, LimitSet limits) {
