@@ -2,7 +2,6 @@ package dev.warden.gateway.bench;
 
 import io.netty.handler.codec.http.HttpHeaderNames;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -60,9 +59,9 @@ final class LoadGenerator implements AutoCloseable {
             done.countDown();
             return;
         }
-        byte[] bytes = body.apply(n).getBytes(StandardCharsets.UTF_8);
+        String json = body.apply(n);
         long t0 = System.nanoTime();
-        sender.send(ByteBufMono.fromString(Mono.just(new String(bytes, StandardCharsets.UTF_8))))
+        sender.send(ByteBufMono.fromString(Mono.just(json)))
                 .responseSingle((response, content) -> content.asByteArray().defaultIfEmpty(new byte[0])
                         .map(ignored -> response.status().code()))
                 .subscribe(status -> {
