@@ -20,7 +20,7 @@ public final class OverheadServers {
         String config = System.getProperty("bench.config", "proxy");
         ConfigurableApplicationContext gateway = GatewayOverheadBenchmark.start(upstream, tenants, config, false, List.of());
         System.out.println("upstream=" + upstream.port() + " bare=" + bare.port() + " gateway="
-                + gateway.getEnvironment().getProperty("local.server.port") + " key=" + tenants.localKey);
+                + gateway.getEnvironment().getProperty("local.server.port") + " key=" + (config.startsWith("limits") ? tenants.generousKey : tenants.localKey));
         Thread.sleep(Long.MAX_VALUE);
     }
 }
