@@ -51,6 +51,10 @@ public class FlowConfiguration {
             metrics.counter("warden.ratelimit.fallbacks").increment();
             log.warn("rate-limit store unreachable, fallback applies: {}", e.toString());
         });
+        io.micrometer.core.instrument.Gauge.builder("warden.ratelimit.unconfirmed.slot.releases", limiter,
+                        RateLimiter::unconfirmedSlotReleases)
+                .description("concurrency-slot releases Redis has not confirmed, sent again when it answers")
+                .register(metrics);
         return limiter;
     }
 

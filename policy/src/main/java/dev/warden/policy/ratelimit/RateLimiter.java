@@ -45,6 +45,8 @@ public final class RateLimiter implements AutoCloseable {
      * a reply that comes a little after a reservation gave up is still seen, and what it took is given back.
      */
     private static final int BACKSTOP_FACTOR = 8;
+    /** Unconfirmed slot releases kept for replay; far more than any plausible stall leaves behind. */
+    private static final int MAX_UNCONFIRMED_SLOTS = 10_000;
 
     enum Kind { REQUESTS, TOKENS, CONCURRENT }
 
@@ -65,6 +67,7 @@ public final class RateLimiter implements AutoCloseable {
     private final LongAdder fallbacks = new LongAdder();
     private final LongAdder storeErrors = new LongAdder();
     private final List<Consumer<Throwable>> fallbackListeners = new CopyOnWriteArrayList<>();
+    private final PendingReleases unconfirmedSlots = new PendingReleases(MAX_UNCONFIRMED_SLOTS);
     private volatile long redisDownUntil;
     private volatile boolean redisDown;
 
@@ -128,6 +131,11 @@ public final class RateLimiter implements AutoCloseable {
         }
         if (System.nanoTime() < redisDownUntil) {
             return CompletableFuture.completedFuture(fallback(draws, estimatedTokens));
+        }
+        if (!unconfirmedSlots.isEmpty()) {
+            // Sent before this attempt's draws on the same connection, so Redis applies them first.
+            unconfirmedSlots.replay(d -> counted(redis.addTokens(d.key(), d.configuration(), 1),
+                    "Could not release slot on " + d.key() + " again", () -> unconfirmedSlots.add(d)));
         }
         CompletableFuture<Reservation> attempt = ReservationAttempt.start(this, redis, draws, estimatedTokens);
         // One time limit for all of the reservation's Redis work (a connect, when the connection is not open yet,
@@ -220,7 +228,13 @@ public final class RateLimiter implements AutoCloseable {
     /** Gives back what a refused, failed or abandoned attempt took; nobody waits for it. */
     void giveBack(BucketStore store, List<Draw> taken) {
         for (Draw d : taken) {
-            counted(store.addTokens(d.key(), d.configuration(), d.cost()), null);
+            counted(store.addTokens(d.key(), d.configuration(), d.cost()), null, () -> slotUnconfirmed(store, d));
+        }
+    }
+
+    private void slotUnconfirmed(BucketStore store, Draw draw) {
+        if (store == redis && draw.kind() == Kind.CONCURRENT) {
+            unconfirmedSlots.add(draw);
         }
     }
 
@@ -241,13 +255,16 @@ public final class RateLimiter implements AutoCloseable {
         return CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new));
     }
 
-    /** Gives the concurrency slots back, like {@link #adjustTokens}; a slot lost here returns with its TTL. */
+    /**
+     * Gives the concurrency slots back, like {@link #adjustTokens}; a release Redis does not confirm is sent again
+     * once it answers ({@link PendingReleases}).
+     */
     CompletableFuture<Void> releaseSlots(BucketStore store, List<Draw> taken) {
         List<CompletableFuture<Void>> calls = new ArrayList<>();
         for (Draw d : taken) {
             if (d.kind() == Kind.CONCURRENT) {
                 calls.add(counted(store.addTokens(d.key(), d.configuration(), 1),
-                        "Could not release slot on " + d.key()));
+                        "Could not release slot on " + d.key(), () -> slotUnconfirmed(store, d)));
             }
         }
         return CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new));
@@ -255,15 +272,26 @@ public final class RateLimiter implements AutoCloseable {
 
     /** Counts (and logs, with {@code what}) a failed store call; the returned future never fails. */
     private CompletableFuture<Void> counted(CompletableFuture<Void> call, String what) {
+        return counted(call, what, () -> { });
+    }
+
+    /** As {@link #counted(CompletableFuture, String)}, running {@code onFailure} when the call failed. */
+    private CompletableFuture<Void> counted(CompletableFuture<Void> call, String what, Runnable onFailure) {
         return call.handle((v, e) -> {
             if (e != null) {
                 storeErrors.increment();
                 if (what != null) {
                     LOG.log(System.Logger.Level.WARNING, what + ": " + BucketStore.cause(e).getMessage());
                 }
+                onFailure.run();
             }
             return null;
         });
+    }
+
+    /** Slot releases Redis has not confirmed, waiting to be sent again. */
+    public int unconfirmedSlotReleases() {
+        return unconfirmedSlots.size();
     }
 
     private void plan(List<Draw> draws, String scope, String id, LimitSet limits, long tokens) {

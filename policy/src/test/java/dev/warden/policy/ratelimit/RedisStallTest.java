@@ -159,6 +159,27 @@ class RedisStallTest {
         }
     }
 
+    @Test
+    void aSlotReleaseRedisNeverAnsweredIsSentAgainOnceItDoes() throws Exception {
+        // one slot: if the release were lost, every later request would be refused until the bucket's TTL
+        LimitSet oneSlot = new LimitSet(List.of(), List.of(), 1);
+        try (RateLimiter closed = limiter(RateLimiterOptions.Fallback.CLOSED)) {
+            Reservation held = awaitRedis(closed, "slot", oneSlot);
+            assertThat(held.admitted()).isTrue();
+            // longer than Lettuce's own command timeout (8 x the limit): the release gets no answer and fails
+            long pauseEnds = pause(PAUSE_MS);
+            held.release().get(30, TimeUnit.SECONDS);
+            assertThat(System.nanoTime()).as("the release gave up while the pause held").isLessThan(pauseEnds);
+            assertThat(closed.unconfirmedSlotReleases()).as("the unanswered release is remembered").isEqualTo(1);
+
+            Reservation after = awaitRedis(closed, "slot", oneSlot);
+
+            assertThat(after.admitted()).as("the slot is free again").isTrue();
+            assertThat(after.store()).isEqualTo("redis");
+            assertThat(closed.unconfirmedSlotReleases()).isZero();
+        }
+    }
+
     /**
      * Reserves while Redis stalls, and checks that the time limit held: the call returned before the pause ended,
      * and well before Lettuce's own command timeout (8 x the limit) would have ended the wait anyway.
