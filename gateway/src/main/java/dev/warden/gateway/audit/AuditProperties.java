@@ -23,19 +23,27 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  *                       {@value #DEFAULT_AUTH_FAILURES_PER_SECOND}, 0 records none); beyond it they are only
  *                       counted, so that a client spraying bad keys cannot fill the disk or crowd out the records
  *                       of served requests
+ * @param authFailuresRetentionDays how long {@code POST /admin/audit/retention} keeps those records (default
+ *                       {@value #DEFAULT_AUTH_FAILURES_RETENTION_DAYS}); they belong to no tenant, so no tenant's
+ *                       {@code audit.retention-days} applies
  */
 @ConfigurationProperties("warden.audit")
 public record AuditProperties(String store, String user, String password, Path spillFile,
                               AuditLogConfig.SpillFailure onSpillFailure, Integer maxBatch, Integer queueCapacity,
                               String instanceId, Boolean enabled, SqliteAuditStore.Sync sqliteSync,
-                              Integer authFailuresPerSecond) {
+                              Integer authFailuresPerSecond, Integer authFailuresRetentionDays) {
 
     public static final int DEFAULT_AUTH_FAILURES_PER_SECOND = 20;
+    public static final int DEFAULT_AUTH_FAILURES_RETENTION_DAYS = 90;
 
     public AuditProperties {
         if (authFailuresPerSecond != null && authFailuresPerSecond < 0) {
             throw new IllegalArgumentException("warden.audit.auth-failures-per-second must be 0 or more, got "
                     + authFailuresPerSecond);
+        }
+        if (authFailuresRetentionDays != null && authFailuresRetentionDays < 1) {
+            throw new IllegalArgumentException("warden.audit.auth-failures-retention-days must be 1 or more, got "
+                    + authFailuresRetentionDays);
         }
     }
 
@@ -46,5 +54,9 @@ public record AuditProperties(String store, String user, String password, Path s
 
     public int authFailureRate() {
         return authFailuresPerSecond == null ? DEFAULT_AUTH_FAILURES_PER_SECOND : authFailuresPerSecond;
+    }
+
+    public int authFailureRetentionDays() {
+        return authFailuresRetentionDays == null ? DEFAULT_AUTH_FAILURES_RETENTION_DAYS : authFailuresRetentionDays;
     }
 }

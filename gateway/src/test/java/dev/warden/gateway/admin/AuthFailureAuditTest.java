@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.warden.gateway.GatewayTest;
 import dev.warden.gateway.HttpCalls;
 import dev.warden.gateway.HttpCalls.Reply;
+import dev.warden.policy.audit.AuditLog;
 import dev.warden.policy.audit.RefusedAuthentication;
 import dev.warden.policy.tenant.ApiKeys;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -12,8 +13,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -28,8 +32,8 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * Refused authentications through a real gateway land in the reserved audit chain, read back through the admin
- * API: one record per refusal, with reason, route, client address and key id but never the key; and beyond the
- * configured rate they are only counted.
+ * API: one record per refusal, with reason, route, client address and key id but never the key. Beyond the
+ * configured rate they are only counted, and retention ages them out by their own period.
  * <p>
  * Its own audit database (one writer per store) and a low rate, so the flood is small; the tests run in order
  * because the flood empties the rate bucket.
@@ -53,10 +57,14 @@ class AuthFailureAuditTest extends GatewayTest {
         registry.add("warden.audit.store", () -> DATA.resolve("audit.db").toString());
         registry.add("warden.audit.spill-file", () -> DATA.resolve("audit-spill.jsonl").toString());
         registry.add("warden.audit.auth-failures-per-second", () -> String.valueOf(RATE));
+        registry.add("warden.audit.auth-failures-retention-days", () -> "30");
     }
 
     @Autowired
     MeterRegistry metrics;
+
+    @Autowired
+    AuditLog auditLog;
 
     private HttpCalls http;
 
@@ -67,13 +75,40 @@ class AuthFailureAuditTest extends GatewayTest {
 
     @Test
     @Order(1)
+    void retentionAgesOutTheReservedChainByItsOwnPeriod() throws Exception {
+        // A refusal from 40 days ago cannot be made through the gateway; it goes through its real audit log.
+        auditLog.append(RefusedAuthentication.record("auth-old", Instant.now().minus(Duration.ofDays(40)),
+                "/v1/models", "192.0.2.1", "invalid_api_key", null)).get(10, TimeUnit.SECONDS);
+
+        Reply r = http.post("/admin/audit/retention", ADMIN_KEY, null, "");
+
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        JsonNode reserved = null;
+        for (JsonNode t : r.json().path("data")) {
+            if (t.path("tenant").asString().equals(RefusedAuthentication.CHAIN)) {
+                reserved = t;
+            }
+        }
+        assertThat(reserved).as(r.body()).isNotNull();
+        assertThat(reserved.path("retention_days").asInt()).isEqualTo(30);
+        assertThat(reserved.path("deleted").asLong()).isEqualTo(1);
+        assertThat(r.json().path("skipped").toString()).doesNotContain(RefusedAuthentication.CHAIN);
+        assertThat(checked()).isEqualTo(1); // the checkpoint
+        assertThat(http.post("/admin/audit/retention?tenant=" + RefusedAuthentication.CHAIN, ADMIN_KEY, null, "")
+                .json().path("deleted").asLong()).isZero();
+    }
+
+    @Test
+    @Order(2)
     void aMissingAndAWrongKeyEachLeaveOneRecordWithReasonAndKeyIdButNotTheKey() {
+        long before = checked();
         assertThat(http.post("/v1/chat/completions", null, "application/json", CHAT, "x-request-id", "auth-missing")
                 .errorCode()).isEqualTo("missing_api_key");
         assertThat(http.post("/v1/chat/completions", WRONG_KEY, "application/json", CHAT, "x-request-id",
                 "auth-wrong").errorCode()).isEqualTo("invalid_api_key");
 
-        List<JsonNode> records = awaitRecords(r -> r.path("request_id").asString().startsWith("auth-"), 2);
+        List<JsonNode> records = awaitRecords(r -> r.path("request_id").asString().matches("auth-(missing|wrong)"),
+                2);
 
         assertThat(records).extracting(r -> r.path("request_id").asString())
                 .containsExactlyInAnyOrder("auth-missing", "auth-wrong");
@@ -96,14 +131,13 @@ class AuthFailureAuditTest extends GatewayTest {
         assertThat(everything).contains("auth-wrong").doesNotContain(WRONG_KEY)
                 .doesNotContain(ApiKeys.hash(WRONG_KEY));
 
-        JsonNode verify = http.get("/admin/audit/verify?tenant=" + RefusedAuthentication.CHAIN, ADMIN_KEY).json();
-        assertThat(verify.path("valid").asBoolean()).as(verify.toString()).isTrue();
-        assertThat(verify.path("checked").asLong()).isEqualTo(2);
+        assertThat(checked()).isEqualTo(before + 2);
     }
 
     @Test
-    @Order(2)
+    @Order(3)
     void beyondTheRateRefusalsAreOnlyCountedAndTheChainStillVerifies() throws InterruptedException {
+        long before = checked();
         Thread.sleep(1100); // the bucket refills to its capacity, RATE
         double droppedBefore = dropped();
         int sent = 30;
@@ -126,9 +160,14 @@ class AuthFailureAuditTest extends GatewayTest {
         assertThat(http.get("/actuator/prometheus", null).body())
                 .containsPattern("warden_audit_auth_failures_dropped_total(\\{[^}]*\\})? " + dropped + "\\.0");
 
+        assertThat(checked()).isEqualTo(before + admitted);
+    }
+
+    /** Verifies the reserved chain and says how many entries it checked. */
+    private long checked() {
         JsonNode verify = http.get("/admin/audit/verify?tenant=" + RefusedAuthentication.CHAIN, ADMIN_KEY).json();
         assertThat(verify.path("valid").asBoolean()).as(verify.toString()).isTrue();
-        assertThat(verify.path("checked").asLong()).isEqualTo(2 + admitted);
+        return verify.path("checked").asLong();
     }
 
     private double dropped() {
