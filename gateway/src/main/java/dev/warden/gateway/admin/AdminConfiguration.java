@@ -5,6 +5,7 @@ import static org.springframework.web.reactive.function.server.RequestPredicates
 import static org.springframework.web.reactive.function.server.RequestPredicates.path;
 
 import dev.warden.gateway.api.ApiException;
+import dev.warden.gateway.audit.AuditProperties;
 import dev.warden.policy.audit.AuditLog;
 import dev.warden.policy.tenant.TenantDirectory;
 import java.util.Map;
@@ -51,8 +52,9 @@ public class AdminConfiguration {
     }
 
     @Bean
-    RouterFunction<ServerResponse> adminRouter(AuditLog auditLog, TenantDirectory tenants) {
-        AuditHandler audit = new AuditHandler(auditLog, tenants, JSON);
+    RouterFunction<ServerResponse> adminRouter(AuditLog auditLog, TenantDirectory tenants,
+                                               AuditProperties auditProperties) {
+        AuditHandler audit = new AuditHandler(auditLog, tenants, JSON, auditProperties.authFailureRetentionDays());
         TenantHandler tenantHandler = new TenantHandler(tenants, JSON);
         return RouterFunctions.route()
                 .route(GET("/admin/tenants"), tenantHandler::list)

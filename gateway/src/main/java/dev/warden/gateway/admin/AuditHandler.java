@@ -9,6 +9,7 @@ import dev.warden.policy.audit.AuditStoreException;
 import dev.warden.policy.audit.BucketCount;
 import dev.warden.policy.audit.ChainVerifier;
 import dev.warden.policy.audit.CountKey;
+import dev.warden.policy.audit.RefusedAuthentication;
 import dev.warden.policy.audit.Retention;
 import dev.warden.policy.audit.TimeBucket;
 import dev.warden.policy.tenant.Tenant;
@@ -17,7 +18,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.util.Collection;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -62,16 +63,23 @@ final class AuditHandler {
     private final JsonMapper json;
     private final AuditJson view;
     private final Retention retention;
+    /** For the reserved chain of refused authentications, which has no tenant and so no tenant's period. */
+    private final int authFailureRetentionDays;
     /** Runs retention one at a time: two concurrent runs would append two checkpoints for the same anchor. */
     private final ReentrantLock retentionLock = new ReentrantLock();
 
-    AuditHandler(AuditLog auditLog, TenantDirectory tenants, JsonMapper json) {
+    /** One chain to age out and its period. */
+    private record Target(String chain, int days) {
+    }
+
+    AuditHandler(AuditLog auditLog, TenantDirectory tenants, JsonMapper json, int authFailureRetentionDays) {
         this.auditLog = auditLog;
         this.store = auditLog.store();
         this.tenants = tenants;
         this.json = json;
         this.view = new AuditJson(json);
         this.retention = new Retention(auditLog);
+        this.authFailureRetentionDays = authFailureRetentionDays;
     }
 
     /** {@code GET /admin/audit/records}: one page, newest first, and the cursor of the next. */
@@ -154,25 +162,34 @@ final class AuditHandler {
      * {@code POST /admin/audit/retention[?tenant=]}: deletes each tenant's records older than its
      * {@code audit.retention-days}. Each deletion is attested by a checkpoint appended to the chain first, so the
      * chain still verifies afterwards. Chains of tenants no longer in the tenants file are left alone: with no
-     * retention period configured, deleting their records would be a guess.
+     * retention period configured, deleting their records would be a guess. The reserved chain of refused
+     * authentications ({@link RefusedAuthentication#CHAIN}) has its own period, {@code
+     * warden.audit.auth-failures-retention-days}: without one it would only ever grow.
      */
     Mono<ServerResponse> applyRetention(ServerRequest request) {
         return Mono.defer(() -> {
             AuditParameters params = AuditParameters.only(request.queryParams(), Set.of("tenant"));
             String only = params.text("tenant");
-            Collection<Tenant> targets;
+            List<Target> targets = new ArrayList<>();
             if (only == null) {
-                targets = tenants.tenants();
+                tenants.tenants().forEach(t -> targets.add(target(t)));
+                targets.add(new Target(RefusedAuthentication.CHAIN, authFailureRetentionDays));
+            } else if (only.equals(RefusedAuthentication.CHAIN)) {
+                targets.add(new Target(RefusedAuthentication.CHAIN, authFailureRetentionDays));
             } else {
-                targets = List.of(tenants.tenant(only).orElseThrow(() -> new ApiException(HttpStatus.NOT_FOUND,
+                targets.add(target(tenants.tenant(only).orElseThrow(() -> new ApiException(HttpStatus.NOT_FOUND,
                         "invalid_request_error", "tenant_not_found", "tenant", "no tenant '" + only + "' in "
-                        + "the tenants file")));
+                        + "the tenants file"))));
             }
             return blocking(() -> retain(targets, only == null)).flatMap(this::ok);
         });
     }
 
-    private ObjectNode retain(Collection<Tenant> targets, boolean reportOthers) {
+    private static Target target(Tenant tenant) {
+        return new Target(tenant.id(), tenant.policy().audit().retentionDays());
+    }
+
+    private ObjectNode retain(List<Target> targets, boolean reportOthers) {
         retentionLock.lock();
         try {
             ObjectNode root = json.createObjectNode();
@@ -180,20 +197,20 @@ final class AuditHandler {
             ArrayNode data = root.putArray("data");
             long deleted = 0;
             boolean failed = false;
-            for (Tenant t : targets) {
-                int days = t.policy().audit().retentionDays();
+            for (Target t : targets) {
+                int days = t.days();
                 try {
-                    Retention.Result result = retention.apply(t.id(), Duration.ofDays(days));
+                    Retention.Result result = retention.apply(t.chain(), Duration.ofDays(days));
                     deleted += result.deleted();
                     data.add(view.retention(result, days));
                     if (result.deleted() > 0) {
                         log.info("retention: deleted {} audit entries of tenant {} older than {} day(s), up to seq {}",
-                                result.deleted(), t.id(), days, result.anchor().map(a -> a.seq()).orElse(0L));
+                                result.deleted(), t.chain(), days, result.anchor().map(a -> a.seq()).orElse(0L));
                     }
                 } catch (AuditStoreException e) {
                     failed = true;
-                    log.error("retention for tenant {} failed: {}", t.id(), e.getMessage());
-                    data.addObject().put("tenant", t.id()).put("retention_days", days).put("deleted", 0)
+                    log.error("retention for tenant {} failed: {}", t.chain(), e.getMessage());
+                    data.addObject().put("tenant", t.chain()).put("retention_days", days).put("deleted", 0)
                             .put("error", e.getMessage());
                 }
             }
@@ -202,7 +219,7 @@ final class AuditHandler {
             ArrayNode skipped = root.putArray("skipped");
             if (reportOthers) {
                 Set<String> known = new java.util.HashSet<>();
-                targets.forEach(t -> known.add(t.id()));
+                targets.forEach(t -> known.add(t.chain()));
                 for (String chain : store.tenants()) {
                     if (!known.contains(chain)) {
                         skipped.addObject().put("tenant", chain).put("reason", "not in the tenants file, so it has "

@@ -53,6 +53,10 @@ final class AuditJson {
         n.put("decision", r.decision());
         n.put("rule", r.rule());
         n.put("http_status", r.httpStatus());
+        if (r.origin() != null) {
+            // Only refused authentications carry it (AuditRecord.Origin); other records have a tenant instead.
+            n.putObject("origin").put("route", r.origin().route()).put("client_address", r.origin().clientAddress());
+        }
         n.put("streaming", r.streaming());
         n.put("tokens_released", r.tokensReleased());
         n.putObject("usage")

@@ -60,4 +60,9 @@ public class AuditConfiguration {
         Gauge.builder("warden.audit.accepting", auditLog, l -> l.accepting() ? 1 : 0).register(metrics);
         return auditLog;
     }
+
+    @Bean
+    AuthFailureAudit authFailureAudit(AuditLog auditLog, AuditProperties properties, MeterRegistry metrics) {
+        return new AuthFailureAudit(auditLog, properties.on(), properties.authFailureRate(), metrics);
+    }
 }

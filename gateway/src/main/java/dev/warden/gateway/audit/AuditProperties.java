@@ -19,14 +19,44 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  *                       not a power cut; about twice the append rate)
  * @param instanceId     this replica's name in the audit store, one hash chain per tenant under it; must differ
  *                       between replicas sharing a store and stay the same across restarts (default: host name)
+ * @param authFailuresPerSecond refused authentications (401) this instance records per second, at most (default
+ *                       {@value #DEFAULT_AUTH_FAILURES_PER_SECOND}, 0 records none); beyond it they are only
+ *                       counted, so that a client spraying bad keys cannot fill the disk or crowd out the records
+ *                       of served requests
+ * @param authFailuresRetentionDays how long {@code POST /admin/audit/retention} keeps those records (default
+ *                       {@value #DEFAULT_AUTH_FAILURES_RETENTION_DAYS}); they belong to no tenant, so no tenant's
+ *                       {@code audit.retention-days} applies
  */
 @ConfigurationProperties("warden.audit")
 public record AuditProperties(String store, String user, String password, Path spillFile,
                               AuditLogConfig.SpillFailure onSpillFailure, Integer maxBatch, Integer queueCapacity,
-                              String instanceId, Boolean enabled, SqliteAuditStore.Sync sqliteSync) {
+                              String instanceId, Boolean enabled, SqliteAuditStore.Sync sqliteSync,
+                              Integer authFailuresPerSecond, Integer authFailuresRetentionDays) {
+
+    public static final int DEFAULT_AUTH_FAILURES_PER_SECOND = 20;
+    public static final int DEFAULT_AUTH_FAILURES_RETENTION_DAYS = 90;
+
+    public AuditProperties {
+        if (authFailuresPerSecond != null && authFailuresPerSecond < 0) {
+            throw new IllegalArgumentException("warden.audit.auth-failures-per-second must be 0 or more, got "
+                    + authFailuresPerSecond);
+        }
+        if (authFailuresRetentionDays != null && authFailuresRetentionDays < 1) {
+            throw new IllegalArgumentException("warden.audit.auth-failures-retention-days must be 1 or more, got "
+                    + authFailuresRetentionDays);
+        }
+    }
 
     /** Off only for measurements and throwaway setups: requests are then not recorded at all. */
     public boolean on() {
         return enabled == null || enabled;
+    }
+
+    public int authFailureRate() {
+        return authFailuresPerSecond == null ? DEFAULT_AUTH_FAILURES_PER_SECOND : authFailuresPerSecond;
+    }
+
+    public int authFailureRetentionDays() {
+        return authFailuresRetentionDays == null ? DEFAULT_AUTH_FAILURES_RETENTION_DAYS : authFailuresRetentionDays;
     }
 }

@@ -1,6 +1,7 @@
 package dev.warden.gateway.web;
 
 import dev.warden.gateway.api.ApiException;
+import dev.warden.gateway.audit.AuthFailureAudit;
 import dev.warden.policy.tenant.Principal;
 import dev.warden.policy.tenant.TenantDirectory;
 import java.util.Optional;
@@ -15,7 +16,8 @@ import reactor.core.publisher.Mono;
 
 /**
  * {@code Authorization: Bearer <key>} on every {@code /v1} request: the key's hash must belong to a tenant.
- * The presented key is never logged or echoed; only its non-secret id travels further.
+ * The presented key is never logged or echoed; only its non-secret id travels further. Every refusal goes to
+ * the audit log (rate-bounded, see {@link AuthFailureAudit}).
  */
 @Component
 public class ApiKeyAuthFilter implements WebFilter, Ordered {
@@ -23,9 +25,11 @@ public class ApiKeyAuthFilter implements WebFilter, Ordered {
     public static final String PRINCIPAL_ATTRIBUTE = "warden.principal";
 
     private final TenantDirectory tenants;
+    private final AuthFailureAudit audit;
 
-    public ApiKeyAuthFilter(TenantDirectory tenants) {
+    public ApiKeyAuthFilter(TenantDirectory tenants, AuthFailureAudit audit) {
         this.tenants = tenants;
+        this.audit = audit;
     }
 
     @Override
@@ -35,12 +39,14 @@ public class ApiKeyAuthFilter implements WebFilter, Ordered {
         }
         String key = bearer(exchange.getRequest().getHeaders().getFirst(HttpHeaders.AUTHORIZATION));
         if (key == null) {
+            audit.refused(exchange, "missing_api_key", null);
             return Mono.error(new ApiException(HttpStatus.UNAUTHORIZED, "invalid_request_error", "missing_api_key",
                     null, "You didn't provide an API key. Send it in the Authorization header as "
                             + "'Authorization: Bearer YOUR_KEY'."));
         }
         Optional<Principal> principal = tenants.authenticate(key);
         if (principal.isEmpty()) {
+            audit.refused(exchange, "invalid_api_key", key);
             return Mono.error(new ApiException(HttpStatus.UNAUTHORIZED, "invalid_request_error", "invalid_api_key",
                     null, "Incorrect API key provided. Ask your gateway administrator for a key."));
         }

@@ -18,7 +18,8 @@ import java.util.TreeSet;
 public record AuditRecord(String requestId, Instant time, String tenant, String keyId, String model, String purpose,
                           Outcome outcome, List<ClassifierVerdict> verdicts, String decision, String rule,
                           boolean streaming, long tokensReleased, TokenUsage usage, Latencies latencies,
-                          int httpStatus, String promptSha256, String responseSha256, Content content)
+                          int httpStatus, String promptSha256, String responseSha256, Content content,
+                          Origin origin)
         implements AuditEntry {
 
     /** Tokens as the inference engine counted them. */
@@ -48,6 +49,14 @@ public record AuditRecord(String requestId, Instant time, String tenant, String 
 
     /** Prompt and response text, kept only for tenants that ask for it; the caller redacts before passing it. */
     public record Content(String prompt, String response) {
+    }
+
+    /**
+     * Where a request came from, kept only for requests refused before a tenant was known (failed
+     * authentication), where it is all there is to say about the caller: the path asked for and the TCP peer's
+     * address (the gateway trusts no forwarding header, so behind a proxy this is the proxy). Either may be null.
+     */
+    public record Origin(String route, String clientAddress) {
     }
 
     public AuditRecord {
@@ -101,6 +110,7 @@ public record AuditRecord(String requestId, Instant time, String tenant, String 
         b.promptSha256 = promptSha256;
         b.responseSha256 = responseSha256;
         b.content = content;
+        b.origin = origin;
         return b;
     }
 
@@ -123,6 +133,7 @@ public record AuditRecord(String requestId, Instant time, String tenant, String 
         private String promptSha256;
         private String responseSha256;
         private Content content;
+        private Origin origin;
 
         private Builder(String requestId, String tenant) {
             this.requestId = requestId;
@@ -164,10 +175,16 @@ public record AuditRecord(String requestId, Instant time, String tenant, String 
             return this;
         }
 
+        /** Where the request came from; see {@link Origin} for when it is recorded. */
+        public Builder origin(String route, String clientAddress) {
+            this.origin = new Origin(route, clientAddress);
+            return this;
+        }
+
         public AuditRecord build() {
             return new AuditRecord(requestId, time == null ? Instant.now() : time, tenant, keyId, model, purpose,
                     outcome, verdicts, decision, rule, streaming, tokensReleased, usage, latencies, httpStatus,
-                    promptSha256, responseSha256, content);
+                    promptSha256, responseSha256, content, origin);
         }
     }
 }

@@ -117,6 +117,13 @@ public final class CanonicalJson {
             put(cm, "response", r.content().response());
             m.put("content", cm);
         }
+        // Optional and absent from every record that predates it, so adding it left FORMAT and old bytes as they were.
+        if (r.origin() != null) {
+            TreeMap<String, Object> om = new TreeMap<>();
+            put(om, "route", r.origin().route());
+            put(om, "clientAddress", r.origin().clientAddress());
+            m.put("origin", om);
+        }
         return m;
     }
 
@@ -136,6 +143,7 @@ public final class CanonicalJson {
         Map<String, Object> usage = (Map<String, Object>) m.get("usage");
         Map<String, Object> lat = (Map<String, Object>) m.get("latencies");
         Map<String, Object> content = (Map<String, Object>) m.get("content");
+        Map<String, Object> origin = (Map<String, Object>) m.get("origin");
         return new AuditRecord(str(m, "requestId"), Instant.parse(str(m, "time")), str(m, "tenant"),
                 str(m, "keyId"), str(m, "model"), str(m, "purpose"), Outcome.valueOf(str(m, "outcome")), verdicts,
                 str(m, "decision"), str(m, "rule"), Boolean.TRUE.equals(m.get("streaming")),
@@ -144,7 +152,8 @@ public final class CanonicalJson {
                 new AuditRecord.Latencies(Duration.parse(str(lat, "total")), Duration.parse(str(lat, "guardInput")),
                         Duration.parse(str(lat, "inference")), Duration.parse(str(lat, "guardOutput"))),
                 (int) num(m, "httpStatus"), str(m, "promptSha256"), str(m, "responseSha256"),
-                content == null ? null : new AuditRecord.Content(str(content, "prompt"), str(content, "response")));
+                content == null ? null : new AuditRecord.Content(str(content, "prompt"), str(content, "response")),
+                origin == null ? null : new AuditRecord.Origin(str(origin, "route"), str(origin, "clientAddress")));
     }
 
     private static void put(Map<String, Object> m, String key, Object value) {
