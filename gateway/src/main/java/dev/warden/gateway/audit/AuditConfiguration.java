@@ -62,7 +62,8 @@ public class AuditConfiguration {
     }
 
     @Bean
-    AuthFailureAudit authFailureAudit(AuditLog auditLog, AuditProperties properties, MeterRegistry metrics) {
-        return new AuthFailureAudit(auditLog, properties.on(), properties.authFailureRate(), metrics);
+    AuthFailureAudit authFailureAudit(dev.warden.gateway.flow.AuditTrail trail, AuditProperties properties,
+                                      MeterRegistry metrics) {
+        return new AuthFailureAudit(trail, properties.authFailureRate(), metrics);
     }
 }

@@ -1,8 +1,7 @@
 package dev.warden.gateway.audit;
 
+import dev.warden.gateway.flow.AuditTrail;
 import dev.warden.gateway.web.RequestIds;
-import dev.warden.policy.audit.AuditLog;
-import dev.warden.policy.audit.AuditRecord;
 import dev.warden.policy.audit.RefusedAuthentication;
 import dev.warden.policy.tenant.ApiKeys;
 import io.github.bucket4j.Bandwidth;
@@ -12,8 +11,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.Instant;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.web.server.ServerWebExchange;
 
 /**
@@ -25,26 +22,18 @@ import org.springframework.web.server.ServerWebExchange;
  */
 public final class AuthFailureAudit {
 
-    private static final Logger log = LoggerFactory.getLogger(AuthFailureAudit.class);
-
-    private final AuditLog auditLog;
-    private final boolean enabled;
+    private final AuditTrail trail;
     /** Null when the rate is 0: nothing is recorded, everything counted. */
     private final Bucket budget;
-    private final Counter recorded;
     private final Counter dropped;
-    private final Counter failures;
 
-    public AuthFailureAudit(AuditLog auditLog, boolean enabled, int perSecond, MeterRegistry metrics) {
-        this.auditLog = auditLog;
-        this.enabled = enabled;
+    public AuthFailureAudit(AuditTrail trail, int perSecond, MeterRegistry metrics) {
+        this.trail = trail;
         this.budget = perSecond <= 0 ? null : Bucket.builder()
                 .addLimit(Bandwidth.builder().capacity(perSecond).refillGreedy(perSecond, Duration.ofSeconds(1))
                         .build())
                 .build();
-        this.recorded = metrics.counter("warden.audit.records", "outcome", "unauthenticated");
         this.dropped = metrics.counter("warden.audit.auth.failures.dropped");
-        this.failures = metrics.counter("warden.audit.failures");
     }
 
     /**
@@ -56,24 +45,15 @@ public final class AuthFailureAudit {
      * @param presentedKey the key as sent, or null; only its id is recorded, and only if it looks like a key
      */
     public void refused(ServerWebExchange exchange, String reason, String presentedKey) {
-        if (!enabled) {
+        if (!trail.enabled()) {
             return;
         }
         if (budget == null || !budget.tryConsume(1)) {
             dropped.increment();
             return;
         }
-        String requestId = RequestIds.of(exchange);
-        AuditRecord record = RefusedAuthentication.record(requestId, Instant.now(),
-                exchange.getRequest().getPath().value(), clientAddress(exchange), reason, keyId(presentedKey));
-        recorded.increment();
-        auditLog.append(record).whenComplete((ok, e) -> {
-            if (e != null) {
-                failures.increment();
-                log.warn("audit record of refused request {} ({}) could not be kept: {}", requestId, reason,
-                        e.toString());
-            }
-        });
+        trail.appendDetached(RefusedAuthentication.record(RequestIds.of(exchange), Instant.now(),
+                exchange.getRequest().getPath().value(), clientAddress(exchange), reason, keyId(presentedKey)));
     }
 
     /** Garbage is not hashed: its id would identify nothing an administrator could look up. */

@@ -21,14 +21,24 @@ public final class AuditTrail {
 
     private final AuditLog auditLog;
     private final Redactor redactor;
-    private final MeterRegistry metrics;
     private final boolean enabled;
+    /** {@code warden_audit_records_total} by outcome, registered once rather than looked up per request. */
+    private final java.util.Map<Outcome, io.micrometer.core.instrument.Counter> records =
+            new java.util.EnumMap<>(Outcome.class);
+    private final io.micrometer.core.instrument.Counter failures;
 
     public AuditTrail(AuditLog auditLog, Redactor redactor, MeterRegistry metrics, boolean enabled) {
         this.auditLog = auditLog;
         this.enabled = enabled;
         this.redactor = redactor;
-        this.metrics = metrics;
+        for (Outcome outcome : Outcome.values()) {
+            records.put(outcome, metrics.counter("warden.audit.records", "outcome", outcome.name().toLowerCase()));
+        }
+        this.failures = metrics.counter("warden.audit.failures");
+    }
+
+    public boolean enabled() {
+        return enabled;
     }
 
     /** New requests are refused (503) while neither the store nor the spill file can take records. */
@@ -45,9 +55,9 @@ public final class AuditTrail {
         }
         AuditRecord record = call.toAudit(outcome, httpStatus, call.principal().policy().audit().storeContent(),
                 redactor::redact);
-        metrics.counter("warden.audit.records", "outcome", outcome.name().toLowerCase()).increment();
+        records.get(outcome).increment();
         return Mono.fromFuture(() -> auditLog.append(record)).onErrorMap(e -> {
-            metrics.counter("warden.audit.failures").increment();
+            failures.increment();
             log.error("audit record of request {} could not be kept: {}", call.requestId(), e.toString());
             return unavailable();
         });
@@ -56,6 +66,24 @@ public final class AuditTrail {
     /** For endings nobody waits for (a client that went away): recorded all the same, failures logged. */
     public void recordDetached(CallRecord call, Outcome outcome, int httpStatus) {
         record(call, outcome, httpStatus).subscribe(null, e -> { });
+    }
+
+    /**
+     * Appends a record built elsewhere without waiting for it, for refusals where nothing was served; a record
+     * that cannot be kept is counted and logged.
+     */
+    public void appendDetached(AuditRecord record) {
+        if (!enabled) {
+            return;
+        }
+        records.get(record.outcome()).increment();
+        auditLog.append(record).whenComplete((ok, e) -> {
+            if (e != null) {
+                failures.increment();
+                log.warn("audit record of refused request {} ({}) could not be kept: {}", record.requestId(),
+                        record.rule(), e.toString());
+            }
+        });
     }
 
     private static ApiException unavailable() {

@@ -63,10 +63,10 @@ public class FlowConfiguration {
      * Lettuce's I/O thread (it would hold up every Redis reply) or on the JDK's timer thread.
      */
     @Bean(destroyMethod = "shutdown")
-    ThreadPoolExecutor blockingIo() {
+    ThreadPoolExecutor reservationHandOff() {
         return new ThreadPoolExecutor(4, 32, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(1024),
                 r -> {
-                    Thread t = new Thread(r, "warden-blocking-io");
+                    Thread t = new Thread(r, "warden-reservation-hand-off");
                     t.setDaemon(true);
                     return t;
                 }, new ThreadPoolExecutor.AbortPolicy());
@@ -90,9 +90,9 @@ public class FlowConfiguration {
 
     @Bean
     GenerationFlow generationFlow(ModelCatalog catalog, LicenceCheck licences, RateLimiter limiter,
-                                  ThreadPoolExecutor blockingIo, Guards guards, AuditTrail audit,
+                                  ThreadPoolExecutor reservationHandOff, Guards guards, AuditTrail audit,
                                   StreamGuard streamGuard, RateLimitProperties properties) {
-        return new GenerationFlow(catalog, licences, limiter, blockingIo, guards, audit, streamGuard,
+        return new GenerationFlow(catalog, licences, limiter, reservationHandOff, guards, audit, streamGuard,
                 properties.defaultMaxTokens() == null ? 512 : properties.defaultMaxTokens());
     }
 }

@@ -56,28 +56,26 @@ public final class GenerationFlow {
     private final ModelCatalog catalog;
     private final LicenceCheck licences;
     private final RateLimiter limiter;
-    private final Executor blockingIo;
+    private final Executor reservationHandOff;
     private final Guards guards;
     private final AuditTrail audit;
     private final StreamGuard streamGuard;
     private final long defaultMaxTokens;
     private final String inputGuardHeader;
     private final String outputGuardHeader;
-    private final boolean outputJudged;
 
-    public GenerationFlow(ModelCatalog catalog, LicenceCheck licences, RateLimiter limiter, Executor blockingIo,
+    public GenerationFlow(ModelCatalog catalog, LicenceCheck licences, RateLimiter limiter, Executor reservationHandOff,
                           Guards guards, AuditTrail audit, StreamGuard streamGuard, long defaultMaxTokens) {
         this.catalog = catalog;
         this.licences = licences;
         this.limiter = limiter;
-        this.blockingIo = blockingIo;
+        this.reservationHandOff = reservationHandOff;
         this.guards = guards;
         this.audit = audit;
         this.streamGuard = streamGuard;
         this.defaultMaxTokens = defaultMaxTokens;
         this.inputGuardHeader = String.join(",", guards.classifiers(Direction.INPUT));
         this.outputGuardHeader = String.join(",", guards.classifiers(Direction.OUTPUT));
-        this.outputJudged = !guards.classifiers(Direction.OUTPUT).isEmpty();
     }
 
     public Mono<ServerResponse> run(ServerRequest request, GenerationCall call) {
@@ -113,7 +111,7 @@ public final class GenerationFlow {
 
         long estimate = call.estimatedPromptTokens()
                 + (call.maxTokens() == null ? defaultMaxTokens : call.maxTokens()) * (long) call.choices();
-        return Mono.fromFuture(() -> limiter.reserveAsync(principal, model.name(), estimate, blockingIo))
+        return Mono.fromFuture(() -> limiter.reserveAsync(principal, model.name(), estimate, reservationHandOff))
                 .flatMap(reservation -> {
                     reservation.headers().forEach(out::set);
                     if (!reservation.admitted()) {
@@ -189,17 +187,6 @@ public final class GenerationFlow {
     /** Each choice's text (and tool calls) as the Agent turn; a choice that fails is withheld, not sent. */
     private Mono<Checked> checkOutput(GenerationCall call, CallRecord record, Generation generation) {
         long started = System.nanoTime();
-        if (!outputJudged) {
-            // No classifier judges responses: policy sees no verdicts, so every choice goes out as it came.
-            Decision decision = guards.unjudged(record.principal(), Direction.OUTPUT);
-            record.guarded(Direction.OUTPUT, List.of(), decision, java.time.Duration.ofNanos(System.nanoTime() - started));
-            StringBuilder released = new StringBuilder();
-            for (Choice choice : generation.choices()) {
-                released.append(agentTurn(choice));
-            }
-            record.response(released.toString());
-            return Mono.just(new Checked(generation, false, null));
-        }
         return Flux.fromIterable(generation.choices())
                 .concatMap(choice -> guards.check(record.principal(),
                                 GuardInput.response(call.conversation(), agentTurn(choice)))

@@ -98,13 +98,6 @@ public final class Guards {
                 .toList(), cache));
     }
 
-    /** Policy's decision, counted like any other, for content no classifier judges (none is configured for it). */
-    public Decision unjudged(Principal principal, Direction direction) {
-        Decision decision = decider.decide(principal.tenantId(), principal.policy(), direction, List.of());
-        count(principal, direction, decision);
-        return decision;
-    }
-
     /** Policy's decision on a chosen subset of verdicts, e.g. only those of one shield. */
     public Decision decide(Principal principal, Direction direction, List<dev.warden.guard.Verdict> verdicts) {
         return decider.decide(principal.tenantId(), principal.policy(), direction, verdicts);
