@@ -236,7 +236,13 @@ public final class SharedEncoder implements AutoCloseable {
     @Override
     public void close() {
         queue.close();
+        // the tokenizer and the session are native: nothing may still be using them when they are freed
         tokenising.shutdownNow();
+        try {
+            tokenising.awaitTermination(60, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         encoder.close();
     }
 }
