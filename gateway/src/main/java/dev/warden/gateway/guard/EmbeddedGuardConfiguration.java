@@ -23,7 +23,7 @@ public class EmbeddedGuardConfiguration {
     @ConditionalOnProperty(name = "warden.guard.embedded.enabled", havingValue = "true", matchIfMissing = true)
     SharedEncoder sharedEncoder(EncoderProperties properties, MeterRegistry metrics) {
         SharedEncoder encoder = new SharedEncoder(new SentenceEncoder(properties.threads()), properties.settings(),
-                properties.cacheEntries());
+                properties.cachedWindows());
         EncoderMetrics.bind(encoder, metrics);
         return encoder;
     }

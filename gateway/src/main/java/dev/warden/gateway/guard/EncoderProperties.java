@@ -17,12 +17,12 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param queuedWindowsPerTenant windows waiting at most for one tenant (2048): a tenant's share of the queue
  * @param saturationBacklog      queued work, in encoder time, above which the encoder counts as saturated (1 s)
  * @param saturationGrace        how long it must stay saturated before readiness reports OUT_OF_SERVICE (5 s)
- * @param cacheEntries           encodings kept per process (4096), keyed by tenant and text
+ * @param cachedWindows          window vectors kept in the encoding cache (16,384, ~24 MB), keyed by tenant and text
  */
 @ConfigurationProperties("warden.guard.encoder")
 public record EncoderProperties(Integer threads, Integer runners, Integer batchTokens, Integer windowsPerRequest,
                                 Duration maxWait, Integer queuedWindows, Integer queuedWindowsPerTenant,
-                                Duration saturationBacklog, Duration saturationGrace, Long cacheEntries) {
+                                Duration saturationBacklog, Duration saturationGrace, Long cachedWindows) {
 
     public EncoderProperties {
         EncodingQueue.Settings d = EncodingQueue.Settings.defaults();
@@ -35,7 +35,7 @@ public record EncoderProperties(Integer threads, Integer runners, Integer batchT
         queuedWindowsPerTenant = queuedWindowsPerTenant == null ? d.queuedWindowsPerTenant() : queuedWindowsPerTenant;
         saturationBacklog = saturationBacklog == null ? d.saturationBacklog() : saturationBacklog;
         saturationGrace = saturationGrace == null ? Duration.ofSeconds(5) : saturationGrace;
-        cacheEntries = cacheEntries == null ? 4096L : cacheEntries;
+        cachedWindows = cachedWindows == null ? 16_384L : cachedWindows;
     }
 
     EncodingQueue.Settings settings() {

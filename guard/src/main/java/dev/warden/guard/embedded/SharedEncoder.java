@@ -42,7 +42,7 @@ public final class SharedEncoder implements AutoCloseable {
     private final ConcurrentHashMap<String, Pending> pending = new ConcurrentHashMap<>();
     private final AtomicLong modelRuns = new AtomicLong();
 
-    public SharedEncoder(SentenceEncoder encoder, EncodingQueue.Settings settings, long cacheEntries) {
+    public SharedEncoder(SentenceEncoder encoder, EncodingQueue.Settings settings, long cachedWindows) {
         this.encoder = encoder;
         this.queue = new EncodingQueue(encoder::embedWindows, settings, "minilm-encoder");
         AtomicInteger counter = new AtomicInteger();
@@ -55,16 +55,19 @@ public final class SharedEncoder implements AutoCloseable {
         }, (r, executor) -> {
             throw new EncoderBusyException("the tokenizer queue is full");
         });
-        this.cache = Caffeine.newBuilder().maximumSize(cacheEntries).executor(Runnable::run).build();
+        // weighed by windows: a 64-window text holds 64 vectors (96 KB), a short prompt one
+        this.cache = Caffeine.newBuilder().maximumWeight(cachedWindows)
+                .weigher((String key, float[][] vectors) -> vectors.length)
+                .executor(Runnable::run).build();
     }
 
     /**
      * Sized for this project's 2-core host: one batch runner whose ONNX runs use both cores (measured in
-     * {@code EmbeddedStageBenchmark}), the queue's default shares, 4096 cached texts.
+     * {@code GuardCapacityBenchmark}), the queue's default shares, 16,384 cached windows (24 MB).
      */
     public static SharedEncoder createDefault() {
         return new SharedEncoder(new SentenceEncoder(Math.min(2, Runtime.getRuntime().availableProcessors())),
-                EncodingQueue.Settings.defaults(), 4096);
+                EncodingQueue.Settings.defaults(), 16_384);
     }
 
     /** Window embeddings of the text, computed at most once while cached. Lazy: nothing runs until subscribed. */
