@@ -27,6 +27,12 @@ public final class Errors {
         if (t instanceof DataBufferLimitException || hasCause(t, DataBufferLimitException.class)) {
             return tooLarge();
         }
+        if (t instanceof io.netty.handler.timeout.TimeoutException
+                || hasCause(t, io.netty.handler.timeout.TimeoutException.class)) {
+            // warden.server.read-timeout / request-timeout: the client stopped sending its body.
+            return new ApiException(HttpStatus.REQUEST_TIMEOUT, "invalid_request_error", "request_timeout", null,
+                    "the request body was not received in time");
+        }
         if (t instanceof UnsupportedMediaTypeStatusException || t instanceof InvalidMediaTypeException) {
             return unsupportedMediaType();
         }
