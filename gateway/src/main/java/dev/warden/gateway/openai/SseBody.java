@@ -85,7 +85,8 @@ public final class SseBody {
         return events
                 .concatWith(beforeDone.then(Mono.fromSupplier(OpenAiResponses::done)))
                 .onErrorResume(error -> {
-                    if (!committed.get()) {
+                    // Claims the response for the error, or finds it committed: no comment can slip in between.
+                    if (committed.compareAndSet(false, true)) {
                         return Flux.error(error);
                     }
                     ApiException api = Errors.toApi(error);
