@@ -169,6 +169,14 @@ final class ModerationRun {
             // The finish and usage chunks close the response for the client, so they wait until every window passed.
             boolean closing = rest.finishReason() != null || rest.usage() != null;
             held.add(new Held(rest, planner.tokenCount(), false, closing));
+            if (rest.finishReason() != null) {
+                // The choice has no more text: its last window is judged now, not after the usage chunk and the
+                // end of the upstream, which may come tens of milliseconds later.
+                Window last = planner.finish();
+                if (last != null) {
+                    plan(last);
+                }
+            }
         } else if (chunk.text().isEmpty()) {
             held.add(new Held(chunk, planner.tokenCount(), false, false));
         }

@@ -114,14 +114,14 @@ class StreamModeratorTest {
         assertThat(releasedText(events)).isEqualTo(join(tokens, 0, 64));
 
         emit(upstream, tokens.subList(70, 100));
-        upstream.tryEmitNext(StreamChunk.finish(0, FinishReason.STOP));
-        upstream.tryEmitNext(StreamChunk.usage(USAGE));
         assertThat(check.windows()).extracting(Window::end).containsExactly(64);
-        assertThat(releases(events)).hasSize(64);
-
-        upstream.tryEmitComplete();
-        // The final partial window [48, 100) is checked before anything else leaves.
+        upstream.tryEmitNext(StreamChunk.finish(0, FinishReason.STOP));
+        // The finish reason ends the text: the final partial window [48, 100) is checked at once, before the
+        // usage chunk and the end of the upstream, and before anything else leaves.
         assertThat(check.windows().get(1)).isEqualTo(new Window(1, 48, 64, 100, join(tokens, 48, 100), true));
+        upstream.tryEmitNext(StreamChunk.usage(USAGE));
+        upstream.tryEmitComplete();
+        assertThat(check.windows()).hasSize(2);
         assertThat(releases(events)).hasSize(64);
 
         check.answer(1, WindowResult.pass());
