@@ -89,10 +89,14 @@ public class FlowConfiguration {
     }
 
     @Bean
-    GenerationFlow generationFlow(ModelCatalog catalog, LicenceCheck licences, RateLimiter limiter,
-                                  ThreadPoolExecutor reservationHandOff, Guards guards, AuditTrail audit,
-                                  StreamGuard streamGuard, RateLimitProperties properties) {
-        return new GenerationFlow(catalog, licences, limiter, reservationHandOff, guards, audit, streamGuard,
+    RateLimitStage rateLimitStage(RateLimiter limiter, ThreadPoolExecutor reservationHandOff, AuditTrail audit) {
+        return new RateLimitStage(limiter, reservationHandOff, audit);
+    }
+
+    @Bean
+    GenerationFlow generationFlow(ModelCatalog catalog, LicenceCheck licences, RateLimitStage limits, Guards guards,
+                                  AuditTrail audit, StreamGuard streamGuard, RateLimitProperties properties) {
+        return new GenerationFlow(catalog, licences, limits, guards, audit, streamGuard,
                 properties.defaultMaxTokens() == null ? 512 : properties.defaultMaxTokens());
     }
 }
