@@ -54,6 +54,12 @@ public interface AuditStore extends AutoCloseable {
      */
     long deleteThrough(ChainHead anchor);
 
+    /** Stores a signed checkpoint of a writer instance's chain heads; a later one of the same instance supersedes it. */
+    void appendCheckpoint(HeadCheckpoint checkpoint);
+
+    /** The newest stored checkpoint of each writer instance, by instance (signatures not checked). */
+    Map<String, HeadCheckpoint> latestCheckpoints();
+
     @Override
     void close();
 }
