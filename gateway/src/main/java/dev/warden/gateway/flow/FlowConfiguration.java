@@ -79,8 +79,9 @@ public class FlowConfiguration {
 
     @Bean
     AuditTrail auditTrail(AuditLog auditLog, Guards guards, MeterRegistry metrics,
-                          dev.warden.gateway.audit.AuditProperties audit) {
-        return new AuditTrail(auditLog, guards.redactor(), metrics, audit.on());
+                          dev.warden.gateway.audit.AuditProperties audit,
+                          dev.warden.policy.audit.FingerprintKey fingerprints) {
+        return new AuditTrail(auditLog, guards.redactor(), fingerprints, metrics, audit.on());
     }
 
     @Bean

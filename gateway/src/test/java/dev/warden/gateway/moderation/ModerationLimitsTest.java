@@ -8,7 +8,9 @@ import dev.warden.gateway.HttpCalls.Reply;
 import dev.warden.policy.audit.AuditLog;
 import dev.warden.policy.audit.AuditQuery;
 import dev.warden.policy.audit.AuditRecord;
+import dev.warden.policy.audit.FingerprintKey;
 import dev.warden.policy.audit.Outcome;
+import dev.warden.policy.audit.Sha256;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -27,6 +29,9 @@ class ModerationLimitsTest extends GatewayTest {
 
     @Autowired
     AuditLog auditLog;
+
+    @Autowired
+    FingerprintKey fingerprints;
 
     private HttpCalls http;
 
@@ -79,7 +84,10 @@ class ModerationLimitsTest extends GatewayTest {
             assertThat(answered.verdicts()).anySatisfy(v -> assertThat(v.scores()).containsEntry("pii.email", 1.0));
             assertThat(answered.decision()).isEqualTo(replies.get(0).json().path("results").get(1)
                     .path("metadata").path("action").asString());
-            assertThat(answered.promptSha256()).matches("[0-9a-f]{64}");
+            // keyed: the log alone cannot confirm a guessed input
+            String prompt = "hello there\nmail me at jane.doe@example.com";
+            assertThat(answered.fingerprint()).isEqualTo(FingerprintKey.ALGORITHM);
+            assertThat(answered.promptSha256()).isEqualTo(fingerprints.of(prompt)).isNotEqualTo(Sha256.ofText(prompt));
             assertThat(answered.content()).isNull();
         }
         AuditRecord limited = records.get(3);

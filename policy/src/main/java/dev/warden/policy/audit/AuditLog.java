@@ -168,6 +168,11 @@ public final class AuditLog implements AutoCloseable {
         return request;
     }
 
+    /** The public half of the key that signs this log's checkpoints; empty when checkpoints are off. */
+    public java.util.Optional<java.security.PublicKey> checkpointKey() {
+        return java.util.Optional.ofNullable(checkpoints).map(c -> c.key().publicKey());
+    }
+
     /** Why checkpoints are withheld in this run (see the start-up check), or empty when they are signed. */
     public java.util.Optional<String> checkpointsWithheld() {
         return java.util.Optional.ofNullable(checkpointsWithheld);
