@@ -150,7 +150,9 @@ public final class ChainVerifier {
         }
         if (checkpoints == null) {
             Map<String, HeadCheckpoint> all = new TreeMap<>(store.latestCheckpoints());
-            all.putAll(given);
+            // A kept copy counts unless the store holds a newer checkpoint that is properly signed.
+            given.forEach((instance, kept) -> all.merge(instance, kept, (stored, copy) ->
+                    signed(stored) && stored.time().isAfter(copy.time()) ? stored : copy));
             checkpoints = all;
         }
         return checkpoints;

@@ -664,4 +664,30 @@ abstract class AuditStoreContract {
         assertThat(restarted.checkpoint().join()).map(c -> c.head("acme").orElseThrow().seq()).contains(5L);
         assertThat(signedVerifier().verifyAll()).singleElement().matches(ChainVerifier.Report::intact);
     }
+
+    @Test
+    void theVerifyCommandSeesTruncationWithThePublicKeyAndKeptCheckpointsOutliveTheStoresOwn() throws Exception {
+        AuditLog l = signingLog(store);
+        checkpointedChains(l);
+        HeadCheckpoint kept = store.latestCheckpoints().get("gw-1");
+        Path publicKey = dir.resolve("operator.pub");
+        Files.writeString(publicKey, operatorKey.publicKeyText() + "\n");
+        Path keptFile = dir.resolve("kept-checkpoints.jsonl");
+        Files.writeString(keptFile, CanonicalJson.write(Map.of("body", kept.body(), "signature", kept.signature()))
+                + "\n");
+        String[] signed = {location, "--public-key", publicKey.toString()};
+        assertThat(VerifyAuditCommand.run(signed)).isZero();
+
+        // the attacker truncates, then deletes every checkpoint so that nothing in the store vouches for the end
+        sql(location, "DELETE FROM audit_category WHERE tenant = 'acme' AND seq > 18");
+        sql(location, "DELETE FROM audit_entry WHERE tenant = 'acme' AND seq > 18");
+        sql(location, "DELETE FROM audit_head_checkpoint");
+
+        assertThat(VerifyAuditCommand.run(new String[] {location})).isZero();
+        assertThat(VerifyAuditCommand.run(signed)).isZero();
+        assertThat(VerifyAuditCommand.run(new String[] {location, "--public-key", publicKey.toString(),
+                "--checkpoints", keptFile.toString()})).isEqualTo(1);
+        assertThat(VerifyAuditCommand.run(new String[] {location, "--checkpoints", keptFile.toString()}))
+                .isEqualTo(2);
+    }
 }
