@@ -67,6 +67,24 @@ public final class AuditTrail {
         });
     }
 
+    /**
+     * A stream's opening record ({@link Outcome#STREAM_STARTED}), durable before its first byte leaves: if the
+     * process dies mid-stream, the next start finds it unended and records the stream as interrupted. Carries the
+     * prompt's fingerprint, never content (the ending record holds that, for tenants that keep it). The request's
+     * one ending is still recorded by {@link #record}.
+     */
+    public Mono<Void> started(CallRecord call) {
+        if (!enabled) {
+            return Mono.empty();
+        }
+        AuditRecord record = call.toAudit(Outcome.STREAM_STARTED, 200, false, redactor::redact, fingerprints);
+        return Mono.fromFuture(() -> auditLog.append(record)).onErrorMap(e -> {
+            failures.increment();
+            log.error("opening record of stream {} could not be kept: {}", call.requestId(), e.toString());
+            return unavailable();
+        });
+    }
+
     /** For endings nobody waits for (a client that went away): recorded all the same, failures logged. */
     public void recordDetached(CallRecord call, Outcome outcome, int httpStatus) {
         record(call, outcome, httpStatus).subscribe(null, e -> { });

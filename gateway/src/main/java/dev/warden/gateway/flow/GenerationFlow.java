@@ -233,11 +233,14 @@ public final class GenerationFlow {
         Flux<StreamChunk> chunks = call.streamOn(model.engine());
         Flux<byte[]> events = streamGuard.moderate(call, record, chunks, responses, reservation)
                 .doFinally(s -> reservation.release());
-        return ServerResponse.ok().contentType(MediaType.TEXT_EVENT_STREAM)
+        // Audit hook: the stream's opening record is durable before the first byte; its ending is StreamGuard's.
+        return audit.started(record).then(ServerResponse.ok().contentType(MediaType.TEXT_EVENT_STREAM)
                 .header("Cache-Control", "no-cache")
                 .header("X-Accel-Buffering", "no")
                 .header(STREAM_MODE_HEADER, record.streamMode())
-                .body(SseBody.inserter(events));
+                .body(SseBody.inserter(events)))
+                // A client gone while the opening record was being written: end the request here, not at restart.
+                .doOnCancel(() -> audit.recordDetached(record, Outcome.CLIENT_ABORT, 499));
     }
 
     private <T> Mono<T> failed(CallRecord record, Reservation reservation, InferenceException e) {

@@ -128,6 +128,39 @@ public final class AuditLog implements AutoCloseable {
         this.writer = new Thread(this::run, "audit-writer");
         writer.setDaemon(true);
         writer.start();
+        endInterruptedStreams();
+    }
+
+    /**
+     * Streams this instance opened ({@link Outcome#STREAM_STARTED}) and never ended were cut by the previous
+     * process stopping: each gets its ending now, {@link Outcome#INTERRUPTED}, a new record with the same request
+     * id that names the opening record (the chain is append-only, so the opening one stays as it is). Tokens may
+     * have reached the client, so the record keeps the opening's status (200) and fingerprint of the prompt.
+     */
+    private void endInterruptedStreams() {
+        List<ChainedEntry> unfinished;
+        try {
+            unfinished = store.unfinishedStreams(instance);
+        } catch (RuntimeException e) {
+            log.warn("could not look for streams interrupted by the last stop: {}", e.toString());
+            return;
+        }
+        for (ChainedEntry opened : unfinished) {
+            AuditRecord started = (AuditRecord) opened.entry();
+            AuditRecord ended = started.toBuilder().outcome(Outcome.INTERRUPTED)
+                    .decision(started.decision(), "interrupted: the gateway stopped during this stream (its opening "
+                            + "record is seq " + opened.seq() + " of chain " + opened.chain() + "); found at restart")
+                    .build();
+            append(ended).whenComplete((ok, e) -> {
+                if (e != null) {
+                    log.error("could not record the interrupted stream {}: {}", started.requestId(), e.toString());
+                }
+            });
+        }
+        if (!unfinished.isEmpty()) {
+            log.warn("{} stream(s) were interrupted by the last stop of instance {}; recorded as INTERRUPTED: {}",
+                    unfinished.size(), instance, unfinished.stream().map(c -> c.entry().requestId()).toList());
+        }
     }
 
     /** Completes when the record is durable; fails with {@link AuditUnavailableException} if it cannot be. */

@@ -285,6 +285,21 @@ abstract class JdbcAuditStore implements AuditStore {
     }
 
     @Override
+    public List<ChainedEntry> unfinishedStreams(String instance) {
+        List<ChainedEntry> found = new ArrayList<>();
+        query("SELECT " + COLUMNS + " FROM audit_entry e WHERE e.instance = ? AND e.kind = 'REQUEST' "
+                        + "AND e.outcome = 'STREAM_STARTED' AND NOT EXISTS (SELECT 1 FROM audit_entry f "
+                        + "WHERE f.request_id = e.request_id AND f.tenant = e.tenant AND f.instance = e.instance "
+                        + "AND f.outcome <> 'STREAM_STARTED') ORDER BY e.tenant, e.seq", List.of(instance),
+                rs -> {
+                    StoredRow row = row(rs);
+                    found.add(ChainedEntry.stored(row.tenant(), row.instance(), row.seq(), row.prevHash(),
+                            row.hash(), row.body()));
+                });
+        return found;
+    }
+
+    @Override
     public void appendCheckpoint(HeadCheckpoint checkpoint) {
         inTransaction(c -> {
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO audit_head_checkpoint (instance, ts_ms, key_id, "
@@ -363,6 +378,9 @@ abstract class JdbcAuditStore implements AuditStore {
         if (!q.outcomes().isEmpty()) {
             sql.append(" AND e.outcome IN (").append("?,".repeat(q.outcomes().size() - 1)).append("?)");
             q.outcomes().stream().map(Enum::name).sorted().forEach(args::add);
+        } else {
+            // A stream's opening record is not a request of its own: one request, one record, unless asked for.
+            sql.append(" AND e.outcome <> 'STREAM_STARTED'");
         }
         if (!q.decisions().isEmpty()) {
             sql.append(" AND e.decision IN (").append("?,".repeat(q.decisions().size() - 1)).append("?)");

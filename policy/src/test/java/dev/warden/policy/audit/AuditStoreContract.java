@@ -690,4 +690,48 @@ abstract class AuditStoreContract {
         assertThat(VerifyAuditCommand.run(new String[] {location, "--checkpoints", keptFile.toString()}))
                 .isEqualTo(2);
     }
+
+    // --- streams: an opening record before the first byte, an ending even when the process died ---------------
+
+    private static AuditRecord opening(String tenant, String requestId) {
+        return Records.record(tenant, requestId, Records.T0, 1).toBuilder().outcome(Outcome.STREAM_STARTED)
+                .decision("allow", "default").streaming(true, 0).httpStatus(200).build();
+    }
+
+    @Test
+    void streamsOpenedButNeverEndedAreRecordedAsInterruptedWhenTheirWriterStartsAgain() throws Exception {
+        AuditLogConfig gw1 = config().withInstanceId("gw-1");
+        AuditLog first = log(store, gw1);
+        appendAll(first, List.of(opening("acme", "s-cut"), opening("acme", "s-done"), opening("globex", "s-cut-2")));
+        appendAll(first, List.of(opening("acme", "s-done").toBuilder().outcome(Outcome.ALLOWED)
+                .streaming(true, 42).build()));
+        // another replica's stream is still running: not this writer's to end
+        appendAll(log(store, config().withInstanceId("gw-2")), List.of(opening("acme", "s-elsewhere")));
+        first.close();
+
+        assertThat(store.unfinishedStreams("gw-1")).extracting(e -> e.entry().requestId())
+                .containsExactly("s-cut", "s-cut-2");
+        AuditLog restarted = log(store, gw1);
+        restarted.close();
+
+        AuditRecord cut = everything(AuditQuery.builder().requestId("s-cut").build()).get(0);
+        assertThat(everything(AuditQuery.builder().requestId("s-cut").build())).hasSize(1);
+        assertThat(cut.outcome()).isEqualTo(Outcome.INTERRUPTED);
+        assertThat(cut.rule()).contains("interrupted").contains("seq 1 of chain acme@gw-1");
+        assertThat(cut.promptSha256()).isEqualTo(opening("acme", "s-cut").promptSha256());
+        assertThat(everything(AuditQuery.builder().requestId("s-cut-2").build()))
+                .extracting(AuditRecord::outcome).containsExactly(Outcome.INTERRUPTED);
+        assertThat(everything(AuditQuery.builder().requestId("s-done").build()))
+                .extracting(AuditRecord::outcome).containsExactly(Outcome.ALLOWED);
+        assertThat(everything(AuditQuery.builder().requestId("s-elsewhere").build())).isEmpty();
+        // the openings stay in their chains, found when asked for by outcome
+        assertThat(everything(AuditQuery.builder().outcome(Outcome.STREAM_STARTED).build()))
+                .extracting(AuditRecord::requestId)
+                .containsExactlyInAnyOrder("s-cut", "s-done", "s-cut-2", "s-elsewhere");
+        assertThat(store.unfinishedStreams("gw-1")).isEmpty();
+        assertThat(new ChainVerifier(store).verifyAll()).allMatch(ChainVerifier.Report::intact);
+
+        log(store, gw1).close();
+        assertThat(everything(AuditQuery.builder().requestId("s-cut").build())).hasSize(1);
+    }
 }

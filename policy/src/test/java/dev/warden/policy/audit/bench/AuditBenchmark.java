@@ -135,6 +135,7 @@ public final class AuditBenchmark {
         @Override public List<BucketCount> count(AuditQuery f, TimeBucket b, CountKey k) { return List.of(); }
         @Override public Optional<ChainHead> lastBefore(ChainId chain, Instant cutoff) { return Optional.empty(); }
         @Override public long deleteThrough(ChainHead anchor) { return 0; }
+        @Override public List<ChainedEntry> unfinishedStreams(String instance) { return List.of(); }
         @Override public void appendCheckpoint(HeadCheckpoint checkpoint) { }
         @Override public Map<String, HeadCheckpoint> latestCheckpoints() { return Map.of(); }
         @Override public void close() { }
