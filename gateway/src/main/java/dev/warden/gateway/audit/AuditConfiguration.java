@@ -27,6 +27,10 @@ public class AuditConfiguration {
      */
     @Bean(destroyMethod = "close")
     AuditStore auditStore(AuditProperties properties, WardenProperties warden) {
+        java.nio.file.Path file = dev.warden.gateway.PrivateFiles.sqliteFile(location(properties, warden));
+        if (file != null && !file.toString().startsWith(":memory:")) {
+            dev.warden.gateway.PrivateFiles.ownerOnly(file);
+        }
         return AuditStores.open(location(properties, warden), properties.user(), properties.password(),
                 properties.sqliteSync() == null ? SqliteAuditStore.Sync.FULL : properties.sqliteSync());
     }
@@ -81,6 +85,7 @@ public class AuditConfiguration {
         if (properties.instanceId() != null && !properties.instanceId().isBlank()) {
             config = config.withInstanceId(properties.instanceId());
         }
+        dev.warden.gateway.PrivateFiles.ownerOnly(config.spillFile());
         AuditLog auditLog = new AuditLog(store, config,
                 new AuditLog.Checkpoints(operatorKey, properties.checkpointEvery()));
         log.info("audit log in {} as instance {} (spill file {})",

@@ -290,7 +290,7 @@ public final class ModerationHandler {
             }
             return (ObjectNode) node;
         } catch (JacksonException e) {
-            throw ApiException.invalid(null, "the request body is not valid JSON: " + e.getOriginalMessage());
+            throw ApiException.invalidJson(e);
         }
     }
 
