@@ -56,6 +56,7 @@ class AdminApiTest extends GatewayTest {
 
     @DynamicPropertySource
     static void adminProperties(DynamicPropertyRegistry registry) {
+        // The admin key is the base class's ADMIN_KEY (GatewayTest registers its hash).
         // Its own audit database: the base context (AdminDisabledTest, other gateway tests) has one in the shared
         // data folder, and two writers on one store would fork the chains.
         registry.add("warden.audit.store", () -> DATA.resolve("audit.db").toString());

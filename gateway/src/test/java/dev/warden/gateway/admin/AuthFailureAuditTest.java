@@ -52,6 +52,7 @@ class AuthFailureAuditTest extends GatewayTest {
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
+        // The admin key is the base class's ADMIN_KEY (GatewayTest registers its hash).
         registry.add("warden.audit.store", () -> DATA.resolve("audit.db").toString());
         registry.add("warden.audit.spill-file", () -> DATA.resolve("audit-spill.jsonl").toString());
         registry.add("warden.audit.auth-failures-per-second", () -> String.valueOf(RATE));
