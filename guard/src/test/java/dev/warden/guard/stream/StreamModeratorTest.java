@@ -176,15 +176,24 @@ class StreamModeratorTest {
         Sinks.Many<StreamChunk> upstream = Sinks.many().unicast().onBackpressureBuffer();
         ManualCheck check = new ManualCheck();
         List<ModeratedEvent> events = new CopyOnWriteArrayList<>();
+        // The time bounds run on a timer thread, so releases may land there: wait for each, with a timeout.
+        java.util.concurrent.Semaphore released = new java.util.concurrent.Semaphore(0);
+        java.util.concurrent.CountDownLatch ended = new java.util.concurrent.CountDownLatch(1);
         StreamModeration timed = StreamModeration.defaults().withRamp(4, Duration.ofMillis(5),
                 Duration.ofMillis(5));
-        moderator.moderate(upstream.asFlux(), timed, check).subscribe(events::add);
+        moderator.moderate(upstream.asFlux(), timed, check).subscribe(e -> {
+            events.add(e);
+            if (e instanceof Release) {
+                released.release();
+            }
+        }, e -> { }, ended::countDown);
 
         emit(upstream, List.of("Hello"));
         // The first window wants 4 tokens; only its time bound can close it now.
         Window first = check.window(0).get(10, java.util.concurrent.TimeUnit.SECONDS);
         assertThat(first.end()).isEqualTo(1);
         check.answer(0, WindowResult.pass());
+        assertThat(released.tryAcquire(1, 10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
         assertThat(releasedText(events)).isEqualTo("Hello");
 
         emit(upstream, List.of(" there"));
@@ -194,6 +203,7 @@ class StreamModeratorTest {
         assertThat(second.text()).isEqualTo("Hello there");
         upstream.tryEmitComplete();
         check.answer(1, WindowResult.pass());
+        assertThat(ended.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
         assertThat(releasedText(events)).isEqualTo("Hello there");
         assertThat(summary(events).outcome()).isEqualTo(Outcome.COMPLETED);
     }
