@@ -33,6 +33,9 @@ public final class TestTenants {
     public final String unlicensedKey;
     /** Tenant {@code generous}: key and tenant limits in force, high enough never to refuse (benchmarks). */
     public final String generousKey;
+    /** Tenants {@code moderated} and {@code shielded}: three requests a minute per tenant (moderation limits). */
+    public final String moderatedKey;
+    public final String shieldedKey;
 
     /** Appended to the example: the tenants the tests need beside it (streaming modes, fail-open, limits). */
     static final String EXTRA_TENANTS = String.join("",
@@ -75,6 +78,14 @@ public final class TestTenants {
                     + "  tenant:\n"
                     + "    requests: [100000000/1m]\n"
                     + "    concurrent: 128"),
+            tenant("moderated", "Three requests a minute per tenant (moderation tests)",
+                    "limits:\n"
+                    + "  tenant:\n"
+                    + "    requests: [3/1m]"),
+            tenant("shielded", "Three requests a minute per tenant (run-shield tests)",
+                    "limits:\n"
+                    + "  tenant:\n"
+                    + "    requests: [3/1m]"),
             unlicensedTenant("unlicensed", "Has not accepted the model's licence (tests)", ""),
             tenant("lenient", "Fails open (tests)",
                     "guard:\n"
@@ -112,7 +123,8 @@ public final class TestTenants {
 
     private TestTenants(Path dir, Path file, String localKey, String acmeKey, String playgroundKey,
                         String holdbackKey, String bufferedKey, String lenientKey, String meteredKey,
-                        String unlicensedKey, String generousKey, String patientKey) {
+                        String unlicensedKey, String generousKey, String patientKey, String moderatedKey,
+                        String shieldedKey) {
         this.dir = dir;
         this.file = file;
         this.localKey = localKey;
@@ -125,6 +137,8 @@ public final class TestTenants {
         this.unlicensedKey = unlicensedKey;
         this.generousKey = generousKey;
         this.patientKey = patientKey;
+        this.moderatedKey = moderatedKey;
+        this.shieldedKey = shieldedKey;
     }
 
     public static TestTenants create() {
@@ -139,7 +153,8 @@ public final class TestTenants {
             return new TestTenants(dir, file, local, acme, playground, editor.createKey(file, "holdback", "test"),
                     editor.createKey(file, "buffered", "test"), editor.createKey(file, "lenient", "test"),
                     editor.createKey(file, "metered", "test"), editor.createKey(file, "unlicensed", "test"),
-                    editor.createKey(file, "generous", "test"), editor.createKey(file, "patient", "test"));
+                    editor.createKey(file, "generous", "test"), editor.createKey(file, "patient", "test"),
+                    editor.createKey(file, "moderated", "test"), editor.createKey(file, "shielded", "test"));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
