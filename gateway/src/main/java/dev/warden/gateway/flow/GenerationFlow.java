@@ -89,7 +89,8 @@ public final class GenerationFlow {
                     + "need its own output moderation; request the choices one by one or without streaming");
         }
         String purpose = headerOr(request, PURPOSE_HEADER, "chat");
-        CallRecord record = new CallRecord(RequestIds.of(exchange), principal).model(model.name()).purpose(purpose)
+        CallRecord record = new CallRecord(RequestIds.of(exchange), principal)
+                .clientRequestId(RequestIds.clientOf(exchange)).model(model.name()).purpose(purpose)
                 .prompt(call.promptText())
                 .streaming(call.stream(), call.stream() ? StreamGuard.wire(principal.policy().streaming().mode()) : null);
 

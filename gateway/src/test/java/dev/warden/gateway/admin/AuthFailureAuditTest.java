@@ -42,7 +42,6 @@ import tools.jackson.databind.JsonNode;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class AuthFailureAuditTest extends GatewayTest {
 
-    private static final String ADMIN_KEY = CreateAdminKeyCommand.generate();
     private static final Path DATA = tempDir();
     private static final int RATE = 3;
     private static final String CHAT = "{\"model\": \"" + MODEL + "\", \"messages\": [{\"role\": \"user\", "
@@ -53,7 +52,6 @@ class AuthFailureAuditTest extends GatewayTest {
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
-        registry.add("warden.admin.key-sha256", () -> ApiKeys.hash(ADMIN_KEY));
         registry.add("warden.audit.store", () -> DATA.resolve("audit.db").toString());
         registry.add("warden.audit.spill-file", () -> DATA.resolve("audit-spill.jsonl").toString());
         registry.add("warden.audit.auth-failures-per-second", () -> String.valueOf(RATE));
@@ -107,10 +105,10 @@ class AuthFailureAuditTest extends GatewayTest {
         assertThat(http.post("/v1/chat/completions", WRONG_KEY, "application/json", CHAT, "x-request-id",
                 "auth-wrong").errorCode()).isEqualTo("invalid_api_key");
 
-        List<JsonNode> records = awaitRecords(r -> r.path("request_id").asString().matches("auth-(missing|wrong)"),
+        List<JsonNode> records = awaitRecords(r -> r.path("client_request_id").asString().matches("auth-(missing|wrong)"),
                 2);
 
-        assertThat(records).extracting(r -> r.path("request_id").asString())
+        assertThat(records).extracting(r -> r.path("client_request_id").asString())
                 .containsExactlyInAnyOrder("auth-missing", "auth-wrong");
         JsonNode missing = only(records, "auth-missing");
         assertThat(missing.path("tenant").asString()).isEqualTo(RefusedAuthentication.CHAIN);
@@ -155,7 +153,7 @@ class AuthFailureAuditTest extends GatewayTest {
         // A full bucket, plus what refilled while the flood was being sent.
         assertThat(admitted).isBetween((long) RATE, RATE + (long) Math.ceil(seconds * RATE));
         assertThat(dropped).isPositive();
-        assertThat(awaitRecords(r -> r.path("request_id").asString().startsWith("flood-"), (int) admitted))
+        assertThat(awaitRecords(r -> r.path("client_request_id").asString().startsWith("flood-"), (int) admitted))
                 .hasSize((int) admitted);
         assertThat(http.get("/actuator/prometheus", ADMIN_KEY).body())
                 .containsPattern("warden_audit_auth_failures_dropped_total(\\{[^}]*\\})? " + dropped + "\\.0");
@@ -204,7 +202,7 @@ class AuthFailureAuditTest extends GatewayTest {
     }
 
     private static JsonNode only(List<JsonNode> records, String requestId) {
-        List<JsonNode> matching = records.stream().filter(r -> r.path("request_id").asString().equals(requestId))
+        List<JsonNode> matching = records.stream().filter(r -> r.path("client_request_id").asString().equals(requestId))
                 .toList();
         assertThat(matching).hasSize(1);
         return matching.get(0);

@@ -124,6 +124,8 @@ public final class CanonicalJson {
             put(om, "clientAddress", r.origin().clientAddress());
             m.put("origin", om);
         }
+        // Optional in the same way as origin: records without it hash exactly as before.
+        put(m, "clientRequestId", r.clientRequestId());
         return m;
     }
 
@@ -153,7 +155,8 @@ public final class CanonicalJson {
                         Duration.parse(str(lat, "inference")), Duration.parse(str(lat, "guardOutput"))),
                 (int) num(m, "httpStatus"), str(m, "promptSha256"), str(m, "responseSha256"),
                 content == null ? null : new AuditRecord.Content(str(content, "prompt"), str(content, "response")),
-                origin == null ? null : new AuditRecord.Origin(str(origin, "route"), str(origin, "clientAddress")));
+                origin == null ? null : new AuditRecord.Origin(str(origin, "route"), str(origin, "clientAddress")),
+                str(m, "clientRequestId"));
     }
 
     private static void put(Map<String, Object> m, String key, Object value) {
