@@ -81,7 +81,8 @@ public final class GenerationFlow {
         ServedModel model = catalog.require(call.model());
         audit.requireAccepting();
         String purpose = headerOr(request, PURPOSE_HEADER, "chat");
-        CallRecord record = new CallRecord(RequestIds.of(exchange), principal).model(model.name()).purpose(purpose)
+        CallRecord record = new CallRecord(RequestIds.of(exchange), principal)
+                .clientRequestId(RequestIds.clientOf(exchange)).model(model.name()).purpose(purpose)
                 .prompt(call.promptText())
                 .streaming(call.stream(), call.stream() ? StreamGuard.wire(principal.policy().streaming().mode()) : null);
 
