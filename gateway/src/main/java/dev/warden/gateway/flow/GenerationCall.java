@@ -1,5 +1,6 @@
 package dev.warden.gateway.flow;
 
+import dev.warden.guard.GuardInput;
 import dev.warden.inference.ChatMessage;
 import dev.warden.inference.ChatRequest;
 import dev.warden.inference.CompletionRequest;
@@ -7,6 +8,9 @@ import dev.warden.inference.Generation;
 import dev.warden.inference.InferenceEngine;
 import dev.warden.inference.Role;
 import dev.warden.inference.StreamChunk;
+import dev.warden.inference.ToolCall;
+import dev.warden.inference.ToolDefinition;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.UnaryOperator;
 import reactor.core.publisher.Flux;
@@ -53,6 +57,47 @@ public record GenerationCall(ChatRequest chat, CompletionRequest completion) {
     /** What the input guard judges; a text prompt counts as one user turn. */
     public List<ChatMessage> conversation() {
         return isChat() ? chat.messages() : List.of(ChatMessage.of(Role.USER, completion.prompt()));
+    }
+
+    /**
+     * What the input guard judges: the conversation, and every other text of the request the model will see (tool
+     * definitions, a response format's schema) as attachments. The body sent upstream holds nothing else: it is
+     * written from these same parsed fields.
+     */
+    public GuardInput guardInput() {
+        return GuardInput.prompt(conversation(), attachments());
+    }
+
+    private List<ChatMessage> attachments() {
+        if (!isChat()) {
+            return List.of();
+        }
+        List<ChatMessage> out = new ArrayList<>();
+        for (ToolDefinition tool : chat.tools()) {
+            out.add(ChatMessage.of(Role.USER, tool.name() + (tool.description() == null ? "" : ": " + tool.description())
+                    + "\n" + tool.parametersJson()));
+        }
+        var format = chat.body() == null ? null : chat.body().get("response_format");
+        if (format != null && format.get("json_schema") != null) {
+            out.add(ChatMessage.of(Role.USER, format.get("json_schema").toString()));
+        }
+        return out;
+    }
+
+    /** Characters of client text the input guard has to judge: what its per-request budget is measured in. */
+    public long judgedChars() {
+        long chars = 0;
+        for (ChatMessage m : conversation()) {
+            chars += m.content().length() + (m.name() == null ? 0 : m.name().length())
+                    + (m.toolCallId() == null ? 0 : m.toolCallId().length());
+            for (ToolCall call : m.toolCalls()) {
+                chars += call.name().length() + call.argumentsJson().length();
+            }
+        }
+        for (ChatMessage a : attachments()) {
+            chars += a.content().length();
+        }
+        return chars;
     }
 
     /** The same call with every message's text rewritten, e.g. redacted. */

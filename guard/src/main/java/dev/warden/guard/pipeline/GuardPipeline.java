@@ -7,9 +7,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * Runs the classifiers that apply to an input's direction, all at once, each under its own deadline, and
@@ -17,6 +20,9 @@ import reactor.core.publisher.Mono;
  * its deadline yields a TIMEOUT verdict (and is cancelled), one that signals an error or completes empty yields an
  * ERROR verdict with the reason in its detail; policy then applies the tenant's fail mode. OK verdicts are cached
  * when a {@link VerdictCache} is configured.
+ * <p>
+ * A prompt check judges all the client's text, not only the turns each classifier reads by role: see
+ * {@link GuardViews}. Each classifier still gives one verdict per check.
  * <pre>{@code
  * GuardPipeline input = GuardPipeline.builder()
  *         .stage(promptGuard, Duration.ofMillis(250))
@@ -24,7 +30,7 @@ import reactor.core.publisher.Mono;
  *         .stage(new ContentRules(), Duration.ofMillis(50))
  *         .cache(new VerdictCache(100_000, Duration.ofMinutes(10)))
  *         .build();
- * Mono<GuardReport> report = input.run(GuardInput.prompt(messages), tenant.policyVersion());
+ * Mono<GuardReport> report = input.run(GuardInput.prompt(messages), tenant.id() + ":" + policyVersion);
  * }</pre>
  */
 public final class GuardPipeline {
@@ -50,10 +56,11 @@ public final class GuardPipeline {
     }
 
     /**
-     * @param policyVersion part of the cache key: pass something that changes whenever the caller's policy does
-     *                      (e.g. a hash of the tenant's policy file), so no verdict outlives the policy it was for
+     * @param cacheScope part of the cache key: pass something that names the caller and changes whenever its
+     *                   policy does (e.g. the tenant id and a hash of the tenant's policy file), so no verdict
+     *                   outlives the policy it was for, and no tenant can learn by timing what another one sent
      */
-    public Mono<GuardReport> run(GuardInput input, String policyVersion) {
+    public Mono<GuardReport> run(GuardInput input, String cacheScope) {
         return Mono.defer(() -> {
             long start = System.nanoTime();
             List<GuardStage> applicable = new ArrayList<>();
@@ -70,44 +77,112 @@ public final class GuardPipeline {
                 return Mono.just(new GuardReport(List.of(), List.of(), List.of(), skipped,
                         Duration.ofNanos(System.nanoTime() - start)));
             }
-            String content = cache == null ? null : VerdictCache.contentDigest(input);
             List<String> ran = Collections.synchronizedList(new ArrayList<>());
             List<String> cached = Collections.synchronizedList(new ArrayList<>());
-            return Flux.fromIterable(applicable)
-                    .flatMapSequential(stage -> judge(stage, input, content, policyVersion, ran, cached))
-                    .collectList()
+            // Building the views folds and decodes every text: linear work, but not for an event-loop thread.
+            return Mono.fromCallable(() -> views(input))
+                    .subscribeOn(input.direction() == dev.warden.guard.Direction.INPUT
+                            ? Schedulers.parallel() : Schedulers.immediate())
+                    .flatMap(views -> Flux.fromIterable(applicable)
+                            .flatMapSequential(stage -> judge(stage, views, cacheScope, ran, cached))
+                            .collectList())
                     .map(verdicts -> new GuardReport(verdicts, inOrder(applicable, ran), inOrder(applicable, cached),
                             skipped, Duration.ofNanos(System.nanoTime() - start)));
         });
     }
 
-    private Mono<Verdict> judge(GuardStage stage, GuardInput input, String content, String policyVersion,
-                                List<String> ran, List<String> cached) {
+    /** One input the classifiers read, with its cache digest. */
+    private record View(GuardInput input, String digest) {
+    }
+
+    private List<View> views(GuardInput input) {
+        return GuardViews.of(input).stream()
+                .map(v -> new View(v, cache == null ? null : VerdictCache.contentDigest(v)))
+                .toList();
+    }
+
+    /**
+     * The stage's classifier on every view at once, under the stage's deadline; one verdict for the stage. It is OK
+     * only when every view was judged; otherwise it has the status of the first failure and carries the scores of
+     * the views that were judged, so a view found unsafe still counts whatever the tenant's fail mode.
+     */
+    private Mono<Verdict> judge(GuardStage stage, List<View> views, String cacheScope, List<String> ran,
+                                List<String> cached) {
         Classifier classifier = stage.classifier();
-        VerdictCache.Key key = cache == null ? null : VerdictCache.key(content, classifier, policyVersion);
+        long start = System.nanoTime();
+        boolean[] anyRan = {false};
+        boolean[] allCached = {true};
+        return Flux.fromIterable(views)
+                .flatMapSequential(view -> judgeView(stage, view, cacheScope, anyRan, allCached))
+                .collectList()
+                .map(verdicts -> {
+                    if (anyRan[0]) {
+                        ran.add(classifier.name());
+                    } else if (allCached[0]) {
+                        cached.add(classifier.name());
+                    }
+                    return merge(classifier, verdicts, Duration.ofNanos(System.nanoTime() - start));
+                });
+    }
+
+    private Mono<Verdict> judgeView(GuardStage stage, View view, String cacheScope, boolean[] anyRan,
+                                    boolean[] allCached) {
+        Classifier classifier = stage.classifier();
+        VerdictCache.Key key = cache == null ? null : VerdictCache.key(view.digest(), classifier, cacheScope);
         if (key != null) {
             Optional<Verdict> hit = cache.get(key);
             if (hit.isPresent()) {
-                cached.add(classifier.name());
                 return Mono.just(hit.get());
             }
         }
         return Mono.defer(() -> {
             long start = System.nanoTime();
-            ran.add(classifier.name());
+            synchronized (anyRan) {
+                anyRan[0] = true;
+                allCached[0] = false;
+            }
             // defer: a classifier that throws instead of signalling still becomes an ERROR verdict
-            return Mono.defer(() -> classifier.classify(input))
+            return Mono.defer(() -> classifier.classify(view.input()))
                     .timeout(stage.deadline(), Mono.fromSupplier(() -> failed(classifier, Verdict.Status.TIMEOUT,
                             start, "no verdict within " + stage.deadline().toMillis() + " ms")))
                     .onErrorResume(e -> Mono.just(failed(classifier, Verdict.Status.ERROR, start, describe(e))))
                     .switchIfEmpty(Mono.fromSupplier(() -> failed(classifier, Verdict.Status.ERROR, start,
                             "completed without a verdict")))
                     .doOnNext(verdict -> {
-                        if (key != null) {
+                        // only a verdict on the whole view is kept: a timeout or an error says nothing about it
+                        if (key != null && verdict.ok()) {
                             cache.put(key, verdict);
                         }
                     });
         });
+    }
+
+    /** One verdict from the verdicts on each view: the highest score per label, the first failure's status. */
+    static Verdict merge(Classifier classifier, List<Verdict> verdicts, Duration latency) {
+        if (verdicts.size() == 1) {
+            return verdicts.get(0);
+        }
+        Map<String, Double> scores = new HashMap<>();
+        Verdict failure = null;
+        List<String> details = new ArrayList<>();
+        int judged = 0;
+        for (Verdict v : verdicts) {
+            v.scores().forEach((label, score) -> scores.merge(label, score, Math::max));
+            if (v.ok()) {
+                judged++;
+            } else if (failure == null) {
+                failure = v;
+            }
+            if (v.detail() != null && !details.contains(v.detail())) {
+                details.add(v.detail());
+            }
+        }
+        String detail = details.isEmpty() ? null : String.join("; ", details);
+        if (failure == null) {
+            return new Verdict(classifier.name(), classifier.version(), Verdict.Status.OK, scores, latency, detail);
+        }
+        return new Verdict(classifier.name(), classifier.version(), failure.status(), scores, latency,
+                failure.detail() + " (" + judged + " of " + verdicts.size() + " parts judged)");
     }
 
     private static Verdict failed(Classifier classifier, Verdict.Status status, long start, String detail) {
