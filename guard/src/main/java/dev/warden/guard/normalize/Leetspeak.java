@@ -5,13 +5,22 @@ import java.util.regex.Pattern;
 
 /**
  * Reads leetspeak back as letters ("b0mb" -> "bomb", "h4ck" -> "hack", "$h00t" -> "shoot"). Only words that mix
- * letters with stand-in digits or symbols are rewritten: numbers such as "2024" or "4" stay numbers.
+ * letters with stand-in digits or symbols are rewritten: numbers such as "2024" or "4" stay numbers, and so do
+ * hex strings such as commit hashes.
  */
 final class Leetspeak {
 
     /** A run of letters, digits and the usual stand-in symbols, holding at least one letter. */
     private static final Pattern WORD = Pattern.compile("[\\p{L}0-9@$!|+]*\\p{L}[\\p{L}0-9@$!|+]*");
+    /** "hello!" ends a sentence: symbols after the last letter or digit are punctuation, not letters. */
+    private static final Pattern TRAILING_PUNCTUATION = Pattern.compile("[@$!|+]+$");
     private static final Pattern STAND_IN = Pattern.compile("[0-9@$!|+]");
+    /** A capital after a small letter: identifiers and random tokens ("mRcPux0d"), not words written in leet. */
+    private static final Pattern CAMEL = Pattern.compile("\\p{Ll}\\p{Lu}");
+    /** Longer runs are tokens, keys and encoded blobs, not disguised words. */
+    private static final int MAX_WORD = 24;
+    /** Hashes, ids and hex numbers ("6162ee1a", "41d4") look like leetspeak but are not words. */
+    private static final Pattern HEX = Pattern.compile("[0-9A-Fa-f]+");
 
     private Leetspeak() {
     }
@@ -21,15 +30,16 @@ final class Leetspeak {
         StringBuilder out = null;
         int last = 0;
         while (m.find()) {
-            String word = m.group();
-            if (!STAND_IN.matcher(word).find()) {
+            String word = TRAILING_PUNCTUATION.matcher(m.group()).replaceFirst("");
+            if (!STAND_IN.matcher(word).find() || HEX.matcher(word).matches()
+                    || word.length() > MAX_WORD || CAMEL.matcher(word).find()) {
                 continue;
             }
             if (out == null) {
                 out = new StringBuilder(text.length());
             }
             out.append(text, last, m.start()).append(letters(word));
-            last = m.end();
+            last = m.start() + word.length();
         }
         if (out == null) {
             return text;
