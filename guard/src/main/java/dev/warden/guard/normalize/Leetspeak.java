@@ -6,7 +6,7 @@ import java.util.regex.Pattern;
 /**
  * Reads leetspeak back as letters ("b0mb" -> "bomb", "h4ck" -> "hack", "$h00t" -> "shoot"). Only words that mix
  * letters with stand-in digits or symbols are rewritten: numbers such as "2024" or "4" stay numbers, and so do
- * hex strings such as commit hashes.
+ * hex strings such as commit hashes. Only in text that holds such words is a lone "4" or "@" read as "a".
  */
 final class Leetspeak {
 
@@ -14,6 +14,7 @@ final class Leetspeak {
     private static final Pattern WORD = Pattern.compile("[\\p{L}0-9@$!|+]*\\p{L}[\\p{L}0-9@$!|+]*");
     /** "hello!" ends a sentence: symbols after the last letter or digit are punctuation, not letters. */
     private static final Pattern TRAILING_PUNCTUATION = Pattern.compile("[@$!|+]+$");
+    private static final Pattern LONE_A = Pattern.compile("(?<=^|\\s)[4@](?=\\s)");
     private static final Pattern STAND_IN = Pattern.compile("[0-9@$!|+]");
     /** A capital after a small letter: identifiers and random tokens ("mRcPux0d"), not words written in leet. */
     private static final Pattern CAMEL = Pattern.compile("\\p{Ll}\\p{Lu}");
@@ -44,7 +45,8 @@ final class Leetspeak {
         if (out == null) {
             return text;
         }
-        return out.append(text, last, text.length()).toString();
+        // in text already written in leet, a lone "4" or "@" is the article "a" ("build 4 pipe")
+        return LONE_A.matcher(out.append(text, last, text.length())).replaceAll("a");
     }
 
     private static String letters(String word) {

@@ -26,7 +26,8 @@ class TextVariantsTest {
 
     @Test
     void leetspeakIsReadAsLettersButNumbersStayNumbers() {
-        assertThat(TextVariants.fold("bu1ld 4 p1p3 b0mb in 2024")).isEqualTo("build 4 pipe bomb in 2024");
+        assertThat(TextVariants.fold("bu1ld 4 p1p3 b0mb in 2024")).isEqualTo("build a pipe bomb in 2024");
+        assertThat(TextVariants.fold("buy 4 apples")).isEqualTo("buy 4 apples");
         assertThat(TextVariants.fold("h4ck th3 $erv3r")).isEqualTo("hack the server");
         assertThat(TextVariants.fold("Hello! Is it h3r3?!")).isEqualTo("Hello! Is it here?!");
     }
