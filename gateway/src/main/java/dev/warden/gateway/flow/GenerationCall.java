@@ -11,6 +11,8 @@ import dev.warden.inference.StreamChunk;
 import dev.warden.inference.ToolCall;
 import dev.warden.inference.ToolDefinition;
 import java.util.ArrayList;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 import java.util.List;
 import java.util.function.UnaryOperator;
 import reactor.core.publisher.Flux;
@@ -68,20 +70,52 @@ public record GenerationCall(ChatRequest chat, CompletionRequest completion) {
         return GuardInput.prompt(conversation(), attachments());
     }
 
+    /**
+     * Each text a tool definition or a response schema carries, as its own turn: a sentence in a description is
+     * judged as a sentence, not diluted by the JSON around it. The schema as a whole is judged too.
+     */
     private List<ChatMessage> attachments() {
         if (!isChat()) {
             return List.of();
         }
-        List<ChatMessage> out = new ArrayList<>();
+        List<String> texts = new ArrayList<>();
         for (ToolDefinition tool : chat.tools()) {
-            out.add(ChatMessage.of(Role.USER, tool.name() + (tool.description() == null ? "" : ": " + tool.description())
-                    + "\n" + tool.parametersJson()));
+            texts.add(tool.name());
+            texts.add(tool.description());
+            schemaTexts(JSON.readTree(tool.parametersJson()), texts);
         }
-        var format = chat.body() == null ? null : chat.body().get("response_format");
+        JsonNode format = chat.body() == null ? null : chat.body().get("response_format");
         if (format != null && format.get("json_schema") != null) {
-            out.add(ChatMessage.of(Role.USER, format.get("json_schema").toString()));
+            schemaTexts(format.get("json_schema"), texts);
         }
-        return out;
+        return texts.stream().filter(t -> t != null && !t.isBlank()).distinct()
+                .map(t -> ChatMessage.of(Role.USER, t)).toList();
+    }
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    /** The schema's JSON, its property names as one line, and every string value in it. */
+    private static void schemaTexts(JsonNode schema, List<String> texts) {
+        if (schema == null || schema.isEmpty()) {
+            return;
+        }
+        texts.add(schema.toString());
+        List<String> names = new ArrayList<>();
+        collect(schema, texts, names);
+        texts.add(String.join(" ", names));
+    }
+
+    private static void collect(JsonNode node, List<String> texts, List<String> names) {
+        if (node.isString()) {
+            texts.add(node.stringValue());
+        } else if (node.isArray()) {
+            node.forEach(n -> collect(n, texts, names));
+        } else if (node.isObject()) {
+            for (var entry : node.properties()) {
+                names.add(entry.getKey());
+                collect(entry.getValue(), texts, names);
+            }
+        }
     }
 
     /** Characters of client text the input guard has to judge: what its per-request budget is measured in. */
