@@ -15,9 +15,7 @@ import java.util.Map;
  *   <li>{@code pii.email}, {@code pii.phone}, {@code pii.card}, {@code pii.iban}, {@code pii.ssn},
  *       {@code secret.api_key}, {@code secret.private_key}: rule detections (1.0 when found).</li>
  * </ul>
- * A verdict whose status is not {@link Status#OK} did not judge all of the content; policy applies the tenant's
- * fail mode. It carries no scores, or (when a pipeline judged the content in parts and some part failed) the
- * scores of the parts that were judged, which policy still holds against its rules.
+ * A verdict whose status is not {@link Status#OK} carries no scores; policy applies the tenant's fail mode.
  */
 public record Verdict(String classifier, String version, Status status, Map<String, Double> scores,
                       Duration latency, String detail) {

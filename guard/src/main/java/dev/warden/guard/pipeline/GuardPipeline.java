@@ -1,14 +1,13 @@
 package dev.warden.guard.pipeline;
 
 import dev.warden.guard.Classifier;
+import dev.warden.guard.Direction;
 import dev.warden.guard.GuardInput;
 import dev.warden.guard.Verdict;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.Optional;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -21,8 +20,8 @@ import reactor.core.scheduler.Schedulers;
  * ERROR verdict with the reason in its detail; policy then applies the tenant's fail mode. OK verdicts are cached
  * when a {@link VerdictCache} is configured.
  * <p>
- * A prompt check judges all the client's text, not only the turns each classifier reads by role: see
- * {@link GuardViews}. Each classifier still gives one verdict per check.
+ * A prompt check judges all the client's text, not only the turns each classifier reads by role, and long turns
+ * in segments: see {@link GuardView}.
  * <pre>{@code
  * GuardPipeline input = GuardPipeline.builder()
  *         .stage(promptGuard, Duration.ofMillis(250))
@@ -79,110 +78,48 @@ public final class GuardPipeline {
             }
             List<String> ran = Collections.synchronizedList(new ArrayList<>());
             List<String> cached = Collections.synchronizedList(new ArrayList<>());
-            // Building the views folds and decodes every text: linear work, but not for an event-loop thread.
-            return Mono.fromCallable(() -> views(input))
-                    .subscribeOn(input.direction() == dev.warden.guard.Direction.INPUT
-                            ? Schedulers.parallel() : Schedulers.immediate())
-                    .flatMap(views -> Flux.fromIterable(applicable)
-                            .flatMapSequential(stage -> judge(stage, views, cacheScope, ran, cached))
-                            .collectList())
+            // Building what is judged folds and decodes every text: linear work, but not for an event-loop thread.
+            return Mono.fromCallable(() -> GuardView.of(input))
+                    .subscribeOn(input.direction() == Direction.INPUT ? Schedulers.parallel() : Schedulers.immediate())
+                    .flatMap(judged -> {
+                        String content = cache == null ? null : VerdictCache.contentDigest(judged);
+                        return Flux.fromIterable(applicable)
+                                .flatMapSequential(stage -> judge(stage, judged, content, cacheScope, ran, cached))
+                                .collectList();
+                    })
                     .map(verdicts -> new GuardReport(verdicts, inOrder(applicable, ran), inOrder(applicable, cached),
                             skipped, Duration.ofNanos(System.nanoTime() - start)));
         });
     }
 
-    /** One input the classifiers read, with its cache digest. */
-    private record View(GuardInput input, String digest) {
-    }
-
-    private List<View> views(GuardInput input) {
-        return GuardViews.of(input).stream()
-                .map(v -> new View(v, cache == null ? null : VerdictCache.contentDigest(v)))
-                .toList();
-    }
-
-    /**
-     * The stage's classifier on every view at once, under the stage's deadline; one verdict for the stage. It is OK
-     * only when every view was judged; otherwise it has the status of the first failure and carries the scores of
-     * the views that were judged, so a view found unsafe still counts whatever the tenant's fail mode.
-     */
-    private Mono<Verdict> judge(GuardStage stage, List<View> views, String cacheScope, List<String> ran,
-                                List<String> cached) {
+    private Mono<Verdict> judge(GuardStage stage, GuardInput input, String content, String cacheScope,
+                                List<String> ran, List<String> cached) {
         Classifier classifier = stage.classifier();
-        long start = System.nanoTime();
-        boolean[] anyRan = {false};
-        boolean[] allCached = {true};
-        return Flux.fromIterable(views)
-                .flatMapSequential(view -> judgeView(stage, view, cacheScope, anyRan, allCached))
-                .collectList()
-                .map(verdicts -> {
-                    if (anyRan[0]) {
-                        ran.add(classifier.name());
-                    } else if (allCached[0]) {
-                        cached.add(classifier.name());
-                    }
-                    return merge(classifier, verdicts, Duration.ofNanos(System.nanoTime() - start));
-                });
-    }
-
-    private Mono<Verdict> judgeView(GuardStage stage, View view, String cacheScope, boolean[] anyRan,
-                                    boolean[] allCached) {
-        Classifier classifier = stage.classifier();
-        VerdictCache.Key key = cache == null ? null : VerdictCache.key(view.digest(), classifier, cacheScope);
+        VerdictCache.Key key = cache == null ? null : VerdictCache.key(content, classifier, cacheScope);
         if (key != null) {
             Optional<Verdict> hit = cache.get(key);
             if (hit.isPresent()) {
+                cached.add(classifier.name());
                 return Mono.just(hit.get());
             }
         }
         return Mono.defer(() -> {
             long start = System.nanoTime();
-            synchronized (anyRan) {
-                anyRan[0] = true;
-                allCached[0] = false;
-            }
+            ran.add(classifier.name());
             // defer: a classifier that throws instead of signalling still becomes an ERROR verdict
-            return Mono.defer(() -> classifier.classify(view.input()))
+            return Mono.defer(() -> classifier.classify(input))
                     .timeout(stage.deadline(), Mono.fromSupplier(() -> failed(classifier, Verdict.Status.TIMEOUT,
                             start, "no verdict within " + stage.deadline().toMillis() + " ms")))
                     .onErrorResume(e -> Mono.just(failed(classifier, Verdict.Status.ERROR, start, describe(e))))
                     .switchIfEmpty(Mono.fromSupplier(() -> failed(classifier, Verdict.Status.ERROR, start,
                             "completed without a verdict")))
                     .doOnNext(verdict -> {
-                        // only a verdict on the whole view is kept: a timeout or an error says nothing about it
+                        // only a verdict on all of the text is kept: a timeout or an error says nothing about it
                         if (key != null && verdict.ok()) {
                             cache.put(key, verdict);
                         }
                     });
         });
-    }
-
-    /** One verdict from the verdicts on each view: the highest score per label, the first failure's status. */
-    static Verdict merge(Classifier classifier, List<Verdict> verdicts, Duration latency) {
-        if (verdicts.size() == 1) {
-            return verdicts.get(0);
-        }
-        Map<String, Double> scores = new HashMap<>();
-        Verdict failure = null;
-        List<String> details = new ArrayList<>();
-        int judged = 0;
-        for (Verdict v : verdicts) {
-            v.scores().forEach((label, score) -> scores.merge(label, score, Math::max));
-            if (v.ok()) {
-                judged++;
-            } else if (failure == null) {
-                failure = v;
-            }
-            if (v.detail() != null && !details.contains(v.detail())) {
-                details.add(v.detail());
-            }
-        }
-        String detail = details.isEmpty() ? null : String.join("; ", details);
-        if (failure == null) {
-            return new Verdict(classifier.name(), classifier.version(), Verdict.Status.OK, scores, latency, detail);
-        }
-        return new Verdict(classifier.name(), classifier.version(), failure.status(), scores, latency,
-                failure.detail() + " (" + judged + " of " + verdicts.size() + " parts judged)");
     }
 
     private static Verdict failed(Classifier classifier, Verdict.Status status, long start, String detail) {

@@ -15,8 +15,7 @@ import java.util.Optional;
  * <p>
  * Each score is held against the rule for its label in that direction; the strictest action that fires wins
  * (block > redact > flag > allow), the highest score breaking ties. A failed classifier blocks when the tenant
- * fails closed, and is listed as bypassed when it fails open; scores it did produce (on the parts of the content
- * it judged before failing) are held against the rules either way, so failing open never admits what was found.
+ * fails closed, and is listed as bypassed when it fails open.
  */
 public final class DecisionMaker {
 
@@ -36,7 +35,7 @@ public final class DecisionMaker {
                 } else if (firstFailure == null) {
                     firstFailure = v;
                 }
-                // a failed verdict may still carry the scores of the parts that were judged: they count
+                continue;
             }
             for (Map.Entry<String, Double> score : v.scores().entrySet()) {
                 Optional<LabelRule> rule = policy.rule(direction, score.getKey());

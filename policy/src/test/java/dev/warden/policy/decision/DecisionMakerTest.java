@@ -106,19 +106,6 @@ class DecisionMakerTest {
     }
 
     @Test
-    void whatAPartlyFailedClassifierFoundUnsafeBlocksEvenWhenTheTenantFailsOpen() {
-        GuardPolicy open = new GuardPolicy(FailMode.OPEN, ACME.guard().input(), ACME.guard().output());
-        Verdict partial = new Verdict("embedded-hazard", "1", Verdict.Status.TIMEOUT, Map.of("S9", 0.9), MS,
-                "no verdict within 500 ms (1 of 2 parts judged)");
-
-        Decision d = decider.decide("acme", open, Direction.INPUT, List.of(partial));
-
-        assertThat(d.action()).isEqualTo(Action.BLOCK);
-        assertThat(d.decisiveLabels()).containsExactly("S9");
-        assertThat(d.bypassed()).hasSize(1);
-    }
-
-    @Test
     void theInputBudgetIsATenantSettingWithADefault() {
         assertThat(ACME.guard().maxInputChars()).isEqualTo(48_000);
         assertThat(new GuardPolicy(FailMode.OPEN, Map.of(), Map.of()).maxInputChars())

@@ -10,21 +10,20 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The inputs a pipeline actually hands its classifiers for one check, so that every piece of client text is
- * judged although each classifier reads only some roles (Prompt Guard user and tool turns, the embedded hazard head
- * user turns, Llama Guard skips system turns and judges the last User turn):
- * <ol>
- *   <li>the conversation as sent, which each classifier reads the way it was made to;</li>
- *   <li>for a prompt check, one more input made of every other piece of client text as single turns: system,
- *       developer and assistant text, every {@code name}, tool calls with their arguments, the attachments (tool
- *       definitions, schemas), and the {@link TextVariants} of all of it (folded look-alikes, leetspeak, spaced
- *       letters, decoded base64/hex/URL runs). Text that instructs the model is a {@code USER} turn; tool results
- *       and documents (third-party content) stay {@code TOOL} turns, so they get the indirect-injection score.</li>
- * </ol>
+ * The input a pipeline actually hands its classifiers for a check, so that every piece of client text is judged
+ * although each classifier reads only some roles (Prompt Guard user and tool turns, the embedded hazard head user
+ * turns; Llama Guard skips system turns and judges the last User turn, merging consecutive user-side turns).
+ * For a prompt check it is the conversation as sent, followed by every other piece of client text as single
+ * turns: system, developer and assistant text, every {@code name}, tool calls with their arguments, the
+ * attachments (tool definitions, schemas), and the {@link TextVariants} of all of it (folded look-alikes,
+ * leetspeak, spaced letters, decoded base64/hex/URL runs). Text that instructs the model is a {@code USER} turn;
+ * tool results and documents (third-party content) stay {@code TOOL} turns, so they get the indirect-injection
+ * score. Appended after the last turn, these join the turn Llama Guard judges, and cost no extra classifier call.
+ * <p>
  * Every turn longer than {@link #SEGMENT_CHARS} is cut into overlapping segments, so that classifiers with a
  * bounded number of windows per text (the embedded encoder) see all of it: a turn's tail is never unjudged.
  */
-final class GuardViews {
+final class GuardView {
 
     /**
      * A word piece covers at least one character, so a segment of this many characters fits in the embedded
@@ -34,14 +33,13 @@ final class GuardViews {
     /** Shared by consecutive segments, so a sentence cut at one boundary is whole in the next segment. */
     static final int SEGMENT_OVERLAP_CHARS = 400;
 
-    private GuardViews() {
+    private GuardView() {
     }
 
-    static List<GuardInput> of(GuardInput input) {
+    static GuardInput of(GuardInput input) {
         if (input.direction() == Direction.OUTPUT) {
-            return List.of(input);
+            return input;
         }
-        GuardInput asSent = GuardInput.prompt(segmented(input.conversation()));
         List<ChatMessage> rest = new ArrayList<>();
         List<ChatMessage> all = new ArrayList<>();
         for (ChatMessage m : input.conversation()) {
@@ -66,9 +64,11 @@ final class GuardViews {
             }
         }
         if (rest.isEmpty()) {
-            return List.of(asSent);
+            return GuardInput.prompt(segmented(input.conversation()));
         }
-        return List.of(asSent, GuardInput.prompt(segmented(rest)));
+        List<ChatMessage> judged = new ArrayList<>(input.conversation());
+        judged.addAll(rest);
+        return GuardInput.prompt(segmented(judged));
     }
 
     private static void add(List<ChatMessage> turns, Role role, String text) {
