@@ -89,6 +89,34 @@ class ClientTextGuardTest extends GatewayTest {
     }
 
     @Test
+    void anOrdinaryRequestUsingEveryPlaceStillPasses() {
+        UPSTREAM.enqueue(ScriptedReply.text("It is sunny."));
+
+        Reply r = http.post("/v1/chat/completions", TENANTS.localKey, "application/json",
+                "{\"model\": \"test-model\", \"messages\": ["
+                        + "{\"role\": \"system\", \"content\": \"You are a helpful assistant for a travel agency. "
+                        + "Answer briefly and politely.\"},"
+                        + "{\"role\": \"user\", \"name\": \"alice\", \"content\": \"What is the weather in Paris?\"},"
+                        + "{\"role\": \"assistant\", \"content\": null, \"tool_calls\": [{\"id\": \"c1\", "
+                        + "\"type\": \"function\", \"function\": {\"name\": \"get_weather\", "
+                        + "\"arguments\": \"{\\\"city\\\": \\\"Paris\\\"}\"}}]},"
+                        + "{\"role\": \"tool\", \"tool_call_id\": \"c1\", \"content\": \"18 degrees, sunny\"}],"
+                        + "\"tools\": [{\"type\": \"function\", \"function\": {\"name\": \"get_weather\", "
+                        + "\"description\": \"Current weather for a city\", \"parameters\": {\"type\": \"object\", "
+                        + "\"properties\": {\"city\": {\"type\": \"string\", \"description\": \"City name\"}}}}}],"
+                        + "\"response_format\": {\"type\": \"json_schema\", \"json_schema\": {\"name\": \"answer\", "
+                        + "\"schema\": {\"type\": \"object\", \"properties\": {\"summary\": {\"type\": \"string\"}}}}}}");
+
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        var sent = UPSTREAM.lastGenerationRequest().json();
+        assertThat(sent.path("tools").get(0).path("function").path("description").asString())
+                .isEqualTo("Current weather for a city");
+        assertThat(sent.path("response_format").path("json_schema").path("name").asString()).isEqualTo("answer");
+        assertThat(sent.path("messages").get(2).path("tool_calls").get(0).path("function").path("arguments")
+                .asString()).isEqualTo("{\"city\": \"Paris\"}");
+    }
+
+    @Test
     void aHazardInATextCompletionPromptIsBlocked() {
         Reply r = http.post("/v1/completions", TENANTS.localKey, "application/json",
                 "{\"model\": \"test-model\", \"prompt\": [" + q(HAZARD) + "]}");
@@ -130,14 +158,15 @@ class ClientTextGuardTest extends GatewayTest {
 
         assertThat(r.status()).as(r.body()).isEqualTo(413);
         assertThat(r.errorCode()).isEqualTo("input_too_long_to_judge");
-        assertThat(r.json().path("error").path("message").asString()).contains("48000");
+        assertThat(r.json().path("error").path("message").asString()).contains("32000");
         assertThat(UPSTREAM.generationRequests()).isEqualTo(before);
     }
 
     @Test
     void aHazardAfterALongFillerIsBlockedOnTheFirstTryAndOnTheRetry() {
-        // two word pieces per four characters: far more than the encoder's 64 windows of one text
-        String text = "ok. ".repeat(9_000) + HAZARD;
+        // two word pieces per four characters: 15,000 pieces, more than the encoder's 64 windows of one text
+        // cover, yet under the default budget of 32,000 characters
+        String text = "ok. ".repeat(7_500) + HAZARD;
         String body = "{\"model\": \"test-model\", \"messages\": [{\"role\": \"user\", \"content\": " + q(text) + "}]}";
 
         Reply first = http.post("/v1/chat/completions", TENANTS.localKey, "application/json", body);

@@ -32,6 +32,8 @@ final class GuardView {
     static final int SEGMENT_CHARS = 8_000;
     /** Shared by consecutive segments, so a sentence cut at one boundary is whole in the next segment. */
     static final int SEGMENT_OVERLAP_CHARS = 400;
+    /** Texts of at most this many words are fragments, judged together in one turn. */
+    static final int FRAGMENT_WORDS = 3;
 
     private GuardView() {
     }
@@ -67,8 +69,32 @@ final class GuardView {
             return GuardInput.prompt(segmented(input.conversation()));
         }
         List<ChatMessage> judged = new ArrayList<>(input.conversation());
-        judged.addAll(rest);
+        judged.addAll(fewer(rest));
         return GuardInput.prompt(segmented(judged));
+    }
+
+    /**
+     * The same texts in fewer turns: fragments of a few words (names, ids, schema keywords) are joined into one
+     * turn per role, since alone they say nothing a classifier could judge and each turn costs a model run;
+     * longer texts keep a turn of their own, so a sentence is not diluted by unrelated text. Duplicates go.
+     */
+    static List<ChatMessage> fewer(List<ChatMessage> texts) {
+        List<ChatMessage> out = new ArrayList<>();
+        java.util.Map<Role, StringBuilder> fragments = new java.util.EnumMap<>(Role.class);
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (ChatMessage m : texts) {
+            if (!seen.add(m.role() + "\u0000" + m.content())) {
+                continue;
+            }
+            if (m.content().strip().split("\\s+", FRAGMENT_WORDS + 1).length <= FRAGMENT_WORDS) {
+                StringBuilder joined = fragments.computeIfAbsent(m.role(), r -> new StringBuilder());
+                joined.append(joined.isEmpty() ? "" : "\n").append(m.content().strip());
+            } else {
+                out.add(m);
+            }
+        }
+        fragments.forEach((role, joined) -> out.add(ChatMessage.of(role, joined.toString())));
+        return out;
     }
 
     private static void add(List<ChatMessage> turns, Role role, String text) {

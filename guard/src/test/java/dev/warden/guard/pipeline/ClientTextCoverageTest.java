@@ -47,9 +47,23 @@ class ClientTextCoverageTest {
 
         GuardPipeline.builder().stage(reader(seen), GENEROUS).build().run(input, "t1").block();
 
-        assertThat(seen).contains("USER:system text", "USER:user text", "USER:user-name", "USER:assistant text",
+        for (String piece : List.of("USER:system text", "USER:user text", "USER:user-name", "USER:assistant text",
                 "USER:lookup({\"q\":\"call arguments\"})", "TOOL:tool result", "USER:call-1",
-                "USER:lookup: tool description {\"q\":{\"description\":\"param\"}}");
+                "USER:lookup: tool description {\"q\":{\"description\":\"param\"}}")) {
+            String role = piece.substring(0, piece.indexOf(':') + 1);
+            String text = piece.substring(role.length());
+            assertThat(seen).as(piece).anyMatch(s -> s.startsWith(role) && s.contains(text));
+        }
+    }
+
+    @Test
+    void fragmentsAreJudgedTogetherAndSentencesAlone() {
+        List<ChatMessage> fewer = GuardView.fewer(List.of(ChatMessage.of(Role.USER, "alice"),
+                ChatMessage.of(Role.USER, "Give me a sentence of some length."), ChatMessage.of(Role.USER, "call-1"),
+                ChatMessage.of(Role.USER, "alice"), ChatMessage.of(Role.TOOL, "a result")));
+
+        assertThat(fewer).extracting(m -> m.role() + ":" + m.content()).containsExactlyInAnyOrder(
+                "USER:Give me a sentence of some length.", "USER:alice\ncall-1", "TOOL:a result");
     }
 
     @Test

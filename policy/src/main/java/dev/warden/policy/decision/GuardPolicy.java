@@ -13,10 +13,10 @@ public record GuardPolicy(FailMode failMode, Map<String, LabelRule> input, Map<S
 
     /**
      * Characters of client text one request may ask the input guard to judge, unless the tenant sets
-     * {@code guard.max-input-chars}: about 8,000 words, which the embedded classifiers judge whole within their
+     * {@code guard.max-input-chars}: about 5,000 words, which the embedded classifiers can judge whole within their
      * default deadline on a small host. A longer request is refused as too long to judge, never judged in part.
      */
-    public static final long DEFAULT_MAX_INPUT_CHARS = 48_000;
+    public static final long DEFAULT_MAX_INPUT_CHARS = 32_000;
 
     public GuardPolicy {
         input = Map.copyOf(input);

@@ -107,7 +107,7 @@ class DecisionMakerTest {
 
     @Test
     void theInputBudgetIsATenantSettingWithADefault() {
-        assertThat(ACME.guard().maxInputChars()).isEqualTo(48_000);
+        assertThat(ACME.guard().maxInputChars()).isEqualTo(64_000);
         assertThat(new GuardPolicy(FailMode.OPEN, Map.of(), Map.of()).maxInputChars())
                 .isEqualTo(GuardPolicy.DEFAULT_MAX_INPUT_CHARS);
     }
