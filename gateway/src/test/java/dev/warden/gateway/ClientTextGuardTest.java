@@ -16,12 +16,18 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.test.context.TestPropertySource;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Every piece of client text that reaches the model is judged, wherever in the body it is put; the body sent on is
  * written from known fields only; a prompt too long to judge whole is refused.
  */
+// Deadlines generous enough that each test asserts what the classifiers found, not how fast they were on a loaded
+// host (a blocked prompt must name its category, not a timeout); a context of its own, so its own audit store.
+@TestPropertySource(properties = {"warden.guard.embedded.deadline=10s",
+        "warden.audit.store=target/client-text-guard-test/audit.db",
+        "warden.audit.spill-file=target/client-text-guard-test/audit-spill.jsonl"})
 class ClientTextGuardTest extends GatewayTest {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -84,6 +90,7 @@ class ClientTextGuardTest extends GatewayTest {
 
             assertThat(r.status()).as(place + ": " + r.body()).isEqualTo(400);
             assertThat(r.errorCode()).as(place).isEqualTo("content_filter");
+            assertThat(r.json().path("error").path("categories").toString()).as(place).containsPattern("S(1|2|9)\\b");
         });
         assertThat(UPSTREAM.generationRequests()).isEqualTo(before);
     }
@@ -123,6 +130,7 @@ class ClientTextGuardTest extends GatewayTest {
 
         assertThat(r.status()).as(r.body()).isEqualTo(400);
         assertThat(r.errorCode()).isEqualTo("content_filter");
+        assertThat(r.json().path("error").path("categories").toString()).containsPattern("S(1|2|9)\\b");
     }
 
     @Test
@@ -175,6 +183,8 @@ class ClientTextGuardTest extends GatewayTest {
         assertThat(first.status()).as(first.body()).isEqualTo(400);
         assertThat(retry.status()).as(retry.body()).isEqualTo(400);
         assertThat(retry.errorCode()).isEqualTo("content_filter");
+        assertThat(first.json().path("error").path("categories").toString()).containsPattern("S(1|2|9)\\b");
+        assertThat(retry.json().path("error").path("categories").toString()).containsPattern("S(1|2|9)\\b");
     }
 
     @Test
