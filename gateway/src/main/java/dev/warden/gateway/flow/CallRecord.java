@@ -138,7 +138,8 @@ public final class CallRecord {
     }
 
     AuditRecord toAudit(Outcome outcome, int httpStatus, boolean storeContent,
-                        java.util.function.UnaryOperator<String> redact) {
+                        java.util.function.UnaryOperator<String> redact,
+                        dev.warden.policy.audit.FingerprintKey fingerprints) {
         AuditRecord.Builder b = AuditRecord.builder(requestId, principal.tenantId())
                 .time(started)
                 .keyId(principal.keyId())
@@ -152,7 +153,7 @@ public final class CallRecord {
                 .latencies(new AuditRecord.Latencies(Duration.ofNanos(System.nanoTime() - startNanos), guardInput,
                         inference, guardOutput))
                 .httpStatus(httpStatus)
-                .fingerprint(prompt, response.toString());
+                .fingerprint(fingerprints, prompt, response.toString());
         if (usage != null) {
             b.usage(usage.promptTokens(), usage.completionTokens());
         }

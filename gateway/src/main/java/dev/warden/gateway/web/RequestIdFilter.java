@@ -22,6 +22,6 @@ public class RequestIdFilter implements WebFilter, Ordered {
 
     @Override
     public int getOrder() {
-        return Ordered.HIGHEST_PRECEDENCE;
+        return WebFilterOrder.REQUEST_ID;
     }
 }

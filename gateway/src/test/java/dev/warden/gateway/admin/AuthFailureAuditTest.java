@@ -157,7 +157,7 @@ class AuthFailureAuditTest extends GatewayTest {
         assertThat(dropped).isPositive();
         assertThat(awaitRecords(r -> r.path("request_id").asString().startsWith("flood-"), (int) admitted))
                 .hasSize((int) admitted);
-        assertThat(http.get("/actuator/prometheus", null).body())
+        assertThat(http.get("/actuator/prometheus", ADMIN_KEY).body())
                 .containsPattern("warden_audit_auth_failures_dropped_total(\\{[^}]*\\})? " + dropped + "\\.0");
 
         assertThat(checked()).isEqualTo(before + admitted);
