@@ -10,9 +10,11 @@ import dev.warden.inference.Role;
 import dev.warden.inference.testing.ScriptedReply;
 import dev.warden.policy.tenant.Principal;
 import dev.warden.policy.tenant.TenantDirectory;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -178,13 +180,16 @@ class ClientTextGuardTest extends GatewayTest {
         String body = "{\"model\": \"test-model\", \"messages\": [{\"role\": \"user\", \"content\": " + q(text) + "}]}";
 
         Reply first = http.post("/v1/chat/completions", TENANTS.localKey, "application/json", body);
-        Reply retry = http.post("/v1/chat/completions", TENANTS.localKey, "application/json", body);
-
         assertThat(first.status()).as(first.body()).isEqualTo(400);
-        assertThat(retry.status()).as(retry.body()).isEqualTo(400);
-        assertThat(retry.errorCode()).isEqualTo("content_filter");
-        assertThat(first.json().path("error").path("categories").toString()).containsPattern("S(1|2|9)\\b");
-        assertThat(retry.json().path("error").path("categories").toString()).containsPattern("S(1|2|9)\\b");
+
+        // On a loaded host the first try may be refused for want of time (fail-closed) rather than for its text;
+        // every retry must be refused too, until one is refused for what the whole text says.
+        Awaitility.await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500)).until(() -> {
+            Reply retry = http.post("/v1/chat/completions", TENANTS.localKey, "application/json", body);
+            assertThat(retry.status()).as(retry.body()).isEqualTo(400);
+            assertThat(retry.errorCode()).isEqualTo("content_filter");
+            return retry.json().path("error").path("categories").toString().matches(".*S(1|2|9)\\b.*");
+        });
     }
 
     @Test

@@ -32,6 +32,8 @@ final class GuardView {
     static final int SEGMENT_CHARS = 8_000;
     /** Shared by consecutive segments, so a sentence cut at one boundary is whole in the next segment. */
     static final int SEGMENT_OVERLAP_CHARS = 400;
+    /** System, developer and assistant texts of at most this many words are judged with the user's request. */
+    static final int SHORT_INSTRUCTION_WORDS = 12;
     /** Texts of at most this many words are fragments, judged together in one turn. */
     static final int FRAGMENT_WORDS = 3;
 
@@ -44,10 +46,11 @@ final class GuardView {
         }
         List<ChatMessage> rest = new ArrayList<>();
         List<ChatMessage> all = new ArrayList<>();
+        String request = lastUserTurn(input.conversation());
         for (ChatMessage m : input.conversation()) {
             boolean thirdParty = m.role() == Role.TOOL;
             if (m.role() != Role.USER && m.role() != Role.TOOL) {
-                add(rest, Role.USER, m.content());
+                add(rest, Role.USER, withRequest(m.content(), request));
             }
             add(all, thirdParty ? Role.TOOL : Role.USER, m.content());
             add(rest, Role.USER, m.name());
@@ -95,6 +98,29 @@ final class GuardView {
         }
         fragments.forEach((role, joined) -> out.add(ChatMessage.of(role, joined.toString())));
         return out;
+    }
+
+    /**
+     * A short instruction is judged together with the request it governs, as the model reads it: alone, a line
+     * such as "You are terse." is out of the classifiers' training distribution and reads as an insult, while a
+     * hazardous instruction stays hazardous with a user request after it. Longer instructions are judged alone.
+     */
+    private static String withRequest(String instruction, String request) {
+        if (request == null || instruction.isBlank()
+                || instruction.strip().split("\\s+", SHORT_INSTRUCTION_WORDS + 1).length > SHORT_INSTRUCTION_WORDS) {
+            return instruction;
+        }
+        return instruction.strip() + "\n\n" + request;
+    }
+
+    private static String lastUserTurn(List<ChatMessage> conversation) {
+        for (int i = conversation.size() - 1; i >= 0; i--) {
+            ChatMessage m = conversation.get(i);
+            if (m.role() == Role.USER && !m.content().isBlank() && m.content().length() <= SEGMENT_CHARS) {
+                return m.content();
+            }
+        }
+        return null;
     }
 
     private static void add(List<ChatMessage> turns, Role role, String text) {

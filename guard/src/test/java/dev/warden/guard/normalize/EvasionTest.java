@@ -72,6 +72,15 @@ class EvasionTest {
     }
 
     @Test
+    void aShortBenignSystemPromptIsReadWithTheRequestNotTakenForAnInsult() {
+        // alone, "You are terse." scores as harassment on the hazard head
+        Verdict v = pipeline.run(GuardInput.prompt(List.of(ChatMessage.of(Role.SYSTEM, "You are terse."),
+                ChatMessage.of(Role.USER, "Tell me a story."))), "t").block().verdict("embedded-hazard").orElseThrow();
+
+        assertThat(v.score("unsafe")).isLessThan(0.5);
+    }
+
+    @Test
     void aHazardInASystemTurnIsFound() {
         Verdict v = pipeline.run(GuardInput.prompt(List.of(ChatMessage.of(Role.SYSTEM, PLAIN),
                 ChatMessage.of(Role.USER, "go on"))), "t").block().verdict("embedded-hazard").orElseThrow();
