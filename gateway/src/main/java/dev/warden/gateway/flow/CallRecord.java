@@ -145,7 +145,8 @@ public final class CallRecord {
     }
 
     AuditRecord toAudit(Outcome outcome, int httpStatus, boolean storeContent,
-                        java.util.function.UnaryOperator<String> redact) {
+                        java.util.function.UnaryOperator<String> redact,
+                        dev.warden.policy.audit.FingerprintKey fingerprints) {
         AuditRecord.Builder b = AuditRecord.builder(requestId, principal.tenantId())
                 .time(started)
                 .keyId(principal.keyId())
@@ -160,7 +161,7 @@ public final class CallRecord {
                         inference, guardOutput))
                 .httpStatus(httpStatus)
                 .clientRequestId(clientRequestId)
-                .fingerprint(prompt, response.toString());
+                .fingerprint(fingerprints, prompt, response.toString());
         if (usage != null) {
             b.usage(usage.promptTokens(), usage.completionTokens());
         }

@@ -104,9 +104,17 @@ public record GenerationCall(ChatRequest chat, CompletionRequest completion) {
 
     /** Rough prompt tokens for the rate limiter's reservation; settled later from the engine's real count. */
     public long estimatedPromptTokens() {
+        return estimatedTokens(conversation().stream().map(ChatMessage::content).toList());
+    }
+
+    /**
+     * Rough tokens of texts sent as separate messages or inputs (a token per three characters, plus framing), the
+     * one estimate every metered endpoint reserves with.
+     */
+    public static long estimatedTokens(List<String> texts) {
         long chars = 0;
-        for (ChatMessage m : conversation()) {
-            chars += m.content().length() + 16;
+        for (String text : texts) {
+            chars += text.length() + 16;
         }
         return chars / 3 + 8;
     }

@@ -21,14 +21,12 @@ import dev.warden.policy.decision.Action;
 import dev.warden.policy.decision.Decision;
 import dev.warden.policy.licence.LicenceCheck;
 import dev.warden.policy.licence.LicenceVerdict;
-import dev.warden.policy.ratelimit.RateLimiter;
 import dev.warden.policy.ratelimit.Reservation;
 import dev.warden.policy.tenant.Principal;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executor;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -55,8 +53,7 @@ public final class GenerationFlow {
 
     private final ModelCatalog catalog;
     private final LicenceCheck licences;
-    private final RateLimiter limiter;
-    private final Executor reservationHandOff;
+    private final RateLimitStage limits;
     private final Guards guards;
     private final AuditTrail audit;
     private final StreamGuard streamGuard;
@@ -64,12 +61,11 @@ public final class GenerationFlow {
     private final String inputGuardHeader;
     private final String outputGuardHeader;
 
-    public GenerationFlow(ModelCatalog catalog, LicenceCheck licences, RateLimiter limiter, Executor reservationHandOff,
+    public GenerationFlow(ModelCatalog catalog, LicenceCheck licences, RateLimitStage limits,
                           Guards guards, AuditTrail audit, StreamGuard streamGuard, long defaultMaxTokens) {
         this.catalog = catalog;
         this.licences = licences;
-        this.limiter = limiter;
-        this.reservationHandOff = reservationHandOff;
+        this.limits = limits;
         this.guards = guards;
         this.audit = audit;
         this.streamGuard = streamGuard;
@@ -112,17 +108,8 @@ public final class GenerationFlow {
 
         long estimate = call.estimatedPromptTokens()
                 + (call.maxTokens() == null ? defaultMaxTokens : call.maxTokens()) * (long) call.choices();
-        return Mono.fromFuture(() -> limiter.reserveAsync(principal, model.name(), estimate, reservationHandOff))
-                .flatMap(reservation -> {
-                    reservation.headers().forEach(out::set);
-                    if (!reservation.admitted()) {
-                        var rejection = reservation.rejection().orElseThrow();
-                        record.ruleOnly("rate limit " + rejection.scope() + " " + rejection.limit());
-                        return audit.record(record, Outcome.RATE_LIMITED, rejection.httpStatus())
-                                .then(Mono.error(rateLimited(rejection)));
-                    }
-                    return guarded(exchange, call, model, record, reservation);
-                });
+        return limits.reserve(record, model.name(), estimate, out)
+                .flatMap(reservation -> guarded(exchange, call, model, record, reservation));
     }
 
     private Mono<ServerResponse> guarded(ServerWebExchange exchange, GenerationCall call, ServedModel model,
@@ -247,11 +234,14 @@ public final class GenerationFlow {
         Flux<StreamChunk> chunks = call.streamOn(model.engine());
         Flux<byte[]> events = streamGuard.moderate(call, record, chunks, responses, reservation)
                 .doFinally(s -> reservation.release());
-        return ServerResponse.ok().contentType(MediaType.TEXT_EVENT_STREAM)
+        // Audit hook: the stream's opening record is durable before the first byte; its ending is StreamGuard's.
+        return audit.started(record).then(ServerResponse.ok().contentType(MediaType.TEXT_EVENT_STREAM)
                 .header("Cache-Control", "no-cache")
                 .header("X-Accel-Buffering", "no")
                 .header(STREAM_MODE_HEADER, record.streamMode())
-                .body(SseBody.inserter(events));
+                .body(SseBody.inserter(events)))
+                // A client gone while the opening record was being written: end the request here, not at restart.
+                .doOnCancel(() -> audit.recordDetached(record, Outcome.CLIENT_ABORT, 499));
     }
 
     private <T> Mono<T> failed(CallRecord record, Reservation reservation, InferenceException e) {
@@ -260,22 +250,6 @@ public final class GenerationFlow {
         ApiException api = Errors.fromInference(e);
         record.ruleOnly("engine: " + e.kind() + ": " + e.getMessage());
         return audit.record(record, Outcome.UPSTREAM_ERROR, api.status().value()).then(Mono.error(api));
-    }
-
-    private static ApiException rateLimited(dev.warden.policy.ratelimit.Rejection rejection) {
-        long seconds = rejection.retryAfterSeconds();
-        HttpStatus status = HttpStatus.valueOf(rejection.httpStatus());
-        String message = switch (rejection.reason()) {
-            case UNAVAILABLE -> "the rate-limit store is unreachable and this gateway fails closed; try again soon";
-            case TOO_LARGE -> "this request alone needs more tokens than the " + rejection.scope() + " limit "
-                    + rejection.limit() + " allows; lower max_tokens or shorten the prompt";
-            default -> "Rate limit reached for " + rejection.scope() + " (" + rejection.limit() + "); try again in "
-                    + seconds + " s";
-        };
-        return new ApiException(status, status.value() == 429 ? "rate_limit_error" : "server_error",
-                rejection.reason() == dev.warden.policy.ratelimit.Rejection.Reason.UNAVAILABLE
-                        ? "rate_limiter_unavailable" : "rate_limit_exceeded", null, message,
-                seconds > 0 ? java.time.Duration.ofSeconds(seconds) : null, Map.of());
     }
 
     private static String headerOr(ServerRequest request, String name, String fallback) {

@@ -5,8 +5,10 @@ import static org.springframework.web.reactive.function.server.RequestPredicates
 import static org.springframework.web.reactive.function.server.RequestPredicates.path;
 
 import dev.warden.gateway.WardenProperties;
+import dev.warden.gateway.flow.AuditTrail;
 import dev.warden.gateway.flow.GenerationFlow;
 import dev.warden.gateway.flow.Guards;
+import dev.warden.gateway.flow.RateLimitStage;
 import dev.warden.gateway.moderation.ModerationHandler;
 import dev.warden.gateway.models.ModelCatalog;
 import org.springframework.context.annotation.Bean;
@@ -24,8 +26,9 @@ public class OpenAiRoutes {
     }
 
     @Bean
-    ModerationHandler moderationHandler(Guards guards, WardenProperties properties) {
-        return new ModerationHandler(guards, new RequestBodies(properties.maxBodySize().toBytes()));
+    ModerationHandler moderationHandler(Guards guards, WardenProperties properties, RateLimitStage limits,
+                                        AuditTrail audit) {
+        return new ModerationHandler(guards, new RequestBodies(properties.maxBodySize().toBytes()), limits, audit);
     }
 
     @Bean

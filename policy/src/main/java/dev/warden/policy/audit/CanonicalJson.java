@@ -111,6 +111,8 @@ public final class CanonicalJson {
         m.put("httpStatus", r.httpStatus());
         put(m, "promptSha256", r.promptSha256());
         put(m, "responseSha256", r.responseSha256());
+        // Absent for plain SHA-256, so records from before keyed fingerprints keep their bytes and FORMAT.
+        put(m, "fingerprint", r.fingerprint());
         if (r.content() != null) {
             TreeMap<String, Object> cm = new TreeMap<>();
             put(cm, "prompt", r.content().prompt());
@@ -156,6 +158,7 @@ public final class CanonicalJson {
                 (int) num(m, "httpStatus"), str(m, "promptSha256"), str(m, "responseSha256"),
                 content == null ? null : new AuditRecord.Content(str(content, "prompt"), str(content, "response")),
                 origin == null ? null : new AuditRecord.Origin(str(origin, "route"), str(origin, "clientAddress")),
+                str(m, "fingerprint"),
                 str(m, "clientRequestId"));
     }
 

@@ -218,14 +218,22 @@ final class TenantFile {
     }
 
     private static StreamingPolicy streaming(ConfigDocument.Node s) {
-        s.allowOnly(Set.of("mode", "window-tokens", "overlap-tokens"));
+        s.allowOnly(Set.of("mode", "window-tokens", "overlap-tokens", "first-window-tokens", "first-window-ms",
+                "window-ms"));
         StreamingPolicy d = StreamingPolicy.DEFAULT;
         int window = s.get("window-tokens").intValue(d.windowTokens(), 8, 8192);
         int overlap = s.get("overlap-tokens").intValue(Math.min(d.overlapTokens(), window / 2), 0, 8192);
         if (overlap >= window) {
             throw s.get("overlap-tokens").error("must be smaller than window-tokens (" + window + ")");
         }
-        return new StreamingPolicy(s.get("mode").enumValue(StreamingPolicy.Mode.class, d.mode()), window, overlap);
+        int first = s.get("first-window-tokens").intValue(Math.min(d.firstWindowTokens(), window), 1, 8192);
+        if (first > window) {
+            throw s.get("first-window-tokens").error("must not exceed window-tokens (" + window + ")");
+        }
+        int firstMs = s.get("first-window-ms").intValue(d.firstWindowMs(), 0, 600_000);
+        int windowMs = s.get("window-ms").intValue(d.windowMs(), 0, 600_000);
+        return new StreamingPolicy(s.get("mode").enumValue(StreamingPolicy.Mode.class, d.mode()), window, overlap,
+                first, firstMs, windowMs);
     }
 
     private static AuditSettings audit(ConfigDocument.Node a) {

@@ -32,5 +32,8 @@ final class FlakyStore implements AuditStore {
     @Override public List<BucketCount> count(AuditQuery f, TimeBucket b, CountKey k) { check(); return real.count(f, b, k); }
     @Override public Optional<ChainHead> lastBefore(ChainId c, Instant cutoff) { check(); return real.lastBefore(c, cutoff); }
     @Override public long deleteThrough(ChainHead anchor) { check(); return real.deleteThrough(anchor); }
+    @Override public List<ChainedEntry> unfinishedStreams(String instance) { check(); return real.unfinishedStreams(instance); }
+    @Override public void appendCheckpoint(HeadCheckpoint c) { check(); real.appendCheckpoint(c); }
+    @Override public Map<String, HeadCheckpoint> latestCheckpoints() { check(); return real.latestCheckpoints(); }
     @Override public void close() { real.close(); }
 }
