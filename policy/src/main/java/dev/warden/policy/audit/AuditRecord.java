@@ -12,12 +12,12 @@ import java.util.TreeSet;
  * purpose, fingerprints of prompt and response, the content itself only when the tenant opted in and already
  * redacted), what the classifiers said, what was decided and by which rule, and what it cost.
  * <p>
- * The request id is always the gateway's own; {@code clientRequestId} is the client's {@code x-request-id}, kept
- * beside it (null when none was sent), so that one tenant can never make its records share an id with another's.
- * <p>
  * {@code promptSha256} and {@code responseSha256} are content fingerprints made by the function {@code fingerprint}
  * names: {@link FingerprintKey#ALGORITHM} (keyed, so a guessed text cannot be confirmed from the log) or null for
  * plain SHA-256 (records written before the key existed).
+ * <p>
+ * The request id is always the gateway's own; {@code clientRequestId} is the client's {@code x-request-id}, kept
+ * beside it (null when none was sent), so that one tenant can never make its records share an id with another's.
  * <p>
  * Immutable; build one with {@link #builder(String, String)}. The chain position (sequence, hashes) is not part
  * of the record: the {@link AuditLog} assigns it when the record is appended.
@@ -26,7 +26,8 @@ public record AuditRecord(String requestId, Instant time, String tenant, String 
                           Outcome outcome, List<ClassifierVerdict> verdicts, String decision, String rule,
                           boolean streaming, long tokensReleased, TokenUsage usage, Latencies latencies,
                           int httpStatus, String promptSha256, String responseSha256, Content content,
-                          Origin origin, String fingerprint, String clientRequestId)
+                          Origin origin, String fingerprint,
+                          String clientRequestId)
         implements AuditEntry {
 
     /** Tokens as the inference engine counted them. */

@@ -158,8 +158,7 @@ public final class CanonicalJson {
                 (int) num(m, "httpStatus"), str(m, "promptSha256"), str(m, "responseSha256"),
                 content == null ? null : new AuditRecord.Content(str(content, "prompt"), str(content, "response")),
                 origin == null ? null : new AuditRecord.Origin(str(origin, "route"), str(origin, "clientAddress")),
-                str(m, "fingerprint"),
-                str(m, "clientRequestId"));
+                str(m, "fingerprint"), str(m, "clientRequestId"));
     }
 
     private static void put(Map<String, Object> m, String key, Object value) {
