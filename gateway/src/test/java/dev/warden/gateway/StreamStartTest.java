@@ -128,6 +128,31 @@ class StreamStartTest extends GatewayTest {
         }
     }
 
+    /** n > 1 from the in-process engine in hold-back: each choice is moderated on its own and streamed. */
+    @Test
+    void eachOfSeveralChoicesFromTheInProcessEngineIsModeratedAndStreamed() throws Exception {
+        String body = "{\"model\": \"" + TINY_MODEL + "\", \"stream\": true, \"n\": 2, \"max_tokens\": 12, "
+                + "\"seed\": 3, \"stream_options\": {\"include_usage\": true}, "
+                + "\"messages\": [{\"role\": \"user\", \"content\": \"What is the capital of France?\"}]}";
+
+        try (OpenStream stream = OpenStream.post(baseUrl(), key("holdback"), body)) {
+            assertThat(stream.response.statusCode()).isEqualTo(200);
+            StreamModerationTest.Sse sse = StreamModerationTest.Sse.parse(stream.rest());
+            for (int choice = 0; choice < 2; choice++) {
+                int index = choice;
+                assertThat(sse.events()).as("role of choice %d", index).anyMatch(e -> e.path("choices").path(0)
+                        .path("index").asInt() == index && e.path("choices").path(0).path("delta").has("role"));
+                assertThat(sse.events()).as("finish of choice %d", index).anyMatch(e -> e.path("choices").path(0)
+                        .path("index").asInt() == index
+                        && !e.path("choices").path(0).path("finish_reason").isNull()
+                        && !e.path("choices").path(0).path("finish_reason").isMissingNode());
+            }
+            assertThat(sse.text()).isNotEmpty();
+            assertThat(sse.usage().path("completion_tokens").asInt()).isPositive();
+            assertThat(sse.done()).isTrue();
+        }
+    }
+
     /** A stream read line by line as it arrives; every wait is bounded. */
     static final class OpenStream implements AutoCloseable {
 

@@ -80,12 +80,9 @@ public final class GenerationFlow {
         Principal principal = ApiKeyAuthFilter.principal(exchange);
         ServedModel model = catalog.require(call.model());
         audit.requireAccepting();
-        if (call.stream() && call.choices() > 1) {
-            throw ApiException.invalid("n", "n > 1 is not supported with stream: true: each streamed choice would "
-                    + "need its own output moderation; request the choices one by one or without streaming");
-        }
         String purpose = headerOr(request, PURPOSE_HEADER, "chat");
-        CallRecord record = new CallRecord(RequestIds.of(exchange), principal).model(model.name()).purpose(purpose)
+        CallRecord record = new CallRecord(RequestIds.of(exchange), principal)
+                .clientRequestId(RequestIds.clientOf(exchange)).model(model.name()).purpose(purpose)
                 .prompt(call.promptText())
                 .streaming(call.stream(), call.stream() ? StreamGuard.wire(principal.policy().streaming().mode()) : null);
 

@@ -13,6 +13,7 @@ import dev.warden.guard.pipeline.GuardStage;
 import dev.warden.guard.rules.Redactor;
 import dev.warden.policy.decision.Decision;
 import dev.warden.policy.decision.DecisionMaker;
+import dev.warden.guard.embedded.EncoderCaller;
 import dev.warden.policy.tenant.Principal;
 import dev.warden.policy.tenant.TenantDirectory;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -64,6 +65,11 @@ public final class Guards {
     }
 
     public Mono<Checked> check(Principal principal, GuardInput content) {
+        // the embedded encoder shares its capacity fairly by tenant and request, and caches per tenant
+        return judge(principal, content).contextWrite(EncoderCaller.forRequest(principal.tenantId()));
+    }
+
+    private Mono<Checked> judge(Principal principal, GuardInput content) {
         GuardPipeline pipeline = pipelineFor(principal, content.direction());
         // per tenant: a shared cache would let one tenant learn, by timing, what another one sent
         String scope = principal.tenantId() + '\u0000' + tenants.policyVersion();

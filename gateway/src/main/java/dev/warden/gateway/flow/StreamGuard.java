@@ -94,7 +94,7 @@ public final class StreamGuard {
         };
         AtomicReference<dev.warden.policy.decision.Decision> toolCallCut = new AtomicReference<>();
         Flux<StreamChunk> released = moderator
-                .moderate(checkToolCalls(call, record, chunks, responses, toolCallCut),
+                .moderate(checkToolCalls(call, record, chunks, responses, toolCallCut), call.choices(),
                         settings(record.principal().policy().streaming(), outputJudged), check, summary::set)
                 .<StreamChunk>handle((event, sink) -> {
                     StreamChunk chunk = toChunk(event, record, responses);

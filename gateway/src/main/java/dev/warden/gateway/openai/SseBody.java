@@ -67,11 +67,16 @@ public final class SseBody {
     /** {@code committed} is set once anything was emitted (by this or by a comment sent beside it). */
     private static Flux<byte[]> events(Flux<StreamChunk> chunks, OpenAiResponses responses, boolean chat,
                                        boolean includeUsage, Mono<Void> beforeDone, AtomicBoolean committed) {
-        AtomicBoolean started = new AtomicBoolean();
+        // Choices that have had their role event; handle runs one chunk at a time, so a plain BitSet will do.
+        java.util.BitSet started = new java.util.BitSet();
         // handle, not a flattening operator: one chunk in, at most one buffer out, no queue and no inner
         // subscription per token
         Flux<byte[]> events = chunks.handle((chunk, sink) -> {
-            byte[] role = started.compareAndSet(false, true) && chat ? responses.roleChunk(chunk.index()) : null;
+            byte[] role = null;
+            if (!started.get(chunk.index())) {
+                started.set(chunk.index());
+                role = chat ? responses.roleChunk(chunk.index()) : null;
+            }
             boolean hasContent = !chunk.text().isEmpty() || !chunk.toolCalls().isEmpty()
                     || chunk.finishReason() != null || chunk.logprobs() != null;
             byte[] content = hasContent ? responses.chunk(chunk, includeUsage) : null;

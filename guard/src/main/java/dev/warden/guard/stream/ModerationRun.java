@@ -285,7 +285,7 @@ final class ModerationRun {
     private void cut(Window w, List<String> categories, String rule, Cut.Cause cause) {
         terminated = true;
         release();
-        Cut cut = new Cut(w, categories, rule, cause, tokensReleased);
+        Cut cut = new Cut(w, categories, rule, cause, tokensReleased, 0);
         ModerationSummary summary = summary(Outcome.CUT, cut, null);
         sink.next(cut);
         sink.next(summary);

@@ -176,15 +176,24 @@ class StreamModeratorTest {
         Sinks.Many<StreamChunk> upstream = Sinks.many().unicast().onBackpressureBuffer();
         ManualCheck check = new ManualCheck();
         List<ModeratedEvent> events = new CopyOnWriteArrayList<>();
+        // The time bounds run on a timer thread, so releases may land there: wait for each, with a timeout.
+        java.util.concurrent.Semaphore released = new java.util.concurrent.Semaphore(0);
+        java.util.concurrent.CountDownLatch ended = new java.util.concurrent.CountDownLatch(1);
         StreamModeration timed = StreamModeration.defaults().withRamp(4, Duration.ofMillis(5),
                 Duration.ofMillis(5));
-        moderator.moderate(upstream.asFlux(), timed, check).subscribe(events::add);
+        moderator.moderate(upstream.asFlux(), timed, check).subscribe(e -> {
+            events.add(e);
+            if (e instanceof Release) {
+                released.release();
+            }
+        }, e -> { }, ended::countDown);
 
         emit(upstream, List.of("Hello"));
         // The first window wants 4 tokens; only its time bound can close it now.
         Window first = check.window(0).get(10, java.util.concurrent.TimeUnit.SECONDS);
         assertThat(first.end()).isEqualTo(1);
         check.answer(0, WindowResult.pass());
+        assertThat(released.tryAcquire(1, 10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
         assertThat(releasedText(events)).isEqualTo("Hello");
 
         emit(upstream, List.of(" there"));
@@ -194,6 +203,7 @@ class StreamModeratorTest {
         assertThat(second.text()).isEqualTo("Hello there");
         upstream.tryEmitComplete();
         check.answer(1, WindowResult.pass());
+        assertThat(ended.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
         assertThat(releasedText(events)).isEqualTo("Hello there");
         assertThat(summary(events).outcome()).isEqualTo(Outcome.COMPLETED);
     }
@@ -419,6 +429,77 @@ class StreamModeratorTest {
         assertThatThrownBy(() -> moderator.moderate(upstream, PLAIN, flagging(HAZARD, new ArrayList<>()))
                 .collectList().block(Duration.ofSeconds(5)))
                 .isInstanceOf(UnsupportedOperationException.class);
+    }
+
+    // ---- several choices ----
+
+    @Test
+    void severalChoicesAreModeratedEachOnItsOwnAndACutEndsOnlyItsChoice() {
+        List<String> clean = tokens(40, -1);
+        List<String> hazardous = tokens(40, 20);
+        List<StreamChunk> interleaved = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            interleaved.add(StreamChunk.text(0, clean.get(i)));
+            interleaved.add(StreamChunk.text(1, hazardous.get(i)));
+        }
+        interleaved.add(StreamChunk.finish(0, FinishReason.STOP));
+        interleaved.add(StreamChunk.finish(1, FinishReason.STOP));
+        interleaved.add(StreamChunk.usage(USAGE));
+        StreamModeration small = StreamModeration.defaults().withWindow(8, 2, 0).fixedWindows();
+        AtomicReference<ModerationSummary> ended = new AtomicReference<>();
+
+        List<ModeratedEvent> events = moderator.moderate(Flux.fromIterable(interleaved), 2, small,
+                flagging(HAZARD, new ArrayList<>()), ended::set).collectList().block(Duration.ofSeconds(10));
+
+        List<StreamChunk> released = releases(events);
+        String first = released.stream().filter(c -> c.index() == 0).map(StreamChunk::text)
+                .collect(Collectors.joining());
+        String second = released.stream().filter(c -> c.index() == 1).map(StreamChunk::text)
+                .collect(Collectors.joining());
+        assertThat(first).isEqualTo(String.join("", clean));
+        assertThat(released).anyMatch(c -> c.index() == 0 && c.finishReason() == FinishReason.STOP);
+        Cut cut = single(events, Cut.class);
+        // choice 1 gets what its passed windows held, nothing of the failing one's fresh tokens
+        assertThat(cut.window().freshStart()).isLessThanOrEqualTo(20);
+        assertThat(second).isEqualTo(join(hazardous, 0, cut.window().freshStart())).doesNotContain(HAZARD);
+        assertThat(released).noneMatch(c -> c.index() == 1 && c.finishReason() != null);
+        assertThat(cut.choice()).isEqualTo(1);
+        assertThat(cut.finishChunk().index()).isEqualTo(1);
+        // the usage covers both choices and comes last, after every choice ended
+        assertThat(released.get(released.size() - 1).usage()).isEqualTo(USAGE);
+        ModerationSummary summary = summary(events);
+        assertThat(summary.outcome()).isEqualTo(Outcome.CUT);
+        assertThat(summary.cut().choice()).isEqualTo(1);
+        assertThat(summary.tokensReceived()).isGreaterThanOrEqualTo(40 + 20);
+        assertThat(summary.usage()).isEqualTo(USAGE);
+        assertThat(ended.get()).isEqualTo(summary);
+    }
+
+    @Test
+    void severalCleanChoicesAreAllReleasedWhole() {
+        List<StreamChunk> interleaved = new ArrayList<>();
+        List<String> tokens = tokens(30, -1);
+        for (String t : tokens) {
+            for (int c = 0; c < 3; c++) {
+                interleaved.add(StreamChunk.text(c, t));
+            }
+        }
+        for (int c = 0; c < 3; c++) {
+            interleaved.add(StreamChunk.finish(c, FinishReason.LENGTH));
+        }
+        interleaved.add(StreamChunk.usage(USAGE));
+        List<ModeratedEvent> events = moderator.moderate(Flux.fromIterable(interleaved), 3, StreamModeration.defaults(),
+                flagging(HAZARD, new ArrayList<>()), null).collectList().block(Duration.ofSeconds(10));
+        List<StreamChunk> released = releases(events);
+        for (int c = 0; c < 3; c++) {
+            int choice = c;
+            assertThat(released.stream().filter(x -> x.index() == choice).map(StreamChunk::text)
+                    .collect(Collectors.joining())).isEqualTo(String.join("", tokens));
+            assertThat(released).anyMatch(x -> x.index() == choice && x.finishReason() == FinishReason.LENGTH);
+        }
+        assertThat(released.get(released.size() - 1).usage()).isEqualTo(USAGE);
+        assertThat(summary(events).outcome()).isEqualTo(Outcome.COMPLETED);
+        assertThat(summary(events).tokensReleased()).isEqualTo(90);
     }
 
     // ---- chunks and cancellation ----
