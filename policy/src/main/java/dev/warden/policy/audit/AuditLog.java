@@ -1,15 +1,22 @@
 package dev.warden.policy.audit;
 
 import java.io.IOException;
+import java.security.PublicKey;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,6 +38,10 @@ import org.slf4j.LoggerFactory;
  * several processes (gateway replicas sharing one PostgreSQL store) can append for the same tenants without
  * competing for sequence numbers. Two processes with the same instance id would fork a chain: the store refuses
  * the second entry with the same sequence, which surfaces as a spill that never replays, loudly.
+ * <p>
+ * With {@link Checkpoints}, the writer also signs its chain heads ({@link HeadCheckpoint}) at an interval and at
+ * {@link #close()}, so that cutting the newest entries or rewriting a chain shows; and at start it ends the streams
+ * its instance opened and never ended ({@link Outcome#INTERRUPTED}).
  */
 public final class AuditLog implements AutoCloseable {
 
@@ -43,9 +54,9 @@ public final class AuditLog implements AutoCloseable {
      * Signed chain-head checkpoints ({@link HeadCheckpoint}): taken by the writer every {@code interval} when a head
      * moved, and at {@link #close()}, with the operator's key.
      */
-    public record Checkpoints(OperatorKey key, java.time.Duration interval) {
+    public record Checkpoints(OperatorKey key, Duration interval) {
         public Checkpoints {
-            java.util.Objects.requireNonNull(key, "key");
+            Objects.requireNonNull(key, "key");
             if (interval == null || interval.isNegative() || interval.isZero()) {
                 throw new IllegalArgumentException("the checkpoint interval must be positive");
             }
@@ -82,8 +93,8 @@ public final class AuditLog implements AutoCloseable {
     private volatile boolean spillPending;
     private long nextReplayNanos;
     private final Checkpoints checkpoints;
-    private final java.util.concurrent.atomic.AtomicReference<CompletableFuture<java.util.Optional<HeadCheckpoint>>>
-            checkpointRequest = new java.util.concurrent.atomic.AtomicReference<>();
+    private final AtomicReference<CompletableFuture<Optional<HeadCheckpoint>>>
+            checkpointRequest = new AtomicReference<>();
     /** Heads in the last checkpoint written; writer thread only. */
     private Map<String, ChainHead> checkpointed = Map.of();
     private long nextCheckpointNanos;
@@ -182,9 +193,9 @@ public final class AuditLog implements AutoCloseable {
      * with it, or empty when checkpoints are off, withheld, or entries wait in the spill file (the store would not
      * hold what the checkpoint vouches for).
      */
-    public CompletableFuture<java.util.Optional<HeadCheckpoint>> checkpoint() {
-        CompletableFuture<java.util.Optional<HeadCheckpoint>> request = new CompletableFuture<>();
-        CompletableFuture<java.util.Optional<HeadCheckpoint>> earlier = checkpointRequest.getAndSet(request);
+    public CompletableFuture<Optional<HeadCheckpoint>> checkpoint() {
+        CompletableFuture<Optional<HeadCheckpoint>> request = new CompletableFuture<>();
+        CompletableFuture<Optional<HeadCheckpoint>> earlier = checkpointRequest.getAndSet(request);
         if (earlier != null) {
             request.whenComplete((c, e) -> {
                 if (e != null) {
@@ -196,19 +207,19 @@ public final class AuditLog implements AutoCloseable {
         }
         if (closing) {
             checkpointRequest.compareAndSet(request, null);
-            request.complete(java.util.Optional.empty());
+            request.complete(Optional.empty());
         }
         return request;
     }
 
     /** The public half of the key that signs this log's checkpoints; empty when checkpoints are off. */
-    public java.util.Optional<java.security.PublicKey> checkpointKey() {
-        return java.util.Optional.ofNullable(checkpoints).map(c -> c.key().publicKey());
+    public Optional<PublicKey> checkpointKey() {
+        return Optional.ofNullable(checkpoints).map(c -> c.key().publicKey());
     }
 
     /** Why checkpoints are withheld in this run (see the start-up check), or empty when they are signed. */
-    public java.util.Optional<String> checkpointsWithheld() {
-        return java.util.Optional.ofNullable(checkpointsWithheld);
+    public Optional<String> checkpointsWithheld() {
+        return Optional.ofNullable(checkpointsWithheld);
     }
 
     /** False while audit writes are failing under {@link AuditLogConfig.SpillFailure#REFUSE}: answer 503. */
@@ -252,7 +263,7 @@ public final class AuditLog implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        answer(checkpointRequest.getAndSet(null), java.util.Optional.empty());
+        answer(checkpointRequest.getAndSet(null), Optional.empty());
         // An append that raced with close() may have slipped in after the writer's last look: fail it, loudly.
         List<Pending> late = new ArrayList<>();
         queue.drainTo(late);
@@ -334,14 +345,14 @@ public final class AuditLog implements AutoCloseable {
 
     private void checkpointIfDue() {
         if (checkpoints == null) {
-            CompletableFuture<java.util.Optional<HeadCheckpoint>> request = checkpointRequest.getAndSet(null);
+            CompletableFuture<Optional<HeadCheckpoint>> request = checkpointRequest.getAndSet(null);
             if (request != null) {
-                request.complete(java.util.Optional.empty());
+                request.complete(Optional.empty());
             }
             return;
         }
         boolean due = System.nanoTime() - nextCheckpointNanos >= 0;
-        CompletableFuture<java.util.Optional<HeadCheckpoint>> request = checkpointRequest.getAndSet(null);
+        CompletableFuture<Optional<HeadCheckpoint>> request = checkpointRequest.getAndSet(null);
         if (!due && request == null) {
             return;
         }
@@ -351,39 +362,39 @@ public final class AuditLog implements AutoCloseable {
         answer(request, writeCheckpoint(request != null));
     }
 
-    private static void answer(CompletableFuture<java.util.Optional<HeadCheckpoint>> request,
-                               java.util.Optional<HeadCheckpoint> written) {
+    private static void answer(CompletableFuture<Optional<HeadCheckpoint>> request,
+                               Optional<HeadCheckpoint> written) {
         if (request != null) {
             request.complete(written);
         }
     }
 
     /** Writer thread only: signs the heads it committed and stores the checkpoint; failures are logged. */
-    private java.util.Optional<HeadCheckpoint> writeCheckpoint(boolean evenIfUnchanged) {
+    private Optional<HeadCheckpoint> writeCheckpoint(boolean evenIfUnchanged) {
         if (checkpointsWithheld != null || spillPending) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
-        Map<String, ChainHead> current = new java.util.TreeMap<>();
+        Map<String, ChainHead> current = new TreeMap<>();
         heads.forEach((tenant, head) -> {
             if (head.seq() > 0) {
                 current.put(tenant, head);
             }
         });
         if (!evenIfUnchanged && current.equals(checkpointed)) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
         try {
-            HeadCheckpoint checkpoint = HeadCheckpoint.sign(checkpoints.key(), instance, java.time.Instant.now(),
+            HeadCheckpoint checkpoint = HeadCheckpoint.sign(checkpoints.key(), instance, Instant.now(),
                     current.values());
             store.appendCheckpoint(checkpoint);
             checkpointed = current;
             log.info("audit chain heads checkpoint signed: instance={} chains={} time={} key={}", instance,
                     current.size(), checkpoint.time(), checkpoint.keyId());
-            return java.util.Optional.of(checkpoint);
+            return Optional.of(checkpoint);
         } catch (RuntimeException e) {
             log.warn("audit chain heads checkpoint not stored (next try in {}): {}", checkpoints.interval(),
                     e.toString());
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
     }
 
@@ -407,7 +418,7 @@ public final class AuditLog implements AutoCloseable {
                 return "chain " + chain + " ends at seq " + (now == null ? 0 : now.seq())
                         + " but the checkpoint of " + last.time() + " vouches for seq " + vouched.seq();
             }
-            java.util.Optional<ChainHead> anchor = store.anchor(chain);
+            Optional<ChainHead> anchor = store.anchor(chain);
             if (anchor.isPresent() && anchor.get().seq() > vouched.seq()) {
                 continue;
             }
