@@ -18,9 +18,9 @@ import reactor.core.publisher.Mono;
 
 /**
  * {@code Authorization: Bearer <admin key>} on every {@code /admin} request and every actuator endpoint but the
- * health probes (the path as routed, {@link RequestPaths}): metrics name tenants and count their requests. The admin key is its own secret,
- * configured only as a hash ({@code warden.admin.key-sha256}); tenant keys never open the admin API. Keys are
- * never logged or echoed.
+ * health probes (the path as routed, {@link RequestPaths}): metrics name tenants and count their requests. The
+ * admin key is its own secret, configured only as a hash ({@code warden.admin.key-sha256}); tenant keys never
+ * open the admin API. Keys are never logged or echoed.
  */
 public class AdminAuthFilter implements WebFilter, Ordered {
 
@@ -71,8 +71,9 @@ public class AdminAuthFilter implements WebFilter, Ordered {
 
     static ApiException disabled() {
         return new ApiException(HttpStatus.NOT_FOUND, "invalid_request_error", "admin_api_disabled", null,
-                "the admin API and the metrics endpoints are disabled on this gateway. To enable them, create an admin key with "
-                        + CreateAdminKeyCommand.class.getName() + " and set warden.admin.key-sha256 "
+                "the admin API and the metrics endpoints are disabled on this gateway. To enable them, create an "
+                        + "admin key with " + CreateAdminKeyCommand.class.getName()
+                        + " and set warden.admin.key-sha256 "
                         + "(environment: WARDEN_ADMIN_KEYSHA256) to the hash it prints");
     }
 

@@ -45,6 +45,7 @@ final class AuditJson {
         n.put("tenant", r.tenant());
         n.put("sequence", e.seq());
         n.put("request_id", r.requestId());
+        n.put("client_request_id", r.clientRequestId());
         n.put("time", r.time().toString());
         n.put("key_id", r.keyId());
         n.put("model", r.model());

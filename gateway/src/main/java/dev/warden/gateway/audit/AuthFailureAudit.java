@@ -60,7 +60,8 @@ public final class AuthFailureAudit {
         }
         AuditRecord record = RefusedAuthentication.record(RequestIds.of(exchange), Instant.now(),
                 exchange.getRequest().getPath().value(), clientAddress(exchange), reason, keyId(presentedKey));
-        trail.appendDetached(httpStatus == 401 ? record : record.toBuilder().httpStatus(httpStatus).build());
+        trail.appendDetached(record.toBuilder().httpStatus(httpStatus)
+                .clientRequestId(RequestIds.clientOf(exchange)).build());
     }
 
     /** Garbage is not hashed: its id would identify nothing an administrator could look up. */

@@ -82,7 +82,10 @@ public final class AuditTrail {
             failures.increment();
             log.error("opening record of stream {} could not be kept: {}", call.requestId(), e.toString());
             return unavailable();
-        });
+        })
+                // The future completes on the audit writer thread; the whole stream is subscribed from what
+                // follows, which must not hold up every other request's record.
+                .publishOn(reactor.core.scheduler.Schedulers.parallel());
     }
 
     /** For endings nobody waits for (a client that went away): recorded all the same, failures logged. */

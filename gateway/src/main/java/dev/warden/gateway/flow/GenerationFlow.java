@@ -81,7 +81,8 @@ public final class GenerationFlow {
         ServedModel model = catalog.require(call.model());
         audit.requireAccepting();
         String purpose = headerOr(request, PURPOSE_HEADER, "chat");
-        CallRecord record = new CallRecord(RequestIds.of(exchange), principal).model(model.name()).purpose(purpose)
+        CallRecord record = new CallRecord(RequestIds.of(exchange), principal)
+                .clientRequestId(RequestIds.clientOf(exchange)).model(model.name()).purpose(purpose)
                 .prompt(call.promptText())
                 .streaming(call.stream(), call.stream() ? StreamGuard.wire(principal.policy().streaming().mode()) : null);
 
@@ -93,6 +94,15 @@ public final class GenerationFlow {
             return audit.record(record, Outcome.LICENCE_DENIED, status.value()).then(Mono.error(new ApiException(
                     status, status.is4xxClientError() ? "permission_error" : "server_error", denied.code(), null,
                     denied.message())));
+        }
+        long chars = call.judgedChars();
+        long maxChars = principal.policy().guard().maxInputChars();
+        if (chars > maxChars) {
+            // judged whole or not at all: a prompt's unjudged tail is where an attack would hide
+            record.ruleOnly("tenant " + principal.tenantId() + ": input " + chars + " chars > max-input-chars "
+                    + maxChars + " -> refuse");
+            return audit.record(record, Outcome.BLOCKED_INPUT, 413).then(Mono.error(tooLongToJudge(call, chars,
+                    maxChars)));
         }
         String attribution = ((LicenceVerdict.Allowed) licence).attribution();
         if (attribution != null && !attribution.isBlank()) {
@@ -111,7 +121,7 @@ public final class GenerationFlow {
                                          CallRecord record, Reservation reservation) {
         Principal principal = record.principal();
         long started = System.nanoTime();
-        return guards.check(principal, GuardInput.prompt(call.conversation()))
+        return guards.check(principal, call.guardInput())
                 .flatMap(checked -> {
                     Decision decision = checked.decision();
                     record.guarded(Direction.INPUT, checked.report().verdicts(), decision,
@@ -245,6 +255,13 @@ public final class GenerationFlow {
         ApiException api = Errors.fromInference(e);
         record.ruleOnly("engine: " + e.kind() + ": " + e.getMessage());
         return audit.record(record, Outcome.UPSTREAM_ERROR, api.status().value()).then(Mono.error(api));
+    }
+
+    private static ApiException tooLongToJudge(GenerationCall call, long chars, long maxChars) {
+        return new ApiException(HttpStatus.CONTENT_TOO_LARGE, "invalid_request_error", "input_too_long_to_judge",
+                call.isChat() ? "messages" : "prompt", "The request holds " + chars + " characters of text; this gateway judges at most "
+                + maxChars + " per request for this tenant, and does not send on text it has not judged. "
+                + "Shorten the prompt or split it across requests.");
     }
 
     private static String headerOr(ServerRequest request, String name, String fallback) {

@@ -54,7 +54,8 @@ public class EngineFactory {
             org.slf4j.LoggerFactory.getLogger(EngineFactory.class).warn("model '{}': the GGUF file {} does not exist",
                     model.name(), l.gguf().toAbsolutePath());
             throw new UnavailableModelException("the GGUF file of model '" + model.name() + "' (setting "
-                    + "warden.models[].llama-cpp.gguf) does not exist on the gateway. Download Meta's Llama-3.1-8B-Instruct in GGUF form (any "
+                    + "warden.models[].llama-cpp.gguf) does not exist on the gateway. Download Meta's "
+                    + "Llama-3.1-8B-Instruct in GGUF form (any "
                     + "llama.cpp quantisation, e.g. Q4_K_M) and put it there, or change warden.models[].llama-cpp.gguf;"
                     + " see README, 'Models'.");
         }

@@ -14,9 +14,9 @@ import org.springframework.web.server.WebFilterChain;
 import reactor.core.publisher.Mono;
 
 /**
- * {@code Authorization: Bearer <key>} on every {@code /v1} request (the path as routed, {@link RequestPaths}): the key's hash must belong to a tenant.
- * The presented key is never logged or echoed; only its non-secret id travels further. Every refusal goes to
- * the audit log (rate-bounded, see {@link AuthFailureAudit}).
+ * {@code Authorization: Bearer <key>} on every {@code /v1} request (the path as routed, {@link RequestPaths}):
+ * the key's hash must belong to a tenant. The presented key is never logged or echoed; only its non-secret id
+ * travels further. Every refusal goes to the audit log (rate-bounded, see {@link AuthFailureAudit}).
  */
 @Component
 public class ApiKeyAuthFilter implements WebFilter, Ordered {

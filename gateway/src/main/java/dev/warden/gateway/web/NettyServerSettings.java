@@ -1,5 +1,7 @@
 package dev.warden.gateway.web;
 
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.channel.Channel;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -20,9 +22,13 @@ public class NettyServerSettings implements NettyServerCustomizer {
 
     private final ServerLimits limits;
     private final AtomicInteger open = new AtomicInteger();
+    private long lastWarning;
 
-    public NettyServerSettings(ServerLimits limits) {
+    public NettyServerSettings(ServerLimits limits, MeterRegistry metrics) {
         this.limits = limits;
+        Gauge.builder("warden.http.connections", open, AtomicInteger::get)
+                .description("connections open now; at warden.server.max-connections new ones are closed")
+                .register(metrics);
     }
 
     @Override
@@ -52,8 +58,6 @@ public class NettyServerSettings implements NettyServerCustomizer {
                 .addBefore(NettyPipeline.HttpTrafficHandler, ReadResumer.NAME, ReadResumer.INSTANCE);
     }
 
-    private long lastWarning;
-
     /** At most one line a minute: a flood of connections must not become a flood of log lines. */
     private synchronized void warnFull() {
         long now = System.nanoTime();
@@ -62,10 +66,5 @@ public class NettyServerSettings implements NettyServerCustomizer {
             log.warn("connection budget of {} (warden.server.max-connections) reached: closing new connections",
                     limits.maxConnections());
         }
-    }
-
-    /** Open connections now, for the metrics. */
-    public int openConnections() {
-        return open.get();
     }
 }

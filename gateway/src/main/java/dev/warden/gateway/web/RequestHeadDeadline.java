@@ -8,6 +8,8 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.LastHttpContent;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -77,8 +79,11 @@ final class RequestHeadDeadline {
 
             @Override
             public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
-                if (msg instanceof LastHttpContent) {
-                    answered = heads;
+                // The end of a final response; a "100 Continue" is a whole message too, but answers nothing.
+                boolean interim = msg instanceof HttpResponse r
+                        && r.status().codeClass() == HttpStatusClass.INFORMATIONAL;
+                if (msg instanceof LastHttpContent && !interim && answered < heads) {
+                    answered++;
                 }
                 ctx.write(msg, promise);
             }

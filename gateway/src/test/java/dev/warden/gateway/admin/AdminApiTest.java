@@ -51,13 +51,12 @@ import tools.jackson.databind.json.JsonMapper;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class AdminApiTest extends GatewayTest {
 
-    private static final String ADMIN_KEY = CreateAdminKeyCommand.generate();
     private static final Path DATA = tempDir();
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     @DynamicPropertySource
     static void adminProperties(DynamicPropertyRegistry registry) {
-        registry.add("warden.admin.key-sha256", () -> ApiKeys.hash(ADMIN_KEY));
+        // The admin key is the base class's ADMIN_KEY (GatewayTest registers its hash).
         // Its own audit database: the base context (AdminDisabledTest, other gateway tests) has one in the shared
         // data folder, and two writers on one store would fork the chains.
         registry.add("warden.audit.store", () -> DATA.resolve("audit.db").toString());

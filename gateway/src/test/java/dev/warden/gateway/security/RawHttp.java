@@ -56,6 +56,18 @@ final class RawHttp implements AutoCloseable {
     private final InputStream in;
     private final OutputStream out;
 
+    /** Read-only: the caller has written (and may have shut down the output). */
+    private RawHttp(Socket socket) throws IOException {
+        this.socket = socket;
+        this.in = socket.getInputStream();
+        this.out = null;
+    }
+
+    /** Reads one response from a socket the caller wrote to (with its own read timeout). */
+    static Response read(Socket socket, boolean head) throws IOException {
+        return new RawHttp(socket).read(head);
+    }
+
     RawHttp(int port, Duration readTimeout) {
         try {
             socket = new Socket("127.0.0.1", port);
@@ -111,6 +123,22 @@ final class RawHttp implements AutoCloseable {
 
     /** Reads one response: status line, headers, then a Content-Length or chunked body. */
     Response read() {
+        return read(false);
+    }
+
+    /**
+     * Reads one final response (interim 1xx ones are skipped); {@code head}: the answer to a HEAD request, which
+     * has headers only.
+     */
+    Response read(boolean head) {
+        Response r = readOne(head);
+        while (r.status() >= 100 && r.status() < 200) {
+            r = readOne(head);
+        }
+        return r;
+    }
+
+    private Response readOne(boolean head) {
         try {
             String status = line();
             if (status == null) {
@@ -121,11 +149,13 @@ final class RawHttp implements AutoCloseable {
                 headers.add(h);
             }
             int code = Integer.parseInt(status.split(" ")[1]);
-            Response head = new Response(code, headers, "");
-            String length = head.header("content-length");
-            String encoding = head.header("transfer-encoding");
+            Response top = new Response(code, headers, "");
+            String length = top.header("content-length");
+            String encoding = top.header("transfer-encoding");
             byte[] body;
-            if (length != null) {
+            if (head) {
+                body = new byte[0];
+            } else if (length != null) {
                 body = in.readNBytes(Integer.parseInt(length));
             } else if (encoding != null && encoding.toLowerCase(Locale.ROOT).contains("chunked")) {
                 body = chunked();

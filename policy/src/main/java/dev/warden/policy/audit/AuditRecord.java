@@ -16,6 +16,9 @@ import java.util.TreeSet;
  * names: {@link FingerprintKey#ALGORITHM} (keyed, so a guessed text cannot be confirmed from the log) or null for
  * plain SHA-256 (records written before the key existed).
  * <p>
+ * The request id is always the gateway's own; {@code clientRequestId} is the client's {@code x-request-id}, kept
+ * beside it (null when none was sent), so that one tenant can never make its records share an id with another's.
+ * <p>
  * Immutable; build one with {@link #builder(String, String)}. The chain position (sequence, hashes) is not part
  * of the record: the {@link AuditLog} assigns it when the record is appended.
  */
@@ -23,7 +26,8 @@ public record AuditRecord(String requestId, Instant time, String tenant, String 
                           Outcome outcome, List<ClassifierVerdict> verdicts, String decision, String rule,
                           boolean streaming, long tokensReleased, TokenUsage usage, Latencies latencies,
                           int httpStatus, String promptSha256, String responseSha256, Content content,
-                          Origin origin, String fingerprint)
+                          Origin origin, String fingerprint,
+                          String clientRequestId)
         implements AuditEntry {
 
     /** Tokens as the inference engine counted them. */
@@ -116,6 +120,7 @@ public record AuditRecord(String requestId, Instant time, String tenant, String 
         b.content = content;
         b.origin = origin;
         b.fingerprint = fingerprint;
+        b.clientRequestId = clientRequestId;
         return b;
     }
 
@@ -140,6 +145,7 @@ public record AuditRecord(String requestId, Instant time, String tenant, String 
         private Content content;
         private Origin origin;
         private String fingerprint;
+        private String clientRequestId;
 
         private Builder(String requestId, String tenant) {
             this.requestId = requestId;
@@ -196,10 +202,16 @@ public record AuditRecord(String requestId, Instant time, String tenant, String 
             return this;
         }
 
+        /** The client's own id for the request ({@code x-request-id}), or null. */
+        public Builder clientRequestId(String clientRequestId) {
+            this.clientRequestId = clientRequestId;
+            return this;
+        }
+
         public AuditRecord build() {
             return new AuditRecord(requestId, time == null ? Instant.now() : time, tenant, keyId, model, purpose,
                     outcome, verdicts, decision, rule, streaming, tokensReleased, usage, latencies, httpStatus,
-                    promptSha256, responseSha256, content, origin, fingerprint);
+                    promptSha256, responseSha256, content, origin, fingerprint, clientRequestId);
         }
     }
 }

@@ -126,6 +126,8 @@ public final class CanonicalJson {
             put(om, "clientAddress", r.origin().clientAddress());
             m.put("origin", om);
         }
+        // Optional in the same way as origin: records without it hash exactly as before.
+        put(m, "clientRequestId", r.clientRequestId());
         return m;
     }
 
@@ -156,7 +158,7 @@ public final class CanonicalJson {
                 (int) num(m, "httpStatus"), str(m, "promptSha256"), str(m, "responseSha256"),
                 content == null ? null : new AuditRecord.Content(str(content, "prompt"), str(content, "response")),
                 origin == null ? null : new AuditRecord.Origin(str(origin, "route"), str(origin, "clientAddress")),
-                str(m, "fingerprint"));
+                str(m, "fingerprint"), str(m, "clientRequestId"));
     }
 
     private static void put(Map<String, Object> m, String key, Object value) {

@@ -34,7 +34,8 @@ final class TenantFile {
     private static final Set<String> TENANT_FIELDS = Set.of("id", "name", "models", "purposes", "guard", "streaming",
             "limits", "audit", "licences", "monthly-active-users", "eu-licensee", "keys");
     private static final Set<String> KEY_FIELDS = Set.of("id", "label", "sha256", "created", "limits");
-    private static final Set<String> GUARD_FIELDS = Set.of("fail-mode", "defaults-from", "both", "input", "output");
+    private static final Set<String> GUARD_FIELDS = Set.of("fail-mode", "defaults-from", "both", "input", "output",
+            "max-input-chars");
     private static final Set<String> LIMIT_FIELDS = Set.of("requests", "tokens", "concurrent");
 
     private final LicenceCatalog licences;
@@ -170,7 +171,8 @@ final class TenantFile {
         }
         input.putAll(rules(g.get("input"), Direction.INPUT));
         output.putAll(rules(g.get("output"), Direction.OUTPUT));
-        return new GuardPolicy(g.get("fail-mode").enumValue(FailMode.class, FailMode.CLOSED), input, output);
+        return new GuardPolicy(g.get("fail-mode").enumValue(FailMode.class, FailMode.CLOSED), input, output,
+                g.get("max-input-chars").longValue(GuardPolicy.DEFAULT_MAX_INPUT_CHARS, 1, 10_000_000));
     }
 
     private Map<String, LabelRule> licenceDefaults(ConfigDocument.Node from, List<LicenceAcceptance> accepted) {

@@ -734,4 +734,19 @@ abstract class AuditStoreContract {
         log(store, gw1).close();
         assertThat(everything(AuditQuery.builder().requestId("s-cut").build())).hasSize(1);
     }
+
+    @Test
+    void headsAreCheckpointedAtTheIntervalOnceTheyMoved() throws Exception {
+        FlakyStore watched = new FlakyStore(store);
+        AuditLog l = log(watched, config().withInstanceId("gw-1"),
+                new AuditLog.Checkpoints(operatorKey, Duration.ofMillis(100)));
+
+        List<ChainedEntry> acme = appendAll(l, records("acme", 1, 4));
+        HeadCheckpoint taken = watched.nextCheckpoint.get(30, TimeUnit.SECONDS);
+
+        assertThat(taken.signedBy(operatorKey.publicKey())).isTrue();
+        // whichever batch the interval came round after: one of the heads the chain really had
+        assertThat(acme).extracting(ChainedEntry::head).contains(taken.head("acme").orElseThrow());
+        assertThat(store.latestCheckpoints().get("gw-1").body()).isEqualTo(taken.body());
+    }
 }
