@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
 import java.util.function.LongConsumer;
 
@@ -265,20 +266,26 @@ public final class EncodingQueue implements AutoCloseable {
     private void runLoop() {
         while (true) {
             List<Slot> batch;
+            boolean roomLeft;
             synchronized (lock) {
                 try {
                     while (running && queuedWindows == 0) {
                         lock.wait();
                     }
-                    long waitUntil = System.nanoTime() + settings.maxWait().toNanos();
-                    long left;
-                    while (running && queuedTokens < settings.batchTokens()
-                            && (left = waitUntil - System.nanoTime()) > 0) {
-                        lock.wait(left / 1_000_000, (int) (left % 1_000_000));
-                    }
                 } catch (InterruptedException e) {
                     return;
                 }
+                if (!running) {
+                    return;
+                }
+                roomLeft = queuedTokens < settings.batchTokens();
+            }
+            // a short pause for more work to join a batch that is not full (parkNanos: Object.wait rounds up to
+            // whole milliseconds); work that arrives meanwhile is simply queued
+            if (roomLeft && !settings.maxWait().isZero()) {
+                LockSupport.parkNanos(settings.maxWait().toNanos());
+            }
+            synchronized (lock) {
                 if (!running) {
                     return;
                 }
