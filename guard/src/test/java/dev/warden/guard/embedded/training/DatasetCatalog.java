@@ -438,14 +438,16 @@ public final class DatasetCatalog {
     static final Map<String, String> SAP_CODES = Map.of("fraud", "S2", "politics", "", "pornography_sexual_minors", "",
             "race", "S10", "religion", "S10", "suicide", "S11", "terrorism", "S1", "violence", "S1");
 
-    /** SAP: role-play / persuasion jailbreaks carrying a harmful request; both a jailbreak and a hazard. */
+    /** SAP: role-play / persuasion prompts carrying a harmful request (hazard head). */
     List<Example> sap() throws IOException {
         List<Example> out = new ArrayList<>();
         for (String set : List.of("SAP200", "SAP5", "SAP10", "SAP20", "SAP30")) {
             for (var e : SAP_CODES.entrySet().stream().sorted(Map.Entry.comparingByKey()).toList()) {
                 List<Example> rows = new ArrayList<>();
                 for (JsonNode n : json("sap-attack-prompts/" + set + "/" + e.getKey() + "/generated_cases.json")) {
-                    rows.add(new Example("sap", n.get("Attack Prompt").asString(), "jailbreak", true,
+                    // Hazard only: as "jailbreak" rows they taught the attack head that any "You are a ..." persona
+                    // prompt is an attack (18% of arena-hard prompts flagged); the hazard head is what must stop them.
+                    rows.add(new Example("sap", n.get("Attack Prompt").asString(), null, true,
                             e.getValue().isEmpty() ? null : e.getValue(), null, set.equals("SAP200") ? null : Split.TEST));
                 }
                 out.addAll(set.equals("SAP200") ? cap(rows, 90) : cap(rows, 10));

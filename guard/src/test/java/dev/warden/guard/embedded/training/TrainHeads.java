@@ -104,7 +104,7 @@ public final class TrainHeads {
         List<Row> hazardRows = rows.stream().filter(r -> r.example().unsafe() != null).toList();
         System.out.println("hazard binary head:");
         Function<Row, Integer> unsafeLabel = r -> r.example().unsafe() ? 1 : 0;
-        DenseHead unsafeSoftmax = new MlpTrainer(64, 40, 1e-3, 1e-4, SEED + 1)
+        DenseHead unsafeSoftmax = new MlpTrainer(128, 40, 1e-3, 1e-4, SEED + 1)
                 .train(List.of("safe", "unsafe"), hazardData(hazardRows, Split.TRAIN, unsafeLabel, store),
                         hazardData(hazardRows, Split.VALIDATION, unsafeLabel, store));
         DenseHead unsafe = MlpTrainer.toSigmoid(unsafeSoftmax, "unsafe");
