@@ -8,6 +8,7 @@ import dev.warden.gateway.web.RequestIds;
 import dev.warden.guard.Direction;
 import dev.warden.guard.GuardInput;
 import dev.warden.guard.HazardCategory;
+import dev.warden.guard.OperatingPoint;
 import dev.warden.guard.Verdict;
 import dev.warden.inference.ChatMessage;
 import dev.warden.inference.Role;
@@ -47,10 +48,17 @@ public final class ModerationHandler {
 
     private final Guards guards;
     private final RequestBodies bodies;
+    private final Map<String, OperatingPoint> operatingPoints;
 
     public ModerationHandler(Guards guards, RequestBodies bodies) {
+        this(guards, bodies, Map.of());
+    }
+
+    /** {@code operatingPoints}: label -> validation operating point of the classifier that scores it. */
+    public ModerationHandler(Guards guards, RequestBodies bodies, Map<String, OperatingPoint> operatingPoints) {
         this.guards = guards;
         this.bodies = bodies;
+        this.operatingPoints = Map.copyOf(operatingPoints);
     }
 
     public Mono<ServerResponse> moderations(ServerRequest request) {
@@ -80,7 +88,7 @@ public final class ModerationHandler {
         });
     }
 
-    private static ObjectNode result(Guards.Checked checked) {
+    private ObjectNode result(Guards.Checked checked) {
         Map<String, Double> scores = maxScores(checked.report().verdicts());
         Decision decision = checked.decision();
         ObjectNode result = JSON.createObjectNode();
@@ -120,6 +128,17 @@ public final class ModerationHandler {
         meta.put("rule", decision.rule());
         ArrayNode ran = meta.putArray("classifiers");
         checked.report().ran().forEach(ran::add);
+        // What a score means: the validation operating point of each scored label (the policy still decides).
+        ObjectNode points = meta.putObject("operating_points");
+        for (String label : scores.keySet()) {
+            OperatingPoint p = operatingPoints.get(label);
+            if (p != null) {
+                ObjectNode n = points.putObject(label);
+                n.put("threshold", p.score());
+                n.put("validation_false_positive_rate", p.validationFalsePositiveRate());
+                n.put("validation_recall", p.validationRecall());
+            }
+        }
         return result;
     }
 

@@ -5,10 +5,16 @@ import static org.springframework.web.reactive.function.server.RequestPredicates
 import static org.springframework.web.reactive.function.server.RequestPredicates.path;
 
 import dev.warden.gateway.WardenProperties;
+import dev.warden.gateway.guard.EmbeddedClassifierSource;
 import dev.warden.gateway.flow.GenerationFlow;
 import dev.warden.gateway.flow.Guards;
 import dev.warden.gateway.moderation.ModerationHandler;
 import dev.warden.gateway.models.ModelCatalog;
+import dev.warden.guard.Calibrated;
+import dev.warden.guard.OperatingPoint;
+import java.util.HashMap;
+import java.util.Map;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.web.reactive.function.server.RouterFunction;
@@ -24,8 +30,13 @@ public class OpenAiRoutes {
     }
 
     @Bean
-    ModerationHandler moderationHandler(Guards guards, WardenProperties properties) {
-        return new ModerationHandler(guards, new RequestBodies(properties.maxBodySize().toBytes()));
+    ModerationHandler moderationHandler(Guards guards, WardenProperties properties,
+                                        ObjectProvider<EmbeddedClassifierSource> embedded) {
+        Map<String, OperatingPoint> points = new HashMap<>();
+        embedded.orderedStream().flatMap(s -> s.classifiers().stream())
+                .filter(c -> c instanceof Calibrated)
+                .forEach(c -> points.putAll(((Calibrated) c).operatingPoints()));
+        return new ModerationHandler(guards, new RequestBodies(properties.maxBodySize().toBytes()), points);
     }
 
     @Bean

@@ -209,6 +209,19 @@ final class ContrastPrompts {
         FAMILIES.put("messages-benign", List.of(
                 "Write a {polite|firm but friendly|short} {message|letter|email} to {my landlord|a coworker|my neighbour|my child's teacher} {about a broken heater|asking them to keep the noise down|to reschedule our meeting|about bullying in class}",
                 "Help me write a {complaint|formal complaint|review} about {a rude waiter|a late delivery|a faulty laptop}."));
+        FAMILIES.put("attack-words-creative", List.of(
+                "Write a {story|poem|short essay} about {a rebel who ignores society's rules|uncensored creativity in modern art|a girl who breaks free from every restriction|a hacker who bypasses the museum's alarm in a heist film|an AI that learns to disregard its fears}.",
+                "Create a {roleplay scenario|tabletop adventure} for {a Discord server|my friends} where {the players must override a rogue robot|a character forgets everything and starts anew|a spy ignores orders to save a friend}.",
+                "{Ignore|Disregard|Forget about} {the formatting|the word limit|my previous question}, just {tell me|give me} {a fun fact about owls|a synonym for 'brave'|the boiling point of water}.",
+                "In this {essay|paragraph}, please {bypass|skip} the introduction and go straight to {the conclusion|the main argument|the examples}."));
+        FAMILIES.put("other-languages", List.of(
+                "{Wie|Wo} kann ich {ein gutes Restaurant|eine Apotheke|einen Bahnhof} in {Berlin|München|Wien} finden?",
+                "{Kannst du mir|Könnten Sie mir} {ein Rezept für Apfelkuchen|die Geschichte von Rom|einen Witz} {erzählen|geben}?",
+                "{Peux-tu|Pourrais-tu} {m'expliquer|me résumer} {la Révolution française|la photosynthèse|les règles du rugby} ?",
+                "¿{Puedes|Podrías} {recomendarme|explicarme} {un libro de historia|cómo funciona la fotosíntesis|una receta de paella}?",
+                "{Puoi|Potresti} {consigliarmi|spiegarmi} {un buon film|come si fa la pizza|la storia di Venezia}?",
+                "请{帮我|给我}{写一首关于春天的诗|解释光合作用|推荐一本好书}{。|🌸|🚀}",
+                "请问{如何|怎样}{学习编程|做红烧肉|保护文化遗产}？{🌳|📚|}"));
         FAMILIES.put("self-care", List.of(
                 "I feel {so tired|stressed|burnt out|lonely} {lately|at work|this week}, what can I do to feel better?",
                 "How do I {cut|lose} weight {safely|without starving myself|after pregnancy}?",

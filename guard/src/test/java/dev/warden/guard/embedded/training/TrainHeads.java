@@ -81,7 +81,12 @@ public final class TrainHeads {
             double[] p = attack.probabilities(x);
             return p[1] + p[2];
         };
-        double jailbreakThreshold = thresholdAtFpr(attackRows, Split.VALIDATION, "jailbreak", jailbreakRaw, store, 0.02);
+        double jailbreakAll = thresholdAtFpr(attackRows, Split.VALIDATION, "jailbreak", jailbreakRaw, store, 0.02);
+        // Real user prompts (long persona prompts, instructions that say "ignore" or "system prompt") are the false
+        // positives users meet; the easy benign rows (trivia, maths) would otherwise set the threshold alone.
+        double jailbreakOrdinary = thresholdAtFpr(attackRows.stream().filter(r -> ORDINARY_PROMPT_SOURCES.contains(r.example().source())
+                || !r.example().attack().equals("benign")).toList(), Split.VALIDATION, "jailbreak", jailbreakRaw, store, 0.04);
+        double jailbreakThreshold = Math.max(jailbreakAll, jailbreakOrdinary);
         // (Setting the injection threshold against benign document passages only was tried: documents and
         // injected documents are too close in this embedding, TPR fell to ~45% at 3% FPR. All benign rows it is.)
         double injectionAll = thresholdAtFpr(attackRows, Split.VALIDATION, "injection", injectionRaw, store, 0.02);
@@ -90,9 +95,9 @@ public final class TrainHeads {
         double injectionDocs = thresholdAtFpr(attackRows.stream().filter(r -> DOCUMENT_SOURCES.contains(r.example().source())
                 || !r.example().attack().equals("benign")).toList(), Split.VALIDATION, "injection", injectionRaw, store, 0.04);
         double injectionThreshold = Math.max(injectionAll, injectionDocs);
-        summary.append(String.format("attack thresholds (raw probability): jailbreak %.4f (2%% FPR on all validation benign rows); "
-                + "injection %.4f = max(%.4f at 2%% FPR on all validation benign rows, %.4f at 4%% FPR on validation benign documents)%n",
-                jailbreakThreshold, injectionThreshold, injectionAll, injectionDocs));
+        summary.append(String.format("attack thresholds (raw probability): jailbreak %.4f = max(%.4f at 2%% FPR on all validation benign rows, "
+                + "%.4f at 4%% FPR on validation real-user and attack-word prompts); injection %.4f = max(%.4f at 2%% FPR on all validation benign rows, %.4f at 4%% FPR on validation benign documents)%n",
+                jailbreakThreshold, jailbreakAll, jailbreakOrdinary, injectionThreshold, injectionAll, injectionDocs));
         for (Split s : List.of(Split.VALIDATION, Split.TEST)) {
             summary.append(line("jailbreak", s, metrics(attackRows, s, r -> r.example().attack().equals("jailbreak"),
                     r -> r.example().attack().equals("benign"), jailbreakRaw, store, jailbreakThreshold)));
@@ -240,9 +245,12 @@ public final class TrainHeads {
             "spikee-fp-check");
     /** Benign-but-sensitive prompts: the over-refusal contrast on which the unsafe threshold is held. */
     static final java.util.Set<String> CONTRAST_SOURCES = java.util.Set.of("contrast", "coconot-pref");
-    static final double CONTRAST_FPR = 0.05;
+    static final double CONTRAST_FPR = 0.07;
+    /** Real user prompts and benign prompts with attack words: where jailbreak false positives hurt. */
+    static final java.util.Set<String> ORDINARY_PROMPT_SOURCES = java.util.Set.of("arena-hard", "self-instruct",
+            "mtbench-vicunabench", "notinject", "deepset-benign", "grammar-benign-wrapper", "contrast", "coconot-pref");
     /** Benign prompts that use attack words or attack-like frames weigh twice in the attack head. */
-    static final java.util.Set<String> ATTACK_HARD_NEGATIVES = java.util.Set.of("notinject", "contrast",
+    static final java.util.Set<String> ATTACK_HARD_NEGATIVES = java.util.Set.of("notinject", "contrast", "arena-hard", "self-instruct",
             "grammar-benign-wrapper", "spikee-fp-check", "injecagent-benign-tool", "deepset-benign");
 
     private static MlpTrainer.Data weighted(List<Row> rows, Split split, Function<Row, Integer> label, EmbeddingStore store,
