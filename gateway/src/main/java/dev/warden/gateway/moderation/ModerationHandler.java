@@ -135,11 +135,20 @@ public final class ModerationHandler {
             if (p != null) {
                 ObjectNode n = points.putObject(label);
                 n.put("threshold", p.score());
-                n.put("validation_false_positive_rate", p.validationFalsePositiveRate());
-                n.put("validation_recall", p.validationRecall());
+                putRate(n, "validation_false_positive_rate", p.validationFalsePositiveRate());
+                putRate(n, "validation_recall", p.validationRecall());
             }
         }
         return result;
+    }
+
+    /** null when unknown (no validation rows of that kind). */
+    private static void putRate(ObjectNode node, String field, double rate) {
+        if (Double.isNaN(rate)) {
+            node.putNull(field);
+        } else {
+            node.put(field, rate);
+        }
     }
 
     /** An OpenAI category is flagged when any S-code mapping to it triggered a rule. */

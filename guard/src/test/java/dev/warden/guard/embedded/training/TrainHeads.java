@@ -74,8 +74,8 @@ public final class TrainHeads {
         Function<Row, Integer> attackLabel = r -> ATTACK_LABELS.indexOf(r.example().attack());
         System.out.println("attack head:");
         DenseHead attack = new MlpTrainer(64, 40, 1e-3, 1e-4, SEED)
-                .train(ATTACK_LABELS, weighted(attackRows, Split.TRAIN, attackLabel, store, 3, ATTACK_HARD_NEGATIVES),
-                        weighted(attackRows, Split.VALIDATION, attackLabel, store, 3, ATTACK_HARD_NEGATIVES));
+                .train(ATTACK_LABELS, weighted(attackRows, Split.TRAIN, attackLabel, store, 3, ATTACK_WEIGHTS),
+                        weighted(attackRows, Split.VALIDATION, attackLabel, store, 3, ATTACK_WEIGHTS));
         Function<float[], Double> jailbreakRaw = x -> attack.probabilities(x)[2];
         Function<float[], Double> injectionRaw = x -> {
             double[] p = attack.probabilities(x);
@@ -90,13 +90,13 @@ public final class TrainHeads {
         // (Setting the injection threshold against benign document passages only was tried: documents and
         // injected documents are too close in this embedding, TPR fell to ~45% at 3% FPR. All benign rows it is.)
         double injectionAll = thresholdAtFpr(attackRows, Split.VALIDATION, "injection", injectionRaw, store, 0.02);
-        // Tool content must stay at <= 5% false positives on benign documents: the threshold is also held at 4% FPR
+        // Tool content must stay at <= 5% false positives on benign documents: the threshold is also held at 5% FPR
         // on the validation benign document passages, and the higher of the two is used.
         double injectionDocs = thresholdAtFpr(attackRows.stream().filter(r -> DOCUMENT_SOURCES.contains(r.example().source())
-                || !r.example().attack().equals("benign")).toList(), Split.VALIDATION, "injection", injectionRaw, store, 0.04);
+                || !r.example().attack().equals("benign")).toList(), Split.VALIDATION, "injection", injectionRaw, store, 0.05);
         double injectionThreshold = Math.max(injectionAll, injectionDocs);
         summary.append(String.format("attack thresholds (raw probability): jailbreak %.4f = max(%.4f at 2%% FPR on all validation benign rows, "
-                + "%.4f at 4%% FPR on validation real-user and attack-word prompts); injection %.4f = max(%.4f at 2%% FPR on all validation benign rows, %.4f at 4%% FPR on validation benign documents)%n",
+                + "%.4f at 4%% FPR on validation real-user and attack-word prompts); injection %.4f = max(%.4f at 2%% FPR on all validation benign rows, %.4f at 5%% FPR on validation benign documents)%n",
                 jailbreakThreshold, jailbreakAll, jailbreakOrdinary, injectionThreshold, injectionAll, injectionDocs));
         for (Split s : List.of(Split.VALIDATION, Split.TEST)) {
             summary.append(line("jailbreak", s, metrics(attackRows, s, r -> r.example().attack().equals("jailbreak"),
@@ -249,18 +249,22 @@ public final class TrainHeads {
     /** Real user prompts and benign prompts with attack words: where jailbreak false positives hurt. */
     static final java.util.Set<String> ORDINARY_PROMPT_SOURCES = java.util.Set.of("arena-hard", "self-instruct",
             "mtbench-vicunabench", "notinject", "deepset-benign", "grammar-benign-wrapper", "contrast", "coconot-pref");
-    /** Benign prompts that use attack words or attack-like frames weigh twice in the attack head. */
-    static final java.util.Set<String> ATTACK_HARD_NEGATIVES = java.util.Set.of("notinject", "contrast", "arena-hard", "self-instruct",
-            "grammar-benign-wrapper", "spikee-fp-check", "injecagent-benign-tool", "deepset-benign");
+    /**
+     * Rows that weigh more in the attack head: attacks hidden in benign text (padded jailbreaks, overrides inside
+     * documents) and benign documents (x3-4: a window that is mostly benign text must still show the attack, and a
+     * document alone must not look like one), and benign texts full of attack words (x2).
+     */
+    static final Map<String, Double> ATTACK_WEIGHTS = Map.ofEntries(
+            Map.entry("padded-jailbreak", 4.0), Map.entry(InjectionGrammar.SOURCE + "-in-document", 3.0),
+            Map.entry("synthetic-override-in-document", 3.0), Map.entry("bipia-context", 3.0),
+            Map.entry("injecagent-benign-tool", 3.0), Map.entry("spikee-fp-check", 2.0), Map.entry("notinject", 2.0));
 
     private static MlpTrainer.Data weighted(List<Row> rows, Split split, Function<Row, Integer> label, EmbeddingStore store,
-                                            int classes, java.util.Set<String> hard) {
+                                            int classes, Map<String, Double> weights) {
         MlpTrainer.Data d = data0(rows, split, label, store, classes);
         List<Row> selected = rows.stream().filter(r -> r.split() == split).toList();
         for (int i = 0; i < d.w().length; i++) {
-            if (hard.contains(selected.get(i).example().source())) {
-                d.w()[i] *= 2;
-            }
+            d.w()[i] *= weights.getOrDefault(selected.get(i).example().source(), 1.0);
         }
         return d;
     }
@@ -269,7 +273,7 @@ public final class TrainHeads {
         Map<String, Object> p = new LinkedHashMap<>();
         p.put("score", 0.5);
         p.put("validationFalsePositiveRate", round4(m.fpr()));
-        p.put("validationRecall", round4(m.tpr()));
+        p.put("validationRecall", Double.isNaN(m.tpr()) ? null : round4(m.tpr())); // null: no validation positives
         p.put("negatives", negatives + " (" + m.negatives() + ")");
         p.put("positives", m.positives());
         return p;
