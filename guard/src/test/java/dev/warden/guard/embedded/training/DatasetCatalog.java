@@ -422,7 +422,7 @@ public final class DatasetCatalog {
             String doc = clip(docs.get(Math.floorMod(k * 53, docs.size())));
             String attack = trigger + " " + task;
             String text = k % 2 == 0 ? doc + "\n" + attack : attack + "\n" + doc;
-            out.add(new Example("tasktracker", forced == null ? text : text, "injection", null, null,
+            out.add(new Example("tasktracker", text, "injection", null, null,
                     "tasktracker:" + trigger, forced));
         };
         cap(lines("tasktracker-injections/saved_injections.txt"), 400).forEach(t -> add.accept(t, null));
