@@ -115,7 +115,7 @@ class BadInputTest extends GatewayTest {
     }
 
     @Test
-    void requestIdIsEchoedWhenWellFormedAndReplacedOtherwise() {
+    void theGatewayIssuesItsOwnRequestIdAndEchoesTheClientsBeside() {
         String body = "{\"model\": \"test-model\", \"messages\": [{\"role\": \"user\", \"content\": \"hi\"}]}";
         UPSTREAM.enqueue(ScriptedReply.text("ok"), ScriptedReply.text("ok"));
 
@@ -124,9 +124,15 @@ class BadInputTest extends GatewayTest {
                 "bad id with spaces");
         Reply onError = http.post("/v1/chat/completions", null, JSON, body, "x-request-id", "err-7");
 
-        assertThat(echoed.header("x-request-id")).isEqualTo("abc-123");
+        // The client's id never becomes the request id (two tenants could then share one); it is kept beside it.
+        assertThat(echoed.header("x-request-id")).startsWith("req_");
+        assertThat(echoed.header("x-client-request-id")).isEqualTo("abc-123");
         assertThat(replaced.header("x-request-id")).startsWith("req_").doesNotContain(" ");
-        assertThat(onError.header("x-request-id")).isEqualTo("err-7");
+        assertThat(replaced.header("x-client-request-id")).isNull();
+        assertThat(onError.header("x-request-id")).startsWith("req_");
+        assertThat(onError.header("x-client-request-id")).isEqualTo("err-7");
+        assertThat(http.post("/v1/chat/completions", null, JSON, body, "x-request-id", "err-7")
+                .header("x-request-id")).isNotEqualTo(onError.header("x-request-id"));
     }
 
     @Test

@@ -91,7 +91,7 @@ class FailModeTest extends GatewayTest {
         assertThat(r.status()).as(r.body()).isEqualTo(200);
         assertThat(r.json().path("choices").get(0).path("message").path("content").asString())
                 .isEqualTo("hello there");
-        assertThat(http.get("/actuator/prometheus", null).body()).containsPattern(
+        assertThat(http.get("/actuator/prometheus", ADMIN_KEY).body()).containsPattern(
                 "warden_guard_bypasses_total\\{[^}]*classifier=\"stall-probe\"[^}]*tenant=\"lenient\"[^}]*} [1-9]");
     }
 

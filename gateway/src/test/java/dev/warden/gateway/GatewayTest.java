@@ -21,6 +21,8 @@ public abstract class GatewayTest {
     protected static final String TINY_MODEL = "tiny-llama";
     protected static final ScriptedOpenAiServer UPSTREAM = ScriptedOpenAiServer.start();
     protected static final TestTenants TENANTS = TestTenants.create();
+    /** Opens /admin and the metrics; {@link AdminDisabledGatewayTest} runs without one. */
+    protected static final String ADMIN_KEY = dev.warden.gateway.admin.CreateAdminKeyCommand.generate();
 
     @LocalServerPort
     protected int port;
@@ -31,6 +33,9 @@ public abstract class GatewayTest {
         registry.add("warden.licences-dir", () -> TestTenants.CONFIG.resolve("licences").toString());
         registry.add("warden.data-dir", () -> TENANTS.dir.resolve("data").toString());
         registry.add("warden.max-body-size", () -> "64KB");
+        // A placeholder, so that AdminDisabledGatewayTest can switch it off (a subclass cannot override this value).
+        registry.add("warden.admin.key-sha256",
+                () -> "${warden.test.admin-key-sha256:" + dev.warden.policy.tenant.ApiKeys.hash(ADMIN_KEY) + "}");
         registry.add("warden.models[0].name", () -> MODEL);
         registry.add("warden.models[0].engine", () -> "remote");
         registry.add("warden.models[0].licence", () -> "llama-3.1");

@@ -25,9 +25,12 @@ class MetricsAndHealthTest extends GatewayTest {
                 .isEqualTo(200);
         assertThat(http.post("/v1/chat/completions", null, "application/json", body).status()).isEqualTo(401);
 
-        Reply metrics = http.get("/actuator/prometheus", null);
+        Reply metrics = http.get("/actuator/prometheus", ADMIN_KEY);
 
         assertThat(metrics.status()).isEqualTo(200);
+        // Metrics name tenants: the admin key opens them, nothing else does; the probes stay open.
+        assertThat(http.get("/actuator/prometheus", null).status()).isEqualTo(401);
+        assertThat(http.get("/actuator/prometheus", TENANTS.acmeKey).status()).isEqualTo(401);
         assertThat(metrics.body())
                 .containsPattern("warden_http_requests_seconds_count\\{[^}]*route=\"/v1/chat/completions\""
                         + "[^}]*status=\"200\"[^}]*tenant=\"acme\"[^}]*} [1-9]")

@@ -99,9 +99,13 @@ class StreamModerationTest extends GatewayTest {
         }
     }
 
+    /** The client's id of each stream and the request id the gateway gave it (the one its audit record has). */
+    private final java.util.Map<String, String> gatewayIds = new java.util.concurrent.ConcurrentHashMap<>();
+
     private Sse stream(String key, ScriptedReply reply, String requestId) {
         UPSTREAM.enqueue(reply);
         Reply r = http.post("/v1/chat/completions", key, "application/json", STREAM, "x-request-id", requestId);
+        gatewayIds.put(requestId, r.header("x-request-id"));
         assertThat(r.status()).as(r.body()).isEqualTo(200);
         assertThat(r.header("content-type")).startsWith("text/event-stream");
         return Sse.parse(r.body());
@@ -109,7 +113,7 @@ class StreamModerationTest extends GatewayTest {
 
     private AuditRecord auditOf(String requestId) {
         try (AuditStore store = AuditStores.open(TENANTS.dir.resolve("data").resolve("audit.db").toString())) {
-            List<AuditEntry> entries = store.query(AuditQuery.builder().requestId(requestId).limit(10).build())
+            List<AuditEntry> entries = store.query(AuditQuery.builder().requestId(gatewayIds.get(requestId)).limit(10).build())
                     .entries().stream().map(e -> e.entry()).toList();
             assertThat(entries).hasSize(1);
             return (AuditRecord) entries.get(0);

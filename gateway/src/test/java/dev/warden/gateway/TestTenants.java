@@ -23,6 +23,8 @@ public final class TestTenants {
     public final String playgroundKey;
     public final String holdbackKey;
     public final String bufferedKey;
+    /** Tenant {@code patient}: hold-back whose windows close by tokens only (no time bounds). */
+    public final String patientKey;
     /** Tenant {@code lenient}: fails open when a classifier errs or times out. */
     public final String lenientKey;
     /** Tenant {@code metered}: three requests a minute per key. */
@@ -31,6 +33,9 @@ public final class TestTenants {
     public final String unlicensedKey;
     /** Tenant {@code generous}: key and tenant limits in force, high enough never to refuse (benchmarks). */
     public final String generousKey;
+    /** Tenants {@code moderated} and {@code shielded}: three requests a minute per tenant (moderation limits). */
+    public final String moderatedKey;
+    public final String shieldedKey;
 
     /** Appended to the example: the tenants the tests need beside it (streaming modes, fail-open, limits). */
     static final String EXTRA_TENANTS = String.join("",
@@ -46,6 +51,14 @@ public final class TestTenants {
                     + "  overlap-tokens: 2\n"
                     + "audit:\n"
                     + "  store-content: true"),
+            tenant("patient", "Hold-back windows closed by tokens only (tests)",
+                    "streaming:\n"
+                    + "  mode: hold-back\n"
+                    + "  window-tokens: 8\n"
+                    + "  overlap-tokens: 2\n"
+                    + "  first-window-tokens: 6\n"
+                    + "  first-window-ms: 0\n"
+                    + "  window-ms: 0"),
             tenant("buffered", "Buffered streams (tests)",
                     "streaming:\n"
                     + "  mode: buffer\n"
@@ -65,6 +78,14 @@ public final class TestTenants {
                     + "  tenant:\n"
                     + "    requests: [100000000/1m]\n"
                     + "    concurrent: 128"),
+            tenant("moderated", "Three requests a minute per tenant (moderation tests)",
+                    "limits:\n"
+                    + "  tenant:\n"
+                    + "    requests: [3/1m]"),
+            tenant("shielded", "Three requests a minute per tenant (run-shield tests)",
+                    "limits:\n"
+                    + "  tenant:\n"
+                    + "    requests: [3/1m]"),
             unlicensedTenant("unlicensed", "Has not accepted the model's licence (tests)", ""),
             tenant("lenient", "Fails open (tests)",
                     "guard:\n"
@@ -102,7 +123,8 @@ public final class TestTenants {
 
     private TestTenants(Path dir, Path file, String localKey, String acmeKey, String playgroundKey,
                         String holdbackKey, String bufferedKey, String lenientKey, String meteredKey,
-                        String unlicensedKey, String generousKey) {
+                        String unlicensedKey, String generousKey, String patientKey, String moderatedKey,
+                        String shieldedKey) {
         this.dir = dir;
         this.file = file;
         this.localKey = localKey;
@@ -114,6 +136,9 @@ public final class TestTenants {
         this.meteredKey = meteredKey;
         this.unlicensedKey = unlicensedKey;
         this.generousKey = generousKey;
+        this.patientKey = patientKey;
+        this.moderatedKey = moderatedKey;
+        this.shieldedKey = shieldedKey;
     }
 
     public static TestTenants create() {
@@ -128,7 +153,8 @@ public final class TestTenants {
             return new TestTenants(dir, file, local, acme, playground, editor.createKey(file, "holdback", "test"),
                     editor.createKey(file, "buffered", "test"), editor.createKey(file, "lenient", "test"),
                     editor.createKey(file, "metered", "test"), editor.createKey(file, "unlicensed", "test"),
-                    editor.createKey(file, "generous", "test"));
+                    editor.createKey(file, "generous", "test"), editor.createKey(file, "patient", "test"),
+                    editor.createKey(file, "moderated", "test"), editor.createKey(file, "shielded", "test"));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

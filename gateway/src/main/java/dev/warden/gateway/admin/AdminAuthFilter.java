@@ -1,13 +1,15 @@
 package dev.warden.gateway.admin;
 
 import dev.warden.gateway.api.ApiException;
+import dev.warden.gateway.web.BearerKey;
 import dev.warden.gateway.web.RequestIds;
+import dev.warden.gateway.web.RequestPaths;
+import dev.warden.gateway.web.WebFilterOrder;
 import dev.warden.policy.tenant.ApiKeys;
 import dev.warden.policy.tenant.TenantDirectory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.Ordered;
-import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebFilter;
@@ -15,9 +17,10 @@ import org.springframework.web.server.WebFilterChain;
 import reactor.core.publisher.Mono;
 
 /**
- * {@code Authorization: Bearer <admin key>} on every {@code /admin} request. The admin key is its own secret,
- * configured only as a hash ({@code warden.admin.key-sha256}); tenant keys never open the admin API. Keys are
- * never logged or echoed.
+ * {@code Authorization: Bearer <admin key>} on every {@code /admin} request and every actuator endpoint but the
+ * health probes (the path as routed, {@link RequestPaths}): metrics name tenants and count their requests. The
+ * admin key is its own secret, configured only as a hash ({@code warden.admin.key-sha256}); tenant keys never
+ * open the admin API. Keys are never logged or echoed.
  */
 public class AdminAuthFilter implements WebFilter, Ordered {
 
@@ -36,17 +39,14 @@ public class AdminAuthFilter implements WebFilter, Ordered {
 
     @Override
     public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
-        String path = exchange.getRequest().getPath().pathWithinApplication().value();
-        if (!path.equals("/admin") && !path.startsWith("/admin/")) {
+        RequestPaths.Area area = RequestPaths.area(exchange);
+        if (area != RequestPaths.Area.ADMIN && area != RequestPaths.Area.OPERATIONS) {
             return chain.filter(exchange);
         }
         if (!properties.enabled()) {
-            return Mono.error(new ApiException(HttpStatus.NOT_FOUND, "invalid_request_error", "admin_api_disabled",
-                    null, "the admin API is disabled on this gateway. To enable it, create an admin key with "
-                            + CreateAdminKeyCommand.class.getName() + " and set warden.admin.key-sha256 "
-                            + "(environment: WARDEN_ADMIN_KEYSHA256) to the hash it prints"));
+            return Mono.error(disabled());
         }
-        String key = bearer(exchange.getRequest().getHeaders().getFirst(HttpHeaders.AUTHORIZATION));
+        String key = BearerKey.from(exchange.getRequest().getHeaders());
         if (key == null) {
             log.warn("admin request {} refused: no admin key", RequestIds.of(exchange));
             return Mono.error(new ApiException(HttpStatus.UNAUTHORIZED, "invalid_request_error", "missing_api_key",
@@ -69,17 +69,17 @@ public class AdminAuthFilter implements WebFilter, Ordered {
         return chain.filter(exchange);
     }
 
-    static String bearer(String header) {
-        if (header == null || header.length() < 8 || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            return null;
-        }
-        String key = header.substring(7).trim();
-        return key.isEmpty() ? null : key;
+    static ApiException disabled() {
+        return new ApiException(HttpStatus.NOT_FOUND, "invalid_request_error", "admin_api_disabled", null,
+                "the admin API and the metrics endpoints are disabled on this gateway. To enable them, create an "
+                        + "admin key with " + CreateAdminKeyCommand.class.getName()
+                        + " and set warden.admin.key-sha256 "
+                        + "(environment: WARDEN_ADMIN_KEYSHA256) to the hash it prints");
     }
 
     /** After the request id (so refusals carry one) and metrics; beside the tenant key filter, which skips /admin. */
     @Override
     public int getOrder() {
-        return Ordered.HIGHEST_PRECEDENCE + 3;
+        return WebFilterOrder.ADMIN_KEY;
     }
 }

@@ -51,9 +51,17 @@ public class AdminConfiguration {
         return new AdminAuthFilter(properties, tenants);
     }
 
+    /**
+     * With the admin API off, none of its handlers is registered: {@code /admin/**} answers 404 whatever any filter
+     * decides, so no mistake in a filter can open it.
+     */
     @Bean
-    RouterFunction<ServerResponse> adminRouter(AuditLog auditLog, TenantDirectory tenants,
-                                               AuditProperties auditProperties) {
+    RouterFunction<ServerResponse> adminRouter(AdminProperties properties, AuditLog auditLog,
+                                               TenantDirectory tenants, AuditProperties auditProperties) {
+        if (!properties.enabled()) {
+            return RouterFunctions.route(path("/admin/**").or(path("/admin")),
+                    request -> Mono.error(AdminAuthFilter.disabled()));
+        }
         AuditHandler audit = new AuditHandler(auditLog, tenants, JSON, auditProperties.authFailureRetentionDays());
         TenantHandler tenantHandler = new TenantHandler(tenants, JSON);
         return RouterFunctions.route()

@@ -150,12 +150,35 @@ final class AuditHandler {
                 throw ApiException.invalid("chain", "'chain' and 'tenant' name the same thing; give one of them");
             }
             String which = tenant != null ? tenant : chain;
-            ChainVerifier verifier = new ChainVerifier(store);
+            // With the operator key, every chain is also checked against the latest signed chain-head checkpoint.
+            ChainVerifier verifier = auditLog.checkpointKey().map(key -> new ChainVerifier(store, key))
+                    .orElseGet(() -> new ChainVerifier(store));
             if (which == null) {
-                return blocking(verifier::verifyAll).map(view::chains).flatMap(this::ok);
+                return blocking(() -> withCheckpoints(view.chains(verifier.verifyAll()))).flatMap(this::ok);
             }
-            return blocking(() -> verifier.verify(which)).map(view::chain).flatMap(this::ok);
+            return blocking(() -> withCheckpoints(view.chain(verifier.verify(which)))).flatMap(this::ok);
         });
+    }
+
+    /**
+     * Adds what an auditor keeps to check later runs against: the operator's public key and the latest signed
+     * checkpoint of every writer instance, exactly as signed ({@code body}, {@code signature}).
+     */
+    private ObjectNode withCheckpoints(ObjectNode verified) {
+        var key = auditLog.checkpointKey();
+        verified.put("checkpoints_checked", key.isPresent());
+        verified.put("operator_public_key", key.map(k -> java.util.Base64.getEncoder().encodeToString(k.getEncoded()))
+                .orElse(null));
+        ArrayNode checkpoints = verified.putArray("checkpoints");
+        store.latestCheckpoints().values().forEach(c -> checkpoints.addObject()
+                .put("instance", c.instance())
+                .put("time", c.time().toString())
+                .put("key_id", c.keyId())
+                .put("chains", c.heads().size())
+                .put("signed", key.map(c::signedBy).orElse(false))
+                .put("body", c.body())
+                .put("signature", c.signature()));
+        return verified;
     }
 
     /**

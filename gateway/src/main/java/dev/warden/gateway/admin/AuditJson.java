@@ -45,6 +45,7 @@ final class AuditJson {
         n.put("tenant", r.tenant());
         n.put("sequence", e.seq());
         n.put("request_id", r.requestId());
+        n.put("client_request_id", r.clientRequestId());
         n.put("time", r.time().toString());
         n.put("key_id", r.keyId());
         n.put("model", r.model());
@@ -88,6 +89,8 @@ final class AuditJson {
         }
         n.put("prompt_sha256", r.promptSha256());
         n.put("response_sha256", r.responseSha256());
+        // What made the two fingerprints above: keyed HMAC-SHA256, or plain SHA-256 for records from before the key.
+        n.put("fingerprint", r.fingerprint() == null ? "sha256" : r.fingerprint());
         if (r.content() != null) {
             n.putObject("content").put("prompt", r.content().prompt()).put("response", r.content().response());
         }

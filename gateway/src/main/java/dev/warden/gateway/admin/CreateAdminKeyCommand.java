@@ -23,7 +23,7 @@ public final class CreateAdminKeyCommand {
     }
 
     /** A fresh admin key: {@value #PREFIX} followed by the same 40 random base62 characters as a tenant key. */
-    static String generate() {
+    public static String generate() {
         return PREFIX + ApiKeys.generate().substring(ApiKeys.PREFIX.length());
     }
 

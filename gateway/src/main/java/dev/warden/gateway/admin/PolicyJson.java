@@ -52,7 +52,10 @@ final class PolicyJson {
         root.putObject("streaming")
                 .put("mode", p.streaming().mode().name().toLowerCase(Locale.ROOT).replace('_', '-'))
                 .put("window_tokens", p.streaming().windowTokens())
-                .put("overlap_tokens", p.streaming().overlapTokens());
+                .put("overlap_tokens", p.streaming().overlapTokens())
+                .put("first_window_tokens", p.streaming().firstWindowTokens())
+                .put("first_window_ms", p.streaming().firstWindowMs())
+                .put("window_ms", p.streaming().windowMs());
         root.set("limits", limits(p.limits()));
         root.putObject("audit")
                 .put("store_content", p.audit().storeContent())

@@ -37,6 +37,19 @@ public class ApiException extends RuntimeException {
         return new ApiException(HttpStatus.BAD_REQUEST, "invalid_request_error", "invalid_value", param, message);
     }
 
+    /**
+     * A body that is not JSON, said in words of our own: the parser's message names its classes and limits
+     * ({@code StreamReadConstraints}, {@code JsonNode}), which tell a client nothing and an attacker which library
+     * to aim at. The position is enough to find the mistake.
+     */
+    public static ApiException invalidJson(tools.jackson.core.JacksonException e) {
+        tools.jackson.core.TokenStreamLocation at = e.getLocation();
+        String where = at == null || at.getLineNr() < 1 ? ""
+                : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")";
+        return invalid(null, "the request body is not valid JSON, or nests or repeats beyond what this gateway "
+                + "reads" + where);
+    }
+
     public static ApiException missing(String param) {
         return new ApiException(HttpStatus.BAD_REQUEST, "invalid_request_error", "missing_required_parameter",
                 param, "you must provide a '" + param + "' parameter");

@@ -4,6 +4,7 @@ import dev.warden.inference.InferenceException;
 import java.util.Map;
 import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.InvalidMediaTypeException;
 import org.springframework.web.server.MethodNotAllowedException;
 import org.springframework.web.server.NotAcceptableStatusException;
 import org.springframework.web.server.ResponseStatusException;
@@ -26,7 +27,13 @@ public final class Errors {
         if (t instanceof DataBufferLimitException || hasCause(t, DataBufferLimitException.class)) {
             return tooLarge();
         }
-        if (t instanceof UnsupportedMediaTypeStatusException) {
+        if (t instanceof io.netty.handler.timeout.TimeoutException
+                || hasCause(t, io.netty.handler.timeout.TimeoutException.class)) {
+            // warden.server.read-timeout / request-timeout: the client stopped sending its body.
+            return new ApiException(HttpStatus.REQUEST_TIMEOUT, "invalid_request_error", "request_timeout", null,
+                    "the request body was not received in time");
+        }
+        if (t instanceof UnsupportedMediaTypeStatusException || t instanceof InvalidMediaTypeException) {
             return unsupportedMediaType();
         }
         if (t instanceof MethodNotAllowedException m) {
@@ -37,8 +44,9 @@ public final class Errors {
             return new ApiException(HttpStatus.NOT_ACCEPTABLE, "invalid_request_error", "not_acceptable", null,
                     "this endpoint answers with application/json or text/event-stream");
         }
-        if (t instanceof ServerWebInputException in) {
-            return ApiException.invalid(null, "the request could not be read: " + in.getReason());
+        if (t instanceof ServerWebInputException) {
+            // Its reason can name decoder classes; the client only needs to know the request was unreadable.
+            return ApiException.invalid(null, "the request could not be read");
         }
         if (t instanceof ResponseStatusException rs && rs.getStatusCode().value() == 404) {
             return new ApiException(HttpStatus.NOT_FOUND, "invalid_request_error", "not_found", null,

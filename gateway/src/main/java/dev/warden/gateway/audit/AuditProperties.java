@@ -23,6 +23,16 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  *                       {@value #DEFAULT_AUTH_FAILURES_PER_SECOND}, 0 records none); beyond it they are only
  *                       counted, so that a client spraying bad keys cannot fill the disk or crowd out the records
  *                       of served requests
+ * @param operatorKeyFile the operator's Ed25519 key that signs chain-head checkpoints (default
+ *                       {@code <data-dir>/audit-operator.key}); created at first start (0600) with its public half in
+ *                       {@code <file>.pub}, which auditors verify with. Keep it out of the database's backups
+ * @param checkpointInterval how often the chain heads are checkpointed and signed when they moved (default
+ *                       {@value #DEFAULT_CHECKPOINT_INTERVAL}); also at shutdown. Bounds what a truncation can
+ *                       remove unnoticed
+ * @param fingerprintKeyFile the secret of the prompt and response fingerprints (HMAC-SHA256; default
+ *                       {@code <data-dir>/audit-fingerprint.key}, created at first start, 0600)
+ * @param fingerprintSecret the same secret given directly as base64 (e.g. environment variable
+ *                       {@code WARDEN_AUDIT_FINGERPRINTSECRET}); wins over the file
  * @param authFailuresRetentionDays how long {@code POST /admin/audit/retention} keeps those records (default
  *                       {@value #DEFAULT_AUTH_FAILURES_RETENTION_DAYS}); they belong to no tenant, so no tenant's
  *                       {@code audit.retention-days} applies
@@ -31,7 +41,11 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 public record AuditProperties(String store, String user, String password, Path spillFile,
                               AuditLogConfig.SpillFailure onSpillFailure, Integer maxBatch, Integer queueCapacity,
                               String instanceId, Boolean enabled, SqliteAuditStore.Sync sqliteSync,
-                              Integer authFailuresPerSecond, Integer authFailuresRetentionDays) {
+                              Integer authFailuresPerSecond, Integer authFailuresRetentionDays,
+                              Path operatorKeyFile, java.time.Duration checkpointInterval, Path fingerprintKeyFile,
+                              String fingerprintSecret) {
+
+    public static final String DEFAULT_CHECKPOINT_INTERVAL = "1m";
 
     public static final int DEFAULT_AUTH_FAILURES_PER_SECOND = 20;
     public static final int DEFAULT_AUTH_FAILURES_RETENTION_DAYS = 90;
@@ -40,6 +54,10 @@ public record AuditProperties(String store, String user, String password, Path s
         if (authFailuresPerSecond != null && authFailuresPerSecond < 0) {
             throw new IllegalArgumentException("warden.audit.auth-failures-per-second must be 0 or more, got "
                     + authFailuresPerSecond);
+        }
+        if (checkpointInterval != null && (checkpointInterval.isNegative() || checkpointInterval.isZero())) {
+            throw new IllegalArgumentException("warden.audit.checkpoint-interval must be positive, got "
+                    + checkpointInterval);
         }
         if (authFailuresRetentionDays != null && authFailuresRetentionDays < 1) {
             throw new IllegalArgumentException("warden.audit.auth-failures-retention-days must be 1 or more, got "
@@ -54,6 +72,10 @@ public record AuditProperties(String store, String user, String password, Path s
 
     public int authFailureRate() {
         return authFailuresPerSecond == null ? DEFAULT_AUTH_FAILURES_PER_SECOND : authFailuresPerSecond;
+    }
+
+    public java.time.Duration checkpointEvery() {
+        return checkpointInterval == null ? java.time.Duration.ofMinutes(1) : checkpointInterval;
     }
 
     public int authFailureRetentionDays() {

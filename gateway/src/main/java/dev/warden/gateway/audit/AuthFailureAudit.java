@@ -2,6 +2,7 @@ package dev.warden.gateway.audit;
 
 import dev.warden.gateway.flow.AuditTrail;
 import dev.warden.gateway.web.RequestIds;
+import dev.warden.policy.audit.AuditRecord;
 import dev.warden.policy.audit.RefusedAuthentication;
 import dev.warden.policy.tenant.ApiKeys;
 import io.github.bucket4j.Bandwidth;
@@ -45,6 +46,11 @@ public final class AuthFailureAudit {
      * @param presentedKey the key as sent, or null; only its id is recorded, and only if it looks like a key
      */
     public void refused(ServerWebExchange exchange, String reason, String presentedKey) {
+        refused(exchange, reason, presentedKey, 401);
+    }
+
+    /** A refusal answered with another status than 401 (400 for a non-canonical path or two Authorization headers). */
+    public void refused(ServerWebExchange exchange, String reason, String presentedKey, int httpStatus) {
         if (!trail.enabled()) {
             return;
         }
@@ -52,8 +58,10 @@ public final class AuthFailureAudit {
             dropped.increment();
             return;
         }
-        trail.appendDetached(RefusedAuthentication.record(RequestIds.of(exchange), Instant.now(),
-                exchange.getRequest().getPath().value(), clientAddress(exchange), reason, keyId(presentedKey)));
+        AuditRecord record = RefusedAuthentication.record(RequestIds.of(exchange), Instant.now(),
+                exchange.getRequest().getPath().value(), clientAddress(exchange), reason, keyId(presentedKey));
+        trail.appendDetached(record.toBuilder().httpStatus(httpStatus)
+                .clientRequestId(RequestIds.clientOf(exchange)).build());
     }
 
     /** Garbage is not hashed: its id would identify nothing an administrator could look up. */

@@ -4,6 +4,7 @@ import dev.warden.gateway.api.ApiException;
 import dev.warden.guard.rules.Redactor;
 import dev.warden.policy.audit.AuditLog;
 import dev.warden.policy.audit.AuditRecord;
+import dev.warden.policy.audit.FingerprintKey;
 import dev.warden.policy.audit.Outcome;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
@@ -21,14 +22,17 @@ public final class AuditTrail {
 
     private final AuditLog auditLog;
     private final Redactor redactor;
+    private final FingerprintKey fingerprints;
     private final boolean enabled;
     /** {@code warden_audit_records_total} by outcome, registered once rather than looked up per request. */
     private final java.util.Map<Outcome, io.micrometer.core.instrument.Counter> records =
             new java.util.EnumMap<>(Outcome.class);
     private final io.micrometer.core.instrument.Counter failures;
 
-    public AuditTrail(AuditLog auditLog, Redactor redactor, MeterRegistry metrics, boolean enabled) {
+    public AuditTrail(AuditLog auditLog, Redactor redactor, FingerprintKey fingerprints, MeterRegistry metrics,
+                      boolean enabled) {
         this.auditLog = auditLog;
+        this.fingerprints = fingerprints;
         this.enabled = enabled;
         this.redactor = redactor;
         for (Outcome outcome : Outcome.values()) {
@@ -54,13 +58,34 @@ public final class AuditTrail {
             return Mono.empty();
         }
         AuditRecord record = call.toAudit(outcome, httpStatus, call.principal().policy().audit().storeContent(),
-                redactor::redact);
+                redactor::redact, fingerprints);
         records.get(outcome).increment();
         return Mono.fromFuture(() -> auditLog.append(record)).onErrorMap(e -> {
             failures.increment();
             log.error("audit record of request {} could not be kept: {}", call.requestId(), e.toString());
             return unavailable();
         });
+    }
+
+    /**
+     * A stream's opening record ({@link Outcome#STREAM_STARTED}), durable before its first byte leaves: if the
+     * process dies mid-stream, the next start finds it unended and records the stream as interrupted. Carries the
+     * prompt's fingerprint, never content (the ending record holds that, for tenants that keep it). The request's
+     * one ending is still recorded by {@link #record}.
+     */
+    public Mono<Void> started(CallRecord call) {
+        if (!enabled) {
+            return Mono.empty();
+        }
+        AuditRecord record = call.toAudit(Outcome.STREAM_STARTED, 200, false, redactor::redact, fingerprints);
+        return Mono.fromFuture(() -> auditLog.append(record)).onErrorMap(e -> {
+            failures.increment();
+            log.error("opening record of stream {} could not be kept: {}", call.requestId(), e.toString());
+            return unavailable();
+        })
+                // The future completes on the audit writer thread; the whole stream is subscribed from what
+                // follows, which must not hold up every other request's record.
+                .publishOn(reactor.core.scheduler.Schedulers.parallel());
     }
 
     /** For endings nobody waits for (a client that went away): recorded all the same, failures logged. */

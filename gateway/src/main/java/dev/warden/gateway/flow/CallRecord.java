@@ -40,6 +40,7 @@ public final class CallRecord {
     private String prompt = "";
     private final StringBuilder response = new StringBuilder();
     private boolean recorded;
+    private String clientRequestId;
 
     public CallRecord(String requestId, Principal principal) {
         this.requestId = requestId;
@@ -52,6 +53,12 @@ public final class CallRecord {
 
     public Principal principal() {
         return principal;
+    }
+
+    /** The client's own {@code x-request-id}, kept beside the gateway's request id; null when none was sent. */
+    public CallRecord clientRequestId(String clientRequestId) {
+        this.clientRequestId = clientRequestId;
+        return this;
     }
 
     public CallRecord model(String model) {
@@ -138,7 +145,8 @@ public final class CallRecord {
     }
 
     AuditRecord toAudit(Outcome outcome, int httpStatus, boolean storeContent,
-                        java.util.function.UnaryOperator<String> redact) {
+                        java.util.function.UnaryOperator<String> redact,
+                        dev.warden.policy.audit.FingerprintKey fingerprints) {
         AuditRecord.Builder b = AuditRecord.builder(requestId, principal.tenantId())
                 .time(started)
                 .keyId(principal.keyId())
@@ -152,7 +160,8 @@ public final class CallRecord {
                 .latencies(new AuditRecord.Latencies(Duration.ofNanos(System.nanoTime() - startNanos), guardInput,
                         inference, guardOutput))
                 .httpStatus(httpStatus)
-                .fingerprint(prompt, response.toString());
+                .clientRequestId(clientRequestId)
+                .fingerprint(fingerprints, prompt, response.toString());
         if (usage != null) {
             b.usage(usage.promptTokens(), usage.completionTokens());
         }

@@ -79,8 +79,9 @@ public class FlowConfiguration {
 
     @Bean
     AuditTrail auditTrail(AuditLog auditLog, Guards guards, MeterRegistry metrics,
-                          dev.warden.gateway.audit.AuditProperties audit) {
-        return new AuditTrail(auditLog, guards.redactor(), metrics, audit.on());
+                          dev.warden.gateway.audit.AuditProperties audit,
+                          dev.warden.policy.audit.FingerprintKey fingerprints) {
+        return new AuditTrail(auditLog, guards.redactor(), fingerprints, metrics, audit.on());
     }
 
     @Bean
@@ -89,10 +90,14 @@ public class FlowConfiguration {
     }
 
     @Bean
-    GenerationFlow generationFlow(ModelCatalog catalog, LicenceCheck licences, RateLimiter limiter,
-                                  ThreadPoolExecutor reservationHandOff, Guards guards, AuditTrail audit,
-                                  StreamGuard streamGuard, RateLimitProperties properties) {
-        return new GenerationFlow(catalog, licences, limiter, reservationHandOff, guards, audit, streamGuard,
+    RateLimitStage rateLimitStage(RateLimiter limiter, ThreadPoolExecutor reservationHandOff, AuditTrail audit) {
+        return new RateLimitStage(limiter, reservationHandOff, audit);
+    }
+
+    @Bean
+    GenerationFlow generationFlow(ModelCatalog catalog, LicenceCheck licences, RateLimitStage limits, Guards guards,
+                                  AuditTrail audit, StreamGuard streamGuard, RateLimitProperties properties) {
+        return new GenerationFlow(catalog, licences, limits, guards, audit, streamGuard,
                 properties.defaultMaxTokens() == null ? 512 : properties.defaultMaxTokens());
     }
 }

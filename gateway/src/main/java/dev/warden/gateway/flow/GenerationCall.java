@@ -1,5 +1,6 @@
 package dev.warden.gateway.flow;
 
+import dev.warden.guard.GuardInput;
 import dev.warden.inference.ChatMessage;
 import dev.warden.inference.ChatRequest;
 import dev.warden.inference.CompletionRequest;
@@ -7,6 +8,11 @@ import dev.warden.inference.Generation;
 import dev.warden.inference.InferenceEngine;
 import dev.warden.inference.Role;
 import dev.warden.inference.StreamChunk;
+import dev.warden.inference.ToolCall;
+import dev.warden.inference.ToolDefinition;
+import java.util.ArrayList;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 import java.util.List;
 import java.util.function.UnaryOperator;
 import reactor.core.publisher.Flux;
@@ -53,6 +59,79 @@ public record GenerationCall(ChatRequest chat, CompletionRequest completion) {
     /** What the input guard judges; a text prompt counts as one user turn. */
     public List<ChatMessage> conversation() {
         return isChat() ? chat.messages() : List.of(ChatMessage.of(Role.USER, completion.prompt()));
+    }
+
+    /**
+     * What the input guard judges: the conversation, and every other text of the request the model will see (tool
+     * definitions, a response format's schema) as attachments. The body sent upstream holds nothing else: it is
+     * written from these same parsed fields.
+     */
+    public GuardInput guardInput() {
+        return GuardInput.prompt(conversation(), attachments());
+    }
+
+    /**
+     * Each text a tool definition or a response schema carries, as its own turn: a sentence in a description is
+     * judged as a sentence, not diluted by the JSON around it. The schema as a whole is judged too.
+     */
+    private List<ChatMessage> attachments() {
+        if (!isChat()) {
+            return List.of();
+        }
+        List<String> texts = new ArrayList<>();
+        for (ToolDefinition tool : chat.tools()) {
+            texts.add(tool.name());
+            texts.add(tool.description());
+            schemaTexts(JSON.readTree(tool.parametersJson()), texts);
+        }
+        JsonNode format = chat.body() == null ? null : chat.body().get("response_format");
+        if (format != null && format.get("json_schema") != null) {
+            schemaTexts(format.get("json_schema"), texts);
+        }
+        return texts.stream().filter(t -> t != null && !t.isBlank()).distinct()
+                .map(t -> ChatMessage.of(Role.USER, t)).toList();
+    }
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    /** The schema's JSON, its property names as one line, and every string value in it. */
+    private static void schemaTexts(JsonNode schema, List<String> texts) {
+        if (schema == null || schema.isEmpty()) {
+            return;
+        }
+        texts.add(schema.toString());
+        List<String> names = new ArrayList<>();
+        collect(schema, texts, names);
+        texts.add(String.join(" ", names));
+    }
+
+    private static void collect(JsonNode node, List<String> texts, List<String> names) {
+        if (node.isString()) {
+            texts.add(node.stringValue());
+        } else if (node.isArray()) {
+            node.forEach(n -> collect(n, texts, names));
+        } else if (node.isObject()) {
+            for (var entry : node.properties()) {
+                names.add(entry.getKey());
+                collect(entry.getValue(), texts, names);
+            }
+        }
+    }
+
+    /** Characters of client text the input guard has to judge: what its per-request budget is measured in. */
+    public long judgedChars() {
+        long chars = 0;
+        for (ChatMessage m : conversation()) {
+            chars += m.content().length() + (m.name() == null ? 0 : m.name().length())
+                    + (m.toolCallId() == null ? 0 : m.toolCallId().length());
+            for (ToolCall call : m.toolCalls()) {
+                chars += call.name().length() + call.argumentsJson().length();
+            }
+        }
+        for (ChatMessage a : attachments()) {
+            chars += a.content().length();
+        }
+        return chars;
     }
 
     /** The same call with every message's text rewritten, e.g. redacted. */
@@ -104,9 +183,17 @@ public record GenerationCall(ChatRequest chat, CompletionRequest completion) {
 
     /** Rough prompt tokens for the rate limiter's reservation; settled later from the engine's real count. */
     public long estimatedPromptTokens() {
+        return estimatedTokens(conversation().stream().map(ChatMessage::content).toList());
+    }
+
+    /**
+     * Rough tokens of texts sent as separate messages or inputs (a token per three characters, plus framing), the
+     * one estimate every metered endpoint reserves with.
+     */
+    public static long estimatedTokens(List<String> texts) {
         long chars = 0;
-        for (ChatMessage m : conversation()) {
-            chars += m.content().length() + 16;
+        for (String text : texts) {
+            chars += text.length() + 16;
         }
         return chars / 3 + 8;
     }

@@ -21,14 +21,12 @@ import dev.warden.policy.decision.Action;
 import dev.warden.policy.decision.Decision;
 import dev.warden.policy.licence.LicenceCheck;
 import dev.warden.policy.licence.LicenceVerdict;
-import dev.warden.policy.ratelimit.RateLimiter;
 import dev.warden.policy.ratelimit.Reservation;
 import dev.warden.policy.tenant.Principal;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executor;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -55,8 +53,7 @@ public final class GenerationFlow {
 
     private final ModelCatalog catalog;
     private final LicenceCheck licences;
-    private final RateLimiter limiter;
-    private final Executor reservationHandOff;
+    private final RateLimitStage limits;
     private final Guards guards;
     private final AuditTrail audit;
     private final StreamGuard streamGuard;
@@ -64,12 +61,11 @@ public final class GenerationFlow {
     private final String inputGuardHeader;
     private final String outputGuardHeader;
 
-    public GenerationFlow(ModelCatalog catalog, LicenceCheck licences, RateLimiter limiter, Executor reservationHandOff,
+    public GenerationFlow(ModelCatalog catalog, LicenceCheck licences, RateLimitStage limits,
                           Guards guards, AuditTrail audit, StreamGuard streamGuard, long defaultMaxTokens) {
         this.catalog = catalog;
         this.licences = licences;
-        this.limiter = limiter;
-        this.reservationHandOff = reservationHandOff;
+        this.limits = limits;
         this.guards = guards;
         this.audit = audit;
         this.streamGuard = streamGuard;
@@ -84,12 +80,9 @@ public final class GenerationFlow {
         Principal principal = ApiKeyAuthFilter.principal(exchange);
         ServedModel model = catalog.require(call.model());
         audit.requireAccepting();
-        if (call.stream() && call.choices() > 1) {
-            throw ApiException.invalid("n", "n > 1 is not supported with stream: true: each streamed choice would "
-                    + "need its own output moderation; request the choices one by one or without streaming");
-        }
         String purpose = headerOr(request, PURPOSE_HEADER, "chat");
-        CallRecord record = new CallRecord(RequestIds.of(exchange), principal).model(model.name()).purpose(purpose)
+        CallRecord record = new CallRecord(RequestIds.of(exchange), principal)
+                .clientRequestId(RequestIds.clientOf(exchange)).model(model.name()).purpose(purpose)
                 .prompt(call.promptText())
                 .streaming(call.stream(), call.stream() ? StreamGuard.wire(principal.policy().streaming().mode()) : null);
 
@@ -102,6 +95,15 @@ public final class GenerationFlow {
                     status, status.is4xxClientError() ? "permission_error" : "server_error", denied.code(), null,
                     denied.message())));
         }
+        long chars = call.judgedChars();
+        long maxChars = principal.policy().guard().maxInputChars();
+        if (chars > maxChars) {
+            // judged whole or not at all: a prompt's unjudged tail is where an attack would hide
+            record.ruleOnly("tenant " + principal.tenantId() + ": input " + chars + " chars > max-input-chars "
+                    + maxChars + " -> refuse");
+            return audit.record(record, Outcome.BLOCKED_INPUT, 413).then(Mono.error(tooLongToJudge(call, chars,
+                    maxChars)));
+        }
         String attribution = ((LicenceVerdict.Allowed) licence).attribution();
         if (attribution != null && !attribution.isBlank()) {
             out.set(ATTRIBUTION_HEADER, attribution);
@@ -111,24 +113,15 @@ public final class GenerationFlow {
 
         long estimate = call.estimatedPromptTokens()
                 + (call.maxTokens() == null ? defaultMaxTokens : call.maxTokens()) * (long) call.choices();
-        return Mono.fromFuture(() -> limiter.reserveAsync(principal, model.name(), estimate, reservationHandOff))
-                .flatMap(reservation -> {
-                    reservation.headers().forEach(out::set);
-                    if (!reservation.admitted()) {
-                        var rejection = reservation.rejection().orElseThrow();
-                        record.ruleOnly("rate limit " + rejection.scope() + " " + rejection.limit());
-                        return audit.record(record, Outcome.RATE_LIMITED, rejection.httpStatus())
-                                .then(Mono.error(rateLimited(rejection)));
-                    }
-                    return guarded(exchange, call, model, record, reservation);
-                });
+        return limits.reserve(record, model.name(), estimate, out)
+                .flatMap(reservation -> guarded(exchange, call, model, record, reservation));
     }
 
     private Mono<ServerResponse> guarded(ServerWebExchange exchange, GenerationCall call, ServedModel model,
                                          CallRecord record, Reservation reservation) {
         Principal principal = record.principal();
         long started = System.nanoTime();
-        return guards.check(principal, GuardInput.prompt(call.conversation()))
+        return guards.check(principal, call.guardInput())
                 .flatMap(checked -> {
                     Decision decision = checked.decision();
                     record.guarded(Direction.INPUT, checked.report().verdicts(), decision,
@@ -246,11 +239,14 @@ public final class GenerationFlow {
         Flux<StreamChunk> chunks = call.streamOn(model.engine());
         Flux<byte[]> events = streamGuard.moderate(call, record, chunks, responses, reservation)
                 .doFinally(s -> reservation.release());
-        return ServerResponse.ok().contentType(MediaType.TEXT_EVENT_STREAM)
+        // Audit hook: the stream's opening record is durable before the first byte; its ending is StreamGuard's.
+        return audit.started(record).then(ServerResponse.ok().contentType(MediaType.TEXT_EVENT_STREAM)
                 .header("Cache-Control", "no-cache")
                 .header("X-Accel-Buffering", "no")
                 .header(STREAM_MODE_HEADER, record.streamMode())
-                .body(SseBody.inserter(events));
+                .body(SseBody.inserter(events)))
+                // A client gone while the opening record was being written: end the request here, not at restart.
+                .doOnCancel(() -> audit.recordDetached(record, Outcome.CLIENT_ABORT, 499));
     }
 
     private <T> Mono<T> failed(CallRecord record, Reservation reservation, InferenceException e) {
@@ -261,20 +257,11 @@ public final class GenerationFlow {
         return audit.record(record, Outcome.UPSTREAM_ERROR, api.status().value()).then(Mono.error(api));
     }
 
-    private static ApiException rateLimited(dev.warden.policy.ratelimit.Rejection rejection) {
-        long seconds = rejection.retryAfterSeconds();
-        HttpStatus status = HttpStatus.valueOf(rejection.httpStatus());
-        String message = switch (rejection.reason()) {
-            case UNAVAILABLE -> "the rate-limit store is unreachable and this gateway fails closed; try again soon";
-            case TOO_LARGE -> "this request alone needs more tokens than the " + rejection.scope() + " limit "
-                    + rejection.limit() + " allows; lower max_tokens or shorten the prompt";
-            default -> "Rate limit reached for " + rejection.scope() + " (" + rejection.limit() + "); try again in "
-                    + seconds + " s";
-        };
-        return new ApiException(status, status.value() == 429 ? "rate_limit_error" : "server_error",
-                rejection.reason() == dev.warden.policy.ratelimit.Rejection.Reason.UNAVAILABLE
-                        ? "rate_limiter_unavailable" : "rate_limit_exceeded", null, message,
-                seconds > 0 ? java.time.Duration.ofSeconds(seconds) : null, Map.of());
+    private static ApiException tooLongToJudge(GenerationCall call, long chars, long maxChars) {
+        return new ApiException(HttpStatus.CONTENT_TOO_LARGE, "invalid_request_error", "input_too_long_to_judge",
+                call.isChat() ? "messages" : "prompt", "The request holds " + chars + " characters of text; this gateway judges at most "
+                + maxChars + " per request for this tenant, and does not send on text it has not judged. "
+                + "Shorten the prompt or split it across requests.");
     }
 
     private static String headerOr(ServerRequest request, String name, String fallback) {

@@ -13,6 +13,7 @@ import dev.warden.guard.pipeline.GuardStage;
 import dev.warden.guard.rules.Redactor;
 import dev.warden.policy.decision.Decision;
 import dev.warden.policy.decision.DecisionMaker;
+import dev.warden.guard.embedded.EncoderCaller;
 import dev.warden.policy.tenant.Principal;
 import dev.warden.policy.tenant.TenantDirectory;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -47,6 +48,8 @@ public final class Guards {
     private final java.util.concurrent.ConcurrentMap<String, io.micrometer.core.instrument.Counter> decisions =
             new java.util.concurrent.ConcurrentHashMap<>();
 
+    private final JudgedUnsafe judgedUnsafe = new JudgedUnsafe(100_000, java.time.Duration.ofHours(24));
+
     public Guards(GuardPipeline pipeline, dev.warden.guard.pipeline.VerdictCache cache,
                   TenantDirectory tenants, Redactor redactor, MeterRegistry metrics) {
         this.cache = cache;
@@ -62,13 +65,44 @@ public final class Guards {
     }
 
     public Mono<Checked> check(Principal principal, GuardInput content) {
+        // the embedded encoder shares its capacity fairly by tenant and request, and caches per tenant
+        return judge(principal, content).contextWrite(EncoderCaller.forRequest(principal.tenantId()));
+    }
+
+    private Mono<Checked> judge(Principal principal, GuardInput content) {
         GuardPipeline pipeline = pipelineFor(principal, content.direction());
-        return pipeline.run(content, tenants.policyVersion()).map(report -> {
+        // per tenant: a shared cache would let one tenant learn, by timing, what another one sent
+        String scope = principal.tenantId() + '\u0000' + tenants.policyVersion();
+        return pipeline.run(content, scope).map(report -> {
             Decision decision = decider.decide(principal.tenantId(), principal.policy(), content.direction(),
                     report.verdicts());
+            if (content.direction() == Direction.INPUT) {
+                decision = rememberOrRecall(scope, content, report, decision);
+            }
             count(principal, content.direction(), decision);
             return new Checked(report, decision);
         });
+    }
+
+    /**
+     * A prompt judged in full and blocked is remembered; a prompt let through only because classifiers failed and
+     * the tenant fails open is blocked after all when it was found unsafe before.
+     */
+    private Decision rememberOrRecall(String scope, GuardInput content, GuardReport report, Decision decision) {
+        if (decision.blocked()) {
+            if (report.complete()) {
+                judgedUnsafe.remember(scope, content, decision);
+            }
+            return decision;
+        }
+        if (decision.bypassed().isEmpty()) {
+            return decision;
+        }
+        return judgedUnsafe.recall(scope, content)
+                .map(triggers -> new Decision(decision.tenantId(), decision.direction(), Action.BLOCK, triggers,
+                        "tenant " + decision.tenantId() + ": fails open, but this prompt was judged unsafe before ("
+                                + triggers.get(0).label() + ")", decision.bypassed()))
+                .orElse(decision);
     }
 
     /**

@@ -39,18 +39,26 @@ public final class StreamGuard {
     private final Guards guards;
     private final AuditTrail audit;
     private final StreamModerator moderator = new StreamModerator();
+    /** Whether any classifier judges the output direction; when none does, hold-back has nothing to hold. */
+    private final boolean outputJudged;
 
     public StreamGuard(Guards guards, AuditTrail audit) {
         this.guards = guards;
         this.audit = audit;
+        this.outputJudged = !guards.classifiers(Direction.OUTPUT).isEmpty();
     }
 
     public static String wire(StreamingPolicy.Mode mode) {
         return mode.name().toLowerCase().replace('_', '-');
     }
 
-    static StreamModeration settings(StreamingPolicy policy) {
-        StreamMode mode = switch (policy.mode()) {
+    /**
+     * The moderator's settings for a tenant's policy. With no classifier on the output direction no window can
+     * fail, so every mode releases text as it comes (optimistic): the windows still pass through the (empty)
+     * pipeline and policy, which keeps one path for accounting and audit, but nothing waits for them.
+     */
+    static StreamModeration settings(StreamingPolicy policy, boolean outputJudged) {
+        StreamMode mode = !outputJudged ? StreamMode.OPTIMISTIC : switch (policy.mode()) {
             case HOLD_BACK -> StreamMode.HOLD_BACK;
             case OPTIMISTIC -> StreamMode.OPTIMISTIC;
             case BUFFER -> StreamMode.BUFFER;
@@ -58,15 +66,20 @@ public final class StreamGuard {
         int window = Math.max(2, policy.windowTokens());
         int overlap = Math.max(0, Math.min(policy.overlapTokens(), window / 2));
         int slack = Math.max(0, Math.min(8, window - overlap - 1));
-        return StreamModeration.defaults().withMode(mode).withWindow(window, overlap, slack);
+        int first = Math.max(1, Math.min(policy.firstWindowTokens(), window));
+        return StreamModeration.defaults().withMode(mode).withWindow(window, overlap, slack)
+                .withRamp(first, Duration.ofMillis(Math.max(0, policy.firstWindowMs())),
+                        Duration.ofMillis(Math.max(0, policy.windowMs())));
     }
 
     public Flux<byte[]> moderate(GenerationCall call, CallRecord record, Flux<StreamChunk> chunks,
                                  OpenAiResponses responses, Reservation reservation) {
         AtomicReference<ModerationSummary> summary = new AtomicReference<>();
-        WindowCheck check = (soFar, window) -> {
+        // Each window is judged as the Agent turn with the tokens before it as context, never the whole response
+        // so far: the cost of a check stays bounded however long the stream runs.
+        WindowCheck check = window -> {
             long started = System.nanoTime();
-            return guards.check(record.principal(), GuardInput.response(call.conversation(), soFar))
+            return guards.check(record.principal(), GuardInput.response(call.conversation(), window.text()))
                     .map(checked -> {
                         record.guarded(Direction.OUTPUT, checked.report().verdicts(), checked.decision(),
                                 Duration.ofNanos(System.nanoTime() - started));
@@ -81,8 +94,8 @@ public final class StreamGuard {
         };
         AtomicReference<dev.warden.policy.decision.Decision> toolCallCut = new AtomicReference<>();
         Flux<StreamChunk> released = moderator
-                .moderate(checkToolCalls(call, record, chunks, responses, toolCallCut),
-                        settings(record.principal().policy().streaming()), check, summary::set)
+                .moderate(checkToolCalls(call, record, chunks, responses, toolCallCut), call.choices(),
+                        settings(record.principal().policy().streaming(), outputJudged), check, summary::set)
                 .<StreamChunk>handle((event, sink) -> {
                     StreamChunk chunk = toChunk(event, record, responses);
                     if (chunk != null) {
@@ -111,7 +124,8 @@ public final class StreamGuard {
             boolean cut = s != null && s.outcome() == ModerationSummary.Outcome.CUT || toolCallCut.get() != null;
             return audit.record(record, cut ? Outcome.CUT_OUTPUT : Outcome.ALLOWED, 200);
         });
-        return SseBody.events(released, responses, call.isChat(), call.includeUsage(), durable);
+        return SseBody.startedEvents(released, responses, call.isChat(), call.includeUsage(), durable,
+                SseBody.KEEP_ALIVE_INTERVAL);
     }
 
     /**

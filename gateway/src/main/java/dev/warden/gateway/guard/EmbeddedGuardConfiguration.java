@@ -1,22 +1,44 @@
 package dev.warden.gateway.guard;
 
 import dev.warden.guard.embedded.EmbeddedClassifiers;
+import dev.warden.guard.embedded.SentenceEncoder;
+import dev.warden.guard.embedded.SharedEncoder;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.util.List;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
  * The embedded default classifiers: the MiniLM encoder shipped in a Maven artifact and the project's trained
- * heads, so a fresh machine is guarded against prompt attacks and hazards without downloading anything.
+ * heads, so a fresh machine is guarded against prompt attacks and hazards without downloading anything. The
+ * encoder (its queue, threads and cache: {@link EncoderProperties}) is a bean of its own, closed with the context,
+ * measured in metrics and part of readiness.
  */
 @Configuration(proxyBeanMethods = false)
-@ConditionalOnProperty(name = "warden.guard.embedded.enabled", havingValue = "true", matchIfMissing = true)
 public class EmbeddedGuardConfiguration {
 
+    @Bean(destroyMethod = "close")
+    @ConditionalOnProperty(name = "warden.guard.embedded.enabled", havingValue = "true", matchIfMissing = true)
+    SharedEncoder sharedEncoder(EncoderProperties properties, MeterRegistry metrics) {
+        SharedEncoder encoder = new SharedEncoder(new SentenceEncoder(properties.threads()), properties.settings(),
+                properties.cachedWindows());
+        EncoderMetrics.bind(encoder, metrics);
+        return encoder;
+    }
+
     @Bean
-    EmbeddedClassifierSource embeddedClassifiers() {
-        EmbeddedClassifiers embedded = EmbeddedClassifiers.loadDefault();
+    @ConditionalOnProperty(name = "warden.guard.embedded.enabled", havingValue = "true", matchIfMissing = true)
+    EmbeddedClassifierSource embeddedClassifiers(SharedEncoder encoder) {
+        // not closed here: the encoder bean is, after the classifiers that use it
+        EmbeddedClassifiers embedded = new EmbeddedClassifiers(encoder);
         return () -> List.of(embedded.promptAttack(), embedded.hazard());
+    }
+
+    /** Always present, so the readiness group can name it whether or not the embedded classifiers are on. */
+    @Bean
+    EncoderHealthIndicator encoderHealthIndicator(ObjectProvider<SharedEncoder> encoder, EncoderProperties properties) {
+        return new EncoderHealthIndicator(encoder.getIfAvailable(), properties.saturationGrace());
     }
 }

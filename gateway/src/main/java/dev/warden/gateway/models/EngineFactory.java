@@ -50,8 +50,12 @@ public class EngineFactory {
             throw new IllegalArgumentException("model '" + model.name() + "' (engine llama-cpp) needs llama-cpp.gguf");
         }
         if (!Files.isRegularFile(l.gguf())) {
-            throw new UnavailableModelException("the GGUF file " + l.gguf().toAbsolutePath() + " of model '"
-                    + model.name() + "' does not exist. Download Meta's Llama-3.1-8B-Instruct in GGUF form (any "
+            // Clients see this text (503): it names the setting, never the server's file system.
+            org.slf4j.LoggerFactory.getLogger(EngineFactory.class).warn("model '{}': the GGUF file {} does not exist",
+                    model.name(), l.gguf().toAbsolutePath());
+            throw new UnavailableModelException("the GGUF file of model '" + model.name() + "' (setting "
+                    + "warden.models[].llama-cpp.gguf) does not exist on the gateway. Download Meta's "
+                    + "Llama-3.1-8B-Instruct in GGUF form (any "
                     + "llama.cpp quantisation, e.g. Q4_K_M) and put it there, or change warden.models[].llama-cpp.gguf;"
                     + " see README, 'Models'.");
         }

@@ -1,7 +1,11 @@
 package dev.warden.gateway.moderation;
 
 import dev.warden.gateway.api.ApiException;
+import dev.warden.gateway.flow.AuditTrail;
+import dev.warden.gateway.flow.CallRecord;
+import dev.warden.gateway.flow.GenerationCall;
 import dev.warden.gateway.flow.Guards;
+import dev.warden.gateway.flow.RateLimitStage;
 import dev.warden.gateway.openai.RequestBodies;
 import dev.warden.gateway.web.ApiKeyAuthFilter;
 import dev.warden.gateway.web.RequestIds;
@@ -12,14 +16,17 @@ import dev.warden.guard.OperatingPoint;
 import dev.warden.guard.Verdict;
 import dev.warden.inference.ChatMessage;
 import dev.warden.inference.Role;
+import dev.warden.policy.audit.Outcome;
 import dev.warden.policy.decision.Action;
 import dev.warden.policy.decision.Decision;
 import dev.warden.policy.tenant.Principal;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.server.ServerRequest;
@@ -36,6 +43,11 @@ import tools.jackson.databind.node.ObjectNode;
  * {@code POST /v1/moderations} (OpenAI's shape) and {@code POST /v1/safety/run-shield} (Llama Stack's), served by
  * the same classifiers and the caller's tenant policy as the chat guard, so a moderation answer never disagrees
  * with what the gateway would do to the same text.
+ * <p>
+ * They run the most expensive work of the gateway and answer with exact scores, so they pass the same stages as a
+ * chat request: the tenant's request and token limits ({@link RateLimitStage}, tokens estimated from the input)
+ * and an audit record ({@link AuditTrail}) with every verdict, the decision and the content fingerprints, written
+ * durably before the answer leaves. Content itself is kept only for tenants that store content.
  */
 public final class ModerationHandler {
 
@@ -46,18 +58,26 @@ public final class ModerationHandler {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
+    /** What these endpoints are metered and recorded as: the gateway's guard, not a generation model. */
+    public static final String GUARD_MODEL = "warden-guard";
+
     private final Guards guards;
     private final RequestBodies bodies;
+    private final RateLimitStage limits;
+    private final AuditTrail audit;
     private final Map<String, OperatingPoint> operatingPoints;
 
-    public ModerationHandler(Guards guards, RequestBodies bodies) {
-        this(guards, bodies, Map.of());
+    public ModerationHandler(Guards guards, RequestBodies bodies, RateLimitStage limits, AuditTrail audit) {
+        this(guards, bodies, limits, audit, Map.of());
     }
 
     /** {@code operatingPoints}: label -> validation operating point of the classifier that scores it. */
-    public ModerationHandler(Guards guards, RequestBodies bodies, Map<String, OperatingPoint> operatingPoints) {
+    public ModerationHandler(Guards guards, RequestBodies bodies, RateLimitStage limits, AuditTrail audit,
+                             Map<String, OperatingPoint> operatingPoints) {
         this.guards = guards;
         this.bodies = bodies;
+        this.limits = limits;
+        this.audit = audit;
         this.operatingPoints = Map.copyOf(operatingPoints);
     }
 
@@ -70,12 +90,14 @@ public final class ModerationHandler {
             if (modelNode != null && !modelNode.isNull() && !modelNode.isString()) {
                 throw ApiException.wrongType("model", "a string");
             }
-            String model = modelNode == null || modelNode.isNull() ? "warden-guard" : modelNode.stringValue();
-            return Flux.fromIterable(inputs)
-                    .concatMap(text -> guards.check(principal, GuardInput.prompt(
-                            List.of(ChatMessage.of(Role.USER, text)))))
+            String model = modelNode == null || modelNode.isNull() ? GUARD_MODEL : modelNode.stringValue();
+            CallRecord record = new CallRecord(RequestIds.of(request.exchange()), principal).model(GUARD_MODEL)
+                    .purpose("moderation").prompt(String.join("\n", inputs));
+            return metered(request, record, inputs, () -> Flux.fromIterable(inputs)
+                    .concatMap(text -> timed(record, Direction.INPUT, () -> guards.check(principal,
+                            GuardInput.prompt(List.of(ChatMessage.of(Role.USER, text))))))
                     .collectList()
-                    .flatMap(results -> {
+                    .map(results -> {
                         ObjectNode root = JSON.createObjectNode();
                         root.put("id", "modr-" + RequestIds.of(request.exchange()));
                         root.put("model", model);
@@ -83,9 +105,43 @@ public final class ModerationHandler {
                         for (Guards.Checked checked : results) {
                             out.add(result(checked));
                         }
-                        return json(root);
-                    });
+                        return root;
+                    }));
         });
+    }
+
+    /**
+     * The stages around a moderation: refuse while audit cannot record, reserve from the tenant's limits (429 with
+     * {@code Retry-After} when spent, recorded), judge, settle the estimate, record the verdicts, answer. A guard
+     * failure and a client that goes away are recorded too.
+     */
+    private Mono<ServerResponse> metered(ServerRequest request, CallRecord record, List<String> texts,
+                                         Supplier<Mono<ObjectNode>> judge) {
+        audit.requireAccepting();
+        long estimate = GenerationCall.estimatedTokens(texts);
+        return limits.reserve(record, GUARD_MODEL, estimate, request.exchange().getResponse().getHeaders())
+                .flatMap(reservation -> judge.get()
+                        .onErrorResume(e -> {
+                            reservation.settle(estimate);
+                            int status = e instanceof ApiException api ? api.status().value() : 500;
+                            record.ruleOnly("guard failed: " + e.getClass().getSimpleName());
+                            return audit.record(record, Outcome.UPSTREAM_ERROR, status).then(Mono.error(e));
+                        })
+                        .flatMap(body -> {
+                            // The classifiers read every input token, whatever they concluded.
+                            reservation.settle(estimate);
+                            return audit.record(record, Outcome.ALLOWED, 200).then(json(body));
+                        })
+                        .doOnCancel(() -> audit.recordDetached(record, Outcome.CLIENT_ABORT, 499))
+                        .doFinally(s -> reservation.release()));
+    }
+
+    /** Runs one check and puts its verdicts and decision on the record. */
+    private static Mono<Guards.Checked> timed(CallRecord record, Direction direction,
+                                              Supplier<Mono<Guards.Checked>> check) {
+        long started = System.nanoTime();
+        return check.get().doOnNext(checked -> record.guarded(direction, checked.report().verdicts(),
+                checked.decision(), Duration.ofNanos(System.nanoTime() - started)));
     }
 
     private ObjectNode result(Guards.Checked checked) {
@@ -208,30 +264,48 @@ public final class ModerationHandler {
                         "shield_id", "no shield '" + shield + "' for " + input.direction().name().toLowerCase()
                         + " content; available: warden (all of them), " + String.join(", ", known));
             }
-            return guards.check(principal, input).flatMap(checked -> {
-                List<Verdict> verdicts = checked.report().verdicts().stream()
-                        .filter(v -> all || v.classifier().equals(shield)).toList();
-                Decision decision = all ? checked.decision()
-                        : guards.decide(principal, input.direction(), verdicts);
-                ObjectNode root = JSON.createObjectNode();
-                if (decision.action() == Action.ALLOW) {
-                    root.putNull("violation");
-                } else {
-                    ObjectNode violation = root.putObject("violation");
-                    violation.put("violation_level", decision.blocked() ? "error" : "warn");
-                    violation.put("user_message", decision.blocked()
-                            ? "I can't answer that. Can I help with something else?" : null);
-                    ObjectNode meta = violation.putObject("metadata");
-                    meta.put("violation_type", String.join(",", decision.decisiveLabels().stream().sorted()
-                            .toList()));
-                    meta.put("action", decision.action().lowerCase());
-                    meta.put("rule", decision.rule());
-                    ObjectNode scores = meta.putObject("scores");
-                    maxScores(verdicts).forEach(scores::put);
-                }
-                return json(root);
+            CallRecord record = new CallRecord(RequestIds.of(request.exchange()), principal).model(GUARD_MODEL)
+                    .purpose("run-shield").prompt(promptText(messages));
+            List<String> texts = messages.stream().map(ChatMessage::content).toList();
+            return metered(request, record, texts, () -> {
+                long started = System.nanoTime();
+                return guards.check(principal, input).map(checked -> {
+                    List<Verdict> verdicts = checked.report().verdicts().stream()
+                            .filter(v -> all || v.classifier().equals(shield)).toList();
+                    Decision decision = all ? checked.decision()
+                            : guards.decide(principal, input.direction(), verdicts);
+                    // The record holds what the caller was told: the chosen shield's verdicts and its decision.
+                    record.guarded(input.direction(), verdicts, decision,
+                            Duration.ofNanos(System.nanoTime() - started));
+                    ObjectNode root = JSON.createObjectNode();
+                    if (decision.action() == Action.ALLOW) {
+                        root.putNull("violation");
+                    } else {
+                        ObjectNode violation = root.putObject("violation");
+                        violation.put("violation_level", decision.blocked() ? "error" : "warn");
+                        violation.put("user_message", decision.blocked()
+                                ? "I can't answer that. Can I help with something else?" : null);
+                        ObjectNode meta = violation.putObject("metadata");
+                        meta.put("violation_type", String.join(",", decision.decisiveLabels().stream().sorted()
+                                .toList()));
+                        meta.put("action", decision.action().lowerCase());
+                        meta.put("rule", decision.rule());
+                        ObjectNode scores = meta.putObject("scores");
+                        maxScores(verdicts).forEach(scores::put);
+                    }
+                    return root;
+                });
             });
         });
+    }
+
+    /** The conversation as the audit fingerprint covers it, in the chat flow's form ({@code role: text} lines). */
+    private static String promptText(List<ChatMessage> messages) {
+        StringBuilder text = new StringBuilder();
+        for (ChatMessage m : messages) {
+            text.append(m.role().wire()).append(": ").append(m.content()).append('\n');
+        }
+        return text.toString();
     }
 
     private static ObjectNode object(byte[] bytes) {
@@ -245,7 +319,7 @@ public final class ModerationHandler {
             }
             return (ObjectNode) node;
         } catch (JacksonException e) {
-            throw ApiException.invalid(null, "the request body is not valid JSON: " + e.getOriginalMessage());
+            throw ApiException.invalidJson(e);
         }
     }
 

@@ -30,7 +30,7 @@ public final class JsonBody {
         try {
             node = JSON.readTree(bytes);
         } catch (JacksonException e) {
-            throw ApiException.invalid(null, "the request body is not valid JSON: " + e.getOriginalMessage());
+            throw ApiException.invalidJson(e);
         }
         if (node == null || !node.isObject()) {
             throw ApiException.invalid(null, "the request body must be a JSON object");

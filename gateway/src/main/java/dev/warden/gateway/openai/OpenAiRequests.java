@@ -12,7 +12,10 @@ import java.util.ArrayList;
 import java.util.List;
 import tools.jackson.databind.JsonNode;
 
-/** Turns OpenAI request bodies into validated inference requests. */
+/**
+ * Turns OpenAI request bodies into validated inference requests. The body a request carries on to the engine is
+ * written from the parsed fields ({@link ForwardedBody}); fields this gateway does not know are dropped.
+ */
 public final class OpenAiRequests {
 
     /** More choices than this per request is almost always a client bug, and it multiplies cost. */
@@ -51,8 +54,9 @@ public final class OpenAiRequests {
         }
         SamplingParams params = new SamplingParams(body.number("temperature", 0, 2), body.number("top_p", 0, 1),
                 maxTokens, body.stop(), body.longInteger("seed"), nOf(body), logprobs, topLogprobs);
-        return new ChatRequest(model, messages, tools(body), toolChoice(body), params, stream, includeUsage,
-                body.root());
+        List<ToolDefinition> tools = tools(body);
+        return new ChatRequest(model, messages, tools, toolChoice(body), params, stream, includeUsage,
+                ForwardedBody.chat(body, messages, tools));
     }
 
     public static CompletionRequest completion(byte[] bytes) {
@@ -82,7 +86,7 @@ public final class OpenAiRequests {
         SamplingParams params = new SamplingParams(body.number("temperature", 0, 2), body.number("top_p", 0, 1),
                 body.integer("max_tokens", 1, Integer.MAX_VALUE), body.stop(), body.longInteger("seed"), nOf(body),
                 logprobs, topLogprobs);
-        return new CompletionRequest(model, prompt, params, stream, includeUsage, body.root());
+        return new CompletionRequest(model, prompt, params, stream, includeUsage, ForwardedBody.completion(body, prompt));
     }
 
     private static int nOf(JsonBody body) {

@@ -5,9 +5,11 @@ import static org.springframework.web.reactive.function.server.RequestPredicates
 import static org.springframework.web.reactive.function.server.RequestPredicates.path;
 
 import dev.warden.gateway.WardenProperties;
-import dev.warden.gateway.guard.EmbeddedClassifierSource;
+import dev.warden.gateway.flow.AuditTrail;
 import dev.warden.gateway.flow.GenerationFlow;
 import dev.warden.gateway.flow.Guards;
+import dev.warden.gateway.flow.RateLimitStage;
+import dev.warden.gateway.guard.EmbeddedClassifierSource;
 import dev.warden.gateway.moderation.ModerationHandler;
 import dev.warden.gateway.models.ModelCatalog;
 import dev.warden.guard.Calibrated;
@@ -30,13 +32,14 @@ public class OpenAiRoutes {
     }
 
     @Bean
-    ModerationHandler moderationHandler(Guards guards, WardenProperties properties,
-                                        ObjectProvider<EmbeddedClassifierSource> embedded) {
+    ModerationHandler moderationHandler(Guards guards, WardenProperties properties, RateLimitStage limits,
+                                        AuditTrail audit, ObjectProvider<EmbeddedClassifierSource> embedded) {
         Map<String, OperatingPoint> points = new HashMap<>();
         embedded.orderedStream().flatMap(s -> s.classifiers().stream())
                 .filter(c -> c instanceof Calibrated)
                 .forEach(c -> points.putAll(((Calibrated) c).operatingPoints()));
-        return new ModerationHandler(guards, new RequestBodies(properties.maxBodySize().toBytes()), points);
+        return new ModerationHandler(guards, new RequestBodies(properties.maxBodySize().toBytes()), limits, audit,
+                points);
     }
 
     @Bean

@@ -3,11 +3,14 @@ package dev.warden.gateway.openai;
 import dev.warden.gateway.api.ApiException;
 import dev.warden.gateway.api.Errors;
 import dev.warden.inference.StreamChunk;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.springframework.http.ReactiveHttpOutputMessage;
 import org.springframework.web.reactive.function.BodyInserter;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 
 /**
  * Writes engine chunks as OpenAI server-sent events, each sent as soon as it is made. An error before the first
@@ -15,6 +18,15 @@ import reactor.core.publisher.Mono;
  * with an error event and no {@code [DONE]}, never a silent truncation.
  */
 public final class SseBody {
+
+    /**
+     * An SSE comment: clients ignore it (the SSE specification), but it commits the response headers and keeps
+     * proxies and clients from timing out an idle connection while text is held back.
+     */
+    static final byte[] KEEP_ALIVE = ": keep-alive\n\n".getBytes(StandardCharsets.US_ASCII);
+
+    /** Idle proxies commonly give up after 30 to 60 s; a comment every 15 s keeps well inside that. */
+    public static final Duration KEEP_ALIVE_INTERVAL = Duration.ofSeconds(15);
 
     private SseBody() {
     }
@@ -25,29 +37,61 @@ public final class SseBody {
     }
 
     /**
+     * As {@link #events(Flux, OpenAiResponses, boolean, boolean, Mono)}, but the response starts at once: unless
+     * the chunks fail while being subscribed to, an SSE comment goes out first, so the status and headers leave
+     * before the first token rather than with it (a hold-back window or a slow prompt no longer keeps the client
+     * guessing), and another every {@code keepAlive} while the stream lasts. Errors after that, an engine that
+     * turns out to be full included, end the stream with an error event in the OpenAI error shape.
+     */
+    public static Flux<byte[]> startedEvents(Flux<StreamChunk> chunks, OpenAiResponses responses, boolean chat,
+                                             boolean includeUsage, Mono<Void> beforeDone, Duration keepAlive) {
+        AtomicBoolean committed = new AtomicBoolean();
+        Sinks.Empty<Void> ended = Sinks.empty();
+        Flux<byte[]> body = events(chunks, responses, chat, includeUsage, beforeDone, committed)
+                .doFinally(s -> ended.tryEmitEmpty());
+        // Subscribed after the body (merge subscribes in order), so a refusal at subscription comes first.
+        Mono<byte[]> open = Mono.fromSupplier(() -> committed.compareAndSet(false, true) ? KEEP_ALIVE : null);
+        Flux<byte[]> pings = Flux.interval(keepAlive, keepAlive).map(i -> KEEP_ALIVE).takeUntilOther(ended.asMono());
+        return Flux.merge(body, open, pings);
+    }
+
+    /**
      * {@code beforeDone} runs after the last chunk and before {@code [DONE]}, e.g. to make the audit durable. Each
      * element holds the events one engine chunk makes (the first also announces the role), written as one buffer.
      */
     public static Flux<byte[]> events(Flux<StreamChunk> chunks, OpenAiResponses responses, boolean chat,
                                       boolean includeUsage, Mono<Void> beforeDone) {
-        AtomicBoolean started = new AtomicBoolean();
+        return events(chunks, responses, chat, includeUsage, beforeDone, new AtomicBoolean());
+    }
+
+    /** {@code committed} is set once anything was emitted (by this or by a comment sent beside it). */
+    private static Flux<byte[]> events(Flux<StreamChunk> chunks, OpenAiResponses responses, boolean chat,
+                                       boolean includeUsage, Mono<Void> beforeDone, AtomicBoolean committed) {
+        // Choices that have had their role event; handle runs one chunk at a time, so a plain BitSet will do.
+        java.util.BitSet started = new java.util.BitSet();
         // handle, not a flattening operator: one chunk in, at most one buffer out, no queue and no inner
         // subscription per token
         Flux<byte[]> events = chunks.handle((chunk, sink) -> {
-            byte[] role = started.compareAndSet(false, true) && chat ? responses.roleChunk(chunk.index()) : null;
+            byte[] role = null;
+            if (!started.get(chunk.index())) {
+                started.set(chunk.index());
+                role = chat ? responses.roleChunk(chunk.index()) : null;
+            }
             boolean hasContent = !chunk.text().isEmpty() || !chunk.toolCalls().isEmpty()
                     || chunk.finishReason() != null || chunk.logprobs() != null;
             byte[] content = hasContent ? responses.chunk(chunk, includeUsage) : null;
             byte[] usage = chunk.usage() != null && includeUsage ? responses.usageChunk(chunk.usage()) : null;
             byte[] out = concat(role, content, usage);
             if (out.length > 0) {
+                committed.set(true);
                 sink.next(out);
             }
         });
         return events
                 .concatWith(beforeDone.then(Mono.fromSupplier(OpenAiResponses::done)))
                 .onErrorResume(error -> {
-                    if (!started.get()) {
+                    // Claims the response for the error, or finds it committed: no comment can slip in between.
+                    if (committed.compareAndSet(false, true)) {
                         return Flux.error(error);
                     }
                     ApiException api = Errors.toApi(error);

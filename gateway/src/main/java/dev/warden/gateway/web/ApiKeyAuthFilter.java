@@ -6,7 +6,6 @@ import dev.warden.policy.tenant.Principal;
 import dev.warden.policy.tenant.TenantDirectory;
 import java.util.Optional;
 import org.springframework.core.Ordered;
-import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
 import org.springframework.web.server.ServerWebExchange;
@@ -15,9 +14,9 @@ import org.springframework.web.server.WebFilterChain;
 import reactor.core.publisher.Mono;
 
 /**
- * {@code Authorization: Bearer <key>} on every {@code /v1} request: the key's hash must belong to a tenant.
- * The presented key is never logged or echoed; only its non-secret id travels further. Every refusal goes to
- * the audit log (rate-bounded, see {@link AuthFailureAudit}).
+ * {@code Authorization: Bearer <key>} on every {@code /v1} request (the path as routed, {@link RequestPaths}):
+ * the key's hash must belong to a tenant. The presented key is never logged or echoed; only its non-secret id
+ * travels further. Every refusal goes to the audit log (rate-bounded, see {@link AuthFailureAudit}).
  */
 @Component
 public class ApiKeyAuthFilter implements WebFilter, Ordered {
@@ -34,10 +33,16 @@ public class ApiKeyAuthFilter implements WebFilter, Ordered {
 
     @Override
     public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
-        if (!exchange.getRequest().getPath().value().startsWith("/v1/")) {
+        if (RequestPaths.area(exchange) != RequestPaths.Area.API) {
             return chain.filter(exchange);
         }
-        String key = bearer(exchange.getRequest().getHeaders().getFirst(HttpHeaders.AUTHORIZATION));
+        String key;
+        try {
+            key = BearerKey.from(exchange.getRequest().getHeaders());
+        } catch (ApiException ambiguous) {
+            audit.refused(exchange, ambiguous.code(), null, ambiguous.status().value());
+            return Mono.error(ambiguous);
+        }
         if (key == null) {
             audit.refused(exchange, "missing_api_key", null);
             return Mono.error(new ApiException(HttpStatus.UNAUTHORIZED, "invalid_request_error", "missing_api_key",
@@ -55,14 +60,6 @@ public class ApiKeyAuthFilter implements WebFilter, Ordered {
         return chain.filter(exchange);
     }
 
-    static String bearer(String header) {
-        if (header == null || header.length() < 8 || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            return null;
-        }
-        String key = header.substring(7).trim();
-        return key.isEmpty() ? null : key;
-    }
-
     public static Principal principal(ServerWebExchange exchange) {
         Principal p = exchange.getAttribute(PRINCIPAL_ATTRIBUTE);
         if (p == null) {
@@ -73,6 +70,6 @@ public class ApiKeyAuthFilter implements WebFilter, Ordered {
 
     @Override
     public int getOrder() {
-        return Ordered.HIGHEST_PRECEDENCE + 2;
+        return WebFilterOrder.API_KEY;
     }
 }

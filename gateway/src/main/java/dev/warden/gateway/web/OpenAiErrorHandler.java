@@ -41,6 +41,10 @@ public class OpenAiErrorHandler implements WebExceptionHandler {
         response.setStatusCode(api.status());
         HttpHeaders headers = response.getHeaders();
         headers.setContentType(MediaType.APPLICATION_JSON);
+        if (api.status() == org.springframework.http.HttpStatus.UNAUTHORIZED) {
+            // RFC 6750: a 401 names the scheme the client should use.
+            headers.set(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"warden\"");
+        }
         if (api.retryAfter() != null) {
             headers.set(HttpHeaders.RETRY_AFTER, Long.toString(Math.max(1, (api.retryAfter().toMillis() + 999) / 1000)));
         }

@@ -7,21 +7,30 @@ import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.WebFilterChain;
 import reactor.core.publisher.Mono;
 
-/** Gives every request an id and puts it on every response, errors included. */
+/**
+ * Gives every request an id of the gateway's own and puts it on every response, errors included. A client's
+ * {@code x-request-id} is never taken as the request id (two tenants could then share one, and one tenant could
+ * make its records collide with another's); a well-formed one is kept beside it, echoed as
+ * {@code x-client-request-id}, so the client can still match its own ids.
+ */
 @Component
 public class RequestIdFilter implements WebFilter, Ordered {
 
     @Override
     public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
-        String sent = exchange.getRequest().getHeaders().getFirst(RequestIds.HEADER);
-        String id = RequestIds.wellFormed(sent) ? sent : RequestIds.fresh();
+        String id = RequestIds.fresh();
         exchange.getAttributes().put(RequestIds.ATTRIBUTE, id);
         exchange.getResponse().getHeaders().set(RequestIds.HEADER, id);
+        String sent = exchange.getRequest().getHeaders().getFirst(RequestIds.HEADER);
+        if (RequestIds.wellFormed(sent)) {
+            exchange.getAttributes().put(RequestIds.CLIENT_ATTRIBUTE, sent);
+            exchange.getResponse().getHeaders().set(RequestIds.CLIENT_HEADER, sent);
+        }
         return chain.filter(exchange);
     }
 
     @Override
     public int getOrder() {
-        return Ordered.HIGHEST_PRECEDENCE;
+        return WebFilterOrder.REQUEST_ID;
     }
 }

@@ -70,6 +70,6 @@ public class RequestMetricsFilter implements WebFilter, Ordered {
 
     @Override
     public int getOrder() {
-        return Ordered.HIGHEST_PRECEDENCE + 1;
+        return WebFilterOrder.METRICS;
     }
 }

@@ -51,13 +51,12 @@ import tools.jackson.databind.json.JsonMapper;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class AdminApiTest extends GatewayTest {
 
-    private static final String ADMIN_KEY = CreateAdminKeyCommand.generate();
     private static final Path DATA = tempDir();
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     @DynamicPropertySource
     static void adminProperties(DynamicPropertyRegistry registry) {
-        registry.add("warden.admin.key-sha256", () -> ApiKeys.hash(ADMIN_KEY));
+        // The admin key is the base class's ADMIN_KEY (GatewayTest registers its hash).
         // Its own audit database: the base context (AdminDisabledTest, other gateway tests) has one in the shared
         // data folder, and two writers on one store would fork the chains.
         registry.add("warden.audit.store", () -> DATA.resolve("audit.db").toString());
@@ -393,6 +392,27 @@ class AdminApiTest extends GatewayTest {
     }
 
     @Test
+    @Order(6)
+    void verifyChecksTheChainsAgainstTheSignedCheckpointAndShowsItWithThePublicKey() throws IOException {
+        var checkpoint = auditLog.checkpoint().join().orElseThrow();
+        Path keyFile = TENANTS.dir.resolve("data").resolve("audit-operator.key");
+
+        JsonNode all = admin("/admin/audit/verify").json();
+
+        assertThat(all.path("valid").asBoolean()).as(all.toString()).isTrue();
+        assertThat(all.path("checkpoints_checked").asBoolean()).isTrue();
+        assertThat(all.path("operator_public_key").asString())
+                .isEqualTo(Files.readString(dev.warden.policy.audit.OperatorKey.publicFile(keyFile)).strip());
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(keyFile)))
+                .isEqualTo("rw-------");
+        assertThat(all.path("checkpoints")).anySatisfy(c -> {
+            assertThat(c.path("signed").asBoolean()).isTrue();
+            assertThat(c.path("time").asString()).isEqualTo(checkpoint.time().toString());
+            assertThat(c.path("body").asString()).contains("\"tenant\":\"local\"");
+        });
+    }
+
+    @Test
     @Order(100)
     void verifyNamesTheAlteredRecordAsTheFirstBrokenLink() throws SQLException {
         JsonNode target = admin("/admin/audit/records?request_id=adm-play-1").json().path("data").get(0);
@@ -429,6 +449,24 @@ class AdminApiTest extends GatewayTest {
         assertThat(all.path("valid").asBoolean()).isFalse();
         assertThat(all.path("first_broken").path("request_id").asString()).isEqualTo("adm-play-1");
         assertThat(admin("/admin/audit/verify?tenant=local").json().path("valid").asBoolean()).isTrue();
+    }
+
+    @Test
+    @Order(101)
+    void verifyReportsTheNewestRecordsDeletedAfterTheSignedCheckpoint() throws Exception {
+        auditLog.checkpoint().join().orElseThrow();
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + DATA.resolve("audit.db"));
+             Statement s = c.createStatement()) {
+            s.execute("PRAGMA busy_timeout = 10000");
+            assertThat(s.executeUpdate("DELETE FROM audit_entry WHERE tenant = 'local' AND seq = "
+                    + "(SELECT MAX(seq) FROM audit_entry WHERE tenant = 'local')")).isEqualTo(1);
+        }
+
+        JsonNode report = admin("/admin/audit/verify?tenant=local").json();
+
+        assertThat(report.path("valid").asBoolean()).as(report.toString()).isFalse();
+        assertThat(report.path("first_broken").path("reason").asString()).contains("were deleted")
+                .contains("signed checkpoint");
     }
 
     private static Path tempDir() {

@@ -42,7 +42,6 @@ import tools.jackson.databind.JsonNode;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class AuthFailureAuditTest extends GatewayTest {
 
-    private static final String ADMIN_KEY = CreateAdminKeyCommand.generate();
     private static final Path DATA = tempDir();
     private static final int RATE = 3;
     private static final String CHAT = "{\"model\": \"" + MODEL + "\", \"messages\": [{\"role\": \"user\", "
@@ -53,7 +52,7 @@ class AuthFailureAuditTest extends GatewayTest {
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
-        registry.add("warden.admin.key-sha256", () -> ApiKeys.hash(ADMIN_KEY));
+        // The admin key is the base class's ADMIN_KEY (GatewayTest registers its hash).
         registry.add("warden.audit.store", () -> DATA.resolve("audit.db").toString());
         registry.add("warden.audit.spill-file", () -> DATA.resolve("audit-spill.jsonl").toString());
         registry.add("warden.audit.auth-failures-per-second", () -> String.valueOf(RATE));
@@ -157,7 +156,7 @@ class AuthFailureAuditTest extends GatewayTest {
         assertThat(dropped).isPositive();
         assertThat(awaitRecords(r -> r.path("request_id").asString().startsWith("flood-"), (int) admitted))
                 .hasSize((int) admitted);
-        assertThat(http.get("/actuator/prometheus", null).body())
+        assertThat(http.get("/actuator/prometheus", ADMIN_KEY).body())
                 .containsPattern("warden_audit_auth_failures_dropped_total(\\{[^}]*\\})? " + dropped + "\\.0");
 
         assertThat(checked()).isEqualTo(before + admitted);

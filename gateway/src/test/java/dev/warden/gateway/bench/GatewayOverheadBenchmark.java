@@ -133,7 +133,7 @@ public final class GatewayOverheadBenchmark {
                 "--warden.guard.rules.enabled=" + guarded,
                 "--warden.guard.embedded.enabled=" + guarded,
                 "--warden.audit.enabled=" + !config.equals("proxy"),
-                "--warden.audit.sqlite-sync=" + (config.equals("audit-full") ? "full" : "normal"),
+                "--warden.audit.sqlite-sync=" + (config.startsWith("audit-full") ? "full" : "normal"),
                 "--warden.models[0].name=bench-model",
                 "--warden.models[0].engine=remote",
                 "--warden.models[0].remote.urls[0]=" + upstream.baseUrl(),

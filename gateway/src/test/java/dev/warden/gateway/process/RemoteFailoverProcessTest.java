@@ -42,18 +42,21 @@ class RemoteFailoverProcessTest {
             throws Exception {
         TestTenants tenants = TestTenants.create();
         int childPort = GatewayProcess.freePort();
-        Map<String, String> childProperties = Map.of(
-                "warden.tenants-file", tenants.file.toString(),
-                "warden.licences-dir", TestTenants.CONFIG.resolve("licences").toAbsolutePath().toString(),
-                "warden.data-dir", tenants.dir.resolve("child-data").toString(),
-                "warden.models[0].name", "tiny",
-                "warden.models[0].engine", "llama-cpp",
-                "warden.models[0].context-length", "2048",
-                "warden.models[0].llama-cpp.gguf", TinyGguf.path().toString(),
-                "warden.models[0].llama-cpp.slots", "1",
+        // Guards off on both sides: this test is about failover, and since every output window is judged, a long
+        // stretch of the tiny model's random text trips a classifier somewhere (content_filter, not length).
+        Map<String, String> childProperties = Map.ofEntries(Map.entry("warden.guard.embedded.enabled", "false"),
+                Map.entry("warden.guard.rules.enabled", "false"),
+                Map.entry("warden.tenants-file", tenants.file.toString()),
+                Map.entry("warden.licences-dir", TestTenants.CONFIG.resolve("licences").toAbsolutePath().toString()),
+                Map.entry("warden.data-dir", tenants.dir.resolve("child-data").toString()),
+                Map.entry("warden.models[0].name", "tiny"),
+                Map.entry("warden.models[0].engine", "llama-cpp"),
+                Map.entry("warden.models[0].context-length", "2048"),
+                Map.entry("warden.models[0].llama-cpp.gguf", TinyGguf.path().toString()),
+                Map.entry("warden.models[0].llama-cpp.slots", "1"),
                 // one thread: the replica generates more slowly than this JVM reads, so the kill lands mid-stream
-                "warden.models[0].llama-cpp.threads", "1",
-                "logging.level.root", "WARN");
+                Map.entry("warden.models[0].llama-cpp.threads", "1"),
+                Map.entry("logging.level.root", "WARN"));
         GatewayProcess child = GatewayProcess.start("replica", childPort, childProperties);
         ConfigurableApplicationContext front = null;
         try {
@@ -74,7 +77,9 @@ class RemoteFailoverProcessTest {
                     "--warden.models[0].remote.retries=0",
                     "--warden.models[0].remote.health-interval=500ms",
                     "--warden.models[0].remote.health-path=/actuator/health/readiness",
-                    "--warden.models[0].remote.connect-timeout=2s");
+                    "--warden.models[0].remote.connect-timeout=2s",
+                    "--warden.guard.embedded.enabled=false",
+                    "--warden.guard.rules.enabled=false");
             String frontUrl = "http://127.0.0.1:" + front.getEnvironment().getProperty("local.server.port");
             HttpCalls calls = new HttpCalls(frontUrl);
 
@@ -163,14 +168,19 @@ class RemoteFailoverProcessTest {
 
     /** Tries seeds until one generates MAX_TOKENS tokens (finish_reason length); the tiny model is deterministic per seed. */
     private static long longSeed(HttpCalls calls, String key) {
+        java.util.Map<String, Integer> endings = new java.util.TreeMap<>();
         for (long seed = 1; seed <= 100; seed++) {
             HttpCalls.Reply r = calls.post("/v1/chat/completions", key, "application/json", chat(seed, false));
             assertThat(r.status()).as(r.body()).isEqualTo(200);
-            if ("length".equals(r.json().path("choices").path(0).path("finish_reason").asString())) {
+            String finish = r.json().path("choices").path(0).path("finish_reason").asString();
+            if ("length".equals(finish)) {
                 return seed;
             }
+            endings.merge(finish + " after " + r.json().path("usage").path("completion_tokens").asInt() / 100 * 100
+                    + "+ tokens", 1, Integer::sum);
         }
-        throw new AssertionError("no seed in 1..100 made the tiny model generate " + MAX_TOKENS + " tokens");
+        throw new AssertionError("no seed in 1..100 made the tiny model generate " + MAX_TOKENS + " tokens: "
+                + endings);
     }
 
     private static String chat(long seed, boolean stream) {

@@ -30,6 +30,9 @@ import redis.embedded.RedisServer;
  */
 class SharedRedisRateLimitTest {
 
+    /** Opens the metrics, which need the admin key. */
+    private static final String ADMIN_KEY = dev.warden.gateway.admin.CreateAdminKeyCommand.generate();
+
     private static final String MODEL = "limited-model";
 
     /** Appended to the shipped example: a tenant limited to 10 requests a minute per key, and one for warm-up. */
@@ -108,7 +111,7 @@ class SharedRedisRateLimitTest {
             assertThat(refused.status()).as(refused.body()).isEqualTo(503);
             assertThat(refused.errorCode()).isEqualTo("rate_limiter_unavailable");
             for (HttpCalls g : List.of(a, b)) {
-                assertThat(g.get("/actuator/prometheus", null).body())
+                assertThat(g.get("/actuator/prometheus", ADMIN_KEY).body())
                         .containsPattern("(?m)^warden_ratelimit_fallbacks_total\\{[^}]*} [1-9]");
             }
             // Once the pause is over, the closed gateway admits again, which it only does through Redis.
@@ -151,6 +154,7 @@ class SharedRedisRateLimitTest {
                 "--warden.tenants-file=" + tenantsFile,
                 "--warden.licences-dir=" + TestTenants.CONFIG.resolve("licences").toAbsolutePath(),
                 "--warden.data-dir=" + dir.resolve(name + "-data"),
+                "--warden.admin.key-sha256=" + dev.warden.policy.tenant.ApiKeys.hash(ADMIN_KEY),
                 "--warden.rate-limit.redis-uri=redis://127.0.0.1:" + redisPort,
                 "--warden.rate-limit.fallback=" + fallback,
                 // generous: the exact shared count must not depend on how loaded the test machine is

@@ -56,22 +56,37 @@ public final class SentenceEncoder implements AutoCloseable {
 
     /** @param intraOpThreads ONNX Runtime threads for one run (1 keeps concurrent runs from fighting for cores) */
     public SentenceEncoder(int intraOpThreads) {
+        this(MODEL_RESOURCE, TOKENIZER_RESOURCE, intraOpThreads);
+    }
+
+    /**
+     * An encoder from a model and tokenizer on the classpath (a fine-tuned export of the same architecture loads
+     * the same way: a BERT-style graph with input_ids, attention_mask and optionally token_type_ids, whose first
+     * output is the per-token hidden state).
+     *
+     * @param intraOpThreads ONNX Runtime threads for one run. Spinning is switched off: idle ONNX threads that
+     *                       spin waiting for the next run take the cores that the gateway's event loops need
+     */
+    public SentenceEncoder(String modelResource, String tokenizerResource, int intraOpThreads) {
         try {
             environment = OrtEnvironment.getEnvironment();
             OrtSession.SessionOptions options = new OrtSession.SessionOptions();
             options.setIntraOpNumThreads(intraOpThreads);
             options.setInterOpNumThreads(1);
+            options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
             options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-            session = environment.createSession(readResource(MODEL_RESOURCE), options);
+            options.addConfigEntry("session.intra_op.allow_spinning", "0");
+            options.addConfigEntry("session.inter_op.allow_spinning", "0");
+            session = environment.createSession(readResource(modelResource), options);
             needsTokenTypes = session.getInputNames().contains("token_type_ids");
             Map<String, String> tokenizerOptions = new HashMap<>();
             tokenizerOptions.put("addSpecialTokens", "false");
             tokenizerOptions.put("truncation", "false");
             tokenizerOptions.put("padding", "false");
             tokenizerOptions.put("modelMaxLength", "1000000");
-            try (InputStream in = SentenceEncoder.class.getResourceAsStream(TOKENIZER_RESOURCE)) {
+            try (InputStream in = SentenceEncoder.class.getResourceAsStream(tokenizerResource)) {
                 if (in == null) {
-                    throw new IllegalStateException("tokenizer resource missing: " + TOKENIZER_RESOURCE);
+                    throw new IllegalStateException("tokenizer resource missing: " + tokenizerResource);
                 }
                 tokenizer = HuggingFaceTokenizer.newInstance(in, tokenizerOptions);
             }
@@ -79,7 +94,7 @@ public final class SentenceEncoder implements AutoCloseable {
             clsId = special[0];
             sepId = special[special.length - 1];
         } catch (OrtException e) {
-            throw new IllegalStateException("cannot load the MiniLM encoder", e);
+            throw new IllegalStateException("cannot load the MiniLM encoder " + modelResource, e);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -101,8 +116,29 @@ public final class SentenceEncoder implements AutoCloseable {
     }
 
     float[][] encode(String text, int windowTokens, int overlapTokens, int maxWindows) {
+        return embedWindows(windows(text, windowTokens, overlapTokens, maxWindows));
+    }
+
+    /** The word-piece windows {@link #encode(String)} would run, without running the model. */
+    List<long[]> windows(String text) {
+        return windows(text, WINDOW_TOKENS, OVERLAP_TOKENS, MAX_WINDOWS);
+    }
+
+    /** The passage windows {@link #encodePassages(String)} would run, without running the model. */
+    List<long[]> passageWindows(String text) {
+        return windows(text, PASSAGE_TOKENS, PASSAGE_OVERLAP_TOKENS, MAX_PASSAGES);
+    }
+
+    private List<long[]> windows(String text, int windowTokens, int overlapTokens, int maxWindows) {
         long[] pieces = tokenizer.encode(text == null ? "" : text, false, false).getIds();
-        List<long[]> windows = windows(pieces, windowTokens, overlapTokens, maxWindows);
+        return windows(pieces, windowTokens, overlapTokens, maxWindows);
+    }
+
+    /**
+     * One vector per window (word pieces without [CLS]/[SEP]), all windows in one ONNX run padded to the longest;
+     * the windows may come from different texts (the encoder queue batches concurrent requests this way).
+     */
+    float[][] embedWindows(List<long[]> windows) {
         int batch = windows.size();
         int length = 0;
         for (long[] w : windows) {
@@ -130,10 +166,12 @@ public final class SentenceEncoder implements AutoCloseable {
                 inputs.put("token_type_ids", typeTensor);
             }
             try (OrtSession.Result result = session.run(inputs)) {
-                float[][][] hidden = (float[][][]) result.get(0).getValue();
+                // read the hidden states straight from the output buffer: getValue() would build batch x length
+                // small Java arrays only to sum them
+                java.nio.FloatBuffer hidden = ((OnnxTensor) result.get(0)).getFloatBuffer();
                 float[][] out = new float[batch][];
                 for (int b = 0; b < batch; b++) {
-                    out[b] = meanPoolNormalised(hidden[b], windows.get(b).length + 2);
+                    out[b] = meanPoolNormalised(hidden, b * length * DIMENSION, windows.get(b).length + 2);
                 }
                 return out;
             }
@@ -162,12 +200,12 @@ public final class SentenceEncoder implements AutoCloseable {
         return windows;
     }
 
-    private static float[] meanPoolNormalised(float[][] tokens, int realLength) {
-        float[] sum = new float[tokens[0].length];
+    private static float[] meanPoolNormalised(java.nio.FloatBuffer hidden, int offset, int realLength) {
+        float[] sum = new float[DIMENSION];
         for (int t = 0; t < realLength; t++) {
-            float[] v = tokens[t];
-            for (int d = 0; d < sum.length; d++) {
-                sum[d] += v[d];
+            int base = offset + t * DIMENSION;
+            for (int d = 0; d < DIMENSION; d++) {
+                sum[d] += hidden.get(base + d);
             }
         }
         double norm = 0;

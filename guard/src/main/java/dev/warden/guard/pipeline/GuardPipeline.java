@@ -1,6 +1,7 @@
 package dev.warden.guard.pipeline;
 
 import dev.warden.guard.Classifier;
+import dev.warden.guard.Direction;
 import dev.warden.guard.GuardInput;
 import dev.warden.guard.Verdict;
 import java.time.Duration;
@@ -10,6 +11,7 @@ import java.util.List;
 import java.util.Optional;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * Runs the classifiers that apply to an input's direction, all at once, each under its own deadline, and
@@ -17,6 +19,9 @@ import reactor.core.publisher.Mono;
  * its deadline yields a TIMEOUT verdict (and is cancelled), one that signals an error or completes empty yields an
  * ERROR verdict with the reason in its detail; policy then applies the tenant's fail mode. OK verdicts are cached
  * when a {@link VerdictCache} is configured.
+ * <p>
+ * A prompt check judges all the client's text, not only the turns each classifier reads by role, and long turns
+ * in segments: see {@link GuardView}.
  * <pre>{@code
  * GuardPipeline input = GuardPipeline.builder()
  *         .stage(promptGuard, Duration.ofMillis(250))
@@ -24,7 +29,7 @@ import reactor.core.publisher.Mono;
  *         .stage(new ContentRules(), Duration.ofMillis(50))
  *         .cache(new VerdictCache(100_000, Duration.ofMinutes(10)))
  *         .build();
- * Mono<GuardReport> report = input.run(GuardInput.prompt(messages), tenant.policyVersion());
+ * Mono<GuardReport> report = input.run(GuardInput.prompt(messages), tenant.id() + ":" + policyVersion);
  * }</pre>
  */
 public final class GuardPipeline {
@@ -50,10 +55,11 @@ public final class GuardPipeline {
     }
 
     /**
-     * @param policyVersion part of the cache key: pass something that changes whenever the caller's policy does
-     *                      (e.g. a hash of the tenant's policy file), so no verdict outlives the policy it was for
+     * @param cacheScope part of the cache key: pass something that names the caller and changes whenever its
+     *                   policy does (e.g. the tenant id and a hash of the tenant's policy file), so no verdict
+     *                   outlives the policy it was for, and no tenant can learn by timing what another one sent
      */
-    public Mono<GuardReport> run(GuardInput input, String policyVersion) {
+    public Mono<GuardReport> run(GuardInput input, String cacheScope) {
         return Mono.defer(() -> {
             long start = System.nanoTime();
             List<GuardStage> applicable = new ArrayList<>();
@@ -70,21 +76,26 @@ public final class GuardPipeline {
                 return Mono.just(new GuardReport(List.of(), List.of(), List.of(), skipped,
                         Duration.ofNanos(System.nanoTime() - start)));
             }
-            String content = cache == null ? null : VerdictCache.contentDigest(input);
             List<String> ran = Collections.synchronizedList(new ArrayList<>());
             List<String> cached = Collections.synchronizedList(new ArrayList<>());
-            return Flux.fromIterable(applicable)
-                    .flatMapSequential(stage -> judge(stage, input, content, policyVersion, ran, cached))
-                    .collectList()
+            // Building what is judged folds and decodes every text: linear work, but not for an event-loop thread.
+            return Mono.fromCallable(() -> GuardView.of(input))
+                    .subscribeOn(input.direction() == Direction.INPUT ? Schedulers.parallel() : Schedulers.immediate())
+                    .flatMap(judged -> {
+                        String content = cache == null ? null : VerdictCache.contentDigest(judged);
+                        return Flux.fromIterable(applicable)
+                                .flatMapSequential(stage -> judge(stage, judged, content, cacheScope, ran, cached))
+                                .collectList();
+                    })
                     .map(verdicts -> new GuardReport(verdicts, inOrder(applicable, ran), inOrder(applicable, cached),
                             skipped, Duration.ofNanos(System.nanoTime() - start)));
         });
     }
 
-    private Mono<Verdict> judge(GuardStage stage, GuardInput input, String content, String policyVersion,
+    private Mono<Verdict> judge(GuardStage stage, GuardInput input, String content, String cacheScope,
                                 List<String> ran, List<String> cached) {
         Classifier classifier = stage.classifier();
-        VerdictCache.Key key = cache == null ? null : VerdictCache.key(content, classifier, policyVersion);
+        VerdictCache.Key key = cache == null ? null : VerdictCache.key(content, classifier, cacheScope);
         if (key != null) {
             Optional<Verdict> hit = cache.get(key);
             if (hit.isPresent()) {
@@ -103,7 +114,8 @@ public final class GuardPipeline {
                     .switchIfEmpty(Mono.fromSupplier(() -> failed(classifier, Verdict.Status.ERROR, start,
                             "completed without a verdict")))
                     .doOnNext(verdict -> {
-                        if (key != null) {
+                        // only a verdict on all of the text is kept: a timeout or an error says nothing about it
+                        if (key != null && verdict.ok()) {
                             cache.put(key, verdict);
                         }
                     });

@@ -19,14 +19,14 @@ import java.util.Optional;
 /**
  * Remembers OK verdicts so that the same content is not classified twice: retries, regenerations and
  * multi-turn conversations resend the same turns. The key is the SHA-256 of the classified content plus the
- * classifier's name and version and the caller's policy version, so a new model, a new category prompt or a
- * policy change never sees an old verdict. Bounded in size and time; ERROR and TIMEOUT verdicts are never kept,
+ * classifier's name and version and the caller's scope (tenant and policy version), so a new model, a new category
+ * prompt or a policy change never sees an old verdict, and one tenant never gets (or times) another's. Bounded in size and time; ERROR and TIMEOUT verdicts are never kept,
  * since they say nothing about the content.
  */
 public final class VerdictCache {
 
     /** Cache key; {@code contentSha256} is {@link #contentDigest(GuardInput)}. */
-    public record Key(String contentSha256, String classifier, String version, String policyVersion) {
+    public record Key(String contentSha256, String classifier, String version, String scope) {
     }
 
     private final Cache<Key, Verdict> verdicts;
@@ -61,8 +61,8 @@ public final class VerdictCache {
         return verdicts.estimatedSize();
     }
 
-    public static Key key(String contentSha256, Classifier classifier, String policyVersion) {
-        return new Key(contentSha256, classifier.name(), classifier.version(), policyVersion);
+    public static Key key(String contentSha256, Classifier classifier, String scope) {
+        return new Key(contentSha256, classifier.name(), classifier.version(), scope);
     }
 
     /**

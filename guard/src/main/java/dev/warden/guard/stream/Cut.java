@@ -13,8 +13,9 @@ import java.util.List;
  * @param rule           the deciding rule, or {@code check failed: <reason>}
  * @param cause          a judged violation, or a check that failed and was not mapped by the gateway
  * @param releasedTokens tokens the client had received before the cut
+ * @param choice         the choice the cut ends (0 unless the stream has several)
  */
-public record Cut(Window window, List<String> categories, String rule, Cause cause, int releasedTokens)
+public record Cut(Window window, List<String> categories, String rule, Cause cause, int releasedTokens, int choice)
         implements ModeratedEvent {
 
     public enum Cause {
@@ -25,8 +26,12 @@ public record Cut(Window window, List<String> categories, String rule, Cause cau
         categories = List.copyOf(categories);
     }
 
-    /** The chunk that ends choice 0 for the client, as Azure OpenAI does: {@code finish_reason: content_filter}. */
+    /** The chunk that ends the choice for the client, as Azure OpenAI does: {@code finish_reason: content_filter}. */
     public StreamChunk finishChunk() {
-        return StreamChunk.finish(0, FinishReason.CONTENT_FILTER);
+        return StreamChunk.finish(choice, FinishReason.CONTENT_FILTER);
+    }
+
+    Cut forChoice(int choice) {
+        return new Cut(window, categories, rule, cause, releasedTokens, choice);
     }
 }

@@ -4,8 +4,8 @@ import dev.warden.guard.stream.ModerationSummary.Outcome;
 import dev.warden.inference.StreamChunk;
 import dev.warden.inference.Usage;
 import java.util.ArrayDeque;
+import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.BitSet;
 import java.util.List;
 import java.util.Objects;
@@ -21,6 +21,7 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.FluxSink;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Operators;
+import reactor.core.scheduler.Schedulers;
 import reactor.util.context.Context;
 
 /**
@@ -40,11 +41,13 @@ final class ModerationRun {
     private final AtomicInteger wip = new AtomicInteger();
     private final Disposable.Composite checks = Disposables.composite();
     private final Upstream upstream = new Upstream();
+    /** The time bound of the open window; replaced when the next window opens, disposed with the run. */
+    private final Disposable.Swap deadline = Disposables.swap();
 
     // Touched only inside the drain loop.
     private final WindowPlanner planner;
-    private final StringBuilder response = new StringBuilder();
-    private int[] charEnds = new int[256];
+    private final boolean timed;
+    private int armedFor = -1;
     private final ArrayDeque<Held> held = new ArrayDeque<>();
     private final ArrayDeque<Window> waiting = new ArrayDeque<>();
     private final List<Window> planned = new ArrayList<>();
@@ -66,6 +69,8 @@ final class ModerationRun {
         this.onEnd = onEnd;
         this.context = Context.of(sink.contextView());
         this.planner = new WindowPlanner(settings);
+        // Buffer releases nothing before the end, so closing its windows early would only add checks.
+        this.timed = settings.mode() != StreamMode.BUFFER;
     }
 
     void start(Flux<StreamChunk> source) {
@@ -78,6 +83,7 @@ final class ModerationRun {
     private void release() {
         upstream.dispose();
         checks.dispose();
+        deadline.dispose();
     }
 
     private void signal(Object s) {
@@ -116,6 +122,15 @@ final class ModerationRun {
             windowsChecked++;
             String reason = e.error().getMessage() != null ? e.error().getMessage() : e.error().toString();
             cut(e.window(), List.of(), "check failed: " + reason, Cut.Cause.CHECK_FAILED);
+        } else if (s instanceof Deadline d) {
+            // Stale when tokens closed that window first.
+            if (!upstreamDone && planner.openIndex() == d.window()) {
+                Window closed = planner.closeNow();
+                if (closed != null) {
+                    plan(closed);
+                }
+                progress();
+            }
         } else if (s instanceof UpstreamFailed f) {
             fail(f.error());
         } else if (s == Signal.UPSTREAM_COMPLETED) {
@@ -154,24 +169,42 @@ final class ModerationRun {
             // The finish and usage chunks close the response for the client, so they wait until every window passed.
             boolean closing = rest.finishReason() != null || rest.usage() != null;
             held.add(new Held(rest, planner.tokenCount(), false, closing));
+            if (rest.finishReason() != null) {
+                // The choice has no more text: its last window is judged now, not after the usage chunk and the
+                // end of the upstream, which may come tens of milliseconds later.
+                Window last = planner.finish();
+                if (last != null) {
+                    plan(last);
+                }
+            }
         } else if (chunk.text().isEmpty()) {
             held.add(new Held(chunk, planner.tokenCount(), false, false));
         }
+        armDeadline();
         progress();
     }
 
     private void addToken(StreamChunk chunk) {
-        response.append(chunk.text());
-        int position = planner.tokenCount();
-        if (position == charEnds.length) {
-            charEnds = Arrays.copyOf(charEnds, position * 2);
-        }
-        charEnds[position] = response.length();
-        held.add(new Held(chunk, position + 1, true, false));
+        held.add(new Held(chunk, planner.tokenCount() + 1, true, false));
         Window closed = planner.add(chunk.text());
         if (closed != null) {
             plan(closed);
         }
+    }
+
+    /** Starts the time bound of the open window once it holds a token (once per window). */
+    private void armDeadline() {
+        if (!timed || terminated || !planner.hasOpenTokens() || armedFor == planner.openIndex()) {
+            return;
+        }
+        Duration wait = planner.openWait();
+        if (wait.isZero()) {
+            return;
+        }
+        int window = planner.openIndex();
+        armedFor = window;
+        deadline.update(Schedulers.parallel().schedule(() -> signal(new Deadline(window)), wait.toNanos(),
+                java.util.concurrent.TimeUnit.NANOSECONDS));
     }
 
     private void plan(Window w) {
@@ -235,10 +268,9 @@ final class ModerationRun {
         while (!terminated && inFlight < settings.maxInFlightChecks() && !waiting.isEmpty()) {
             Window w = waiting.poll();
             inFlight++;
-            String soFar = response.substring(0, charEnds[w.end() - 1]);
             Mono<WindowResult> result;
             try {
-                result = Objects.requireNonNull(check.check(soFar, w), "the window check returned null");
+                result = Objects.requireNonNull(check.check(w), "the window check returned null");
             } catch (Throwable t) {
                 result = Mono.error(t);
             }
@@ -253,7 +285,7 @@ final class ModerationRun {
     private void cut(Window w, List<String> categories, String rule, Cut.Cause cause) {
         terminated = true;
         release();
-        Cut cut = new Cut(w, categories, rule, cause, tokensReleased);
+        Cut cut = new Cut(w, categories, rule, cause, tokensReleased, 0);
         ModerationSummary summary = summary(Outcome.CUT, cut, null);
         sink.next(cut);
         sink.next(summary);
@@ -302,6 +334,10 @@ final class ModerationRun {
     }
 
     private record UpstreamFailed(Throwable error) {
+    }
+
+    /** The time bound of window {@code window} has passed. */
+    private record Deadline(int window) {
     }
 
     private enum Signal {

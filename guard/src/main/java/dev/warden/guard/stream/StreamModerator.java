@@ -8,8 +8,9 @@ import reactor.core.publisher.FluxSink;
 /**
  * Moderates a streamed generation window by window so that streaming is never a way around the output guard.
  * <p>
- * Only choice 0 is moderated: a chunk of any other choice ends the Flux with an
- * {@link UnsupportedOperationException} (the gateway should refuse {@code n > 1} for moderated streams). A token is
+ * This method moderates choice 0 only: a chunk of any other choice ends the Flux with an
+ * {@link UnsupportedOperationException}; streams of several choices go through
+ * {@link #moderate(Flux, int, StreamModeration, WindowCheck, Consumer)}. A token is
  * the text of one chunk. The returned Flux emits, in the upstream's order:
  * <ul>
  *   <li>{@link Release} for each chunk the client may now receive. {@link StreamMode#HOLD_BACK}: a text chunk once
@@ -47,5 +48,27 @@ public final class StreamModerator {
         }
         return Flux.create(sink -> new ModerationRun(sink, settings, check, onEnd).start(upstream),
                 FluxSink.OverflowStrategy.BUFFER);
+    }
+
+    /**
+     * As {@link #moderate(Flux, StreamModeration, WindowCheck, Consumer)} for a stream of {@code choices}
+     * choices ({@code n}): each choice is moderated on its own, as if it were the only one, with its own windows,
+     * releases and cut ({@link Cut#choice()} names it; a cut ends that choice only, the generation of the others
+     * goes on). Releases keep their choice index. The usage chunk, which covers all choices, is released after
+     * every choice ended, if at least one was released whole; then one {@link ModerationSummary} sums up the
+     * choices (cut when any was, with the first cut). With one choice this is exactly the single-choice method.
+     */
+    public Flux<ModeratedEvent> moderate(Flux<StreamChunk> upstream, int choices, StreamModeration settings,
+                                         WindowCheck check, Consumer<ModerationSummary> onEnd) {
+        if (choices < 1) {
+            throw new IllegalArgumentException("choices must be at least 1");
+        }
+        if (choices == 1) {
+            return moderate(upstream, settings, check, onEnd);
+        }
+        if (upstream == null || settings == null || check == null) {
+            throw new IllegalArgumentException("upstream, settings and check are required");
+        }
+        return new ChoiceModeration(this, choices, settings, check, onEnd).moderate(upstream);
     }
 }

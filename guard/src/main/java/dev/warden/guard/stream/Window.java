@@ -10,7 +10,8 @@ package dev.warden.guard.stream;
  *                   tokens before it were already judged by the previous window
  * @param end        one past the last token
  * @param text       the text of tokens {@code [start, end)}
- * @param last       whether this is the window closed by the end of the stream
+ * @param last       whether this is the window closed by the end of the text (a finish reason or the end of
+ *                   the stream)
  */
 public record Window(int index, int start, int freshStart, int end, String text, boolean last) {
 

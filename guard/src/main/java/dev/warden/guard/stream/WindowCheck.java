@@ -4,7 +4,7 @@ import reactor.core.publisher.Mono;
 
 /**
  * The gateway's judgement of one window: typically Llama Guard response classification of the conversation plus
- * {@code responseSoFar}, then policy. It should map classifier errors and timeouts to pass or violation itself
+ * the window's text, then policy. It should map classifier errors and timeouts to pass or violation itself
  * (the tenant's fail-open or fail-closed); an error signal, an empty Mono or a thrown exception is treated as a
  * violation ("check failed: ..."), never as a pass.
  * <p>
@@ -16,8 +16,9 @@ import reactor.core.publisher.Mono;
 public interface WindowCheck {
 
     /**
-     * @param responseSoFar the response text from its first token up to {@code window.end()}
-     * @param window        the window being judged; its fresh tokens are the ones released when it passes
+     * @param window the window being judged: its {@link Window#text() text} is the fresh tokens after up to
+     *               {@code overlapTokens} already judged ones as context, so its length is bounded however long
+     *               the response grows; the fresh tokens are the ones released when it passes
      */
-    Mono<WindowResult> check(String responseSoFar, Window window);
+    Mono<WindowResult> check(Window window);
 }

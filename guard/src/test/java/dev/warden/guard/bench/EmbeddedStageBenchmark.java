@@ -53,7 +53,7 @@ public final class EmbeddedStageBenchmark {
                     wall[iterations * 99 / 100] / 1e6);
         }
         for (int threads : new int[]{1, 2}) {
-            try (EmbeddedClassifiers c = new EmbeddedClassifiers(new SharedEncoder(new SentenceEncoder(threads), 2, 256, 4096))) {
+            try (EmbeddedClassifiers c = new EmbeddedClassifiers(new SharedEncoder(new SentenceEncoder(threads), dev.warden.guard.embedded.EncodingQueue.Settings.defaults(), 4096))) {
                 String base = prompt(c.encoder().encoder());
                 int tokens = c.encoder().encoder().countTokens(base);
                 for (int i = 0; i < 30; i++) {

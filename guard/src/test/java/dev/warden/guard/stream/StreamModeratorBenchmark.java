@@ -28,7 +28,7 @@ public final class StreamModeratorBenchmark {
         Flux<StreamChunk> upstream = Flux.fromIterable(chunks);
         StreamModerator moderator = new StreamModerator();
         Mono<WindowResult> pass = Mono.just(WindowResult.pass());
-        WindowCheck noop = (soFar, window) -> pass;
+        WindowCheck noop = window -> pass;
 
         System.out.printf(Locale.ROOT, "%d streams of %d tokens, 64-token windows, overlap 16, slack 8%n",
                 streams, tokens);

@@ -29,8 +29,12 @@ class StreamModeratorTest {
     private static final String HAZARD = "BOMB ";
     private static final int HAZARD_AT = 130;
     private static final Usage USAGE = new Usage(17, 200);
-    /** 64-token windows overlapping by 16, no sentence slack: windows [0,64) [48,112) [96,160) [144,200). */
-    private static final StreamModeration PLAIN = StreamModeration.defaults().withWindow(64, 16, 0);
+    /**
+     * Fixed 64-token windows overlapping by 16, no sentence slack, no ramp or time bounds: windows [0,64) [48,112)
+     * [96,160) [144,200).
+     */
+    private static final StreamModeration PLAIN = StreamModeration.defaults().withWindow(64, 16, 0).fixedWindows()
+            .withMaxInFlightChecks(1);
 
     private final StreamModerator moderator = new StreamModerator();
 
@@ -81,6 +85,7 @@ class StreamModeratorTest {
                 new ArrayList<>()));
 
         assertThat(releasedText(events)).isEqualTo(String.join("", tokens));
+        assertThat(releases(events).subList(0, 200)).allMatch(c -> c.finishReason() == null && c.usage() == null);
         List<StreamChunk> released = releases(events);
         assertThat(released).hasSize(202);
         assertThat(released.get(200).finishReason()).isEqualTo(FinishReason.STOP);
@@ -109,14 +114,14 @@ class StreamModeratorTest {
         assertThat(releasedText(events)).isEqualTo(join(tokens, 0, 64));
 
         emit(upstream, tokens.subList(70, 100));
-        upstream.tryEmitNext(StreamChunk.finish(0, FinishReason.STOP));
-        upstream.tryEmitNext(StreamChunk.usage(USAGE));
         assertThat(check.windows()).extracting(Window::end).containsExactly(64);
-        assertThat(releases(events)).hasSize(64);
-
-        upstream.tryEmitComplete();
-        // The final partial window [48, 100) is checked before anything else leaves.
+        upstream.tryEmitNext(StreamChunk.finish(0, FinishReason.STOP));
+        // The finish reason ends the text: the final partial window [48, 100) is checked at once, before the
+        // usage chunk and the end of the upstream, and before anything else leaves.
         assertThat(check.windows().get(1)).isEqualTo(new Window(1, 48, 64, 100, join(tokens, 48, 100), true));
+        upstream.tryEmitNext(StreamChunk.usage(USAGE));
+        upstream.tryEmitComplete();
+        assertThat(check.windows()).hasSize(2);
         assertThat(releases(events)).hasSize(64);
 
         check.answer(1, WindowResult.pass());
@@ -126,20 +131,93 @@ class StreamModeratorTest {
     }
 
     @Test
-    void windowsOverlapAndEachCheckSeesTheResponseUpToItsEnd() {
+    void windowsOverlapAndEachCheckSeesItsWindowWithTheTokensBeforeItAsContext() {
         List<String> tokens = tokens(200, -1);
-        List<Checked> seen = new ArrayList<>();
+        List<Window> seen = new ArrayList<>();
         run(stream(tokens), PLAIN, flagging(HAZARD, seen));
 
-        assertThat(seen).extracting(c -> List.of(c.window().index(), c.window().start(), c.window().freshStart(),
-                        c.window().end()))
+        assertThat(seen).extracting(w -> List.of(w.index(), w.start(), w.freshStart(), w.end()))
                 .containsExactly(List.of(0, 0, 0, 64), List.of(1, 48, 64, 112), List.of(2, 96, 112, 160),
                         List.of(3, 144, 160, 200));
-        assertThat(seen).extracting(c -> c.window().last()).containsExactly(false, false, false, true);
-        for (Checked c : seen) {
-            assertThat(c.window().text()).isEqualTo(join(tokens, c.window().start(), c.window().end()));
-            assertThat(c.responseSoFar()).isEqualTo(join(tokens, 0, c.window().end()));
+        assertThat(seen).extracting(Window::last).containsExactly(false, false, false, true);
+        for (Window w : seen) {
+            assertThat(w.text()).isEqualTo(join(tokens, w.start(), w.end()));
         }
+    }
+
+    @Test
+    void windowsRampUpFromAShortFirstWindowToTheConfiguredSize() {
+        List<String> tokens = tokens(200, -1);
+        List<Window> seen = new ArrayList<>();
+        StreamModeration ramped = StreamModeration.defaults().withWindow(64, 16, 0)
+                .withRamp(4, Duration.ZERO, Duration.ZERO);
+        List<ModeratedEvent> events = run(stream(tokens), ramped, flagging(HAZARD, seen));
+
+        // fresh tokens 4, 8, 16, 32, then 48 (64 less the 16 of context) until the end
+        assertThat(seen).extracting(w -> List.of(w.start(), w.freshStart(), w.end()))
+                .containsExactly(List.of(0, 0, 4), List.of(0, 4, 12), List.of(0, 12, 28), List.of(12, 28, 60),
+                        List.of(44, 60, 108), List.of(92, 108, 156), List.of(140, 156, 200));
+        assertThat(releasedText(events)).isEqualTo(String.join("", tokens));
+    }
+
+    @Test
+    void theFirstWindowEndsAtTheFirstClause() {
+        List<String> tokens = new ArrayList<>(tokens(40, -1));
+        tokens.set(1, "Sure,");
+        List<Window> seen = new ArrayList<>();
+        run(stream(tokens), StreamModeration.defaults().withRamp(4, Duration.ZERO, Duration.ZERO),
+                flagging(HAZARD, seen));
+        assertThat(seen.get(0).end()).isEqualTo(2);
+        assertThat(seen.get(1).freshStart()).isEqualTo(2);
+    }
+
+    @Test
+    void aWindowWhoseTimeIsUpIsJudgedWithoutWaitingForMoreTokens() throws Exception {
+        Sinks.Many<StreamChunk> upstream = Sinks.many().unicast().onBackpressureBuffer();
+        ManualCheck check = new ManualCheck();
+        List<ModeratedEvent> events = new CopyOnWriteArrayList<>();
+        // The time bounds run on a timer thread, so releases may land there: wait for each, with a timeout.
+        java.util.concurrent.Semaphore released = new java.util.concurrent.Semaphore(0);
+        java.util.concurrent.CountDownLatch ended = new java.util.concurrent.CountDownLatch(1);
+        StreamModeration timed = StreamModeration.defaults().withRamp(4, Duration.ofMillis(5),
+                Duration.ofMillis(5));
+        moderator.moderate(upstream.asFlux(), timed, check).subscribe(e -> {
+            events.add(e);
+            if (e instanceof Release) {
+                released.release();
+            }
+        }, e -> { }, ended::countDown);
+
+        emit(upstream, List.of("Hello"));
+        // The first window wants 4 tokens; only its time bound can close it now.
+        Window first = check.window(0).get(10, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(first.end()).isEqualTo(1);
+        check.answer(0, WindowResult.pass());
+        assertThat(released.tryAcquire(1, 10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(releasedText(events)).isEqualTo("Hello");
+
+        emit(upstream, List.of(" there"));
+        Window second = check.window(1).get(10, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(second.freshStart()).isEqualTo(1);
+        // judged with the released text before it as context
+        assertThat(second.text()).isEqualTo("Hello there");
+        upstream.tryEmitComplete();
+        check.answer(1, WindowResult.pass());
+        assertThat(ended.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(releasedText(events)).isEqualTo("Hello there");
+        assertThat(summary(events).outcome()).isEqualTo(Outcome.COMPLETED);
+    }
+
+    @Test
+    void whatOneCheckJudgesStaysBoundedHoweverLongTheResponse() {
+        List<String> tokens = tokens(2000, -1);
+        List<Window> seen = new ArrayList<>();
+        StreamModeration settings = StreamModeration.defaults().withRamp(4, Duration.ZERO, Duration.ZERO);
+        run(stream(tokens), settings, flagging(HAZARD, seen));
+
+        assertThat(seen).allMatch(w -> w.tokens() <= settings.windowTokens());
+        assertThat(seen.get(seen.size() - 1).text().length()).isLessThan(64 * "w1999 ".length());
+        assertThat(seen.get(seen.size() - 1).end()).isEqualTo(2000);
     }
 
     @Test
@@ -149,10 +227,10 @@ class StreamModeratorTest {
         tokens.set(90, "!");     // too early for window 1 (nominal end 44 + 64 = 108, slack reaches back to 100)
         tokens.set(101, "?\"");  // window 1 ends at 102
         tokens.set(149, "\n");   // window 2 starts at 86, nominal end 150: ends at 150 (at the nominal end)
-        List<Checked> seen = new ArrayList<>();
-        run(stream(tokens), StreamModeration.defaults().withWindow(64, 16, 8), flagging(HAZARD, seen));
+        List<Window> seen = new ArrayList<>();
+        run(stream(tokens), StreamModeration.defaults().withWindow(64, 16, 8).fixedWindows(), flagging(HAZARD, seen));
 
-        assertThat(seen).extracting(c -> List.of(c.window().start(), c.window().freshStart(), c.window().end()))
+        assertThat(seen).extracting(w -> List.of(w.start(), w.freshStart(), w.end()))
                 .containsExactly(List.of(0, 0, 60), List.of(44, 60, 102), List.of(86, 102, 150),
                         List.of(134, 150, 198), List.of(182, 198, 200));
     }
@@ -175,7 +253,10 @@ class StreamModeratorTest {
         assertThatThrownBy(() -> StreamModeration.defaults().withWindow(16, 12, 4))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThat(StreamModeration.defaults().withWindow(17, 12, 4).windowTokens()).isEqualTo(17);
-        assertThat(StreamModeration.defaults()).isEqualTo(new StreamModeration(StreamMode.HOLD_BACK, 64, 16, 8, 1));
+        assertThat(StreamModeration.defaults()).isEqualTo(new StreamModeration(StreamMode.HOLD_BACK, 64, 16, 8, 2,
+                4, Duration.ofMillis(20), Duration.ofMillis(500)));
+        assertThatThrownBy(() -> StreamModeration.defaults().withRamp(65, Duration.ZERO, Duration.ZERO))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
@@ -198,7 +279,7 @@ class StreamModeratorTest {
     void holdBackKeepsExactOrderWithChecksAndGenerationOnOtherThreads() {
         List<String> tokens = tokens(500, -1);
         Flux<StreamChunk> upstream = stream(tokens).publishOn(Schedulers.boundedElastic(), 1);
-        WindowCheck slow = (soFar, w) -> Mono.fromCallable(WindowResult::pass)
+        WindowCheck slow = w -> Mono.fromCallable(WindowResult::pass)
                 .delayElement(Duration.ofMillis(w.index() % 3), Schedulers.parallel());
         List<ModeratedEvent> events = moderator.moderate(upstream, PLAIN.withMaxInFlightChecks(3), slow)
                 .collectList().block(Duration.ofSeconds(30));
@@ -304,7 +385,7 @@ class StreamModeratorTest {
 
     @Test
     void aCheckErrorIsACutNeverAPass() {
-        WindowCheck failing = (soFar, w) -> w.index() == 1
+        WindowCheck failing = w -> w.index() == 1
                 ? Mono.error(new IllegalStateException("classifier down")) : Mono.just(WindowResult.pass());
         List<ModeratedEvent> events = run(stream(tokens(200, -1)), PLAIN, failing);
         Cut cut = single(events, Cut.class);
@@ -317,12 +398,12 @@ class StreamModeratorTest {
 
     @Test
     void aCheckThatThrowsOrReturnsNothingIsACut() {
-        WindowCheck throwing = (soFar, w) -> {
+        WindowCheck throwing = w -> {
             throw new IllegalArgumentException("bad input");
         };
         assertThat(single(run(stream(tokens(80, -1)), PLAIN, throwing), Cut.class).rule())
                 .isEqualTo("check failed: bad input");
-        WindowCheck empty = (soFar, w) -> Mono.empty();
+        WindowCheck empty = w -> Mono.empty();
         assertThat(single(run(stream(tokens(80, -1)), PLAIN, empty), Cut.class).rule())
                 .isEqualTo("check failed: the window check returned no result");
     }
@@ -350,6 +431,77 @@ class StreamModeratorTest {
                 .isInstanceOf(UnsupportedOperationException.class);
     }
 
+    // ---- several choices ----
+
+    @Test
+    void severalChoicesAreModeratedEachOnItsOwnAndACutEndsOnlyItsChoice() {
+        List<String> clean = tokens(40, -1);
+        List<String> hazardous = tokens(40, 20);
+        List<StreamChunk> interleaved = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            interleaved.add(StreamChunk.text(0, clean.get(i)));
+            interleaved.add(StreamChunk.text(1, hazardous.get(i)));
+        }
+        interleaved.add(StreamChunk.finish(0, FinishReason.STOP));
+        interleaved.add(StreamChunk.finish(1, FinishReason.STOP));
+        interleaved.add(StreamChunk.usage(USAGE));
+        StreamModeration small = StreamModeration.defaults().withWindow(8, 2, 0).fixedWindows();
+        AtomicReference<ModerationSummary> ended = new AtomicReference<>();
+
+        List<ModeratedEvent> events = moderator.moderate(Flux.fromIterable(interleaved), 2, small,
+                flagging(HAZARD, new ArrayList<>()), ended::set).collectList().block(Duration.ofSeconds(10));
+
+        List<StreamChunk> released = releases(events);
+        String first = released.stream().filter(c -> c.index() == 0).map(StreamChunk::text)
+                .collect(Collectors.joining());
+        String second = released.stream().filter(c -> c.index() == 1).map(StreamChunk::text)
+                .collect(Collectors.joining());
+        assertThat(first).isEqualTo(String.join("", clean));
+        assertThat(released).anyMatch(c -> c.index() == 0 && c.finishReason() == FinishReason.STOP);
+        Cut cut = single(events, Cut.class);
+        // choice 1 gets what its passed windows held, nothing of the failing one's fresh tokens
+        assertThat(cut.window().freshStart()).isLessThanOrEqualTo(20);
+        assertThat(second).isEqualTo(join(hazardous, 0, cut.window().freshStart())).doesNotContain(HAZARD);
+        assertThat(released).noneMatch(c -> c.index() == 1 && c.finishReason() != null);
+        assertThat(cut.choice()).isEqualTo(1);
+        assertThat(cut.finishChunk().index()).isEqualTo(1);
+        // the usage covers both choices and comes last, after every choice ended
+        assertThat(released.get(released.size() - 1).usage()).isEqualTo(USAGE);
+        ModerationSummary summary = summary(events);
+        assertThat(summary.outcome()).isEqualTo(Outcome.CUT);
+        assertThat(summary.cut().choice()).isEqualTo(1);
+        assertThat(summary.tokensReceived()).isGreaterThanOrEqualTo(40 + 20);
+        assertThat(summary.usage()).isEqualTo(USAGE);
+        assertThat(ended.get()).isEqualTo(summary);
+    }
+
+    @Test
+    void severalCleanChoicesAreAllReleasedWhole() {
+        List<StreamChunk> interleaved = new ArrayList<>();
+        List<String> tokens = tokens(30, -1);
+        for (String t : tokens) {
+            for (int c = 0; c < 3; c++) {
+                interleaved.add(StreamChunk.text(c, t));
+            }
+        }
+        for (int c = 0; c < 3; c++) {
+            interleaved.add(StreamChunk.finish(c, FinishReason.LENGTH));
+        }
+        interleaved.add(StreamChunk.usage(USAGE));
+        List<ModeratedEvent> events = moderator.moderate(Flux.fromIterable(interleaved), 3, StreamModeration.defaults(),
+                flagging(HAZARD, new ArrayList<>()), null).collectList().block(Duration.ofSeconds(10));
+        List<StreamChunk> released = releases(events);
+        for (int c = 0; c < 3; c++) {
+            int choice = c;
+            assertThat(released.stream().filter(x -> x.index() == choice).map(StreamChunk::text)
+                    .collect(Collectors.joining())).isEqualTo(String.join("", tokens));
+            assertThat(released).anyMatch(x -> x.index() == choice && x.finishReason() == FinishReason.LENGTH);
+        }
+        assertThat(released.get(released.size() - 1).usage()).isEqualTo(USAGE);
+        assertThat(summary(events).outcome()).isEqualTo(Outcome.COMPLETED);
+        assertThat(summary(events).tokensReleased()).isEqualTo(90);
+    }
+
     // ---- chunks and cancellation ----
 
     @Test
@@ -371,7 +523,7 @@ class StreamModeratorTest {
     @Test
     void anEmptyResponseNeedsNoCheck() {
         Flux<StreamChunk> upstream = Flux.just(StreamChunk.finish(0, FinishReason.STOP), StreamChunk.usage(USAGE));
-        List<ModeratedEvent> events = run(upstream, PLAIN, (s, w) -> Mono.error(new AssertionError("no window")));
+        List<ModeratedEvent> events = run(upstream, PLAIN, w -> Mono.error(new AssertionError("no window")));
         assertThat(releases(events)).hasSize(2);
         assertThat(summary(events).windowsChecked()).isZero();
     }
@@ -381,7 +533,7 @@ class StreamModeratorTest {
         AtomicBoolean generationCancelled = new AtomicBoolean();
         AtomicBoolean checkCancelled = new AtomicBoolean();
         Sinks.Many<StreamChunk> upstream = Sinks.many().unicast().onBackpressureBuffer();
-        WindowCheck never = (soFar, w) -> Mono.<WindowResult>never().doOnCancel(() -> checkCancelled.set(true));
+        WindowCheck never = w -> Mono.<WindowResult>never().doOnCancel(() -> checkCancelled.set(true));
         AtomicReference<ModerationSummary> ended = new AtomicReference<>();
         Disposable client = moderator.moderate(upstream.asFlux().doOnCancel(() -> generationCancelled.set(true)),
                 PLAIN, never, ended::set).subscribe();
@@ -400,7 +552,7 @@ class StreamModeratorTest {
     void aCutCancelsTheOtherChecksInFlight() {
         Sinks.One<WindowResult> first = Sinks.one();
         AtomicBoolean secondCancelled = new AtomicBoolean();
-        WindowCheck check = (soFar, w) -> w.index() == 0 ? first.asMono()
+        WindowCheck check = w -> w.index() == 0 ? first.asMono()
                 : Mono.<WindowResult>never().doOnCancel(() -> secondCancelled.set(true));
         Sinks.Many<StreamChunk> upstream = Sinks.many().unicast().onBackpressureBuffer();
         List<ModeratedEvent> events = new CopyOnWriteArrayList<>();
@@ -444,13 +596,10 @@ class StreamModeratorTest {
         return String.join("", tokens.subList(from, to));
     }
 
-    record Checked(String responseSoFar, Window window) {
-    }
-
     /** Flags any window whose text holds {@code word}; records what it was asked. */
-    static WindowCheck flagging(String word, List<Checked> seen) {
-        return (soFar, w) -> {
-            seen.add(new Checked(soFar, w));
+    static WindowCheck flagging(String word, List<Window> seen) {
+        return w -> {
+            seen.add(w);
             return Mono.just(w.text().contains(word)
                     ? WindowResult.violation(List.of("S9"), "hazard word") : WindowResult.pass());
         };
@@ -460,13 +609,23 @@ class StreamModeratorTest {
     static final class ManualCheck implements WindowCheck {
         private final List<Window> windows = new CopyOnWriteArrayList<>();
         private final List<Sinks.One<WindowResult>> answers = new CopyOnWriteArrayList<>();
+        private final List<java.util.concurrent.CompletableFuture<Window>> asked = new CopyOnWriteArrayList<>();
 
         @Override
-        public Mono<WindowResult> check(String responseSoFar, Window window) {
+        public synchronized Mono<WindowResult> check(Window window) {
             Sinks.One<WindowResult> answer = Sinks.one();
-            windows.add(window);
             answers.add(answer);
+            windows.add(window);
+            window(window.index()).complete(window);
             return answer.asMono();
+        }
+
+        /** Completes when window {@code index} is asked about (wait on it with a timeout). */
+        synchronized java.util.concurrent.CompletableFuture<Window> window(int index) {
+            while (asked.size() <= index) {
+                asked.add(new java.util.concurrent.CompletableFuture<>());
+            }
+            return asked.get(index);
         }
 
         List<Window> windows() {

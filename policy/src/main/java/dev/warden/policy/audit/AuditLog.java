@@ -1,15 +1,22 @@
 package dev.warden.policy.audit;
 
 import java.io.IOException;
+import java.security.PublicKey;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,12 +38,29 @@ import org.slf4j.LoggerFactory;
  * several processes (gateway replicas sharing one PostgreSQL store) can append for the same tenants without
  * competing for sequence numbers. Two processes with the same instance id would fork a chain: the store refuses
  * the second entry with the same sequence, which surfaces as a spill that never replays, loudly.
+ * <p>
+ * With {@link Checkpoints}, the writer also signs its chain heads ({@link HeadCheckpoint}) at an interval and at
+ * {@link #close()}, so that cutting the newest entries or rewriting a chain shows; and at start it ends the streams
+ * its instance opened and never ended ({@link Outcome#INTERRUPTED}).
  */
 public final class AuditLog implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(AuditLog.class);
 
     private record Pending(AuditEntry entry, CompletableFuture<ChainedEntry> done) {
+    }
+
+    /**
+     * Signed chain-head checkpoints ({@link HeadCheckpoint}): taken by the writer every {@code interval} when a head
+     * moved, and at {@link #close()}, with the operator's key.
+     */
+    public record Checkpoints(OperatorKey key, Duration interval) {
+        public Checkpoints {
+            Objects.requireNonNull(key, "key");
+            if (interval == null || interval.isNegative() || interval.isZero()) {
+                throw new IllegalArgumentException("the checkpoint interval must be positive");
+            }
+        }
     }
 
     /**
@@ -68,13 +92,30 @@ public final class AuditLog implements AutoCloseable {
     private volatile boolean closing;
     private volatile boolean spillPending;
     private long nextReplayNanos;
+    private final Checkpoints checkpoints;
+    private final AtomicReference<CompletableFuture<Optional<HeadCheckpoint>>>
+            checkpointRequest = new AtomicReference<>();
+    /** Heads in the last checkpoint written; writer thread only. */
+    private Map<String, ChainHead> checkpointed = Map.of();
+    private long nextCheckpointNanos;
+    /**
+     * Why this run signs no checkpoints: the store disagreed with the last signed checkpoint at start, and signing
+     * its present state would launder the tampering. Null when checkpoints are signed.
+     */
+    private volatile String checkpointsWithheld;
 
     /**
      * Loads the heads of this instance's chains from the store (and from a spill file left by a previous run), so
      * the store must be reachable here; then starts the writer thread. The store stays the caller's to close.
      */
     public AuditLog(AuditStore store, AuditLogConfig config) {
+        this(store, config, null);
+    }
+
+    /** As {@link #AuditLog(AuditStore, AuditLogConfig)}, signing chain-head checkpoints when {@code checkpoints} is set. */
+    public AuditLog(AuditStore store, AuditLogConfig config, Checkpoints checkpoints) {
         this.store = store;
+        this.checkpoints = checkpoints;
         this.config = config;
         this.queue = new ArrayBlockingQueue<>(config.queueCapacity());
         this.spill = new SpillFile(config.spillFile());
@@ -87,9 +128,50 @@ public final class AuditLog implements AutoCloseable {
         }
         this.spillPending = spill.pending();
         this.nextReplayNanos = System.nanoTime();
+        if (checkpoints != null) {
+            this.checkpointsWithheld = disagreementWithLastCheckpoint(store.heads(instance));
+            if (checkpointsWithheld != null) {
+                log.error("AUDIT TAMPERING SUSPECTED: {}; this process signs no checkpoints until it is resolved, so "
+                        + "the last signed checkpoint stays the evidence", checkpointsWithheld);
+            }
+            this.nextCheckpointNanos = System.nanoTime() + checkpoints.interval().toNanos();
+        }
         this.writer = new Thread(this::run, "audit-writer");
         writer.setDaemon(true);
         writer.start();
+        endInterruptedStreams();
+    }
+
+    /**
+     * Streams this instance opened ({@link Outcome#STREAM_STARTED}) and never ended were cut by the previous
+     * process stopping: each gets its ending now, {@link Outcome#INTERRUPTED}, a new record with the same request
+     * id that names the opening record (the chain is append-only, so the opening one stays as it is). Tokens may
+     * have reached the client, so the record keeps the opening's status (200) and fingerprint of the prompt.
+     */
+    private void endInterruptedStreams() {
+        List<ChainedEntry> unfinished;
+        try {
+            unfinished = store.unfinishedStreams(instance);
+        } catch (RuntimeException e) {
+            log.warn("could not look for streams interrupted by the last stop: {}", e.toString());
+            return;
+        }
+        for (ChainedEntry opened : unfinished) {
+            AuditRecord started = (AuditRecord) opened.entry();
+            AuditRecord ended = started.toBuilder().outcome(Outcome.INTERRUPTED)
+                    .decision(started.decision(), "interrupted: the gateway stopped during this stream (its opening "
+                            + "record is seq " + opened.seq() + " of chain " + opened.chain() + "); found at restart")
+                    .build();
+            append(ended).whenComplete((ok, e) -> {
+                if (e != null) {
+                    log.error("could not record the interrupted stream {}: {}", started.requestId(), e.toString());
+                }
+            });
+        }
+        if (!unfinished.isEmpty()) {
+            log.warn("{} stream(s) were interrupted by the last stop of instance {}; recorded as INTERRUPTED: {}",
+                    unfinished.size(), instance, unfinished.stream().map(c -> c.entry().requestId()).toList());
+        }
     }
 
     /** Completes when the record is durable; fails with {@link AuditUnavailableException} if it cannot be. */
@@ -104,6 +186,40 @@ public final class AuditLog implements AutoCloseable {
 
     CompletableFuture<ChainedEntry> appendCheckpoint(RetentionCheckpoint checkpoint) {
         return enqueue(checkpoint);
+    }
+
+    /**
+     * Asks the writer to sign and store a checkpoint of this log's chain heads now, even if none moved; completes
+     * with it, or empty when checkpoints are off, withheld, or entries wait in the spill file (the store would not
+     * hold what the checkpoint vouches for).
+     */
+    public CompletableFuture<Optional<HeadCheckpoint>> checkpoint() {
+        CompletableFuture<Optional<HeadCheckpoint>> request = new CompletableFuture<>();
+        CompletableFuture<Optional<HeadCheckpoint>> earlier = checkpointRequest.getAndSet(request);
+        if (earlier != null) {
+            request.whenComplete((c, e) -> {
+                if (e != null) {
+                    earlier.completeExceptionally(e);
+                } else {
+                    earlier.complete(c);
+                }
+            });
+        }
+        if (closing) {
+            checkpointRequest.compareAndSet(request, null);
+            request.complete(Optional.empty());
+        }
+        return request;
+    }
+
+    /** The public half of the key that signs this log's checkpoints; empty when checkpoints are off. */
+    public Optional<PublicKey> checkpointKey() {
+        return Optional.ofNullable(checkpoints).map(c -> c.key().publicKey());
+    }
+
+    /** Why checkpoints are withheld in this run (see the start-up check), or empty when they are signed. */
+    public Optional<String> checkpointsWithheld() {
+        return Optional.ofNullable(checkpointsWithheld);
     }
 
     /** False while audit writes are failing under {@link AuditLogConfig.SpillFailure#REFUSE}: answer 503. */
@@ -147,6 +263,7 @@ public final class AuditLog implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        answer(checkpointRequest.getAndSet(null), Optional.empty());
         // An append that raced with close() may have slipped in after the writer's last look: fail it, loudly.
         List<Pending> late = new ArrayList<>();
         queue.drainTo(late);
@@ -200,8 +317,13 @@ public final class AuditLog implements AutoCloseable {
                 first = null;
             }
             replayIfDue();
+            checkpointIfDue();
             if (first == null) {
                 if (closing && queue.isEmpty()) {
+                    // The shutdown checkpoint: covers everything this run wrote.
+                    if (checkpoints != null) {
+                        answer(checkpointRequest.getAndSet(null), writeCheckpoint(false));
+                    }
                     break;
                 }
                 probeIfRefusing();
@@ -219,6 +341,103 @@ public final class AuditLog implements AutoCloseable {
             }
             batch.clear();
         }
+    }
+
+    private void checkpointIfDue() {
+        if (checkpoints == null) {
+            CompletableFuture<Optional<HeadCheckpoint>> request = checkpointRequest.getAndSet(null);
+            if (request != null) {
+                request.complete(Optional.empty());
+            }
+            return;
+        }
+        boolean due = System.nanoTime() - nextCheckpointNanos >= 0;
+        CompletableFuture<Optional<HeadCheckpoint>> request = checkpointRequest.getAndSet(null);
+        if (!due && request == null) {
+            return;
+        }
+        if (due) {
+            nextCheckpointNanos = System.nanoTime() + checkpoints.interval().toNanos();
+        }
+        answer(request, writeCheckpoint(request != null));
+    }
+
+    private static void answer(CompletableFuture<Optional<HeadCheckpoint>> request,
+                               Optional<HeadCheckpoint> written) {
+        if (request != null) {
+            request.complete(written);
+        }
+    }
+
+    /** Writer thread only: signs the heads it committed and stores the checkpoint; failures are logged. */
+    private Optional<HeadCheckpoint> writeCheckpoint(boolean evenIfUnchanged) {
+        if (checkpointsWithheld != null || spillPending) {
+            return Optional.empty();
+        }
+        Map<String, ChainHead> current = new TreeMap<>();
+        heads.forEach((tenant, head) -> {
+            if (head.seq() > 0) {
+                current.put(tenant, head);
+            }
+        });
+        if (!evenIfUnchanged && current.equals(checkpointed)) {
+            return Optional.empty();
+        }
+        try {
+            HeadCheckpoint checkpoint = HeadCheckpoint.sign(checkpoints.key(), instance, Instant.now(),
+                    current.values());
+            store.appendCheckpoint(checkpoint);
+            checkpointed = current;
+            log.info("audit chain heads checkpoint signed: instance={} chains={} time={} key={}", instance,
+                    current.size(), checkpoint.time(), checkpoint.keyId());
+            return Optional.of(checkpoint);
+        } catch (RuntimeException e) {
+            log.warn("audit chain heads checkpoint not stored (next try in {}): {}", checkpoints.interval(),
+                    e.toString());
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * Compares the store with this instance's latest checkpoint signed by this key: a chain it vouches for must
+     * still reach the vouched-for entry with the same hash. Returns what disagrees, or null.
+     */
+    private String disagreementWithLastCheckpoint(Map<String, ChainHead> stored) {
+        HeadCheckpoint last = store.latestCheckpoints().get(instance);
+        if (last == null) {
+            return null;
+        }
+        if (!last.signedBy(checkpoints.key().publicKey())) {
+            return "the latest checkpoint of instance " + instance + " in the store (" + last.time()
+                    + ") does not carry this operator key's signature";
+        }
+        for (ChainHead vouched : last.heads()) {
+            ChainId chain = vouched.chain();
+            ChainHead now = stored.get(vouched.tenant());
+            if (now == null || now.seq() < vouched.seq()) {
+                return "chain " + chain + " ends at seq " + (now == null ? 0 : now.seq())
+                        + " but the checkpoint of " + last.time() + " vouches for seq " + vouched.seq();
+            }
+            Optional<ChainHead> anchor = store.anchor(chain);
+            if (anchor.isPresent() && anchor.get().seq() > vouched.seq()) {
+                continue;
+            }
+            String[] hash = new String[1];
+            if (anchor.isPresent() && anchor.get().seq() == vouched.seq()) {
+                hash[0] = anchor.get().hash();
+            } else {
+                store.scanChain(chain, vouched.seq() - 1, row -> {
+                    if (row.seq() == vouched.seq()) {
+                        hash[0] = row.hash();
+                    }
+                });
+            }
+            if (!vouched.hash().equals(hash[0])) {
+                return "entry " + vouched.seq() + " of chain " + chain + " is not the one the checkpoint of "
+                        + last.time() + " vouches for";
+            }
+        }
+        return null;
     }
 
     private void write(List<Pending> batch) {

@@ -12,6 +12,13 @@ import java.util.TreeSet;
  * purpose, fingerprints of prompt and response, the content itself only when the tenant opted in and already
  * redacted), what the classifiers said, what was decided and by which rule, and what it cost.
  * <p>
+ * {@code promptSha256} and {@code responseSha256} are content fingerprints made by the function {@code fingerprint}
+ * names: {@link FingerprintKey#ALGORITHM} (keyed, so a guessed text cannot be confirmed from the log) or null for
+ * plain SHA-256 (records written before the key existed).
+ * <p>
+ * The request id is always the gateway's own; {@code clientRequestId} is the client's {@code x-request-id}, kept
+ * beside it (null when none was sent), so that one tenant can never make its records share an id with another's.
+ * <p>
  * Immutable; build one with {@link #builder(String, String)}. The chain position (sequence, hashes) is not part
  * of the record: the {@link AuditLog} assigns it when the record is appended.
  */
@@ -19,7 +26,8 @@ public record AuditRecord(String requestId, Instant time, String tenant, String 
                           Outcome outcome, List<ClassifierVerdict> verdicts, String decision, String rule,
                           boolean streaming, long tokensReleased, TokenUsage usage, Latencies latencies,
                           int httpStatus, String promptSha256, String responseSha256, Content content,
-                          Origin origin)
+                          Origin origin, String fingerprint,
+                          String clientRequestId)
         implements AuditEntry {
 
     /** Tokens as the inference engine counted them. */
@@ -111,6 +119,8 @@ public record AuditRecord(String requestId, Instant time, String tenant, String 
         b.responseSha256 = responseSha256;
         b.content = content;
         b.origin = origin;
+        b.fingerprint = fingerprint;
+        b.clientRequestId = clientRequestId;
         return b;
     }
 
@@ -134,6 +144,8 @@ public record AuditRecord(String requestId, Instant time, String tenant, String 
         private String responseSha256;
         private Content content;
         private Origin origin;
+        private String fingerprint;
+        private String clientRequestId;
 
         private Builder(String requestId, String tenant) {
             this.requestId = requestId;
@@ -162,10 +174,19 @@ public record AuditRecord(String requestId, Instant time, String tenant, String 
         public Builder promptSha256(String hex) { this.promptSha256 = hex; return this; }
         public Builder responseSha256(String hex) { this.responseSha256 = hex; return this; }
 
-        /** Fingerprints the texts; they are not stored unless {@link #content} is called too. */
+        /** Fingerprints the texts with plain SHA-256 (the pre-key format); prefer the keyed form. */
         public Builder fingerprint(String prompt, String response) {
             this.promptSha256 = Sha256.ofText(prompt);
             this.responseSha256 = Sha256.ofText(response);
+            this.fingerprint = null;
+            return this;
+        }
+
+        /** Fingerprints the texts with the keyed HMAC; they are not stored unless {@link #content} is called too. */
+        public Builder fingerprint(FingerprintKey key, String prompt, String response) {
+            this.promptSha256 = key.of(prompt);
+            this.responseSha256 = key.of(response);
+            this.fingerprint = FingerprintKey.ALGORITHM;
             return this;
         }
 
@@ -181,10 +202,16 @@ public record AuditRecord(String requestId, Instant time, String tenant, String 
             return this;
         }
 
+        /** The client's own id for the request ({@code x-request-id}), or null. */
+        public Builder clientRequestId(String clientRequestId) {
+            this.clientRequestId = clientRequestId;
+            return this;
+        }
+
         public AuditRecord build() {
             return new AuditRecord(requestId, time == null ? Instant.now() : time, tenant, keyId, model, purpose,
                     outcome, verdicts, decision, rule, streaming, tokensReleased, usage, latencies, httpStatus,
-                    promptSha256, responseSha256, content, origin);
+                    promptSha256, responseSha256, content, origin, fingerprint, clientRequestId);
         }
     }
 }

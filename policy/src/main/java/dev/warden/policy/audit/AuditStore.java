@@ -54,6 +54,18 @@ public interface AuditStore extends AutoCloseable {
      */
     long deleteThrough(ChainHead anchor);
 
+    /**
+     * The {@link Outcome#STREAM_STARTED} records of {@code instance}'s chains that no other record of the same
+     * request follows: streams whose writer stopped before they ended.
+     */
+    List<ChainedEntry> unfinishedStreams(String instance);
+
+    /** Stores a signed checkpoint of a writer instance's chain heads; a later one of the same instance supersedes it. */
+    void appendCheckpoint(HeadCheckpoint checkpoint);
+
+    /** The newest stored checkpoint of each writer instance, by instance (signatures not checked). */
+    Map<String, HeadCheckpoint> latestCheckpoints();
+
     @Override
     void close();
 }

@@ -111,6 +111,8 @@ public final class CanonicalJson {
         m.put("httpStatus", r.httpStatus());
         put(m, "promptSha256", r.promptSha256());
         put(m, "responseSha256", r.responseSha256());
+        // Absent for plain SHA-256, so records from before keyed fingerprints keep their bytes and FORMAT.
+        put(m, "fingerprint", r.fingerprint());
         if (r.content() != null) {
             TreeMap<String, Object> cm = new TreeMap<>();
             put(cm, "prompt", r.content().prompt());
@@ -124,6 +126,8 @@ public final class CanonicalJson {
             put(om, "clientAddress", r.origin().clientAddress());
             m.put("origin", om);
         }
+        // Optional in the same way as origin: records without it hash exactly as before.
+        put(m, "clientRequestId", r.clientRequestId());
         return m;
     }
 
@@ -153,7 +157,8 @@ public final class CanonicalJson {
                         Duration.parse(str(lat, "inference")), Duration.parse(str(lat, "guardOutput"))),
                 (int) num(m, "httpStatus"), str(m, "promptSha256"), str(m, "responseSha256"),
                 content == null ? null : new AuditRecord.Content(str(content, "prompt"), str(content, "response")),
-                origin == null ? null : new AuditRecord.Origin(str(origin, "route"), str(origin, "clientAddress")));
+                origin == null ? null : new AuditRecord.Origin(str(origin, "route"), str(origin, "clientAddress")),
+                str(m, "fingerprint"), str(m, "clientRequestId"));
     }
 
     private static void put(Map<String, Object> m, String key, Object value) {

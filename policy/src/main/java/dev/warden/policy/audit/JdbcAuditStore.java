@@ -285,6 +285,65 @@ abstract class JdbcAuditStore implements AuditStore {
     }
 
     @Override
+    public List<ChainedEntry> unfinishedStreams(String instance) {
+        List<ChainedEntry> found = new ArrayList<>();
+        query("SELECT " + COLUMNS + " FROM audit_entry e WHERE e.instance = ? AND e.kind = 'REQUEST' "
+                        + "AND e.outcome = 'STREAM_STARTED' AND NOT EXISTS (SELECT 1 FROM audit_entry f "
+                        + "WHERE f.request_id = e.request_id AND f.tenant = e.tenant AND f.instance = e.instance "
+                        + "AND f.outcome <> 'STREAM_STARTED') ORDER BY e.tenant, e.seq", List.of(instance),
+                rs -> {
+                    StoredRow row = row(rs);
+                    found.add(ChainedEntry.stored(row.tenant(), row.instance(), row.seq(), row.prevHash(),
+                            row.hash(), row.body()));
+                });
+        return found;
+    }
+
+    @Override
+    public void appendCheckpoint(HeadCheckpoint checkpoint) {
+        inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO audit_head_checkpoint (instance, ts_ms, key_id, "
+                    + "body, signature) VALUES (?,?,?,?,?) ON CONFLICT (instance, ts_ms) DO UPDATE SET "
+                    + "key_id = excluded.key_id, body = excluded.body, signature = excluded.signature")) {
+                ps.setString(1, checkpoint.instance());
+                ps.setLong(2, checkpoint.time().toEpochMilli());
+                ps.setString(3, checkpoint.keyId());
+                ps.setString(4, checkpoint.body());
+                ps.setString(5, checkpoint.signature());
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public Map<String, HeadCheckpoint> latestCheckpoints() {
+        Map<String, HeadCheckpoint> latest = new LinkedHashMap<>();
+        query("SELECT k.instance, k.body, k.signature FROM audit_head_checkpoint k JOIN (SELECT instance, "
+                        + "MAX(ts_ms) AS m FROM audit_head_checkpoint GROUP BY instance) x "
+                        + "ON k.instance = x.instance AND k.ts_ms = x.m ORDER BY k.instance", List.of(),
+                rs -> latest.put(rs.getString(1), storedCheckpoint(rs.getString(1), rs.getString(2),
+                        rs.getString(3))));
+        return latest;
+    }
+
+    /**
+     * A stored checkpoint whose body does not even parse is still returned, as one vouching for nothing with an
+     * empty signature, so that the verifier reports it instead of the store failing.
+     */
+    private static HeadCheckpoint storedCheckpoint(String instance, String body, String signature) {
+        try {
+            HeadCheckpoint parsed = HeadCheckpoint.stored(body, signature);
+            if (parsed.instance().equals(instance)) {
+                return parsed;
+            }
+        } catch (RuntimeException unreadable) {
+            // falls through to the unusable checkpoint below
+        }
+        return new HeadCheckpoint(instance, Instant.EPOCH, List.of(), "", body, "");
+    }
+
+    @Override
     public void close() {
         if (owned != null) {
             try {
@@ -319,6 +378,9 @@ abstract class JdbcAuditStore implements AuditStore {
         if (!q.outcomes().isEmpty()) {
             sql.append(" AND e.outcome IN (").append("?,".repeat(q.outcomes().size() - 1)).append("?)");
             q.outcomes().stream().map(Enum::name).sorted().forEach(args::add);
+        } else {
+            // A stream's opening record is not a request of its own: one request, one record, unless asked for.
+            sql.append(" AND e.outcome <> 'STREAM_STARTED'");
         }
         if (!q.decisions().isEmpty()) {
             sql.append(" AND e.decision IN (").append("?,".repeat(q.decisions().size() - 1)).append("?)");

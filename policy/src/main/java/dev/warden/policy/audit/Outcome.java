@@ -1,6 +1,9 @@
 package dev.warden.policy.audit;
 
-/** How a request ended, from the client's point of view. Every request gets exactly one. */
+/**
+ * How a request ended, from the client's point of view. Every request gets exactly one ending; a stream also has
+ * an opening record, {@link #STREAM_STARTED}.
+ */
 public enum Outcome {
     ALLOWED,
     BLOCKED_INPUT,
@@ -11,5 +14,13 @@ public enum Outcome {
     CLIENT_ABORT,
     PARTIAL_STREAM,
     BAD_REQUEST,
-    UNAUTHENTICATED
+    UNAUTHENTICATED,
+    /**
+     * Not an ending: a stream's opening record, durable before its first byte leaves, so that a process killed
+     * mid-stream still leaves a trace of the tokens it delivered. The stream's ending follows as a record of its
+     * own with the same request id. Queries and counts leave these out unless asked for by outcome.
+     */
+    STREAM_STARTED,
+    /** A stream whose gateway stopped before it ended (a kill, a crash): recorded at the next start. */
+    INTERRUPTED
 }

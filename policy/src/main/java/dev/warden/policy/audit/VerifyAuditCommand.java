@@ -4,7 +4,15 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * {@code java -cp ... dev.warden.policy.audit.VerifyAuditCommand <store> [--tenant T] [--user U]}
+ * {@code java -cp ... dev.warden.policy.audit.VerifyAuditCommand <store> [--tenant T] [--user U]
+ * [--public-key FILE] [--checkpoints FILE]}
+ * <p>
+ * With {@code --public-key} (the operator's Ed25519 public key, base64, e.g. {@code data/audit-operator.key.pub})
+ * every chain is also checked against the latest signed chain-head checkpoint ({@link HeadCheckpoint}), which
+ * catches deleted newest records, deleted chains and recomputed chains. {@code --checkpoints} names a file of
+ * checkpoints the auditor kept (one JSON object with {@code body} and {@code signature} per line, as
+ * {@code GET /admin/audit/verify} shows them); they are used instead of the store's for their instances, so that
+ * deleting newer checkpoints from the store cannot roll the evidence back.
  * <p>
  * {@code <store>} is what {@link AuditStores#open(String)} takes: a SQLite file path ({@code data/audit.db}),
  * {@code jdbc:sqlite:...} or {@code jdbc:postgresql://...}. The password comes from the environment variable
@@ -25,19 +33,38 @@ public final class VerifyAuditCommand {
         String location = null;
         String tenant = null;
         String user = null;
+        String publicKeyFile = null;
+        String checkpointsFile = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--tenant" -> tenant = i + 1 < args.length ? args[++i] : null;
                 case "--user" -> user = i + 1 < args.length ? args[++i] : null;
+                case "--public-key" -> publicKeyFile = i + 1 < args.length ? args[++i] : null;
+                case "--checkpoints" -> checkpointsFile = i + 1 < args.length ? args[++i] : null;
                 default -> location = args[i];
             }
         }
         if (location == null) {
-            System.err.println("usage: VerifyAuditCommand <sqlite-file | jdbc-url> [--tenant T] [--user U]");
+            System.err.println("usage: VerifyAuditCommand <sqlite-file | jdbc-url> [--tenant T] [--user U] "
+                    + "[--public-key FILE] [--checkpoints FILE]");
+            return 2;
+        }
+        if (checkpointsFile != null && publicKeyFile == null) {
+            System.err.println("--checkpoints needs --public-key: a checkpoint proves something only with the key");
             return 2;
         }
         try (AuditStore store = AuditStores.open(location, user, System.getenv("WARDEN_AUDIT_PASSWORD"))) {
             ChainVerifier verifier = new ChainVerifier(store);
+            if (publicKeyFile != null) {
+                verifier = new ChainVerifier(store, OperatorKey.parsePublicKey(
+                        java.nio.file.Files.readString(java.nio.file.Path.of(publicKeyFile))));
+                if (checkpointsFile != null) {
+                    verifier = verifier.against(savedCheckpoints(java.nio.file.Path.of(checkpointsFile)));
+                }
+            } else {
+                System.out.println("NOTE    no --public-key: links checked, but deleted newest records, deleted chains "
+                        + "and recomputed chains cannot be seen without the signed checkpoints");
+            }
             List<ChainVerifier.Report> reports = tenant == null ? verifier.verifyAll()
                     : new ArrayList<>(verifier.verifyTenant(tenant));
             boolean intact = true;
@@ -56,9 +83,20 @@ public final class VerifyAuditCommand {
                 System.out.println("no chains in " + location);
             }
             return intact ? 0 : 1;
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | java.io.IOException e) {
             System.err.println("cannot verify " + location + ": " + e.getMessage());
             return 2;
         }
+    }
+
+    private static List<HeadCheckpoint> savedCheckpoints(java.nio.file.Path file) throws java.io.IOException {
+        List<HeadCheckpoint> saved = new ArrayList<>();
+        for (String line : java.nio.file.Files.readAllLines(file)) {
+            if (!line.isBlank()) {
+                java.util.Map<String, Object> m = CanonicalJson.read(line);
+                saved.add(HeadCheckpoint.stored((String) m.get("body"), (String) m.get("signature")));
+            }
+        }
+        return saved;
     }
 }

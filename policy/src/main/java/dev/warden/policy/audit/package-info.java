@@ -5,7 +5,9 @@
  * {@link dev.warden.policy.audit.AuditLog#append}; one writer thread seals records into their tenant's chain
  * ({@link dev.warden.policy.audit.ChainedEntry}) and group-commits them to an
  * {@link dev.warden.policy.audit.AuditStore} (SQLite file by default, PostgreSQL for shared deployments), or to a
- * spill file while the store is down. {@link dev.warden.policy.audit.ChainVerifier} proves a chain intact,
+ * spill file while the store is down. {@link dev.warden.policy.audit.HeadCheckpoint}s, signed with the operator's
+ * key ({@link dev.warden.policy.audit.OperatorKey}), pin every chain's head, so that a cut-off end, a deleted chain
+ * or a recomputed chain shows. {@link dev.warden.policy.audit.ChainVerifier} proves a chain intact,
  * {@link dev.warden.policy.audit.AuditStore#query} and {@link dev.warden.policy.audit.AuditExport} serve
  * dashboards and exports, {@link dev.warden.policy.audit.Retention} deletes old entries without breaking a chain.
  * <p>

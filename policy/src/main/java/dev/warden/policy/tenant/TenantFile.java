@@ -34,7 +34,8 @@ final class TenantFile {
     private static final Set<String> TENANT_FIELDS = Set.of("id", "name", "models", "purposes", "guard", "streaming",
             "limits", "audit", "licences", "monthly-active-users", "eu-licensee", "keys");
     private static final Set<String> KEY_FIELDS = Set.of("id", "label", "sha256", "created", "limits");
-    private static final Set<String> GUARD_FIELDS = Set.of("fail-mode", "defaults-from", "both", "input", "output");
+    private static final Set<String> GUARD_FIELDS = Set.of("fail-mode", "defaults-from", "both", "input", "output",
+            "max-input-chars");
     private static final Set<String> LIMIT_FIELDS = Set.of("requests", "tokens", "concurrent");
 
     private final LicenceCatalog licences;
@@ -170,7 +171,8 @@ final class TenantFile {
         }
         input.putAll(rules(g.get("input"), Direction.INPUT));
         output.putAll(rules(g.get("output"), Direction.OUTPUT));
-        return new GuardPolicy(g.get("fail-mode").enumValue(FailMode.class, FailMode.CLOSED), input, output);
+        return new GuardPolicy(g.get("fail-mode").enumValue(FailMode.class, FailMode.CLOSED), input, output,
+                g.get("max-input-chars").longValue(GuardPolicy.DEFAULT_MAX_INPUT_CHARS, 1, 10_000_000));
     }
 
     private Map<String, LabelRule> licenceDefaults(ConfigDocument.Node from, List<LicenceAcceptance> accepted) {
@@ -218,14 +220,22 @@ final class TenantFile {
     }
 
     private static StreamingPolicy streaming(ConfigDocument.Node s) {
-        s.allowOnly(Set.of("mode", "window-tokens", "overlap-tokens"));
+        s.allowOnly(Set.of("mode", "window-tokens", "overlap-tokens", "first-window-tokens", "first-window-ms",
+                "window-ms"));
         StreamingPolicy d = StreamingPolicy.DEFAULT;
         int window = s.get("window-tokens").intValue(d.windowTokens(), 8, 8192);
         int overlap = s.get("overlap-tokens").intValue(Math.min(d.overlapTokens(), window / 2), 0, 8192);
         if (overlap >= window) {
             throw s.get("overlap-tokens").error("must be smaller than window-tokens (" + window + ")");
         }
-        return new StreamingPolicy(s.get("mode").enumValue(StreamingPolicy.Mode.class, d.mode()), window, overlap);
+        int first = s.get("first-window-tokens").intValue(Math.min(d.firstWindowTokens(), window), 1, 8192);
+        if (first > window) {
+            throw s.get("first-window-tokens").error("must not exceed window-tokens (" + window + ")");
+        }
+        int firstMs = s.get("first-window-ms").intValue(d.firstWindowMs(), 0, 600_000);
+        int windowMs = s.get("window-ms").intValue(d.windowMs(), 0, 600_000);
+        return new StreamingPolicy(s.get("mode").enumValue(StreamingPolicy.Mode.class, d.mode()), window, overlap,
+                first, firstMs, windowMs);
     }
 
     private static AuditSettings audit(ConfigDocument.Node a) {

@@ -496,4 +496,257 @@ abstract class AuditStoreContract {
         Optional<ChainVerifier.BrokenLink> broken = new ChainVerifier(store).verify("acme").firstBroken();
         assertThat(broken).map(ChainVerifier.BrokenLink::seq).contains(4L);
     }
+
+    // --- signed chain-head checkpoints: what a hash chain alone cannot show -------------------------------------
+
+    private final OperatorKey operatorKey = OperatorKey.generate();
+
+    /** A log that signs checkpoints with the operator key only when asked (the interval never comes round). */
+    private AuditLog signingLog(AuditStore s) {
+        return log(s, new AuditLogConfig(AuditLogConfig.DEFAULT_QUEUE_CAPACITY, AuditLogConfig.DEFAULT_MAX_BATCH,
+                dir.resolve("spill.jsonl"), AuditLogConfig.SpillFailure.REFUSE, Duration.ofMillis(50), "gw-1")
+                .withInstanceId("gw-1"), new AuditLog.Checkpoints(operatorKey, Duration.ofHours(1)));
+    }
+
+    private AuditLog log(AuditStore s, AuditLogConfig config, AuditLog.Checkpoints checkpoints) {
+        AuditLog l = new AuditLog(s, config, checkpoints);
+        toClose.add(l);
+        return l;
+    }
+
+    private ChainVerifier signedVerifier() {
+        return new ChainVerifier(store, operatorKey.publicKey());
+    }
+
+    /** Acme's records 1..20 and globex's 1..5, committed and covered by a signed checkpoint. */
+    private List<ChainedEntry> checkpointedChains(AuditLog l) {
+        List<ChainedEntry> acme = appendAll(l, records("acme", 1, 21));
+        appendAll(l, records("globex", 1, 6));
+        HeadCheckpoint checkpoint = l.checkpoint().join().orElseThrow();
+        assertThat(checkpoint.signedBy(operatorKey.publicKey())).isTrue();
+        assertThat(checkpoint.heads()).extracting(ChainHead::tenant, ChainHead::seq)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("acme", 20L),
+                        org.assertj.core.groups.Tuple.tuple("globex", 5L));
+        assertThat(signedVerifier().verifyAll()).hasSize(2).allMatch(ChainVerifier.Report::intact);
+        return acme;
+    }
+
+    /**
+     * What an attacker with write access to the database but not the key can do: replace the chain from
+     * {@code fromSeq} on with {@code replacement}, every link's hash recomputed so that the chain verifies.
+     */
+    private void recomputeChainFrom(ChainHead before, List<AuditRecord> replacement) throws Exception {
+        sql(location, "DELETE FROM audit_category WHERE tenant = '" + before.tenant() + "' AND seq > " + before.seq());
+        sql(location, "DELETE FROM audit_entry WHERE tenant = '" + before.tenant() + "' AND seq > " + before.seq());
+        List<ChainedEntry> forged = new ArrayList<>();
+        ChainHead head = before;
+        for (AuditRecord r : replacement) {
+            ChainedEntry e = ChainedEntry.seal(head, r);
+            forged.add(e);
+            head = e.head();
+        }
+        store.append(forged);
+    }
+
+    @Test
+    void deletingTheNewestRecordsIsCaughtByTheSignedCheckpoint() throws Exception {
+        checkpointedChains(signingLog(store));
+
+        sql(location, "DELETE FROM audit_category WHERE tenant = 'acme' AND seq > 17");
+        sql(location, "DELETE FROM audit_entry WHERE tenant = 'acme' AND seq > 17");
+
+        assertThat(new ChainVerifier(store).verify("acme").intact()).as("a hash chain alone cannot see it").isTrue();
+        ChainVerifier.BrokenLink broken = signedVerifier().verify("acme").firstBroken().orElseThrow();
+        assertThat(broken.seq()).isEqualTo(18);
+        assertThat(broken.reason()).contains("ends at seq 17").contains("entries 18..20 were deleted");
+        assertThat(signedVerifier().verify("globex").intact()).isTrue();
+    }
+
+    @Test
+    void deletingAWholeTenantsChainIsCaughtByTheSignedCheckpoint() throws Exception {
+        checkpointedChains(signingLog(store));
+
+        sql(location, "DELETE FROM audit_category WHERE tenant = 'globex'");
+        sql(location, "DELETE FROM audit_entry WHERE tenant = 'globex'");
+
+        assertThat(new ChainVerifier(store).verifyAll()).hasSize(1).allMatch(ChainVerifier.Report::intact);
+        List<ChainVerifier.Report> reports = signedVerifier().verifyAll();
+        assertThat(reports).extracting(ChainVerifier.Report::tenant).containsExactly("acme", "globex");
+        assertThat(reports.get(0).intact()).isTrue();
+        assertThat(reports.get(1).firstBroken().orElseThrow().reason()).contains("the chain is missing")
+                .contains("up to seq 5");
+        assertThat(signedVerifier().verifyTenant("globex")).singleElement()
+                .matches(r -> !r.intact());
+    }
+
+    @Test
+    void rewritingARecordAndRecomputingTheChainAfterItIsCaughtByTheSignedCheckpoint() throws Exception {
+        List<ChainedEntry> acme = checkpointedChains(signingLog(store));
+        List<AuditRecord> rewritten = new ArrayList<>();
+        for (ChainedEntry e : acme.subList(4, acme.size())) {
+            AuditRecord r = (AuditRecord) e.entry();
+            // record 5 was blocked on S1; the rewrite makes it an allowed request
+            rewritten.add(e.seq() == 5 ? r.toBuilder().outcome(Outcome.ALLOWED).decision("ALLOW", "default")
+                    .httpStatus(200).build() : r);
+        }
+
+        recomputeChainFrom(acme.get(3).head(), rewritten);
+
+        assertThat(new ChainVerifier(store).verify("acme").intact()).as("a hash chain alone cannot see it").isTrue();
+        assertThat(((AuditRecord) store.query(AuditQuery.builder().requestId("r-acme-5").build()).entries().get(0)
+                .entry()).outcome()).isEqualTo(Outcome.ALLOWED);
+        ChainVerifier.BrokenLink broken = signedVerifier().verify("acme").firstBroken().orElseThrow();
+        assertThat(broken.seq()).isEqualTo(20);
+        assertThat(broken.reason()).contains("not the one the signed checkpoint").contains("recomputed");
+    }
+
+    @Test
+    void deletingAMiddleRecordAndRenumberingIsCaughtByTheSignedCheckpoint() throws Exception {
+        List<ChainedEntry> acme = checkpointedChains(signingLog(store));
+        List<AuditRecord> withoutSeven = new ArrayList<>();
+        for (ChainedEntry e : acme.subList(7, acme.size())) {
+            withoutSeven.add((AuditRecord) e.entry());
+        }
+
+        recomputeChainFrom(acme.get(5).head(), withoutSeven);
+
+        assertThat(new ChainVerifier(store).verify("acme").intact()).as("a hash chain alone cannot see it").isTrue();
+        assertThat(store.query(AuditQuery.builder().requestId("r-acme-7").build()).entries()).isEmpty();
+        ChainVerifier.BrokenLink broken = signedVerifier().verify("acme").firstBroken().orElseThrow();
+        assertThat(broken.reason()).contains("ends at seq 19").contains("vouches for seq 20");
+    }
+
+    @Test
+    void aCheckpointNotSignedByTheOperatorKeyIsReportedAndVouchesForNothing() throws Exception {
+        checkpointedChains(signingLog(store));
+        sql(location, "DELETE FROM audit_entry WHERE tenant = 'acme' AND seq > 17");
+        // the attacker signs a checkpoint of the truncated state with a key of their own
+        OperatorKey attacker = OperatorKey.generate();
+        store.appendCheckpoint(HeadCheckpoint.sign(attacker, "gw-1", Instant.now().plusSeconds(60),
+                List.of(new ChainHead("acme", "gw-1", 17, store.heads("gw-1").get("acme").hash()),
+                        store.heads("gw-1").get("globex"))));
+
+        List<ChainVerifier.Report> reports = signedVerifier().verifyAll();
+
+        assertThat(reports).filteredOn(r -> !r.intact()).singleElement()
+                .satisfies(r -> assertThat(r.firstBroken().orElseThrow().reason())
+                        .contains("instance gw-1 is not signed by the operator key"));
+        assertThat(new ChainVerifier(store, attacker.publicKey()).verifyAll()).allMatch(ChainVerifier.Report::intact);
+    }
+
+    @Test
+    void aLogRestartedOverATruncatedChainSignsNothingThatWouldHideIt() throws Exception {
+        AuditLog first = signingLog(store);
+        checkpointedChains(first);
+        first.close();
+        sql(location, "DELETE FROM audit_entry WHERE tenant = 'acme' AND seq > 17");
+
+        AuditLog restarted = signingLog(store);
+        appendAll(restarted, records("acme", 100, 103));
+
+        assertThat(restarted.checkpointsWithheld()).hasValueSatisfying(why -> assertThat(why)
+                .contains("acme@gw-1").contains("vouches for seq 20"));
+        assertThat(restarted.checkpoint().join()).isEmpty();
+        restarted.close();
+        assertThat(signedVerifier().verify("acme").intact()).isFalse();
+    }
+
+    @Test
+    void aClosingLogSignsItsFinalHeadsAndAnUntamperedRestartContinuesSigning() throws Exception {
+        AuditLog first = signingLog(store);
+        appendAll(first, records("acme", 1, 4));
+        first.close();
+        assertThat(store.latestCheckpoints().get("gw-1").head("acme")).map(ChainHead::seq).contains(3L);
+
+        AuditLog restarted = signingLog(store);
+        appendAll(restarted, records("acme", 4, 6));
+        assertThat(restarted.checkpointsWithheld()).isEmpty();
+        assertThat(restarted.checkpoint().join()).map(c -> c.head("acme").orElseThrow().seq()).contains(5L);
+        assertThat(signedVerifier().verifyAll()).singleElement().matches(ChainVerifier.Report::intact);
+    }
+
+    @Test
+    void theVerifyCommandSeesTruncationWithThePublicKeyAndKeptCheckpointsOutliveTheStoresOwn() throws Exception {
+        AuditLog l = signingLog(store);
+        checkpointedChains(l);
+        HeadCheckpoint kept = store.latestCheckpoints().get("gw-1");
+        Path publicKey = dir.resolve("operator.pub");
+        Files.writeString(publicKey, operatorKey.publicKeyText() + "\n");
+        Path keptFile = dir.resolve("kept-checkpoints.jsonl");
+        Files.writeString(keptFile, CanonicalJson.write(Map.of("body", kept.body(), "signature", kept.signature()))
+                + "\n");
+        String[] signed = {location, "--public-key", publicKey.toString()};
+        assertThat(VerifyAuditCommand.run(signed)).isZero();
+
+        // the attacker truncates, then deletes every checkpoint so that nothing in the store vouches for the end
+        sql(location, "DELETE FROM audit_category WHERE tenant = 'acme' AND seq > 18");
+        sql(location, "DELETE FROM audit_entry WHERE tenant = 'acme' AND seq > 18");
+        sql(location, "DELETE FROM audit_head_checkpoint");
+
+        assertThat(VerifyAuditCommand.run(new String[] {location})).isZero();
+        assertThat(VerifyAuditCommand.run(signed)).isZero();
+        assertThat(VerifyAuditCommand.run(new String[] {location, "--public-key", publicKey.toString(),
+                "--checkpoints", keptFile.toString()})).isEqualTo(1);
+        assertThat(VerifyAuditCommand.run(new String[] {location, "--checkpoints", keptFile.toString()}))
+                .isEqualTo(2);
+    }
+
+    // --- streams: an opening record before the first byte, an ending even when the process died ---------------
+
+    private static AuditRecord opening(String tenant, String requestId) {
+        return Records.record(tenant, requestId, Records.T0, 1).toBuilder().outcome(Outcome.STREAM_STARTED)
+                .decision("allow", "default").streaming(true, 0).httpStatus(200).build();
+    }
+
+    @Test
+    void streamsOpenedButNeverEndedAreRecordedAsInterruptedWhenTheirWriterStartsAgain() throws Exception {
+        AuditLogConfig gw1 = config().withInstanceId("gw-1");
+        AuditLog first = log(store, gw1);
+        appendAll(first, List.of(opening("acme", "s-cut"), opening("acme", "s-done"), opening("globex", "s-cut-2")));
+        appendAll(first, List.of(opening("acme", "s-done").toBuilder().outcome(Outcome.ALLOWED)
+                .streaming(true, 42).build()));
+        // another replica's stream is still running: not this writer's to end
+        appendAll(log(store, config().withInstanceId("gw-2")), List.of(opening("acme", "s-elsewhere")));
+        first.close();
+
+        assertThat(store.unfinishedStreams("gw-1")).extracting(e -> e.entry().requestId())
+                .containsExactly("s-cut", "s-cut-2");
+        AuditLog restarted = log(store, gw1);
+        restarted.close();
+
+        AuditRecord cut = everything(AuditQuery.builder().requestId("s-cut").build()).get(0);
+        assertThat(everything(AuditQuery.builder().requestId("s-cut").build())).hasSize(1);
+        assertThat(cut.outcome()).isEqualTo(Outcome.INTERRUPTED);
+        assertThat(cut.rule()).contains("interrupted").contains("seq 1 of chain acme@gw-1");
+        assertThat(cut.promptSha256()).isEqualTo(opening("acme", "s-cut").promptSha256());
+        assertThat(everything(AuditQuery.builder().requestId("s-cut-2").build()))
+                .extracting(AuditRecord::outcome).containsExactly(Outcome.INTERRUPTED);
+        assertThat(everything(AuditQuery.builder().requestId("s-done").build()))
+                .extracting(AuditRecord::outcome).containsExactly(Outcome.ALLOWED);
+        assertThat(everything(AuditQuery.builder().requestId("s-elsewhere").build())).isEmpty();
+        // the openings stay in their chains, found when asked for by outcome
+        assertThat(everything(AuditQuery.builder().outcome(Outcome.STREAM_STARTED).build()))
+                .extracting(AuditRecord::requestId)
+                .containsExactlyInAnyOrder("s-cut", "s-done", "s-cut-2", "s-elsewhere");
+        assertThat(store.unfinishedStreams("gw-1")).isEmpty();
+        assertThat(new ChainVerifier(store).verifyAll()).allMatch(ChainVerifier.Report::intact);
+
+        log(store, gw1).close();
+        assertThat(everything(AuditQuery.builder().requestId("s-cut").build())).hasSize(1);
+    }
+
+    @Test
+    void headsAreCheckpointedAtTheIntervalOnceTheyMoved() throws Exception {
+        FlakyStore watched = new FlakyStore(store);
+        AuditLog l = log(watched, config().withInstanceId("gw-1"),
+                new AuditLog.Checkpoints(operatorKey, Duration.ofMillis(100)));
+
+        List<ChainedEntry> acme = appendAll(l, records("acme", 1, 4));
+        HeadCheckpoint taken = watched.nextCheckpoint.get(30, TimeUnit.SECONDS);
+
+        assertThat(taken.signedBy(operatorKey.publicKey())).isTrue();
+        // whichever batch the interval came round after: one of the heads the chain really had
+        assertThat(acme).extracting(ChainedEntry::head).contains(taken.head("acme").orElseThrow());
+        assertThat(store.latestCheckpoints().get("gw-1").body()).isEqualTo(taken.body());
+    }
 }

@@ -11,6 +11,9 @@ final class FlakyStore implements AuditStore {
 
     private final AuditStore real;
     volatile boolean down;
+    /** Completed with the next checkpoint the store takes, so a test can wait for one without polling. */
+    volatile java.util.concurrent.CompletableFuture<HeadCheckpoint> nextCheckpoint =
+            new java.util.concurrent.CompletableFuture<>();
 
     FlakyStore(AuditStore real) {
         this.real = real;
@@ -32,5 +35,12 @@ final class FlakyStore implements AuditStore {
     @Override public List<BucketCount> count(AuditQuery f, TimeBucket b, CountKey k) { check(); return real.count(f, b, k); }
     @Override public Optional<ChainHead> lastBefore(ChainId c, Instant cutoff) { check(); return real.lastBefore(c, cutoff); }
     @Override public long deleteThrough(ChainHead anchor) { check(); return real.deleteThrough(anchor); }
+    @Override public List<ChainedEntry> unfinishedStreams(String instance) { check(); return real.unfinishedStreams(instance); }
+    @Override public void appendCheckpoint(HeadCheckpoint c) {
+        check();
+        real.appendCheckpoint(c);
+        nextCheckpoint.complete(c);
+    }
+    @Override public Map<String, HeadCheckpoint> latestCheckpoints() { check(); return real.latestCheckpoints(); }
     @Override public void close() { real.close(); }
 }

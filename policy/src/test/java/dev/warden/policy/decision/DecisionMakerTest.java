@@ -106,6 +106,13 @@ class DecisionMakerTest {
     }
 
     @Test
+    void theInputBudgetIsATenantSettingWithADefault() {
+        assertThat(ACME.guard().maxInputChars()).isEqualTo(64_000);
+        assertThat(new GuardPolicy(FailMode.OPEN, Map.of(), Map.of()).maxInputChars())
+                .isEqualTo(GuardPolicy.DEFAULT_MAX_INPUT_CHARS);
+    }
+
+    @Test
     void builtInDefaultsBlockEveryCategoryWithoutALicence() {
         TenantPolicy local = EXAMPLE.tenant("local").orElseThrow().policy();
         // local accepted llama-3.1, so S6 flags by the AUP mapping; with no licence defaults at all it would block

@@ -57,6 +57,46 @@ class TenantDirectoryTest {
     }
 
     @Test
+    void streamingWindowsRampUpByDefaultAndEachSettingCanBeChanged() throws Exception {
+        TenantPolicy acme = TenantDirectory.load(EXAMPLE, LICENCES).tenant("acme").orElseThrow().policy();
+        assertThat(acme.streaming()).isEqualTo(StreamingPolicy.DEFAULT);
+        assertThat(StreamingPolicy.DEFAULT).isEqualTo(
+                new StreamingPolicy(StreamingPolicy.Mode.HOLD_BACK, 64, 16, 4, 20, 500));
+
+        Path tenants = dir.resolve("tenants.yaml");
+        Files.writeString(tenants, """
+                tenants:
+                  - id: acme
+                    streaming:
+                      mode: hold-back
+                      window-tokens: 32
+                      first-window-tokens: 2
+                      first-window-ms: 0
+                      window-ms: 250
+                """);
+        StreamingPolicy s = TenantDirectory.load(tenants, LICENCES).tenant("acme").orElseThrow().policy().streaming();
+        assertThat(s).isEqualTo(new StreamingPolicy(StreamingPolicy.Mode.HOLD_BACK, 32, 16, 2, 0, 250));
+
+        Files.writeString(tenants, """
+                tenants:
+                  - id: acme
+                    streaming:
+                      window-tokens: 16
+                      first-window-tokens: 17
+                """);
+        assertThatThrownBy(() -> TenantDirectory.load(tenants, LICENCES))
+                .hasMessageContaining("tenants[0].streaming.first-window-tokens: must not exceed window-tokens (16)");
+        Files.writeString(tenants, """
+                tenants:
+                  - id: acme
+                    streaming:
+                      window-ms: -1
+                """);
+        assertThatThrownBy(() -> TenantDirectory.load(tenants, LICENCES))
+                .hasMessageContaining("tenants[0].streaming.window-ms");
+    }
+
+    @Test
     void bootstrapCreatesTheFileWithAKeyForLocalThatAuthenticates() throws Exception {
         Path tenants = dir.resolve("config/tenants.yaml");
         Path keyFile = dir.resolve("data/first-api-key.txt");

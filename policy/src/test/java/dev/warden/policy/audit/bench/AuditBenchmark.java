@@ -8,6 +8,7 @@ import dev.warden.policy.audit.AuditRecord;
 import dev.warden.policy.audit.AuditStore;
 import dev.warden.policy.audit.BucketCount;
 import dev.warden.policy.audit.ChainHead;
+import dev.warden.policy.audit.HeadCheckpoint;
 import dev.warden.policy.audit.ChainId;
 import dev.warden.policy.audit.ChainedEntry;
 import dev.warden.policy.audit.CountKey;
@@ -134,6 +135,9 @@ public final class AuditBenchmark {
         @Override public List<BucketCount> count(AuditQuery f, TimeBucket b, CountKey k) { return List.of(); }
         @Override public Optional<ChainHead> lastBefore(ChainId chain, Instant cutoff) { return Optional.empty(); }
         @Override public long deleteThrough(ChainHead anchor) { return 0; }
+        @Override public List<ChainedEntry> unfinishedStreams(String instance) { return List.of(); }
+        @Override public void appendCheckpoint(HeadCheckpoint checkpoint) { }
+        @Override public Map<String, HeadCheckpoint> latestCheckpoints() { return Map.of(); }
         @Override public void close() { }
     }
 }
