@@ -64,6 +64,7 @@ public final class DatasetCatalog {
         all.addAll(sap());
         all.addAll(multiJail());
         all.addAll(cyberSecEvalInterpreter());
+        all.addAll(wrappedHazards(all));
         all.addAll(catQa());
         all.addAll(aart());
         all.addAll(advBench());
@@ -77,6 +78,7 @@ public final class DatasetCatalog {
         all.addAll(ContrastPrompts.build());
         all.addAll(benign());
         all.addAll(ordinaryTraffic());
+        all.addAll(wrappedBenign(all));
         return all;
     }
 
@@ -331,6 +333,57 @@ public final class DatasetCatalog {
             k++;
         }
         return out;
+    }
+
+    /**
+     * Client text reaches the hazard head from wherever a request carries it: a JSON tool-call argument, a function
+     * call, a field of a structured body, or the end of a long message. 500 short hazardous rows (smallest hash) in
+     * such frames keep their label, code and split key; {@link #wrappedBenign} puts benign prompts in the same frames,
+     * so the frame itself teaches nothing.
+     */
+    List<Example> wrappedHazards(List<Example> pool) throws IOException {
+        List<Example> candidates = pool.stream()
+                .filter(e -> Boolean.TRUE.equals(e.unsafe()) && e.text().length() < 300 && !e.source().equals("sap")).toList();
+        List<Example> out = new ArrayList<>();
+        int k = 0;
+        List<String> docs = trainDocuments();
+        for (Example e : cap(candidates, 500)) {
+            String group = e.group() != null ? e.group() : Split.normalise(e.text());
+            out.add(new Example("wrapped-hazard", frame(e.text(), k, docs), "benign", true, e.code(), group, e.forced()));
+            k++;
+        }
+        return out;
+    }
+
+    List<Example> wrappedBenign(List<Example> pool) throws IOException {
+        List<Example> candidates = pool.stream()
+                .filter(e -> Boolean.FALSE.equals(e.unsafe()) && "benign".equals(e.attack()) && e.text().length() < 300
+                        && Set.of("contrast", "nq-open", "self-instruct", "coconot-pref", "notinject").contains(e.source()))
+                .toList();
+        List<Example> out = new ArrayList<>();
+        int k = 0;
+        List<String> docs = trainDocuments();
+        for (Example e : cap(candidates, 500)) {
+            String group = e.group() != null ? e.group() : Split.normalise(e.text());
+            out.add(new Example("wrapped-benign", frame(e.text(), k, docs), "benign", false, null, group, e.forced()));
+            k++;
+        }
+        return out;
+    }
+
+    private static String frame(String text, int k, List<String> docs) {
+        String quoted = text.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n");
+        return switch (k % 6) {
+            case 0 -> "{\"query\": \"" + quoted + "\"}";
+            case 1 -> "{\"name\": \"search\", \"arguments\": {\"text\": \"" + quoted + "\", \"limit\": 5}}";
+            case 2 -> "search(\"" + quoted + "\")";
+            case 3 -> "ok. ".repeat(40 + (k % 5) * 20) + text;
+            case 4 -> {
+                String doc = docs.get(Math.floorMod(k * 71, docs.size()));
+                yield doc.substring(0, Math.min(doc.length(), 600)) + "\n\n" + text;
+            }
+            default -> "description: \"" + quoted + "\"";
+        };
     }
 
     List<Example> injectionGrammar() throws IOException {
