@@ -30,7 +30,10 @@ import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-/** Builds the classifiers named in {@link GuardProperties} and the input and output pipelines that run them. */
+/**
+ * Builds the classifiers named in {@link GuardProperties} and the one {@link GuardPipeline} that runs them in both
+ * directions (each stage judges only the directions its classifier declares).
+ */
 @Configuration(proxyBeanMethods = false)
 public class GuardConfiguration {
 

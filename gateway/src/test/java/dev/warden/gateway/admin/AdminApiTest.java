@@ -82,11 +82,21 @@ class AdminApiTest extends GatewayTest {
         chat(TENANTS.playgroundKey, "adm-play-2", "Hello again");
     }
 
+    /** The client's id of each chat (its x-request-id) and the request id the gateway gave it. */
+    private final java.util.Map<String, String> ids = new java.util.HashMap<>();
+
     private void chat(String key, String requestId, String prompt) {
         Reply r = http.post("/v1/chat/completions", key, "application/json",
                 "{\"model\":\"" + MODEL + "\",\"messages\":[{\"role\":\"user\",\"content\":\"" + prompt + "\"}]}",
                 "x-request-id", requestId);
         assertThat(r.status()).as(r.body()).isEqualTo(200);
+        assertThat(r.header("x-client-request-id")).isEqualTo(requestId);
+        ids.put(requestId, r.header("x-request-id"));
+    }
+
+    /** The gateway's request id of the chat the client called {@code name}. */
+    private String id(String name) {
+        return ids.get(name);
     }
 
     private Reply admin(String pathAndQuery) {
@@ -97,9 +107,11 @@ class AdminApiTest extends GatewayTest {
         return "from=" + URLEncoder.encode(started.toString(), StandardCharsets.UTF_8);
     }
 
+    /** The records' ids as the client chose them (the gateway's own id for records made without a client id). */
     private static List<String> requestIds(JsonNode page) {
         List<String> ids = new ArrayList<>();
-        page.path("data").forEach(r -> ids.add(r.path("request_id").asString()));
+        page.path("data").forEach(r -> ids.add(r.path("client_request_id").isString()
+                ? r.path("client_request_id").asString() : r.path("request_id").asString()));
         return ids;
     }
 
@@ -123,7 +135,7 @@ class AdminApiTest extends GatewayTest {
         assertThat(first.path("sequence").asLong()).isEqualTo(page.path("data").get(1).path("sequence").asLong() + 1);
         assertThat(r.body()).doesNotContain(TENANTS.localKey).doesNotContain(ApiKeys.hash(TENANTS.localKey));
 
-        assertThat(requestIds(admin("/admin/audit/records?request_id=adm-local-2").json()))
+        assertThat(requestIds(admin("/admin/audit/records?request_id=" + id("adm-local-2")).json()))
                 .containsExactly("adm-local-2");
         assertThat(requestIds(admin("/admin/audit/records?category=pii.email&" + since()).json()))
                 .containsExactly("adm-local-3");
@@ -202,9 +214,9 @@ class AdminApiTest extends GatewayTest {
         List<String> lines = csv.body().lines().toList();
         assertThat(lines).hasSize(4);
         assertThat(lines.get(0)).startsWith("tenant,seq,request_id,time,");
-        assertThat(lines.get(1)).startsWith("local,").contains(",adm-local-3,");
-        assertThat(lines.get(2)).contains(",adm-local-2,");
-        assertThat(lines.get(3)).contains(",adm-local-1,");
+        assertThat(lines.get(1)).startsWith("local,").contains("," + id("adm-local-3") + ",");
+        assertThat(lines.get(2)).contains("," + id("adm-local-2") + ",");
+        assertThat(lines.get(3)).contains("," + id("adm-local-1") + ",");
 
         Reply jsonl = admin("/admin/audit/export?format=jsonl&" + since());
 
@@ -215,7 +227,7 @@ class AdminApiTest extends GatewayTest {
         for (String line : jsonl.body().lines().toList()) {
             JsonNode row = JSON.readTree(line);
             assertThat(row.path("hash").asString()).hasSize(64);
-            ids.add(row.path("entry").path("requestId").asString());
+            ids.add(row.path("entry").path("clientRequestId").asString());
         }
         assertThat(ids).containsExactlyInAnyOrder("adm-local-1", "adm-local-2", "adm-local-3", "adm-play-1",
                 "adm-play-2");
@@ -415,7 +427,7 @@ class AdminApiTest extends GatewayTest {
     @Test
     @Order(100)
     void verifyNamesTheAlteredRecordAsTheFirstBrokenLink() throws SQLException {
-        JsonNode target = admin("/admin/audit/records?request_id=adm-play-1").json().path("data").get(0);
+        JsonNode target = admin("/admin/audit/records?request_id=" + id("adm-play-1")).json().path("data").get(0);
         long seq = target.path("sequence").asLong();
         String promptHash = target.path("prompt_sha256").asString();
         assertThat(promptHash).hasSize(64);
@@ -441,13 +453,13 @@ class AdminApiTest extends GatewayTest {
         assertThat(report.path("valid").asBoolean()).isFalse();
         JsonNode broken = report.path("first_broken");
         assertThat(broken.path("sequence").asLong()).as(report.toString()).isEqualTo(seq);
-        assertThat(broken.path("request_id").asString()).isEqualTo("adm-play-1");
+        assertThat(broken.path("request_id").asString()).isEqualTo(id("adm-play-1"));
         assertThat(broken.path("reason").asString()).contains("altered");
         assertThat(report.path("checked").asLong()).isEqualTo(seq - 1);
 
         JsonNode all = admin("/admin/audit/verify").json();
         assertThat(all.path("valid").asBoolean()).isFalse();
-        assertThat(all.path("first_broken").path("request_id").asString()).isEqualTo("adm-play-1");
+        assertThat(all.path("first_broken").path("request_id").asString()).isEqualTo(id("adm-play-1"));
         assertThat(admin("/admin/audit/verify?tenant=local").json().path("valid").asBoolean()).isTrue();
     }
 

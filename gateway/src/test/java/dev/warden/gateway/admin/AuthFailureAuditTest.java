@@ -106,10 +106,11 @@ class AuthFailureAuditTest extends GatewayTest {
         assertThat(http.post("/v1/chat/completions", WRONG_KEY, "application/json", CHAT, "x-request-id",
                 "auth-wrong").errorCode()).isEqualTo("invalid_api_key");
 
-        List<JsonNode> records = awaitRecords(r -> r.path("request_id").asString().matches("auth-(missing|wrong)"),
-                2);
+        // The gateway's request id is its own; the client's x-request-id is kept as client_request_id.
+        List<JsonNode> records = awaitRecords(
+                r -> r.path("client_request_id").asString().matches("auth-(missing|wrong)"), 2);
 
-        assertThat(records).extracting(r -> r.path("request_id").asString())
+        assertThat(records).extracting(r -> r.path("client_request_id").asString())
                 .containsExactlyInAnyOrder("auth-missing", "auth-wrong");
         JsonNode missing = only(records, "auth-missing");
         assertThat(missing.path("tenant").asString()).isEqualTo(RefusedAuthentication.CHAIN);
@@ -154,7 +155,7 @@ class AuthFailureAuditTest extends GatewayTest {
         // A full bucket, plus what refilled while the flood was being sent.
         assertThat(admitted).isBetween((long) RATE, RATE + (long) Math.ceil(seconds * RATE));
         assertThat(dropped).isPositive();
-        assertThat(awaitRecords(r -> r.path("request_id").asString().startsWith("flood-"), (int) admitted))
+        assertThat(awaitRecords(r -> r.path("client_request_id").asString().startsWith("flood-"), (int) admitted))
                 .hasSize((int) admitted);
         assertThat(http.get("/actuator/prometheus", ADMIN_KEY).body())
                 .containsPattern("warden_audit_auth_failures_dropped_total(\\{[^}]*\\})? " + dropped + "\\.0");
@@ -203,8 +204,8 @@ class AuthFailureAuditTest extends GatewayTest {
     }
 
     private static JsonNode only(List<JsonNode> records, String requestId) {
-        List<JsonNode> matching = records.stream().filter(r -> r.path("request_id").asString().equals(requestId))
-                .toList();
+        List<JsonNode> matching = records.stream()
+                .filter(r -> r.path("client_request_id").asString().equals(requestId)).toList();
         assertThat(matching).hasSize(1);
         return matching.get(0);
     }

@@ -20,7 +20,8 @@ final class EncodedRuns {
 
     /** Shorter runs hold too little text to matter and are mostly ids and words. */
     private static final Pattern BASE64 = Pattern.compile("[A-Za-z0-9+/_-]{16,}={0,2}");
-    private static final Pattern HEX = Pattern.compile("(?:\\\\x|0x)?(?:[0-9A-Fa-f]{2}(?:\\\\x|[ :])?){8,}");
+    /** Hex runs need this many bytes. */
+    private static final int MIN_HEX_BYTES = 8;
     private static final Pattern PERCENT = Pattern.compile("%[0-9A-Fa-f]{2}");
     /** Enough %XX escapes to make a URL-encoded message rather than a URL with a space in it. */
     private static final int MIN_PERCENT_ESCAPES = 4;
@@ -41,12 +42,8 @@ final class EncodedRuns {
             }
             readable(base64(run)).ifPresent(out::add);
         }
-        Matcher hex = HEX.matcher(text);
-        while (hex.find()) {
-            String digits = hex.group().replaceAll("\\\\x|0x|[ :]", "");
-            if (digits.length() % 2 == 0) {
-                readable(HexFormat.of().parseHex(digits)).ifPresent(out::add);
-            }
+        for (String digits : hexRuns(text)) {
+            readable(HexFormat.of().parseHex(digits)).ifPresent(out::add);
         }
         if (PERCENT.matcher(text).results().limit(MIN_PERCENT_ESCAPES).count() >= MIN_PERCENT_ESCAPES) {
             readable(percentDecoded(text)).ifPresent(out::add);
@@ -54,8 +51,46 @@ final class EncodedRuns {
         return out;
     }
 
+    /**
+     * Runs of hex byte pairs, optionally written {@code 0x...} or {@code \\x..\\x..} or separated by spaces or
+     * colons, as their bare digits. Scanned by hand: a regular expression with a repeated group recurses once per
+     * pair in Java and overflows the stack on a long run.
+     */
+    static List<String> hexRuns(String text) {
+        List<String> runs = new ArrayList<>();
+        int i = 0;
+        while (i < text.length()) {
+            int j = i;
+            if (text.startsWith("0x", j) || text.startsWith("\\x", j)) {
+                j += 2;
+            }
+            StringBuilder digits = new StringBuilder();
+            while (j + 1 < text.length() && isHex(text.charAt(j)) && isHex(text.charAt(j + 1))) {
+                digits.append(text, j, j + 2);
+                j += 2;
+                int sep = text.startsWith("\\x", j) ? 2 : j < text.length() && (text.charAt(j) == ' '
+                        || text.charAt(j) == ':') ? 1 : 0;
+                if (sep > 0 && j + sep + 1 < text.length() && isHex(text.charAt(j + sep))
+                        && isHex(text.charAt(j + sep + 1))) {
+                    j += sep;
+                }
+            }
+            if (digits.length() >= 2 * MIN_HEX_BYTES && (j >= text.length() || !isHex(text.charAt(j)))) {
+                runs.add(digits.toString());
+                i = j;
+            } else {
+                i = Math.max(i + 1, j);
+            }
+        }
+        return runs;
+    }
+
     private static byte[] base64(String run) {
         String padded = run.replace('-', '+').replace('_', '/').replace("=", "");
+        if (padded.length() % 4 == 1) {
+            // one character too many for any base64 length: the run began inside a word; drop its last
+            padded = padded.substring(0, padded.length() - 1);
+        }
         try {
             return Base64.getDecoder().decode(padded + "==".substring(0, (4 - padded.length() % 4) % 4));
         } catch (IllegalArgumentException notBase64) {

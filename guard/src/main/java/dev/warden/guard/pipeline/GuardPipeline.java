@@ -23,13 +23,15 @@ import reactor.core.scheduler.Schedulers;
  * A prompt check judges all the client's text, not only the turns each classifier reads by role, and long turns
  * in segments: see {@link GuardView}.
  * <pre>{@code
- * GuardPipeline input = GuardPipeline.builder()
- *         .stage(promptGuard, Duration.ofMillis(250))
+ * GuardPipeline pipeline = GuardPipeline.builder()
+ *         .stage(promptGuard, Duration.ofMillis(250))          // any Classifier, e.g. a PromptGuardClassifier
  *         .stage(llamaGuard, Duration.ofSeconds(2))
- *         .stage(new ContentRules(), Duration.ofMillis(50))
+ *         .stage(new ContentRulesClassifier(), Duration.ofMillis(50))
  *         .cache(new VerdictCache(100_000, Duration.ofMinutes(10)))
  *         .build();
- * Mono<GuardReport> report = input.run(GuardInput.prompt(messages), tenant.id() + ":" + policyVersion);
+ * String scope = tenantId + ":" + policyVersion;
+ * Mono<GuardReport> prompt = pipeline.run(GuardInput.prompt(messages), scope);
+ * Mono<GuardReport> answer = pipeline.run(GuardInput.response(messages, responseText), scope);
  * }</pre>
  */
 public final class GuardPipeline {

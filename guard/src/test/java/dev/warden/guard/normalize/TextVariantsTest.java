@@ -73,4 +73,23 @@ class TextVariantsTest {
         new java.util.Random(7).nextBytes(random);
         assertThat(TextVariants.of("blob " + Base64.getEncoder().encodeToString(random))).isEmpty();
     }
+
+    @Test
+    void longRunsAreScannedWithoutRecursion() {
+        // a regular expression with a repeated group overflowed the stack on these (one frame per repetition)
+        String spaced = "a ".repeat(16_000);
+        String hex = "0123456789abcdef".repeat(2_000);
+        String dotted = "a.".repeat(16_000);
+
+        assertThat(TextVariants.of(spaced)).containsExactly("a".repeat(16_000) + " ");
+        assertThat(TextVariants.of(hex)).isEmpty();
+        assertThat(TextVariants.of(dotted)).containsExactly("a".repeat(16_000) + ".");
+    }
+
+    @Test
+    void hexRunsMayBeWrittenWithPrefixesAndSeparators() {
+        assertThat(EncodedRuns.hexRuns("x 0x48656c6c6f2c20776f726c64 y \\x48\\x65\\x6c\\x6c\\x6f\\x20\\x77\\x6f z"
+                + " 48:65:6c:6c:6f:20:77:6f"))
+                .containsExactly("48656c6c6f2c20776f726c64", "48656c6c6f20776f", "48656c6c6f20776f");
+    }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.warden.guard.Direction;
 import dev.warden.guard.GuardInput;
 import dev.warden.guard.Verdict;
+import dev.warden.guard.embedded.SentenceEncoder;
 import dev.warden.inference.ChatMessage;
 import dev.warden.inference.Role;
 import dev.warden.inference.ToolCall;
@@ -123,5 +124,16 @@ class ClientTextCoverageTest {
         assertThat(otherTenant.cached()).isEmpty();
         assertThat(sameTenant.cached()).containsExactly("c");
         assertThat(classifier.calls.get()).isEqualTo(2);
+    }
+
+    @Test
+    void aSegmentFitsInTheEmbeddedEncodersWindowsSoNoneOfItIsCutOff() {
+        // a word piece covers at least one character: a segment has at most SEGMENT_CHARS pieces
+        int windows = (SentenceEncoder.MAX_WINDOWS - 1) * (SentenceEncoder.WINDOW_TOKENS - SentenceEncoder.OVERLAP_TOKENS)
+                + SentenceEncoder.WINDOW_TOKENS;
+        int passages = (SentenceEncoder.MAX_PASSAGES - 1)
+                * (SentenceEncoder.PASSAGE_TOKENS - SentenceEncoder.PASSAGE_OVERLAP_TOKENS) + SentenceEncoder.PASSAGE_TOKENS;
+
+        assertThat(GuardView.SEGMENT_CHARS).isLessThanOrEqualTo(windows).isLessThanOrEqualTo(passages);
     }
 }

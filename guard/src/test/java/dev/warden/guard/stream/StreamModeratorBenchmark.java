@@ -30,7 +30,7 @@ public final class StreamModeratorBenchmark {
         Mono<WindowResult> pass = Mono.just(WindowResult.pass());
         WindowCheck noop = window -> pass;
 
-        System.out.printf(Locale.ROOT, "%d streams of %d tokens, 64-token windows, overlap 16, slack 8%n",
+        System.out.printf(Locale.ROOT, "%d streams of %d tokens, default windows (4-token first window ramping to 64, overlap 16, slack 8)%n",
                 streams, tokens);
         for (int round = 0; round < 3; round++) {
             boolean report = round == 2; // the first rounds warm the JIT up

@@ -476,6 +476,30 @@ class StreamModeratorTest {
     }
 
     @Test
+    void whenEveryChoiceIsCutTheGenerationIsCancelled() {
+        AtomicBoolean generationCancelled = new AtomicBoolean();
+        Sinks.Many<StreamChunk> upstream = Sinks.many().unicast().onBackpressureBuffer();
+        List<ModeratedEvent> events = new CopyOnWriteArrayList<>();
+        moderator.moderate(upstream.asFlux().doOnCancel(() -> generationCancelled.set(true)), 2,
+                StreamModeration.defaults().withWindow(8, 2, 0).fixedWindows(), flagging(HAZARD, new ArrayList<>()),
+                null).subscribe(events::add);
+        List<String> tokens = tokens(12, 3);
+        for (String t : tokens) {
+            upstream.tryEmitNext(StreamChunk.text(0, t));
+        }
+        assertThat(generationCancelled).isFalse();
+        for (String t : tokens) {
+            upstream.tryEmitNext(StreamChunk.text(1, t));
+        }
+
+        assertThat(generationCancelled).isTrue();
+        assertThat(events).filteredOn(Cut.class::isInstance).extracting(e -> ((Cut) e).choice())
+                .containsExactlyInAnyOrder(0, 1);
+        assertThat(releases(events)).isEmpty();
+        assertThat(summary(events).outcome()).isEqualTo(Outcome.CUT);
+    }
+
+    @Test
     void severalCleanChoicesAreAllReleasedWhole() {
         List<StreamChunk> interleaved = new ArrayList<>();
         List<String> tokens = tokens(30, -1);

@@ -14,9 +14,9 @@ import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * The JSON sent upstream. When the request carries the client's body, a copy of it is forwarded so that fields
- * this gateway does not interpret reach the model server; only {@code model} becomes the upstream name and
- * {@code stream} what the engine was asked for. Streams always ask for usage, which accounting needs.
+ * The JSON sent upstream. When the request carries a body (the gateway writes it from the fields it validated
+ * and judged), a copy of it is forwarded; only {@code model} becomes the upstream name and {@code stream} what the
+ * engine was asked for. Streams always ask for usage, which accounting needs.
  * Requests built in code (no client body, e.g. a guard classifier's) are written from their fields.
  */
 final class UpstreamBody {
