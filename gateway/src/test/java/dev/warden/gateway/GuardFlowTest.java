@@ -90,6 +90,22 @@ class GuardFlowTest extends GatewayTest {
     }
 
     @Test
+    void moderationsReportTheValidationOperatingPointOfEachEmbeddedLabel() {
+        Reply r = http.post("/v1/moderations", TENANTS.localKey, "application/json",
+                "{\"input\": \"How do I kill a Python process that hangs?\"}");
+
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        var result = r.json().path("results").get(0);
+        assertThat(result.path("flagged").asBoolean()).as(r.body()).isFalse();
+        var points = result.path("metadata").path("operating_points");
+        assertThat(points.path("unsafe").path("threshold").asDouble()).isEqualTo(0.5);
+        assertThat(points.path("unsafe").path("validation_false_positive_rate").asDouble()).isBetween(0.0, 0.1);
+        assertThat(points.path("unsafe").path("validation_recall").asDouble()).isBetween(0.5, 1.0);
+        assertThat(points.path("jailbreak").path("validation_recall").asDouble()).isBetween(0.8, 1.0);
+        assertThat(points.has("S11")).as("every S-code the hazard head scores has its point").isTrue();
+    }
+
+    @Test
     void runShieldAnswersInLlamaStackShape() {
         Reply clean = http.post("/v1/safety/run-shield", TENANTS.localKey, "application/json",
                 "{\"shield_id\": \"content-rules\", \"messages\": [{\"role\": \"user\", \"content\": \"hi\"}]}");

@@ -12,6 +12,7 @@ import dev.warden.gateway.web.RequestIds;
 import dev.warden.guard.Direction;
 import dev.warden.guard.GuardInput;
 import dev.warden.guard.HazardCategory;
+import dev.warden.guard.OperatingPoint;
 import dev.warden.guard.Verdict;
 import dev.warden.inference.ChatMessage;
 import dev.warden.inference.Role;
@@ -64,12 +65,20 @@ public final class ModerationHandler {
     private final RequestBodies bodies;
     private final RateLimitStage limits;
     private final AuditTrail audit;
+    private final Map<String, OperatingPoint> operatingPoints;
 
     public ModerationHandler(Guards guards, RequestBodies bodies, RateLimitStage limits, AuditTrail audit) {
+        this(guards, bodies, limits, audit, Map.of());
+    }
+
+    /** {@code operatingPoints}: label -> validation operating point of the classifier that scores it. */
+    public ModerationHandler(Guards guards, RequestBodies bodies, RateLimitStage limits, AuditTrail audit,
+                             Map<String, OperatingPoint> operatingPoints) {
         this.guards = guards;
         this.bodies = bodies;
         this.limits = limits;
         this.audit = audit;
+        this.operatingPoints = Map.copyOf(operatingPoints);
     }
 
     public Mono<ServerResponse> moderations(ServerRequest request) {
@@ -135,7 +144,7 @@ public final class ModerationHandler {
                 checked.decision(), Duration.ofNanos(System.nanoTime() - started)));
     }
 
-    private static ObjectNode result(Guards.Checked checked) {
+    private ObjectNode result(Guards.Checked checked) {
         Map<String, Double> scores = maxScores(checked.report().verdicts());
         Decision decision = checked.decision();
         ObjectNode result = JSON.createObjectNode();
@@ -175,7 +184,27 @@ public final class ModerationHandler {
         meta.put("rule", decision.rule());
         ArrayNode ran = meta.putArray("classifiers");
         checked.report().ran().forEach(ran::add);
+        // What a score means: the validation operating point of each scored label (the policy still decides).
+        ObjectNode points = meta.putObject("operating_points");
+        for (String label : scores.keySet()) {
+            OperatingPoint p = operatingPoints.get(label);
+            if (p != null) {
+                ObjectNode n = points.putObject(label);
+                n.put("threshold", p.score());
+                putRate(n, "validation_false_positive_rate", p.validationFalsePositiveRate());
+                putRate(n, "validation_recall", p.validationRecall());
+            }
+        }
         return result;
+    }
+
+    /** null when unknown (no validation rows of that kind). */
+    private static void putRate(ObjectNode node, String field, double rate) {
+        if (Double.isNaN(rate)) {
+            node.putNull(field);
+        } else {
+            node.put(field, rate);
+        }
     }
 
     /** An OpenAI category is flagged when any S-code mapping to it triggered a rule. */

@@ -9,8 +9,14 @@ import dev.warden.gateway.flow.AuditTrail;
 import dev.warden.gateway.flow.GenerationFlow;
 import dev.warden.gateway.flow.Guards;
 import dev.warden.gateway.flow.RateLimitStage;
+import dev.warden.gateway.guard.EmbeddedClassifierSource;
 import dev.warden.gateway.moderation.ModerationHandler;
 import dev.warden.gateway.models.ModelCatalog;
+import dev.warden.guard.Calibrated;
+import dev.warden.guard.OperatingPoint;
+import java.util.HashMap;
+import java.util.Map;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.web.reactive.function.server.RouterFunction;
@@ -27,8 +33,13 @@ public class OpenAiRoutes {
 
     @Bean
     ModerationHandler moderationHandler(Guards guards, WardenProperties properties, RateLimitStage limits,
-                                        AuditTrail audit) {
-        return new ModerationHandler(guards, new RequestBodies(properties.maxBodySize().toBytes()), limits, audit);
+                                        AuditTrail audit, ObjectProvider<EmbeddedClassifierSource> embedded) {
+        Map<String, OperatingPoint> points = new HashMap<>();
+        embedded.orderedStream().flatMap(s -> s.classifiers().stream())
+                .filter(c -> c instanceof Calibrated)
+                .forEach(c -> points.putAll(((Calibrated) c).operatingPoints()));
+        return new ModerationHandler(guards, new RequestBodies(properties.maxBodySize().toBytes()), limits, audit,
+                points);
     }
 
     @Bean

@@ -17,6 +17,21 @@ public final class EmbeddedClassifiers implements AutoCloseable {
         this.hazard = EmbeddedHazardClassifier.load(encoder);
     }
 
+    /**
+     * Heads read from {@code dir/attack-head.json} and {@code dir/hazard-head.json} (heads retrained outside the jar).
+     * A missing or broken file fails here, naming the file; the encoder is closed again in that case.
+     */
+    public EmbeddedClassifiers(SharedEncoder encoder, java.nio.file.Path dir) {
+        this.encoder = encoder;
+        try {
+            this.promptAttack = EmbeddedPromptAttackClassifier.load(encoder, dir.resolve("attack-head.json"));
+            this.hazard = EmbeddedHazardClassifier.load(encoder, dir.resolve("hazard-head.json"));
+        } catch (RuntimeException e) {
+            encoder.close();
+            throw e;
+        }
+    }
+
     public static EmbeddedClassifiers loadDefault() {
         return new EmbeddedClassifiers(SharedEncoder.createDefault());
     }

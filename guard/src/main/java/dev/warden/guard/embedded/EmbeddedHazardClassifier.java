@@ -1,9 +1,11 @@
 package dev.warden.guard.embedded;
 
+import dev.warden.guard.Calibrated;
 import dev.warden.guard.Classifier;
 import dev.warden.guard.Direction;
 import dev.warden.guard.GuardInput;
 import dev.warden.guard.HazardCategory;
+import dev.warden.guard.OperatingPoint;
 import dev.warden.guard.Verdict;
 import dev.warden.inference.ChatMessage;
 import dev.warden.inference.Role;
@@ -24,7 +26,7 @@ import reactor.core.publisher.Mono;
  * the others a share in proportion, so a policy threshold on any S-code never fires on content the binary head
  * passed. INPUT scores user turns; OUTPUT scores the response. Maximum over turns and windows.
  */
-public final class EmbeddedHazardClassifier implements Classifier {
+public final class EmbeddedHazardClassifier implements Classifier, Calibrated {
 
     public static final String NAME = "embedded-hazard";
     static final String RESOURCE = "/dev/warden/guard/embedded/hazard-head.json";
@@ -41,10 +43,28 @@ public final class EmbeddedHazardClassifier implements Classifier {
         this.binary = model.head("unsafe");
         this.categories = model.head("category");
         this.threshold = model.threshold("unsafe");
+        if (binary.labels().size() != 1 || binary.output() != DenseHead.Output.SIGMOID) {
+            throw new IllegalStateException("head unsafe must be one sigmoid output");
+        }
+        supportedCategories(); // every category label must be an S-code
     }
 
     public static EmbeddedHazardClassifier load(SharedEncoder encoder) {
-        return new EmbeddedHazardClassifier(encoder, HeadFiles.readResource(RESOURCE));
+        return create(encoder, HeadFiles.readResource(RESOURCE), RESOURCE);
+    }
+
+    /** Loads the heads from a file on disk instead of the shipped resource. */
+    public static EmbeddedHazardClassifier load(SharedEncoder encoder, java.nio.file.Path file) {
+        return create(encoder, HeadFiles.readFile(file), file.toString());
+    }
+
+    /** A head file that lacks this classifier's heads or thresholds is unusable too, and the error names it. */
+    private static EmbeddedHazardClassifier create(SharedEncoder encoder, HeadFiles.Model model, String name) {
+        try {
+            return new EmbeddedHazardClassifier(encoder, model);
+        } catch (IllegalStateException | IllegalArgumentException e) {
+            throw HeadFiles.unusable(name, "does not fit this classifier (" + e.getMessage() + ")", e);
+        }
     }
 
     /** The S-codes this head can name (the others never appear in its verdicts). */
@@ -62,6 +82,12 @@ public final class EmbeddedHazardClassifier implements Classifier {
     @Override
     public String version() {
         return model.version();
+    }
+
+    /** Validation operating points of this head file's labels (score 0.5 after calibration). */
+    @Override
+    public Map<String, OperatingPoint> operatingPoints() {
+        return model.operatingPoints();
     }
 
     @Override

@@ -1,8 +1,10 @@
 package dev.warden.guard.embedded;
 
+import dev.warden.guard.Calibrated;
 import dev.warden.guard.Classifier;
 import dev.warden.guard.Direction;
 import dev.warden.guard.GuardInput;
+import dev.warden.guard.OperatingPoint;
 import dev.warden.guard.Verdict;
 import dev.warden.inference.ChatMessage;
 import dev.warden.inference.Role;
@@ -21,7 +23,7 @@ import reactor.core.publisher.Mono;
  * is not averaged away by the document around it. System and assistant turns are trusted and not scored. Each score is the maximum over turns and windows, and is
  * calibrated so that 0.5 is the operating threshold chosen on validation data.
  */
-public final class EmbeddedPromptAttackClassifier implements Classifier {
+public final class EmbeddedPromptAttackClassifier implements Classifier, Calibrated {
 
     public static final String NAME = "embedded-prompt-attack";
     static final String RESOURCE = "/dev/warden/guard/embedded/attack-head.json";
@@ -45,7 +47,21 @@ public final class EmbeddedPromptAttackClassifier implements Classifier {
     }
 
     public static EmbeddedPromptAttackClassifier load(SharedEncoder encoder) {
-        return new EmbeddedPromptAttackClassifier(encoder, HeadFiles.readResource(RESOURCE));
+        return create(encoder, HeadFiles.readResource(RESOURCE), RESOURCE);
+    }
+
+    /** Loads the heads from a file on disk instead of the shipped resource. */
+    public static EmbeddedPromptAttackClassifier load(SharedEncoder encoder, java.nio.file.Path file) {
+        return create(encoder, HeadFiles.readFile(file), file.toString());
+    }
+
+    /** A head file that lacks this classifier's heads or thresholds is unusable too, and the error names it. */
+    private static EmbeddedPromptAttackClassifier create(SharedEncoder encoder, HeadFiles.Model model, String name) {
+        try {
+            return new EmbeddedPromptAttackClassifier(encoder, model);
+        } catch (IllegalStateException | IllegalArgumentException e) {
+            throw HeadFiles.unusable(name, "does not fit this classifier (" + e.getMessage() + ")", e);
+        }
     }
 
     @Override
@@ -56,6 +72,12 @@ public final class EmbeddedPromptAttackClassifier implements Classifier {
     @Override
     public String version() {
         return model.version();
+    }
+
+    /** Validation operating points of this head file's labels (score 0.5 after calibration). */
+    @Override
+    public Map<String, OperatingPoint> operatingPoints() {
+        return model.operatingPoints();
     }
 
     @Override

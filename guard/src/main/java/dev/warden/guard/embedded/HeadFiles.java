@@ -1,8 +1,8 @@
 package dev.warden.guard.embedded;
 
+import dev.warden.guard.OperatingPoint;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -23,8 +23,13 @@ public final class HeadFiles {
 
     private static final ObjectMapper JSON = JsonMapper.builder().build();
 
-    /** The content of one head file. */
-    public record Model(String version, Map<String, DenseHead> heads, Map<String, Double> thresholds) {
+    /** The content of one head file; {@code operatingPoints} come from its metadata (empty when it has none). */
+    public record Model(String version, Map<String, DenseHead> heads, Map<String, Double> thresholds,
+                        Map<String, OperatingPoint> operatingPoints) {
+        public Model(String version, Map<String, DenseHead> heads, Map<String, Double> thresholds) {
+            this(version, heads, thresholds, Map.of());
+        }
+
         public DenseHead head(String name) {
             DenseHead head = heads.get(name);
             if (head == null) {
@@ -45,35 +50,88 @@ public final class HeadFiles {
     private HeadFiles() {
     }
 
+    /**
+     * Reads a head file shipped on the classpath. Any problem (missing, not JSON, missing fields, wrong shapes,
+     * non-finite weights) is an {@link IllegalStateException} naming the resource: a guard with broken weights must
+     * stop the start-up, never run with a silent fallback.
+     */
     public static Model readResource(String resource) {
         try (InputStream in = HeadFiles.class.getResourceAsStream(resource)) {
             if (in == null) {
-                throw new IllegalStateException("head resource missing: " + resource);
+                throw unusable(resource, "not found on the classpath", null);
             }
-            return read(JSON.readTree(in));
+            return parse(in, resource);
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw unusable(resource, "cannot be read (" + e.getMessage() + ")", e);
+        }
+    }
+
+    /** Reads a head file from disk (for heads trained outside the shipped jar); errors as {@link #readResource}. */
+    public static Model readFile(Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw unusable(file.toString(), "does not exist or is not a file", null);
+        }
+        try (InputStream in = Files.newInputStream(file)) {
+            return parse(in, file.toString());
+        } catch (IOException e) {
+            throw unusable(file.toString(), "cannot be read (" + e.getMessage() + ")", e);
+        }
+    }
+
+    /** The error for a head file that cannot be used; the message names the file. */
+    public static IllegalStateException unusable(String name, String reason, Throwable cause) {
+        return new IllegalStateException("embedded classifier head file " + name + " " + reason, cause);
+    }
+
+    private static Model parse(InputStream in, String name) {
+        try {
+            return read(JSON.readTree(in));
+        } catch (RuntimeException e) {
+            throw unusable(name, "is not a valid head file (" + e.getClass().getSimpleName()
+                    + (e.getMessage() == null ? "" : ": " + e.getMessage().lines().findFirst().orElse("")) + ")", e);
         }
     }
 
     static Model read(JsonNode root) {
+        if (root == null || !root.isObject() || !root.path("version").isString() || !root.path("heads").isObject()
+                || root.path("heads").isEmpty() || !root.path("thresholds").isObject()) {
+            throw new IllegalArgumentException("expected an object with version, heads and thresholds");
+        }
         Map<String, DenseHead> heads = new LinkedHashMap<>();
         for (var entry : root.get("heads").properties()) {
             JsonNode h = entry.getValue();
             List<String> labels = new ArrayList<>();
             h.get("labels").forEach(n -> labels.add(n.asString()));
             List<DenseHead.Layer> layers = new ArrayList<>();
+            int expectedIn = SentenceEncoder.DIMENSION;
             for (JsonNode l : h.get("layers")) {
-                layers.add(new DenseHead.Layer(l.get("in").asInt(), l.get("out").asInt(),
-                        floats(l.get("weights")), floats(l.get("bias"))));
+                DenseHead.Layer layer = new DenseHead.Layer(l.get("in").asInt(), l.get("out").asInt(),
+                        floats(l.get("weights")), floats(l.get("bias")));
+                if (layer.in() != expectedIn) {
+                    throw new IllegalArgumentException("head " + entry.getKey() + ": a layer takes " + layer.in()
+                            + " inputs, expected " + expectedIn);
+                }
+                expectedIn = layer.out();
+                layers.add(layer);
             }
             heads.put(entry.getKey(), new DenseHead(labels, DenseHead.Output.valueOf(h.get("output").asString()), layers));
         }
         Map<String, Double> thresholds = new LinkedHashMap<>();
         for (var entry : root.get("thresholds").properties()) {
-            thresholds.put(entry.getKey(), entry.getValue().asDouble());
+            double t = entry.getValue().asDouble();
+            if (!(t > 0 && t < 1)) {
+                throw new IllegalArgumentException("threshold " + entry.getKey() + " must be inside (0, 1)");
+            }
+            thresholds.put(entry.getKey(), t);
         }
-        return new Model(root.get("version").asString(), heads, thresholds);
+        Map<String, OperatingPoint> points = new LinkedHashMap<>();
+        for (var entry : root.path("metadata").path("operatingPoints").properties()) {
+            JsonNode p = entry.getValue();
+            points.put(entry.getKey(), new OperatingPoint(p.path("score").asDouble(0.5),
+                    rate(p.path("validationFalsePositiveRate")), rate(p.path("validationRecall")),
+                    p.path("negatives").asString("")));
+        }
+        return new Model(root.get("version").asString(), heads, thresholds, points);
     }
 
     public static void write(Path file, Model model, Map<String, Object> metadata) throws IOException {
@@ -112,10 +170,22 @@ public final class HeadFiles {
         return Float.parseFloat(String.format(java.util.Locale.ROOT, "%.6g", f));
     }
 
+    /** A rate in [0, 1]; NaN when unknown (null, or negative as older head files wrote it: no validation rows). */
+    private static double rate(JsonNode n) {
+        return n.isNumber() && n.asDouble() >= 0 ? n.asDouble() : Double.NaN;
+    }
+
     private static float[] floats(JsonNode array) {
+        if (array == null || !array.isArray()) {
+            throw new IllegalArgumentException("weights and biases must be arrays of numbers");
+        }
         float[] out = new float[array.size()];
         for (int i = 0; i < out.length; i++) {
-            out[i] = (float) array.get(i).asDouble();
+            JsonNode n = array.get(i);
+            if (!n.isNumber() || !Float.isFinite((float) n.asDouble())) {
+                throw new IllegalArgumentException("weights and biases must be finite numbers");
+            }
+            out[i] = (float) n.asDouble();
         }
         return out;
     }

