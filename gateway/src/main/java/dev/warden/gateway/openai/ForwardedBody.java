@@ -2,12 +2,11 @@ package dev.warden.gateway.openai;
 
 import dev.warden.gateway.api.ApiException;
 import dev.warden.inference.ChatMessage;
-import dev.warden.inference.ToolCall;
+import dev.warden.inference.remote.OpenAiChatJson;
 import dev.warden.inference.ToolDefinition;
 import java.util.List;
 import java.util.Set;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -37,42 +36,9 @@ final class ForwardedBody {
 
     static ObjectNode chat(JsonBody body, List<ChatMessage> messages, List<ToolDefinition> tools) {
         ObjectNode out = start(body, CHAT_FIELDS);
-        ArrayNode array = out.putArray("messages");
-        for (ChatMessage m : messages) {
-            ObjectNode message = array.addObject().put("role", m.role().wire());
-            if (m.content().isEmpty() && !m.toolCalls().isEmpty()) {
-                message.putNull("content");
-            } else {
-                message.put("content", m.content());
-            }
-            if (m.name() != null) {
-                message.put("name", m.name());
-            }
-            if (!m.toolCalls().isEmpty()) {
-                ArrayNode calls = message.putArray("tool_calls");
-                for (ToolCall call : m.toolCalls()) {
-                    ObjectNode c = calls.addObject();
-                    if (call.id() != null) {
-                        c.put("id", call.id());
-                    }
-                    c.put("type", "function").putObject("function").put("name", call.name())
-                            .put("arguments", call.argumentsJson());
-                }
-            }
-            if (m.toolCallId() != null) {
-                message.put("tool_call_id", m.toolCallId());
-            }
-        }
+        OpenAiChatJson.writeMessages(out.putArray("messages"), messages);
         if (!tools.isEmpty()) {
-            ArrayNode array2 = out.putArray("tools");
-            for (ToolDefinition tool : tools) {
-                ObjectNode function = array2.addObject().put("type", "function").putObject("function")
-                        .put("name", tool.name());
-                if (tool.description() != null) {
-                    function.put("description", tool.description());
-                }
-                function.set("parameters", JsonBody.JSON.readTree(tool.parametersJson()));
-            }
+            OpenAiChatJson.writeTools(out.putArray("tools"), tools);
         }
         JsonNode choice = body.get("tool_choice");
         if (choice != null) {

@@ -1,14 +1,9 @@
 package dev.warden.inference.remote;
 
-import dev.warden.inference.ChatMessage;
 import dev.warden.inference.ChatRequest;
 import dev.warden.inference.CompletionRequest;
-import dev.warden.inference.InferenceException;
 import dev.warden.inference.SamplingParams;
-import dev.warden.inference.ToolCall;
-import dev.warden.inference.ToolDefinition;
 import java.util.Set;
-import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -67,40 +62,9 @@ final class UpstreamBody {
 
     private ObjectNode chatFromFields(ChatRequest request) {
         ObjectNode body = OpenAiWire.JSON.createObjectNode();
-        ArrayNode messages = body.putArray("messages");
-        for (ChatMessage m : request.messages()) {
-            ObjectNode message = messages.addObject().put("role", m.role().wire());
-            if (m.content().isEmpty() && !m.toolCalls().isEmpty()) {
-                message.putNull("content");
-            } else {
-                message.put("content", m.content());
-            }
-            if (m.name() != null) {
-                message.put("name", m.name());
-            }
-            if (!m.toolCalls().isEmpty()) {
-                ArrayNode calls = message.putArray("tool_calls");
-                for (ToolCall call : m.toolCalls()) {
-                    calls.addObject().put("id", call.id()).put("type", "function").putObject("function")
-                            .put("name", call.name()).put("arguments", call.argumentsJson());
-                }
-            }
-            if (m.toolCallId() != null) {
-                message.put("tool_call_id", m.toolCallId());
-            }
-        }
+        OpenAiChatJson.writeMessages(body.putArray("messages"), request.messages());
         if (!request.tools().isEmpty()) {
-            ArrayNode tools = body.putArray("tools");
-            for (ToolDefinition tool : request.tools()) {
-                ObjectNode function = tools.addObject().put("type", "function").putObject("function")
-                        .put("name", tool.name());
-                if (tool.description() != null) {
-                    function.put("description", tool.description());
-                }
-                if (tool.parametersJson() != null) {
-                    function.set("parameters", parse(tool.parametersJson(), "parameters of tool " + tool.name()));
-                }
-            }
+            OpenAiChatJson.writeTools(body.putArray("tools"), request.tools());
         }
         if (request.toolChoice() != null) {
             if (TOOL_CHOICE_WORDS.contains(request.toolChoice())) {
@@ -151,14 +115,6 @@ final class UpstreamBody {
         }
         if (p.n() != 1) {
             body.put("n", p.n());
-        }
-    }
-
-    private static JsonNode parse(String json, String what) {
-        try {
-            return OpenAiWire.JSON.readTree(json);
-        } catch (JacksonException e) {
-            throw new InferenceException(InferenceException.Kind.INVALID_REQUEST, what + " is not valid JSON", null, e);
         }
     }
 }
