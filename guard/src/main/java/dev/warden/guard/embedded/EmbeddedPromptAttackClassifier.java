@@ -47,21 +47,14 @@ public final class EmbeddedPromptAttackClassifier implements Classifier, Calibra
     }
 
     public static EmbeddedPromptAttackClassifier load(SharedEncoder encoder) {
-        return create(encoder, HeadFiles.readResource(RESOURCE), RESOURCE);
+        return HeadFiles.build(HeadFiles.readResource(RESOURCE), RESOURCE,
+                model -> new EmbeddedPromptAttackClassifier(encoder, model));
     }
 
     /** Loads the heads from a file on disk instead of the shipped resource. */
     public static EmbeddedPromptAttackClassifier load(SharedEncoder encoder, java.nio.file.Path file) {
-        return create(encoder, HeadFiles.readFile(file), file.toString());
-    }
-
-    /** A head file that lacks this classifier's heads or thresholds is unusable too, and the error names it. */
-    private static EmbeddedPromptAttackClassifier create(SharedEncoder encoder, HeadFiles.Model model, String name) {
-        try {
-            return new EmbeddedPromptAttackClassifier(encoder, model);
-        } catch (IllegalStateException | IllegalArgumentException e) {
-            throw HeadFiles.unusable(name, "does not fit this classifier (" + e.getMessage() + ")", e);
-        }
+        return HeadFiles.build(HeadFiles.readFile(file), file.toString(),
+                model -> new EmbeddedPromptAttackClassifier(encoder, model));
     }
 
     @Override

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.json.JsonMapper;
@@ -75,6 +76,18 @@ public final class HeadFiles {
             return parse(in, file.toString());
         } catch (IOException e) {
             throw unusable(file.toString(), "cannot be read (" + e.getMessage() + ")", e);
+        }
+    }
+
+    /**
+     * A classifier built on a head file's model. A file that reads well but lacks the classifier's heads or thresholds
+     * is unusable too, and the error names it.
+     */
+    static <C> C build(Model model, String name, Function<Model, C> classifier) {
+        try {
+            return classifier.apply(model);
+        } catch (IllegalStateException | IllegalArgumentException e) {
+            throw unusable(name, "does not fit this classifier (" + e.getMessage() + ")", e);
         }
     }
 
