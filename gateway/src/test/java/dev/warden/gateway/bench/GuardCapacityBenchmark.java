@@ -2,6 +2,7 @@ package dev.warden.gateway.bench;
 
 import dev.warden.gateway.TestTenants;
 import dev.warden.guard.GuardInput;
+import dev.warden.guard.bench.EmbeddedStageBenchmark;
 import dev.warden.guard.embedded.EmbeddedClassifiers;
 import dev.warden.guard.embedded.EncodingQueue;
 import dev.warden.guard.embedded.SentenceEncoder;
@@ -60,7 +61,8 @@ public final class GuardCapacityBenchmark {
         int iterations = Integer.getInteger("bench.iterations", 300);
         String prompt;
         try (SentenceEncoder counter = new SentenceEncoder(1)) {
-            prompt = prompt(counter);
+            // 190 word pieces, and each request appends its own number: about 200 in all
+            prompt = EmbeddedStageBenchmark.prompt(counter, 190);
             System.out.printf("embedded input stage, %d-token prompt (word pieces), both heads, %d fresh prompts:%n",
                     counter.countTokens(prompt), iterations);
         }
@@ -199,27 +201,6 @@ public final class GuardCapacityBenchmark {
                     + run.failures() + ")");
         }
         return run.seconds();
-    }
-
-    /** A realistic ~200-token request (word pieces, without [CLS]/[SEP]). */
-    static String prompt(SentenceEncoder encoder) {
-        String[] sentences = {
-                "I am preparing the quarterly operations review for our logistics team and need your help.",
-                "Please read the notes below and write a concise summary for the leadership meeting on Thursday.",
-                "Warehouse throughput rose eleven percent after we moved picking to two shifts, but overtime costs grew.",
-                "Carrier delays in the northern region caused three missed delivery windows for our largest customer.",
-                "We piloted route optimisation software in two depots and saw fuel use drop by about six percent.",
-                "Staff turnover remains high among seasonal workers, and onboarding takes longer than planned.",
-                "The budget for new forklifts was approved, with delivery expected before the end of next month.",
-                "Customer satisfaction scores were stable overall, though complaints about tracking updates increased.",
-                "List the three most important risks, suggest one action for each, and keep the tone neutral.",
-                "Finally, propose two metrics we should track next quarter and explain briefly why they matter."};
-        StringBuilder sb = new StringBuilder();
-        int i = 0;
-        while (encoder.countTokens(sb.toString()) < 190) {
-            sb.append(sentences[i++ % sentences.length]).append(' ');
-        }
-        return sb.toString().trim();
     }
 
     private static long processCpu() {

@@ -82,6 +82,11 @@ public final class EmbeddedStageBenchmark {
 
     /** A realistic ~200-token request (word pieces, without [CLS]/[SEP]). */
     static String prompt(SentenceEncoder encoder) {
+        return prompt(encoder, 195);
+    }
+
+    /** A realistic request of at least {@code minTokens} word pieces: logistics notes to summarise. */
+    public static String prompt(SentenceEncoder encoder, int minTokens) {
         String[] sentences = {
                 "I am preparing the quarterly operations review for our logistics team and need your help.",
                 "Please read the notes below and write a concise summary for the leadership meeting on Thursday.",
@@ -95,7 +100,7 @@ public final class EmbeddedStageBenchmark {
                 "Finally, propose two metrics we should track next quarter and explain briefly why they matter."};
         StringBuilder sb = new StringBuilder();
         int i = 0;
-        while (encoder.countTokens(sb.toString()) < 195) {
+        while (encoder.countTokens(sb.toString()) < minTokens) {
             sb.append(sentences[i++ % sentences.length]).append(' ');
         }
         return sb.toString().trim();
