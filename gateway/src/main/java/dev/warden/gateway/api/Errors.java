@@ -77,8 +77,7 @@ public final class Errors {
         return switch (e.kind()) {
             case OVERLOADED -> new ApiException(HttpStatus.TOO_MANY_REQUESTS, "rate_limit_error", "engine_overloaded",
                     null, e.getMessage(), e.retryAfter(), Map.of());
-            case INVALID_REQUEST -> new ApiException(HttpStatus.BAD_REQUEST, "invalid_request_error",
-                    "invalid_request", null, e.getMessage());
+            case INVALID_REQUEST -> refusedUpstream(e);
             case UNAVAILABLE -> new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "server_error", "model_unavailable",
                     null, e.getMessage(), e.retryAfter(), Map.of());
             case UPSTREAM_ERROR -> new ApiException(HttpStatus.BAD_GATEWAY, "server_error", "upstream_error", null,
@@ -86,6 +85,28 @@ public final class Errors {
             case TIMEOUT -> new ApiException(HttpStatus.GATEWAY_TIMEOUT, "server_error", "upstream_timeout", null,
                     e.getMessage());
         };
+    }
+
+    /**
+     * A request the engine refused keeps the engine's status (a 404 stays a 404, so a client reports "model not
+     * found" rather than "bad request") and its OpenAI {@code type}, {@code code} and {@code param} when it sent
+     * them.
+     */
+    private static ApiException refusedUpstream(InferenceException e) {
+        InferenceException.Upstream upstream = e.upstream();
+        HttpStatus status = upstream == null ? null : HttpStatus.resolve(upstream.status());
+        if (status == null || !status.is4xxClientError()) {
+            return new ApiException(HttpStatus.BAD_REQUEST, "invalid_request_error", "invalid_request", null,
+                    e.getMessage());
+        }
+        String code = upstream.code() != null ? upstream.code() : switch (status) {
+            case NOT_FOUND -> "not_found";
+            case CONTENT_TOO_LARGE -> "request_too_large";
+            case UNPROCESSABLE_CONTENT -> "unprocessable_entity";
+            default -> "invalid_request";
+        };
+        String type = upstream.type() != null ? upstream.type() : "invalid_request_error";
+        return new ApiException(status, type, code, upstream.param(), e.getMessage());
     }
 
     private static boolean hasCause(Throwable t, Class<? extends Throwable> type) {

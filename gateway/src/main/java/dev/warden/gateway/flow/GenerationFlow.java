@@ -50,6 +50,8 @@ public final class GenerationFlow {
     public static final String OUTPUT_GUARD_HEADER = "x-warden-guard-output";
     public static final String DECISION_HEADER = "x-warden-decision";
     public static final String STREAM_MODE_HEADER = "x-warden-stream-mode";
+    /** The decision header of a response refused before the guard judged it (rate limit, engine not ready). */
+    public static final String NOT_JUDGED = "none";
 
     private final ModelCatalog catalog;
     private final LicenceCheck licences;
@@ -58,7 +60,6 @@ public final class GenerationFlow {
     private final AuditTrail audit;
     private final StreamGuard streamGuard;
     private final long defaultMaxTokens;
-    private final String inputGuardHeader;
     private final String outputGuardHeader;
 
     public GenerationFlow(ModelCatalog catalog, LicenceCheck licences, RateLimitStage limits,
@@ -70,13 +71,14 @@ public final class GenerationFlow {
         this.audit = audit;
         this.streamGuard = streamGuard;
         this.defaultMaxTokens = defaultMaxTokens;
-        this.inputGuardHeader = String.join(",", guards.classifiers(Direction.INPUT));
         this.outputGuardHeader = String.join(",", guards.classifiers(Direction.OUTPUT));
     }
 
     public Mono<ServerResponse> run(ServerRequest request, GenerationCall call) {
         ServerWebExchange exchange = request.exchange();
         HttpHeaders out = exchange.getResponse().getHeaders();
+        // Until the guard decides, the truthful answer is that nothing was judged; a refusal by policy says block.
+        out.set(DECISION_HEADER, NOT_JUDGED);
         Principal principal = ApiKeyAuthFilter.principal(exchange);
         ServedModel model = catalog.require(call.model());
         audit.requireAccepting();
@@ -89,6 +91,7 @@ public final class GenerationFlow {
         LicenceVerdict licence = licences.check(principal.tenant(), model.descriptor().licence(), purpose,
                 request.headers().firstHeader(DERIVATIVE_HEADER));
         if (licence instanceof LicenceVerdict.Denied denied) {
+            out.set(DECISION_HEADER, Action.BLOCK.lowerCase());
             record.ruleOnly(denied.message());
             HttpStatus status = HttpStatus.valueOf(denied.httpStatus());
             return audit.record(record, Outcome.LICENCE_DENIED, status.value()).then(Mono.error(new ApiException(
@@ -101,6 +104,7 @@ public final class GenerationFlow {
             // judged whole or not at all: a prompt's unjudged tail is where an attack would hide
             record.ruleOnly("tenant " + principal.tenantId() + ": input " + chars + " chars > max-input-chars "
                     + maxChars + " -> refuse");
+            out.set(DECISION_HEADER, Action.BLOCK.lowerCase());
             return audit.record(record, Outcome.BLOCKED_INPUT, 413).then(Mono.error(tooLongToJudge(call, chars,
                     maxChars)));
         }
@@ -108,8 +112,6 @@ public final class GenerationFlow {
         if (attribution != null && !attribution.isBlank()) {
             out.set(ATTRIBUTION_HEADER, attribution);
         }
-        out.set(INPUT_GUARD_HEADER, inputGuardHeader);
-        out.set(OUTPUT_GUARD_HEADER, outputGuardHeader);
 
         long estimate = call.estimatedPromptTokens()
                 + (call.maxTokens() == null ? defaultMaxTokens : call.maxTokens()) * (long) call.choices();
@@ -126,12 +128,15 @@ public final class GenerationFlow {
                     Decision decision = checked.decision();
                     record.guarded(Direction.INPUT, checked.report().verdicts(), decision,
                             java.time.Duration.ofNanos(System.nanoTime() - started));
+                    HttpHeaders out = exchange.getResponse().getHeaders();
+                    // the classifiers this decision rests on, cached verdicts included; no output guard has run yet
+                    out.set(INPUT_GUARD_HEADER, String.join(",", checked.report().judgedBy()));
+                    out.set(DECISION_HEADER, decision.action().lowerCase());
                     if (decision.blocked()) {
                         reservation.settle(0);
                         return audit.record(record, Outcome.BLOCKED_INPUT, 400).then(Mono.error(
-                                ContentFilter.promptBlocked(decision, checked.report().ran())));
+                                ContentFilter.promptBlocked(decision, checked.report().judgedBy())));
                     }
-                    exchange.getResponse().getHeaders().set(DECISION_HEADER, decision.action().lowerCase());
                     GenerationCall effective = call;
                     if (decision.action() == Action.REDACT && !decision.redactions().isEmpty()) {
                         effective = call.mapText(text -> guards.redactor().redact(text, decision.redactions()));
@@ -169,12 +174,13 @@ public final class GenerationFlow {
                 .flatMap(result -> audit.record(record, result.cut ? Outcome.CUT_OUTPUT : Outcome.ALLOWED, 200)
                         .then(ServerResponse.ok().contentType(MediaType.APPLICATION_JSON)
                                 .header(DECISION_HEADER, record.action())
+                                .header(OUTPUT_GUARD_HEADER, String.join(",", result.judgedBy))
                                 .bodyValue(responses.completionBytes(result.generation))))
                 .doOnCancel(() -> audit.recordDetached(record, Outcome.CLIENT_ABORT, 499))
                 .doFinally(s -> reservation.release());
     }
 
-    private record Checked(Generation generation, boolean cut, Decision blocking) {
+    private record Checked(Generation generation, boolean cut, Decision blocking, List<String> judgedBy) {
     }
 
     /** Each choice's text (and tool calls) as the Agent turn; a choice that fails is withheld, not sent. */
@@ -187,11 +193,13 @@ public final class GenerationFlow {
                 .collectList()
                 .map(results -> {
                     List<Choice> choices = new ArrayList<>();
+                    java.util.Set<String> judgedBy = new java.util.LinkedHashSet<>();
                     boolean cut = false;
                     Decision blocking = null;
                     StringBuilder released = new StringBuilder();
                     for (var r : results) {
                         Decision decision = r.getValue().decision();
+                        judgedBy.addAll(r.getValue().report().judgedBy());
                         record.guarded(Direction.OUTPUT, r.getValue().report().verdicts(), decision,
                                 java.time.Duration.ofNanos(System.nanoTime() - started));
                         Choice choice = r.getKey();
@@ -212,7 +220,7 @@ public final class GenerationFlow {
                     }
                     record.response(released.toString());
                     return new Checked(new Generation(generation.model(), choices, generation.usage()), cut,
-                            blocking);
+                            blocking, List.copyOf(judgedBy));
                 });
     }
 
@@ -244,6 +252,8 @@ public final class GenerationFlow {
                 .header("Cache-Control", "no-cache")
                 .header("X-Accel-Buffering", "no")
                 .header(STREAM_MODE_HEADER, record.streamMode())
+                // the windows are judged after the headers left: the classifiers that will judge them
+                .header(OUTPUT_GUARD_HEADER, outputGuardHeader)
                 .body(SseBody.inserter(events)))
                 // A client gone while the opening record was being written: end the request here, not at restart.
                 .doOnCancel(() -> audit.recordDetached(record, Outcome.CLIENT_ABORT, 499));

@@ -277,7 +277,8 @@ public final class ScriptedOpenAiServer implements AutoCloseable {
         } else if (reply.hangs()) {
             answer = Mono.never();
         } else if (reply.status() != 200) {
-            answer = sendJson(res, reply.status(), errorBody(reply.errorMessage(), reply.errorType()));
+            answer = sendJson(res, reply.status(), errorBody(reply.errorMessage(), reply.errorType(),
+                    reply.errorCode()));
         } else if (request.path("stream").asBoolean(false)) {
             answer = stream(res, api, request, reply, finished);
         } else {
@@ -345,7 +346,8 @@ public final class ScriptedOpenAiServer implements AutoCloseable {
     private List<String> events(Api api, JsonNode request, ScriptedReply reply) {
         String id = (api == Api.CHAT ? "chatcmpl-scripted-" : "cmpl-scripted-") + ids.incrementAndGet();
         String model = request.path("model").asString("scripted-model");
-        boolean usage = request.path("stream_options").path("include_usage").asBoolean(false);
+        boolean usage = request.path("stream_options").path("include_usage").asBoolean(false)
+                && reply.sendsUsage();
         List<String> pieces = reply.pieceList();
         List<ScriptedToolCall> calls = api == Api.CHAT ? reply.toolCallList() : List.of();
         List<String> events = new ArrayList<>();
@@ -563,8 +565,12 @@ public final class ScriptedOpenAiServer implements AutoCloseable {
     }
 
     private static String errorBody(String message, String type) {
+        return errorBody(message, type, null);
+    }
+
+    private static String errorBody(String message, String type, String code) {
         ObjectNode body = JSON.createObjectNode();
-        body.putObject("error").put("message", message).put("type", type).putNull("param").putNull("code");
+        body.putObject("error").put("message", message).put("type", type).putNull("param").put("code", code);
         return body.toString();
     }
 
