@@ -4,6 +4,7 @@ import dev.warden.gateway.api.ApiException;
 import dev.warden.gateway.flow.GenerationCall;
 import dev.warden.gateway.flow.GenerationFlow;
 import dev.warden.gateway.models.ModelCatalog;
+import dev.warden.gateway.models.ModelFeatures;
 import dev.warden.gateway.models.ServedModel;
 import dev.warden.gateway.web.RequestIds;
 import dev.warden.inference.ChatRequest;
@@ -24,20 +25,22 @@ public class OpenAiHandler {
     private final ModelCatalog catalog;
     private final RequestBodies bodies;
     private final GenerationFlow flow;
+    private final ModelFeatures features;
 
-    public OpenAiHandler(ModelCatalog catalog, RequestBodies bodies, GenerationFlow flow) {
+    public OpenAiHandler(ModelCatalog catalog, RequestBodies bodies, GenerationFlow flow, ModelFeatures features) {
         this.catalog = catalog;
         this.bodies = bodies;
         this.flow = flow;
+        this.features = features;
     }
 
     public Mono<ServerResponse> chatCompletions(ServerRequest request) {
-        return bodies.json(request).map(OpenAiRequests::chat)
+        return bodies.json(request).map(OpenAiRequests::chat).map(features::shape)
                 .flatMap(chat -> flow.run(request, GenerationCall.of(chat)));
     }
 
     public Mono<ServerResponse> completions(ServerRequest request) {
-        return bodies.json(request).map(OpenAiRequests::completion)
+        return bodies.json(request).map(OpenAiRequests::completion).map(features::shape)
                 .flatMap(completion -> flow.run(request, GenerationCall.of(completion)));
     }
 

@@ -12,6 +12,7 @@ import dev.warden.gateway.flow.RateLimitStage;
 import dev.warden.gateway.guard.EmbeddedClassifierSource;
 import dev.warden.gateway.moderation.ModerationHandler;
 import dev.warden.gateway.models.ModelCatalog;
+import dev.warden.gateway.models.ModelFeatures;
 import dev.warden.guard.Calibrated;
 import dev.warden.guard.OperatingPoint;
 import java.util.HashMap;
@@ -27,8 +28,9 @@ import org.springframework.web.reactive.function.server.ServerResponse;
 public class OpenAiRoutes {
 
     @Bean
-    OpenAiHandler openAiHandler(ModelCatalog catalog, WardenProperties properties, GenerationFlow flow) {
-        return new OpenAiHandler(catalog, new RequestBodies(properties.maxBodySize().toBytes()), flow);
+    OpenAiHandler openAiHandler(ModelCatalog catalog, WardenProperties properties, GenerationFlow flow,
+                                ModelFeatures features) {
+        return new OpenAiHandler(catalog, new RequestBodies(properties.maxBodySize().toBytes()), flow, features);
     }
 
     @Bean

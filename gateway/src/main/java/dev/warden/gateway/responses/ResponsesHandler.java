@@ -3,6 +3,7 @@ package dev.warden.gateway.responses;
 import dev.warden.gateway.api.ApiException;
 import dev.warden.gateway.flow.GenerationCall;
 import dev.warden.gateway.flow.GenerationFlow;
+import dev.warden.gateway.models.ModelFeatures;
 import dev.warden.gateway.openai.OpenAiRequests;
 import dev.warden.gateway.openai.RequestBodies;
 import dev.warden.gateway.web.ApiKeyAuthFilter;
@@ -27,11 +28,14 @@ public final class ResponsesHandler {
     private final RequestBodies bodies;
     private final GenerationFlow flow;
     private final StoredResponses stored;
+    private final ModelFeatures features;
 
-    public ResponsesHandler(RequestBodies bodies, GenerationFlow flow, StoredResponses stored) {
+    public ResponsesHandler(RequestBodies bodies, GenerationFlow flow, StoredResponses stored,
+                            ModelFeatures features) {
         this.bodies = bodies;
         this.flow = flow;
         this.stored = stored;
+        this.features = features;
     }
 
     public Mono<ServerResponse> create(ServerRequest request) {
@@ -42,7 +46,7 @@ public final class ResponsesHandler {
                 StoredResponses.Stored s = stored.get(tenant, id);
                 return s == null ? null : s.conversation();
             });
-            var chat = OpenAiRequests.chat(parsed.chatBody());
+            var chat = features.shape(OpenAiRequests.chat(parsed.chatBody()));
             ResponseObject response = new ResponseObject("resp_" + RequestIds.of(request.exchange()),
                     Instant.now().getEpochSecond(), parsed.model(), parsed.echo());
             return flow.run(request, GenerationCall.of(chat)).map(answer -> answer.statusCode().is2xxSuccessful()

@@ -6,6 +6,7 @@ import static org.springframework.web.reactive.function.server.RequestPredicates
 
 import dev.warden.gateway.WardenProperties;
 import dev.warden.gateway.flow.GenerationFlow;
+import dev.warden.gateway.models.ModelFeatures;
 import dev.warden.gateway.openai.RequestBodies;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -25,8 +26,9 @@ public class ResponsesRoutes {
     }
 
     @Bean
-    ResponsesHandler responsesHandler(WardenProperties properties, GenerationFlow flow, StoredResponses stored) {
-        return new ResponsesHandler(new RequestBodies(properties.maxBodySize().toBytes()), flow, stored);
+    ResponsesHandler responsesHandler(WardenProperties properties, GenerationFlow flow, StoredResponses stored,
+                                      ModelFeatures features) {
+        return new ResponsesHandler(new RequestBodies(properties.maxBodySize().toBytes()), flow, stored, features);
     }
 
     @Bean
