@@ -25,12 +25,10 @@ public record ResponsesRequest(byte[] chatBody, ObjectNode echo, ArrayNode histo
 
     static final JsonMapper JSON = JsonMapper.builder().build();
 
-    /** Accepted and not forwarded: they change nothing a self-hosted model does, or only OpenAI's bookkeeping. */
-    private static final Set<String> IGNORED = Set.of("user", "safety_identifier", "prompt_cache_key",
-            "service_tier", "truncation", "reasoning", "include", "top_logprobs", "stream_options", "metadata",
-            "store", "previous_response_id", "max_tool_calls");
-    private static final Set<String> KNOWN = Set.of("model", "input", "instructions", "tools", "tool_choice",
-            "temperature", "top_p", "max_output_tokens", "parallel_tool_calls", "text", "stream");
+    // Read: model, input, instructions, tools, tool_choice, temperature, top_p, max_output_tokens,
+    // parallel_tool_calls, text.format, stream, store, previous_response_id, metadata and user (echoed). Any other
+    // field (user ids, cache keys, service tier, reasoning, include, truncation, ...) is not forwarded, as on the chat
+    // path: it changes nothing a self-hosted model does, or only OpenAI's bookkeeping.
     /** Responses features this gateway does not offer: refused, so a client does not believe they took effect. */
     private static final Set<String> REFUSED = Set.of("background", "conversation", "prompt", "context_management");
 
@@ -103,12 +101,6 @@ public record ResponsesRequest(byte[] chatBody, ObjectNode echo, ArrayNode histo
             chat.put("stream", true);
             // the Response a stream ends with reports usage: ask for it (the gateway counts when the engine does not)
             chat.putObject("stream_options").put("include_usage", true);
-        }
-        for (var field : body.properties()) {
-            String name = field.getKey();
-            if (!KNOWN.contains(name) && !IGNORED.contains(name) && !REFUSED.contains(name)) {
-                throw ApiException.invalid(name, "unknown parameter '" + name + "' for /v1/responses");
-            }
         }
         return new ResponsesRequest(JSON.writeValueAsBytes(chat), echo(body), history, model, stream, store,
                 previousId);

@@ -270,13 +270,15 @@ public final class ScriptedOpenAiServer implements AutoCloseable {
 
     /**
      * {@code POST /v1/embeddings}: one 8-dimension vector per input, made from the text's hash (floats, or
-     * base64 little-endian float32 when asked), usage counting words. A queued error reply applies here too.
+     * base64 little-endian float32 when asked), usage counting words. A queued error reply at the head of the
+     * queue applies here too.
      */
     private Mono<Void> embeddings(HttpServerRequest req, HttpServerResponse res) {
         return req.receive().aggregate().asString(StandardCharsets.UTF_8).defaultIfEmpty("").flatMap(b -> {
             record(req, b);
-            ScriptedReply reply = queued.poll();
-            if (reply != null && reply.status() != 200) {
+            // only a queued error is meant for embeddings; a queued generation reply stays for its request
+            ScriptedReply reply = queued.peek();
+            if (reply != null && reply.status() != 200 && queued.remove(reply)) {
                 return sendJson(res, reply.status(), errorBody(reply.errorMessage(), reply.errorType(),
                         reply.errorCode()));
             }
