@@ -1,7 +1,6 @@
 package dev.warden.gateway.flow;
 
 import dev.warden.gateway.models.ModelCatalog;
-import dev.warden.policy.audit.AuditLog;
 import dev.warden.policy.licence.LicenceCatalog;
 import dev.warden.policy.licence.LicenceCheck;
 import dev.warden.policy.ratelimit.RateLimiter;
@@ -75,13 +74,6 @@ public class FlowConfiguration {
     @Bean
     LicenceCheck licenceCheck(LicenceCatalog licences) {
         return new LicenceCheck(licences);
-    }
-
-    @Bean
-    AuditTrail auditTrail(AuditLog auditLog, Guards guards, MeterRegistry metrics,
-                          dev.warden.gateway.audit.AuditProperties audit,
-                          dev.warden.policy.audit.FingerprintKey fingerprints) {
-        return new AuditTrail(auditLog, guards.redactor(), fingerprints, metrics, audit.on());
     }
 
     @Bean

@@ -1,13 +1,12 @@
 package dev.warden.gateway.flow;
 
+import dev.warden.gateway.api.ApiErrors;
 import dev.warden.gateway.api.ApiException;
 import dev.warden.gateway.api.Errors;
 import dev.warden.gateway.models.ModelCatalog;
 import dev.warden.gateway.models.ServedModel;
 import dev.warden.gateway.openai.OpenAiResponses;
 import dev.warden.gateway.openai.SseBody;
-import dev.warden.gateway.web.ApiKeyAuthFilter;
-import dev.warden.gateway.web.RequestIds;
 import dev.warden.guard.Direction;
 import dev.warden.guard.GuardInput;
 import dev.warden.inference.Choice;
@@ -28,7 +27,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.springframework.http.HttpHeaders;
-import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
@@ -77,12 +75,13 @@ public final class GenerationFlow {
     public Mono<ServerResponse> run(ServerRequest request, GenerationCall call) {
         ServerWebExchange exchange = request.exchange();
         HttpHeaders out = exchange.getResponse().getHeaders();
-        Principal principal = ApiKeyAuthFilter.principal(exchange);
+        RequestState state = RequestState.of(exchange);
+        Principal principal = state.principal();
         ServedModel model = catalog.require(call.model());
         audit.requireAccepting();
         String purpose = headerOr(request, PURPOSE_HEADER, "chat");
-        CallRecord record = new CallRecord(RequestIds.of(exchange), principal)
-                .clientRequestId(RequestIds.clientOf(exchange)).model(model.name()).purpose(purpose)
+        CallRecord record = new CallRecord(state.requestId(), principal)
+                .clientRequestId(state.clientRequestId()).model(model.name()).purpose(purpose)
                 .prompt(call.promptText())
                 .streaming(call.stream(), call.stream() ? StreamGuard.wire(principal.policy().streaming().mode()) : null);
 
@@ -90,10 +89,8 @@ public final class GenerationFlow {
                 request.headers().firstHeader(DERIVATIVE_HEADER));
         if (licence instanceof LicenceVerdict.Denied denied) {
             record.ruleOnly(denied.message());
-            HttpStatus status = HttpStatus.valueOf(denied.httpStatus());
-            return audit.record(record, Outcome.LICENCE_DENIED, status.value()).then(Mono.error(new ApiException(
-                    status, status.is4xxClientError() ? "permission_error" : "server_error", denied.code(), null,
-                    denied.message())));
+            return audit.record(record, Outcome.LICENCE_DENIED, denied.httpStatus()).then(Mono.error(
+                    ApiErrors.licenceDenied(denied.httpStatus(), denied.code(), denied.message())));
         }
         long chars = call.judgedChars();
         long maxChars = principal.policy().guard().maxInputChars();
@@ -258,8 +255,7 @@ public final class GenerationFlow {
     }
 
     private static ApiException tooLongToJudge(GenerationCall call, long chars, long maxChars) {
-        return new ApiException(HttpStatus.CONTENT_TOO_LARGE, "invalid_request_error", "input_too_long_to_judge",
-                call.isChat() ? "messages" : "prompt", "The request holds " + chars + " characters of text; this gateway judges at most "
+        return ApiErrors.inputTooLongToJudge(call.isChat() ? "messages" : "prompt", "The request holds " + chars + " characters of text; this gateway judges at most "
                 + maxChars + " per request for this tenant, and does not send on text it has not judged. "
                 + "Shorten the prompt or split it across requests.");
     }

@@ -1,5 +1,7 @@
 package dev.warden.gateway.moderation;
 
+import dev.warden.gateway.flow.RequestState;
+import dev.warden.gateway.api.ApiErrors;
 import dev.warden.gateway.api.ApiException;
 import dev.warden.gateway.flow.AuditTrail;
 import dev.warden.gateway.flow.CallRecord;
@@ -7,8 +9,6 @@ import dev.warden.gateway.flow.GenerationCall;
 import dev.warden.gateway.flow.Guards;
 import dev.warden.gateway.flow.RateLimitStage;
 import dev.warden.gateway.openai.RequestBodies;
-import dev.warden.gateway.web.ApiKeyAuthFilter;
-import dev.warden.gateway.web.RequestIds;
 import dev.warden.guard.Direction;
 import dev.warden.guard.GuardInput;
 import dev.warden.guard.HazardCategory;
@@ -27,7 +27,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Supplier;
-import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
@@ -82,16 +81,18 @@ public final class ModerationHandler {
     }
 
     public Mono<ServerResponse> moderations(ServerRequest request) {
-        Principal principal = ApiKeyAuthFilter.principal(request.exchange());
+        RequestState state = RequestState.of(request.exchange());
+        Principal principal = state.principal();
         return bodies.json(request).flatMap(bytes -> {
             ObjectNode body = object(bytes);
             List<String> inputs = inputs(body.get("input"));
             JsonNode modelNode = body.get("model");
             if (modelNode != null && !modelNode.isNull() && !modelNode.isString()) {
-                throw ApiException.wrongType("model", "a string");
+                throw ApiErrors.wrongType("model", "a string");
             }
             String model = modelNode == null || modelNode.isNull() ? GUARD_MODEL : modelNode.stringValue();
-            CallRecord record = new CallRecord(RequestIds.of(request.exchange()), principal).model(GUARD_MODEL)
+            CallRecord record = new CallRecord(state.requestId(), principal)
+                    .clientRequestId(state.clientRequestId()).model(GUARD_MODEL)
                     .purpose("moderation").prompt(String.join("\n", inputs));
             return metered(request, record, inputs, () -> Flux.fromIterable(inputs)
                     .concatMap(text -> timed(record, Direction.INPUT, () -> guards.check(principal,
@@ -99,7 +100,7 @@ public final class ModerationHandler {
                     .collectList()
                     .map(results -> {
                         ObjectNode root = JSON.createObjectNode();
-                        root.put("id", "modr-" + RequestIds.of(request.exchange()));
+                        root.put("id", "modr-" + state.requestId());
                         root.put("model", model);
                         ArrayNode out = root.putArray("results");
                         for (Guards.Checked checked : results) {
@@ -230,23 +231,24 @@ public final class ModerationHandler {
     }
 
     public Mono<ServerResponse> runShield(ServerRequest request) {
-        Principal principal = ApiKeyAuthFilter.principal(request.exchange());
+        RequestState state = RequestState.of(request.exchange());
+        Principal principal = state.principal();
         return bodies.json(request).flatMap(bytes -> {
             ObjectNode body = object(bytes);
             JsonNode shieldNode = body.get("shield_id");
             if (shieldNode == null || shieldNode.isNull()) {
-                throw ApiException.missing("shield_id");
+                throw ApiErrors.missingParameter("shield_id");
             }
             if (!shieldNode.isString()) {
-                throw ApiException.wrongType("shield_id", "a string");
+                throw ApiErrors.wrongType("shield_id", "a string");
             }
             String shield = shieldNode.stringValue();
             JsonNode messagesNode = body.get("messages");
             if (messagesNode == null || messagesNode.isNull()) {
-                throw ApiException.missing("messages");
+                throw ApiErrors.missingParameter("messages");
             }
             if (!messagesNode.isArray() || messagesNode.isEmpty()) {
-                throw ApiException.invalid("messages", "'messages' must be a non-empty array of messages");
+                throw ApiErrors.invalidRequest("'messages' must be a non-empty array of messages", "messages");
             }
             List<ChatMessage> messages = new ArrayList<>();
             for (int i = 0; i < messagesNode.size(); i++) {
@@ -260,11 +262,11 @@ public final class ModerationHandler {
             List<String> known = guards.classifiers(input.direction());
             boolean all = shield.equals("warden") || shield.equals("all");
             if (!all && !known.contains(shield)) {
-                throw new ApiException(HttpStatus.NOT_FOUND, "invalid_request_error", "shield_not_found",
-                        "shield_id", "no shield '" + shield + "' for " + input.direction().name().toLowerCase()
+                throw ApiErrors.shieldNotFound("no shield '" + shield + "' for " + input.direction().name().toLowerCase()
                         + " content; available: warden (all of them), " + String.join(", ", known));
             }
-            CallRecord record = new CallRecord(RequestIds.of(request.exchange()), principal).model(GUARD_MODEL)
+            CallRecord record = new CallRecord(state.requestId(), principal)
+                    .clientRequestId(state.clientRequestId()).model(GUARD_MODEL)
                     .purpose("run-shield").prompt(promptText(messages));
             List<String> texts = messages.stream().map(ChatMessage::content).toList();
             return metered(request, record, texts, () -> {
@@ -310,32 +312,32 @@ public final class ModerationHandler {
 
     private static ObjectNode object(byte[] bytes) {
         if (bytes.length == 0) {
-            throw ApiException.invalid(null, "the request body is empty; send a JSON object");
+            throw ApiErrors.invalidRequest("the request body is empty; send a JSON object", null);
         }
         try {
             JsonNode node = JSON.readTree(bytes);
             if (!node.isObject()) {
-                throw ApiException.invalid(null, "the request body must be a JSON object");
+                throw ApiErrors.invalidRequest("the request body must be a JSON object", null);
             }
             return (ObjectNode) node;
         } catch (JacksonException e) {
-            throw ApiException.invalidJson(e);
+            throw ApiErrors.invalidJson(e);
         }
     }
 
     /** OpenAI's {@code input}: a string, an array of strings, or an array of text parts (images are refused). */
     static List<String> inputs(JsonNode input) {
         if (input == null || input.isNull()) {
-            throw ApiException.missing("input");
+            throw ApiErrors.missingParameter("input");
         }
         if (input.isString()) {
             return List.of(input.stringValue());
         }
         if (!input.isArray() || input.isEmpty()) {
-            throw ApiException.wrongType("input", "a string, an array of strings or an array of text parts");
+            throw ApiErrors.wrongType("input", "a string, an array of strings or an array of text parts");
         }
         if (input.size() > 64) {
-            throw ApiException.invalid("input", "at most 64 inputs per request");
+            throw ApiErrors.invalidRequest("at most 64 inputs per request", "input");
         }
         List<String> out = new ArrayList<>();
         for (int i = 0; i < input.size(); i++) {
@@ -347,10 +349,10 @@ public final class ModerationHandler {
                 out.add(item.path("text").stringValue());
             } else if (item.isObject() && item.path("type").isString()
                     && item.path("type").stringValue().equals("image_url")) {
-                throw ApiException.invalid("input[" + i + "]", "image inputs are not supported by this gateway's "
-                        + "text classifiers");
+                throw ApiErrors.invalidRequest("image inputs are not supported by this gateway's "
+                        + "text classifiers", "input[" + i + "]");
             } else {
-                throw ApiException.wrongType("input[" + i + "]", "a string or a text part");
+                throw ApiErrors.wrongType("input[" + i + "]", "a string or a text part");
             }
         }
         return out;

@@ -1,6 +1,6 @@
 package dev.warden.gateway.openai;
 
-import dev.warden.gateway.api.Errors;
+import dev.warden.gateway.api.ApiErrors;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.MediaType;
@@ -20,10 +20,10 @@ public final class RequestBodies {
         MediaType type = request.headers().contentType().orElse(null);
         if (type == null || !(MediaType.APPLICATION_JSON.isCompatibleWith(type)
                 || type.getSubtype().endsWith("+json"))) {
-            return Mono.error(Errors.unsupportedMediaType());
+            return Mono.error(ApiErrors.unsupportedMediaType());
         }
         if (request.headers().contentLength().orElse(-1) > maxBytes) {
-            return Mono.error(Errors.tooLarge());
+            return Mono.error(ApiErrors.tooLarge());
         }
         return DataBufferUtils.join(request.exchange().getRequest().getBody(), maxBytes)
                 .map(RequestBodies::drain)

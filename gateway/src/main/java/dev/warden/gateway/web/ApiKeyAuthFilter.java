@@ -1,12 +1,13 @@
 package dev.warden.gateway.web;
 
+import dev.warden.gateway.flow.RequestState;
+import dev.warden.gateway.api.ApiErrors;
 import dev.warden.gateway.api.ApiException;
 import dev.warden.gateway.audit.AuthFailureAudit;
 import dev.warden.policy.tenant.Principal;
 import dev.warden.policy.tenant.TenantDirectory;
 import java.util.Optional;
 import org.springframework.core.Ordered;
-import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebFilter;
@@ -20,8 +21,6 @@ import reactor.core.publisher.Mono;
  */
 @Component
 public class ApiKeyAuthFilter implements WebFilter, Ordered {
-
-    public static final String PRINCIPAL_ATTRIBUTE = "warden.principal";
 
     private final TenantDirectory tenants;
     private final AuthFailureAudit audit;
@@ -45,27 +44,16 @@ public class ApiKeyAuthFilter implements WebFilter, Ordered {
         }
         if (key == null) {
             audit.refused(exchange, "missing_api_key", null);
-            return Mono.error(new ApiException(HttpStatus.UNAUTHORIZED, "invalid_request_error", "missing_api_key",
-                    null, "You didn't provide an API key. Send it in the Authorization header as "
+            return Mono.error(ApiErrors.missingApiKey("You didn't provide an API key. Send it in the Authorization header as "
                             + "'Authorization: Bearer YOUR_KEY'."));
         }
         Optional<Principal> principal = tenants.authenticate(key);
         if (principal.isEmpty()) {
             audit.refused(exchange, "invalid_api_key", key);
-            return Mono.error(new ApiException(HttpStatus.UNAUTHORIZED, "invalid_request_error", "invalid_api_key",
-                    null, "Incorrect API key provided. Ask your gateway administrator for a key."));
+            return Mono.error(ApiErrors.invalidApiKey("Incorrect API key provided. Ask your gateway administrator for a key."));
         }
-        exchange.getAttributes().put(PRINCIPAL_ATTRIBUTE, principal.get());
-        exchange.getAttributes().put(RequestMetricsFilter.TENANT_ATTRIBUTE, principal.get().tenantId());
+        RequestState.of(exchange).authenticated(principal.get());
         return chain.filter(exchange);
-    }
-
-    public static Principal principal(ServerWebExchange exchange) {
-        Principal p = exchange.getAttribute(PRINCIPAL_ATTRIBUTE);
-        if (p == null) {
-            throw new IllegalStateException("no authenticated principal on " + exchange.getRequest().getPath());
-        }
-        return p;
     }
 
     @Override

@@ -1,19 +1,16 @@
-package dev.warden.gateway.openai;
+package dev.warden.gateway.route;
 
-import dev.warden.gateway.api.ApiException;
+import dev.warden.gateway.openai.JsonBody;
+import dev.warden.gateway.openai.OpenAiRequests;
+import dev.warden.gateway.openai.RequestBodies;
+import dev.warden.gateway.api.ApiErrors;
 import dev.warden.gateway.flow.GenerationCall;
 import dev.warden.gateway.flow.GenerationFlow;
 import dev.warden.gateway.models.ModelCatalog;
 import dev.warden.gateway.models.ServedModel;
-import dev.warden.gateway.web.RequestIds;
-import dev.warden.inference.ChatRequest;
-import dev.warden.inference.CompletionRequest;
-import java.time.Instant;
-import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -55,8 +52,7 @@ public class OpenAiHandler {
         String name = request.pathVariable("model");
         return catalog.all().stream().filter(m -> m.name().equals(name)).findFirst()
                 .map(m -> json(model(m)))
-                .orElseGet(() -> Mono.error(new ApiException(HttpStatus.NOT_FOUND, "invalid_request_error",
-                        "model_not_found", "model", "The model '" + name + "' does not exist on this gateway")));
+                .orElseGet(() -> Mono.error(ApiErrors.modelNotFound("The model '" + name + "' does not exist on this gateway")));
     }
 
 
@@ -67,11 +63,9 @@ public class OpenAiHandler {
                 || path.equals("/v1/models") || path.startsWith("/v1/models/") || path.equals("/v1/moderations")
                 || path.equals("/v1/safety/run-shield");
         if (known) {
-            return Mono.error(new ApiException(HttpStatus.METHOD_NOT_ALLOWED, "invalid_request_error",
-                    "method_not_allowed", null, "method " + request.method() + " is not allowed on " + path));
+            return Mono.error(ApiErrors.methodNotAllowed("method " + request.method() + " is not allowed on " + path));
         }
-        return Mono.error(new ApiException(HttpStatus.NOT_FOUND, "invalid_request_error", "not_found", null,
-                "no such endpoint: " + path));
+        return Mono.error(ApiErrors.endpointNotFound("no such endpoint: " + path));
     }
 
     private static ObjectNode model(ServedModel m) {

@@ -1,9 +1,12 @@
-package dev.warden.gateway.openai;
+package dev.warden.gateway.route;
 
 import static org.springframework.web.reactive.function.server.RequestPredicates.GET;
 import static org.springframework.web.reactive.function.server.RequestPredicates.POST;
 import static org.springframework.web.reactive.function.server.RequestPredicates.path;
 
+import dev.warden.gateway.openai.JsonBody;
+import dev.warden.gateway.openai.OpenAiRequests;
+import dev.warden.gateway.openai.RequestBodies;
 import dev.warden.gateway.WardenProperties;
 import dev.warden.gateway.flow.AuditTrail;
 import dev.warden.gateway.flow.GenerationFlow;
