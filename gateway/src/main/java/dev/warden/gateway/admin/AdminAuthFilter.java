@@ -74,7 +74,10 @@ public class AdminAuthFilter implements WebFilter, Ordered {
                         + "(environment: WARDEN_ADMIN_KEYSHA256) to the hash it prints");
     }
 
-    /** After the request id (so refusals carry one) and metrics; beside the tenant key filter, which skips /admin. */
+    /**
+     * After the request id (so refusals carry one), metrics and the canonical-path check. A web filter rather than a
+     * route stage: it guards actuator endpoints too, which no gateway route serves.
+     */
     @Override
     public int getOrder() {
         return WebFilterOrder.ADMIN_KEY;

@@ -1,7 +1,12 @@
 package dev.warden.gateway.flow;
 
+import dev.warden.gateway.models.ServedModel;
+import dev.warden.policy.ratelimit.Reservation;
 import dev.warden.policy.tenant.Principal;
+import java.util.function.Supplier;
 import org.springframework.web.server.ServerWebExchange;
+import reactor.core.publisher.Mono;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * What the gateway knows about one request, filled in stage by stage: the one exchange attribute the stages share,
@@ -20,6 +25,15 @@ public final class RequestState {
     private final String requestId;
     private final String clientRequestId;
     private volatile Principal principal;
+    private volatile CallRecord record;
+    private volatile String meteredModel;
+    private volatile long estimatedTokens;
+    private volatile Reservation reservation;
+    private volatile GenerationCall call;
+    private volatile ServedModel model;
+    private volatile String purpose;
+    private volatile OutputGuard outputGuard;
+    private volatile Supplier<Mono<ObjectNode>> judgement;
 
     private RequestState(String requestId, String clientRequestId) {
         this.requestId = requestId;
@@ -69,5 +83,91 @@ public final class RequestState {
     public String tenantId() {
         Principal p = principal;
         return p == null ? null : p.tenantId();
+    }
+
+    /**
+     * What the request is metered and recorded as, set by the stage that reads the request: its audit record (the
+     * audit stage guarantees it is written however the request ends), the model it is limited under and the tokens
+     * the rate-limit stage reserves.
+     */
+    public void metered(CallRecord record, String model, long estimatedTokens) {
+        this.record = record;
+        this.meteredModel = model;
+        this.estimatedTokens = estimatedTokens;
+    }
+
+    public CallRecord record() {
+        return require(record, "no audit record (a route needs a reading stage before Audit)");
+    }
+
+    public String meteredModel() {
+        return meteredModel;
+    }
+
+    public long estimatedTokens() {
+        return estimatedTokens;
+    }
+
+    /** Set by the rate-limit stage; the stages after it settle the real tokens on it. */
+    public void reserved(Reservation reservation) {
+        this.reservation = reservation;
+    }
+
+    /** Charges the tokens the request really used; nothing on a route without a rate-limit stage. */
+    public void settle(long tokens) {
+        Reservation r = reservation;
+        if (r != null) {
+            r.settle(tokens);
+        }
+    }
+
+    /** A generation request as read: the call, the model it names, and the declared purpose. */
+    public void generation(GenerationCall call, ServedModel model, String purpose) {
+        this.call = call;
+        this.model = model;
+        this.purpose = purpose;
+    }
+
+    /** The call as it goes on; the input guard replaces it with its redacted form. */
+    public GenerationCall call() {
+        return require(call, "no generation request (a route needs ReadGeneration before this stage)");
+    }
+
+    public void call(GenerationCall call) {
+        this.call = call;
+    }
+
+    public ServedModel model() {
+        return require(model, "no model (a route needs ReadGeneration before this stage)");
+    }
+
+    public String purpose() {
+        return purpose;
+    }
+
+    /** Set by the output-guard stage; the engine stage releases nothing that has not passed it. */
+    public void outputGuard(OutputGuard outputGuard) {
+        this.outputGuard = outputGuard;
+    }
+
+    public OutputGuard outputGuard() {
+        return require(outputGuard, "no output guard (a route needs OutputGuard before Generate, so that no "
+                + "generated text leaves unjudged)");
+    }
+
+    /** A moderation request as read: the judgement it asks for, run by the moderation stage. */
+    public void judgement(Supplier<Mono<ObjectNode>> judgement) {
+        this.judgement = judgement;
+    }
+
+    public Supplier<Mono<ObjectNode>> judgement() {
+        return require(judgement, "no moderation request (a route needs ReadModeration before Moderate)");
+    }
+
+    private <T> T require(T value, String missing) {
+        if (value == null) {
+            throw new IllegalStateException("request " + requestId + ": " + missing);
+        }
+        return value;
     }
 }

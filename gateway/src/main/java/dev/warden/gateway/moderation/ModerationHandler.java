@@ -7,7 +7,6 @@ import dev.warden.gateway.flow.AuditTrail;
 import dev.warden.gateway.flow.CallRecord;
 import dev.warden.gateway.flow.GenerationCall;
 import dev.warden.gateway.flow.Guards;
-import dev.warden.gateway.flow.RateLimitStage;
 import dev.warden.gateway.openai.RequestBodies;
 import dev.warden.guard.Direction;
 import dev.warden.guard.GuardInput;
@@ -28,7 +27,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Supplier;
 import org.springframework.http.MediaType;
-import org.springframework.web.reactive.function.server.ServerRequest;
+import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.reactive.function.server.ServerResponse;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -44,8 +43,8 @@ import tools.jackson.databind.node.ObjectNode;
  * with what the gateway would do to the same text.
  * <p>
  * They run the most expensive work of the gateway and answer with exact scores, so they pass the same stages as a
- * chat request: the tenant's request and token limits ({@link RateLimitStage}, tokens estimated from the input)
- * and an audit record ({@link AuditTrail}) with every verdict, the decision and the content fingerprints, written
+ * chat request (their routes in {@code application.yaml}): the tenant's request and token limits (tokens
+ * estimated from the input) and an audit record ({@link AuditTrail}) with every verdict, the decision and the content fingerprints, written
  * durably before the answer leaves. Content itself is kept only for tenants that store content.
  */
 public final class ModerationHandler {
@@ -62,28 +61,26 @@ public final class ModerationHandler {
 
     private final Guards guards;
     private final RequestBodies bodies;
-    private final RateLimitStage limits;
     private final AuditTrail audit;
     private final Map<String, OperatingPoint> operatingPoints;
 
-    public ModerationHandler(Guards guards, RequestBodies bodies, RateLimitStage limits, AuditTrail audit) {
-        this(guards, bodies, limits, audit, Map.of());
-    }
-
     /** {@code operatingPoints}: label -> validation operating point of the classifier that scores it. */
-    public ModerationHandler(Guards guards, RequestBodies bodies, RateLimitStage limits, AuditTrail audit,
+    public ModerationHandler(Guards guards, RequestBodies bodies, AuditTrail audit,
                              Map<String, OperatingPoint> operatingPoints) {
         this.guards = guards;
         this.bodies = bodies;
-        this.limits = limits;
         this.audit = audit;
         this.operatingPoints = Map.copyOf(operatingPoints);
     }
 
-    public Mono<ServerResponse> moderations(ServerRequest request) {
-        RequestState state = RequestState.of(request.exchange());
+    /**
+     * Reads a {@code /v1/moderations} request into the request's state: its audit record, its token estimate
+     * (metered as {@link #GUARD_MODEL}) and the judgement {@link #answer} runs once the stages before it passed.
+     */
+    public Mono<Void> readModerations(ServerWebExchange exchange) {
+        RequestState state = RequestState.of(exchange);
         Principal principal = state.principal();
-        return bodies.json(request).flatMap(bytes -> {
+        return bodies.json(exchange).doOnNext(bytes -> {
             ObjectNode body = object(bytes);
             List<String> inputs = inputs(body.get("input"));
             JsonNode modelNode = body.get("model");
@@ -94,7 +91,8 @@ public final class ModerationHandler {
             CallRecord record = new CallRecord(state.requestId(), principal)
                     .clientRequestId(state.clientRequestId()).model(GUARD_MODEL)
                     .purpose("moderation").prompt(String.join("\n", inputs));
-            return metered(request, record, inputs, () -> Flux.fromIterable(inputs)
+            state.metered(record, GUARD_MODEL, GenerationCall.estimatedTokens(inputs));
+            state.judgement(() -> Flux.fromIterable(inputs)
                     .concatMap(text -> timed(record, Direction.INPUT, () -> guards.check(principal,
                             GuardInput.prompt(List.of(ChatMessage.of(Role.USER, text))))))
                     .collectList()
@@ -108,33 +106,29 @@ public final class ModerationHandler {
                         }
                         return root;
                     }));
-        });
+        }).then();
     }
 
     /**
-     * The stages around a moderation: refuse while audit cannot record, reserve from the tenant's limits (429 with
-     * {@code Retry-After} when spent, recorded), judge, settle the estimate, record the verdicts, answer. A guard
-     * failure and a client that goes away are recorded too.
+     * The moderation itself, after the stages before it (audit, rate limit) passed: judge, settle the estimate,
+     * record the verdicts durably, answer. A guard failure is recorded with its cause; a client that goes away
+     * and the reservation's release are the audit and rate-limit stages' to handle.
      */
-    private Mono<ServerResponse> metered(ServerRequest request, CallRecord record, List<String> texts,
-                                         Supplier<Mono<ObjectNode>> judge) {
-        audit.requireAccepting();
-        long estimate = GenerationCall.estimatedTokens(texts);
-        return limits.reserve(record, GUARD_MODEL, estimate, request.exchange().getResponse().getHeaders())
-                .flatMap(reservation -> judge.get()
-                        .onErrorResume(e -> {
-                            reservation.settle(estimate);
-                            int status = e instanceof ApiException api ? api.status().value() : 500;
-                            record.ruleOnly("guard failed: " + e.getClass().getSimpleName());
-                            return audit.record(record, Outcome.UPSTREAM_ERROR, status).then(Mono.error(e));
-                        })
-                        .flatMap(body -> {
-                            // The classifiers read every input token, whatever they concluded.
-                            reservation.settle(estimate);
-                            return audit.record(record, Outcome.ALLOWED, 200).then(json(body));
-                        })
-                        .doOnCancel(() -> audit.recordDetached(record, Outcome.CLIENT_ABORT, 499))
-                        .doFinally(s -> reservation.release()));
+    public Mono<ServerResponse> answer(RequestState state) {
+        CallRecord record = state.record();
+        long estimate = state.estimatedTokens();
+        return state.judgement().get()
+                .onErrorResume(e -> {
+                    state.settle(estimate);
+                    int status = e instanceof ApiException api ? api.status().value() : 500;
+                    record.ruleOnly("guard failed: " + e.getClass().getSimpleName());
+                    return audit.record(record, Outcome.UPSTREAM_ERROR, status).then(Mono.error(e));
+                })
+                .flatMap(body -> {
+                    // The classifiers read every input token, whatever they concluded.
+                    state.settle(estimate);
+                    return audit.record(record, Outcome.ALLOWED, 200).then(json(body));
+                });
     }
 
     /** Runs one check and puts its verdicts and decision on the record. */
@@ -230,10 +224,11 @@ public final class ModerationHandler {
         return scores;
     }
 
-    public Mono<ServerResponse> runShield(ServerRequest request) {
-        RequestState state = RequestState.of(request.exchange());
+    /** Reads a {@code /v1/safety/run-shield} request into the request's state, as {@link #readModerations}. */
+    public Mono<Void> readRunShield(ServerWebExchange exchange) {
+        RequestState state = RequestState.of(exchange);
         Principal principal = state.principal();
-        return bodies.json(request).flatMap(bytes -> {
+        return bodies.json(exchange).doOnNext(bytes -> {
             ObjectNode body = object(bytes);
             JsonNode shieldNode = body.get("shield_id");
             if (shieldNode == null || shieldNode.isNull()) {
@@ -269,7 +264,8 @@ public final class ModerationHandler {
                     .clientRequestId(state.clientRequestId()).model(GUARD_MODEL)
                     .purpose("run-shield").prompt(promptText(messages));
             List<String> texts = messages.stream().map(ChatMessage::content).toList();
-            return metered(request, record, texts, () -> {
+            state.metered(record, GUARD_MODEL, GenerationCall.estimatedTokens(texts));
+            state.judgement(() -> {
                 long started = System.nanoTime();
                 return guards.check(principal, input).map(checked -> {
                     List<Verdict> verdicts = checked.report().verdicts().stream()
@@ -298,7 +294,7 @@ public final class ModerationHandler {
                     return root;
                 });
             });
-        });
+        }).then();
     }
 
     /** The conversation as the audit fingerprint covers it, in the chat flow's form ({@code role: text} lines). */
