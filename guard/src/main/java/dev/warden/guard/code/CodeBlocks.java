@@ -14,8 +14,9 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Finds the code in an Agent turn: Markdown fenced blocks (an unclosed fence, as in a cut stream window, runs to
- * the end), and tool calls in the {@code name(arguments)} form the output guard is given, whose string arguments
- * are code when the tool runs code (Llama 3.1's built-in {@code ipython} code interpreter, and tools whose
+ * the end), Llama 3.1's built-in code interpreter call ({@code <|python_tag|>} followed by Python, as the model
+ * writes it when {@code Environment: ipython} is on), and tool calls in the {@code name(arguments)} form the output
+ * guard is given, whose string arguments are code when the tool runs code ({@code ipython}, and tools whose
  * argument is named like code, a command or a query). A turn with neither is scanned whole as code when its
  * syntax gives a language away, so a bare snippet is not missed, while plain prose is left alone.
  */
@@ -23,6 +24,7 @@ public final class CodeBlocks {
 
     private static final ObjectMapper JSON = JsonMapper.builder().build();
     private static final Pattern FENCE = Pattern.compile("(?m)^[ \\t]{0,3}(`{3,}|~{3,})[ \\t]*([^\\n`]*)$");
+    private static final String PYTHON_TAG = "<|python_tag|>";
     private static final Pattern TOOL_CALL = Pattern.compile("(?m)^([A-Za-z_][\\w.-]*)\\((\\{.*\\})\\)\\s*$");
     private static final Map<String, CodeLanguage> CODE_ARGUMENTS = Map.of(
             "code", CodeLanguage.PYTHON, "script", CodeLanguage.SHELL, "command", CodeLanguage.SHELL,
@@ -37,6 +39,16 @@ public final class CodeBlocks {
             return List.of();
         }
         List<CodeBlock> blocks = new ArrayList<>();
+        int tag = turn.indexOf(PYTHON_TAG);
+        if (tag >= 0) {
+            String code = turn.substring(tag + PYTHON_TAG.length()).replace("<|eom_id|>", "")
+                    .replace("<|eot_id|>", "");
+            if (!code.stripLeading().startsWith("{")) {
+                // JSON after the tag is a custom tool call, which the engine turns into a tool call instead
+                blocks.add(new CodeBlock(Optional.of(CodeLanguage.PYTHON), code, "tool:ipython", lineOf(turn, tag)));
+                turn = turn.substring(0, tag);
+            }
+        }
         StringBuilder outside = new StringBuilder();
         Matcher open = FENCE.matcher(turn);
         int from = 0;

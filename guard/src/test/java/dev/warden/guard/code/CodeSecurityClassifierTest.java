@@ -80,6 +80,12 @@ class CodeSecurityClassifierTest {
     }
 
     @Test
+    void llamaCodeInterpreterCallsAreScannedAsPython() {
+        String turn = "<|python_tag|>import pickle\nobj = pickle.loads(blob)<|eom_id|>";
+        assertThat(classifier.findings(turn)).extracting(CodeFinding::cwe).containsExactly("CWE-502");
+    }
+
+    @Test
     void anUnclosedFenceInACutWindowIsStillScanned() {
         assertThat(classifier.findings("Sure:\n```c\nchar buf[16];\nstrcpy(buf, argv[1]);"))
                 .extracting(CodeFinding::cwe).containsExactly("CWE-120");
