@@ -184,6 +184,11 @@ public final class AuditLog implements AutoCloseable {
         return enqueue(record);
     }
 
+    /** Appends an admin action to its reserved chain ({@link AdminAction#CHAIN}); completes when it is durable. */
+    public CompletableFuture<ChainedEntry> appendAction(AdminAction action) {
+        return enqueue(action);
+    }
+
     CompletableFuture<ChainedEntry> appendCheckpoint(RetentionCheckpoint checkpoint) {
         return enqueue(checkpoint);
     }
