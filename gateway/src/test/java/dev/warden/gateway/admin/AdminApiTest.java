@@ -273,7 +273,9 @@ class AdminApiTest extends GatewayTest {
         assertThat(p.path("limits").path("key").path("requests").size()).isEqualTo(2);
         assertThat(p.path("limits").path("key").path("concurrent").asInt()).isEqualTo(4);
         assertThat(p.path("limits").path("models").has("llama-3.1-8b-instruct")).isTrue();
-        assertThat(p.path("audit").path("retention_days").asInt()).isEqualTo(90);
+        assertThat(p.path("audit").path("retention_days").asInt()).isEqualTo(180);
+        assertThat(p.path("audit").path("content_retention_days").asInt()).isEqualTo(30);
+        assertThat(p.path("audit").path("legal_hold").asBoolean()).isFalse();
         assertThat(p.path("audit").path("store_content").asBoolean()).isFalse();
         assertThat(p.path("licences").get(0).path("accepted_by").asString()).isEqualTo("jane.doe@acme.example");
         assertThat(p.path("monthly_active_users").asLong()).isEqualTo(120000);
