@@ -63,6 +63,8 @@ public class AdminAuthFilter implements WebFilter, Ordered {
             return Mono.error(ApiErrors.adminKeyIsTenantKey("the configured admin key is also a tenant API key, which cannot open the admin API; "
                             + "create a dedicated admin key with " + CreateAdminKeyCommand.class.getName()));
         }
+        // Admin actions (exports, retention runs) name who did them by key id, never by key.
+        exchange.getAttributes().put(AdminActor.ATTRIBUTE, "admin:" + ApiKeys.keyId(properties.keySha256()));
         return chain.filter(exchange);
     }
 

@@ -35,9 +35,11 @@ public class AdminConfiguration {
             "/admin/tenants", "GET",
             "/admin/audit/records", "GET",
             "/admin/audit/counts", "GET",
-            "/admin/audit/export", "GET",
+            "/admin/audit/export", "GET or POST",
             "/admin/audit/verify", "GET",
-            "/admin/audit/retention", "POST");
+            "/admin/audit/retention", "POST",
+            "/admin/audit/actions", "GET",
+            "/admin/policy/versions", "GET");
 
     @Bean
     AdminAuthFilter adminAuthFilter(AdminProperties properties, TenantDirectory tenants) {
@@ -56,13 +58,15 @@ public class AdminConfiguration {
      */
     @Bean
     RouterFunction<ServerResponse> adminRouter(AdminProperties properties, AuditLog auditLog,
-                                               TenantDirectory tenants, AuditProperties auditProperties) {
+                                               TenantDirectory tenants, AuditProperties auditProperties,
+                                               dev.warden.policy.audit.OperatorKey operatorKey) {
         if (!properties.enabled()) {
             return RouterFunctions.route(path("/admin/**").or(path("/admin")),
                     request -> Mono.error(AdminAuthFilter.disabled()));
         }
         AuditHandler audit = new AuditHandler(auditLog, tenants, JSON, auditProperties.authFailureRetentionDays());
         TenantHandler tenantHandler = new TenantHandler(tenants, JSON);
+        EvidenceHandler evidence = new EvidenceHandler(auditLog, tenants, operatorKey, JSON);
         return RouterFunctions.route()
                 .route(GET("/admin/tenants"), tenantHandler::list)
                 .route(GET("/admin/tenants/{id}/policy"), tenantHandler::policy)
@@ -71,6 +75,10 @@ public class AdminConfiguration {
                 .route(GET("/admin/audit/export"), audit::export)
                 .route(GET("/admin/audit/verify"), audit::verify)
                 .route(POST("/admin/audit/retention"), audit::applyRetention)
+                .route(POST("/admin/audit/export"), evidence::bundle)
+                .route(GET("/admin/audit/actions"), evidence::actions)
+                .route(GET("/admin/policy/versions"), evidence::policyVersions)
+                .route(GET("/admin/policy/versions/{digest}"), evidence::policyVersion)
                 .route(path("/admin/**").or(path("/admin")), AdminConfiguration::unknown)
                 .build();
     }
@@ -78,7 +86,8 @@ public class AdminConfiguration {
     private static Mono<ServerResponse> unknown(ServerRequest request) {
         String path = request.path();
         String method = ENDPOINTS.get(path);
-        if (method == null && path.matches("/admin/tenants/[^/]+/policy")) {
+        if (method == null && (path.matches("/admin/tenants/[^/]+/policy")
+                || path.matches("/admin/policy/versions/[^/]+"))) {
             method = "GET";
         }
         if (method != null) {
@@ -87,6 +96,8 @@ public class AdminConfiguration {
         return Mono.error(ApiErrors.endpointNotFound(
                 "no such admin endpoint; the admin API serves GET /admin/tenants, GET /admin/tenants/{id}/policy, "
                         + "GET /admin/audit/records, GET /admin/audit/counts, GET /admin/audit/export, "
-                        + "GET /admin/audit/verify and POST /admin/audit/retention"));
+                        + "POST /admin/audit/export (signed evidence bundle), GET /admin/audit/verify, "
+                        + "POST /admin/audit/retention, GET /admin/audit/actions, GET /admin/policy/versions and "
+                        + "GET /admin/policy/versions/{digest}"));
     }
 }

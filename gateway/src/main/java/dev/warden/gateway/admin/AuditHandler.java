@@ -68,8 +68,11 @@ final class AuditHandler {
     /** Runs retention one at a time: two concurrent runs would append two checkpoints for the same anchor. */
     private final ReentrantLock retentionLock = new ReentrantLock();
 
-    /** One chain to age out and its period. */
-    private record Target(String chain, int days) {
+    /** One chain to age out, its periods and whether a legal hold keeps everything. */
+    private record Target(String chain, int days, int contentDays, boolean legalHold) {
+        Target(String chain, int days) {
+            this(chain, days, days, false);
+        }
     }
 
     AuditHandler(AuditLog auditLog, TenantDirectory tenants, JsonMapper json, int authFailureRetentionDays) {
@@ -202,15 +205,21 @@ final class AuditHandler {
             } else {
                 targets.add(target(tenants.tenant(only).orElseThrow(() -> ApiErrors.tenantNotFound("tenant", only))));
             }
-            return blocking(() -> retain(targets, only == null)).flatMap(this::ok);
+            String actor = AdminActor.of(request.exchange());
+            return blocking(() -> retain(targets, only == null, actor)).flatMap(this::ok);
         });
     }
 
     private static Target target(Tenant tenant) {
-        return new Target(tenant.id(), tenant.policy().audit().retentionDays());
+        var audit = tenant.policy().audit();
+        return new Target(tenant.id(), audit.metadataRetentionDays(), audit.contentRetentionDays(), audit.legalHold());
     }
 
-    private ObjectNode retain(List<Target> targets, boolean reportOthers) {
+    /**
+     * Ages out each target, then records the run as a {@code retention.run} admin action (who, per tenant what was
+     * deleted up to where, which tenants a legal hold kept), so that every deletion has its own record.
+     */
+    private ObjectNode retain(List<Target> targets, boolean reportOthers, String actor) {
         retentionLock.lock();
         try {
             ObjectNode root = json.createObjectNode();
@@ -218,12 +227,28 @@ final class AuditHandler {
             ArrayNode data = root.putArray("data");
             long deleted = 0;
             boolean failed = false;
+            List<Object> runs = new ArrayList<>();
             for (Target t : targets) {
                 int days = t.days();
+                if (t.legalHold()) {
+                    data.addObject().put("tenant", t.chain()).put("retention_days", days).put("deleted", 0)
+                            .put("legal_hold", true);
+                    runs.add(java.util.Map.of("tenant", t.chain(), "legalHold", true, "deleted", 0));
+                    continue;
+                }
                 try {
                     Retention.Result result = retention.apply(t.chain(), Duration.ofDays(days));
                     deleted += result.deleted();
-                    data.add(view.retention(result, days));
+                    data.add(view.retention(result, days).put("content_retention_days", t.contentDays())
+                            .put("legal_hold", false));
+                    java.util.Map<String, Object> run = new java.util.TreeMap<>();
+                    run.put("tenant", t.chain());
+                    run.put("metadataRetentionDays", days);
+                    run.put("contentRetentionDays", t.contentDays());
+                    run.put("cutoff", result.cutoff().toString());
+                    run.put("deleted", result.deleted());
+                    result.anchor().ifPresent(a -> run.put("anchorSeq", a.seq()));
+                    runs.add(run);
                     if (result.deleted() > 0) {
                         log.info("retention: deleted {} audit entries of tenant {} older than {} day(s), up to seq {}",
                                 result.deleted(), t.chain(), days, result.anchor().map(a -> a.seq()).orElse(0L));
@@ -233,6 +258,7 @@ final class AuditHandler {
                     log.error("retention for tenant {} failed: {}", t.chain(), e.getMessage());
                     data.addObject().put("tenant", t.chain()).put("retention_days", days).put("deleted", 0)
                             .put("error", e.getMessage());
+                    runs.add(java.util.Map.of("tenant", t.chain(), "error", String.valueOf(e.getMessage())));
                 }
             }
             root.put("deleted", deleted);
@@ -242,15 +268,38 @@ final class AuditHandler {
                 Set<String> known = new java.util.HashSet<>();
                 targets.forEach(t -> known.add(t.chain()));
                 for (String chain : store.tenants()) {
-                    if (!known.contains(chain)) {
+                    if (chain.equals(dev.warden.policy.audit.AdminAction.CHAIN)) {
+                        skipped.addObject().put("tenant", chain).put("reason", "admin actions (policy changes, "
+                                + "retention runs, exports) are kept: they are the record of what happened to the "
+                                + "records");
+                    } else if (!known.contains(chain)) {
                         skipped.addObject().put("tenant", chain).put("reason", "not in the tenants file, so it has "
                                 + "no retention period; its records are kept");
                     }
                 }
             }
+            recordRun(actor, deleted, !failed, runs);
             return root;
         } finally {
             retentionLock.unlock();
+        }
+    }
+
+    private void recordRun(String actor, long deleted, boolean complete, List<Object> runs) {
+        java.util.Map<String, Object> details = new java.util.TreeMap<>();
+        details.put("deleted", deleted);
+        details.put("complete", complete);
+        details.put("tenants", runs);
+        try {
+            auditLog.appendAction(dev.warden.policy.audit.AdminAction.of(Instant.now(), "retention.run", actor,
+                    runs.size() == 1 ? String.valueOf(((java.util.Map<?, ?>) runs.get(0)).get("tenant")) : null,
+                    details)).get(30, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (Exception e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            // The deletions are attested in their chains by retention checkpoints either way.
+            log.error("the retention run by {} could not be recorded as an admin action: {}", actor, e.toString());
         }
     }
 

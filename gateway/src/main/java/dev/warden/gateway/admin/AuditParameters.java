@@ -138,7 +138,7 @@ final class AuditParameters {
         return out;
     }
 
-    private int integer(String name, int min, int max, int fallback) {
+    int integer(String name, int min, int max, int fallback) {
         String v = text(name);
         if (v == null) {
             return fallback;
@@ -156,7 +156,7 @@ final class AuditParameters {
     }
 
     /** ISO-8601: an instant ({@code 2026-11-28T03:00:00Z}), a date-time with offset, or a date (UTC midnight). */
-    private Instant instant(String name) {
+    Instant instant(String name) {
         String v = text(name);
         if (v == null) {
             return null;

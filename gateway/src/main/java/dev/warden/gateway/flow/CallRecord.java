@@ -168,6 +168,7 @@ public final class CallRecord {
                         inference, guardOutput))
                 .httpStatus(httpStatus)
                 .clientRequestId(clientRequestId)
+                .policyVersion(principal.policyVersion())
                 .fingerprint(fingerprints, prompt, response.toString());
         if (usage != null) {
             b.usage(usage.promptTokens(), usage.completionTokens());
