@@ -1,5 +1,7 @@
 package dev.warden.gateway.models;
 
+import dev.warden.gateway.ModelProperties;
+import dev.warden.gateway.api.ApiErrors;
 import dev.warden.gateway.api.ApiException;
 import dev.warden.inference.ChatRequest;
 import dev.warden.inference.CompletionRequest;
@@ -60,8 +62,7 @@ public final class ModelFeatures {
         }
         String refused = server.refusedField(body);
         if (refused != null) {
-            throw new ApiException(HttpStatus.BAD_REQUEST, "invalid_request_error", "unsupported_parameter", refused,
-                    "'" + refused + "' is not supported by the " + server.wire() + " server behind model '" + model
+            throw ApiErrors.unsupportedParameter(refused, "'" + refused + "' is not supported by the " + server.wire() + " server behind model '" + model
                             + "'; remove it from the request");
         }
         return server.shape(body.deepCopy());

@@ -1,5 +1,6 @@
 package dev.warden.gateway.responses;
 
+import dev.warden.gateway.api.ApiErrors;
 import dev.warden.gateway.api.ApiException;
 import java.util.Set;
 import tools.jackson.core.JacksonException;
@@ -35,22 +36,22 @@ public record ResponsesRequest(byte[] chatBody, ObjectNode echo, ArrayNode histo
     /** Parses the body; {@code previous} is the stored conversation of {@code previous_response_id}, or null. */
     public static ResponsesRequest parse(byte[] bytes, java.util.function.Function<String, ArrayNode> previous) {
         if (bytes == null || bytes.length == 0) {
-            throw ApiException.invalid(null, "the request body is empty; send a JSON object");
+            throw ApiErrors.invalidRequest("the request body is empty; send a JSON object", null);
         }
         JsonNode parsed;
         try {
             parsed = JSON.readTree(bytes);
         } catch (JacksonException e) {
-            throw ApiException.invalidJson(e);
+            throw ApiErrors.invalidJson(e);
         }
         if (parsed == null || !parsed.isObject()) {
-            throw ApiException.invalid(null, "the request body must be a JSON object");
+            throw ApiErrors.invalidRequest("the request body must be a JSON object", null);
         }
         ObjectNode body = (ObjectNode) parsed;
         for (String field : REFUSED) {
             JsonNode v = body.get(field);
             if (v != null && !v.isNull() && !(v.isBoolean() && !v.booleanValue())) {
-                throw ApiException.invalid(field, "'" + field + "' is not supported by this gateway");
+                throw ApiErrors.invalidRequest("'" + field + "' is not supported by this gateway", field);
             }
         }
         String model = string(body, "model", true);
@@ -69,8 +70,7 @@ public record ResponsesRequest(byte[] chatBody, ObjectNode echo, ArrayNode histo
         if (previousId != null) {
             ArrayNode before = previous.apply(previousId);
             if (before == null) {
-                throw new ApiException(org.springframework.http.HttpStatus.NOT_FOUND, "invalid_request_error",
-                        "previous_response_not_found", "previous_response_id", "Previous response with id '"
+                throw ApiErrors.previousResponseNotFound("Previous response with id '"
                         + previousId + "' not found: it was not stored (store: false), has expired, or belongs "
                         + "to another tenant");
             }
@@ -79,7 +79,7 @@ public record ResponsesRequest(byte[] chatBody, ObjectNode echo, ArrayNode histo
         input(body.get("input"), history);
         history.forEach(m -> messages.add(m.deepCopy()));
         if (messages.isEmpty()) {
-            throw ApiException.missing("input");
+            throw ApiErrors.missingParameter("input");
         }
         tools(body.get("tools"), chat);
         toolChoice(body.get("tool_choice"), chat);
@@ -92,7 +92,7 @@ public record ResponsesRequest(byte[] chatBody, ObjectNode echo, ArrayNode histo
         JsonNode maxOutput = body.get("max_output_tokens");
         if (maxOutput != null && !maxOutput.isNull()) {
             if (!maxOutput.isIntegralNumber() || !maxOutput.canConvertToInt() || maxOutput.intValue() < 1) {
-                throw ApiException.invalid("max_output_tokens", "'max_output_tokens' must be a positive integer");
+                throw ApiErrors.invalidRequest("'max_output_tokens' must be a positive integer", "max_output_tokens");
             }
             chat.put("max_tokens", maxOutput.intValue());
         }
@@ -109,14 +109,14 @@ public record ResponsesRequest(byte[] chatBody, ObjectNode echo, ArrayNode histo
     /** {@code input}: a string (one user turn) or an array of items. */
     private static void input(JsonNode input, ArrayNode out) {
         if (input == null || input.isNull()) {
-            throw ApiException.missing("input");
+            throw ApiErrors.missingParameter("input");
         }
         if (input.isString()) {
             out.addObject().put("role", "user").put("content", input.stringValue());
             return;
         }
         if (!input.isArray()) {
-            throw ApiException.wrongType("input", "a string or an array of input items");
+            throw ApiErrors.wrongType("input", "a string or an array of input items");
         }
         for (int i = 0; i < input.size(); i++) {
             item(input.get(i), "input[" + i + "]", out);
@@ -125,7 +125,7 @@ public record ResponsesRequest(byte[] chatBody, ObjectNode echo, ArrayNode histo
 
     private static void item(JsonNode item, String param, ArrayNode out) {
         if (!item.isObject()) {
-            throw ApiException.wrongType(param, "an input item object");
+            throw ApiErrors.wrongType(param, "an input item object");
         }
         JsonNode typeNode = item.get("type");
         String type = typeNode == null || typeNode.isNull() ? "message" : typeNode.asString();
@@ -133,8 +133,8 @@ public record ResponsesRequest(byte[] chatBody, ObjectNode echo, ArrayNode histo
             case "message" -> {
                 String role = string(item, "role", true, param + ".role");
                 if (!Set.of("user", "assistant", "system", "developer").contains(role)) {
-                    throw ApiException.invalid(param + ".role", "'" + param
-                            + ".role' must be user, assistant, system or developer");
+                    throw ApiErrors.invalidRequest("'" + param
+                            + ".role' must be user, assistant, system or developer", param + ".role");
                 }
                 out.addObject().put("role", role).put("content", content(item.get("content"), param + ".content"));
             }
@@ -161,21 +161,21 @@ public record ResponsesRequest(byte[] chatBody, ObjectNode echo, ArrayNode histo
                 out.addObject().put("role", "tool").put("tool_call_id", string(item, "call_id", true,
                         param + ".call_id")).put("content", text);
             }
-            default -> throw ApiException.invalid(param + ".type", "input items of type '" + type
-                    + "' are not supported by this gateway; send message, function_call or function_call_output");
+            default -> throw ApiErrors.invalidRequest("input items of type '" + type
+                    + "' are not supported by this gateway; send message, function_call or function_call_output", param + ".type");
         }
     }
 
     /** A message's content: a string, or text parts joined by newlines (anything else is refused). */
     private static String content(JsonNode content, String param) {
         if (content == null || content.isNull()) {
-            throw ApiException.missing(param);
+            throw ApiErrors.missingParameter(param);
         }
         if (content.isString()) {
             return content.stringValue();
         }
         if (!content.isArray()) {
-            throw ApiException.wrongType(param, "a string or an array of content parts");
+            throw ApiErrors.wrongType(param, "a string or an array of content parts");
         }
         StringBuilder text = new StringBuilder();
         for (int i = 0; i < content.size(); i++) {
@@ -183,8 +183,8 @@ public record ResponsesRequest(byte[] chatBody, ObjectNode echo, ArrayNode histo
             String p = param + "[" + i + "]";
             String type = part.path("type").asString("");
             if (!Set.of("input_text", "output_text", "text").contains(type)) {
-                throw ApiException.invalid(p + ".type", "content parts of type '" + type
-                        + "' are not supported by this gateway's text models; send input_text parts");
+                throw ApiErrors.invalidRequest("content parts of type '" + type
+                        + "' are not supported by this gateway's text models; send input_text parts", p + ".type");
             }
             if (!text.isEmpty()) {
                 text.append('\n');
@@ -200,7 +200,7 @@ public record ResponsesRequest(byte[] chatBody, ObjectNode echo, ArrayNode histo
             return;
         }
         if (!tools.isArray()) {
-            throw ApiException.wrongType("tools", "an array of tool objects");
+            throw ApiErrors.wrongType("tools", "an array of tool objects");
         }
         if (tools.isEmpty()) {
             return;
@@ -210,12 +210,12 @@ public record ResponsesRequest(byte[] chatBody, ObjectNode echo, ArrayNode histo
             JsonNode tool = tools.get(i);
             String p = "tools[" + i + "]";
             if (!tool.isObject()) {
-                throw ApiException.wrongType(p, "a tool object");
+                throw ApiErrors.wrongType(p, "a tool object");
             }
             String type = tool.path("type").asString("");
             if (!type.equals("function")) {
-                throw ApiException.invalid(p + ".type", "tools of type '" + type
-                        + "' are not supported by this gateway; only function tools are");
+                throw ApiErrors.invalidRequest("tools of type '" + type
+                        + "' are not supported by this gateway; only function tools are", p + ".type");
             }
             ObjectNode fn = out.addObject().put("type", "function").putObject("function");
             fn.put("name", string(tool, "name", true, p + ".name"));
@@ -243,8 +243,8 @@ public record ResponsesRequest(byte[] chatBody, ObjectNode echo, ArrayNode histo
                     .put("name", string(choice, "name", true, "tool_choice.name"));
             return;
         }
-        throw ApiException.invalid("tool_choice", "'tool_choice' must be auto, none, required or "
-                + "{\"type\": \"function\", \"name\": ...}");
+        throw ApiErrors.invalidRequest("'tool_choice' must be auto, none, required or "
+                + "{\"type\": \"function\", \"name\": ...}", "tool_choice");
     }
 
     /** {@code text.format}: text, json_object, or json_schema (name, schema, strict) as chat's response_format. */
@@ -267,8 +267,7 @@ public record ResponsesRequest(byte[] chatBody, ObjectNode echo, ArrayNode histo
                     }
                 }
             }
-            default -> throw ApiException.invalid("text.format.type",
-                    "'text.format.type' must be text, json_object or json_schema");
+            default -> throw ApiErrors.invalidRequest("'text.format.type' must be text, json_object or json_schema", "text.format.type");
         }
     }
 
@@ -305,12 +304,12 @@ public record ResponsesRequest(byte[] chatBody, ObjectNode echo, ArrayNode histo
         JsonNode v = node.get(field);
         if (v == null || v.isNull()) {
             if (required) {
-                throw ApiException.missing(param);
+                throw ApiErrors.missingParameter(param);
             }
             return null;
         }
         if (!v.isString()) {
-            throw ApiException.wrongType(param, "a string");
+            throw ApiErrors.wrongType(param, "a string");
         }
         return v.stringValue();
     }
@@ -321,7 +320,7 @@ public record ResponsesRequest(byte[] chatBody, ObjectNode echo, ArrayNode histo
             return fallback;
         }
         if (!v.isBoolean()) {
-            throw ApiException.wrongType(field, "a boolean");
+            throw ApiErrors.wrongType(field, "a boolean");
         }
         return v.booleanValue();
     }
