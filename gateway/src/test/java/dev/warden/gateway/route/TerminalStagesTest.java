@@ -28,13 +28,13 @@ class TerminalStagesTest {
 
     @Test
     void anythingElseUnderV1Is404() {
-        expect(unknown, MockServerHttpRequest.post("/v1/embeddings"), 404, "not_found");
+        expect(unknown, MockServerHttpRequest.post("/v1/files"), 404, "not_found");
     }
 
     @Test
     void generateRefusesToRunWithoutAnOutputGuardOnItsRoute() {
         GatewayFilter generate = new GenerateGatewayFilterFactory(null,
-                new ResponseWriter(ServerCodecConfigurer.create())).apply(new StageFactory.Config());
+                new ResponseWriter(ServerCodecConfigurer.create()), null).apply(new StageFactory.Config());
         MockServerWebExchange exchange = StageFixture.exchange(MockServerHttpRequest.post("/v1/chat/completions"));
         RequestState.open(exchange, "req_1", null);
         StepVerifier.create(Mono.defer(() -> generate.filter(exchange, ex -> Mono.empty())))
@@ -48,7 +48,7 @@ class TerminalStagesTest {
         ReadGenerationGatewayFilterFactory.Config config = new ReadGenerationGatewayFilterFactory.Config();
         config.setKind("embeddings");
         assertThatThrownBy(() -> new ReadGenerationGatewayFilterFactory(null, null,
-                new dev.warden.gateway.flow.FlowConfiguration.RateLimitProperties(null, null, null, null))
+                new dev.warden.gateway.flow.FlowConfiguration.RateLimitProperties(null, null, null, null), null)
                 .apply(config)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("embeddings");
     }
 
