@@ -57,12 +57,14 @@ public class AdminConfiguration {
      */
     @Bean
     RouterFunction<ServerResponse> adminRouter(AdminProperties properties, AuditLog auditLog,
-                                               TenantDirectory tenants, AuditProperties auditProperties) {
+                                               TenantDirectory tenants, AuditProperties auditProperties,
+                                               dev.warden.gateway.telemetry.ChainVerifyMetrics verifications) {
         if (!properties.enabled()) {
             return RouterFunctions.route(path("/admin/**").or(path("/admin")),
                     request -> Mono.error(AdminAuthFilter.disabled()));
         }
-        AuditHandler audit = new AuditHandler(auditLog, tenants, JSON, auditProperties.authFailureRetentionDays());
+        AuditHandler audit = new AuditHandler(auditLog, tenants, JSON, auditProperties.authFailureRetentionDays(),
+                verifications);
         TenantHandler tenantHandler = new TenantHandler(tenants, JSON);
         return RouterFunctions.route()
                 .route(GET("/admin/tenants"), tenantHandler::list)

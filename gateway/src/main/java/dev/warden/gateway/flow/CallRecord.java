@@ -41,6 +41,24 @@ public final class CallRecord {
     private final StringBuilder response = new StringBuilder();
     private boolean recorded;
     private String clientRequestId;
+    /** Telemetry only (see {@link CallObserver}): what the observers read besides the audit fields. */
+    private String operation;
+    private long firstReleaseNanos;
+    private long lastReleaseNanos;
+    private long limitStartNanos;
+    private long limitEndNanos;
+    private String traceId;
+    private final List<GuardRun> guardRuns = new ArrayList<>();
+
+    /**
+     * One guard run (a pipeline run and its decision), for the traces: when it ended and how long it took.
+     * A stream makes one per window, so only the first {@link #MAX_GUARD_RUNS} are kept.
+     */
+    public record GuardRun(Direction direction, long endNanos, Duration latency, List<Verdict> verdicts,
+                           Decision decision) {
+    }
+
+    static final int MAX_GUARD_RUNS = 64;
 
     public CallRecord(String requestId, Principal principal) {
         this.requestId = requestId;
@@ -92,6 +110,9 @@ public final class CallRecord {
             this.decision = decision;
             this.rule = decision.rule();
         }
+        if (guardRuns.size() < MAX_GUARD_RUNS) {
+            guardRuns.add(new GuardRun(direction, System.nanoTime(), latency, List.copyOf(verdicts), decision));
+        }
         if (direction == Direction.INPUT) {
             guardInput = guardInput.plus(latency);
         } else {
@@ -122,6 +143,13 @@ public final class CallRecord {
     }
 
     public void released(String text, long tokens) {
+        if (tokens > 0) {
+            long now = System.nanoTime();
+            if (firstReleaseNanos == 0) {
+                firstReleaseNanos = now;
+            }
+            lastReleaseNanos = now;
+        }
         response.append(text);
         tokensReleased += tokens;
     }
@@ -169,6 +197,88 @@ public final class CallRecord {
             b.content(redact.apply(prompt), redact.apply(response.toString()));
         }
         return b.build();
+    }
+
+    /** The GenAI operation ({@code chat}, {@code text_completion}); null for requests that generate nothing. */
+    public CallRecord operation(String operation) {
+        this.operation = operation;
+        return this;
+    }
+
+    public String operation() {
+        return operation;
+    }
+
+    public String model() {
+        return model;
+    }
+
+    public boolean streaming() {
+        return streaming;
+    }
+
+    /** {@link System#nanoTime()} when the request reached the flow. */
+    public long startNanos() {
+        return startNanos;
+    }
+
+    public Instant started() {
+        return started;
+    }
+
+    /** The rate-limit stage's span, in {@link System#nanoTime()}. */
+    public void limited(long startNanos, long endNanos) {
+        this.limitStartNanos = startNanos;
+        this.limitEndNanos = endNanos;
+    }
+
+    public long limitStartNanos() {
+        return limitStartNanos;
+    }
+
+    public long limitEndNanos() {
+        return limitEndNanos;
+    }
+
+    /** {@link System#nanoTime()} when inference started, 0 when it never did. */
+    public long inferenceStartNanos() {
+        return inferenceStart;
+    }
+
+    public Duration inference() {
+        return inference;
+    }
+
+    /** When the first and the last token left for the client (streams), 0 when none did. */
+    public long firstReleaseNanos() {
+        return firstReleaseNanos;
+    }
+
+    public long lastReleaseNanos() {
+        return lastReleaseNanos;
+    }
+
+    public long tokensReleased() {
+        return tokensReleased;
+    }
+
+    public List<GuardRun> guardRuns() {
+        return guardRuns;
+    }
+
+    /** The strictest decision so far; null when no guard ran. */
+    public Decision decision() {
+        return decision;
+    }
+
+    /** The trace this request was recorded in, for the audit record; null while tracing is off. */
+    public CallRecord traceId(String traceId) {
+        this.traceId = traceId;
+        return this;
+    }
+
+    public String traceId() {
+        return traceId;
     }
 
     /** The strictest action decided so far, for the response header. */

@@ -80,8 +80,10 @@ public class FlowConfiguration {
     @Bean
     AuditTrail auditTrail(AuditLog auditLog, Guards guards, MeterRegistry metrics,
                           dev.warden.gateway.audit.AuditProperties audit,
-                          dev.warden.policy.audit.FingerprintKey fingerprints) {
-        return new AuditTrail(auditLog, guards.redactor(), fingerprints, metrics, audit.on());
+                          dev.warden.policy.audit.FingerprintKey fingerprints,
+                          org.springframework.beans.factory.ObjectProvider<CallObserver> observers) {
+        return new AuditTrail(auditLog, guards.redactor(), fingerprints, metrics, audit.on(),
+                CallObserver.all(observers.orderedStream().toList()));
     }
 
     @Bean

@@ -83,6 +83,7 @@ public final class GenerationFlow {
         String purpose = headerOr(request, PURPOSE_HEADER, "chat");
         CallRecord record = new CallRecord(RequestIds.of(exchange), principal)
                 .clientRequestId(RequestIds.clientOf(exchange)).model(model.name()).purpose(purpose)
+                .operation(call.isChat() ? "chat" : "text_completion")
                 .prompt(call.promptText())
                 .streaming(call.stream(), call.stream() ? StreamGuard.wire(principal.policy().streaming().mode()) : null);
 
