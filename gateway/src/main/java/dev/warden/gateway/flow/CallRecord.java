@@ -48,6 +48,7 @@ public final class CallRecord {
     private long limitStartNanos;
     private long limitEndNanos;
     private String traceId;
+    private String traceParent;
     private final List<GuardRun> guardRuns = new ArrayList<>();
 
     /**
@@ -159,6 +160,21 @@ public final class CallRecord {
         response.append(text);
     }
 
+    /** The prompt as fingerprinted (and, when the tenant keeps content, stored). */
+    public String promptText() {
+        return prompt;
+    }
+
+    /** The client's W3C {@code traceparent}, continued by the request's trace; null when none was sent. */
+    public CallRecord traceParent(String traceParent) {
+        this.traceParent = traceParent;
+        return this;
+    }
+
+    public String traceParent() {
+        return traceParent;
+    }
+
     public String responseText() {
         return response.toString();
     }
@@ -189,6 +205,7 @@ public final class CallRecord {
                         inference, guardOutput))
                 .httpStatus(httpStatus)
                 .clientRequestId(clientRequestId)
+                .traceId(traceId)
                 .fingerprint(fingerprints, prompt, response.toString());
         if (usage != null) {
             b.usage(usage.promptTokens(), usage.completionTokens());

@@ -84,6 +84,7 @@ public final class GenerationFlow {
         CallRecord record = new CallRecord(RequestIds.of(exchange), principal)
                 .clientRequestId(RequestIds.clientOf(exchange)).model(model.name()).purpose(purpose)
                 .operation(call.isChat() ? "chat" : "text_completion")
+                .traceParent(request.headers().firstHeader("traceparent"))
                 .prompt(call.promptText())
                 .streaming(call.stream(), call.stream() ? StreamGuard.wire(principal.policy().streaming().mode()) : null);
 

@@ -128,6 +128,8 @@ public final class CanonicalJson {
         }
         // Optional in the same way as origin: records without it hash exactly as before.
         put(m, "clientRequestId", r.clientRequestId());
+        // Optional in the same way: absent while tracing is off.
+        put(m, "traceId", r.traceId());
         return m;
     }
 
@@ -158,7 +160,7 @@ public final class CanonicalJson {
                 (int) num(m, "httpStatus"), str(m, "promptSha256"), str(m, "responseSha256"),
                 content == null ? null : new AuditRecord.Content(str(content, "prompt"), str(content, "response")),
                 origin == null ? null : new AuditRecord.Origin(str(origin, "route"), str(origin, "clientAddress")),
-                str(m, "fingerprint"), str(m, "clientRequestId"));
+                str(m, "fingerprint"), str(m, "clientRequestId"), str(m, "traceId"));
     }
 
     private static void put(Map<String, Object> m, String key, Object value) {
