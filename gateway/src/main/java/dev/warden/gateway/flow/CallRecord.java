@@ -80,6 +80,10 @@ public final class CallRecord {
         return this;
     }
 
+    public String clientRequestId() {
+        return clientRequestId;
+    }
+
     public CallRecord model(String model) {
         this.model = model;
         return this;

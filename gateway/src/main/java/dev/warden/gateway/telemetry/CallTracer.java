@@ -61,6 +61,9 @@ public final class CallTracer implements CallObserver {
                 .tag("warden.decision", call.action())
                 .tag("warden.policy.version", policyVersion)
                 .tag("http.response.status_code", httpStatus);
+        if (call.clientRequestId() != null) {
+            builder.tag("warden.client_request_id", call.clientRequestId());
+        }
         Usage usage = call.usage();
         if (usage != null) {
             builder.tag("gen_ai.usage.input_tokens", usage.promptTokens())
