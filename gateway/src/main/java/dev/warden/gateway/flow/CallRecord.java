@@ -16,7 +16,13 @@ import java.util.Set;
 
 /**
  * What one request did, gathered stage by stage so that every way it can end produces a complete audit record.
- * Stages of one request run one after another, never concurrently, so plain fields suffice.
+ * <p>
+ * Not only one stage after another touches it: a stream's window checks complete on the guard's threads while
+ * chunks are still being released on the engine's, a tool-call check runs beside them, and a client that goes
+ * away cancels (and records) from the connection's thread while the stream may be completing (and recording) on
+ * another. So every method holds the record's lock: each is a few field writes, never I/O, and a request's
+ * record is contended only by its own stages. {@link #markRecorded} under the same lock makes "recorded exactly
+ * once" hold whichever ending wins, and {@link #toAudit} reads a consistent snapshot.
  */
 public final class CallRecord {
 
@@ -75,37 +81,38 @@ public final class CallRecord {
     }
 
     /** The client's own {@code x-request-id}, kept beside the gateway's request id; null when none was sent. */
-    public CallRecord clientRequestId(String clientRequestId) {
+    public synchronized CallRecord clientRequestId(String clientRequestId) {
         this.clientRequestId = clientRequestId;
         return this;
     }
 
-    public String clientRequestId() {
+    public synchronized String clientRequestId() {
         return clientRequestId;
     }
 
-    public CallRecord model(String model) {
+    public synchronized CallRecord model(String model) {
         this.model = model;
         return this;
     }
 
-    public CallRecord purpose(String purpose) {
+    public synchronized CallRecord purpose(String purpose) {
         this.purpose = purpose;
         return this;
     }
 
-    public CallRecord streaming(boolean streaming, String mode) {
+    public synchronized CallRecord streaming(boolean streaming, String mode) {
         this.streaming = streaming;
         this.streamMode = mode;
         return this;
     }
 
-    public CallRecord prompt(String prompt) {
+    public synchronized CallRecord prompt(String prompt) {
         this.prompt = prompt;
         return this;
     }
 
-    public void guarded(Direction direction, List<Verdict> verdicts, Decision decision, Duration latency) {
+    public synchronized void guarded(Direction direction, List<Verdict> verdicts, Decision decision,
+                                     Duration latency) {
         Set<String> flagged = decision.decisiveLabels();
         for (Verdict v : verdicts) {
             this.verdicts.add(ClassifierVerdict.of(direction, v, v.scores().keySet().stream()
@@ -125,29 +132,29 @@ public final class CallRecord {
         }
     }
 
-    public void ruleOnly(String rule) {
+    public synchronized void ruleOnly(String rule) {
         this.rule = rule;
     }
 
-    public void inferenceStarted() {
+    public synchronized void inferenceStarted() {
         inferenceStart = System.nanoTime();
     }
 
-    public void inferenceEnded() {
+    public synchronized void inferenceEnded() {
         if (inferenceStart != 0) {
             inference = Duration.ofNanos(System.nanoTime() - inferenceStart);
         }
     }
 
-    public void usage(Usage usage) {
+    public synchronized void usage(Usage usage) {
         this.usage = usage;
     }
 
-    public Usage usage() {
+    public synchronized Usage usage() {
         return usage;
     }
 
-    public void released(String text, long tokens) {
+    public synchronized void released(String text, long tokens) {
         if (tokens > 0) {
             long now = System.nanoTime();
             if (firstReleaseNanos == 0) {
@@ -159,32 +166,32 @@ public final class CallRecord {
         tokensReleased += tokens;
     }
 
-    public void response(String text) {
+    public synchronized void response(String text) {
         response.setLength(0);
         response.append(text);
     }
 
     /** The prompt as fingerprinted (and, when the tenant keeps content, stored). */
-    public String promptText() {
+    public synchronized String promptText() {
         return prompt;
     }
 
     /** The client's W3C {@code traceparent}, continued by the request's trace; null when none was sent. */
-    public CallRecord traceParent(String traceParent) {
+    public synchronized CallRecord traceParent(String traceParent) {
         this.traceParent = traceParent;
         return this;
     }
 
-    public String traceParent() {
+    public synchronized String traceParent() {
         return traceParent;
     }
 
-    public String responseText() {
+    public synchronized String responseText() {
         return response.toString();
     }
 
     /** True the first time only: a request is recorded exactly once, however it ends. */
-    boolean markRecorded() {
+    synchronized boolean markRecorded() {
         if (recorded) {
             return false;
         }
@@ -192,7 +199,7 @@ public final class CallRecord {
         return true;
     }
 
-    AuditRecord toAudit(Outcome outcome, int httpStatus, boolean storeContent,
+    synchronized AuditRecord toAudit(Outcome outcome, int httpStatus, boolean storeContent,
                         java.util.function.UnaryOperator<String> redact,
                         dev.warden.policy.audit.FingerprintKey fingerprints) {
         AuditRecord.Builder b = AuditRecord.builder(requestId, principal.tenantId())
@@ -209,6 +216,7 @@ public final class CallRecord {
                         inference, guardOutput))
                 .httpStatus(httpStatus)
                 .clientRequestId(clientRequestId)
+                .policyVersion(principal.policyVersion())
                 .traceId(traceId)
                 .fingerprint(fingerprints, prompt, response.toString());
         if (usage != null) {
@@ -221,20 +229,20 @@ public final class CallRecord {
     }
 
     /** The GenAI operation ({@code chat}, {@code text_completion}); null for requests that generate nothing. */
-    public CallRecord operation(String operation) {
+    public synchronized CallRecord operation(String operation) {
         this.operation = operation;
         return this;
     }
 
-    public String operation() {
+    public synchronized String operation() {
         return operation;
     }
 
-    public String model() {
+    public synchronized String model() {
         return model;
     }
 
-    public boolean streaming() {
+    public synchronized boolean streaming() {
         return streaming;
     }
 
@@ -248,66 +256,66 @@ public final class CallRecord {
     }
 
     /** The rate-limit stage's span, in {@link System#nanoTime()}. */
-    public void limited(long startNanos, long endNanos) {
+    public synchronized void limited(long startNanos, long endNanos) {
         this.limitStartNanos = startNanos;
         this.limitEndNanos = endNanos;
     }
 
-    public long limitStartNanos() {
+    public synchronized long limitStartNanos() {
         return limitStartNanos;
     }
 
-    public long limitEndNanos() {
+    public synchronized long limitEndNanos() {
         return limitEndNanos;
     }
 
     /** {@link System#nanoTime()} when inference started, 0 when it never did. */
-    public long inferenceStartNanos() {
+    public synchronized long inferenceStartNanos() {
         return inferenceStart;
     }
 
-    public Duration inference() {
+    public synchronized Duration inference() {
         return inference;
     }
 
     /** When the first and the last token left for the client (streams), 0 when none did. */
-    public long firstReleaseNanos() {
+    public synchronized long firstReleaseNanos() {
         return firstReleaseNanos;
     }
 
-    public long lastReleaseNanos() {
+    public synchronized long lastReleaseNanos() {
         return lastReleaseNanos;
     }
 
-    public long tokensReleased() {
+    public synchronized long tokensReleased() {
         return tokensReleased;
     }
 
-    public List<GuardRun> guardRuns() {
-        return guardRuns;
+    public synchronized List<GuardRun> guardRuns() {
+        return List.copyOf(guardRuns);
     }
 
     /** The strictest decision so far; null when no guard ran. */
-    public Decision decision() {
+    public synchronized Decision decision() {
         return decision;
     }
 
     /** The trace this request was recorded in, for the audit record; null while tracing is off. */
-    public CallRecord traceId(String traceId) {
+    public synchronized CallRecord traceId(String traceId) {
         this.traceId = traceId;
         return this;
     }
 
-    public String traceId() {
+    public synchronized String traceId() {
         return traceId;
     }
 
     /** The strictest action decided so far, for the response header. */
-    public String action() {
+    public synchronized String action() {
         return decision == null ? "allow" : decision.action().lowerCase();
     }
 
-    public String streamMode() {
+    public synchronized String streamMode() {
         return streamMode;
     }
 }

@@ -9,7 +9,6 @@ import dev.warden.policy.audit.FingerprintKey;
 import dev.warden.policy.audit.Outcome;
 import dev.warden.policy.decision.Action;
 import dev.warden.policy.decision.Decision;
-import dev.warden.policy.tenant.TenantDirectory;
 import io.micrometer.tracing.Span;
 import io.micrometer.tracing.Tracer;
 import io.micrometer.tracing.propagation.Propagator;
@@ -33,13 +32,11 @@ public final class CallTracer implements CallObserver {
     private final Tracer tracer;
     private final Propagator propagator;
     private final FingerprintKey fingerprints;
-    private final TenantDirectory tenants;
 
-    public CallTracer(Tracer tracer, Propagator propagator, FingerprintKey fingerprints, TenantDirectory tenants) {
+    public CallTracer(Tracer tracer, Propagator propagator, FingerprintKey fingerprints) {
         this.tracer = tracer;
         this.propagator = propagator;
         this.fingerprints = fingerprints;
-        this.tenants = tenants;
     }
 
     @Override
@@ -47,7 +44,8 @@ public final class CallTracer implements CallObserver {
         Clock clock = new Clock();
         String operation = call.operation() != null ? call.operation() : "guard";
         String model = call.model() == null ? "none" : call.model();
-        String policyVersion = tenants.policyVersion();
+        // the version the audit record names: the tenants and licence files the decision was made under
+        String policyVersion = java.util.Objects.requireNonNullElse(call.principal().policyVersion(), "none");
         Span.Builder builder = call.traceParent() == null ? tracer.spanBuilder()
                 : propagator.extract(call.traceParent(), (traceParent, key) -> key.equals("traceparent")
                         ? traceParent : null);

@@ -1,7 +1,6 @@
 package dev.warden.gateway.telemetry;
 
 import dev.warden.policy.audit.FingerprintKey;
-import dev.warden.policy.tenant.TenantDirectory;
 import io.micrometer.tracing.Tracer;
 import io.micrometer.tracing.otel.bridge.OtelCurrentTraceContext;
 import io.micrometer.tracing.otel.bridge.OtelPropagator;
@@ -46,11 +45,11 @@ public class TracingConfiguration {
     }
 
     @Bean
-    CallTracer callTracer(SdkTracerProvider provider, FingerprintKey fingerprints, TenantDirectory tenants) {
+    CallTracer callTracer(SdkTracerProvider provider, FingerprintKey fingerprints) {
         io.opentelemetry.api.trace.Tracer otel = provider.get("dev.warden.gateway");
         Tracer tracer = new OtelTracer(otel, new OtelCurrentTraceContext(), event -> { });
         OtelPropagator propagator = new OtelPropagator(
                 ContextPropagators.create(W3CTraceContextPropagator.getInstance()), otel);
-        return new CallTracer(tracer, propagator, fingerprints, tenants);
+        return new CallTracer(tracer, propagator, fingerprints);
     }
 }
