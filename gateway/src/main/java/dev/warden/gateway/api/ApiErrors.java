@@ -125,7 +125,7 @@ public final class ApiErrors {
                 "no tenant '" + id + "' in the tenants file");
     }
 
-    /** 404: a policy version digest that no audit record or policy change refers to. */
+    /** 404: a policy version digest the audit store does not hold. */
     public static ApiException policyVersionNotFound(String digest) {
         return new ApiException(HttpStatus.NOT_FOUND, INVALID_REQUEST, "policy_version_not_found", "digest",
                 "no policy version '" + digest + "' in the audit store");
