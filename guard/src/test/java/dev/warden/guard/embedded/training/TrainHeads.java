@@ -47,8 +47,14 @@ public final class TrainHeads {
         }
         Path datasets = Path.of(options.getOrDefault("datasets", defaultDatasets()));
         Path module = Files.exists(Path.of("guard/pom.xml")) ? Path.of("guard") : Path.of(".");
-        Path resources = module.resolve("src/main/resources/dev/warden/guard/embedded");
-        Path manifest = module.resolve("src/test/resources/dev/warden/guard/embedded/training/split-manifest.tsv");
+        // out=DIR: a candidate (e.g. heads for a fine-tuned encoder) is written there instead of over the shipped files
+        Path candidate = options.containsKey("out") ? Path.of(options.get("out")) : null;
+        Path resources = candidate != null ? candidate : module.resolve("src/main/resources/dev/warden/guard/embedded");
+        Path manifest = candidate != null ? candidate.resolve("split-manifest.tsv")
+                : module.resolve("src/test/resources/dev/warden/guard/embedded/training/split-manifest.tsv");
+        if (candidate != null) {
+            Files.createDirectories(candidate);
+        }
         Path target = module.resolve("target");
         long start = System.nanoTime();
 
