@@ -161,8 +161,7 @@ final class EvidenceHandler {
         return Mono.defer(() -> {
             AuditParameters.only(request.queryParams(), Set.of());
             String digest = request.pathVariable("digest");
-            return blocking(() -> store.policyVersion(digest).orElseThrow(() -> ApiErrors.policyVersionNotFound("no policy version '"
-                    + digest + "' in the audit store"))).map(v -> {
+            return blocking(() -> store.policyVersion(digest).orElseThrow(() -> ApiErrors.policyVersionNotFound(digest))).map(v -> {
                         ObjectNode n = json.createObjectNode();
                         n.put("object", "policy.version");
                         n.put("digest", v.digest());

@@ -125,6 +125,12 @@ public final class ApiErrors {
                 "no tenant '" + id + "' in the tenants file");
     }
 
+    /** 404: a policy version digest the audit store does not hold. */
+    public static ApiException policyVersionNotFound(String digest) {
+        return new ApiException(HttpStatus.NOT_FOUND, INVALID_REQUEST, "policy_version_not_found", "digest",
+                "no policy version '" + digest + "' in the audit store");
+    }
+
     // --- who is asking ---
 
     /** 401: no key presented. */
@@ -210,11 +216,6 @@ public final class ApiErrors {
     /** 400: {@code /v1/embeddings} for a model that does not declare embeddings. */
     public static ApiException modelNotEmbedding(String message) {
         return new ApiException(HttpStatus.BAD_REQUEST, INVALID_REQUEST, "model_not_embedding", "model", message);
-    }
-
-    /** 404: an audit policy version digest the store does not hold. */
-    public static ApiException policyVersionNotFound(String message) {
-        return new ApiException(HttpStatus.NOT_FOUND, INVALID_REQUEST, "policy_version_not_found", "digest", message);
     }
 
     /** 404: a {@code previous_response_id} this tenant has no stored response for. */

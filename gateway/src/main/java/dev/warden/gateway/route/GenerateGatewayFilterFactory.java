@@ -46,7 +46,7 @@ public class GenerateGatewayFilterFactory extends StageFactory {
     public GenerateGatewayFilterFactory(AuditTrail audit, ResponseWriter writer, Guards guards) {
         this.audit = audit;
         this.writer = writer;
-        this.outputGuards = guards == null ? "" : String.join(",", guards.classifiers(Direction.OUTPUT));
+        this.outputGuards = String.join(",", guards.classifiers(Direction.OUTPUT));
     }
 
     @Override

@@ -85,6 +85,8 @@ public class ReadGenerationGatewayFilterFactory
                     Principal principal = state.principal();
                     CallRecord record = new CallRecord(state.requestId(), principal)
                             .clientRequestId(state.clientRequestId()).model(model.name()).purpose(purpose)
+                            .operation(chat ? "chat" : "text_completion")
+                            .traceParent(exchange.getRequest().getHeaders().getFirst("traceparent"))
                             .prompt(call.promptText())
                             .streaming(call.stream(), call.stream()
                                     ? StreamGuard.wire(principal.policy().streaming().mode()) : null);

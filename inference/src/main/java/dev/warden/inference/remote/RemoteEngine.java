@@ -47,6 +47,7 @@ public final class RemoteEngine implements InferenceEngine {
     private final Failover failover;
     private final UpstreamBody bodies;
     private final Disposable healthChecks;
+    private final java.util.concurrent.atomic.AtomicInteger active = new java.util.concurrent.atomic.AtomicInteger();
 
     public RemoteEngine(RemoteEngineSettings settings) {
         this.settings = settings;
@@ -104,7 +105,7 @@ public final class RemoteEngine implements InferenceEngine {
         return Mono.defer(() -> {
             byte[] body = bodies.chat(request, false);
             String model = served(request.model());
-            return failover.mono(replica -> whole(replica, CHAT_PATH, body, true, model));
+            return counted(failover.mono(replica -> whole(replica, CHAT_PATH, body, true, model)));
         });
     }
 
@@ -112,7 +113,7 @@ public final class RemoteEngine implements InferenceEngine {
     public Flux<StreamChunk> streamChat(ChatRequest request) {
         return Flux.defer(() -> {
             byte[] body = bodies.chat(request, true);
-            return failover.flux(replica -> stream(replica, CHAT_PATH, body, true));
+            return counted(failover.flux(replica -> stream(replica, CHAT_PATH, body, true)));
         });
     }
 
@@ -121,7 +122,7 @@ public final class RemoteEngine implements InferenceEngine {
         return Mono.defer(() -> {
             byte[] body = bodies.completion(request, false);
             String model = served(request.model());
-            return failover.mono(replica -> whole(replica, COMPLETION_PATH, body, false, model));
+            return counted(failover.mono(replica -> whole(replica, COMPLETION_PATH, body, false, model)));
         });
     }
 
@@ -129,8 +130,21 @@ public final class RemoteEngine implements InferenceEngine {
     public Flux<StreamChunk> streamCompletion(CompletionRequest request) {
         return Flux.defer(() -> {
             byte[] body = bodies.completion(request, true);
-            return failover.flux(replica -> stream(replica, COMPLETION_PATH, body, false));
+            return counted(failover.flux(replica -> stream(replica, COMPLETION_PATH, body, false)));
         });
+    }
+
+    /** Generations in flight now, waiting for a pooled connection or running upstream, e.g. for a gauge. */
+    public int activeRequests() {
+        return active.get();
+    }
+
+    private <T> Mono<T> counted(Mono<T> generation) {
+        return generation.doOnSubscribe(s -> active.incrementAndGet()).doFinally(s -> active.decrementAndGet());
+    }
+
+    private <T> Flux<T> counted(Flux<T> generation) {
+        return generation.doOnSubscribe(s -> active.incrementAndGet()).doFinally(s -> active.decrementAndGet());
     }
 
     /**
