@@ -38,6 +38,7 @@ public final class RemoteEngine implements InferenceEngine {
 
     static final String CHAT_PATH = "/v1/chat/completions";
     static final String COMPLETION_PATH = "/v1/completions";
+    static final String EMBEDDINGS_PATH = "/v1/embeddings";
 
     private final RemoteEngineSettings settings;
     private final ConnectionProvider connections;
@@ -144,6 +145,33 @@ public final class RemoteEngine implements InferenceEngine {
 
     private <T> Flux<T> counted(Flux<T> generation) {
         return generation.doOnSubscribe(s -> active.incrementAndGet()).doFinally(s -> active.decrementAndGet());
+    }
+
+    /**
+     * {@code POST /v1/embeddings} with {@code body} (its {@code model} set to the upstream name), through the same
+     * replicas, failover and time limits as a whole generation; the upstream's JSON answer as it came.
+     */
+    public Mono<byte[]> embeddings(tools.jackson.databind.node.ObjectNode body) {
+        return Mono.defer(() -> {
+            tools.jackson.databind.node.ObjectNode upstream = body.deepCopy();
+            upstream.put("model", settings.upstreamModel() != null ? settings.upstreamModel()
+                    : settings.servedModel());
+            byte[] bytes = OpenAiWire.JSON.writeValueAsBytes(upstream);
+            return failover.mono(replica -> raw(replica, EMBEDDINGS_PATH, bytes));
+        });
+    }
+
+    private Mono<byte[]> raw(Replica replica, String path, byte[] body) {
+        AttemptDeadline deadline = AttemptDeadline.whole(replica, settings.timeouts().response());
+        return replica.post(path)
+                .send((req, out) -> out.withConnection(deadline::bind)
+                        .send(Mono.fromSupplier(() -> Unpooled.wrappedBuffer(body))))
+                .responseSingle((res, content) -> res.status().code() == 200 ? content.asByteArray()
+                        : content.asString().defaultIfEmpty("").flatMap(text -> Mono.error(failure(replica, res, text))))
+                .switchIfEmpty(Mono.error(() -> new InferenceException(Kind.UPSTREAM_ERROR,
+                        replica.label() + " sent an empty reply")))
+                .onErrorMap(deadline::explain)
+                .doFinally(signal -> deadline.stop());
     }
 
     @Override
