@@ -146,6 +146,23 @@ class EmbeddedClassifiersTest {
     }
 
     @Test
+    void findsAJailbreakThatSharesItsWindowWithBenignText() {
+        // ~130 tokens of benign text and the jailbreak in one 254-token window: the whole window's mean is mostly the
+        // benign text's, and the window's segments (spans of its hidden states) are what find the attack
+        String filler = "The committee reviewed the quarterly figures for the northern region and agreed that the "
+                + "logistics budget should be revisited after the supplier negotiations conclude next month. ";
+        SentenceEncoder encoder = classifiers.encoder().encoder();
+        StringBuilder benign = new StringBuilder();
+        while (encoder.countTokens(benign.toString()) < 130) {
+            benign.append(filler);
+        }
+        String text = benign + DAN;
+        assertThat(encoder.windows(text)).hasSize(1);
+        assertThat(attack(user(benign.toString())).score("jailbreak")).isLessThan(0.5);
+        assertThat(attack(user(text)).score("jailbreak")).isGreaterThanOrEqualTo(0.5);
+    }
+
+    @Test
     void bothHeadsShareOneEncoderPassPerText() {
         GuardInput input = user("A prompt seen for the first time by this test: how do tides work? " + System.nanoTime());
         long before = classifiers.encoder().modelRuns();
