@@ -41,6 +41,7 @@ public final class CallRecord {
     private final StringBuilder response = new StringBuilder();
     private boolean recorded;
     private String clientRequestId;
+    private dev.warden.policy.audit.AuditRecord.Batch batch;
 
     public CallRecord(String requestId, Principal principal) {
         this.requestId = requestId;
@@ -58,6 +59,12 @@ public final class CallRecord {
     /** The client's own {@code x-request-id}, kept beside the gateway's request id; null when none was sent. */
     public CallRecord clientRequestId(String clientRequestId) {
         this.clientRequestId = clientRequestId;
+        return this;
+    }
+
+    /** For a batch line: its batch id and {@code custom_id}, kept in the audit record; null otherwise. */
+    public CallRecord batch(dev.warden.policy.audit.AuditRecord.Batch batch) {
+        this.batch = batch;
         return this;
     }
 
@@ -161,6 +168,7 @@ public final class CallRecord {
                         inference, guardOutput))
                 .httpStatus(httpStatus)
                 .clientRequestId(clientRequestId)
+                .batch(batch)
                 .fingerprint(fingerprints, prompt, response.toString());
         if (usage != null) {
             b.usage(usage.promptTokens(), usage.completionTokens());

@@ -76,18 +76,30 @@ public final class GenerationFlow {
 
     public Mono<ServerResponse> run(ServerRequest request, GenerationCall call) {
         ServerWebExchange exchange = request.exchange();
-        HttpHeaders out = exchange.getResponse().getHeaders();
-        Principal principal = ApiKeyAuthFilter.principal(exchange);
+        Caller caller = new Caller(ApiKeyAuthFilter.principal(exchange), RequestIds.of(exchange),
+                RequestIds.clientOf(exchange), headerOr(request, PURPOSE_HEADER, "chat"),
+                request.headers().firstHeader(DERIVATIVE_HEADER), null);
+        return run(caller, call, exchange.getResponse().getHeaders());
+    }
+
+    /**
+     * The same path for a call that did not arrive as an HTTP request of its own (a batch line): every stage runs
+     * as for a live request; the headers a live response would carry are put on {@code out}. Only non-streaming
+     * calls may come this way.
+     */
+    public Mono<ServerResponse> run(Caller caller, GenerationCall call, HttpHeaders out) {
+        Principal principal = caller.principal();
         ServedModel model = catalog.require(call.model());
         audit.requireAccepting();
-        String purpose = headerOr(request, PURPOSE_HEADER, "chat");
-        CallRecord record = new CallRecord(RequestIds.of(exchange), principal)
-                .clientRequestId(RequestIds.clientOf(exchange)).model(model.name()).purpose(purpose)
+        String purpose = caller.purpose();
+        CallRecord record = new CallRecord(caller.requestId(), principal)
+                .clientRequestId(caller.clientRequestId()).model(model.name()).purpose(purpose)
+                .batch(caller.batch())
                 .prompt(call.promptText())
                 .streaming(call.stream(), call.stream() ? StreamGuard.wire(principal.policy().streaming().mode()) : null);
 
         LicenceVerdict licence = licences.check(principal.tenant(), model.descriptor().licence(), purpose,
-                request.headers().firstHeader(DERIVATIVE_HEADER));
+                caller.derivativeModel());
         if (licence instanceof LicenceVerdict.Denied denied) {
             record.ruleOnly(denied.message());
             HttpStatus status = HttpStatus.valueOf(denied.httpStatus());
@@ -114,10 +126,10 @@ public final class GenerationFlow {
         long estimate = call.estimatedPromptTokens()
                 + (call.maxTokens() == null ? defaultMaxTokens : call.maxTokens()) * (long) call.choices();
         return limits.reserve(record, model.name(), estimate, out)
-                .flatMap(reservation -> guarded(exchange, call, model, record, reservation));
+                .flatMap(reservation -> guarded(out, call, model, record, reservation));
     }
 
-    private Mono<ServerResponse> guarded(ServerWebExchange exchange, GenerationCall call, ServedModel model,
+    private Mono<ServerResponse> guarded(HttpHeaders out, GenerationCall call, ServedModel model,
                                          CallRecord record, Reservation reservation) {
         Principal principal = record.principal();
         long started = System.nanoTime();
@@ -131,7 +143,7 @@ public final class GenerationFlow {
                         return audit.record(record, Outcome.BLOCKED_INPUT, 400).then(Mono.error(
                                 ContentFilter.promptBlocked(decision, checked.report().ran())));
                     }
-                    exchange.getResponse().getHeaders().set(DECISION_HEADER, decision.action().lowerCase());
+                    out.set(DECISION_HEADER, decision.action().lowerCase());
                     GenerationCall effective = call;
                     if (decision.action() == Action.REDACT && !decision.redactions().isEmpty()) {
                         effective = call.mapText(text -> guards.redactor().redact(text, decision.redactions()));
@@ -141,7 +153,7 @@ public final class GenerationFlow {
                             (call.isChat() ? "chatcmpl-" : "cmpl-") + record.requestId(),
                             Instant.now().getEpochSecond(), call.model());
                     if (call.stream()) {
-                        return stream(exchange, effective, model, record, reservation, responses);
+                        return stream(effective, model, record, reservation, responses);
                     }
                     return complete(effective, model, record, reservation, responses);
                 })
@@ -233,7 +245,7 @@ public final class GenerationFlow {
         return text.toString();
     }
 
-    private Mono<ServerResponse> stream(ServerWebExchange exchange, GenerationCall call, ServedModel model,
+    private Mono<ServerResponse> stream(GenerationCall call, ServedModel model,
                                         CallRecord record, Reservation reservation, OpenAiResponses responses) {
         record.inferenceStarted();
         Flux<StreamChunk> chunks = call.streamOn(model.engine());

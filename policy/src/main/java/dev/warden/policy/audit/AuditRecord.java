@@ -27,7 +27,7 @@ public record AuditRecord(String requestId, Instant time, String tenant, String 
                           boolean streaming, long tokensReleased, TokenUsage usage, Latencies latencies,
                           int httpStatus, String promptSha256, String responseSha256, Content content,
                           Origin origin, String fingerprint,
-                          String clientRequestId)
+                          String clientRequestId, Batch batch)
         implements AuditEntry {
 
     /** Tokens as the inference engine counted them. */
@@ -65,6 +65,22 @@ public record AuditRecord(String requestId, Instant time, String tenant, String 
      * address (the gateway trusts no forwarding header, so behind a proxy this is the proxy). Either may be null.
      */
     public record Origin(String route, String clientAddress) {
+    }
+
+    /**
+     * What a record has to do with the Batch API, kept only for such records: a batch line's batch id and
+     * {@code custom_id}, or a stored file's id and its SHA-256 (an upload, a batch's input or output). Unused
+     * parts are null.
+     */
+    public record Batch(String batchId, String customId, String fileId, String fileSha256) {
+
+        public static Batch line(String batchId, String customId) {
+            return new Batch(batchId, customId, null, null);
+        }
+
+        public static Batch file(String batchId, String fileId, String fileSha256) {
+            return new Batch(batchId, null, fileId, fileSha256);
+        }
     }
 
     public AuditRecord {
@@ -121,6 +137,7 @@ public record AuditRecord(String requestId, Instant time, String tenant, String 
         b.origin = origin;
         b.fingerprint = fingerprint;
         b.clientRequestId = clientRequestId;
+        b.batch = batch;
         return b;
     }
 
@@ -146,6 +163,7 @@ public record AuditRecord(String requestId, Instant time, String tenant, String 
         private Origin origin;
         private String fingerprint;
         private String clientRequestId;
+        private Batch batch;
 
         private Builder(String requestId, String tenant) {
             this.requestId = requestId;
@@ -208,10 +226,16 @@ public record AuditRecord(String requestId, Instant time, String tenant, String 
             return this;
         }
 
+        /** The batch, line or stored file this record is about; see {@link Batch}. */
+        public Builder batch(Batch batch) {
+            this.batch = batch;
+            return this;
+        }
+
         public AuditRecord build() {
             return new AuditRecord(requestId, time == null ? Instant.now() : time, tenant, keyId, model, purpose,
                     outcome, verdicts, decision, rule, streaming, tokensReleased, usage, latencies, httpStatus,
-                    promptSha256, responseSha256, content, origin, fingerprint, clientRequestId);
+                    promptSha256, responseSha256, content, origin, fingerprint, clientRequestId, batch);
         }
     }
 }

@@ -1,0 +1,36 @@
+package dev.warden.gateway.batch;
+
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * The Files and Batch API, under {@code warden.batch}.
+ *
+ * @param maxFileSize        largest file a tenant may upload (default 100MB); larger uploads get 413
+ * @param maxLines           most requests one batch input file may hold (default 50000, as OpenAI)
+ * @param engineShare        share of each model's capacity that batch lines may take at once (default 0.25):
+ *                           live requests keep the rest. Capacity is the llama.cpp slots of an in-process model,
+ *                           the connections of a remote one; a batch always gets at least one line at a time
+ * @param maxConcurrentLines most batch lines in flight per model, whatever the share gives (default 4)
+ * @param retryDelay         wait before a line refused for the moment (rate limit, busy engine) is tried again when
+ *                           the refusal names no Retry-After (default 5s)
+ */
+@ConfigurationProperties("warden.batch")
+public record BatchProperties(DataSize maxFileSize, Integer maxLines, Double engineShare, Integer maxConcurrentLines,
+                              Duration retryDelay) {
+
+    public BatchProperties {
+        maxFileSize = maxFileSize == null ? DataSize.ofMegabytes(100) : maxFileSize;
+        maxLines = maxLines == null ? 50_000 : maxLines;
+        engineShare = engineShare == null ? 0.25 : engineShare;
+        maxConcurrentLines = maxConcurrentLines == null ? 4 : maxConcurrentLines;
+        retryDelay = retryDelay == null ? Duration.ofSeconds(5) : retryDelay;
+        if (engineShare <= 0 || engineShare > 1) {
+            throw new IllegalArgumentException("warden.batch.engine-share must be in (0, 1]");
+        }
+        if (maxLines < 1 || maxConcurrentLines < 1) {
+            throw new IllegalArgumentException("warden.batch.max-lines and max-concurrent-lines must be at least 1");
+        }
+    }
+}
