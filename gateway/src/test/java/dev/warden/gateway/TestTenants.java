@@ -36,6 +36,8 @@ public final class TestTenants {
     /** Tenants {@code moderated} and {@code shielded}: three requests a minute per tenant (moderation limits). */
     public final String moderatedKey;
     public final String shieldedKey;
+    /** Tenant {@code distiller}: declares training on outputs for the derivative model {@code Llama-Distilled-8B}. */
+    public final String distillerKey;
 
     /** Appended to the example: the tenants the tests need beside it (streaming modes, fail-open, limits). */
     static final String EXTRA_TENANTS = String.join("",
@@ -86,6 +88,11 @@ public final class TestTenants {
                     "limits:\n"
                     + "  tenant:\n"
                     + "    requests: [3/1m]"),
+            tenant("distiller", "Distils a model from batch outputs (tests)",
+                    "purposes:\n"
+                    + "  - chat\n"
+                    + "  - name: training\n"
+                    + "    derivative-model: Llama-Distilled-8B"),
             unlicensedTenant("unlicensed", "Has not accepted the model's licence (tests)", ""),
             tenant("lenient", "Fails open (tests)",
                     "guard:\n"
@@ -124,7 +131,7 @@ public final class TestTenants {
     private TestTenants(Path dir, Path file, String localKey, String acmeKey, String playgroundKey,
                         String holdbackKey, String bufferedKey, String lenientKey, String meteredKey,
                         String unlicensedKey, String generousKey, String patientKey, String moderatedKey,
-                        String shieldedKey) {
+                        String shieldedKey, String distillerKey) {
         this.dir = dir;
         this.file = file;
         this.localKey = localKey;
@@ -138,6 +145,7 @@ public final class TestTenants {
         this.generousKey = generousKey;
         this.patientKey = patientKey;
         this.moderatedKey = moderatedKey;
+        this.distillerKey = distillerKey;
         this.shieldedKey = shieldedKey;
     }
 
@@ -154,7 +162,8 @@ public final class TestTenants {
                     editor.createKey(file, "buffered", "test"), editor.createKey(file, "lenient", "test"),
                     editor.createKey(file, "metered", "test"), editor.createKey(file, "unlicensed", "test"),
                     editor.createKey(file, "generous", "test"), editor.createKey(file, "patient", "test"),
-                    editor.createKey(file, "moderated", "test"), editor.createKey(file, "shielded", "test"));
+                    editor.createKey(file, "moderated", "test"), editor.createKey(file, "shielded", "test"),
+                    editor.createKey(file, "distiller", "test"));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -14,6 +14,8 @@ import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.HexFormat;
+import java.util.Map;
+import org.springframework.core.ResolvableType;
 import org.springframework.core.io.FileSystemResource;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferUtils;
@@ -22,6 +24,7 @@ import org.springframework.http.MediaType;
 import org.springframework.http.codec.multipart.FilePartEvent;
 import org.springframework.http.codec.multipart.FormPartEvent;
 import org.springframework.http.codec.multipart.PartEvent;
+import org.springframework.http.codec.multipart.PartEventHttpMessageReader;
 import org.springframework.web.reactive.function.BodyInserters;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
@@ -42,11 +45,21 @@ public final class FilesHandler {
     private final BatchAudit audit;
     private final BatchProperties properties;
 
+    /**
+     * A file part sent without a filename (openai-java does so for bytes) arrives as a form field, which the
+     * reader holds in memory whole: such parts are limited to this size, named file parts stream to disk.
+     */
+    static final int MAX_UNNAMED_FILE_PART = 8 * 1024 * 1024;
+
+    private final PartEventHttpMessageReader parts = new PartEventHttpMessageReader();
+
     FilesHandler(FileStore files, BatchRunner runner, BatchAudit audit, BatchProperties properties) {
         this.files = files;
         this.runner = runner;
         this.audit = audit;
         this.properties = properties;
+        parts.setMaxInMemorySize((int) Math.min(MAX_UNNAMED_FILE_PART, properties.maxFileSize().toBytes() + 1));
+        parts.setMaxParts(8);
     }
 
     public Mono<ServerResponse> upload(ServerRequest request) {
@@ -62,7 +75,8 @@ public final class FilesHandler {
             return Mono.error(tooLarge(max));
         }
         return Mono.fromCallable(() -> new Upload(files.incoming(), max)).subscribeOn(Schedulers.boundedElastic())
-                .flatMap(upload -> request.bodyToFlux(PartEvent.class)
+                .flatMap(upload -> parts.read(ResolvableType.forClass(PartEvent.class),
+                                request.exchange().getRequest(), Map.of())
                         .publishOn(Schedulers.boundedElastic())
                         .doOnNext(upload::accept)
                         .doOnDiscard(PartEvent.class, e -> DataBufferUtils.release(e.content()))
@@ -156,17 +170,17 @@ public final class FilesHandler {
         void accept(PartEvent event) {
             DataBuffer content = event.content();
             try {
-                if (event instanceof FormPartEvent form) {
-                    if ("purpose".equals(form.name())) {
-                        purpose = form.value();
-                    }
-                } else if (event instanceof FilePartEvent part && "file".equals(part.name())) {
-                    if (sawFile && filename != null && !filename.equals(part.filename())) {
-                        throw new ApiException(HttpStatus.BAD_REQUEST, "invalid_request_error", "invalid_request",
-                                "file", "send exactly one file per upload");
+                if (event instanceof FormPartEvent form && "purpose".equals(form.name())) {
+                    purpose = form.value();
+                } else if ("file".equals(event.name())) {
+                    if (event instanceof FilePartEvent part) {
+                        if (sawFile && filename != null && !filename.equals(part.filename())) {
+                            throw new ApiException(HttpStatus.BAD_REQUEST, "invalid_request_error",
+                                    "invalid_request", "file", "send exactly one file per upload");
+                        }
+                        filename = part.filename();
                     }
                     sawFile = true;
-                    filename = part.filename();
                     bytes += content.readableByteCount();
                     if (bytes > max) {
                         throw tooLarge(max);
