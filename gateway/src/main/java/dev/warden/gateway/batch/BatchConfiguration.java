@@ -96,7 +96,8 @@ public class BatchConfiguration {
                 .route(GET("/v1/batches"), batches::list)
                 .route(GET("/v1/batches/{id}"), batches::get)
                 .route(POST("/v1/batches/{id}/cancel"), batches::cancel)
-                .route(path("/v1/files").or(path("/v1/files/**")).or(path("/v1/batches")).or(path("/v1/batches/**")),
+                .route(path("/v1/files").or(path("/v1/files/{id}")).or(path("/v1/files/{id}/content"))
+                                .or(path("/v1/batches")).or(path("/v1/batches/{id}")).or(path("/v1/batches/{id}/cancel")),
                         request -> Mono.error(new ApiException(HttpStatus.METHOD_NOT_ALLOWED, "invalid_request_error",
                                 "method_not_allowed", null, "method " + request.method() + " is not allowed on "
                                 + request.path())))
