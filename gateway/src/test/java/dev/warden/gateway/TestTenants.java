@@ -36,7 +36,10 @@ public final class TestTenants {
     /** Tenants {@code moderated} and {@code shielded}: three requests a minute per tenant (moderation limits). */
     public final String moderatedKey;
     public final String shieldedKey;
-    /** Tenant {@code distiller}: declares training on outputs for the derivative model {@code Llama-Distilled-8B}. */
+    /**
+     * Tenant {@code distiller}: declares training on outputs for the derivative model {@code Llama-Distilled-8B};
+     * two requests per 4 s and 20000 tokens a minute per key (batch lines wait for the limits).
+     */
     public final String distillerKey;
 
     /** Appended to the example: the tenants the tests need beside it (streaming modes, fail-open, limits). */
@@ -92,7 +95,11 @@ public final class TestTenants {
                     "purposes:\n"
                     + "  - chat\n"
                     + "  - name: training\n"
-                    + "    derivative-model: Llama-Distilled-8B"),
+                    + "    derivative-model: Llama-Distilled-8B\n"
+                    + "limits:\n"
+                    + "  key:\n"
+                    + "    requests: [2/4s]\n"
+                    + "    tokens: [20000/1m]"),
             unlicensedTenant("unlicensed", "Has not accepted the model's licence (tests)", ""),
             tenant("lenient", "Fails open (tests)",
                     "guard:\n"

@@ -67,8 +67,12 @@ class BatchApiTest extends GatewayTest {
     }
 
     static String line(String customId, String user) {
+        return line(customId, user, 16);
+    }
+
+    static String line(String customId, String user, int maxTokens) {
         return JSON.writeValueAsString(Map.of("custom_id", customId, "method", "POST", "url", "/v1/chat/completions",
-                "body", Map.of("model", MODEL, "max_tokens", 16,
+                "body", Map.of("model", MODEL, "max_tokens", maxTokens,
                         "messages", List.of(Map.of("role", "user", "content", user))))) + "\n";
     }
 
@@ -261,5 +265,61 @@ class BatchApiTest extends GatewayTest {
         assertThat(done.failedAt()).isPresent();
         assertThat(done.errors().orElseThrow().data().orElseThrow()).singleElement()
                 .satisfies(e -> assertThat(e.line()).contains(1L));
+    }
+
+    @Test
+    void linesCountAgainstTheTenantsLimitsAndWaitOutATemporaryRefusal() {
+        Instant since = Instant.now().minusSeconds(1);
+        UPSTREAM.always(ScriptedReply.text("Hi!").usage(5, 2));
+        // distiller: 2 requests per 4 s and 20000 tokens a minute per key
+        FileObject input = upload(distiller, line("r-1", "Say hi.") + line("r-2", "Say hello.")
+                + line("r-3", "Say hey.") + line("r-big", "Write a novel.", 30000));
+
+        Batch done = awaitEnd(distiller, distiller.batches().create(batchOf(input.id()).build()).id());
+
+        assertThat(done.status()).isEqualTo(Batch.Status.COMPLETED);
+        assertThat(done.requestCounts().orElseThrow().completed()).isEqualTo(3);
+        assertThat(done.requestCounts().orElseThrow().failed()).isEqualTo(1);
+        assertThat(lines(distiller, done.errorFileId().orElseThrow())).singleElement().satisfies(l -> {
+            assertThat(l.path("custom_id").asString()).isEqualTo("r-big");
+            assertThat(l.path("response").path("status_code").asInt()).isEqualTo(429);
+            assertThat(l.path("response").path("body").path("error").path("message").asString()).contains("tokens");
+        });
+        // At most two of r-1..r-3 fit in one window: at least one was refused for the moment, then run.
+        assertThat(auditRecords("distiller", since)).filteredOn(r -> done.id().equals(
+                        r.path("batch").path("batch_id").asString(null))
+                        && "rate_limited".equals(r.path("outcome").asString()))
+                .extracting(r -> r.path("batch").path("custom_id").asString())
+                .isNotEmpty().anyMatch(id -> id.startsWith("r-") && !id.equals("r-big"));
+    }
+
+    @Test
+    void aCancelledBatchLetsItsLinesInFlightFinishAndRunsNoOther() {
+        // Tenant lenient fails open: a cold classifier must not end lines before the cancel arrives.
+        OpenAIClient lenient = client(TENANTS.lenientKey);
+        try {
+            UPSTREAM.always(ScriptedReply.text("slowly").firstByteDelay(Duration.ofSeconds(5)));
+            StringBuilder content = new StringBuilder();
+            for (int i = 1; i <= 8; i++) {
+                content.append(line("c-" + i, "Count to " + i + "."));
+            }
+            String id = lenient.batches().create(batchOf(upload(lenient, content.toString()).id()).build()).id();
+            // warden.batch.max-concurrent-lines (4) caps the lines in flight for the model.
+            await().atMost(Duration.ofSeconds(30)).until(() -> UPSTREAM.generationRequests() == 4);
+
+            Batch cancelling = lenient.batches().cancel(id);
+            assertThat(cancelling.status()).isIn(Batch.Status.CANCELLING, Batch.Status.CANCELLED);
+            Batch done = await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> lenient.batches().retrieve(id), b -> b.status().equals(Batch.Status.CANCELLED));
+
+            assertThat(done.cancellingAt()).isPresent();
+            assertThat(done.cancelledAt()).isPresent();
+            assertThat(done.requestCounts().orElseThrow().total()).isEqualTo(8);
+            assertThat(done.requestCounts().orElseThrow().completed()).isEqualTo(4);
+            assertThat(lines(lenient, done.outputFileId().orElseThrow())).hasSize(4);
+            assertThat(UPSTREAM.generationRequests()).as("no line started after the cancel").isEqualTo(4);
+        } finally {
+            lenient.close();
+        }
     }
 }
