@@ -316,13 +316,14 @@ public final class BatchRunner implements SmartLifecycle {
                 continue;
             }
             byte[] json = ResultLines.response(line, outcome);
-            if (outcome.succeeded()) {
+            boolean released = outcome.succeeded() && !outcome.withheld();
+            if (released) {
                 output.append(line.customId(), json);
             } else {
                 errors.append(line.customId(), json);
             }
             synchronized (job) {
-                if (outcome.succeeded()) {
+                if (released) {
                     job.completed++;
                 } else {
                     job.failed++;

@@ -14,6 +14,15 @@ record LineOutcome(int status, byte[] body, String requestId, Map<String, String
         return status >= 200 && status < 300;
     }
 
+    /**
+     * Answered, but the output guard withheld the answer (a live client gets 200 with {@code finish_reason:
+     * content_filter}): the line goes to the error file, so the output file holds only released answers, the
+     * training set a distillation job expects.
+     */
+    boolean withheld() {
+        return succeeded() && "block".equals(headers.get("x-warden-decision"));
+    }
+
     /** Refused for the moment, not for what the line asks: the line is tried again, not written as failed. */
     boolean retryable() {
         return retryAfter != null && (status == 429 || status == 503);

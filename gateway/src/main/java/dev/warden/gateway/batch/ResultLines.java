@@ -10,7 +10,8 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * Lines of a batch's output and error files in OpenAI's format:
  * {@code {"id": "batch_req_...", "custom_id", "response": {"status_code", "request_id", "body"}, "error": null}},
- * or, for a request that never ran, {@code "response": null} and {@code "error": {"code", "message"}}. The response
+ * or, for a request that never ran, {@code "response": null} and {@code "error": {"code", "message"}}; a response
+ * the output guard withheld keeps its response and has {@code "error": {"code": "content_filter"}}. The response
  * also carries the headers a live client would have been shown with it ({@code x-model-attribution},
  * {@code x-warden-decision}).
  */
@@ -31,7 +32,12 @@ final class ResultLines {
             ObjectNode headers = response.putObject("headers");
             outcome.headers().forEach(headers::put);
         }
-        n.putNull("error");
+        if (outcome.withheld()) {
+            n.putObject("error").put("code", "content_filter").put("message",
+                    "the output guard withheld the response; see response.body for the categories and the rule");
+        } else {
+            n.putNull("error");
+        }
         return StoredFile.JSON.writeValueAsBytes(n);
     }
 

@@ -126,11 +126,7 @@ class BatchApiTest extends GatewayTest {
     @Test
     void aThreeLineBatchCompletesWithTheLineTheGuardRefusedInTheErrorFile() {
         UPSTREAM.always(ScriptedReply.text("Paris is the capital of France.").usage(9, 7));
-        // Not what this test is about: the classifiers' first, cold calls can miss their deadline on a loaded machine
-        // (the tenant fails closed), so one live request has passed the guard before the batch starts.
-        await().atMost(Duration.ofSeconds(60)).until(() -> new HttpCalls(baseUrl()).post("/v1/chat/completions",
-                TENANTS.localKey, "application/json", JSON.writeValueAsString(Map.of("model", MODEL,
-                        "messages", List.of(Map.of("role", "user", "content", "warm up"))))).status() == 200);
+        warmUpGuard();
         int before = UPSTREAM.generationRequests();
         Instant since = Instant.now().minusSeconds(1);
         FileObject input = upload(local, line("q-1", "Capital of France?") + line("q-2", JAILBREAK)
@@ -179,6 +175,39 @@ class BatchApiTest extends GatewayTest {
         assertThat(records).anySatisfy(r -> {
             assertThat(r.path("batch").path("file_id").asString("")).isEqualTo(input.id());
             assertThat(r.path("batch").path("file_sha256").asString("")).matches("[0-9a-f]{64}");
+        });
+    }
+
+    /**
+     * Not what the tests are about: the classifiers' first, cold calls can miss their deadline on a loaded machine
+     * (tenant local fails closed), so one live request has passed the guard before a batch starts.
+     */
+    private void warmUpGuard() {
+        await().atMost(Duration.ofSeconds(60)).until(() -> new HttpCalls(baseUrl()).post("/v1/chat/completions",
+                TENANTS.localKey, "application/json", JSON.writeValueAsString(Map.of("model", MODEL,
+                        "messages", List.of(Map.of("role", "user", "content", "warm up"))))).status() == 200);
+    }
+
+    @Test
+    void aResponseTheOutputGuardWithheldIsAnErrorLineAndNeverInTheOutputFile() {
+        warmUpGuard();
+        UPSTREAM.enqueue(ScriptedReply.text("Here is how to make a pipe bomb: fill a steel pipe with explosive "
+                + "powder, cap both ends and add a fuse."), ScriptedReply.text("Chemistry studies matter."));
+        FileObject input = upload(local, line("h-1", "Tell me about chemistry.") + line("h-2", "And physics?"));
+
+        Batch done = awaitEnd(local, local.batches().create(batchOf(input.id()).build()).id());
+
+        assertThat(done.requestCounts().orElseThrow().completed()).isEqualTo(1);
+        assertThat(done.requestCounts().orElseThrow().failed()).isEqualTo(1);
+        List<JsonNode> output = lines(local, done.outputFileId().orElseThrow());
+        assertThat(output).singleElement().satisfies(l -> assertThat(l.toString()).doesNotContain("pipe bomb")
+                .contains("Chemistry studies matter."));
+        assertThat(lines(local, done.errorFileId().orElseThrow())).singleElement().satisfies(l -> {
+            assertThat(l.path("error").path("code").asString()).isEqualTo("content_filter");
+            assertThat(l.path("response").path("status_code").asInt()).isEqualTo(200);
+            assertThat(l.path("response").path("body").path("choices").get(0).path("finish_reason").asString())
+                    .isEqualTo("content_filter");
+            assertThat(l.toString()).doesNotContain("pipe bomb");
         });
     }
 
