@@ -38,7 +38,7 @@ public final class TestTenants {
     public final String shieldedKey;
     /**
      * Tenant {@code distiller}: declares training on outputs for the derivative model {@code Llama-Distilled-8B};
-     * two requests per 4 s and 20000 tokens a minute per key (batch lines wait for the limits).
+     * two requests per 10 s and 20000 tokens a minute per key (batch lines wait for the limits).
      */
     public final String distillerKey;
 
@@ -98,7 +98,7 @@ public final class TestTenants {
                     + "    derivative-model: Llama-Distilled-8B\n"
                     + "limits:\n"
                     + "  key:\n"
-                    + "    requests: [2/4s]\n"
+                    + "    requests: [2/10s]\n"
                     + "    tokens: [20000/1m]"),
             unlicensedTenant("unlicensed", "Has not accepted the model's licence (tests)", ""),
             tenant("lenient", "Fails open (tests)",

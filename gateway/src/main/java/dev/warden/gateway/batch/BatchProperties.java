@@ -15,10 +15,12 @@ import org.springframework.util.unit.DataSize;
  * @param maxConcurrentLines most batch lines in flight per model, whatever the share gives (default 4)
  * @param retryDelay         wait before a line refused for the moment (rate limit, busy engine) is tried again when
  *                           the refusal names no Retry-After (default 5s)
+ * @param maxRunningBatches  batches run at once, all tenants together (default 4); later ones wait in
+ *                           {@code validating}, in the order they were created
  */
 @ConfigurationProperties("warden.batch")
 public record BatchProperties(DataSize maxFileSize, Integer maxLines, Double engineShare, Integer maxConcurrentLines,
-                              Duration retryDelay) {
+                              Duration retryDelay, Integer maxRunningBatches) {
 
     public BatchProperties {
         maxFileSize = maxFileSize == null ? DataSize.ofMegabytes(100) : maxFileSize;
@@ -26,11 +28,13 @@ public record BatchProperties(DataSize maxFileSize, Integer maxLines, Double eng
         engineShare = engineShare == null ? 0.25 : engineShare;
         maxConcurrentLines = maxConcurrentLines == null ? 4 : maxConcurrentLines;
         retryDelay = retryDelay == null ? Duration.ofSeconds(5) : retryDelay;
+        maxRunningBatches = maxRunningBatches == null ? 4 : maxRunningBatches;
         if (engineShare <= 0 || engineShare > 1) {
             throw new IllegalArgumentException("warden.batch.engine-share must be in (0, 1]");
         }
-        if (maxLines < 1 || maxConcurrentLines < 1) {
-            throw new IllegalArgumentException("warden.batch.max-lines and max-concurrent-lines must be at least 1");
+        if (maxLines < 1 || maxConcurrentLines < 1 || maxRunningBatches < 1) {
+            throw new IllegalArgumentException("warden.batch.max-lines, max-concurrent-lines and max-running-batches "
+                    + "must be at least 1");
         }
     }
 }

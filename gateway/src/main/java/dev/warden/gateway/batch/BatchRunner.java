@@ -25,7 +25,8 @@ import org.springframework.context.SmartLifecycle;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Runs batches in the background, each on a driver thread of its own that walks the input file and hands each line
+ * Runs batches in the background, at most {@link BatchProperties#maxRunningBatches()} at once, each on a driver
+ * thread of its own that walks the input file and hands each line
  * not yet done to a line worker. A line takes one of its model's batch permits (a share of the engine's capacity,
  * see {@link BatchProperties#engineShare()}) for as long as it runs, so live requests keep the rest. Blocking waits
  * happen on these threads only, never on an event loop.
@@ -34,7 +35,7 @@ import tools.jackson.databind.node.ObjectNode;
  * ({@link ResultLog}). At start every batch that had not ended is taken up where it stood: a validating batch is
  * validated again, a running one resumes with the lines that have no result, a finalizing one is finalized. A line
  * in flight at a kill has no result, so it runs again after the restart; its first attempt may have left an audit
- * record without a result line (the record says so: no result was delivered).
+ * record of its own (same batch id and {@code custom_id}) although no result line was kept from it.
  */
 public final class BatchRunner implements SmartLifecycle {
 
@@ -50,7 +51,7 @@ public final class BatchRunner implements SmartLifecycle {
     private final Map<String, BatchJob> jobs = new ConcurrentHashMap<>();
     private final Map<String, Semaphore> permits = new ConcurrentHashMap<>();
     private final AtomicInteger threads = new AtomicInteger();
-    private final ExecutorService drivers = Executors.newCachedThreadPool(r -> thread(r, "warden-batch-driver-"));
+    private final ExecutorService drivers;
     private final ExecutorService workers = Executors.newCachedThreadPool(r -> thread(r, "warden-batch-line-"));
     private volatile boolean running;
 
@@ -63,6 +64,9 @@ public final class BatchRunner implements SmartLifecycle {
         this.audit = audit;
         this.properties = properties;
         this.permitsOfModel = permitsOfModel;
+        // A driver per running batch; batches beyond the limit queue, oldest first, still validating.
+        this.drivers = Executors.newFixedThreadPool(properties.maxRunningBatches(),
+                r -> thread(r, "warden-batch-driver-"));
     }
 
     private Thread thread(Runnable r, String prefix) {

@@ -28,7 +28,7 @@ class BatchCapacityTest {
     @Test
     void aShareOfTheSlotsOfAnInProcessModelAndAtLeastOne() {
         var permits = BatchConfiguration.permits(models(llamaCpp("eight", 8), llamaCpp("one", 1)),
-                new BatchProperties(null, null, 0.25, 16, null));
+                new BatchProperties(null, null, 0.25, 16, null, null));
 
         assertThat(permits.apply("eight")).isEqualTo(2);
         assertThat(permits.apply("one")).as("a batch always makes progress").isEqualTo(1);
@@ -38,11 +38,11 @@ class BatchCapacityTest {
     void aShareOfTheConnectionsOfARemoteModelCappedByMaxConcurrentLines() {
         WardenProperties warden = models(remote("vllm", 8, "http://a", "http://b"), remote("default", null, "http://c"));
 
-        assertThat(BatchConfiguration.permits(warden, new BatchProperties(null, null, 0.5, 100, null)).apply("vllm"))
+        assertThat(BatchConfiguration.permits(warden, new BatchProperties(null, null, 0.5, 100, null, null)).apply("vllm"))
                 .isEqualTo(8);
-        assertThat(BatchConfiguration.permits(warden, new BatchProperties(null, null, 0.25, 4, null)).apply("default"))
+        assertThat(BatchConfiguration.permits(warden, new BatchProperties(null, null, 0.25, 4, null, null)).apply("default"))
                 .isEqualTo(4);
-        assertThat(BatchConfiguration.permits(warden, new BatchProperties(null, null, 0.25, 4, null)).apply("unknown"))
+        assertThat(BatchConfiguration.permits(warden, new BatchProperties(null, null, 0.25, 4, null, null)).apply("unknown"))
                 .isEqualTo(1);
     }
 }
