@@ -51,8 +51,9 @@ public final class BatchRunner implements SmartLifecycle {
     private final Map<String, BatchJob> jobs = new ConcurrentHashMap<>();
     private final Map<String, Semaphore> permits = new ConcurrentHashMap<>();
     private final AtomicInteger threads = new AtomicInteger();
-    private final ExecutorService drivers;
-    private final ExecutorService workers = Executors.newCachedThreadPool(r -> thread(r, "warden-batch-line-"));
+    /** Made at each {@link #start()}: a stopped context (a test context paused by Spring) may be started again. */
+    private volatile ExecutorService drivers;
+    private volatile ExecutorService workers;
     private volatile boolean running;
 
     BatchRunner(BatchStore store, FileStore files, BatchLineCall lines, TenantDirectory tenants, BatchAudit audit,
@@ -64,9 +65,6 @@ public final class BatchRunner implements SmartLifecycle {
         this.audit = audit;
         this.properties = properties;
         this.permitsOfModel = permitsOfModel;
-        // A driver per running batch; batches beyond the limit queue, oldest first, still validating.
-        this.drivers = Executors.newFixedThreadPool(properties.maxRunningBatches(),
-                r -> thread(r, "warden-batch-driver-"));
     }
 
     private Thread thread(Runnable r, String prefix) {
@@ -94,6 +92,10 @@ public final class BatchRunner implements SmartLifecycle {
     }
 
     void submit(BatchJob job) {
+        if (!running) {
+            throw new ApiException(org.springframework.http.HttpStatus.SERVICE_UNAVAILABLE, "server_error",
+                    "batches_unavailable", null, "the gateway is stopping and takes no new batches; try again soon");
+        }
         store.save(job);
         jobs.put(job.id, job);
         drivers.execute(() -> drive(job));
@@ -117,6 +119,11 @@ public final class BatchRunner implements SmartLifecycle {
 
     @Override
     public void start() {
+        // A driver per running batch; batches beyond the limit queue, oldest first, still validating.
+        drivers = Executors.newFixedThreadPool(properties.maxRunningBatches(), r -> thread(r, "warden-batch-driver-"));
+        workers = Executors.newCachedThreadPool(r -> thread(r, "warden-batch-line-"));
+        permits.clear();
+        jobs.clear();
         running = true;
         for (BatchJob job : store.all()) {
             jobs.put(job.id, job);
@@ -132,6 +139,15 @@ public final class BatchRunner implements SmartLifecycle {
         running = false;
         drivers.shutdownNow();
         workers.shutdownNow();
+        try {
+            // A line interrupted here keeps no result and runs again at the next start; wait so that none is still
+            // appending when a context stopped this way is started again.
+            if (!drivers.awaitTermination(10, TimeUnit.SECONDS) || !workers.awaitTermination(10, TimeUnit.SECONDS)) {
+                log.warn("batch threads did not stop within 10 s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Override
