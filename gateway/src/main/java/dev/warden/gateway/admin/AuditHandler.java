@@ -1,5 +1,6 @@
 package dev.warden.gateway.admin;
 
+import dev.warden.gateway.api.ApiErrors;
 import dev.warden.gateway.api.ApiException;
 import dev.warden.policy.audit.AuditExport;
 import dev.warden.policy.audit.AuditLog;
@@ -31,7 +32,6 @@ import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.ContentDisposition;
 import org.springframework.http.HttpHeaders;
-import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.BodyInserters;
 import org.springframework.web.reactive.function.server.ServerRequest;
@@ -68,11 +68,18 @@ final class AuditHandler {
     /** Runs retention one at a time: two concurrent runs would append two checkpoints for the same anchor. */
     private final ReentrantLock retentionLock = new ReentrantLock();
 
-    /** One chain to age out and its period. */
-    private record Target(String chain, int days) {
+    /** One chain to age out, its periods and whether a legal hold keeps everything. */
+    private record Target(String chain, int days, int contentDays, boolean legalHold) {
+        Target(String chain, int days) {
+            this(chain, days, days, false);
+        }
     }
 
-    AuditHandler(AuditLog auditLog, TenantDirectory tenants, JsonMapper json, int authFailureRetentionDays) {
+    private final dev.warden.gateway.telemetry.ChainVerifyMetrics verifications;
+
+    AuditHandler(AuditLog auditLog, TenantDirectory tenants, JsonMapper json, int authFailureRetentionDays,
+                 dev.warden.gateway.telemetry.ChainVerifyMetrics verifications) {
+        this.verifications = verifications;
         this.auditLog = auditLog;
         this.store = auditLog.store();
         this.tenants = tenants;
@@ -147,16 +154,24 @@ final class AuditHandler {
             String tenant = params.text("tenant");
             String chain = params.text("chain");
             if (tenant != null && chain != null && !tenant.equals(chain)) {
-                throw ApiException.invalid("chain", "'chain' and 'tenant' name the same thing; give one of them");
+                throw ApiErrors.invalidRequest("'chain' and 'tenant' name the same thing; give one of them", "chain");
             }
             String which = tenant != null ? tenant : chain;
             // With the operator key, every chain is also checked against the latest signed chain-head checkpoint.
             ChainVerifier verifier = auditLog.checkpointKey().map(key -> new ChainVerifier(store, key))
                     .orElseGet(() -> new ChainVerifier(store));
             if (which == null) {
-                return blocking(() -> withCheckpoints(view.chains(verifier.verifyAll()))).flatMap(this::ok);
+                return blocking(() -> {
+                    var reports = verifier.verifyAll();
+                    verifications.verified(reports);
+                    return withCheckpoints(view.chains(reports));
+                }).flatMap(this::ok);
             }
-            return blocking(() -> withCheckpoints(view.chain(verifier.verify(which)))).flatMap(this::ok);
+            return blocking(() -> {
+                ChainVerifier.Report report = verifier.verify(which);
+                verifications.verified(java.util.List.of(report));
+                return withCheckpoints(view.chain(report));
+            }).flatMap(this::ok);
         });
     }
 
@@ -200,19 +215,23 @@ final class AuditHandler {
             } else if (only.equals(RefusedAuthentication.CHAIN)) {
                 targets.add(new Target(RefusedAuthentication.CHAIN, authFailureRetentionDays));
             } else {
-                targets.add(target(tenants.tenant(only).orElseThrow(() -> new ApiException(HttpStatus.NOT_FOUND,
-                        "invalid_request_error", "tenant_not_found", "tenant", "no tenant '" + only + "' in "
-                        + "the tenants file"))));
+                targets.add(target(tenants.tenant(only).orElseThrow(() -> ApiErrors.tenantNotFound("tenant", only))));
             }
-            return blocking(() -> retain(targets, only == null)).flatMap(this::ok);
+            String actor = AdminActor.of(request.exchange());
+            return blocking(() -> retain(targets, only == null, actor)).flatMap(this::ok);
         });
     }
 
     private static Target target(Tenant tenant) {
-        return new Target(tenant.id(), tenant.policy().audit().retentionDays());
+        var audit = tenant.policy().audit();
+        return new Target(tenant.id(), audit.metadataRetentionDays(), audit.contentRetentionDays(), audit.legalHold());
     }
 
-    private ObjectNode retain(List<Target> targets, boolean reportOthers) {
+    /**
+     * Ages out each target, then records the run as a {@code retention.run} admin action (who, per tenant what was
+     * deleted up to where, which tenants a legal hold kept), so that every deletion has its own record.
+     */
+    private ObjectNode retain(List<Target> targets, boolean reportOthers, String actor) {
         retentionLock.lock();
         try {
             ObjectNode root = json.createObjectNode();
@@ -220,12 +239,28 @@ final class AuditHandler {
             ArrayNode data = root.putArray("data");
             long deleted = 0;
             boolean failed = false;
+            List<Object> runs = new ArrayList<>();
             for (Target t : targets) {
                 int days = t.days();
+                if (t.legalHold()) {
+                    data.addObject().put("tenant", t.chain()).put("retention_days", days).put("deleted", 0)
+                            .put("legal_hold", true);
+                    runs.add(java.util.Map.of("tenant", t.chain(), "legalHold", true, "deleted", 0));
+                    continue;
+                }
                 try {
                     Retention.Result result = retention.apply(t.chain(), Duration.ofDays(days));
                     deleted += result.deleted();
-                    data.add(view.retention(result, days));
+                    data.add(view.retention(result, days).put("content_retention_days", t.contentDays())
+                            .put("legal_hold", false));
+                    java.util.Map<String, Object> run = new java.util.TreeMap<>();
+                    run.put("tenant", t.chain());
+                    run.put("metadataRetentionDays", days);
+                    run.put("contentRetentionDays", t.contentDays());
+                    run.put("cutoff", result.cutoff().toString());
+                    run.put("deleted", result.deleted());
+                    result.anchor().ifPresent(a -> run.put("anchorSeq", a.seq()));
+                    runs.add(run);
                     if (result.deleted() > 0) {
                         log.info("retention: deleted {} audit entries of tenant {} older than {} day(s), up to seq {}",
                                 result.deleted(), t.chain(), days, result.anchor().map(a -> a.seq()).orElse(0L));
@@ -235,6 +270,7 @@ final class AuditHandler {
                     log.error("retention for tenant {} failed: {}", t.chain(), e.getMessage());
                     data.addObject().put("tenant", t.chain()).put("retention_days", days).put("deleted", 0)
                             .put("error", e.getMessage());
+                    runs.add(java.util.Map.of("tenant", t.chain(), "error", String.valueOf(e.getMessage())));
                 }
             }
             root.put("deleted", deleted);
@@ -244,15 +280,38 @@ final class AuditHandler {
                 Set<String> known = new java.util.HashSet<>();
                 targets.forEach(t -> known.add(t.chain()));
                 for (String chain : store.tenants()) {
-                    if (!known.contains(chain)) {
+                    if (chain.equals(dev.warden.policy.audit.AdminAction.CHAIN)) {
+                        skipped.addObject().put("tenant", chain).put("reason", "admin actions (policy changes, "
+                                + "retention runs, exports) are kept: they are the record of what happened to the "
+                                + "records");
+                    } else if (!known.contains(chain)) {
                         skipped.addObject().put("tenant", chain).put("reason", "not in the tenants file, so it has "
                                 + "no retention period; its records are kept");
                     }
                 }
             }
+            recordRun(actor, deleted, !failed, runs);
             return root;
         } finally {
             retentionLock.unlock();
+        }
+    }
+
+    private void recordRun(String actor, long deleted, boolean complete, List<Object> runs) {
+        java.util.Map<String, Object> details = new java.util.TreeMap<>();
+        details.put("deleted", deleted);
+        details.put("complete", complete);
+        details.put("tenants", runs);
+        try {
+            auditLog.appendAction(dev.warden.policy.audit.AdminAction.of(Instant.now(), "retention.run", actor,
+                    runs.size() == 1 ? String.valueOf(((java.util.Map<?, ?>) runs.get(0)).get("tenant")) : null,
+                    details)).get(30, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (Exception e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            // The deletions are attested in their chains by retention checkpoints either way.
+            log.error("the retention run by {} could not be recorded as an admin action: {}", actor, e.toString());
         }
     }
 
@@ -270,13 +329,12 @@ final class AuditHandler {
             return e;
         }
         if (e instanceof IllegalArgumentException && String.valueOf(e.getMessage()).contains("cursor")) {
-            return ApiException.invalid("cursor", "'cursor' is not a next_cursor returned by this endpoint");
+            return ApiErrors.invalidRequest("'cursor' is not a next_cursor returned by this endpoint", "cursor");
         }
         if (e instanceof AuditStoreException) {
             log.error("audit store call failed: {}", e.getMessage());
-            return new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "server_error", "audit_store_unavailable", null,
-                    "the audit store cannot be read right now; try again later", Duration.ofSeconds(5),
-                    java.util.Map.of());
+            return ApiErrors.auditUnavailable("audit_store_unavailable",
+                    "the audit store cannot be read right now; try again later");
         }
         return e;
     }

@@ -46,6 +46,9 @@ final class AuditJson {
         n.put("sequence", e.seq());
         n.put("request_id", r.requestId());
         n.put("client_request_id", r.clientRequestId());
+        if (r.traceId() != null) {
+            n.put("trace_id", r.traceId());
+        }
         n.put("time", r.time().toString());
         n.put("key_id", r.keyId());
         n.put("model", r.model());
@@ -53,6 +56,8 @@ final class AuditJson {
         n.put("outcome", lower(r.outcome().name()));
         n.put("decision", r.decision());
         n.put("rule", r.rule());
+        // The digest of the tenants and licence files the decision was made under (null before it was recorded).
+        n.put("policy_version", r.policyVersion());
         n.put("http_status", r.httpStatus());
         if (r.origin() != null) {
             // Only refused authentications carry it (AuditRecord.Origin); other records have a tenant instead.

@@ -1,5 +1,7 @@
 package dev.warden.gateway.batch;
 
+import dev.warden.gateway.api.ApiErrors;
+
 import dev.warden.gateway.api.ApiException;
 import dev.warden.gateway.flow.AuditTrail;
 import dev.warden.gateway.web.RequestIds;
@@ -66,8 +68,6 @@ final class BatchAudit {
         if (!trail.enabled()) {
             return Mono.empty();
         }
-        return Mono.fromFuture(() -> auditLog.append(record)).then().onErrorMap(e -> new ApiException(
-                HttpStatus.SERVICE_UNAVAILABLE, "server_error", "audit_unavailable", null,
-                "the gateway cannot record this in its audit log right now, so it does not do it; try again later"));
+        return Mono.fromFuture(() -> auditLog.append(record)).then().onErrorMap(e -> ApiErrors.auditUnavailable("audit_unavailable", "the gateway cannot record this in its audit log right now, so it does not do it; try again later"));
     }
 }

@@ -1,5 +1,7 @@
 package dev.warden.gateway.batch;
 
+import dev.warden.gateway.api.ApiErrors;
+
 import static org.springframework.web.reactive.function.server.RequestPredicates.DELETE;
 import static org.springframework.web.reactive.function.server.RequestPredicates.GET;
 import static org.springframework.web.reactive.function.server.RequestPredicates.POST;
@@ -8,9 +10,16 @@ import static org.springframework.web.reactive.function.server.RequestPredicates
 import dev.warden.gateway.WardenProperties;
 import dev.warden.gateway.api.ApiException;
 import dev.warden.gateway.flow.AuditTrail;
-import dev.warden.gateway.flow.GenerationFlow;
+import dev.warden.gateway.route.AuditGatewayFilterFactory;
+import dev.warden.gateway.route.GenerateGatewayFilterFactory;
+import dev.warden.gateway.route.InputBudgetGatewayFilterFactory;
+import dev.warden.gateway.route.InputGuardGatewayFilterFactory;
+import dev.warden.gateway.route.LicenceGatewayFilterFactory;
+import dev.warden.gateway.route.OutputGuardGatewayFilterFactory;
+import dev.warden.gateway.route.RateLimitGatewayFilterFactory;
+import dev.warden.gateway.route.ReadGenerationGatewayFilterFactory;
 import dev.warden.gateway.models.ModelCatalog;
-import dev.warden.gateway.models.ModelProperties;
+import dev.warden.gateway.ModelProperties;
 import dev.warden.gateway.openai.RequestBodies;
 import dev.warden.policy.audit.AuditLog;
 import dev.warden.policy.licence.BatchLicence;
@@ -19,8 +28,7 @@ import dev.warden.policy.tenant.TenantDirectory;
 import java.util.function.Function;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.core.Ordered;
-import org.springframework.core.annotation.Order;
+import org.springframework.http.codec.ServerCodecConfigurer;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.RouterFunctions;
@@ -37,9 +45,18 @@ public class BatchConfiguration {
     }
 
     @Bean
+    BatchLineCall batchLineCall(ReadGenerationGatewayFilterFactory read, AuditGatewayFilterFactory audit,
+                                LicenceGatewayFilterFactory licence, InputBudgetGatewayFilterFactory budget,
+                                RateLimitGatewayFilterFactory limits, InputGuardGatewayFilterFactory input,
+                                OutputGuardGatewayFilterFactory output, GenerateGatewayFilterFactory generate,
+                                ServerCodecConfigurer codecs) {
+        return new BatchLineCall(read, audit, licence, budget, limits, input, output, generate, codecs);
+    }
+
+    @Bean
     BatchRunner batchRunner(WardenProperties warden, BatchProperties properties, FileStore files,
-                            GenerationFlow flow, TenantDirectory tenants, AuditLog auditLog, AuditTrail trail) {
-        return new BatchRunner(new BatchStore(warden.dataDir().resolve("batches")), files, new BatchLineCall(flow),
+                            BatchLineCall lines, TenantDirectory tenants, AuditLog auditLog, AuditTrail trail) {
+        return new BatchRunner(new BatchStore(warden.dataDir().resolve("batches")), files, lines,
                 tenants, new BatchAudit(auditLog, trail), properties, permits(warden, properties));
     }
 
@@ -76,16 +93,17 @@ public class BatchConfiguration {
 
     @Bean
     BatchesHandler batchesHandler(FileStore files, BatchRunner runner, AuditLog auditLog, AuditTrail trail,
-                                  LicenceCheck licences, ModelCatalog catalog, WardenProperties warden,
+                                  LicenceCheck licences, ModelCatalog catalog, RequestBodies bodies,
                                   BatchProperties properties) {
         return new BatchesHandler(files, runner, new BatchAudit(auditLog, trail), new BatchLicence(licences), catalog,
-                new RequestBodies(warden.maxBodySize().toBytes()), properties);
+                bodies, properties);
     }
 
-    /** Ahead of the OpenAI router, whose last route answers every other {@code /v1} path with 404. */
-    @Bean
-    @Order(Ordered.HIGHEST_PRECEDENCE)
-    RouterFunction<ServerResponse> batchRouter(FilesHandler files, BatchesHandler batches) {
+    /**
+     * The Files and Batch API's handlers by method and path. Not a bean of its own: only the {@code BatchApi} stage
+     * of the {@code files-and-batches} route runs it, after {@code Authenticate}.
+     */
+    static RouterFunction<ServerResponse> router(FilesHandler files, BatchesHandler batches) {
         return RouterFunctions.route()
                 .route(POST("/v1/files"), files::upload)
                 .route(GET("/v1/files"), files::list)
@@ -98,8 +116,7 @@ public class BatchConfiguration {
                 .route(POST("/v1/batches/{id}/cancel"), batches::cancel)
                 .route(path("/v1/files").or(path("/v1/files/{id}")).or(path("/v1/files/{id}/content"))
                                 .or(path("/v1/batches")).or(path("/v1/batches/{id}")).or(path("/v1/batches/{id}/cancel")),
-                        request -> Mono.error(new ApiException(HttpStatus.METHOD_NOT_ALLOWED, "invalid_request_error",
-                                "method_not_allowed", null, "method " + request.method() + " is not allowed on "
+                        request -> Mono.error(ApiErrors.methodNotAllowed("method " + request.method() + " is not allowed on "
                                 + request.path())))
                 .build();
     }

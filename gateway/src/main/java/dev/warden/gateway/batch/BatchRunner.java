@@ -1,5 +1,7 @@
 package dev.warden.gateway.batch;
 
+import dev.warden.gateway.api.ApiErrors;
+
 import dev.warden.gateway.api.ApiException;
 import dev.warden.policy.tenant.Principal;
 import dev.warden.policy.tenant.TenantDirectory;
@@ -93,8 +95,7 @@ public final class BatchRunner implements SmartLifecycle {
 
     void submit(BatchJob job) {
         if (!running) {
-            throw new ApiException(org.springframework.http.HttpStatus.SERVICE_UNAVAILABLE, "server_error",
-                    "batches_unavailable", null, "the gateway is stopping and takes no new batches; try again soon");
+            throw ApiErrors.batchesUnavailable("the gateway is stopping and takes no new batches; try again soon");
         }
         store.save(job);
         jobs.put(job.id, job);
@@ -109,8 +110,7 @@ public final class BatchRunner implements SmartLifecycle {
                 job.cancellingAt = now();
                 store.save(job);
             } else if (job.status != BatchStatus.CANCELLING && job.status != BatchStatus.CANCELLED) {
-                throw new ApiException(org.springframework.http.HttpStatus.CONFLICT, "invalid_request_error",
-                        "batch_not_cancellable", null, "batch " + job.id + " is " + job.status.wire()
+                throw ApiErrors.batchConflict("batch_not_cancellable", "batch " + job.id + " is " + job.status.wire()
                         + " and can no longer be cancelled");
             }
         }

@@ -1,13 +1,15 @@
 package dev.warden.gateway.batch;
 
+import dev.warden.gateway.api.ApiErrors;
+
 import dev.warden.gateway.api.ApiException;
-import dev.warden.gateway.flow.GenerationFlow;
+import dev.warden.gateway.route.LicenceGatewayFilterFactory;
+import dev.warden.gateway.route.ReadGenerationGatewayFilterFactory;
 import dev.warden.gateway.models.ModelCatalog;
 import dev.warden.gateway.models.ServedModel;
 import dev.warden.gateway.openai.JsonBody;
 import dev.warden.gateway.openai.RequestBodies;
-import dev.warden.gateway.web.ApiKeyAuthFilter;
-import dev.warden.gateway.web.RequestIds;
+import dev.warden.gateway.flow.RequestState;
 import dev.warden.inference.ModelDescriptor;
 import dev.warden.policy.licence.BatchLicence;
 import dev.warden.policy.licence.LicenceVerdict;
@@ -56,23 +58,23 @@ public final class BatchesHandler {
     }
 
     public Mono<ServerResponse> create(ServerRequest request) {
-        Principal principal = ApiKeyAuthFilter.principal(request.exchange());
-        String requestId = RequestIds.of(request.exchange());
-        return bodies.json(request).map(JsonBody::parse).flatMap(body -> {
+        Principal principal = RequestState.of(request.exchange()).principal();
+        String requestId = RequestState.of(request.exchange()).requestId();
+        return bodies.json(request.exchange()).map(JsonBody::parse).flatMap(body -> {
             String inputFileId = body.requiredString("input_file_id");
             String endpoint = body.requiredString("endpoint");
             if (!InputFile.ENDPOINTS.contains(endpoint)) {
-                throw ApiException.invalid("endpoint", "endpoint must be one of " + new java.util.TreeSet<>(
-                        InputFile.ENDPOINTS) + " on this gateway");
+                throw ApiErrors.invalidRequest("endpoint must be one of " + new java.util.TreeSet<>(
+                        InputFile.ENDPOINTS) + " on this gateway", "endpoint");
             }
             String window = body.requiredString("completion_window");
             if (!COMPLETION_WINDOW.equals(window)) {
-                throw ApiException.invalid("completion_window", "completion_window must be \"24h\"");
+                throw ApiErrors.invalidRequest("completion_window must be \"24h\"", "completion_window");
             }
             Map<String, String> metadata = metadata(body.get("metadata"));
             BatchLicence.Declaration declared = BatchLicence.Declaration.of(metadata,
-                    request.headers().firstHeader(GenerationFlow.PURPOSE_HEADER),
-                    request.headers().firstHeader(GenerationFlow.DERIVATIVE_HEADER));
+                    request.headers().firstHeader(ReadGenerationGatewayFilterFactory.PURPOSE_HEADER),
+                    request.headers().firstHeader(LicenceGatewayFilterFactory.DERIVATIVE_HEADER));
             return Mono.fromCallable(() -> input(principal, inputFileId)).subscribeOn(Schedulers.boundedElastic())
                     .flatMap(input -> admit(principal, requestId, input, endpoint, metadata, declared));
         });
@@ -82,11 +84,9 @@ public final class BatchesHandler {
     }
 
     private Input input(Principal principal, String id) {
-        StoredFile file = files.get(principal.tenantId(), id).orElseThrow(() -> new ApiException(
-                HttpStatus.NOT_FOUND, "invalid_request_error", "file_not_found", "input_file_id",
-                "No such file: " + id));
+        StoredFile file = files.get(principal.tenantId(), id).orElseThrow(() -> ApiErrors.batchObjectNotFound("file_not_found", "input_file_id", "No such file: " + id));
         if (!"batch".equals(file.purpose())) {
-            throw ApiException.invalid("input_file_id", "file " + id + " was not uploaded with purpose 'batch'");
+            throw ApiErrors.invalidRequest("file " + id + " was not uploaded with purpose 'batch'", "input_file_id");
         }
         return new Input(file, InputFile.check(files.contentOf(id), properties.maxLines()));
     }
@@ -99,9 +99,7 @@ public final class BatchesHandler {
         if (verdict instanceof LicenceVerdict.Denied denied) {
             HttpStatus status = HttpStatus.valueOf(denied.httpStatus());
             return audit.refused(principal, requestId, declared.purpose(), input.file(), status.value(),
-                    denied.message()).then(Mono.error(new ApiException(status,
-                    status.is4xxClientError() ? "permission_error" : "server_error", denied.code(), "metadata",
-                    denied.message())));
+                    denied.message()).then(Mono.error(ApiErrors.licenceDenied(status.value(), denied.code(), denied.message())));
         }
         long now = Instant.now().getEpochSecond();
         BatchJob job = new BatchJob(FileStore.newId("batch_"), principal.tenantId(), principal.keyId(), endpoint,
@@ -125,17 +123,17 @@ public final class BatchesHandler {
             return metadata;
         }
         if (!node.isObject()) {
-            throw ApiException.wrongType("metadata", "an object of strings");
+            throw ApiErrors.wrongType("metadata", "an object of strings");
         }
         if (node.size() > 16) {
-            throw ApiException.invalid("metadata", "metadata holds at most 16 pairs");
+            throw ApiErrors.invalidRequest("metadata holds at most 16 pairs", "metadata");
         }
         for (var e : node.properties()) {
             if (!e.getValue().isString()) {
-                throw ApiException.wrongType("metadata." + e.getKey(), "a string");
+                throw ApiErrors.wrongType("metadata." + e.getKey(), "a string");
             }
             if (e.getKey().length() > 64 || e.getValue().asString().length() > 512) {
-                throw ApiException.invalid("metadata", "metadata keys are at most 64 characters, values 512");
+                throw ApiErrors.invalidRequest("metadata keys are at most 64 characters, values 512", "metadata");
             }
             metadata.put(e.getKey(), e.getValue().asString());
         }
@@ -147,7 +145,7 @@ public final class BatchesHandler {
     }
 
     public Mono<ServerResponse> list(ServerRequest request) {
-        Principal principal = ApiKeyAuthFilter.principal(request.exchange());
+        Principal principal = RequestState.of(request.exchange()).principal();
         return Mono.fromCallable(() -> Pages.of(request, runner.list(principal.tenantId()), BatchJob::id,
                 BatchJob::openAi)).flatMap(FilesHandler::json);
     }
@@ -158,9 +156,8 @@ public final class BatchesHandler {
     }
 
     private Mono<BatchJob> owned(ServerRequest request) {
-        Principal principal = ApiKeyAuthFilter.principal(request.exchange());
+        Principal principal = RequestState.of(request.exchange()).principal();
         String id = request.pathVariable("id");
-        return Mono.justOrEmpty(runner.get(principal.tenantId(), id)).switchIfEmpty(Mono.error(() -> new ApiException(
-                HttpStatus.NOT_FOUND, "invalid_request_error", "batch_not_found", "batch_id", "No such batch: " + id)));
+        return Mono.justOrEmpty(runner.get(principal.tenantId(), id)).switchIfEmpty(Mono.error(() -> ApiErrors.batchObjectNotFound("batch_not_found", "batch_id", "No such batch: " + id)));
     }
 }

@@ -1,9 +1,11 @@
 package dev.warden.gateway.batch;
 
+import dev.warden.gateway.api.ApiErrors;
+
 import dev.warden.gateway.api.ApiException;
-import dev.warden.gateway.flow.GenerationFlow;
-import dev.warden.gateway.web.ApiKeyAuthFilter;
-import dev.warden.gateway.web.RequestIds;
+import dev.warden.gateway.route.LicenceGatewayFilterFactory;
+import dev.warden.gateway.route.ReadGenerationGatewayFilterFactory;
+import dev.warden.gateway.flow.RequestState;
 import dev.warden.policy.tenant.Principal;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -63,11 +65,10 @@ public final class FilesHandler {
     }
 
     public Mono<ServerResponse> upload(ServerRequest request) {
-        Principal principal = ApiKeyAuthFilter.principal(request.exchange());
+        Principal principal = RequestState.of(request.exchange()).principal();
         MediaType type = request.headers().contentType().orElse(null);
         if (type == null || !MediaType.MULTIPART_FORM_DATA.isCompatibleWith(type)) {
-            return Mono.error(new ApiException(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "invalid_request_error",
-                    "unsupported_media_type", null, "upload a file as multipart/form-data with the fields 'purpose' "
+            return Mono.error(ApiErrors.uploadMediaType("upload a file as multipart/form-data with the fields 'purpose' "
                     + "(batch) and 'file'"));
         }
         long max = properties.maxFileSize().toBytes();
@@ -82,7 +83,7 @@ public final class FilesHandler {
                         .doOnDiscard(PartEvent.class, e -> DataBufferUtils.release(e.content()))
                         .then(Mono.fromCallable(() -> upload.keep(principal)))
                         .doFinally(s -> upload.discard()))
-                .flatMap(file -> audit.uploaded(principal, RequestIds.of(request.exchange()), file).thenReturn(file))
+                .flatMap(file -> audit.uploaded(principal, RequestState.of(request.exchange()).requestId(), file).thenReturn(file))
                 .flatMap(file -> json(file.openAi()));
     }
 
@@ -91,7 +92,7 @@ public final class FilesHandler {
     }
 
     public Mono<ServerResponse> list(ServerRequest request) {
-        Principal principal = ApiKeyAuthFilter.principal(request.exchange());
+        Principal principal = RequestState.of(request.exchange()).principal();
         String purpose = request.queryParam("purpose").filter(p -> !p.isBlank()).orElse(null);
         return Mono.fromCallable(() -> files.list(principal.tenantId(), purpose))
                 .subscribeOn(Schedulers.boundedElastic())
@@ -102,18 +103,17 @@ public final class FilesHandler {
         return owned(request).flatMap(file -> {
             ServerResponse.BodyBuilder ok = ServerResponse.ok().contentType(MediaType.APPLICATION_OCTET_STREAM);
             if (file.attribution() != null && !file.attribution().isBlank()) {
-                ok.header(GenerationFlow.ATTRIBUTION_HEADER, file.attribution());
+                ok.header(LicenceGatewayFilterFactory.ATTRIBUTION_HEADER, file.attribution());
             }
             return ok.body(BodyInserters.fromResource(new FileSystemResource(files.contentOf(file.id()))));
         });
     }
 
     public Mono<ServerResponse> delete(ServerRequest request) {
-        Principal principal = ApiKeyAuthFilter.principal(request.exchange());
+        Principal principal = RequestState.of(request.exchange()).principal();
         return owned(request).flatMap(file -> {
             if (runner.inputInUse(principal.tenantId(), file.id())) {
-                return Mono.error(new ApiException(HttpStatus.CONFLICT, "invalid_request_error", "file_in_use", null,
-                        "file " + file.id() + " is the input of a batch that has not ended; cancel the batch first"));
+                return Mono.error(ApiErrors.batchConflict("file_in_use", "file " + file.id() + " is the input of a batch that has not ended; cancel the batch first"));
             }
             return Mono.fromCallable(() -> files.delete(principal.tenantId(), file.id()))
                     .subscribeOn(Schedulers.boundedElastic())
@@ -128,20 +128,18 @@ public final class FilesHandler {
     }
 
     private Mono<StoredFile> owned(ServerRequest request) {
-        Principal principal = ApiKeyAuthFilter.principal(request.exchange());
+        Principal principal = RequestState.of(request.exchange()).principal();
         String id = request.pathVariable("id");
         return Mono.fromCallable(() -> files.get(principal.tenantId(), id)).subscribeOn(Schedulers.boundedElastic())
                 .flatMap(found -> found.map(Mono::just).orElseGet(() -> Mono.error(notFound(id))));
     }
 
     static ApiException notFound(String id) {
-        return new ApiException(HttpStatus.NOT_FOUND, "invalid_request_error", "file_not_found", "file_id",
-                "No such file: " + id);
+        return ApiErrors.batchObjectNotFound("file_not_found", "file_id", "No such file: " + id);
     }
 
     private static ApiException tooLarge(long max) {
-        return new ApiException(HttpStatus.PAYLOAD_TOO_LARGE, "invalid_request_error", "file_too_large", "file",
-                "the file is larger than this gateway accepts (" + max + " bytes, warden.batch.max-file-size)");
+        return ApiErrors.fileTooLarge("the file is larger than this gateway accepts (" + max + " bytes, warden.batch.max-file-size)");
     }
 
     static Mono<ServerResponse> json(ObjectNode body) {
@@ -175,8 +173,7 @@ public final class FilesHandler {
                 } else if ("file".equals(event.name())) {
                     if (event instanceof FilePartEvent part) {
                         if (sawFile && filename != null && !filename.equals(part.filename())) {
-                            throw new ApiException(HttpStatus.BAD_REQUEST, "invalid_request_error",
-                                    "invalid_request", "file", "send exactly one file per upload");
+                            throw ApiErrors.invalidRequest("send exactly one file per upload", "file");
                         }
                         filename = part.filename();
                     }
@@ -206,14 +203,13 @@ public final class FilesHandler {
             channel.force(true);
             channel.close();
             if (purpose == null || purpose.isBlank()) {
-                throw ApiException.missing("purpose");
+                throw ApiErrors.missingParameter("purpose");
             }
             if (!"batch".equals(purpose)) {
-                throw new ApiException(HttpStatus.BAD_REQUEST, "invalid_request_error", "invalid_purpose", "purpose",
-                        "this gateway stores files for the Batch API only: purpose must be 'batch'");
+                throw ApiErrors.invalidRequest("this gateway stores files for the Batch API only: purpose must be 'batch'", "purpose");
             }
             if (!sawFile) {
-                throw ApiException.missing("file");
+                throw ApiErrors.missingParameter("file");
             }
             InputFile.Summary summary = InputFile.check(temp, properties.maxLines());
             String name = filename == null || filename.isBlank() ? "upload.jsonl"

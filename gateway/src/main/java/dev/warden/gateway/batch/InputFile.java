@@ -1,5 +1,7 @@
 package dev.warden.gateway.batch;
 
+import dev.warden.gateway.api.ApiErrors;
+
 import dev.warden.gateway.api.ApiException;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -50,8 +52,7 @@ public final class InputFile {
             urls.add(line.url());
         });
         if (count[0] == 0) {
-            throw new ApiException(org.springframework.http.HttpStatus.BAD_REQUEST, "invalid_request_error",
-                    "invalid_file", "file", "the file holds no requests");
+            throw ApiErrors.invalidFile("the file holds no requests");
         }
         return new Summary(count[0], models, urls);
     }
@@ -124,7 +125,6 @@ public final class InputFile {
     }
 
     static ApiException bad(int line, String problem) {
-        return new ApiException(org.springframework.http.HttpStatus.BAD_REQUEST, "invalid_request_error",
-                "invalid_file", "file", "line " + line + ": " + problem, null, java.util.Map.of("line", line));
+        return ApiErrors.invalidFileLine(line, problem);
     }
 }

@@ -1,5 +1,7 @@
 package dev.warden.gateway.batch;
 
+import dev.warden.gateway.api.ApiErrors;
+
 import dev.warden.gateway.api.ApiException;
 import java.util.List;
 import java.util.function.Function;
@@ -21,10 +23,10 @@ final class Pages {
         try {
             limit = Integer.parseInt(request.queryParam("limit").orElse("20"));
         } catch (NumberFormatException e) {
-            throw ApiException.invalid("limit", "limit must be a whole number from 1 to 100");
+            throw ApiErrors.invalidRequest("limit must be a whole number from 1 to 100", "limit");
         }
         if (limit < 1 || limit > 100) {
-            throw ApiException.invalid("limit", "limit must be a whole number from 1 to 100");
+            throw ApiErrors.invalidRequest("limit must be a whole number from 1 to 100", "limit");
         }
         int from = 0;
         String after = request.queryParam("after").orElse(null);

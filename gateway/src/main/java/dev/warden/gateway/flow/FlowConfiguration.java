@@ -1,7 +1,5 @@
 package dev.warden.gateway.flow;
 
-import dev.warden.gateway.models.ModelCatalog;
-import dev.warden.policy.audit.AuditLog;
 import dev.warden.policy.licence.LicenceCatalog;
 import dev.warden.policy.licence.LicenceCheck;
 import dev.warden.policy.ratelimit.RateLimiter;
@@ -47,8 +45,10 @@ public class FlowConfiguration {
                                         : properties.fallback())
                         .withRedisTimeout(properties.redisTimeout() == null
                                 ? RateLimiterOptions.DEFAULT_REDIS_TIMEOUT : properties.redisTimeout()));
+        // registered at zero, so that a dashboard shows "no fallbacks" rather than no data
+        io.micrometer.core.instrument.Counter fallbacks = metrics.counter("warden.ratelimit.fallbacks");
         limiter.onFallback(e -> {
-            metrics.counter("warden.ratelimit.fallbacks").increment();
+            fallbacks.increment();
             log.warn("rate-limit store unreachable, fallback applies: {}", e.toString());
         });
         io.micrometer.core.instrument.Gauge.builder("warden.ratelimit.unconfirmed.slot.releases", limiter,
@@ -78,13 +78,6 @@ public class FlowConfiguration {
     }
 
     @Bean
-    AuditTrail auditTrail(AuditLog auditLog, Guards guards, MeterRegistry metrics,
-                          dev.warden.gateway.audit.AuditProperties audit,
-                          dev.warden.policy.audit.FingerprintKey fingerprints) {
-        return new AuditTrail(auditLog, guards.redactor(), fingerprints, metrics, audit.on());
-    }
-
-    @Bean
     StreamGuard streamGuard(Guards guards, AuditTrail audit) {
         return new StreamGuard(guards, audit);
     }
@@ -95,9 +88,7 @@ public class FlowConfiguration {
     }
 
     @Bean
-    GenerationFlow generationFlow(ModelCatalog catalog, LicenceCheck licences, RateLimitStage limits, Guards guards,
-                                  AuditTrail audit, StreamGuard streamGuard, RateLimitProperties properties) {
-        return new GenerationFlow(catalog, licences, limits, guards, audit, streamGuard,
-                properties.defaultMaxTokens() == null ? 512 : properties.defaultMaxTokens());
+    OutputGuard outputGuard(Guards guards, StreamGuard streamGuard) {
+        return new OutputGuard(guards, streamGuard);
     }
 }

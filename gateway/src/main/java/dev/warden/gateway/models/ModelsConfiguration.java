@@ -1,5 +1,6 @@
 package dev.warden.gateway.models;
 
+import dev.warden.gateway.ModelProperties;
 import dev.warden.gateway.WardenProperties;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,6 +13,11 @@ import org.springframework.context.annotation.Configuration;
 public class ModelsConfiguration {
 
     private static final Logger log = LoggerFactory.getLogger(ModelsConfiguration.class);
+
+    @Bean
+    ModelFeatures modelFeatures(WardenProperties properties) {
+        return new ModelFeatures(properties.models());
+    }
 
     @Bean(destroyMethod = "close")
     ModelCatalog modelCatalog(WardenProperties properties, EngineFactory engines) {

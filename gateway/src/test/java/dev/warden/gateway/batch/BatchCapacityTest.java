@@ -3,7 +3,7 @@ package dev.warden.gateway.batch;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.warden.gateway.WardenProperties;
-import dev.warden.gateway.models.ModelProperties;
+import dev.warden.gateway.ModelProperties;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -22,7 +22,7 @@ class BatchCapacityTest {
 
     private static ModelProperties remote(String name, Integer connections, String... urls) {
         return new ModelProperties(name, "remote", null, null, null, new ModelProperties.Remote(List.of(urls), null,
-                null, null, null, null, null, null, null, null, connections, null));
+                null, null, null, null, null, null, null, null, connections, null, null, null));
     }
 
     @Test

@@ -16,8 +16,13 @@ import java.util.TreeSet;
  * names: {@link FingerprintKey#ALGORITHM} (keyed, so a guessed text cannot be confirmed from the log) or null for
  * plain SHA-256 (records written before the key existed).
  * <p>
+ * {@code policyVersion} is the {@link PolicyVersion#digest()} of the tenants file and licence files in force when the
+ * decision was made (null in records written before it was recorded).
+ * <p>
  * The request id is always the gateway's own; {@code clientRequestId} is the client's {@code x-request-id}, kept
  * beside it (null when none was sent), so that one tenant can never make its records share an id with another's.
+ * {@code traceId} is the W3C trace id of the request's trace when tracing is on (null otherwise), to go from a
+ * record to its spans and back.
  * <p>
  * Immutable; build one with {@link #builder(String, String)}. The chain position (sequence, hashes) is not part
  * of the record: the {@link AuditLog} assigns it when the record is appended.
@@ -27,7 +32,8 @@ public record AuditRecord(String requestId, Instant time, String tenant, String 
                           boolean streaming, long tokensReleased, TokenUsage usage, Latencies latencies,
                           int httpStatus, String promptSha256, String responseSha256, Content content,
                           Origin origin, String fingerprint,
-                          String clientRequestId, Batch batch)
+                          String clientRequestId, String policyVersion,
+                          String traceId, Batch batch)
         implements AuditEntry {
 
     /** Tokens as the inference engine counted them. */
@@ -137,6 +143,8 @@ public record AuditRecord(String requestId, Instant time, String tenant, String 
         b.origin = origin;
         b.fingerprint = fingerprint;
         b.clientRequestId = clientRequestId;
+        b.policyVersion = policyVersion;
+        b.traceId = traceId;
         b.batch = batch;
         return b;
     }
@@ -163,6 +171,8 @@ public record AuditRecord(String requestId, Instant time, String tenant, String 
         private Origin origin;
         private String fingerprint;
         private String clientRequestId;
+        private String policyVersion;
+        private String traceId;
         private Batch batch;
 
         private Builder(String requestId, String tenant) {
@@ -221,8 +231,19 @@ public record AuditRecord(String requestId, Instant time, String tenant, String 
         }
 
         /** The client's own id for the request ({@code x-request-id}), or null. */
+        public Builder traceId(String traceId) {
+            this.traceId = traceId;
+            return this;
+        }
+
         public Builder clientRequestId(String clientRequestId) {
             this.clientRequestId = clientRequestId;
+            return this;
+        }
+
+        /** The digest of the policy in force for this decision ({@link PolicyVersion#digest()}), or null. */
+        public Builder policyVersion(String policyVersion) {
+            this.policyVersion = policyVersion;
             return this;
         }
 
@@ -235,7 +256,8 @@ public record AuditRecord(String requestId, Instant time, String tenant, String 
         public AuditRecord build() {
             return new AuditRecord(requestId, time == null ? Instant.now() : time, tenant, keyId, model, purpose,
                     outcome, verdicts, decision, rule, streaming, tokensReleased, usage, latencies, httpStatus,
-                    promptSha256, responseSha256, content, origin, fingerprint, clientRequestId, batch);
+                    promptSha256, responseSha256, content, origin, fingerprint, clientRequestId, policyVersion,
+                    traceId, batch);
         }
     }
 }
