@@ -63,6 +63,11 @@ final class AuditJson {
             // Only refused authentications carry it (AuditRecord.Origin); other records have a tenant instead.
             n.putObject("origin").put("route", r.origin().route()).put("client_address", r.origin().clientAddress());
         }
+        if (r.batch() != null) {
+            // Only Batch API records carry it: a line's batch and custom_id, or a stored file and its SHA-256.
+            n.putObject("batch").put("batch_id", r.batch().batchId()).put("custom_id", r.batch().customId())
+                    .put("file_id", r.batch().fileId()).put("file_sha256", r.batch().fileSha256());
+        }
         n.put("streaming", r.streaming());
         n.put("tokens_released", r.tokensReleased());
         n.putObject("usage")

@@ -33,7 +33,7 @@ public record AuditRecord(String requestId, Instant time, String tenant, String 
                           int httpStatus, String promptSha256, String responseSha256, Content content,
                           Origin origin, String fingerprint,
                           String clientRequestId, String policyVersion,
-                          String traceId)
+                          String traceId, Batch batch)
         implements AuditEntry {
 
     /** Tokens as the inference engine counted them. */
@@ -71,6 +71,22 @@ public record AuditRecord(String requestId, Instant time, String tenant, String 
      * address (the gateway trusts no forwarding header, so behind a proxy this is the proxy). Either may be null.
      */
     public record Origin(String route, String clientAddress) {
+    }
+
+    /**
+     * What a record has to do with the Batch API, kept only for such records: a batch line's batch id and
+     * {@code custom_id}, or a stored file's id and its SHA-256 (an upload, a batch's input or output). Unused
+     * parts are null.
+     */
+    public record Batch(String batchId, String customId, String fileId, String fileSha256) {
+
+        public static Batch line(String batchId, String customId) {
+            return new Batch(batchId, customId, null, null);
+        }
+
+        public static Batch file(String batchId, String fileId, String fileSha256) {
+            return new Batch(batchId, null, fileId, fileSha256);
+        }
     }
 
     public AuditRecord {
@@ -129,6 +145,7 @@ public record AuditRecord(String requestId, Instant time, String tenant, String 
         b.clientRequestId = clientRequestId;
         b.policyVersion = policyVersion;
         b.traceId = traceId;
+        b.batch = batch;
         return b;
     }
 
@@ -156,6 +173,7 @@ public record AuditRecord(String requestId, Instant time, String tenant, String 
         private String clientRequestId;
         private String policyVersion;
         private String traceId;
+        private Batch batch;
 
         private Builder(String requestId, String tenant) {
             this.requestId = requestId;
@@ -229,11 +247,17 @@ public record AuditRecord(String requestId, Instant time, String tenant, String 
             return this;
         }
 
+        /** The batch, line or stored file this record is about; see {@link Batch}. */
+        public Builder batch(Batch batch) {
+            this.batch = batch;
+            return this;
+        }
+
         public AuditRecord build() {
             return new AuditRecord(requestId, time == null ? Instant.now() : time, tenant, keyId, model, purpose,
                     outcome, verdicts, decision, rule, streaming, tokensReleased, usage, latencies, httpStatus,
                     promptSha256, responseSha256, content, origin, fingerprint, clientRequestId, policyVersion,
-                    traceId);
+                    traceId, batch);
         }
     }
 }
