@@ -120,7 +120,10 @@ public final class CanonicalJson {
         put(m, "responseSha256", r.responseSha256());
         // Absent for plain SHA-256, so records from before keyed fingerprints keep their bytes and FORMAT.
         put(m, "fingerprint", r.fingerprint());
-        if (r.content() != null) {
+        if (r.contentDigest() != null) {
+            // Detached: the text is kept beside the body, which holds only its digest (AuditRecord).
+            m.put("contentDigest", r.contentDigest());
+        } else if (r.content() != null) {
             TreeMap<String, Object> cm = new TreeMap<>();
             put(cm, "prompt", r.content().prompt());
             put(cm, "response", r.content().response());
@@ -167,7 +170,7 @@ public final class CanonicalJson {
                 (int) num(m, "httpStatus"), str(m, "promptSha256"), str(m, "responseSha256"),
                 content == null ? null : new AuditRecord.Content(str(content, "prompt"), str(content, "response")),
                 origin == null ? null : new AuditRecord.Origin(str(origin, "route"), str(origin, "clientAddress")),
-                str(m, "fingerprint"), str(m, "clientRequestId"), str(m, "policyVersion"));
+                str(m, "fingerprint"), str(m, "clientRequestId"), str(m, "policyVersion"), str(m, "contentDigest"));
     }
 
     private static void put(Map<String, Object> m, String key, Object value) {
