@@ -1,10 +1,10 @@
 package dev.warden.gateway.admin;
 
+import dev.warden.gateway.api.ApiErrors;
 import static org.springframework.web.reactive.function.server.RequestPredicates.GET;
 import static org.springframework.web.reactive.function.server.RequestPredicates.POST;
 import static org.springframework.web.reactive.function.server.RequestPredicates.path;
 
-import dev.warden.gateway.api.ApiException;
 import dev.warden.gateway.audit.AuditProperties;
 import dev.warden.policy.audit.AuditLog;
 import dev.warden.policy.tenant.TenantDirectory;
@@ -13,7 +13,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.http.HttpStatus;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.RouterFunctions;
 import org.springframework.web.reactive.function.server.ServerRequest;
@@ -92,10 +91,9 @@ public class AdminConfiguration {
             method = "GET";
         }
         if (method != null) {
-            return Mono.error(new ApiException(HttpStatus.METHOD_NOT_ALLOWED, "invalid_request_error",
-                    "method_not_allowed", null, path + " answers " + method + " only"));
+            return Mono.error(ApiErrors.methodNotAllowed(path + " answers " + method + " only"));
         }
-        return Mono.error(new ApiException(HttpStatus.NOT_FOUND, "invalid_request_error", "not_found", null,
+        return Mono.error(ApiErrors.endpointNotFound(
                 "no such admin endpoint; the admin API serves GET /admin/tenants, GET /admin/tenants/{id}/policy, "
                         + "GET /admin/audit/records, GET /admin/audit/counts, GET /admin/audit/export, "
                         + "POST /admin/audit/export (signed evidence bundle), GET /admin/audit/verify, "

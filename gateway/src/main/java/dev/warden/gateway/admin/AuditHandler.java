@@ -1,5 +1,6 @@
 package dev.warden.gateway.admin;
 
+import dev.warden.gateway.api.ApiErrors;
 import dev.warden.gateway.api.ApiException;
 import dev.warden.policy.audit.AuditExport;
 import dev.warden.policy.audit.AuditLog;
@@ -31,7 +32,6 @@ import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.ContentDisposition;
 import org.springframework.http.HttpHeaders;
-import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.BodyInserters;
 import org.springframework.web.reactive.function.server.ServerRequest;
@@ -150,7 +150,7 @@ final class AuditHandler {
             String tenant = params.text("tenant");
             String chain = params.text("chain");
             if (tenant != null && chain != null && !tenant.equals(chain)) {
-                throw ApiException.invalid("chain", "'chain' and 'tenant' name the same thing; give one of them");
+                throw ApiErrors.invalidRequest("'chain' and 'tenant' name the same thing; give one of them", "chain");
             }
             String which = tenant != null ? tenant : chain;
             // With the operator key, every chain is also checked against the latest signed chain-head checkpoint.
@@ -203,9 +203,7 @@ final class AuditHandler {
             } else if (only.equals(RefusedAuthentication.CHAIN)) {
                 targets.add(new Target(RefusedAuthentication.CHAIN, authFailureRetentionDays));
             } else {
-                targets.add(target(tenants.tenant(only).orElseThrow(() -> new ApiException(HttpStatus.NOT_FOUND,
-                        "invalid_request_error", "tenant_not_found", "tenant", "no tenant '" + only + "' in "
-                        + "the tenants file"))));
+                targets.add(target(tenants.tenant(only).orElseThrow(() -> ApiErrors.tenantNotFound("tenant", only))));
             }
             String actor = AdminActor.of(request.exchange());
             return blocking(() -> retain(targets, only == null, actor)).flatMap(this::ok);
@@ -322,13 +320,12 @@ final class AuditHandler {
             return e;
         }
         if (e instanceof IllegalArgumentException && String.valueOf(e.getMessage()).contains("cursor")) {
-            return ApiException.invalid("cursor", "'cursor' is not a next_cursor returned by this endpoint");
+            return ApiErrors.invalidRequest("'cursor' is not a next_cursor returned by this endpoint", "cursor");
         }
         if (e instanceof AuditStoreException) {
             log.error("audit store call failed: {}", e.getMessage());
-            return new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "server_error", "audit_store_unavailable", null,
-                    "the audit store cannot be read right now; try again later", Duration.ofSeconds(5),
-                    java.util.Map.of());
+            return ApiErrors.auditUnavailable("audit_store_unavailable",
+                    "the audit store cannot be read right now; try again later");
         }
         return e;
     }

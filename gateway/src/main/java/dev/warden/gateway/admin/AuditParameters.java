@@ -1,6 +1,6 @@
 package dev.warden.gateway.admin;
 
-import dev.warden.gateway.api.ApiException;
+import dev.warden.gateway.api.ApiErrors;
 import dev.warden.policy.audit.AuditQuery;
 import dev.warden.policy.audit.Outcome;
 import dev.warden.policy.audit.TimeBucket;
@@ -45,8 +45,8 @@ final class AuditParameters {
     static AuditParameters only(MultiValueMap<String, String> params, Set<String> allowed) {
         for (String name : params.keySet()) {
             if (!allowed.contains(name)) {
-                throw ApiException.invalid(name, "unknown parameter '" + name + "'; this endpoint takes "
-                        + (allowed.isEmpty() ? "none" : String.join(", ", new java.util.TreeSet<>(allowed))));
+                throw ApiErrors.invalidRequest("unknown parameter '" + name + "'; this endpoint takes "
+                        + (allowed.isEmpty() ? "none" : String.join(", ", new java.util.TreeSet<>(allowed))), name);
             }
         }
         return new AuditParameters(params);
@@ -65,7 +65,7 @@ final class AuditParameters {
         Instant from = instant("from");
         Instant to = instant("to");
         if (from != null && to != null && !from.isBefore(to)) {
-            throw ApiException.invalid("from", "'from' (" + from + ") must be before 'to' (" + to + ")");
+            throw ApiErrors.invalidRequest("'from' (" + from + ") must be before 'to' (" + to + ")", "from");
         }
         for (String outcome : list("outcome")) {
             b.outcome(outcome(outcome));
@@ -89,7 +89,7 @@ final class AuditParameters {
         try {
             return TimeBucket.valueOf(value.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw ApiException.invalid("bucket", "'bucket' must be minute, hour or day, not '" + value + "'");
+            throw ApiErrors.invalidRequest("'bucket' must be minute, hour or day, not '" + value + "'", "bucket");
         }
     }
 
@@ -97,15 +97,15 @@ final class AuditParameters {
     String choice(String name, String... allowed) {
         String value = text(name);
         if (value == null) {
-            throw ApiException.missing(name);
+            throw ApiErrors.missingParameter(name);
         }
         for (String a : allowed) {
             if (a.equalsIgnoreCase(value)) {
                 return a;
             }
         }
-        throw ApiException.invalid(name, "'" + name + "' must be one of " + String.join(", ", allowed) + ", not '"
-                + value + "'");
+        throw ApiErrors.invalidRequest("'" + name + "' must be one of " + String.join(", ", allowed) + ", not '"
+                + value + "'", name);
     }
 
     /** The single value of a parameter, or null when absent; present but empty is an error. */
@@ -115,11 +115,11 @@ final class AuditParameters {
             return null;
         }
         if (values.size() > 1) {
-            throw ApiException.invalid(name, "'" + name + "' may be given only once");
+            throw ApiErrors.invalidRequest("'" + name + "' may be given only once", name);
         }
         String v = values.get(0);
         if (v == null || v.isBlank()) {
-            throw ApiException.invalid(name, "'" + name + "' is empty; leave it out to not filter on it");
+            throw ApiErrors.invalidRequest("'" + name + "' is empty; leave it out to not filter on it", name);
         }
         return v.trim();
     }
@@ -130,7 +130,7 @@ final class AuditParameters {
         for (String v : params.getOrDefault(name, List.of())) {
             for (String part : (v == null ? "" : v).split(",")) {
                 if (part.isBlank()) {
-                    throw ApiException.invalid(name, "'" + name + "' has an empty value");
+                    throw ApiErrors.invalidRequest("'" + name + "' has an empty value", name);
                 }
                 out.add(part.trim());
             }
@@ -147,10 +147,10 @@ final class AuditParameters {
         try {
             n = Integer.parseInt(v);
         } catch (NumberFormatException e) {
-            throw ApiException.wrongType(name, "an integer");
+            throw ApiErrors.wrongType(name, "an integer");
         }
         if (n < min || n > max) {
-            throw ApiException.invalid(name, "'" + name + "' must be between " + min + " and " + max);
+            throw ApiErrors.invalidRequest("'" + name + "' must be between " + min + " and " + max, name);
         }
         return n;
     }
@@ -167,8 +167,8 @@ final class AuditParameters {
             try {
                 return LocalDate.parse(v).atStartOfDay(ZoneOffset.UTC).toInstant();
             } catch (DateTimeParseException notDate) {
-                throw ApiException.invalid(name, "'" + name + "' must be an ISO-8601 time such as "
-                        + "2026-11-28T03:00:00Z or a date such as 2026-11-28, not '" + v + "'");
+                throw ApiErrors.invalidRequest("'" + name + "' must be an ISO-8601 time such as "
+                        + "2026-11-28T03:00:00Z or a date such as 2026-11-28, not '" + v + "'", name);
             }
         }
     }
@@ -179,8 +179,8 @@ final class AuditParameters {
     private static Outcome outcome(String value) {
         Outcome o = OUTCOMES.get(value.toLowerCase(Locale.ROOT));
         if (o == null) {
-            throw ApiException.invalid("outcome", "unknown outcome '" + value + "'; outcomes are "
-                    + String.join(", ", new java.util.TreeSet<>(OUTCOMES.keySet())));
+            throw ApiErrors.invalidRequest("unknown outcome '" + value + "'; outcomes are "
+                    + String.join(", ", new java.util.TreeSet<>(OUTCOMES.keySet())), "outcome");
         }
         return o;
     }
