@@ -1,6 +1,6 @@
 package dev.warden.gateway.admin;
 
-import dev.warden.gateway.api.ApiException;
+import dev.warden.gateway.api.ApiErrors;
 import dev.warden.policy.audit.AdminAction;
 import dev.warden.policy.audit.AuditEntry;
 import dev.warden.policy.audit.AuditLog;
@@ -17,7 +17,6 @@ import java.io.BufferedWriter;
 import java.io.OutputStreamWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -33,7 +32,6 @@ import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.ContentDisposition;
 import org.springframework.http.HttpHeaders;
-import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.util.LinkedMultiValueMap;
 import org.springframework.util.MultiValueMap;
@@ -86,8 +84,8 @@ final class EvidenceHandler {
             EvidenceBundle.Filter filter = new EvidenceBundle.Filter(p.text("tenant"), p.instant("from"),
                     p.instant("to"));
             if (filter.from() != null && filter.to() != null && !filter.from().isBefore(filter.to())) {
-                throw ApiException.invalid("from", "'from' (" + filter.from() + ") must be before 'to' ("
-                        + filter.to() + ")");
+                throw ApiErrors.invalidRequest("'from' (" + filter.from() + ") must be before 'to' ("
+                        + filter.to() + ")", "from");
             }
             String actor = AdminActor.of(request.exchange());
             // The store is tried first, while a clean error can still be sent; a failure once streaming has begun
@@ -160,9 +158,8 @@ final class EvidenceHandler {
         return Mono.defer(() -> {
             AuditParameters.only(request.queryParams(), Set.of());
             String digest = request.pathVariable("digest");
-            return blocking(() -> store.policyVersion(digest).orElseThrow(() -> new ApiException(HttpStatus.NOT_FOUND,
-                    "invalid_request_error", "policy_version_not_found", "digest", "no policy version '" + digest
-                    + "' in the audit store"))).map(v -> {
+            return blocking(() -> store.policyVersion(digest)
+                    .orElseThrow(() -> ApiErrors.policyVersionNotFound(digest))).map(v -> {
                         ObjectNode n = json.createObjectNode();
                         n.put("object", "policy.version");
                         n.put("digest", v.digest());
@@ -247,12 +244,12 @@ final class EvidenceHandler {
 
     private static Throwable toApi(Throwable e) {
         if (e instanceof IllegalArgumentException && String.valueOf(e.getMessage()).contains("cursor")) {
-            return ApiException.invalid("cursor", "'cursor' is not a next_cursor returned by this endpoint");
+            return ApiErrors.invalidRequest("'cursor' is not a next_cursor returned by this endpoint", "cursor");
         }
         if (e instanceof AuditStoreException) {
             log.error("audit store call failed: {}", e.getMessage());
-            return new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "server_error", "audit_store_unavailable", null,
-                    "the audit store cannot be read right now; try again later", Duration.ofSeconds(5), Map.of());
+            return ApiErrors.auditUnavailable("audit_store_unavailable",
+                    "the audit store cannot be read right now; try again later");
         }
         return e;
     }

@@ -125,6 +125,12 @@ public final class ApiErrors {
                 "no tenant '" + id + "' in the tenants file");
     }
 
+    /** 404: a policy version digest the audit store does not hold. */
+    public static ApiException policyVersionNotFound(String digest) {
+        return new ApiException(HttpStatus.NOT_FOUND, INVALID_REQUEST, "policy_version_not_found", "digest",
+                "no policy version '" + digest + "' in the audit store");
+    }
+
     // --- who is asking ---
 
     /** 401: no key presented. */
