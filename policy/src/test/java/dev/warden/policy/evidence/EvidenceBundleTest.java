@@ -71,7 +71,7 @@ class EvidenceBundleTest {
         for (int i = 7; i <= 10; i++) {
             append(Records.record("acme", i).toBuilder().policyVersion(v2.digest()).build());
         }
-        assertThat(log.checkpoint().get(10, TimeUnit.SECONDS)).isPresent();
+        assertThat(log.checkpoint().get(10, TimeUnit.SECONDS)).as("a signed checkpoint").isPresent();
     }
 
     private void append(AuditRecord r) throws Exception {
