@@ -250,15 +250,18 @@ final class AuditHandler {
                 }
                 try {
                     Retention.Result result = retention.apply(t.chain(), Duration.ofDays(days));
+                    // Content goes after its own period; the records stay and still verify (AuditRecord).
+                    long erased = retention.eraseContent(t.chain(), Duration.ofDays(t.contentDays()));
                     deleted += result.deleted();
                     data.add(view.retention(result, days).put("content_retention_days", t.contentDays())
-                            .put("legal_hold", false));
+                            .put("content_erased", erased).put("legal_hold", false));
                     java.util.Map<String, Object> run = new java.util.TreeMap<>();
                     run.put("tenant", t.chain());
                     run.put("metadataRetentionDays", days);
                     run.put("contentRetentionDays", t.contentDays());
                     run.put("cutoff", result.cutoff().toString());
                     run.put("deleted", result.deleted());
+                    run.put("contentErased", erased);
                     result.anchor().ifPresent(a -> run.put("anchorSeq", a.seq()));
                     runs.add(run);
                     if (result.deleted() > 0) {

@@ -104,6 +104,8 @@ final class AuditJson {
         if (r.content() != null) {
             n.putObject("content").put("prompt", r.content().prompt()).put("response", r.content().response());
         }
+        // The record kept content beside it, and the tenant's content period has erased it.
+        n.put("content_erased", r.contentErased());
         n.put("prev_hash", e.prevHash());
         n.put("hash", e.hash());
         return n;

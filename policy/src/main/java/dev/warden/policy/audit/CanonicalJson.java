@@ -120,7 +120,10 @@ public final class CanonicalJson {
         put(m, "responseSha256", r.responseSha256());
         // Absent for plain SHA-256, so records from before keyed fingerprints keep their bytes and FORMAT.
         put(m, "fingerprint", r.fingerprint());
-        if (r.content() != null) {
+        if (r.contentDigest() != null) {
+            // Detached: the text is kept beside the body, which holds only its digest (AuditRecord).
+            m.put("contentDigest", r.contentDigest());
+        } else if (r.content() != null) {
             TreeMap<String, Object> cm = new TreeMap<>();
             put(cm, "prompt", r.content().prompt());
             put(cm, "response", r.content().response());
@@ -182,7 +185,8 @@ public final class CanonicalJson {
                 str(m, "fingerprint"), str(m, "clientRequestId"), str(m, "policyVersion"),
                 str(m, "traceId"),
                 batch == null ? null : new AuditRecord.Batch(str(batch, "batchId"), str(batch, "customId"),
-                        str(batch, "fileId"), str(batch, "fileSha256")));
+                        str(batch, "fileId"), str(batch, "fileSha256")),
+                str(m, "contentDigest"));
     }
 
     private static void put(Map<String, Object> m, String key, Object value) {
