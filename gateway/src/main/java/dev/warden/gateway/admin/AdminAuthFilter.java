@@ -5,11 +5,11 @@ import dev.warden.gateway.web.BearerKey;
 import dev.warden.gateway.web.RequestIds;
 import dev.warden.gateway.web.RequestPaths;
 import dev.warden.gateway.web.WebFilterOrder;
-import dev.warden.policy.tenant.ApiKeys;
 import dev.warden.policy.tenant.TenantDirectory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.Ordered;
+import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebFilter;
@@ -21,20 +21,35 @@ import reactor.core.publisher.Mono;
  * health probes (the path as routed, {@link RequestPaths}): metrics name tenants and count their requests. The
  * admin key is its own secret, configured only as a hash ({@code warden.admin.key-sha256}); tenant keys never
  * open the admin API. Keys are never logged or echoed.
+ * <p>
+ * Every key has a role ({@link AdminKeys}): an {@code auditor} key reads (GET, HEAD) and is refused anything else
+ * with 403, so {@code POST /admin/audit/retention} is an admin's alone. The identity of the key is left on the
+ * exchange ({@link #IDENTITY}) for the handlers, which withhold stored content from auditors without the grant.
  */
 public class AdminAuthFilter implements WebFilter, Ordered {
 
     private static final Logger log = LoggerFactory.getLogger(AdminAuthFilter.class);
 
-    /** Longer than any key this gateway makes; longer headers are refused without hashing them. */
-    private static final int MAX_KEY_LENGTH = 256;
+    /** The exchange attribute holding the {@link AdminIdentity} of an admitted key. */
+    public static final String IDENTITY = AdminIdentity.class.getName();
 
     private final AdminProperties properties;
+    private final AdminKeys keys;
     private final TenantDirectory tenants;
 
-    public AdminAuthFilter(AdminProperties properties, TenantDirectory tenants) {
+    public AdminAuthFilter(AdminProperties properties, AdminKeys keys, TenantDirectory tenants) {
         this.properties = properties;
+        this.keys = keys;
         this.tenants = tenants;
+    }
+
+    /** The identity of the admin key the request came with; only set once {@link AdminAuthFilter} admitted it. */
+    public static AdminIdentity identity(ServerWebExchange exchange) {
+        AdminIdentity identity = exchange.getAttribute(IDENTITY);
+        if (identity == null) {
+            throw new IllegalStateException("no admin identity on this exchange");
+        }
+        return identity;
     }
 
     @Override
@@ -52,8 +67,9 @@ public class AdminAuthFilter implements WebFilter, Ordered {
             return Mono.error(new ApiException(HttpStatus.UNAUTHORIZED, "invalid_request_error", "missing_api_key",
                     null, "the admin API needs the admin key: send 'Authorization: Bearer ADMIN_KEY'"));
         }
-        // ApiKeys.matches compares the hashes in constant time.
-        if (key.length() > MAX_KEY_LENGTH || !ApiKeys.matches(key, properties.keySha256())) {
+        // AdminKeys compares the hashes in constant time.
+        AdminIdentity identity = keys.identify(key).orElse(null);
+        if (identity == null) {
             log.warn("admin request {} refused: wrong admin key", RequestIds.of(exchange));
             return Mono.error(new ApiException(HttpStatus.UNAUTHORIZED, "invalid_request_error", "invalid_api_key",
                     null, "incorrect admin key; tenant API keys do not open the admin API"));
@@ -66,6 +82,15 @@ public class AdminAuthFilter implements WebFilter, Ordered {
                     null, "the configured admin key is also a tenant API key, which cannot open the admin API; "
                             + "create a dedicated admin key with " + CreateAdminKeyCommand.class.getName()));
         }
+        HttpMethod method = exchange.getRequest().getMethod();
+        if (!identity.mayWrite() && method != HttpMethod.GET && method != HttpMethod.HEAD) {
+            log.warn("admin request {} refused: {} key {} is read-only ({} {})", RequestIds.of(exchange),
+                    identity.role().id(), identity.keyId(), method, exchange.getRequest().getPath().value());
+            return Mono.error(new ApiException(HttpStatus.FORBIDDEN, "permission_error", "admin_role_read_only",
+                    null, "this key has the " + identity.role().id() + " role, which reads but changes nothing; "
+                            + "this needs an admin key"));
+        }
+        exchange.getAttributes().put(IDENTITY, identity);
         return chain.filter(exchange);
     }
 
@@ -74,7 +99,7 @@ public class AdminAuthFilter implements WebFilter, Ordered {
                 "the admin API and the metrics endpoints are disabled on this gateway. To enable them, create an "
                         + "admin key with " + CreateAdminKeyCommand.class.getName()
                         + " and set warden.admin.key-sha256 "
-                        + "(environment: WARDEN_ADMIN_KEYSHA256) to the hash it prints");
+                        + "(environment: WARDEN_ADMIN_KEYSHA256) or warden.admin.keys[] to the hash it prints");
     }
 
     /** After the request id (so refusals carry one) and metrics; beside the tenant key filter, which skips /admin. */

@@ -1,6 +1,7 @@
 package dev.warden.gateway.admin;
 
 import dev.warden.gateway.api.ApiException;
+import dev.warden.policy.audit.AdminAction;
 import dev.warden.policy.audit.AuditExport;
 import dev.warden.policy.audit.AuditLog;
 import dev.warden.policy.audit.AuditQuery;
@@ -46,7 +47,7 @@ import tools.jackson.databind.node.ObjectNode;
  * The audit endpoints for compliance dashboards. The store is JDBC, so every store call runs on
  * {@link Schedulers#boundedElastic()}, never on the event loop.
  */
-final class AuditHandler {
+public final class AuditHandler {
 
     private static final Logger log = LoggerFactory.getLogger(AuditHandler.class);
 
@@ -72,7 +73,11 @@ final class AuditHandler {
     private record Target(String chain, int days) {
     }
 
-    AuditHandler(AuditLog auditLog, TenantDirectory tenants, JsonMapper json, int authFailureRetentionDays) {
+    private final AdminActions actions;
+
+    AuditHandler(AuditLog auditLog, TenantDirectory tenants, JsonMapper json, int authFailureRetentionDays,
+                 AdminActions actions) {
+        this.actions = actions;
         this.auditLog = auditLog;
         this.store = auditLog.store();
         this.tenants = tenants;
@@ -86,7 +91,20 @@ final class AuditHandler {
     Mono<ServerResponse> records(ServerRequest request) {
         return Mono.defer(() -> {
             AuditQuery query = AuditParameters.of(request.queryParams(), "limit", "cursor").query();
-            return blocking(() -> store.query(query)).map(view::page).flatMap(this::ok);
+            AdminIdentity who = AdminAuthFilter.identity(request.exchange());
+            return blocking(() -> store.query(query)).flatMap(page -> {
+                boolean content = who.mayReadContent()
+                        && page.records().stream().anyMatch(r -> r.content() != null);
+                ObjectNode body = view.page(page, who.mayReadContent());
+                if (!content) {
+                    return ok(body);
+                }
+                // Stored content is handed out only once its reading is on the record.
+                return actions.record(request.exchange(), AdminAction.Type.CONTENT_VIEW, who,
+                                "records " + request.uri().getRawQuery(), 200)
+                        .onErrorMap(e -> AuditHandler.notRecorded())
+                        .then(ok(body));
+            });
         });
     }
 
@@ -115,8 +133,16 @@ final class AuditHandler {
             AuditParameters params = AuditParameters.of(request.queryParams(), "format", "cursor");
             String format = params.choice("format", "csv", "jsonl");
             AuditQuery query = params.query();
+            AdminIdentity who = AdminAuthFilter.identity(request.exchange());
+            if (format.equals("jsonl") && !who.mayReadContent()) {
+                throw contentNotGranted();
+            }
             AuditExport export = new AuditExport(store);
-            return blocking(() -> store.query(query.toBuilder().limit(1).build())).map(probe -> {
+            return blocking(() -> store.query(query.toBuilder().limit(1).build()))
+                    .flatMap(probe -> actions.record(request.exchange(), AdminAction.Type.EXPORT, who,
+                                    "format=" + format + " " + nz(request.uri().getRawQuery()), 200)
+                            .onErrorMap(e -> AuditHandler.notRecorded()).thenReturn(probe))
+                    .map(probe -> {
                 Publisher<DataBuffer> body = DataBufferUtils.outputStreamPublisher(out -> {
                     try {
                         long rows = format.equals("csv") ? export.csv(query, out) : export.jsonLines(query, out);
@@ -193,6 +219,23 @@ final class AuditHandler {
         return Mono.defer(() -> {
             AuditParameters params = AuditParameters.only(request.queryParams(), Set.of("tenant"));
             String only = params.text("tenant");
+            return runRetention(request.exchange(), AdminAuthFilter.identity(request.exchange()), only)
+                    .flatMap(this::ok);
+        });
+    }
+
+    /**
+     * Runs retention for one tenant (or the reserved chain of refused authentications) or, with {@code only} null,
+     * for all; the run is on the admin-actions record before it starts. The console's retention button and
+     * {@code POST /admin/audit/retention} both come here.
+     */
+    public Mono<ObjectNode> runRetention(org.springframework.web.server.ServerWebExchange exchange,
+                                         AdminIdentity who, String only) {
+        return Mono.defer(() -> {
+            if (!who.mayWrite()) {
+                return Mono.error(new ApiException(HttpStatus.FORBIDDEN, "permission_error", "admin_role_read_only",
+                        null, "retention deletes records; it needs an admin key"));
+            }
             List<Target> targets = new ArrayList<>();
             if (only == null) {
                 tenants.tenants().forEach(t -> targets.add(target(t)));
@@ -204,8 +247,29 @@ final class AuditHandler {
                         "invalid_request_error", "tenant_not_found", "tenant", "no tenant '" + only + "' in "
                         + "the tenants file"))));
             }
-            return blocking(() -> retain(targets, only == null)).flatMap(this::ok);
+            return actions.record(exchange, AdminAction.Type.RETENTION_RUN, who,
+                            only == null ? "all tenants" : "tenant=" + only, 200)
+                    .onErrorMap(e -> AuditHandler.notRecorded())
+                    .then(blocking(() -> retain(targets, only == null)));
         });
+    }
+
+    /** An auditor without the grant asks for something that carries stored content verbatim. */
+    static ApiException contentNotGranted() {
+        return new ApiException(HttpStatus.FORBIDDEN, "permission_error", "content_not_granted", "format",
+                "JSON Lines carries each record's hashed body verbatim, stored content included; this key may not "
+                        + "read content (it needs the content-read grant). Export format=csv instead");
+    }
+
+    /** The action's record could not be kept, so the action is not done. */
+    static ApiException notRecorded() {
+        return new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "server_error", "audit_store_unavailable", null,
+                "this action cannot be recorded right now, so it is not done; try again later", Duration.ofSeconds(5),
+                java.util.Map.of());
+    }
+
+    private static String nz(String s) {
+        return s == null ? "" : s;
     }
 
     private static Target target(Tenant tenant) {
