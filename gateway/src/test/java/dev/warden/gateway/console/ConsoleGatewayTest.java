@@ -43,6 +43,10 @@ abstract class ConsoleGatewayTest extends GatewayTest {
         registry.add("warden.admin.keys[1].role", () -> "auditor");
         registry.add("warden.admin.keys[1].grants[0]", () -> "content-read");
         registry.add("warden.console.idle-timeout", () -> "PT10M");
+        // These tests are about what the console shows of the decisions, not about the guard's speed: generous
+        // deadlines, so that a cold start on a busy machine does not turn the traffic they send into timeouts.
+        registry.add("warden.guard.rules.deadline", () -> "10s");
+        registry.add("warden.guard.embedded.deadline", () -> "20s");
     }
 
     static Path tempDir() {
