@@ -124,6 +124,37 @@ class GuardFlowTest extends GatewayTest {
     }
 
     @Test
+    void runShieldReportsInsecureCodeByCweAndNothingForACleanSnippet() {
+        Reply insecure = http.post("/v1/safety/run-shield", TENANTS.localKey, "application/json",
+                "{\"shield_id\": \"code-security\", \"messages\": [{\"role\": \"user\", \"content\": \"list files\"},"
+                        + " {\"role\": \"assistant\", \"content\": \"subprocess.call(user_input, shell=True)\"}]}");
+        Reply clean = http.post("/v1/safety/run-shield", TENANTS.localKey, "application/json",
+                "{\"shield_id\": \"code-security\", \"messages\": [{\"role\": \"user\", \"content\": \"list files\"},"
+                        + " {\"role\": \"assistant\", \"content\": \"subprocess.run(['ls', '-l', path], check=True)\"}]}");
+
+        assertThat(insecure.status()).as(insecure.body()).isEqualTo(200);
+        var metadata = insecure.json().path("violation").path("metadata");
+        assertThat(metadata.path("violation_type").asString()).isEqualTo("insecure_code");
+        assertThat(metadata.path("action").asString()).isEqualTo("flag");
+        assertThat(metadata.path("cwe").toString()).isEqualTo("[\"CWE-78\"]");
+        assertThat(clean.status()).as(clean.body()).isEqualTo(200);
+        assertThat(clean.json().path("violation").isNull()).as(clean.body()).isTrue();
+    }
+
+    @Test
+    void insecureCodeInAReplyIsFlaggedAndStillDelivered() {
+        UPSTREAM.enqueue(ScriptedReply.text("Use this:\n```python\nresult = eval(user_input)\n```"));
+
+        Reply r = http.post("/v1/chat/completions", TENANTS.localKey, "application/json",
+                chat("How do I evaluate an arithmetic expression a user typed?"));
+
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        assertThat(r.header("x-warden-decision")).isEqualTo("flag");
+        assertThat(r.json().path("choices").get(0).path("message").path("content").asString())
+                .contains("eval(user_input)");
+    }
+
+    @Test
     void aClearJailbreakIsBlockedBeforeTheModelIsCalled() {
         int before = UPSTREAM.generationRequests();
 

@@ -13,6 +13,7 @@ import org.springframework.test.context.TestPropertySource;
  */
 // A second application context: its audit log gets its own store, or two writers would fork one chain.
 @TestPropertySource(properties = {"warden.guard.rules.enabled=false", "warden.guard.embedded.enabled=false",
+        "warden.guard.code-security.enabled=false",
         "warden.audit.store=target/unjudged-stream-test/audit.db",
         "warden.audit.spill-file=target/unjudged-stream-test/audit-spill.jsonl"})
 class UnjudgedStreamTest extends GatewayTest {

@@ -3,6 +3,8 @@ package dev.warden.gateway.guard;
 import dev.warden.gateway.flow.Guards;
 import dev.warden.gateway.models.ModelCatalog;
 import dev.warden.guard.Classifier;
+import dev.warden.guard.code.CodeSecurityClassifier;
+import dev.warden.guard.code.InsecureCodeRules;
 import dev.warden.guard.llamaguard.LlamaGuardCategories;
 import dev.warden.guard.llamaguard.LlamaGuardClassifier;
 import dev.warden.guard.llamaguard.LlamaGuardConfig;
@@ -61,6 +63,11 @@ public class GuardConfiguration {
         List<AutoCloseable> owned = new ArrayList<>();
         if (properties.rules().on()) {
             classifiers.add(new ContentRulesClassifier(rules));
+        }
+        GuardProperties.CodeSecurity code = properties.codeSecurity();
+        if (code.on()) {
+            classifiers.add(new CodeSecurityClassifier(code.rulesFile() == null ? InsecureCodeRules.builtIn()
+                    : InsecureCodeRules.from(code.rulesFile())));
         }
         if (properties.embedded().on()) {
             for (EmbeddedClassifierSource source : embedded.orderedStream().toList()) {
@@ -136,6 +143,8 @@ public class GuardConfiguration {
             case "llama-guard" -> p.llamaGuard().deadline() == null ? Duration.ofSeconds(10)
                     : p.llamaGuard().deadline();
             case "content-rules" -> p.rules().deadlineOr(Duration.ofMillis(200));
+            case CodeSecurityClassifier.NAME -> p.codeSecurity().deadline() == null ? Duration.ofMillis(200)
+                    : p.codeSecurity().deadline();
             default -> p.embedded().deadlineOr(Duration.ofMillis(500));
         };
     }

@@ -10,6 +10,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * Llama Guard come in when their weights are configured.
  *
  * @param rules        PII and secret detectors (e-mail, phone, card, IBAN, SSN, API and private keys)
+ * @param codeSecurity insecure code in responses and code-running tool calls (rules with CWE ids)
  * @param embedded     the embedded MiniLM prompt-attack and hazard heads
  * @param promptGuard  Meta's Prompt Guard (ONNX export) from a folder
  * @param llamaGuard   Meta's Llama Guard 3 on an inference engine
@@ -17,11 +18,12 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param cacheTtl     how long a cached verdict is reused
  */
 @ConfigurationProperties("warden.guard")
-public record GuardProperties(Switch rules, Switch embedded, PromptGuard promptGuard, LlamaGuard llamaGuard,
-                              Long cacheSize, Duration cacheTtl) {
+public record GuardProperties(Switch rules, CodeSecurity codeSecurity, Switch embedded, PromptGuard promptGuard,
+                              LlamaGuard llamaGuard, Long cacheSize, Duration cacheTtl) {
 
     public GuardProperties {
         rules = rules == null ? new Switch(true, null) : rules;
+        codeSecurity = codeSecurity == null ? new CodeSecurity(null, null, null) : codeSecurity;
         embedded = embedded == null ? new Switch(true, null) : embedded;
         promptGuard = promptGuard == null ? new PromptGuard(null, null, null) : promptGuard;
         llamaGuard = llamaGuard == null ? new LlamaGuard(null, null, null, null, null) : llamaGuard;
@@ -37,6 +39,17 @@ public record GuardProperties(Switch rules, Switch embedded, PromptGuard promptG
 
         public Duration deadlineOr(Duration d) {
             return deadline == null ? d : deadline;
+        }
+    }
+
+    /**
+     * The {@code code-security} classifier: on unless switched off.
+     *
+     * @param rulesFile an operator's own rules file in the built-in file's format, instead of the built-in rules
+     */
+    public record CodeSecurity(Boolean enabled, Duration deadline, Path rulesFile) {
+        public boolean on() {
+            return enabled == null || enabled;
         }
     }
 

@@ -14,6 +14,7 @@ import dev.warden.guard.GuardInput;
 import dev.warden.guard.HazardCategory;
 import dev.warden.guard.OperatingPoint;
 import dev.warden.guard.Verdict;
+import dev.warden.guard.code.CodeSecurityClassifier;
 import dev.warden.inference.ChatMessage;
 import dev.warden.inference.Role;
 import dev.warden.policy.audit.Outcome;
@@ -291,7 +292,14 @@ public final class ModerationHandler {
                         meta.put("action", decision.action().lowerCase());
                         meta.put("rule", decision.rule());
                         ObjectNode scores = meta.putObject("scores");
-                        maxScores(verdicts).forEach(scores::put);
+                        Map<String, Double> max = maxScores(verdicts);
+                        max.forEach(scores::put);
+                        // CodeShield reports the weaknesses it found by CWE id; so do we, beside the labels.
+                        List<String> cwes = max.keySet().stream().map(CodeSecurityClassifier::cweOf)
+                                .flatMap(java.util.Optional::stream).toList();
+                        if (!cwes.isEmpty()) {
+                            cwes.forEach(meta.putArray("cwe")::add);
+                        }
                     }
                     return root;
                 });

@@ -25,6 +25,7 @@ class AuditStoreShutdownTest {
                     "--warden.licences-dir=" + TestTenants.CONFIG.resolve("licences"),
                     "--warden.data-dir=" + tenants.dir.resolve("data-shutdown"),
                     "--warden.guard.rules.enabled=false", "--warden.guard.embedded.enabled=false",
+                    "--warden.guard.code-security.enabled=false",
                     "--warden.audit.store=" + pg.getJdbcUrl("postgres", "postgres"));
             try (Connection watcher = pg.getPostgresDatabase().getConnection()) {
                 assertThat(otherClients(watcher)).as("the audit pool's connections while running").isPositive();

@@ -132,6 +132,7 @@ public final class GatewayOverheadBenchmark {
                 "--warden.data-dir=" + tenants.dir.resolve("data-" + config),
                 "--warden.guard.rules.enabled=" + guarded,
                 "--warden.guard.embedded.enabled=" + guarded,
+                "--warden.guard.code-security.enabled=" + guarded,
                 "--warden.audit.enabled=" + !config.equals("proxy"),
                 "--warden.audit.sqlite-sync=" + (config.startsWith("audit-full") ? "full" : "normal"),
                 "--warden.models[0].name=bench-model",

@@ -159,6 +159,7 @@ public final class InProcessStreamingBenchmark {
                 "--warden.data-dir=" + tenants.dir.resolve("data-" + guards),
                 "--warden.guard.rules.enabled=" + guards,
                 "--warden.guard.embedded.enabled=" + guards,
+                "--warden.guard.code-security.enabled=" + guards,
                 "--warden.models[0].name=bench",
                 "--warden.models[0].engine=llama-cpp",
                 "--warden.models[0].context-length=2048",

@@ -26,6 +26,7 @@ public final class StreamFirstByteProbe {
                     "--warden.licences-dir=" + TestTenants.CONFIG.resolve("licences"),
                     "--warden.data-dir=" + tenants.dir.resolve("data-probe"),
                     "--warden.guard.rules.enabled=false", "--warden.guard.embedded.enabled=false",
+                    "--warden.guard.code-security.enabled=false",
                     "--warden.models[0].name=bench-model", "--warden.models[0].engine=remote",
                     "--warden.models[0].remote.urls[0]=" + upstream.baseUrl());
             try {

@@ -46,6 +46,7 @@ class RemoteFailoverProcessTest {
         // stretch of the tiny model's random text trips a classifier somewhere (content_filter, not length).
         Map<String, String> childProperties = Map.ofEntries(Map.entry("warden.guard.embedded.enabled", "false"),
                 Map.entry("warden.guard.rules.enabled", "false"),
+                Map.entry("warden.guard.code-security.enabled", "false"),
                 Map.entry("warden.tenants-file", tenants.file.toString()),
                 Map.entry("warden.licences-dir", TestTenants.CONFIG.resolve("licences").toAbsolutePath().toString()),
                 Map.entry("warden.data-dir", tenants.dir.resolve("child-data").toString()),
@@ -79,7 +80,8 @@ class RemoteFailoverProcessTest {
                     "--warden.models[0].remote.health-path=/actuator/health/readiness",
                     "--warden.models[0].remote.connect-timeout=2s",
                     "--warden.guard.embedded.enabled=false",
-                    "--warden.guard.rules.enabled=false");
+                    "--warden.guard.rules.enabled=false",
+                    "--warden.guard.code-security.enabled=false");
             String frontUrl = "http://127.0.0.1:" + front.getEnvironment().getProperty("local.server.port");
             HttpCalls calls = new HttpCalls(frontUrl);
 

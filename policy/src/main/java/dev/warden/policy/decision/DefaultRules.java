@@ -8,7 +8,8 @@ import java.util.Map;
 /**
  * The rules that apply before any licence or tenant says otherwise. Every hazard category blocks at 0.5, so a
  * tenant without a licence mapping is strict rather than open. Prompt attacks block at 0.9 on input, the threshold
- * Llama Stack uses for Prompt Guard (they mean nothing on output). PII is flagged and secrets are redacted in both
+ * Llama Stack uses for Prompt Guard (they mean nothing on output). Insecure code in a response is flagged: a
+ * tenant that runs what the model writes turns that into a block. PII is flagged and secrets are redacted in both
  * directions. Llama Guard's overall {@code unsafe} is flagged: the categories it comes with decide.
  */
 public final class DefaultRules {
@@ -27,6 +28,8 @@ public final class DefaultRules {
         if (direction == Direction.INPUT) {
             put(rules, Labels.JAILBREAK, Action.BLOCK, 0.9);
             put(rules, Labels.INJECTION, Action.BLOCK, 0.9);
+        } else {
+            put(rules, Labels.INSECURE_CODE, Action.FLAG, 0.5);
         }
         for (String label : Labels.DETECTIONS) {
             put(rules, label, label.startsWith("secret.") ? Action.REDACT : Action.FLAG, 0.5);

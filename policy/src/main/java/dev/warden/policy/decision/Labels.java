@@ -9,6 +9,9 @@ public final class Labels {
     public static final String UNSAFE = "unsafe";
     public static final String JAILBREAK = "jailbreak";
     public static final String INJECTION = "injection";
+    /** Insecure code in the model's output (the {@code code-security} classifier); CWE labels refine it. */
+    public static final String INSECURE_CODE = "insecure_code";
+    private static final String CWE_PREFIX = INSECURE_CODE + ".cwe-";
     public static final Set<String> DETECTIONS = Set.of("pii.email", "pii.phone", "pii.card", "pii.iban", "pii.ssn",
             "secret.api_key", "secret.private_key");
 
@@ -24,9 +27,13 @@ public final class Labels {
         return label.startsWith("pii.") || label.startsWith("secret.");
     }
 
-    /** Known labels, plus any {@code pii.*} or {@code secret.*} so that new rule detectors need no code change here. */
+    /**
+     * Known labels, plus any {@code pii.*}, {@code secret.*} or {@code insecure_code.cwe-N}, so that new rule
+     * detectors need no code change here.
+     */
     public static boolean isKnown(String label) {
         return isHazard(label) || isDetection(label) || label.equals(UNSAFE) || label.equals(JAILBREAK)
-                || label.equals(INJECTION);
+                || label.equals(INJECTION) || label.equals(INSECURE_CODE)
+                || (label.startsWith(CWE_PREFIX) && label.substring(CWE_PREFIX.length()).matches("\\d+"));
     }
 }

@@ -195,8 +195,8 @@ final class TenantFile {
             String label = e.getKey();
             ConfigDocument.Node r = e.getValue();
             if (!Labels.isKnown(label)) {
-                throw r.error("unknown label '" + label + "' (S1 ... S14, unsafe, jailbreak, injection, pii.*, "
-                        + "secret.*)");
+                throw r.error("unknown label '" + label + "' (S1 ... S14, unsafe, jailbreak, injection, "
+                        + "insecure_code, pii.*, secret.*)");
             }
             Action action;
             double threshold = 0.5;

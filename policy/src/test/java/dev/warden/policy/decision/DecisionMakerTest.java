@@ -128,4 +128,21 @@ class DecisionMakerTest {
                 List.of(Verdict.ok("prompt-guard", "1", Map.of("jailbreak", 1.0), MS))).action())
                 .isEqualTo(Action.ALLOW);
     }
+
+    @Test
+    void insecureCodeIsFlaggedOnOutputByDefaultAndBlockedWhereATenantSaysSo() {
+        GuardPolicy builtIn = new GuardPolicy(FailMode.CLOSED, DefaultRules.forDirection(Direction.INPUT),
+                DefaultRules.forDirection(Direction.OUTPUT));
+        Verdict code = Verdict.ok("code-security", "1", Map.of("insecure_code", 1.0, "insecure_code.cwe-78", 1.0), MS);
+        Decision d = decider.decide("x", builtIn, Direction.OUTPUT, List.of(code));
+        assertThat(d.action()).isEqualTo(Action.FLAG);
+        assertThat(d.rule()).isEqualTo("tenant x: output insecure_code >= 0.5 -> flag (built-in default)");
+
+        Map<String, LabelRule> output = new java.util.LinkedHashMap<>(DefaultRules.forDirection(Direction.OUTPUT));
+        output.put("insecure_code", new LabelRule("insecure_code", Action.BLOCK, 0.5, LabelRule.FROM_TENANT));
+        GuardPolicy strict = new GuardPolicy(FailMode.CLOSED, DefaultRules.forDirection(Direction.INPUT), output);
+        assertThat(decider.decide("x", strict, Direction.OUTPUT, List.of(code)).action()).isEqualTo(Action.BLOCK);
+        assertThat(Labels.isKnown("insecure_code.cwe-78")).isTrue();
+        assertThat(Labels.isKnown("insecure_code.cwe-x")).isFalse();
+    }
 }
