@@ -1,6 +1,5 @@
 package dev.warden.gateway;
 
-import dev.warden.gateway.models.ModelProperties;
 import java.nio.file.Path;
 import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;

@@ -93,7 +93,10 @@ public final class TestTenants {
                     + "streaming:\n"
                     + "  mode: hold-back\n"
                     + "  window-tokens: 8\n"
-                    + "  overlap-tokens: 2"));
+                    + "  overlap-tokens: 2"),
+            tenant("held", "Under legal hold, so retention keeps everything (retention tests)",
+                    "audit:\n"
+                    + "  legal-hold: true"));
 
     /**
      * One tenant entry for the tenants file, with the Llama 3.1 licence accepted; {@code extra} is YAML at the level

@@ -1,10 +1,10 @@
 package dev.warden.gateway.admin;
 
+import dev.warden.gateway.api.ApiErrors;
 import static org.springframework.web.reactive.function.server.RequestPredicates.GET;
 import static org.springframework.web.reactive.function.server.RequestPredicates.POST;
 import static org.springframework.web.reactive.function.server.RequestPredicates.path;
 
-import dev.warden.gateway.api.ApiException;
 import dev.warden.gateway.audit.AuditProperties;
 import dev.warden.policy.audit.AuditLog;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -14,7 +14,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.http.HttpStatus;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.RouterFunctions;
 import org.springframework.web.reactive.function.server.ServerRequest;
@@ -37,9 +36,11 @@ public class AdminConfiguration {
             "/admin/tenants", "GET",
             "/admin/audit/records", "GET",
             "/admin/audit/counts", "GET",
-            "/admin/audit/export", "GET",
+            "/admin/audit/export", "GET or POST",
             "/admin/audit/verify", "GET",
-            "/admin/audit/retention", "POST");
+            "/admin/audit/retention", "POST",
+            "/admin/audit/actions", "GET",
+            "/admin/policy/versions", "GET");
 
     @Bean
     AdminKeys adminKeys(AdminProperties properties) {
@@ -72,8 +73,14 @@ public class AdminConfiguration {
     }
 
     @Bean
+    EvidenceHandler evidenceHandler(AuditLog auditLog, TenantDirectory tenants,
+                                    dev.warden.policy.audit.OperatorKey operatorKey) {
+        return new EvidenceHandler(auditLog, tenants, operatorKey, JSON);
+    }
+
+    @Bean
     RouterFunction<ServerResponse> adminRouter(AdminProperties properties, AuditHandler audit,
-                                               TenantDirectory tenants) {
+                                               EvidenceHandler evidence, TenantDirectory tenants) {
         if (!properties.enabled()) {
             return RouterFunctions.route(path("/admin/**").or(path("/admin")),
                     request -> Mono.error(AdminAuthFilter.disabled()));
@@ -87,6 +94,10 @@ public class AdminConfiguration {
                 .route(GET("/admin/audit/export"), audit::export)
                 .route(GET("/admin/audit/verify"), audit::verify)
                 .route(POST("/admin/audit/retention"), audit::applyRetention)
+                .route(POST("/admin/audit/export"), evidence::bundle)
+                .route(GET("/admin/audit/actions"), evidence::actions)
+                .route(GET("/admin/policy/versions"), evidence::policyVersions)
+                .route(GET("/admin/policy/versions/{digest}"), evidence::policyVersion)
                 .route(path("/admin/**").or(path("/admin")), AdminConfiguration::unknown)
                 .build();
     }
@@ -94,16 +105,18 @@ public class AdminConfiguration {
     private static Mono<ServerResponse> unknown(ServerRequest request) {
         String path = request.path();
         String method = ENDPOINTS.get(path);
-        if (method == null && path.matches("/admin/tenants/[^/]+/policy")) {
+        if (method == null && (path.matches("/admin/tenants/[^/]+/policy")
+                || path.matches("/admin/policy/versions/[^/]+"))) {
             method = "GET";
         }
         if (method != null) {
-            return Mono.error(new ApiException(HttpStatus.METHOD_NOT_ALLOWED, "invalid_request_error",
-                    "method_not_allowed", null, path + " answers " + method + " only"));
+            return Mono.error(ApiErrors.methodNotAllowed(path + " answers " + method + " only"));
         }
-        return Mono.error(new ApiException(HttpStatus.NOT_FOUND, "invalid_request_error", "not_found", null,
+        return Mono.error(ApiErrors.endpointNotFound(
                 "no such admin endpoint; the admin API serves GET /admin/tenants, GET /admin/tenants/{id}/policy, "
                         + "GET /admin/audit/records, GET /admin/audit/counts, GET /admin/audit/export, "
-                        + "GET /admin/audit/verify and POST /admin/audit/retention"));
+                        + "POST /admin/audit/export (signed evidence bundle), GET /admin/audit/verify, "
+                        + "POST /admin/audit/retention, GET /admin/audit/actions, GET /admin/policy/versions and "
+                        + "GET /admin/policy/versions/{digest}"));
     }
 }

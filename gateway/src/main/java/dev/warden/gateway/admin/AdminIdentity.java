@@ -20,6 +20,11 @@ public record AdminIdentity(String keyId, AdminRole role, Set<String> grants) {
         return role == AdminRole.ADMIN || grants.contains(CONTENT_READ);
     }
 
+    /** How admin actions name this key: {@code admin:1a2b3c4d}, {@code auditor:5e6f7a8b} ({@link AdminActor}). */
+    public String actor() {
+        return role.id() + ":" + keyId;
+    }
+
     /** Only admins change anything (retention runs, and whatever else writes). */
     public boolean mayWrite() {
         return role == AdminRole.ADMIN;

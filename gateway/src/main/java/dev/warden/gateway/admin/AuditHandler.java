@@ -1,7 +1,7 @@
 package dev.warden.gateway.admin;
 
+import dev.warden.gateway.api.ApiErrors;
 import dev.warden.gateway.api.ApiException;
-import dev.warden.policy.audit.AdminAction;
 import dev.warden.policy.audit.AuditExport;
 import dev.warden.policy.audit.AuditLog;
 import dev.warden.policy.audit.AuditQuery;
@@ -32,7 +32,6 @@ import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.ContentDisposition;
 import org.springframework.http.HttpHeaders;
-import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.BodyInserters;
 import org.springframework.web.reactive.function.server.ServerRequest;
@@ -69,8 +68,11 @@ public final class AuditHandler {
     /** Runs retention one at a time: two concurrent runs would append two checkpoints for the same anchor. */
     private final ReentrantLock retentionLock = new ReentrantLock();
 
-    /** One chain to age out and its period. */
-    private record Target(String chain, int days) {
+    /** One chain to age out, its periods and whether a legal hold keeps everything. */
+    private record Target(String chain, int days, int contentDays, boolean legalHold) {
+        Target(String chain, int days) {
+            this(chain, days, days, false);
+        }
     }
 
     private final AdminActions actions;
@@ -100,8 +102,9 @@ public final class AuditHandler {
                     return ok(body);
                 }
                 // Stored content is handed out only once its reading is on the record.
-                return actions.record(request.exchange(), AdminAction.Type.CONTENT_VIEW, who,
-                                "records " + request.uri().getRawQuery(), 200)
+                return actions.record(request.exchange(), AdminActions.Action.CONTENT_VIEW, who, query.tenant(),
+                                java.util.Map.of("query", nz(request.uri().getRawQuery()), "records",
+                                        page.entries().size()))
                         .onErrorMap(e -> AuditHandler.notRecorded())
                         .then(ok(body));
             });
@@ -139,8 +142,9 @@ public final class AuditHandler {
             }
             AuditExport export = new AuditExport(store);
             return blocking(() -> store.query(query.toBuilder().limit(1).build()))
-                    .flatMap(probe -> actions.record(request.exchange(), AdminAction.Type.EXPORT, who,
-                                    "format=" + format + " " + nz(request.uri().getRawQuery()), 200)
+                    .flatMap(probe -> actions.record(request.exchange(), AdminActions.Action.EXPORT, who,
+                                    query.tenant(), java.util.Map.of("format", format, "query",
+                                            nz(request.uri().getRawQuery())))
                             .onErrorMap(e -> AuditHandler.notRecorded()).thenReturn(probe))
                     .map(probe -> {
                 Publisher<DataBuffer> body = DataBufferUtils.outputStreamPublisher(out -> {
@@ -173,7 +177,7 @@ public final class AuditHandler {
             String tenant = params.text("tenant");
             String chain = params.text("chain");
             if (tenant != null && chain != null && !tenant.equals(chain)) {
-                throw ApiException.invalid("chain", "'chain' and 'tenant' name the same thing; give one of them");
+                throw ApiErrors.invalidRequest("'chain' and 'tenant' name the same thing; give one of them", "chain");
             }
             String which = tenant != null ? tenant : chain;
             // With the operator key, every chain is also checked against the latest signed chain-head checkpoint.
@@ -226,15 +230,14 @@ public final class AuditHandler {
 
     /**
      * Runs retention for one tenant (or the reserved chain of refused authentications) or, with {@code only} null,
-     * for all; the run is on the admin-actions record before it starts. The console's retention button and
+     * for all; the run is recorded as a {@code retention.run} admin action. The console's retention button and
      * {@code POST /admin/audit/retention} both come here.
      */
     public Mono<ObjectNode> runRetention(org.springframework.web.server.ServerWebExchange exchange,
                                          AdminIdentity who, String only) {
         return Mono.defer(() -> {
             if (!who.mayWrite()) {
-                return Mono.error(new ApiException(HttpStatus.FORBIDDEN, "permission_error", "admin_role_read_only",
-                        null, "retention deletes records; it needs an admin key"));
+                return Mono.error(ApiErrors.adminRoleReadOnly("retention deletes records; it needs an admin key"));
             }
             List<Target> targets = new ArrayList<>();
             if (only == null) {
@@ -243,29 +246,25 @@ public final class AuditHandler {
             } else if (only.equals(RefusedAuthentication.CHAIN)) {
                 targets.add(new Target(RefusedAuthentication.CHAIN, authFailureRetentionDays));
             } else {
-                targets.add(target(tenants.tenant(only).orElseThrow(() -> new ApiException(HttpStatus.NOT_FOUND,
-                        "invalid_request_error", "tenant_not_found", "tenant", "no tenant '" + only + "' in "
-                        + "the tenants file"))));
+                targets.add(target(tenants.tenant(only).orElseThrow(() -> ApiErrors.tenantNotFound("tenant", only))));
             }
-            return actions.record(exchange, AdminAction.Type.RETENTION_RUN, who,
-                            only == null ? "all tenants" : "tenant=" + only, 200)
-                    .onErrorMap(e -> AuditHandler.notRecorded())
-                    .then(blocking(() -> retain(targets, only == null)));
+            // retain() records the run as a retention.run admin action, naming the key by role and id.
+            String actor = who.actor();
+            return blocking(() -> retain(targets, only == null, actor));
         });
     }
 
     /** An auditor without the grant asks for something that carries stored content verbatim. */
     static ApiException contentNotGranted() {
-        return new ApiException(HttpStatus.FORBIDDEN, "permission_error", "content_not_granted", "format",
-                "JSON Lines carries each record's hashed body verbatim, stored content included; this key may not "
-                        + "read content (it needs the content-read grant). Export format=csv instead");
+        return ApiErrors.contentNotGranted("format", "JSON Lines carries each record's hashed body verbatim, stored "
+                + "content included; this key may not read content (it needs the content-read grant). Export "
+                + "format=csv instead");
     }
 
     /** The action's record could not be kept, so the action is not done. */
     static ApiException notRecorded() {
-        return new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "server_error", "audit_store_unavailable", null,
-                "this action cannot be recorded right now, so it is not done; try again later", Duration.ofSeconds(5),
-                java.util.Map.of());
+        return ApiErrors.auditUnavailable("audit_store_unavailable",
+                "this action cannot be recorded right now, so it is not done; try again later");
     }
 
     private static String nz(String s) {
@@ -273,10 +272,15 @@ public final class AuditHandler {
     }
 
     private static Target target(Tenant tenant) {
-        return new Target(tenant.id(), tenant.policy().audit().retentionDays());
+        var audit = tenant.policy().audit();
+        return new Target(tenant.id(), audit.metadataRetentionDays(), audit.contentRetentionDays(), audit.legalHold());
     }
 
-    private ObjectNode retain(List<Target> targets, boolean reportOthers) {
+    /**
+     * Ages out each target, then records the run as a {@code retention.run} admin action (who, per tenant what was
+     * deleted up to where, which tenants a legal hold kept), so that every deletion has its own record.
+     */
+    private ObjectNode retain(List<Target> targets, boolean reportOthers, String actor) {
         retentionLock.lock();
         try {
             ObjectNode root = json.createObjectNode();
@@ -284,12 +288,28 @@ public final class AuditHandler {
             ArrayNode data = root.putArray("data");
             long deleted = 0;
             boolean failed = false;
+            List<Object> runs = new ArrayList<>();
             for (Target t : targets) {
                 int days = t.days();
+                if (t.legalHold()) {
+                    data.addObject().put("tenant", t.chain()).put("retention_days", days).put("deleted", 0)
+                            .put("legal_hold", true);
+                    runs.add(java.util.Map.of("tenant", t.chain(), "legalHold", true, "deleted", 0));
+                    continue;
+                }
                 try {
                     Retention.Result result = retention.apply(t.chain(), Duration.ofDays(days));
                     deleted += result.deleted();
-                    data.add(view.retention(result, days));
+                    data.add(view.retention(result, days).put("content_retention_days", t.contentDays())
+                            .put("legal_hold", false));
+                    java.util.Map<String, Object> run = new java.util.TreeMap<>();
+                    run.put("tenant", t.chain());
+                    run.put("metadataRetentionDays", days);
+                    run.put("contentRetentionDays", t.contentDays());
+                    run.put("cutoff", result.cutoff().toString());
+                    run.put("deleted", result.deleted());
+                    result.anchor().ifPresent(a -> run.put("anchorSeq", a.seq()));
+                    runs.add(run);
                     if (result.deleted() > 0) {
                         log.info("retention: deleted {} audit entries of tenant {} older than {} day(s), up to seq {}",
                                 result.deleted(), t.chain(), days, result.anchor().map(a -> a.seq()).orElse(0L));
@@ -299,6 +319,7 @@ public final class AuditHandler {
                     log.error("retention for tenant {} failed: {}", t.chain(), e.getMessage());
                     data.addObject().put("tenant", t.chain()).put("retention_days", days).put("deleted", 0)
                             .put("error", e.getMessage());
+                    runs.add(java.util.Map.of("tenant", t.chain(), "error", String.valueOf(e.getMessage())));
                 }
             }
             root.put("deleted", deleted);
@@ -308,15 +329,38 @@ public final class AuditHandler {
                 Set<String> known = new java.util.HashSet<>();
                 targets.forEach(t -> known.add(t.chain()));
                 for (String chain : store.tenants()) {
-                    if (!known.contains(chain)) {
+                    if (chain.equals(dev.warden.policy.audit.AdminAction.CHAIN)) {
+                        skipped.addObject().put("tenant", chain).put("reason", "admin actions (policy changes, "
+                                + "retention runs, exports) are kept: they are the record of what happened to the "
+                                + "records");
+                    } else if (!known.contains(chain)) {
                         skipped.addObject().put("tenant", chain).put("reason", "not in the tenants file, so it has "
                                 + "no retention period; its records are kept");
                     }
                 }
             }
+            recordRun(actor, deleted, !failed, runs);
             return root;
         } finally {
             retentionLock.unlock();
+        }
+    }
+
+    private void recordRun(String actor, long deleted, boolean complete, List<Object> runs) {
+        java.util.Map<String, Object> details = new java.util.TreeMap<>();
+        details.put("deleted", deleted);
+        details.put("complete", complete);
+        details.put("tenants", runs);
+        try {
+            auditLog.appendAction(dev.warden.policy.audit.AdminAction.of(Instant.now(), "retention.run", actor,
+                    runs.size() == 1 ? String.valueOf(((java.util.Map<?, ?>) runs.get(0)).get("tenant")) : null,
+                    details)).get(30, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (Exception e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            // The deletions are attested in their chains by retention checkpoints either way.
+            log.error("the retention run by {} could not be recorded as an admin action: {}", actor, e.toString());
         }
     }
 
@@ -334,13 +378,12 @@ public final class AuditHandler {
             return e;
         }
         if (e instanceof IllegalArgumentException && String.valueOf(e.getMessage()).contains("cursor")) {
-            return ApiException.invalid("cursor", "'cursor' is not a next_cursor returned by this endpoint");
+            return ApiErrors.invalidRequest("'cursor' is not a next_cursor returned by this endpoint", "cursor");
         }
         if (e instanceof AuditStoreException) {
             log.error("audit store call failed: {}", e.getMessage());
-            return new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "server_error", "audit_store_unavailable", null,
-                    "the audit store cannot be read right now; try again later", Duration.ofSeconds(5),
-                    java.util.Map.of());
+            return ApiErrors.auditUnavailable("audit_store_unavailable",
+                    "the audit store cannot be read right now; try again later");
         }
         return e;
     }

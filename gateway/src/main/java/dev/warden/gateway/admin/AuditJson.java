@@ -62,6 +62,8 @@ final class AuditJson {
         n.put("outcome", lower(r.outcome().name()));
         n.put("decision", r.decision());
         n.put("rule", r.rule());
+        // The digest of the tenants and licence files the decision was made under (null before it was recorded).
+        n.put("policy_version", r.policyVersion());
         n.put("http_status", r.httpStatus());
         if (r.origin() != null) {
             // Only refused authentications carry it (AuditRecord.Origin); other records have a tenant instead.

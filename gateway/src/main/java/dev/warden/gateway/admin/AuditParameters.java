@@ -1,6 +1,6 @@
 package dev.warden.gateway.admin;
 
-import dev.warden.gateway.api.ApiException;
+import dev.warden.gateway.api.ApiErrors;
 import dev.warden.policy.audit.AuditQuery;
 import dev.warden.policy.audit.Outcome;
 import dev.warden.policy.audit.TimeBucket;
@@ -45,8 +45,8 @@ final class AuditParameters {
     static AuditParameters only(MultiValueMap<String, String> params, Set<String> allowed) {
         for (String name : params.keySet()) {
             if (!allowed.contains(name)) {
-                throw ApiException.invalid(name, "unknown parameter '" + name + "'; this endpoint takes "
-                        + (allowed.isEmpty() ? "none" : String.join(", ", new java.util.TreeSet<>(allowed))));
+                throw ApiErrors.invalidRequest("unknown parameter '" + name + "'; this endpoint takes "
+                        + (allowed.isEmpty() ? "none" : String.join(", ", new java.util.TreeSet<>(allowed))), name);
             }
         }
         return new AuditParameters(params);
@@ -66,7 +66,7 @@ final class AuditParameters {
         Instant from = instant("from");
         Instant to = instant("to");
         if (from != null && to != null && !from.isBefore(to)) {
-            throw ApiException.invalid("from", "'from' (" + from + ") must be before 'to' (" + to + ")");
+            throw ApiErrors.invalidRequest("'from' (" + from + ") must be before 'to' (" + to + ")", "from");
         }
         for (String outcome : list("outcome")) {
             b.outcome(outcome(outcome));
@@ -86,7 +86,7 @@ final class AuditParameters {
     private String keyId() {
         String v = text("key_id");
         if (v != null && !v.matches("[0-9a-f]{8}")) {
-            throw ApiException.invalid("key_id", "'key_id' is the 8 hex digits of a key id as records show it");
+            throw ApiErrors.invalidRequest("'key_id' is the 8 hex digits of a key id as records show it", "key_id");
         }
         return v;
     }
@@ -99,7 +99,7 @@ final class AuditParameters {
         try {
             return TimeBucket.valueOf(value.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw ApiException.invalid("bucket", "'bucket' must be minute, hour or day, not '" + value + "'");
+            throw ApiErrors.invalidRequest("'bucket' must be minute, hour or day, not '" + value + "'", "bucket");
         }
     }
 
@@ -107,15 +107,15 @@ final class AuditParameters {
     String choice(String name, String... allowed) {
         String value = text(name);
         if (value == null) {
-            throw ApiException.missing(name);
+            throw ApiErrors.missingParameter(name);
         }
         for (String a : allowed) {
             if (a.equalsIgnoreCase(value)) {
                 return a;
             }
         }
-        throw ApiException.invalid(name, "'" + name + "' must be one of " + String.join(", ", allowed) + ", not '"
-                + value + "'");
+        throw ApiErrors.invalidRequest("'" + name + "' must be one of " + String.join(", ", allowed) + ", not '"
+                + value + "'", name);
     }
 
     /** The single value of a parameter, or null when absent; present but empty is an error. */
@@ -125,11 +125,11 @@ final class AuditParameters {
             return null;
         }
         if (values.size() > 1) {
-            throw ApiException.invalid(name, "'" + name + "' may be given only once");
+            throw ApiErrors.invalidRequest("'" + name + "' may be given only once", name);
         }
         String v = values.get(0);
         if (v == null || v.isBlank()) {
-            throw ApiException.invalid(name, "'" + name + "' is empty; leave it out to not filter on it");
+            throw ApiErrors.invalidRequest("'" + name + "' is empty; leave it out to not filter on it", name);
         }
         return v.trim();
     }
@@ -140,7 +140,7 @@ final class AuditParameters {
         for (String v : params.getOrDefault(name, List.of())) {
             for (String part : (v == null ? "" : v).split(",")) {
                 if (part.isBlank()) {
-                    throw ApiException.invalid(name, "'" + name + "' has an empty value");
+                    throw ApiErrors.invalidRequest("'" + name + "' has an empty value", name);
                 }
                 out.add(part.trim());
             }
@@ -148,7 +148,7 @@ final class AuditParameters {
         return out;
     }
 
-    private int integer(String name, int min, int max, int fallback) {
+    int integer(String name, int min, int max, int fallback) {
         String v = text(name);
         if (v == null) {
             return fallback;
@@ -157,16 +157,16 @@ final class AuditParameters {
         try {
             n = Integer.parseInt(v);
         } catch (NumberFormatException e) {
-            throw ApiException.wrongType(name, "an integer");
+            throw ApiErrors.wrongType(name, "an integer");
         }
         if (n < min || n > max) {
-            throw ApiException.invalid(name, "'" + name + "' must be between " + min + " and " + max);
+            throw ApiErrors.invalidRequest("'" + name + "' must be between " + min + " and " + max, name);
         }
         return n;
     }
 
     /** ISO-8601: an instant ({@code 2026-11-28T03:00:00Z}), a date-time with offset, or a date (UTC midnight). */
-    private Instant instant(String name) {
+    Instant instant(String name) {
         String v = text(name);
         if (v == null) {
             return null;
@@ -177,8 +177,8 @@ final class AuditParameters {
             try {
                 return LocalDate.parse(v).atStartOfDay(ZoneOffset.UTC).toInstant();
             } catch (DateTimeParseException notDate) {
-                throw ApiException.invalid(name, "'" + name + "' must be an ISO-8601 time such as "
-                        + "2026-11-28T03:00:00Z or a date such as 2026-11-28, not '" + v + "'");
+                throw ApiErrors.invalidRequest("'" + name + "' must be an ISO-8601 time such as "
+                        + "2026-11-28T03:00:00Z or a date such as 2026-11-28, not '" + v + "'", name);
             }
         }
     }
@@ -189,8 +189,8 @@ final class AuditParameters {
     private static Outcome outcome(String value) {
         Outcome o = OUTCOMES.get(value.toLowerCase(Locale.ROOT));
         if (o == null) {
-            throw ApiException.invalid("outcome", "unknown outcome '" + value + "'; outcomes are "
-                    + String.join(", ", new java.util.TreeSet<>(OUTCOMES.keySet())));
+            throw ApiErrors.invalidRequest("unknown outcome '" + value + "'; outcomes are "
+                    + String.join(", ", new java.util.TreeSet<>(OUTCOMES.keySet())), "outcome");
         }
         return o;
     }

@@ -59,7 +59,9 @@ final class PolicyJson {
         root.set("limits", limits(p.limits()));
         root.putObject("audit")
                 .put("store_content", p.audit().storeContent())
-                .put("retention_days", p.audit().retentionDays());
+                .put("retention_days", p.audit().retentionDays())
+                .put("content_retention_days", p.audit().contentRetentionDays())
+                .put("legal_hold", p.audit().legalHold());
         ArrayNode licences = root.putArray("licences");
         for (LicenceAcceptance a : p.licences()) {
             licences.addObject()

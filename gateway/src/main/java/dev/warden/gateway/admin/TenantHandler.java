@@ -1,10 +1,9 @@
 package dev.warden.gateway.admin;
 
-import dev.warden.gateway.api.ApiException;
+import dev.warden.gateway.api.ApiErrors;
 import dev.warden.policy.tenant.Tenant;
 import dev.warden.policy.tenant.TenantDirectory;
 import java.util.Set;
-import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
@@ -48,8 +47,7 @@ final class TenantHandler {
             String id = request.pathVariable("id");
             // One snapshot for both reads would be nicer; a reload in between only makes the version newer.
             String version = tenants.policyVersion();
-            Tenant tenant = tenants.tenant(id).orElseThrow(() -> new ApiException(HttpStatus.NOT_FOUND,
-                    "invalid_request_error", "tenant_not_found", "id", "no tenant '" + id + "' in the tenants file"));
+            Tenant tenant = tenants.tenant(id).orElseThrow(() -> ApiErrors.tenantNotFound("id", id));
             return ok(view.tenant(tenant, version));
         });
     }

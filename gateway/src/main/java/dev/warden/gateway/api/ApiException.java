@@ -7,7 +7,8 @@ import org.springframework.http.HttpStatus;
 
 /**
  * An error the client gets in OpenAI's shape {@code {"error":{"message","type","param","code"}}}.
- * {@code extra} fields are added beside those four (e.g. the categories of a content-filter block).
+ * {@code extra} fields are added beside those four (e.g. the categories of a content-filter block). Built only
+ * through {@link ApiErrors}, which names each case.
  */
 public class ApiException extends RuntimeException {
 
@@ -18,12 +19,12 @@ public class ApiException extends RuntimeException {
     private final Duration retryAfter;
     private final Map<String, Object> extra;
 
-    public ApiException(HttpStatus status, String type, String code, String param, String message) {
+    ApiException(HttpStatus status, String type, String code, String param, String message) {
         this(status, type, code, param, message, null, Map.of());
     }
 
-    public ApiException(HttpStatus status, String type, String code, String param, String message,
-                        Duration retryAfter, Map<String, Object> extra) {
+    ApiException(HttpStatus status, String type, String code, String param, String message,
+                 Duration retryAfter, Map<String, Object> extra) {
         super(message, null, false, false);
         this.status = status;
         this.type = type;
@@ -31,33 +32,6 @@ public class ApiException extends RuntimeException {
         this.param = param;
         this.retryAfter = retryAfter;
         this.extra = new LinkedHashMap<>(extra);
-    }
-
-    public static ApiException invalid(String param, String message) {
-        return new ApiException(HttpStatus.BAD_REQUEST, "invalid_request_error", "invalid_value", param, message);
-    }
-
-    /**
-     * A body that is not JSON, said in words of our own: the parser's message names its classes and limits
-     * ({@code StreamReadConstraints}, {@code JsonNode}), which tell a client nothing and an attacker which library
-     * to aim at. The position is enough to find the mistake.
-     */
-    public static ApiException invalidJson(tools.jackson.core.JacksonException e) {
-        tools.jackson.core.TokenStreamLocation at = e.getLocation();
-        String where = at == null || at.getLineNr() < 1 ? ""
-                : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")";
-        return invalid(null, "the request body is not valid JSON, or nests or repeats beyond what this gateway "
-                + "reads" + where);
-    }
-
-    public static ApiException missing(String param) {
-        return new ApiException(HttpStatus.BAD_REQUEST, "invalid_request_error", "missing_required_parameter",
-                param, "you must provide a '" + param + "' parameter");
-    }
-
-    public static ApiException wrongType(String param, String expected) {
-        return new ApiException(HttpStatus.BAD_REQUEST, "invalid_request_error", "invalid_type", param,
-                "'" + param + "' must be " + expected);
     }
 
     public HttpStatus status() {

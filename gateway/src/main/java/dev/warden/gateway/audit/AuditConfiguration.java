@@ -95,6 +95,14 @@ public class AuditConfiguration {
         return auditLog;
     }
 
+    /** Each request's record, written through the audit log; content redacted as the guards redact it. */
+    @Bean
+    dev.warden.gateway.flow.AuditTrail auditTrail(AuditLog auditLog, dev.warden.gateway.flow.Guards guards,
+                                                  MeterRegistry metrics, AuditProperties audit,
+                                                  dev.warden.policy.audit.FingerprintKey fingerprints) {
+        return new dev.warden.gateway.flow.AuditTrail(auditLog, guards.redactor(), fingerprints, metrics, audit.on());
+    }
+
     @Bean
     AuthFailureAudit authFailureAudit(dev.warden.gateway.flow.AuditTrail trail, AuditProperties properties,
                                       MeterRegistry metrics) {

@@ -1,7 +1,7 @@
 package dev.warden.gateway.audit;
 
+import dev.warden.gateway.flow.RequestState;
 import dev.warden.gateway.flow.AuditTrail;
-import dev.warden.gateway.web.RequestIds;
 import dev.warden.policy.audit.AuditRecord;
 import dev.warden.policy.audit.RefusedAuthentication;
 import dev.warden.policy.tenant.ApiKeys;
@@ -58,10 +58,11 @@ public final class AuthFailureAudit {
             dropped.increment();
             return;
         }
-        AuditRecord record = RefusedAuthentication.record(RequestIds.of(exchange), Instant.now(),
+        RequestState state = RequestState.of(exchange);
+        AuditRecord record = RefusedAuthentication.record(state.requestId(), Instant.now(),
                 exchange.getRequest().getPath().value(), clientAddress(exchange), reason, keyId(presentedKey));
         trail.appendDetached(record.toBuilder().httpStatus(httpStatus)
-                .clientRequestId(RequestIds.clientOf(exchange)).build());
+                .clientRequestId(state.clientRequestId()).build());
     }
 
     /** Garbage is not hashed: its id would identify nothing an administrator could look up. */

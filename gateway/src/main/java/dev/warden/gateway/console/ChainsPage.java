@@ -2,7 +2,6 @@ package dev.warden.gateway.console;
 
 import dev.warden.gateway.admin.AdminActions;
 import dev.warden.gateway.admin.AdminIdentity;
-import dev.warden.policy.audit.AdminAction;
 import dev.warden.policy.audit.AuditLog;
 import dev.warden.policy.audit.AuditStore;
 import dev.warden.policy.audit.ChainId;
@@ -53,8 +52,8 @@ final class ChainsPage {
             String tenant = form.getFirst("tenant");
             String instance = form.getFirst("instance");
             boolean one = tenant != null && !tenant.isBlank() && instance != null && !instance.isBlank();
-            String subject = one ? new ChainId(tenant, instance).toString() : "all chains";
-            return actions.record(request.exchange(), AdminAction.Type.CHAIN_VERIFY, who, subject, 303)
+            return actions.record(request.exchange(), AdminActions.Action.CHAIN_VERIFY, who, one ? tenant : null,
+                            one ? java.util.Map.of("instance", instance) : java.util.Map.of("chains", "all"))
                     .then(ConsolePages.blocking(() -> {
                         ChainVerifier verifier = verifier();
                         List<ChainVerifier.Report> reports = one

@@ -7,6 +7,7 @@ import static org.springframework.web.reactive.function.server.RequestPredicates
 import dev.warden.gateway.admin.AdminActions;
 import dev.warden.gateway.admin.AdminProperties;
 import dev.warden.gateway.admin.AuditHandler;
+import dev.warden.gateway.admin.EvidenceHandler;
 import dev.warden.gateway.audit.AuditProperties;
 import dev.warden.policy.audit.AuditLog;
 import dev.warden.policy.tenant.TenantDirectory;
@@ -29,7 +30,7 @@ public class ConsoleConfiguration {
     @Bean
     RouterFunction<ServerResponse> consoleRouter(AdminProperties admin, ConsoleProperties console, AuditLog auditLog,
                                                  AdminActions actions, AuditHandler audit, TenantDirectory tenants,
-                                                 AuditProperties auditProperties) {
+                                                 AuditProperties auditProperties, EvidenceHandler evidence) {
         if (!admin.enabled() || !console.enabled()) {
             return RouterFunctions.route(path("/console/**").or(path("/console")),
                     request -> ConsolePages.respond("<!DOCTYPE html><title>Not found</title><p>The console is off "
@@ -42,6 +43,8 @@ public class ConsoleConfiguration {
         RetentionPage retention = new RetentionPage(tenants, audit, auditProperties.authFailureRetentionDays());
         ConsoleExport export = new ConsoleExport(auditLog.store(), actions);
         LoginPage login = new LoginPage();
+        ActionsPage adminActions = new ActionsPage(auditLog.store());
+        BundleExport bundle = new BundleExport(evidence, tenants);
         ClassPathResource css = new ClassPathResource("console/console.css");
         return RouterFunctions.route()
                 .GET("/console", overview::handle)
@@ -52,6 +55,8 @@ public class ConsoleConfiguration {
                 .GET("/console/requests", explorer::handle)
                 .GET("/console/records/{requestId}", record::handle)
                 .GET("/console/export", export::handle)
+                .POST("/console/export/bundle", bundle::handle)
+                .GET("/console/actions", adminActions::handle)
                 .GET("/console/chains", chains::handle)
                 .POST("/console/chains/verify", chains::verify)
                 .GET("/console/retention", retention::handle)

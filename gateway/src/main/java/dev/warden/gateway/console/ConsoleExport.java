@@ -2,7 +2,6 @@ package dev.warden.gateway.console;
 
 import dev.warden.gateway.admin.AdminActions;
 import dev.warden.gateway.admin.AdminIdentity;
-import dev.warden.policy.audit.AdminAction;
 import dev.warden.policy.audit.AuditExport;
 import dev.warden.policy.audit.AuditQuery;
 import dev.warden.policy.audit.AuditStore;
@@ -60,8 +59,9 @@ final class ConsoleExport {
                         + "key may not read content (that needs the content-read grant). Export CSV instead.</p>",
                         HttpStatus.FORBIDDEN);
             }
-            return actions.record(request.exchange(), AdminAction.Type.EXPORT, who,
-                            "format=" + format + " " + request.uri().getRawQuery(), 200)
+            return actions.record(request.exchange(), AdminActions.Action.EXPORT, who, query.tenant(),
+                            java.util.Map.of("format", format, "query", String.valueOf(request.uri().getRawQuery()),
+                                    "via", "console"))
                     .then(Mono.defer(() -> send(request, who, format, query)));
         });
     }

@@ -49,6 +49,7 @@ final class ConsolePages {
             nav(h, "/console/requests", "Requests", active);
             nav(h, "/console/chains", "Chain integrity", active);
             nav(h, "/console/retention", "Retention", active);
+            nav(h, "/console/actions", "Admin actions", active);
             h.append("</nav><form method=\"post\" action=\"/console/logout\" class=\"who\">")
                     .append("<span id=\"who\">key ").append(Html.text(who.keyId())).append(" &middot; ")
                     .append(Html.text(who.role().id()));

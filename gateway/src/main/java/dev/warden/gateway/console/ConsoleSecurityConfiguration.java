@@ -4,7 +4,7 @@ import dev.warden.gateway.admin.AdminActions;
 import dev.warden.gateway.admin.AdminIdentity;
 import dev.warden.gateway.admin.AdminKeys;
 import dev.warden.gateway.admin.AdminProperties;
-import dev.warden.policy.audit.AdminAction;
+import java.util.Map;
 import dev.warden.policy.tenant.ApiKeys;
 import dev.warden.policy.tenant.TenantDirectory;
 import java.net.URI;
@@ -127,7 +127,7 @@ public class ConsoleSecurityConfiguration {
         return (webFilterExchange, authentication) -> {
             ServerWebExchange exchange = webFilterExchange.getExchange();
             AdminIdentity who = (AdminIdentity) authentication.getPrincipal();
-            actions.recordDetached(exchange, AdminAction.Type.SIGN_IN, who, "console", 302);
+            actions.recordDetached(exchange, AdminActions.Action.SIGN_IN, who, null, Map.of("role", who.role().id()));
             log.info("console sign-in: {} key {}", who.role().id(), who.keyId());
             return to.sendRedirect(exchange, URI.create("/console"));
         };
@@ -143,8 +143,8 @@ public class ConsoleSecurityConfiguration {
                         : null;
                 return keyId == null ? "" : keyId;
             }).defaultIfEmpty("").flatMap(keyId -> {
-                actions.recordDetached(exchange, AdminAction.Type.SIGN_IN_FAILED,
-                        null, keyId.isEmpty() ? "console" : "console presented key id " + keyId, 302);
+                actions.recordDetached(exchange, AdminActions.Action.SIGN_IN_FAILED, null, null,
+                        keyId.isEmpty() ? Map.of() : Map.of("presentedKeyId", keyId));
                 log.warn("console sign-in refused{}", keyId.isEmpty() ? "" : " (key id " + keyId + ")");
                 return to.sendRedirect(exchange, URI.create(LOGIN + "?error"));
             });
@@ -155,8 +155,8 @@ public class ConsoleSecurityConfiguration {
         ServerRedirectStrategy to = new DefaultServerRedirectStrategy();
         return (webFilterExchange, authentication) -> {
             if (authentication != null && authentication.getPrincipal() instanceof AdminIdentity who) {
-                actions.recordDetached(webFilterExchange.getExchange(), AdminAction.Type.SIGN_OUT, who, "console",
-                        302);
+                actions.recordDetached(webFilterExchange.getExchange(), AdminActions.Action.SIGN_OUT, who, null,
+                        Map.of());
             }
             return to.sendRedirect(webFilterExchange.getExchange(), URI.create(LOGIN + "?signed-out"));
         };
@@ -166,8 +166,7 @@ public class ConsoleSecurityConfiguration {
     private static ServerAccessDeniedHandler refused(AdminActions actions) {
         return (exchange, denied) -> exchange.getPrincipal().flatMap(p -> {
             AdminIdentity who = ConsoleUser.of(p);
-            actions.recordDetached(exchange, AdminAction.Type.REFUSED, who,
-                    exchange.getRequest().getMethod() + " " + exchange.getRequest().getPath().value(), 403);
+            actions.recordDetached(exchange, AdminActions.Action.REFUSED, who, null, Map.of("status", 403));
             return Mono.just(who);
         }).then(Mono.defer(() -> ConsolePages.writeRefusal(exchange, HttpStatus.FORBIDDEN,
                 "Not allowed", "This needs an admin key; your key's role only reads.")));

@@ -72,7 +72,20 @@ final class ExplorerPage {
         h.append("<p class=\"actions\">Export these records: <a id=\"export-csv\" href=\"/console/export?format=csv")
                 .append(query.isEmpty() ? "" : "&" + Html.text(query)).append("\">CSV</a> &middot; ")
                 .append("<a id=\"export-jsonl\" href=\"/console/export?format=jsonl")
-                .append(query.isEmpty() ? "" : "&" + Html.text(query)).append("\">JSON Lines (verifiable)</a></p>");
+                .append(query.isEmpty() ? "" : "&" + Html.text(query)).append("\">JSON Lines</a></p>");
+        // The signed bundle covers whole chains of a tenant (or all) over a time range: the other filters do not
+        // apply to it, so only these three are carried over.
+        h.append("<form method=\"post\" action=\"/console/export/bundle\" class=\"inline\" id=\"bundle-form\">")
+                .append(ConsolePages.CSRF_PLACEHOLDER);
+        for (String name : new String[] {"tenant", "from", "to"}) {
+            if (filters.get(name) != null) {
+                h.append("<input type=\"hidden\" name=\"").append(name).append("\" value=\"")
+                        .append(Html.text(filters.get(name))).append("\">");
+            }
+        }
+        h.append("<button type=\"submit\" id=\"export-bundle\">Signed evidence bundle")
+                .append(filters.get("tenant") == null ? " (all tenants)" : " of " + Html.text(filters.get("tenant")))
+                .append("</button></form>");
         if (page.entries().isEmpty()) {
             h.append("<p class=\"empty\" id=\"no-records\">No records match.</p>");
             return h.toString();

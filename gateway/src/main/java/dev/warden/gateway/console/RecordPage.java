@@ -2,7 +2,6 @@ package dev.warden.gateway.console;
 
 import dev.warden.gateway.admin.AdminActions;
 import dev.warden.gateway.admin.AdminIdentity;
-import dev.warden.policy.audit.AdminAction;
 import dev.warden.policy.audit.AuditPage;
 import dev.warden.policy.audit.AuditQuery;
 import dev.warden.policy.audit.AuditRecord;
@@ -47,8 +46,9 @@ final class RecordPage {
                     boolean showsContent = who.mayReadContent()
                             && page.records().stream().anyMatch(r -> r.content() != null);
                     Mono<Void> recorded = showsContent
-                            ? actions.record(request.exchange(), AdminAction.Type.CONTENT_VIEW, who,
-                                    "request_id=" + requestId, 200)
+                            ? actions.record(request.exchange(), AdminActions.Action.CONTENT_VIEW, who,
+                                    page.entries().get(0).tenant(), java.util.Map.of("viewedRequestId", requestId,
+                                            "via", "console"))
                             : Mono.empty();
                     return recorded.then(ConsolePages.page(request, who, "Record " + requestId, "Requests",
                             render(page, who), HttpStatus.OK));
@@ -73,7 +73,11 @@ final class RecordPage {
             row(h, "outcome", "<span id=\"outcome\">" + Html.text(outcome) + "</span>");
             row(h, "decision", "<span id=\"decision\">" + Html.orDash(r.decision()) + "</span>");
             row(h, "rule", "<span id=\"rule\">" + Html.orDash(r.rule()) + "</span>");
-            row(h, "policy version", "<span id=\"policy-version\">&mdash; (not in records of this version)</span>");
+            row(h, "policy version", r.policyVersion() == null
+                    ? "<span id=\"policy-version\">&mdash; (recorded before policy versions were)</span>"
+                    : "<code id=\"policy-version\">" + Html.text(r.policyVersion()) + "</code> (digest of the tenants "
+                            + "and licence files in force; documents at <code>GET /admin/policy/versions/"
+                            + Html.text(r.policyVersion()) + "</code>)");
             row(h, "HTTP status", Integer.toString(r.httpStatus()));
             row(h, "streaming", r.streaming() ? "yes" : "no");
             if (r.streaming() || r.outcome() == Outcome.CUT_OUTPUT || r.outcome() == Outcome.PARTIAL_STREAM) {

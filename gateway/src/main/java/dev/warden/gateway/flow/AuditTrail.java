@@ -1,5 +1,6 @@
 package dev.warden.gateway.flow;
 
+import dev.warden.gateway.api.ApiErrors;
 import dev.warden.gateway.api.ApiException;
 import dev.warden.guard.rules.Redactor;
 import dev.warden.policy.audit.AuditLog;
@@ -9,7 +10,6 @@ import dev.warden.policy.audit.Outcome;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.http.HttpStatus;
 import reactor.core.publisher.Mono;
 
 /**
@@ -112,8 +112,8 @@ public final class AuditTrail {
     }
 
     private static ApiException unavailable() {
-        return new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "server_error", "audit_unavailable", null,
+        return ApiErrors.auditUnavailable("audit_unavailable",
                 "the gateway cannot record requests in its audit log right now, so it does not serve them; "
-                        + "try again later", java.time.Duration.ofSeconds(5), java.util.Map.of());
+                        + "try again later");
     }
 }

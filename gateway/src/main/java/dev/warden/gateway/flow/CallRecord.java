@@ -16,7 +16,13 @@ import java.util.Set;
 
 /**
  * What one request did, gathered stage by stage so that every way it can end produces a complete audit record.
- * Stages of one request run one after another, never concurrently, so plain fields suffice.
+ * <p>
+ * Not only one stage after another touches it: a stream's window checks complete on the guard's threads while
+ * chunks are still being released on the engine's, a tool-call check runs beside them, and a client that goes
+ * away cancels (and records) from the connection's thread while the stream may be completing (and recording) on
+ * another. So every method holds the record's lock: each is a few field writes, never I/O, and a request's
+ * record is contended only by its own stages. {@link #markRecorded} under the same lock makes "recorded exactly
+ * once" hold whichever ending wins, and {@link #toAudit} reads a consistent snapshot.
  */
 public final class CallRecord {
 
@@ -56,33 +62,34 @@ public final class CallRecord {
     }
 
     /** The client's own {@code x-request-id}, kept beside the gateway's request id; null when none was sent. */
-    public CallRecord clientRequestId(String clientRequestId) {
+    public synchronized CallRecord clientRequestId(String clientRequestId) {
         this.clientRequestId = clientRequestId;
         return this;
     }
 
-    public CallRecord model(String model) {
+    public synchronized CallRecord model(String model) {
         this.model = model;
         return this;
     }
 
-    public CallRecord purpose(String purpose) {
+    public synchronized CallRecord purpose(String purpose) {
         this.purpose = purpose;
         return this;
     }
 
-    public CallRecord streaming(boolean streaming, String mode) {
+    public synchronized CallRecord streaming(boolean streaming, String mode) {
         this.streaming = streaming;
         this.streamMode = mode;
         return this;
     }
 
-    public CallRecord prompt(String prompt) {
+    public synchronized CallRecord prompt(String prompt) {
         this.prompt = prompt;
         return this;
     }
 
-    public void guarded(Direction direction, List<Verdict> verdicts, Decision decision, Duration latency) {
+    public synchronized void guarded(Direction direction, List<Verdict> verdicts, Decision decision,
+                                     Duration latency) {
         Set<String> flagged = decision.decisiveLabels();
         for (Verdict v : verdicts) {
             this.verdicts.add(ClassifierVerdict.of(direction, v, v.scores().keySet().stream()
@@ -99,44 +106,44 @@ public final class CallRecord {
         }
     }
 
-    public void ruleOnly(String rule) {
+    public synchronized void ruleOnly(String rule) {
         this.rule = rule;
     }
 
-    public void inferenceStarted() {
+    public synchronized void inferenceStarted() {
         inferenceStart = System.nanoTime();
     }
 
-    public void inferenceEnded() {
+    public synchronized void inferenceEnded() {
         if (inferenceStart != 0) {
             inference = Duration.ofNanos(System.nanoTime() - inferenceStart);
         }
     }
 
-    public void usage(Usage usage) {
+    public synchronized void usage(Usage usage) {
         this.usage = usage;
     }
 
-    public Usage usage() {
+    public synchronized Usage usage() {
         return usage;
     }
 
-    public void released(String text, long tokens) {
+    public synchronized void released(String text, long tokens) {
         response.append(text);
         tokensReleased += tokens;
     }
 
-    public void response(String text) {
+    public synchronized void response(String text) {
         response.setLength(0);
         response.append(text);
     }
 
-    public String responseText() {
+    public synchronized String responseText() {
         return response.toString();
     }
 
     /** True the first time only: a request is recorded exactly once, however it ends. */
-    boolean markRecorded() {
+    synchronized boolean markRecorded() {
         if (recorded) {
             return false;
         }
@@ -144,7 +151,7 @@ public final class CallRecord {
         return true;
     }
 
-    AuditRecord toAudit(Outcome outcome, int httpStatus, boolean storeContent,
+    synchronized AuditRecord toAudit(Outcome outcome, int httpStatus, boolean storeContent,
                         java.util.function.UnaryOperator<String> redact,
                         dev.warden.policy.audit.FingerprintKey fingerprints) {
         AuditRecord.Builder b = AuditRecord.builder(requestId, principal.tenantId())
@@ -161,6 +168,7 @@ public final class CallRecord {
                         inference, guardOutput))
                 .httpStatus(httpStatus)
                 .clientRequestId(clientRequestId)
+                .policyVersion(principal.policyVersion())
                 .fingerprint(fingerprints, prompt, response.toString());
         if (usage != null) {
             b.usage(usage.promptTokens(), usage.completionTokens());
@@ -172,11 +180,11 @@ public final class CallRecord {
     }
 
     /** The strictest action decided so far, for the response header. */
-    public String action() {
+    public synchronized String action() {
         return decision == null ? "allow" : decision.action().lowerCase();
     }
 
-    public String streamMode() {
+    public synchronized String streamMode() {
         return streamMode;
     }
 }

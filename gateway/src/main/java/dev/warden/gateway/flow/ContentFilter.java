@@ -1,12 +1,12 @@
 package dev.warden.gateway.flow;
 
+import dev.warden.gateway.api.ApiErrors;
 import dev.warden.gateway.api.ApiException;
 import dev.warden.guard.HazardCategory;
 import dev.warden.policy.decision.Decision;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.springframework.http.HttpStatus;
 
 /**
  * How a block looks to the client, following Azure OpenAI's content-filter conventions: a blocked prompt is
@@ -25,10 +25,9 @@ public final class ContentFilter {
         extra.put("rule", decision.rule());
         extra.put("innererror", Map.of("code", "ResponsibleAIPolicyViolation",
                 "content_filter_result", filterResult(decision)));
-        return new ApiException(HttpStatus.BAD_REQUEST, "invalid_request_error", "content_filter", "prompt",
-                "The prompt was blocked by the gateway's content filter (" + describe(decision) + "). "
+        return ApiErrors.promptBlocked("The prompt was blocked by the gateway's content filter (" + describe(decision) + "). "
                         + "Rephrase the request; if you believe this is a mistake, quote the x-request-id.",
-                null, extra);
+                extra);
     }
 
     /** The labels that decided, named: {@code S9 Indiscriminate Weapons, jailbreak}. */

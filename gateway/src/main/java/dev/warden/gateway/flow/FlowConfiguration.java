@@ -1,7 +1,5 @@
 package dev.warden.gateway.flow;
 
-import dev.warden.gateway.models.ModelCatalog;
-import dev.warden.policy.audit.AuditLog;
 import dev.warden.policy.licence.LicenceCatalog;
 import dev.warden.policy.licence.LicenceCheck;
 import dev.warden.policy.ratelimit.RateLimiter;
@@ -78,13 +76,6 @@ public class FlowConfiguration {
     }
 
     @Bean
-    AuditTrail auditTrail(AuditLog auditLog, Guards guards, MeterRegistry metrics,
-                          dev.warden.gateway.audit.AuditProperties audit,
-                          dev.warden.policy.audit.FingerprintKey fingerprints) {
-        return new AuditTrail(auditLog, guards.redactor(), fingerprints, metrics, audit.on());
-    }
-
-    @Bean
     StreamGuard streamGuard(Guards guards, AuditTrail audit) {
         return new StreamGuard(guards, audit);
     }
@@ -95,9 +86,7 @@ public class FlowConfiguration {
     }
 
     @Bean
-    GenerationFlow generationFlow(ModelCatalog catalog, LicenceCheck licences, RateLimitStage limits, Guards guards,
-                                  AuditTrail audit, StreamGuard streamGuard, RateLimitProperties properties) {
-        return new GenerationFlow(catalog, licences, limits, guards, audit, streamGuard,
-                properties.defaultMaxTokens() == null ? 512 : properties.defaultMaxTokens());
+    OutputGuard outputGuard(Guards guards, StreamGuard streamGuard) {
+        return new OutputGuard(guards, streamGuard);
     }
 }

@@ -1,12 +1,12 @@
 package dev.warden.gateway.flow;
 
+import dev.warden.gateway.api.ApiErrors;
 import dev.warden.gateway.api.ApiException;
 import dev.warden.policy.audit.Outcome;
 import dev.warden.policy.ratelimit.RateLimiter;
 import dev.warden.policy.ratelimit.Rejection;
 import dev.warden.policy.ratelimit.Reservation;
 import java.time.Duration;
-import java.util.Map;
 import java.util.concurrent.Executor;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -60,9 +60,8 @@ public final class RateLimitStage {
             default -> "Rate limit reached for " + rejection.scope() + " (" + rejection.limit() + "); try again in "
                     + seconds + " s";
         };
-        return new ApiException(status, status.value() == 429 ? "rate_limit_error" : "server_error",
+        return ApiErrors.rateLimitRefused(rejection.httpStatus(),
                 rejection.reason() == Rejection.Reason.UNAVAILABLE ? "rate_limiter_unavailable"
-                        : "rate_limit_exceeded", null, message,
-                seconds > 0 ? Duration.ofSeconds(seconds) : null, Map.of());
+                        : "rate_limit_exceeded", message, seconds > 0 ? Duration.ofSeconds(seconds) : null);
     }
 }

@@ -18,10 +18,10 @@ import dev.warden.inference.StreamChunk;
 import dev.warden.inference.Usage;
 import dev.warden.policy.audit.Outcome;
 import dev.warden.policy.decision.Action;
-import dev.warden.policy.ratelimit.Reservation;
 import dev.warden.policy.tenant.StreamingPolicy;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.LongConsumer;
 import java.util.concurrent.atomic.AtomicReference;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -73,7 +73,7 @@ public final class StreamGuard {
     }
 
     public Flux<byte[]> moderate(GenerationCall call, CallRecord record, Flux<StreamChunk> chunks,
-                                 OpenAiResponses responses, Reservation reservation) {
+                                 OpenAiResponses responses, LongConsumer settle) {
         AtomicReference<ModerationSummary> summary = new AtomicReference<>();
         // Each window is judged as the Agent turn with the tokens before it as context, never the whole response
         // so far: the cost of a check stays bounded however long the stream runs.
@@ -106,7 +106,7 @@ public final class StreamGuard {
                     record.inferenceEnded();
                     ModerationSummary s = summary.get();
                     boolean anyReleased = s != null && s.tokensReleased() > 0;
-                    settle(call, record, reservation, s);
+                    settle(call, record, settle, s);
                     int status = error instanceof InferenceException ie ? ie.kind().httpStatus() : 500;
                     record.ruleOnly("stream failed: " + error.getMessage());
                     return audit.record(record, anyReleased ? Outcome.PARTIAL_STREAM : Outcome.UPSTREAM_ERROR, status)
@@ -115,12 +115,12 @@ public final class StreamGuard {
                 })
                 .doOnCancel(() -> {
                     ModerationSummary s = summary.get();
-                    settle(call, record, reservation, s);
+                    settle(call, record, settle, s);
                     audit.recordDetached(record, Outcome.CLIENT_ABORT, 499);
                 });
         Mono<Void> durable = Mono.defer(() -> {
             ModerationSummary s = summary.get();
-            settle(call, record, reservation, s);
+            settle(call, record, settle, s);
             boolean cut = s != null && s.outcome() == ModerationSummary.Outcome.CUT || toolCallCut.get() != null;
             return audit.record(record, cut ? Outcome.CUT_OUTPUT : Outcome.ALLOWED, 200);
         });
@@ -140,7 +140,7 @@ public final class StreamGuard {
                 return Mono.just(chunk);
             }
             long started = System.nanoTime();
-            String calls = GenerationFlow.agentTurn("", chunk.toolCalls());
+            String calls = OutputGuard.agentTurn("", chunk.toolCalls());
             return guards.check(record.principal(), GuardInput.response(call.conversation(), calls))
                     .map(checked -> {
                         var decision = checked.decision();
@@ -182,7 +182,7 @@ public final class StreamGuard {
     }
 
     /** Charges the real usage when the stream reported it, otherwise what was generated before it ended. */
-    private static void settle(GenerationCall call, CallRecord record, Reservation reservation,
+    private static void settle(GenerationCall call, CallRecord record, LongConsumer settle,
                                ModerationSummary summary) {
         Usage usage = record.usage();
         if (usage == null && summary != null) {
@@ -190,6 +190,6 @@ public final class StreamGuard {
                     : new Usage((int) call.estimatedPromptTokens(), summary.tokensReceived());
             record.usage(usage);
         }
-        reservation.settle(usage == null ? call.estimatedPromptTokens() : usage.totalTokens());
+        settle.accept(usage == null ? call.estimatedPromptTokens() : usage.totalTokens());
     }
 }

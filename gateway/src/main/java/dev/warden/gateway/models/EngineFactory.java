@@ -1,5 +1,6 @@
 package dev.warden.gateway.models;
 
+import dev.warden.gateway.ModelProperties;
 import dev.warden.inference.InferenceEngine;
 import dev.warden.inference.ModelDescriptor;
 import dev.warden.inference.llamacpp.LlamaCppEngine;

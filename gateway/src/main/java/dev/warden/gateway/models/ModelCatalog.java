@@ -1,11 +1,10 @@
 package dev.warden.gateway.models;
 
-import dev.warden.gateway.api.ApiException;
+import dev.warden.gateway.api.ApiErrors;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.springframework.http.HttpStatus;
 
 /** The models this gateway serves, by the name clients send. */
 public final class ModelCatalog implements AutoCloseable {
@@ -35,16 +34,13 @@ public final class ModelCatalog implements AutoCloseable {
         ServedModel model = models.get(name);
         if (model == null) {
             if (models.values().stream().noneMatch(ServedModel::ready)) {
-                throw new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "server_error", "no_model_configured",
-                        "model", HOW_TO_ADD);
+                throw ApiErrors.noModelConfigured(HOW_TO_ADD);
             }
-            throw new ApiException(HttpStatus.NOT_FOUND, "invalid_request_error", "model_not_found", "model",
-                    "The model '" + name + "' does not exist on this gateway; GET /v1/models lists the models "
+            throw ApiErrors.modelNotFound("The model '" + name + "' does not exist on this gateway; GET /v1/models lists the models "
                             + "it serves: " + String.join(", ", models.keySet()));
         }
         if (!model.ready()) {
-            throw new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "server_error", "model_unavailable", "model",
-                    model.unavailable());
+            throw ApiErrors.modelUnavailable(model.unavailable());
         }
         return model;
     }

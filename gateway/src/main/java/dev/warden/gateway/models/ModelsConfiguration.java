@@ -1,5 +1,6 @@
 package dev.warden.gateway.models;
 
+import dev.warden.gateway.ModelProperties;
 import dev.warden.gateway.WardenProperties;
 import java.util.ArrayList;
 import java.util.List;

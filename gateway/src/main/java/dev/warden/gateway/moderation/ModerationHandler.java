@@ -1,14 +1,13 @@
 package dev.warden.gateway.moderation;
 
+import dev.warden.gateway.flow.RequestState;
+import dev.warden.gateway.api.ApiErrors;
 import dev.warden.gateway.api.ApiException;
 import dev.warden.gateway.flow.AuditTrail;
 import dev.warden.gateway.flow.CallRecord;
 import dev.warden.gateway.flow.GenerationCall;
 import dev.warden.gateway.flow.Guards;
-import dev.warden.gateway.flow.RateLimitStage;
 import dev.warden.gateway.openai.RequestBodies;
-import dev.warden.gateway.web.ApiKeyAuthFilter;
-import dev.warden.gateway.web.RequestIds;
 import dev.warden.guard.Direction;
 import dev.warden.guard.GuardInput;
 import dev.warden.guard.HazardCategory;
@@ -28,9 +27,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Supplier;
-import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
-import org.springframework.web.reactive.function.server.ServerRequest;
+import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.reactive.function.server.ServerResponse;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -46,8 +44,8 @@ import tools.jackson.databind.node.ObjectNode;
  * with what the gateway would do to the same text.
  * <p>
  * They run the most expensive work of the gateway and answer with exact scores, so they pass the same stages as a
- * chat request: the tenant's request and token limits ({@link RateLimitStage}, tokens estimated from the input)
- * and an audit record ({@link AuditTrail}) with every verdict, the decision and the content fingerprints, written
+ * chat request (their routes in {@code application.yaml}): the tenant's request and token limits (tokens
+ * estimated from the input) and an audit record ({@link AuditTrail}) with every verdict, the decision and the content fingerprints, written
  * durably before the answer leaves. Content itself is kept only for tenants that store content.
  */
 public final class ModerationHandler {
@@ -64,43 +62,44 @@ public final class ModerationHandler {
 
     private final Guards guards;
     private final RequestBodies bodies;
-    private final RateLimitStage limits;
     private final AuditTrail audit;
     private final Map<String, OperatingPoint> operatingPoints;
 
-    public ModerationHandler(Guards guards, RequestBodies bodies, RateLimitStage limits, AuditTrail audit) {
-        this(guards, bodies, limits, audit, Map.of());
-    }
-
     /** {@code operatingPoints}: label -> validation operating point of the classifier that scores it. */
-    public ModerationHandler(Guards guards, RequestBodies bodies, RateLimitStage limits, AuditTrail audit,
+    public ModerationHandler(Guards guards, RequestBodies bodies, AuditTrail audit,
                              Map<String, OperatingPoint> operatingPoints) {
         this.guards = guards;
         this.bodies = bodies;
-        this.limits = limits;
         this.audit = audit;
         this.operatingPoints = Map.copyOf(operatingPoints);
     }
 
-    public Mono<ServerResponse> moderations(ServerRequest request) {
-        Principal principal = ApiKeyAuthFilter.principal(request.exchange());
-        return bodies.json(request).flatMap(bytes -> {
+    /**
+     * Reads a {@code /v1/moderations} request into the request's state: its audit record, its token estimate
+     * (metered as {@link #GUARD_MODEL}) and the judgement {@link #answer} runs once the stages before it passed.
+     */
+    public Mono<Void> readModerations(ServerWebExchange exchange) {
+        RequestState state = RequestState.of(exchange);
+        Principal principal = state.principal();
+        return bodies.json(exchange).doOnNext(bytes -> {
             ObjectNode body = object(bytes);
             List<String> inputs = inputs(body.get("input"));
             JsonNode modelNode = body.get("model");
             if (modelNode != null && !modelNode.isNull() && !modelNode.isString()) {
-                throw ApiException.wrongType("model", "a string");
+                throw ApiErrors.wrongType("model", "a string");
             }
             String model = modelNode == null || modelNode.isNull() ? GUARD_MODEL : modelNode.stringValue();
-            CallRecord record = new CallRecord(RequestIds.of(request.exchange()), principal).model(GUARD_MODEL)
+            CallRecord record = new CallRecord(state.requestId(), principal)
+                    .clientRequestId(state.clientRequestId()).model(GUARD_MODEL)
                     .purpose("moderation").prompt(String.join("\n", inputs));
-            return metered(request, record, inputs, () -> Flux.fromIterable(inputs)
+            state.metered(record, GUARD_MODEL, GenerationCall.estimatedTokens(inputs));
+            state.judgement(() -> Flux.fromIterable(inputs)
                     .concatMap(text -> timed(record, Direction.INPUT, () -> guards.check(principal,
                             GuardInput.prompt(List.of(ChatMessage.of(Role.USER, text))))))
                     .collectList()
                     .map(results -> {
                         ObjectNode root = JSON.createObjectNode();
-                        root.put("id", "modr-" + RequestIds.of(request.exchange()));
+                        root.put("id", "modr-" + state.requestId());
                         root.put("model", model);
                         ArrayNode out = root.putArray("results");
                         for (Guards.Checked checked : results) {
@@ -108,33 +107,29 @@ public final class ModerationHandler {
                         }
                         return root;
                     }));
-        });
+        }).then();
     }
 
     /**
-     * The stages around a moderation: refuse while audit cannot record, reserve from the tenant's limits (429 with
-     * {@code Retry-After} when spent, recorded), judge, settle the estimate, record the verdicts, answer. A guard
-     * failure and a client that goes away are recorded too.
+     * The moderation itself, after the stages before it (audit, rate limit) passed: judge, settle the estimate,
+     * record the verdicts durably, answer. A guard failure is recorded with its cause; a client that goes away
+     * and the reservation's release are the audit and rate-limit stages' to handle.
      */
-    private Mono<ServerResponse> metered(ServerRequest request, CallRecord record, List<String> texts,
-                                         Supplier<Mono<ObjectNode>> judge) {
-        audit.requireAccepting();
-        long estimate = GenerationCall.estimatedTokens(texts);
-        return limits.reserve(record, GUARD_MODEL, estimate, request.exchange().getResponse().getHeaders())
-                .flatMap(reservation -> judge.get()
-                        .onErrorResume(e -> {
-                            reservation.settle(estimate);
-                            int status = e instanceof ApiException api ? api.status().value() : 500;
-                            record.ruleOnly("guard failed: " + e.getClass().getSimpleName());
-                            return audit.record(record, Outcome.UPSTREAM_ERROR, status).then(Mono.error(e));
-                        })
-                        .flatMap(body -> {
-                            // The classifiers read every input token, whatever they concluded.
-                            reservation.settle(estimate);
-                            return audit.record(record, Outcome.ALLOWED, 200).then(json(body));
-                        })
-                        .doOnCancel(() -> audit.recordDetached(record, Outcome.CLIENT_ABORT, 499))
-                        .doFinally(s -> reservation.release()));
+    public Mono<ServerResponse> answer(RequestState state) {
+        CallRecord record = state.record();
+        long estimate = state.estimatedTokens();
+        return state.judgement().get()
+                .onErrorResume(e -> {
+                    state.settle(estimate);
+                    int status = e instanceof ApiException api ? api.status().value() : 500;
+                    record.ruleOnly("guard failed: " + e.getClass().getSimpleName());
+                    return audit.record(record, Outcome.UPSTREAM_ERROR, status).then(Mono.error(e));
+                })
+                .flatMap(body -> {
+                    // The classifiers read every input token, whatever they concluded.
+                    state.settle(estimate);
+                    return audit.record(record, Outcome.ALLOWED, 200).then(json(body));
+                });
     }
 
     /** Runs one check and puts its verdicts and decision on the record. */
@@ -230,24 +225,26 @@ public final class ModerationHandler {
         return scores;
     }
 
-    public Mono<ServerResponse> runShield(ServerRequest request) {
-        Principal principal = ApiKeyAuthFilter.principal(request.exchange());
-        return bodies.json(request).flatMap(bytes -> {
+    /** Reads a {@code /v1/safety/run-shield} request into the request's state, as {@link #readModerations}. */
+    public Mono<Void> readRunShield(ServerWebExchange exchange) {
+        RequestState state = RequestState.of(exchange);
+        Principal principal = state.principal();
+        return bodies.json(exchange).doOnNext(bytes -> {
             ObjectNode body = object(bytes);
             JsonNode shieldNode = body.get("shield_id");
             if (shieldNode == null || shieldNode.isNull()) {
-                throw ApiException.missing("shield_id");
+                throw ApiErrors.missingParameter("shield_id");
             }
             if (!shieldNode.isString()) {
-                throw ApiException.wrongType("shield_id", "a string");
+                throw ApiErrors.wrongType("shield_id", "a string");
             }
             String shield = shieldNode.stringValue();
             JsonNode messagesNode = body.get("messages");
             if (messagesNode == null || messagesNode.isNull()) {
-                throw ApiException.missing("messages");
+                throw ApiErrors.missingParameter("messages");
             }
             if (!messagesNode.isArray() || messagesNode.isEmpty()) {
-                throw ApiException.invalid("messages", "'messages' must be a non-empty array of messages");
+                throw ApiErrors.invalidRequest("'messages' must be a non-empty array of messages", "messages");
             }
             List<ChatMessage> messages = new ArrayList<>();
             for (int i = 0; i < messagesNode.size(); i++) {
@@ -261,14 +258,15 @@ public final class ModerationHandler {
             List<String> known = guards.classifiers(input.direction());
             boolean all = shield.equals("warden") || shield.equals("all");
             if (!all && !known.contains(shield)) {
-                throw new ApiException(HttpStatus.NOT_FOUND, "invalid_request_error", "shield_not_found",
-                        "shield_id", "no shield '" + shield + "' for " + input.direction().name().toLowerCase()
+                throw ApiErrors.shieldNotFound("no shield '" + shield + "' for " + input.direction().name().toLowerCase()
                         + " content; available: warden (all of them), " + String.join(", ", known));
             }
-            CallRecord record = new CallRecord(RequestIds.of(request.exchange()), principal).model(GUARD_MODEL)
+            CallRecord record = new CallRecord(state.requestId(), principal)
+                    .clientRequestId(state.clientRequestId()).model(GUARD_MODEL)
                     .purpose("run-shield").prompt(promptText(messages));
             List<String> texts = messages.stream().map(ChatMessage::content).toList();
-            return metered(request, record, texts, () -> {
+            state.metered(record, GUARD_MODEL, GenerationCall.estimatedTokens(texts));
+            state.judgement(() -> {
                 long started = System.nanoTime();
                 return guards.check(principal, input).map(checked -> {
                     List<Verdict> verdicts = checked.report().verdicts().stream()
@@ -304,7 +302,7 @@ public final class ModerationHandler {
                     return root;
                 });
             });
-        });
+        }).then();
     }
 
     /** The conversation as the audit fingerprint covers it, in the chat flow's form ({@code role: text} lines). */
@@ -318,32 +316,32 @@ public final class ModerationHandler {
 
     private static ObjectNode object(byte[] bytes) {
         if (bytes.length == 0) {
-            throw ApiException.invalid(null, "the request body is empty; send a JSON object");
+            throw ApiErrors.invalidRequest("the request body is empty; send a JSON object", null);
         }
         try {
             JsonNode node = JSON.readTree(bytes);
             if (!node.isObject()) {
-                throw ApiException.invalid(null, "the request body must be a JSON object");
+                throw ApiErrors.invalidRequest("the request body must be a JSON object", null);
             }
             return (ObjectNode) node;
         } catch (JacksonException e) {
-            throw ApiException.invalidJson(e);
+            throw ApiErrors.invalidJson(e);
         }
     }
 
     /** OpenAI's {@code input}: a string, an array of strings, or an array of text parts (images are refused). */
     static List<String> inputs(JsonNode input) {
         if (input == null || input.isNull()) {
-            throw ApiException.missing("input");
+            throw ApiErrors.missingParameter("input");
         }
         if (input.isString()) {
             return List.of(input.stringValue());
         }
         if (!input.isArray() || input.isEmpty()) {
-            throw ApiException.wrongType("input", "a string, an array of strings or an array of text parts");
+            throw ApiErrors.wrongType("input", "a string, an array of strings or an array of text parts");
         }
         if (input.size() > 64) {
-            throw ApiException.invalid("input", "at most 64 inputs per request");
+            throw ApiErrors.invalidRequest("at most 64 inputs per request", "input");
         }
         List<String> out = new ArrayList<>();
         for (int i = 0; i < input.size(); i++) {
@@ -355,10 +353,10 @@ public final class ModerationHandler {
                 out.add(item.path("text").stringValue());
             } else if (item.isObject() && item.path("type").isString()
                     && item.path("type").stringValue().equals("image_url")) {
-                throw ApiException.invalid("input[" + i + "]", "image inputs are not supported by this gateway's "
-                        + "text classifiers");
+                throw ApiErrors.invalidRequest("image inputs are not supported by this gateway's "
+                        + "text classifiers", "input[" + i + "]");
             } else {
-                throw ApiException.wrongType("input[" + i + "]", "a string or a text part");
+                throw ApiErrors.wrongType("input[" + i + "]", "a string or a text part");
             }
         }
         return out;

@@ -1,6 +1,6 @@
 package dev.warden.gateway.openai;
 
-import dev.warden.gateway.api.ApiException;
+import dev.warden.gateway.api.ApiErrors;
 import dev.warden.inference.ChatMessage;
 import dev.warden.inference.remote.OpenAiChatJson;
 import dev.warden.inference.ToolDefinition;
@@ -88,7 +88,7 @@ final class ForwardedBody {
         }
         JsonNode parallel = body.get("parallel_tool_calls");
         if (parallel != null && !parallel.isBoolean()) {
-            throw ApiException.wrongType("parallel_tool_calls", "a boolean");
+            throw ApiErrors.wrongType("parallel_tool_calls", "a boolean");
         }
         return out;
     }
@@ -96,13 +96,13 @@ final class ForwardedBody {
     /** Token id -> bias in [-100, 100]; no text, but validated so nothing else rides along. */
     private static ObjectNode logitBias(JsonNode bias) {
         if (!bias.isObject()) {
-            throw ApiException.wrongType("logit_bias", "an object mapping token ids to numbers");
+            throw ApiErrors.wrongType("logit_bias", "an object mapping token ids to numbers");
         }
         ObjectNode out = JsonBody.JSON.createObjectNode();
         for (var entry : bias.properties()) {
             JsonNode v = entry.getValue();
             if (!entry.getKey().matches("\\d{1,9}") || !v.isNumber() || Math.abs(v.doubleValue()) > 100) {
-                throw ApiException.invalid("logit_bias", "'logit_bias' maps token ids to numbers in [-100, 100]");
+                throw ApiErrors.invalidRequest("'logit_bias' maps token ids to numbers in [-100, 100]", "logit_bias");
             }
             out.set(entry.getKey(), v.deepCopy());
         }
@@ -121,7 +121,7 @@ final class ForwardedBody {
         }
         JsonNode type = format.isObject() ? format.get("type") : null;
         if (type == null || !type.isString()) {
-            throw ApiException.wrongType("response_format", "an object with a 'type'");
+            throw ApiErrors.wrongType("response_format", "an object with a 'type'");
         }
         ObjectNode out = JsonBody.JSON.createObjectNode().put("type", type.stringValue());
         switch (type.stringValue()) {
@@ -130,12 +130,11 @@ final class ForwardedBody {
             case "json_schema" -> {
                 JsonNode schema = format.get("json_schema");
                 if (schema == null || !schema.isObject()) {
-                    throw ApiException.wrongType("response_format.json_schema", "an object");
+                    throw ApiErrors.wrongType("response_format.json_schema", "an object");
                 }
                 out.set("json_schema", schema.deepCopy());
             }
-            default -> throw ApiException.invalid("response_format.type",
-                    "'response_format.type' must be text, json_object or json_schema");
+            default -> throw ApiErrors.invalidRequest("'response_format.type' must be text, json_object or json_schema", "response_format.type");
         }
         return out;
     }

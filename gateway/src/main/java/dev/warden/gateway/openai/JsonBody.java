@@ -1,5 +1,6 @@
 package dev.warden.gateway.openai;
 
+import dev.warden.gateway.api.ApiErrors;
 import dev.warden.gateway.api.ApiException;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,7 +15,7 @@ import tools.jackson.databind.node.ObjectNode;
  */
 public final class JsonBody {
 
-    static final JsonMapper JSON = JsonMapper.builder().build();
+    public static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final ObjectNode root;
 
@@ -24,16 +25,16 @@ public final class JsonBody {
 
     public static JsonBody parse(byte[] bytes) {
         if (bytes == null || bytes.length == 0) {
-            throw ApiException.invalid(null, "the request body is empty; send a JSON object");
+            throw ApiErrors.invalidRequest("the request body is empty; send a JSON object", null);
         }
         JsonNode node;
         try {
             node = JSON.readTree(bytes);
         } catch (JacksonException e) {
-            throw ApiException.invalidJson(e);
+            throw ApiErrors.invalidJson(e);
         }
         if (node == null || !node.isObject()) {
-            throw ApiException.invalid(null, "the request body must be a JSON object");
+            throw ApiErrors.invalidRequest("the request body must be a JSON object", null);
         }
         return new JsonBody((ObjectNode) node);
     }
@@ -45,10 +46,10 @@ public final class JsonBody {
     public String requiredString(String field) {
         JsonNode n = root.get(field);
         if (n == null || n.isNull()) {
-            throw ApiException.missing(field);
+            throw ApiErrors.missingParameter(field);
         }
         if (!n.isString()) {
-            throw ApiException.wrongType(field, "a string");
+            throw ApiErrors.wrongType(field, "a string");
         }
         return n.stringValue();
     }
@@ -63,7 +64,7 @@ public final class JsonBody {
             return fallback;
         }
         if (!n.isBoolean()) {
-            throw ApiException.wrongType(param, "a boolean");
+            throw ApiErrors.wrongType(param, "a boolean");
         }
         return n.booleanValue();
     }
@@ -74,11 +75,11 @@ public final class JsonBody {
             return null;
         }
         if (!n.isNumber()) {
-            throw ApiException.wrongType(field, "a number");
+            throw ApiErrors.wrongType(field, "a number");
         }
         double v = n.doubleValue();
         if (v < min || v > max || Double.isNaN(v)) {
-            throw ApiException.invalid(field, "'" + field + "' must be between " + min + " and " + max);
+            throw ApiErrors.invalidRequest("'" + field + "' must be between " + min + " and " + max, field);
         }
         return v;
     }
@@ -89,11 +90,11 @@ public final class JsonBody {
             return null;
         }
         if (!n.isIntegralNumber() || !n.canConvertToInt()) {
-            throw ApiException.wrongType(field, "an integer");
+            throw ApiErrors.wrongType(field, "an integer");
         }
         int v = n.intValue();
         if (v < min || v > max) {
-            throw ApiException.invalid(field, "'" + field + "' must be between " + min + " and " + max);
+            throw ApiErrors.invalidRequest("'" + field + "' must be between " + min + " and " + max, field);
         }
         return v;
     }
@@ -104,7 +105,7 @@ public final class JsonBody {
             return null;
         }
         if (!n.isIntegralNumber() || !n.canConvertToLong()) {
-            throw ApiException.wrongType(field, "an integer");
+            throw ApiErrors.wrongType(field, "an integer");
         }
         return n.longValue();
     }
@@ -119,15 +120,15 @@ public final class JsonBody {
             return List.of(n.stringValue());
         }
         if (!n.isArray()) {
-            throw ApiException.wrongType("stop", "a string or an array of strings");
+            throw ApiErrors.wrongType("stop", "a string or an array of strings");
         }
         if (n.size() > 4) {
-            throw ApiException.invalid("stop", "'stop' takes at most 4 sequences");
+            throw ApiErrors.invalidRequest("'stop' takes at most 4 sequences", "stop");
         }
         List<String> out = new ArrayList<>();
         for (JsonNode s : n) {
             if (!s.isString()) {
-                throw ApiException.wrongType("stop", "a string or an array of strings");
+                throw ApiErrors.wrongType("stop", "a string or an array of strings");
             }
             out.add(s.stringValue());
         }

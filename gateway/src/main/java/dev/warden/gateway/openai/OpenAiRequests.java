@@ -1,6 +1,6 @@
 package dev.warden.gateway.openai;
 
-import dev.warden.gateway.api.ApiException;
+import dev.warden.gateway.api.ApiErrors;
 import dev.warden.inference.ChatMessage;
 import dev.warden.inference.ChatRequest;
 import dev.warden.inference.CompletionRequest;
@@ -29,13 +29,13 @@ public final class OpenAiRequests {
         String model = body.requiredString("model");
         JsonNode messagesNode = body.get("messages");
         if (messagesNode == null) {
-            throw ApiException.missing("messages");
+            throw ApiErrors.missingParameter("messages");
         }
         if (!messagesNode.isArray()) {
-            throw ApiException.wrongType("messages", "an array of message objects");
+            throw ApiErrors.wrongType("messages", "an array of message objects");
         }
         if (messagesNode.isEmpty()) {
-            throw ApiException.invalid("messages", "'messages' must contain at least one message");
+            throw ApiErrors.invalidRequest("'messages' must contain at least one message", "messages");
         }
         List<ChatMessage> messages = new ArrayList<>(messagesNode.size());
         for (int i = 0; i < messagesNode.size(); i++) {
@@ -50,7 +50,7 @@ public final class OpenAiRequests {
         boolean logprobs = body.bool("logprobs", false);
         Integer topLogprobs = body.integer("top_logprobs", 0, 20);
         if (topLogprobs != null && !logprobs) {
-            throw ApiException.invalid("top_logprobs", "'top_logprobs' requires 'logprobs' to be true");
+            throw ApiErrors.invalidRequest("'top_logprobs' requires 'logprobs' to be true", "top_logprobs");
         }
         SamplingParams params = new SamplingParams(body.number("temperature", 0, 2), body.number("top_p", 0, 1),
                 maxTokens, body.stop(), body.longInteger("seed"), nOf(body), logprobs, topLogprobs);
@@ -64,7 +64,7 @@ public final class OpenAiRequests {
         String model = body.requiredString("model");
         JsonNode promptNode = body.get("prompt");
         if (promptNode == null) {
-            throw ApiException.missing("prompt");
+            throw ApiErrors.missingParameter("prompt");
         }
         String prompt;
         if (promptNode.isString()) {
@@ -72,9 +72,9 @@ public final class OpenAiRequests {
         } else if (promptNode.isArray() && promptNode.size() == 1 && promptNode.get(0).isString()) {
             prompt = promptNode.get(0).stringValue();
         } else if (promptNode.isArray()) {
-            throw ApiException.invalid("prompt", "'prompt' must be a string or an array of exactly one string");
+            throw ApiErrors.invalidRequest("'prompt' must be a string or an array of exactly one string", "prompt");
         } else {
-            throw ApiException.wrongType("prompt", "a string");
+            throw ApiErrors.wrongType("prompt", "a string");
         }
         boolean stream = body.bool("stream", false);
         boolean includeUsage = streamOptions(body, stream);
@@ -100,31 +100,31 @@ public final class OpenAiRequests {
             return false;
         }
         if (!options.isObject()) {
-            throw ApiException.wrongType("stream_options", "an object");
+            throw ApiErrors.wrongType("stream_options", "an object");
         }
         if (!stream) {
-            throw ApiException.invalid("stream_options", "'stream_options' is only allowed when 'stream' is true");
+            throw ApiErrors.invalidRequest("'stream_options' is only allowed when 'stream' is true", "stream_options");
         }
         return JsonBody.bool(options, "include_usage", false, "stream_options.include_usage");
     }
 
     public static ChatMessage message(JsonNode node, String param) {
         if (node == null || !node.isObject()) {
-            throw ApiException.wrongType(param, "a message object");
+            throw ApiErrors.wrongType(param, "a message object");
         }
         JsonNode roleNode = node.get("role");
         if (roleNode == null || roleNode.isNull()) {
-            throw ApiException.missing(param + ".role");
+            throw ApiErrors.missingParameter(param + ".role");
         }
         if (!roleNode.isString()) {
-            throw ApiException.wrongType(param + ".role", "a string");
+            throw ApiErrors.wrongType(param + ".role", "a string");
         }
         Role role;
         try {
             role = Role.parse(roleNode.stringValue());
         } catch (IllegalArgumentException e) {
-            throw ApiException.invalid(param + ".role", "'" + param + ".role' must be one of system, developer, "
-                    + "user, assistant or tool; got '" + roleNode.stringValue() + "'");
+            throw ApiErrors.invalidRequest("'" + param + ".role' must be one of system, developer, "
+                    + "user, assistant or tool; got '" + roleNode.stringValue() + "'", param + ".role");
         }
         List<ToolCall> toolCalls = toolCalls(node.get("tool_calls"), param + ".tool_calls");
         String content = content(node.get("content"), param + ".content",
@@ -140,7 +140,7 @@ public final class OpenAiRequests {
             return null;
         }
         if (!n.isString()) {
-            throw ApiException.wrongType(param + "." + field, "a string");
+            throw ApiErrors.wrongType(param + "." + field, "a string");
         }
         return n.stringValue();
     }
@@ -151,29 +151,29 @@ public final class OpenAiRequests {
             if (mayBeNull) {
                 return "";
             }
-            throw ApiException.missing(param);
+            throw ApiErrors.missingParameter(param);
         }
         if (n.isString()) {
             return n.stringValue();
         }
         if (!n.isArray()) {
-            throw ApiException.wrongType(param, "a string or an array of content parts");
+            throw ApiErrors.wrongType(param, "a string or an array of content parts");
         }
         StringBuilder text = new StringBuilder();
         for (int i = 0; i < n.size(); i++) {
             JsonNode part = n.get(i);
             String partParam = param + "[" + i + "]";
             if (!part.isObject() || part.get("type") == null || !part.get("type").isString()) {
-                throw ApiException.wrongType(partParam, "a content part with a 'type'");
+                throw ApiErrors.wrongType(partParam, "a content part with a 'type'");
             }
             String type = part.get("type").stringValue();
             if (!type.equals("text")) {
-                throw ApiException.invalid(partParam + ".type", "content parts of type '" + type
-                        + "' are not supported by this gateway's text models; send text parts");
+                throw ApiErrors.invalidRequest("content parts of type '" + type
+                        + "' are not supported by this gateway's text models; send text parts", partParam + ".type");
             }
             JsonNode t = part.get("text");
             if (t == null || !t.isString()) {
-                throw ApiException.wrongType(partParam + ".text", "a string");
+                throw ApiErrors.wrongType(partParam + ".text", "a string");
             }
             if (!text.isEmpty()) {
                 text.append('\n');
@@ -188,7 +188,7 @@ public final class OpenAiRequests {
             return List.of();
         }
         if (!n.isArray()) {
-            throw ApiException.wrongType(param, "an array");
+            throw ApiErrors.wrongType(param, "an array");
         }
         List<ToolCall> calls = new ArrayList<>();
         for (int i = 0; i < n.size(); i++) {
@@ -196,11 +196,11 @@ public final class OpenAiRequests {
             String p = param + "[" + i + "]";
             JsonNode fn = call.get("function");
             if (!call.isObject() || fn == null || !fn.isObject()) {
-                throw ApiException.wrongType(p, "a tool call with a 'function' object");
+                throw ApiErrors.wrongType(p, "a tool call with a 'function' object");
             }
             JsonNode name = fn.get("name");
             if (name == null || !name.isString()) {
-                throw ApiException.missing(p + ".function.name");
+                throw ApiErrors.missingParameter(p + ".function.name");
             }
             JsonNode args = fn.get("arguments");
             String arguments = args == null || args.isNull() ? "{}" : args.isString() ? args.stringValue()
@@ -218,7 +218,7 @@ public final class OpenAiRequests {
             return List.of();
         }
         if (!n.isArray()) {
-            throw ApiException.wrongType("tools", "an array of tool objects");
+            throw ApiErrors.wrongType("tools", "an array of tool objects");
         }
         List<ToolDefinition> tools = new ArrayList<>();
         for (int i = 0; i < n.size(); i++) {
@@ -226,20 +226,20 @@ public final class OpenAiRequests {
             JsonNode tool = n.get(i);
             JsonNode fn = tool == null ? null : tool.get("function");
             if (tool == null || !tool.isObject() || fn == null || !fn.isObject()) {
-                throw ApiException.wrongType(p, "a tool object with a 'function'");
+                throw ApiErrors.wrongType(p, "a tool object with a 'function'");
             }
             JsonNode type = tool.get("type");
             if (type != null && !(type.isString() && type.stringValue().equals("function"))) {
-                throw ApiException.invalid(p + ".type", "only tools of type 'function' are supported");
+                throw ApiErrors.invalidRequest("only tools of type 'function' are supported", p + ".type");
             }
             JsonNode name = fn.get("name");
             if (name == null || !name.isString() || name.stringValue().isBlank()) {
-                throw ApiException.missing(p + ".function.name");
+                throw ApiErrors.missingParameter(p + ".function.name");
             }
             JsonNode description = fn.get("description");
             JsonNode parameters = fn.get("parameters");
             if (parameters != null && !parameters.isNull() && !parameters.isObject()) {
-                throw ApiException.wrongType(p + ".function.parameters", "a JSON schema object");
+                throw ApiErrors.wrongType(p + ".function.parameters", "a JSON schema object");
             }
             tools.add(new ToolDefinition(name.stringValue(),
                     description != null && description.isString() ? description.stringValue() : null,
@@ -256,8 +256,8 @@ public final class OpenAiRequests {
         if (n.isString()) {
             String v = n.stringValue();
             if (!v.equals("auto") && !v.equals("none") && !v.equals("required")) {
-                throw ApiException.invalid("tool_choice", "'tool_choice' must be auto, none, required or an "
-                        + "object naming a function");
+                throw ApiErrors.invalidRequest("'tool_choice' must be auto, none, required or an "
+                        + "object naming a function", "tool_choice");
             }
             return v;
         }
@@ -265,6 +265,6 @@ public final class OpenAiRequests {
                 && n.get("function").get("name").isString()) {
             return n.get("function").get("name").stringValue();
         }
-        throw ApiException.wrongType("tool_choice", "a string or an object naming a function");
+        throw ApiErrors.wrongType("tool_choice", "a string or an object naming a function");
     }
 }

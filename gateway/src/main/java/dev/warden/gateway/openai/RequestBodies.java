@@ -1,10 +1,11 @@
 package dev.warden.gateway.openai;
 
-import dev.warden.gateway.api.Errors;
+import dev.warden.gateway.api.ApiErrors;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.MediaType;
-import org.springframework.web.reactive.function.server.ServerRequest;
+import org.springframework.http.HttpHeaders;
+import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
 
 /** Reads a JSON request body whole, refusing the wrong content type (415) and oversized bodies (413) early. */
@@ -16,16 +17,17 @@ public final class RequestBodies {
         this.maxBytes = (int) Math.min(Integer.MAX_VALUE - 8, maxBytes);
     }
 
-    public Mono<byte[]> json(ServerRequest request) {
-        MediaType type = request.headers().contentType().orElse(null);
+    public Mono<byte[]> json(ServerWebExchange exchange) {
+        HttpHeaders headers = exchange.getRequest().getHeaders();
+        MediaType type = headers.getContentType();
         if (type == null || !(MediaType.APPLICATION_JSON.isCompatibleWith(type)
                 || type.getSubtype().endsWith("+json"))) {
-            return Mono.error(Errors.unsupportedMediaType());
+            return Mono.error(ApiErrors.unsupportedMediaType());
         }
-        if (request.headers().contentLength().orElse(-1) > maxBytes) {
-            return Mono.error(Errors.tooLarge());
+        if (headers.getContentLength() > maxBytes) {
+            return Mono.error(ApiErrors.tooLarge());
         }
-        return DataBufferUtils.join(request.exchange().getRequest().getBody(), maxBytes)
+        return DataBufferUtils.join(exchange.getRequest().getBody(), maxBytes)
                 .map(RequestBodies::drain)
                 .defaultIfEmpty(new byte[0]);
     }

@@ -1,9 +1,9 @@
 package dev.warden.gateway.web;
 
+import dev.warden.gateway.api.ApiErrors;
 import dev.warden.gateway.api.ApiException;
 import java.util.List;
 import org.springframework.http.HttpHeaders;
-import org.springframework.http.HttpStatus;
 
 /** The key of an {@code Authorization: Bearer <key>} header, read the same way for tenant and admin keys. */
 public final class BearerKey {
@@ -25,8 +25,7 @@ public final class BearerKey {
             return null;
         }
         if (values.size() > 1) {
-            throw new ApiException(HttpStatus.BAD_REQUEST, "invalid_request_error", AMBIGUOUS, null,
-                    "send exactly one Authorization header");
+            throw ApiErrors.ambiguousAuthorization(AMBIGUOUS);
         }
         return parse(values.get(0));
     }

@@ -1,6 +1,6 @@
 package dev.warden.gateway.web;
 
-import dev.warden.gateway.api.ApiException;
+import dev.warden.gateway.api.ApiErrors;
 import dev.warden.gateway.audit.AuthFailureAudit;
 import org.springframework.core.Ordered;
 import org.springframework.http.HttpStatus;
@@ -36,8 +36,7 @@ public class CanonicalPathFilter implements WebFilter, Ordered {
             return chain.filter(exchange);
         }
         audit.refused(exchange, REASON, null, HttpStatus.BAD_REQUEST.value());
-        return Mono.error(new ApiException(HttpStatus.BAD_REQUEST, "invalid_request_error", "invalid_path", null,
-                why + "; send the path exactly as documented, e.g. /v1/chat/completions"));
+        return Mono.error(ApiErrors.invalidPath(why + "; send the path exactly as documented, e.g. /v1/chat/completions"));
     }
 
     /** After the request id (refusals carry one) and the request metrics (refusals are counted). */

@@ -1,5 +1,6 @@
 package dev.warden.gateway.web;
 
+import dev.warden.gateway.flow.RequestState;
 import dev.warden.gateway.api.ApiException;
 import dev.warden.gateway.api.Errors;
 import dev.warden.gateway.api.OpenAiErrors;
@@ -32,7 +33,7 @@ public class OpenAiErrorHandler implements WebExceptionHandler {
         }
         ApiException api = Errors.toApi(ex);
         if (api.status().is5xxServerError() && !(ex instanceof ApiException)) {
-            log.error("request {} failed: {}", RequestIds.of(exchange), ex.toString(), ex);
+            log.error("request {} failed: {}", RequestState.of(exchange).requestId(), ex.toString(), ex);
         }
         return write(response, api);
     }

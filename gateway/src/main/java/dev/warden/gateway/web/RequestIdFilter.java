@@ -1,5 +1,6 @@
 package dev.warden.gateway.web;
 
+import dev.warden.gateway.flow.RequestState;
 import org.springframework.core.Ordered;
 import org.springframework.stereotype.Component;
 import org.springframework.web.server.ServerWebExchange;
@@ -19,13 +20,13 @@ public class RequestIdFilter implements WebFilter, Ordered {
     @Override
     public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
         String id = RequestIds.fresh();
-        exchange.getAttributes().put(RequestIds.ATTRIBUTE, id);
         exchange.getResponse().getHeaders().set(RequestIds.HEADER, id);
         String sent = exchange.getRequest().getHeaders().getFirst(RequestIds.HEADER);
-        if (RequestIds.wellFormed(sent)) {
-            exchange.getAttributes().put(RequestIds.CLIENT_ATTRIBUTE, sent);
+        boolean keep = RequestIds.wellFormed(sent);
+        if (keep) {
             exchange.getResponse().getHeaders().set(RequestIds.CLIENT_HEADER, sent);
         }
+        RequestState.open(exchange, id, keep ? sent : null);
         return chain.filter(exchange);
     }
 

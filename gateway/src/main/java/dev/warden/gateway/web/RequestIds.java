@@ -2,16 +2,13 @@ package dev.warden.gateway.web;
 
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
-import org.springframework.web.server.ServerWebExchange;
 
 /** Request ids: always the gateway's own, fresh and random; the client's own id, when well formed, kept beside. */
 public final class RequestIds {
 
     public static final String HEADER = "x-request-id";
-    public static final String ATTRIBUTE = "warden.requestId";
-    /** The client's {@code x-request-id}, echoed under this header and kept under this attribute. */
+    /** The client's {@code x-request-id}, echoed under this header (and kept in the request's state). */
     public static final String CLIENT_HEADER = "x-client-request-id";
-    public static final String CLIENT_ATTRIBUTE = "warden.clientRequestId";
 
     /** Short enough for logs and safe to echo in a header: no spaces, quotes or control characters. */
     private static final Pattern WELL_FORMED = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:\\-]{0,127}");
@@ -38,15 +35,5 @@ public final class RequestIds {
             out[5 + 2 * i] = HEX[bytes[i] & 0xf];
         }
         return new String(out);
-    }
-
-    /** The client's own id for the request, or null. */
-    public static String clientOf(ServerWebExchange exchange) {
-        return exchange.getAttribute(CLIENT_ATTRIBUTE);
-    }
-
-    public static String of(ServerWebExchange exchange) {
-        String id = exchange.getAttribute(ATTRIBUTE);
-        return id == null ? "unknown" : id;
     }
 }

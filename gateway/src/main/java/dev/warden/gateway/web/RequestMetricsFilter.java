@@ -1,5 +1,6 @@
 package dev.warden.gateway.web;
 
+import dev.warden.gateway.flow.RequestState;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.util.Set;
@@ -18,8 +19,6 @@ import reactor.core.publisher.Mono;
  */
 @Component
 public class RequestMetricsFilter implements WebFilter, Ordered {
-
-    public static final String TENANT_ATTRIBUTE = "warden.tenant";
 
     private static final Set<String> ROUTES = Set.of("/v1/chat/completions", "/v1/completions", "/v1/models",
             "/v1/moderations", "/v1/safety/run-shield");
@@ -51,7 +50,7 @@ public class RequestMetricsFilter implements WebFilter, Ordered {
         long start = System.nanoTime();
         return chain.filter(exchange).doFinally(signal -> {
             HttpStatusCode status = exchange.getResponse().getStatusCode();
-            String tenant = exchange.getAttribute(TENANT_ATTRIBUTE);
+            String tenant = RequestState.of(exchange).tenantId();
             timer(route(path), tenant == null ? "none" : tenant,
                     status == null ? "200" : Integer.toString(status.value()))
                     .record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);

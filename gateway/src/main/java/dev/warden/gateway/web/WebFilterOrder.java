@@ -2,7 +2,12 @@ package dev.warden.gateway.web;
 
 import org.springframework.core.Ordered;
 
-/** The order of the gateway's web filters, in one place, since each relies on the ones before it. */
+/**
+ * The order of the gateway's web filters, in one place, since each relies on the ones before it. These run on
+ * every path ({@code /v1}, {@code /admin}, actuator, anything a scanner tries), before any route is chosen; the
+ * {@code /v1} request path itself is a chain of route stages declared in {@code application.yaml}
+ * (docs/ARCHITECTURE.md).
+ */
 public final class WebFilterOrder {
 
     /** Security headers first: every response, refusals included, carries them. */
@@ -12,8 +17,8 @@ public final class WebFilterOrder {
     public static final int METRICS = Ordered.HIGHEST_PRECEDENCE + 2;
     /** Before any key check: the checks may then trust the path. */
     public static final int CANONICAL_PATH = Ordered.HIGHEST_PRECEDENCE + 3;
-    public static final int API_KEY = Ordered.HIGHEST_PRECEDENCE + 4;
-    public static final int ADMIN_KEY = Ordered.HIGHEST_PRECEDENCE + 5;
+    /** The admin key on /admin and actuator paths (tenant keys are the /v1 routes' Authenticate stage). */
+    public static final int ADMIN_KEY = Ordered.HIGHEST_PRECEDENCE + 4;
 
     private WebFilterOrder() {
     }

@@ -273,7 +273,9 @@ class AdminApiTest extends GatewayTest {
         assertThat(p.path("limits").path("key").path("requests").size()).isEqualTo(2);
         assertThat(p.path("limits").path("key").path("concurrent").asInt()).isEqualTo(4);
         assertThat(p.path("limits").path("models").has("llama-3.1-8b-instruct")).isTrue();
-        assertThat(p.path("audit").path("retention_days").asInt()).isEqualTo(90);
+        assertThat(p.path("audit").path("retention_days").asInt()).isEqualTo(180);
+        assertThat(p.path("audit").path("content_retention_days").asInt()).isEqualTo(30);
+        assertThat(p.path("audit").path("legal_hold").asBoolean()).isFalse();
         assertThat(p.path("audit").path("store_content").asBoolean()).isFalse();
         assertThat(p.path("licences").get(0).path("accepted_by").asString()).isEqualTo("jane.doe@acme.example");
         assertThat(p.path("monthly_active_users").asLong()).isEqualTo(120000);
@@ -367,6 +369,7 @@ class AdminApiTest extends GatewayTest {
             append(AuditRecord.builder("adm-old-" + i, "acme").time(old.plusSeconds(i)).model(MODEL).build());
         }
         append(AuditRecord.builder("adm-recent", "acme").time(Instant.now()).model(MODEL).build());
+        append(AuditRecord.builder("adm-held-old", "held").time(old).model(MODEL).build());
 
         Reply r = http.post("/admin/audit/retention", ADMIN_KEY, null, "");
 
@@ -376,13 +379,17 @@ class AdminApiTest extends GatewayTest {
         for (JsonNode t : body.path("data")) {
             if (t.path("tenant").asString().equals("acme")) {
                 acme = t;
+            } else if (t.path("tenant").asString().equals("held")) {
+                assertThat(t.path("legal_hold").asBoolean()).as(t.toString()).isTrue();
+                assertThat(t.path("deleted").asLong()).isZero();
             } else {
                 assertThat(t.path("deleted").asLong()).as(t.toString()).isZero();
             }
         }
         assertThat(acme).as(body.toString()).isNotNull();
         assertThat(acme.path("deleted").asLong()).isEqualTo(3);
-        assertThat(acme.path("retention_days").asInt()).isEqualTo(90);
+        assertThat(acme.path("retention_days").asInt()).isEqualTo(180);
+        assertThat(acme.path("content_retention_days").asInt()).isEqualTo(30);
         assertThat(acme.path("anchor").path("sequence").asLong()).isEqualTo(3);
         assertThat(acme.path("checkpoint").path("request_id").asString()).isEqualTo("retention:acme:3");
         assertThat(body.path("deleted").asLong()).isEqualTo(3);
@@ -396,6 +403,74 @@ class AdminApiTest extends GatewayTest {
 
         JsonNode again = http.post("/admin/audit/retention", ADMIN_KEY, null, "").json();
         assertThat(again.path("deleted").asLong()).isZero();
+        assertThat(requestIds(admin("/admin/audit/records?tenant=held").json())).containsExactly("adm-held-old");
+
+        // Each run is a record of the admin-actions chain, newest first: who ran it and what it deleted where.
+        JsonNode runs = admin("/admin/audit/actions?action=retention.run").json().path("data");
+        assertThat(runs.size()).isEqualTo(2);
+        JsonNode first = runs.get(1);
+        assertThat(first.path("actor").asString()).startsWith("admin:");
+        assertThat(first.path("details").path("deleted").asLong()).isEqualTo(3);
+        assertThat(first.path("details").path("tenants").toString()).contains("\"legalHold\":true", "\"held\"");
+    }
+
+    @Test
+    @Order(11)
+    void recordsNameThePolicyVersionInForceAndItsDocumentsAreServed() {
+        JsonNode versions = admin("/admin/policy/versions").json();
+        String inForce = versions.path("in_force").asString();
+        assertThat(inForce).startsWith("sha256:").hasSize(71);
+        JsonNode record = admin("/admin/audit/records?tenant=local&limit=1").json().path("data").get(0);
+        assertThat(record.path("policy_version").asString()).isEqualTo(inForce);
+
+        JsonNode version = admin("/admin/policy/versions/" + inForce).json();
+        assertThat(version.path("intact").asBoolean()).isTrue();
+        assertThat(version.path("documents").propertyNames()).contains("tenants.yaml", "licences/llama-3.1.yaml");
+
+        // The first start recorded the version in force as a policy change of the admin chain.
+        JsonNode changes = admin("/admin/audit/actions?action=policy.change").json().path("data");
+        assertThat(changes.size()).isGreaterThanOrEqualTo(1);
+        assertThat(changes.get(0).path("details").path("after").asString()).isEqualTo(inForce);
+        assertThat(admin("/admin/policy/versions/sha256:nope").status()).isEqualTo(404);
+    }
+
+    @Test
+    @Order(12)
+    void anExportedEvidenceBundleVerifiesOfflineAndOneChangedByteNamesTheRecord() throws Exception {
+        Reply r = http.post("/admin/audit/export?tenant=local&" + since(), ADMIN_KEY,
+                "application/x-www-form-urlencoded", "");
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        assertThat(r.header("content-type")).startsWith("application/x-ndjson");
+        assertThat(r.header("content-disposition")).contains("attachment", "warden-evidence-local-");
+        byte[] bundle = r.body().getBytes(StandardCharsets.UTF_8);
+        Path pub = dev.warden.policy.audit.OperatorKey.publicFile(TENANTS.dir.resolve("data")
+                .resolve("audit-operator.key"));
+        java.security.PublicKey key = dev.warden.policy.audit.OperatorKey.parsePublicKey(Files.readString(pub));
+
+        var report = dev.warden.policy.evidence.BundleVerifier.verify(bundle, key);
+        assertThat(report.findings()).isEmpty();
+        assertThat(report.entries()).isGreaterThanOrEqualTo(3);
+        assertThat(r.body()).doesNotContain(TENANTS.localKey).contains("\"included\":false");
+
+        String target = id("adm-local-2");
+        int at = r.body().indexOf("\"requestId\":\"" + target + "\"");
+        int line = r.body().lastIndexOf('\n', at) + 1;
+        int model = r.body().indexOf("\"model\":\"" + MODEL, line);
+        assertThat(model).isBetween(line, at);
+        byte[] tampered = bundle.clone();
+        tampered[model + "\"model\":\"".length()] ^= 0x01;
+        var broken = dev.warden.policy.evidence.BundleVerifier.verify(tampered, key);
+        assertThat(broken.findings()).anySatisfy(f -> {
+            assertThat(f.requestId()).isEqualTo(target);
+            assertThat(f.problem()).contains("the entry was altered");
+        });
+
+        JsonNode exports = admin("/admin/audit/actions?action=audit.export").json().path("data");
+        assertThat(exports.get(0).path("actor").asString()).isEqualTo("admin:"
+                + ApiKeys.keyId(ApiKeys.hash(ADMIN_KEY)));
+        assertThat(exports.get(0).path("subject").asString()).isEqualTo("local");
+        assertThat(http.post("/admin/audit/export?tenant=local&from=2026-01-02&to=2026-01-01", ADMIN_KEY, null, "")
+                .errorCode()).isNotNull();
     }
 
     private void append(AuditRecord record) throws Exception {

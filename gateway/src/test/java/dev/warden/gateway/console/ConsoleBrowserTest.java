@@ -27,15 +27,20 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * The console in a real browser: Debian's headless Chromium driven by Selenium through Debian's chromedriver
  * (both installed by {@code .ci/run} when missing; without them this test fails, it does not skip). Traffic goes
  * through the gateway first, one request blocked; an auditor then signs in, finds the block on the overview,
- * drills into its record, and is refused the retention run. Screenshots of each view go to
+ * drills into its record, downloads a signed evidence bundle that verifies offline (and fails, naming the record,
+ * once one byte is changed), and is refused the retention run. Screenshots of each view go to
  * {@code target/console-screenshots/}.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ConsoleBrowserTest extends ConsoleGatewayTest {
 
     static final Path SCREENSHOTS = Path.of("target", "console-screenshots");
+    static final Path DOWNLOADS = Path.of("target", "console-downloads").toAbsolutePath();
     static final String CHROMIUM = "/usr/bin/chromium";
     static final String CHROMEDRIVER = "/usr/bin/chromedriver";
+
+    @org.springframework.beans.factory.annotation.Autowired
+    dev.warden.policy.audit.OperatorKey operatorKey;
 
     private WebDriver browser;
     private WebDriverWait wait;
@@ -44,10 +49,18 @@ class ConsoleBrowserTest extends ConsoleGatewayTest {
     @BeforeAll
     void startChromium() throws IOException {
         Files.createDirectories(SCREENSHOTS);
+        Files.createDirectories(DOWNLOADS);
+        try (var old = Files.list(DOWNLOADS)) {
+            for (Path p : old.toList()) {
+                Files.delete(p);
+            }
+        }
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM);
         options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
                 "--window-size=1400,1000");
+        options.setExperimentalOption("prefs", java.util.Map.of("download.default_directory", DOWNLOADS.toString(),
+                "download.prompt_for_download", false));
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(Path.of(CHROMEDRIVER).toFile()).usingAnyFreePort().build();
         browser = new ChromeDriver(service, options);
@@ -65,6 +78,22 @@ class ConsoleBrowserTest extends ConsoleGatewayTest {
         Path shot = ((ChromeDriver) browser).getScreenshotAs(OutputType.FILE).toPath();
         try {
             Files.copy(shot, SCREENSHOTS.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A finished download whose name starts with {@code prefix}, or null while there is none. */
+    private static Path downloaded(String prefix) throws IOException {
+        try (var files = Files.list(DOWNLOADS)) {
+            return files.filter(p -> p.getFileName().toString().startsWith(prefix)
+                    && !p.getFileName().toString().endsWith(".crdownload")).findFirst().orElse(null);
+        }
+    }
+
+    private static byte[] readAll(Path file) {
+        try {
+            return Files.readAllBytes(file);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -114,6 +143,25 @@ class ConsoleBrowserTest extends ConsoleGatewayTest {
         assertThat(verdicts).contains("embedded-prompt-attack").contains("jailbreak");
         assertThat(browser.findElement(By.cssSelector("code.hash")).getText()).matches("[0-9a-f]{64}");
         screenshot("4-record");
+
+        // The signed evidence bundle of tenant acme (which stores no content, so an auditor may take it), downloaded
+        // by the browser, verifies offline; one byte changed in the blocked record fails it, naming that record.
+        open("/console/requests?tenant=acme");
+        wait.until(ExpectedConditions.elementToBeClickable(By.id("export-bundle"))).click();
+        Path bundle = org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60))
+                .until(() -> downloaded("warden-evidence-acme-"), java.util.Objects::nonNull);
+        byte[] bytes = readAll(bundle);
+        java.security.PublicKey key = operatorKey.publicKey();
+        assertThat(dev.warden.policy.evidence.BundleVerifier.verify(bytes, key).findings()).isEmpty();
+        String text = new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
+        int at = text.indexOf("\"requestId\":\"" + blockedId + "\"");
+        int line = text.lastIndexOf('\n', at) + 1;
+        int model = text.indexOf("\"model\":\"" + MODEL, line);
+        assertThat(model).isBetween(line, at);
+        byte[] tampered = bytes.clone();
+        tampered[model + "\"model\":\"".length()] ^= 0x01;
+        assertThat(dev.warden.policy.evidence.BundleVerifier.verify(tampered, key).findings())
+                .anySatisfy(f -> assertThat(f.requestId()).isEqualTo(blockedId));
 
         open("/console/chains");
         browser.findElement(By.id("verify-all")).click();

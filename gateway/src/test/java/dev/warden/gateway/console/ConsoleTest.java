@@ -8,7 +8,8 @@ import dev.warden.gateway.HttpCalls.Reply;
 import dev.warden.policy.audit.AdminAction;
 import dev.warden.policy.audit.AuditLog;
 import dev.warden.policy.audit.AuditQuery;
-import dev.warden.policy.audit.AuditRecord;
+import dev.warden.gateway.admin.AdminActions;
+import dev.warden.policy.audit.AuditEntry;
 import dev.warden.policy.tenant.ApiKeys;
 import java.net.HttpCookie;
 import java.net.http.HttpResponse;
@@ -31,10 +32,14 @@ class ConsoleTest extends ConsoleGatewayTest {
     @Autowired
     WebSessionManager sessions;
 
-    /** The admin-actions records of {@code type}, newest first. */
-    private List<AuditRecord> adminActions(AdminAction.Type type) {
-        return auditLog.store().query(AuditQuery.builder().tenant(AdminAction.CHAIN).decision(type.id())
-                .outcome(dev.warden.policy.audit.Outcome.values()).build()).records();
+    /** The admin actions named {@code action}, newest first. */
+    private List<AdminAction> adminActions(AdminActions.Action action) {
+        return auditLog.store().query(AuditQuery.builder().kind(AuditEntry.Kind.ADMIN).decision(action.id())
+                .build()).entries().stream().map(e -> (AdminAction) e.entry()).toList();
+    }
+
+    private static String actor(String role, String key) {
+        return role + ":" + ApiKeys.keyId(ApiKeys.hash(key));
     }
 
     private static String sessionCookie(Browser browser) {
@@ -55,9 +60,30 @@ class ConsoleTest extends ConsoleGatewayTest {
         assertThat(retention.status()).as(retention.body()).isEqualTo(403);
         assertThat(retention.errorCode()).isEqualTo("admin_role_read_only");
         assertThat(asAdmin.status()).as(asAdmin.body()).isEqualTo(200);
+        // The retention run is a retention.run admin action naming the key by role and id.
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(auditLog.store().query(
+                AuditQuery.builder().kind(AuditEntry.Kind.ADMIN).decision("retention.run").build()).entries())
+                .anyMatch(e -> ((AdminAction) e.entry()).actor().equals(actor("admin", ADMIN_KEY))));
+    }
+
+    @Test
+    void anAuditorTakesEvidenceBundlesOnlyOfTenantsWithoutStoredContentUnlessGranted() {
+        HttpCalls http = new HttpCalls(baseUrl());
+        String form = "application/x-www-form-urlencoded";
+
+        Reply acme = http.post("/admin/audit/export?tenant=acme", AUDITOR_KEY, form, "");
+        Reply holdback = http.post("/admin/audit/export?tenant=holdback", AUDITOR_KEY, form, "");
+        Reply all = http.post("/admin/audit/export", AUDITOR_KEY, form, "");
+        Reply granted = http.post("/admin/audit/export?tenant=holdback", READER_KEY, form, "");
+
+        assertThat(acme.status()).as(acme.body()).isEqualTo(200);
+        assertThat(holdback.status()).isEqualTo(403);
+        assertThat(holdback.errorCode()).isEqualTo("content_not_granted");
+        assertThat(all.status()).isEqualTo(403);
+        assertThat(granted.status()).as(granted.body()).isEqualTo(200);
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
-                adminActions(AdminAction.Type.RETENTION_RUN)).anyMatch(r -> r.keyId()
-                .equals(ApiKeys.keyId(ApiKeys.hash(ADMIN_KEY)))));
+                adminActions(AdminActions.Action.EXPORT)).anyMatch(a -> "acme".equals(a.subject())
+                && a.actor().equals(actor("auditor", AUDITOR_KEY))));
     }
 
     @Test
@@ -81,9 +107,9 @@ class ConsoleTest extends ConsoleGatewayTest {
         HttpResponse<String> overview = browser.get("/console");
         assertThat(overview.statusCode()).isEqualTo(200);
         assertThat(overview.body()).contains("auditor").contains(ApiKeys.keyId(ApiKeys.hash(AUDITOR_KEY)));
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(adminActions(AdminAction.Type.SIGN_IN))
-                .anyMatch(r -> r.keyId().equals(ApiKeys.keyId(ApiKeys.hash(AUDITOR_KEY)))
-                        && "auditor".equals(r.purpose())));
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
+                adminActions(AdminActions.Action.SIGN_IN)).anyMatch(a -> a.actor().equals(actor("auditor", AUDITOR_KEY))
+                && "auditor".equals(a.details().get("role"))));
     }
 
     @Test
@@ -100,8 +126,8 @@ class ConsoleTest extends ConsoleGatewayTest {
         assertThat(browser.get("/console").statusCode()).isEqualTo(302);
         String wrongId = ApiKeys.keyId(ApiKeys.hash(wrong));
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
-                adminActions(AdminAction.Type.SIGN_IN_FAILED)).anyMatch(r -> r.rule().contains(wrongId)
-                && r.outcome() == dev.warden.policy.audit.Outcome.UNAUTHENTICATED));
+                adminActions(AdminActions.Action.SIGN_IN_FAILED)).anyMatch(a -> wrongId.equals(
+                a.details().get("presentedKeyId")) && a.actor().equals(AdminActions.UNKNOWN_ACTOR)));
     }
 
     @Test
@@ -176,13 +202,14 @@ class ConsoleTest extends ConsoleGatewayTest {
         assertThat(consoleJsonl.body()).doesNotContain(secretWords);
         assertThat(consoleCsv.statusCode()).isEqualTo(200);
         assertThat(consoleCsv.body()).contains(id).doesNotContain(secretWords);
-        String readerId = ApiKeys.keyId(ApiKeys.hash(READER_KEY));
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
-            assertThat(adminActions(AdminAction.Type.CONTENT_VIEW))
-                    .filteredOn(r -> r.keyId().equals(readerId)).hasSizeGreaterThanOrEqualTo(2);
-            assertThat(adminActions(AdminAction.Type.CONTENT_VIEW))
-                    .noneMatch(r -> r.keyId().equals(ApiKeys.keyId(ApiKeys.hash(AUDITOR_KEY))));
-            assertThat(adminActions(AdminAction.Type.EXPORT)).anyMatch(r -> r.rule().contains("format=csv"));
+            assertThat(adminActions(AdminActions.Action.CONTENT_VIEW))
+                    .filteredOn(a -> a.actor().equals(actor("auditor", READER_KEY))).hasSizeGreaterThanOrEqualTo(2)
+                    .allMatch(a -> "holdback".equals(a.subject()));
+            assertThat(adminActions(AdminActions.Action.CONTENT_VIEW))
+                    .noneMatch(a -> a.actor().equals(actor("auditor", AUDITOR_KEY)));
+            assertThat(adminActions(AdminActions.Action.EXPORT)).anyMatch(a -> "csv".equals(a.details().get("format"))
+                    && a.actor().equals(actor("auditor", AUDITOR_KEY)));
         });
     }
 
@@ -200,7 +227,7 @@ class ConsoleTest extends ConsoleGatewayTest {
             secrets.add(ApiKeys.hash(key));
         }
         List<String> pages = List.of("/console", "/console/requests", "/console/requests?tenant=local",
-                "/console/requests?tenant=~admin", "/console/records/" + id, "/console/chains", "/console/retention",
+                "/console/actions", "/console/records/" + id, "/console/chains", "/console/retention",
                 "/console/export?format=csv", "/console/export?format=jsonl", "/console/requests?tenant=%3Cb%3E");
         for (String page : pages) {
             HttpResponse<String> r = admin.get(page);

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.warden.gateway.GatewayTest;
 import dev.warden.gateway.PrivateFiles;
 import dev.warden.gateway.models.EngineFactory;
-import dev.warden.gateway.models.ModelProperties;
+import dev.warden.gateway.ModelProperties;
 import dev.warden.gateway.models.ServedModel;
 import dev.warden.gateway.security.RawHttp.Response;
 import dev.warden.inference.testing.ScriptedReply;

@@ -1,67 +1,79 @@
 package dev.warden.policy.audit;
 
 import java.time.Instant;
-import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.UUID;
 
 /**
- * What the operators and auditors did, on the record: every console sign-in and failed sign-in, every view of
- * stored content, every export, every retention run and every policy change is an entry of the reserved chain
- * {@link #CHAIN}, hash-chained, signed in checkpoints and verified like the records of requests; nobody reviews
- * the reviewers otherwise.
+ * Something an operator or the gateway did to the evidence itself rather than a request it served: a policy change
+ * (the tenants file reloaded), a retention run, an evidence export, a sign-in. Auditors ask who changed the rules
+ * and who deleted or took records as much as what the rules decided, so these are entries of a hash chain too, the
+ * reserved chain {@link #CHAIN}, and verify, export and age out like any other.
  * <p>
- * They are {@link AuditRecord}s, so the store, the queries, the export and the verifier need nothing new: the
- * action is the record's {@code decision} ({@link Type#id()}), what it was done to is its {@code rule} (a tenant,
- * a request id, a filter), the admin key appears only as its {@code keyId} and its role as the {@code purpose},
- * and {@code origin} keeps the path and the TCP peer. A refused sign-in is {@link Outcome#UNAUTHENTICATED}, an
- * action refused for the key's role also {@link Outcome#UNAUTHENTICATED} but with status 403, anything done
- * {@link Outcome#ALLOWED}.
+ * {@code action} is a dotted name ({@code policy.change}, {@code retention.run}, {@code audit.export}); {@code actor}
+ * says who did it (an admin key's id such as {@code admin:1a2b3c4d}, or {@code gateway} for what the gateway does by
+ * itself), never a key; {@code subject} is the tenant it concerns, or null for all; {@code details} is any JSON tree
+ * (maps, lists, strings, numbers, booleans) and is hashed with sorted keys.
  */
-public final class AdminAction {
-
-    /** Reserved like {@link RefusedAuthentication#CHAIN}: no tenant id can start with '~'. */
-    public static final String CHAIN = "~admin";
-
-    /** Longer subjects are cut: a filter string is partly the client's choice. */
-    static final int MAX_SUBJECT_LENGTH = 500;
-
-    /** The kinds of action recorded. */
-    public enum Type {
-        SIGN_IN, SIGN_IN_FAILED, SIGN_OUT, CONTENT_VIEW, EXPORT, RETENTION_RUN, CHAIN_VERIFY, POLICY_CHANGE, REFUSED;
-
-        /** {@code sign_in}, {@code content_view}...: the record's decision. */
-        public String id() {
-            return name().toLowerCase(Locale.ROOT);
-        }
-    }
-
-    private AdminAction() {
-    }
+public record AdminAction(String id, Instant time, String action, String actor, String subject,
+                          Map<String, Object> details) implements AuditEntry {
 
     /**
-     * @param keyId         the admin key's id (8 hex digits of its hash), or null (a failed sign-in with garbage)
-     * @param role          {@code admin} or {@code auditor}, or null when unknown
-     * @param subject       what it was done to ({@code tenant=acme format=jsonl}, a request id), or null
-     * @param route         the path asked for
-     * @param clientAddress the TCP peer's address, or null
+     * The reserved chain of admin actions. Tenant ids must start with a letter or digit (TenantFile refuses anything
+     * else), so '~' can never be a real tenant's, as with {@link RefusedAuthentication#CHAIN}.
      */
-    public static AuditRecord record(String requestId, Instant time, Type type, String keyId, String role,
-                                     String subject, int httpStatus, String route, String clientAddress) {
-        Outcome outcome = switch (type) {
-            case SIGN_IN_FAILED, REFUSED -> Outcome.UNAUTHENTICATED;
-            default -> Outcome.ALLOWED;
-        };
-        return AuditRecord.builder(requestId, CHAIN)
-                .time(time)
-                .keyId(keyId)
-                .purpose(role)
-                .outcome(outcome)
-                .decision(type.id(), cut(subject))
-                .httpStatus(httpStatus)
-                .origin(cut(route), clientAddress)
-                .build();
+    public static final String CHAIN = "~admin";
+
+    /** The actor of what the gateway does on its own (a policy reload it noticed, a scheduled run). */
+    public static final String GATEWAY = "gateway";
+
+    public AdminAction {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(time, "time");
+        Objects.requireNonNull(action, "action");
+        Objects.requireNonNull(actor, "actor");
+        details = details == null ? Map.of() : java.util.Collections.unmodifiableMap(new TreeMap<>(details));
     }
 
-    private static String cut(String s) {
-        return s != null && s.length() > MAX_SUBJECT_LENGTH ? s.substring(0, MAX_SUBJECT_LENGTH) : s;
+    /** A new action with a fresh id. */
+    public static AdminAction of(Instant time, String action, String actor, String subject,
+                                 Map<String, Object> details) {
+        return new AdminAction("admin-" + UUID.randomUUID(), time, action, actor, subject, details);
+    }
+
+    @Override
+    public String tenant() {
+        return CHAIN;
+    }
+
+    @Override
+    public Kind kind() {
+        return Kind.ADMIN;
+    }
+
+    @Override
+    public String requestId() {
+        return id;
+    }
+
+    void putFields(Map<String, Object> m) {
+        m.put("id", id);
+        m.put("action", action);
+        m.put("actor", actor);
+        if (subject != null) {
+            m.put("subject", subject);
+        }
+        m.put("details", new TreeMap<>(details));
+    }
+
+    @SuppressWarnings("unchecked")
+    static AdminAction fromMap(Map<String, Object> m) {
+        Object details = m.get("details");
+        return new AdminAction(String.valueOf(m.get("id")), Instant.parse(String.valueOf(m.get("time"))),
+                String.valueOf(m.get("action")), String.valueOf(m.get("actor")),
+                m.get("subject") == null ? null : m.get("subject").toString(),
+                details instanceof Map<?, ?> d ? (Map<String, Object>) d : Map.of());
     }
 }

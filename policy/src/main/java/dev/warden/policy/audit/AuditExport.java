@@ -74,12 +74,7 @@ public final class AuditExport {
     public long jsonLines(AuditQuery query, Writer out) {
         try {
             long n = forEach(query, e -> {
-                String chain = CanonicalJson.write(Map.of("hash", e.hash(), "instance", e.instance(),
-                        "prevHash", e.prevHash(), "seq", e.seq(), "tenant", e.tenant()));
-                out.write("{\"entry\":");
-                out.write(e.body());
-                out.write(",");
-                out.write(chain, 1, chain.length() - 1);
+                out.write(jsonLine(e.tenant(), e.instance(), e.seq(), e.prevHash(), e.hash(), e.body()));
                 out.write("\n");
             });
             out.flush();
@@ -87,6 +82,19 @@ public final class AuditExport {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * One entry as a JSON Lines line (without the line feed):
+     * {@code {"entry":<canonical body, verbatim>,"hash":..,"instance":..,"prevHash":..,"seq":..,"tenant":..}}. The
+     * body comes first and verbatim so that a reader can take its exact bytes back out: everything from
+     * {@code {"entry":} to the last {@code ,"hash":"}.
+     */
+    public static String jsonLine(String tenant, String instance, long seq, String prevHash, String hash,
+                                  String body) {
+        String chain = CanonicalJson.write(Map.of("hash", hash, "instance", instance, "prevHash", prevHash,
+                "seq", seq, "tenant", tenant));
+        return "{\"entry\":" + body + "," + chain.substring(1);
     }
 
     @FunctionalInterface

@@ -93,6 +93,8 @@ public final class AuditLog implements AutoCloseable {
     private volatile boolean spillPending;
     private long nextReplayNanos;
     private final Checkpoints checkpoints;
+    private final List<java.util.function.Consumer<List<ChainedEntry>>> observers =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
     private final AtomicReference<CompletableFuture<Optional<HeadCheckpoint>>>
             checkpointRequest = new AtomicReference<>();
     /** Heads in the last checkpoint written; writer thread only. */
@@ -184,6 +186,11 @@ public final class AuditLog implements AutoCloseable {
         return enqueue(record);
     }
 
+    /** Appends an admin action to its reserved chain ({@link AdminAction#CHAIN}); completes when it is durable. */
+    public CompletableFuture<ChainedEntry> appendAction(AdminAction action) {
+        return enqueue(action);
+    }
+
     CompletableFuture<ChainedEntry> appendCheckpoint(RetentionCheckpoint checkpoint) {
         return enqueue(checkpoint);
     }
@@ -220,6 +227,15 @@ public final class AuditLog implements AutoCloseable {
     /** Why checkpoints are withheld in this run (see the start-up check), or empty when they are signed. */
     public Optional<String> checkpointsWithheld() {
         return Optional.ofNullable(checkpointsWithheld);
+    }
+
+    /**
+     * Tells {@code observer} about every batch of entries once it is durable (in the store or the spill file), in
+     * chain order, on the writer thread: it must be quick and must not block (count, hand off to a queue), or every
+     * request waiting for its record waits for it too. An observer that throws is logged and kept.
+     */
+    public void observe(java.util.function.Consumer<List<ChainedEntry>> observer) {
+        observers.add(Objects.requireNonNull(observer));
     }
 
     /** False while audit writes are failing under {@link AuditLogConfig.SpillFailure#REFUSE}: answer 503. */
@@ -489,6 +505,14 @@ public final class AuditLog implements AutoCloseable {
         accepting = true;
         for (int i = 0; i < batch.size(); i++) {
             batch.get(i).done().complete(sealed.get(i));
+        }
+        List<ChainedEntry> durable = List.copyOf(sealed);
+        for (java.util.function.Consumer<List<ChainedEntry>> o : observers) {
+            try {
+                o.accept(durable);
+            } catch (RuntimeException e) {
+                log.warn("an audit observer failed on a batch of {}: {}", durable.size(), e.toString());
+            }
         }
     }
 

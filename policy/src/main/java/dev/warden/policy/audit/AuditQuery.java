@@ -6,13 +6,14 @@ import java.util.LinkedHashSet;
 import java.util.Set;
 
 /**
- * Filters over request records (retention checkpoints are never returned). Every filter is optional; set values
+ * Filters over request records, or over {@link AdminAction}s with {@code kind} (retention checkpoints are never
+ * returned). Every filter is optional; set values
  * mean "any of". {@code from} is inclusive, {@code to} exclusive. Results are ordered newest first with ties broken
  * by tenant and sequence, so pages are stable while new records arrive.
  */
 public record AuditQuery(Instant from, Instant to, String tenant, String model, Set<Outcome> outcomes,
                          Set<String> decisions, String category, String classifier, String requestId, int limit,
-                         String cursor, String keyId, boolean tenantsOnly) {
+                         String cursor, AuditEntry.Kind kind, String keyId, boolean tenantsOnly) {
 
     public static final int DEFAULT_LIMIT = 100;
     public static final int MAX_LIMIT = 1000;
@@ -20,6 +21,7 @@ public record AuditQuery(Instant from, Instant to, String tenant, String model, 
     public AuditQuery {
         outcomes = outcomes == null ? Set.of() : Set.copyOf(outcomes);
         decisions = decisions == null ? Set.of() : Set.copyOf(decisions);
+        kind = kind == null ? AuditEntry.Kind.REQUEST : kind;
         if (keyId != null && !keyId.matches("[0-9a-f]{8}")) {
             throw new IllegalArgumentException("keyId must be the 8 lower-case hex digits of a key id: " + keyId);
         }
@@ -38,8 +40,8 @@ public record AuditQuery(Instant from, Instant to, String tenant, String model, 
 
     public Builder toBuilder() {
         Builder b = new Builder().from(from).to(to).tenant(tenant).model(model).category(category)
-                .classifier(classifier).requestId(requestId).limit(limit).cursor(cursor).keyId(keyId)
-                .tenantsOnly(tenantsOnly);
+                .classifier(classifier).requestId(requestId).limit(limit).cursor(cursor).kind(kind)
+                .keyId(keyId).tenantsOnly(tenantsOnly);
         b.outcomes.addAll(outcomes);
         b.decisions.addAll(decisions);
         return b;
@@ -57,6 +59,7 @@ public record AuditQuery(Instant from, Instant to, String tenant, String model, 
         private String requestId;
         private int limit = DEFAULT_LIMIT;
         private String cursor;
+        private AuditEntry.Kind kind = AuditEntry.Kind.REQUEST;
         private String keyId;
         private boolean tenantsOnly;
 
@@ -71,6 +74,8 @@ public record AuditQuery(Instant from, Instant to, String tenant, String model, 
         public Builder requestId(String requestId) { this.requestId = requestId; return this; }
         public Builder limit(int limit) { this.limit = limit; return this; }
         public Builder cursor(String cursor) { this.cursor = cursor; return this; }
+        /** Which entries: request records (the default) or {@link AdminAction}s; retention checkpoints never. */
+        public Builder kind(AuditEntry.Kind kind) { this.kind = kind; return this; }
         /** The API key's id ({@code ApiKeys.keyId}: 8 hex digits of its hash). */
         public Builder keyId(String keyId) { this.keyId = keyId; return this; }
         /**
@@ -81,7 +86,7 @@ public record AuditQuery(Instant from, Instant to, String tenant, String model, 
 
         public AuditQuery build() {
             return new AuditQuery(from, to, tenant, model, outcomes, decisions, category, classifier, requestId,
-                    limit, cursor, keyId, tenantsOnly);
+                    limit, cursor, kind, keyId, tenantsOnly);
         }
     }
 }

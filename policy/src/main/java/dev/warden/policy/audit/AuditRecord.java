@@ -16,6 +16,9 @@ import java.util.TreeSet;
  * names: {@link FingerprintKey#ALGORITHM} (keyed, so a guessed text cannot be confirmed from the log) or null for
  * plain SHA-256 (records written before the key existed).
  * <p>
+ * {@code policyVersion} is the {@link PolicyVersion#digest()} of the tenants file and licence files in force when the
+ * decision was made (null in records written before it was recorded).
+ * <p>
  * The request id is always the gateway's own; {@code clientRequestId} is the client's {@code x-request-id}, kept
  * beside it (null when none was sent), so that one tenant can never make its records share an id with another's.
  * <p>
@@ -27,7 +30,7 @@ public record AuditRecord(String requestId, Instant time, String tenant, String 
                           boolean streaming, long tokensReleased, TokenUsage usage, Latencies latencies,
                           int httpStatus, String promptSha256, String responseSha256, Content content,
                           Origin origin, String fingerprint,
-                          String clientRequestId)
+                          String clientRequestId, String policyVersion)
         implements AuditEntry {
 
     /** Tokens as the inference engine counted them. */
@@ -121,6 +124,7 @@ public record AuditRecord(String requestId, Instant time, String tenant, String 
         b.origin = origin;
         b.fingerprint = fingerprint;
         b.clientRequestId = clientRequestId;
+        b.policyVersion = policyVersion;
         return b;
     }
 
@@ -146,6 +150,7 @@ public record AuditRecord(String requestId, Instant time, String tenant, String 
         private Origin origin;
         private String fingerprint;
         private String clientRequestId;
+        private String policyVersion;
 
         private Builder(String requestId, String tenant) {
             this.requestId = requestId;
@@ -208,10 +213,16 @@ public record AuditRecord(String requestId, Instant time, String tenant, String 
             return this;
         }
 
+        /** The digest of the policy in force for this decision ({@link PolicyVersion#digest()}), or null. */
+        public Builder policyVersion(String policyVersion) {
+            this.policyVersion = policyVersion;
+            return this;
+        }
+
         public AuditRecord build() {
             return new AuditRecord(requestId, time == null ? Instant.now() : time, tenant, keyId, model, purpose,
                     outcome, verdicts, decision, rule, streaming, tokensReleased, usage, latencies, httpStatus,
-                    promptSha256, responseSha256, content, origin, fingerprint, clientRequestId);
+                    promptSha256, responseSha256, content, origin, fingerprint, clientRequestId, policyVersion);
         }
     }
 }

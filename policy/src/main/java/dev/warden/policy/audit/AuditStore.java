@@ -66,6 +66,15 @@ public interface AuditStore extends AutoCloseable {
     /** The newest stored checkpoint of each writer instance, by instance (signatures not checked). */
     Map<String, HeadCheckpoint> latestCheckpoints();
 
+    /** Keeps a policy version's documents; a version already stored is left as it is (its first sighting stays). */
+    void savePolicyVersion(PolicyVersion version);
+
+    /** The stored policy version with this digest. */
+    Optional<PolicyVersion> policyVersion(String digest);
+
+    /** Every stored policy version, oldest first. */
+    List<PolicyVersion> policyVersions();
+
     @Override
     void close();
 }

@@ -42,12 +42,12 @@ public final class CanonicalJson {
     }
 
     /** Any map/list/scalar tree with sorted keys; used for export lines and the spill file. */
-    static String write(Map<String, ?> tree) {
+    public static String write(Map<String, ?> tree) {
         return MAPPER.writeValueAsString(new TreeMap<>(tree));
     }
 
     @SuppressWarnings("unchecked")
-    static Map<String, Object> read(String json) {
+    public static Map<String, Object> read(String json) {
         return MAPPER.readValue(json, Map.class);
     }
 
@@ -58,6 +58,9 @@ public final class CanonicalJson {
             return new RetentionCheckpoint(str(m, "tenant"), Instant.parse(str(m, "time")),
                     Duration.parse(str(m, "period")), Instant.parse(str(m, "cutoff")), num(m, "anchorSeq"),
                     str(m, "anchorHash"));
+        }
+        if (AuditEntry.Kind.ADMIN.name().equals(kind)) {
+            return AdminAction.fromMap(m);
         }
         if (!AuditEntry.Kind.REQUEST.name().equals(kind)) {
             throw new IllegalArgumentException("unknown entry kind " + kind);
@@ -76,6 +79,10 @@ public final class CanonicalJson {
             m.put("cutoff", c.cutoff().toString());
             m.put("anchorSeq", c.anchorSeq());
             m.put("anchorHash", c.anchorHash());
+            return m;
+        }
+        if (entry instanceof AdminAction a) {
+            a.putFields(m);
             return m;
         }
         AuditRecord r = (AuditRecord) entry;
@@ -128,6 +135,8 @@ public final class CanonicalJson {
         }
         // Optional in the same way as origin: records without it hash exactly as before.
         put(m, "clientRequestId", r.clientRequestId());
+        // Optional in the same way: records written before policy versions were recorded hash as before.
+        put(m, "policyVersion", r.policyVersion());
         return m;
     }
 
@@ -158,7 +167,7 @@ public final class CanonicalJson {
                 (int) num(m, "httpStatus"), str(m, "promptSha256"), str(m, "responseSha256"),
                 content == null ? null : new AuditRecord.Content(str(content, "prompt"), str(content, "response")),
                 origin == null ? null : new AuditRecord.Origin(str(origin, "route"), str(origin, "clientAddress")),
-                str(m, "fingerprint"), str(m, "clientRequestId"));
+                str(m, "fingerprint"), str(m, "clientRequestId"), str(m, "policyVersion"));
     }
 
     private static void put(Map<String, Object> m, String key, Object value) {

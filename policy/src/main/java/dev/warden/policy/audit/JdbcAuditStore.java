@@ -26,7 +26,7 @@ abstract class JdbcAuditStore implements AuditStore {
 
     private static final String COLUMNS = "e.tenant, e.seq, e.prev_hash, e.hash, e.body, e.kind, e.request_id, "
             + "e.ts_ms, e.model, e.purpose, e.outcome, e.decision, e.rule, e.http_status, e.classifiers, e.categories, "
-            + "e.instance";
+            + "e.instance, e.policy_version";
     private static final int SCAN_PAGE = 1000;
 
     private final DataSource dataSource;
@@ -51,7 +51,7 @@ abstract class JdbcAuditStore implements AuditStore {
         inTransaction(c -> {
             try (PreparedStatement entry = c.prepareStatement("INSERT INTO audit_entry (tenant, seq, kind, request_id, "
                     + "ts_ms, model, purpose, outcome, decision, rule, http_status, classifiers, categories, prev_hash, "
-                    + "hash, body, instance) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) "
+                    + "hash, body, instance, policy_version) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) "
                     + "ON CONFLICT (tenant, instance, seq) DO NOTHING");
                  PreparedStatement category = c.prepareStatement("INSERT INTO audit_category (tenant, seq, ts_ms, "
                          + "category, instance) VALUES (?,?,?,?,?) "
@@ -80,6 +80,7 @@ abstract class JdbcAuditStore implements AuditStore {
                     entry.setString(15, e.hash());
                     entry.setString(16, e.body());
                     entry.setString(17, e.instance());
+                    entry.setString(18, ix.policyVersion());
                     entry.addBatch();
                     if (e.entry() instanceof AuditRecord r) {
                         for (String cat : r.categories()) {
@@ -196,8 +197,9 @@ abstract class JdbcAuditStore implements AuditStore {
 
     @Override
     public AuditPage query(AuditQuery q) {
-        StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM audit_entry e WHERE e.kind = 'REQUEST'");
+        StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM audit_entry e WHERE e.kind = ?");
         List<Object> args = new ArrayList<>();
+        args.add(q.kind().name());
         where(q, sql, args);
         if (q.cursor() != null) {
             Cursor c = Cursor.decode(q.cursor());
@@ -345,6 +347,38 @@ abstract class JdbcAuditStore implements AuditStore {
     }
 
     @Override
+    public void savePolicyVersion(PolicyVersion version) {
+        inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO audit_policy_version (digest, first_seen_ms, "
+                    + "documents) VALUES (?,?,?) ON CONFLICT (digest) DO NOTHING")) {
+                ps.setString(1, version.digest());
+                ps.setLong(2, version.firstSeen().toEpochMilli());
+                ps.setString(3, version.documentsJson());
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public Optional<PolicyVersion> policyVersion(String digest) {
+        List<PolicyVersion> found = new ArrayList<>();
+        query("SELECT digest, first_seen_ms, documents FROM audit_policy_version WHERE digest = ?", List.of(digest),
+                rs -> found.add(PolicyVersion.stored(rs.getString(1), Instant.ofEpochMilli(rs.getLong(2)),
+                        rs.getString(3))));
+        return found.stream().findFirst();
+    }
+
+    @Override
+    public List<PolicyVersion> policyVersions() {
+        List<PolicyVersion> found = new ArrayList<>();
+        query("SELECT digest, first_seen_ms, documents FROM audit_policy_version ORDER BY first_seen_ms, digest",
+                List.of(), rs -> found.add(PolicyVersion.stored(rs.getString(1), Instant.ofEpochMilli(rs.getLong(2)),
+                        rs.getString(3))));
+        return found;
+    }
+
+    @Override
     public void close() {
         if (owned != null) {
             try {
@@ -388,7 +422,7 @@ abstract class JdbcAuditStore implements AuditStore {
         if (!q.outcomes().isEmpty()) {
             sql.append(" AND e.outcome IN (").append("?,".repeat(q.outcomes().size() - 1)).append("?)");
             q.outcomes().stream().map(Enum::name).sorted().forEach(args::add);
-        } else {
+        } else if (q.kind() == AuditEntry.Kind.REQUEST) {
             // A stream's opening record is not a request of its own: one request, one record, unless asked for.
             sql.append(" AND e.outcome <> 'STREAM_STARTED'");
         }
@@ -413,7 +447,7 @@ abstract class JdbcAuditStore implements AuditStore {
         Integer httpStatus = rs.wasNull() ? null : status;
         IndexColumns columns = new IndexColumns(rs.getString(6), rs.getString(7), rs.getLong(8), rs.getString(9),
                 rs.getString(10), rs.getString(11), rs.getString(12), rs.getString(13), httpStatus, rs.getString(15),
-                rs.getString(16));
+                rs.getString(16), rs.getString(18));
         return new StoredRow(rs.getString(1), rs.getString(17), rs.getLong(2), rs.getString(3), rs.getString(4),
                 rs.getString(5), columns, null);
     }

@@ -80,6 +80,25 @@ public final class OperatorKey {
         return Sha256.hex(key.getEncoded()).substring(0, 16);
     }
 
+    /** The Ed25519 signature of {@code message}, base64: how evidence bundles carry their signature. */
+    public String signBase64(byte[] message) {
+        return Base64.getEncoder().encodeToString(sign(message));
+    }
+
+    /** True when {@code signatureBase64} is {@code key}'s Ed25519 signature of exactly {@code message}. */
+    public static boolean verifyBase64(PublicKey key, byte[] message, String signatureBase64) {
+        try {
+            return verify(key, message, Base64.getDecoder().decode(signatureBase64));
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    /** {@link #keyId()} of any public key. */
+    public static String idOf(PublicKey key) {
+        return keyId(key);
+    }
+
     byte[] sign(byte[] message) {
         try {
             Signature signature = Signature.getInstance(ALGORITHM);

@@ -5,7 +5,8 @@ import java.util.List;
 
 /**
  * {@code java -cp ... dev.warden.policy.audit.VerifyAuditCommand <store> [--tenant T] [--user U]
- * [--public-key FILE] [--checkpoints FILE]}
+ * [--public-key FILE] [--checkpoints FILE]}, or {@code VerifyAuditCommand --bundle FILE --public-key FILE} for an
+ * evidence bundle ({@link dev.warden.policy.evidence.BundleVerifier}), which needs no store.
  * <p>
  * With {@code --public-key} (the operator's Ed25519 public key, base64, e.g. {@code data/audit-operator.key.pub})
  * every chain is also checked against the latest signed chain-head checkpoint ({@link HeadCheckpoint}), which
@@ -35,8 +36,10 @@ public final class VerifyAuditCommand {
         String user = null;
         String publicKeyFile = null;
         String checkpointsFile = null;
+        String bundleFile = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
+                case "--bundle" -> bundleFile = i + 1 < args.length ? args[++i] : null;
                 case "--tenant" -> tenant = i + 1 < args.length ? args[++i] : null;
                 case "--user" -> user = i + 1 < args.length ? args[++i] : null;
                 case "--public-key" -> publicKeyFile = i + 1 < args.length ? args[++i] : null;
@@ -44,9 +47,13 @@ public final class VerifyAuditCommand {
                 default -> location = args[i];
             }
         }
+        if (java.util.Arrays.asList(args).contains("--bundle")) {
+            return verifyBundle(bundleFile, publicKeyFile);
+        }
         if (location == null) {
             System.err.println("usage: VerifyAuditCommand <sqlite-file | jdbc-url> [--tenant T] [--user U] "
-                    + "[--public-key FILE] [--checkpoints FILE]");
+                    + "[--public-key FILE] [--checkpoints FILE]\n"
+                    + "       VerifyAuditCommand --bundle FILE --public-key FILE");
             return 2;
         }
         if (checkpointsFile != null && publicKeyFile == null) {
@@ -87,6 +94,39 @@ public final class VerifyAuditCommand {
             System.err.println("cannot verify " + location + ": " + e.getMessage());
             return 2;
         }
+    }
+
+    /**
+     * {@code --bundle FILE --public-key FILE}: checks an evidence bundle offline (signature, chain links,
+     * completeness, checkpoints, policy versions) and prints every finding, each naming its record.
+     */
+    private static int verifyBundle(String bundleFile, String publicKeyFile) {
+        if (bundleFile == null || publicKeyFile == null) {
+            System.err.println("usage: VerifyAuditCommand --bundle FILE --public-key FILE (a bundle proves something "
+                    + "only with the operator's public key)");
+            return 2;
+        }
+        java.security.PublicKey key;
+        byte[] bundle;
+        try {
+            key = OperatorKey.parsePublicKey(java.nio.file.Files.readString(java.nio.file.Path.of(publicKeyFile)));
+            bundle = java.nio.file.Files.readAllBytes(java.nio.file.Path.of(bundleFile));
+        } catch (java.io.IOException | RuntimeException e) {
+            System.err.println("cannot verify " + bundleFile + ": " + e.getMessage());
+            return 2;
+        }
+        dev.warden.policy.evidence.BundleVerifier.Report report =
+                dev.warden.policy.evidence.BundleVerifier.verify(bundle, key);
+        for (dev.warden.policy.evidence.BundleVerifier.Finding f : report.findings()) {
+            System.out.println("BROKEN  " + f);
+        }
+        if (report.intact()) {
+            System.out.printf("OK      bundle %s: %d entries in %d chain(s), %d checkpoint(s), %d policy version(s); "
+                    + "signed by operator key %s%n", bundleFile, report.entries(), report.chains(),
+                    report.checkpoints(), report.policyVersions(), OperatorKey.idOf(key));
+            return 0;
+        }
+        return 1;
     }
 
     private static List<HeadCheckpoint> savedCheckpoints(java.nio.file.Path file) throws java.io.IOException {

@@ -25,13 +25,28 @@ public final class LicenceCatalog {
             "derivative-name-prefix", "monthly-active-users-limit", "notice", "regions", "acceptable-use");
 
     private final Map<String, LicenceDescriptor> licences;
+    /** The descriptor files as read, by file name (sorted); empty for a catalog built in code. */
+    private final Map<String, String> sources;
 
     private LicenceCatalog(Map<String, LicenceDescriptor> licences) {
+        this(licences, Map.of());
+    }
+
+    private LicenceCatalog(Map<String, LicenceDescriptor> licences, Map<String, String> sources) {
         this.licences = Map.copyOf(licences);
+        this.sources = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(sources));
     }
 
     public static LicenceCatalog empty() {
         return new LicenceCatalog(Map.of());
+    }
+
+    /**
+     * The descriptor files this catalog was loaded from, file name to text, sorted by name: part of the policy in
+     * force, recorded with every audit record's policy version. Empty when the catalog was built in code.
+     */
+    public Map<String, String> sources() {
+        return sources;
     }
 
     public static LicenceCatalog of(Collection<LicenceDescriptor> licences) {
@@ -53,15 +68,21 @@ public final class LicenceCatalog {
             throw new UncheckedIOException("cannot list licence descriptors in " + directory, e);
         }
         Map<String, LicenceDescriptor> byId = new HashMap<>();
+        Map<String, String> sources = new HashMap<>();
         for (Path file : files) {
             LicenceDescriptor licence = read(file);
+            try {
+                sources.put(file.getFileName().toString(), Files.readString(file));
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read licence descriptor " + file, e);
+            }
             LicenceDescriptor before = byId.put(licence.id(), licence);
             if (before != null) {
                 throw new InvalidConfigException(file, 0, "id", "licence id '" + licence.id()
                         + "' is already defined by another file in " + directory);
             }
         }
-        return new LicenceCatalog(byId);
+        return new LicenceCatalog(byId, sources);
     }
 
     public static LicenceDescriptor read(Path file) {

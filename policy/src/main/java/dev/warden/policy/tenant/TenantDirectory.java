@@ -45,11 +45,13 @@ public final class TenantDirectory implements AutoCloseable {
     }
 
     /** One consistent view of the file. */
-    record Snapshot(Map<String, Tenant> tenants, Map<String, Principal> byHash, String contentHash, String version) {
+    record Snapshot(Map<String, Tenant> tenants, Map<String, Principal> byHash, String contentHash, String version,
+                    dev.warden.policy.audit.PolicyVersion policy) {
     }
 
     private final Path file;
     private final TenantFile reader;
+    private final LicenceCatalog licences;
     private final AtomicReference<Snapshot> current = new AtomicReference<>();
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
     private final Object reloadLock = new Object();
@@ -64,6 +66,7 @@ public final class TenantDirectory implements AutoCloseable {
     private TenantDirectory(Path file, LicenceCatalog licences) {
         this.file = file;
         this.reader = new TenantFile(licences);
+        this.licences = licences;
     }
 
     /**
@@ -109,6 +112,14 @@ public final class TenantDirectory implements AutoCloseable {
 
     public Path file() {
         return file;
+    }
+
+    /**
+     * The policy in force as documents: this tenants file and the licence descriptor files, with the digest every
+     * audit record of a decision made under it carries. {@code firstSeen} is when this directory loaded it.
+     */
+    public dev.warden.policy.audit.PolicyVersion policy() {
+        return current.get().policy();
     }
 
     /** The problem with the file on disk when it was rejected and the directory still serves an older version. */
@@ -241,15 +252,20 @@ public final class TenantDirectory implements AutoCloseable {
         List<Tenant> tenants = reader.read(file, content);
         Map<String, Tenant> byId = new LinkedHashMap<>();
         Map<String, Principal> byHash = new HashMap<>();
+        Map<String, String> documents = new java.util.TreeMap<>();
+        documents.put(String.valueOf(file.getFileName()), new String(content, java.nio.charset.StandardCharsets.UTF_8));
+        licences.sources().forEach((name, text) -> documents.put("licences/" + name, text));
+        dev.warden.policy.audit.PolicyVersion policy = dev.warden.policy.audit.PolicyVersion.of(documents,
+                java.time.Instant.now());
         for (Tenant t : tenants) {
             byId.put(t.id(), t);
             for (ApiKey k : t.keys()) {
-                byHash.put(k.sha256(), new Principal(t, k));
+                byHash.put(k.sha256(), new Principal(t, k, policy.digest()));
             }
         }
         // Derived from the content alone, so every gateway reading the same file reports the same version.
         current.set(new Snapshot(java.util.Collections.unmodifiableMap(byId), Map.copyOf(byHash), hash,
-                "p-" + hash.substring(0, 16)));
+                "p-" + hash.substring(0, 16), policy));
     }
 
     static String hash(byte[] content) {

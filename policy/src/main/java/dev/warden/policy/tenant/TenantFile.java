@@ -239,9 +239,27 @@ final class TenantFile {
     }
 
     private static AuditSettings audit(ConfigDocument.Node a) {
-        a.allowOnly(Set.of("store-content", "retention-days"));
-        return new AuditSettings(a.get("store-content").bool(AuditSettings.DEFAULT.storeContent()),
-                a.get("retention-days").intValue(AuditSettings.DEFAULT.retentionDays(), 1, 36_500));
+        a.allowOnly(Set.of("store-content", "retention-days", "metadata-retention-days", "content-retention-days",
+                "legal-hold"));
+        if (a.get("retention-days").present() && a.get("metadata-retention-days").present()) {
+            throw a.get("retention-days").error("give metadata-retention-days only (retention-days is its old name)");
+        }
+        ConfigDocument.Node metadataNode = a.get("metadata-retention-days").present()
+                ? a.get("metadata-retention-days") : a.get("retention-days");
+        int metadata = metadataNode.intValue(AuditSettings.DEFAULT.metadataRetentionDays(), 1, 36_500);
+        if (metadata < AuditSettings.MINIMUM_METADATA_RETENTION_DAYS) {
+            throw metadataNode.error("audit records must be kept at least "
+                    + AuditSettings.MINIMUM_METADATA_RETENTION_DAYS + " days (six months: deployers keep logs at least "
+                    + "that long under EU AI Act Art. 19 and 26(6)), got " + metadata
+                    + "; shorten content-retention-days instead to keep less text");
+        }
+        int content = a.get("content-retention-days").intValue(metadata, 1, 36_500);
+        if (content > metadata) {
+            throw a.get("content-retention-days").error("content cannot outlive its record: at most "
+                    + "metadata-retention-days (" + metadata + "), got " + content);
+        }
+        return new AuditSettings(a.get("store-content").bool(AuditSettings.DEFAULT.storeContent()), metadata, content,
+                a.get("legal-hold").bool(false));
     }
 
     private static RateLimits limits(ConfigDocument.Node l) {

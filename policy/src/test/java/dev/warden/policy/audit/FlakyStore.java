@@ -42,5 +42,8 @@ final class FlakyStore implements AuditStore {
         nextCheckpoint.complete(c);
     }
     @Override public Map<String, HeadCheckpoint> latestCheckpoints() { check(); return real.latestCheckpoints(); }
+    @Override public void savePolicyVersion(PolicyVersion v) { check(); real.savePolicyVersion(v); }
+    @Override public java.util.Optional<PolicyVersion> policyVersion(String d) { check(); return real.policyVersion(d); }
+    @Override public java.util.List<PolicyVersion> policyVersions() { check(); return real.policyVersions(); }
     @Override public void close() { real.close(); }
 }

@@ -48,7 +48,9 @@ class TenantDirectoryTest {
         assertThat(acme.limits().key().requests()).containsExactly(Window.parse("60/1m"), Window.parse("10000/1d"));
         assertThat(acme.limits().model("llama-3.1-8b-instruct").tokens()).containsExactly(Window.parse("500000/1m"));
         assertThat(acme.streaming().windowTokens()).isEqualTo(64);
-        assertThat(acme.audit().retentionDays()).isEqualTo(90);
+        assertThat(acme.audit().retentionDays()).isEqualTo(180);
+        assertThat(acme.audit().contentRetentionDays()).isEqualTo(30);
+        assertThat(acme.audit().legalHold()).isFalse();
         assertThat(acme.acceptance("llama-3.1", "2024-07-23").orElseThrow().acceptedBy())
                 .isEqualTo("jane.doe@acme.example");
         assertThat(directory.tenant("acme").orElseThrow().keys().get(0).limits().requests())
@@ -202,6 +204,41 @@ class TenantDirectoryTest {
                 .isInstanceOf(InvalidConfigException.class)
                 .hasMessageContaining(tenants + ":4: tenants[0].keys[0].id: is read by YAML as the number")
                 .hasMessageContaining("put the value in quotes");
+    }
+
+    @Test
+    void retentionBelowSixMonthsOrContentOutlivingItsRecordIsRefusedAndLegalHoldIsRead() throws Exception {
+        Path tenants = dir.resolve("tenants.yaml");
+        Files.writeString(tenants, """
+                tenants:
+                  - id: acme
+                    audit:
+                      retention-days: 90
+                """);
+        assertThatThrownBy(() -> TenantDirectory.load(tenants, LICENCES))
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessageContaining(":4: tenants[0].audit.retention-days: audit records must be kept at least 180 days");
+
+        Files.writeString(tenants, """
+                tenants:
+                  - id: acme
+                    audit:
+                      metadata-retention-days: 200
+                      content-retention-days: 365
+                """);
+        assertThatThrownBy(() -> TenantDirectory.load(tenants, LICENCES))
+                .hasMessageContaining(":5: tenants[0].audit.content-retention-days: content cannot outlive its record");
+
+        Files.writeString(tenants, """
+                tenants:
+                  - id: acme
+                    audit:
+                      metadata-retention-days: 400
+                      content-retention-days: 14
+                      legal-hold: true
+                """);
+        AuditSettings audit = TenantDirectory.load(tenants, LICENCES).tenant("acme").orElseThrow().policy().audit();
+        assertThat(audit).isEqualTo(new AuditSettings(false, 400, 14, true));
     }
 
     @Test

@@ -1,4 +1,4 @@
-package dev.warden.gateway.models;
+package dev.warden.gateway;
 
 import java.nio.file.Path;
 import java.time.Duration;
