@@ -5,6 +5,7 @@ import dev.warden.gateway.api.ApiException;
 import dev.warden.policy.audit.AuditExport;
 import dev.warden.policy.audit.AuditLog;
 import dev.warden.policy.audit.AuditQuery;
+import dev.warden.policy.audit.AuditRecord;
 import dev.warden.policy.audit.AuditStore;
 import dev.warden.policy.audit.AuditStoreException;
 import dev.warden.policy.audit.BucketCount;
@@ -102,7 +103,11 @@ public final class AuditHandler {
                     return ok(body);
                 }
                 // Stored content is handed out only once its reading is on the record.
-                return actions.record(request.exchange(), AdminActions.Action.CONTENT_VIEW, who, query.tenant(),
+                // The subject is the tenant whose content was shown, when it is one tenant (it usually is).
+                List<String> shown = page.records().stream().filter(r -> r.content() != null)
+                        .map(AuditRecord::tenant).distinct().toList();
+                String subject = shown.size() == 1 ? shown.get(0) : query.tenant();
+                return actions.record(request.exchange(), AdminActions.Action.CONTENT_VIEW, who, subject,
                                 java.util.Map.of("query", nz(request.uri().getRawQuery()), "records",
                                         page.entries().size()))
                         .onErrorMap(e -> AuditHandler.notRecorded())

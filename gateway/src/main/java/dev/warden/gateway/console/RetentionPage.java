@@ -12,7 +12,7 @@ import reactor.core.publisher.Mono;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Retention settings as in force (each tenant's period and whether it stores content, the period of refused
+ * Retention settings as in force (each tenant's metadata and content periods and legal hold, the period of refused
  * authentications; admin actions are kept), and the run button, an admin's alone: the run is the same as
  * {@code POST /admin/audit/retention} ({@link AuditHandler#runRetention}) and is on the admin-actions record.
  */
@@ -41,11 +41,12 @@ final class RetentionPage {
                             .append(result.path("deleted").asLong()).append(" record(s)")
                             .append(result.path("complete").asBoolean() ? "." : "; some tenants failed.")
                             .append("</p><table><thead><tr><th>tenant</th><th>retention days</th><th>deleted</th>"
-                                    + "</tr></thead><tbody>");
+                                    + "<th>legal hold</th></tr></thead><tbody>");
                     for (JsonNode t : result.path("data")) {
                         h.append("<tr><td>").append(Html.text(t.path("tenant").asString())).append("</td><td>")
                                 .append(t.path("retention_days").asInt()).append("</td><td>")
-                                .append(t.path("deleted").asLong()).append("</td></tr>");
+                                .append(t.path("deleted").asLong()).append("</td><td>")
+                                .append(t.path("legal_hold").asBoolean() ? "on" : "off").append("</td></tr>");
                     }
                     h.append("</tbody></table>").append(render(true));
                     return ConsolePages.page(request, who, "Retention", "Retention", h.toString(), HttpStatus.OK);
@@ -54,19 +55,22 @@ final class RetentionPage {
 
     private String render(boolean mayRun) {
         StringBuilder h = new StringBuilder();
-        h.append("<table id=\"retention\"><thead><tr><th>chain</th><th>records kept for</th><th>content stored</th>"
-                + "</tr></thead><tbody>");
+        h.append("<table id=\"retention\"><thead><tr><th>chain</th><th>records (metadata) kept for</th>"
+                + "<th>content</th><th>legal hold</th></tr></thead><tbody>");
         for (Tenant t : tenants.tenants()) {
-            h.append("<tr><td>").append(Html.text(t.id())).append("</td><td>")
-                    .append(t.policy().audit().retentionDays()).append(" days</td><td>")
-                    .append(t.policy().audit().storeContent() ? "yes (redacted)" : "no (fingerprints only)")
+            var audit = t.policy().audit();
+            h.append("<tr><td>").append(Html.text(t.id())).append("</td><td>").append(audit.metadataRetentionDays())
+                    .append(" days</td><td>")
+                    .append(audit.storeContent() ? "stored (redacted), kept " + audit.contentRetentionDays() + " days"
+                            : "not stored (fingerprints only)")
+                    .append("</td><td>").append(audit.legalHold() ? "<b>on</b>: nothing is deleted" : "off")
                     .append("</td></tr>");
         }
         h.append("<tr><td>").append(Html.text(RefusedAuthentication.CHAIN)).append("</td><td>")
-                .append(authFailureRetentionDays).append(" days</td><td>no</td></tr>");
-        h.append("<tr><td>").append(Html.text(AdminAction.CHAIN)).append("</td><td>kept (no period)</td><td>no</td>"
-                + "</tr></tbody></table>");
-        h.append("<p class=\"note\">Periods come from the tenants file (<code>audit.retention-days</code>) and "
+                .append(authFailureRetentionDays).append(" days</td><td>not stored</td><td>&mdash;</td></tr>");
+        h.append("<tr><td>").append(Html.text(AdminAction.CHAIN)).append("</td><td>kept (no period)</td>"
+                + "<td>not stored</td><td>&mdash;</td></tr></tbody></table>");
+        h.append("<p class=\"note\">Periods come from the tenants file (<code>audit.*</code>, see CONFIGURATION) and "
                 + "<code>warden.audit.auth-failures-retention-days</code>. A run deletes older records and leaves a "
                 + "checkpoint in each chain, so the chains still verify.</p>");
         h.append("<form method=\"post\" action=\"/console/retention/run\">").append(ConsolePages.CSRF_PLACEHOLDER)
