@@ -68,8 +68,9 @@ public class AdminConfiguration {
 
     @Bean
     AuditHandler auditHandler(AuditLog auditLog, TenantDirectory tenants, AuditProperties auditProperties,
-                              AdminActions actions) {
-        return new AuditHandler(auditLog, tenants, JSON, auditProperties.authFailureRetentionDays(), actions);
+                              AdminActions actions, dev.warden.gateway.telemetry.ChainVerifyMetrics verifications) {
+        return new AuditHandler(auditLog, tenants, JSON, auditProperties.authFailureRetentionDays(), actions,
+                verifications);
     }
 
     @Bean

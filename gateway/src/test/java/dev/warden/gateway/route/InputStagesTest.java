@@ -34,7 +34,7 @@ class InputStagesTest {
         long max = acme.policy().guard().maxInputChars();
         MockServerWebExchange exchange = chat(acme, "req_long", "x".repeat((int) max + 1));
         StageFixture.CountingChain chain = new StageFixture.CountingChain();
-        StepVerifier.create(new InputBudgetGatewayFilterFactory(FIXTURE.guards, FIXTURE.audit)
+        StepVerifier.create(new InputBudgetGatewayFilterFactory(FIXTURE.audit)
                         .apply(new StageFactory.Config()).filter(exchange, chain))
                 .expectErrorSatisfies(e -> {
                     assertThat(((ApiException) e).status().value()).isEqualTo(413);
@@ -51,7 +51,7 @@ class InputStagesTest {
     void aRequestThatFitsIsToldWhichClassifiersJudgeIt() {
         MockServerWebExchange exchange = chat(FIXTURE.principal(FIXTURE.keys.localKey), "req_fits", "hello");
         StageFixture.CountingChain chain = new StageFixture.CountingChain();
-        StepVerifier.create(new InputBudgetGatewayFilterFactory(FIXTURE.guards, FIXTURE.audit)
+        StepVerifier.create(new InputBudgetGatewayFilterFactory(FIXTURE.audit)
                 .apply(new StageFactory.Config()).filter(exchange, chain)).verifyComplete();
         assertThat(chain.calls).hasValue(1);
         assertThat(exchange.getResponse().getHeaders().getFirst("x-warden-guard-input")).isEqualTo("content-rules");
