@@ -27,11 +27,16 @@ final class AuditJson {
     }
 
     ObjectNode page(AuditPage page) {
+        return page(page, true);
+    }
+
+    /** With {@code withContent} false, stored content is left out and each record says it was withheld. */
+    ObjectNode page(AuditPage page, boolean withContent) {
         ObjectNode root = json.createObjectNode();
         root.put("object", "list");
         ArrayNode data = root.putArray("data");
         for (ChainedEntry e : page.entries()) {
-            data.add(record(e));
+            data.add(record(e, withContent));
         }
         root.put("has_more", page.nextCursor().isPresent());
         root.put("next_cursor", page.nextCursor().orElse(null));
@@ -39,6 +44,10 @@ final class AuditJson {
     }
 
     ObjectNode record(ChainedEntry e) {
+        return record(e, true);
+    }
+
+    ObjectNode record(ChainedEntry e, boolean withContent) {
         AuditRecord r = (AuditRecord) e.entry();
         ObjectNode n = json.createObjectNode();
         n.put("object", "audit.record");
@@ -101,7 +110,10 @@ final class AuditJson {
         n.put("response_sha256", r.responseSha256());
         // What made the two fingerprints above: keyed HMAC-SHA256, or plain SHA-256 for records from before the key.
         n.put("fingerprint", r.fingerprint() == null ? "sha256" : r.fingerprint());
-        if (r.content() != null) {
+        if (r.content() != null && !withContent) {
+            // The record has content; this key may not read it (an auditor without the content-read grant).
+            n.put("content_withheld", true);
+        } else if (r.content() != null) {
             n.putObject("content").put("prompt", r.content().prompt()).put("response", r.content().response());
         }
         // The record kept content beside it, and the tenant's content period has erased it.

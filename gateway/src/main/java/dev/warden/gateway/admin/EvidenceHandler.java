@@ -49,7 +49,7 @@ import tools.jackson.databind.node.ObjectNode;
  * name ({@code GET /admin/policy/versions[/{digest}]}) and the admin-actions chain ({@code GET /admin/audit/actions}).
  * Store calls and bundle writing run on {@link Schedulers#boundedElastic()}, never on the event loop.
  */
-final class EvidenceHandler {
+public final class EvidenceHandler {
 
     private static final Logger log = LoggerFactory.getLogger(EvidenceHandler.class);
     private static final DateTimeFormatter FILE_TIME =
@@ -78,7 +78,7 @@ final class EvidenceHandler {
      * Verify it with {@code VerifyAuditCommand --bundle FILE --public-key KEY}. The export is itself recorded as an
      * {@code audit.export} admin action with the filter, the counts and the manifest's SHA-256.
      */
-    Mono<ServerResponse> bundle(ServerRequest request) {
+    public Mono<ServerResponse> bundle(ServerRequest request) {
         return parameters(request).flatMap(params -> {
             AuditParameters p = AuditParameters.only(params, Set.of("tenant", "from", "to"));
             EvidenceBundle.Filter filter = new EvidenceBundle.Filter(p.text("tenant"), p.instant("from"),

@@ -154,6 +154,16 @@ public final class ApiErrors {
         return new ApiException(HttpStatus.FORBIDDEN, INVALID_REQUEST, "admin_key_is_tenant_key", null, message);
     }
 
+    /** 403: an auditor key asked for something that changes state (admin key roles). */
+    public static ApiException adminRoleReadOnly(String message) {
+        return new ApiException(HttpStatus.FORBIDDEN, "permission_error", "admin_role_read_only", null, message);
+    }
+
+    /** 403: this admin key may not read stored content (it lacks the content-read grant). */
+    public static ApiException contentNotGranted(String param, String message) {
+        return new ApiException(HttpStatus.FORBIDDEN, "permission_error", "content_not_granted", param, message);
+    }
+
     /** 404: the admin API is off. */
     public static ApiException adminApiDisabled(String message) {
         return new ApiException(HttpStatus.NOT_FOUND, INVALID_REQUEST, "admin_api_disabled", null, message);

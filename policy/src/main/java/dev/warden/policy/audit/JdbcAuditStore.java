@@ -232,6 +232,7 @@ abstract class JdbcAuditStore implements AuditStore {
             case OUTCOME -> "e.outcome";
             case MODEL -> "COALESCE(e.model, '')";
             case TENANT -> "e.tenant";
+            case RULE -> "COALESCE(e.rule, '')";
             case CATEGORY -> "c.category";
         };
         StringBuilder sql = new StringBuilder("SELECT (e.ts_ms / " + width + ") * " + width + " AS bucket, "
@@ -421,6 +422,15 @@ abstract class JdbcAuditStore implements AuditStore {
         if (q.requestId() != null) {
             sql.append(" AND e.request_id = ?");
             args.add(q.requestId());
+        }
+        if (q.tenantsOnly()) {
+            sql.append(" AND e.tenant NOT LIKE '~%'");
+        }
+        if (q.keyId() != null) {
+            // No column of its own (that would need a migration); the canonical body writes it exactly so, and a
+            // key id is 8 hex digits (AuditQuery checks), so nothing in it needs escaping for LIKE.
+            sql.append(" AND e.body LIKE ?");
+            args.add("%\"keyId\":\"" + q.keyId() + "\"%");
         }
         if (!q.outcomes().isEmpty()) {
             sql.append(" AND e.outcome IN (").append("?,".repeat(q.outcomes().size() - 1)).append("?)");
