@@ -124,4 +124,21 @@ class OpenAiJavaCompatTest extends ClientsGatewayTest {
                 .isEqualTo(ChatCompletion.Choice.FinishReason.CONTENT_FILTER);
         assertThat(completion.choices().get(0).message().refusal()).isPresent();
     }
+
+    @Test
+    void aBaseUrlWithoutV1WorksToo() {
+        UPSTREAM.enqueue(ScriptedReply.text("Paris."));
+        OpenAIClient bare = OpenAIOkHttpClient.builder().apiKey(TENANTS.localKey).baseUrl(baseUrl()).maxRetries(0)
+                .timeout(Duration.ofSeconds(20)).build();
+        try {
+            ChatCompletion completion = bare.chat().completions().create(ChatCompletionCreateParams.builder()
+                    .model(MODEL).addUserMessage("Capital of France?").build());
+            assertThat(completion.choices().get(0).message().content()).hasValue("Paris.");
+            assertThat(bare.models().list().data()).isNotEmpty();
+            assertThatThrownBy(() -> bare.chat().completions().create(ChatCompletionCreateParams.builder()
+                    .model("no-such-model").addUserMessage("hi").build())).isInstanceOf(NotFoundException.class);
+        } finally {
+            bare.close();
+        }
+    }
 }
