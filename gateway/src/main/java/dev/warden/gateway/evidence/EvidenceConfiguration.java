@@ -47,9 +47,10 @@ public class EvidenceConfiguration {
      * The alerts, their evaluation and the periodic chain verification, on one daemon thread of their own; the
      * metrics the Prometheus rules use. Alerts are logged always and posted when a webhook is configured.
      */
-    @Bean(destroyMethod = "shutdownNow")
-    ScheduledExecutorService complianceAlerts(AlertProperties properties, AuditLog auditLog, OperatorKey operatorKey,
-                                              MeterRegistry metrics) {
+    @Bean(destroyMethod = "close")
+    AlertSchedule complianceAlerts(AlertProperties properties, AuditLog auditLog, OperatorKey operatorKey,
+                                   MeterRegistry metrics,
+                                   dev.warden.gateway.telemetry.ChainVerifyMetrics verifications) {
         ComplianceMetrics counts = new ComplianceMetrics(metrics);
         auditLog.observe(counts::observe);
         AlertSink sink = properties.webhookUrl() == null
@@ -76,18 +77,21 @@ public class EvidenceConfiguration {
                 .description("audit chains found broken by the last periodic verification").register(metrics);
         Duration verify = properties.verificationInterval();
         if (!verify.isZero()) {
-            scheduler.scheduleWithFixedDelay(() -> verifyChains(auditLog.store(), operatorKey, alerts, broken),
+            scheduler.scheduleWithFixedDelay(() -> verifyChains(auditLog.store(), operatorKey, alerts, broken,
+                            verifications),
                     verify.toMillis(), verify.toMillis(), TimeUnit.MILLISECONDS);
         }
         log.info("compliance alerts: {} every {}, chains verified every {}", properties.webhookUrl() == null
                 ? "logged" : "posted to the configured webhook", properties.evaluationInterval(), verify.isZero()
                 ? "(off)" : verify);
-        return scheduler;
+        return new AlertSchedule(alerts, scheduler);
     }
 
-    private static void verifyChains(AuditStore store, OperatorKey key, ComplianceAlerts alerts, AtomicInteger gauge) {
+    private static void verifyChains(AuditStore store, OperatorKey key, ComplianceAlerts alerts, AtomicInteger gauge,
+                                     dev.warden.gateway.telemetry.ChainVerifyMetrics verifications) {
         try {
             List<ChainVerifier.Report> reports = new ChainVerifier(store, key.publicKey()).verifyAll();
+            verifications.verified(reports);
             List<ChainVerifier.Report> bad = reports.stream().filter(r -> !r.intact()).toList();
             gauge.set(bad.size());
             if (bad.isEmpty()) {

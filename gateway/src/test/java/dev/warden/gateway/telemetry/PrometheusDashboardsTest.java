@@ -71,7 +71,9 @@ class PrometheusDashboardsTest extends GatewayTest {
 
     static final Path DOCKER = Path.of("..", "docker");
     static final Path DASHBOARDS = DOCKER.resolve("grafana/dashboards");
-    static final Path ALERTS = DOCKER.resolve("prometheus/alerts.yml");
+    /** The rule files docker/compose.yaml's Prometheus loads. */
+    static final List<Path> RULES = List.of(DOCKER.resolve("prometheus/alerts.yml"),
+            DOCKER.resolve("prometheus/compliance-alerts.yml"));
     /** An input that the fault probe fails on: a fail-open tenant's request then passes as a bypass. */
     static final String FAULT_MARKER = "[fault-probe]";
     /** What Grafana would put for its variables: windows long enough to hold both rounds of traffic. */
@@ -129,8 +131,10 @@ class PrometheusDashboardsTest extends GatewayTest {
         Path work = Files.createDirectories(Path.of("target", "prometheus-dashboards-test"));
 
         // the alert rules as the shipped compose file loads them
-        Run checked = run(work, promtool.toString(), "check", "rules", ALERTS.toAbsolutePath().toString());
-        assertThat(checked.exit()).as("promtool check rules %s:%n%s", ALERTS, checked.output()).isZero();
+        for (Path rules : RULES) {
+            Run checked = run(work, promtool.toString(), "check", "rules", rules.toAbsolutePath().toString());
+            assertThat(checked.exit()).as("promtool check rules %s:%n%s", rules, checked.output()).isZero();
+        }
 
         String prometheusUrl = startPrometheus(prometheusBinary, work);
         awaitScrapeAfter(prometheusUrl, Instant.EPOCH);
@@ -255,7 +259,8 @@ class PrometheusDashboardsTest extends GatewayTest {
                 "  scrape_interval: 1s",
                 "  evaluation_interval: 1s",
                 "rule_files:",
-                "  - " + ALERTS.toAbsolutePath().normalize(),
+                "  - " + RULES.get(0).toAbsolutePath().normalize(),
+                "  - " + RULES.get(1).toAbsolutePath().normalize(),
                 "scrape_configs:",
                 "  - job_name: warden",
                 "    metrics_path: /actuator/prometheus",
@@ -312,14 +317,27 @@ class PrometheusDashboardsTest extends GatewayTest {
                         }
                     }
                 }
-                if (rules == 0) {
-                    problems.add("no rules loaded from " + ALERTS);
+                // every rule of every file, as promtool counted them
+                if (rules != expectedRules()) {
+                    problems.add(rules + " rules loaded, " + expectedRules() + " in " + RULES);
                 }
                 return problems.isEmpty();
             });
         } catch (ConditionTimeoutException e) {
             fail("alert rules not evaluated cleanly: " + problems);
         }
+    }
+
+    private static int expectedRules() throws IOException {
+        int count = 0;
+        for (Path rules : RULES) {
+            for (String line : Files.readAllLines(rules)) {
+                if (line.strip().startsWith("- alert:") || line.strip().startsWith("- record:")) {
+                    count++;
+                }
+            }
+        }
+        return count;
     }
 
     /** Null when the query runs and returns at least one number; otherwise what is wrong. */

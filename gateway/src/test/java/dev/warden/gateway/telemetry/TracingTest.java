@@ -103,7 +103,9 @@ class TracingTest extends GatewayTest {
         for (SpanData classifier : inputClassifiers) {
             assertThat(attribute(classifier, "gen_ai.security.target.type")).isEqualTo("llm_input");
             assertThat(attribute(classifier, "gen_ai.security.decision.type")).isEqualTo("allow");
-            assertThat(attribute(classifier, "gen_ai.security.policy.version")).isNotBlank();
+            // the policy version the audit record names
+            assertThat(attribute(classifier, "gen_ai.security.policy.version"))
+                    .isEqualTo(record.path("policy_version").asString()).isNotBlank();
             // the fingerprint the audit record keeps, so a span and a record can be matched without the text
             assertThat(attribute(classifier, "gen_ai.security.content.hash"))
                     .isEqualTo(record.path("prompt_sha256").asString());
