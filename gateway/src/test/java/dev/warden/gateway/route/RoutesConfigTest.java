@@ -35,12 +35,19 @@ class RoutesConfigTest {
     void everyEndpointRouteAuthenticatesAuditsAndLimitsInThatOrder() throws Exception {
         List<Map<String, Object>> routes = routes();
         assertThat(routes).extracting(r -> r.get("id")).containsExactly("chat-completions", "completions",
-                "moderations", "run-shield", "responses", "stored-responses", "embeddings", "models", "v1-unknown");
+                "moderations", "run-shield", "responses", "stored-responses", "embeddings", "models",
+                "files-and-batches", "v1-unknown");
         for (Map<String, Object> route : routes) {
             List<String> stages = stages(route);
             assertThat(stages.get(0)).as("%s", route.get("id")).isEqualTo("Authenticate");
             if (route.get("id").equals("v1-unknown")) {
                 assertThat(stages).containsExactly("Authenticate", "UnknownEndpoint");
+                continue;
+            }
+            if (route.get("id").equals("files-and-batches")) {
+                // The Files and Batch API records its own events (uploads, batches, refusals, result files with
+                // their SHA-256); each batch line runs the generation stages, Audit and RateLimit included.
+                assertThat(stages).containsExactly("Authenticate", "BatchApi");
                 continue;
             }
             assertThat(stages).as("%s", route.get("id")).contains("Audit", "RateLimit");
