@@ -4,6 +4,7 @@ import dev.warden.inference.testing.ScriptedOpenAiServer;
 import dev.warden.inference.testing.TinyGguf;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Tag;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -13,6 +14,7 @@ import org.springframework.test.context.DynamicPropertySource;
  * A real gateway on a random port in front of a real scripted OpenAI-compatible upstream, with the shipped
  * licences and a tenants file made from the shipped example.
  */
+@Tag("slow")
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 public abstract class GatewayTest {
 

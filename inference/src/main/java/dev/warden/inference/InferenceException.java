@@ -33,15 +33,33 @@ public class InferenceException extends RuntimeException {
 
     private final Kind kind;
     private final Duration retryAfter;
+    private final Upstream upstream;
+
+    /**
+     * What a remote engine said when it refused the request itself (a 4xx other than 401/403/429): its status, and
+     * its OpenAI error {@code type}, {@code code} and {@code param} when its body had them (each may be null).
+     */
+    public record Upstream(int status, String type, String code, String param) {
+    }
 
     public InferenceException(Kind kind, String message) {
         this(kind, message, null, null);
     }
 
     public InferenceException(Kind kind, String message, Duration retryAfter, Throwable cause) {
+        this(kind, message, retryAfter, cause, null);
+    }
+
+    public InferenceException(Kind kind, String message, Duration retryAfter, Throwable cause, Upstream upstream) {
         super(message, cause);
         this.kind = kind;
         this.retryAfter = retryAfter;
+        this.upstream = upstream;
+    }
+
+    /** The upstream's own refusal, or null when the failure is not one. */
+    public Upstream upstream() {
+        return upstream;
     }
 
     public Kind kind() {

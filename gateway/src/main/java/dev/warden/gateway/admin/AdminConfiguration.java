@@ -59,12 +59,14 @@ public class AdminConfiguration {
     @Bean
     RouterFunction<ServerResponse> adminRouter(AdminProperties properties, AuditLog auditLog,
                                                TenantDirectory tenants, AuditProperties auditProperties,
-                                               dev.warden.policy.audit.OperatorKey operatorKey) {
+                                               dev.warden.policy.audit.OperatorKey operatorKey,
+                                               dev.warden.gateway.telemetry.ChainVerifyMetrics verifications) {
         if (!properties.enabled()) {
             return RouterFunctions.route(path("/admin/**").or(path("/admin")),
                     request -> Mono.error(AdminAuthFilter.disabled()));
         }
-        AuditHandler audit = new AuditHandler(auditLog, tenants, JSON, auditProperties.authFailureRetentionDays());
+        AuditHandler audit = new AuditHandler(auditLog, tenants, JSON, auditProperties.authFailureRetentionDays(),
+                verifications);
         TenantHandler tenantHandler = new TenantHandler(tenants, JSON);
         EvidenceHandler evidence = new EvidenceHandler(auditLog, tenants, operatorKey, JSON);
         return RouterFunctions.route()

@@ -75,7 +75,11 @@ final class AuditHandler {
         }
     }
 
-    AuditHandler(AuditLog auditLog, TenantDirectory tenants, JsonMapper json, int authFailureRetentionDays) {
+    private final dev.warden.gateway.telemetry.ChainVerifyMetrics verifications;
+
+    AuditHandler(AuditLog auditLog, TenantDirectory tenants, JsonMapper json, int authFailureRetentionDays,
+                 dev.warden.gateway.telemetry.ChainVerifyMetrics verifications) {
+        this.verifications = verifications;
         this.auditLog = auditLog;
         this.store = auditLog.store();
         this.tenants = tenants;
@@ -157,9 +161,17 @@ final class AuditHandler {
             ChainVerifier verifier = auditLog.checkpointKey().map(key -> new ChainVerifier(store, key))
                     .orElseGet(() -> new ChainVerifier(store));
             if (which == null) {
-                return blocking(() -> withCheckpoints(view.chains(verifier.verifyAll()))).flatMap(this::ok);
+                return blocking(() -> {
+                    var reports = verifier.verifyAll();
+                    verifications.verified(reports);
+                    return withCheckpoints(view.chains(reports));
+                }).flatMap(this::ok);
             }
-            return blocking(() -> withCheckpoints(view.chain(verifier.verify(which)))).flatMap(this::ok);
+            return blocking(() -> {
+                ChainVerifier.Report report = verifier.verify(which);
+                verifications.verified(java.util.List.of(report));
+                return withCheckpoints(view.chain(report));
+            }).flatMap(this::ok);
         });
     }
 

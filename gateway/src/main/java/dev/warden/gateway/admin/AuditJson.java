@@ -46,6 +46,9 @@ final class AuditJson {
         n.put("sequence", e.seq());
         n.put("request_id", r.requestId());
         n.put("client_request_id", r.clientRequestId());
+        if (r.traceId() != null) {
+            n.put("trace_id", r.traceId());
+        }
         n.put("time", r.time().toString());
         n.put("key_id", r.keyId());
         n.put("model", r.model());

@@ -1,6 +1,7 @@
 package dev.warden.gateway.admin;
 
 import dev.warden.gateway.api.ApiErrors;
+import dev.warden.gateway.api.ApiException;
 import dev.warden.policy.audit.AdminAction;
 import dev.warden.policy.audit.AuditEntry;
 import dev.warden.policy.audit.AuditLog;
@@ -17,6 +18,7 @@ import java.io.BufferedWriter;
 import java.io.OutputStreamWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -32,6 +34,7 @@ import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.ContentDisposition;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.util.LinkedMultiValueMap;
 import org.springframework.util.MultiValueMap;

@@ -125,7 +125,7 @@ public final class ApiErrors {
                 "no tenant '" + id + "' in the tenants file");
     }
 
-    /** 404: an evidence request names a policy version the audit store does not hold. */
+    /** 404: a policy version digest the audit store does not hold. */
     public static ApiException policyVersionNotFound(String digest) {
         return new ApiException(HttpStatus.NOT_FOUND, INVALID_REQUEST, "policy_version_not_found", "digest",
                 "no policy version '" + digest + "' in the audit store");
@@ -197,6 +197,36 @@ public final class ApiErrors {
     /** 400 from the engine: it refused the request as sent. */
     public static ApiException engineRefused(String message) {
         return new ApiException(HttpStatus.BAD_REQUEST, INVALID_REQUEST, "invalid_request", null, message);
+    }
+
+    /**
+     * The engine refused the request itself (a 4xx other than 401/403/429): its status, and its OpenAI
+     * {@code type}, {@code code} and {@code param}, go back to the client unchanged.
+     */
+    public static ApiException upstreamRefused(HttpStatus status, String type, String code, String param,
+                                               String message) {
+        return new ApiException(status, type, code, param, message);
+    }
+
+    /** 400: a request field the model's server kind cannot honour ({@code warden.models[*].remote.server}). */
+    public static ApiException unsupportedParameter(String param, String message) {
+        return new ApiException(HttpStatus.BAD_REQUEST, INVALID_REQUEST, "unsupported_parameter", param, message);
+    }
+
+    /** 400: {@code /v1/embeddings} for a model that does not declare embeddings. */
+    public static ApiException modelNotEmbedding(String message) {
+        return new ApiException(HttpStatus.BAD_REQUEST, INVALID_REQUEST, "model_not_embedding", "model", message);
+    }
+
+    /** 404: a {@code previous_response_id} this tenant has no stored response for. */
+    public static ApiException previousResponseNotFound(String message) {
+        return new ApiException(HttpStatus.NOT_FOUND, INVALID_REQUEST, "previous_response_not_found",
+                "previous_response_id", message);
+    }
+
+    /** 404: {@code /v1/responses/{id}} that this tenant has no stored response for. */
+    public static ApiException storedResponseNotFound(String message) {
+        return new ApiException(HttpStatus.NOT_FOUND, INVALID_REQUEST, "not_found", "response_id", message);
     }
 
     /** 503 from the engine: none of its servers can take the request now. */

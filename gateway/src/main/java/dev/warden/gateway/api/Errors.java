@@ -2,6 +2,7 @@ package dev.warden.gateway.api;
 
 import dev.warden.inference.InferenceException;
 import org.springframework.core.io.buffer.DataBufferLimitException;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.InvalidMediaTypeException;
 import org.springframework.web.server.MethodNotAllowedException;
 import org.springframework.web.server.NotAcceptableStatusException;
@@ -57,11 +58,32 @@ public final class Errors {
     public static ApiException fromInference(InferenceException e) {
         return switch (e.kind()) {
             case OVERLOADED -> ApiErrors.engineOverloaded(e.getMessage(), e.retryAfter());
-            case INVALID_REQUEST -> ApiErrors.engineRefused(e.getMessage());
+            case INVALID_REQUEST -> refusedUpstream(e);
             case UNAVAILABLE -> ApiErrors.engineUnavailable(e.getMessage(), e.retryAfter());
             case UPSTREAM_ERROR -> ApiErrors.upstreamError(e.getMessage());
             case TIMEOUT -> ApiErrors.upstreamTimeout(e.getMessage());
         };
+    }
+
+    /**
+     * A request the engine refused keeps the engine's status (a 404 stays a 404, so a client reports "model not
+     * found" rather than "bad request") and its OpenAI {@code type}, {@code code} and {@code param} when it sent
+     * them.
+     */
+    private static ApiException refusedUpstream(InferenceException e) {
+        InferenceException.Upstream upstream = e.upstream();
+        HttpStatus status = upstream == null ? null : HttpStatus.resolve(upstream.status());
+        if (status == null || !status.is4xxClientError()) {
+            return ApiErrors.engineRefused(e.getMessage());
+        }
+        String code = upstream.code() != null ? upstream.code() : switch (status) {
+            case NOT_FOUND -> "not_found";
+            case CONTENT_TOO_LARGE -> "request_too_large";
+            case UNPROCESSABLE_CONTENT -> "unprocessable_entity";
+            default -> "invalid_request";
+        };
+        String type = upstream.type() != null ? upstream.type() : "invalid_request_error";
+        return ApiErrors.upstreamRefused(status, type, code, upstream.param(), e.getMessage());
     }
 
     private static boolean hasCause(Throwable t, Class<? extends Throwable> type) {

@@ -99,8 +99,11 @@ public class AuditConfiguration {
     @Bean
     dev.warden.gateway.flow.AuditTrail auditTrail(AuditLog auditLog, dev.warden.gateway.flow.Guards guards,
                                                   MeterRegistry metrics, AuditProperties audit,
-                                                  dev.warden.policy.audit.FingerprintKey fingerprints) {
-        return new dev.warden.gateway.flow.AuditTrail(auditLog, guards.redactor(), fingerprints, metrics, audit.on());
+                                                  dev.warden.policy.audit.FingerprintKey fingerprints,
+                                                  org.springframework.beans.factory.ObjectProvider<
+                                                          dev.warden.gateway.flow.CallObserver> observers) {
+        return new dev.warden.gateway.flow.AuditTrail(auditLog, guards.redactor(), fingerprints, metrics, audit.on(),
+                dev.warden.gateway.flow.CallObserver.all(observers.orderedStream().toList()));
     }
 
     @Bean

@@ -49,7 +49,8 @@ public class EvidenceConfiguration {
      */
     @Bean(destroyMethod = "shutdownNow")
     ScheduledExecutorService complianceAlerts(AlertProperties properties, AuditLog auditLog, OperatorKey operatorKey,
-                                              MeterRegistry metrics) {
+                                              MeterRegistry metrics,
+                                              dev.warden.gateway.telemetry.ChainVerifyMetrics verifications) {
         ComplianceMetrics counts = new ComplianceMetrics(metrics);
         auditLog.observe(counts::observe);
         AlertSink sink = properties.webhookUrl() == null
@@ -76,7 +77,8 @@ public class EvidenceConfiguration {
                 .description("audit chains found broken by the last periodic verification").register(metrics);
         Duration verify = properties.verificationInterval();
         if (!verify.isZero()) {
-            scheduler.scheduleWithFixedDelay(() -> verifyChains(auditLog.store(), operatorKey, alerts, broken),
+            scheduler.scheduleWithFixedDelay(() -> verifyChains(auditLog.store(), operatorKey, alerts, broken,
+                            verifications),
                     verify.toMillis(), verify.toMillis(), TimeUnit.MILLISECONDS);
         }
         log.info("compliance alerts: {} every {}, chains verified every {}", properties.webhookUrl() == null
@@ -85,9 +87,11 @@ public class EvidenceConfiguration {
         return scheduler;
     }
 
-    private static void verifyChains(AuditStore store, OperatorKey key, ComplianceAlerts alerts, AtomicInteger gauge) {
+    private static void verifyChains(AuditStore store, OperatorKey key, ComplianceAlerts alerts, AtomicInteger gauge,
+                                     dev.warden.gateway.telemetry.ChainVerifyMetrics verifications) {
         try {
             List<ChainVerifier.Report> reports = new ChainVerifier(store, key.publicKey()).verifyAll();
+            verifications.verified(reports);
             List<ChainVerifier.Report> bad = reports.stream().filter(r -> !r.intact()).toList();
             gauge.set(bad.size());
             if (bad.isEmpty()) {

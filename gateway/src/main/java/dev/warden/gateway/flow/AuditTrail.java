@@ -28,9 +28,17 @@ public final class AuditTrail {
     private final java.util.Map<Outcome, io.micrometer.core.instrument.Counter> records =
             new java.util.EnumMap<>(Outcome.class);
     private final io.micrometer.core.instrument.Counter failures;
+    private final CallObserver observer;
 
     public AuditTrail(AuditLog auditLog, Redactor redactor, FingerprintKey fingerprints, MeterRegistry metrics,
                       boolean enabled) {
+        this(auditLog, redactor, fingerprints, metrics, enabled, (call, outcome, httpStatus) -> { });
+    }
+
+    /** @param observer sees every request as it ends, before its record is built (metrics, traces) */
+    public AuditTrail(AuditLog auditLog, Redactor redactor, FingerprintKey fingerprints, MeterRegistry metrics,
+                      boolean enabled, CallObserver observer) {
+        this.observer = observer;
         this.auditLog = auditLog;
         this.fingerprints = fingerprints;
         this.enabled = enabled;
@@ -54,7 +62,12 @@ public final class AuditTrail {
 
     /** Completes when the record is durable; fails with 503 when it cannot be kept. */
     public Mono<Void> record(CallRecord call, Outcome outcome, int httpStatus) {
-        if (!call.markRecorded() || !enabled) {
+        if (!call.markRecorded()) {
+            return Mono.empty();
+        }
+        // every ending once, audited or not: metrics and traces do not depend on the audit log being on
+        observer.ended(call, outcome, httpStatus);
+        if (!enabled) {
             return Mono.empty();
         }
         AuditRecord record = call.toAudit(outcome, httpStatus, call.principal().policy().audit().storeContent(),

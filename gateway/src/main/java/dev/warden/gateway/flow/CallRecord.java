@@ -47,6 +47,25 @@ public final class CallRecord {
     private final StringBuilder response = new StringBuilder();
     private boolean recorded;
     private String clientRequestId;
+    /** Telemetry only (see {@link CallObserver}): what the observers read besides the audit fields. */
+    private String operation;
+    private long firstReleaseNanos;
+    private long lastReleaseNanos;
+    private long limitStartNanos;
+    private long limitEndNanos;
+    private String traceId;
+    private String traceParent;
+    private final List<GuardRun> guardRuns = new ArrayList<>();
+
+    /**
+     * One guard run (a pipeline run and its decision), for the traces: when it ended and how long it took.
+     * A stream makes one per window, so only the first {@link #MAX_GUARD_RUNS} are kept.
+     */
+    public record GuardRun(Direction direction, long endNanos, Duration latency, List<Verdict> verdicts,
+                           Decision decision) {
+    }
+
+    static final int MAX_GUARD_RUNS = 64;
 
     public CallRecord(String requestId, Principal principal) {
         this.requestId = requestId;
@@ -65,6 +84,10 @@ public final class CallRecord {
     public synchronized CallRecord clientRequestId(String clientRequestId) {
         this.clientRequestId = clientRequestId;
         return this;
+    }
+
+    public synchronized String clientRequestId() {
+        return clientRequestId;
     }
 
     public synchronized CallRecord model(String model) {
@@ -99,6 +122,9 @@ public final class CallRecord {
             this.decision = decision;
             this.rule = decision.rule();
         }
+        if (guardRuns.size() < MAX_GUARD_RUNS) {
+            guardRuns.add(new GuardRun(direction, System.nanoTime(), latency, List.copyOf(verdicts), decision));
+        }
         if (direction == Direction.INPUT) {
             guardInput = guardInput.plus(latency);
         } else {
@@ -129,6 +155,13 @@ public final class CallRecord {
     }
 
     public synchronized void released(String text, long tokens) {
+        if (tokens > 0) {
+            long now = System.nanoTime();
+            if (firstReleaseNanos == 0) {
+                firstReleaseNanos = now;
+            }
+            lastReleaseNanos = now;
+        }
         response.append(text);
         tokensReleased += tokens;
     }
@@ -136,6 +169,21 @@ public final class CallRecord {
     public synchronized void response(String text) {
         response.setLength(0);
         response.append(text);
+    }
+
+    /** The prompt as fingerprinted (and, when the tenant keeps content, stored). */
+    public synchronized String promptText() {
+        return prompt;
+    }
+
+    /** The client's W3C {@code traceparent}, continued by the request's trace; null when none was sent. */
+    public synchronized CallRecord traceParent(String traceParent) {
+        this.traceParent = traceParent;
+        return this;
+    }
+
+    public synchronized String traceParent() {
+        return traceParent;
     }
 
     public synchronized String responseText() {
@@ -169,6 +217,7 @@ public final class CallRecord {
                 .httpStatus(httpStatus)
                 .clientRequestId(clientRequestId)
                 .policyVersion(principal.policyVersion())
+                .traceId(traceId)
                 .fingerprint(fingerprints, prompt, response.toString());
         if (usage != null) {
             b.usage(usage.promptTokens(), usage.completionTokens());
@@ -177,6 +226,88 @@ public final class CallRecord {
             b.content(redact.apply(prompt), redact.apply(response.toString()));
         }
         return b.build();
+    }
+
+    /** The GenAI operation ({@code chat}, {@code text_completion}); null for requests that generate nothing. */
+    public synchronized CallRecord operation(String operation) {
+        this.operation = operation;
+        return this;
+    }
+
+    public synchronized String operation() {
+        return operation;
+    }
+
+    public synchronized String model() {
+        return model;
+    }
+
+    public synchronized boolean streaming() {
+        return streaming;
+    }
+
+    /** {@link System#nanoTime()} when the request reached the flow. */
+    public long startNanos() {
+        return startNanos;
+    }
+
+    public Instant started() {
+        return started;
+    }
+
+    /** The rate-limit stage's span, in {@link System#nanoTime()}. */
+    public synchronized void limited(long startNanos, long endNanos) {
+        this.limitStartNanos = startNanos;
+        this.limitEndNanos = endNanos;
+    }
+
+    public synchronized long limitStartNanos() {
+        return limitStartNanos;
+    }
+
+    public synchronized long limitEndNanos() {
+        return limitEndNanos;
+    }
+
+    /** {@link System#nanoTime()} when inference started, 0 when it never did. */
+    public synchronized long inferenceStartNanos() {
+        return inferenceStart;
+    }
+
+    public synchronized Duration inference() {
+        return inference;
+    }
+
+    /** When the first and the last token left for the client (streams), 0 when none did. */
+    public synchronized long firstReleaseNanos() {
+        return firstReleaseNanos;
+    }
+
+    public synchronized long lastReleaseNanos() {
+        return lastReleaseNanos;
+    }
+
+    public synchronized long tokensReleased() {
+        return tokensReleased;
+    }
+
+    public synchronized List<GuardRun> guardRuns() {
+        return List.copyOf(guardRuns);
+    }
+
+    /** The strictest decision so far; null when no guard ran. */
+    public synchronized Decision decision() {
+        return decision;
+    }
+
+    /** The trace this request was recorded in, for the audit record; null while tracing is off. */
+    public synchronized CallRecord traceId(String traceId) {
+        this.traceId = traceId;
+        return this;
+    }
+
+    public synchronized String traceId() {
+        return traceId;
     }
 
     /** The strictest action decided so far, for the response header. */

@@ -45,8 +45,10 @@ public class FlowConfiguration {
                                         : properties.fallback())
                         .withRedisTimeout(properties.redisTimeout() == null
                                 ? RateLimiterOptions.DEFAULT_REDIS_TIMEOUT : properties.redisTimeout()));
+        // registered at zero, so that a dashboard shows "no fallbacks" rather than no data
+        io.micrometer.core.instrument.Counter fallbacks = metrics.counter("warden.ratelimit.fallbacks");
         limiter.onFallback(e -> {
-            metrics.counter("warden.ratelimit.fallbacks").increment();
+            fallbacks.increment();
             log.warn("rate-limit store unreachable, fallback applies: {}", e.toString());
         });
         io.micrometer.core.instrument.Gauge.builder("warden.ratelimit.unconfirmed.slot.releases", limiter,

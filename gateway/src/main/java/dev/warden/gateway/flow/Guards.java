@@ -44,7 +44,7 @@ public final class Guards {
             new java.util.concurrent.ConcurrentHashMap<>();
     private final boolean tailorsLlamaGuard;
     private final java.util.Map<Direction, List<String>> classifierNames = new java.util.EnumMap<>(Direction.class);
-    /** Decision counters by direction, action and tenant: looked up once, not rebuilt on every request. */
+    /** Decision counters by direction, action, category and tenant: looked up once, not rebuilt on every request. */
     private final java.util.concurrent.ConcurrentMap<String, io.micrometer.core.instrument.Counter> decisions =
             new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -149,9 +149,11 @@ public final class Guards {
     private void count(Principal principal, Direction direction, Decision decision) {
         String dir = direction.name().toLowerCase();
         String action = decision.action().lowerCase();
-        decisions.computeIfAbsent(dir + '\u0000' + action + '\u0000' + principal.tenantId(),
+        // the category that decided (the first label that fired at the decided action), "none" when nothing fired
+        String category = decision.decisiveLabels().stream().findFirst().orElse("none");
+        decisions.computeIfAbsent(dir + '\u0000' + action + '\u0000' + category + '\u0000' + principal.tenantId(),
                 key -> metrics.counter("warden.guard.decisions", "direction", dir, "action", action,
-                        "tenant", principal.tenantId())).increment();
+                        "category", category, "tenant", principal.tenantId())).increment();
         for (Decision.Bypass bypass : decision.bypassed()) {
             log.warn("tenant {} fails open: {} classifier {} bypassed ({}: {})", principal.tenantId(), dir,
                     bypass.classifier(), bypass.status(), bypass.detail());

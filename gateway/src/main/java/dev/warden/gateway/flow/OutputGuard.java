@@ -33,7 +33,7 @@ public final class OutputGuard {
     }
 
     /** A judged complete generation: what may leave, whether a choice was cut, and the decision that cut it. */
-    public record Checked(Generation generation, boolean cut, Decision blocking) {
+    public record Checked(Generation generation, boolean cut, Decision blocking, List<String> judgedBy) {
     }
 
     /** Each choice's text (and tool calls) as the Agent turn; a choice that fails is withheld, not sent. */
@@ -46,11 +46,13 @@ public final class OutputGuard {
                 .collectList()
                 .map(results -> {
                     List<Choice> choices = new ArrayList<>();
+                    java.util.Set<String> judgedBy = new java.util.LinkedHashSet<>();
                     boolean cut = false;
                     Decision blocking = null;
                     StringBuilder released = new StringBuilder();
                     for (var r : results) {
                         Decision decision = r.getValue().decision();
+                        judgedBy.addAll(r.getValue().report().judgedBy());
                         record.guarded(Direction.OUTPUT, r.getValue().report().verdicts(), decision,
                                 Duration.ofNanos(System.nanoTime() - started));
                         Choice choice = r.getKey();
@@ -71,7 +73,7 @@ public final class OutputGuard {
                     }
                     record.response(released.toString());
                     return new Checked(new Generation(generation.model(), choices, generation.usage()), cut,
-                            blocking);
+                            blocking, List.copyOf(judgedBy));
                 });
     }
 

@@ -36,9 +36,11 @@ public final class RateLimitStage {
      * {@link Outcome#RATE_LIMITED} and an error carrying the status and {@code Retry-After}.
      */
     public Mono<Reservation> reserve(CallRecord record, String model, long estimatedTokens, HttpHeaders out) {
+        long start = System.nanoTime();
         return Mono.fromFuture(() -> limiter.reserveAsync(record.principal(), model, estimatedTokens,
                         reservationHandOff))
                 .flatMap(reservation -> {
+                    record.limited(start, System.nanoTime());
                     reservation.headers().forEach(out::set);
                     if (reservation.admitted()) {
                         return Mono.just(reservation);

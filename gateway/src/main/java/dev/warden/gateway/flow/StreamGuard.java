@@ -124,8 +124,9 @@ public final class StreamGuard {
             boolean cut = s != null && s.outcome() == ModerationSummary.Outcome.CUT || toolCallCut.get() != null;
             return audit.record(record, cut ? Outcome.CUT_OUTPUT : Outcome.ALLOWED, 200);
         });
+        // settled by then (durable runs first): the engine's count when it sent one, else the gateway's own
         return SseBody.startedEvents(released, responses, call.isChat(), call.includeUsage(), durable,
-                SseBody.KEEP_ALIVE_INTERVAL);
+                record::usage, SseBody.KEEP_ALIVE_INTERVAL);
     }
 
     /**

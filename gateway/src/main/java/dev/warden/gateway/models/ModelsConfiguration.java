@@ -14,6 +14,11 @@ public class ModelsConfiguration {
 
     private static final Logger log = LoggerFactory.getLogger(ModelsConfiguration.class);
 
+    @Bean
+    ModelFeatures modelFeatures(WardenProperties properties) {
+        return new ModelFeatures(properties.models());
+    }
+
     @Bean(destroyMethod = "close")
     ModelCatalog modelCatalog(WardenProperties properties, EngineFactory engines) {
         List<ServedModel> models = new ArrayList<>();

@@ -179,7 +179,7 @@ public final class ModerationHandler {
         meta.put("action", decision.action().lowerCase());
         meta.put("rule", decision.rule());
         ArrayNode ran = meta.putArray("classifiers");
-        checked.report().ran().forEach(ran::add);
+        checked.report().judgedBy().forEach(ran::add);
         // What a score means: the validation operating point of each scored label (the policy still decides).
         ObjectNode points = meta.putObject("operating_points");
         for (String label : scores.keySet()) {

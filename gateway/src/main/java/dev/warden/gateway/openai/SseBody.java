@@ -5,7 +5,9 @@ import dev.warden.gateway.api.Errors;
 import dev.warden.inference.StreamChunk;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import dev.warden.inference.Usage;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 import org.springframework.http.ReactiveHttpOutputMessage;
 import org.springframework.web.reactive.function.BodyInserter;
 import reactor.core.publisher.Flux;
@@ -45,9 +47,19 @@ public final class SseBody {
      */
     public static Flux<byte[]> startedEvents(Flux<StreamChunk> chunks, OpenAiResponses responses, boolean chat,
                                              boolean includeUsage, Mono<Void> beforeDone, Duration keepAlive) {
+        return startedEvents(chunks, responses, chat, includeUsage, beforeDone, () -> null, keepAlive);
+    }
+
+    /**
+     * As above; when the client asked for usage and the engine sent none, the usage chunk is written from
+     * {@code ownCount} (the gateway's own count, read after {@code beforeDone}), so the client still gets one.
+     */
+    public static Flux<byte[]> startedEvents(Flux<StreamChunk> chunks, OpenAiResponses responses, boolean chat,
+                                             boolean includeUsage, Mono<Void> beforeDone,
+                                             Supplier<Usage> ownCount, Duration keepAlive) {
         AtomicBoolean committed = new AtomicBoolean();
         Sinks.Empty<Void> ended = Sinks.empty();
-        Flux<byte[]> body = events(chunks, responses, chat, includeUsage, beforeDone, committed)
+        Flux<byte[]> body = events(chunks, responses, chat, includeUsage, beforeDone, ownCount, committed)
                 .doFinally(s -> ended.tryEmitEmpty());
         // Subscribed after the body (merge subscribes in order), so a refusal at subscription comes first.
         Mono<byte[]> open = Mono.fromSupplier(() -> committed.compareAndSet(false, true) ? KEEP_ALIVE : null);
@@ -61,12 +73,14 @@ public final class SseBody {
      */
     public static Flux<byte[]> events(Flux<StreamChunk> chunks, OpenAiResponses responses, boolean chat,
                                       boolean includeUsage, Mono<Void> beforeDone) {
-        return events(chunks, responses, chat, includeUsage, beforeDone, new AtomicBoolean());
+        return events(chunks, responses, chat, includeUsage, beforeDone, () -> null, new AtomicBoolean());
     }
 
     /** {@code committed} is set once anything was emitted (by this or by a comment sent beside it). */
     private static Flux<byte[]> events(Flux<StreamChunk> chunks, OpenAiResponses responses, boolean chat,
-                                       boolean includeUsage, Mono<Void> beforeDone, AtomicBoolean committed) {
+                                       boolean includeUsage, Mono<Void> beforeDone, Supplier<Usage> ownCount,
+                                       AtomicBoolean committed) {
+        AtomicBoolean usageSent = new AtomicBoolean();
         // Choices that have had their role event; handle runs one chunk at a time, so a plain BitSet will do.
         java.util.BitSet started = new java.util.BitSet();
         // handle, not a flattening operator: one chunk in, at most one buffer out, no queue and no inner
@@ -81,6 +95,9 @@ public final class SseBody {
                     || chunk.finishReason() != null || chunk.logprobs() != null;
             byte[] content = hasContent ? responses.chunk(chunk, includeUsage) : null;
             byte[] usage = chunk.usage() != null && includeUsage ? responses.usageChunk(chunk.usage()) : null;
+            if (usage != null) {
+                usageSent.set(true);
+            }
             byte[] out = concat(role, content, usage);
             if (out.length > 0) {
                 committed.set(true);
@@ -88,7 +105,11 @@ public final class SseBody {
             }
         });
         return events
-                .concatWith(beforeDone.then(Mono.fromSupplier(OpenAiResponses::done)))
+                .concatWith(beforeDone.then(Mono.fromSupplier(() -> {
+                    Usage own = includeUsage && !usageSent.get() ? ownCount.get() : null;
+                    return own == null ? OpenAiResponses.done() : concat(responses.usageChunk(own),
+                            OpenAiResponses.done());
+                })))
                 .onErrorResume(error -> {
                     // Claims the response for the error, or finds it committed: no comment can slip in between.
                     if (committed.compareAndSet(false, true)) {

@@ -5,6 +5,8 @@ import dev.warden.gateway.api.Errors;
 import dev.warden.gateway.flow.AuditTrail;
 import dev.warden.gateway.flow.CallRecord;
 import dev.warden.gateway.flow.GenerationCall;
+import dev.warden.gateway.flow.Guards;
+import dev.warden.guard.Direction;
 import dev.warden.gateway.flow.OutputGuard;
 import dev.warden.gateway.flow.RequestState;
 import dev.warden.gateway.models.ServedModel;
@@ -39,10 +41,12 @@ public class GenerateGatewayFilterFactory extends StageFactory {
 
     private final AuditTrail audit;
     private final ResponseWriter writer;
+    private final String outputGuards;
 
-    public GenerateGatewayFilterFactory(AuditTrail audit, ResponseWriter writer) {
+    public GenerateGatewayFilterFactory(AuditTrail audit, ResponseWriter writer, Guards guards) {
         this.audit = audit;
         this.writer = writer;
+        this.outputGuards = String.join(",", guards.classifiers(Direction.OUTPUT));
     }
 
     @Override
@@ -82,6 +86,8 @@ public class GenerateGatewayFilterFactory extends StageFactory {
                 .flatMap(result -> audit.record(record, result.cut() ? Outcome.CUT_OUTPUT : Outcome.ALLOWED, 200)
                         .then(ServerResponse.ok().contentType(MediaType.APPLICATION_JSON)
                                 .header(InputGuardGatewayFilterFactory.DECISION_HEADER, record.action())
+                                .header(InputBudgetGatewayFilterFactory.OUTPUT_GUARD_HEADER,
+                                        String.join(",", result.judgedBy()))
                                 .bodyValue(responses.completionBytes(result.generation()))));
     }
 
@@ -95,6 +101,8 @@ public class GenerateGatewayFilterFactory extends StageFactory {
                 .header("Cache-Control", "no-cache")
                 .header("X-Accel-Buffering", "no")
                 .header(STREAM_MODE_HEADER, record.streamMode())
+                // the windows are judged after the headers left: the classifiers that will judge them
+                .header(InputBudgetGatewayFilterFactory.OUTPUT_GUARD_HEADER, outputGuards)
                 .body(SseBody.inserter(events)));
     }
 

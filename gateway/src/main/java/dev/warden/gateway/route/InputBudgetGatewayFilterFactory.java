@@ -4,21 +4,19 @@ import dev.warden.gateway.api.ApiErrors;
 import dev.warden.gateway.flow.AuditTrail;
 import dev.warden.gateway.flow.CallRecord;
 import dev.warden.gateway.flow.GenerationCall;
-import dev.warden.gateway.flow.Guards;
 import dev.warden.gateway.flow.RequestState;
-import dev.warden.guard.Direction;
 import dev.warden.policy.audit.Outcome;
 import dev.warden.policy.tenant.Principal;
 import org.springframework.cloud.gateway.filter.GatewayFilter;
-import org.springframework.http.HttpHeaders;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 
 /**
  * Stage {@code InputBudget}: a request is judged whole or not at all, since a prompt's unjudged tail is where an
  * attack would hide; more client text than the tenant's {@code max-input-chars} is refused (413, recorded as
- * {@link Outcome#BLOCKED_INPUT}) before it is metered. A request that fits is told which classifiers judge its
- * input and output ({@code x-warden-guard-input}, {@code x-warden-guard-output}), a later refusal included.
+ * {@link Outcome#BLOCKED_INPUT}) before it is metered. The guard headers are set by the stages that judge
+ * ({@code x-warden-guard-input} by InputGuard, {@code x-warden-guard-output} by Generate), so that they name only
+ * classifiers that ran.
  */
 @Component
 public class InputBudgetGatewayFilterFactory extends StageFactory {
@@ -27,13 +25,9 @@ public class InputBudgetGatewayFilterFactory extends StageFactory {
     public static final String OUTPUT_GUARD_HEADER = "x-warden-guard-output";
 
     private final AuditTrail audit;
-    private final String inputGuards;
-    private final String outputGuards;
 
-    public InputBudgetGatewayFilterFactory(Guards guards, AuditTrail audit) {
+    public InputBudgetGatewayFilterFactory(AuditTrail audit) {
         this.audit = audit;
-        this.inputGuards = String.join(",", guards.classifiers(Direction.INPUT));
-        this.outputGuards = String.join(",", guards.classifiers(Direction.OUTPUT));
     }
 
     @Override
@@ -45,6 +39,8 @@ public class InputBudgetGatewayFilterFactory extends StageFactory {
             long chars = call.judgedChars();
             long maxChars = principal.policy().guard().maxInputChars();
             if (chars > maxChars) {
+                exchange.getResponse().getHeaders().set(InputGuardGatewayFilterFactory.DECISION_HEADER,
+                        dev.warden.policy.decision.Action.BLOCK.lowerCase());
                 CallRecord record = state.record();
                 record.ruleOnly("tenant " + principal.tenantId() + ": input " + chars + " chars > max-input-chars "
                         + maxChars + " -> refuse");
@@ -54,9 +50,6 @@ public class InputBudgetGatewayFilterFactory extends StageFactory {
                                 + " per request for this tenant, and does not send on text it has not judged. "
                                 + "Shorten the prompt or split it across requests.")));
             }
-            HttpHeaders out = exchange.getResponse().getHeaders();
-            out.set(INPUT_GUARD_HEADER, inputGuards);
-            out.set(OUTPUT_GUARD_HEADER, outputGuards);
             return chain.filter(exchange);
         };
     }

@@ -25,6 +25,9 @@ import reactor.core.publisher.Mono;
 public class InputGuardGatewayFilterFactory extends StageFactory {
 
     public static final String DECISION_HEADER = "x-warden-decision";
+    public static final String INPUT_GUARD_HEADER = InputBudgetGatewayFilterFactory.INPUT_GUARD_HEADER;
+    /** The decision header of a response refused before the guard judged it (rate limit, unknown model, ...). */
+    public static final String NOT_JUDGED = "none";
 
     private final Guards guards;
     private final AuditTrail audit;
@@ -45,12 +48,15 @@ public class InputGuardGatewayFilterFactory extends StageFactory {
                 Decision decision = checked.decision();
                 record.guarded(Direction.INPUT, checked.report().verdicts(), decision,
                         Duration.ofNanos(System.nanoTime() - started));
+                // the classifiers this decision rests on, cached verdicts included; no output guard has run yet
+                exchange.getResponse().getHeaders().set(INPUT_GUARD_HEADER,
+                        String.join(",", checked.report().judgedBy()));
+                exchange.getResponse().getHeaders().set(DECISION_HEADER, decision.action().lowerCase());
                 if (decision.blocked()) {
                     state.settle(0);
                     return audit.record(record, Outcome.BLOCKED_INPUT, 400).then(Mono.error(
-                            ContentFilter.promptBlocked(decision, checked.report().ran())));
+                            ContentFilter.promptBlocked(decision, checked.report().judgedBy())));
                 }
-                exchange.getResponse().getHeaders().set(DECISION_HEADER, decision.action().lowerCase());
                 if (decision.action() == Action.REDACT && !decision.redactions().isEmpty()) {
                     state.call(call.mapText(text -> guards.redactor().redact(text, decision.redactions())));
                 }

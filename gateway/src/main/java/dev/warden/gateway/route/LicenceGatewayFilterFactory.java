@@ -40,6 +40,8 @@ public class LicenceGatewayFilterFactory extends StageFactory {
                     state.model().descriptor().licence(), state.purpose(),
                     exchange.getRequest().getHeaders().getFirst(DERIVATIVE_HEADER));
             if (licence instanceof LicenceVerdict.Denied denied) {
+                exchange.getResponse().getHeaders().set(InputGuardGatewayFilterFactory.DECISION_HEADER,
+                        dev.warden.policy.decision.Action.BLOCK.lowerCase());
                 record.ruleOnly(denied.message());
                 return audit.record(record, Outcome.LICENCE_DENIED, denied.httpStatus()).then(Mono.error(
                         ApiErrors.licenceDenied(denied.httpStatus(), denied.code(), denied.message())));

@@ -6,6 +6,7 @@ import dev.warden.gateway.flow.GenerationCall;
 import dev.warden.gateway.flow.RequestState;
 import dev.warden.gateway.flow.StreamGuard;
 import dev.warden.gateway.models.ModelCatalog;
+import dev.warden.gateway.models.ModelFeatures;
 import dev.warden.gateway.models.ServedModel;
 import dev.warden.gateway.openai.OpenAiRequests;
 import dev.warden.gateway.openai.RequestBodies;
@@ -31,13 +32,16 @@ public class ReadGenerationGatewayFilterFactory
 
     private final RequestBodies bodies;
     private final ModelCatalog catalog;
+    /** Narrows the forwarded body to what the model's server takes ({@code remote.server}). */
+    private final ModelFeatures features;
     private final long defaultMaxTokens;
 
     public ReadGenerationGatewayFilterFactory(RequestBodies bodies, ModelCatalog catalog,
-                                              RateLimitProperties limits) {
+                                              RateLimitProperties limits, ModelFeatures features) {
         super(Config.class);
         this.bodies = bodies;
         this.catalog = catalog;
+        this.features = features;
         this.defaultMaxTokens = limits.defaultMaxTokens() == null ? 512 : limits.defaultMaxTokens();
     }
 
@@ -67,9 +71,12 @@ public class ReadGenerationGatewayFilterFactory
             default -> throw new IllegalArgumentException("ReadGeneration takes 'chat' or 'completion', not '"
                     + config.getKind() + "'");
         };
-        return (exchange, chain) -> bodies.json(exchange)
-                .map(bytes -> chat ? GenerationCall.of(OpenAiRequests.chat(bytes))
-                        : GenerationCall.of(OpenAiRequests.completion(bytes)))
+        return (exchange, chain) -> Mono.fromRunnable(() -> exchange.getResponse().getHeaders().set(
+                        InputGuardGatewayFilterFactory.DECISION_HEADER, InputGuardGatewayFilterFactory.NOT_JUDGED))
+                // until the guard decides, the truthful answer is that nothing was judged
+                .then(bodies.json(exchange))
+                .map(bytes -> chat ? GenerationCall.of(features.shape(OpenAiRequests.chat(bytes)))
+                        : GenerationCall.of(features.shape(OpenAiRequests.completion(bytes))))
                 .flatMap(call -> {
                     RequestState state = RequestState.of(exchange);
                     ServedModel model = catalog.require(call.model());
@@ -78,6 +85,8 @@ public class ReadGenerationGatewayFilterFactory
                     Principal principal = state.principal();
                     CallRecord record = new CallRecord(state.requestId(), principal)
                             .clientRequestId(state.clientRequestId()).model(model.name()).purpose(purpose)
+                            .operation(chat ? "chat" : "text_completion")
+                            .traceParent(exchange.getRequest().getHeaders().getFirst("traceparent"))
                             .prompt(call.promptText())
                             .streaming(call.stream(), call.stream()
                                     ? StreamGuard.wire(principal.policy().streaming().mode()) : null);

@@ -14,13 +14,13 @@ import reactor.core.publisher.Mono;
 public class UnknownEndpointGatewayFilterFactory extends StageFactory {
 
     private static final Set<String> KNOWN = Set.of("/v1/chat/completions", "/v1/completions", "/v1/models",
-            "/v1/moderations", "/v1/safety/run-shield");
+            "/v1/moderations", "/v1/safety/run-shield", "/v1/responses", "/v1/embeddings");
 
     @Override
     GatewayFilter filter() {
         return (exchange, chain) -> {
             String path = exchange.getRequest().getPath().pathWithinApplication().value();
-            if (KNOWN.contains(path) || path.startsWith("/v1/models/")) {
+            if (KNOWN.contains(path) || path.startsWith("/v1/models/") || path.startsWith("/v1/responses/")) {
                 return Mono.error(ApiErrors.methodNotAllowed("method " + exchange.getRequest().getMethod()
                         + " is not allowed on " + path));
             }

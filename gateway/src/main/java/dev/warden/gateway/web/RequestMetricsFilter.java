@@ -23,7 +23,7 @@ import reactor.core.publisher.Mono;
 public class RequestMetricsFilter implements WebFilter, Ordered {
 
     private static final Set<String> ROUTES = Set.of("/v1/chat/completions", "/v1/completions", "/v1/models",
-            "/v1/moderations", "/v1/safety/run-shield");
+            "/v1/moderations", "/v1/safety/run-shield", "/v1/responses", "/v1/embeddings");
 
     private final MeterRegistry registry;
     /** Timers by route, tenant and status: looked up once, not rebuilt and re-registered on every request. */
@@ -65,6 +65,9 @@ public class RequestMetricsFilter implements WebFilter, Ordered {
         }
         if (path.startsWith("/v1/models/")) {
             return "/v1/models/{model}";
+        }
+        if (path.startsWith("/v1/responses/")) {
+            return "/v1/responses/{id}";
         }
         return path.startsWith("/admin/") ? "/admin" : "other";
     }

@@ -17,8 +17,10 @@ public final class WebFilterOrder {
     public static final int METRICS = Ordered.HIGHEST_PRECEDENCE + 2;
     /** Before any key check: the checks may then trust the path. */
     public static final int CANONICAL_PATH = Ordered.HIGHEST_PRECEDENCE + 3;
+    /** After the canonical check (which reads the path as sent), before routing. */
+    public static final int V1_PREFIX = Ordered.HIGHEST_PRECEDENCE + 4;
     /** The admin key on /admin and actuator paths (tenant keys are the /v1 routes' Authenticate stage). */
-    public static final int ADMIN_KEY = Ordered.HIGHEST_PRECEDENCE + 4;
+    public static final int ADMIN_KEY = Ordered.HIGHEST_PRECEDENCE + 5;
 
     private WebFilterOrder() {
     }

@@ -1,24 +1,33 @@
 package dev.warden.gateway.audit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.warden.gateway.TestTenants;
 import dev.warden.gateway.WardenGateway;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import dev.warden.policy.testing.SharedPostgres;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Duration;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.SpringApplication;
 import org.springframework.context.ConfigurableApplicationContext;
 
-/** Closing the gateway releases the audit store's connections: a stopped gateway leaves no pool behind. */
+/**
+ * Closing the gateway releases the audit store's connections: a stopped gateway leaves no pool behind. The store is
+ * a database of its own on the JVM's shared PostgreSQL server, so only the gateway's connections are counted.
+ */
+@Tag("slow")
 class AuditStoreShutdownTest {
 
     @Test
     void closingTheGatewayClosesThePostgresAuditPool() throws Exception {
         TestTenants tenants = TestTenants.create();
-        try (EmbeddedPostgres pg = EmbeddedPostgres.builder().start()) {
+        String database = SharedPostgres.freshDatabase("shutdown");
+        {
             ConfigurableApplicationContext gateway = SpringApplication.run(WardenGateway.class,
                     "--server.port=0", "--logging.level.root=WARN",
                     "--warden.tenants-file=" + tenants.file,
@@ -26,16 +35,13 @@ class AuditStoreShutdownTest {
                     "--warden.data-dir=" + tenants.dir.resolve("data-shutdown"),
                     "--warden.guard.rules.enabled=false", "--warden.guard.embedded.enabled=false",
                     "--warden.guard.code-security.enabled=false",
-                    "--warden.audit.store=" + pg.getJdbcUrl("postgres", "postgres"));
-            try (Connection watcher = pg.getPostgresDatabase().getConnection()) {
+                    "--warden.audit.store=" + database);
+            try (Connection watcher = DriverManager.getConnection(database)) {
                 assertThat(otherClients(watcher)).as("the audit pool's connections while running").isPositive();
                 gateway.close();
-                long deadline = System.nanoTime() + 10_000_000_000L;
-                int left;
-                while ((left = otherClients(watcher)) > 0 && System.nanoTime() < deadline) {
-                    Thread.sleep(50);
-                }
-                assertThat(left).as("connections left after the gateway closed").isZero();
+                await("no connection left after the gateway closed").atMost(Duration.ofSeconds(10))
+                        .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(50))
+                        .until(() -> otherClients(watcher) == 0);
             } finally {
                 gateway.close();
             }
@@ -45,7 +51,7 @@ class AuditStoreShutdownTest {
     private static int otherClients(Connection watcher) throws Exception {
         try (Statement s = watcher.createStatement(); ResultSet r = s.executeQuery(
                 "SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend' "
-                        + "AND pid <> pg_backend_pid()")) {
+                        + "AND datname = current_database() AND pid <> pg_backend_pid()")) {
             r.next();
             return r.getInt(1);
         }

@@ -21,6 +21,6 @@ public final class OverheadServers {
         ConfigurableApplicationContext gateway = GatewayOverheadBenchmark.start(upstream, tenants, config, false, List.of());
         System.out.println("upstream=" + upstream.port() + " bare=" + bare.port() + " gateway="
                 + gateway.getEnvironment().getProperty("local.server.port") + " key=" + (config.startsWith("limits") ? tenants.generousKey : tenants.localKey));
-        Thread.sleep(Long.MAX_VALUE);
+        Thread.currentThread().join(); // serve until the process is killed
     }
 }

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.health.contributor.Status;
 import reactor.core.Disposable;
@@ -23,6 +24,7 @@ import reactor.core.publisher.Flux;
  * saturated it is cancelled. The real encoder, with a low saturation threshold so a few seconds of queued work
  * count as saturation.
  */
+@Tag("slow")
 class EncoderReadinessTest {
 
     private SharedEncoder encoder;

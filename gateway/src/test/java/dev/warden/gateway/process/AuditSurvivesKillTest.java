@@ -1,6 +1,7 @@
 package dev.warden.gateway.process;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.warden.gateway.TestTenants;
 import dev.warden.inference.testing.ScriptedOpenAiServer;
@@ -29,6 +30,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -37,6 +39,7 @@ import org.junit.jupiter.api.Test;
  * from 8 threads; it is killed mid-load; then the file is opened and every request whose whole 200 response
  * reached the client must have its record there, in chains that verify.
  */
+@Tag("slow")
 class AuditSurvivesKillTest {
 
     private static final int THREADS = 8;
@@ -129,9 +132,8 @@ class AuditSurvivesKillTest {
             // load thread that receives the next answer.
             long until = System.nanoTime() + Duration.ofSeconds(4).toNanos();
             long latest = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while ((System.nanoTime() < until || answered.size() < 50) && System.nanoTime() < latest) {
-                Thread.sleep(50);
-            }
+            await().atMost(Duration.ofSeconds(70)).pollInterval(Duration.ofMillis(50)).until(
+                    () -> System.nanoTime() >= latest || (System.nanoTime() >= until && answered.size() >= 50));
             // Then make the store slow, as a busy disk or a long checkpoint would: this JVM takes SQLite's write
             // lock, so the gateway's writer waits (its busy timeout is 10 s). Answers must wait for their records
             // too; one that went out before its record was committed would be lost by the kill below.
@@ -140,9 +142,8 @@ class AuditSurvivesKillTest {
                 sql.execute("BEGIN IMMEDIATE");
                 armed.set(true);
                 long holdUntil = System.nanoTime() + Duration.ofMillis(2500).toNanos();
-                while (!killed.get() && System.nanoTime() < holdUntil) {
-                    Thread.sleep(10);
-                }
+                await().atMost(Duration.ofSeconds(10)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(10))
+                        .until(() -> killed.get() || System.nanoTime() >= holdUntil);
                 killedWhileLocked = killed.get();
                 sql.execute("ROLLBACK");
             }

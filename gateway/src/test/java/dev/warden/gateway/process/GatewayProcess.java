@@ -1,5 +1,7 @@
 package dev.warden.gateway.process;
 
+import static org.awaitility.Awaitility.await;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -18,6 +20,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * The real gateway ({@code dev.warden.gateway.WardenGateway}) in a child JVM, on the test JVM's classpath, so that
@@ -179,35 +182,30 @@ public final class GatewayProcess implements AutoCloseable {
     }
 
     private void awaitReady(Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
         HttpRequest probe = HttpRequest.newBuilder(URI.create(baseUrl() + "/actuator/health/readiness"))
                 .timeout(Duration.ofSeconds(2)).GET().build();
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                LIVE.remove(process);
-                throw new IllegalStateException(this + " exited with " + process.exitValue()
-                        + " before it was ready; log " + log + ":\n" + logTail(60));
-            }
-            try {
-                if (HTTP.send(probe, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException e) {
-                // not listening yet
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-            try {
-                Thread.sleep(200);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
+        try {
+            await().atMost(timeout).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(200))
+                    .until(() -> ready(probe));
+        } catch (ConditionTimeoutException e) {
+            close();
+            throw new IllegalStateException(this + " was not ready within " + timeout + "; log " + log + ":\n"
+                    + logTail(60));
         }
-        close();
-        throw new IllegalStateException(this + " was not ready within " + timeout + "; log " + log + ":\n"
-                + logTail(60));
+    }
+
+    /** Whether the readiness probe answers 200; a child that exited fails the wait at once. */
+    private boolean ready(HttpRequest probe) throws InterruptedException {
+        if (!process.isAlive()) {
+            LIVE.remove(process);
+            throw new IllegalStateException(this + " exited with " + process.exitValue()
+                    + " before it was ready; log " + log + ":\n" + logTail(60));
+        }
+        try {
+            return HTTP.send(probe, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+        } catch (IOException e) {
+            return false; // not listening yet
+        }
     }
 
     private static String javaBinary() {

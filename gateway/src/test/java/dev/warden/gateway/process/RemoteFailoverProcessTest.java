@@ -1,6 +1,7 @@
 package dev.warden.gateway.process;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.warden.gateway.HttpCalls;
 import dev.warden.gateway.TestTenants;
@@ -19,6 +20,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.SpringApplication;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -29,6 +31,7 @@ import org.springframework.context.ConfigurableApplicationContext;
  * with an error event, never a silent truncation; while the replica is down requests fail fast with 502/503; a new
  * child on the same port brings the model back without restarting the front gateway.
  */
+@Tag("slow")
 class RemoteFailoverProcessTest {
 
     /**
@@ -142,17 +145,13 @@ class RemoteFailoverProcessTest {
             long restartAt = System.nanoTime();
             child = GatewayProcess.start("replica", childPort, childProperties);
             long readyAt = System.nanoTime();
-            HttpCalls.Reply back = null;
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (System.nanoTime() < deadline) {
-                back = calls.post("/v1/chat/completions", tenants.playgroundKey, "application/json",
-                        chat(seed, false));
-                if (back.status() == 200) {
-                    break;
-                }
-                assertThat(back.status()).as(back.body()).isIn(502, 503);
-                Thread.sleep(250);
-            }
+            HttpCalls.Reply back = await("the new replica back in rotation").atMost(Duration.ofSeconds(60))
+                    .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(250))
+                    .until(() -> calls.post("/v1/chat/completions", tenants.playgroundKey, "application/json",
+                            chat(seed, false)), r -> {
+                                assertThat(r.status()).as(r.body()).isIn(200, 502, 503);
+                                return r.status() == 200;
+                            });
             System.out.printf("failover: new replica ready in %d ms, back in rotation %d ms later%n",
                     (readyAt - restartAt) / 1_000_000, (System.nanoTime() - readyAt) / 1_000_000);
             assertThat(back.status()).as(back.body()).isEqualTo(200);

@@ -1,7 +1,7 @@
 package dev.warden.gateway.process;
 
-import dev.warden.policy.testing.RedisPause;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.warden.gateway.HttpCalls;
 import dev.warden.gateway.TestTenants;
@@ -9,15 +9,17 @@ import dev.warden.gateway.WardenGateway;
 import dev.warden.inference.testing.ScriptedOpenAiServer;
 import dev.warden.policy.licence.LicenceCatalog;
 import dev.warden.policy.tenant.TenantFileEditor;
+import dev.warden.policy.testing.RedisPause;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.SpringApplication;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -28,6 +30,7 @@ import redis.embedded.RedisServer;
  * stalls or goes away each applies its configured fallback: {@code local} keeps serving under in-memory limits,
  * {@code closed} refuses with 503.
  */
+@Tag("slow")
 class SharedRedisRateLimitTest {
 
     /** Opens the metrics, which need the admin key. */
@@ -115,12 +118,10 @@ class SharedRedisRateLimitTest {
                         .containsPattern("(?m)^warden_ratelimit_fallbacks_total\\{[^}]*} [1-9]");
             }
             // Once the pause is over, the closed gateway admits again, which it only does through Redis.
-            HttpCalls.Reply again;
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            do {
-                Thread.sleep(100);
-                again = b.post("/v1/chat/completions", warmupKey, "application/json", chat());
-            } while (again.status() != 200 && System.nanoTime() < deadline);
+            HttpCalls.Reply again = await("the closed gateway admitting through Redis again")
+                    .atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> b.post("/v1/chat/completions", warmupKey, "application/json", chat()),
+                            r -> r.status() == 200);
             assertThat(again.status()).as(again.body()).isEqualTo(200);
 
             // Redis goes away: fallback local serves under this gateway's own buckets; fallback closed refuses.

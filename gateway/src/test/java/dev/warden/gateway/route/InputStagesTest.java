@@ -34,7 +34,7 @@ class InputStagesTest {
         long max = acme.policy().guard().maxInputChars();
         MockServerWebExchange exchange = chat(acme, "req_long", "x".repeat((int) max + 1));
         StageFixture.CountingChain chain = new StageFixture.CountingChain();
-        StepVerifier.create(new InputBudgetGatewayFilterFactory(FIXTURE.guards, FIXTURE.audit)
+        StepVerifier.create(new InputBudgetGatewayFilterFactory(FIXTURE.audit)
                         .apply(new StageFactory.Config()).filter(exchange, chain))
                 .expectErrorSatisfies(e -> {
                     assertThat(((ApiException) e).status().value()).isEqualTo(413);
@@ -48,14 +48,15 @@ class InputStagesTest {
     }
 
     @Test
-    void aRequestThatFitsIsToldWhichClassifiersJudgeIt() {
+    void aRequestThatFitsGoesOnWithoutClaimingAGuardRan() {
         MockServerWebExchange exchange = chat(FIXTURE.principal(FIXTURE.keys.localKey), "req_fits", "hello");
         StageFixture.CountingChain chain = new StageFixture.CountingChain();
-        StepVerifier.create(new InputBudgetGatewayFilterFactory(FIXTURE.guards, FIXTURE.audit)
+        StepVerifier.create(new InputBudgetGatewayFilterFactory(FIXTURE.audit)
                 .apply(new StageFactory.Config()).filter(exchange, chain)).verifyComplete();
         assertThat(chain.calls).hasValue(1);
-        assertThat(exchange.getResponse().getHeaders().getFirst("x-warden-guard-input")).isEqualTo("content-rules");
-        assertThat(exchange.getResponse().getHeaders().getFirst("x-warden-guard-output")).isEqualTo("content-rules");
+        // the judging stages name the classifiers that ran (InputGuard, Generate); the budget judges nothing
+        assertThat(exchange.getResponse().getHeaders().getFirst("x-warden-guard-input")).isNull();
+        assertThat(exchange.getResponse().getHeaders().getFirst("x-warden-guard-output")).isNull();
     }
 
     @Test
@@ -67,6 +68,7 @@ class InputStagesTest {
                 .apply(new StageFactory.Config()).filter(exchange, chain)).verifyComplete();
         assertThat(chain.calls).hasValue(1);
         assertThat(exchange.getResponse().getHeaders().getFirst("x-warden-decision")).isEqualTo("redact");
+        assertThat(exchange.getResponse().getHeaders().getFirst("x-warden-guard-input")).isEqualTo("content-rules");
         String sent = RequestState.of(exchange).call().conversation().get(0).content();
         assertThat(sent).doesNotContain("4111").contains("thanks");
     }

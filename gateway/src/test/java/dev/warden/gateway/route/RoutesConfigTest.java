@@ -35,7 +35,7 @@ class RoutesConfigTest {
     void everyEndpointRouteAuthenticatesAuditsAndLimitsInThatOrder() throws Exception {
         List<Map<String, Object>> routes = routes();
         assertThat(routes).extracting(r -> r.get("id")).containsExactly("chat-completions", "completions",
-                "moderations", "run-shield", "models", "v1-unknown");
+                "moderations", "run-shield", "responses", "stored-responses", "embeddings", "models", "v1-unknown");
         for (Map<String, Object> route : routes) {
             List<String> stages = stages(route);
             assertThat(stages.get(0)).as("%s", route.get("id")).isEqualTo("Authenticate");

@@ -18,6 +18,9 @@ import reactor.test.StepVerifier;
 @Timeout(30)
 class TerminalStagesTest {
 
+    /** Only for the guards a stage is built with; nothing here writes audit records. */
+    private static final StageFixture GUARDS = new StageFixture();
+
     private final GatewayFilter unknown = new UnknownEndpointGatewayFilterFactory().apply(new StageFactory.Config());
 
     @Test
@@ -28,13 +31,13 @@ class TerminalStagesTest {
 
     @Test
     void anythingElseUnderV1Is404() {
-        expect(unknown, MockServerHttpRequest.post("/v1/embeddings"), 404, "not_found");
+        expect(unknown, MockServerHttpRequest.post("/v1/audio/speech"), 404, "not_found");
     }
 
     @Test
     void generateRefusesToRunWithoutAnOutputGuardOnItsRoute() {
         GatewayFilter generate = new GenerateGatewayFilterFactory(null,
-                new ResponseWriter(ServerCodecConfigurer.create())).apply(new StageFactory.Config());
+                new ResponseWriter(ServerCodecConfigurer.create()), GUARDS.guards).apply(new StageFactory.Config());
         MockServerWebExchange exchange = StageFixture.exchange(MockServerHttpRequest.post("/v1/chat/completions"));
         RequestState.open(exchange, "req_1", null);
         StepVerifier.create(Mono.defer(() -> generate.filter(exchange, ex -> Mono.empty())))
@@ -48,7 +51,7 @@ class TerminalStagesTest {
         ReadGenerationGatewayFilterFactory.Config config = new ReadGenerationGatewayFilterFactory.Config();
         config.setKind("embeddings");
         assertThatThrownBy(() -> new ReadGenerationGatewayFilterFactory(null, null,
-                new dev.warden.gateway.flow.FlowConfiguration.RateLimitProperties(null, null, null, null))
+                new dev.warden.gateway.flow.FlowConfiguration.RateLimitProperties(null, null, null, null), null)
                 .apply(config)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("embeddings");
     }
 

@@ -43,6 +43,17 @@ public final class SentenceEncoder implements AutoCloseable {
     public static final int PASSAGE_TOKENS = 96;
     public static final int PASSAGE_OVERLAP_TOKENS = 32;
     public static final int MAX_PASSAGES = 128;
+    /**
+     * Segments of a long window: a short jailbreak after 130 tokens of benign text shares its window with them and
+     * its mean-pooled vector is mostly the benign text's. Besides the whole window, each window of more than
+     * {@link #SEGMENT_FROM_TOKENS} word pieces also yields the mean of the hidden states of every
+     * {@link #SEGMENT_TOKENS}-token span (stride {@link #SEGMENT_STRIDE_TOKENS}, the last span ending at the
+     * window's end), with the window's [CLS] and [SEP] states as in a whole-text pool. The spans come from the same
+     * ONNX run (no second pass), so they cost a few additions, not another encoding.
+     */
+    public static final int SEGMENT_TOKENS = 96;
+    public static final int SEGMENT_STRIDE_TOKENS = 48;
+    public static final int SEGMENT_FROM_TOKENS = 128;
 
     static final String MODEL_RESOURCE = "/all-minilm-l6-v2-q.onnx";
     static final String TOKENIZER_RESOURCE = "/all-minilm-l6-v2-q-tokenizer.json";
@@ -53,10 +64,18 @@ public final class SentenceEncoder implements AutoCloseable {
     private final boolean needsTokenTypes;
     private final long clsId;
     private final long sepId;
+    private final String id;
+    /** Initializers replaced by a fine-tuned delta: ONNX Runtime reads them for as long as the session lives. */
+    private Map<String, OnnxTensor> overrides = Map.of();
 
     /** @param intraOpThreads ONNX Runtime threads for one run (1 keeps concurrent runs from fighting for cores) */
     public SentenceEncoder(int intraOpThreads) {
         this(MODEL_RESOURCE, TOKENIZER_RESOURCE, intraOpThreads);
+    }
+
+    /** The shipped model; see {@link #SentenceEncoder(String, String, int, boolean)} for {@code spinWithinRun}. */
+    public SentenceEncoder(int intraOpThreads, boolean spinWithinRun) {
+        this(MODEL_RESOURCE, TOKENIZER_RESOURCE, intraOpThreads, spinWithinRun);
     }
 
     /**
@@ -68,6 +87,27 @@ public final class SentenceEncoder implements AutoCloseable {
      *                       spin waiting for the next run take the cores that the gateway's event loops need
      */
     public SentenceEncoder(String modelResource, String tokenizerResource, int intraOpThreads) {
+        this(modelResource, tokenizerResource, intraOpThreads, false);
+    }
+
+    /**
+     * @param spinWithinRun let the intra-op threads spin between the operators of one run (a woken thread otherwise
+     *                      pays a futex wake-up for each of the graph's parallel operators) and stop spinning when the
+     *                      run returns ({@code session.force_spinning_stop}), so idle threads still take no core
+     */
+    public SentenceEncoder(String modelResource, String tokenizerResource, int intraOpThreads, boolean spinWithinRun) {
+        this(modelResource, tokenizerResource, intraOpThreads, spinWithinRun, null, null);
+    }
+
+    /**
+     * @param delta       fine-tuned tensors that replace the graph's initializers of the same names, or null for the
+     *                    model as shipped
+     * @param deltaSource names the delta in errors
+     */
+    public SentenceEncoder(String modelResource, String tokenizerResource, int intraOpThreads, boolean spinWithinRun,
+                           EncoderDelta delta, String deltaSource) {
+        String base = modelResource.substring(modelResource.lastIndexOf('/') + 1).replace(".onnx", "");
+        this.id = delta == null ? base : base + "+" + delta.id();
         try {
             environment = OrtEnvironment.getEnvironment();
             OrtSession.SessionOptions options = new OrtSession.SessionOptions();
@@ -75,8 +115,23 @@ public final class SentenceEncoder implements AutoCloseable {
             options.setInterOpNumThreads(1);
             options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
             options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-            options.addConfigEntry("session.intra_op.allow_spinning", "0");
+            options.addConfigEntry("session.intra_op.allow_spinning", spinWithinRun ? "1" : "0");
+            if (spinWithinRun) {
+                options.addConfigEntry("session.force_spinning_stop", "1");
+            }
             options.addConfigEntry("session.inter_op.allow_spinning", "0");
+            if (delta != null) {
+                if (!delta.base().equals(base)) {
+                    throw new IllegalStateException("encoder delta " + deltaSource + " was made for " + delta.base()
+                            + ", not for " + base);
+                }
+                overrides = delta.onnxTensors(environment, deltaSource);
+                for (Map.Entry<String, OnnxTensor> e : overrides.entrySet()) {
+                    options.addInitializer(e.getKey(), e.getValue());
+                }
+            } else {
+                overrides = Map.of();
+            }
             session = environment.createSession(readResource(modelResource), options);
             needsTokenTypes = session.getInputNames().contains("token_type_ids");
             Map<String, String> tokenizerOptions = new HashMap<>();
@@ -93,14 +148,21 @@ public final class SentenceEncoder implements AutoCloseable {
             long[] special = tokenizer.encode("", true, false).getIds();
             clsId = special[0];
             sepId = special[special.length - 1];
+            if (delta != null) {
+                checkDelta(deltaSource);
+            }
         } catch (OrtException e) {
-            throw new IllegalStateException("cannot load the MiniLM encoder " + modelResource, e);
+            throw new IllegalStateException("cannot load the MiniLM encoder " + modelResource
+                    + (delta == null ? "" : " with encoder delta " + deltaSource), e);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    /** One normalised 384-d vector per window of the text (at least one window, even for empty text). */
+    /**
+     * Normalised 384-d vectors of the text: per window (at least one, even for empty text) the whole window's vector
+     * followed by its segment vectors (see {@link #SEGMENT_TOKENS}); the first vector is the first window's.
+     */
     public float[][] encode(String text) {
         return encode(text, MAX_WINDOWS);
     }
@@ -116,7 +178,26 @@ public final class SentenceEncoder implements AutoCloseable {
     }
 
     float[][] encode(String text, int windowTokens, int overlapTokens, int maxWindows) {
-        return embedWindows(windows(text, windowTokens, overlapTokens, maxWindows));
+        return vectors(embedWindows(windows(text, windowTokens, overlapTokens, maxWindows)));
+    }
+
+    /** The rows of {@link #embedWindows} (one per window: its vector and its segments') as single vectors. */
+    static float[][] vectors(float[][] rows) {
+        int count = 0;
+        for (float[] r : rows) {
+            count += r.length / DIMENSION;
+        }
+        if (count == rows.length) {
+            return rows;
+        }
+        float[][] out = new float[count][];
+        int i = 0;
+        for (float[] r : rows) {
+            for (int from = 0; from < r.length; from += DIMENSION) {
+                out[i++] = Arrays.copyOfRange(r, from, from + DIMENSION);
+            }
+        }
+        return out;
     }
 
     /** The word-piece windows {@link #encode(String)} would run, without running the model. */
@@ -135,8 +216,10 @@ public final class SentenceEncoder implements AutoCloseable {
     }
 
     /**
-     * One vector per window (word pieces without [CLS]/[SEP]), all windows in one ONNX run padded to the longest;
-     * the windows may come from different texts (the encoder queue batches concurrent requests this way).
+     * One row per window (word pieces without [CLS]/[SEP]), all windows in one ONNX run padded to the longest; the
+     * windows may come from different texts (the encoder queue batches concurrent requests this way). A row is the
+     * window's vector, followed, for a window longer than {@link #SEGMENT_FROM_TOKENS}, by its segments' vectors
+     * ({@link #vectors} splits them).
      */
     float[][] embedWindows(List<long[]> windows) {
         int batch = windows.size();
@@ -171,13 +254,36 @@ public final class SentenceEncoder implements AutoCloseable {
                 java.nio.FloatBuffer hidden = ((OnnxTensor) result.get(0)).getFloatBuffer();
                 float[][] out = new float[batch][];
                 for (int b = 0; b < batch; b++) {
-                    out[b] = meanPoolNormalised(hidden, b * length * DIMENSION, windows.get(b).length + 2);
+                    out[b] = pool(hidden, b * length * DIMENSION, windows.get(b).length);
                 }
                 return out;
             }
         } catch (OrtException e) {
             throw new IllegalStateException("MiniLM inference failed", e);
         }
+    }
+
+    /**
+     * ONNX Runtime accepts replacement initializers of any shape when the session is created and fails only when a
+     * run reaches them: one short run at start-up turns a delta that does not fit the graph into a start-up error.
+     */
+    private void checkDelta(String deltaSource) {
+        float[] v;
+        try {
+            v = embedWindows(List.of(new long[]{clsId}))[0];
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("encoder delta " + deltaSource + " does not fit the model's graph", e);
+        }
+        for (float x : v) {
+            if (!Float.isFinite(x)) {
+                throw new IllegalStateException("encoder delta " + deltaSource + " makes the encoder output non-finite values");
+            }
+        }
+    }
+
+    /** The base model's name, plus {@code +} and the delta's id when fine-tuned tensors replace some of its own. */
+    public String id() {
+        return id;
     }
 
     /** Number of word pieces (without special tokens): used by the benchmark to build a prompt of a given size. */
@@ -200,24 +306,66 @@ public final class SentenceEncoder implements AutoCloseable {
         return windows;
     }
 
-    private static float[] meanPoolNormalised(java.nio.FloatBuffer hidden, int offset, int realLength) {
+    /** The window's vector and its segments' vectors, one row; {@code pieces} excludes [CLS] and [SEP]. */
+    private static float[] pool(java.nio.FloatBuffer hidden, int offset, int pieces) {
+        List<Integer> starts = segmentStarts(pieces);
+        float[] row = new float[DIMENSION * (1 + starts.size())];
+        meanPoolNormalised(hidden, offset, 0, pieces + 2, pieces, row, 0);
+        for (int s = 0; s < starts.size(); s++) {
+            int from = 1 + starts.get(s);
+            meanPoolNormalised(hidden, offset, from, from + Math.min(SEGMENT_TOKENS, pieces), pieces, row, DIMENSION * (1 + s));
+        }
+        return row;
+    }
+
+    /** First word piece of each segment of a window of {@code pieces} word pieces (none for a short window). */
+    static List<Integer> segmentStarts(int pieces) {
+        List<Integer> starts = new ArrayList<>();
+        if (pieces <= SEGMENT_FROM_TOKENS) {
+            return starts;
+        }
+        for (int start = 0; start + SEGMENT_TOKENS < pieces; start += SEGMENT_STRIDE_TOKENS) {
+            starts.add(start);
+        }
+        starts.add(pieces - SEGMENT_TOKENS);
+        return starts;
+    }
+
+    /**
+     * Mean of the hidden states of positions [from, to) of one window, plus its [CLS] (position 0) and [SEP]
+     * (position pieces + 1) when the span does not hold them, L2-normalised, written into {@code out} at {@code at}.
+     */
+    private static void meanPoolNormalised(java.nio.FloatBuffer hidden, int offset, int from, int to, int pieces,
+                                           float[] out, int at) {
         float[] sum = new float[DIMENSION];
-        for (int t = 0; t < realLength; t++) {
-            int base = offset + t * DIMENSION;
-            for (int d = 0; d < DIMENSION; d++) {
-                sum[d] += hidden.get(base + d);
-            }
+        int count = 0;
+        for (int t = from; t < to; t++) {
+            add(hidden, offset + t * DIMENSION, sum);
+            count++;
+        }
+        if (from > 0) {
+            add(hidden, offset, sum);
+            count++;
+        }
+        if (to < pieces + 2) {
+            add(hidden, offset + (pieces + 1) * DIMENSION, sum);
+            count++;
         }
         double norm = 0;
         for (int d = 0; d < sum.length; d++) {
-            sum[d] /= realLength;
+            sum[d] /= count;
             norm += sum[d] * sum[d];
         }
         float inv = (float) (1.0 / Math.max(Math.sqrt(norm), 1e-12));
         for (int d = 0; d < sum.length; d++) {
-            sum[d] *= inv;
+            out[at + d] = sum[d] * inv;
         }
-        return sum;
+    }
+
+    private static void add(java.nio.FloatBuffer hidden, int base, float[] sum) {
+        for (int d = 0; d < DIMENSION; d++) {
+            sum[d] += hidden.get(base + d);
+        }
     }
 
     private static byte[] readResource(String name) throws IOException {
@@ -234,6 +382,7 @@ public final class SentenceEncoder implements AutoCloseable {
         try {
             session.close();
             tokenizer.close();
+            overrides.values().forEach(OnnxTensor::close);
         } catch (OrtException e) {
             throw new IllegalStateException(e);
         }

@@ -219,8 +219,9 @@ public final class SharedEncoder implements AutoCloseable {
                 queue.cancel(queued);
                 return;
             }
-            queued.result().whenComplete((vectors, error) -> {
+            queued.result().whenComplete((rows, error) -> {
                 if (error == null) {
+                    float[][] vectors = SentenceEncoder.vectors(rows);
                     cache.put(key, vectors);
                     pending.remove(key, this);
                     result.complete(vectors);

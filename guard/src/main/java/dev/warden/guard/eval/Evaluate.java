@@ -55,6 +55,26 @@ public final class Evaluate {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
+    /**
+     * The shipped embedded classifiers, or (for a candidate before it is committed) heads from {@code heads=DIR}
+     * on an encoder with the fine-tuned tensors of {@code encoderDelta=FILE}.
+     */
+    private static EmbeddedClassifiers embedded(Map<String, String> o) throws java.io.IOException {
+        if (!o.containsKey("heads") && !o.containsKey("encoderDelta")) {
+            return EmbeddedClassifiers.loadDefault();
+        }
+        String deltaFile = o.get("encoderDelta");
+        dev.warden.guard.embedded.EncoderDelta delta = deltaFile == null ? null
+                : dev.warden.guard.embedded.EncoderDelta.read(java.nio.file.Files.readAllBytes(Path.of(deltaFile)), deltaFile);
+        dev.warden.guard.embedded.SentenceEncoder encoder = new dev.warden.guard.embedded.SentenceEncoder(
+                "/all-minilm-l6-v2-q.onnx", "/all-minilm-l6-v2-q-tokenizer.json",
+                Math.min(2, Runtime.getRuntime().availableProcessors()), false, delta, deltaFile);
+        dev.warden.guard.embedded.SharedEncoder shared = new dev.warden.guard.embedded.SharedEncoder(encoder,
+                dev.warden.guard.embedded.EncodingQueue.Settings.defaults(), 16_384);
+        return o.containsKey("heads") ? new EmbeddedClassifiers(shared, Path.of(o.get("heads")))
+                : new EmbeddedClassifiers(shared);
+    }
+
     public static void main(String[] args) throws Exception {
         Map<String, String> o = new HashMap<>();
         for (String a : args.length == 1 ? args[0].trim().split("\\s+(?=[a-z]+=)") : args) {
@@ -66,7 +86,7 @@ public final class Evaluate {
         String scoreLabel = o.getOrDefault("score", name.contains("hazard") ? "unsafe"
                 : placement == TextScorer.Placement.TOOL ? "injection" : "jailbreak");
         double threshold = Double.parseDouble(o.getOrDefault("threshold", "0.5"));
-        try (EmbeddedClassifiers embedded = EmbeddedClassifiers.loadDefault()) {
+        try (EmbeddedClassifiers embedded = embedded(o)) {
             Function<EmbeddedClassifiers, Classifier> factory = CLASSIFIERS.get(name);
             if (factory == null) {
                 throw new IllegalArgumentException("unknown classifier " + name + "; known: " + CLASSIFIERS.keySet());

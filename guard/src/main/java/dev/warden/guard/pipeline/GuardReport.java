@@ -24,6 +24,14 @@ public record GuardReport(List<Verdict> verdicts, List<String> ran, List<String>
         return verdicts.stream().filter(v -> v.classifier().equals(classifier)).findFirst();
     }
 
+    /**
+     * The classifiers whose verdicts this report holds, in pipeline order, whether they ran now or were answered
+     * from the verdict cache: the ones a decision made from it rests on.
+     */
+    public List<String> judgedBy() {
+        return verdicts.stream().map(Verdict::classifier).toList();
+    }
+
     /** Whether every applicable classifier gave an OK verdict. */
     public boolean complete() {
         return verdicts.stream().allMatch(Verdict::ok);

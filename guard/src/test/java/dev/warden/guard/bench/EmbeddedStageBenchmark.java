@@ -52,8 +52,11 @@ public final class EmbeddedStageBenchmark {
                     cpu[iterations / 2] / 1e6, cpu[iterations * 99 / 100] / 1e6, wall[iterations / 2] / 1e6,
                     wall[iterations * 99 / 100] / 1e6);
         }
-        for (int threads : new int[]{1, 2}) {
-            try (EmbeddedClassifiers c = new EmbeddedClassifiers(new SharedEncoder(new SentenceEncoder(threads), dev.warden.guard.embedded.EncodingQueue.Settings.defaults(), 4096))) {
+        // 1 thread; 2 threads that sleep between operators; 2 threads that spin within a run only
+        for (int variant = 0; variant < 3; variant++) {
+            int threads = variant == 0 ? 1 : 2;
+            boolean spin = variant == 2;
+            try (EmbeddedClassifiers c = new EmbeddedClassifiers(new SharedEncoder(new SentenceEncoder(threads, spin), dev.warden.guard.embedded.EncodingQueue.Settings.defaults(), 4096))) {
                 String base = prompt(c.encoder().encoder());
                 int tokens = c.encoder().encoder().countTokens(base);
                 for (int i = 0; i < 30; i++) {
@@ -64,8 +67,9 @@ public final class EmbeddedStageBenchmark {
                     ns[i] = once(c, base + " #" + i);
                 }
                 Arrays.sort(ns);
-                System.out.printf(Locale.ROOT, "embedded input stage, %d-token prompt, intra-op threads %d: p50 %.1f ms, "
+                System.out.printf(Locale.ROOT, "embedded input stage, %d-token prompt, intra-op threads %d%s: p50 %.1f ms, "
                                 + "p90 %.1f ms, p99 %.1f ms (n=%d, model runs %d)%n", tokens, threads,
+                        spin ? " (spinning within a run)" : "",
                         ns[iterations / 2] / 1e6, ns[iterations * 9 / 10] / 1e6, ns[iterations * 99 / 100] / 1e6,
                         iterations, c.encoder().modelRuns());
             }

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Locale;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
@@ -22,6 +23,7 @@ import reactor.core.publisher.Mono;
  * tens of seconds of encoder work) must not starve another tenant's small request, and work whose request was
  * cancelled leaves the queue.
  */
+@Tag("slow")
 class FairEncoderCapacityTest {
 
     private static final String[] WORDS = {"warehouse", "quarterly", "shipment", "delayed", "customer", "invoice",

@@ -8,10 +8,12 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** A head file that cannot be used stops the start-up with an error naming the file: never a silent fallback. */
+@Tag("slow")
 class HeadFilesTest {
 
     @TempDir

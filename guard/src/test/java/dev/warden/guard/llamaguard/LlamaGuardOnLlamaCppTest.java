@@ -14,6 +14,7 @@ import dev.warden.inference.StreamChunk;
 import dev.warden.inference.testing.TinyLlamaEngine;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -22,6 +23,7 @@ import reactor.core.publisher.Mono;
  * Llama Guard on the real in-process llama.cpp engine with the tiny random GGUF. The random model cannot answer
  * "safe", so the classifier must turn its answer into an ERROR verdict; the prompt it sent must be the spec's.
  */
+@Tag("slow")
 class LlamaGuardOnLlamaCppTest {
 
     /** Passes every call to the real engine and keeps the completion requests. */

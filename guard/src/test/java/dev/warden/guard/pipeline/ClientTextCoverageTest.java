@@ -14,10 +14,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Mono;
 
 /** Which text the pipeline puts in front of classifiers, and what it caches, for one prompt check. */
+@Tag("slow")
 class ClientTextCoverageTest {
 
     private static final Duration GENEROUS = Duration.ofSeconds(10);

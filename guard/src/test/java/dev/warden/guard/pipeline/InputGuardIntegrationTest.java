@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The input guard as the gateway builds it, with real engines: Prompt Guard on ONNX Runtime (tiny trigger-word
  * model), Llama Guard on in-process llama.cpp (tiny random GGUF, whose answers are never valid), content rules.
  */
+@Tag("slow")
 class InputGuardIntegrationTest {
 
     @TempDir

@@ -13,10 +13,12 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Prompt Guard on ONNX Runtime with a real (tiny, hand-made) ONNX model: see {@link TriggerWordModel}. */
+@Tag("slow")
 class PromptGuardClassifierTest {
 
     private static final List<String> PG1 = List.of("BENIGN", "INJECTION", "JAILBREAK");

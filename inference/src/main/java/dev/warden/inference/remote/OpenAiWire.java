@@ -82,6 +82,30 @@ final class OpenAiWire {
         return out;
     }
 
+    /**
+     * The {@code error.type}, {@code error.code} and {@code error.param} of an OpenAI error body (strings only; a
+     * numeric code, as some servers send, is written as text), or nulls.
+     */
+    static String[] errorFields(String body) {
+        String[] out = new String[3];
+        if (body == null || body.isBlank()) {
+            return out;
+        }
+        try {
+            JsonNode error = JSON.readTree(body).get("error");
+            if (error != null && error.isObject()) {
+                String[] names = {"type", "code", "param"};
+                for (int i = 0; i < names.length; i++) {
+                    JsonNode v = error.get(names[i]);
+                    out[i] = v == null || !v.isValueNode() || v.isNull() ? null : v.asString();
+                }
+            }
+        } catch (RuntimeException notJson) {
+            // no fields to report
+        }
+        return out;
+    }
+
     /** The {@code error.message} of an OpenAI error body, or the body itself (shortened) when it has none. */
     static String errorMessage(String body) {
         if (body == null || body.isBlank()) {

@@ -38,6 +38,7 @@ public final class RemoteEngine implements InferenceEngine {
 
     static final String CHAT_PATH = "/v1/chat/completions";
     static final String COMPLETION_PATH = "/v1/completions";
+    static final String EMBEDDINGS_PATH = "/v1/embeddings";
 
     private final RemoteEngineSettings settings;
     private final ConnectionProvider connections;
@@ -46,6 +47,7 @@ public final class RemoteEngine implements InferenceEngine {
     private final Failover failover;
     private final UpstreamBody bodies;
     private final Disposable healthChecks;
+    private final java.util.concurrent.atomic.AtomicInteger active = new java.util.concurrent.atomic.AtomicInteger();
 
     public RemoteEngine(RemoteEngineSettings settings) {
         this.settings = settings;
@@ -103,7 +105,7 @@ public final class RemoteEngine implements InferenceEngine {
         return Mono.defer(() -> {
             byte[] body = bodies.chat(request, false);
             String model = served(request.model());
-            return failover.mono(replica -> whole(replica, CHAT_PATH, body, true, model));
+            return counted(failover.mono(replica -> whole(replica, CHAT_PATH, body, true, model)));
         });
     }
 
@@ -111,7 +113,7 @@ public final class RemoteEngine implements InferenceEngine {
     public Flux<StreamChunk> streamChat(ChatRequest request) {
         return Flux.defer(() -> {
             byte[] body = bodies.chat(request, true);
-            return failover.flux(replica -> stream(replica, CHAT_PATH, body, true));
+            return counted(failover.flux(replica -> stream(replica, CHAT_PATH, body, true)));
         });
     }
 
@@ -120,7 +122,7 @@ public final class RemoteEngine implements InferenceEngine {
         return Mono.defer(() -> {
             byte[] body = bodies.completion(request, false);
             String model = served(request.model());
-            return failover.mono(replica -> whole(replica, COMPLETION_PATH, body, false, model));
+            return counted(failover.mono(replica -> whole(replica, COMPLETION_PATH, body, false, model)));
         });
     }
 
@@ -128,8 +130,48 @@ public final class RemoteEngine implements InferenceEngine {
     public Flux<StreamChunk> streamCompletion(CompletionRequest request) {
         return Flux.defer(() -> {
             byte[] body = bodies.completion(request, true);
-            return failover.flux(replica -> stream(replica, COMPLETION_PATH, body, false));
+            return counted(failover.flux(replica -> stream(replica, COMPLETION_PATH, body, false)));
         });
+    }
+
+    /** Generations in flight now, waiting for a pooled connection or running upstream, e.g. for a gauge. */
+    public int activeRequests() {
+        return active.get();
+    }
+
+    private <T> Mono<T> counted(Mono<T> generation) {
+        return generation.doOnSubscribe(s -> active.incrementAndGet()).doFinally(s -> active.decrementAndGet());
+    }
+
+    private <T> Flux<T> counted(Flux<T> generation) {
+        return generation.doOnSubscribe(s -> active.incrementAndGet()).doFinally(s -> active.decrementAndGet());
+    }
+
+    /**
+     * {@code POST /v1/embeddings} with {@code body} (its {@code model} set to the upstream name), through the same
+     * replicas, failover and time limits as a whole generation; the upstream's JSON answer as it came.
+     */
+    public Mono<byte[]> embeddings(tools.jackson.databind.node.ObjectNode body) {
+        return Mono.defer(() -> {
+            tools.jackson.databind.node.ObjectNode upstream = body.deepCopy();
+            upstream.put("model", settings.upstreamModel() != null ? settings.upstreamModel()
+                    : settings.servedModel());
+            byte[] bytes = OpenAiWire.JSON.writeValueAsBytes(upstream);
+            return failover.mono(replica -> raw(replica, EMBEDDINGS_PATH, bytes));
+        });
+    }
+
+    private Mono<byte[]> raw(Replica replica, String path, byte[] body) {
+        AttemptDeadline deadline = AttemptDeadline.whole(replica, settings.timeouts().response());
+        return replica.post(path)
+                .send((req, out) -> out.withConnection(deadline::bind)
+                        .send(Mono.fromSupplier(() -> Unpooled.wrappedBuffer(body))))
+                .responseSingle((res, content) -> res.status().code() == 200 ? content.asByteArray()
+                        : content.asString().defaultIfEmpty("").flatMap(text -> Mono.error(failure(replica, res, text))))
+                .switchIfEmpty(Mono.error(() -> new InferenceException(Kind.UPSTREAM_ERROR,
+                        replica.label() + " sent an empty reply")))
+                .onErrorMap(deadline::explain)
+                .doFinally(signal -> deadline.stop());
     }
 
     @Override

@@ -13,7 +13,8 @@ import tools.jackson.core.JacksonException;
 /**
  * What upstream failures mean to the client, and which of them are worth another replica.
  * 5xx, broken connections and bad protocol are {@link Kind#UPSTREAM_ERROR}; time limits {@link Kind#TIMEOUT};
- * a 4xx is the client's own request ({@link Kind#INVALID_REQUEST}, with the upstream's message), except 429
+ * a 4xx is the client's own request ({@link Kind#INVALID_REQUEST}, with the upstream's status, message and code),
+ * except 429
  * (the upstream is busy: {@link Kind#OVERLOADED}) and 401/403 (our upstream credentials are wrong, which is not
  * the client's fault: {@link Kind#UPSTREAM_ERROR}).
  */
@@ -33,7 +34,10 @@ final class UpstreamErrors {
                     replica.label() + " rejected the gateway's credentials (HTTP " + status + ")");
         }
         if (status >= 400 && status < 500) {
-            return new InferenceException(Kind.INVALID_REQUEST, message);
+            // the client's request as the upstream saw it: its status and code go back to the client unchanged
+            String[] fields = OpenAiWire.errorFields(body);
+            return new InferenceException(Kind.INVALID_REQUEST, message, null, null,
+                    new InferenceException.Upstream(status, fields[0], fields[1], fields[2]));
         }
         return new InferenceException(Kind.UPSTREAM_ERROR, replica.label() + " answered HTTP " + status + ": " + message);
     }

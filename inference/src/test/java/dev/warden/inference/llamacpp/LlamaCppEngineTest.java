@@ -3,6 +3,7 @@ package dev.warden.inference.llamacpp;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
+import static org.awaitility.Awaitility.await;
 
 import dev.warden.inference.ChatMessage;
 import dev.warden.inference.ChatRequest;
@@ -24,11 +25,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.test.StepVerifier;
 
+@Tag("slow")
 class LlamaCppEngineTest {
 
     private final LlamaCppEngine engine = TinyLlamaEngine.shared();
@@ -273,14 +276,8 @@ class LlamaCppEngineTest {
 
     /** Waits (bounded) until no generation runs, e.g. after a cancellation. */
     private void awaitIdle() {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while ((engine.activeGenerations() > 0 || engine.queuedRequests() > 0) && System.nanoTime() < deadline) {
-            try {
-                Thread.sleep(5);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
+        await("no generation running or queued").atMost(Duration.ofSeconds(20)).pollDelay(Duration.ZERO)
+                .pollInterval(Duration.ofMillis(5))
+                .until(() -> engine.activeGenerations() == 0 && engine.queuedRequests() == 0);
     }
 }

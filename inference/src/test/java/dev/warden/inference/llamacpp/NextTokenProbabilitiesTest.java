@@ -14,8 +14,10 @@ import dev.warden.inference.testing.TinyLlamaEngine;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
+@Tag("slow")
 class NextTokenProbabilitiesTest {
 
     private static NextTokenProbabilities probabilities;

@@ -19,10 +19,14 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import reactor.core.Disposable;
 
 /** Fail-over, time limits, circuit breakers, health checks and cancellation, against real HTTP upstreams. */
+@Timeout(60) // breakers, health checks and replicas in seconds, per test
+@Tag("slow")
 class RemoteEngineResilienceTest {
 
     private static final Duration WAIT = Duration.ofSeconds(10);

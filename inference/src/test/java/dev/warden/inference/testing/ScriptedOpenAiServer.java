@@ -16,6 +16,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.netty.DisposableServer;
@@ -76,6 +78,7 @@ public final class ScriptedOpenAiServer implements AutoCloseable {
                 .route(routes -> routes
                         .post("/v1/chat/completions", (req, res) -> generate(req, res, Api.CHAT))
                         .post("/v1/completions", (req, res) -> generate(req, res, Api.COMPLETION))
+                        .post("/v1/embeddings", this::embeddings)
                         .get("/v1/models", this::models)
                         .get("/health", this::health))
                 .bindNow();
@@ -157,18 +160,22 @@ public final class ScriptedOpenAiServer implements AutoCloseable {
 
     /** Chat and completion requests received so far. */
     public int generationRequests() {
-        return (int) requests.stream().filter(r -> r.path().startsWith("/v1/") && r.method().equals("POST")).count();
+        return (int) requests.stream().filter(ScriptedOpenAiServer::generation).count();
     }
 
     /** The most recent chat or completion request. */
     public ScriptedRequest lastGenerationRequest() {
         for (int i = requests.size() - 1; i >= 0; i--) {
             ScriptedRequest r = requests.get(i);
-            if (r.method().equals("POST")) {
+            if (generation(r)) {
                 return r;
             }
         }
         throw new IllegalStateException("no generation request received");
+    }
+
+    private static boolean generation(ScriptedRequest r) {
+        return r.method().equals("POST") && r.path().startsWith("/v1/") && !r.path().equals("/v1/embeddings");
     }
 
     public int healthChecks() {
@@ -210,19 +217,13 @@ public final class ScriptedOpenAiServer implements AutoCloseable {
     }
 
     private static boolean await(java.util.function.BooleanSupplier condition, Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                return false;
-            }
-            try {
-                Thread.sleep(5);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return false;
-            }
+        try {
+            Awaitility.await().atMost(timeout).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(5))
+                    .until(condition::getAsBoolean);
+            return true;
+        } catch (ConditionTimeoutException e) {
+            return false;
         }
-        return true;
     }
 
     private enum Api { CHAT, COMPLETION }
@@ -263,6 +264,61 @@ public final class ScriptedOpenAiServer implements AutoCloseable {
         });
     }
 
+    /**
+     * {@code POST /v1/embeddings}: one 8-dimension vector per input, made from the text's hash (floats, or
+     * base64 little-endian float32 when asked), usage counting words. A queued error reply at the head of the
+     * queue applies here too.
+     */
+    private Mono<Void> embeddings(HttpServerRequest req, HttpServerResponse res) {
+        return req.receive().aggregate().asString(StandardCharsets.UTF_8).defaultIfEmpty("").flatMap(b -> {
+            record(req, b);
+            // only a queued error is meant for embeddings; a queued generation reply stays for its request
+            ScriptedReply reply = queued.peek();
+            if (reply != null && reply.status() != 200 && queued.remove(reply)) {
+                return sendJson(res, reply.status(), errorBody(reply.errorMessage(), reply.errorType(),
+                        reply.errorCode()));
+            }
+            JsonNode request = JSON.readTree(b);
+            JsonNode input = request.path("input");
+            List<String> texts = new ArrayList<>();
+            if (input.isString()) {
+                texts.add(input.asString());
+            } else {
+                input.forEach(t -> texts.add(t.asString("")));
+            }
+            boolean base64 = request.path("encoding_format").asString("float").equals("base64");
+            ObjectNode out = JSON.createObjectNode().put("object", "list");
+            var data = out.putArray("data");
+            int words = 0;
+            for (int i = 0; i < texts.size(); i++) {
+                String text = texts.get(i);
+                words += text.isBlank() ? 0 : text.trim().split("\\s+").length;
+                float[] vector = new float[8];
+                java.util.Random random = new java.util.Random(text.hashCode());
+                for (int d = 0; d < vector.length; d++) {
+                    vector[d] = random.nextFloat() * 2 - 1;
+                }
+                ObjectNode item = data.addObject().put("object", "embedding").put("index", i);
+                if (base64) {
+                    java.nio.ByteBuffer bytes = java.nio.ByteBuffer.allocate(vector.length * 4)
+                            .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+                    for (float f : vector) {
+                        bytes.putFloat(f);
+                    }
+                    item.put("embedding", java.util.Base64.getEncoder().encodeToString(bytes.array()));
+                } else {
+                    var array = item.putArray("embedding");
+                    for (float f : vector) {
+                        array.add(f);
+                    }
+                }
+            }
+            out.put("model", request.path("model").asString("scripted-model"));
+            out.putObject("usage").put("prompt_tokens", words).put("total_tokens", words);
+            return sendJson(res, 200, out.toString());
+        });
+    }
+
     private Mono<Void> respond(HttpServerResponse res, Api api, String body, ScriptedReply reply) {
         JsonNode request;
         try {
@@ -277,7 +333,8 @@ public final class ScriptedOpenAiServer implements AutoCloseable {
         } else if (reply.hangs()) {
             answer = Mono.never();
         } else if (reply.status() != 200) {
-            answer = sendJson(res, reply.status(), errorBody(reply.errorMessage(), reply.errorType()));
+            answer = sendJson(res, reply.status(), errorBody(reply.errorMessage(), reply.errorType(),
+                    reply.errorCode()));
         } else if (request.path("stream").asBoolean(false)) {
             answer = stream(res, api, request, reply, finished);
         } else {
@@ -345,7 +402,8 @@ public final class ScriptedOpenAiServer implements AutoCloseable {
     private List<String> events(Api api, JsonNode request, ScriptedReply reply) {
         String id = (api == Api.CHAT ? "chatcmpl-scripted-" : "cmpl-scripted-") + ids.incrementAndGet();
         String model = request.path("model").asString("scripted-model");
-        boolean usage = request.path("stream_options").path("include_usage").asBoolean(false);
+        boolean usage = request.path("stream_options").path("include_usage").asBoolean(false)
+                && reply.sendsUsage();
         List<String> pieces = reply.pieceList();
         List<ScriptedToolCall> calls = api == Api.CHAT ? reply.toolCallList() : List.of();
         List<String> events = new ArrayList<>();
@@ -563,8 +621,12 @@ public final class ScriptedOpenAiServer implements AutoCloseable {
     }
 
     private static String errorBody(String message, String type) {
+        return errorBody(message, type, null);
+    }
+
+    private static String errorBody(String message, String type, String code) {
         ObjectNode body = JSON.createObjectNode();
-        body.putObject("error").put("message", message).put("type", type).putNull("param").putNull("code");
+        body.putObject("error").put("message", message).put("type", type).putNull("param").put("code", code);
         return body.toString();
     }
 

@@ -2,12 +2,14 @@ package dev.warden.inference.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
 import reactor.netty.ByteBufFlux;
@@ -15,6 +17,7 @@ import reactor.netty.http.client.HttpClient;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
+@Timeout(60) // seconds-long waits at most, per test
 class ScriptedOpenAiServerTest {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -92,25 +95,13 @@ class ScriptedOpenAiServerTest {
                 .responseContent().asString().subscribe(received::add);
 
         assertThat(gate.awaitReached(WAIT)).isTrue();
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (String.join("", received).isEmpty() && System.nanoTime() < deadline) {
-            pause();
-        }
+        await().atMost(WAIT).pollInterval(Duration.ofMillis(2)).until(() -> !received.isEmpty());
         assertThat(String.join("", received)).contains("\"text\":\"first \"").doesNotContain("second");
         gate.release();
-        while (!String.join("", received).contains("[DONE]") && System.nanoTime() < deadline) {
-            pause();
-        }
+        await().atMost(WAIT).pollInterval(Duration.ofMillis(2))
+                .until(() -> String.join("", received).contains("[DONE]"));
         assertThat(String.join("", received)).contains("\"text\":\"second\"", "[DONE]");
         sub.dispose();
-    }
-
-    private static void pause() {
-        try {
-            Thread.sleep(2);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     @Test

@@ -28,6 +28,8 @@ public final class ScriptedReply {
     private int status = 200;
     private String errorMessage;
     private String errorType;
+    private String errorCode;
+    private boolean sendsUsage = true;
     private boolean refuse;
     private boolean hang;
     private int dieAfter = -1;
@@ -59,6 +61,20 @@ public final class ScriptedReply {
         r.status = status;
         r.errorMessage = message;
         r.errorType = status >= 500 ? "server_error" : "invalid_request_error";
+        return r;
+    }
+
+    /** As {@link #error(int, String)}, with this {@code error.code} in the body. */
+    public static ScriptedReply error(int status, String message, String code) {
+        ScriptedReply r = error(status, message);
+        r.errorCode = code;
+        return r;
+    }
+
+    /** Never reports usage, even when the request asks for it (as some engines do). */
+    public ScriptedReply withoutUsage() {
+        ScriptedReply r = copy();
+        r.sendsUsage = false;
         return r;
     }
 
@@ -183,6 +199,14 @@ public final class ScriptedReply {
         return errorType;
     }
 
+    String errorCode() {
+        return errorCode;
+    }
+
+    boolean sendsUsage() {
+        return sendsUsage;
+    }
+
     boolean refuses() {
         return refuse;
     }
@@ -219,6 +243,8 @@ public final class ScriptedReply {
         r.status = status;
         r.errorMessage = errorMessage;
         r.errorType = errorType;
+        r.errorCode = errorCode;
+        r.sendsUsage = sendsUsage;
         r.refuse = refuse;
         r.hang = hang;
         r.dieAfter = dieAfter;

@@ -7,8 +7,10 @@ import de.kherud.llama.LlamaModel;
 import de.kherud.llama.ModelParameters;
 import dev.warden.inference.llamacpp.NativeLibrary;
 import java.nio.file.Files;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
+@Tag("slow")
 class TinyGgufTest {
 
     @Test

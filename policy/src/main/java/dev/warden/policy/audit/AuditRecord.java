@@ -21,6 +21,8 @@ import java.util.TreeSet;
  * <p>
  * The request id is always the gateway's own; {@code clientRequestId} is the client's {@code x-request-id}, kept
  * beside it (null when none was sent), so that one tenant can never make its records share an id with another's.
+ * {@code traceId} is the W3C trace id of the request's trace when tracing is on (null otherwise), to go from a
+ * record to its spans and back.
  * <p>
  * Immutable; build one with {@link #builder(String, String)}. The chain position (sequence, hashes) is not part
  * of the record: the {@link AuditLog} assigns it when the record is appended.
@@ -30,7 +32,8 @@ public record AuditRecord(String requestId, Instant time, String tenant, String 
                           boolean streaming, long tokensReleased, TokenUsage usage, Latencies latencies,
                           int httpStatus, String promptSha256, String responseSha256, Content content,
                           Origin origin, String fingerprint,
-                          String clientRequestId, String policyVersion)
+                          String clientRequestId, String policyVersion,
+                          String traceId)
         implements AuditEntry {
 
     /** Tokens as the inference engine counted them. */
@@ -125,6 +128,7 @@ public record AuditRecord(String requestId, Instant time, String tenant, String 
         b.fingerprint = fingerprint;
         b.clientRequestId = clientRequestId;
         b.policyVersion = policyVersion;
+        b.traceId = traceId;
         return b;
     }
 
@@ -151,6 +155,7 @@ public record AuditRecord(String requestId, Instant time, String tenant, String 
         private String fingerprint;
         private String clientRequestId;
         private String policyVersion;
+        private String traceId;
 
         private Builder(String requestId, String tenant) {
             this.requestId = requestId;
@@ -208,6 +213,11 @@ public record AuditRecord(String requestId, Instant time, String tenant, String 
         }
 
         /** The client's own id for the request ({@code x-request-id}), or null. */
+        public Builder traceId(String traceId) {
+            this.traceId = traceId;
+            return this;
+        }
+
         public Builder clientRequestId(String clientRequestId) {
             this.clientRequestId = clientRequestId;
             return this;
@@ -222,7 +232,8 @@ public record AuditRecord(String requestId, Instant time, String tenant, String 
         public AuditRecord build() {
             return new AuditRecord(requestId, time == null ? Instant.now() : time, tenant, keyId, model, purpose,
                     outcome, verdicts, decision, rule, streaming, tokensReleased, usage, latencies, httpStatus,
-                    promptSha256, responseSha256, content, origin, fingerprint, clientRequestId, policyVersion);
+                    promptSha256, responseSha256, content, origin, fingerprint, clientRequestId, policyVersion,
+                    traceId);
         }
     }
 }

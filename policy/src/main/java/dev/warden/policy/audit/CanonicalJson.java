@@ -137,6 +137,8 @@ public final class CanonicalJson {
         put(m, "clientRequestId", r.clientRequestId());
         // Optional in the same way: records written before policy versions were recorded hash as before.
         put(m, "policyVersion", r.policyVersion());
+        // Optional in the same way: absent while tracing is off.
+        put(m, "traceId", r.traceId());
         return m;
     }
 
@@ -167,7 +169,8 @@ public final class CanonicalJson {
                 (int) num(m, "httpStatus"), str(m, "promptSha256"), str(m, "responseSha256"),
                 content == null ? null : new AuditRecord.Content(str(content, "prompt"), str(content, "response")),
                 origin == null ? null : new AuditRecord.Origin(str(origin, "route"), str(origin, "clientAddress")),
-                str(m, "fingerprint"), str(m, "clientRequestId"), str(m, "policyVersion"));
+                str(m, "fingerprint"), str(m, "clientRequestId"), str(m, "policyVersion"),
+                str(m, "traceId"));
     }
 
     private static void put(Map<String, Object> m, String key, Object value) {

@@ -27,6 +27,16 @@ class CanonicalJsonTest {
     }
 
     @Test
+    void aTraceIdIsKeptAndARecordWithoutOneHashesAsBefore() {
+        AuditRecord plain = Records.record("acme", 3);
+        AuditRecord traced = plain.toBuilder().traceId("4bf92f3577b34da6a3ce929d0e0e4736").build();
+
+        assertThat(CanonicalJson.text(traced)).contains("\"traceId\":\"4bf92f3577b34da6a3ce929d0e0e4736\"");
+        assertThat(CanonicalJson.parse(CanonicalJson.text(traced))).isEqualTo(traced);
+        assertThat(CanonicalJson.text(plain)).doesNotContain("traceId");
+    }
+
+    @Test
     void theKeyIsNeverPartOfTheRecordOnlyItsId() {
         assertThat(CanonicalJson.text(Records.record("acme", 1))).contains("\"keyId\":\"key-1\"")
                 .doesNotContain("apiKey");

@@ -2,7 +2,7 @@ package dev.warden.policy.audit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import dev.warden.policy.testing.SharedPostgres;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -18,11 +18,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,13 +28,11 @@ import org.junit.jupiter.api.io.TempDir;
  * Several gateway replicas on one PostgreSQL store: each replica is an {@link AuditLog} with its own store (own
  * connection pool, as in separate processes) and its own instance id, all appending for the same tenants at once.
  */
+@Tag("slow")
 class SharedPostgresWritersTest {
 
     private static final List<String> TENANTS = List.of("acme", "globex");
     private static final int PER_REPLICA_AND_TENANT = 300;
-
-    private static EmbeddedPostgres postgres;
-    private static final AtomicInteger databases = new AtomicInteger();
 
     @TempDir
     Path dir;
@@ -44,23 +40,9 @@ class SharedPostgresWritersTest {
     private String url;
     private final List<AutoCloseable> toClose = new ArrayList<>();
 
-    @BeforeAll
-    static void startPostgres() throws Exception {
-        postgres = EmbeddedPostgres.builder().setServerConfig("fsync", "off").start();
-    }
-
-    @AfterAll
-    static void stopPostgres() throws Exception {
-        postgres.close();
-    }
-
     @BeforeEach
     void freshDatabase() throws Exception {
-        String name = "shared_" + databases.incrementAndGet();
-        try (Connection c = postgres.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
-            s.executeUpdate("CREATE DATABASE " + name);
-        }
-        url = postgres.getJdbcUrl("postgres", name);
+        url = SharedPostgres.freshDatabase("shared");
     }
 
     @AfterEach

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
  * A child JVM appends to the embedded default store (SQLite, WAL) from 8 threads and prints each request id once
  * its future completed; it is killed with SIGKILL mid-load, and every printed id must be in the store.
  */
+@Tag("slow")
 class SigkillDurabilityTest {
 
     @TempDir

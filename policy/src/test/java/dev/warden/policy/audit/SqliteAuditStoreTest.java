@@ -3,7 +3,9 @@ package dev.warden.policy.audit;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
+import org.junit.jupiter.api.Tag;
 
+@Tag("slow")
 class SqliteAuditStoreTest extends AuditStoreContract {
 
     @Override

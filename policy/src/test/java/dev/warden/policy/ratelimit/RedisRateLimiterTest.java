@@ -1,6 +1,7 @@
 package dev.warden.policy.ratelimit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -14,10 +15,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import redis.embedded.RedisServer;
 
 /** Against a real Redis server, started from the embedded-redis artifact on a free port. */
+@Timeout(120) // a Redis restart and reconnect, per test
+@Tag("slow")
 class RedisRateLimiterTest {
 
     static int port;
@@ -171,11 +176,11 @@ class RedisRateLimiterTest {
 
             own = server(ownPort);
             own.start();
-            Reservation back = null;
-            for (int i = 0; i < 200 && (back == null || !back.store().equals("redis")); i++) {
-                Thread.sleep(50); // Lettuce reconnects in the background; the retry interval is 200 ms
-                back = local.reserve("acme", "k", REQUESTS_40, LimitSet.NONE, "m", LimitSet.NONE, 0);
-            }
+            // Lettuce reconnects in the background; the retry interval is 200 ms
+            Reservation back = await("the limiter back on Redis").atMost(Duration.ofSeconds(10))
+                    .pollInterval(Duration.ofMillis(50))
+                    .until(() -> local.reserve("acme", "k", REQUESTS_40, LimitSet.NONE, "m", LimitSet.NONE, 0),
+                            r -> r.store().equals("redis"));
             assertThat(back.store()).isEqualTo("redis");
         } finally {
             if (own.isActive()) {

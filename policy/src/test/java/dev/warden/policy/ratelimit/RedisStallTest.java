@@ -1,8 +1,9 @@
 package dev.warden.policy.ratelimit;
 
-import dev.warden.policy.testing.RedisPause;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import dev.warden.policy.testing.RedisPause;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -12,7 +13,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import redis.embedded.RedisServer;
@@ -23,6 +26,8 @@ import redis.embedded.RedisServer;
  * reservation must not wait with it: after the time limit the fallback decides, exactly as when Redis is down.
  * Each test has its own server, since a pause stalls everyone on it.
  */
+@Timeout(120) // each test waits for Redis at most 15 s at a time
+@Tag("slow")
 class RedisStallTest {
 
     private static final Duration LIMIT = Duration.ofMillis(250);
@@ -205,12 +210,8 @@ class RedisStallTest {
 
     private static Reservation awaitRedis(RateLimiter limiter, String key, LimitSet limits, long tokens)
             throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-        Reservation r;
-        do {
-            Thread.sleep(50);
-            r = reserve(limiter, key, limits, tokens);
-        } while ((!r.admitted() || !r.store().equals("redis")) && System.nanoTime() < deadline);
-        return r;
+        return await("a reservation decided by Redis").atMost(Duration.ofSeconds(15))
+                .pollInterval(Duration.ofMillis(50))
+                .until(() -> reserve(limiter, key, limits, tokens), r -> r.admitted() && r.store().equals("redis"));
     }
 }

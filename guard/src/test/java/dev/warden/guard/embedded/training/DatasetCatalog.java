@@ -59,6 +59,7 @@ public final class DatasetCatalog {
         all.addAll(taskTracker());
         all.addAll(injecAgent());
         all.addAll(padded(all));
+        all.addAll(TakeoverPrompts.build());
         // Hazard sources.
         all.addAll(HazardPrompts.build());
         all.addAll(sap());

@@ -2,6 +2,7 @@ package dev.warden.guard.embedded.training;
 
 import dev.warden.guard.HazardCategory;
 import dev.warden.guard.embedded.DenseHead;
+import dev.warden.guard.embedded.EncoderDelta;
 import dev.warden.guard.embedded.HeadFiles;
 import dev.warden.guard.embedded.SentenceEncoder;
 import dev.warden.guard.eval.BinaryMetrics;
@@ -46,8 +47,14 @@ public final class TrainHeads {
         }
         Path datasets = Path.of(options.getOrDefault("datasets", defaultDatasets()));
         Path module = Files.exists(Path.of("guard/pom.xml")) ? Path.of("guard") : Path.of(".");
-        Path resources = module.resolve("src/main/resources/dev/warden/guard/embedded");
-        Path manifest = module.resolve("src/test/resources/dev/warden/guard/embedded/training/split-manifest.tsv");
+        // out=DIR: a candidate (e.g. heads for a fine-tuned encoder) is written there instead of over the shipped files
+        Path candidate = options.containsKey("out") ? Path.of(options.get("out")) : null;
+        Path resources = candidate != null ? candidate : module.resolve("src/main/resources/dev/warden/guard/embedded");
+        Path manifest = candidate != null ? candidate.resolve("split-manifest.tsv")
+                : module.resolve("src/test/resources/dev/warden/guard/embedded/training/split-manifest.tsv");
+        if (candidate != null) {
+            Files.createDirectories(candidate);
+        }
         Path target = module.resolve("target");
         long start = System.nanoTime();
 
@@ -56,8 +63,16 @@ public final class TrainHeads {
         List<Row> rows = withoutHeldOut(assign(new DatasetCatalog(datasets).load()), heldOut, dropped);
         System.out.printf("pool: %d unique texts%n", rows.size());
 
-        EmbeddingStore store = new EmbeddingStore(target.resolve("embedding-cache/minilm-first-window.bin"));
-        try (SentenceEncoder encoder = new SentenceEncoder(1)) {
+        // encoderDelta=PATH: heads for a fine-tuned encoder (FineTuneEncoder's output); its embeddings get their
+        // own cache file, named by the delta's id
+        String deltaPath = options.get("encoderDelta");
+        EncoderDelta delta = deltaPath == null ? null : EncoderDelta.read(Files.readAllBytes(Path.of(deltaPath)), deltaPath);
+        String encoderId;
+        EmbeddingStore store = new EmbeddingStore(target.resolve("embedding-cache/minilm-first-window"
+                + (delta == null ? "" : "-" + delta.id()) + ".bin"));
+        try (SentenceEncoder encoder = delta == null ? new SentenceEncoder(1)
+                : new SentenceEncoder("/all-minilm-l6-v2-q.onnx", "/all-minilm-l6-v2-q-tokenizer.json", 1, false, delta, deltaPath)) {
+            encoderId = encoder.id();
             List<String> texts = new ArrayList<>(rows.stream().map(r -> r.example().text()).toList());
             heldOut.forEach(i -> texts.add(i.text()));
             store.fill(texts, encoder, 2);
@@ -159,10 +174,12 @@ public final class TrainHeads {
         }
 
         // ---- write ----
-        String version = "minilm-l6-v2-q+heads-" + Split.textHash(rows.size() + ":" + SEED + ":" + codes).substring(0, 8);
+        String version = (delta == null ? "minilm-l6-v2-q" : encoderId) + "+heads-"
+                + Split.textHash(rows.size() + ":" + SEED + ":" + codes).substring(0, 8);
         Map<String, Object> meta = new LinkedHashMap<>();
         meta.put("trainedBy", "dev.warden.guard.embedded.training.TrainHeads (see guard/TRAINING.md)");
         meta.put("encoder", "all-MiniLM-L6-v2 int8 ONNX, mean pooling, L2-normalised, first window in training");
+        meta.put("encoderId", encoderId);
         meta.put("splits", splitInfo);
         meta.put("calibration", "verdict score = sigmoid(logit(p) - logit(threshold)): 0.5 is the operating point");
         Map<String, Object> attackMeta = new LinkedHashMap<>(meta);
@@ -187,6 +204,7 @@ public final class TrainHeads {
                 Map.of("unsafe", unsafeThreshold)), meta);
         writeManifest(rows, manifest, summary);
         writeTestFiles(rows, target.resolve("eval"));
+        writeHeldOutFiles(heldOut, target.resolve("eval"));
         summary.append(String.format("training time (after encoding) %.0f s%n", (System.nanoTime() - trainStart) / 1e9));
         reportTestSplitBySource(rows, store, jailbreakRaw, jailbreakThreshold, injectionRaw, injectionThreshold, unsafeRaw,
                 unsafeThreshold, summary);
@@ -248,7 +266,8 @@ public final class TrainHeads {
     static final double CONTRAST_FPR = 0.07;
     /** Real user prompts and benign prompts with attack words: where jailbreak false positives hurt. */
     static final java.util.Set<String> ORDINARY_PROMPT_SOURCES = java.util.Set.of("arena-hard", "self-instruct",
-            "mtbench-vicunabench", "notinject", "deepset-benign", "grammar-benign-wrapper", "contrast", "coconot-pref");
+            "mtbench-vicunabench", "notinject", "deepset-benign", "grammar-benign-wrapper", TakeoverPrompts.BENIGN_SOURCE, "contrast",
+            "coconot-pref");
     /**
      * Rows that weigh more in the attack head: attacks hidden in benign text (padded jailbreaks, overrides inside
      * documents) and benign documents (x3-4: a window that is mostly benign text must still show the attack, and a
@@ -530,6 +549,27 @@ public final class TrainHeads {
         Files.write(dir.resolve("hazard-test.jsonl"), hazard);
         Files.write(dir.resolve("injection-test.jsonl"), injection);
         System.out.printf("held-out test rows: attack %d, hazard %d (in %s)%n", attack.size(), hazard.size(), dir);
+    }
+
+    /**
+     * The held-out files as the training report reads them (HarmBench as context + behaviour), one JSONL file per
+     * set and score ({@code heldout-harmbench-unsafe.jsonl}: text, label pos/neg, category), so that {@code Evaluate}
+     * can run them through the real classifiers (every window and segment), not only the first window.
+     */
+    private static void writeHeldOutFiles(List<HeldOutSets.Item> items, Path dir) throws IOException {
+        JsonMapper json = JsonMapper.builder().build();
+        Map<String, List<String>> files = new TreeMap<>();
+        for (HeldOutSets.Item i : items) {
+            ObjectNode n = json.createObjectNode();
+            n.put("text", i.text());
+            n.put("label", i.positive() ? "pos" : "neg");
+            n.put("category", i.category() == null ? "-" : i.category());
+            files.computeIfAbsent("heldout-" + i.set() + "-" + i.head() + ".jsonl", k -> new ArrayList<>())
+                    .add(json.writeValueAsString(n));
+        }
+        for (var f : files.entrySet()) {
+            Files.write(dir.resolve(f.getKey()), f.getValue());
+        }
     }
 
     private static Map<String, Double> ordered(String k1, double v1, String k2, double v2) {
