@@ -36,6 +36,11 @@ public final class TestTenants {
     /** Tenants {@code moderated} and {@code shielded}: three requests a minute per tenant (moderation limits). */
     public final String moderatedKey;
     public final String shieldedKey;
+    /**
+     * Tenant {@code distiller}: declares training on outputs for the derivative model {@code Llama-Distilled-8B};
+     * two requests per 10 s and 20000 tokens a minute per key (batch lines wait for the limits).
+     */
+    public final String distillerKey;
 
     /** Appended to the example: the tenants the tests need beside it (streaming modes, fail-open, limits). */
     static final String EXTRA_TENANTS = String.join("",
@@ -86,6 +91,15 @@ public final class TestTenants {
                     "limits:\n"
                     + "  tenant:\n"
                     + "    requests: [3/1m]"),
+            tenant("distiller", "Distils a model from batch outputs (tests)",
+                    "purposes:\n"
+                    + "  - chat\n"
+                    + "  - name: training\n"
+                    + "    derivative-model: Llama-Distilled-8B\n"
+                    + "limits:\n"
+                    + "  key:\n"
+                    + "    requests: [2/10s]\n"
+                    + "    tokens: [20000/1m]"),
             unlicensedTenant("unlicensed", "Has not accepted the model's licence (tests)", ""),
             tenant("lenient", "Fails open (tests)",
                     "guard:\n"
@@ -127,7 +141,7 @@ public final class TestTenants {
     private TestTenants(Path dir, Path file, String localKey, String acmeKey, String playgroundKey,
                         String holdbackKey, String bufferedKey, String lenientKey, String meteredKey,
                         String unlicensedKey, String generousKey, String patientKey, String moderatedKey,
-                        String shieldedKey) {
+                        String shieldedKey, String distillerKey) {
         this.dir = dir;
         this.file = file;
         this.localKey = localKey;
@@ -141,6 +155,7 @@ public final class TestTenants {
         this.generousKey = generousKey;
         this.patientKey = patientKey;
         this.moderatedKey = moderatedKey;
+        this.distillerKey = distillerKey;
         this.shieldedKey = shieldedKey;
     }
 
@@ -157,7 +172,8 @@ public final class TestTenants {
                     editor.createKey(file, "buffered", "test"), editor.createKey(file, "lenient", "test"),
                     editor.createKey(file, "metered", "test"), editor.createKey(file, "unlicensed", "test"),
                     editor.createKey(file, "generous", "test"), editor.createKey(file, "patient", "test"),
-                    editor.createKey(file, "moderated", "test"), editor.createKey(file, "shielded", "test"));
+                    editor.createKey(file, "moderated", "test"), editor.createKey(file, "shielded", "test"),
+                    editor.createKey(file, "distiller", "test"));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -7,6 +7,7 @@ import static org.springframework.web.reactive.function.server.RequestPredicates
 
 import dev.warden.gateway.audit.AuditProperties;
 import dev.warden.policy.audit.AuditLog;
+import io.micrometer.core.instrument.MeterRegistry;
 import dev.warden.policy.tenant.TenantDirectory;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -42,14 +43,18 @@ public class AdminConfiguration {
             "/admin/policy/versions", "GET");
 
     @Bean
-    AdminAuthFilter adminAuthFilter(AdminProperties properties, TenantDirectory tenants) {
+    AdminKeys adminKeys(AdminProperties properties) {
+        return new AdminKeys(properties);
+    }
+
+    @Bean
+    AdminAuthFilter adminAuthFilter(AdminProperties properties, AdminKeys keys, TenantDirectory tenants) {
         if (properties.enabled()) {
-            log.info("admin API enabled under /admin (admin key id {})",
-                    dev.warden.policy.tenant.ApiKeys.keyId(properties.keySha256()));
+            log.info("admin API enabled under /admin ({} key(s): {})", keys.hashes().size(), keys.describe());
         } else {
-            log.info("admin API disabled: set warden.admin.key-sha256 to enable it");
+            log.info("admin API disabled: set warden.admin.key-sha256 or warden.admin.keys[] to enable it");
         }
-        return new AdminAuthFilter(properties, tenants);
+        return new AdminAuthFilter(properties, keys, tenants);
     }
 
     /**
@@ -57,18 +62,31 @@ public class AdminConfiguration {
      * decides, so no mistake in a filter can open it.
      */
     @Bean
-    RouterFunction<ServerResponse> adminRouter(AdminProperties properties, AuditLog auditLog,
-                                               TenantDirectory tenants, AuditProperties auditProperties,
-                                               dev.warden.policy.audit.OperatorKey operatorKey,
-                                               dev.warden.gateway.telemetry.ChainVerifyMetrics verifications) {
+    AdminActions adminActions(AuditLog auditLog, AuditProperties auditProperties, MeterRegistry metrics) {
+        return new AdminActions(auditLog, auditProperties.on(), metrics);
+    }
+
+    @Bean
+    AuditHandler auditHandler(AuditLog auditLog, TenantDirectory tenants, AuditProperties auditProperties,
+                              AdminActions actions, dev.warden.gateway.telemetry.ChainVerifyMetrics verifications) {
+        return new AuditHandler(auditLog, tenants, JSON, auditProperties.authFailureRetentionDays(), actions,
+                verifications);
+    }
+
+    @Bean
+    EvidenceHandler evidenceHandler(AuditLog auditLog, TenantDirectory tenants,
+                                    dev.warden.policy.audit.OperatorKey operatorKey) {
+        return new EvidenceHandler(auditLog, tenants, operatorKey, JSON);
+    }
+
+    @Bean
+    RouterFunction<ServerResponse> adminRouter(AdminProperties properties, AuditHandler audit,
+                                               EvidenceHandler evidence, TenantDirectory tenants) {
         if (!properties.enabled()) {
             return RouterFunctions.route(path("/admin/**").or(path("/admin")),
                     request -> Mono.error(AdminAuthFilter.disabled()));
         }
-        AuditHandler audit = new AuditHandler(auditLog, tenants, JSON, auditProperties.authFailureRetentionDays(),
-                verifications);
         TenantHandler tenantHandler = new TenantHandler(tenants, JSON);
-        EvidenceHandler evidence = new EvidenceHandler(auditLog, tenants, operatorKey, JSON);
         return RouterFunctions.route()
                 .route(GET("/admin/tenants"), tenantHandler::list)
                 .route(GET("/admin/tenants/{id}/policy"), tenantHandler::policy)

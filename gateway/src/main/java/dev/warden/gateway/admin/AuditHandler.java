@@ -5,6 +5,7 @@ import dev.warden.gateway.api.ApiException;
 import dev.warden.policy.audit.AuditExport;
 import dev.warden.policy.audit.AuditLog;
 import dev.warden.policy.audit.AuditQuery;
+import dev.warden.policy.audit.AuditRecord;
 import dev.warden.policy.audit.AuditStore;
 import dev.warden.policy.audit.AuditStoreException;
 import dev.warden.policy.audit.BucketCount;
@@ -46,7 +47,7 @@ import tools.jackson.databind.node.ObjectNode;
  * The audit endpoints for compliance dashboards. The store is JDBC, so every store call runs on
  * {@link Schedulers#boundedElastic()}, never on the event loop.
  */
-final class AuditHandler {
+public final class AuditHandler {
 
     private static final Logger log = LoggerFactory.getLogger(AuditHandler.class);
 
@@ -75,10 +76,12 @@ final class AuditHandler {
         }
     }
 
+    private final AdminActions actions;
     private final dev.warden.gateway.telemetry.ChainVerifyMetrics verifications;
 
     AuditHandler(AuditLog auditLog, TenantDirectory tenants, JsonMapper json, int authFailureRetentionDays,
-                 dev.warden.gateway.telemetry.ChainVerifyMetrics verifications) {
+                 AdminActions actions, dev.warden.gateway.telemetry.ChainVerifyMetrics verifications) {
+        this.actions = actions;
         this.verifications = verifications;
         this.auditLog = auditLog;
         this.store = auditLog.store();
@@ -93,7 +96,25 @@ final class AuditHandler {
     Mono<ServerResponse> records(ServerRequest request) {
         return Mono.defer(() -> {
             AuditQuery query = AuditParameters.of(request.queryParams(), "limit", "cursor").query();
-            return blocking(() -> store.query(query)).map(view::page).flatMap(this::ok);
+            AdminIdentity who = AdminAuthFilter.identity(request.exchange());
+            return blocking(() -> store.query(query)).flatMap(page -> {
+                boolean content = who.mayReadContent()
+                        && page.records().stream().anyMatch(r -> r.content() != null);
+                ObjectNode body = view.page(page, who.mayReadContent());
+                if (!content) {
+                    return ok(body);
+                }
+                // Stored content is handed out only once its reading is on the record.
+                // The subject is the tenant whose content was shown, when it is one tenant (it usually is).
+                List<String> shown = page.records().stream().filter(r -> r.content() != null)
+                        .map(AuditRecord::tenant).distinct().toList();
+                String subject = shown.size() == 1 ? shown.get(0) : query.tenant();
+                return actions.record(request.exchange(), AdminActions.Action.CONTENT_VIEW, who, subject,
+                                java.util.Map.of("query", nz(request.uri().getRawQuery()), "records",
+                                        page.entries().size()))
+                        .onErrorMap(e -> AuditHandler.notRecorded())
+                        .then(ok(body));
+            });
         });
     }
 
@@ -122,8 +143,17 @@ final class AuditHandler {
             AuditParameters params = AuditParameters.of(request.queryParams(), "format", "cursor");
             String format = params.choice("format", "csv", "jsonl");
             AuditQuery query = params.query();
+            AdminIdentity who = AdminAuthFilter.identity(request.exchange());
+            if (format.equals("jsonl") && !who.mayReadContent()) {
+                throw contentNotGranted();
+            }
             AuditExport export = new AuditExport(store);
-            return blocking(() -> store.query(query.toBuilder().limit(1).build())).map(probe -> {
+            return blocking(() -> store.query(query.toBuilder().limit(1).build()))
+                    .flatMap(probe -> actions.record(request.exchange(), AdminActions.Action.EXPORT, who,
+                                    query.tenant(), java.util.Map.of("format", format, "query",
+                                            nz(request.uri().getRawQuery())))
+                            .onErrorMap(e -> AuditHandler.notRecorded()).thenReturn(probe))
+                    .map(probe -> {
                 Publisher<DataBuffer> body = DataBufferUtils.outputStreamPublisher(out -> {
                     try {
                         long rows = format.equals("csv") ? export.csv(query, out) : export.jsonLines(query, out);
@@ -208,6 +238,22 @@ final class AuditHandler {
         return Mono.defer(() -> {
             AuditParameters params = AuditParameters.only(request.queryParams(), Set.of("tenant"));
             String only = params.text("tenant");
+            return runRetention(request.exchange(), AdminAuthFilter.identity(request.exchange()), only)
+                    .flatMap(this::ok);
+        });
+    }
+
+    /**
+     * Runs retention for one tenant (or the reserved chain of refused authentications) or, with {@code only} null,
+     * for all; the run is recorded as a {@code retention.run} admin action. The console's retention button and
+     * {@code POST /admin/audit/retention} both come here.
+     */
+    public Mono<ObjectNode> runRetention(org.springframework.web.server.ServerWebExchange exchange,
+                                         AdminIdentity who, String only) {
+        return Mono.defer(() -> {
+            if (!who.mayWrite()) {
+                return Mono.error(ApiErrors.adminRoleReadOnly("retention deletes records; it needs an admin key"));
+            }
             List<Target> targets = new ArrayList<>();
             if (only == null) {
                 tenants.tenants().forEach(t -> targets.add(target(t)));
@@ -217,9 +263,27 @@ final class AuditHandler {
             } else {
                 targets.add(target(tenants.tenant(only).orElseThrow(() -> ApiErrors.tenantNotFound("tenant", only))));
             }
-            String actor = AdminActor.of(request.exchange());
-            return blocking(() -> retain(targets, only == null, actor)).flatMap(this::ok);
+            // retain() records the run as a retention.run admin action, naming the key by role and id.
+            String actor = who.actor();
+            return blocking(() -> retain(targets, only == null, actor));
         });
+    }
+
+    /** An auditor without the grant asks for something that carries stored content verbatim. */
+    static ApiException contentNotGranted() {
+        return ApiErrors.contentNotGranted("format", "JSON Lines carries each record's hashed body verbatim, stored "
+                + "content included; this key may not read content (it needs the content-read grant). Export "
+                + "format=csv instead");
+    }
+
+    /** The action's record could not be kept, so the action is not done. */
+    static ApiException notRecorded() {
+        return ApiErrors.auditUnavailable("audit_store_unavailable",
+                "this action cannot be recorded right now, so it is not done; try again later");
+    }
+
+    private static String nz(String s) {
+        return s == null ? "" : s;
     }
 
     private static Target target(Tenant tenant) {
@@ -250,15 +314,18 @@ final class AuditHandler {
                 }
                 try {
                     Retention.Result result = retention.apply(t.chain(), Duration.ofDays(days));
+                    // Content goes after its own period; the records stay and still verify (AuditRecord).
+                    long erased = retention.eraseContent(t.chain(), Duration.ofDays(t.contentDays()));
                     deleted += result.deleted();
                     data.add(view.retention(result, days).put("content_retention_days", t.contentDays())
-                            .put("legal_hold", false));
+                            .put("content_erased", erased).put("legal_hold", false));
                     java.util.Map<String, Object> run = new java.util.TreeMap<>();
                     run.put("tenant", t.chain());
                     run.put("metadataRetentionDays", days);
                     run.put("contentRetentionDays", t.contentDays());
                     run.put("cutoff", result.cutoff().toString());
                     run.put("deleted", result.deleted());
+                    run.put("contentErased", erased);
                     result.anchor().ifPresent(a -> run.put("anchorSeq", a.seq()));
                     runs.add(run);
                     if (result.deleted() > 0) {

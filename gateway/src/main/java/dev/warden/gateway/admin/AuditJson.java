@@ -27,11 +27,16 @@ final class AuditJson {
     }
 
     ObjectNode page(AuditPage page) {
+        return page(page, true);
+    }
+
+    /** With {@code withContent} false, stored content is left out and each record says it was withheld. */
+    ObjectNode page(AuditPage page, boolean withContent) {
         ObjectNode root = json.createObjectNode();
         root.put("object", "list");
         ArrayNode data = root.putArray("data");
         for (ChainedEntry e : page.entries()) {
-            data.add(record(e));
+            data.add(record(e, withContent));
         }
         root.put("has_more", page.nextCursor().isPresent());
         root.put("next_cursor", page.nextCursor().orElse(null));
@@ -39,6 +44,10 @@ final class AuditJson {
     }
 
     ObjectNode record(ChainedEntry e) {
+        return record(e, true);
+    }
+
+    ObjectNode record(ChainedEntry e, boolean withContent) {
         AuditRecord r = (AuditRecord) e.entry();
         ObjectNode n = json.createObjectNode();
         n.put("object", "audit.record");
@@ -62,6 +71,11 @@ final class AuditJson {
         if (r.origin() != null) {
             // Only refused authentications carry it (AuditRecord.Origin); other records have a tenant instead.
             n.putObject("origin").put("route", r.origin().route()).put("client_address", r.origin().clientAddress());
+        }
+        if (r.batch() != null) {
+            // Only Batch API records carry it: a line's batch and custom_id, or a stored file and its SHA-256.
+            n.putObject("batch").put("batch_id", r.batch().batchId()).put("custom_id", r.batch().customId())
+                    .put("file_id", r.batch().fileId()).put("file_sha256", r.batch().fileSha256());
         }
         n.put("streaming", r.streaming());
         n.put("tokens_released", r.tokensReleased());
@@ -96,9 +110,14 @@ final class AuditJson {
         n.put("response_sha256", r.responseSha256());
         // What made the two fingerprints above: keyed HMAC-SHA256, or plain SHA-256 for records from before the key.
         n.put("fingerprint", r.fingerprint() == null ? "sha256" : r.fingerprint());
-        if (r.content() != null) {
+        if (r.content() != null && !withContent) {
+            // The record has content; this key may not read it (an auditor without the content-read grant).
+            n.put("content_withheld", true);
+        } else if (r.content() != null) {
             n.putObject("content").put("prompt", r.content().prompt()).put("response", r.content().response());
         }
+        // The record kept content beside it, and the tenant's content period has erased it.
+        n.put("content_erased", r.contentErased());
         n.put("prev_hash", e.prevHash());
         n.put("hash", e.hash());
         return n;

@@ -26,7 +26,7 @@ import org.springframework.util.MultiValueMap;
 final class AuditParameters {
 
     static final Set<String> FILTERS = Set.of("from", "to", "tenant", "model", "outcome", "decision", "category",
-            "classifier", "request_id");
+            "classifier", "request_id", "key_id");
 
     private final MultiValueMap<String, String> params;
 
@@ -61,7 +61,8 @@ final class AuditParameters {
                 .model(text("model"))
                 .category(text("category"))
                 .classifier(text("classifier"))
-                .requestId(text("request_id"));
+                .requestId(text("request_id"))
+                .keyId(keyId());
         Instant from = instant("from");
         Instant to = instant("to");
         if (from != null && to != null && !from.isBefore(to)) {
@@ -79,6 +80,15 @@ final class AuditParameters {
             b.cursor(text("cursor"));
         }
         return b.build();
+    }
+
+    /** An API key's id as the records show it: 8 lower-case hex digits. */
+    private String keyId() {
+        String v = text("key_id");
+        if (v != null && !v.matches("[0-9a-f]{8}")) {
+            throw ApiErrors.invalidRequest("'key_id' is the 8 hex digits of a key id as records show it", "key_id");
+        }
+        return v;
     }
 
     TimeBucket bucket() {

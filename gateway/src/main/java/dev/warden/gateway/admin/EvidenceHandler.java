@@ -1,7 +1,6 @@
 package dev.warden.gateway.admin;
 
 import dev.warden.gateway.api.ApiErrors;
-import dev.warden.gateway.api.ApiException;
 import dev.warden.policy.audit.AdminAction;
 import dev.warden.policy.audit.AuditEntry;
 import dev.warden.policy.audit.AuditLog;
@@ -18,7 +17,6 @@ import java.io.BufferedWriter;
 import java.io.OutputStreamWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -34,7 +32,6 @@ import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.ContentDisposition;
 import org.springframework.http.HttpHeaders;
-import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.util.LinkedMultiValueMap;
 import org.springframework.util.MultiValueMap;
@@ -52,7 +49,7 @@ import tools.jackson.databind.node.ObjectNode;
  * name ({@code GET /admin/policy/versions[/{digest}]}) and the admin-actions chain ({@code GET /admin/audit/actions}).
  * Store calls and bundle writing run on {@link Schedulers#boundedElastic()}, never on the event loop.
  */
-final class EvidenceHandler {
+public final class EvidenceHandler {
 
     private static final Logger log = LoggerFactory.getLogger(EvidenceHandler.class);
     private static final DateTimeFormatter FILE_TIME =
@@ -81,7 +78,7 @@ final class EvidenceHandler {
      * Verify it with {@code VerifyAuditCommand --bundle FILE --public-key KEY}. The export is itself recorded as an
      * {@code audit.export} admin action with the filter, the counts and the manifest's SHA-256.
      */
-    Mono<ServerResponse> bundle(ServerRequest request) {
+    public Mono<ServerResponse> bundle(ServerRequest request) {
         return parameters(request).flatMap(params -> {
             AuditParameters p = AuditParameters.only(params, Set.of("tenant", "from", "to"));
             EvidenceBundle.Filter filter = new EvidenceBundle.Filter(p.text("tenant"), p.instant("from"),
@@ -161,7 +158,8 @@ final class EvidenceHandler {
         return Mono.defer(() -> {
             AuditParameters.only(request.queryParams(), Set.of());
             String digest = request.pathVariable("digest");
-            return blocking(() -> store.policyVersion(digest).orElseThrow(() -> ApiErrors.policyVersionNotFound(digest))).map(v -> {
+            return blocking(() -> store.policyVersion(digest)
+                    .orElseThrow(() -> ApiErrors.policyVersionNotFound(digest))).map(v -> {
                         ObjectNode n = json.createObjectNode();
                         n.put("object", "policy.version");
                         n.put("digest", v.digest());

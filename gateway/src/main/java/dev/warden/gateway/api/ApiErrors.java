@@ -154,6 +154,16 @@ public final class ApiErrors {
         return new ApiException(HttpStatus.FORBIDDEN, INVALID_REQUEST, "admin_key_is_tenant_key", null, message);
     }
 
+    /** 403: an auditor key asked for something that changes state (admin key roles). */
+    public static ApiException adminRoleReadOnly(String message) {
+        return new ApiException(HttpStatus.FORBIDDEN, "permission_error", "admin_role_read_only", null, message);
+    }
+
+    /** 403: this admin key may not read stored content (it lacks the content-read grant). */
+    public static ApiException contentNotGranted(String param, String message) {
+        return new ApiException(HttpStatus.FORBIDDEN, "permission_error", "content_not_granted", param, message);
+    }
+
     /** 404: the admin API is off. */
     public static ApiException adminApiDisabled(String message) {
         return new ApiException(HttpStatus.NOT_FOUND, INVALID_REQUEST, "admin_api_disabled", null, message);
@@ -256,5 +266,45 @@ public final class ApiErrors {
     public static ApiException internal() {
         return new ApiException(HttpStatus.INTERNAL_SERVER_ERROR, SERVER_ERROR, "internal_error", null,
                 "the gateway failed to process the request; quote the x-request-id header when reporting this");
+    }
+
+    // --- the Files and Batch API ---
+
+    /** 400: an upload's line {@code line} (from 1) is not a batch request; {@code "line"} is added to the error. */
+    public static ApiException invalidFileLine(int line, String problem) {
+        return new ApiException(HttpStatus.BAD_REQUEST, INVALID_REQUEST, "invalid_file", "file",
+                "line " + line + ": " + problem, null, Map.of("line", line));
+    }
+
+    /** 400: an upload that is not a batch input file as a whole (no request in it). */
+    public static ApiException invalidFile(String message) {
+        return new ApiException(HttpStatus.BAD_REQUEST, INVALID_REQUEST, "invalid_file", "file", message);
+    }
+
+    /** 413: an upload larger than {@code warden.batch.max-file-size}. */
+    public static ApiException fileTooLarge(String message) {
+        return new ApiException(HttpStatus.PAYLOAD_TOO_LARGE, INVALID_REQUEST, "file_too_large", "file", message);
+    }
+
+    /** 415: an upload that is not {@code multipart/form-data}. */
+    public static ApiException uploadMediaType(String message) {
+        return new ApiException(HttpStatus.UNSUPPORTED_MEDIA_TYPE, INVALID_REQUEST, "unsupported_media_type", null,
+                message);
+    }
+
+    /** 404: no file or batch of the caller's tenant by this id ({@code code} {@code file_not_found} or {@code batch_not_found}). */
+    public static ApiException batchObjectNotFound(String code, String param, String message) {
+        return new ApiException(HttpStatus.NOT_FOUND, INVALID_REQUEST, code, param, message);
+    }
+
+    /** 409: the file or batch is not in a state that allows this ({@code file_in_use}, {@code batch_not_cancellable}). */
+    public static ApiException batchConflict(String code, String message) {
+        return new ApiException(HttpStatus.CONFLICT, INVALID_REQUEST, code, null, message);
+    }
+
+    /** 503: the gateway is stopping and takes no new batches. */
+    public static ApiException batchesUnavailable(String message) {
+        return new ApiException(HttpStatus.SERVICE_UNAVAILABLE, SERVER_ERROR, "batches_unavailable", null, message,
+                Duration.ofSeconds(5), Map.of());
     }
 }

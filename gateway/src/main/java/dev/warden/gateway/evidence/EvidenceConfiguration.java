@@ -47,10 +47,10 @@ public class EvidenceConfiguration {
      * The alerts, their evaluation and the periodic chain verification, on one daemon thread of their own; the
      * metrics the Prometheus rules use. Alerts are logged always and posted when a webhook is configured.
      */
-    @Bean(destroyMethod = "shutdownNow")
-    ScheduledExecutorService complianceAlerts(AlertProperties properties, AuditLog auditLog, OperatorKey operatorKey,
-                                              MeterRegistry metrics,
-                                              dev.warden.gateway.telemetry.ChainVerifyMetrics verifications) {
+    @Bean(destroyMethod = "close")
+    AlertSchedule complianceAlerts(AlertProperties properties, AuditLog auditLog, OperatorKey operatorKey,
+                                   MeterRegistry metrics,
+                                   dev.warden.gateway.telemetry.ChainVerifyMetrics verifications) {
         ComplianceMetrics counts = new ComplianceMetrics(metrics);
         auditLog.observe(counts::observe);
         AlertSink sink = properties.webhookUrl() == null
@@ -84,7 +84,7 @@ public class EvidenceConfiguration {
         log.info("compliance alerts: {} every {}, chains verified every {}", properties.webhookUrl() == null
                 ? "logged" : "posted to the configured webhook", properties.evaluationInterval(), verify.isZero()
                 ? "(off)" : verify);
-        return scheduler;
+        return new AlertSchedule(alerts, scheduler);
     }
 
     private static void verifyChains(AuditStore store, OperatorKey key, ComplianceAlerts alerts, AtomicInteger gauge,

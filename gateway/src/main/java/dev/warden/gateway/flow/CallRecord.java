@@ -47,6 +47,7 @@ public final class CallRecord {
     private final StringBuilder response = new StringBuilder();
     private boolean recorded;
     private String clientRequestId;
+    private dev.warden.policy.audit.AuditRecord.Batch batch;
     /** Telemetry only (see {@link CallObserver}): what the observers read besides the audit fields. */
     private String operation;
     private long firstReleaseNanos;
@@ -83,6 +84,12 @@ public final class CallRecord {
     /** The client's own {@code x-request-id}, kept beside the gateway's request id; null when none was sent. */
     public synchronized CallRecord clientRequestId(String clientRequestId) {
         this.clientRequestId = clientRequestId;
+        return this;
+    }
+
+    /** For a batch line: its batch id and {@code custom_id}, kept in the audit record; null otherwise. */
+    public synchronized CallRecord batch(dev.warden.policy.audit.AuditRecord.Batch batch) {
+        this.batch = batch;
         return this;
     }
 
@@ -218,6 +225,7 @@ public final class CallRecord {
                 .clientRequestId(clientRequestId)
                 .policyVersion(principal.policyVersion())
                 .traceId(traceId)
+                .batch(batch)
                 .fingerprint(fingerprints, prompt, response.toString());
         if (usage != null) {
             b.usage(usage.promptTokens(), usage.completionTokens());

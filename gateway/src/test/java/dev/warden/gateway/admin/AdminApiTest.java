@@ -390,6 +390,7 @@ class AdminApiTest extends GatewayTest {
         assertThat(acme.path("deleted").asLong()).isEqualTo(3);
         assertThat(acme.path("retention_days").asInt()).isEqualTo(180);
         assertThat(acme.path("content_retention_days").asInt()).isEqualTo(30);
+        assertThat(acme.path("content_erased").asLong()).isZero();
         assertThat(acme.path("anchor").path("sequence").asLong()).isEqualTo(3);
         assertThat(acme.path("checkpoint").path("request_id").asString()).isEqualTo("retention:acme:3");
         assertThat(body.path("deleted").asLong()).isEqualTo(3);

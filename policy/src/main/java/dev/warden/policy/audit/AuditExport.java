@@ -74,7 +74,8 @@ public final class AuditExport {
     public long jsonLines(AuditQuery query, Writer out) {
         try {
             long n = forEach(query, e -> {
-                out.write(jsonLine(e.tenant(), e.instance(), e.seq(), e.prevHash(), e.hash(), e.body()));
+                out.write(jsonLine(e.tenant(), e.instance(), e.seq(), e.prevHash(), e.hash(), e.body(),
+                        e.detachedContent()));
                 out.write("\n");
             });
             out.flush();
@@ -86,15 +87,23 @@ public final class AuditExport {
 
     /**
      * One entry as a JSON Lines line (without the line feed):
-     * {@code {"entry":<canonical body, verbatim>,"hash":..,"instance":..,"prevHash":..,"seq":..,"tenant":..}}. The
+     * {@code {"entry":<canonical body, verbatim>,"hash":..,"instance":..,"prevHash":..,"seq":..,"tenant":..}}, and
+     * {@code "content":"<canonical JSON of the detached content>"} last when the record keeps content beside it. The
      * body comes first and verbatim so that a reader can take its exact bytes back out: everything from
      * {@code {"entry":} to the last {@code ,"hash":"}.
      */
     public static String jsonLine(String tenant, String instance, long seq, String prevHash, String hash,
-                                  String body) {
+                                  String body, String content) {
         String chain = CanonicalJson.write(Map.of("hash", hash, "instance", instance, "prevHash", prevHash,
                 "seq", seq, "tenant", tenant));
-        return "{\"entry\":" + body + "," + chain.substring(1);
+        String line = "{\"entry\":" + body + "," + chain.substring(1);
+        if (content == null) {
+            return line;
+        }
+        // Last, after the chain fields: a JSON string, so it cannot hold the unescaped ,"hash":" a reader cuts at.
+        String wrapped = CanonicalJson.write(Map.of("c", content));
+        String quoted = wrapped.substring("{\"c\":".length(), wrapped.length() - 1);
+        return line.substring(0, line.length() - 1) + ",\"content\":" + quoted + "}";
     }
 
     @FunctionalInterface

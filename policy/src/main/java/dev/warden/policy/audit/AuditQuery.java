@@ -13,7 +13,7 @@ import java.util.Set;
  */
 public record AuditQuery(Instant from, Instant to, String tenant, String model, Set<Outcome> outcomes,
                          Set<String> decisions, String category, String classifier, String requestId, int limit,
-                         String cursor, AuditEntry.Kind kind) {
+                         String cursor, AuditEntry.Kind kind, String keyId, boolean tenantsOnly) {
 
     public static final int DEFAULT_LIMIT = 100;
     public static final int MAX_LIMIT = 1000;
@@ -22,6 +22,9 @@ public record AuditQuery(Instant from, Instant to, String tenant, String model, 
         outcomes = outcomes == null ? Set.of() : Set.copyOf(outcomes);
         decisions = decisions == null ? Set.of() : Set.copyOf(decisions);
         kind = kind == null ? AuditEntry.Kind.REQUEST : kind;
+        if (keyId != null && !keyId.matches("[0-9a-f]{8}")) {
+            throw new IllegalArgumentException("keyId must be the 8 lower-case hex digits of a key id: " + keyId);
+        }
         if (limit <= 0 || limit > MAX_LIMIT) {
             throw new IllegalArgumentException("limit must be in 1.." + MAX_LIMIT + ": " + limit);
         }
@@ -37,7 +40,8 @@ public record AuditQuery(Instant from, Instant to, String tenant, String model, 
 
     public Builder toBuilder() {
         Builder b = new Builder().from(from).to(to).tenant(tenant).model(model).category(category)
-                .classifier(classifier).requestId(requestId).limit(limit).cursor(cursor).kind(kind);
+                .classifier(classifier).requestId(requestId).limit(limit).cursor(cursor).kind(kind)
+                .keyId(keyId).tenantsOnly(tenantsOnly);
         b.outcomes.addAll(outcomes);
         b.decisions.addAll(decisions);
         return b;
@@ -56,6 +60,8 @@ public record AuditQuery(Instant from, Instant to, String tenant, String model, 
         private int limit = DEFAULT_LIMIT;
         private String cursor;
         private AuditEntry.Kind kind = AuditEntry.Kind.REQUEST;
+        private String keyId;
+        private boolean tenantsOnly;
 
         public Builder from(Instant from) { this.from = from; return this; }
         public Builder to(Instant to) { this.to = to; return this; }
@@ -70,10 +76,17 @@ public record AuditQuery(Instant from, Instant to, String tenant, String model, 
         public Builder cursor(String cursor) { this.cursor = cursor; return this; }
         /** Which entries: request records (the default) or {@link AdminAction}s; retention checkpoints never. */
         public Builder kind(AuditEntry.Kind kind) { this.kind = kind; return this; }
+        /** The API key's id ({@code ApiKeys.keyId}: 8 hex digits of its hash). */
+        public Builder keyId(String keyId) { this.keyId = keyId; return this; }
+        /**
+         * Only tenants' records: leaves out the reserved chains, whose ids start with '~' (refused authentications,
+         * admin actions), which are not requests of any tenant.
+         */
+        public Builder tenantsOnly(boolean tenantsOnly) { this.tenantsOnly = tenantsOnly; return this; }
 
         public AuditQuery build() {
             return new AuditQuery(from, to, tenant, model, outcomes, decisions, category, classifier, requestId,
-                    limit, cursor, kind);
+                    limit, cursor, kind, keyId, tenantsOnly);
         }
     }
 }

@@ -16,6 +16,11 @@ import java.util.TreeSet;
  * names: {@link FingerprintKey#ALGORITHM} (keyed, so a guessed text cannot be confirmed from the log) or null for
  * plain SHA-256 (records written before the key existed).
  * <p>
+ * Content is detached: the hashed body holds only {@code contentDigest}, the digest of the content's canonical JSON,
+ * and the store keeps the text beside the record, so that content can be erased after the tenant's content period
+ * while the chain still verifies (and what remains is proven by the digest). Records written before held content
+ * inline in the body ({@code contentDigest} null); theirs cannot be erased separately.
+ * <p>
  * {@code policyVersion} is the {@link PolicyVersion#digest()} of the tenants file and licence files in force when the
  * decision was made (null in records written before it was recorded).
  * <p>
@@ -33,7 +38,7 @@ public record AuditRecord(String requestId, Instant time, String tenant, String 
                           int httpStatus, String promptSha256, String responseSha256, Content content,
                           Origin origin, String fingerprint,
                           String clientRequestId, String policyVersion,
-                          String traceId)
+                          String traceId, Batch batch, String contentDigest)
         implements AuditEntry {
 
     /** Tokens as the inference engine counted them. */
@@ -63,6 +68,34 @@ public record AuditRecord(String requestId, Instant time, String tenant, String 
 
     /** Prompt and response text, kept only for tenants that ask for it; the caller redacts before passing it. */
     public record Content(String prompt, String response) {
+
+        /** The canonical JSON of the content, as the store keeps it beside the record and as its digest covers. */
+        public String canonical() {
+            java.util.Map<String, Object> m = new java.util.TreeMap<>();
+            if (prompt != null) {
+                m.put("prompt", prompt);
+            }
+            if (response != null) {
+                m.put("response", response);
+            }
+            return CanonicalJson.write(m);
+        }
+
+        /** {@code sha256:} and the SHA-256 of {@link #canonical()}: what the hashed record body holds. */
+        public String digest() {
+            return digestOf(canonical());
+        }
+
+        public static String digestOf(String canonical) {
+            return "sha256:" + Sha256.ofText(canonical);
+        }
+
+        /** Content from its canonical JSON. */
+        public static Content parse(String canonical) {
+            java.util.Map<String, Object> m = CanonicalJson.read(canonical);
+            return new Content(m.get("prompt") == null ? null : m.get("prompt").toString(),
+                    m.get("response") == null ? null : m.get("response").toString());
+        }
     }
 
     /**
@@ -71,6 +104,22 @@ public record AuditRecord(String requestId, Instant time, String tenant, String 
      * address (the gateway trusts no forwarding header, so behind a proxy this is the proxy). Either may be null.
      */
     public record Origin(String route, String clientAddress) {
+    }
+
+    /**
+     * What a record has to do with the Batch API, kept only for such records: a batch line's batch id and
+     * {@code custom_id}, or a stored file's id and its SHA-256 (an upload, a batch's input or output). Unused
+     * parts are null.
+     */
+    public record Batch(String batchId, String customId, String fileId, String fileSha256) {
+
+        public static Batch line(String batchId, String customId) {
+            return new Batch(batchId, customId, null, null);
+        }
+
+        public static Batch file(String batchId, String fileId, String fileSha256) {
+            return new Batch(batchId, null, fileId, fileSha256);
+        }
     }
 
     public AuditRecord {
@@ -86,6 +135,18 @@ public record AuditRecord(String requestId, Instant time, String tenant, String 
     @Override
     public Kind kind() {
         return Kind.REQUEST;
+    }
+
+    /** True when the record had detached content that was erased by retention (or never stored beside it). */
+    public boolean contentErased() {
+        return contentDigest != null && content == null;
+    }
+
+    /** This record with its detached content put back (as read from beside the body), or without it. */
+    public AuditRecord withContent(Content detached) {
+        return new AuditRecord(requestId, time, tenant, keyId, model, purpose, outcome, verdicts, decision, rule,
+                streaming, tokensReleased, usage, latencies, httpStatus, promptSha256, responseSha256, detached, origin,
+                fingerprint, clientRequestId, policyVersion, traceId, batch, contentDigest);
     }
 
     /** Union of the flagged categories of all verdicts, sorted. */
@@ -129,6 +190,8 @@ public record AuditRecord(String requestId, Instant time, String tenant, String 
         b.clientRequestId = clientRequestId;
         b.policyVersion = policyVersion;
         b.traceId = traceId;
+        b.batch = batch;
+        b.contentDigest = contentDigest;
         return b;
     }
 
@@ -156,6 +219,8 @@ public record AuditRecord(String requestId, Instant time, String tenant, String 
         private String clientRequestId;
         private String policyVersion;
         private String traceId;
+        private Batch batch;
+        private String contentDigest;
 
         private Builder(String requestId, String tenant) {
             this.requestId = requestId;
@@ -203,6 +268,7 @@ public record AuditRecord(String requestId, Instant time, String tenant, String 
         /** Stores already-redacted content; call only for tenants that keep content. */
         public Builder content(String redactedPrompt, String redactedResponse) {
             this.content = new Content(redactedPrompt, redactedResponse);
+            this.contentDigest = content.digest();
             return this;
         }
 
@@ -229,11 +295,17 @@ public record AuditRecord(String requestId, Instant time, String tenant, String 
             return this;
         }
 
+        /** The batch, line or stored file this record is about; see {@link Batch}. */
+        public Builder batch(Batch batch) {
+            this.batch = batch;
+            return this;
+        }
+
         public AuditRecord build() {
             return new AuditRecord(requestId, time == null ? Instant.now() : time, tenant, keyId, model, purpose,
                     outcome, verdicts, decision, rule, streaming, tokensReleased, usage, latencies, httpStatus,
                     promptSha256, responseSha256, content, origin, fingerprint, clientRequestId, policyVersion,
-                    traceId);
+                    traceId, batch, contentDigest);
         }
     }
 }

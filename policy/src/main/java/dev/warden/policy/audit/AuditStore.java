@@ -66,6 +66,13 @@ public interface AuditStore extends AutoCloseable {
     /** The newest stored checkpoint of each writer instance, by instance (signatures not checked). */
     Map<String, HeadCheckpoint> latestCheckpoints();
 
+    /**
+     * Erases the detached content (prompt and response text) of the chain's records older than {@code before},
+     * leaving the records, whose hashed bodies hold only the content's digest, intact. Returns how many records
+     * lost their content. Content held inline by records from before it was detached is not touched.
+     */
+    long eraseContent(ChainId chain, Instant before);
+
     /** Keeps a policy version's documents; a version already stored is left as it is (its first sighting stays). */
     void savePolicyVersion(PolicyVersion version);
 

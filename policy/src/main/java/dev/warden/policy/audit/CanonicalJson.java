@@ -120,7 +120,10 @@ public final class CanonicalJson {
         put(m, "responseSha256", r.responseSha256());
         // Absent for plain SHA-256, so records from before keyed fingerprints keep their bytes and FORMAT.
         put(m, "fingerprint", r.fingerprint());
-        if (r.content() != null) {
+        if (r.contentDigest() != null) {
+            // Detached: the text is kept beside the body, which holds only its digest (AuditRecord).
+            m.put("contentDigest", r.contentDigest());
+        } else if (r.content() != null) {
             TreeMap<String, Object> cm = new TreeMap<>();
             put(cm, "prompt", r.content().prompt());
             put(cm, "response", r.content().response());
@@ -139,6 +142,15 @@ public final class CanonicalJson {
         put(m, "policyVersion", r.policyVersion());
         // Optional in the same way: absent while tracing is off.
         put(m, "traceId", r.traceId());
+        // Optional in the same way: only Batch API records carry it.
+        if (r.batch() != null) {
+            TreeMap<String, Object> bm = new TreeMap<>();
+            put(bm, "batchId", r.batch().batchId());
+            put(bm, "customId", r.batch().customId());
+            put(bm, "fileId", r.batch().fileId());
+            put(bm, "fileSha256", r.batch().fileSha256());
+            m.put("batch", bm);
+        }
         return m;
     }
 
@@ -159,6 +171,7 @@ public final class CanonicalJson {
         Map<String, Object> lat = (Map<String, Object>) m.get("latencies");
         Map<String, Object> content = (Map<String, Object>) m.get("content");
         Map<String, Object> origin = (Map<String, Object>) m.get("origin");
+        Map<String, Object> batch = (Map<String, Object>) m.get("batch");
         return new AuditRecord(str(m, "requestId"), Instant.parse(str(m, "time")), str(m, "tenant"),
                 str(m, "keyId"), str(m, "model"), str(m, "purpose"), Outcome.valueOf(str(m, "outcome")), verdicts,
                 str(m, "decision"), str(m, "rule"), Boolean.TRUE.equals(m.get("streaming")),
@@ -170,7 +183,10 @@ public final class CanonicalJson {
                 content == null ? null : new AuditRecord.Content(str(content, "prompt"), str(content, "response")),
                 origin == null ? null : new AuditRecord.Origin(str(origin, "route"), str(origin, "clientAddress")),
                 str(m, "fingerprint"), str(m, "clientRequestId"), str(m, "policyVersion"),
-                str(m, "traceId"));
+                str(m, "traceId"),
+                batch == null ? null : new AuditRecord.Batch(str(batch, "batchId"), str(batch, "customId"),
+                        str(batch, "fileId"), str(batch, "fileSha256")),
+                str(m, "contentDigest"));
     }
 
     private static void put(Map<String, Object> m, String key, Object value) {

@@ -290,6 +290,12 @@ public final class ChainVerifier {
                         + "hashed body [" + categories + "]: the category table was altered");
                 return;
             }
+            if (row.content() != null && !(entry instanceof AuditRecord r && r.contentDigest() != null
+                    && r.contentDigest().equals(AuditRecord.Content.digestOf(row.content())))) {
+                fail(row.seq(), entry.requestId(), "the content kept beside the record does not match the digest in "
+                        + "its hashed body: the content was altered");
+                return;
+            }
             if (entry instanceof RetentionCheckpoint c && c.anchorSeq() == anchor.seq()
                     && c.anchorHash().equals(anchor.hash())) {
                 attested = true;

@@ -25,6 +25,28 @@ public record ChainedEntry(String tenant, String instance, long seq, String prev
         return new ChainedEntry(tenant, instance, seq, prevHash, hash, body, CanonicalJson.parse(body));
     }
 
+    /**
+     * A stored entry with its detached content (canonical JSON, or null when none is kept beside it): attached to
+     * the record when it matches the body's digest; content that does not match is left off (the verifier reports
+     * it).
+     */
+    public static ChainedEntry stored(String tenant, String instance, long seq, String prevHash, String hash,
+                                      String body, String content) {
+        ChainedEntry e = stored(tenant, instance, seq, prevHash, hash, body);
+        if (content != null && e.entry() instanceof AuditRecord r && r.contentDigest() != null
+                && r.contentDigest().equals(AuditRecord.Content.digestOf(content))) {
+            return new ChainedEntry(tenant, instance, seq, prevHash, hash, body,
+                    r.withContent(AuditRecord.Content.parse(content)));
+        }
+        return e;
+    }
+
+    /** The canonical JSON of this entry's detached content, or null when it has none (or none is attached). */
+    public String detachedContent() {
+        return entry instanceof AuditRecord r && r.contentDigest() != null && r.content() != null
+                ? r.content().canonical() : null;
+    }
+
     public ChainHead head() {
         return new ChainHead(tenant, instance, seq, hash);
     }

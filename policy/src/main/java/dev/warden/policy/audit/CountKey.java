@@ -2,5 +2,5 @@ package dev.warden.policy.audit;
 
 /** What a bucketed count is broken down by. */
 public enum CountKey {
-    DECISION, OUTCOME, CATEGORY, MODEL, TENANT
+    DECISION, OUTCOME, CATEGORY, MODEL, TENANT, RULE
 }

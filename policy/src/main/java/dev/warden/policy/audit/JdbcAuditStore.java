@@ -26,7 +26,7 @@ abstract class JdbcAuditStore implements AuditStore {
 
     private static final String COLUMNS = "e.tenant, e.seq, e.prev_hash, e.hash, e.body, e.kind, e.request_id, "
             + "e.ts_ms, e.model, e.purpose, e.outcome, e.decision, e.rule, e.http_status, e.classifiers, e.categories, "
-            + "e.instance, e.policy_version";
+            + "e.instance, e.policy_version, e.content";
     private static final int SCAN_PAGE = 1000;
 
     private final DataSource dataSource;
@@ -51,7 +51,7 @@ abstract class JdbcAuditStore implements AuditStore {
         inTransaction(c -> {
             try (PreparedStatement entry = c.prepareStatement("INSERT INTO audit_entry (tenant, seq, kind, request_id, "
                     + "ts_ms, model, purpose, outcome, decision, rule, http_status, classifiers, categories, prev_hash, "
-                    + "hash, body, instance, policy_version) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) "
+                    + "hash, body, instance, policy_version, content) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) "
                     + "ON CONFLICT (tenant, instance, seq) DO NOTHING");
                  PreparedStatement category = c.prepareStatement("INSERT INTO audit_category (tenant, seq, ts_ms, "
                          + "category, instance) VALUES (?,?,?,?,?) "
@@ -81,6 +81,7 @@ abstract class JdbcAuditStore implements AuditStore {
                     entry.setString(16, e.body());
                     entry.setString(17, e.instance());
                     entry.setString(18, ix.policyVersion());
+                    entry.setString(19, e.detachedContent());
                     entry.addBatch();
                     if (e.entry() instanceof AuditRecord r) {
                         for (String cat : r.categories()) {
@@ -212,8 +213,7 @@ abstract class JdbcAuditStore implements AuditStore {
         List<Long> times = new ArrayList<>();
         query(sql.toString(), args, rs -> {
             StoredRow row = row(rs);
-            found.add(ChainedEntry.stored(row.tenant(), row.instance(), row.seq(), row.prevHash(), row.hash(),
-                    row.body()));
+            found.add(row.entry());
             times.add(row.columns().timeMs());
         });
         if (found.size() <= q.limit()) {
@@ -232,6 +232,7 @@ abstract class JdbcAuditStore implements AuditStore {
             case OUTCOME -> "e.outcome";
             case MODEL -> "COALESCE(e.model, '')";
             case TENANT -> "e.tenant";
+            case RULE -> "COALESCE(e.rule, '')";
             case CATEGORY -> "c.category";
         };
         StringBuilder sql = new StringBuilder("SELECT (e.ts_ms / " + width + ") * " + width + " AS bucket, "
@@ -346,6 +347,19 @@ abstract class JdbcAuditStore implements AuditStore {
     }
 
     @Override
+    public long eraseContent(ChainId chain, Instant before) {
+        return inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE audit_entry SET content = NULL WHERE tenant = ? "
+                    + "AND instance = ? AND ts_ms < ? AND content IS NOT NULL")) {
+                ps.setString(1, chain.tenant());
+                ps.setString(2, chain.instance());
+                ps.setLong(3, before.toEpochMilli());
+                return (long) ps.executeUpdate();
+            }
+        });
+    }
+
+    @Override
     public void savePolicyVersion(PolicyVersion version) {
         inTransaction(c -> {
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO audit_policy_version (digest, first_seen_ms, "
@@ -409,6 +423,15 @@ abstract class JdbcAuditStore implements AuditStore {
             sql.append(" AND e.request_id = ?");
             args.add(q.requestId());
         }
+        if (q.tenantsOnly()) {
+            sql.append(" AND e.tenant NOT LIKE '~%'");
+        }
+        if (q.keyId() != null) {
+            // No column of its own (that would need a migration); the canonical body writes it exactly so, and a
+            // key id is 8 hex digits (AuditQuery checks), so nothing in it needs escaping for LIKE.
+            sql.append(" AND e.body LIKE ?");
+            args.add("%\"keyId\":\"" + q.keyId() + "\"%");
+        }
         if (!q.outcomes().isEmpty()) {
             sql.append(" AND e.outcome IN (").append("?,".repeat(q.outcomes().size() - 1)).append("?)");
             q.outcomes().stream().map(Enum::name).sorted().forEach(args::add);
@@ -439,7 +462,7 @@ abstract class JdbcAuditStore implements AuditStore {
                 rs.getString(10), rs.getString(11), rs.getString(12), rs.getString(13), httpStatus, rs.getString(15),
                 rs.getString(16), rs.getString(18));
         return new StoredRow(rs.getString(1), rs.getString(17), rs.getLong(2), rs.getString(3), rs.getString(4),
-                rs.getString(5), columns, null);
+                rs.getString(5), columns, null, rs.getString(19));
     }
 
     @FunctionalInterface

@@ -62,6 +62,14 @@ public final class Retention {
         return new Result(tenant, cutoff, deleted, Optional.of(anchor), Optional.of(checkpoint));
     }
 
+    /**
+     * Erases the detached content of the tenant's records (this log's chain) older than {@code period}; the records
+     * stay and still verify. Returns how many records lost their content.
+     */
+    public long eraseContent(String tenant, Duration period) {
+        return log.store().eraseContent(new ChainId(tenant, log.instanceId()), clock.instant().minus(period));
+    }
+
     private static ChainedEntry await(java.util.concurrent.CompletableFuture<ChainedEntry> future) {
         try {
             return future.get(CHECKPOINT_TIMEOUT_SECONDS, TimeUnit.SECONDS);

@@ -41,8 +41,12 @@ final class SpillFile implements AutoCloseable {
     void append(List<ChainedEntry> entries) throws IOException {
         StringBuilder lines = new StringBuilder();
         for (ChainedEntry e : entries) {
-            lines.append(CanonicalJson.write(Map.of("tenant", e.tenant(), "instance", e.instance(), "seq", e.seq(),
-                    "prevHash", e.prevHash(), "hash", e.hash(), "body", e.body()))).append('\n');
+            Map<String, Object> line = new java.util.TreeMap<>(Map.of("tenant", e.tenant(), "instance",
+                    e.instance(), "seq", e.seq(), "prevHash", e.prevHash(), "hash", e.hash(), "body", e.body()));
+            if (e.detachedContent() != null) {
+                line.put("content", e.detachedContent());
+            }
+            lines.append(CanonicalJson.write(line)).append('\n');
         }
         FileChannel ch = channel();
         long before = ch.size();
@@ -84,7 +88,8 @@ final class SpillFile implements AutoCloseable {
             Map<String, Object> m = CanonicalJson.read(line);
             String instance = m.get("instance") instanceof String s ? s : ChainId.LEGACY_INSTANCE;
             entries.add(ChainedEntry.stored((String) m.get("tenant"), instance, ((Number) m.get("seq")).longValue(),
-                    (String) m.get("prevHash"), (String) m.get("hash"), (String) m.get("body")));
+                    (String) m.get("prevHash"), (String) m.get("hash"), (String) m.get("body"),
+                    (String) m.get("content")));
         }
         return entries;
     }

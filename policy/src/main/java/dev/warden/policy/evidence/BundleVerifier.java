@@ -236,6 +236,13 @@ public final class BundleVerifier {
                     problem(line.number(), chain, seq, requestId, "body belongs to tenant " + entry.tenant());
                 }
                 EvidenceBundle.referencedPolicies(entry, referenced);
+                Object content = fields.get("content");
+                if (content != null && !(entry instanceof dev.warden.policy.audit.AuditRecord r
+                        && r.contentDigest() != null && r.contentDigest().equals(
+                        dev.warden.policy.audit.AuditRecord.Content.digestOf(content.toString())))) {
+                    problem(line.number(), chain, seq, requestId, "the content does not match the digest in the "
+                            + "hashed body: the content was altered");
+                }
             } catch (RuntimeException e) {
                 problem(line.number(), chain, seq, requestId, "body is not a readable audit entry");
             }

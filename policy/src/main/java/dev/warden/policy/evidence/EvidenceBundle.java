@@ -8,6 +8,7 @@ import dev.warden.policy.audit.AuditStore;
 import dev.warden.policy.audit.CanonicalJson;
 import dev.warden.policy.audit.ChainHead;
 import dev.warden.policy.audit.ChainId;
+import dev.warden.policy.audit.ChainedEntry;
 import dev.warden.policy.audit.HeadCheckpoint;
 import dev.warden.policy.audit.OperatorKey;
 import dev.warden.policy.audit.PolicyVersion;
@@ -45,8 +46,10 @@ import java.util.TreeSet;
  * <li>{@code {"signature":{"algorithm":"Ed25519","keyId":..,"value":..}}}: the operator key's signature of the
  * manifest line's exact bytes.</li>
  * </ol>
- * Content: entries are exported as they are hashed, so prompt and response text appears exactly in the records of
- * tenants that store it ({@code audit.store-content}) and nowhere else; the manifest says whether any is included.
+ * Content: prompt and response text appears only in records of tenants that store it ({@code audit.store-content})
+ * and only while the tenant's content period keeps it, as the line's {@code content} (checked against the digest in
+ * the hashed body) or, in records from before content was detached, inside the body; the manifest says whether any
+ * is included.
  * API keys are never in an entry (only key ids), so never in a bundle.
  */
 public final class EvidenceBundle {
@@ -113,13 +116,13 @@ public final class EvidenceBundle {
                 c.put("lastSeq", row.seq());
                 c.put("lastHash", row.hash());
                 count[0]++;
-                AuditEntry entry = CanonicalJson.parse(row.body());
-                referencedPolicies(entry, policies);
-                if (entry instanceof AuditRecord r && r.content() != null) {
+                ChainedEntry stored = row.entry();
+                referencedPolicies(stored.entry(), policies);
+                if (stored.entry() instanceof AuditRecord r && r.content() != null) {
                     withContent[0]++;
                 }
                 body.line(AuditExport.jsonLine(row.tenant(), row.instance(), row.seq(), row.prevHash(), row.hash(),
-                        row.body()));
+                        row.body(), stored.detachedContent()));
             });
             c.put("tenant", chain.tenant());
             c.put("instance", chain.instance());
@@ -166,9 +169,10 @@ public final class EvidenceBundle {
         manifest.put("content", new TreeMap<>(Map.of(
                 "included", withContent[0] > 0,
                 "recordsWithContent", withContent[0],
-                "note", "entries are exported exactly as hashed: prompt and response text appears only in records of "
-                        + "tenants that store content (audit.store-content: true), already redacted; all other "
-                        + "records carry keyed fingerprints only. API keys are never recorded, only key ids.")));
+                "note", "prompt and response text appears only in records of tenants that store content "
+                        + "(audit.store-content: true), already redacted, and only until their content period "
+                        + "(audit.content-retention-days) erased it; all other records carry keyed fingerprints "
+                        + "only. API keys are never recorded, only key ids.")));
         manifest.put("linesSha256", body.hex());
         manifest.put("keyId", key.keyId());
         manifest.put("publicKey", key.publicKeyText());

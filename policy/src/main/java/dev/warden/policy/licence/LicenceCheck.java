@@ -28,6 +28,10 @@ public final class LicenceCheck {
         this.licences = licences;
     }
 
+    public LicenceCatalog licences() {
+        return licences;
+    }
+
     /** Convenience for the common case: a text model, by licence id, purpose and derivative name. */
     public LicenceVerdict check(Tenant tenant, String licenceId, String purpose, String derivativeModel) {
         return check(tenant, new LicenceRequest(null, licenceId, false, purpose, derivativeModel));
@@ -86,27 +90,32 @@ public final class LicenceCheck {
     private static Optional<LicenceVerdict.Denied> checkDerivative(Tenant tenant, LicenceDescriptor licence,
                                                                   String purpose, List<Purpose> declared,
                                                                   String requested) {
-        String name = requested;
+        String name = requested == null || requested.isBlank() ? declared.get(0).derivativeModel() : requested;
         if (name == null || name.isBlank()) {
-            name = declared.get(0).derivativeModel();
-        } else if (declared.stream().noneMatch(p -> requested.equals(p.derivativeModel()))) {
+            return Optional.of(deny(DERIVATIVE_NAME_REQUIRED, 403, "purpose '" + purpose
+                    + "' creates a model: name the derivative model"
+                    + (licence == null || licence.derivativeNamePrefix().isEmpty() ? "" : ". " + namingRule(licence))));
+        }
+        // The licence's rule first: a name it forbids is refused for that reason, whatever the tenant declared.
+        String prefix = licence == null ? "" : licence.derivativeNamePrefix();
+        if (!prefix.isEmpty() && !name.startsWith(prefix)) {
+            return Optional.of(deny(DERIVATIVE_NAME_INVALID, 403, namingRule(licence) + " '" + name
+                    + "' does not begin with \"" + prefix + "\""));
+        }
+        if (name.equals(requested) && declared.stream().noneMatch(p -> requested.equals(p.derivativeModel()))) {
             return Optional.of(deny(PURPOSE_NOT_DECLARED, 403, "tenant " + tenant.id() + " has not declared "
                     + "derivative model '" + requested + "' for purpose '" + purpose + "' (declared: " + String.join(
                     ", ", declared.stream().map(Purpose::derivativeModel).toList()) + ")"));
         }
-        if (name == null || name.isBlank()) {
-            return Optional.of(deny(DERIVATIVE_NAME_REQUIRED, 403, "purpose '" + purpose
-                    + "' creates a model: name the derivative model"));
-        }
-        String prefix = licence == null ? "" : licence.derivativeNamePrefix();
-        if (!prefix.isEmpty() && !name.startsWith(prefix)) {
-            return Optional.of(deny(DERIVATIVE_NAME_INVALID, 403, licence.name() + ", section 1.b.i: if you use the "
-                    + "Llama Materials or any outputs or results of the Llama Materials to create, train, fine tune, "
-                    + "or otherwise improve an AI model, which is distributed or made available, you shall also "
-                    + "include \"" + prefix + "\" at the beginning of any such AI model name. '" + name
-                    + "' does not begin with \"" + prefix + "\""));
-        }
         return Optional.empty();
+    }
+
+    /** The licence's naming rule for derivative models, quoted in refusals. */
+    public static String namingRule(LicenceDescriptor licence) {
+        return licence.name() + ", section 1.b.i: if you use the "
+                + "Llama Materials or any outputs or results of the Llama Materials to create, train, fine tune, "
+                + "or otherwise improve an AI model, which is distributed or made available, you shall also "
+                + "include \"" + licence.derivativeNamePrefix() + "\" at the beginning of any such AI model name.";
     }
 
     private static String notAccepted(Tenant tenant, LicenceDescriptor licence) {

@@ -42,6 +42,7 @@ final class FlakyStore implements AuditStore {
         nextCheckpoint.complete(c);
     }
     @Override public Map<String, HeadCheckpoint> latestCheckpoints() { check(); return real.latestCheckpoints(); }
+    @Override public long eraseContent(ChainId c, java.time.Instant b) { check(); return real.eraseContent(c, b); }
     @Override public void savePolicyVersion(PolicyVersion v) { check(); real.savePolicyVersion(v); }
     @Override public java.util.Optional<PolicyVersion> policyVersion(String d) { check(); return real.policyVersion(d); }
     @Override public java.util.List<PolicyVersion> policyVersions() { check(); return real.policyVersions(); }

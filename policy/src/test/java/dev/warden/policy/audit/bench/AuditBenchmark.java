@@ -138,6 +138,7 @@ public final class AuditBenchmark {
         @Override public List<ChainedEntry> unfinishedStreams(String instance) { return List.of(); }
         @Override public void appendCheckpoint(HeadCheckpoint checkpoint) { }
         @Override public Map<String, HeadCheckpoint> latestCheckpoints() { return Map.of(); }
+        @Override public long eraseContent(ChainId c, java.time.Instant b) { return 0; }
         @Override public void savePolicyVersion(dev.warden.policy.audit.PolicyVersion v) { }
         @Override public java.util.Optional<dev.warden.policy.audit.PolicyVersion> policyVersion(String d) {
             return java.util.Optional.empty();

@@ -1,0 +1,40 @@
+package dev.warden.gateway.batch;
+
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * The Files and Batch API, under {@code warden.batch}.
+ *
+ * @param maxFileSize        largest file a tenant may upload (default 100MB); larger uploads get 413
+ * @param maxLines           most requests one batch input file may hold (default 50000, as OpenAI)
+ * @param engineShare        share of each model's capacity that batch lines may take at once (default 0.25):
+ *                           live requests keep the rest. Capacity is the llama.cpp slots of an in-process model,
+ *                           the connections of a remote one; a batch always gets at least one line at a time
+ * @param maxConcurrentLines most batch lines in flight per model, whatever the share gives (default 4)
+ * @param retryDelay         wait before a line refused for the moment (rate limit, busy engine) is tried again when
+ *                           the refusal names no Retry-After (default 5s)
+ * @param maxRunningBatches  batches run at once, all tenants together (default 4); later ones wait in
+ *                           {@code validating}, in the order they were created
+ */
+@ConfigurationProperties("warden.batch")
+public record BatchProperties(DataSize maxFileSize, Integer maxLines, Double engineShare, Integer maxConcurrentLines,
+                              Duration retryDelay, Integer maxRunningBatches) {
+
+    public BatchProperties {
+        maxFileSize = maxFileSize == null ? DataSize.ofMegabytes(100) : maxFileSize;
+        maxLines = maxLines == null ? 50_000 : maxLines;
+        engineShare = engineShare == null ? 0.25 : engineShare;
+        maxConcurrentLines = maxConcurrentLines == null ? 4 : maxConcurrentLines;
+        retryDelay = retryDelay == null ? Duration.ofSeconds(5) : retryDelay;
+        maxRunningBatches = maxRunningBatches == null ? 4 : maxRunningBatches;
+        if (engineShare <= 0 || engineShare > 1) {
+            throw new IllegalArgumentException("warden.batch.engine-share must be in (0, 1]");
+        }
+        if (maxLines < 1 || maxConcurrentLines < 1 || maxRunningBatches < 1) {
+            throw new IllegalArgumentException("warden.batch.max-lines, max-concurrent-lines and max-running-batches "
+                    + "must be at least 1");
+        }
+    }
+}

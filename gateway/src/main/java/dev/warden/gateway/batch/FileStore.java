@@ -1,0 +1,147 @@
+package dev.warden.gateway.batch;
+
+import dev.warden.gateway.PrivateFiles;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * The Files API's files, under {@code <data-dir>/files}: {@code <id>.jsonl} holds the content and {@code <id>.json}
+ * the metadata, both readable by the gateway's user only. A file belongs to one tenant; another tenant's id is
+ * answered as unknown. Blocking I/O: callers run it off the event loop.
+ */
+public final class FileStore {
+
+    /** Ids the gateway hands out; anything else (a path, a dot) never reaches the file system. */
+    private static final Pattern ID = Pattern.compile("file-[A-Za-z0-9]{8,40}");
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final Path dir;
+
+    public FileStore(Path dir) {
+        this.dir = dir;
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the files directory " + dir, e);
+        }
+    }
+
+    static String newId(String prefix) {
+        byte[] bytes = new byte[12];
+        RANDOM.nextBytes(bytes);
+        StringBuilder id = new StringBuilder(prefix);
+        for (byte b : bytes) {
+            id.append("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789".charAt((b & 0xff) % 62));
+        }
+        return id.toString();
+    }
+
+    /** A fresh owner-only file in the store's directory for an upload in progress. */
+    Path incoming() {
+        Path temp = dir.resolve(".upload-" + newId(""));
+        PrivateFiles.ownerOnly(temp);
+        return temp;
+    }
+
+    /** Moves the finished content into the store under {@code id} and writes its metadata last. */
+    StoredFile keep(StoredFile file, Path content) {
+        try {
+            Files.move(content, contentOf(file.id()), StandardCopyOption.ATOMIC_MOVE,
+                    StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot store file " + file.id(), e);
+        }
+        DurableWrites.replace(metaOf(file.id()), file.stored());
+        return file;
+    }
+
+    public Optional<StoredFile> get(String tenant, String id) {
+        if (!ID.matcher(id).matches()) {
+            return Optional.empty();
+        }
+        try {
+            StoredFile file = StoredFile.parse(Files.readAllBytes(metaOf(id)));
+            return file.tenant().equals(tenant) ? Optional.of(file) : Optional.empty();
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read file " + id, e);
+        }
+    }
+
+    /** The tenant's files, newest first. */
+    public List<StoredFile> list(String tenant, String purpose) {
+        List<StoredFile> files = new ArrayList<>();
+        try (Stream<Path> all = Files.list(dir)) {
+            for (Path p : all.filter(p -> p.getFileName().toString().endsWith(".json")).toList()) {
+                try {
+                    StoredFile f = StoredFile.parse(Files.readAllBytes(p));
+                    if (f.tenant().equals(tenant) && (purpose == null || purpose.equals(f.purpose()))) {
+                        files.add(f);
+                    }
+                } catch (NoSuchFileException deletedMeanwhile) {
+                    // gone between the listing and the read
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list files", e);
+        }
+        files.sort(Comparator.comparingLong(StoredFile::createdAt).reversed().thenComparing(StoredFile::id));
+        return files;
+    }
+
+    public boolean delete(String tenant, String id) {
+        if (get(tenant, id).isEmpty()) {
+            return false;
+        }
+        try {
+            Files.deleteIfExists(metaOf(id));
+            Files.deleteIfExists(contentOf(id));
+            return true;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot delete file " + id, e);
+        }
+    }
+
+    public Path contentOf(String id) {
+        return dir.resolve(id + ".jsonl");
+    }
+
+    private Path metaOf(String id) {
+        return dir.resolve(id + ".json");
+    }
+
+    static String sha256(Path file) {
+        try (InputStream in = new DigestInputStream(Files.newInputStream(file), digest())) {
+            MessageDigest d = ((DigestInputStream) in).getMessageDigest();
+            in.transferTo(java.io.OutputStream.nullOutputStream());
+            return HexFormat.of().formatHex(d.digest());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file.getFileName(), e);
+        }
+    }
+
+    static MessageDigest digest() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

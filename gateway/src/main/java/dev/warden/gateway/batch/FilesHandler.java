@@ -1,0 +1,235 @@
+package dev.warden.gateway.batch;
+
+import dev.warden.gateway.api.ApiErrors;
+
+import dev.warden.gateway.api.ApiException;
+import dev.warden.gateway.route.LicenceGatewayFilterFactory;
+import dev.warden.gateway.route.ReadGenerationGatewayFilterFactory;
+import dev.warden.gateway.flow.RequestState;
+import dev.warden.policy.tenant.Principal;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.Map;
+import org.springframework.core.ResolvableType;
+import org.springframework.core.io.FileSystemResource;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferUtils;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.codec.multipart.FilePartEvent;
+import org.springframework.http.codec.multipart.FormPartEvent;
+import org.springframework.http.codec.multipart.PartEvent;
+import org.springframework.http.codec.multipart.PartEventHttpMessageReader;
+import org.springframework.web.reactive.function.BodyInserters;
+import org.springframework.web.reactive.function.server.ServerRequest;
+import org.springframework.web.reactive.function.server.ServerResponse;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * OpenAI's Files API for batch input: {@code POST /v1/files} (multipart: {@code purpose=batch} and {@code file}),
+ * {@code GET /v1/files}, {@code GET /v1/files/{id}}, {@code GET /v1/files/{id}/content}, {@code DELETE
+ * /v1/files/{id}}. An upload streams to disk (never whole in memory), is size-limited, checked line by line before
+ * it is kept, and audited with its SHA-256. File I/O runs on the bounded elastic scheduler.
+ */
+public final class FilesHandler {
+
+    private final FileStore files;
+    private final BatchRunner runner;
+    private final BatchAudit audit;
+    private final BatchProperties properties;
+
+    /**
+     * A file part sent without a filename (openai-java does so for bytes) arrives as a form field, which the
+     * reader holds in memory whole: such parts are limited to this size, named file parts stream to disk.
+     */
+    static final int MAX_UNNAMED_FILE_PART = 8 * 1024 * 1024;
+
+    private final PartEventHttpMessageReader parts = new PartEventHttpMessageReader();
+
+    FilesHandler(FileStore files, BatchRunner runner, BatchAudit audit, BatchProperties properties) {
+        this.files = files;
+        this.runner = runner;
+        this.audit = audit;
+        this.properties = properties;
+        parts.setMaxInMemorySize((int) Math.min(MAX_UNNAMED_FILE_PART, properties.maxFileSize().toBytes() + 1));
+        parts.setMaxParts(8);
+    }
+
+    public Mono<ServerResponse> upload(ServerRequest request) {
+        Principal principal = RequestState.of(request.exchange()).principal();
+        MediaType type = request.headers().contentType().orElse(null);
+        if (type == null || !MediaType.MULTIPART_FORM_DATA.isCompatibleWith(type)) {
+            return Mono.error(ApiErrors.uploadMediaType("upload a file as multipart/form-data with the fields 'purpose' "
+                    + "(batch) and 'file'"));
+        }
+        long max = properties.maxFileSize().toBytes();
+        if (request.headers().contentLength().orElse(-1) > max + 64 * 1024) {
+            return Mono.error(tooLarge(max));
+        }
+        return Mono.fromCallable(() -> new Upload(files.incoming(), max)).subscribeOn(Schedulers.boundedElastic())
+                .flatMap(upload -> parts.read(ResolvableType.forClass(PartEvent.class),
+                                request.exchange().getRequest(), Map.of())
+                        .publishOn(Schedulers.boundedElastic())
+                        .doOnNext(upload::accept)
+                        .doOnDiscard(PartEvent.class, e -> DataBufferUtils.release(e.content()))
+                        .then(Mono.fromCallable(() -> upload.keep(principal)))
+                        .doFinally(s -> upload.discard()))
+                .flatMap(file -> audit.uploaded(principal, RequestState.of(request.exchange()).requestId(), file).thenReturn(file))
+                .flatMap(file -> json(file.openAi()));
+    }
+
+    public Mono<ServerResponse> get(ServerRequest request) {
+        return owned(request).flatMap(file -> json(file.openAi()));
+    }
+
+    public Mono<ServerResponse> list(ServerRequest request) {
+        Principal principal = RequestState.of(request.exchange()).principal();
+        String purpose = request.queryParam("purpose").filter(p -> !p.isBlank()).orElse(null);
+        return Mono.fromCallable(() -> files.list(principal.tenantId(), purpose))
+                .subscribeOn(Schedulers.boundedElastic())
+                .flatMap(all -> json(Pages.of(request, all, StoredFile::id, StoredFile::openAi)));
+    }
+
+    public Mono<ServerResponse> content(ServerRequest request) {
+        return owned(request).flatMap(file -> {
+            ServerResponse.BodyBuilder ok = ServerResponse.ok().contentType(MediaType.APPLICATION_OCTET_STREAM);
+            if (file.attribution() != null && !file.attribution().isBlank()) {
+                ok.header(LicenceGatewayFilterFactory.ATTRIBUTION_HEADER, file.attribution());
+            }
+            return ok.body(BodyInserters.fromResource(new FileSystemResource(files.contentOf(file.id()))));
+        });
+    }
+
+    public Mono<ServerResponse> delete(ServerRequest request) {
+        Principal principal = RequestState.of(request.exchange()).principal();
+        return owned(request).flatMap(file -> {
+            if (runner.inputInUse(principal.tenantId(), file.id())) {
+                return Mono.error(ApiErrors.batchConflict("file_in_use", "file " + file.id() + " is the input of a batch that has not ended; cancel the batch first"));
+            }
+            return Mono.fromCallable(() -> files.delete(principal.tenantId(), file.id()))
+                    .subscribeOn(Schedulers.boundedElastic())
+                    .flatMap(deleted -> {
+                        ObjectNode n = StoredFile.JSON.createObjectNode();
+                        n.put("id", file.id());
+                        n.put("object", "file");
+                        n.put("deleted", deleted);
+                        return json(n);
+                    });
+        });
+    }
+
+    private Mono<StoredFile> owned(ServerRequest request) {
+        Principal principal = RequestState.of(request.exchange()).principal();
+        String id = request.pathVariable("id");
+        return Mono.fromCallable(() -> files.get(principal.tenantId(), id)).subscribeOn(Schedulers.boundedElastic())
+                .flatMap(found -> found.map(Mono::just).orElseGet(() -> Mono.error(notFound(id))));
+    }
+
+    static ApiException notFound(String id) {
+        return ApiErrors.batchObjectNotFound("file_not_found", "file_id", "No such file: " + id);
+    }
+
+    private static ApiException tooLarge(long max) {
+        return ApiErrors.fileTooLarge("the file is larger than this gateway accepts (" + max + " bytes, warden.batch.max-file-size)");
+    }
+
+    static Mono<ServerResponse> json(ObjectNode body) {
+        return ServerResponse.ok().contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(StoredFile.JSON.writeValueAsBytes(body));
+    }
+
+    /** One upload in progress: the file part streamed to a private temp file, digested and counted as it comes. */
+    private final class Upload {
+        private final Path temp;
+        private final long max;
+        private final FileChannel channel;
+        private final MessageDigest digest = FileStore.digest();
+        private long bytes;
+        private String purpose;
+        private String filename;
+        private boolean sawFile;
+        private boolean kept;
+
+        Upload(Path temp, long max) throws IOException {
+            this.temp = temp;
+            this.max = max;
+            this.channel = FileChannel.open(temp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
+        }
+
+        void accept(PartEvent event) {
+            DataBuffer content = event.content();
+            try {
+                if (event instanceof FormPartEvent form && "purpose".equals(form.name())) {
+                    purpose = form.value();
+                } else if ("file".equals(event.name())) {
+                    if (event instanceof FilePartEvent part) {
+                        if (sawFile && filename != null && !filename.equals(part.filename())) {
+                            throw ApiErrors.invalidRequest("send exactly one file per upload", "file");
+                        }
+                        filename = part.filename();
+                    }
+                    sawFile = true;
+                    bytes += content.readableByteCount();
+                    if (bytes > max) {
+                        throw tooLarge(max);
+                    }
+                    try (DataBuffer.ByteBufferIterator it = content.readableByteBuffers()) {
+                        while (it.hasNext()) {
+                            var buffer = it.next();
+                            digest.update(buffer.duplicate());
+                            while (buffer.hasRemaining()) {
+                                channel.write(buffer);
+                            }
+                        }
+                    }
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot write an upload", e);
+            } finally {
+                DataBufferUtils.release(content);
+            }
+        }
+
+        StoredFile keep(Principal principal) throws IOException {
+            channel.force(true);
+            channel.close();
+            if (purpose == null || purpose.isBlank()) {
+                throw ApiErrors.missingParameter("purpose");
+            }
+            if (!"batch".equals(purpose)) {
+                throw ApiErrors.invalidRequest("this gateway stores files for the Batch API only: purpose must be 'batch'", "purpose");
+            }
+            if (!sawFile) {
+                throw ApiErrors.missingParameter("file");
+            }
+            InputFile.Summary summary = InputFile.check(temp, properties.maxLines());
+            String name = filename == null || filename.isBlank() ? "upload.jsonl"
+                    : Path.of(filename.replace('\\', '/')).getFileName().toString();
+            StoredFile file = new StoredFile(FileStore.newId("file-"), principal.tenantId(),
+                    name.length() > 255 ? name.substring(0, 255) : name, purpose, bytes, Instant.now().getEpochSecond(),
+                    HexFormat.of().formatHex(digest.digest()), summary.lines(), "");
+            kept = true;
+            return files.keep(file, temp);
+        }
+
+        void discard() {
+            try {
+                channel.close();
+                if (!kept) {
+                    Files.deleteIfExists(temp);
+                }
+            } catch (IOException e) {
+                // a leftover .upload-* file holds nothing anyone can reach
+            }
+        }
+    }
+}
