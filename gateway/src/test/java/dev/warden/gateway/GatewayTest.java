@@ -35,6 +35,11 @@ public abstract class GatewayTest {
         registry.add("warden.licences-dir", () -> TestTenants.CONFIG.resolve("licences").toString());
         registry.add("warden.data-dir", () -> TENANTS.dir.resolve("data").toString());
         registry.add("warden.max-body-size", () -> "64KB");
+        // Test classes that change a property get an application context of their own, and contexts stay cached;
+        // two of them writing one store under one instance id would fork its chains (the second writer's records
+        // then wait in its spill file). A name per context keeps each context's chains its own. Bound once per
+        // context, so one context keeps one name.
+        registry.add("warden.audit.instance-id", () -> "test-${random.uuid}");
         // A placeholder, so that AdminDisabledGatewayTest can switch it off (a subclass cannot override this value).
         registry.add("warden.admin.key-sha256",
                 () -> "${warden.test.admin-key-sha256:" + dev.warden.policy.tenant.ApiKeys.hash(ADMIN_KEY) + "}");

@@ -32,6 +32,7 @@ import org.springframework.test.context.TestPropertySource;
 // Embedded sources are read only while the embedded guard is on; a deadline far beyond any check keeps a busy
 // machine from turning a slow check into a cut, which is not what this test is about.
 @TestPropertySource(properties = {"warden.guard.rules.enabled=false", "warden.guard.embedded.deadline=60s",
+        "warden.guard.code-security.deadline=60s",
         "warden.audit.store=target/output-window-cost-test/audit.db",
         "warden.audit.spill-file=target/output-window-cost-test/audit-spill.jsonl"})
 class OutputWindowCostTest extends GatewayTest {

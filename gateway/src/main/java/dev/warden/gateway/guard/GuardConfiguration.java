@@ -143,7 +143,9 @@ public class GuardConfiguration {
             case "llama-guard" -> p.llamaGuard().deadline() == null ? Duration.ofSeconds(10)
                     : p.llamaGuard().deadline();
             case "content-rules" -> p.rules().deadlineOr(Duration.ofMillis(200));
-            case CodeSecurityClassifier.NAME -> p.codeSecurity().deadline() == null ? Duration.ofMillis(200)
+            // Regular expressions over a whole reply: cheap, but a long reply on a busy CPU needs more than the
+            // PII rules' 200 ms, and a timeout on a fail-closed tenant withholds the reply.
+            case CodeSecurityClassifier.NAME -> p.codeSecurity().deadline() == null ? Duration.ofMillis(500)
                     : p.codeSecurity().deadline();
             default -> p.embedded().deadlineOr(Duration.ofMillis(500));
         };

@@ -17,6 +17,9 @@ import reactor.core.publisher.Mono;
  * goes to the refused-authentication audit chain, like a missing key (rate-bounded there).
  * <p>
  * The same idea as Spring Security's StrictServerWebExchangeFirewall, stricter: no percent-encoding at all.
+ * <p>
+ * A web filter, not a route stage: it must run on every path ({@code /v1}, {@code /admin}, actuator, and paths no
+ * route serves) before any route predicate or key check reads the path.
  */
 @Component
 public class CanonicalPathFilter implements WebFilter, Ordered {

@@ -13,6 +13,9 @@ import reactor.core.publisher.Mono;
  * {@code x-request-id} is never taken as the request id (two tenants could then share one, and one tenant could
  * make its records collide with another's); a well-formed one is kept beside it, echoed as
  * {@code x-client-request-id}, so the client can still match its own ids.
+ * <p>
+ * A web filter, not a route stage: every response carries an id, {@code /admin}, actuator and refusals made
+ * before any route was chosen (a non-canonical path) included. It opens the request's {@code RequestState}.
  */
 @Component
 public class RequestIdFilter implements WebFilter, Ordered {

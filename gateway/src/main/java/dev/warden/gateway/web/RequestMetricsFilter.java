@@ -16,6 +16,8 @@ import reactor.core.publisher.Mono;
  * Counts and times every API request, labelled by route, tenant and status, as {@code warden_http_requests_*}.
  * Streams are timed to their last byte. Unknown paths share one route label so a scanner cannot blow up the
  * number of series.
+ * <p>
+ * A web filter, not a route stage: it times {@code /admin} too, and refusals made before a route is chosen.
  */
 @Component
 public class RequestMetricsFilter implements WebFilter, Ordered {

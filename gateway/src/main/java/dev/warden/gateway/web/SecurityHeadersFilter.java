@@ -13,6 +13,8 @@ import reactor.core.publisher.Mono;
  * read a JSON error as HTML) and {@code Cache-Control: no-store} (completions, audit exports and errors are
  * per-tenant and must not be kept by a shared cache). {@code WWW-Authenticate} on 401 is set where 401s are
  * written ({@link OpenAiErrorHandler}).
+ * <p>
+ * A web filter, not a route stage: the headers belong on every response, whatever path or refusal produced it.
  */
 @Component
 public class SecurityHeadersFilter implements WebFilter, Ordered {

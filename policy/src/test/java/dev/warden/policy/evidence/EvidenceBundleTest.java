@@ -30,6 +30,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -37,6 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Evidence bundles from a real SQLite store: written, verified offline by the command an auditor runs, and then
  * tampered with byte by byte.
  */
+@Tag("slow")
 class EvidenceBundleTest {
 
     @TempDir
