@@ -68,7 +68,7 @@ public class ConsoleSecurityConfiguration {
 
     @Bean
     SecurityWebFilterChain consoleSecurity(ServerHttpSecurity http, AdminProperties admin, ConsoleProperties console,
-                                           AdminKeys keys, TenantDirectory tenants, AdminActions actions) {
+                                           ReactiveAuthenticationManager authentication, AdminActions actions) {
         ServerRedirectStrategy redirects = new DefaultServerRedirectStrategy();
         WebSessionServerSecurityContextRepository contexts = new WebSessionServerSecurityContextRepository();
         http.securityMatcher(ServerWebExchangeMatchers.pathMatchers("/console", "/console/**"))
@@ -87,7 +87,7 @@ public class ConsoleSecurityConfiguration {
             // The router answers 404 for every console path; nothing to sign in to.
             return http.authorizeExchange(a -> a.anyExchange().permitAll()).build();
         }
-        AuthenticationWebFilter signIn = new AuthenticationWebFilter(authentication(keys, tenants));
+        AuthenticationWebFilter signIn = new AuthenticationWebFilter(authentication);
         signIn.setRequiresAuthenticationMatcher(ServerWebExchangeMatchers.pathMatchers(HttpMethod.POST, LOGIN));
         signIn.setServerAuthenticationConverter(exchange -> exchange.getFormData()
                 .mapNotNull(form -> form.getFirst("key"))
@@ -107,9 +107,11 @@ public class ConsoleSecurityConfiguration {
 
     /**
      * Admin keys against the configured hashes; a key that is also a tenant's is refused here as on the admin API.
-     * The resulting authentication carries no credentials.
+     * The resulting authentication carries no credentials. A bean, so that Spring Boot makes no user of its own
+     * (and logs no generated password that opens nothing).
      */
-    static ReactiveAuthenticationManager authentication(AdminKeys keys, TenantDirectory tenants) {
+    @Bean
+    ReactiveAuthenticationManager consoleAuthentication(AdminKeys keys, TenantDirectory tenants) {
         return presented -> Mono.fromCallable(() -> {
             String key = String.valueOf(presented.getCredentials());
             AdminIdentity identity = keys.identify(key)

@@ -48,6 +48,22 @@ class ConsoleTest extends ConsoleGatewayTest {
                 .map(HttpCookie::getValue).findFirst().orElse(null);
     }
 
+    @Autowired
+    org.springframework.context.ApplicationContext context;
+
+    @Test
+    void springSecurityMakesNoUserOrChainOfItsOwn() {
+        // Boot's default user (a generated password) and default chain (every path behind it) must not exist: the
+        // console's chain is the only one, and it matches /console only.
+        assertThat(context.getBeansOfType(
+                org.springframework.security.core.userdetails.ReactiveUserDetailsService.class)).isEmpty();
+        assertThat(context.getBeansOfType(org.springframework.security.web.server.SecurityWebFilterChain.class))
+                .containsOnlyKeys("consoleSecurity");
+        Reply v1 = new HttpCalls(baseUrl()).get("/v1/models", null);
+        assertThat(v1.status()).isEqualTo(401);
+        assertThat(v1.headers().firstValue("Set-Cookie")).isEmpty();
+    }
+
     @Test
     void anAuditorKeyReadsTheAdminApiButCannotRunRetention() {
         HttpCalls http = new HttpCalls(baseUrl());
