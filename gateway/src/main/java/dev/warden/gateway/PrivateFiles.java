@@ -18,8 +18,7 @@ public final class PrivateFiles {
 
     public static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
 
-    private PrivateFiles() {
-    }
+    private PrivateFiles() {}
 
     /** Creates {@code file} empty and owner-only when missing; narrows an existing file to owner-only. */
     public static void ownerOnly(Path file) {
@@ -54,7 +53,7 @@ public final class PrivateFiles {
     }
 
     private static boolean posix(Path dir) {
-        return dir != null && Files.getFileAttributeView(dir, java.nio.file.attribute.PosixFileAttributeView.class)
-                != null;
+        return dir != null
+                && Files.getFileAttributeView(dir, java.nio.file.attribute.PosixFileAttributeView.class) != null;
     }
 }

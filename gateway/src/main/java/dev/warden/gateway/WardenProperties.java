@@ -18,8 +18,13 @@ import org.springframework.validation.annotation.Validated;
  */
 @Validated
 @ConfigurationProperties("warden")
-public record WardenProperties(DataSize maxBodySize, List<ModelProperties> models, Path dataDir, Path tenantsFile,
-                               Path tenantsExample, Path licencesDir) {
+public record WardenProperties(
+        DataSize maxBodySize,
+        List<ModelProperties> models,
+        Path dataDir,
+        Path tenantsFile,
+        Path tenantsExample,
+        Path licencesDir) {
 
     public WardenProperties {
         maxBodySize = maxBodySize == null ? DataSize.ofMegabytes(4) : maxBodySize;

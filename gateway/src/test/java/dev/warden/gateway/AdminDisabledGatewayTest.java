@@ -4,5 +4,4 @@ import org.springframework.test.context.TestPropertySource;
 
 /** The base gateway with the admin API off (no warden.admin.key-sha256): the default install. One shared context. */
 @TestPropertySource(properties = "warden.test.admin-key-sha256=")
-public abstract class AdminDisabledGatewayTest extends GatewayTest {
-}
+public abstract class AdminDisabledGatewayTest extends GatewayTest {}

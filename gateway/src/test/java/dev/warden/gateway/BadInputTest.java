@@ -71,7 +71,9 @@ class BadInputTest extends GatewayTest {
         Reply r = chat("{\"model\": \"gpt-9\", \"messages\": [{\"role\": \"user\", \"content\": \"hi\"}]}");
 
         assertOpenAiError(r, 404, "model_not_found");
-        assertThat(r.json().path("error").path("message").asString()).contains("gpt-9").contains(MODEL);
+        assertThat(r.json().path("error").path("message").asString())
+                .contains("gpt-9")
+                .contains(MODEL);
     }
 
     @Test
@@ -84,12 +86,15 @@ class BadInputTest extends GatewayTest {
 
     @Test
     void wrongContentTypeGets415() {
-        Reply r = http.post("/v1/chat/completions", TENANTS.localKey, "text/plain",
+        Reply r = http.post(
+                "/v1/chat/completions",
+                TENANTS.localKey,
+                "text/plain",
                 "{\"model\": \"test-model\", \"messages\": [{\"role\": \"user\", \"content\": \"hi\"}]}");
 
         assertOpenAiError(r, 415, "unsupported_media_type");
-        assertOpenAiError(http.post("/v1/chat/completions", TENANTS.localKey, null, "{}"), 415,
-                "unsupported_media_type");
+        assertOpenAiError(
+                http.post("/v1/chat/completions", TENANTS.localKey, null, "{}"), 415, "unsupported_media_type");
     }
 
     @Test
@@ -100,7 +105,9 @@ class BadInputTest extends GatewayTest {
         assertOpenAiError(http.post("/v1/chat/completions", null, JSON, body), 401, "missing_api_key");
         assertOpenAiError(http.post("/v1/chat/completions", wrongKey, JSON, body), 401, "invalid_api_key");
         assertOpenAiError(http.get("/v1/models", null), 401, "missing_api_key");
-        assertOpenAiError(http.post("/v1/chat/completions", null, JSON, body, "Authorization", "Basic abc"), 401,
+        assertOpenAiError(
+                http.post("/v1/chat/completions", null, JSON, body, "Authorization", "Basic abc"),
+                401,
                 "missing_api_key");
         UPSTREAM.enqueue(ScriptedReply.text("ok"));
         assertThat(chat(body).status()).isEqualTo(200);
@@ -120,8 +127,8 @@ class BadInputTest extends GatewayTest {
         UPSTREAM.enqueue(ScriptedReply.text("ok"), ScriptedReply.text("ok"));
 
         Reply echoed = http.post("/v1/chat/completions", TENANTS.localKey, JSON, body, "x-request-id", "abc-123");
-        Reply replaced = http.post("/v1/chat/completions", TENANTS.localKey, JSON, body, "x-request-id",
-                "bad id with spaces");
+        Reply replaced =
+                http.post("/v1/chat/completions", TENANTS.localKey, JSON, body, "x-request-id", "bad id with spaces");
         Reply onError = http.post("/v1/chat/completions", null, JSON, body, "x-request-id", "err-7");
 
         // The client's id never becomes the request id (two tenants could then share one); it is kept beside it.
@@ -132,7 +139,8 @@ class BadInputTest extends GatewayTest {
         assertThat(onError.header("x-request-id")).startsWith("req_");
         assertThat(onError.header("x-client-request-id")).isEqualTo("err-7");
         assertThat(http.post("/v1/chat/completions", null, JSON, body, "x-request-id", "err-7")
-                .header("x-request-id")).isNotEqualTo(onError.header("x-request-id"));
+                        .header("x-request-id"))
+                .isNotEqualTo(onError.header("x-request-id"));
     }
 
     @Test

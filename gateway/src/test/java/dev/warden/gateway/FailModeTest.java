@@ -25,9 +25,12 @@ import reactor.core.publisher.Mono;
  */
 @Import(FailModeTest.StallingClassifier.class)
 // A second application context: its audit log gets its own store, or two writers would fork one chain.
-@TestPropertySource(properties = {"warden.guard.embedded.deadline=300ms",
-        "warden.audit.store=target/fail-mode-test/audit.db",
-        "warden.audit.spill-file=target/fail-mode-test/audit-spill.jsonl"})
+@TestPropertySource(
+        properties = {
+            "warden.guard.embedded.deadline=300ms",
+            "warden.audit.store=target/fail-mode-test/audit.db",
+            "warden.audit.spill-file=target/fail-mode-test/audit-spill.jsonl"
+        })
 class FailModeTest extends GatewayTest {
 
     @TestConfiguration
@@ -62,8 +65,8 @@ class FailModeTest extends GatewayTest {
         http = new HttpCalls(baseUrl());
     }
 
-    private static final String CHAT = "{\"model\": \"test-model\", \"messages\": [{\"role\": \"user\", "
-            + "\"content\": \"say hello\"}]}";
+    private static final String CHAT =
+            "{\"model\": \"test-model\", \"messages\": [{\"role\": \"user\", " + "\"content\": \"say hello\"}]}";
     private static final String STREAM = "{\"model\": \"test-model\", \"stream\": true, \"messages\": "
             + "[{\"role\": \"user\", \"content\": \"say hello\"}]}";
 
@@ -77,7 +80,8 @@ class FailModeTest extends GatewayTest {
         var choice = r.json().path("choices").get(0);
         assertThat(choice.path("finish_reason").asString()).isEqualTo("content_filter");
         assertThat(choice.path("message").path("content").isNull()).isTrue();
-        assertThat(choice.path("content_filter_results").path("rule").asString()).contains("fail-closed")
+        assertThat(choice.path("content_filter_results").path("rule").asString())
+                .contains("fail-closed")
                 .contains("stall-probe");
         assertThat(r.header("x-warden-decision")).isEqualTo("block");
     }
@@ -89,10 +93,16 @@ class FailModeTest extends GatewayTest {
         Reply r = http.post("/v1/chat/completions", TENANTS.lenientKey, "application/json", CHAT);
 
         assertThat(r.status()).as(r.body()).isEqualTo(200);
-        assertThat(r.json().path("choices").get(0).path("message").path("content").asString())
+        assertThat(r.json()
+                        .path("choices")
+                        .get(0)
+                        .path("message")
+                        .path("content")
+                        .asString())
                 .isEqualTo("hello there");
-        assertThat(http.get("/actuator/prometheus", ADMIN_KEY).body()).containsPattern(
-                "warden_guard_bypasses_total\\{[^}]*classifier=\"stall-probe\"[^}]*tenant=\"lenient\"[^}]*} [1-9]");
+        assertThat(http.get("/actuator/prometheus", ADMIN_KEY).body())
+                .containsPattern(
+                        "warden_guard_bypasses_total\\{[^}]*classifier=\"stall-probe\"[^}]*tenant=\"lenient\"[^}]*} [1-9]");
     }
 
     @Test

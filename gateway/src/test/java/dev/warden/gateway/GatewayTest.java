@@ -3,7 +3,6 @@ package dev.warden.gateway;
 import dev.warden.inference.testing.ScriptedOpenAiServer;
 import dev.warden.inference.testing.TinyGguf;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Tag;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -32,7 +31,9 @@ public abstract class GatewayTest {
     @DynamicPropertySource
     static void gatewayProperties(DynamicPropertyRegistry registry) {
         registry.add("warden.tenants-file", () -> TENANTS.file.toString());
-        registry.add("warden.licences-dir", () -> TestTenants.CONFIG.resolve("licences").toString());
+        registry.add(
+                "warden.licences-dir",
+                () -> TestTenants.CONFIG.resolve("licences").toString());
         registry.add("warden.data-dir", () -> TENANTS.dir.resolve("data").toString());
         registry.add("warden.max-body-size", () -> "64KB");
         // Test classes that change a property get an application context of their own, and contexts stay cached;
@@ -41,7 +42,8 @@ public abstract class GatewayTest {
         // context, so one context keeps one name.
         registry.add("warden.audit.instance-id", () -> "test-${random.uuid}");
         // A placeholder, so that AdminDisabledGatewayTest can switch it off (a subclass cannot override this value).
-        registry.add("warden.admin.key-sha256",
+        registry.add(
+                "warden.admin.key-sha256",
                 () -> "${warden.test.admin-key-sha256:" + dev.warden.policy.tenant.ApiKeys.hash(ADMIN_KEY) + "}");
         registry.add("warden.models[0].name", () -> MODEL);
         registry.add("warden.models[0].engine", () -> "remote");

@@ -68,7 +68,9 @@ class HonestAnswersTest extends GatewayTest {
             assertThat(r.status()).as(r.body()).isEqualTo(400);
             assertThat(r.errorCode()).isEqualTo("content_filter");
             assertThat(r.header("x-warden-decision")).isEqualTo("block");
-            assertThat(r.header("x-warden-guard-output")).as("no output guard ran").isNull();
+            assertThat(r.header("x-warden-guard-output"))
+                    .as("no output guard ran")
+                    .isNull();
             assertThat(r.header("x-warden-guard-input")).contains("embedded-prompt-attack");
             assertThat(r.json().path("error").path("classifiers").toString()).contains("embedded-prompt-attack");
         }
@@ -76,7 +78,10 @@ class HonestAnswersTest extends GatewayTest {
 
     @Test
     void aRateLimitedOrUnjudgedRefusalStillCarriesADecision() {
-        Reply r = http.post("/v1/chat/completions", TENANTS.localKey, "application/json",
+        Reply r = http.post(
+                "/v1/chat/completions",
+                TENANTS.localKey,
+                "application/json",
                 "{\"model\": \"no-such-model\", \"messages\": [{\"role\": \"user\", \"content\": \"hi\"}]}");
 
         assertThat(r.status()).as(r.body()).isEqualTo(404);
@@ -87,12 +92,19 @@ class HonestAnswersTest extends GatewayTest {
     void aStreamAskedForUsageEndsWithTheGatewaysCountWhenTheUpstreamSendsNone() {
         UPSTREAM.enqueue(ScriptedReply.pieces("one", " two", " three").withoutUsage());
 
-        Reply r = http.post("/v1/chat/completions", TENANTS.localKey, "application/json",
+        Reply r = http.post(
+                "/v1/chat/completions",
+                TENANTS.localKey,
+                "application/json",
                 chat("count to three", "\"stream\": true, \"stream_options\": {\"include_usage\": true}, "));
 
         assertThat(r.status()).as(r.body()).isEqualTo(200);
-        assertThat(UPSTREAM.lastGenerationRequest().json().path("stream_options").path("include_usage")
-                .asBoolean()).isTrue();
+        assertThat(UPSTREAM.lastGenerationRequest()
+                        .json()
+                        .path("stream_options")
+                        .path("include_usage")
+                        .asBoolean())
+                .isTrue();
         List<JsonNode> events = events(r.body());
         JsonNode last = events.get(events.size() - 1);
         assertThat(last.path("choices").isEmpty()).as(r.body()).isTrue();
@@ -100,7 +112,10 @@ class HonestAnswersTest extends GatewayTest {
         assertThat(last.path("usage").path("prompt_tokens").asInt()).isPositive();
         assertThat(last.path("usage").path("total_tokens").asInt())
                 .isEqualTo(last.path("usage").path("prompt_tokens").asInt() + 3);
-        assertThat(events.stream().filter(e -> e.has("usage") && !e.path("usage").isNull()).count()).isEqualTo(1);
+        assertThat(events.stream()
+                        .filter(e -> e.has("usage") && !e.path("usage").isNull())
+                        .count())
+                .isEqualTo(1);
         assertThat(r.body().strip()).endsWith("data: [DONE]");
     }
 
@@ -108,10 +123,14 @@ class HonestAnswersTest extends GatewayTest {
     void aStreamNotAskedForUsageGetsNone() {
         UPSTREAM.enqueue(ScriptedReply.pieces("one", " two").withoutUsage());
 
-        Reply r = http.post("/v1/chat/completions", TENANTS.localKey, "application/json",
+        Reply r = http.post(
+                "/v1/chat/completions",
+                TENANTS.localKey,
+                "application/json",
                 chat("count to two", "\"stream\": true, "));
 
-        assertThat(events(r.body())).noneMatch(e -> e.has("usage") && !e.path("usage").isNull());
+        assertThat(events(r.body()))
+                .noneMatch(e -> e.has("usage") && !e.path("usage").isNull());
     }
 
     static List<JsonNode> events(String body) {

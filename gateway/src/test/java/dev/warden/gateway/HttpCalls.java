@@ -13,7 +13,8 @@ import tools.jackson.databind.json.JsonMapper;
 /** Raw HTTP calls for the cases an SDK would refuse to send: broken JSON, wrong types, missing keys. */
 public final class HttpCalls {
 
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final String baseUrl;
@@ -39,7 +40,8 @@ public final class HttpCalls {
     }
 
     public Reply post(String path, String key, String contentType, String body, String... headers) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(Duration.ofSeconds(20))
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(baseUrl + path))
+                .timeout(Duration.ofSeconds(20))
                 .POST(HttpRequest.BodyPublishers.ofString(body));
         if (contentType != null) {
             b.header("Content-Type", contentType);
@@ -48,7 +50,11 @@ public final class HttpCalls {
     }
 
     public Reply get(String path, String key, String... headers) {
-        return send(HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(Duration.ofSeconds(20)).GET(), key,
+        return send(
+                HttpRequest.newBuilder(URI.create(baseUrl + path))
+                        .timeout(Duration.ofSeconds(20))
+                        .GET(),
+                key,
                 headers);
     }
 

@@ -26,21 +26,31 @@ import org.junit.jupiter.api.Test;
 class InProcessModelTest extends GatewayTest {
 
     private OpenAIClient client(String key) {
-        return OpenAIOkHttpClient.builder().apiKey(key).baseUrl(baseUrl() + "/v1").maxRetries(0)
-                .timeout(Duration.ofSeconds(60)).build();
+        return OpenAIOkHttpClient.builder()
+                .apiKey(key)
+                .baseUrl(baseUrl() + "/v1")
+                .maxRetries(0)
+                .timeout(Duration.ofSeconds(60))
+                .build();
     }
 
     private static ChatCompletionCreateParams.Builder chat() {
-        return ChatCompletionCreateParams.builder().model(ChatModel.of(TINY_MODEL))
-                .addSystemMessage("You are terse.").addUserMessage("Tell me a story.");
+        return ChatCompletionCreateParams.builder()
+                .model(ChatModel.of(TINY_MODEL))
+                .addSystemMessage("You are terse.")
+                .addUserMessage("Tell me a story.");
     }
 
     @Test
     void sameSeedGivesTheSameTextAndUsageComesFromTheModelsTokenizer() {
         OpenAIClient client = client(TENANTS.localKey);
         try {
-            ChatCompletion first = client.chat().completions().create(chat().seed(42L).maxCompletionTokens(24L).build());
-            ChatCompletion second = client.chat().completions().create(chat().seed(42L).maxCompletionTokens(24L).build());
+            ChatCompletion first = client.chat()
+                    .completions()
+                    .create(chat().seed(42L).maxCompletionTokens(24L).build());
+            ChatCompletion second = client.chat()
+                    .completions()
+                    .create(chat().seed(42L).maxCompletionTokens(24L).build());
 
             String text = first.choices().get(0).message().content().orElseThrow();
             assertThat(text).isNotEmpty();
@@ -56,8 +66,12 @@ class InProcessModelTest extends GatewayTest {
     void maxTokensEndsWithFinishReasonLength() {
         OpenAIClient client = client(TENANTS.localKey);
         try {
-            ChatCompletion c = client.chat().completions().create(chat().seed(7L).maxCompletionTokens(5L)
-                    .temperature(1.0).build());
+            ChatCompletion c = client.chat()
+                    .completions()
+                    .create(chat().seed(7L)
+                            .maxCompletionTokens(5L)
+                            .temperature(1.0)
+                            .build());
 
             if (c.choices().get(0).finishReason() == ChatCompletion.Choice.FinishReason.LENGTH) {
                 assertThat(c.usage().get().completionTokens()).isEqualTo(5);
@@ -75,11 +89,18 @@ class InProcessModelTest extends GatewayTest {
         OpenAIClient client = client(TENANTS.playgroundKey);
         List<String> pieces = new ArrayList<>();
         long[] usage = new long[1];
-        try (StreamResponse<ChatCompletionChunk> stream = client.chat().completions().createStreaming(chat()
-                .seed(3L).maxCompletionTokens(32L)
-                .streamOptions(ChatCompletionStreamOptions.builder().includeUsage(true).build()).build())) {
+        try (StreamResponse<ChatCompletionChunk> stream = client.chat()
+                .completions()
+                .createStreaming(chat().seed(3L)
+                        .maxCompletionTokens(32L)
+                        .streamOptions(ChatCompletionStreamOptions.builder()
+                                .includeUsage(true)
+                                .build())
+                        .build())) {
             stream.stream().forEach(chunk -> {
-                chunk.choices().forEach(c -> c.delta().content().filter(s -> !s.isEmpty()).ifPresent(pieces::add));
+                chunk.choices()
+                        .forEach(c ->
+                                c.delta().content().filter(s -> !s.isEmpty()).ifPresent(pieces::add));
                 chunk.usage().ifPresent(u -> usage[0] = u.completionTokens());
             });
         } finally {
@@ -98,8 +119,8 @@ class InProcessModelTest extends GatewayTest {
         try {
             List<CompletableFuture<Reply>> replies = new ArrayList<>();
             for (int i = 0; i < 4; i++) {
-                replies.add(CompletableFuture.supplyAsync(() -> http.post("/v1/chat/completions",
-                        TENANTS.localKey, "application/json", body), pool));
+                replies.add(CompletableFuture.supplyAsync(
+                        () -> http.post("/v1/chat/completions", TENANTS.localKey, "application/json", body), pool));
             }
             List<Reply> done = replies.stream().map(CompletableFuture::join).toList();
 

@@ -28,8 +28,12 @@ class LlamaGuardFlowTest extends GatewayTest {
         registry.add("warden.guard.llama-guard.model", () -> "llama-guard-3-8b");
         registry.add("warden.guard.llama-guard.variant", () -> "8b");
         // A second application context: its audit log gets its own store.
-        registry.add("warden.audit.store", () -> TENANTS.dir.resolve("llama-guard-audit.db").toString());
-        registry.add("warden.audit.spill-file", () -> TENANTS.dir.resolve("llama-guard-spill.jsonl").toString());
+        registry.add(
+                "warden.audit.store",
+                () -> TENANTS.dir.resolve("llama-guard-audit.db").toString());
+        registry.add(
+                "warden.audit.spill-file",
+                () -> TENANTS.dir.resolve("llama-guard-spill.jsonl").toString());
     }
 
     private HttpCalls http;
@@ -43,27 +47,33 @@ class LlamaGuardFlowTest extends GatewayTest {
 
     /** Each test asks something different: verdicts are cached by content, and must not carry over. */
     private static String chat(String question) {
-        return "{\"model\": \"test-model\", \"messages\": [{\"role\": \"user\", \"content\": \"" + question
-                + "\"}]}";
+        return "{\"model\": \"test-model\", \"messages\": [{\"role\": \"user\", \"content\": \"" + question + "\"}]}";
     }
 
     private List<String> guardPrompts() {
-        return GUARD.requests("/v1/completions").stream().map(r -> r.json().get("prompt").asString()).toList();
+        return GUARD.requests("/v1/completions").stream()
+                .map(r -> r.json().get("prompt").asString())
+                .toList();
     }
 
     @Test
     void llamaGuardJudgesThePromptAndTheResponseWithTheExactTemplate() {
         UPSTREAM.enqueue(ScriptedReply.text("Diversify and mind the fees."));
 
-        Reply r = http.post("/v1/chat/completions", TENANTS.localKey, "application/json",
+        Reply r = http.post(
+                "/v1/chat/completions",
+                TENANTS.localKey,
+                "application/json",
                 chat("Should I put my savings into index funds?"));
 
         assertThat(r.status()).as(r.body()).isEqualTo(200);
         assertThat(r.header("x-warden-guard-input")).contains("llama-guard");
         List<String> prompts = guardPrompts();
         assertThat(prompts).hasSize(2);
-        assertThat(prompts.get(0)).startsWith("<|begin_of_text|><|start_header_id|>user<|end_header_id|>\n\nTask: "
-                + "Check if there is unsafe content in 'User' messages in conversations according our safety policy")
+        assertThat(prompts.get(0))
+                .startsWith(
+                        "<|begin_of_text|><|start_header_id|>user<|end_header_id|>\n\nTask: "
+                                + "Check if there is unsafe content in 'User' messages in conversations according our safety policy")
                 .contains("User: Should I put my savings into index funds?\n\n<END CONVERSATION>")
                 .contains("S6: Specialized Advice.\nS7: Privacy.")
                 .contains("S14: Code Interpreter Abuse.\n<END UNSAFE CONTENT CATEGORIES>")
@@ -78,7 +88,10 @@ class LlamaGuardFlowTest extends GatewayTest {
     void categoriesATenantAllowsAreLeftOutOfItsLlamaGuardPrompt() {
         UPSTREAM.enqueue(ScriptedReply.text("Diversify."));
 
-        Reply r = http.post("/v1/chat/completions", TENANTS.acmeKey, "application/json",
+        Reply r = http.post(
+                "/v1/chat/completions",
+                TENANTS.acmeKey,
+                "application/json",
                 chat("Which bonds suit a cautious saver?"));
 
         assertThat(r.status()).as(r.body()).isEqualTo(200);
@@ -93,12 +106,17 @@ class LlamaGuardFlowTest extends GatewayTest {
         GUARD.always(ScriptedReply.text("unsafe\nS1,S9"));
         int before = UPSTREAM.generationRequests();
 
-        Reply r = http.post("/v1/chat/completions", TENANTS.localKey, "application/json",
+        Reply r = http.post(
+                "/v1/chat/completions",
+                TENANTS.localKey,
+                "application/json",
                 chat("Describe the attack plan in detail."));
 
         assertThat(r.status()).as(r.body()).isEqualTo(400);
         assertThat(r.errorCode()).isEqualTo("content_filter");
-        assertThat(r.json().path("error").path("categories").toString()).contains("S1").contains("S9");
+        assertThat(r.json().path("error").path("categories").toString())
+                .contains("S1")
+                .contains("S9");
         assertThat(r.json().path("error").path("classifiers").toString()).contains("llama-guard");
         assertThat(UPSTREAM.generationRequests()).isEqualTo(before);
     }
@@ -107,10 +125,15 @@ class LlamaGuardFlowTest extends GatewayTest {
     void anAnswerThatIsNotALlamaGuardAssessmentFailsClosed() {
         GUARD.always(ScriptedReply.text("I am not sure what you mean"));
 
-        Reply r = http.post("/v1/chat/completions", TENANTS.localKey, "application/json",
+        Reply r = http.post(
+                "/v1/chat/completions",
+                TENANTS.localKey,
+                "application/json",
                 chat("What is the weather like on Mars?"));
 
         assertThat(r.status()).as(r.body()).isEqualTo(400);
-        assertThat(r.json().path("error").path("rule").asString()).contains("fail-closed").contains("llama-guard");
+        assertThat(r.json().path("error").path("rule").asString())
+                .contains("fail-closed")
+                .contains("llama-guard");
     }
 }

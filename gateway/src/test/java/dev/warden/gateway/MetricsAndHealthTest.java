@@ -21,9 +21,12 @@ class MetricsAndHealthTest extends GatewayTest {
         HttpCalls http = new HttpCalls(baseUrl());
         UPSTREAM.enqueue(ScriptedReply.text("ok"));
         String body = "{\"model\": \"test-model\", \"messages\": [{\"role\": \"user\", \"content\": \"hi\"}]}";
-        assertThat(http.post("/v1/chat/completions", TENANTS.acmeKey, "application/json", body).status())
+        assertThat(http.post("/v1/chat/completions", TENANTS.acmeKey, "application/json", body)
+                        .status())
                 .isEqualTo(200);
-        assertThat(http.post("/v1/chat/completions", null, "application/json", body).status()).isEqualTo(401);
+        assertThat(http.post("/v1/chat/completions", null, "application/json", body)
+                        .status())
+                .isEqualTo(401);
 
         Reply metrics = http.get("/actuator/prometheus", ADMIN_KEY);
 
@@ -44,7 +47,8 @@ class MetricsAndHealthTest extends GatewayTest {
         UPSTREAM.enqueue(ScriptedReply.text("one two three four five six"));
         String stream = "{\"model\": \"test-model\", \"stream\": true, "
                 + "\"messages\": [{\"role\": \"user\", \"content\": \"count to six\"}]}";
-        assertThat(http.post("/v1/chat/completions", TENANTS.playgroundKey, "application/json", stream).body())
+        assertThat(http.post("/v1/chat/completions", TENANTS.playgroundKey, "application/json", stream)
+                        .body())
                 .contains("[DONE]");
 
         String metrics = http.get("/actuator/prometheus", ADMIN_KEY).body();
@@ -62,6 +66,7 @@ class MetricsAndHealthTest extends GatewayTest {
                         + "[^}]*direction=\"input\"[^}]*tenant=\"playground\"")
                 .containsPattern("warden_engine_slots\\{[^}]*model=\"tiny-llama\"[^}]*} 1")
                 .containsPattern("warden_engine_queue\\{[^}]*model=\"test-model\"")
-                .containsPattern("warden_engine_breaker_state\\{[^}]*model=\"test-model\"[^}]*state=\"closed\"[^}]*} 1");
+                .containsPattern(
+                        "warden_engine_breaker_state\\{[^}]*model=\"test-model\"[^}]*state=\"closed\"[^}]*} 1");
     }
 }

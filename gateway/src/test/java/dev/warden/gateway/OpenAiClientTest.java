@@ -51,7 +51,8 @@ class OpenAiClientTest extends GatewayTest {
     void chatCompletionIsForwardedAndAnswered() {
         UPSTREAM.enqueue(ScriptedReply.text("The capital of France is Paris.").usage(12, 7));
 
-        ChatCompletion completion = client.chat().completions().create(chat("Capital of France?").build());
+        ChatCompletion completion =
+                client.chat().completions().create(chat("Capital of France?").build());
 
         assertThat(completion.choices()).hasSize(1);
         assertThat(completion.choices().get(0).message().content()).hasValue("The capital of France is Paris.");
@@ -70,8 +71,12 @@ class OpenAiClientTest extends GatewayTest {
 
         StringBuilder text = new StringBuilder();
         List<ChatCompletionChunk> chunks = new ArrayList<>();
-        try (StreamResponse<ChatCompletionChunk> stream = client.chat().completions().createStreaming(
-                chat("Count").streamOptions(ChatCompletionStreamOptions.builder().includeUsage(true).build())
+        try (StreamResponse<ChatCompletionChunk> stream = client.chat()
+                .completions()
+                .createStreaming(chat("Count")
+                        .streamOptions(ChatCompletionStreamOptions.builder()
+                                .includeUsage(true)
+                                .build())
                         .build())) {
             stream.stream().forEach(chunk -> {
                 chunks.add(chunk);
@@ -80,8 +85,15 @@ class OpenAiClientTest extends GatewayTest {
         }
 
         assertThat(text.toString()).isEqualTo("One two three");
-        assertThat(chunks.stream().filter(c -> !c.choices().isEmpty()
-                && c.choices().get(0).delta().content().filter(s -> !s.isEmpty()).isPresent())).hasSize(3);
+        assertThat(chunks.stream()
+                        .filter(c -> !c.choices().isEmpty()
+                                && c.choices()
+                                        .get(0)
+                                        .delta()
+                                        .content()
+                                        .filter(s -> !s.isEmpty())
+                                        .isPresent()))
+                .hasSize(3);
         ChatCompletionChunk last = chunks.get(chunks.size() - 1);
         assertThat(last.choices()).isEmpty();
         assertThat(last.usage().get().promptTokens()).isEqualTo(5);
@@ -90,19 +102,27 @@ class OpenAiClientTest extends GatewayTest {
 
     @Test
     void firstChunkReachesTheClientBeforeTheUpstreamHasFinished() {
-        OpenAIClient optimistic = OpenAIOkHttpClient.builder().apiKey(TENANTS.playgroundKey)
-                .baseUrl(baseUrl() + "/v1").maxRetries(0).timeout(Duration.ofSeconds(20)).build();
+        OpenAIClient optimistic = OpenAIOkHttpClient.builder()
+                .apiKey(TENANTS.playgroundKey)
+                .baseUrl(baseUrl() + "/v1")
+                .maxRetries(0)
+                .timeout(Duration.ofSeconds(20))
+                .build();
         ScriptedGate gate = new ScriptedGate();
         UPSTREAM.enqueue(ScriptedReply.pieces("early", " late").holdAfter(1, gate));
         int completedBefore = UPSTREAM.completedResponses();
 
-        try (StreamResponse<ChatCompletionChunk> stream = optimistic.chat().completions()
+        try (StreamResponse<ChatCompletionChunk> stream = optimistic
+                .chat()
+                .completions()
                 .createStreaming(chat("stream please").build())) {
             Iterator<ChatCompletionChunk> it = stream.stream().iterator();
             String first = "";
             while (first.isEmpty()) {
                 ChatCompletionChunk chunk = it.next();
-                first = chunk.choices().isEmpty() ? "" : chunk.choices().get(0).delta().content().orElse("");
+                first = chunk.choices().isEmpty()
+                        ? ""
+                        : chunk.choices().get(0).delta().content().orElse("");
             }
             // The upstream is parked behind the gate: it has sent one piece and cannot have finished.
             assertThat(first).isEqualTo("early");
@@ -111,7 +131,8 @@ class OpenAiClientTest extends GatewayTest {
 
             gate.release();
             StringBuilder rest = new StringBuilder();
-            it.forEachRemaining(c -> c.choices().forEach(ch -> ch.delta().content().ifPresent(rest::append)));
+            it.forEachRemaining(
+                    c -> c.choices().forEach(ch -> ch.delta().content().ifPresent(rest::append)));
             assertThat(rest.toString()).isEqualTo(" late");
         } finally {
             optimistic.close();
@@ -122,12 +143,16 @@ class OpenAiClientTest extends GatewayTest {
     void textCompletion() {
         UPSTREAM.enqueue(ScriptedReply.text("world").usage(2, 1));
 
-        Completion completion = client.completions().create(CompletionCreateParams.builder()
-                .model(CompletionCreateParams.Model.of(MODEL)).prompt("hello").build());
+        Completion completion = client.completions()
+                .create(CompletionCreateParams.builder()
+                        .model(CompletionCreateParams.Model.of(MODEL))
+                        .prompt("hello")
+                        .build());
 
         assertThat(completion.choices().get(0).text()).isEqualTo("world");
         assertThat(UPSTREAM.lastGenerationRequest().path()).isEqualTo("/v1/completions");
-        assertThat(UPSTREAM.lastGenerationRequest().json().get("prompt").asString()).isEqualTo("hello");
+        assertThat(UPSTREAM.lastGenerationRequest().json().get("prompt").asString())
+                .isEqualTo("hello");
     }
 
     @Test
@@ -135,8 +160,11 @@ class OpenAiClientTest extends GatewayTest {
         UPSTREAM.enqueue(ScriptedReply.pieces("a", "b", "c"));
 
         StringBuilder text = new StringBuilder();
-        try (var stream = client.completions().createStreaming(CompletionCreateParams.builder()
-                .model(CompletionCreateParams.Model.of(MODEL)).prompt("abc").build())) {
+        try (var stream = client.completions()
+                .createStreaming(CompletionCreateParams.builder()
+                        .model(CompletionCreateParams.Model.of(MODEL))
+                        .prompt("abc")
+                        .build())) {
             stream.stream().forEach(c -> c.choices().forEach(ch -> text.append(ch.text())));
         }
 

@@ -31,10 +31,14 @@ import org.springframework.test.context.TestPropertySource;
 // A second application context: its audit log gets its own store, or two writers would fork one chain.
 // Embedded sources are read only while the embedded guard is on; a deadline far beyond any check keeps a busy
 // machine from turning a slow check into a cut, which is not what this test is about.
-@TestPropertySource(properties = {"warden.guard.rules.enabled=false", "warden.guard.embedded.deadline=60s",
-        "warden.guard.code-security.deadline=60s",
-        "warden.audit.store=target/output-window-cost-test/audit.db",
-        "warden.audit.spill-file=target/output-window-cost-test/audit-spill.jsonl"})
+@TestPropertySource(
+        properties = {
+            "warden.guard.rules.enabled=false",
+            "warden.guard.embedded.deadline=60s",
+            "warden.guard.code-security.deadline=60s",
+            "warden.audit.store=target/output-window-cost-test/audit.db",
+            "warden.audit.spill-file=target/output-window-cost-test/audit-spill.jsonl"
+        })
 class OutputWindowCostTest extends GatewayTest {
 
     static final List<Integer> JUDGED = new CopyOnWriteArrayList<>();
@@ -74,8 +78,8 @@ class OutputWindowCostTest extends GatewayTest {
         UPSTREAM.enqueue(ScriptedReply.pieces(pieces.toArray(String[]::new)));
         JUDGED.clear();
 
-        try (StreamStartTest.OpenStream stream = StreamStartTest.OpenStream.post(baseUrl(), TENANTS.localKey,
-                StreamStartTest.STREAM)) {
+        try (StreamStartTest.OpenStream stream =
+                StreamStartTest.OpenStream.post(baseUrl(), TENANTS.localKey, StreamStartTest.STREAM)) {
             StreamModerationTest.Sse sse = StreamModerationTest.Sse.parse(stream.rest());
             assertThat(sse.text()).as("ended with %s", sse.finishChoice()).isEqualTo(String.join("", pieces));
             assertThat(sse.done()).isTrue();

@@ -27,9 +27,13 @@ class PackageCyclesTest {
         // Root classes (the application, its properties) are what every package may use; slices() above leaves
         // the root out, so this says separately that it does not lean on anything below it.
         com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses()
-                .that().resideInAPackage("dev.warden.gateway")
-                .and().doNotHaveSimpleName("WardenGateway")
-                .should().dependOnClassesThat().resideInAPackage("dev.warden.gateway.(*)..")
+                .that()
+                .resideInAPackage("dev.warden.gateway")
+                .and()
+                .doNotHaveSimpleName("WardenGateway")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("dev.warden.gateway.(*)..")
                 .check(GATEWAY);
     }
 }

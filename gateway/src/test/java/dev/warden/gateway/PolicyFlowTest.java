@@ -33,15 +33,29 @@ class PolicyFlowTest extends GatewayTest {
 
     @Test
     void trainingWithADerivativeNameNotStartingWithLlamaIsRefusedQuotingTheRule() {
-        Reply r = http.post("/v1/chat/completions", TENANTS.acmeKey, "application/json", CHAT,
-                "x-warden-purpose", "training", "x-warden-derivative-model", "AcmeBot-8B");
+        Reply r = http.post(
+                "/v1/chat/completions",
+                TENANTS.acmeKey,
+                "application/json",
+                CHAT,
+                "x-warden-purpose",
+                "training",
+                "x-warden-derivative-model",
+                "AcmeBot-8B");
 
         assertThat(r.status()).as(r.body()).isEqualTo(403);
         assertThat(r.json().path("error").path("message").asString()).contains("Llama");
 
         UPSTREAM.enqueue(ScriptedReply.text("ok"));
-        Reply allowed = http.post("/v1/chat/completions", TENANTS.acmeKey, "application/json", CHAT,
-                "x-warden-purpose", "training", "x-warden-derivative-model", "Llama-Acme-Support-8B");
+        Reply allowed = http.post(
+                "/v1/chat/completions",
+                TENANTS.acmeKey,
+                "application/json",
+                CHAT,
+                "x-warden-purpose",
+                "training",
+                "x-warden-derivative-model",
+                "Llama-Acme-Support-8B");
         assertThat(allowed.status()).as(allowed.body()).isEqualTo(200);
     }
 
@@ -57,9 +71,11 @@ class PolicyFlowTest extends GatewayTest {
             assertThat(first.header("x-ratelimit-limit-tokens")).isEqualTo("100000");
             assertThat(first.header("x-ratelimit-remaining-tokens")).isNotBlank();
 
-            assertThat(http.post("/v1/chat/completions", TENANTS.meteredKey, "application/json", CHAT).status())
+            assertThat(http.post("/v1/chat/completions", TENANTS.meteredKey, "application/json", CHAT)
+                            .status())
                     .isEqualTo(200);
-            assertThat(http.post("/v1/chat/completions", TENANTS.meteredKey, "application/json", CHAT).status())
+            assertThat(http.post("/v1/chat/completions", TENANTS.meteredKey, "application/json", CHAT)
+                            .status())
                     .isEqualTo(200);
             Reply refused = http.post("/v1/chat/completions", TENANTS.meteredKey, "application/json", CHAT);
 

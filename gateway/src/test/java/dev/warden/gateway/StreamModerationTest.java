@@ -85,7 +85,8 @@ class StreamModerationTest extends GatewayTest {
         JsonNode finishChoice() {
             for (JsonNode e : events) {
                 for (JsonNode c : e.path("choices")) {
-                    if (!c.path("finish_reason").isNull() && !c.path("finish_reason").isMissingNode()) {
+                    if (!c.path("finish_reason").isNull()
+                            && !c.path("finish_reason").isMissingNode()) {
                         return c;
                     }
                 }
@@ -112,9 +113,17 @@ class StreamModerationTest extends GatewayTest {
     }
 
     private AuditRecord auditOf(String requestId) {
-        try (AuditStore store = AuditStores.open(TENANTS.dir.resolve("data").resolve("audit.db").toString())) {
-            List<AuditEntry> entries = store.query(AuditQuery.builder().requestId(gatewayIds.get(requestId)).limit(10).build())
-                    .entries().stream().map(e -> e.entry()).toList();
+        try (AuditStore store =
+                AuditStores.open(TENANTS.dir.resolve("data").resolve("audit.db").toString())) {
+            List<AuditEntry> entries = store
+                    .query(AuditQuery.builder()
+                            .requestId(gatewayIds.get(requestId))
+                            .limit(10)
+                            .build())
+                    .entries()
+                    .stream()
+                    .map(e -> e.entry())
+                    .toList();
             assertThat(entries).hasSize(1);
             return (AuditRecord) entries.get(0);
         } catch (Exception e) {
@@ -134,9 +143,11 @@ class StreamModerationTest extends GatewayTest {
         assertThat(sse.text()).doesNotContain("w" + SECRET_AT + " ").doesNotContain("w21 ");
         JsonNode finish = sse.finishChoice();
         assertThat(finish.path("finish_reason").asString()).isEqualTo("content_filter");
-        assertThat(finish.path("content_filter_results").path("categories").toString()).contains("secret.api_key");
+        assertThat(finish.path("content_filter_results").path("categories").toString())
+                .contains("secret.api_key");
         assertThat(sse.done()).isTrue();
-        assertThat(UPSTREAM.awaitAbortedResponses(aborted + 1, Duration.ofSeconds(10))).isTrue();
+        assertThat(UPSTREAM.awaitAbortedResponses(aborted + 1, Duration.ofSeconds(10)))
+                .isTrue();
         AuditRecord record = auditOf(id);
         assertThat(record.outcome()).isEqualTo(Outcome.CUT_OUTPUT);
         assertThat(record.streaming()).isTrue();
@@ -195,18 +206,27 @@ class StreamModerationTest extends GatewayTest {
         Reply r = http.post("/v1/chat/completions", TENANTS.holdbackKey, "application/json", body);
 
         assertThat(r.status()).isEqualTo(200);
-        assertThat(UPSTREAM.lastGenerationRequest().json().get("messages").get(0).get("content").asString())
-                .doesNotContain(SECRET).contains("[REDACTED:secret.api_key]");
+        assertThat(UPSTREAM.lastGenerationRequest()
+                        .json()
+                        .get("messages")
+                        .get(0)
+                        .get("content")
+                        .asString())
+                .doesNotContain(SECRET)
+                .contains("[REDACTED:secret.api_key]");
     }
 
     @Test
     void aClientThatDisconnectsCancelsTheGeneration() throws Exception {
         int aborted = UPSTREAM.abortedResponses();
-        UPSTREAM.enqueue(ScriptedReply.pieces(java.util.Collections.nCopies(200, "x ").toArray(String[]::new)).chunkDelay(Duration.ofMillis(20)));
+        UPSTREAM.enqueue(
+                ScriptedReply.pieces(java.util.Collections.nCopies(200, "x ").toArray(String[]::new))
+                        .chunkDelay(Duration.ofMillis(20)));
         HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl() + "/v1/chat/completions"))
                 .header("Authorization", "Bearer " + TENANTS.playgroundKey)
                 .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(STREAM)).build();
+                .POST(HttpRequest.BodyPublishers.ofString(STREAM))
+                .build();
         HttpClient client = HttpClient.newHttpClient();
 
         HttpResponse<InputStream> response = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
@@ -214,13 +234,15 @@ class StreamModerationTest extends GatewayTest {
             assertThat(in.read(new byte[64])).isPositive();
         }
 
-        assertThat(UPSTREAM.awaitAbortedResponses(aborted + 1, Duration.ofSeconds(10))).isTrue();
+        assertThat(UPSTREAM.awaitAbortedResponses(aborted + 1, Duration.ofSeconds(10)))
+                .isTrue();
     }
 
     @Test
     void aToolCallWhoseArgumentsFailTheGuardIsWithheldFromAStream() {
-        UPSTREAM.enqueue(ScriptedReply.pieces("Sending it now.").toolCalls(new dev.warden.inference.testing
-                .ScriptedToolCall("call_1", "send_credentials", "{\"token\": \"" + SECRET + "\"}")));
+        UPSTREAM.enqueue(ScriptedReply.pieces("Sending it now.")
+                .toolCalls(new dev.warden.inference.testing.ScriptedToolCall(
+                        "call_1", "send_credentials", "{\"token\": \"" + SECRET + "\"}")));
 
         Reply r = http.post("/v1/chat/completions", TENANTS.holdbackKey, "application/json", STREAM);
 

@@ -38,7 +38,8 @@ class StreamStartTest extends GatewayTest {
         for (int i = 0; i < PIECES; i++) {
             pieces.add("w" + i + " ");
         }
-        return ScriptedReply.pieces(pieces.toArray(String[]::new)).chunkDelay(Duration.ofMillis(20))
+        return ScriptedReply.pieces(pieces.toArray(String[]::new))
+                .chunkDelay(Duration.ofMillis(20))
                 .holdAfter(holdAfter, gate);
     }
 
@@ -70,7 +71,8 @@ class StreamStartTest extends GatewayTest {
 
         try (OpenStream stream = OpenStream.post(baseUrl(), key(tenant), STREAM)) {
             assertThat(stream.response.statusCode()).isEqualTo(200);
-            assertThat(stream.response.headers().firstValue("content-type").orElse("")).startsWith("text/event-stream");
+            assertThat(stream.response.headers().firstValue("content-type").orElse(""))
+                    .startsWith("text/event-stream");
             String first = stream.nextContent();
 
             assertThat(first).isEqualTo("w0 ");
@@ -94,7 +96,8 @@ class StreamStartTest extends GatewayTest {
 
         try (OpenStream stream = OpenStream.post(baseUrl(), key("buffered"), STREAM)) {
             assertThat(stream.response.statusCode()).isEqualTo(200);
-            assertThat(stream.response.headers().firstValue("x-warden-stream-mode")).contains("buffer");
+            assertThat(stream.response.headers().firstValue("x-warden-stream-mode"))
+                    .contains("buffer");
             assertThat(stream.nextLine()).isEqualTo(": keep-alive");
             assertThat(UPSTREAM.completedResponses()).isEqualTo(completedBefore);
 
@@ -119,12 +122,21 @@ class StreamStartTest extends GatewayTest {
             StreamModerationTest.Sse sse = StreamModerationTest.Sse.parse(stream.rest());
             for (int choice = 0; choice < 2; choice++) {
                 int index = choice;
-                assertThat(sse.events()).as("role of choice %d", index).anyMatch(e -> e.path("choices").path(0)
-                        .path("index").asInt() == index && e.path("choices").path(0).path("delta").has("role"));
-                assertThat(sse.events()).as("finish of choice %d", index).anyMatch(e -> e.path("choices").path(0)
-                        .path("index").asInt() == index
-                        && !e.path("choices").path(0).path("finish_reason").isNull()
-                        && !e.path("choices").path(0).path("finish_reason").isMissingNode());
+                assertThat(sse.events())
+                        .as("role of choice %d", index)
+                        .anyMatch(e -> e.path("choices").path(0).path("index").asInt() == index
+                                && e.path("choices").path(0).path("delta").has("role"));
+                assertThat(sse.events())
+                        .as("finish of choice %d", index)
+                        .anyMatch(e -> e.path("choices").path(0).path("index").asInt() == index
+                                && !e.path("choices")
+                                        .path(0)
+                                        .path("finish_reason")
+                                        .isNull()
+                                && !e.path("choices")
+                                        .path(0)
+                                        .path("finish_reason")
+                                        .isMissingNode());
             }
             assertThat(sse.text()).isNotEmpty();
             assertThat(sse.usage().path("completion_tokens").asInt()).isPositive();
@@ -150,7 +162,8 @@ class StreamStartTest extends GatewayTest {
                     .timeout(Duration.ofSeconds(20))
                     .header("Authorization", "Bearer " + key)
                     .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+                    .POST(HttpRequest.BodyPublishers.ofString(body))
+                    .build();
             // send returns once the status and headers are in, however long the body takes
             return new OpenStream(CLIENT.sendAsync(request, HttpResponse.BodyHandlers.ofLines())
                     .get(20, TimeUnit.SECONDS));

@@ -21,6 +21,7 @@ public final class TestTenants {
     public final String acmeKey;
     /** Tenant {@code playground}: streams in optimistic mode, so tokens reach the client as they are made. */
     public final String playgroundKey;
+
     public final String holdbackKey;
     public final String bufferedKey;
     /** Tenant {@code patient}: hold-back whose windows close by tokens only (no time bounds). */
@@ -35,6 +36,7 @@ public final class TestTenants {
     public final String generousKey;
     /** Tenants {@code moderated} and {@code shielded}: three requests a minute per tenant (moderation limits). */
     public final String moderatedKey;
+
     public final String shieldedKey;
     /**
      * Tenant {@code distiller}: declares training on outputs for the derivative model {@code Llama-Distilled-8B};
@@ -43,74 +45,83 @@ public final class TestTenants {
     public final String distillerKey;
 
     /** Appended to the example: the tenants the tests need beside it (streaming modes, fail-open, limits). */
-    static final String EXTRA_TENANTS = String.join("",
-            tenant("playground", "Streaming playground (tests)",
+    static final String EXTRA_TENANTS = String.join(
+            "",
+            tenant(
+                    "playground",
+                    "Streaming playground (tests)",
+                    "streaming:\n" + "  mode: optimistic\n" + "  window-tokens: 8\n" + "  overlap-tokens: 2"),
+            tenant(
+                    "holdback",
+                    "Hold-back streams with small windows (tests)",
                     "streaming:\n"
-                    + "  mode: optimistic\n"
-                    + "  window-tokens: 8\n"
-                    + "  overlap-tokens: 2"),
-            tenant("holdback", "Hold-back streams with small windows (tests)",
+                            + "  mode: hold-back\n"
+                            + "  window-tokens: 8\n"
+                            + "  overlap-tokens: 2\n"
+                            + "audit:\n"
+                            + "  store-content: true"),
+            tenant(
+                    "patient",
+                    "Hold-back windows closed by tokens only (tests)",
                     "streaming:\n"
-                    + "  mode: hold-back\n"
-                    + "  window-tokens: 8\n"
-                    + "  overlap-tokens: 2\n"
-                    + "audit:\n"
-                    + "  store-content: true"),
-            tenant("patient", "Hold-back windows closed by tokens only (tests)",
-                    "streaming:\n"
-                    + "  mode: hold-back\n"
-                    + "  window-tokens: 8\n"
-                    + "  overlap-tokens: 2\n"
-                    + "  first-window-tokens: 6\n"
-                    + "  first-window-ms: 0\n"
-                    + "  window-ms: 0"),
-            tenant("buffered", "Buffered streams (tests)",
-                    "streaming:\n"
-                    + "  mode: buffer\n"
-                    + "  window-tokens: 8\n"
-                    + "  overlap-tokens: 2"),
-            tenant("metered", "Tight limits (tests)",
+                            + "  mode: hold-back\n"
+                            + "  window-tokens: 8\n"
+                            + "  overlap-tokens: 2\n"
+                            + "  first-window-tokens: 6\n"
+                            + "  first-window-ms: 0\n"
+                            + "  window-ms: 0"),
+            tenant(
+                    "buffered",
+                    "Buffered streams (tests)",
+                    "streaming:\n" + "  mode: buffer\n" + "  window-tokens: 8\n" + "  overlap-tokens: 2"),
+            tenant(
+                    "metered",
+                    "Tight limits (tests)",
+                    "limits:\n" + "  key:\n" + "    requests: [3/1m]\n" + "    tokens: [100000/1m]"),
+            tenant(
+                    "generous",
+                    "Limits that apply but never refuse (benchmarks)",
                     "limits:\n"
-                    + "  key:\n"
-                    + "    requests: [3/1m]\n"
-                    + "    tokens: [100000/1m]"),
-            tenant("generous", "Limits that apply but never refuse (benchmarks)",
-                    "limits:\n"
-                    + "  key:\n"
-                    + "    requests: [100000000/1m, 1000000000/1d]\n"
-                    + "    tokens: [1000000000/1m]\n"
-                    + "    concurrent: 64\n"
-                    + "  tenant:\n"
-                    + "    requests: [100000000/1m]\n"
-                    + "    concurrent: 128"),
-            tenant("moderated", "Three requests a minute per tenant (moderation tests)",
-                    "limits:\n"
-                    + "  tenant:\n"
-                    + "    requests: [3/1m]"),
-            tenant("shielded", "Three requests a minute per tenant (run-shield tests)",
-                    "limits:\n"
-                    + "  tenant:\n"
-                    + "    requests: [3/1m]"),
-            tenant("distiller", "Distils a model from batch outputs (tests)",
+                            + "  key:\n"
+                            + "    requests: [100000000/1m, 1000000000/1d]\n"
+                            + "    tokens: [1000000000/1m]\n"
+                            + "    concurrent: 64\n"
+                            + "  tenant:\n"
+                            + "    requests: [100000000/1m]\n"
+                            + "    concurrent: 128"),
+            tenant(
+                    "moderated",
+                    "Three requests a minute per tenant (moderation tests)",
+                    "limits:\n" + "  tenant:\n" + "    requests: [3/1m]"),
+            tenant(
+                    "shielded",
+                    "Three requests a minute per tenant (run-shield tests)",
+                    "limits:\n" + "  tenant:\n" + "    requests: [3/1m]"),
+            tenant(
+                    "distiller",
+                    "Distils a model from batch outputs (tests)",
                     "purposes:\n"
-                    + "  - chat\n"
-                    + "  - name: training\n"
-                    + "    derivative-model: Llama-Distilled-8B\n"
-                    + "limits:\n"
-                    + "  key:\n"
-                    + "    requests: [2/10s]\n"
-                    + "    tokens: [20000/1m]"),
+                            + "  - chat\n"
+                            + "  - name: training\n"
+                            + "    derivative-model: Llama-Distilled-8B\n"
+                            + "limits:\n"
+                            + "  key:\n"
+                            + "    requests: [2/10s]\n"
+                            + "    tokens: [20000/1m]"),
             unlicensedTenant("unlicensed", "Has not accepted the model's licence (tests)", ""),
-            tenant("lenient", "Fails open (tests)",
+            tenant(
+                    "lenient",
+                    "Fails open (tests)",
                     "guard:\n"
-                    + "  fail-mode: open\n"
-                    + "streaming:\n"
-                    + "  mode: hold-back\n"
-                    + "  window-tokens: 8\n"
-                    + "  overlap-tokens: 2"),
-            tenant("held", "Under legal hold, so retention keeps everything (retention tests)",
-                    "audit:\n"
-                    + "  legal-hold: true"));
+                            + "  fail-mode: open\n"
+                            + "streaming:\n"
+                            + "  mode: hold-back\n"
+                            + "  window-tokens: 8\n"
+                            + "  overlap-tokens: 2"),
+            tenant(
+                    "held",
+                    "Under legal hold, so retention keeps everything (retention tests)",
+                    "audit:\n" + "  legal-hold: true"));
 
     /**
      * One tenant entry for the tenants file, with the Llama 3.1 licence accepted; {@code extra} is YAML at the level
@@ -128,7 +139,11 @@ public final class TestTenants {
 
     /** One tenant entry that has accepted no licence. */
     public static String unlicensedTenant(String id, String name, String extra) {
-        StringBuilder yaml = new StringBuilder("\n  - id: ").append(id).append("\n    name: ").append(name).append('\n');
+        StringBuilder yaml = new StringBuilder("\n  - id: ")
+                .append(id)
+                .append("\n    name: ")
+                .append(name)
+                .append('\n');
         for (String line : extra.split("\n")) {
             if (!line.isBlank()) {
                 yaml.append("    ").append(line).append('\n');
@@ -137,11 +152,22 @@ public final class TestTenants {
         return yaml.append("    keys: []\n").toString();
     }
 
-
-    private TestTenants(Path dir, Path file, String localKey, String acmeKey, String playgroundKey,
-                        String holdbackKey, String bufferedKey, String lenientKey, String meteredKey,
-                        String unlicensedKey, String generousKey, String patientKey, String moderatedKey,
-                        String shieldedKey, String distillerKey) {
+    private TestTenants(
+            Path dir,
+            Path file,
+            String localKey,
+            String acmeKey,
+            String playgroundKey,
+            String holdbackKey,
+            String bufferedKey,
+            String lenientKey,
+            String meteredKey,
+            String unlicensedKey,
+            String generousKey,
+            String patientKey,
+            String moderatedKey,
+            String shieldedKey,
+            String distillerKey) {
         this.dir = dir;
         this.file = file;
         this.localKey = localKey;
@@ -168,11 +194,21 @@ public final class TestTenants {
             String local = editor.createKey(file, "local", "test");
             String acme = editor.createKey(file, "acme", "test");
             String playground = editor.createKey(file, "playground", "test");
-            return new TestTenants(dir, file, local, acme, playground, editor.createKey(file, "holdback", "test"),
-                    editor.createKey(file, "buffered", "test"), editor.createKey(file, "lenient", "test"),
-                    editor.createKey(file, "metered", "test"), editor.createKey(file, "unlicensed", "test"),
-                    editor.createKey(file, "generous", "test"), editor.createKey(file, "patient", "test"),
-                    editor.createKey(file, "moderated", "test"), editor.createKey(file, "shielded", "test"),
+            return new TestTenants(
+                    dir,
+                    file,
+                    local,
+                    acme,
+                    playground,
+                    editor.createKey(file, "holdback", "test"),
+                    editor.createKey(file, "buffered", "test"),
+                    editor.createKey(file, "lenient", "test"),
+                    editor.createKey(file, "metered", "test"),
+                    editor.createKey(file, "unlicensed", "test"),
+                    editor.createKey(file, "generous", "test"),
+                    editor.createKey(file, "patient", "test"),
+                    editor.createKey(file, "moderated", "test"),
+                    editor.createKey(file, "shielded", "test"),
                     editor.createKey(file, "distiller", "test"));
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -12,10 +12,14 @@ import org.springframework.test.context.TestPropertySource;
  * stops after one chunk would show nothing if it were held back.
  */
 // A second application context: its audit log gets its own store, or two writers would fork one chain.
-@TestPropertySource(properties = {"warden.guard.rules.enabled=false", "warden.guard.embedded.enabled=false",
-        "warden.guard.code-security.enabled=false",
-        "warden.audit.store=target/unjudged-stream-test/audit.db",
-        "warden.audit.spill-file=target/unjudged-stream-test/audit-spill.jsonl"})
+@TestPropertySource(
+        properties = {
+            "warden.guard.rules.enabled=false",
+            "warden.guard.embedded.enabled=false",
+            "warden.guard.code-security.enabled=false",
+            "warden.audit.store=target/unjudged-stream-test/audit.db",
+            "warden.audit.spill-file=target/unjudged-stream-test/audit-spill.jsonl"
+        })
 class UnjudgedStreamTest extends GatewayTest {
 
     @Test
@@ -24,10 +28,14 @@ class UnjudgedStreamTest extends GatewayTest {
         UPSTREAM.enqueue(StreamStartTest.slowPieces(1, gate));
         int completedBefore = UPSTREAM.completedResponses();
 
-        try (StreamStartTest.OpenStream stream = StreamStartTest.OpenStream.post(baseUrl(), TENANTS.patientKey,
-                StreamStartTest.STREAM)) {
+        try (StreamStartTest.OpenStream stream =
+                StreamStartTest.OpenStream.post(baseUrl(), TENANTS.patientKey, StreamStartTest.STREAM)) {
             assertThat(stream.response.statusCode()).isEqualTo(200);
-            assertThat(stream.response.headers().firstValue("x-warden-guard-output").orElse("")).isEmpty();
+            assertThat(stream.response
+                            .headers()
+                            .firstValue("x-warden-guard-output")
+                            .orElse(""))
+                    .isEmpty();
             assertThat(stream.nextContent()).isEqualTo("w0 ");
             // the upstream has sent one chunk and waits behind the gate
             assertThat(UPSTREAM.completedResponses()).isEqualTo(completedBefore);

@@ -15,8 +15,8 @@ import java.util.List;
  * The pipeline judges attachments with the other client text classifiers do not read by role (see
  * {@code GuardPipeline}); classifiers themselves only read the conversation.
  */
-public record GuardInput(Direction direction, List<ChatMessage> conversation, String response,
-                         List<ChatMessage> attachments) {
+public record GuardInput(
+        Direction direction, List<ChatMessage> conversation, String response, List<ChatMessage> attachments) {
 
     public GuardInput {
         conversation = List.copyOf(conversation);

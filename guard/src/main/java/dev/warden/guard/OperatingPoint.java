@@ -8,5 +8,5 @@ package dev.warden.guard;
  * Reported beside the scores (e.g. by /v1/moderations) so a caller can judge a score; the tenant policy's
  * thresholds still decide.
  */
-public record OperatingPoint(double score, double validationFalsePositiveRate, double validationRecall, String negatives) {
-}
+public record OperatingPoint(
+        double score, double validationFalsePositiveRate, double validationRecall, String negatives) {}

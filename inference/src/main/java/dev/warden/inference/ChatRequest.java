@@ -8,8 +8,15 @@ import tools.jackson.databind.node.ObjectNode;
  * and stream settings); the gateway writes it from the validated fields only, so that no client text reaches the
  * model unjudged. Engines must not mutate it.
  */
-public record ChatRequest(String model, List<ChatMessage> messages, List<ToolDefinition> tools, String toolChoice,
-                          SamplingParams params, boolean stream, boolean includeUsage, ObjectNode body) {
+public record ChatRequest(
+        String model,
+        List<ChatMessage> messages,
+        List<ToolDefinition> tools,
+        String toolChoice,
+        SamplingParams params,
+        boolean stream,
+        boolean includeUsage,
+        ObjectNode body) {
 
     public ChatRequest {
         messages = List.copyOf(messages);

@@ -2,7 +2,10 @@ package dev.warden.inference;
 
 /** Why a choice stopped, with OpenAI's wire names. */
 public enum FinishReason {
-    STOP("stop"), LENGTH("length"), TOOL_CALLS("tool_calls"), CONTENT_FILTER("content_filter");
+    STOP("stop"),
+    LENGTH("length"),
+    TOOL_CALLS("tool_calls"),
+    CONTENT_FILTER("content_filter");
 
     private final String wire;
 

@@ -25,6 +25,5 @@ public interface InferenceEngine extends AutoCloseable {
     Flux<StreamChunk> streamCompletion(CompletionRequest request);
 
     @Override
-    default void close() {
-    }
+    default void close() {}
 }

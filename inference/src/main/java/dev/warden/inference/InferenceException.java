@@ -39,8 +39,7 @@ public class InferenceException extends RuntimeException {
      * What a remote engine said when it refused the request itself (a 4xx other than 401/403/429): its status, and
      * its OpenAI error {@code type}, {@code code} and {@code param} when its body had them (each may be null).
      */
-    public record Upstream(int status, String type, String code, String param) {
-    }
+    public record Upstream(int status, String type, String code, String param) {}
 
     public InferenceException(Kind kind, String message) {
         this(kind, message, null, null);

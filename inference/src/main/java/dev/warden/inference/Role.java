@@ -4,7 +4,10 @@ import java.util.Locale;
 
 /** A chat role as OpenAI clients send it. {@link #TOOL} renders as Llama 3.1's {@code ipython} role. */
 public enum Role {
-    SYSTEM, USER, ASSISTANT, TOOL;
+    SYSTEM,
+    USER,
+    ASSISTANT,
+    TOOL;
 
     public static Role parse(String wire) {
         return switch (wire.toLowerCase(Locale.ROOT)) {

@@ -6,8 +6,15 @@ import java.util.List;
  * OpenAI sampling parameters. Null means "not sent by the client": the engine's default applies.
  * {@code n} is at least 1; {@code topLogprobs} only matters when {@code logprobs} is true.
  */
-public record SamplingParams(Double temperature, Double topP, Integer maxTokens, List<String> stop, Long seed,
-                             int n, boolean logprobs, Integer topLogprobs) {
+public record SamplingParams(
+        Double temperature,
+        Double topP,
+        Integer maxTokens,
+        List<String> stop,
+        Long seed,
+        int n,
+        boolean logprobs,
+        Integer topLogprobs) {
 
     public SamplingParams {
         stop = stop == null ? List.of() : List.copyOf(stop);

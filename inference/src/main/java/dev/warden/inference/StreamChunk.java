@@ -7,8 +7,13 @@ import java.util.List;
  * the engine has parsed them, a finish reason on the last chunk of that choice, and the logprobs of the tokens
  * in this delta when asked for. The very last chunk of a stream carries {@code usage} (and may have empty text).
  */
-public record StreamChunk(int index, String text, List<ToolCall> toolCalls, FinishReason finishReason,
-                          List<TokenLogprob> logprobs, Usage usage) {
+public record StreamChunk(
+        int index,
+        String text,
+        List<ToolCall> toolCalls,
+        FinishReason finishReason,
+        List<TokenLogprob> logprobs,
+        Usage usage) {
 
     public StreamChunk {
         text = text == null ? "" : text;

@@ -66,9 +66,12 @@ public final class AdminActions {
 
     private final AuditLog auditLog;
     private final boolean enabled;
-    private final Bucket failedBudget = Bucket.builder().addLimit(Bandwidth.builder()
-            .capacity(FAILED_SIGN_INS_PER_SECOND).refillGreedy(FAILED_SIGN_INS_PER_SECOND, Duration.ofSeconds(1))
-            .build()).build();
+    private final Bucket failedBudget = Bucket.builder()
+            .addLimit(Bandwidth.builder()
+                    .capacity(FAILED_SIGN_INS_PER_SECOND)
+                    .refillGreedy(FAILED_SIGN_INS_PER_SECOND, Duration.ofSeconds(1))
+                    .build())
+            .build();
     private final Counter dropped;
     private final Counter failures;
 
@@ -83,21 +86,27 @@ public final class AdminActions {
      * Records {@code action} by {@code who} on {@code subject} (a tenant, or null) and completes once the record is
      * durable; fails when it cannot be kept, so that the action itself does not happen unrecorded.
      */
-    public Mono<Void> record(ServerWebExchange exchange, Action action, AdminIdentity who, String subject,
-                             Map<String, Object> details) {
+    public Mono<Void> record(
+            ServerWebExchange exchange, Action action, AdminIdentity who, String subject, Map<String, Object> details) {
         if (!enabled) {
             return Mono.empty();
         }
         AdminAction entry = build(exchange, action, who == null ? UNKNOWN_ACTOR : who.actor(), subject, details);
-        return Mono.fromFuture(() -> auditLog.appendAction(entry)).doOnError(e -> {
-            failures.increment();
-            log.error("admin action {} by {} could not be recorded: {}", action.id(), entry.actor(), e.toString());
-        }).then();
+        return Mono.fromFuture(() -> auditLog.appendAction(entry))
+                .doOnError(e -> {
+                    failures.increment();
+                    log.error(
+                            "admin action {} by {} could not be recorded: {}",
+                            action.id(),
+                            entry.actor(),
+                            e.toString());
+                })
+                .then();
     }
 
     /** Records without waiting: sign-ins, sign-outs and refusals, where nothing was handed out. */
-    public void recordDetached(ServerWebExchange exchange, Action action, AdminIdentity who, String subject,
-                               Map<String, Object> details) {
+    public void recordDetached(
+            ServerWebExchange exchange, Action action, AdminIdentity who, String subject, Map<String, Object> details) {
         if (!enabled) {
             return;
         }
@@ -114,8 +123,8 @@ public final class AdminActions {
         });
     }
 
-    private static AdminAction build(ServerWebExchange exchange, Action action, String actor, String subject,
-                                     Map<String, Object> details) {
+    private static AdminAction build(
+            ServerWebExchange exchange, Action action, String actor, String subject, Map<String, Object> details) {
         Map<String, Object> all = new TreeMap<>();
         details.forEach((k, v) -> all.put(k, v instanceof String s ? cut(s) : v));
         all.put("requestId", RequestState.of(exchange).requestId());

@@ -11,8 +11,7 @@ public final class AdminActor {
 
     public static final String ATTRIBUTE = "warden.admin.actor";
 
-    private AdminActor() {
-    }
+    private AdminActor() {}
 
     public static String of(ServerWebExchange exchange) {
         Object actor = exchange.getAttribute(ATTRIBUTE);

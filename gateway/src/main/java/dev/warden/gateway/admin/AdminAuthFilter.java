@@ -1,8 +1,8 @@
 package dev.warden.gateway.admin;
 
-import dev.warden.gateway.flow.RequestState;
 import dev.warden.gateway.api.ApiErrors;
 import dev.warden.gateway.api.ApiException;
+import dev.warden.gateway.flow.RequestState;
 import dev.warden.gateway.web.BearerKey;
 import dev.warden.gateway.web.RequestPaths;
 import dev.warden.gateway.web.WebFilterOrder;
@@ -63,37 +63,50 @@ public class AdminAuthFilter implements WebFilter, Ordered {
         }
         String key = BearerKey.from(exchange.getRequest().getHeaders());
         if (key == null) {
-            log.warn("admin request {} refused: no admin key", RequestState.of(exchange).requestId());
-            return Mono.error(ApiErrors.missingApiKey("the admin API needs the admin key: send 'Authorization: Bearer ADMIN_KEY'"));
+            log.warn(
+                    "admin request {} refused: no admin key",
+                    RequestState.of(exchange).requestId());
+            return Mono.error(ApiErrors.missingApiKey(
+                    "the admin API needs the admin key: send 'Authorization: Bearer ADMIN_KEY'"));
         }
         // AdminKeys compares the hashes in constant time.
         AdminIdentity identity = keys.identify(key).orElse(null);
         if (identity == null) {
-            log.warn("admin request {} refused: wrong admin key", RequestState.of(exchange).requestId());
-            return Mono.error(ApiErrors.invalidApiKey("incorrect admin key; tenant API keys do not open the admin API"));
+            log.warn(
+                    "admin request {} refused: wrong admin key",
+                    RequestState.of(exchange).requestId());
+            return Mono.error(
+                    ApiErrors.invalidApiKey("incorrect admin key; tenant API keys do not open the admin API"));
         }
         if (tenants.authenticate(key).isPresent()) {
             // Someone configured a tenant's key as the admin key: every holder of that tenant key would be admin.
             log.error("warden.admin.key-sha256 is the hash of a tenant API key; refusing admin requests until it is "
                     + "replaced by a dedicated admin key");
-            return Mono.error(ApiErrors.adminKeyIsTenantKey("the configured admin key is also a tenant API key, which cannot open the admin API; "
+            return Mono.error(ApiErrors.adminKeyIsTenantKey(
+                    "the configured admin key is also a tenant API key, which cannot open the admin API; "
                             + "create a dedicated admin key with " + CreateAdminKeyCommand.class.getName()));
         }
         HttpMethod method = exchange.getRequest().getMethod();
-        boolean bundle = method == HttpMethod.POST && RequestPaths.routed(exchange).equals("/admin/audit/export");
+        boolean bundle =
+                method == HttpMethod.POST && RequestPaths.routed(exchange).equals("/admin/audit/export");
         if (bundle && !identity.mayWrite()) {
             // An evidence bundle is a read (POST only because it is signed and recorded); the tenant must be in the
             // query for an auditor, so that the content check below sees it.
-            ApiException refused = BundleAccess.refusal(identity,
-                    exchange.getRequest().getQueryParams().getFirst("tenant"), tenants);
+            ApiException refused = BundleAccess.refusal(
+                    identity, exchange.getRequest().getQueryParams().getFirst("tenant"), tenants);
             if (refused != null) {
                 return Mono.error(refused);
             }
         } else if (!identity.mayWrite() && method != HttpMethod.GET && method != HttpMethod.HEAD) {
-            log.warn("admin request {} refused: {} key {} is read-only ({} {})", RequestState.of(exchange).requestId(),
-                    identity.role().id(), identity.keyId(), method, exchange.getRequest().getPath().value());
-            return Mono.error(ApiErrors.adminRoleReadOnly("this key has the " + identity.role().id()
-                    + " role, which reads but changes nothing; this needs an admin key"));
+            log.warn(
+                    "admin request {} refused: {} key {} is read-only ({} {})",
+                    RequestState.of(exchange).requestId(),
+                    identity.role().id(),
+                    identity.keyId(),
+                    method,
+                    exchange.getRequest().getPath().value());
+            return Mono.error(ApiErrors.adminRoleReadOnly("this key has the "
+                    + identity.role().id() + " role, which reads but changes nothing; this needs an admin key"));
         }
         exchange.getAttributes().put(IDENTITY, identity);
         // Admin actions (exports, retention runs) name who did them by role and key id, never by key.

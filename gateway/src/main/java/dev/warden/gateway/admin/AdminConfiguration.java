@@ -1,14 +1,14 @@
 package dev.warden.gateway.admin;
 
-import dev.warden.gateway.api.ApiErrors;
 import static org.springframework.web.reactive.function.server.RequestPredicates.GET;
 import static org.springframework.web.reactive.function.server.RequestPredicates.POST;
 import static org.springframework.web.reactive.function.server.RequestPredicates.path;
 
+import dev.warden.gateway.api.ApiErrors;
 import dev.warden.gateway.audit.AuditProperties;
 import dev.warden.policy.audit.AuditLog;
-import io.micrometer.core.instrument.MeterRegistry;
 import dev.warden.policy.tenant.TenantDirectory;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,7 +50,10 @@ public class AdminConfiguration {
     @Bean
     AdminAuthFilter adminAuthFilter(AdminProperties properties, AdminKeys keys, TenantDirectory tenants) {
         if (properties.enabled()) {
-            log.info("admin API enabled under /admin ({} key(s): {})", keys.hashes().size(), keys.describe());
+            log.info(
+                    "admin API enabled under /admin ({} key(s): {})",
+                    keys.hashes().size(),
+                    keys.describe());
         } else {
             log.info("admin API disabled: set warden.admin.key-sha256 or warden.admin.keys[] to enable it");
         }
@@ -67,24 +70,28 @@ public class AdminConfiguration {
     }
 
     @Bean
-    AuditHandler auditHandler(AuditLog auditLog, TenantDirectory tenants, AuditProperties auditProperties,
-                              AdminActions actions, dev.warden.gateway.telemetry.ChainVerifyMetrics verifications) {
-        return new AuditHandler(auditLog, tenants, JSON, auditProperties.authFailureRetentionDays(), actions,
-                verifications);
+    AuditHandler auditHandler(
+            AuditLog auditLog,
+            TenantDirectory tenants,
+            AuditProperties auditProperties,
+            AdminActions actions,
+            dev.warden.gateway.telemetry.ChainVerifyMetrics verifications) {
+        return new AuditHandler(
+                auditLog, tenants, JSON, auditProperties.authFailureRetentionDays(), actions, verifications);
     }
 
     @Bean
-    EvidenceHandler evidenceHandler(AuditLog auditLog, TenantDirectory tenants,
-                                    dev.warden.policy.audit.OperatorKey operatorKey) {
+    EvidenceHandler evidenceHandler(
+            AuditLog auditLog, TenantDirectory tenants, dev.warden.policy.audit.OperatorKey operatorKey) {
         return new EvidenceHandler(auditLog, tenants, operatorKey, JSON);
     }
 
     @Bean
-    RouterFunction<ServerResponse> adminRouter(AdminProperties properties, AuditHandler audit,
-                                               EvidenceHandler evidence, TenantDirectory tenants) {
+    RouterFunction<ServerResponse> adminRouter(
+            AdminProperties properties, AuditHandler audit, EvidenceHandler evidence, TenantDirectory tenants) {
         if (!properties.enabled()) {
-            return RouterFunctions.route(path("/admin/**").or(path("/admin")),
-                    request -> Mono.error(AdminAuthFilter.disabled()));
+            return RouterFunctions.route(
+                    path("/admin/**").or(path("/admin")), request -> Mono.error(AdminAuthFilter.disabled()));
         }
         TenantHandler tenantHandler = new TenantHandler(tenants, JSON);
         return RouterFunctions.route()
@@ -106,8 +113,8 @@ public class AdminConfiguration {
     private static Mono<ServerResponse> unknown(ServerRequest request) {
         String path = request.path();
         String method = ENDPOINTS.get(path);
-        if (method == null && (path.matches("/admin/tenants/[^/]+/policy")
-                || path.matches("/admin/policy/versions/[^/]+"))) {
+        if (method == null
+                && (path.matches("/admin/tenants/[^/]+/policy") || path.matches("/admin/policy/versions/[^/]+"))) {
             method = "GET";
         }
         if (method != null) {

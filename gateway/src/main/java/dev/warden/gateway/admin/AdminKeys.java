@@ -15,8 +15,7 @@ public final class AdminKeys {
     /** Longer than any key this gateway makes; longer ones are refused without hashing them. */
     static final int MAX_KEY_LENGTH = 256;
 
-    private record Entry(String sha256, AdminIdentity identity) {
-    }
+    private record Entry(String sha256, AdminIdentity identity) {}
 
     private final List<Entry> entries;
 
@@ -57,8 +56,15 @@ public final class AdminKeys {
 
     /** Key ids and roles, for the start-up log line. */
     String describe() {
-        return String.join(", ", entries.stream().map(e -> e.identity().keyId() + " " + e.identity().role().id()
-                + (e.identity().grants().isEmpty() ? "" : " " + e.identity().grants())).toList());
+        return String.join(
+                ", ",
+                entries.stream()
+                        .map(e ->
+                                e.identity().keyId() + " " + e.identity().role().id()
+                                        + (e.identity().grants().isEmpty()
+                                                ? ""
+                                                : " " + e.identity().grants()))
+                        .toList());
     }
 
     /** The configured hashes, to check at start that none is also a tenant's key. */

@@ -61,8 +61,8 @@ public record AdminProperties(String keySha256, List<Key> keys) {
             if (optional) {
                 return null;
             }
-            throw new IllegalArgumentException(where + " is missing: the SHA-256 that " + CreateAdminKeyCommand.class
-                    .getName() + " prints");
+            throw new IllegalArgumentException(
+                    where + " is missing: the SHA-256 that " + CreateAdminKeyCommand.class.getName() + " prints");
         }
         String hex = value.trim().toLowerCase(Locale.ROOT);
         // Failing at start-up beats an admin API that silently refuses every key.

@@ -8,7 +8,8 @@ import java.util.Locale;
  * {@link AdminIdentity#CONTENT_READ} grant.
  */
 public enum AdminRole {
-    ADMIN, AUDITOR;
+    ADMIN,
+    AUDITOR;
 
     /** {@code admin} or {@code auditor}, as written in the configuration and shown in the console. */
     public String id() {

@@ -79,8 +79,13 @@ public final class AuditHandler {
     private final AdminActions actions;
     private final dev.warden.gateway.telemetry.ChainVerifyMetrics verifications;
 
-    AuditHandler(AuditLog auditLog, TenantDirectory tenants, JsonMapper json, int authFailureRetentionDays,
-                 AdminActions actions, dev.warden.gateway.telemetry.ChainVerifyMetrics verifications) {
+    AuditHandler(
+            AuditLog auditLog,
+            TenantDirectory tenants,
+            JsonMapper json,
+            int authFailureRetentionDays,
+            AdminActions actions,
+            dev.warden.gateway.telemetry.ChainVerifyMetrics verifications) {
         this.actions = actions;
         this.verifications = verifications;
         this.auditLog = auditLog;
@@ -95,22 +100,33 @@ public final class AuditHandler {
     /** {@code GET /admin/audit/records}: one page, newest first, and the cursor of the next. */
     Mono<ServerResponse> records(ServerRequest request) {
         return Mono.defer(() -> {
-            AuditQuery query = AuditParameters.of(request.queryParams(), "limit", "cursor").query();
+            AuditQuery query =
+                    AuditParameters.of(request.queryParams(), "limit", "cursor").query();
             AdminIdentity who = AdminAuthFilter.identity(request.exchange());
             return blocking(() -> store.query(query)).flatMap(page -> {
-                boolean content = who.mayReadContent()
-                        && page.records().stream().anyMatch(r -> r.content() != null);
+                boolean content =
+                        who.mayReadContent() && page.records().stream().anyMatch(r -> r.content() != null);
                 ObjectNode body = view.page(page, who.mayReadContent());
                 if (!content) {
                     return ok(body);
                 }
                 // Stored content is handed out only once its reading is on the record.
                 // The subject is the tenant whose content was shown, when it is one tenant (it usually is).
-                List<String> shown = page.records().stream().filter(r -> r.content() != null)
-                        .map(AuditRecord::tenant).distinct().toList();
+                List<String> shown = page.records().stream()
+                        .filter(r -> r.content() != null)
+                        .map(AuditRecord::tenant)
+                        .distinct()
+                        .toList();
                 String subject = shown.size() == 1 ? shown.get(0) : query.tenant();
-                return actions.record(request.exchange(), AdminActions.Action.CONTENT_VIEW, who, subject,
-                                java.util.Map.of("query", nz(request.uri().getRawQuery()), "records",
+                return actions.record(
+                                request.exchange(),
+                                AdminActions.Action.CONTENT_VIEW,
+                                who,
+                                subject,
+                                java.util.Map.of(
+                                        "query",
+                                        nz(request.uri().getRawQuery()),
+                                        "records",
                                         page.entries().size()))
                         .onErrorMap(e -> AuditHandler.notRecorded())
                         .then(ok(body));
@@ -125,11 +141,12 @@ public final class AuditHandler {
             TimeBucket bucket = params.bucket();
             AuditQuery filter = params.query();
             return blocking(() -> {
-                List<BucketCount> decisions = store.count(filter, bucket, CountKey.DECISION);
-                List<BucketCount> outcomes = store.count(filter, bucket, CountKey.OUTCOME);
-                List<BucketCount> categories = store.count(filter, bucket, CountKey.CATEGORY);
-                return view.counts(bucket, decisions, outcomes, categories);
-            }).flatMap(this::ok);
+                        List<BucketCount> decisions = store.count(filter, bucket, CountKey.DECISION);
+                        List<BucketCount> outcomes = store.count(filter, bucket, CountKey.OUTCOME);
+                        List<BucketCount> categories = store.count(filter, bucket, CountKey.CATEGORY);
+                        return view.counts(bucket, decisions, outcomes, categories);
+                    })
+                    .flatMap(this::ok);
         });
     }
 
@@ -149,28 +166,45 @@ public final class AuditHandler {
             }
             AuditExport export = new AuditExport(store);
             return blocking(() -> store.query(query.toBuilder().limit(1).build()))
-                    .flatMap(probe -> actions.record(request.exchange(), AdminActions.Action.EXPORT, who,
-                                    query.tenant(), java.util.Map.of("format", format, "query",
+                    .flatMap(probe -> actions.record(
+                                    request.exchange(),
+                                    AdminActions.Action.EXPORT,
+                                    who,
+                                    query.tenant(),
+                                    java.util.Map.of(
+                                            "format",
+                                            format,
+                                            "query",
                                             nz(request.uri().getRawQuery())))
-                            .onErrorMap(e -> AuditHandler.notRecorded()).thenReturn(probe))
+                            .onErrorMap(e -> AuditHandler.notRecorded())
+                            .thenReturn(probe))
                     .map(probe -> {
-                Publisher<DataBuffer> body = DataBufferUtils.outputStreamPublisher(out -> {
-                    try {
-                        long rows = format.equals("csv") ? export.csv(query, out) : export.jsonLines(query, out);
-                        log.info("audit export ({}) of {} record(s)", format, rows);
-                    } catch (RuntimeException e) {
-                        log.error("audit export ({}) failed part-way: {}", format, e.toString());
-                        throw e;
-                    }
-                }, request.exchange().getResponse().bufferFactory(), BLOCKING);
-                return body;
-            }).flatMap(body -> ServerResponse.ok()
-                    .contentType(format.equals("csv") ? CSV : JSON_LINES)
-                    .header(HttpHeaders.CONTENT_DISPOSITION, ContentDisposition.attachment()
-                            .filename("warden-audit-" + FILE_TIME.format(Instant.now()) + "." + format)
-                            .build().toString())
-                    .header(HttpHeaders.CACHE_CONTROL, "no-store")
-                    .body(BodyInserters.fromDataBuffers(body)));
+                        Publisher<DataBuffer> body = DataBufferUtils.outputStreamPublisher(
+                                out -> {
+                                    try {
+                                        long rows = format.equals("csv")
+                                                ? export.csv(query, out)
+                                                : export.jsonLines(query, out);
+                                        log.info("audit export ({}) of {} record(s)", format, rows);
+                                    } catch (RuntimeException e) {
+                                        log.error("audit export ({}) failed part-way: {}", format, e.toString());
+                                        throw e;
+                                    }
+                                },
+                                request.exchange().getResponse().bufferFactory(),
+                                BLOCKING);
+                        return body;
+                    })
+                    .flatMap(body -> ServerResponse.ok()
+                            .contentType(format.equals("csv") ? CSV : JSON_LINES)
+                            .header(
+                                    HttpHeaders.CONTENT_DISPOSITION,
+                                    ContentDisposition.attachment()
+                                            .filename("warden-audit-" + FILE_TIME.format(Instant.now()) + "." + format)
+                                            .build()
+                                            .toString())
+                            .header(HttpHeaders.CACHE_CONTROL, "no-store")
+                            .body(BodyInserters.fromDataBuffers(body)));
         });
     }
 
@@ -188,20 +222,23 @@ public final class AuditHandler {
             }
             String which = tenant != null ? tenant : chain;
             // With the operator key, every chain is also checked against the latest signed chain-head checkpoint.
-            ChainVerifier verifier = auditLog.checkpointKey().map(key -> new ChainVerifier(store, key))
+            ChainVerifier verifier = auditLog.checkpointKey()
+                    .map(key -> new ChainVerifier(store, key))
                     .orElseGet(() -> new ChainVerifier(store));
             if (which == null) {
                 return blocking(() -> {
-                    var reports = verifier.verifyAll();
-                    verifications.verified(reports);
-                    return withCheckpoints(view.chains(reports));
-                }).flatMap(this::ok);
+                            var reports = verifier.verifyAll();
+                            verifications.verified(reports);
+                            return withCheckpoints(view.chains(reports));
+                        })
+                        .flatMap(this::ok);
             }
             return blocking(() -> {
-                ChainVerifier.Report report = verifier.verify(which);
-                verifications.verified(java.util.List.of(report));
-                return withCheckpoints(view.chain(report));
-            }).flatMap(this::ok);
+                        ChainVerifier.Report report = verifier.verify(which);
+                        verifications.verified(java.util.List.of(report));
+                        return withCheckpoints(view.chain(report));
+                    })
+                    .flatMap(this::ok);
         });
     }
 
@@ -212,10 +249,13 @@ public final class AuditHandler {
     private ObjectNode withCheckpoints(ObjectNode verified) {
         var key = auditLog.checkpointKey();
         verified.put("checkpoints_checked", key.isPresent());
-        verified.put("operator_public_key", key.map(k -> java.util.Base64.getEncoder().encodeToString(k.getEncoded()))
-                .orElse(null));
+        verified.put(
+                "operator_public_key",
+                key.map(k -> java.util.Base64.getEncoder().encodeToString(k.getEncoded()))
+                        .orElse(null));
         ArrayNode checkpoints = verified.putArray("checkpoints");
-        store.latestCheckpoints().values().forEach(c -> checkpoints.addObject()
+        store.latestCheckpoints().values().forEach(c -> checkpoints
+                .addObject()
                 .put("instance", c.instance())
                 .put("time", c.time().toString())
                 .put("key_id", c.keyId())
@@ -248,8 +288,8 @@ public final class AuditHandler {
      * for all; the run is recorded as a {@code retention.run} admin action. The console's retention button and
      * {@code POST /admin/audit/retention} both come here.
      */
-    public Mono<ObjectNode> runRetention(org.springframework.web.server.ServerWebExchange exchange,
-                                         AdminIdentity who, String only) {
+    public Mono<ObjectNode> runRetention(
+            org.springframework.web.server.ServerWebExchange exchange, AdminIdentity who, String only) {
         return Mono.defer(() -> {
             if (!who.mayWrite()) {
                 return Mono.error(ApiErrors.adminRoleReadOnly("retention deletes records; it needs an admin key"));
@@ -271,14 +311,17 @@ public final class AuditHandler {
 
     /** An auditor without the grant asks for something that carries stored content verbatim. */
     static ApiException contentNotGranted() {
-        return ApiErrors.contentNotGranted("format", "JSON Lines carries each record's hashed body verbatim, stored "
-                + "content included; this key may not read content (it needs the content-read grant). Export "
-                + "format=csv instead");
+        return ApiErrors.contentNotGranted(
+                "format",
+                "JSON Lines carries each record's hashed body verbatim, stored "
+                        + "content included; this key may not read content (it needs the content-read grant). Export "
+                        + "format=csv instead");
     }
 
     /** The action's record could not be kept, so the action is not done. */
     static ApiException notRecorded() {
-        return ApiErrors.auditUnavailable("audit_store_unavailable",
+        return ApiErrors.auditUnavailable(
+                "audit_store_unavailable",
                 "this action cannot be recorded right now, so it is not done; try again later");
     }
 
@@ -307,7 +350,10 @@ public final class AuditHandler {
             for (Target t : targets) {
                 int days = t.days();
                 if (t.legalHold()) {
-                    data.addObject().put("tenant", t.chain()).put("retention_days", days).put("deleted", 0)
+                    data.addObject()
+                            .put("tenant", t.chain())
+                            .put("retention_days", days)
+                            .put("deleted", 0)
                             .put("legal_hold", true);
                     runs.add(java.util.Map.of("tenant", t.chain(), "legalHold", true, "deleted", 0));
                     continue;
@@ -317,8 +363,10 @@ public final class AuditHandler {
                     // Content goes after its own period; the records stay and still verify (AuditRecord).
                     long erased = retention.eraseContent(t.chain(), Duration.ofDays(t.contentDays()));
                     deleted += result.deleted();
-                    data.add(view.retention(result, days).put("content_retention_days", t.contentDays())
-                            .put("content_erased", erased).put("legal_hold", false));
+                    data.add(view.retention(result, days)
+                            .put("content_retention_days", t.contentDays())
+                            .put("content_erased", erased)
+                            .put("legal_hold", false));
                     java.util.Map<String, Object> run = new java.util.TreeMap<>();
                     run.put("tenant", t.chain());
                     run.put("metadataRetentionDays", days);
@@ -329,13 +377,20 @@ public final class AuditHandler {
                     result.anchor().ifPresent(a -> run.put("anchorSeq", a.seq()));
                     runs.add(run);
                     if (result.deleted() > 0) {
-                        log.info("retention: deleted {} audit entries of tenant {} older than {} day(s), up to seq {}",
-                                result.deleted(), t.chain(), days, result.anchor().map(a -> a.seq()).orElse(0L));
+                        log.info(
+                                "retention: deleted {} audit entries of tenant {} older than {} day(s), up to seq {}",
+                                result.deleted(),
+                                t.chain(),
+                                days,
+                                result.anchor().map(a -> a.seq()).orElse(0L));
                     }
                 } catch (AuditStoreException e) {
                     failed = true;
                     log.error("retention for tenant {} failed: {}", t.chain(), e.getMessage());
-                    data.addObject().put("tenant", t.chain()).put("retention_days", days).put("deleted", 0)
+                    data.addObject()
+                            .put("tenant", t.chain())
+                            .put("retention_days", days)
+                            .put("deleted", 0)
                             .put("error", e.getMessage());
                     runs.add(java.util.Map.of("tenant", t.chain(), "error", String.valueOf(e.getMessage())));
                 }
@@ -348,12 +403,20 @@ public final class AuditHandler {
                 targets.forEach(t -> known.add(t.chain()));
                 for (String chain : store.tenants()) {
                     if (chain.equals(dev.warden.policy.audit.AdminAction.CHAIN)) {
-                        skipped.addObject().put("tenant", chain).put("reason", "admin actions (policy changes, "
-                                + "retention runs, exports) are kept: they are the record of what happened to the "
-                                + "records");
+                        skipped.addObject()
+                                .put("tenant", chain)
+                                .put(
+                                        "reason",
+                                        "admin actions (policy changes, "
+                                                + "retention runs, exports) are kept: they are the record of what happened to the "
+                                                + "records");
                     } else if (!known.contains(chain)) {
-                        skipped.addObject().put("tenant", chain).put("reason", "not in the tenants file, so it has "
-                                + "no retention period; its records are kept");
+                        skipped.addObject()
+                                .put("tenant", chain)
+                                .put(
+                                        "reason",
+                                        "not in the tenants file, so it has "
+                                                + "no retention period; its records are kept");
                     }
                 }
             }
@@ -370,9 +433,13 @@ public final class AuditHandler {
         details.put("complete", complete);
         details.put("tenants", runs);
         try {
-            auditLog.appendAction(dev.warden.policy.audit.AdminAction.of(Instant.now(), "retention.run", actor,
-                    runs.size() == 1 ? String.valueOf(((java.util.Map<?, ?>) runs.get(0)).get("tenant")) : null,
-                    details)).get(30, java.util.concurrent.TimeUnit.SECONDS);
+            auditLog.appendAction(dev.warden.policy.audit.AdminAction.of(
+                            Instant.now(),
+                            "retention.run",
+                            actor,
+                            runs.size() == 1 ? String.valueOf(((java.util.Map<?, ?>) runs.get(0)).get("tenant")) : null,
+                            details))
+                    .get(30, java.util.concurrent.TimeUnit.SECONDS);
         } catch (Exception e) {
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
@@ -395,13 +462,14 @@ public final class AuditHandler {
         if (e instanceof ApiException) {
             return e;
         }
-        if (e instanceof IllegalArgumentException && String.valueOf(e.getMessage()).contains("cursor")) {
+        if (e instanceof IllegalArgumentException
+                && String.valueOf(e.getMessage()).contains("cursor")) {
             return ApiErrors.invalidRequest("'cursor' is not a next_cursor returned by this endpoint", "cursor");
         }
         if (e instanceof AuditStoreException) {
             log.error("audit store call failed: {}", e.getMessage());
-            return ApiErrors.auditUnavailable("audit_store_unavailable",
-                    "the audit store cannot be read right now; try again later");
+            return ApiErrors.auditUnavailable(
+                    "audit_store_unavailable", "the audit store cannot be read right now; try again later");
         }
         return e;
     }

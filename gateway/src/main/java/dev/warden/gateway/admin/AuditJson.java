@@ -70,12 +70,17 @@ final class AuditJson {
         n.put("http_status", r.httpStatus());
         if (r.origin() != null) {
             // Only refused authentications carry it (AuditRecord.Origin); other records have a tenant instead.
-            n.putObject("origin").put("route", r.origin().route()).put("client_address", r.origin().clientAddress());
+            n.putObject("origin")
+                    .put("route", r.origin().route())
+                    .put("client_address", r.origin().clientAddress());
         }
         if (r.batch() != null) {
             // Only Batch API records carry it: a line's batch and custom_id, or a stored file and its SHA-256.
-            n.putObject("batch").put("batch_id", r.batch().batchId()).put("custom_id", r.batch().customId())
-                    .put("file_id", r.batch().fileId()).put("file_sha256", r.batch().fileSha256());
+            n.putObject("batch")
+                    .put("batch_id", r.batch().batchId())
+                    .put("custom_id", r.batch().customId())
+                    .put("file_id", r.batch().fileId())
+                    .put("file_sha256", r.batch().fileSha256());
         }
         n.put("streaming", r.streaming());
         n.put("tokens_released", r.tokensReleased());
@@ -114,7 +119,9 @@ final class AuditJson {
             // The record has content; this key may not read it (an auditor without the content-read grant).
             n.put("content_withheld", true);
         } else if (r.content() != null) {
-            n.putObject("content").put("prompt", r.content().prompt()).put("response", r.content().response());
+            n.putObject("content")
+                    .put("prompt", r.content().prompt())
+                    .put("response", r.content().response());
         }
         // The record kept content beside it, and the tenant's content period has erased it.
         n.put("content_erased", r.contentErased());
@@ -127,8 +134,8 @@ final class AuditJson {
      * One object per bucket that has records, oldest first. Every request has exactly one outcome and one decision,
      * so {@code total} equals the sum of either breakdown; a request can have several categories or none.
      */
-    ObjectNode counts(TimeBucket bucket, List<BucketCount> decisions, List<BucketCount> outcomes,
-                      List<BucketCount> categories) {
+    ObjectNode counts(
+            TimeBucket bucket, List<BucketCount> decisions, List<BucketCount> outcomes, List<BucketCount> categories) {
         Map<java.time.Instant, ObjectNode> buckets = new TreeMap<>();
         java.util.function.Function<java.time.Instant, ObjectNode> at = start -> buckets.computeIfAbsent(start, s -> {
             ObjectNode b = json.createObjectNode();
@@ -176,9 +183,16 @@ final class AuditJson {
     ObjectNode chains(List<ChainVerifier.Report> reports) {
         ObjectNode n = json.createObjectNode();
         n.put("valid", reports.stream().allMatch(ChainVerifier.Report::intact));
-        n.put("checked", reports.stream().mapToLong(ChainVerifier.Report::entriesChecked).sum());
-        n.set("first_broken", reports.stream().flatMap(r -> r.firstBroken().stream()).findFirst()
-                .map(this::broken).orElse(null));
+        n.put(
+                "checked",
+                reports.stream().mapToLong(ChainVerifier.Report::entriesChecked).sum());
+        n.set(
+                "first_broken",
+                reports.stream()
+                        .flatMap(r -> r.firstBroken().stream())
+                        .findFirst()
+                        .map(this::broken)
+                        .orElse(null));
         ArrayNode chains = n.putArray("chains");
         reports.forEach(r -> chains.add(chain(r)));
         return n;
@@ -204,10 +218,14 @@ final class AuditJson {
         n.put("cutoff", result.cutoff().toString());
         n.put("deleted", result.deleted());
         n.set("anchor", result.anchor().map(this::head).orElse(null));
-        n.set("checkpoint", result.checkpoint().map(c -> json.createObjectNode()
-                .put("sequence", c.seq())
-                .put("request_id", c.entry().requestId())
-                .put("hash", c.hash())).orElse(null));
+        n.set(
+                "checkpoint",
+                result.checkpoint()
+                        .map(c -> json.createObjectNode()
+                                .put("sequence", c.seq())
+                                .put("request_id", c.entry().requestId())
+                                .put("hash", c.hash()))
+                        .orElse(null));
         return n;
     }
 

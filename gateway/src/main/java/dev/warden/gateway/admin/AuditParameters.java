@@ -25,8 +25,8 @@ import org.springframework.util.MultiValueMap;
  */
 final class AuditParameters {
 
-    static final Set<String> FILTERS = Set.of("from", "to", "tenant", "model", "outcome", "decision", "category",
-            "classifier", "request_id", "key_id");
+    static final Set<String> FILTERS = Set.of(
+            "from", "to", "tenant", "model", "outcome", "decision", "category", "classifier", "request_id", "key_id");
 
     private final MultiValueMap<String, String> params;
 
@@ -45,8 +45,10 @@ final class AuditParameters {
     static AuditParameters only(MultiValueMap<String, String> params, Set<String> allowed) {
         for (String name : params.keySet()) {
             if (!allowed.contains(name)) {
-                throw ApiErrors.invalidRequest("unknown parameter '" + name + "'; this endpoint takes "
-                        + (allowed.isEmpty() ? "none" : String.join(", ", new java.util.TreeSet<>(allowed))), name);
+                throw ApiErrors.invalidRequest(
+                        "unknown parameter '" + name + "'; this endpoint takes "
+                                + (allowed.isEmpty() ? "none" : String.join(", ", new java.util.TreeSet<>(allowed))),
+                        name);
             }
         }
         return new AuditParameters(params);
@@ -114,8 +116,8 @@ final class AuditParameters {
                 return a;
             }
         }
-        throw ApiErrors.invalidRequest("'" + name + "' must be one of " + String.join(", ", allowed) + ", not '"
-                + value + "'", name);
+        throw ApiErrors.invalidRequest(
+                "'" + name + "' must be one of " + String.join(", ", allowed) + ", not '" + value + "'", name);
     }
 
     /** The single value of a parameter, or null when absent; present but empty is an error. */
@@ -177,8 +179,10 @@ final class AuditParameters {
             try {
                 return LocalDate.parse(v).atStartOfDay(ZoneOffset.UTC).toInstant();
             } catch (DateTimeParseException notDate) {
-                throw ApiErrors.invalidRequest("'" + name + "' must be an ISO-8601 time such as "
-                        + "2026-11-28T03:00:00Z or a date such as 2026-11-28, not '" + v + "'", name);
+                throw ApiErrors.invalidRequest(
+                        "'" + name + "' must be an ISO-8601 time such as "
+                                + "2026-11-28T03:00:00Z or a date such as 2026-11-28, not '" + v + "'",
+                        name);
             }
         }
     }
@@ -189,8 +193,10 @@ final class AuditParameters {
     private static Outcome outcome(String value) {
         Outcome o = OUTCOMES.get(value.toLowerCase(Locale.ROOT));
         if (o == null) {
-            throw ApiErrors.invalidRequest("unknown outcome '" + value + "'; outcomes are "
-                    + String.join(", ", new java.util.TreeSet<>(OUTCOMES.keySet())), "outcome");
+            throw ApiErrors.invalidRequest(
+                    "unknown outcome '" + value + "'; outcomes are "
+                            + String.join(", ", new java.util.TreeSet<>(OUTCOMES.keySet())),
+                    "outcome");
         }
         return o;
     }

@@ -13,8 +13,7 @@ import dev.warden.policy.tenant.TenantDirectory;
  */
 public final class BundleAccess {
 
-    private BundleAccess() {
-    }
+    private BundleAccess() {}
 
     /** Null when {@code who} may take the bundle of {@code tenant} (null: all tenants), else the refusal. */
     public static ApiException refusal(AdminIdentity who, String tenant, TenantDirectory tenants) {
@@ -22,13 +21,24 @@ public final class BundleAccess {
             return null;
         }
         if (tenant == null) {
-            boolean anyStores = tenants.tenants().stream().anyMatch(t -> t.policy().audit().storeContent());
-            return anyStores ? ApiErrors.contentNotGranted("tenant", "an evidence bundle of every tenant would "
-                    + "carry the stored content of tenants that keep it; this key may not read content (it needs "
-                    + "the content-read grant). Ask for one tenant that stores no content") : null;
+            boolean anyStores =
+                    tenants.tenants().stream().anyMatch(t -> t.policy().audit().storeContent());
+            return anyStores
+                    ? ApiErrors.contentNotGranted(
+                            "tenant",
+                            "an evidence bundle of every tenant would "
+                                    + "carry the stored content of tenants that keep it; this key may not read content (it needs "
+                                    + "the content-read grant). Ask for one tenant that stores no content")
+                    : null;
         }
-        boolean stores = tenants.tenant(tenant).map(t -> t.policy().audit().storeContent()).orElse(false);
-        return stores ? ApiErrors.contentNotGranted("tenant", "tenant '" + tenant + "' stores content, which its "
-                + "evidence bundle carries; this key may not read content (it needs the content-read grant)") : null;
+        boolean stores = tenants.tenant(tenant)
+                .map(t -> t.policy().audit().storeContent())
+                .orElse(false);
+        return stores
+                ? ApiErrors.contentNotGranted(
+                        "tenant",
+                        "tenant '" + tenant + "' stores content, which its "
+                                + "evidence bundle carries; this key may not read content (it needs the content-read grant)")
+                : null;
     }
 }

@@ -20,12 +20,10 @@ public final class CreateAdminKeyCommand {
     /** Distinct from tenant keys ({@code wdn-}), so that a leaked admin key is recognisable as one. */
     static final String PREFIX = "wdn-admin-";
 
-    private CreateAdminKeyCommand() {
-    }
+    private CreateAdminKeyCommand() {}
 
     /** What the command line asked for. */
-    record Options(AdminRole role, List<String> grants) {
-    }
+    record Options(AdminRole role, List<String> grants) {}
 
     public static void main(String[] args) {
         Options options;
@@ -65,8 +63,8 @@ public final class CreateAdminKeyCommand {
 
     private static String grant(String value) {
         if (!AdminProperties.GRANTS.contains(value)) {
-            throw new IllegalArgumentException("unknown grant '" + value + "'; grants are "
-                    + String.join(", ", AdminProperties.GRANTS));
+            throw new IllegalArgumentException(
+                    "unknown grant '" + value + "'; grants are " + String.join(", ", AdminProperties.GRANTS));
         }
         return value;
     }
@@ -82,8 +80,8 @@ public final class CreateAdminKeyCommand {
 
     static void print(String key, Options options, PrintStream out) {
         String hash = ApiKeys.hash(key);
-        out.println("Admin key, role " + options.role().id() + (options.grants().isEmpty() ? ""
-                + "" : ", grants " + String.join(", ", options.grants()))
+        out.println("Admin key, role " + options.role().id()
+                + (options.grants().isEmpty() ? "" + "" : ", grants " + String.join(", ", options.grants()))
                 + " (shown once; keep it in a secret store, it is not saved anywhere):");
         out.println();
         out.println("  " + key);
@@ -96,8 +94,8 @@ public final class CreateAdminKeyCommand {
             out.println("      key-sha256: \"" + hash + "\"");
             out.println();
             out.println("or in the environment: WARDEN_ADMIN_KEYSHA256=" + hash);
-            out.println("or, beside other keys, as an entry of warden.admin.keys (sha256: \"" + hash
-                    + "\", role: admin).");
+            out.println(
+                    "or, beside other keys, as an entry of warden.admin.keys (sha256: \"" + hash + "\", role: admin).");
         } else {
             out.println("      keys:");
             out.println("        - sha256: \"" + hash + "\"");

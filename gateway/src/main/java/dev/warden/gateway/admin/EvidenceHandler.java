@@ -81,34 +81,49 @@ public final class EvidenceHandler {
     public Mono<ServerResponse> bundle(ServerRequest request) {
         return parameters(request).flatMap(params -> {
             AuditParameters p = AuditParameters.only(params, Set.of("tenant", "from", "to"));
-            EvidenceBundle.Filter filter = new EvidenceBundle.Filter(p.text("tenant"), p.instant("from"),
-                    p.instant("to"));
+            EvidenceBundle.Filter filter =
+                    new EvidenceBundle.Filter(p.text("tenant"), p.instant("from"), p.instant("to"));
             if (filter.from() != null && filter.to() != null && !filter.from().isBefore(filter.to())) {
-                throw ApiErrors.invalidRequest("'from' (" + filter.from() + ") must be before 'to' ("
-                        + filter.to() + ")", "from");
+                throw ApiErrors.invalidRequest(
+                        "'from' (" + filter.from() + ") must be before 'to' (" + filter.to() + ")", "from");
             }
             String actor = AdminActor.of(request.exchange());
             // The store is tried first, while a clean error can still be sent; a failure once streaming has begun
             // can only cut the download short (and the bundle then fails verification: no signed manifest).
-            return blocking(store::chains).map(chains -> {
-                Publisher<DataBuffer> body = DataBufferUtils.outputStreamPublisher(out -> {
-                    BufferedWriter writer = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8));
-                    EvidenceBundle.Summary summary = new EvidenceBundle(store, key, Clock.systemUTC())
-                            .write(filter, writer);
-                    log.info("evidence bundle exported by {}: tenant={} from={} to={} entries={} chains={}", actor,
-                            filter.tenant() == null ? "*" : filter.tenant(), filter.from(), filter.to(),
-                            summary.entries(), summary.chains());
-                    recordExport(actor, filter, summary);
-                }, request.exchange().getResponse().bufferFactory(), BLOCKING);
-                return body;
-            }).flatMap(body -> ServerResponse.ok()
-                    .contentType(AuditHandler.JSON_LINES)
-                    .header(HttpHeaders.CONTENT_DISPOSITION, ContentDisposition.attachment()
-                            .filename("warden-evidence-" + (filter.tenant() == null ? "all" : filter.tenant()) + "-"
-                                    + FILE_TIME.format(Instant.now()) + ".jsonl")
-                            .build().toString())
-                    .header(HttpHeaders.CACHE_CONTROL, "no-store")
-                    .body(BodyInserters.fromDataBuffers(body)));
+            return blocking(store::chains)
+                    .map(chains -> {
+                        Publisher<DataBuffer> body = DataBufferUtils.outputStreamPublisher(
+                                out -> {
+                                    BufferedWriter writer =
+                                            new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8));
+                                    EvidenceBundle.Summary summary =
+                                            new EvidenceBundle(store, key, Clock.systemUTC()).write(filter, writer);
+                                    log.info(
+                                            "evidence bundle exported by {}: tenant={} from={} to={} entries={} chains={}",
+                                            actor,
+                                            filter.tenant() == null ? "*" : filter.tenant(),
+                                            filter.from(),
+                                            filter.to(),
+                                            summary.entries(),
+                                            summary.chains());
+                                    recordExport(actor, filter, summary);
+                                },
+                                request.exchange().getResponse().bufferFactory(),
+                                BLOCKING);
+                        return body;
+                    })
+                    .flatMap(body -> ServerResponse.ok()
+                            .contentType(AuditHandler.JSON_LINES)
+                            .header(
+                                    HttpHeaders.CONTENT_DISPOSITION,
+                                    ContentDisposition.attachment()
+                                            .filename("warden-evidence-"
+                                                    + (filter.tenant() == null ? "all" : filter.tenant()) + "-"
+                                                    + FILE_TIME.format(Instant.now()) + ".jsonl")
+                                            .build()
+                                            .toString())
+                            .header(HttpHeaders.CACHE_CONTROL, "no-store")
+                            .body(BodyInserters.fromDataBuffers(body)));
         });
     }
 
@@ -128,7 +143,9 @@ public final class EvidenceHandler {
         auditLog.appendAction(AdminAction.of(Instant.now(), "audit.export", actor, filter.tenant(), details))
                 .whenComplete((ok, e) -> {
                     if (e != null) {
-                        log.error("the admin action of an evidence export by {} could not be recorded: {}", actor,
+                        log.error(
+                                "the admin action of an evidence export by {} could not be recorded: {}",
+                                actor,
                                 e.toString());
                     }
                 });
@@ -139,17 +156,22 @@ public final class EvidenceHandler {
         return Mono.defer(() -> {
             AuditParameters.only(request.queryParams(), Set.of());
             return blocking(() -> {
-                ObjectNode root = json.createObjectNode();
-                root.put("object", "list");
-                root.put("in_force", tenants.policy().digest());
-                ArrayNode data = root.putArray("data");
-                for (PolicyVersion v : store.policyVersions()) {
-                    data.addObject().put("object", "policy.version").put("digest", v.digest())
-                            .put("first_seen", v.firstSeen().toString())
-                            .put("in_force", v.digest().equals(tenants.policy().digest()));
-                }
-                return root;
-            }).flatMap(this::ok);
+                        ObjectNode root = json.createObjectNode();
+                        root.put("object", "list");
+                        root.put("in_force", tenants.policy().digest());
+                        ArrayNode data = root.putArray("data");
+                        for (PolicyVersion v : store.policyVersions()) {
+                            data.addObject()
+                                    .put("object", "policy.version")
+                                    .put("digest", v.digest())
+                                    .put("first_seen", v.firstSeen().toString())
+                                    .put(
+                                            "in_force",
+                                            v.digest().equals(tenants.policy().digest()));
+                        }
+                        return root;
+                    })
+                    .flatMap(this::ok);
         });
     }
 
@@ -158,8 +180,9 @@ public final class EvidenceHandler {
         return Mono.defer(() -> {
             AuditParameters.only(request.queryParams(), Set.of());
             String digest = request.pathVariable("digest");
-            return blocking(() -> store.policyVersion(digest)
-                    .orElseThrow(() -> ApiErrors.policyVersionNotFound(digest))).map(v -> {
+            return blocking(() ->
+                            store.policyVersion(digest).orElseThrow(() -> ApiErrors.policyVersionNotFound(digest)))
+                    .map(v -> {
                         ObjectNode n = json.createObjectNode();
                         n.put("object", "policy.version");
                         n.put("digest", v.digest());
@@ -168,7 +191,8 @@ public final class EvidenceHandler {
                         ObjectNode docs = n.putObject("documents");
                         v.documents().forEach(docs::put);
                         return n;
-                    }).flatMap(this::ok);
+                    })
+                    .flatMap(this::ok);
         });
     }
 
@@ -178,10 +202,13 @@ public final class EvidenceHandler {
      */
     Mono<ServerResponse> actions(ServerRequest request) {
         return Mono.defer(() -> {
-            AuditParameters p = AuditParameters.only(request.queryParams(),
-                    Set.of("from", "to", "action", "limit", "cursor"));
-            AuditQuery.Builder q = AuditQuery.builder().kind(AuditEntry.Kind.ADMIN).from(p.instant("from"))
-                    .to(p.instant("to")).limit(p.integer("limit", 1, AuditQuery.MAX_LIMIT, AuditQuery.DEFAULT_LIMIT));
+            AuditParameters p =
+                    AuditParameters.only(request.queryParams(), Set.of("from", "to", "action", "limit", "cursor"));
+            AuditQuery.Builder q = AuditQuery.builder()
+                    .kind(AuditEntry.Kind.ADMIN)
+                    .from(p.instant("from"))
+                    .to(p.instant("to"))
+                    .limit(p.integer("limit", 1, AuditQuery.MAX_LIMIT, AuditQuery.DEFAULT_LIMIT));
             if (p.text("action") != null) {
                 q.decision(p.text("action"));
             }
@@ -243,13 +270,14 @@ public final class EvidenceHandler {
     }
 
     private static Throwable toApi(Throwable e) {
-        if (e instanceof IllegalArgumentException && String.valueOf(e.getMessage()).contains("cursor")) {
+        if (e instanceof IllegalArgumentException
+                && String.valueOf(e.getMessage()).contains("cursor")) {
             return ApiErrors.invalidRequest("'cursor' is not a next_cursor returned by this endpoint", "cursor");
         }
         if (e instanceof AuditStoreException) {
             log.error("audit store call failed: {}", e.getMessage());
-            return ApiErrors.auditUnavailable("audit_store_unavailable",
-                    "the audit store cannot be read right now; try again later");
+            return ApiErrors.auditUnavailable(
+                    "audit_store_unavailable", "the audit store cannot be read right now; try again later");
         }
         return e;
     }

@@ -50,7 +50,9 @@ final class PolicyJson {
         }
         root.set("guard", guard(p.guard()));
         root.putObject("streaming")
-                .put("mode", p.streaming().mode().name().toLowerCase(Locale.ROOT).replace('_', '-'))
+                .put(
+                        "mode",
+                        p.streaming().mode().name().toLowerCase(Locale.ROOT).replace('_', '-'))
                 .put("window_tokens", p.streaming().windowTokens())
                 .put("overlap_tokens", p.streaming().overlapTokens())
                 .put("first_window_tokens", p.streaming().firstWindowTokens())
@@ -68,7 +70,9 @@ final class PolicyJson {
                     .put("id", a.licenceId())
                     .put("version", a.version())
                     .put("accepted_by", a.acceptedBy())
-                    .put("accepted_at", a.acceptedAt() == null ? null : a.acceptedAt().toString());
+                    .put(
+                            "accepted_at",
+                            a.acceptedAt() == null ? null : a.acceptedAt().toString());
         }
         if (p.monthlyActiveUsers() < 0) {
             root.putNull("monthly_active_users");

@@ -34,7 +34,10 @@ final class TenantHandler {
             root.put("policy_version", tenants.policyVersion());
             ArrayNode data = root.putArray("data");
             for (Tenant t : tenants.tenants()) {
-                data.addObject().put("id", t.id()).put("name", t.name()).put("keys", t.keys().size());
+                data.addObject()
+                        .put("id", t.id())
+                        .put("name", t.name())
+                        .put("keys", t.keys().size());
             }
             return ok(root);
         });

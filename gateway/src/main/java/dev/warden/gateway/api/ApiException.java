@@ -23,8 +23,14 @@ public class ApiException extends RuntimeException {
         this(status, type, code, param, message, null, Map.of());
     }
 
-    ApiException(HttpStatus status, String type, String code, String param, String message,
-                 Duration retryAfter, Map<String, Object> extra) {
+    ApiException(
+            HttpStatus status,
+            String type,
+            String code,
+            String param,
+            String message,
+            Duration retryAfter,
+            Map<String, Object> extra) {
         super(message, null, false, false);
         this.status = status;
         this.type = type;

@@ -13,8 +13,7 @@ import org.springframework.web.server.UnsupportedMediaTypeStatusException;
 /** Maps whatever went wrong to the {@link ApiException} the client sees. Internal details never leak. */
 public final class Errors {
 
-    private Errors() {
-    }
+    private Errors() {}
 
     public static ApiException toApi(Throwable t) {
         if (t instanceof ApiException api) {
@@ -45,12 +44,13 @@ public final class Errors {
             return ApiErrors.invalidRequest("the request could not be read", null);
         }
         if (t instanceof ResponseStatusException rs && rs.getStatusCode().value() == 404) {
-            return ApiErrors.endpointNotFound("no such endpoint; this gateway serves /v1/chat/completions, /v1/completions, /v1/models, "
+            return ApiErrors.endpointNotFound(
+                    "no such endpoint; this gateway serves /v1/chat/completions, /v1/completions, /v1/models, "
                             + "/v1/moderations and /v1/safety/run-shield");
         }
         if (t instanceof ResponseStatusException rs) {
-            return ApiErrors.withStatus(rs.getStatusCode().value(),
-                    rs.getReason() == null ? "request failed" : rs.getReason());
+            return ApiErrors.withStatus(
+                    rs.getStatusCode().value(), rs.getReason() == null ? "request failed" : rs.getReason());
         }
         return ApiErrors.internal();
     }
@@ -76,12 +76,14 @@ public final class Errors {
         if (status == null || !status.is4xxClientError()) {
             return ApiErrors.engineRefused(e.getMessage());
         }
-        String code = upstream.code() != null ? upstream.code() : switch (status) {
-            case NOT_FOUND -> "not_found";
-            case CONTENT_TOO_LARGE -> "request_too_large";
-            case UNPROCESSABLE_CONTENT -> "unprocessable_entity";
-            default -> "invalid_request";
-        };
+        String code = upstream.code() != null
+                ? upstream.code()
+                : switch (status) {
+                    case NOT_FOUND -> "not_found";
+                    case CONTENT_TOO_LARGE -> "request_too_large";
+                    case UNPROCESSABLE_CONTENT -> "unprocessable_entity";
+                    default -> "invalid_request";
+                };
         String type = upstream.type() != null ? upstream.type() : "invalid_request_error";
         return ApiErrors.upstreamRefused(status, type, code, upstream.param(), e.getMessage());
     }

@@ -9,8 +9,7 @@ public final class OpenAiErrors {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
-    private OpenAiErrors() {
-    }
+    private OpenAiErrors() {}
 
     public static ObjectNode body(ApiException e) {
         ObjectNode root = JSON.createObjectNode();

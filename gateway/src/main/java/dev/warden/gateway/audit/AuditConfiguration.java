@@ -31,7 +31,10 @@ public class AuditConfiguration {
         if (file != null && !file.toString().startsWith(":memory:")) {
             dev.warden.gateway.PrivateFiles.ownerOnly(file);
         }
-        return AuditStores.open(location(properties, warden), properties.user(), properties.password(),
+        return AuditStores.open(
+                location(properties, warden),
+                properties.user(),
+                properties.password(),
                 properties.sqliteSync() == null ? SqliteAuditStore.Sync.FULL : properties.sqliteSync());
     }
 
@@ -45,34 +48,47 @@ public class AuditConfiguration {
      */
     @Bean
     OperatorKey operatorKey(AuditProperties properties, WardenProperties warden) {
-        Path file = properties.operatorKeyFile() == null ? warden.dataDir().resolve("audit-operator.key")
+        Path file = properties.operatorKeyFile() == null
+                ? warden.dataDir().resolve("audit-operator.key")
                 : properties.operatorKeyFile();
         OperatorKey key = OperatorKey.loadOrCreate(file);
-        log.info("audit checkpoints signed with operator key {} (Ed25519 public key, base64 X.509: {}; also in {})",
-                key.keyId(), key.publicKeyText(), OperatorKey.publicFile(file).getFileName());
+        log.info(
+                "audit checkpoints signed with operator key {} (Ed25519 public key, base64 X.509: {}; also in {})",
+                key.keyId(),
+                key.publicKeyText(),
+                OperatorKey.publicFile(file).getFileName());
         return key;
     }
 
     /** The secret of the content fingerprints: the base64 setting if given, else the key file (generated once). */
     @Bean
     FingerprintKey fingerprintKey(AuditProperties properties, WardenProperties warden) {
-        if (properties.fingerprintSecret() != null && !properties.fingerprintSecret().isBlank()) {
+        if (properties.fingerprintSecret() != null
+                && !properties.fingerprintSecret().isBlank()) {
             return FingerprintKey.ofBase64(properties.fingerprintSecret());
         }
-        return FingerprintKey.loadOrCreate(properties.fingerprintKeyFile() == null
-                ? warden.dataDir().resolve("audit-fingerprint.key") : properties.fingerprintKeyFile());
+        return FingerprintKey.loadOrCreate(
+                properties.fingerprintKeyFile() == null
+                        ? warden.dataDir().resolve("audit-fingerprint.key")
+                        : properties.fingerprintKeyFile());
     }
 
     @Bean(destroyMethod = "close")
-    AuditLog auditLog(AuditStore store, AuditProperties properties, WardenProperties warden, MeterRegistry metrics,
-                      OperatorKey operatorKey) {
+    AuditLog auditLog(
+            AuditStore store,
+            AuditProperties properties,
+            WardenProperties warden,
+            MeterRegistry metrics,
+            OperatorKey operatorKey) {
         String location = location(properties, warden);
         if (!properties.on()) {
             log.warn("AUDIT LOG DISABLED (warden.audit.enabled=false): requests are not recorded");
         }
         AuditLogConfig config = AuditLogConfig.defaults()
-                .withSpillFile(properties.spillFile() == null ? warden.dataDir().resolve("audit-spill.jsonl")
-                        : properties.spillFile());
+                .withSpillFile(
+                        properties.spillFile() == null
+                                ? warden.dataDir().resolve("audit-spill.jsonl")
+                                : properties.spillFile());
         if (properties.onSpillFailure() != null) {
             config = config.withOnSpillFailure(properties.onSpillFailure());
         }
@@ -86,29 +102,42 @@ public class AuditConfiguration {
             config = config.withInstanceId(properties.instanceId());
         }
         dev.warden.gateway.PrivateFiles.ownerOnly(config.spillFile());
-        AuditLog auditLog = new AuditLog(store, config,
-                new AuditLog.Checkpoints(operatorKey, properties.checkpointEvery()));
-        log.info("audit log in {} as instance {} (spill file {})",
-                location.replaceAll("password=[^&]*", "password=***"), config.instanceId(), config.spillFile());
-        Gauge.builder("warden.audit.spilled", auditLog, l -> l.stats().spilled()).register(metrics);
-        Gauge.builder("warden.audit.accepting", auditLog, l -> l.accepting() ? 1 : 0).register(metrics);
+        AuditLog auditLog =
+                new AuditLog(store, config, new AuditLog.Checkpoints(operatorKey, properties.checkpointEvery()));
+        log.info(
+                "audit log in {} as instance {} (spill file {})",
+                location.replaceAll("password=[^&]*", "password=***"),
+                config.instanceId(),
+                config.spillFile());
+        Gauge.builder("warden.audit.spilled", auditLog, l -> l.stats().spilled())
+                .register(metrics);
+        Gauge.builder("warden.audit.accepting", auditLog, l -> l.accepting() ? 1 : 0)
+                .register(metrics);
         return auditLog;
     }
 
     /** Each request's record, written through the audit log; content redacted as the guards redact it. */
     @Bean
-    dev.warden.gateway.flow.AuditTrail auditTrail(AuditLog auditLog, dev.warden.gateway.flow.Guards guards,
-                                                  MeterRegistry metrics, AuditProperties audit,
-                                                  dev.warden.policy.audit.FingerprintKey fingerprints,
-                                                  org.springframework.beans.factory.ObjectProvider<
-                                                          dev.warden.gateway.flow.CallObserver> observers) {
-        return new dev.warden.gateway.flow.AuditTrail(auditLog, guards.redactor(), fingerprints, metrics, audit.on(),
-                dev.warden.gateway.flow.CallObserver.all(observers.orderedStream().toList()));
+    dev.warden.gateway.flow.AuditTrail auditTrail(
+            AuditLog auditLog,
+            dev.warden.gateway.flow.Guards guards,
+            MeterRegistry metrics,
+            AuditProperties audit,
+            dev.warden.policy.audit.FingerprintKey fingerprints,
+            org.springframework.beans.factory.ObjectProvider<dev.warden.gateway.flow.CallObserver> observers) {
+        return new dev.warden.gateway.flow.AuditTrail(
+                auditLog,
+                guards.redactor(),
+                fingerprints,
+                metrics,
+                audit.on(),
+                dev.warden.gateway.flow.CallObserver.all(
+                        observers.orderedStream().toList()));
     }
 
     @Bean
-    AuthFailureAudit authFailureAudit(dev.warden.gateway.flow.AuditTrail trail, AuditProperties properties,
-                                      MeterRegistry metrics) {
+    AuthFailureAudit authFailureAudit(
+            dev.warden.gateway.flow.AuditTrail trail, AuditProperties properties, MeterRegistry metrics) {
         return new AuthFailureAudit(trail, properties.authFailureRate(), metrics);
     }
 }

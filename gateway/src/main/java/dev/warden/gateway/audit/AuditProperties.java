@@ -38,12 +38,23 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  *                       {@code audit.retention-days} applies
  */
 @ConfigurationProperties("warden.audit")
-public record AuditProperties(String store, String user, String password, Path spillFile,
-                              AuditLogConfig.SpillFailure onSpillFailure, Integer maxBatch, Integer queueCapacity,
-                              String instanceId, Boolean enabled, SqliteAuditStore.Sync sqliteSync,
-                              Integer authFailuresPerSecond, Integer authFailuresRetentionDays,
-                              Path operatorKeyFile, java.time.Duration checkpointInterval, Path fingerprintKeyFile,
-                              String fingerprintSecret) {
+public record AuditProperties(
+        String store,
+        String user,
+        String password,
+        Path spillFile,
+        AuditLogConfig.SpillFailure onSpillFailure,
+        Integer maxBatch,
+        Integer queueCapacity,
+        String instanceId,
+        Boolean enabled,
+        SqliteAuditStore.Sync sqliteSync,
+        Integer authFailuresPerSecond,
+        Integer authFailuresRetentionDays,
+        Path operatorKeyFile,
+        java.time.Duration checkpointInterval,
+        Path fingerprintKeyFile,
+        String fingerprintSecret) {
 
     public static final String DEFAULT_CHECKPOINT_INTERVAL = "1m";
 
@@ -52,16 +63,16 @@ public record AuditProperties(String store, String user, String password, Path s
 
     public AuditProperties {
         if (authFailuresPerSecond != null && authFailuresPerSecond < 0) {
-            throw new IllegalArgumentException("warden.audit.auth-failures-per-second must be 0 or more, got "
-                    + authFailuresPerSecond);
+            throw new IllegalArgumentException(
+                    "warden.audit.auth-failures-per-second must be 0 or more, got " + authFailuresPerSecond);
         }
         if (checkpointInterval != null && (checkpointInterval.isNegative() || checkpointInterval.isZero())) {
-            throw new IllegalArgumentException("warden.audit.checkpoint-interval must be positive, got "
-                    + checkpointInterval);
+            throw new IllegalArgumentException(
+                    "warden.audit.checkpoint-interval must be positive, got " + checkpointInterval);
         }
         if (authFailuresRetentionDays != null && authFailuresRetentionDays < 1) {
-            throw new IllegalArgumentException("warden.audit.auth-failures-retention-days must be 1 or more, got "
-                    + authFailuresRetentionDays);
+            throw new IllegalArgumentException(
+                    "warden.audit.auth-failures-retention-days must be 1 or more, got " + authFailuresRetentionDays);
         }
     }
 

@@ -1,7 +1,7 @@
 package dev.warden.gateway.audit;
 
-import dev.warden.gateway.flow.RequestState;
 import dev.warden.gateway.flow.AuditTrail;
+import dev.warden.gateway.flow.RequestState;
 import dev.warden.policy.audit.AuditRecord;
 import dev.warden.policy.audit.RefusedAuthentication;
 import dev.warden.policy.tenant.ApiKeys;
@@ -26,14 +26,19 @@ public final class AuthFailureAudit {
     private final AuditTrail trail;
     /** Null when the rate is 0: nothing is recorded, everything counted. */
     private final Bucket budget;
+
     private final Counter dropped;
 
     public AuthFailureAudit(AuditTrail trail, int perSecond, MeterRegistry metrics) {
         this.trail = trail;
-        this.budget = perSecond <= 0 ? null : Bucket.builder()
-                .addLimit(Bandwidth.builder().capacity(perSecond).refillGreedy(perSecond, Duration.ofSeconds(1))
-                        .build())
-                .build();
+        this.budget = perSecond <= 0
+                ? null
+                : Bucket.builder()
+                        .addLimit(Bandwidth.builder()
+                                .capacity(perSecond)
+                                .refillGreedy(perSecond, Duration.ofSeconds(1))
+                                .build())
+                        .build();
         this.dropped = metrics.counter("warden.audit.auth.failures.dropped");
     }
 
@@ -59,10 +64,17 @@ public final class AuthFailureAudit {
             return;
         }
         RequestState state = RequestState.of(exchange);
-        AuditRecord record = RefusedAuthentication.record(state.requestId(), Instant.now(),
-                exchange.getRequest().getPath().value(), clientAddress(exchange), reason, keyId(presentedKey));
-        trail.appendDetached(record.toBuilder().httpStatus(httpStatus)
-                .clientRequestId(state.clientRequestId()).build());
+        AuditRecord record = RefusedAuthentication.record(
+                state.requestId(),
+                Instant.now(),
+                exchange.getRequest().getPath().value(),
+                clientAddress(exchange),
+                reason,
+                keyId(presentedKey));
+        trail.appendDetached(record.toBuilder()
+                .httpStatus(httpStatus)
+                .clientRequestId(state.clientRequestId())
+                .build());
     }
 
     /** Garbage is not hashed: its id would identify nothing an administrator could look up. */

@@ -1,12 +1,9 @@
 package dev.warden.gateway.batch;
 
 import dev.warden.gateway.api.ApiErrors;
-
-import dev.warden.gateway.api.ApiException;
 import dev.warden.gateway.route.ResponseWriter;
 import org.springframework.cloud.gateway.filter.GatewayFilter;
 import org.springframework.cloud.gateway.filter.factory.AbstractGatewayFilterFactory;
-import org.springframework.http.HttpStatus;
 import org.springframework.http.codec.ServerCodecConfigurer;
 import org.springframework.stereotype.Component;
 import org.springframework.web.reactive.function.server.RouterFunction;
@@ -25,8 +22,8 @@ public class BatchApiGatewayFilterFactory extends AbstractGatewayFilterFactory<B
     private final ServerCodecConfigurer codecs;
     private final ResponseWriter writer;
 
-    public BatchApiGatewayFilterFactory(FilesHandler files, BatchesHandler batches, ServerCodecConfigurer codecs,
-                                        ResponseWriter writer) {
+    public BatchApiGatewayFilterFactory(
+            FilesHandler files, BatchesHandler batches, ServerCodecConfigurer codecs, ResponseWriter writer) {
         super(Config.class);
         this.router = BatchConfiguration.router(files, batches);
         this.codecs = codecs;
@@ -34,16 +31,18 @@ public class BatchApiGatewayFilterFactory extends AbstractGatewayFilterFactory<B
     }
 
     /** Nothing to configure per route. */
-    public static final class Config {
-    }
+    public static final class Config {}
 
     @Override
     public GatewayFilter apply(Config config) {
         return (exchange, chain) -> {
             ServerRequest request = ServerRequest.create(exchange, codecs.getReaders());
-            return writer.write(exchange, router.route(request)
-                    .switchIfEmpty(Mono.error(() -> ApiErrors.endpointNotFound("no such endpoint: " + request.path())))
-                    .flatMap(handler -> handler.handle(request)));
+            return writer.write(
+                    exchange,
+                    router.route(request)
+                            .switchIfEmpty(
+                                    Mono.error(() -> ApiErrors.endpointNotFound("no such endpoint: " + request.path())))
+                            .flatMap(handler -> handler.handle(request)));
         };
     }
 }

@@ -1,15 +1,16 @@
 package dev.warden.gateway.batch;
 
-import dev.warden.gateway.api.ApiErrors;
-
 import static org.springframework.web.reactive.function.server.RequestPredicates.DELETE;
 import static org.springframework.web.reactive.function.server.RequestPredicates.GET;
 import static org.springframework.web.reactive.function.server.RequestPredicates.POST;
 import static org.springframework.web.reactive.function.server.RequestPredicates.path;
 
+import dev.warden.gateway.ModelProperties;
 import dev.warden.gateway.WardenProperties;
-import dev.warden.gateway.api.ApiException;
+import dev.warden.gateway.api.ApiErrors;
 import dev.warden.gateway.flow.AuditTrail;
+import dev.warden.gateway.models.ModelCatalog;
+import dev.warden.gateway.openai.RequestBodies;
 import dev.warden.gateway.route.AuditGatewayFilterFactory;
 import dev.warden.gateway.route.GenerateGatewayFilterFactory;
 import dev.warden.gateway.route.InputBudgetGatewayFilterFactory;
@@ -18,9 +19,6 @@ import dev.warden.gateway.route.LicenceGatewayFilterFactory;
 import dev.warden.gateway.route.OutputGuardGatewayFilterFactory;
 import dev.warden.gateway.route.RateLimitGatewayFilterFactory;
 import dev.warden.gateway.route.ReadGenerationGatewayFilterFactory;
-import dev.warden.gateway.models.ModelCatalog;
-import dev.warden.gateway.ModelProperties;
-import dev.warden.gateway.openai.RequestBodies;
 import dev.warden.policy.audit.AuditLog;
 import dev.warden.policy.licence.BatchLicence;
 import dev.warden.policy.licence.LicenceCheck;
@@ -29,7 +27,6 @@ import java.util.function.Function;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.codec.ServerCodecConfigurer;
-import org.springframework.http.HttpStatus;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.RouterFunctions;
 import org.springframework.web.reactive.function.server.ServerResponse;
@@ -45,19 +42,36 @@ public class BatchConfiguration {
     }
 
     @Bean
-    BatchLineCall batchLineCall(ReadGenerationGatewayFilterFactory read, AuditGatewayFilterFactory audit,
-                                LicenceGatewayFilterFactory licence, InputBudgetGatewayFilterFactory budget,
-                                RateLimitGatewayFilterFactory limits, InputGuardGatewayFilterFactory input,
-                                OutputGuardGatewayFilterFactory output, GenerateGatewayFilterFactory generate,
-                                ServerCodecConfigurer codecs) {
+    BatchLineCall batchLineCall(
+            ReadGenerationGatewayFilterFactory read,
+            AuditGatewayFilterFactory audit,
+            LicenceGatewayFilterFactory licence,
+            InputBudgetGatewayFilterFactory budget,
+            RateLimitGatewayFilterFactory limits,
+            InputGuardGatewayFilterFactory input,
+            OutputGuardGatewayFilterFactory output,
+            GenerateGatewayFilterFactory generate,
+            ServerCodecConfigurer codecs) {
         return new BatchLineCall(read, audit, licence, budget, limits, input, output, generate, codecs);
     }
 
     @Bean
-    BatchRunner batchRunner(WardenProperties warden, BatchProperties properties, FileStore files,
-                            BatchLineCall lines, TenantDirectory tenants, AuditLog auditLog, AuditTrail trail) {
-        return new BatchRunner(new BatchStore(warden.dataDir().resolve("batches")), files, lines,
-                tenants, new BatchAudit(auditLog, trail), properties, permits(warden, properties));
+    BatchRunner batchRunner(
+            WardenProperties warden,
+            BatchProperties properties,
+            FileStore files,
+            BatchLineCall lines,
+            TenantDirectory tenants,
+            AuditLog auditLog,
+            AuditTrail trail) {
+        return new BatchRunner(
+                new BatchStore(warden.dataDir().resolve("batches")),
+                files,
+                lines,
+                tenants,
+                new BatchAudit(auditLog, trail),
+                properties,
+                permits(warden, properties));
     }
 
     /**
@@ -67,8 +81,11 @@ public class BatchConfiguration {
      */
     static Function<String, Integer> permits(WardenProperties warden, BatchProperties properties) {
         return model -> {
-            int capacity = warden.models().stream().filter(m -> model.equals(m.name())).findFirst()
-                    .map(BatchConfiguration::capacity).orElse(1);
+            int capacity = warden.models().stream()
+                    .filter(m -> model.equals(m.name()))
+                    .findFirst()
+                    .map(BatchConfiguration::capacity)
+                    .orElse(1);
             int share = (int) Math.floor(capacity * properties.engineShare());
             return Math.max(1, Math.min(properties.maxConcurrentLines(), share));
         };
@@ -79,24 +96,38 @@ public class BatchConfiguration {
             return model.llamaCpp().slots() == null ? 1 : model.llamaCpp().slots();
         }
         if (model.remote() != null && model.remote().urls() != null) {
-            int perReplica = model.remote().maxConnections() == null ? 500 : model.remote().maxConnections();
+            int perReplica = model.remote().maxConnections() == null
+                    ? 500
+                    : model.remote().maxConnections();
             return perReplica * Math.max(1, model.remote().urls().size());
         }
         return 1;
     }
 
     @Bean
-    FilesHandler filesHandler(FileStore files, BatchRunner runner, AuditLog auditLog, AuditTrail trail,
-                              BatchProperties properties) {
+    FilesHandler filesHandler(
+            FileStore files, BatchRunner runner, AuditLog auditLog, AuditTrail trail, BatchProperties properties) {
         return new FilesHandler(files, runner, new BatchAudit(auditLog, trail), properties);
     }
 
     @Bean
-    BatchesHandler batchesHandler(FileStore files, BatchRunner runner, AuditLog auditLog, AuditTrail trail,
-                                  LicenceCheck licences, ModelCatalog catalog, RequestBodies bodies,
-                                  BatchProperties properties) {
-        return new BatchesHandler(files, runner, new BatchAudit(auditLog, trail), new BatchLicence(licences), catalog,
-                bodies, properties);
+    BatchesHandler batchesHandler(
+            FileStore files,
+            BatchRunner runner,
+            AuditLog auditLog,
+            AuditTrail trail,
+            LicenceCheck licences,
+            ModelCatalog catalog,
+            RequestBodies bodies,
+            BatchProperties properties) {
+        return new BatchesHandler(
+                files,
+                runner,
+                new BatchAudit(auditLog, trail),
+                new BatchLicence(licences),
+                catalog,
+                bodies,
+                properties);
     }
 
     /**
@@ -114,10 +145,15 @@ public class BatchConfiguration {
                 .route(GET("/v1/batches"), batches::list)
                 .route(GET("/v1/batches/{id}"), batches::get)
                 .route(POST("/v1/batches/{id}/cancel"), batches::cancel)
-                .route(path("/v1/files").or(path("/v1/files/{id}")).or(path("/v1/files/{id}/content"))
-                                .or(path("/v1/batches")).or(path("/v1/batches/{id}")).or(path("/v1/batches/{id}/cancel")),
-                        request -> Mono.error(ApiErrors.methodNotAllowed("method " + request.method() + " is not allowed on "
-                                + request.path())))
+                .route(
+                        path("/v1/files")
+                                .or(path("/v1/files/{id}"))
+                                .or(path("/v1/files/{id}/content"))
+                                .or(path("/v1/batches"))
+                                .or(path("/v1/batches/{id}"))
+                                .or(path("/v1/batches/{id}/cancel")),
+                        request -> Mono.error(ApiErrors.methodNotAllowed(
+                                "method " + request.method() + " is not allowed on " + request.path())))
                 .build();
     }
 }

@@ -16,8 +16,7 @@ import tools.jackson.databind.node.ObjectNode;
 public final class BatchJob {
 
     /** A validation problem, as OpenAI's {@code errors.data[]}. */
-    public record Problem(String code, String message, String param, Integer line) {
-    }
+    public record Problem(String code, String message, String param, Integer line) {}
 
     final String id;
     final String tenant;
@@ -46,8 +45,18 @@ public final class BatchJob {
     long failed;
     final List<Problem> errors = new ArrayList<>();
 
-    BatchJob(String id, String tenant, String keyId, String endpoint, String inputFileId, String completionWindow,
-             Map<String, String> metadata, String purpose, String derivativeModel, long createdAt, long expiresAt) {
+    BatchJob(
+            String id,
+            String tenant,
+            String keyId,
+            String endpoint,
+            String inputFileId,
+            String completionWindow,
+            Map<String, String> metadata,
+            String purpose,
+            String derivativeModel,
+            long createdAt,
+            long expiresAt) {
         this.id = id;
         this.tenant = tenant;
         this.keyId = keyId;
@@ -111,7 +120,10 @@ public final class BatchJob {
         putTime(n, "expired_at", expiredAt);
         putTime(n, "cancelling_at", cancellingAt);
         putTime(n, "cancelled_at", cancelledAt);
-        n.putObject("request_counts").put("total", total).put("completed", completed).put("failed", failed);
+        n.putObject("request_counts")
+                .put("total", total)
+                .put("completed", completed)
+                .put("failed", failed);
         ObjectNode meta = n.putObject("metadata");
         metadata.forEach(meta::put);
         return n;
@@ -140,11 +152,21 @@ public final class BatchJob {
         JsonNode n = StoredFile.JSON.readTree(bytes);
         JsonNode own = n.get("warden");
         Map<String, String> metadata = new LinkedHashMap<>();
-        n.path("metadata").properties().forEach(e -> metadata.put(e.getKey(), e.getValue().asString()));
-        BatchJob job = new BatchJob(n.get("id").asString(), own.get("tenant").asString(),
-                own.get("key_id").asString(), n.get("endpoint").asString(), n.get("input_file_id").asString(),
-                n.get("completion_window").asString(), metadata, own.get("purpose").asString(),
-                text(own.get("derivative_model")), n.get("created_at").asLong(), n.get("expires_at").asLong());
+        n.path("metadata")
+                .properties()
+                .forEach(e -> metadata.put(e.getKey(), e.getValue().asString()));
+        BatchJob job = new BatchJob(
+                n.get("id").asString(),
+                own.get("tenant").asString(),
+                own.get("key_id").asString(),
+                n.get("endpoint").asString(),
+                n.get("input_file_id").asString(),
+                n.get("completion_window").asString(),
+                metadata,
+                own.get("purpose").asString(),
+                text(own.get("derivative_model")),
+                n.get("created_at").asLong(),
+                n.get("expires_at").asLong());
         job.status = BatchStatus.of(n.get("status").asString());
         job.inProgressAt = time(n, "in_progress_at");
         job.finalizingAt = time(n, "finalizing_at");
@@ -161,7 +183,10 @@ public final class BatchJob {
         job.completed = counts.path("completed").asLong();
         job.failed = counts.path("failed").asLong();
         for (JsonNode e : n.path("errors").path("data")) {
-            job.errors.add(new Problem(text(e.get("code")), text(e.get("message")), text(e.get("param")),
+            job.errors.add(new Problem(
+                    text(e.get("code")),
+                    text(e.get("message")),
+                    text(e.get("param")),
                     e.path("line").isNumber() ? e.get("line").asInt() : null));
         }
         return job;

@@ -37,26 +37,40 @@ import reactor.core.publisher.Mono;
 public final class BatchLineCall {
 
     /** Response headers kept with a result line: what a live client would be shown beside the body. */
-    private static final List<String> KEPT_HEADERS = List.of(LicenceGatewayFilterFactory.ATTRIBUTION_HEADER,
-            InputGuardGatewayFilterFactory.DECISION_HEADER);
+    private static final List<String> KEPT_HEADERS =
+            List.of(LicenceGatewayFilterFactory.ATTRIBUTION_HEADER, InputGuardGatewayFilterFactory.DECISION_HEADER);
 
     private final Map<String, List<GatewayFilter>> stages;
     private final ServerCodecConfigurer codecs;
 
-    public BatchLineCall(ReadGenerationGatewayFilterFactory read, AuditGatewayFilterFactory audit,
-                         LicenceGatewayFilterFactory licence, InputBudgetGatewayFilterFactory budget,
-                         RateLimitGatewayFilterFactory limits, InputGuardGatewayFilterFactory input,
-                         OutputGuardGatewayFilterFactory output, GenerateGatewayFilterFactory generate,
-                         ServerCodecConfigurer codecs) {
+    public BatchLineCall(
+            ReadGenerationGatewayFilterFactory read,
+            AuditGatewayFilterFactory audit,
+            LicenceGatewayFilterFactory licence,
+            InputBudgetGatewayFilterFactory budget,
+            RateLimitGatewayFilterFactory limits,
+            InputGuardGatewayFilterFactory input,
+            OutputGuardGatewayFilterFactory output,
+            GenerateGatewayFilterFactory generate,
+            ServerCodecConfigurer codecs) {
         this.codecs = codecs;
-        List<GatewayFilter> after = List.of(stage(audit), stage(licence), stage(budget), stage(limits),
-                stage(input), stage(output), stage(generate));
-        this.stages = Map.of("/v1/chat/completions", route(read, "chat", after),
-                "/v1/completions", route(read, "completion", after));
+        List<GatewayFilter> after = List.of(
+                stage(audit),
+                stage(licence),
+                stage(budget),
+                stage(limits),
+                stage(input),
+                stage(output),
+                stage(generate));
+        this.stages = Map.of(
+                "/v1/chat/completions",
+                route(read, "chat", after),
+                "/v1/completions",
+                route(read, "completion", after));
     }
 
-    private static List<GatewayFilter> route(ReadGenerationGatewayFilterFactory read, String kind,
-                                             List<GatewayFilter> after) {
+    private static List<GatewayFilter> route(
+            ReadGenerationGatewayFilterFactory read, String kind, List<GatewayFilter> after) {
         ReadGenerationGatewayFilterFactory.Config config = new ReadGenerationGatewayFilterFactory.Config();
         config.setKind(kind);
         List<GatewayFilter> all = new java.util.ArrayList<>();
@@ -91,12 +105,16 @@ public final class BatchLineCall {
         RequestState.open(exchange, requestId, null).authenticated(principal);
         exchange.getAttributes().put(BATCH_ATTRIBUTE, AuditRecord.Batch.line(job.id, line.customId()));
         return Mono.defer(() -> new Chain(stages.get(line.url()), 0).filter(exchange))
-                .then(Mono.fromSupplier(() -> new LineOutcome(line0.status(), line0.body(), requestId,
-                        kept(line0.headers()), null)))
+                .then(Mono.fromSupplier(
+                        () -> new LineOutcome(line0.status(), line0.body(), requestId, kept(line0.headers()), null)))
                 .onErrorResume(e -> {
                     ApiException api = Errors.toApi(e);
-                    return Mono.just(new LineOutcome(api.status().value(), OpenAiErrors.bytes(api), requestId,
-                            kept(line0.headers()), api.retryAfter()));
+                    return Mono.just(new LineOutcome(
+                            api.status().value(),
+                            OpenAiErrors.bytes(api),
+                            requestId,
+                            kept(line0.headers()),
+                            api.retryAfter()));
                 });
     }
 

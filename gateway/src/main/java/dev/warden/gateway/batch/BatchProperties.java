@@ -19,8 +19,13 @@ import org.springframework.util.unit.DataSize;
  *                           {@code validating}, in the order they were created
  */
 @ConfigurationProperties("warden.batch")
-public record BatchProperties(DataSize maxFileSize, Integer maxLines, Double engineShare, Integer maxConcurrentLines,
-                              Duration retryDelay, Integer maxRunningBatches) {
+public record BatchProperties(
+        DataSize maxFileSize,
+        Integer maxLines,
+        Double engineShare,
+        Integer maxConcurrentLines,
+        Duration retryDelay,
+        Integer maxRunningBatches) {
 
     public BatchProperties {
         maxFileSize = maxFileSize == null ? DataSize.ofMegabytes(100) : maxFileSize;
@@ -33,8 +38,8 @@ public record BatchProperties(DataSize maxFileSize, Integer maxLines, Double eng
             throw new IllegalArgumentException("warden.batch.engine-share must be in (0, 1]");
         }
         if (maxLines < 1 || maxConcurrentLines < 1 || maxRunningBatches < 1) {
-            throw new IllegalArgumentException("warden.batch.max-lines, max-concurrent-lines and max-running-batches "
-                    + "must be at least 1");
+            throw new IllegalArgumentException(
+                    "warden.batch.max-lines, max-concurrent-lines and max-running-batches " + "must be at least 1");
         }
     }
 }

@@ -1,7 +1,6 @@
 package dev.warden.gateway.batch;
 
 import dev.warden.gateway.api.ApiErrors;
-
 import dev.warden.gateway.api.ApiException;
 import dev.warden.policy.tenant.Principal;
 import dev.warden.policy.tenant.TenantDirectory;
@@ -55,11 +54,18 @@ public final class BatchRunner implements SmartLifecycle {
     private final AtomicInteger threads = new AtomicInteger();
     /** Made at each {@link #start()}: a stopped context (a test context paused by Spring) may be started again. */
     private volatile ExecutorService drivers;
+
     private volatile ExecutorService workers;
     private volatile boolean running;
 
-    BatchRunner(BatchStore store, FileStore files, BatchLineCall lines, TenantDirectory tenants, BatchAudit audit,
-                BatchProperties properties, Function<String, Integer> permitsOfModel) {
+    BatchRunner(
+            BatchStore store,
+            FileStore files,
+            BatchLineCall lines,
+            TenantDirectory tenants,
+            BatchAudit audit,
+            BatchProperties properties,
+            Function<String, Integer> permitsOfModel) {
         this.store = store;
         this.files = files;
         this.lines = lines;
@@ -82,15 +88,18 @@ public final class BatchRunner implements SmartLifecycle {
 
     /** The tenant's batches, newest first. */
     List<BatchJob> list(String tenant) {
-        return jobs.values().stream().filter(j -> j.tenant.equals(tenant))
-                .sorted((a, b) -> a.createdAt != b.createdAt ? Long.compare(b.createdAt, a.createdAt)
-                        : b.id.compareTo(a.id))
+        return jobs.values().stream()
+                .filter(j -> j.tenant.equals(tenant))
+                .sorted((a, b) ->
+                        a.createdAt != b.createdAt ? Long.compare(b.createdAt, a.createdAt) : b.id.compareTo(a.id))
                 .toList();
     }
 
     boolean inputInUse(String tenant, String fileId) {
-        return jobs.values().stream().anyMatch(j -> j.tenant.equals(tenant) && j.inputFileId.equals(fileId)
-                && !j.status().terminal());
+        return jobs.values().stream()
+                .anyMatch(j -> j.tenant.equals(tenant)
+                        && j.inputFileId.equals(fileId)
+                        && !j.status().terminal());
     }
 
     void submit(BatchJob job) {
@@ -110,8 +119,9 @@ public final class BatchRunner implements SmartLifecycle {
                 job.cancellingAt = now();
                 store.save(job);
             } else if (job.status != BatchStatus.CANCELLING && job.status != BatchStatus.CANCELLED) {
-                throw ApiErrors.batchConflict("batch_not_cancellable", "batch " + job.id + " is " + job.status.wire()
-                        + " and can no longer be cancelled");
+                throw ApiErrors.batchConflict(
+                        "batch_not_cancellable",
+                        "batch " + job.id + " is " + job.status.wire() + " and can no longer be cancelled");
             }
         }
         return job.openAi();
@@ -181,8 +191,11 @@ public final class BatchRunner implements SmartLifecycle {
             }
             log.error("batch {} failed: {}", job.id, e.toString());
             synchronized (job) {
-                job.errors.add(new BatchJob.Problem("internal_error", "the gateway could not run this batch; "
-                        + "quote the batch id when reporting this", null, null));
+                job.errors.add(new BatchJob.Problem(
+                        "internal_error",
+                        "the gateway could not run this batch; " + "quote the batch id when reporting this",
+                        null,
+                        null));
                 job.status = BatchStatus.FAILED;
                 job.failedAt = now();
                 store.save(job);
@@ -196,22 +209,22 @@ public final class BatchRunner implements SmartLifecycle {
         BatchJob.Problem problem = null;
         long total = 0;
         if (files.get(job.tenant, job.inputFileId).isEmpty() || !Files.isRegularFile(input)) {
-            problem = new BatchJob.Problem("invalid_file", "the input file " + job.inputFileId
-                    + " no longer exists", "input_file_id", null);
+            problem = new BatchJob.Problem(
+                    "invalid_file", "the input file " + job.inputFileId + " no longer exists", "input_file_id", null);
         } else {
             try {
                 InputFile.Summary summary = InputFile.check(input, properties.maxLines());
                 total = summary.lines();
                 InputFile.read(input, line -> {
                     if (!line.url().equals(job.endpoint)) {
-                        throw InputFile.bad(line.number(), "url " + line.url() + " is not the batch's endpoint "
-                                + job.endpoint);
+                        throw InputFile.bad(
+                                line.number(), "url " + line.url() + " is not the batch's endpoint " + job.endpoint);
                     }
                 });
             } catch (ApiException e) {
                 Object line = e.extra().get("line");
-                problem = new BatchJob.Problem(e.code(), e.getMessage(), e.param(),
-                        line instanceof Integer n ? n : null);
+                problem =
+                        new BatchJob.Problem(e.code(), e.getMessage(), e.param(), line instanceof Integer n ? n : null);
             }
         }
         synchronized (job) {
@@ -238,7 +251,7 @@ public final class BatchRunner implements SmartLifecycle {
         }
         Phaser inFlight = new Phaser(1);
         try (ResultLog output = new ResultLog(store.outputLog(job.id));
-             ResultLog errors = new ResultLog(store.errorLog(job.id))) {
+                ResultLog errors = new ResultLog(store.errorLog(job.id))) {
             synchronized (job) {
                 job.completed = output.lines();
                 job.failed = errors.lines();
@@ -319,7 +332,8 @@ public final class BatchRunner implements SmartLifecycle {
     }
 
     private boolean mayTakeLines(BatchJob job) {
-        return running && job.status() == BatchStatus.IN_PROGRESS
+        return running
+                && job.status() == BatchStatus.IN_PROGRESS
                 && Instant.now().getEpochSecond() < job.expiresAt;
     }
 
@@ -374,8 +388,12 @@ public final class BatchRunner implements SmartLifecycle {
     private void writeExpired(BatchJob job, ResultLog output, ResultLog errors) {
         InputFile.read(files.contentOf(job.inputFileId), line -> {
             if (!output.done(line.customId()) && !errors.done(line.customId())) {
-                errors.append(line.customId(), ResultLines.error(line, "batch_expired",
-                        "This request could not be executed before the completion window expired."));
+                errors.append(
+                        line.customId(),
+                        ResultLines.error(
+                                line,
+                                "batch_expired",
+                                "This request could not be executed before the completion window expired."));
                 synchronized (job) {
                     job.failed++;
                 }
@@ -408,8 +426,8 @@ public final class BatchRunner implements SmartLifecycle {
         if (errors != null) {
             audit.wrote(job, errors);
         }
-        log.info("batch {} {}: {} completed, {} failed of {}", job.id, end.wire(), job.completed, job.failed,
-                job.total);
+        log.info(
+                "batch {} {}: {} completed, {} failed of {}", job.id, end.wire(), job.completed, job.failed, job.total);
     }
 
     /**
@@ -430,8 +448,16 @@ public final class BatchRunner implements SmartLifecycle {
             }
             return null;
         }
-        StoredFile file = new StoredFile(fileId, job.tenant, job.id + "_" + kind + ".jsonl", "batch_output",
-                sizeOf(source), now(), FileStore.sha256(source), lines, "output".equals(kind) ? job.attribution : "");
+        StoredFile file = new StoredFile(
+                fileId,
+                job.tenant,
+                job.id + "_" + kind + ".jsonl",
+                "batch_output",
+                sizeOf(source),
+                now(),
+                FileStore.sha256(source),
+                lines,
+                "output".equals(kind) ? job.attribution : "");
         return files.keep(file, source);
     }
 
@@ -445,11 +471,16 @@ public final class BatchRunner implements SmartLifecycle {
 
     private Principal principalOf(BatchJob job) {
         Optional<Principal> principal = tenants.tenant(job.tenant).flatMap(t -> t.keys().stream()
-                .filter(k -> k.id().equals(job.keyId)).findFirst().map(k -> new Principal(t, k)));
+                .filter(k -> k.id().equals(job.keyId))
+                .findFirst()
+                .map(k -> new Principal(t, k)));
         if (principal.isEmpty()) {
             synchronized (job) {
-                job.errors.add(new BatchJob.Problem("key_revoked", "the API key that created this batch no longer "
-                        + "exists in tenant " + job.tenant, null, null));
+                job.errors.add(new BatchJob.Problem(
+                        "key_revoked",
+                        "the API key that created this batch no longer " + "exists in tenant " + job.tenant,
+                        null,
+                        null));
                 job.status = BatchStatus.FAILED;
                 job.failedAt = now();
                 store.save(job);

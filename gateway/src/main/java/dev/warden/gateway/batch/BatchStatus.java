@@ -8,7 +8,14 @@ import java.util.Locale;
  * done within its completion window ends {@code expired}.
  */
 public enum BatchStatus {
-    VALIDATING, FAILED, IN_PROGRESS, FINALIZING, COMPLETED, EXPIRED, CANCELLING, CANCELLED;
+    VALIDATING,
+    FAILED,
+    IN_PROGRESS,
+    FINALIZING,
+    COMPLETED,
+    EXPIRED,
+    CANCELLING,
+    CANCELLED;
 
     public String wire() {
         return name().toLowerCase(Locale.ROOT);

@@ -56,7 +56,8 @@ final class BatchStore {
     List<BatchJob> all() {
         List<BatchJob> jobs = new ArrayList<>();
         try (Stream<Path> files = Files.list(dir)) {
-            for (Path p : files.filter(p -> p.getFileName().toString().matches("batch_[A-Za-z0-9]+\\.json")).toList()) {
+            for (Path p : files.filter(p -> p.getFileName().toString().matches("batch_[A-Za-z0-9]+\\.json"))
+                    .toList()) {
                 jobs.add(BatchJob.parse(Files.readAllBytes(p)));
             }
         } catch (IOException e) {

@@ -1,15 +1,13 @@
 package dev.warden.gateway.batch;
 
 import dev.warden.gateway.api.ApiErrors;
-
-import dev.warden.gateway.api.ApiException;
-import dev.warden.gateway.route.LicenceGatewayFilterFactory;
-import dev.warden.gateway.route.ReadGenerationGatewayFilterFactory;
+import dev.warden.gateway.flow.RequestState;
 import dev.warden.gateway.models.ModelCatalog;
 import dev.warden.gateway.models.ServedModel;
 import dev.warden.gateway.openai.JsonBody;
 import dev.warden.gateway.openai.RequestBodies;
-import dev.warden.gateway.flow.RequestState;
+import dev.warden.gateway.route.LicenceGatewayFilterFactory;
+import dev.warden.gateway.route.ReadGenerationGatewayFilterFactory;
 import dev.warden.inference.ModelDescriptor;
 import dev.warden.policy.licence.BatchLicence;
 import dev.warden.policy.licence.LicenceVerdict;
@@ -46,8 +44,14 @@ public final class BatchesHandler {
     private final RequestBodies bodies;
     private final BatchProperties properties;
 
-    BatchesHandler(FileStore files, BatchRunner runner, BatchAudit audit, BatchLicence licence, ModelCatalog catalog,
-                   RequestBodies bodies, BatchProperties properties) {
+    BatchesHandler(
+            FileStore files,
+            BatchRunner runner,
+            BatchAudit audit,
+            BatchLicence licence,
+            ModelCatalog catalog,
+            RequestBodies bodies,
+            BatchProperties properties) {
         this.files = files;
         this.runner = runner;
         this.audit = audit;
@@ -64,46 +68,68 @@ public final class BatchesHandler {
             String inputFileId = body.requiredString("input_file_id");
             String endpoint = body.requiredString("endpoint");
             if (!InputFile.ENDPOINTS.contains(endpoint)) {
-                throw ApiErrors.invalidRequest("endpoint must be one of " + new java.util.TreeSet<>(
-                        InputFile.ENDPOINTS) + " on this gateway", "endpoint");
+                throw ApiErrors.invalidRequest(
+                        "endpoint must be one of " + new java.util.TreeSet<>(InputFile.ENDPOINTS) + " on this gateway",
+                        "endpoint");
             }
             String window = body.requiredString("completion_window");
             if (!COMPLETION_WINDOW.equals(window)) {
                 throw ApiErrors.invalidRequest("completion_window must be \"24h\"", "completion_window");
             }
             Map<String, String> metadata = metadata(body.get("metadata"));
-            BatchLicence.Declaration declared = BatchLicence.Declaration.of(metadata,
+            BatchLicence.Declaration declared = BatchLicence.Declaration.of(
+                    metadata,
                     request.headers().firstHeader(ReadGenerationGatewayFilterFactory.PURPOSE_HEADER),
                     request.headers().firstHeader(LicenceGatewayFilterFactory.DERIVATIVE_HEADER));
-            return Mono.fromCallable(() -> input(principal, inputFileId)).subscribeOn(Schedulers.boundedElastic())
+            return Mono.fromCallable(() -> input(principal, inputFileId))
+                    .subscribeOn(Schedulers.boundedElastic())
                     .flatMap(input -> admit(principal, requestId, input, endpoint, metadata, declared));
         });
     }
 
-    private record Input(StoredFile file, InputFile.Summary summary) {
-    }
+    private record Input(StoredFile file, InputFile.Summary summary) {}
 
     private Input input(Principal principal, String id) {
-        StoredFile file = files.get(principal.tenantId(), id).orElseThrow(() -> ApiErrors.batchObjectNotFound("file_not_found", "input_file_id", "No such file: " + id));
+        StoredFile file = files.get(principal.tenantId(), id)
+                .orElseThrow(
+                        () -> ApiErrors.batchObjectNotFound("file_not_found", "input_file_id", "No such file: " + id));
         if (!"batch".equals(file.purpose())) {
             throw ApiErrors.invalidRequest("file " + id + " was not uploaded with purpose 'batch'", "input_file_id");
         }
         return new Input(file, InputFile.check(files.contentOf(id), properties.maxLines()));
     }
 
-    private Mono<ServerResponse> admit(Principal principal, String requestId, Input input, String endpoint,
-                                       Map<String, String> metadata, BatchLicence.Declaration declared) {
-        List<ModelDescriptor> models = input.summary().models().stream().map(this::served).flatMap(Optional::stream)
-                .map(ServedModel::descriptor).toList();
+    private Mono<ServerResponse> admit(
+            Principal principal,
+            String requestId,
+            Input input,
+            String endpoint,
+            Map<String, String> metadata,
+            BatchLicence.Declaration declared) {
+        List<ModelDescriptor> models = input.summary().models().stream()
+                .map(this::served)
+                .flatMap(Optional::stream)
+                .map(ServedModel::descriptor)
+                .toList();
         LicenceVerdict verdict = licence.check(principal.tenant(), declared, models);
         if (verdict instanceof LicenceVerdict.Denied denied) {
             HttpStatus status = HttpStatus.valueOf(denied.httpStatus());
-            return audit.refused(principal, requestId, declared.purpose(), input.file(), status.value(),
-                    denied.message()).then(Mono.error(ApiErrors.licenceDenied(status.value(), denied.code(), denied.message())));
+            return audit.refused(
+                            principal, requestId, declared.purpose(), input.file(), status.value(), denied.message())
+                    .then(Mono.error(ApiErrors.licenceDenied(status.value(), denied.code(), denied.message())));
         }
         long now = Instant.now().getEpochSecond();
-        BatchJob job = new BatchJob(FileStore.newId("batch_"), principal.tenantId(), principal.keyId(), endpoint,
-                input.file().id(), COMPLETION_WINDOW, metadata, declared.purpose(), declared.derivativeModel(), now,
+        BatchJob job = new BatchJob(
+                FileStore.newId("batch_"),
+                principal.tenantId(),
+                principal.keyId(),
+                endpoint,
+                input.file().id(),
+                COMPLETION_WINDOW,
+                metadata,
+                declared.purpose(),
+                declared.derivativeModel(),
+                now,
                 now + Duration.ofHours(24).toSeconds());
         job.attribution = ((LicenceVerdict.Allowed) verdict).attribution();
         job.total = input.summary().lines();
@@ -146,18 +172,22 @@ public final class BatchesHandler {
 
     public Mono<ServerResponse> list(ServerRequest request) {
         Principal principal = RequestState.of(request.exchange()).principal();
-        return Mono.fromCallable(() -> Pages.of(request, runner.list(principal.tenantId()), BatchJob::id,
-                BatchJob::openAi)).flatMap(FilesHandler::json);
+        return Mono.fromCallable(
+                        () -> Pages.of(request, runner.list(principal.tenantId()), BatchJob::id, BatchJob::openAi))
+                .flatMap(FilesHandler::json);
     }
 
     public Mono<ServerResponse> cancel(ServerRequest request) {
-        return owned(request).flatMap(job -> Mono.fromCallable(() -> runner.cancel(job))
-                .subscribeOn(Schedulers.boundedElastic())).flatMap(FilesHandler::json);
+        return owned(request)
+                .flatMap(job -> Mono.fromCallable(() -> runner.cancel(job)).subscribeOn(Schedulers.boundedElastic()))
+                .flatMap(FilesHandler::json);
     }
 
     private Mono<BatchJob> owned(ServerRequest request) {
         Principal principal = RequestState.of(request.exchange()).principal();
         String id = request.pathVariable("id");
-        return Mono.justOrEmpty(runner.get(principal.tenantId(), id)).switchIfEmpty(Mono.error(() -> ApiErrors.batchObjectNotFound("batch_not_found", "batch_id", "No such batch: " + id)));
+        return Mono.justOrEmpty(runner.get(principal.tenantId(), id))
+                .switchIfEmpty(Mono.error(
+                        () -> ApiErrors.batchObjectNotFound("batch_not_found", "batch_id", "No such batch: " + id)));
     }
 }

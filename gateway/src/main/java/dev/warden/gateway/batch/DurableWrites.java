@@ -17,15 +17,14 @@ import java.nio.file.StandardOpenOption;
  */
 final class DurableWrites {
 
-    private DurableWrites() {
-    }
+    private DurableWrites() {}
 
     static void replace(Path target, byte[] content) {
         Path temp = target.resolveSibling(target.getFileName() + ".tmp");
         try {
             PrivateFiles.ownerOnly(temp);
-            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE,
-                    StandardOpenOption.TRUNCATE_EXISTING)) {
+            try (FileChannel channel =
+                    FileChannel.open(temp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
                 ByteBuffer buffer = ByteBuffer.wrap(content);
                 while (buffer.hasRemaining()) {
                     channel.write(buffer);

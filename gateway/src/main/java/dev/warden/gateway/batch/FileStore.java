@@ -29,6 +29,7 @@ public final class FileStore {
 
     /** Ids the gateway hands out; anything else (a path, a dot) never reaches the file system. */
     private static final Pattern ID = Pattern.compile("file-[A-Za-z0-9]{8,40}");
+
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final Path dir;
@@ -62,8 +63,8 @@ public final class FileStore {
     /** Moves the finished content into the store under {@code id} and writes its metadata last. */
     StoredFile keep(StoredFile file, Path content) {
         try {
-            Files.move(content, contentOf(file.id()), StandardCopyOption.ATOMIC_MOVE,
-                    StandardCopyOption.REPLACE_EXISTING);
+            Files.move(
+                    content, contentOf(file.id()), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot store file " + file.id(), e);
         }
@@ -89,7 +90,8 @@ public final class FileStore {
     public List<StoredFile> list(String tenant, String purpose) {
         List<StoredFile> files = new ArrayList<>();
         try (Stream<Path> all = Files.list(dir)) {
-            for (Path p : all.filter(p -> p.getFileName().toString().endsWith(".json")).toList()) {
+            for (Path p : all.filter(p -> p.getFileName().toString().endsWith(".json"))
+                    .toList()) {
                 try {
                     StoredFile f = StoredFile.parse(Files.readAllBytes(p));
                     if (f.tenant().equals(tenant) && (purpose == null || purpose.equals(f.purpose()))) {

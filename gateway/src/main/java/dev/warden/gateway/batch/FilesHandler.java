@@ -1,11 +1,9 @@
 package dev.warden.gateway.batch;
 
 import dev.warden.gateway.api.ApiErrors;
-
 import dev.warden.gateway.api.ApiException;
-import dev.warden.gateway.route.LicenceGatewayFilterFactory;
-import dev.warden.gateway.route.ReadGenerationGatewayFilterFactory;
 import dev.warden.gateway.flow.RequestState;
+import dev.warden.gateway.route.LicenceGatewayFilterFactory;
 import dev.warden.policy.tenant.Principal;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -21,7 +19,6 @@ import org.springframework.core.ResolvableType;
 import org.springframework.core.io.FileSystemResource;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferUtils;
-import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.codec.multipart.FilePartEvent;
 import org.springframework.http.codec.multipart.FormPartEvent;
@@ -60,7 +57,8 @@ public final class FilesHandler {
         this.runner = runner;
         this.audit = audit;
         this.properties = properties;
-        parts.setMaxInMemorySize((int) Math.min(MAX_UNNAMED_FILE_PART, properties.maxFileSize().toBytes() + 1));
+        parts.setMaxInMemorySize(
+                (int) Math.min(MAX_UNNAMED_FILE_PART, properties.maxFileSize().toBytes() + 1));
         parts.setMaxParts(8);
     }
 
@@ -68,22 +66,27 @@ public final class FilesHandler {
         Principal principal = RequestState.of(request.exchange()).principal();
         MediaType type = request.headers().contentType().orElse(null);
         if (type == null || !MediaType.MULTIPART_FORM_DATA.isCompatibleWith(type)) {
-            return Mono.error(ApiErrors.uploadMediaType("upload a file as multipart/form-data with the fields 'purpose' "
-                    + "(batch) and 'file'"));
+            return Mono.error(ApiErrors.uploadMediaType(
+                    "upload a file as multipart/form-data with the fields 'purpose' " + "(batch) and 'file'"));
         }
         long max = properties.maxFileSize().toBytes();
         if (request.headers().contentLength().orElse(-1) > max + 64 * 1024) {
             return Mono.error(tooLarge(max));
         }
-        return Mono.fromCallable(() -> new Upload(files.incoming(), max)).subscribeOn(Schedulers.boundedElastic())
-                .flatMap(upload -> parts.read(ResolvableType.forClass(PartEvent.class),
-                                request.exchange().getRequest(), Map.of())
+        return Mono.fromCallable(() -> new Upload(files.incoming(), max))
+                .subscribeOn(Schedulers.boundedElastic())
+                .flatMap(upload -> parts.read(
+                                ResolvableType.forClass(PartEvent.class),
+                                request.exchange().getRequest(),
+                                Map.of())
                         .publishOn(Schedulers.boundedElastic())
                         .doOnNext(upload::accept)
                         .doOnDiscard(PartEvent.class, e -> DataBufferUtils.release(e.content()))
                         .then(Mono.fromCallable(() -> upload.keep(principal)))
                         .doFinally(s -> upload.discard()))
-                .flatMap(file -> audit.uploaded(principal, RequestState.of(request.exchange()).requestId(), file).thenReturn(file))
+                .flatMap(file -> audit.uploaded(
+                                principal, RequestState.of(request.exchange()).requestId(), file)
+                        .thenReturn(file))
                 .flatMap(file -> json(file.openAi()));
     }
 
@@ -113,7 +116,9 @@ public final class FilesHandler {
         Principal principal = RequestState.of(request.exchange()).principal();
         return owned(request).flatMap(file -> {
             if (runner.inputInUse(principal.tenantId(), file.id())) {
-                return Mono.error(ApiErrors.batchConflict("file_in_use", "file " + file.id() + " is the input of a batch that has not ended; cancel the batch first"));
+                return Mono.error(ApiErrors.batchConflict(
+                        "file_in_use",
+                        "file " + file.id() + " is the input of a batch that has not ended; cancel the batch first"));
             }
             return Mono.fromCallable(() -> files.delete(principal.tenantId(), file.id()))
                     .subscribeOn(Schedulers.boundedElastic())
@@ -130,7 +135,8 @@ public final class FilesHandler {
     private Mono<StoredFile> owned(ServerRequest request) {
         Principal principal = RequestState.of(request.exchange()).principal();
         String id = request.pathVariable("id");
-        return Mono.fromCallable(() -> files.get(principal.tenantId(), id)).subscribeOn(Schedulers.boundedElastic())
+        return Mono.fromCallable(() -> files.get(principal.tenantId(), id))
+                .subscribeOn(Schedulers.boundedElastic())
                 .flatMap(found -> found.map(Mono::just).orElseGet(() -> Mono.error(notFound(id))));
     }
 
@@ -139,11 +145,13 @@ public final class FilesHandler {
     }
 
     private static ApiException tooLarge(long max) {
-        return ApiErrors.fileTooLarge("the file is larger than this gateway accepts (" + max + " bytes, warden.batch.max-file-size)");
+        return ApiErrors.fileTooLarge(
+                "the file is larger than this gateway accepts (" + max + " bytes, warden.batch.max-file-size)");
     }
 
     static Mono<ServerResponse> json(ObjectNode body) {
-        return ServerResponse.ok().contentType(MediaType.APPLICATION_JSON)
+        return ServerResponse.ok()
+                .contentType(MediaType.APPLICATION_JSON)
                 .bodyValue(StoredFile.JSON.writeValueAsBytes(body));
     }
 
@@ -206,17 +214,26 @@ public final class FilesHandler {
                 throw ApiErrors.missingParameter("purpose");
             }
             if (!"batch".equals(purpose)) {
-                throw ApiErrors.invalidRequest("this gateway stores files for the Batch API only: purpose must be 'batch'", "purpose");
+                throw ApiErrors.invalidRequest(
+                        "this gateway stores files for the Batch API only: purpose must be 'batch'", "purpose");
             }
             if (!sawFile) {
                 throw ApiErrors.missingParameter("file");
             }
             InputFile.Summary summary = InputFile.check(temp, properties.maxLines());
-            String name = filename == null || filename.isBlank() ? "upload.jsonl"
+            String name = filename == null || filename.isBlank()
+                    ? "upload.jsonl"
                     : Path.of(filename.replace('\\', '/')).getFileName().toString();
-            StoredFile file = new StoredFile(FileStore.newId("file-"), principal.tenantId(),
-                    name.length() > 255 ? name.substring(0, 255) : name, purpose, bytes, Instant.now().getEpochSecond(),
-                    HexFormat.of().formatHex(digest.digest()), summary.lines(), "");
+            StoredFile file = new StoredFile(
+                    FileStore.newId("file-"),
+                    principal.tenantId(),
+                    name.length() > 255 ? name.substring(0, 255) : name,
+                    purpose,
+                    bytes,
+                    Instant.now().getEpochSecond(),
+                    HexFormat.of().formatHex(digest.digest()),
+                    summary.lines(),
+                    "");
             kept = true;
             return files.keep(file, temp);
         }

@@ -1,7 +1,6 @@
 package dev.warden.gateway.batch;
 
 import dev.warden.gateway.api.ApiErrors;
-
 import dev.warden.gateway.api.ApiException;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -29,11 +28,9 @@ public final class InputFile {
     public static final Set<String> ENDPOINTS = Set.of("/v1/chat/completions", "/v1/completions");
 
     /** What a valid file holds: its requests, and the distinct models and endpoints they name. */
-    public record Summary(long lines, Set<String> models, Set<String> urls) {
-    }
+    public record Summary(long lines, Set<String> models, Set<String> urls) {}
 
-    private InputFile() {
-    }
+    private InputFile() {}
 
     public static Summary check(Path file, int maxLines) {
         Set<String> ids = new HashSet<>();
@@ -42,8 +39,9 @@ public final class InputFile {
         long[] count = {0};
         read(file, line -> {
             if (!ids.add(line.customId())) {
-                throw bad(line.number(), "custom_id '" + line.customId() + "' appears more than once; each "
-                        + "request needs its own");
+                throw bad(
+                        line.number(),
+                        "custom_id '" + line.customId() + "' appears more than once; each " + "request needs its own");
             }
             if (++count[0] > maxLines) {
                 throw bad(line.number(), "the file holds more than " + maxLines + " requests (warden.batch.max-lines)");
@@ -59,10 +57,12 @@ public final class InputFile {
 
     /** Each line in order; a malformed one fails with its line number. */
     public static void read(Path file, Consumer<InputLine> each) {
-        var decoder = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+        var decoder = StandardCharsets.UTF_8
+                .newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT);
-        try (BufferedReader reader = new BufferedReader(new java.io.InputStreamReader(Files.newInputStream(file),
-                decoder))) {
+        try (BufferedReader reader =
+                new BufferedReader(new java.io.InputStreamReader(Files.newInputStream(file), decoder))) {
             int number = 0;
             String text;
             while (true) {
@@ -120,8 +120,8 @@ public final class InputFile {
         if (body.path("stream").asBoolean(false)) {
             throw bad(number, "a batch request cannot stream (body.stream must be false or absent)");
         }
-        return new InputLine(number, id.asString(), url.asString(), model.asString(),
-                StoredFile.JSON.writeValueAsBytes(body));
+        return new InputLine(
+                number, id.asString(), url.asString(), model.asString(), StoredFile.JSON.writeValueAsBytes(body));
     }
 
     static ApiException bad(int line, String problem) {

@@ -6,5 +6,4 @@ package dev.warden.gateway.batch;
  * @param number the line's number in the file, from 1
  * @param body   the request body as the endpoint would receive it
  */
-public record InputLine(int number, String customId, String url, String model, byte[] body) {
-}
+public record InputLine(int number, String customId, String url, String model, byte[] body) {}

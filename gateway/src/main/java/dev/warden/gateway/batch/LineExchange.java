@@ -4,6 +4,7 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.function.Supplier;
+import org.reactivestreams.Publisher;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferFactory;
 import org.springframework.core.io.buffer.DataBufferUtils;
@@ -12,7 +13,6 @@ import org.springframework.http.HttpCookie;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
-import org.springframework.http.ResponseCookie;
 import org.springframework.http.codec.ServerCodecConfigurer;
 import org.springframework.http.server.reactive.AbstractServerHttpRequest;
 import org.springframework.http.server.reactive.AbstractServerHttpResponse;
@@ -23,7 +23,6 @@ import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.adapter.DefaultServerWebExchange;
 import org.springframework.web.server.i18n.AcceptHeaderLocaleContextResolver;
 import org.springframework.web.server.session.DefaultWebSessionManager;
-import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -44,8 +43,11 @@ final class LineExchange {
         all.setContentType(MediaType.APPLICATION_JSON);
         all.setContentLength(line.body().length);
         this.response = new Captured();
-        this.exchange = new DefaultServerWebExchange(new Request(URI.create("http://batch" + line.url()), all,
-                () -> Flux.just(BUFFERS.wrap(line.body()))), response, new DefaultWebSessionManager(), codecs,
+        this.exchange = new DefaultServerWebExchange(
+                new Request(URI.create("http://batch" + line.url()), all, () -> Flux.just(BUFFERS.wrap(line.body()))),
+                response,
+                new DefaultWebSessionManager(),
+                codecs,
                 new AcceptHeaderLocaleContextResolver());
     }
 
@@ -108,12 +110,14 @@ final class LineExchange {
 
         @Override
         protected Mono<Void> writeWithInternal(Publisher<? extends DataBuffer> content) {
-            return DataBufferUtils.join(Flux.from(content)).doOnNext(joined -> {
-                byte[] bytes = new byte[joined.readableByteCount()];
-                joined.read(bytes);
-                DataBufferUtils.release(joined);
-                body = bytes;
-            }).then();
+            return DataBufferUtils.join(Flux.from(content))
+                    .doOnNext(joined -> {
+                        byte[] bytes = new byte[joined.readableByteCount()];
+                        joined.read(bytes);
+                        DataBufferUtils.release(joined);
+                        body = bytes;
+                    })
+                    .then();
         }
 
         @Override
@@ -122,16 +126,13 @@ final class LineExchange {
         }
 
         @Override
-        protected void applyStatusCode() {
-        }
+        protected void applyStatusCode() {}
 
         @Override
-        protected void applyHeaders() {
-        }
+        protected void applyHeaders() {}
 
         @Override
-        protected void applyCookies() {
-        }
+        protected void applyCookies() {}
 
         @Override
         public <T> T getNativeResponse() {

@@ -1,8 +1,6 @@
 package dev.warden.gateway.batch;
 
 import dev.warden.gateway.api.ApiErrors;
-
-import dev.warden.gateway.api.ApiException;
 import java.util.List;
 import java.util.function.Function;
 import org.springframework.web.reactive.function.server.ServerRequest;
@@ -15,8 +13,7 @@ import tools.jackson.databind.node.ObjectNode;
  */
 final class Pages {
 
-    private Pages() {
-    }
+    private Pages() {}
 
     static <T> ObjectNode of(ServerRequest request, List<T> all, Function<T, String> id, Function<T, ObjectNode> json) {
         int limit;

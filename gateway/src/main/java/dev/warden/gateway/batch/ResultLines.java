@@ -17,8 +17,7 @@ import tools.jackson.databind.node.ObjectNode;
  */
 final class ResultLines {
 
-    private ResultLines() {
-    }
+    private ResultLines() {}
 
     static byte[] response(InputLine line, LineOutcome outcome) {
         ObjectNode n = StoredFile.JSON.createObjectNode();
@@ -33,8 +32,11 @@ final class ResultLines {
             outcome.headers().forEach(headers::put);
         }
         if (outcome.withheld()) {
-            n.putObject("error").put("code", "content_filter").put("message",
-                    "the output guard withheld the response; see response.body for the categories and the rule");
+            n.putObject("error")
+                    .put("code", "content_filter")
+                    .put(
+                            "message",
+                            "the output guard withheld the response; see response.body for the categories and the rule");
         } else {
             n.putNull("error");
         }

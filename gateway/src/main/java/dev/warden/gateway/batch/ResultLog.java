@@ -68,7 +68,10 @@ final class ResultLog implements AutoCloseable {
 
     synchronized void append(String customId, byte[] json) {
         try {
-            ByteBuffer buffer = ByteBuffer.allocate(json.length + 1).put(json).put((byte) '\n').flip();
+            ByteBuffer buffer = ByteBuffer.allocate(json.length + 1)
+                    .put(json)
+                    .put((byte) '\n')
+                    .flip();
             while (buffer.hasRemaining()) {
                 channel.write(buffer);
             }

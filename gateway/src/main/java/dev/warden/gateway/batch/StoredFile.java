@@ -13,8 +13,16 @@ import tools.jackson.databind.node.ObjectNode;
  * @param attribution what the licence of the model that wrote an output file requires to be displayed with it
  *                    ({@code Built with Llama}); empty for uploads
  */
-public record StoredFile(String id, String tenant, String filename, String purpose, long bytes, long createdAt,
-                         String sha256, long lines, String attribution) {
+public record StoredFile(
+        String id,
+        String tenant,
+        String filename,
+        String purpose,
+        long bytes,
+        long createdAt,
+        String sha256,
+        long lines,
+        String attribution) {
 
     static final JsonMapper JSON = JsonMapper.builder().build();
 
@@ -43,8 +51,15 @@ public record StoredFile(String id, String tenant, String filename, String purpo
 
     static StoredFile parse(byte[] bytes) {
         JsonNode n = JSON.readTree(bytes);
-        return new StoredFile(n.get("id").asString(), n.get("tenant").asString(), n.get("filename").asString(),
-                n.get("purpose").asString(), n.get("bytes").asLong(), n.get("created_at").asLong(),
-                n.get("sha256").asString(), n.path("lines").asLong(), n.path("attribution").asString(""));
+        return new StoredFile(
+                n.get("id").asString(),
+                n.get("tenant").asString(),
+                n.get("filename").asString(),
+                n.get("purpose").asString(),
+                n.get("bytes").asLong(),
+                n.get("created_at").asLong(),
+                n.get("sha256").asString(),
+                n.path("lines").asLong(),
+                n.path("attribution").asString(""));
     }
 }

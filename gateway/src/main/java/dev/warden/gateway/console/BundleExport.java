@@ -29,16 +29,28 @@ final class BundleExport {
     Mono<ServerResponse> handle(ServerRequest request) {
         return ConsolePages.who(request).flatMap(who -> request.formData().flatMap(form -> {
             String tenant = form.getFirst("tenant");
-            ApiException refused = BundleAccess.refusal(who, tenant == null || tenant.isBlank() ? null : tenant.trim(),
-                    tenants);
+            ApiException refused =
+                    BundleAccess.refusal(who, tenant == null || tenant.isBlank() ? null : tenant.trim(), tenants);
             if (refused != null) {
-                return ConsolePages.page(request, who, "Evidence bundle", "Requests", "<p class=\"error\" "
-                        + "id=\"refusal\">" + Html.text(refused.getMessage()) + "</p>", HttpStatus.FORBIDDEN);
+                return ConsolePages.page(
+                        request,
+                        who,
+                        "Evidence bundle",
+                        "Requests",
+                        "<p class=\"error\" " + "id=\"refusal\">" + Html.text(refused.getMessage()) + "</p>",
+                        HttpStatus.FORBIDDEN);
             }
             request.exchange().getAttributes().put(AdminActor.ATTRIBUTE, who.actor());
-            return evidence.bundle(request).onErrorResume(ApiException.class, e -> ConsolePages.page(request, who,
-                    "Evidence bundle", "Requests", "<p class=\"error\">" + Html.text(e.getMessage()) + "</p>",
-                    e.status()));
+            return evidence.bundle(request)
+                    .onErrorResume(
+                            ApiException.class,
+                            e -> ConsolePages.page(
+                                    request,
+                                    who,
+                                    "Evidence bundle",
+                                    "Requests",
+                                    "<p class=\"error\">" + Html.text(e.getMessage()) + "</p>",
+                                    e.status()));
         }));
     }
 }

@@ -1,7 +1,5 @@
 package dev.warden.gateway.console;
 
-import static org.springframework.web.reactive.function.server.RequestPredicates.GET;
-import static org.springframework.web.reactive.function.server.RequestPredicates.POST;
 import static org.springframework.web.reactive.function.server.RequestPredicates.path;
 
 import dev.warden.gateway.admin.AdminActions;
@@ -28,13 +26,21 @@ import org.springframework.web.reactive.function.server.ServerResponse;
 public class ConsoleConfiguration {
 
     @Bean
-    RouterFunction<ServerResponse> consoleRouter(AdminProperties admin, ConsoleProperties console, AuditLog auditLog,
-                                                 AdminActions actions, AuditHandler audit, TenantDirectory tenants,
-                                                 AuditProperties auditProperties, EvidenceHandler evidence) {
+    RouterFunction<ServerResponse> consoleRouter(
+            AdminProperties admin,
+            ConsoleProperties console,
+            AuditLog auditLog,
+            AdminActions actions,
+            AuditHandler audit,
+            TenantDirectory tenants,
+            AuditProperties auditProperties,
+            EvidenceHandler evidence) {
         if (!admin.enabled() || !console.enabled()) {
-            return RouterFunctions.route(path("/console/**").or(path("/console")),
-                    request -> ConsolePages.respond("<!DOCTYPE html><title>Not found</title><p>The console is off "
-                            + "on this gateway.</p>", HttpStatus.NOT_FOUND));
+            return RouterFunctions.route(
+                    path("/console/**").or(path("/console")),
+                    request -> ConsolePages.respond(
+                            "<!DOCTYPE html><title>Not found</title><p>The console is off " + "on this gateway.</p>",
+                            HttpStatus.NOT_FOUND));
         }
         OverviewPage overview = new OverviewPage(auditLog.store());
         ExplorerPage explorer = new ExplorerPage(auditLog.store());
@@ -51,7 +57,8 @@ public class ConsoleConfiguration {
                 .GET("/console/", overview::handle)
                 .GET("/console/login", login::handle)
                 .GET("/console/console.css", request -> ServerResponse.ok()
-                        .contentType(MediaType.parseMediaType("text/css;charset=UTF-8")).bodyValue(css))
+                        .contentType(MediaType.parseMediaType("text/css;charset=UTF-8"))
+                        .bodyValue(css))
                 .GET("/console/requests", explorer::handle)
                 .GET("/console/records/{requestId}", record::handle)
                 .GET("/console/export", export::handle)
@@ -61,8 +68,12 @@ public class ConsoleConfiguration {
                 .POST("/console/chains/verify", chains::verify)
                 .GET("/console/retention", retention::handle)
                 .POST("/console/retention/run", retention::run)
-                .route(path("/console/**"), request -> ConsolePages.respond("<!DOCTYPE html><title>Not found</title>"
-                        + "<p>No such console page. <a href=\"/console\">Overview</a></p>", HttpStatus.NOT_FOUND))
+                .route(
+                        path("/console/**"),
+                        request -> ConsolePages.respond(
+                                "<!DOCTYPE html><title>Not found</title>"
+                                        + "<p>No such console page. <a href=\"/console\">Overview</a></p>",
+                                HttpStatus.NOT_FOUND))
                 .build();
     }
 }

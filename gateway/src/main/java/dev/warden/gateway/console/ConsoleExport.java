@@ -50,36 +50,64 @@ final class ConsoleExport {
                 }
                 query = RecordFilters.of(request.queryParams()).query();
             } catch (IllegalArgumentException e) {
-                return ConsolePages.page(request, who, "Export", "Requests",
-                        "<p class=\"error\">" + Html.text(e.getMessage()) + "</p>", HttpStatus.BAD_REQUEST);
+                return ConsolePages.page(
+                        request,
+                        who,
+                        "Export",
+                        "Requests",
+                        "<p class=\"error\">" + Html.text(e.getMessage()) + "</p>",
+                        HttpStatus.BAD_REQUEST);
             }
             if (format.equals("jsonl") && !who.mayReadContent()) {
-                return ConsolePages.page(request, who, "Export", "Requests", "<p class=\"error\" id=\"refusal\">"
-                        + "JSON Lines carries each record's hashed body verbatim, stored content included, and this "
-                        + "key may not read content (that needs the content-read grant). Export CSV instead.</p>",
+                return ConsolePages.page(
+                        request,
+                        who,
+                        "Export",
+                        "Requests",
+                        "<p class=\"error\" id=\"refusal\">"
+                                + "JSON Lines carries each record's hashed body verbatim, stored content included, and this "
+                                + "key may not read content (that needs the content-read grant). Export CSV instead.</p>",
                         HttpStatus.FORBIDDEN);
             }
-            return actions.record(request.exchange(), AdminActions.Action.EXPORT, who, query.tenant(),
-                            java.util.Map.of("format", format, "query", String.valueOf(request.uri().getRawQuery()),
-                                    "via", "console"))
+            return actions.record(
+                            request.exchange(),
+                            AdminActions.Action.EXPORT,
+                            who,
+                            query.tenant(),
+                            java.util.Map.of(
+                                    "format",
+                                    format,
+                                    "query",
+                                    String.valueOf(request.uri().getRawQuery()),
+                                    "via",
+                                    "console"))
                     .then(Mono.defer(() -> send(request, who, format, query)));
         });
     }
 
     private Mono<ServerResponse> send(ServerRequest request, AdminIdentity who, String format, AuditQuery query) {
         AuditExport export = new AuditExport(store);
-        var body = DataBufferUtils.outputStreamPublisher(out -> {
-            if (format.equals("csv")) {
-                export.csv(query, out);
-            } else {
-                export.jsonLines(query, out);
-            }
-        }, request.exchange().getResponse().bufferFactory(), BLOCKING);
+        var body = DataBufferUtils.outputStreamPublisher(
+                out -> {
+                    if (format.equals("csv")) {
+                        export.csv(query, out);
+                    } else {
+                        export.jsonLines(query, out);
+                    }
+                },
+                request.exchange().getResponse().bufferFactory(),
+                BLOCKING);
         return ServerResponse.ok()
-                .contentType(format.equals("csv") ? MediaType.parseMediaType("text/csv;charset=UTF-8")
-                        : MediaType.parseMediaType("application/x-ndjson"))
-                .header(HttpHeaders.CONTENT_DISPOSITION, ContentDisposition.attachment()
-                        .filename("warden-audit-" + FILE_TIME.format(Instant.now()) + "." + format).build().toString())
+                .contentType(
+                        format.equals("csv")
+                                ? MediaType.parseMediaType("text/csv;charset=UTF-8")
+                                : MediaType.parseMediaType("application/x-ndjson"))
+                .header(
+                        HttpHeaders.CONTENT_DISPOSITION,
+                        ContentDisposition.attachment()
+                                .filename("warden-audit-" + FILE_TIME.format(Instant.now()) + "." + format)
+                                .build()
+                                .toString())
                 .body(BodyInserters.fromDataBuffers(body));
     }
 }

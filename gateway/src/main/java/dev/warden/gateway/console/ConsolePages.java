@@ -15,8 +15,7 @@ final class ConsolePages {
 
     static final MediaType HTML = MediaType.parseMediaType("text/html;charset=UTF-8");
 
-    private ConsolePages() {
-    }
+    private ConsolePages() {}
 
     /** The store is JDBC: every call runs on the bounded elastic pool, never on the event loop. */
     static <T> Mono<T> blocking(java.util.concurrent.Callable<T> call) {
@@ -35,12 +34,13 @@ final class ConsolePages {
             return Mono.just("");
         }
         return token.map(t -> "<input type=\"hidden\" name=\"" + Html.text(t.getParameterName()) + "\" value=\""
-                + Html.text(t.getToken()) + "\">").defaultIfEmpty("");
+                        + Html.text(t.getToken()) + "\">")
+                .defaultIfEmpty("");
     }
 
     /** A whole page for a signed-in user. */
-    static Mono<ServerResponse> page(ServerRequest request, AdminIdentity who, String title, String active,
-                                     String body, HttpStatus status) {
+    static Mono<ServerResponse> page(
+            ServerRequest request, AdminIdentity who, String title, String active, String body, HttpStatus status) {
         return csrfField(request.exchange()).flatMap(csrf -> {
             StringBuilder h = new StringBuilder(body.length() + 2048);
             head(h, title);
@@ -51,13 +51,19 @@ final class ConsolePages {
             nav(h, "/console/retention", "Retention", active);
             nav(h, "/console/actions", "Admin actions", active);
             h.append("</nav><form method=\"post\" action=\"/console/logout\" class=\"who\">")
-                    .append("<span id=\"who\">key ").append(Html.text(who.keyId())).append(" &middot; ")
+                    .append("<span id=\"who\">key ")
+                    .append(Html.text(who.keyId()))
+                    .append(" &middot; ")
                     .append(Html.text(who.role().id()));
             if (!who.grants().isEmpty()) {
                 h.append(" &middot; ").append(Html.text(String.join(", ", who.grants())));
             }
-            h.append("</span>").append(csrf).append("<button type=\"submit\" id=\"sign-out\">Sign out</button>")
-                    .append("</form></header><main><h1>").append(Html.text(title)).append("</h1>")
+            h.append("</span>")
+                    .append(csrf)
+                    .append("<button type=\"submit\" id=\"sign-out\">Sign out</button>")
+                    .append("</form></header><main><h1>")
+                    .append(Html.text(title))
+                    .append("</h1>")
                     .append(body.replace(CSRF_PLACEHOLDER, csrf))
                     .append("</main></body></html>");
             return respond(h.toString(), status);
@@ -70,13 +76,20 @@ final class ConsolePages {
     static void head(StringBuilder h, String title) {
         h.append("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">")
                 .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
-                .append("<title>").append(Html.text(title)).append(" &middot; Warden console</title>")
+                .append("<title>")
+                .append(Html.text(title))
+                .append(" &middot; Warden console</title>")
                 .append("<link rel=\"stylesheet\" href=\"/console/console.css\"></head><body>");
     }
 
     private static void nav(StringBuilder h, String href, String label, String active) {
-        h.append("<a href=\"").append(href).append("\"").append(label.equals(active) ? " class=\"active\"" : "")
-                .append(">").append(Html.text(label)).append("</a>");
+        h.append("<a href=\"")
+                .append(href)
+                .append("\"")
+                .append(label.equals(active) ? " class=\"active\"" : "")
+                .append(">")
+                .append(Html.text(label))
+                .append("</a>");
     }
 
     static Mono<ServerResponse> respond(String html, HttpStatus status) {
@@ -87,12 +100,15 @@ final class ConsolePages {
     static Mono<Void> writeRefusal(ServerWebExchange exchange, HttpStatus status, String title, String message) {
         StringBuilder h = new StringBuilder();
         head(h, title);
-        h.append("<main><h1>").append(Html.text(title)).append("</h1><p id=\"refusal\">").append(Html.text(message))
+        h.append("<main><h1>")
+                .append(Html.text(title))
+                .append("</h1><p id=\"refusal\">")
+                .append(Html.text(message))
                 .append("</p><p><a href=\"/console\">Back to the console</a></p></main></body></html>");
         var response = exchange.getResponse();
         response.setStatusCode(status);
         response.getHeaders().setContentType(HTML);
-        return response.writeWith(Mono.just(response.bufferFactory()
-                .wrap(h.toString().getBytes(StandardCharsets.UTF_8))));
+        return response.writeWith(
+                Mono.just(response.bufferFactory().wrap(h.toString().getBytes(StandardCharsets.UTF_8))));
     }
 }

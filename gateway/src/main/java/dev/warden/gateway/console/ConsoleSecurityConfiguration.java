@@ -4,11 +4,11 @@ import dev.warden.gateway.admin.AdminActions;
 import dev.warden.gateway.admin.AdminIdentity;
 import dev.warden.gateway.admin.AdminKeys;
 import dev.warden.gateway.admin.AdminProperties;
-import java.util.Map;
 import dev.warden.policy.tenant.ApiKeys;
 import dev.warden.policy.tenant.TenantDirectory;
 import java.net.URI;
 import java.time.Duration;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -64,11 +64,16 @@ public class ConsoleSecurityConfiguration {
 
     /** The session cookie's name: not the framework's default, so that it says whose it is. */
     public static final String SESSION_COOKIE = "WARDEN_CONSOLE";
+
     static final String LOGIN = "/console/login";
 
     @Bean
-    SecurityWebFilterChain consoleSecurity(ServerHttpSecurity http, AdminProperties admin, ConsoleProperties console,
-                                           ReactiveAuthenticationManager authentication, AdminActions actions) {
+    SecurityWebFilterChain consoleSecurity(
+            ServerHttpSecurity http,
+            AdminProperties admin,
+            ConsoleProperties console,
+            ReactiveAuthenticationManager authentication,
+            AdminActions actions) {
         ServerRedirectStrategy redirects = new DefaultServerRedirectStrategy();
         WebSessionServerSecurityContextRepository contexts = new WebSessionServerSecurityContextRepository();
         http.securityMatcher(ServerWebExchangeMatchers.pathMatchers("/console", "/console/**"))
@@ -79,8 +84,7 @@ public class ConsoleSecurityConfiguration {
                 .headers(headers -> headers.contentSecurityPolicy(csp -> csp.policyDirectives(
                         "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
                                 + "frame-ancestors 'none'; base-uri 'none'")))
-                .exceptionHandling(e -> e
-                        .authenticationEntryPoint(new RedirectServerAuthenticationEntryPoint(LOGIN))
+                .exceptionHandling(e -> e.authenticationEntryPoint(new RedirectServerAuthenticationEntryPoint(LOGIN))
                         .accessDeniedHandler(refused(actions)))
                 .logout(logout -> logout.logoutUrl("/console/logout").logoutSuccessHandler(signedOut(actions)));
         if (!admin.enabled() || !console.enabled()) {
@@ -96,11 +100,12 @@ public class ConsoleSecurityConfiguration {
         signIn.setSecurityContextRepository(contexts);
         signIn.setAuthenticationSuccessHandler(signedIn(actions, redirects));
         signIn.setAuthenticationFailureHandler(failed(actions, redirects));
-        return http
-                .authorizeExchange(a -> a
-                        .pathMatchers(LOGIN, "/console/console.css").permitAll()
-                        .pathMatchers(HttpMethod.POST, "/console/retention/run").hasRole("ADMIN")
-                        .anyExchange().hasAnyRole("ADMIN", "AUDITOR"))
+        return http.authorizeExchange(a -> a.pathMatchers(LOGIN, "/console/console.css")
+                        .permitAll()
+                        .pathMatchers(HttpMethod.POST, "/console/retention/run")
+                        .hasRole("ADMIN")
+                        .anyExchange()
+                        .hasAnyRole("ADMIN", "AUDITOR"))
                 .addFilterAt(signIn, SecurityWebFiltersOrder.FORM_LOGIN)
                 .build();
     }
@@ -114,14 +119,14 @@ public class ConsoleSecurityConfiguration {
     ReactiveAuthenticationManager consoleAuthentication(AdminKeys keys, TenantDirectory tenants) {
         return presented -> Mono.fromCallable(() -> {
             String key = String.valueOf(presented.getCredentials());
-            AdminIdentity identity = keys.identify(key)
-                    .orElseThrow(() -> new BadCredentialsException("not an admin key"));
+            AdminIdentity identity =
+                    keys.identify(key).orElseThrow(() -> new BadCredentialsException("not an admin key"));
             if (tenants.authenticate(key).isPresent()) {
                 log.error("admin key {} is also a tenant API key; console sign-in refused", identity.keyId());
                 throw new BadCredentialsException("admin key is a tenant key");
             }
-            return (Authentication) UsernamePasswordAuthenticationToken.authenticated(identity, null,
-                    ConsoleUser.authorities(identity));
+            return (Authentication) UsernamePasswordAuthenticationToken.authenticated(
+                    identity, null, ConsoleUser.authorities(identity));
         });
     }
 
@@ -129,7 +134,12 @@ public class ConsoleSecurityConfiguration {
         return (webFilterExchange, authentication) -> {
             ServerWebExchange exchange = webFilterExchange.getExchange();
             AdminIdentity who = (AdminIdentity) authentication.getPrincipal();
-            actions.recordDetached(exchange, AdminActions.Action.SIGN_IN, who, null, Map.of("role", who.role().id()));
+            actions.recordDetached(
+                    exchange,
+                    AdminActions.Action.SIGN_IN,
+                    who,
+                    null,
+                    Map.of("role", who.role().id()));
             log.info("console sign-in: {} key {}", who.role().id(), who.keyId());
             return to.sendRedirect(exchange, URI.create("/console"));
         };
@@ -138,18 +148,26 @@ public class ConsoleSecurityConfiguration {
     private static ServerAuthenticationFailureHandler failed(AdminActions actions, ServerRedirectStrategy to) {
         return (webFilterExchange, e) -> {
             ServerWebExchange exchange = webFilterExchange.getExchange();
-            return exchange.getFormData().map(form -> {
-                String key = form.getFirst("key");
-                // Only the id of something shaped like a key: garbage identifies nothing worth looking up.
-                String keyId = key != null && ApiKeys.looksLikeKey(key.strip()) ? ApiKeys.keyId(ApiKeys.hash(key.strip()))
-                        : null;
-                return keyId == null ? "" : keyId;
-            }).defaultIfEmpty("").flatMap(keyId -> {
-                actions.recordDetached(exchange, AdminActions.Action.SIGN_IN_FAILED, null, null,
-                        keyId.isEmpty() ? Map.of() : Map.of("presentedKeyId", keyId));
-                log.warn("console sign-in refused{}", keyId.isEmpty() ? "" : " (key id " + keyId + ")");
-                return to.sendRedirect(exchange, URI.create(LOGIN + "?error"));
-            });
+            return exchange.getFormData()
+                    .map(form -> {
+                        String key = form.getFirst("key");
+                        // Only the id of something shaped like a key: garbage identifies nothing worth looking up.
+                        String keyId = key != null && ApiKeys.looksLikeKey(key.strip())
+                                ? ApiKeys.keyId(ApiKeys.hash(key.strip()))
+                                : null;
+                        return keyId == null ? "" : keyId;
+                    })
+                    .defaultIfEmpty("")
+                    .flatMap(keyId -> {
+                        actions.recordDetached(
+                                exchange,
+                                AdminActions.Action.SIGN_IN_FAILED,
+                                null,
+                                null,
+                                keyId.isEmpty() ? Map.of() : Map.of("presentedKeyId", keyId));
+                        log.warn("console sign-in refused{}", keyId.isEmpty() ? "" : " (key id " + keyId + ")");
+                        return to.sendRedirect(exchange, URI.create(LOGIN + "?error"));
+                    });
         };
     }
 
@@ -157,8 +175,8 @@ public class ConsoleSecurityConfiguration {
         ServerRedirectStrategy to = new DefaultServerRedirectStrategy();
         return (webFilterExchange, authentication) -> {
             if (authentication != null && authentication.getPrincipal() instanceof AdminIdentity who) {
-                actions.recordDetached(webFilterExchange.getExchange(), AdminActions.Action.SIGN_OUT, who, null,
-                        Map.of());
+                actions.recordDetached(
+                        webFilterExchange.getExchange(), AdminActions.Action.SIGN_OUT, who, null, Map.of());
             }
             return to.sendRedirect(webFilterExchange.getExchange(), URI.create(LOGIN + "?signed-out"));
         };
@@ -166,12 +184,17 @@ public class ConsoleSecurityConfiguration {
 
     /** 403 as a page; a signed-in auditor trying an admin's action is on the record. */
     private static ServerAccessDeniedHandler refused(AdminActions actions) {
-        return (exchange, denied) -> exchange.getPrincipal().flatMap(p -> {
-            AdminIdentity who = ConsoleUser.of(p);
-            actions.recordDetached(exchange, AdminActions.Action.REFUSED, who, null, Map.of("status", 403));
-            return Mono.just(who);
-        }).then(Mono.defer(() -> ConsolePages.writeRefusal(exchange, HttpStatus.FORBIDDEN,
-                "Not allowed", "This needs an admin key; your key's role only reads.")));
+        return (exchange, denied) -> exchange.getPrincipal()
+                .flatMap(p -> {
+                    AdminIdentity who = ConsoleUser.of(p);
+                    actions.recordDetached(exchange, AdminActions.Action.REFUSED, who, null, Map.of("status", 403));
+                    return Mono.just(who);
+                })
+                .then(Mono.defer(() -> ConsolePages.writeRefusal(
+                        exchange,
+                        HttpStatus.FORBIDDEN,
+                        "Not allowed",
+                        "This needs an admin key; your key's role only reads.")));
     }
 
     /**
@@ -192,8 +215,8 @@ public class ConsoleSecurityConfiguration {
         CookieWebSessionIdResolver cookies = new CookieWebSessionIdResolver();
         cookies.setCookieName(SESSION_COOKIE);
         cookies.setCookieMaxAge(Duration.ofSeconds(-1));
-        cookies.addCookieInitializer(cookie -> cookie.httpOnly(true).sameSite("Strict").path("/console")
-                .secure(console.secureCookie()));
+        cookies.addCookieInitializer(cookie ->
+                cookie.httpOnly(true).sameSite("Strict").path("/console").secure(console.secureCookie()));
         DefaultWebSessionManager sessions = new DefaultWebSessionManager();
         sessions.setSessionStore(store);
         sessions.setSessionIdResolver(cookies);

@@ -17,8 +17,7 @@ final class ConsoleUser {
 
     static final String ROLE_PREFIX = "ROLE_";
 
-    private ConsoleUser() {
-    }
+    private ConsoleUser() {}
 
     static List<GrantedAuthority> authorities(AdminIdentity identity) {
         List<GrantedAuthority> out = new ArrayList<>();

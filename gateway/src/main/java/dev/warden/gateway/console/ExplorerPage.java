@@ -34,17 +34,26 @@ final class ExplorerPage {
             String cursor = request.queryParams().getFirst("cursor");
             try {
                 filters = RecordFilters.of(request.queryParams());
-                query = filters.query().toBuilder().limit(PAGE)
-                        .cursor(cursor == null || cursor.isBlank() ? null : cursor).build();
+                query = filters.query().toBuilder()
+                        .limit(PAGE)
+                        .cursor(cursor == null || cursor.isBlank() ? null : cursor)
+                        .build();
             } catch (IllegalArgumentException e) {
-                return ConsolePages.page(request, who, "Requests", "Requests",
-                        "<p class=\"error\">" + Html.text(e.getMessage()) + "</p>", HttpStatus.BAD_REQUEST);
+                return ConsolePages.page(
+                        request,
+                        who,
+                        "Requests",
+                        "Requests",
+                        "<p class=\"error\">" + Html.text(e.getMessage()) + "</p>",
+                        HttpStatus.BAD_REQUEST);
             }
             return ConsolePages.blocking(() -> store.query(query))
                     .map(page -> render(filters, page))
-                    .onErrorResume(IllegalArgumentException.class, e -> Mono.just(
-                            "<p class=\"error\">That page link is not valid (its cursor); start again from "
-                                    + "<a href=\"/console/requests\">the first page</a>.</p>"))
+                    .onErrorResume(
+                            IllegalArgumentException.class,
+                            e -> Mono.just(
+                                    "<p class=\"error\">That page link is not valid (its cursor); start again from "
+                                            + "<a href=\"/console/requests\">the first page</a>.</p>"))
                     .flatMap(body -> ConsolePages.page(request, who, "Requests", "Requests", body, HttpStatus.OK));
         });
     }
@@ -57,30 +66,44 @@ final class ExplorerPage {
                 h.append("<label>outcome <select name=\"outcome\"><option value=\"\">any</option>");
                 for (Outcome o : Outcome.values()) {
                     String id = o.name().toLowerCase(Locale.ROOT);
-                    h.append("<option value=\"").append(id).append("\"")
+                    h.append("<option value=\"")
+                            .append(id)
+                            .append("\"")
                             .append(id.equalsIgnoreCase(String.valueOf(filters.get("outcome"))) ? " selected" : "")
-                            .append(">").append(id).append("</option>");
+                            .append(">")
+                            .append(id)
+                            .append("</option>");
                 }
                 h.append("</select></label>");
                 continue;
             }
-            h.append("<label>").append(name.replace('_', ' ')).append(" <input name=\"").append(name)
-                    .append("\" value=\"").append(Html.text(filters.get(name))).append("\"></label>");
+            h.append("<label>")
+                    .append(name.replace('_', ' '))
+                    .append(" <input name=\"")
+                    .append(name)
+                    .append("\" value=\"")
+                    .append(Html.text(filters.get(name)))
+                    .append("\"></label>");
         }
         h.append("<button type=\"submit\">Filter</button></form>");
         String query = filters.queryString();
         h.append("<p class=\"actions\">Export these records: <a id=\"export-csv\" href=\"/console/export?format=csv")
-                .append(query.isEmpty() ? "" : "&" + Html.text(query)).append("\">CSV</a> &middot; ")
+                .append(query.isEmpty() ? "" : "&" + Html.text(query))
+                .append("\">CSV</a> &middot; ")
                 .append("<a id=\"export-jsonl\" href=\"/console/export?format=jsonl")
-                .append(query.isEmpty() ? "" : "&" + Html.text(query)).append("\">JSON Lines</a></p>");
+                .append(query.isEmpty() ? "" : "&" + Html.text(query))
+                .append("\">JSON Lines</a></p>");
         // The signed bundle covers whole chains of a tenant (or all) over a time range: the other filters do not
         // apply to it, so only these three are carried over.
         h.append("<form method=\"post\" action=\"/console/export/bundle\" class=\"inline\" id=\"bundle-form\">")
                 .append(ConsolePages.CSRF_PLACEHOLDER);
         for (String name : new String[] {"tenant", "from", "to"}) {
             if (filters.get(name) != null) {
-                h.append("<input type=\"hidden\" name=\"").append(name).append("\" value=\"")
-                        .append(Html.text(filters.get(name))).append("\">");
+                h.append("<input type=\"hidden\" name=\"")
+                        .append(name)
+                        .append("\" value=\"")
+                        .append(Html.text(filters.get(name)))
+                        .append("\">");
             }
         }
         h.append("<button type=\"submit\" id=\"export-bundle\">Signed evidence bundle")
@@ -96,21 +119,40 @@ final class ExplorerPage {
         for (ChainedEntry e : page.entries()) {
             AuditRecord r = (AuditRecord) e.entry();
             String outcome = r.outcome().name().toLowerCase(Locale.ROOT);
-            h.append("<tr class=\"").append(outcome).append("\"><td>").append(Html.time(r.time())).append("</td><td>")
-                    .append(Html.text(r.tenant())).append("</td><td><a class=\"record-link\" href=\"/console/records/")
-                    .append(Html.text(Html.url(r.requestId()))).append("\">").append(Html.text(r.requestId()))
-                    .append("</a></td><td>").append(Html.orDash(r.model())).append("</td><td>").append(outcome)
-                    .append("</td><td>").append(Html.orDash(r.decision())).append("</td><td>")
-                    .append(Html.orDash(r.rule())).append("</td><td>")
-                    .append(Html.text(String.join(" ", r.categories()))).append("</td><td>")
-                    .append(Html.text(String.join(" ", r.classifiers()))).append("</td><td>")
-                    .append(Html.orDash(r.keyId())).append("</td><td>").append(r.httpStatus()).append("</td></tr>");
+            h.append("<tr class=\"")
+                    .append(outcome)
+                    .append("\"><td>")
+                    .append(Html.time(r.time()))
+                    .append("</td><td>")
+                    .append(Html.text(r.tenant()))
+                    .append("</td><td><a class=\"record-link\" href=\"/console/records/")
+                    .append(Html.text(Html.url(r.requestId())))
+                    .append("\">")
+                    .append(Html.text(r.requestId()))
+                    .append("</a></td><td>")
+                    .append(Html.orDash(r.model()))
+                    .append("</td><td>")
+                    .append(outcome)
+                    .append("</td><td>")
+                    .append(Html.orDash(r.decision()))
+                    .append("</td><td>")
+                    .append(Html.orDash(r.rule()))
+                    .append("</td><td>")
+                    .append(Html.text(String.join(" ", r.categories())))
+                    .append("</td><td>")
+                    .append(Html.text(String.join(" ", r.classifiers())))
+                    .append("</td><td>")
+                    .append(Html.orDash(r.keyId()))
+                    .append("</td><td>")
+                    .append(r.httpStatus())
+                    .append("</td></tr>");
         }
         h.append("</tbody></table>");
         if (page.nextCursor().isPresent()) {
             h.append("<p><a id=\"next-page\" href=\"/console/requests?")
                     .append(Html.text(query.isEmpty() ? "" : query + "&"))
-                    .append("cursor=").append(Html.text(Html.url(page.nextCursor().get())))
+                    .append("cursor=")
+                    .append(Html.text(Html.url(page.nextCursor().get())))
                     .append("\">Next page &rarr;</a></p>");
         }
         return h.toString();

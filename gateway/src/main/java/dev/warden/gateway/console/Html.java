@@ -12,11 +12,10 @@ import java.time.format.DateTimeFormatter;
  */
 final class Html {
 
-    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss'Z'")
-            .withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter TIME =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss'Z'").withZone(ZoneOffset.UTC);
 
-    private Html() {
-    }
+    private Html() {}
 
     /** Safe in element content and in a double- or single-quoted attribute value. */
     static String text(Object value) {

@@ -23,7 +23,8 @@ final class LoginPage {
             if (request.queryParams().containsKey("signed-out")) {
                 h.append("<p class=\"note\" id=\"signed-out\">Signed out.</p>");
             }
-            h.append("<form method=\"post\" action=\"/console/login\" id=\"sign-in\">").append(csrf)
+            h.append("<form method=\"post\" action=\"/console/login\" id=\"sign-in\">")
+                    .append(csrf)
                     .append("<label for=\"key\">Admin or auditor key</label>")
                     .append("<input type=\"password\" id=\"key\" name=\"key\" autocomplete=\"off\" required>")
                     .append("<button type=\"submit\">Sign in</button></form>")

@@ -1,6 +1,5 @@
 package dev.warden.gateway.console;
 
-import dev.warden.gateway.admin.AdminIdentity;
 import dev.warden.guard.Verdict;
 import dev.warden.policy.audit.AuditPage;
 import dev.warden.policy.audit.AuditQuery;
@@ -37,6 +36,7 @@ final class OverviewPage {
     static final List<Outcome> BLOCKS = List.of(Outcome.BLOCKED_INPUT, Outcome.CUT_OUTPUT);
     /** Bypasses are found by reading allowed records; at most this many per view. */
     static final int BYPASS_SCAN_LIMIT = 5000;
+
     private static final int TOP = 10;
 
     private final AuditStore store;
@@ -53,12 +53,21 @@ final class OverviewPage {
                 filters = RecordFilters.of(request.queryParams());
                 bucket = bucket(request.queryParams().getFirst("bucket"));
             } catch (IllegalArgumentException e) {
-                return ConsolePages.page(request, who, "Overview", "Overview",
-                        "<p class=\"error\">" + Html.text(e.getMessage()) + "</p>", HttpStatus.BAD_REQUEST);
+                return ConsolePages.page(
+                        request,
+                        who,
+                        "Overview",
+                        "Overview",
+                        "<p class=\"error\">" + Html.text(e.getMessage()) + "</p>",
+                        HttpStatus.BAD_REQUEST);
             }
             if (filters.get("from") == null && filters.get("to") == null) {
-                filters = filters.with("from", Instant.now().minus(24, ChronoUnit.HOURS)
-                        .truncatedTo(ChronoUnit.HOURS).toString());
+                filters = filters.with(
+                        "from",
+                        Instant.now()
+                                .minus(24, ChronoUnit.HOURS)
+                                .truncatedTo(ChronoUnit.HOURS)
+                                .toString());
             }
             RecordFilters f = filters;
             return ConsolePages.blocking(() -> render(f, bucket))
@@ -81,30 +90,47 @@ final class OverviewPage {
         // Every outcome counts here, and only tenants' requests: not the reserved chains (admin actions, refused
         // authentications) unless a tenant filter names one.
         AuditQuery all = filters.with("outcome", null).query().toBuilder()
-                .tenantsOnly(filters.get("tenant") == null).build();
-        AuditQuery blocked = all.toBuilder().outcome(BLOCKS.toArray(Outcome[]::new)).build();
+                .tenantsOnly(filters.get("tenant") == null)
+                .build();
+        AuditQuery blocked =
+                all.toBuilder().outcome(BLOCKS.toArray(Outcome[]::new)).build();
         boolean outcomeFiltered = filters.get("outcome") != null;
 
         List<BucketCount> outcomes = store.count(all, bucket, CountKey.OUTCOME);
         List<BucketCount> blockedCategories = store.count(blocked, bucket, CountKey.CATEGORY);
         Map<String, Long> byOutcome = sum(outcomes);
         long total = byOutcome.values().stream().mapToLong(Long::longValue).sum();
-        long blocks = BLOCKS.stream().mapToLong(o -> byOutcome.getOrDefault(o.name(), 0L)).sum();
+        long blocks = BLOCKS.stream()
+                .mapToLong(o -> byOutcome.getOrDefault(o.name(), 0L))
+                .sum();
 
         StringBuilder h = new StringBuilder();
         filterForm(h, filters, bucket);
         h.append("<section class=\"tiles\">");
         tile(h, "requests", "Requests", total, null);
         tile(h, "blocks", "Blocked", blocks, link(filters, "blocked_input"));
-        h.append("<div class=\"tile\" id=\"tile-block-rate\"><span class=\"n\">").append(rate(blocks, total))
+        h.append("<div class=\"tile\" id=\"tile-block-rate\"><span class=\"n\">")
+                .append(rate(blocks, total))
                 .append("</span><span>block rate</span></div>");
         tile(h, "bypasses", "Fail-open bypasses", bypasses(all), null);
-        tile(h, "rate-limited", "Rate-limit denials", byOutcome.getOrDefault("RATE_LIMITED", 0L),
+        tile(
+                h,
+                "rate-limited",
+                "Rate-limit denials",
+                byOutcome.getOrDefault("RATE_LIMITED", 0L),
                 link(filters, "rate_limited"));
-        tile(h, "licence-denied", "Licence denials", byOutcome.getOrDefault("LICENCE_DENIED", 0L),
+        tile(
+                h,
+                "licence-denied",
+                "Licence denials",
+                byOutcome.getOrDefault("LICENCE_DENIED", 0L),
                 link(filters, "licence_denied"));
-        tile(h, "cut-streams", "Cut streams", byOutcome.getOrDefault("CUT_OUTPUT", 0L)
-                + byOutcome.getOrDefault("PARTIAL_STREAM", 0L), link(filters, "cut_output"));
+        tile(
+                h,
+                "cut-streams",
+                "Cut streams",
+                byOutcome.getOrDefault("CUT_OUTPUT", 0L) + byOutcome.getOrDefault("PARTIAL_STREAM", 0L),
+                link(filters, "cut_output"));
         h.append("</section>");
         if (outcomeFiltered) {
             h.append("<p class=\"note\">The overview counts every outcome; the outcome filter applies in the "
@@ -125,14 +151,24 @@ final class OverviewPage {
     private static void filterForm(StringBuilder h, RecordFilters f, TimeBucket bucket) {
         h.append("<form method=\"get\" action=\"/console\" class=\"filters\">");
         for (String name : List.of("tenant", "model", "from", "to")) {
-            h.append("<label>").append(name).append(" <input name=\"").append(name).append("\" value=\"")
-                    .append(Html.text(f.get(name))).append("\"></label>");
+            h.append("<label>")
+                    .append(name)
+                    .append(" <input name=\"")
+                    .append(name)
+                    .append("\" value=\"")
+                    .append(Html.text(f.get(name)))
+                    .append("\"></label>");
         }
         h.append("<label>bucket <select name=\"bucket\">");
         for (TimeBucket b : TimeBucket.values()) {
             String id = b.name().toLowerCase(Locale.ROOT);
-            h.append("<option value=\"").append(id).append("\"").append(b == bucket ? " selected" : "").append(">")
-                    .append(id).append("</option>");
+            h.append("<option value=\"")
+                    .append(id)
+                    .append("\"")
+                    .append(b == bucket ? " selected" : "")
+                    .append(">")
+                    .append(id)
+                    .append("</option>");
         }
         h.append("</select></label><button type=\"submit\">Show</button></form>");
     }
@@ -140,7 +176,11 @@ final class OverviewPage {
     private static void tile(StringBuilder h, String id, String label, long n, String href) {
         h.append("<div class=\"tile\" id=\"tile-").append(id).append("\"><span class=\"n\">");
         if (href != null && n > 0) {
-            h.append("<a href=\"").append(Html.text(href)).append("\">").append(n).append("</a>");
+            h.append("<a href=\"")
+                    .append(Html.text(href))
+                    .append("\">")
+                    .append(n)
+                    .append("</a>");
         } else {
             h.append(n);
         }
@@ -152,8 +192,8 @@ final class OverviewPage {
     }
 
     /** Per bucket: requests, blocks, block rate (as a bar) and the categories of the blocks. */
-    private static void timeSeries(StringBuilder h, TimeBucket bucket, List<BucketCount> outcomes,
-                                   List<BucketCount> blockedCategories) {
+    private static void timeSeries(
+            StringBuilder h, TimeBucket bucket, List<BucketCount> outcomes, List<BucketCount> blockedCategories) {
         Map<Instant, long[]> rows = new TreeMap<>();
         for (BucketCount c : outcomes) {
             long[] r = rows.computeIfAbsent(c.bucket(), b -> new long[2]);
@@ -168,7 +208,9 @@ final class OverviewPage {
             categories.add(c.key());
             byCategory.computeIfAbsent(c.bucket(), b -> new TreeMap<>()).merge(c.key(), c.count(), Long::sum);
         }
-        h.append("<h2>Block rate over time (per ").append(bucket.name().toLowerCase(Locale.ROOT)).append(")</h2>");
+        h.append("<h2>Block rate over time (per ")
+                .append(bucket.name().toLowerCase(Locale.ROOT))
+                .append(")</h2>");
         if (rows.isEmpty()) {
             h.append("<p class=\"empty\">No requests in this window.</p>");
             return;
@@ -179,13 +221,22 @@ final class OverviewPage {
         h.append("</tr></thead><tbody>");
         rows.forEach((start, r) -> {
             int width = r[0] == 0 ? 0 : (int) Math.round(100.0 * r[1] / r[0]);
-            h.append("<tr><td>").append(Html.time(start)).append("</td><td>").append(r[0]).append("</td><td>")
-                    .append(r[1]).append("</td><td><svg class=\"bar\" width=\"100\" height=\"10\" role=\"img\" "
-                            + "aria-label=\"").append(rate(r[1], r[0]).replace("&mdash;", "none"))
-                    .append("\"><rect width=\"100\" height=\"10\" fill=\"#e5e7eb\"/><rect width=\"").append(width)
-                    .append("\" height=\"10\" fill=\"#b91c1c\"/></svg> ").append(rate(r[1], r[0])).append("</td>");
+            h.append("<tr><td>")
+                    .append(Html.time(start))
+                    .append("</td><td>")
+                    .append(r[0])
+                    .append("</td><td>")
+                    .append(r[1])
+                    .append("</td><td><svg class=\"bar\" width=\"100\" height=\"10\" role=\"img\" " + "aria-label=\"")
+                    .append(rate(r[1], r[0]).replace("&mdash;", "none"))
+                    .append("\"><rect width=\"100\" height=\"10\" fill=\"#e5e7eb\"/><rect width=\"")
+                    .append(width)
+                    .append("\" height=\"10\" fill=\"#b91c1c\"/></svg> ")
+                    .append(rate(r[1], r[0]))
+                    .append("</td>");
             Map<String, Long> cats = byCategory.getOrDefault(start, Map.of());
-            categories.forEach(c -> h.append("<td>").append(cats.getOrDefault(c, 0L)).append("</td>"));
+            categories.forEach(
+                    c -> h.append("<td>").append(cats.getOrDefault(c, 0L)).append("</td>"));
             h.append("</tr>");
         });
         h.append("</tbody></table>");
@@ -208,8 +259,12 @@ final class OverviewPage {
         List<String[]> rows = new ArrayList<>();
         for (String tenant : tenants) {
             for (String model : models) {
-                AuditQuery q = blocked.toBuilder().tenant(tenant).model(model.isEmpty() ? null : model).build();
-                for (Map.Entry<String, Long> c : sum(store.count(q, TimeBucket.DAY, CountKey.CATEGORY)).entrySet()) {
+                AuditQuery q = blocked.toBuilder()
+                        .tenant(tenant)
+                        .model(model.isEmpty() ? null : model)
+                        .build();
+                for (Map.Entry<String, Long> c :
+                        sum(store.count(q, TimeBucket.DAY, CountKey.CATEGORY)).entrySet()) {
                     rows.add(new String[] {c.getKey(), tenant, model, Long.toString(c.getValue())});
                 }
             }
@@ -218,27 +273,46 @@ final class OverviewPage {
             h.append("<p class=\"empty\">No blocked request carried a category in this window.</p>");
             return;
         }
-        rows.sort(Comparator.<String[], Long>comparing(r -> -Long.parseLong(r[3])).thenComparing(r -> r[0]));
+        rows.sort(
+                Comparator.<String[], Long>comparing(r -> -Long.parseLong(r[3])).thenComparing(r -> r[0]));
         h.append("<table id=\"category-tenant-model\"><thead><tr><th>category</th><th>tenant</th><th>model</th>"
                 + "<th>blocked</th></tr></thead><tbody>");
         for (String[] r : rows) {
-            h.append("<tr><td>").append(Html.text(r[0])).append("</td><td>").append(Html.text(r[1]))
-                    .append("</td><td>").append(Html.orDash(r[2])).append("</td><td>").append(r[3])
+            h.append("<tr><td>")
+                    .append(Html.text(r[0]))
+                    .append("</td><td>")
+                    .append(Html.text(r[1]))
+                    .append("</td><td>")
+                    .append(Html.orDash(r[2]))
+                    .append("</td><td>")
+                    .append(r[3])
                     .append("</td></tr>");
         }
         h.append("</tbody></table>");
     }
 
-    private static void share(StringBuilder h, String id, String what, Map<String, Long> requests,
-                              Map<String, Long> blocks) {
-        h.append("<section><h2>By ").append(what.toLowerCase(Locale.ROOT)).append("</h2><table id=\"").append(id)
-                .append("\"><thead><tr><th>").append(what).append("</th><th>requests</th><th>blocked</th>"
-                        + "<th>block rate</th></tr></thead><tbody>");
-        requests.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(TOP * 2L)
+    private static void share(
+            StringBuilder h, String id, String what, Map<String, Long> requests, Map<String, Long> blocks) {
+        h.append("<section><h2>By ")
+                .append(what.toLowerCase(Locale.ROOT))
+                .append("</h2><table id=\"")
+                .append(id)
+                .append("\"><thead><tr><th>")
+                .append(what)
+                .append("</th><th>requests</th><th>blocked</th>" + "<th>block rate</th></tr></thead><tbody>");
+        requests.entrySet().stream()
+                .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                .limit(TOP * 2L)
                 .forEach(e -> {
                     long b = blocks.getOrDefault(e.getKey(), 0L);
-                    h.append("<tr><td>").append(Html.orDash(e.getKey())).append("</td><td>").append(e.getValue())
-                            .append("</td><td>").append(b).append("</td><td>").append(rate(b, e.getValue()))
+                    h.append("<tr><td>")
+                            .append(Html.orDash(e.getKey()))
+                            .append("</td><td>")
+                            .append(e.getValue())
+                            .append("</td><td>")
+                            .append(b)
+                            .append("</td><td>")
+                            .append(rate(b, e.getValue()))
                             .append("</td></tr>");
                 });
         h.append("</tbody></table></section>");
@@ -252,20 +326,32 @@ final class OverviewPage {
             return;
         }
         h.append("<table id=\"top-rules\"><thead><tr><th>rule</th><th>blocked</th></tr></thead><tbody>");
-        rules.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(TOP)
-                .forEach(e -> h.append("<tr><td>").append(Html.orDash(e.getKey())).append("</td><td>")
-                        .append(e.getValue()).append("</td></tr>"));
+        rules.entrySet().stream()
+                .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                .limit(TOP)
+                .forEach(e -> h.append("<tr><td>")
+                        .append(Html.orDash(e.getKey()))
+                        .append("</td><td>")
+                        .append(e.getValue())
+                        .append("</td></tr>"));
         h.append("</tbody></table>");
     }
 
     private static void outcomeTable(StringBuilder h, Map<String, Long> byOutcome, RecordFilters filters) {
         h.append("<h2>Outcomes</h2><table id=\"outcomes\"><thead><tr><th>outcome</th><th>requests</th></tr></thead>"
                 + "<tbody>");
-        byOutcome.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).forEach(e -> {
-            String id = e.getKey().toLowerCase(Locale.ROOT);
-            h.append("<tr><td><a href=\"").append(Html.text(link(filters, id))).append("\">").append(Html.text(id))
-                    .append("</a></td><td>").append(e.getValue()).append("</td></tr>");
-        });
+        byOutcome.entrySet().stream()
+                .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                .forEach(e -> {
+                    String id = e.getKey().toLowerCase(Locale.ROOT);
+                    h.append("<tr><td><a href=\"")
+                            .append(Html.text(link(filters, id)))
+                            .append("\">")
+                            .append(Html.text(id))
+                            .append("</a></td><td>")
+                            .append(e.getValue())
+                            .append("</td></tr>");
+                });
         h.append("</tbody></table>");
     }
 
@@ -274,7 +360,11 @@ final class OverviewPage {
      * tenant fails open: read from the records themselves, the newest {@value #BYPASS_SCAN_LIMIT} at most.
      */
     private long bypasses(AuditQuery all) {
-        AuditQuery q = all.toBuilder().outcome(Outcome.ALLOWED).limit(AuditQuery.MAX_LIMIT).cursor(null).build();
+        AuditQuery q = all.toBuilder()
+                .outcome(Outcome.ALLOWED)
+                .limit(AuditQuery.MAX_LIMIT)
+                .cursor(null)
+                .build();
         long found = 0;
         int read = 0;
         while (read < BYPASS_SCAN_LIMIT) {
@@ -300,7 +390,10 @@ final class OverviewPage {
     }
 
     private static List<String> top(Map<String, Long> counts) {
-        return counts.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(TOP)
-                .map(Map.Entry::getKey).toList();
+        return counts.entrySet().stream()
+                .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                .limit(TOP)
+                .map(Map.Entry::getKey)
+                .toList();
     }
 }

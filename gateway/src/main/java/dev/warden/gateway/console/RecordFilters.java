@@ -20,8 +20,9 @@ import org.springframework.util.MultiValueMap;
  */
 record RecordFilters(Map<String, String> values) {
 
-    static final String[] NAMES = {"tenant", "from", "to", "outcome", "category", "classifier", "model", "key_id",
-            "request_id"};
+    static final String[] NAMES = {
+        "tenant", "from", "to", "outcome", "category", "classifier", "model", "key_id", "request_id"
+    };
 
     static RecordFilters of(MultiValueMap<String, String> params) {
         Map<String, String> values = new LinkedHashMap<>();
@@ -43,9 +44,13 @@ record RecordFilters(Map<String, String> values) {
     /** The query these filters mean; a new page from {@code cursor} when it is not null. */
     AuditQuery query() {
         AuditQuery.Builder b = AuditQuery.builder()
-                .tenant(get("tenant")).model(get("model")).category(get("category"))
-                .classifier(get("classifier")).requestId(get("request_id"))
-                .from(instant("from")).to(instant("to"));
+                .tenant(get("tenant"))
+                .model(get("model"))
+                .category(get("category"))
+                .classifier(get("classifier"))
+                .requestId(get("request_id"))
+                .from(instant("from"))
+                .to(instant("to"));
         String keyId = get("key_id");
         if (keyId != null) {
             if (!keyId.matches("[0-9a-f]{8}")) {
@@ -100,7 +105,8 @@ record RecordFilters(Map<String, String> values) {
     /** {@code tenant=a&outcome=blocked_input}, URL-encoded, in a fixed order; empty without filters. */
     String queryString() {
         StringBuilder q = new StringBuilder();
-        values.forEach((k, v) -> q.append(q.isEmpty() ? "" : "&").append(k).append('=').append(Html.url(v)));
+        values.forEach(
+                (k, v) -> q.append(q.isEmpty() ? "" : "&").append(k).append('=').append(Html.url(v)));
         return q.toString();
     }
 }

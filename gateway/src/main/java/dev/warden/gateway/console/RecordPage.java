@@ -36,22 +36,34 @@ final class RecordPage {
     Mono<ServerResponse> handle(ServerRequest request) {
         String requestId = request.pathVariable("requestId");
         // Every outcome, so that a stream's opening record shows beside its ending.
-        AuditQuery query = AuditQuery.builder().requestId(requestId).outcome(Outcome.values()).limit(20).build();
-        return ConsolePages.who(request).flatMap(who -> ConsolePages.blocking(() -> store.query(query))
-                .flatMap(page -> {
+        AuditQuery query = AuditQuery.builder()
+                .requestId(requestId)
+                .outcome(Outcome.values())
+                .limit(20)
+                .build();
+        return ConsolePages.who(request)
+                .flatMap(who -> ConsolePages.blocking(() -> store.query(query)).flatMap(page -> {
                     if (page.entries().isEmpty()) {
-                        return ConsolePages.page(request, who, "Record", "Requests", "<p class=\"error\">No record "
-                                + "with request id " + Html.text(requestId) + ".</p>", HttpStatus.NOT_FOUND);
+                        return ConsolePages.page(
+                                request,
+                                who,
+                                "Record",
+                                "Requests",
+                                "<p class=\"error\">No record " + "with request id " + Html.text(requestId) + ".</p>",
+                                HttpStatus.NOT_FOUND);
                     }
-                    boolean showsContent = who.mayReadContent()
-                            && page.records().stream().anyMatch(r -> r.content() != null);
+                    boolean showsContent =
+                            who.mayReadContent() && page.records().stream().anyMatch(r -> r.content() != null);
                     Mono<Void> recorded = showsContent
-                            ? actions.record(request.exchange(), AdminActions.Action.CONTENT_VIEW, who,
-                                    page.entries().get(0).tenant(), java.util.Map.of("viewedRequestId", requestId,
-                                            "via", "console"))
+                            ? actions.record(
+                                    request.exchange(),
+                                    AdminActions.Action.CONTENT_VIEW,
+                                    who,
+                                    page.entries().get(0).tenant(),
+                                    java.util.Map.of("viewedRequestId", requestId, "via", "console"))
                             : Mono.empty();
-                    return recorded.then(ConsolePages.page(request, who, "Record " + requestId, "Requests",
-                            render(page, who), HttpStatus.OK));
+                    return recorded.then(ConsolePages.page(
+                            request, who, "Record " + requestId, "Requests", render(page, who), HttpStatus.OK));
                 }));
     }
 
@@ -60,8 +72,13 @@ final class RecordPage {
         for (ChainedEntry e : page.entries()) {
             AuditRecord r = (AuditRecord) e.entry();
             String outcome = r.outcome().name().toLowerCase(Locale.ROOT);
-            h.append("<section class=\"record\" id=\"record-").append(e.seq()).append("\"><h2>")
-                    .append(Html.text(outcome)).append(" &middot; ").append(Html.text(r.tenant())).append("</h2>")
+            h.append("<section class=\"record\" id=\"record-")
+                    .append(e.seq())
+                    .append("\"><h2>")
+                    .append(Html.text(outcome))
+                    .append(" &middot; ")
+                    .append(Html.text(r.tenant()))
+                    .append("</h2>")
                     .append("<table class=\"fields\"><tbody>");
             row(h, "time", Html.time(r.time()));
             row(h, "tenant", Html.text(r.tenant()));
@@ -73,27 +90,45 @@ final class RecordPage {
             row(h, "outcome", "<span id=\"outcome\">" + Html.text(outcome) + "</span>");
             row(h, "decision", "<span id=\"decision\">" + Html.orDash(r.decision()) + "</span>");
             row(h, "rule", "<span id=\"rule\">" + Html.orDash(r.rule()) + "</span>");
-            row(h, "policy version", r.policyVersion() == null
-                    ? "<span id=\"policy-version\">&mdash; (recorded before policy versions were)</span>"
-                    : "<code id=\"policy-version\">" + Html.text(r.policyVersion()) + "</code> (digest of the tenants "
-                            + "and licence files in force; documents at <code>GET /admin/policy/versions/"
-                            + Html.text(r.policyVersion()) + "</code>)");
+            row(
+                    h,
+                    "policy version",
+                    r.policyVersion() == null
+                            ? "<span id=\"policy-version\">&mdash; (recorded before policy versions were)</span>"
+                            : "<code id=\"policy-version\">" + Html.text(r.policyVersion())
+                                    + "</code> (digest of the tenants "
+                                    + "and licence files in force; documents at <code>GET /admin/policy/versions/"
+                                    + Html.text(r.policyVersion()) + "</code>)");
             row(h, "HTTP status", Integer.toString(r.httpStatus()));
             row(h, "streaming", r.streaming() ? "yes" : "no");
             if (r.streaming() || r.outcome() == Outcome.CUT_OUTPUT || r.outcome() == Outcome.PARTIAL_STREAM) {
-                row(h, "stream cut position", "<span id=\"cut-position\">" + r.tokensReleased()
-                        + " token(s) released" + (r.outcome() == Outcome.CUT_OUTPUT ? " before the cut" : "")
-                        + "</span>");
+                row(
+                        h,
+                        "stream cut position",
+                        "<span id=\"cut-position\">" + r.tokensReleased()
+                                + " token(s) released" + (r.outcome() == Outcome.CUT_OUTPUT ? " before the cut" : "")
+                                + "</span>");
             }
             row(h, "tokens", r.usage().prompt() + " prompt, " + r.usage().completion() + " completion");
-            row(h, "latency", "total " + r.latencies().total().toMillis() + " ms, input guard "
-                    + r.latencies().guardInput().toMillis() + " ms, inference " + r.latencies().inference().toMillis()
-                    + " ms, output guard " + r.latencies().guardOutput().toMillis() + " ms");
+            row(
+                    h,
+                    "latency",
+                    "total " + r.latencies().total().toMillis() + " ms, input guard "
+                            + r.latencies().guardInput().toMillis() + " ms, inference "
+                            + r.latencies().inference().toMillis()
+                            + " ms, output guard " + r.latencies().guardOutput().toMillis() + " ms");
             if (r.origin() != null) {
-                row(h, "origin", Html.orDash(r.origin().route()) + " from " + Html.orDash(r.origin().clientAddress()));
+                row(
+                        h,
+                        "origin",
+                        Html.orDash(r.origin().route()) + " from "
+                                + Html.orDash(r.origin().clientAddress()));
             }
-            row(h, "prompt fingerprint", "<code>" + Html.orDash(r.promptSha256()) + "</code> ("
-                    + Html.text(r.fingerprint() == null ? "sha256" : r.fingerprint()) + ")");
+            row(
+                    h,
+                    "prompt fingerprint",
+                    "<code>" + Html.orDash(r.promptSha256()) + "</code> ("
+                            + Html.text(r.fingerprint() == null ? "sha256" : r.fingerprint()) + ")");
             row(h, "response fingerprint", "<code>" + Html.orDash(r.responseSha256()) + "</code>");
             row(h, "chain", Html.text(e.tenant()) + "@" + Html.text(e.instance()) + ", sequence " + e.seq());
             row(h, "previous hash", "<code>" + Html.text(e.prevHash()) + "</code>");
@@ -117,15 +152,27 @@ final class RecordPage {
         for (ClassifierVerdict v : r.verdicts()) {
             StringBuilder scores = new StringBuilder();
             for (Map.Entry<String, Double> s : new TreeMap<>(v.scores()).entrySet()) {
-                scores.append(Html.text(s.getKey())).append(' ')
-                        .append(String.format(Locale.ROOT, "%.4f", s.getValue())).append("<br>");
+                scores.append(Html.text(s.getKey()))
+                        .append(' ')
+                        .append(String.format(Locale.ROOT, "%.4f", s.getValue()))
+                        .append("<br>");
             }
-            h.append("<tr><td>").append(Html.text(v.name())).append("</td><td>").append(Html.orDash(v.version()))
-                    .append("</td><td>").append(Html.text(v.direction().name().toLowerCase(Locale.ROOT)))
-                    .append("</td><td>").append(Html.text(v.status().name().toLowerCase(Locale.ROOT)))
-                    .append("</td><td>").append(scores).append("</td><td>")
-                    .append(Html.text(String.join(" ", v.categories()))).append("</td><td>")
-                    .append(v.latency().toMillis()).append(" ms</td><td>").append(Html.orDash(v.detail()))
+            h.append("<tr><td>")
+                    .append(Html.text(v.name()))
+                    .append("</td><td>")
+                    .append(Html.orDash(v.version()))
+                    .append("</td><td>")
+                    .append(Html.text(v.direction().name().toLowerCase(Locale.ROOT)))
+                    .append("</td><td>")
+                    .append(Html.text(v.status().name().toLowerCase(Locale.ROOT)))
+                    .append("</td><td>")
+                    .append(scores)
+                    .append("</td><td>")
+                    .append(Html.text(String.join(" ", v.categories())))
+                    .append("</td><td>")
+                    .append(v.latency().toMillis())
+                    .append(" ms</td><td>")
+                    .append(Html.orDash(v.detail()))
                     .append("</td></tr>");
         }
         h.append("</tbody></table>");
@@ -140,12 +187,18 @@ final class RecordPage {
                     + "needs the content-read grant.</p>");
         } else {
             h.append("<div class=\"content\" id=\"content\"><h4>prompt (as redacted before storing)</h4><pre>")
-                    .append(Html.text(r.content().prompt())).append("</pre><h4>response</h4><pre>")
-                    .append(Html.text(r.content().response())).append("</pre></div>");
+                    .append(Html.text(r.content().prompt()))
+                    .append("</pre><h4>response</h4><pre>")
+                    .append(Html.text(r.content().response()))
+                    .append("</pre></div>");
         }
     }
 
     private static void row(StringBuilder h, String name, String html) {
-        h.append("<tr><th>").append(Html.text(name)).append("</th><td>").append(html).append("</td></tr>");
+        h.append("<tr><th>")
+                .append(Html.text(name))
+                .append("</th><td>")
+                .append(html)
+                .append("</td></tr>");
     }
 }

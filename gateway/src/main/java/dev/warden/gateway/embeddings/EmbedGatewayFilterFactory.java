@@ -30,7 +30,6 @@ import java.util.Set;
 import org.springframework.cloud.gateway.filter.GatewayFilter;
 import org.springframework.cloud.gateway.filter.factory.AbstractGatewayFilterFactory;
 import org.springframework.http.HttpHeaders;
-import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
 import org.springframework.web.reactive.function.server.ServerResponse;
@@ -61,8 +60,7 @@ public class EmbedGatewayFilterFactory extends AbstractGatewayFilterFactory<Embe
     }
 
     /** Nothing to configure per route. */
-    public static final class Config {
-    }
+    public static final class Config {}
 
     @Override
     public GatewayFilter apply(Config config) {
@@ -70,13 +68,19 @@ public class EmbedGatewayFilterFactory extends AbstractGatewayFilterFactory<Embe
             RequestState state = RequestState.of(exchange);
             EmbeddingsCall call = EmbeddingsCall.of(exchange);
             CallRecord record = state.record();
-            return writer.write(exchange, judged(state.principal(), record, call.inputs(),
-                    exchange.getResponse().getHeaders())
-                    .flatMap(sent -> {
-                        ObjectNode body = call.forwarded().deepCopy();
-                        body.set("input", call.single() ? JSON.stringNode(sent.get(0)) : JSON.valueToTree(sent));
-                        return embed(state, call, body, record);
-                    }));
+            return writer.write(
+                    exchange,
+                    judged(
+                                    state.principal(),
+                                    record,
+                                    call.inputs(),
+                                    exchange.getResponse().getHeaders())
+                            .flatMap(sent -> {
+                                ObjectNode body = call.forwarded().deepCopy();
+                                body.set(
+                                        "input", call.single() ? JSON.stringNode(sent.get(0)) : JSON.valueToTree(sent));
+                                return embed(state, call, body, record);
+                            }));
         };
     }
 
@@ -84,8 +88,7 @@ public class EmbedGatewayFilterFactory extends AbstractGatewayFilterFactory<Embe
     private Mono<List<String>> judged(Principal principal, CallRecord record, List<String> inputs, HttpHeaders out) {
         long started = System.nanoTime();
         return Flux.fromIterable(inputs)
-                .concatMap(text -> guards.check(principal, GuardInput.prompt(List.of(ChatMessage.of(Role.USER,
-                        text)))))
+                .concatMap(text -> guards.check(principal, GuardInput.prompt(List.of(ChatMessage.of(Role.USER, text)))))
                 .collectList()
                 .flatMap(results -> {
                     List<String> sent = new ArrayList<>();
@@ -95,7 +98,10 @@ public class EmbedGatewayFilterFactory extends AbstractGatewayFilterFactory<Embe
                     for (int i = 0; i < results.size(); i++) {
                         Guards.Checked checked = results.get(i);
                         Decision decision = checked.decision();
-                        record.guarded(Direction.INPUT, checked.report().verdicts(), decision,
+                        record.guarded(
+                                Direction.INPUT,
+                                checked.report().verdicts(),
+                                decision,
                                 Duration.ofNanos(System.nanoTime() - started));
                         judgedBy.addAll(checked.report().judgedBy());
                         if (strongest == null || decision.action().stricterThan(strongest.action())) {
@@ -104,11 +110,15 @@ public class EmbedGatewayFilterFactory extends AbstractGatewayFilterFactory<Embe
                         if (decision.blocked() && blockedBy.isEmpty()) {
                             blockedBy = checked.report().judgedBy();
                         }
-                        sent.add(decision.action() == Action.REDACT
-                                ? guards.redactor().redact(inputs.get(i), decision.redactions()) : inputs.get(i));
+                        sent.add(
+                                decision.action() == Action.REDACT
+                                        ? guards.redactor().redact(inputs.get(i), decision.redactions())
+                                        : inputs.get(i));
                     }
                     out.set(InputGuardGatewayFilterFactory.INPUT_GUARD_HEADER, String.join(",", judgedBy));
-                    out.set(InputGuardGatewayFilterFactory.DECISION_HEADER, strongest.action().lowerCase());
+                    out.set(
+                            InputGuardGatewayFilterFactory.DECISION_HEADER,
+                            strongest.action().lowerCase());
                     if (strongest.blocked()) {
                         return audit.record(record, Outcome.BLOCKED_INPUT, 400)
                                 .then(Mono.error(ContentFilter.promptBlocked(strongest, blockedBy)));
@@ -120,13 +130,16 @@ public class EmbedGatewayFilterFactory extends AbstractGatewayFilterFactory<Embe
     private Mono<ServerResponse> embed(RequestState state, EmbeddingsCall call, ObjectNode body, CallRecord record) {
         record.inferenceStarted();
         long estimate = state.estimatedTokens();
-        return call.engine().embeddings(body)
+        return call.engine()
+                .embeddings(body)
                 .onErrorResume(InferenceException.class, e -> {
                     record.inferenceEnded();
                     state.settle(0);
                     ApiException api = Errors.fromInference(e);
                     record.ruleOnly("engine: " + e.kind() + ": " + e.getMessage());
-                    return audit.record(record, Outcome.UPSTREAM_ERROR, api.status().value()).then(Mono.error(api));
+                    return audit.record(
+                                    record, Outcome.UPSTREAM_ERROR, api.status().value())
+                            .then(Mono.error(api));
                 })
                 .flatMap(bytes -> {
                     record.inferenceEnded();
@@ -139,7 +152,8 @@ public class EmbedGatewayFilterFactory extends AbstractGatewayFilterFactory<Embe
                     if (answer == null) {
                         state.settle(estimate);
                         record.ruleOnly("engine: embeddings answer is not a JSON object");
-                        ApiException api = ApiErrors.upstreamError("the model server sent an embeddings answer that is not JSON");
+                        ApiException api =
+                                ApiErrors.upstreamError("the model server sent an embeddings answer that is not JSON");
                         return audit.record(record, Outcome.UPSTREAM_ERROR, 502).then(Mono.error(api));
                     }
                     JsonNode usage = answer.path("usage");
@@ -151,8 +165,10 @@ public class EmbedGatewayFilterFactory extends AbstractGatewayFilterFactory<Embe
                     if (!usage.isObject()) {
                         answer.putObject("usage").put("prompt_tokens", prompt).put("total_tokens", total);
                     }
-                    return audit.record(record, Outcome.ALLOWED, 200).then(ServerResponse.ok()
-                            .contentType(MediaType.APPLICATION_JSON).bodyValue(JSON.writeValueAsBytes(answer)));
+                    return audit.record(record, Outcome.ALLOWED, 200)
+                            .then(ServerResponse.ok()
+                                    .contentType(MediaType.APPLICATION_JSON)
+                                    .bodyValue(JSON.writeValueAsBytes(answer)));
                 });
     }
 }

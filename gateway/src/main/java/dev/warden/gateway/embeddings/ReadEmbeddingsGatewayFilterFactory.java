@@ -1,7 +1,6 @@
 package dev.warden.gateway.embeddings;
 
 import dev.warden.gateway.api.ApiErrors;
-import dev.warden.gateway.api.ApiException;
 import dev.warden.gateway.flow.CallRecord;
 import dev.warden.gateway.flow.GenerationCall;
 import dev.warden.gateway.flow.RequestState;
@@ -15,7 +14,6 @@ import java.util.ArrayList;
 import java.util.List;
 import org.springframework.cloud.gateway.filter.GatewayFilter;
 import org.springframework.cloud.gateway.filter.factory.AbstractGatewayFilterFactory;
-import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 import tools.jackson.core.JacksonException;
@@ -34,6 +32,7 @@ public class ReadEmbeddingsGatewayFilterFactory
 
     /** OpenAI's own limit on inputs per request. */
     static final int MAX_INPUTS = 2048;
+
     static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final RequestBodies bodies;
@@ -48,13 +47,13 @@ public class ReadEmbeddingsGatewayFilterFactory
     }
 
     /** Nothing to configure per route. */
-    public static final class Config {
-    }
+    public static final class Config {}
 
     @Override
     public GatewayFilter apply(Config config) {
-        return (exchange, chain) -> Mono.fromRunnable(() -> exchange.getResponse().getHeaders().set(
-                        InputGuardGatewayFilterFactory.DECISION_HEADER, InputGuardGatewayFilterFactory.NOT_JUDGED))
+        return (exchange, chain) -> Mono.fromRunnable(() -> exchange.getResponse()
+                        .getHeaders()
+                        .set(InputGuardGatewayFilterFactory.DECISION_HEADER, InputGuardGatewayFilterFactory.NOT_JUDGED))
                 .then(bodies.json(exchange))
                 .flatMap(bytes -> {
                     ObjectNode body = parse(bytes);
@@ -65,7 +64,8 @@ public class ReadEmbeddingsGatewayFilterFactory
                                 + "embeddings on this gateway; a remote model does when configured with "
                                 + "remote.embeddings: true");
                     }
-                    boolean single = body.get("input") != null && body.get("input").isString();
+                    boolean single =
+                            body.get("input") != null && body.get("input").isString();
                     List<String> inputs = inputs(body.get("input"));
                     ObjectNode forwarded = JSON.createObjectNode();
                     for (String field : new String[] {"encoding_format", "dimensions"}) {
@@ -76,7 +76,9 @@ public class ReadEmbeddingsGatewayFilterFactory
                     }
                     RequestState state = RequestState.of(exchange);
                     CallRecord record = new CallRecord(state.requestId(), state.principal())
-                            .clientRequestId(state.clientRequestId()).model(name).purpose("embeddings")
+                            .clientRequestId(state.clientRequestId())
+                            .model(name)
+                            .purpose("embeddings")
                             .prompt(String.join("\n", inputs));
                     state.metered(record, name, GenerationCall.estimatedTokens(inputs));
                     new EmbeddingsCall(name, inputs, single, forwarded, engine).attach(exchange);
@@ -128,8 +130,10 @@ public class ReadEmbeddingsGatewayFilterFactory
         for (int i = 0; i < input.size(); i++) {
             JsonNode text = input.get(i);
             if (!text.isString()) {
-                throw ApiErrors.invalidRequest("embedding inputs must be text: token ids cannot "
-                        + "be judged by the gateway's guard; send the text", "input[" + i + "]");
+                throw ApiErrors.invalidRequest(
+                        "embedding inputs must be text: token ids cannot "
+                                + "be judged by the gateway's guard; send the text",
+                        "input[" + i + "]");
             }
             texts.add(text.stringValue());
         }

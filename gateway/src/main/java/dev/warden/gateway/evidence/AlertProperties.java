@@ -20,8 +20,14 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  *                      {@code warden_audit_chains_broken} gauge (default 1h; 0 turns it off). Reads the whole store
  */
 @ConfigurationProperties("warden.alerts")
-public record AlertProperties(URI webhookUrl, Duration window, Double blockRate, Integer minimumBlocked,
-                              Duration deduplication, Duration evaluateEvery, Duration verifyEvery) {
+public record AlertProperties(
+        URI webhookUrl,
+        Duration window,
+        Double blockRate,
+        Integer minimumBlocked,
+        Duration deduplication,
+        Duration evaluateEvery,
+        Duration verifyEvery) {
 
     public AlertProperties {
         if (webhookUrl != null && !("https".equals(webhookUrl.getScheme()) || "http".equals(webhookUrl.getScheme()))) {
@@ -39,7 +45,9 @@ public record AlertProperties(URI webhookUrl, Duration window, Double blockRate,
     public AlertRules rules() {
         AlertRules d = AlertRules.DEFAULT;
         try {
-            return new AlertRules(window == null ? d.window() : window, blockRate == null ? d.blockRate() : blockRate,
+            return new AlertRules(
+                    window == null ? d.window() : window,
+                    blockRate == null ? d.blockRate() : blockRate,
                     minimumBlocked == null ? d.minimumBlocked() : minimumBlocked,
                     deduplication == null ? d.deduplication() : deduplication);
         } catch (IllegalArgumentException e) {

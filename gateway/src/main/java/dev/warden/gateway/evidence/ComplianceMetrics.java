@@ -39,8 +39,10 @@ final class ComplianceMetrics {
     }
 
     private Counter counter(String name, String tenant, String category) {
-        return counters.computeIfAbsent(name + '\u0000' + tenant + '\u0000' + category, k -> category == null
-                ? metrics.counter(name, "tenant", tenant)
-                : metrics.counter(name, "tenant", tenant, "category", category));
+        return counters.computeIfAbsent(
+                name + '\u0000' + tenant + '\u0000' + category,
+                k -> category == null
+                        ? metrics.counter(name, "tenant", tenant)
+                        : metrics.counter(name, "tenant", tenant, "category", category));
     }
 }

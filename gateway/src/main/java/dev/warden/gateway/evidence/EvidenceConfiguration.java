@@ -48,14 +48,17 @@ public class EvidenceConfiguration {
      * metrics the Prometheus rules use. Alerts are logged always and posted when a webhook is configured.
      */
     @Bean(destroyMethod = "close")
-    AlertSchedule complianceAlerts(AlertProperties properties, AuditLog auditLog, OperatorKey operatorKey,
-                                   MeterRegistry metrics,
-                                   dev.warden.gateway.telemetry.ChainVerifyMetrics verifications) {
+    AlertSchedule complianceAlerts(
+            AlertProperties properties,
+            AuditLog auditLog,
+            OperatorKey operatorKey,
+            MeterRegistry metrics,
+            dev.warden.gateway.telemetry.ChainVerifyMetrics verifications) {
         ComplianceMetrics counts = new ComplianceMetrics(metrics);
         auditLog.observe(counts::observe);
         AlertSink sink = properties.webhookUrl() == null
-                ? alert -> log.warn("ALERT {} (no warden.alerts.webhook-url configured): {}", alert.key(),
-                        alert.summary())
+                ? alert ->
+                        log.warn("ALERT {} (no warden.alerts.webhook-url configured): {}", alert.key(), alert.summary())
                 : new SlackWebhook(properties.webhookUrl(), Duration.ofSeconds(10));
         ComplianceAlerts alerts = new ComplianceAlerts(properties.rules(), sink, Clock.systemUTC(), auditLog::stats);
         auditLog.observe(alerts::observe);
@@ -65,39 +68,54 @@ public class EvidenceConfiguration {
             return t;
         });
         long every = properties.evaluationInterval().toMillis();
-        scheduler.scheduleWithFixedDelay(() -> {
-            try {
-                alerts.evaluate();
-            } catch (RuntimeException e) {
-                log.error("compliance alert evaluation failed", e);
-            }
-        }, every, every, TimeUnit.MILLISECONDS);
+        scheduler.scheduleWithFixedDelay(
+                () -> {
+                    try {
+                        alerts.evaluate();
+                    } catch (RuntimeException e) {
+                        log.error("compliance alert evaluation failed", e);
+                    }
+                },
+                every,
+                every,
+                TimeUnit.MILLISECONDS);
         AtomicInteger broken = new AtomicInteger();
         Gauge.builder("warden.audit.chains.broken", broken, AtomicInteger::get)
-                .description("audit chains found broken by the last periodic verification").register(metrics);
+                .description("audit chains found broken by the last periodic verification")
+                .register(metrics);
         Duration verify = properties.verificationInterval();
         if (!verify.isZero()) {
-            scheduler.scheduleWithFixedDelay(() -> verifyChains(auditLog.store(), operatorKey, alerts, broken,
-                            verifications),
-                    verify.toMillis(), verify.toMillis(), TimeUnit.MILLISECONDS);
+            scheduler.scheduleWithFixedDelay(
+                    () -> verifyChains(auditLog.store(), operatorKey, alerts, broken, verifications),
+                    verify.toMillis(),
+                    verify.toMillis(),
+                    TimeUnit.MILLISECONDS);
         }
-        log.info("compliance alerts: {} every {}, chains verified every {}", properties.webhookUrl() == null
-                ? "logged" : "posted to the configured webhook", properties.evaluationInterval(), verify.isZero()
-                ? "(off)" : verify);
+        log.info(
+                "compliance alerts: {} every {}, chains verified every {}",
+                properties.webhookUrl() == null ? "logged" : "posted to the configured webhook",
+                properties.evaluationInterval(),
+                verify.isZero() ? "(off)" : verify);
         return new AlertSchedule(alerts, scheduler);
     }
 
-    private static void verifyChains(AuditStore store, OperatorKey key, ComplianceAlerts alerts, AtomicInteger gauge,
-                                     dev.warden.gateway.telemetry.ChainVerifyMetrics verifications) {
+    private static void verifyChains(
+            AuditStore store,
+            OperatorKey key,
+            ComplianceAlerts alerts,
+            AtomicInteger gauge,
+            dev.warden.gateway.telemetry.ChainVerifyMetrics verifications) {
         try {
             List<ChainVerifier.Report> reports = new ChainVerifier(store, key.publicKey()).verifyAll();
             verifications.verified(reports);
-            List<ChainVerifier.Report> bad = reports.stream().filter(r -> !r.intact()).toList();
+            List<ChainVerifier.Report> bad =
+                    reports.stream().filter(r -> !r.intact()).toList();
             gauge.set(bad.size());
             if (bad.isEmpty()) {
                 alerts.chainsIntact();
             } else {
-                bad.forEach(r -> log.error("AUDIT CHAIN BROKEN: {}", r.firstBroken().orElseThrow()));
+                bad.forEach(
+                        r -> log.error("AUDIT CHAIN BROKEN: {}", r.firstBroken().orElseThrow()));
                 alerts.chainBroken(bad.get(0).firstBroken().orElseThrow());
             }
         } catch (RuntimeException e) {
@@ -111,11 +129,21 @@ public class EvidenceConfiguration {
         if (!siem.enabled()) {
             return null;
         }
-        return new SiemForwarder(auditLog.store(), new SiemForwarder.Settings(siem.host(), siem.portOrDefault(),
-                siem.useTls(), siem.caFile(), siem.backlogDir() == null ? warden.dataDir().resolve("siem")
-                : siem.backlogDir(), siem.maxBacklog() == null ? 64L * 1024 * 1024 : siem.maxBacklog().toBytes(),
-                siem.poll() == null ? Duration.ofSeconds(1) : siem.poll(),
-                siem.confirmAfter() == null ? Duration.ofSeconds(2) : siem.confirmAfter(), Duration.ofSeconds(5),
-                auditLog.instanceId())).start();
+        return new SiemForwarder(
+                        auditLog.store(),
+                        new SiemForwarder.Settings(
+                                siem.host(),
+                                siem.portOrDefault(),
+                                siem.useTls(),
+                                siem.caFile(),
+                                siem.backlogDir() == null ? warden.dataDir().resolve("siem") : siem.backlogDir(),
+                                siem.maxBacklog() == null
+                                        ? 64L * 1024 * 1024
+                                        : siem.maxBacklog().toBytes(),
+                                siem.poll() == null ? Duration.ofSeconds(1) : siem.poll(),
+                                siem.confirmAfter() == null ? Duration.ofSeconds(2) : siem.confirmAfter(),
+                                Duration.ofSeconds(5),
+                                auditLog.instanceId()))
+                .start();
     }
 }

@@ -31,18 +31,25 @@ public final class PolicyChanges implements TenantDirectory.Listener {
 
     private void observe(PolicyVersion version) {
         try {
-            history.observe(version, AdminAction.GATEWAY).ifPresent(done -> done.whenComplete((e, failure) -> {
-                if (failure != null) {
-                    log.error("policy change to {} could not be recorded in the audit log: {}",
-                            PolicyVersion.shortForm(version.digest()), failure.toString());
-                } else {
-                    log.info("policy version {} in force; recorded as a policy change (admin chain seq {})",
-                            PolicyVersion.shortForm(version.digest()), e.seq());
-                }
-            }));
+            history.observe(version, AdminAction.GATEWAY)
+                    .ifPresent(done -> done.whenComplete((e, failure) -> {
+                        if (failure != null) {
+                            log.error(
+                                    "policy change to {} could not be recorded in the audit log: {}",
+                                    PolicyVersion.shortForm(version.digest()),
+                                    failure.toString());
+                        } else {
+                            log.info(
+                                    "policy version {} in force; recorded as a policy change (admin chain seq {})",
+                                    PolicyVersion.shortForm(version.digest()),
+                                    e.seq());
+                        }
+                    }));
         } catch (RuntimeException e) {
-            log.error("policy version {} could not be recorded in the audit store: {}",
-                    PolicyVersion.shortForm(version.digest()), e.toString());
+            log.error(
+                    "policy version {} could not be recorded in the audit store: {}",
+                    PolicyVersion.shortForm(version.digest()),
+                    e.toString());
         }
     }
 }

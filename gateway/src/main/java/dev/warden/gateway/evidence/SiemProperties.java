@@ -19,8 +19,15 @@ import org.springframework.util.unit.DataSize;
  *                     what was sent in that time is sent again after a broken connection
  */
 @ConfigurationProperties("warden.siem")
-public record SiemProperties(String host, Integer port, Boolean tls, Path caFile, Path backlogDir, DataSize maxBacklog,
-                             Duration poll, Duration confirmAfter) {
+public record SiemProperties(
+        String host,
+        Integer port,
+        Boolean tls,
+        Path caFile,
+        Path backlogDir,
+        DataSize maxBacklog,
+        Duration poll,
+        Duration confirmAfter) {
 
     public boolean enabled() {
         return host != null && !host.isBlank();

@@ -27,24 +27,33 @@ public final class AuditTrail {
     /** {@code warden_audit_records_total} by outcome, registered once rather than looked up per request. */
     private final java.util.Map<Outcome, io.micrometer.core.instrument.Counter> records =
             new java.util.EnumMap<>(Outcome.class);
+
     private final io.micrometer.core.instrument.Counter failures;
     private final CallObserver observer;
 
-    public AuditTrail(AuditLog auditLog, Redactor redactor, FingerprintKey fingerprints, MeterRegistry metrics,
-                      boolean enabled) {
-        this(auditLog, redactor, fingerprints, metrics, enabled, (call, outcome, httpStatus) -> { });
+    public AuditTrail(
+            AuditLog auditLog, Redactor redactor, FingerprintKey fingerprints, MeterRegistry metrics, boolean enabled) {
+        this(auditLog, redactor, fingerprints, metrics, enabled, (call, outcome, httpStatus) -> {});
     }
 
     /** @param observer sees every request as it ends, before its record is built (metrics, traces) */
-    public AuditTrail(AuditLog auditLog, Redactor redactor, FingerprintKey fingerprints, MeterRegistry metrics,
-                      boolean enabled, CallObserver observer) {
+    public AuditTrail(
+            AuditLog auditLog,
+            Redactor redactor,
+            FingerprintKey fingerprints,
+            MeterRegistry metrics,
+            boolean enabled,
+            CallObserver observer) {
         this.observer = observer;
         this.auditLog = auditLog;
         this.fingerprints = fingerprints;
         this.enabled = enabled;
         this.redactor = redactor;
         for (Outcome outcome : Outcome.values()) {
-            records.put(outcome, metrics.counter("warden.audit.records", "outcome", outcome.name().toLowerCase()));
+            records.put(
+                    outcome,
+                    metrics.counter(
+                            "warden.audit.records", "outcome", outcome.name().toLowerCase()));
         }
         this.failures = metrics.counter("warden.audit.failures");
     }
@@ -70,8 +79,8 @@ public final class AuditTrail {
         if (!enabled) {
             return Mono.empty();
         }
-        AuditRecord record = call.toAudit(outcome, httpStatus, call.principal().policy().audit().storeContent(),
-                redactor::redact, fingerprints);
+        AuditRecord record = call.toAudit(
+                outcome, httpStatus, call.principal().policy().audit().storeContent(), redactor::redact, fingerprints);
         records.get(outcome).increment();
         return Mono.fromFuture(() -> auditLog.append(record)).onErrorMap(e -> {
             failures.increment();
@@ -91,11 +100,12 @@ public final class AuditTrail {
             return Mono.empty();
         }
         AuditRecord record = call.toAudit(Outcome.STREAM_STARTED, 200, false, redactor::redact, fingerprints);
-        return Mono.fromFuture(() -> auditLog.append(record)).onErrorMap(e -> {
-            failures.increment();
-            log.error("opening record of stream {} could not be kept: {}", call.requestId(), e.toString());
-            return unavailable();
-        })
+        return Mono.fromFuture(() -> auditLog.append(record))
+                .onErrorMap(e -> {
+                    failures.increment();
+                    log.error("opening record of stream {} could not be kept: {}", call.requestId(), e.toString());
+                    return unavailable();
+                })
                 // The future completes on the audit writer thread; the whole stream is subscribed from what
                 // follows, which must not hold up every other request's record.
                 .publishOn(reactor.core.scheduler.Schedulers.parallel());
@@ -103,7 +113,7 @@ public final class AuditTrail {
 
     /** For endings nobody waits for (a client that went away): recorded all the same, failures logged. */
     public void recordDetached(CallRecord call, Outcome outcome, int httpStatus) {
-        record(call, outcome, httpStatus).subscribe(null, e -> { });
+        record(call, outcome, httpStatus).subscribe(null, e -> {});
     }
 
     /**
@@ -118,14 +128,18 @@ public final class AuditTrail {
         auditLog.append(record).whenComplete((ok, e) -> {
             if (e != null) {
                 failures.increment();
-                log.warn("audit record of refused request {} ({}) could not be kept: {}", record.requestId(),
-                        record.rule(), e.toString());
+                log.warn(
+                        "audit record of refused request {} ({}) could not be kept: {}",
+                        record.requestId(),
+                        record.rule(),
+                        e.toString());
             }
         });
     }
 
     private static ApiException unavailable() {
-        return ApiErrors.auditUnavailable("audit_unavailable",
+        return ApiErrors.auditUnavailable(
+                "audit_unavailable",
                 "the gateway cannot record requests in its audit log right now, so it does not serve them; "
                         + "try again later");
     }

@@ -22,8 +22,11 @@ public interface CallObserver {
                     observer.ended(call, outcome, httpStatus);
                 } catch (RuntimeException e) {
                     org.slf4j.LoggerFactory.getLogger(CallObserver.class)
-                            .warn("observer {} failed on request {}: {}", observer.getClass().getSimpleName(),
-                                    call.requestId(), e.toString());
+                            .warn(
+                                    "observer {} failed on request {}: {}",
+                                    observer.getClass().getSimpleName(),
+                                    call.requestId(),
+                                    e.toString());
                 }
             }
         };

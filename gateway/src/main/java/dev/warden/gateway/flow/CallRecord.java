@@ -2,12 +2,12 @@ package dev.warden.gateway.flow;
 
 import dev.warden.guard.Direction;
 import dev.warden.guard.Verdict;
+import dev.warden.inference.Usage;
 import dev.warden.policy.audit.AuditRecord;
 import dev.warden.policy.audit.ClassifierVerdict;
 import dev.warden.policy.audit.Outcome;
 import dev.warden.policy.decision.Decision;
 import dev.warden.policy.tenant.Principal;
-import dev.warden.inference.Usage;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -50,6 +50,7 @@ public final class CallRecord {
     private dev.warden.policy.audit.AuditRecord.Batch batch;
     /** Telemetry only (see {@link CallObserver}): what the observers read besides the audit fields. */
     private String operation;
+
     private long firstReleaseNanos;
     private long lastReleaseNanos;
     private long limitStartNanos;
@@ -62,9 +63,8 @@ public final class CallRecord {
      * One guard run (a pipeline run and its decision), for the traces: when it ended and how long it took.
      * A stream makes one per window, so only the first {@link #MAX_GUARD_RUNS} are kept.
      */
-    public record GuardRun(Direction direction, long endNanos, Duration latency, List<Verdict> verdicts,
-                           Decision decision) {
-    }
+    public record GuardRun(
+            Direction direction, long endNanos, Duration latency, List<Verdict> verdicts, Decision decision) {}
 
     static final int MAX_GUARD_RUNS = 64;
 
@@ -118,12 +118,13 @@ public final class CallRecord {
         return this;
     }
 
-    public synchronized void guarded(Direction direction, List<Verdict> verdicts, Decision decision,
-                                     Duration latency) {
+    public synchronized void guarded(Direction direction, List<Verdict> verdicts, Decision decision, Duration latency) {
         Set<String> flagged = decision.decisiveLabels();
         for (Verdict v : verdicts) {
-            this.verdicts.add(ClassifierVerdict.of(direction, v, v.scores().keySet().stream()
-                    .filter(flagged::contains).toList()));
+            this.verdicts.add(ClassifierVerdict.of(
+                    direction,
+                    v,
+                    v.scores().keySet().stream().filter(flagged::contains).toList()));
         }
         if (this.decision == null || decision.action().stricterThan(this.decision.action())) {
             this.decision = decision;
@@ -206,9 +207,12 @@ public final class CallRecord {
         return true;
     }
 
-    synchronized AuditRecord toAudit(Outcome outcome, int httpStatus, boolean storeContent,
-                        java.util.function.UnaryOperator<String> redact,
-                        dev.warden.policy.audit.FingerprintKey fingerprints) {
+    synchronized AuditRecord toAudit(
+            Outcome outcome,
+            int httpStatus,
+            boolean storeContent,
+            java.util.function.UnaryOperator<String> redact,
+            dev.warden.policy.audit.FingerprintKey fingerprints) {
         AuditRecord.Builder b = AuditRecord.builder(requestId, principal.tenantId())
                 .time(started)
                 .keyId(principal.keyId())
@@ -216,11 +220,16 @@ public final class CallRecord {
                 .purpose(purpose)
                 .outcome(outcome)
                 .verdicts(verdicts)
-                .decision(decision == null ? (outcome == Outcome.ALLOWED ? "allow" : outcome.name().toLowerCase())
-                        : decision.action().lowerCase(), rule)
+                .decision(
+                        decision == null
+                                ? (outcome == Outcome.ALLOWED
+                                        ? "allow"
+                                        : outcome.name().toLowerCase())
+                                : decision.action().lowerCase(),
+                        rule)
                 .streaming(streaming, tokensReleased)
-                .latencies(new AuditRecord.Latencies(Duration.ofNanos(System.nanoTime() - startNanos), guardInput,
-                        inference, guardOutput))
+                .latencies(new AuditRecord.Latencies(
+                        Duration.ofNanos(System.nanoTime() - startNanos), guardInput, inference, guardOutput))
                 .httpStatus(httpStatus)
                 .clientRequestId(clientRequestId)
                 .policyVersion(principal.policyVersion())

@@ -14,8 +14,7 @@ import java.util.Map;
  */
 public final class ContentFilter {
 
-    private ContentFilter() {
-    }
+    private ContentFilter() {}
 
     public static ApiException promptBlocked(Decision decision, List<String> classifiers) {
         Map<String, Object> extra = new LinkedHashMap<>();
@@ -23,17 +22,23 @@ public final class ContentFilter {
         extra.put("scores", scores(decision));
         extra.put("classifiers", classifiers);
         extra.put("rule", decision.rule());
-        extra.put("innererror", Map.of("code", "ResponsibleAIPolicyViolation",
-                "content_filter_result", filterResult(decision)));
-        return ApiErrors.promptBlocked("The prompt was blocked by the gateway's content filter (" + describe(decision) + "). "
+        extra.put(
+                "innererror",
+                Map.of("code", "ResponsibleAIPolicyViolation", "content_filter_result", filterResult(decision)));
+        return ApiErrors.promptBlocked(
+                "The prompt was blocked by the gateway's content filter (" + describe(decision) + "). "
                         + "Rephrase the request; if you believe this is a mistake, quote the x-request-id.",
                 extra);
     }
 
     /** The labels that decided, named: {@code S9 Indiscriminate Weapons, jailbreak}. */
     public static String describe(Decision decision) {
-        List<String> parts = decision.decisiveLabels().stream().sorted().map(label -> HazardCategory.fromCode(label)
-                .map(c -> c.code() + " " + c.promptName()).orElse(label)).toList();
+        List<String> parts = decision.decisiveLabels().stream()
+                .sorted()
+                .map(label -> HazardCategory.fromCode(label)
+                        .map(c -> c.code() + " " + c.promptName())
+                        .orElse(label))
+                .toList();
         return parts.isEmpty() ? decision.rule() : String.join(", ", parts);
     }
 
@@ -48,8 +53,15 @@ public final class ContentFilter {
     private static Map<String, Object> filterResult(Decision decision) {
         Map<String, Object> result = new LinkedHashMap<>();
         for (Decision.Trigger t : decision.triggers()) {
-            result.put(t.label(), Map.of("filtered", decision.decisiveLabels().contains(t.label()),
-                    "score", t.score(), "classifier", t.classifier()));
+            result.put(
+                    t.label(),
+                    Map.of(
+                            "filtered",
+                            decision.decisiveLabels().contains(t.label()),
+                            "score",
+                            t.score(),
+                            "classifier",
+                            t.classifier()));
         }
         return result;
     }

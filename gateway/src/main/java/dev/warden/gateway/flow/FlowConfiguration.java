@@ -32,27 +32,31 @@ public class FlowConfiguration {
      * @param defaultMaxTokens completion tokens reserved for a request that sets no max_tokens
      */
     @ConfigurationProperties("warden.rate-limit")
-    public record RateLimitProperties(String redisUri, RateLimiterOptions.Fallback fallback, Duration redisTimeout,
-                                      Long defaultMaxTokens) {
-    }
+    public record RateLimitProperties(
+            String redisUri, RateLimiterOptions.Fallback fallback, Duration redisTimeout, Long defaultMaxTokens) {}
 
     @Bean(destroyMethod = "close")
     RateLimiter rateLimiter(RateLimitProperties properties, MeterRegistry metrics) {
-        RateLimiter limiter = properties.redisUri() == null || properties.redisUri().isBlank()
-                ? RateLimiter.create(RateLimiterOptions.local())
-                : RateLimiter.create(RateLimiterOptions.redis(properties.redisUri(),
-                                properties.fallback() == null ? RateLimiterOptions.Fallback.LOCAL
-                                        : properties.fallback())
-                        .withRedisTimeout(properties.redisTimeout() == null
-                                ? RateLimiterOptions.DEFAULT_REDIS_TIMEOUT : properties.redisTimeout()));
+        RateLimiter limiter =
+                properties.redisUri() == null || properties.redisUri().isBlank()
+                        ? RateLimiter.create(RateLimiterOptions.local())
+                        : RateLimiter.create(RateLimiterOptions.redis(
+                                        properties.redisUri(),
+                                        properties.fallback() == null
+                                                ? RateLimiterOptions.Fallback.LOCAL
+                                                : properties.fallback())
+                                .withRedisTimeout(
+                                        properties.redisTimeout() == null
+                                                ? RateLimiterOptions.DEFAULT_REDIS_TIMEOUT
+                                                : properties.redisTimeout()));
         // registered at zero, so that a dashboard shows "no fallbacks" rather than no data
         io.micrometer.core.instrument.Counter fallbacks = metrics.counter("warden.ratelimit.fallbacks");
         limiter.onFallback(e -> {
             fallbacks.increment();
             log.warn("rate-limit store unreachable, fallback applies: {}", e.toString());
         });
-        io.micrometer.core.instrument.Gauge.builder("warden.ratelimit.unconfirmed.slot.releases", limiter,
-                        RateLimiter::unconfirmedSlotReleases)
+        io.micrometer.core.instrument.Gauge.builder(
+                        "warden.ratelimit.unconfirmed.slot.releases", limiter, RateLimiter::unconfirmedSlotReleases)
                 .description("concurrency-slot releases Redis has not confirmed, sent again when it answers")
                 .register(metrics);
         return limiter;
@@ -64,12 +68,18 @@ public class FlowConfiguration {
      */
     @Bean(destroyMethod = "shutdown")
     ThreadPoolExecutor reservationHandOff() {
-        return new ThreadPoolExecutor(4, 32, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(1024),
+        return new ThreadPoolExecutor(
+                4,
+                32,
+                60,
+                TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(1024),
                 r -> {
                     Thread t = new Thread(r, "warden-reservation-hand-off");
                     t.setDaemon(true);
                     return t;
-                }, new ThreadPoolExecutor.AbortPolicy());
+                },
+                new ThreadPoolExecutor.AbortPolicy());
     }
 
     @Bean

@@ -11,12 +11,12 @@ import dev.warden.inference.StreamChunk;
 import dev.warden.inference.ToolCall;
 import dev.warden.inference.ToolDefinition;
 import java.util.ArrayList;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 import java.util.List;
 import java.util.function.UnaryOperator;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * A chat or a text completion request, seen the same way by every stage: the conversation the guards judge,
@@ -88,8 +88,11 @@ public record GenerationCall(ChatRequest chat, CompletionRequest completion) {
         if (format != null && format.get("json_schema") != null) {
             schemaTexts(format.get("json_schema"), texts);
         }
-        return texts.stream().filter(t -> t != null && !t.isBlank()).distinct()
-                .map(t -> ChatMessage.of(Role.USER, t)).toList();
+        return texts.stream()
+                .filter(t -> t != null && !t.isBlank())
+                .distinct()
+                .map(t -> ChatMessage.of(Role.USER, t))
+                .toList();
     }
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -122,7 +125,8 @@ public record GenerationCall(ChatRequest chat, CompletionRequest completion) {
     public long judgedChars() {
         long chars = 0;
         for (ChatMessage m : conversation()) {
-            chars += m.content().length() + (m.name() == null ? 0 : m.name().length())
+            chars += m.content().length()
+                    + (m.name() == null ? 0 : m.name().length())
                     + (m.toolCallId() == null ? 0 : m.toolCallId().length());
             for (ToolCall call : m.toolCalls()) {
                 chars += call.name().length() + call.argumentsJson().length();
@@ -138,17 +142,24 @@ public record GenerationCall(ChatRequest chat, CompletionRequest completion) {
     public GenerationCall mapText(UnaryOperator<String> rewrite) {
         if (isChat()) {
             List<ChatMessage> messages = chat.messages().stream()
-                    .map(m -> new ChatMessage(m.role(), rewrite.apply(m.content()), m.name(), m.toolCalls(),
-                            m.toolCallId()))
+                    .map(m -> new ChatMessage(
+                            m.role(), rewrite.apply(m.content()), m.name(), m.toolCalls(), m.toolCallId()))
                     .toList();
-            return of(new ChatRequest(chat.model(), messages, chat.tools(), chat.toolChoice(), chat.params(),
-                    chat.stream(), chat.includeUsage(), rewrittenChatBody(messages)));
+            return of(new ChatRequest(
+                    chat.model(),
+                    messages,
+                    chat.tools(),
+                    chat.toolChoice(),
+                    chat.params(),
+                    chat.stream(),
+                    chat.includeUsage(),
+                    rewrittenChatBody(messages)));
         }
         String prompt = rewrite.apply(completion.prompt());
         var body = completion.body().deepCopy();
         body.put("prompt", prompt);
-        return of(new CompletionRequest(completion.model(), prompt, completion.params(), completion.stream(),
-                completion.includeUsage(), body));
+        return of(new CompletionRequest(
+                completion.model(), prompt, completion.params(), completion.stream(), completion.includeUsage(), body));
     }
 
     /** A remote engine forwards the body, so a rewrite must reach the body too, not only the parsed messages. */
@@ -158,7 +169,8 @@ public record GenerationCall(ChatRequest chat, CompletionRequest completion) {
         for (int i = 0; i < messages.size() && i < array.size(); i++) {
             var node = array.get(i);
             if (node.isObject()) {
-                ((tools.jackson.databind.node.ObjectNode) node).put("content", messages.get(i).content());
+                ((tools.jackson.databind.node.ObjectNode) node)
+                        .put("content", messages.get(i).content());
             }
         }
         return body;

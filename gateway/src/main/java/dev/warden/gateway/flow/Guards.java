@@ -3,21 +3,21 @@ package dev.warden.gateway.flow;
 import dev.warden.guard.Direction;
 import dev.warden.guard.GuardInput;
 import dev.warden.guard.HazardCategory;
+import dev.warden.guard.embedded.EncoderCaller;
 import dev.warden.guard.llamaguard.LlamaGuardClassifier;
-import dev.warden.policy.decision.Action;
-import java.util.EnumSet;
-import java.util.Set;
 import dev.warden.guard.pipeline.GuardPipeline;
 import dev.warden.guard.pipeline.GuardReport;
 import dev.warden.guard.pipeline.GuardStage;
 import dev.warden.guard.rules.Redactor;
+import dev.warden.policy.decision.Action;
 import dev.warden.policy.decision.Decision;
 import dev.warden.policy.decision.DecisionMaker;
-import dev.warden.guard.embedded.EncoderCaller;
 import dev.warden.policy.tenant.Principal;
 import dev.warden.policy.tenant.TenantDirectory;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 import reactor.core.publisher.Mono;
 
 /**
@@ -27,13 +27,13 @@ import reactor.core.publisher.Mono;
 public final class Guards {
 
     /** A pipeline run and what policy made of it. */
-    public record Checked(GuardReport report, Decision decision) {
-    }
+    public record Checked(GuardReport report, Decision decision) {}
 
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Guards.class);
 
     /** One pipeline for both directions: each classifier declares the directions it judges. */
     private final GuardPipeline pipeline;
+
     private final DecisionMaker decider = new DecisionMaker();
     private final TenantDirectory tenants;
     private final Redactor redactor;
@@ -50,17 +50,27 @@ public final class Guards {
 
     private final JudgedUnsafe judgedUnsafe = new JudgedUnsafe(100_000, java.time.Duration.ofHours(24));
 
-    public Guards(GuardPipeline pipeline, dev.warden.guard.pipeline.VerdictCache cache,
-                  TenantDirectory tenants, Redactor redactor, MeterRegistry metrics) {
+    public Guards(
+            GuardPipeline pipeline,
+            dev.warden.guard.pipeline.VerdictCache cache,
+            TenantDirectory tenants,
+            Redactor redactor,
+            MeterRegistry metrics) {
         this.cache = cache;
         this.pipeline = pipeline;
         this.tenants = tenants;
         this.redactor = redactor;
         this.metrics = metrics;
-        this.tailorsLlamaGuard = pipeline.stages().stream().anyMatch(s -> s.classifier() instanceof LlamaGuardClassifier);
+        this.tailorsLlamaGuard =
+                pipeline.stages().stream().anyMatch(s -> s.classifier() instanceof LlamaGuardClassifier);
         for (Direction direction : Direction.values()) {
-            classifierNames.put(direction, pipeline.stages().stream().map(GuardStage::classifier)
-                    .filter(c -> c.directions().contains(direction)).map(c -> c.name()).toList());
+            classifierNames.put(
+                    direction,
+                    pipeline.stages().stream()
+                            .map(GuardStage::classifier)
+                            .filter(c -> c.directions().contains(direction))
+                            .map(c -> c.name())
+                            .toList());
         }
     }
 
@@ -74,8 +84,8 @@ public final class Guards {
         // per tenant: a shared cache would let one tenant learn, by timing, what another one sent
         String scope = principal.tenantId() + '\u0000' + tenants.policyVersion();
         return pipeline.run(content, scope).map(report -> {
-            Decision decision = decider.decide(principal.tenantId(), principal.policy(), content.direction(),
-                    report.verdicts());
+            Decision decision =
+                    decider.decide(principal.tenantId(), principal.policy(), content.direction(), report.verdicts());
             if (content.direction() == Direction.INPUT) {
                 decision = rememberOrRecall(scope, content, report, decision);
             }
@@ -98,10 +108,16 @@ public final class Guards {
         if (decision.bypassed().isEmpty()) {
             return decision;
         }
-        return judgedUnsafe.recall(scope, content)
-                .map(triggers -> new Decision(decision.tenantId(), decision.direction(), Action.BLOCK, triggers,
+        return judgedUnsafe
+                .recall(scope, content)
+                .map(triggers -> new Decision(
+                        decision.tenantId(),
+                        decision.direction(),
+                        Action.BLOCK,
+                        triggers,
                         "tenant " + decision.tenantId() + ": fails open, but this prompt was judged unsafe before ("
-                                + triggers.get(0).label() + ")", decision.bypassed()))
+                                + triggers.get(0).label() + ")",
+                        decision.bypassed()))
                 .orElse(decision);
     }
 
@@ -117,19 +133,30 @@ public final class Guards {
         }
         Set<HazardCategory> allowed = EnumSet.noneOf(HazardCategory.class);
         for (HazardCategory category : HazardCategory.values()) {
-            principal.policy().guard().rule(direction, category.code())
+            principal
+                    .policy()
+                    .guard()
+                    .rule(direction, category.code())
                     .filter(rule -> rule.action() == Action.ALLOW)
                     .ifPresent(rule -> allowed.add(category));
         }
         if (allowed.isEmpty()) {
             return base;
         }
-        return tailored.computeIfAbsent(direction + ":" + allowed, key -> new GuardPipeline(base.stages().stream()
-                .map(stage -> stage.classifier() instanceof LlamaGuardClassifier llamaGuard
-                        ? new GuardStage(llamaGuard.withCategories(llamaGuard.config().categories().excluding(allowed)),
-                                stage.deadline())
-                        : stage)
-                .toList(), cache));
+        return tailored.computeIfAbsent(
+                direction + ":" + allowed,
+                key -> new GuardPipeline(
+                        base.stages().stream()
+                                .map(stage -> stage.classifier() instanceof LlamaGuardClassifier llamaGuard
+                                        ? new GuardStage(
+                                                llamaGuard.withCategories(llamaGuard
+                                                        .config()
+                                                        .categories()
+                                                        .excluding(allowed)),
+                                                stage.deadline())
+                                        : stage)
+                                .toList(),
+                        cache));
     }
 
     /** Policy's decision on a chosen subset of verdicts, e.g. only those of one shield. */
@@ -151,14 +178,39 @@ public final class Guards {
         String action = decision.action().lowerCase();
         // the category that decided (the first label that fired at the decided action), "none" when nothing fired
         String category = decision.decisiveLabels().stream().findFirst().orElse("none");
-        decisions.computeIfAbsent(dir + '\u0000' + action + '\u0000' + category + '\u0000' + principal.tenantId(),
-                key -> metrics.counter("warden.guard.decisions", "direction", dir, "action", action,
-                        "category", category, "tenant", principal.tenantId())).increment();
+        decisions
+                .computeIfAbsent(
+                        dir + '\u0000' + action + '\u0000' + category + '\u0000' + principal.tenantId(),
+                        key -> metrics.counter(
+                                "warden.guard.decisions",
+                                "direction",
+                                dir,
+                                "action",
+                                action,
+                                "category",
+                                category,
+                                "tenant",
+                                principal.tenantId()))
+                .increment();
         for (Decision.Bypass bypass : decision.bypassed()) {
-            log.warn("tenant {} fails open: {} classifier {} bypassed ({}: {})", principal.tenantId(), dir,
-                    bypass.classifier(), bypass.status(), bypass.detail());
-            metrics.counter("warden.guard.bypasses", "direction", dir, "classifier", bypass.classifier(),
-                    "status", bypass.status().name().toLowerCase(), "tenant", principal.tenantId()).increment();
+            log.warn(
+                    "tenant {} fails open: {} classifier {} bypassed ({}: {})",
+                    principal.tenantId(),
+                    dir,
+                    bypass.classifier(),
+                    bypass.status(),
+                    bypass.detail());
+            metrics.counter(
+                            "warden.guard.bypasses",
+                            "direction",
+                            dir,
+                            "classifier",
+                            bypass.classifier(),
+                            "status",
+                            bypass.status().name().toLowerCase(),
+                            "tenant",
+                            principal.tenantId())
+                    .increment();
         }
     }
 }

@@ -21,19 +21,22 @@ import java.util.Optional;
  */
 final class JudgedUnsafe {
 
-    private record Key(String scope, String digest) {
-    }
+    private record Key(String scope, String digest) {}
 
     private final Cache<Key, List<Decision.Trigger>> blocked;
 
     JudgedUnsafe(long maxEntries, Duration timeToLive) {
-        this.blocked = Caffeine.newBuilder().maximumSize(maxEntries).expireAfterWrite(timeToLive)
-                .executor(Runnable::run).build();
+        this.blocked = Caffeine.newBuilder()
+                .maximumSize(maxEntries)
+                .expireAfterWrite(timeToLive)
+                .executor(Runnable::run)
+                .build();
     }
 
     /** After a complete judgement that blocked: remember what decided it. */
     void remember(String scope, GuardInput input, Decision decision) {
-        List<Decision.Trigger> triggers = decision.triggers().stream().filter(t -> t.action() == Action.BLOCK)
+        List<Decision.Trigger> triggers = decision.triggers().stream()
+                .filter(t -> t.action() == Action.BLOCK)
                 .toList();
         if (triggers.isEmpty()) {
             return; // blocked by a failure (fail-closed), not by anything found in the text

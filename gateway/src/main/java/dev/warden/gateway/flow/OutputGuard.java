@@ -33,15 +33,14 @@ public final class OutputGuard {
     }
 
     /** A judged complete generation: what may leave, whether a choice was cut, and the decision that cut it. */
-    public record Checked(Generation generation, boolean cut, Decision blocking, List<String> judgedBy) {
-    }
+    public record Checked(Generation generation, boolean cut, Decision blocking, List<String> judgedBy) {}
 
     /** Each choice's text (and tool calls) as the Agent turn; a choice that fails is withheld, not sent. */
     public Mono<Checked> check(GenerationCall call, CallRecord record, Generation generation) {
         long started = System.nanoTime();
         return Flux.fromIterable(generation.choices())
-                .concatMap(choice -> guards.check(record.principal(),
-                                GuardInput.response(call.conversation(), agentTurn(choice)))
+                .concatMap(choice -> guards.check(
+                                record.principal(), GuardInput.response(call.conversation(), agentTurn(choice)))
                         .map(checked -> Map.entry(choice, checked)))
                 .collectList()
                 .map(results -> {
@@ -53,17 +52,23 @@ public final class OutputGuard {
                     for (var r : results) {
                         Decision decision = r.getValue().decision();
                         judgedBy.addAll(r.getValue().report().judgedBy());
-                        record.guarded(Direction.OUTPUT, r.getValue().report().verdicts(), decision,
+                        record.guarded(
+                                Direction.OUTPUT,
+                                r.getValue().report().verdicts(),
+                                decision,
                                 Duration.ofNanos(System.nanoTime() - started));
                         Choice choice = r.getKey();
                         if (decision.blocked()) {
                             cut = true;
                             blocking = decision;
-                            choices.add(new Choice(choice.index(), "", List.of(), FinishReason.CONTENT_FILTER,
-                                    null));
+                            choices.add(new Choice(choice.index(), "", List.of(), FinishReason.CONTENT_FILTER, null));
                         } else if (decision.action() == Action.REDACT) {
                             String text = guards.redactor().redact(choice.text(), decision.redactions());
-                            choices.add(new Choice(choice.index(), text, choice.toolCalls(), choice.finishReason(),
+                            choices.add(new Choice(
+                                    choice.index(),
+                                    text,
+                                    choice.toolCalls(),
+                                    choice.finishReason(),
                                     choice.logprobs()));
                             released.append(text);
                         } else {
@@ -72,14 +77,21 @@ public final class OutputGuard {
                         }
                     }
                     record.response(released.toString());
-                    return new Checked(new Generation(generation.model(), choices, generation.usage()), cut,
-                            blocking, List.copyOf(judgedBy));
+                    return new Checked(
+                            new Generation(generation.model(), choices, generation.usage()),
+                            cut,
+                            blocking,
+                            List.copyOf(judgedBy));
                 });
     }
 
     /** A stream's events as the client gets them, moderated window by window ({@link StreamGuard}). */
-    public Flux<byte[]> moderate(GenerationCall call, CallRecord record, Flux<StreamChunk> chunks,
-                                 OpenAiResponses responses, java.util.function.LongConsumer settle) {
+    public Flux<byte[]> moderate(
+            GenerationCall call,
+            CallRecord record,
+            Flux<StreamChunk> chunks,
+            OpenAiResponses responses,
+            java.util.function.LongConsumer settle) {
         return streamGuard.moderate(call, record, chunks, responses, settle);
     }
 
@@ -94,7 +106,10 @@ public final class OutputGuard {
         }
         StringBuilder text = new StringBuilder(content);
         for (ToolCall call : toolCalls) {
-            text.append(text.isEmpty() ? "" : "\n").append(call.name()).append('(').append(call.argumentsJson())
+            text.append(text.isEmpty() ? "" : "\n")
+                    .append(call.name())
+                    .append('(')
+                    .append(call.argumentsJson())
                     .append(')');
         }
         return text.toString();

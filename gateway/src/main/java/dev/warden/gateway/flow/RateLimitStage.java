@@ -37,8 +37,8 @@ public final class RateLimitStage {
      */
     public Mono<Reservation> reserve(CallRecord record, String model, long estimatedTokens, HttpHeaders out) {
         long start = System.nanoTime();
-        return Mono.fromFuture(() -> limiter.reserveAsync(record.principal(), model, estimatedTokens,
-                        reservationHandOff))
+        return Mono.fromFuture(
+                        () -> limiter.reserveAsync(record.principal(), model, estimatedTokens, reservationHandOff))
                 .flatMap(reservation -> {
                     record.limited(start, System.nanoTime());
                     reservation.headers().forEach(out::set);
@@ -55,15 +55,21 @@ public final class RateLimitStage {
     static ApiException refusal(Rejection rejection) {
         long seconds = rejection.retryAfterSeconds();
         HttpStatus status = HttpStatus.valueOf(rejection.httpStatus());
-        String message = switch (rejection.reason()) {
-            case UNAVAILABLE -> "the rate-limit store is unreachable and this gateway fails closed; try again soon";
-            case TOO_LARGE -> "this request alone needs more tokens than the " + rejection.scope() + " limit "
-                    + rejection.limit() + " allows; lower max_tokens or shorten the prompt";
-            default -> "Rate limit reached for " + rejection.scope() + " (" + rejection.limit() + "); try again in "
-                    + seconds + " s";
-        };
-        return ApiErrors.rateLimitRefused(rejection.httpStatus(),
-                rejection.reason() == Rejection.Reason.UNAVAILABLE ? "rate_limiter_unavailable"
-                        : "rate_limit_exceeded", message, seconds > 0 ? Duration.ofSeconds(seconds) : null);
+        String message =
+                switch (rejection.reason()) {
+                    case UNAVAILABLE ->
+                        "the rate-limit store is unreachable and this gateway fails closed; try again soon";
+                    case TOO_LARGE ->
+                        "this request alone needs more tokens than the " + rejection.scope() + " limit "
+                                + rejection.limit() + " allows; lower max_tokens or shorten the prompt";
+                    default ->
+                        "Rate limit reached for " + rejection.scope() + " (" + rejection.limit() + "); try again in "
+                                + seconds + " s";
+                };
+        return ApiErrors.rateLimitRefused(
+                rejection.httpStatus(),
+                rejection.reason() == Rejection.Reason.UNAVAILABLE ? "rate_limiter_unavailable" : "rate_limit_exceeded",
+                message,
+                seconds > 0 ? Duration.ofSeconds(seconds) : null);
     }
 }

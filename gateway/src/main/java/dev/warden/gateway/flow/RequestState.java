@@ -50,9 +50,10 @@ public final class RequestState {
     /** The request's state; one with request id {@code unknown} when none was opened. */
     public static RequestState of(ServerWebExchange exchange) {
         RequestState state = exchange.getAttribute(ATTRIBUTE);
-        return state != null ? state
-                : (RequestState) exchange.getAttributes().computeIfAbsent(ATTRIBUTE, k -> new RequestState(UNKNOWN,
-                        null));
+        return state != null
+                ? state
+                : (RequestState)
+                        exchange.getAttributes().computeIfAbsent(ATTRIBUTE, k -> new RequestState(UNKNOWN, null));
     }
 
     /** The gateway's own id of the request. */
@@ -151,8 +152,10 @@ public final class RequestState {
     }
 
     public OutputGuard outputGuard() {
-        return require(outputGuard, "no output guard (a route needs OutputGuard before Generate, so that no "
-                + "generated text leaves unjudged)");
+        return require(
+                outputGuard,
+                "no output guard (a route needs OutputGuard before Generate, so that no "
+                        + "generated text leaves unjudged)");
     }
 
     /** A moderation request as read: the judgement it asks for, run by the moderation stage. */

@@ -21,8 +21,8 @@ import dev.warden.policy.decision.Action;
 import dev.warden.policy.tenant.StreamingPolicy;
 import java.time.Duration;
 import java.util.List;
-import java.util.function.LongConsumer;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongConsumer;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -58,22 +58,32 @@ public final class StreamGuard {
      * pipeline and policy, which keeps one path for accounting and audit, but nothing waits for them.
      */
     static StreamModeration settings(StreamingPolicy policy, boolean outputJudged) {
-        StreamMode mode = !outputJudged ? StreamMode.OPTIMISTIC : switch (policy.mode()) {
-            case HOLD_BACK -> StreamMode.HOLD_BACK;
-            case OPTIMISTIC -> StreamMode.OPTIMISTIC;
-            case BUFFER -> StreamMode.BUFFER;
-        };
+        StreamMode mode = !outputJudged
+                ? StreamMode.OPTIMISTIC
+                : switch (policy.mode()) {
+                    case HOLD_BACK -> StreamMode.HOLD_BACK;
+                    case OPTIMISTIC -> StreamMode.OPTIMISTIC;
+                    case BUFFER -> StreamMode.BUFFER;
+                };
         int window = Math.max(2, policy.windowTokens());
         int overlap = Math.max(0, Math.min(policy.overlapTokens(), window / 2));
         int slack = Math.max(0, Math.min(8, window - overlap - 1));
         int first = Math.max(1, Math.min(policy.firstWindowTokens(), window));
-        return StreamModeration.defaults().withMode(mode).withWindow(window, overlap, slack)
-                .withRamp(first, Duration.ofMillis(Math.max(0, policy.firstWindowMs())),
+        return StreamModeration.defaults()
+                .withMode(mode)
+                .withWindow(window, overlap, slack)
+                .withRamp(
+                        first,
+                        Duration.ofMillis(Math.max(0, policy.firstWindowMs())),
                         Duration.ofMillis(Math.max(0, policy.windowMs())));
     }
 
-    public Flux<byte[]> moderate(GenerationCall call, CallRecord record, Flux<StreamChunk> chunks,
-                                 OpenAiResponses responses, LongConsumer settle) {
+    public Flux<byte[]> moderate(
+            GenerationCall call,
+            CallRecord record,
+            Flux<StreamChunk> chunks,
+            OpenAiResponses responses,
+            LongConsumer settle) {
         AtomicReference<ModerationSummary> summary = new AtomicReference<>();
         // Each window is judged as the Agent turn with the tokens before it as context, never the whole response
         // so far: the cost of a check stays bounded however long the stream runs.
@@ -81,21 +91,28 @@ public final class StreamGuard {
             long started = System.nanoTime();
             return guards.check(record.principal(), GuardInput.response(call.conversation(), window.text()))
                     .map(checked -> {
-                        record.guarded(Direction.OUTPUT, checked.report().verdicts(), checked.decision(),
+                        record.guarded(
+                                Direction.OUTPUT,
+                                checked.report().verdicts(),
+                                checked.decision(),
                                 Duration.ofNanos(System.nanoTime() - started));
                         var decision = checked.decision();
                         // Released text cannot be redacted afterwards, so on a stream a redaction cuts instead.
                         if (decision.blocked() || decision.action() == Action.REDACT) {
-                            return WindowResult.violation(decision.decisiveLabels().stream().sorted().toList(),
-                                    decision.rule());
+                            return WindowResult.violation(
+                                    decision.decisiveLabels().stream().sorted().toList(), decision.rule());
                         }
                         return WindowResult.pass();
                     });
         };
         AtomicReference<dev.warden.policy.decision.Decision> toolCallCut = new AtomicReference<>();
         Flux<StreamChunk> released = moderator
-                .moderate(checkToolCalls(call, record, chunks, responses, toolCallCut), call.choices(),
-                        settings(record.principal().policy().streaming(), outputJudged), check, summary::set)
+                .moderate(
+                        checkToolCalls(call, record, chunks, responses, toolCallCut),
+                        call.choices(),
+                        settings(record.principal().policy().streaming(), outputJudged),
+                        check,
+                        summary::set)
                 .<StreamChunk>handle((event, sink) -> {
                     StreamChunk chunk = toChunk(event, record, responses);
                     if (chunk != null) {
@@ -107,7 +124,8 @@ public final class StreamGuard {
                     ModerationSummary s = summary.get();
                     boolean anyReleased = s != null && s.tokensReleased() > 0;
                     settle(call, record, settle, s);
-                    int status = error instanceof InferenceException ie ? ie.kind().httpStatus() : 500;
+                    int status =
+                            error instanceof InferenceException ie ? ie.kind().httpStatus() : 500;
                     record.ruleOnly("stream failed: " + error.getMessage());
                     return audit.record(record, anyReleased ? Outcome.PARTIAL_STREAM : Outcome.UPSTREAM_ERROR, status)
                             .onErrorResume(e -> Mono.empty())
@@ -125,17 +143,26 @@ public final class StreamGuard {
             return audit.record(record, cut ? Outcome.CUT_OUTPUT : Outcome.ALLOWED, 200);
         });
         // settled by then (durable runs first): the engine's count when it sent one, else the gateway's own
-        return SseBody.startedEvents(released, responses, call.isChat(), call.includeUsage(), durable,
-                record::usage, SseBody.KEEP_ALIVE_INTERVAL);
+        return SseBody.startedEvents(
+                released,
+                responses,
+                call.isChat(),
+                call.includeUsage(),
+                durable,
+                record::usage,
+                SseBody.KEEP_ALIVE_INTERVAL);
     }
 
     /**
      * Tool calls are not text the windows see, so each chunk carrying them is judged as an Agent turn before it
      * goes on; a call that fails is dropped and the choice ends with {@code content_filter} instead.
      */
-    private Flux<StreamChunk> checkToolCalls(GenerationCall call, CallRecord record, Flux<StreamChunk> chunks,
-                                             OpenAiResponses responses,
-                                             AtomicReference<dev.warden.policy.decision.Decision> cut) {
+    private Flux<StreamChunk> checkToolCalls(
+            GenerationCall call,
+            CallRecord record,
+            Flux<StreamChunk> chunks,
+            OpenAiResponses responses,
+            AtomicReference<dev.warden.policy.decision.Decision> cut) {
         return chunks.concatMap(chunk -> {
             if (chunk.toolCalls().isEmpty()) {
                 return Mono.just(chunk);
@@ -145,16 +172,25 @@ public final class StreamGuard {
             return guards.check(record.principal(), GuardInput.response(call.conversation(), calls))
                     .map(checked -> {
                         var decision = checked.decision();
-                        record.guarded(Direction.OUTPUT, checked.report().verdicts(), decision,
+                        record.guarded(
+                                Direction.OUTPUT,
+                                checked.report().verdicts(),
+                                decision,
                                 Duration.ofNanos(System.nanoTime() - started));
                         if (!decision.blocked() && decision.action() != Action.REDACT) {
                             return chunk;
                         }
                         cut.set(decision);
                         record.ruleOnly("tool call withheld: " + decision.rule());
-                        responses.contentFilter(decision.decisiveLabels().stream().sorted().toList(), decision.rule());
-                        return new StreamChunk(chunk.index(), chunk.text(), List.of(),
-                                dev.warden.inference.FinishReason.CONTENT_FILTER, chunk.logprobs(), chunk.usage());
+                        responses.contentFilter(
+                                decision.decisiveLabels().stream().sorted().toList(), decision.rule());
+                        return new StreamChunk(
+                                chunk.index(),
+                                chunk.text(),
+                                List.of(),
+                                dev.warden.inference.FinishReason.CONTENT_FILTER,
+                                chunk.logprobs(),
+                                chunk.usage());
                     });
         });
     }
@@ -174,8 +210,9 @@ public final class StreamGuard {
         }
         if (event instanceof Cut cut) {
             record.inferenceEnded();
-            record.ruleOnly("stream cut at window " + cut.window().index() + " [" + cut.window().start() + ", "
-                    + cut.window().end() + ") after " + cut.releasedTokens() + " released tokens: " + cut.rule());
+            record.ruleOnly("stream cut at window " + cut.window().index() + " ["
+                    + cut.window().start() + ", " + cut.window().end() + ") after " + cut.releasedTokens()
+                    + " released tokens: " + cut.rule());
             responses.contentFilter(cut.categories(), cut.rule());
             return cut.finishChunk();
         }
@@ -183,11 +220,11 @@ public final class StreamGuard {
     }
 
     /** Charges the real usage when the stream reported it, otherwise what was generated before it ended. */
-    private static void settle(GenerationCall call, CallRecord record, LongConsumer settle,
-                               ModerationSummary summary) {
+    private static void settle(GenerationCall call, CallRecord record, LongConsumer settle, ModerationSummary summary) {
         Usage usage = record.usage();
         if (usage == null && summary != null) {
-            usage = summary.usage() != null ? summary.usage()
+            usage = summary.usage() != null
+                    ? summary.usage()
                     : new Usage((int) call.estimatedPromptTokens(), summary.tokensReceived());
             record.usage(usage);
         }

@@ -22,8 +22,8 @@ public class EmbeddedGuardConfiguration {
     @Bean(destroyMethod = "close")
     @ConditionalOnProperty(name = "warden.guard.embedded.enabled", havingValue = "true", matchIfMissing = true)
     SharedEncoder sharedEncoder(EncoderProperties properties, MeterRegistry metrics) {
-        SharedEncoder encoder = new SharedEncoder(new SentenceEncoder(properties.threads()), properties.settings(),
-                properties.cachedWindows());
+        SharedEncoder encoder = new SharedEncoder(
+                new SentenceEncoder(properties.threads()), properties.settings(), properties.cachedWindows());
         EncoderMetrics.bind(encoder, metrics);
         return encoder;
     }

@@ -28,8 +28,10 @@ public final class EncoderHealthIndicator implements HealthIndicator {
             return Health.up().withDetail("embedded", "off").build();
         }
         EncoderLoad load = encoder.load();
-        Health.Builder health = load.saturatedFor().compareTo(grace) >= 0 && !load.saturatedFor().isZero()
-                ? Health.outOfService() : Health.up();
+        Health.Builder health = load.saturatedFor().compareTo(grace) >= 0
+                        && !load.saturatedFor().isZero()
+                ? Health.outOfService()
+                : Health.up();
         return health.withDetail("queuedWindows", load.queuedWindows())
                 .withDetail("tenantsWaiting", load.tenantsWaiting())
                 .withDetail("backlogMs", load.backlog().toMillis())

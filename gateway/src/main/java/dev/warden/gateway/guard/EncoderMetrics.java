@@ -16,35 +16,73 @@ import java.util.function.ToDoubleFunction;
  */
 final class EncoderMetrics {
 
-    private EncoderMetrics() {
-    }
+    private EncoderMetrics() {}
 
     static void bind(SharedEncoder encoder, MeterRegistry registry) {
-        gauge(registry, encoder, "warden.guard.encoder.queue.windows", "windows waiting to be encoded", l -> l.queuedWindows());
-        gauge(registry, encoder, "warden.guard.encoder.queue.tenants", "tenants with windows waiting", l -> l.tenantsWaiting());
-        gauge(registry, encoder, "warden.guard.encoder.queue.backlog.seconds", "queued work in encoder time",
+        gauge(
+                registry,
+                encoder,
+                "warden.guard.encoder.queue.windows",
+                "windows waiting to be encoded",
+                l -> l.queuedWindows());
+        gauge(
+                registry,
+                encoder,
+                "warden.guard.encoder.queue.tenants",
+                "tenants with windows waiting",
+                l -> l.tenantsWaiting());
+        gauge(
+                registry,
+                encoder,
+                "warden.guard.encoder.queue.backlog.seconds",
+                "queued work in encoder time",
                 l -> l.backlog().toNanos() / 1e9);
-        gauge(registry, encoder, "warden.guard.encoder.saturated.seconds",
-                "how long the backlog has stayed above the saturation threshold", l -> l.saturatedFor().toNanos() / 1e9);
+        gauge(
+                registry,
+                encoder,
+                "warden.guard.encoder.saturated.seconds",
+                "how long the backlog has stayed above the saturation threshold",
+                l -> l.saturatedFor().toNanos() / 1e9);
         counter(registry, encoder, "warden.guard.encoder.windows.encoded", "windows encoded", l -> l.encodedWindows());
         counter(registry, encoder, "warden.guard.encoder.batches", "encoder batches run", l -> l.batches());
-        counter(registry, encoder, "warden.guard.encoder.rejected", "texts refused: queue or tenant share full",
+        counter(
+                registry,
+                encoder,
+                "warden.guard.encoder.rejected",
+                "texts refused: queue or tenant share full",
                 l -> l.rejectedTexts());
-        counter(registry, encoder, "warden.guard.encoder.windows.cancelled",
-                "queued windows dropped because their request was cancelled", l -> l.cancelledWindows());
+        counter(
+                registry,
+                encoder,
+                "warden.guard.encoder.windows.cancelled",
+                "queued windows dropped because their request was cancelled",
+                l -> l.cancelledWindows());
         Timer wait = Timer.builder("warden.guard.encoder.wait")
                 .description("time a text waits in the encoder queue before its first window runs")
-                .publishPercentileHistogram().register(registry);
+                .publishPercentileHistogram()
+                .register(registry);
         encoder.queue().observeWaits(nanos -> wait.record(nanos, TimeUnit.NANOSECONDS));
     }
 
-    private static void gauge(MeterRegistry registry, SharedEncoder encoder, String name, String help,
-                              ToDoubleFunction<EncoderLoad> value) {
-        Gauge.builder(name, encoder, e -> value.applyAsDouble(e.load())).description(help).register(registry);
+    private static void gauge(
+            MeterRegistry registry,
+            SharedEncoder encoder,
+            String name,
+            String help,
+            ToDoubleFunction<EncoderLoad> value) {
+        Gauge.builder(name, encoder, e -> value.applyAsDouble(e.load()))
+                .description(help)
+                .register(registry);
     }
 
-    private static void counter(MeterRegistry registry, SharedEncoder encoder, String name, String help,
-                                ToDoubleFunction<EncoderLoad> value) {
-        FunctionCounter.builder(name, encoder, e -> value.applyAsDouble(e.load())).description(help).register(registry);
+    private static void counter(
+            MeterRegistry registry,
+            SharedEncoder encoder,
+            String name,
+            String help,
+            ToDoubleFunction<EncoderLoad> value) {
+        FunctionCounter.builder(name, encoder, e -> value.applyAsDouble(e.load()))
+                .description(help)
+                .register(registry);
     }
 }

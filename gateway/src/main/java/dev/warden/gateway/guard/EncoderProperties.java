@@ -20,9 +20,17 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param cachedWindows          window vectors kept in the encoding cache (16,384, ~24 MB), keyed by tenant and text
  */
 @ConfigurationProperties("warden.guard.encoder")
-public record EncoderProperties(Integer threads, Integer runners, Integer batchTokens, Integer windowsPerRequest,
-                                Duration maxWait, Integer queuedWindows, Integer queuedWindowsPerTenant,
-                                Duration saturationBacklog, Duration saturationGrace, Long cachedWindows) {
+public record EncoderProperties(
+        Integer threads,
+        Integer runners,
+        Integer batchTokens,
+        Integer windowsPerRequest,
+        Duration maxWait,
+        Integer queuedWindows,
+        Integer queuedWindowsPerTenant,
+        Duration saturationBacklog,
+        Duration saturationGrace,
+        Long cachedWindows) {
 
     public EncoderProperties {
         EncodingQueue.Settings d = EncodingQueue.Settings.defaults();
@@ -39,7 +47,13 @@ public record EncoderProperties(Integer threads, Integer runners, Integer batchT
     }
 
     EncodingQueue.Settings settings() {
-        return new EncodingQueue.Settings(runners, batchTokens, windowsPerRequest, maxWait, queuedWindows,
-                queuedWindowsPerTenant, saturationBacklog);
+        return new EncodingQueue.Settings(
+                runners,
+                batchTokens,
+                windowsPerRequest,
+                maxWait,
+                queuedWindows,
+                queuedWindowsPerTenant,
+                saturationBacklog);
     }
 }

@@ -57,8 +57,11 @@ public class GuardConfiguration {
     }
 
     @Bean(destroyMethod = "close")
-    GuardClassifiers guardClassifiers(GuardProperties properties, ContentRules rules, ModelCatalog models,
-                                      org.springframework.beans.factory.ObjectProvider<EmbeddedClassifierSource> embedded) {
+    GuardClassifiers guardClassifiers(
+            GuardProperties properties,
+            ContentRules rules,
+            ModelCatalog models,
+            org.springframework.beans.factory.ObjectProvider<EmbeddedClassifierSource> embedded) {
         List<Classifier> classifiers = new ArrayList<>();
         List<AutoCloseable> owned = new ArrayList<>();
         if (properties.rules().on()) {
@@ -66,8 +69,8 @@ public class GuardConfiguration {
         }
         GuardProperties.CodeSecurity code = properties.codeSecurity();
         if (code.on()) {
-            classifiers.add(new CodeSecurityClassifier(code.rulesFile() == null ? InsecureCodeRules.builtIn()
-                    : InsecureCodeRules.from(code.rulesFile())));
+            classifiers.add(new CodeSecurityClassifier(
+                    code.rulesFile() == null ? InsecureCodeRules.builtIn() : InsecureCodeRules.from(code.rulesFile())));
         }
         if (properties.embedded().on()) {
             for (EmbeddedClassifierSource source : embedded.orderedStream().toList()) {
@@ -77,9 +80,10 @@ public class GuardConfiguration {
         GuardProperties.PromptGuard pg = properties.promptGuard();
         if (pg.dir() != null) {
             if (!Files.isDirectory(pg.dir())) {
-                throw new IllegalStateException("warden.guard.prompt-guard.dir " + pg.dir().toAbsolutePath()
-                        + " is not a folder; put the ONNX export of Prompt Guard there (model.onnx, tokenizer.json, "
-                        + "config.json) or remove the setting");
+                throw new IllegalStateException(
+                        "warden.guard.prompt-guard.dir " + pg.dir().toAbsolutePath()
+                                + " is not a folder; put the ONNX export of Prompt Guard there (model.onnx, tokenizer.json, "
+                                + "config.json) or remove the setting");
             }
             try {
                 PromptGuardConfig config = PromptGuardConfig.of(pg.dir());
@@ -95,7 +99,8 @@ public class GuardConfiguration {
         }
         GuardProperties.LlamaGuard lg = properties.llamaGuard();
         if (lg.model() != null || lg.gguf() != null) {
-            LlamaGuardVariant variant = "1b".equalsIgnoreCase(lg.variant()) ? LlamaGuardVariant.LLAMA_GUARD_3_1B
+            LlamaGuardVariant variant = "1b".equalsIgnoreCase(lg.variant())
+                    ? LlamaGuardVariant.LLAMA_GUARD_3_1B
                     : LlamaGuardVariant.LLAMA_GUARD_3_8B;
             InferenceEngine engine;
             String modelName;
@@ -104,27 +109,34 @@ public class GuardConfiguration {
                 modelName = lg.model();
             } else {
                 if (!Files.isRegularFile(lg.gguf())) {
-                    throw new IllegalStateException("warden.guard.llama-guard.gguf " + lg.gguf().toAbsolutePath()
-                            + " does not exist; put Llama-Guard-3-8B (or 1B) in GGUF form there or remove it");
+                    throw new IllegalStateException(
+                            "warden.guard.llama-guard.gguf " + lg.gguf().toAbsolutePath()
+                                    + " does not exist; put Llama-Guard-3-8B (or 1B) in GGUF form there or remove it");
                 }
-                LlamaCppEngine inProcess = new LlamaCppEngine(new LlamaCppSettings(lg.gguf(),
-                        lg.slots() == null ? 1 : lg.slots(), 16, 0, 0, 20));
+                LlamaCppEngine inProcess = new LlamaCppEngine(
+                        new LlamaCppSettings(lg.gguf(), lg.slots() == null ? 1 : lg.slots(), 16, 0, 0, 20));
                 owned.add(inProcess);
                 engine = inProcess;
                 modelName = lg.gguf().getFileName().toString();
             }
-            classifiers.add(new LlamaGuardClassifier(engine, LlamaGuardConfig.of(modelName, modelName,
-                    LlamaGuardCategories.standard(variant))));
+            classifiers.add(new LlamaGuardClassifier(
+                    engine, LlamaGuardConfig.of(modelName, modelName, LlamaGuardCategories.standard(variant))));
         }
-        log.info("guard classifiers: {}", classifiers.stream().map(Classifier::name).toList());
+        log.info(
+                "guard classifiers: {}",
+                classifiers.stream().map(Classifier::name).toList());
         return new GuardClassifiers(List.copyOf(classifiers), owned);
     }
 
     @Bean
-    Guards guards(GuardClassifiers classifiers, GuardProperties properties, TenantDirectory tenants,
-                  ContentRules rules, MeterRegistry metrics) {
-        VerdictCache cache = properties.cacheSize() > 0
-                ? new VerdictCache(properties.cacheSize(), properties.cacheTtl()) : null;
+    Guards guards(
+            GuardClassifiers classifiers,
+            GuardProperties properties,
+            TenantDirectory tenants,
+            ContentRules rules,
+            MeterRegistry metrics) {
+        VerdictCache cache =
+                properties.cacheSize() > 0 ? new VerdictCache(properties.cacheSize(), properties.cacheTtl()) : null;
         GuardPipeline.Builder pipeline = GuardPipeline.builder();
         for (Classifier c : classifiers.all()) {
             pipeline.stage(c, deadline(c, properties));
@@ -138,15 +150,21 @@ public class GuardConfiguration {
 
     private static Duration deadline(Classifier c, GuardProperties p) {
         return switch (c.name()) {
-            case "prompt-guard" -> p.promptGuard().deadline() == null ? Duration.ofMillis(500)
-                    : p.promptGuard().deadline();
-            case "llama-guard" -> p.llamaGuard().deadline() == null ? Duration.ofSeconds(10)
-                    : p.llamaGuard().deadline();
+            case "prompt-guard" ->
+                p.promptGuard().deadline() == null
+                        ? Duration.ofMillis(500)
+                        : p.promptGuard().deadline();
+            case "llama-guard" ->
+                p.llamaGuard().deadline() == null
+                        ? Duration.ofSeconds(10)
+                        : p.llamaGuard().deadline();
             case "content-rules" -> p.rules().deadlineOr(Duration.ofMillis(200));
             // Regular expressions over a whole reply: cheap, but a long reply on a busy CPU needs more than the
             // PII rules' 200 ms, and a timeout on a fail-closed tenant withholds the reply.
-            case CodeSecurityClassifier.NAME -> p.codeSecurity().deadline() == null ? Duration.ofMillis(500)
-                    : p.codeSecurity().deadline();
+            case CodeSecurityClassifier.NAME ->
+                p.codeSecurity().deadline() == null
+                        ? Duration.ofMillis(500)
+                        : p.codeSecurity().deadline();
             default -> p.embedded().deadlineOr(Duration.ofMillis(500));
         };
     }

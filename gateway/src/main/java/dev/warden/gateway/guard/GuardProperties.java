@@ -18,8 +18,14 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param cacheTtl     how long a cached verdict is reused
  */
 @ConfigurationProperties("warden.guard")
-public record GuardProperties(Switch rules, CodeSecurity codeSecurity, Switch embedded, PromptGuard promptGuard,
-                              LlamaGuard llamaGuard, Long cacheSize, Duration cacheTtl) {
+public record GuardProperties(
+        Switch rules,
+        CodeSecurity codeSecurity,
+        Switch embedded,
+        PromptGuard promptGuard,
+        LlamaGuard llamaGuard,
+        Long cacheSize,
+        Duration cacheTtl) {
 
     public GuardProperties {
         rules = rules == null ? new Switch(true, null) : rules;
@@ -54,8 +60,7 @@ public record GuardProperties(Switch rules, CodeSecurity codeSecurity, Switch em
     }
 
     /** @param dir a folder with model.onnx, tokenizer.json and config.json (Prompt-Guard-86M or Prompt Guard 2) */
-    public record PromptGuard(Path dir, Duration deadline, Double temperature) {
-    }
+    public record PromptGuard(Path dir, Duration deadline, Double temperature) {}
 
     /**
      * Either {@code model} (a model this gateway serves whose engine runs Llama Guard, e.g. a remote vLLM) or
@@ -63,6 +68,5 @@ public record GuardProperties(Switch rules, CodeSecurity codeSecurity, Switch em
      *
      * @param variant {@code 8b} (S1-S14) or {@code 1b} (S1-S13)
      */
-    public record LlamaGuard(String model, Path gguf, String variant, Duration deadline, Integer slots) {
-    }
+    public record LlamaGuard(String model, Path gguf, String variant, Duration deadline, Integer slots) {}
 }

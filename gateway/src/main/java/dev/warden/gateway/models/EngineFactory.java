@@ -5,11 +5,11 @@ import dev.warden.inference.InferenceEngine;
 import dev.warden.inference.ModelDescriptor;
 import dev.warden.inference.llamacpp.LlamaCppEngine;
 import dev.warden.inference.llamacpp.LlamaCppSettings;
-import java.nio.file.Files;
 import dev.warden.inference.remote.RemoteEngine;
 import dev.warden.inference.remote.RemoteEngineSettings;
 import dev.warden.inference.remote.RemoteEngineSettings.Health;
 import dev.warden.inference.remote.RemoteEngineSettings.Timeouts;
+import java.nio.file.Files;
 import org.springframework.stereotype.Component;
 
 /** Starts the engine a model's configuration names; a model that cannot start is served as unavailable. */
@@ -21,7 +21,9 @@ public class EngineFactory {
             throw new IllegalArgumentException("every entry of warden.models needs a name");
         }
         String engine = model.engine() == null ? "" : model.engine();
-        ModelDescriptor descriptor = new ModelDescriptor(model.name(), engine,
+        ModelDescriptor descriptor = new ModelDescriptor(
+                model.name(),
+                engine,
                 model.contextLength() == null ? 8192 : model.contextLength(),
                 model.licence() == null ? "llama-3.1" : model.licence());
         try {
@@ -40,8 +42,9 @@ public class EngineFactory {
             case "llama-cpp" -> {
                 return new LlamaCppEngine(llamaCppSettings(model));
             }
-            default -> throw new IllegalArgumentException("model '" + model.name() + "': unknown engine '"
-                    + engine + "'; use llama-cpp or remote");
+            default ->
+                throw new IllegalArgumentException(
+                        "model '" + model.name() + "': unknown engine '" + engine + "'; use llama-cpp or remote");
         }
     }
 
@@ -52,8 +55,11 @@ public class EngineFactory {
         }
         if (!Files.isRegularFile(l.gguf())) {
             // Clients see this text (503): it names the setting, never the server's file system.
-            org.slf4j.LoggerFactory.getLogger(EngineFactory.class).warn("model '{}': the GGUF file {} does not exist",
-                    model.name(), l.gguf().toAbsolutePath());
+            org.slf4j.LoggerFactory.getLogger(EngineFactory.class)
+                    .warn(
+                            "model '{}': the GGUF file {} does not exist",
+                            model.name(),
+                            l.gguf().toAbsolutePath());
             throw new UnavailableModelException("the GGUF file of model '" + model.name() + "' (setting "
                     + "warden.models[].llama-cpp.gguf) does not exist on the gateway. Download Meta's "
                     + "Llama-3.1-8B-Instruct in GGUF form (any "
@@ -61,8 +67,12 @@ public class EngineFactory {
                     + " see README, 'Models'.");
         }
         LlamaCppSettings d = LlamaCppSettings.of(l.gguf());
-        return new LlamaCppSettings(l.gguf(), or(l.slots(), d.parallelSlots()), or(l.queue(), d.queueCapacity()),
-                or(model.contextLength(), d.contextLength()), or(l.threads(), d.threads()),
+        return new LlamaCppSettings(
+                l.gguf(),
+                or(l.slots(), d.parallelSlots()),
+                or(l.queue(), d.queueCapacity()),
+                or(model.contextLength(), d.contextLength()),
+                or(l.threads(), d.threads()),
                 or(l.defaultMaxTokens(), d.defaultMaxTokens()));
     }
 
@@ -74,23 +84,29 @@ public class EngineFactory {
         RemoteEngineSettings settings = RemoteEngineSettings.of(model.name(), r.upstreamModel(), r.urls())
                 .withApiKey(r.apiKey());
         Timeouts d = Timeouts.defaults();
-        settings = settings.withTimeouts(new Timeouts(or(r.connectTimeout(), d.connect()),
-                or(r.firstTokenTimeout(), d.firstToken()), or(r.idleTimeout(), d.idleGap()),
+        settings = settings.withTimeouts(new Timeouts(
+                or(r.connectTimeout(), d.connect()),
+                or(r.firstTokenTimeout(), d.firstToken()),
+                or(r.idleTimeout(), d.idleGap()),
                 or(r.responseTimeout(), d.response())));
         if (r.retries() != null) {
             settings = settings.withRetries(r.retries());
         }
         if (r.healthInterval() != null || r.healthPath() != null) {
             Health h = Health.defaults();
-            settings = settings.withHealth(new Health(or(r.healthInterval(), h.interval()),
-                    r.healthPath() == null ? h.path() : r.healthPath(), h.timeout()));
+            settings = settings.withHealth(new Health(
+                    or(r.healthInterval(), h.interval()),
+                    r.healthPath() == null ? h.path() : r.healthPath(),
+                    h.timeout()));
         }
         if (r.breaker() != null) {
             RemoteEngineSettings.Breaker b = RemoteEngineSettings.Breaker.defaults();
             ModelProperties.Breaker c = r.breaker();
             settings = settings.withBreaker(new RemoteEngineSettings.Breaker(
-                    or(c.failureRatePercent(), b.failureRatePercent()), or(c.slidingWindowCalls(), b.slidingWindowCalls()),
-                    or(c.minimumCalls(), b.minimumCalls()), or(c.waitInOpen(), b.waitInOpen()),
+                    or(c.failureRatePercent(), b.failureRatePercent()),
+                    or(c.slidingWindowCalls(), b.slidingWindowCalls()),
+                    or(c.minimumCalls(), b.minimumCalls()),
+                    or(c.waitInOpen(), b.waitInOpen()),
                     or(c.halfOpenCalls(), b.halfOpenCalls())));
         }
         if (r.maxConnections() != null) {

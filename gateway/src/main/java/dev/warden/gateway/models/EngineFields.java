@@ -29,14 +29,24 @@ public enum EngineFields {
     /** llama.cpp's llama-server: one choice per request. */
     LLAMA_CPP_SERVER("llama-cpp-server", Set.of(), Set.of("n"), true),
     /** Ollama's /v1 endpoint: no forced tool, bias, log probabilities or extra choices. */
-    OLLAMA("ollama", Set.of("parallel_tool_calls"), Set.of("n", "logit_bias", "logprobs", "top_logprobs",
-            "tool_choice"), true),
+    OLLAMA(
+            "ollama",
+            Set.of("parallel_tool_calls"),
+            Set.of("n", "logit_bias", "logprobs", "top_logprobs", "tool_choice"),
+            true),
     /** Hugging Face TGI's Messages API: no OpenAI-shaped bias or response format, one choice. */
     TGI("tgi", Set.of("parallel_tool_calls"), Set.of("n", "logit_bias", "response_format"), true);
 
     /** The value of a refusable field that asks for nothing beyond the default, and so is dropped instead. */
-    private static final Map<String, List<String>> HARMLESS = Map.of("n", List.of("1"), "logprobs",
-            List.of("false"), "tool_choice", List.of("\"auto\""), "response_format", List.of("{\"type\":\"text\"}"));
+    private static final Map<String, List<String>> HARMLESS = Map.of(
+            "n",
+            List.of("1"),
+            "logprobs",
+            List.of("false"),
+            "tool_choice",
+            List.of("\"auto\""),
+            "response_format",
+            List.of("{\"type\":\"text\"}"));
 
     private final String wire;
     private final Set<String> dropped;
@@ -71,7 +81,8 @@ public enum EngineFields {
     public String refusedField(ObjectNode body) {
         for (String field : refused) {
             JsonNode value = body.get(field);
-            if (value != null && !value.isNull()
+            if (value != null
+                    && !value.isNull()
                     && !HARMLESS.getOrDefault(field, List.of()).contains(value.toString())) {
                 return field;
             }

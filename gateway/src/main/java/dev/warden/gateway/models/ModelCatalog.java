@@ -36,7 +36,8 @@ public final class ModelCatalog implements AutoCloseable {
             if (models.values().stream().noneMatch(ServedModel::ready)) {
                 throw ApiErrors.noModelConfigured(HOW_TO_ADD);
             }
-            throw ApiErrors.modelNotFound("The model '" + name + "' does not exist on this gateway; GET /v1/models lists the models "
+            throw ApiErrors.modelNotFound(
+                    "The model '" + name + "' does not exist on this gateway; GET /v1/models lists the models "
                             + "it serves: " + String.join(", ", models.keySet()));
         }
         if (!model.ready()) {

@@ -2,13 +2,11 @@ package dev.warden.gateway.models;
 
 import dev.warden.gateway.ModelProperties;
 import dev.warden.gateway.api.ApiErrors;
-import dev.warden.gateway.api.ApiException;
 import dev.warden.inference.ChatRequest;
 import dev.warden.inference.CompletionRequest;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.springframework.http.HttpStatus;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -19,8 +17,7 @@ import tools.jackson.databind.node.ObjectNode;
 public final class ModelFeatures {
 
     /** One model's features. */
-    public record Features(EngineFields server, boolean embeddings) {
-    }
+    public record Features(EngineFields server, boolean embeddings) {}
 
     private static final Features IN_PROCESS = new Features(EngineFields.OPENAI, false);
 
@@ -32,8 +29,11 @@ public final class ModelFeatures {
             if (!"remote".equals(model.engine()) || remote == null) {
                 continue;
             }
-            byModel.put(model.name(), new Features(EngineFields.parse(remote.server(), model.name()),
-                    Boolean.TRUE.equals(remote.embeddings())));
+            byModel.put(
+                    model.name(),
+                    new Features(
+                            EngineFields.parse(remote.server(), model.name()),
+                            Boolean.TRUE.equals(remote.embeddings())));
         }
     }
 
@@ -44,15 +44,31 @@ public final class ModelFeatures {
     /** The chat request with its forwarded body narrowed to what the model's server takes (or a 400). */
     public ChatRequest shape(ChatRequest chat) {
         ObjectNode body = shaped(chat.model(), chat.body());
-        return body == chat.body() ? chat : new ChatRequest(chat.model(), chat.messages(), chat.tools(),
-                chat.toolChoice(), chat.params(), chat.stream(), chat.includeUsage(), body);
+        return body == chat.body()
+                ? chat
+                : new ChatRequest(
+                        chat.model(),
+                        chat.messages(),
+                        chat.tools(),
+                        chat.toolChoice(),
+                        chat.params(),
+                        chat.stream(),
+                        chat.includeUsage(),
+                        body);
     }
 
     /** The completion request with its forwarded body narrowed to what the model's server takes (or a 400). */
     public CompletionRequest shape(CompletionRequest completion) {
         ObjectNode body = shaped(completion.model(), completion.body());
-        return body == completion.body() ? completion : new CompletionRequest(completion.model(),
-                completion.prompt(), completion.params(), completion.stream(), completion.includeUsage(), body);
+        return body == completion.body()
+                ? completion
+                : new CompletionRequest(
+                        completion.model(),
+                        completion.prompt(),
+                        completion.params(),
+                        completion.stream(),
+                        completion.includeUsage(),
+                        body);
     }
 
     private ObjectNode shaped(String model, ObjectNode body) {
@@ -62,7 +78,9 @@ public final class ModelFeatures {
         }
         String refused = server.refusedField(body);
         if (refused != null) {
-            throw ApiErrors.unsupportedParameter(refused, "'" + refused + "' is not supported by the " + server.wire() + " server behind model '" + model
+            throw ApiErrors.unsupportedParameter(
+                    refused,
+                    "'" + refused + "' is not supported by the " + server.wire() + " server behind model '" + model
                             + "'; remove it from the request");
         }
         return server.shape(body.deepCopy());

@@ -25,7 +25,10 @@ public class ModelsConfiguration {
         for (ModelProperties model : properties.models()) {
             ServedModel served = engines.open(model);
             if (served.ready()) {
-                log.info("model '{}' served by the {} engine", served.name(), served.engine().kind());
+                log.info(
+                        "model '{}' served by the {} engine",
+                        served.name(),
+                        served.engine().kind());
             } else {
                 log.warn("model '{}' is configured but unavailable: {}", served.name(), served.unavailable());
             }

@@ -1,12 +1,12 @@
 package dev.warden.gateway.moderation;
 
-import dev.warden.gateway.flow.RequestState;
 import dev.warden.gateway.api.ApiErrors;
 import dev.warden.gateway.api.ApiException;
 import dev.warden.gateway.flow.AuditTrail;
 import dev.warden.gateway.flow.CallRecord;
 import dev.warden.gateway.flow.GenerationCall;
 import dev.warden.gateway.flow.Guards;
+import dev.warden.gateway.flow.RequestState;
 import dev.warden.gateway.openai.RequestBodies;
 import dev.warden.guard.Direction;
 import dev.warden.guard.GuardInput;
@@ -28,8 +28,8 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Supplier;
 import org.springframework.http.MediaType;
-import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.reactive.function.server.ServerResponse;
+import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import tools.jackson.core.JacksonException;
@@ -51,9 +51,20 @@ import tools.jackson.databind.node.ObjectNode;
 public final class ModerationHandler {
 
     /** OpenAI's moderation categories; S-codes without an equivalent are added as extra keys. */
-    static final List<String> OPENAI_CATEGORIES = List.of("harassment", "harassment/threatening", "hate",
-            "hate/threatening", "illicit", "illicit/violent", "self-harm", "self-harm/intent",
-            "self-harm/instructions", "sexual", "sexual/minors", "violence", "violence/graphic");
+    static final List<String> OPENAI_CATEGORIES = List.of(
+            "harassment",
+            "harassment/threatening",
+            "hate",
+            "hate/threatening",
+            "illicit",
+            "illicit/violent",
+            "self-harm",
+            "self-harm/intent",
+            "self-harm/instructions",
+            "sexual",
+            "sexual/minors",
+            "violence",
+            "violence/graphic");
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
@@ -66,8 +77,8 @@ public final class ModerationHandler {
     private final Map<String, OperatingPoint> operatingPoints;
 
     /** {@code operatingPoints}: label -> validation operating point of the classifier that scores it. */
-    public ModerationHandler(Guards guards, RequestBodies bodies, AuditTrail audit,
-                             Map<String, OperatingPoint> operatingPoints) {
+    public ModerationHandler(
+            Guards guards, RequestBodies bodies, AuditTrail audit, Map<String, OperatingPoint> operatingPoints) {
         this.guards = guards;
         this.bodies = bodies;
         this.audit = audit;
@@ -81,33 +92,40 @@ public final class ModerationHandler {
     public Mono<Void> readModerations(ServerWebExchange exchange) {
         RequestState state = RequestState.of(exchange);
         Principal principal = state.principal();
-        return bodies.json(exchange).doOnNext(bytes -> {
-            ObjectNode body = object(bytes);
-            List<String> inputs = inputs(body.get("input"));
-            JsonNode modelNode = body.get("model");
-            if (modelNode != null && !modelNode.isNull() && !modelNode.isString()) {
-                throw ApiErrors.wrongType("model", "a string");
-            }
-            String model = modelNode == null || modelNode.isNull() ? GUARD_MODEL : modelNode.stringValue();
-            CallRecord record = new CallRecord(state.requestId(), principal)
-                    .clientRequestId(state.clientRequestId()).model(GUARD_MODEL)
-                    .purpose("moderation").prompt(String.join("\n", inputs));
-            state.metered(record, GUARD_MODEL, GenerationCall.estimatedTokens(inputs));
-            state.judgement(() -> Flux.fromIterable(inputs)
-                    .concatMap(text -> timed(record, Direction.INPUT, () -> guards.check(principal,
-                            GuardInput.prompt(List.of(ChatMessage.of(Role.USER, text))))))
-                    .collectList()
-                    .map(results -> {
-                        ObjectNode root = JSON.createObjectNode();
-                        root.put("id", "modr-" + state.requestId());
-                        root.put("model", model);
-                        ArrayNode out = root.putArray("results");
-                        for (Guards.Checked checked : results) {
-                            out.add(result(checked));
-                        }
-                        return root;
-                    }));
-        }).then();
+        return bodies.json(exchange)
+                .doOnNext(bytes -> {
+                    ObjectNode body = object(bytes);
+                    List<String> inputs = inputs(body.get("input"));
+                    JsonNode modelNode = body.get("model");
+                    if (modelNode != null && !modelNode.isNull() && !modelNode.isString()) {
+                        throw ApiErrors.wrongType("model", "a string");
+                    }
+                    String model = modelNode == null || modelNode.isNull() ? GUARD_MODEL : modelNode.stringValue();
+                    CallRecord record = new CallRecord(state.requestId(), principal)
+                            .clientRequestId(state.clientRequestId())
+                            .model(GUARD_MODEL)
+                            .purpose("moderation")
+                            .prompt(String.join("\n", inputs));
+                    state.metered(record, GUARD_MODEL, GenerationCall.estimatedTokens(inputs));
+                    state.judgement(() -> Flux.fromIterable(inputs)
+                            .concatMap(text -> timed(
+                                    record,
+                                    Direction.INPUT,
+                                    () -> guards.check(
+                                            principal, GuardInput.prompt(List.of(ChatMessage.of(Role.USER, text))))))
+                            .collectList()
+                            .map(results -> {
+                                ObjectNode root = JSON.createObjectNode();
+                                root.put("id", "modr-" + state.requestId());
+                                root.put("model", model);
+                                ArrayNode out = root.putArray("results");
+                                for (Guards.Checked checked : results) {
+                                    out.add(result(checked));
+                                }
+                                return root;
+                            }));
+                })
+                .then();
     }
 
     /**
@@ -118,7 +136,8 @@ public final class ModerationHandler {
     public Mono<ServerResponse> answer(RequestState state) {
         CallRecord record = state.record();
         long estimate = state.estimatedTokens();
-        return state.judgement().get()
+        return state.judgement()
+                .get()
                 .onErrorResume(e -> {
                     state.settle(estimate);
                     int status = e instanceof ApiException api ? api.status().value() : 500;
@@ -133,11 +152,15 @@ public final class ModerationHandler {
     }
 
     /** Runs one check and puts its verdicts and decision on the record. */
-    private static Mono<Guards.Checked> timed(CallRecord record, Direction direction,
-                                              Supplier<Mono<Guards.Checked>> check) {
+    private static Mono<Guards.Checked> timed(
+            CallRecord record, Direction direction, Supplier<Mono<Guards.Checked>> check) {
         long started = System.nanoTime();
-        return check.get().doOnNext(checked -> record.guarded(direction, checked.report().verdicts(),
-                checked.decision(), Duration.ofNanos(System.nanoTime() - started)));
+        return check.get()
+                .doOnNext(checked -> record.guarded(
+                        direction,
+                        checked.report().verdicts(),
+                        checked.decision(),
+                        Duration.ofNanos(System.nanoTime() - started)));
     }
 
     private ObjectNode result(Guards.Checked checked) {
@@ -164,8 +187,8 @@ public final class ModerationHandler {
         }
         // Extra keys beside OpenAI's: every S-code and every other label a classifier scored.
         for (var e : scores.entrySet()) {
-            categories.put(e.getKey(), decision.decisiveLabels().contains(e.getKey())
-                    || triggered(e.getKey(), decision));
+            categories.put(
+                    e.getKey(), decision.decisiveLabels().contains(e.getKey()) || triggered(e.getKey(), decision));
             categoryScores.put(e.getKey(), e.getValue());
             applied.putArray(e.getKey()).add("text");
         }
@@ -229,80 +252,100 @@ public final class ModerationHandler {
     public Mono<Void> readRunShield(ServerWebExchange exchange) {
         RequestState state = RequestState.of(exchange);
         Principal principal = state.principal();
-        return bodies.json(exchange).doOnNext(bytes -> {
-            ObjectNode body = object(bytes);
-            JsonNode shieldNode = body.get("shield_id");
-            if (shieldNode == null || shieldNode.isNull()) {
-                throw ApiErrors.missingParameter("shield_id");
-            }
-            if (!shieldNode.isString()) {
-                throw ApiErrors.wrongType("shield_id", "a string");
-            }
-            String shield = shieldNode.stringValue();
-            JsonNode messagesNode = body.get("messages");
-            if (messagesNode == null || messagesNode.isNull()) {
-                throw ApiErrors.missingParameter("messages");
-            }
-            if (!messagesNode.isArray() || messagesNode.isEmpty()) {
-                throw ApiErrors.invalidRequest("'messages' must be a non-empty array of messages", "messages");
-            }
-            List<ChatMessage> messages = new ArrayList<>();
-            for (int i = 0; i < messagesNode.size(); i++) {
-                messages.add(dev.warden.gateway.openai.OpenAiRequests.message(messagesNode.get(i),
-                        "messages[" + i + "]"));
-            }
-            ChatMessage last = messages.get(messages.size() - 1);
-            GuardInput input = last.role() == Role.ASSISTANT
-                    ? GuardInput.response(messages.subList(0, messages.size() - 1), last.content())
-                    : GuardInput.prompt(messages);
-            List<String> known = guards.classifiers(input.direction());
-            boolean all = shield.equals("warden") || shield.equals("all");
-            if (!all && !known.contains(shield)) {
-                throw ApiErrors.shieldNotFound("no shield '" + shield + "' for " + input.direction().name().toLowerCase()
-                        + " content; available: warden (all of them), " + String.join(", ", known));
-            }
-            CallRecord record = new CallRecord(state.requestId(), principal)
-                    .clientRequestId(state.clientRequestId()).model(GUARD_MODEL)
-                    .purpose("run-shield").prompt(promptText(messages));
-            List<String> texts = messages.stream().map(ChatMessage::content).toList();
-            state.metered(record, GUARD_MODEL, GenerationCall.estimatedTokens(texts));
-            state.judgement(() -> {
-                long started = System.nanoTime();
-                return guards.check(principal, input).map(checked -> {
-                    List<Verdict> verdicts = checked.report().verdicts().stream()
-                            .filter(v -> all || v.classifier().equals(shield)).toList();
-                    Decision decision = all ? checked.decision()
-                            : guards.decide(principal, input.direction(), verdicts);
-                    // The record holds what the caller was told: the chosen shield's verdicts and its decision.
-                    record.guarded(input.direction(), verdicts, decision,
-                            Duration.ofNanos(System.nanoTime() - started));
-                    ObjectNode root = JSON.createObjectNode();
-                    if (decision.action() == Action.ALLOW) {
-                        root.putNull("violation");
-                    } else {
-                        ObjectNode violation = root.putObject("violation");
-                        violation.put("violation_level", decision.blocked() ? "error" : "warn");
-                        violation.put("user_message", decision.blocked()
-                                ? "I can't answer that. Can I help with something else?" : null);
-                        ObjectNode meta = violation.putObject("metadata");
-                        meta.put("violation_type", String.join(",", decision.decisiveLabels().stream().sorted()
-                                .toList()));
-                        meta.put("action", decision.action().lowerCase());
-                        meta.put("rule", decision.rule());
-                        ObjectNode scores = meta.putObject("scores");
-                        Map<String, Double> max = maxScores(verdicts);
-                        max.forEach(scores::put);
-                        // CodeShield reports the weaknesses it found by CWE id; so do we, beside the labels.
-                        List<String> cwes = max.keySet().stream().map(CodeSecurityClassifier::cweOf)
-                                .flatMap(java.util.Optional::stream).toList();
-                        if (!cwes.isEmpty()) {
-                            cwes.forEach(meta.putArray("cwe")::add);
-                        }
+        return bodies.json(exchange)
+                .doOnNext(bytes -> {
+                    ObjectNode body = object(bytes);
+                    JsonNode shieldNode = body.get("shield_id");
+                    if (shieldNode == null || shieldNode.isNull()) {
+                        throw ApiErrors.missingParameter("shield_id");
                     }
-                    return root;
-                });
-            });
-        }).then();
+                    if (!shieldNode.isString()) {
+                        throw ApiErrors.wrongType("shield_id", "a string");
+                    }
+                    String shield = shieldNode.stringValue();
+                    JsonNode messagesNode = body.get("messages");
+                    if (messagesNode == null || messagesNode.isNull()) {
+                        throw ApiErrors.missingParameter("messages");
+                    }
+                    if (!messagesNode.isArray() || messagesNode.isEmpty()) {
+                        throw ApiErrors.invalidRequest("'messages' must be a non-empty array of messages", "messages");
+                    }
+                    List<ChatMessage> messages = new ArrayList<>();
+                    for (int i = 0; i < messagesNode.size(); i++) {
+                        messages.add(dev.warden.gateway.openai.OpenAiRequests.message(
+                                messagesNode.get(i), "messages[" + i + "]"));
+                    }
+                    ChatMessage last = messages.get(messages.size() - 1);
+                    GuardInput input = last.role() == Role.ASSISTANT
+                            ? GuardInput.response(messages.subList(0, messages.size() - 1), last.content())
+                            : GuardInput.prompt(messages);
+                    List<String> known = guards.classifiers(input.direction());
+                    boolean all = shield.equals("warden") || shield.equals("all");
+                    if (!all && !known.contains(shield)) {
+                        throw ApiErrors.shieldNotFound("no shield '" + shield + "' for "
+                                + input.direction().name().toLowerCase() + " content; available: warden (all of them), "
+                                + String.join(", ", known));
+                    }
+                    CallRecord record = new CallRecord(state.requestId(), principal)
+                            .clientRequestId(state.clientRequestId())
+                            .model(GUARD_MODEL)
+                            .purpose("run-shield")
+                            .prompt(promptText(messages));
+                    List<String> texts =
+                            messages.stream().map(ChatMessage::content).toList();
+                    state.metered(record, GUARD_MODEL, GenerationCall.estimatedTokens(texts));
+                    state.judgement(() -> {
+                        long started = System.nanoTime();
+                        return guards.check(principal, input).map(checked -> {
+                            List<Verdict> verdicts = checked.report().verdicts().stream()
+                                    .filter(v -> all || v.classifier().equals(shield))
+                                    .toList();
+                            Decision decision =
+                                    all ? checked.decision() : guards.decide(principal, input.direction(), verdicts);
+                            // The record holds what the caller was told: the chosen shield's verdicts and its decision.
+                            record.guarded(
+                                    input.direction(),
+                                    verdicts,
+                                    decision,
+                                    Duration.ofNanos(System.nanoTime() - started));
+                            ObjectNode root = JSON.createObjectNode();
+                            if (decision.action() == Action.ALLOW) {
+                                root.putNull("violation");
+                            } else {
+                                ObjectNode violation = root.putObject("violation");
+                                violation.put("violation_level", decision.blocked() ? "error" : "warn");
+                                violation.put(
+                                        "user_message",
+                                        decision.blocked()
+                                                ? "I can't answer that. Can I help with something else?"
+                                                : null);
+                                ObjectNode meta = violation.putObject("metadata");
+                                meta.put(
+                                        "violation_type",
+                                        String.join(
+                                                ",",
+                                                decision.decisiveLabels().stream()
+                                                        .sorted()
+                                                        .toList()));
+                                meta.put("action", decision.action().lowerCase());
+                                meta.put("rule", decision.rule());
+                                ObjectNode scores = meta.putObject("scores");
+                                Map<String, Double> max = maxScores(verdicts);
+                                max.forEach(scores::put);
+                                // CodeShield reports the weaknesses it found by CWE id; so do we, beside the labels.
+                                List<String> cwes = max.keySet().stream()
+                                        .map(CodeSecurityClassifier::cweOf)
+                                        .flatMap(java.util.Optional::stream)
+                                        .toList();
+                                if (!cwes.isEmpty()) {
+                                    cwes.forEach(meta.putArray("cwe")::add);
+                                }
+                            }
+                            return root;
+                        });
+                    });
+                })
+                .then();
     }
 
     /** The conversation as the audit fingerprint covers it, in the chat flow's form ({@code role: text} lines). */
@@ -348,13 +391,16 @@ public final class ModerationHandler {
             JsonNode item = input.get(i);
             if (item.isString()) {
                 out.add(item.stringValue());
-            } else if (item.isObject() && item.path("type").isString()
-                    && item.path("type").stringValue().equals("text") && item.path("text").isString()) {
+            } else if (item.isObject()
+                    && item.path("type").isString()
+                    && item.path("type").stringValue().equals("text")
+                    && item.path("text").isString()) {
                 out.add(item.path("text").stringValue());
-            } else if (item.isObject() && item.path("type").isString()
+            } else if (item.isObject()
+                    && item.path("type").isString()
                     && item.path("type").stringValue().equals("image_url")) {
-                throw ApiErrors.invalidRequest("image inputs are not supported by this gateway's "
-                        + "text classifiers", "input[" + i + "]");
+                throw ApiErrors.invalidRequest(
+                        "image inputs are not supported by this gateway's " + "text classifiers", "input[" + i + "]");
             } else {
                 throw ApiErrors.wrongType("input[" + i + "]", "a string or a text part");
             }

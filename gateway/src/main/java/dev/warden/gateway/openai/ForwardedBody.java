@@ -2,8 +2,8 @@ package dev.warden.gateway.openai;
 
 import dev.warden.gateway.api.ApiErrors;
 import dev.warden.inference.ChatMessage;
-import dev.warden.inference.remote.OpenAiChatJson;
 import dev.warden.inference.ToolDefinition;
+import dev.warden.inference.remote.OpenAiChatJson;
 import java.util.List;
 import java.util.Set;
 import tools.jackson.databind.JsonNode;
@@ -19,20 +19,60 @@ import tools.jackson.databind.node.ObjectNode;
 final class ForwardedBody {
 
     /** Sampling and output fields without client text, forwarded after validation. */
-    static final Set<String> CHAT_FIELDS = Set.of("model", "messages", "tools", "tool_choice", "parallel_tool_calls",
-            "temperature", "top_p", "max_tokens", "max_completion_tokens", "stop", "seed", "n", "logprobs",
-            "top_logprobs", "stream", "stream_options", "presence_penalty", "frequency_penalty", "logit_bias",
+    static final Set<String> CHAT_FIELDS = Set.of(
+            "model",
+            "messages",
+            "tools",
+            "tool_choice",
+            "parallel_tool_calls",
+            "temperature",
+            "top_p",
+            "max_tokens",
+            "max_completion_tokens",
+            "stop",
+            "seed",
+            "n",
+            "logprobs",
+            "top_logprobs",
+            "stream",
+            "stream_options",
+            "presence_penalty",
+            "frequency_penalty",
+            "logit_bias",
             "response_format");
-    static final Set<String> COMPLETION_FIELDS = Set.of("model", "prompt", "temperature", "top_p", "max_tokens",
-            "stop", "seed", "n", "logprobs", "stream", "stream_options", "presence_penalty", "frequency_penalty",
+
+    static final Set<String> COMPLETION_FIELDS = Set.of(
+            "model",
+            "prompt",
+            "temperature",
+            "top_p",
+            "max_tokens",
+            "stop",
+            "seed",
+            "n",
+            "logprobs",
+            "stream",
+            "stream_options",
+            "presence_penalty",
+            "frequency_penalty",
             "logit_bias");
     /** Copied as validated values: numbers, booleans and the stop list. */
-    private static final List<String> PLAIN = List.of("temperature", "top_p", "max_tokens", "max_completion_tokens",
-            "stop", "seed", "n", "logprobs", "top_logprobs", "stream", "parallel_tool_calls", "presence_penalty",
+    private static final List<String> PLAIN = List.of(
+            "temperature",
+            "top_p",
+            "max_tokens",
+            "max_completion_tokens",
+            "stop",
+            "seed",
+            "n",
+            "logprobs",
+            "top_logprobs",
+            "stream",
+            "parallel_tool_calls",
+            "presence_penalty",
             "frequency_penalty");
 
-    private ForwardedBody() {
-    }
+    private ForwardedBody() {}
 
     static ObjectNode chat(JsonBody body, List<ChatMessage> messages, List<ToolDefinition> tools) {
         ObjectNode out = start(body, CHAT_FIELDS);
@@ -45,7 +85,9 @@ final class ForwardedBody {
             if (choice.isString()) {
                 out.put("tool_choice", choice.stringValue());
             } else {
-                out.putObject("tool_choice").put("type", "function").putObject("function")
+                out.putObject("tool_choice")
+                        .put("type", "function")
+                        .putObject("function")
                         .put("name", choice.get("function").get("name").stringValue());
             }
         }
@@ -125,8 +167,7 @@ final class ForwardedBody {
         }
         ObjectNode out = JsonBody.JSON.createObjectNode().put("type", type.stringValue());
         switch (type.stringValue()) {
-            case "text", "json_object" -> {
-            }
+            case "text", "json_object" -> {}
             case "json_schema" -> {
                 JsonNode schema = format.get("json_schema");
                 if (schema == null || !schema.isObject()) {
@@ -134,7 +175,9 @@ final class ForwardedBody {
                 }
                 out.set("json_schema", schema.deepCopy());
             }
-            default -> throw ApiErrors.invalidRequest("'response_format.type' must be text, json_object or json_schema", "response_format.type");
+            default ->
+                throw ApiErrors.invalidRequest(
+                        "'response_format.type' must be text, json_object or json_schema", "response_format.type");
         }
         return out;
     }

@@ -21,8 +21,7 @@ public final class OpenAiRequests {
     /** More choices than this per request is almost always a client bug, and it multiplies cost. */
     static final int MAX_N = 8;
 
-    private OpenAiRequests() {
-    }
+    private OpenAiRequests() {}
 
     public static ChatRequest chat(byte[] bytes) {
         JsonBody body = JsonBody.parse(bytes);
@@ -52,10 +51,24 @@ public final class OpenAiRequests {
         if (topLogprobs != null && !logprobs) {
             throw ApiErrors.invalidRequest("'top_logprobs' requires 'logprobs' to be true", "top_logprobs");
         }
-        SamplingParams params = new SamplingParams(body.number("temperature", 0, 2), body.number("top_p", 0, 1),
-                maxTokens, body.stop(), body.longInteger("seed"), nOf(body), logprobs, topLogprobs);
+        SamplingParams params = new SamplingParams(
+                body.number("temperature", 0, 2),
+                body.number("top_p", 0, 1),
+                maxTokens,
+                body.stop(),
+                body.longInteger("seed"),
+                nOf(body),
+                logprobs,
+                topLogprobs);
         List<ToolDefinition> tools = tools(body);
-        return new ChatRequest(model, messages, tools, toolChoice(body), params, stream, includeUsage,
+        return new ChatRequest(
+                model,
+                messages,
+                tools,
+                toolChoice(body),
+                params,
+                stream,
+                includeUsage,
                 ForwardedBody.chat(body, messages, tools));
     }
 
@@ -69,7 +82,9 @@ public final class OpenAiRequests {
         String prompt;
         if (promptNode.isString()) {
             prompt = promptNode.stringValue();
-        } else if (promptNode.isArray() && promptNode.size() == 1 && promptNode.get(0).isString()) {
+        } else if (promptNode.isArray()
+                && promptNode.size() == 1
+                && promptNode.get(0).isString()) {
             prompt = promptNode.get(0).stringValue();
         } else if (promptNode.isArray()) {
             throw ApiErrors.invalidRequest("'prompt' must be a string or an array of exactly one string", "prompt");
@@ -83,10 +98,17 @@ public final class OpenAiRequests {
         if (topLogprobs != null) {
             logprobs = true;
         }
-        SamplingParams params = new SamplingParams(body.number("temperature", 0, 2), body.number("top_p", 0, 1),
-                body.integer("max_tokens", 1, Integer.MAX_VALUE), body.stop(), body.longInteger("seed"), nOf(body),
-                logprobs, topLogprobs);
-        return new CompletionRequest(model, prompt, params, stream, includeUsage, ForwardedBody.completion(body, prompt));
+        SamplingParams params = new SamplingParams(
+                body.number("temperature", 0, 2),
+                body.number("top_p", 0, 1),
+                body.integer("max_tokens", 1, Integer.MAX_VALUE),
+                body.stop(),
+                body.longInteger("seed"),
+                nOf(body),
+                logprobs,
+                topLogprobs);
+        return new CompletionRequest(
+                model, prompt, params, stream, includeUsage, ForwardedBody.completion(body, prompt));
     }
 
     private static int nOf(JsonBody body) {
@@ -123,12 +145,14 @@ public final class OpenAiRequests {
         try {
             role = Role.parse(roleNode.stringValue());
         } catch (IllegalArgumentException e) {
-            throw ApiErrors.invalidRequest("'" + param + ".role' must be one of system, developer, "
-                    + "user, assistant or tool; got '" + roleNode.stringValue() + "'", param + ".role");
+            throw ApiErrors.invalidRequest(
+                    "'" + param + ".role' must be one of system, developer, " + "user, assistant or tool; got '"
+                            + roleNode.stringValue() + "'",
+                    param + ".role");
         }
         List<ToolCall> toolCalls = toolCalls(node.get("tool_calls"), param + ".tool_calls");
-        String content = content(node.get("content"), param + ".content",
-                role == Role.ASSISTANT && !toolCalls.isEmpty());
+        String content =
+                content(node.get("content"), param + ".content", role == Role.ASSISTANT && !toolCalls.isEmpty());
         String name = optionalString(node, "name", param);
         String toolCallId = optionalString(node, "tool_call_id", param);
         return new ChatMessage(role, content, name, toolCalls, toolCallId);
@@ -163,13 +187,17 @@ public final class OpenAiRequests {
         for (int i = 0; i < n.size(); i++) {
             JsonNode part = n.get(i);
             String partParam = param + "[" + i + "]";
-            if (!part.isObject() || part.get("type") == null || !part.get("type").isString()) {
+            if (!part.isObject()
+                    || part.get("type") == null
+                    || !part.get("type").isString()) {
                 throw ApiErrors.wrongType(partParam, "a content part with a 'type'");
             }
             String type = part.get("type").stringValue();
             if (!type.equals("text")) {
-                throw ApiErrors.invalidRequest("content parts of type '" + type
-                        + "' are not supported by this gateway's text models; send text parts", partParam + ".type");
+                throw ApiErrors.invalidRequest(
+                        "content parts of type '" + type
+                                + "' are not supported by this gateway's text models; send text parts",
+                        partParam + ".type");
             }
             JsonNode t = part.get("text");
             if (t == null || !t.isString()) {
@@ -203,11 +231,11 @@ public final class OpenAiRequests {
                 throw ApiErrors.missingParameter(p + ".function.name");
             }
             JsonNode args = fn.get("arguments");
-            String arguments = args == null || args.isNull() ? "{}" : args.isString() ? args.stringValue()
-                    : args.toString();
+            String arguments =
+                    args == null || args.isNull() ? "{}" : args.isString() ? args.stringValue() : args.toString();
             JsonNode id = call.get("id");
-            calls.add(new ToolCall(id != null && id.isString() ? id.stringValue() : null, name.stringValue(),
-                    arguments));
+            calls.add(
+                    new ToolCall(id != null && id.isString() ? id.stringValue() : null, name.stringValue(), arguments));
         }
         return calls;
     }
@@ -241,7 +269,8 @@ public final class OpenAiRequests {
             if (parameters != null && !parameters.isNull() && !parameters.isObject()) {
                 throw ApiErrors.wrongType(p + ".function.parameters", "a JSON schema object");
             }
-            tools.add(new ToolDefinition(name.stringValue(),
+            tools.add(new ToolDefinition(
+                    name.stringValue(),
                     description != null && description.isString() ? description.stringValue() : null,
                     parameters == null || parameters.isNull() ? "{}" : parameters.toString()));
         }
@@ -256,12 +285,15 @@ public final class OpenAiRequests {
         if (n.isString()) {
             String v = n.stringValue();
             if (!v.equals("auto") && !v.equals("none") && !v.equals("required")) {
-                throw ApiErrors.invalidRequest("'tool_choice' must be auto, none, required or an "
-                        + "object naming a function", "tool_choice");
+                throw ApiErrors.invalidRequest(
+                        "'tool_choice' must be auto, none, required or an " + "object naming a function",
+                        "tool_choice");
             }
             return v;
         }
-        if (n.isObject() && n.get("function") != null && n.get("function").get("name") != null
+        if (n.isObject()
+                && n.get("function") != null
+                && n.get("function").get("name") != null
                 && n.get("function").get("name").isString()) {
             return n.get("function").get("name").stringValue();
         }

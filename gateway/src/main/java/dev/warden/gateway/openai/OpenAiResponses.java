@@ -20,7 +20,8 @@ import tools.jackson.databind.node.ObjectNode;
 public final class OpenAiResponses {
 
     public enum Kind {
-        CHAT("chat.completion", "chat.completion.chunk"), TEXT("text_completion", "text_completion");
+        CHAT("chat.completion", "chat.completion.chunk"),
+        TEXT("text_completion", "text_completion");
 
         final String object;
         final String chunkObject;
@@ -72,7 +73,9 @@ public final class OpenAiResponses {
                 choice.put("text", c.text());
             }
             logprobs(choice, c.logprobs());
-            choice.put("finish_reason", c.finishReason() == null ? "stop" : c.finishReason().wire());
+            choice.put(
+                    "finish_reason",
+                    c.finishReason() == null ? "stop" : c.finishReason().wire());
             filterResults(choice, c.finishReason());
         }
         usage(root, generation.usage());

@@ -3,8 +3,8 @@ package dev.warden.gateway.openai;
 import dev.warden.gateway.api.ApiErrors;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferUtils;
-import org.springframework.http.MediaType;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
 
@@ -20,8 +20,9 @@ public final class RequestBodies {
     public Mono<byte[]> json(ServerWebExchange exchange) {
         HttpHeaders headers = exchange.getRequest().getHeaders();
         MediaType type = headers.getContentType();
-        if (type == null || !(MediaType.APPLICATION_JSON.isCompatibleWith(type)
-                || type.getSubtype().endsWith("+json"))) {
+        if (type == null
+                || !(MediaType.APPLICATION_JSON.isCompatibleWith(type)
+                        || type.getSubtype().endsWith("+json"))) {
             return Mono.error(ApiErrors.unsupportedMediaType());
         }
         if (headers.getContentLength() > maxBytes) {

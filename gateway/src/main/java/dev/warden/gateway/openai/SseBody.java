@@ -3,9 +3,9 @@ package dev.warden.gateway.openai;
 import dev.warden.gateway.api.ApiException;
 import dev.warden.gateway.api.Errors;
 import dev.warden.inference.StreamChunk;
+import dev.warden.inference.Usage;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import dev.warden.inference.Usage;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import org.springframework.http.ReactiveHttpOutputMessage;
@@ -30,11 +30,10 @@ public final class SseBody {
     /** Idle proxies commonly give up after 30 to 60 s; a comment every 15 s keeps well inside that. */
     public static final Duration KEEP_ALIVE_INTERVAL = Duration.ofSeconds(15);
 
-    private SseBody() {
-    }
+    private SseBody() {}
 
-    public static Flux<byte[]> events(Flux<StreamChunk> chunks, OpenAiResponses responses, boolean chat,
-                                      boolean includeUsage) {
+    public static Flux<byte[]> events(
+            Flux<StreamChunk> chunks, OpenAiResponses responses, boolean chat, boolean includeUsage) {
         return events(chunks, responses, chat, includeUsage, Mono.empty());
     }
 
@@ -45,8 +44,13 @@ public final class SseBody {
      * guessing), and another every {@code keepAlive} while the stream lasts. Errors after that, an engine that
      * turns out to be full included, end the stream with an error event in the OpenAI error shape.
      */
-    public static Flux<byte[]> startedEvents(Flux<StreamChunk> chunks, OpenAiResponses responses, boolean chat,
-                                             boolean includeUsage, Mono<Void> beforeDone, Duration keepAlive) {
+    public static Flux<byte[]> startedEvents(
+            Flux<StreamChunk> chunks,
+            OpenAiResponses responses,
+            boolean chat,
+            boolean includeUsage,
+            Mono<Void> beforeDone,
+            Duration keepAlive) {
         return startedEvents(chunks, responses, chat, includeUsage, beforeDone, () -> null, keepAlive);
     }
 
@@ -54,16 +58,22 @@ public final class SseBody {
      * As above; when the client asked for usage and the engine sent none, the usage chunk is written from
      * {@code ownCount} (the gateway's own count, read after {@code beforeDone}), so the client still gets one.
      */
-    public static Flux<byte[]> startedEvents(Flux<StreamChunk> chunks, OpenAiResponses responses, boolean chat,
-                                             boolean includeUsage, Mono<Void> beforeDone,
-                                             Supplier<Usage> ownCount, Duration keepAlive) {
+    public static Flux<byte[]> startedEvents(
+            Flux<StreamChunk> chunks,
+            OpenAiResponses responses,
+            boolean chat,
+            boolean includeUsage,
+            Mono<Void> beforeDone,
+            Supplier<Usage> ownCount,
+            Duration keepAlive) {
         AtomicBoolean committed = new AtomicBoolean();
         Sinks.Empty<Void> ended = Sinks.empty();
         Flux<byte[]> body = events(chunks, responses, chat, includeUsage, beforeDone, ownCount, committed)
                 .doFinally(s -> ended.tryEmitEmpty());
         // Subscribed after the body (merge subscribes in order), so a refusal at subscription comes first.
         Mono<byte[]> open = Mono.fromSupplier(() -> committed.compareAndSet(false, true) ? KEEP_ALIVE : null);
-        Flux<byte[]> pings = Flux.interval(keepAlive, keepAlive).map(i -> KEEP_ALIVE).takeUntilOther(ended.asMono());
+        Flux<byte[]> pings =
+                Flux.interval(keepAlive, keepAlive).map(i -> KEEP_ALIVE).takeUntilOther(ended.asMono());
         return Flux.merge(body, open, pings);
     }
 
@@ -71,15 +81,24 @@ public final class SseBody {
      * {@code beforeDone} runs after the last chunk and before {@code [DONE]}, e.g. to make the audit durable. Each
      * element holds the events one engine chunk makes (the first also announces the role), written as one buffer.
      */
-    public static Flux<byte[]> events(Flux<StreamChunk> chunks, OpenAiResponses responses, boolean chat,
-                                      boolean includeUsage, Mono<Void> beforeDone) {
+    public static Flux<byte[]> events(
+            Flux<StreamChunk> chunks,
+            OpenAiResponses responses,
+            boolean chat,
+            boolean includeUsage,
+            Mono<Void> beforeDone) {
         return events(chunks, responses, chat, includeUsage, beforeDone, () -> null, new AtomicBoolean());
     }
 
     /** {@code committed} is set once anything was emitted (by this or by a comment sent beside it). */
-    private static Flux<byte[]> events(Flux<StreamChunk> chunks, OpenAiResponses responses, boolean chat,
-                                       boolean includeUsage, Mono<Void> beforeDone, Supplier<Usage> ownCount,
-                                       AtomicBoolean committed) {
+    private static Flux<byte[]> events(
+            Flux<StreamChunk> chunks,
+            OpenAiResponses responses,
+            boolean chat,
+            boolean includeUsage,
+            Mono<Void> beforeDone,
+            Supplier<Usage> ownCount,
+            AtomicBoolean committed) {
         AtomicBoolean usageSent = new AtomicBoolean();
         // Choices that have had their role event; handle runs one chunk at a time, so a plain BitSet will do.
         java.util.BitSet started = new java.util.BitSet();
@@ -91,8 +110,10 @@ public final class SseBody {
                 started.set(chunk.index());
                 role = chat ? responses.roleChunk(chunk.index()) : null;
             }
-            boolean hasContent = !chunk.text().isEmpty() || !chunk.toolCalls().isEmpty()
-                    || chunk.finishReason() != null || chunk.logprobs() != null;
+            boolean hasContent = !chunk.text().isEmpty()
+                    || !chunk.toolCalls().isEmpty()
+                    || chunk.finishReason() != null
+                    || chunk.logprobs() != null;
             byte[] content = hasContent ? responses.chunk(chunk, includeUsage) : null;
             byte[] usage = chunk.usage() != null && includeUsage ? responses.usageChunk(chunk.usage()) : null;
             if (usage != null) {
@@ -104,11 +125,11 @@ public final class SseBody {
                 sink.next(out);
             }
         });
-        return events
-                .concatWith(beforeDone.then(Mono.fromSupplier(() -> {
+        return events.concatWith(beforeDone.then(Mono.fromSupplier(() -> {
                     Usage own = includeUsage && !usageSent.get() ? ownCount.get() : null;
-                    return own == null ? OpenAiResponses.done() : concat(responses.usageChunk(own),
-                            OpenAiResponses.done());
+                    return own == null
+                            ? OpenAiResponses.done()
+                            : concat(responses.usageChunk(own), OpenAiResponses.done());
                 })))
                 .onErrorResume(error -> {
                     // Claims the response for the error, or finds it committed: no comment can slip in between.

@@ -62,26 +62,27 @@ final class ChatAsResponses extends ServerHttpResponseDecorator {
         ResponseEvents events = new ResponseEvents(response);
         StringBuilder pending = new StringBuilder();
         return chat.map(buffer -> {
-            pending.append(new String(drain(buffer), StandardCharsets.UTF_8));
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            int end;
-            while ((end = pending.indexOf("\n\n")) >= 0) {
-                String event = pending.substring(0, end);
-                pending.delete(0, end + 2);
-                if (event.startsWith(":")) {
-                    // a keep-alive comment: it opens the stream, and keeps idle proxies from closing it
-                    out.writeBytes(events.start());
-                    out.writeBytes((event + "\n\n").getBytes(StandardCharsets.UTF_8));
-                } else if (event.startsWith("data: ")) {
-                    boolean wasEnded = events.ended();
-                    out.writeBytes(events.onChatEvent(event.substring(6)));
-                    if (!wasEnded && events.ended()) {
-                        onFinished.accept(response);
+                    pending.append(new String(drain(buffer), StandardCharsets.UTF_8));
+                    ByteArrayOutputStream out = new ByteArrayOutputStream();
+                    int end;
+                    while ((end = pending.indexOf("\n\n")) >= 0) {
+                        String event = pending.substring(0, end);
+                        pending.delete(0, end + 2);
+                        if (event.startsWith(":")) {
+                            // a keep-alive comment: it opens the stream, and keeps idle proxies from closing it
+                            out.writeBytes(events.start());
+                            out.writeBytes((event + "\n\n").getBytes(StandardCharsets.UTF_8));
+                        } else if (event.startsWith("data: ")) {
+                            boolean wasEnded = events.ended();
+                            out.writeBytes(events.onChatEvent(event.substring(6)));
+                            if (!wasEnded && events.ended()) {
+                                onFinished.accept(response);
+                            }
+                        }
                     }
-                }
-            }
-            return bufferFactory().wrap(out.toByteArray());
-        }).filter(b -> b.readableByteCount() > 0);
+                    return bufferFactory().wrap(out.toByteArray());
+                })
+                .filter(b -> b.readableByteCount() > 0);
     }
 
     private static byte[] drain(DataBuffer buffer) {

@@ -23,9 +23,11 @@ final class ResponseEvents {
     private boolean ended;
     /** The open message item (text arriving), or null. */
     private ObjectNode message;
+
     private final StringBuilder text = new StringBuilder();
     /** The open function call item (arguments arriving), or null. */
     private ObjectNode call;
+
     private final StringBuilder arguments = new StringBuilder();
     private int callIndex = -1;
 
@@ -59,7 +61,9 @@ final class ResponseEvents {
         if (data.equals("[DONE]")) {
             closeItems(out);
             String status = response.status();
-            emit(out, status.equals("completed") ? "response.completed" : "response.incomplete",
+            emit(
+                    out,
+                    status.equals("completed") ? "response.completed" : "response.incomplete",
                     JSON.createObjectNode().set("response", response.render(null)));
             ended = true;
             return out.toByteArray();
@@ -69,9 +73,17 @@ final class ResponseEvents {
             JsonNode error = chunk.get("error");
             closeItems(out);
             ObjectNode event = JSON.createObjectNode();
-            event.set("code", error.path("code").isNull() ? JSON.nullNode() : error.path("code").deepCopy());
+            event.set(
+                    "code",
+                    error.path("code").isNull()
+                            ? JSON.nullNode()
+                            : error.path("code").deepCopy());
             event.put("message", error.path("message").asString(""));
-            event.set("param", error.path("param").isNull() ? JSON.nullNode() : error.path("param").deepCopy());
+            event.set(
+                    "param",
+                    error.path("param").isNull()
+                            ? JSON.nullNode()
+                            : error.path("param").deepCopy());
             emit(out, "error", event);
             response.failed(error);
             emit(out, "response.failed", JSON.createObjectNode().set("response", response.render(null)));
@@ -86,7 +98,8 @@ final class ResponseEvents {
                 continue;
             }
             JsonNode delta = choice.path("delta");
-            String content = delta.path("content").isString() ? delta.path("content").stringValue() : "";
+            String content =
+                    delta.path("content").isString() ? delta.path("content").stringValue() : "";
             if (!content.isEmpty()) {
                 textDelta(out, content);
             }
@@ -133,12 +146,20 @@ final class ResponseEvents {
         closeMessage(out);
         int index = toolCall.path("index").asInt(callIndex + 1);
         JsonNode fn = toolCall.path("function");
-        if (call == null || index != callIndex || toolCall.hasNonNull("id") && !toolCall.get("id").asString()
-                .equals(call.path("call_id").asString())) {
+        if (call == null
+                || index != callIndex
+                || toolCall.hasNonNull("id")
+                        && !toolCall.get("id")
+                                .asString()
+                                .equals(call.path("call_id").asString())) {
             closeCall(out);
             callIndex = index;
-            call = ResponseObject.functionCall(response.nextItemId("fc"), toolCall.path("id").asString(""),
-                    fn.path("name").asString(""), "", "in_progress");
+            call = ResponseObject.functionCall(
+                    response.nextItemId("fc"),
+                    toolCall.path("id").asString(""),
+                    fn.path("name").asString(""),
+                    "",
+                    "in_progress");
             arguments.setLength(0);
             emit(out, "response.output_item.added", item(call));
         }
@@ -170,8 +191,11 @@ final class ResponseEvents {
         partDone.put("content_index", 0);
         partDone.set("part", ResponseObject.textPart(text.toString()));
         emit(out, "response.content_part.done", partDone);
-        ObjectNode finished = ResponseObject.message(message.path("id").asString(), text.toString(),
-                withheld ? "The response was withheld by the gateway's content filter." : null, "completed");
+        ObjectNode finished = ResponseObject.message(
+                message.path("id").asString(),
+                text.toString(),
+                withheld ? "The response was withheld by the gateway's content filter." : null,
+                "completed");
         response.output().add(finished);
         emit(out, "response.output_item.done", item(finished));
         message = null;
@@ -185,8 +209,12 @@ final class ResponseEvents {
         done.put("name", call.path("name").asString());
         done.put("arguments", arguments.toString());
         emit(out, "response.function_call_arguments.done", done);
-        ObjectNode finished = ResponseObject.functionCall(call.path("id").asString(),
-                call.path("call_id").asString(), call.path("name").asString(), arguments.toString(), "completed");
+        ObjectNode finished = ResponseObject.functionCall(
+                call.path("id").asString(),
+                call.path("call_id").asString(),
+                call.path("name").asString(),
+                arguments.toString(),
+                "completed");
         response.output().add(finished);
         emit(out, "response.output_item.done", item(finished));
         call = null;

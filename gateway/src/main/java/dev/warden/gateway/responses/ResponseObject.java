@@ -105,8 +105,13 @@ final class ResponseObject {
     }
 
     static ObjectNode functionCall(String itemId, String callId, String name, String arguments, String status) {
-        return JSON.createObjectNode().put("id", itemId).put("type", "function_call").put("status", status)
-                .put("call_id", callId).put("name", name).put("arguments", arguments);
+        return JSON.createObjectNode()
+                .put("id", itemId)
+                .put("type", "function_call")
+                .put("status", status)
+                .put("call_id", callId)
+                .put("name", name)
+                .put("arguments", arguments);
     }
 
     /** The Response in {@code status}, or in its own final status when {@code status} is null. */
@@ -160,7 +165,8 @@ final class ResponseObject {
                 ObjectNode call = ((ArrayNode) calls.get("tool_calls")).addObject();
                 call.put("id", item.path("call_id").asString());
                 call.put("type", "function");
-                call.putObject("function").put("name", item.path("name").asString())
+                call.putObject("function")
+                        .put("name", item.path("name").asString())
                         .put("arguments", item.path("arguments").asString());
             } else {
                 calls = null;
@@ -177,15 +183,22 @@ final class ResponseObject {
         JsonNode choice = completion.path("choices").path(0);
         JsonNode message = choice.path("message");
         String finish = choice.path("finish_reason").asString("stop");
-        String content = message.path("content").isString() ? message.path("content").stringValue() : null;
-        String refusal = message.path("refusal").isString() ? message.path("refusal").stringValue() : null;
-        if (content != null && !content.isEmpty() || refusal != null || !message.path("tool_calls").isArray()) {
+        String content =
+                message.path("content").isString() ? message.path("content").stringValue() : null;
+        String refusal =
+                message.path("refusal").isString() ? message.path("refusal").stringValue() : null;
+        if (content != null && !content.isEmpty()
+                || refusal != null
+                || !message.path("tool_calls").isArray()) {
             output.add(message(nextItemId("msg"), content == null ? null : content, refusal, "completed"));
         }
         for (JsonNode call : message.path("tool_calls")) {
-            output.add(functionCall(nextItemId("fc"), call.path("id").asString(),
+            output.add(functionCall(
+                    nextItemId("fc"),
+                    call.path("id").asString(),
                     call.path("function").path("name").asString(),
-                    call.path("function").path("arguments").asString("{}"), "completed"));
+                    call.path("function").path("arguments").asString("{}"),
+                    "completed"));
         }
         finish(finish, choice.get("content_filter_results"));
         usage(completion.get("usage"));

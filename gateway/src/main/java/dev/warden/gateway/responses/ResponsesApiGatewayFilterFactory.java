@@ -36,14 +36,14 @@ public class ResponsesApiGatewayFilterFactory
     }
 
     /** Nothing to configure per route. */
-    public static final class Config {
-    }
+    public static final class Config {}
 
     @Override
     public GatewayFilter apply(Config config) {
         return (exchange, chain) -> {
-            exchange.getResponse().getHeaders().set(InputGuardGatewayFilterFactory.DECISION_HEADER,
-                    InputGuardGatewayFilterFactory.NOT_JUDGED);
+            exchange.getResponse()
+                    .getHeaders()
+                    .set(InputGuardGatewayFilterFactory.DECISION_HEADER, InputGuardGatewayFilterFactory.NOT_JUDGED);
             RequestState state = RequestState.of(exchange);
             Principal principal = state.principal();
             String tenant = principal.tenantId();
@@ -52,28 +52,32 @@ public class ResponsesApiGatewayFilterFactory
                     StoredResponses.Stored s = stored.get(tenant, id);
                     return s == null ? null : s.conversation();
                 });
-                ResponseObject response = new ResponseObject("resp_" + state.requestId(),
-                        Instant.now().getEpochSecond(), parsed.model(), parsed.echo());
+                ResponseObject response = new ResponseObject(
+                        "resp_" + state.requestId(), Instant.now().getEpochSecond(), parsed.model(), parsed.echo());
                 byte[] chat = parsed.chatBody();
-                ServerHttpRequest request = new ServerHttpRequestDecorator(exchange.getRequest().mutate()
-                        .headers(h -> {
-                            h.setContentType(MediaType.APPLICATION_JSON);
-                            h.setContentLength(chat.length);
-                        }).build()) {
-                    @Override
-                    public Flux<DataBuffer> getBody() {
-                        return Flux.defer(() -> Flux.just(exchange.getResponse().bufferFactory().wrap(chat)));
-                    }
-                };
+                ServerHttpRequest request =
+                        new ServerHttpRequestDecorator(exchange.getRequest()
+                                .mutate()
+                                .headers(h -> {
+                                    h.setContentType(MediaType.APPLICATION_JSON);
+                                    h.setContentLength(chat.length);
+                                })
+                                .build()) {
+                            @Override
+                            public Flux<DataBuffer> getBody() {
+                                return Flux.defer(() -> Flux.just(
+                                        exchange.getResponse().bufferFactory().wrap(chat)));
+                            }
+                        };
                 ChatAsResponses answer = new ChatAsResponses(exchange.getResponse(), response, done -> {
                     if (parsed.store()) {
                         ArrayNode conversation = parsed.history().deepCopy();
                         conversation.addAll(done.assistantTurns());
-                        stored.put(tenant, principal.policy().audit().retentionDays(), done.render(null),
-                                conversation);
+                        stored.put(tenant, principal.policy().audit().retentionDays(), done.render(null), conversation);
                     }
                 });
-                return chain.filter(exchange.mutate().request(request).response(answer).build());
+                return chain.filter(
+                        exchange.mutate().request(request).response(answer).build());
             });
         };
     }

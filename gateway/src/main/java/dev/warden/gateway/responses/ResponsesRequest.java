@@ -1,7 +1,6 @@
 package dev.warden.gateway.responses;
 
 import dev.warden.gateway.api.ApiErrors;
-import dev.warden.gateway.api.ApiException;
 import java.util.Set;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
@@ -21,8 +20,14 @@ import tools.jackson.databind.node.ObjectNode;
  * @param history  the conversation to store for a later {@code previous_response_id}: the turns before this
  *                 request's output, without the instructions (which OpenAI does not carry over either)
  */
-public record ResponsesRequest(byte[] chatBody, ObjectNode echo, ArrayNode history, String model, boolean stream,
-                               boolean store, String previousResponseId) {
+public record ResponsesRequest(
+        byte[] chatBody,
+        ObjectNode echo,
+        ArrayNode history,
+        String model,
+        boolean stream,
+        boolean store,
+        String previousResponseId) {
 
     static final JsonMapper JSON = JsonMapper.builder().build();
 
@@ -102,8 +107,8 @@ public record ResponsesRequest(byte[] chatBody, ObjectNode echo, ArrayNode histo
             // the Response a stream ends with reports usage: ask for it (the gateway counts when the engine does not)
             chat.putObject("stream_options").put("include_usage", true);
         }
-        return new ResponsesRequest(JSON.writeValueAsBytes(chat), echo(body), history, model, stream, store,
-                previousId);
+        return new ResponsesRequest(
+                JSON.writeValueAsBytes(chat), echo(body), history, model, stream, store, previousId);
     }
 
     /** {@code input}: a string (one user turn) or an array of items. */
@@ -133,8 +138,8 @@ public record ResponsesRequest(byte[] chatBody, ObjectNode echo, ArrayNode histo
             case "message" -> {
                 String role = string(item, "role", true, param + ".role");
                 if (!Set.of("user", "assistant", "system", "developer").contains(role)) {
-                    throw ApiErrors.invalidRequest("'" + param
-                            + ".role' must be user, assistant, system or developer", param + ".role");
+                    throw ApiErrors.invalidRequest(
+                            "'" + param + ".role' must be user, assistant, system or developer", param + ".role");
                 }
                 out.addObject().put("role", role).put("content", content(item.get("content"), param + ".content"));
             }
@@ -142,7 +147,8 @@ public record ResponsesRequest(byte[] chatBody, ObjectNode echo, ArrayNode histo
                 ObjectNode call = JSON.createObjectNode();
                 call.put("id", string(item, "call_id", true, param + ".call_id"));
                 call.put("type", "function");
-                call.putObject("function").put("name", string(item, "name", true, param + ".name"))
+                call.putObject("function")
+                        .put("name", string(item, "name", true, param + ".name"))
                         .put("arguments", string(item, "arguments", true, param + ".arguments"));
                 // consecutive calls are one assistant turn, as chat writes them
                 JsonNode last = out.isEmpty() ? null : out.get(out.size() - 1);
@@ -156,13 +162,19 @@ public record ResponsesRequest(byte[] chatBody, ObjectNode echo, ArrayNode histo
             }
             case "function_call_output" -> {
                 JsonNode output = item.get("output");
-                String text = output != null && output.isArray() ? content(output, param + ".output")
+                String text = output != null && output.isArray()
+                        ? content(output, param + ".output")
                         : string(item, "output", true, param + ".output");
-                out.addObject().put("role", "tool").put("tool_call_id", string(item, "call_id", true,
-                        param + ".call_id")).put("content", text);
+                out.addObject()
+                        .put("role", "tool")
+                        .put("tool_call_id", string(item, "call_id", true, param + ".call_id"))
+                        .put("content", text);
             }
-            default -> throw ApiErrors.invalidRequest("input items of type '" + type
-                    + "' are not supported by this gateway; send message, function_call or function_call_output", param + ".type");
+            default ->
+                throw ApiErrors.invalidRequest(
+                        "input items of type '" + type
+                                + "' are not supported by this gateway; send message, function_call or function_call_output",
+                        param + ".type");
         }
     }
 
@@ -183,8 +195,10 @@ public record ResponsesRequest(byte[] chatBody, ObjectNode echo, ArrayNode histo
             String p = param + "[" + i + "]";
             String type = part.path("type").asString("");
             if (!Set.of("input_text", "output_text", "text").contains(type)) {
-                throw ApiErrors.invalidRequest("content parts of type '" + type
-                        + "' are not supported by this gateway's text models; send input_text parts", p + ".type");
+                throw ApiErrors.invalidRequest(
+                        "content parts of type '" + type
+                                + "' are not supported by this gateway's text models; send input_text parts",
+                        p + ".type");
             }
             if (!text.isEmpty()) {
                 text.append('\n');
@@ -214,8 +228,9 @@ public record ResponsesRequest(byte[] chatBody, ObjectNode echo, ArrayNode histo
             }
             String type = tool.path("type").asString("");
             if (!type.equals("function")) {
-                throw ApiErrors.invalidRequest("tools of type '" + type
-                        + "' are not supported by this gateway; only function tools are", p + ".type");
+                throw ApiErrors.invalidRequest(
+                        "tools of type '" + type + "' are not supported by this gateway; only function tools are",
+                        p + ".type");
             }
             ObjectNode fn = out.addObject().put("type", "function").putObject("function");
             fn.put("name", string(tool, "name", true, p + ".name"));
@@ -239,12 +254,15 @@ public record ResponsesRequest(byte[] chatBody, ObjectNode echo, ArrayNode histo
             return;
         }
         if (choice.isObject() && choice.path("type").asString("").equals("function") && choice.has("name")) {
-            chat.putObject("tool_choice").put("type", "function").putObject("function")
+            chat.putObject("tool_choice")
+                    .put("type", "function")
+                    .putObject("function")
                     .put("name", string(choice, "name", true, "tool_choice.name"));
             return;
         }
-        throw ApiErrors.invalidRequest("'tool_choice' must be auto, none, required or "
-                + "{\"type\": \"function\", \"name\": ...}", "tool_choice");
+        throw ApiErrors.invalidRequest(
+                "'tool_choice' must be auto, none, required or " + "{\"type\": \"function\", \"name\": ...}",
+                "tool_choice");
     }
 
     /** {@code text.format}: text, json_object, or json_schema (name, schema, strict) as chat's response_format. */
@@ -257,7 +275,8 @@ public record ResponsesRequest(byte[] chatBody, ObjectNode echo, ArrayNode histo
         switch (type) {
             case "text", "json_object" -> chat.putObject("response_format").put("type", type);
             case "json_schema" -> {
-                ObjectNode schema = chat.putObject("response_format").put("type", "json_schema")
+                ObjectNode schema = chat.putObject("response_format")
+                        .put("type", "json_schema")
                         .putObject("json_schema");
                 schema.put("name", string(format, "name", true, "text.format.name"));
                 for (String field : new String[] {"schema", "strict", "description"}) {
@@ -267,28 +286,39 @@ public record ResponsesRequest(byte[] chatBody, ObjectNode echo, ArrayNode histo
                     }
                 }
             }
-            default -> throw ApiErrors.invalidRequest("'text.format.type' must be text, json_object or json_schema", "text.format.type");
+            default ->
+                throw ApiErrors.invalidRequest(
+                        "'text.format.type' must be text, json_object or json_schema", "text.format.type");
         }
     }
 
     /** What a Response object repeats of its request, with OpenAI's defaults where the request is silent. */
     private static ObjectNode echo(ObjectNode body) {
         ObjectNode echo = JSON.createObjectNode();
-        echo.set("instructions", body.has("instructions") ? body.get("instructions").deepCopy()
-                : JSON.nullNode());
-        echo.set("max_output_tokens", body.has("max_output_tokens") ? body.get("max_output_tokens").deepCopy()
-                : JSON.nullNode());
+        echo.set(
+                "instructions",
+                body.has("instructions") ? body.get("instructions").deepCopy() : JSON.nullNode());
+        echo.set(
+                "max_output_tokens",
+                body.has("max_output_tokens") ? body.get("max_output_tokens").deepCopy() : JSON.nullNode());
         echo.set("metadata", body.get("metadata") instanceof ObjectNode m ? m.deepCopy() : JSON.createObjectNode());
         echo.put("parallel_tool_calls", body.path("parallel_tool_calls").asBoolean(true));
-        echo.set("previous_response_id", body.has("previous_response_id")
-                ? body.get("previous_response_id").deepCopy() : JSON.nullNode());
+        echo.set(
+                "previous_response_id",
+                body.has("previous_response_id")
+                        ? body.get("previous_response_id").deepCopy()
+                        : JSON.nullNode());
         echo.putObject("reasoning").putNull("effort").putNull("summary");
         echo.put("store", body.path("store").asBoolean(true));
         echo.put("temperature", body.path("temperature").asDouble(1.0));
-        echo.set("text", body.get("text") instanceof ObjectNode t ? t.deepCopy()
-                : JSON.createObjectNode().set("format", JSON.createObjectNode().put("type", "text")));
-        echo.set("tool_choice", body.has("tool_choice") ? body.get("tool_choice").deepCopy()
-                : JSON.stringNode("auto"));
+        echo.set(
+                "text",
+                body.get("text") instanceof ObjectNode t
+                        ? t.deepCopy()
+                        : JSON.createObjectNode()
+                                .set("format", JSON.createObjectNode().put("type", "text")));
+        echo.set(
+                "tool_choice", body.has("tool_choice") ? body.get("tool_choice").deepCopy() : JSON.stringNode("auto"));
         echo.set("tools", body.get("tools") instanceof ArrayNode t ? t.deepCopy() : JSON.createArrayNode());
         echo.put("top_p", body.path("top_p").asDouble(1.0));
         echo.put("truncation", "disabled");

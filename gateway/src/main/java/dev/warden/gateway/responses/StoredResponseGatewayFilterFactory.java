@@ -4,14 +4,13 @@ import dev.warden.gateway.api.ApiErrors;
 import dev.warden.gateway.api.ApiException;
 import dev.warden.gateway.flow.AuditTrail;
 import dev.warden.gateway.flow.RequestState;
-import dev.warden.policy.audit.Outcome;
 import dev.warden.gateway.route.ResponseWriter;
+import dev.warden.policy.audit.Outcome;
 import java.util.Map;
 import org.springframework.cloud.gateway.filter.GatewayFilter;
 import org.springframework.cloud.gateway.filter.factory.AbstractGatewayFilterFactory;
 import org.springframework.cloud.gateway.support.ServerWebExchangeUtils;
 import org.springframework.http.HttpMethod;
-import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
 import org.springframework.web.reactive.function.server.ServerResponse;
@@ -38,8 +37,7 @@ public class StoredResponseGatewayFilterFactory
     }
 
     /** Nothing to configure per route. */
-    public static final class Config {
-    }
+    public static final class Config {}
 
     @Override
     public GatewayFilter apply(Config config) {
@@ -54,17 +52,26 @@ public class StoredResponseGatewayFilterFactory
                 if (!stored.delete(tenant, id)) {
                     return Mono.error(notFound(id));
                 }
-                var body = ResponsesRequest.JSON.createObjectNode().put("id", id).put("object", "response.deleted")
+                var body = ResponsesRequest.JSON
+                        .createObjectNode()
+                        .put("id", id)
+                        .put("object", "response.deleted")
                         .put("deleted", true);
-                return writer.write(exchange, recorded.then(ServerResponse.ok()
-                        .contentType(MediaType.APPLICATION_JSON).bodyValue(ResponsesRequest.JSON.writeValueAsBytes(body))));
+                return writer.write(
+                        exchange,
+                        recorded.then(ServerResponse.ok()
+                                .contentType(MediaType.APPLICATION_JSON)
+                                .bodyValue(ResponsesRequest.JSON.writeValueAsBytes(body))));
             }
             StoredResponses.Stored s = stored.get(tenant, id);
             if (s == null) {
                 return Mono.error(notFound(id));
             }
-            return writer.write(exchange, recorded.then(ServerResponse.ok().contentType(MediaType.APPLICATION_JSON)
-                    .bodyValue(ResponsesRequest.JSON.writeValueAsBytes(s.response()))));
+            return writer.write(
+                    exchange,
+                    recorded.then(ServerResponse.ok()
+                            .contentType(MediaType.APPLICATION_JSON)
+                            .bodyValue(ResponsesRequest.JSON.writeValueAsBytes(s.response()))));
         };
     }
 

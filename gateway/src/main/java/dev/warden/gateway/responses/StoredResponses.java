@@ -16,34 +16,37 @@ import tools.jackson.databind.node.ObjectNode;
 public final class StoredResponses {
 
     /** The Response as the client saw it, and the whole conversation in chat form to continue from. */
-    record Stored(ObjectNode response, ArrayNode conversation, Duration keep) {
-    }
+    record Stored(ObjectNode response, ArrayNode conversation, Duration keep) {}
 
     private final Cache<String, Stored> cache;
     private final Duration retention;
 
     public StoredResponses(long maxStored, Duration retention) {
         this.retention = retention;
-        this.cache = Caffeine.newBuilder().maximumSize(maxStored).expireAfter(new Expiry<String, Stored>() {
-            @Override
-            public long expireAfterCreate(String key, Stored value, long currentTime) {
-                return value.keep().toNanos();
-            }
+        this.cache = Caffeine.newBuilder()
+                .maximumSize(maxStored)
+                .expireAfter(new Expiry<String, Stored>() {
+                    @Override
+                    public long expireAfterCreate(String key, Stored value, long currentTime) {
+                        return value.keep().toNanos();
+                    }
 
-            @Override
-            public long expireAfterUpdate(String key, Stored value, long currentTime, long currentDuration) {
-                return currentDuration;
-            }
+                    @Override
+                    public long expireAfterUpdate(String key, Stored value, long currentTime, long currentDuration) {
+                        return currentDuration;
+                    }
 
-            @Override
-            public long expireAfterRead(String key, Stored value, long currentTime, long currentDuration) {
-                return currentDuration;
-            }
-        }).build();
+                    @Override
+                    public long expireAfterRead(String key, Stored value, long currentTime, long currentDuration) {
+                        return currentDuration;
+                    }
+                })
+                .build();
     }
 
     void put(String tenantId, int tenantRetentionDays, ObjectNode response, ArrayNode conversation) {
-        Duration keep = retention.compareTo(Duration.ofDays(tenantRetentionDays)) < 0 ? retention
+        Duration keep = retention.compareTo(Duration.ofDays(tenantRetentionDays)) < 0
+                ? retention
                 : Duration.ofDays(tenantRetentionDays);
         cache.put(key(tenantId, response.path("id").asString()), new Stored(response, conversation, keep));
     }

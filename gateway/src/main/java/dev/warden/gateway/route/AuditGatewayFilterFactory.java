@@ -36,8 +36,8 @@ public class AuditGatewayFilterFactory extends StageFactory {
             return chain.filter(exchange)
                     .onErrorResume(e -> {
                         int status = Errors.toApi(e).status().value();
-                        return audit.record(record, status < 500 ? Outcome.BAD_REQUEST : Outcome.UPSTREAM_ERROR,
-                                status).then(Mono.error(e));
+                        return audit.record(record, status < 500 ? Outcome.BAD_REQUEST : Outcome.UPSTREAM_ERROR, status)
+                                .then(Mono.error(e));
                     })
                     .doOnCancel(() -> audit.recordDetached(record, Outcome.CLIENT_ABORT, 499));
         };

@@ -38,7 +38,8 @@ public class AuthenticateGatewayFilterFactory extends StageFactory {
             try {
                 key = BearerKey.from(exchange.getRequest().getHeaders());
             } catch (ApiException ambiguous) {
-                audit.refused(exchange, ambiguous.code(), null, ambiguous.status().value());
+                audit.refused(
+                        exchange, ambiguous.code(), null, ambiguous.status().value());
                 return Mono.error(ambiguous);
             }
             if (key == null) {

@@ -6,12 +6,12 @@ import dev.warden.gateway.flow.AuditTrail;
 import dev.warden.gateway.flow.CallRecord;
 import dev.warden.gateway.flow.GenerationCall;
 import dev.warden.gateway.flow.Guards;
-import dev.warden.guard.Direction;
 import dev.warden.gateway.flow.OutputGuard;
 import dev.warden.gateway.flow.RequestState;
 import dev.warden.gateway.models.ServedModel;
 import dev.warden.gateway.openai.OpenAiResponses;
 import dev.warden.gateway.openai.SseBody;
+import dev.warden.guard.Direction;
 import dev.warden.inference.InferenceException;
 import dev.warden.inference.StreamChunk;
 import dev.warden.policy.audit.Outcome;
@@ -59,51 +59,72 @@ public class GenerateGatewayFilterFactory extends StageFactory {
             OpenAiResponses responses = new OpenAiResponses(
                     call.isChat() ? OpenAiResponses.Kind.CHAT : OpenAiResponses.Kind.TEXT,
                     (call.isChat() ? "chatcmpl-" : "cmpl-") + record.requestId(),
-                    Instant.now().getEpochSecond(), call.model());
-            return writer.write(exchange, call.stream()
-                    ? stream(state, call, state.model(), record, output, responses)
-                    : complete(state, call, state.model(), record, output, responses));
+                    Instant.now().getEpochSecond(),
+                    call.model());
+            return writer.write(
+                    exchange,
+                    call.stream()
+                            ? stream(state, call, state.model(), record, output, responses)
+                            : complete(state, call, state.model(), record, output, responses));
         };
     }
 
-    private Mono<ServerResponse> complete(RequestState state, GenerationCall call, ServedModel model,
-                                          CallRecord record, OutputGuard output, OpenAiResponses responses) {
+    private Mono<ServerResponse> complete(
+            RequestState state,
+            GenerationCall call,
+            ServedModel model,
+            CallRecord record,
+            OutputGuard output,
+            OpenAiResponses responses) {
         record.inferenceStarted();
         return call.generate(model.engine())
                 .onErrorResume(InferenceException.class, e -> failed(state, record, e))
                 .flatMap(generation -> {
                     record.inferenceEnded();
                     record.usage(generation.usage());
-                    state.settle(generation.usage() == null ? 0 : generation.usage().totalTokens());
+                    state.settle(
+                            generation.usage() == null ? 0 : generation.usage().totalTokens());
                     return output.check(call, record, generation);
                 })
                 .doOnNext(result -> {
                     if (result.blocking() != null) {
-                        responses.contentFilter(result.blocking().decisiveLabels().stream().sorted().toList(),
+                        responses.contentFilter(
+                                result.blocking().decisiveLabels().stream()
+                                        .sorted()
+                                        .toList(),
                                 result.blocking().rule());
                     }
                 })
                 .flatMap(result -> audit.record(record, result.cut() ? Outcome.CUT_OUTPUT : Outcome.ALLOWED, 200)
-                        .then(ServerResponse.ok().contentType(MediaType.APPLICATION_JSON)
+                        .then(ServerResponse.ok()
+                                .contentType(MediaType.APPLICATION_JSON)
                                 .header(InputGuardGatewayFilterFactory.DECISION_HEADER, record.action())
-                                .header(InputBudgetGatewayFilterFactory.OUTPUT_GUARD_HEADER,
+                                .header(
+                                        InputBudgetGatewayFilterFactory.OUTPUT_GUARD_HEADER,
                                         String.join(",", result.judgedBy()))
                                 .bodyValue(responses.completionBytes(result.generation()))));
     }
 
-    private Mono<ServerResponse> stream(RequestState state, GenerationCall call, ServedModel model,
-                                        CallRecord record, OutputGuard output, OpenAiResponses responses) {
+    private Mono<ServerResponse> stream(
+            RequestState state,
+            GenerationCall call,
+            ServedModel model,
+            CallRecord record,
+            OutputGuard output,
+            OpenAiResponses responses) {
         record.inferenceStarted();
         Flux<StreamChunk> chunks = call.streamOn(model.engine());
         Flux<byte[]> events = output.moderate(call, record, chunks, responses, state::settle);
         // The stream's opening record is durable before the first byte; its ending is the output guard's.
-        return audit.started(record).then(ServerResponse.ok().contentType(MediaType.TEXT_EVENT_STREAM)
-                .header("Cache-Control", "no-cache")
-                .header("X-Accel-Buffering", "no")
-                .header(STREAM_MODE_HEADER, record.streamMode())
-                // the windows are judged after the headers left: the classifiers that will judge them
-                .header(InputBudgetGatewayFilterFactory.OUTPUT_GUARD_HEADER, outputGuards)
-                .body(SseBody.inserter(events)));
+        return audit.started(record)
+                .then(ServerResponse.ok()
+                        .contentType(MediaType.TEXT_EVENT_STREAM)
+                        .header("Cache-Control", "no-cache")
+                        .header("X-Accel-Buffering", "no")
+                        .header(STREAM_MODE_HEADER, record.streamMode())
+                        // the windows are judged after the headers left: the classifiers that will judge them
+                        .header(InputBudgetGatewayFilterFactory.OUTPUT_GUARD_HEADER, outputGuards)
+                        .body(SseBody.inserter(events)));
     }
 
     private <T> Mono<T> failed(RequestState state, CallRecord record, InferenceException e) {
@@ -111,6 +132,7 @@ public class GenerateGatewayFilterFactory extends StageFactory {
         state.settle(0);
         ApiException api = Errors.fromInference(e);
         record.ruleOnly("engine: " + e.kind() + ": " + e.getMessage());
-        return audit.record(record, Outcome.UPSTREAM_ERROR, api.status().value()).then(Mono.error(api));
+        return audit.record(record, Outcome.UPSTREAM_ERROR, api.status().value())
+                .then(Mono.error(api));
     }
 }

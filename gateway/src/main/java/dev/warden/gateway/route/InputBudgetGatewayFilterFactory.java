@@ -39,16 +39,21 @@ public class InputBudgetGatewayFilterFactory extends StageFactory {
             long chars = call.judgedChars();
             long maxChars = principal.policy().guard().maxInputChars();
             if (chars > maxChars) {
-                exchange.getResponse().getHeaders().set(InputGuardGatewayFilterFactory.DECISION_HEADER,
-                        dev.warden.policy.decision.Action.BLOCK.lowerCase());
+                exchange.getResponse()
+                        .getHeaders()
+                        .set(
+                                InputGuardGatewayFilterFactory.DECISION_HEADER,
+                                dev.warden.policy.decision.Action.BLOCK.lowerCase());
                 CallRecord record = state.record();
                 record.ruleOnly("tenant " + principal.tenantId() + ": input " + chars + " chars > max-input-chars "
                         + maxChars + " -> refuse");
-                return audit.record(record, Outcome.BLOCKED_INPUT, 413).then(Mono.error(
-                        ApiErrors.inputTooLongToJudge(call.isChat() ? "messages" : "prompt", "The request holds "
-                                + chars + " characters of text; this gateway judges at most " + maxChars
-                                + " per request for this tenant, and does not send on text it has not judged. "
-                                + "Shorten the prompt or split it across requests.")));
+                return audit.record(record, Outcome.BLOCKED_INPUT, 413)
+                        .then(Mono.error(ApiErrors.inputTooLongToJudge(
+                                call.isChat() ? "messages" : "prompt",
+                                "The request holds "
+                                        + chars + " characters of text; this gateway judges at most " + maxChars
+                                        + " per request for this tenant, and does not send on text it has not judged. "
+                                        + "Shorten the prompt or split it across requests.")));
             }
             return chain.filter(exchange);
         };

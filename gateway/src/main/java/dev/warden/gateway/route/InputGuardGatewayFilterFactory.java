@@ -46,16 +46,25 @@ public class InputGuardGatewayFilterFactory extends StageFactory {
             long started = System.nanoTime();
             return guards.check(state.principal(), call.guardInput()).flatMap(checked -> {
                 Decision decision = checked.decision();
-                record.guarded(Direction.INPUT, checked.report().verdicts(), decision,
+                record.guarded(
+                        Direction.INPUT,
+                        checked.report().verdicts(),
+                        decision,
                         Duration.ofNanos(System.nanoTime() - started));
                 // the classifiers this decision rests on, cached verdicts included; no output guard has run yet
-                exchange.getResponse().getHeaders().set(INPUT_GUARD_HEADER,
-                        String.join(",", checked.report().judgedBy()));
-                exchange.getResponse().getHeaders().set(DECISION_HEADER, decision.action().lowerCase());
+                exchange.getResponse()
+                        .getHeaders()
+                        .set(
+                                INPUT_GUARD_HEADER,
+                                String.join(",", checked.report().judgedBy()));
+                exchange.getResponse()
+                        .getHeaders()
+                        .set(DECISION_HEADER, decision.action().lowerCase());
                 if (decision.blocked()) {
                     state.settle(0);
-                    return audit.record(record, Outcome.BLOCKED_INPUT, 400).then(Mono.error(
-                            ContentFilter.promptBlocked(decision, checked.report().judgedBy())));
+                    return audit.record(record, Outcome.BLOCKED_INPUT, 400)
+                            .then(Mono.error(ContentFilter.promptBlocked(
+                                    decision, checked.report().judgedBy())));
                 }
                 if (decision.action() == Action.REDACT && !decision.redactions().isEmpty()) {
                     state.call(call.mapText(text -> guards.redactor().redact(text, decision.redactions())));

@@ -36,15 +36,21 @@ public class LicenceGatewayFilterFactory extends StageFactory {
         return (exchange, chain) -> {
             RequestState state = RequestState.of(exchange);
             CallRecord record = state.record();
-            LicenceVerdict licence = licences.check(state.principal().tenant(),
-                    state.model().descriptor().licence(), state.purpose(),
+            LicenceVerdict licence = licences.check(
+                    state.principal().tenant(),
+                    state.model().descriptor().licence(),
+                    state.purpose(),
                     exchange.getRequest().getHeaders().getFirst(DERIVATIVE_HEADER));
             if (licence instanceof LicenceVerdict.Denied denied) {
-                exchange.getResponse().getHeaders().set(InputGuardGatewayFilterFactory.DECISION_HEADER,
-                        dev.warden.policy.decision.Action.BLOCK.lowerCase());
+                exchange.getResponse()
+                        .getHeaders()
+                        .set(
+                                InputGuardGatewayFilterFactory.DECISION_HEADER,
+                                dev.warden.policy.decision.Action.BLOCK.lowerCase());
                 record.ruleOnly(denied.message());
-                return audit.record(record, Outcome.LICENCE_DENIED, denied.httpStatus()).then(Mono.error(
-                        ApiErrors.licenceDenied(denied.httpStatus(), denied.code(), denied.message())));
+                return audit.record(record, Outcome.LICENCE_DENIED, denied.httpStatus())
+                        .then(Mono.error(
+                                ApiErrors.licenceDenied(denied.httpStatus(), denied.code(), denied.message())));
             }
             String attribution = ((LicenceVerdict.Allowed) licence).attribution();
             if (attribution != null && !attribution.isBlank()) {

@@ -37,7 +37,8 @@ public class ListModelsGatewayFilterFactory extends StageFactory {
     @Override
     GatewayFilter filter() {
         return (exchange, chain) -> {
-            String name = ServerWebExchangeUtils.getUriTemplateVariables(exchange).get("model");
+            String name =
+                    ServerWebExchangeUtils.getUriTemplateVariables(exchange).get("model");
             ObjectNode body;
             if (name == null) {
                 body = JsonBody.JSON.createObjectNode();
@@ -47,17 +48,23 @@ public class ListModelsGatewayFilterFactory extends StageFactory {
                     data.add(model(m));
                 }
             } else {
-                ServedModel found = catalog.all().stream().filter(m -> m.name().equals(name)).findFirst()
+                ServedModel found = catalog.all().stream()
+                        .filter(m -> m.name().equals(name))
+                        .findFirst()
                         .orElse(null);
                 if (found == null) {
-                    return Mono.error(ApiErrors.modelNotFound(
-                            "The model '" + name + "' does not exist on this gateway"));
+                    return Mono.error(
+                            ApiErrors.modelNotFound("The model '" + name + "' does not exist on this gateway"));
                 }
                 body = model(found);
             }
             byte[] bytes = JsonBody.JSON.writeValueAsBytes(body);
-            return writer.write(exchange, audit.record(RequestState.of(exchange).record(), Outcome.ALLOWED, 200)
-                    .then(ServerResponse.ok().contentType(MediaType.APPLICATION_JSON).bodyValue(bytes)));
+            return writer.write(
+                    exchange,
+                    audit.record(RequestState.of(exchange).record(), Outcome.ALLOWED, 200)
+                            .then(ServerResponse.ok()
+                                    .contentType(MediaType.APPLICATION_JSON)
+                                    .bodyValue(bytes)));
         };
     }
 

@@ -27,10 +27,11 @@ public class OpenAiRoutes {
     }
 
     @Bean
-    ModerationHandler moderationHandler(Guards guards, RequestBodies bodies, AuditTrail audit,
-                                        ObjectProvider<EmbeddedClassifierSource> embedded) {
+    ModerationHandler moderationHandler(
+            Guards guards, RequestBodies bodies, AuditTrail audit, ObjectProvider<EmbeddedClassifierSource> embedded) {
         Map<String, OperatingPoint> points = new HashMap<>();
-        embedded.orderedStream().flatMap(s -> s.classifiers().stream())
+        embedded.orderedStream()
+                .flatMap(s -> s.classifiers().stream())
                 .filter(c -> c instanceof Calibrated)
                 .forEach(c -> points.putAll(((Calibrated) c).operatingPoints()));
         return new ModerationHandler(guards, bodies, audit, points);

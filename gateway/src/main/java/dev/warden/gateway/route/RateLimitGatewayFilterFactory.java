@@ -30,7 +30,10 @@ public class RateLimitGatewayFilterFactory extends StageFactory {
     GatewayFilter filter() {
         return (exchange, chain) -> {
             RequestState state = RequestState.of(exchange);
-            return limits.reserve(state.record(), state.meteredModel(), state.estimatedTokens(),
+            return limits.reserve(
+                            state.record(),
+                            state.meteredModel(),
+                            state.estimatedTokens(),
                             exchange.getResponse().getHeaders())
                     .flatMap(reservation -> {
                         state.reserved(reservation);

@@ -34,10 +34,11 @@ public class ReadGenerationGatewayFilterFactory
     private final ModelCatalog catalog;
     /** Narrows the forwarded body to what the model's server takes ({@code remote.server}). */
     private final ModelFeatures features;
+
     private final long defaultMaxTokens;
 
-    public ReadGenerationGatewayFilterFactory(RequestBodies bodies, ModelCatalog catalog,
-                                              RateLimitProperties limits, ModelFeatures features) {
+    public ReadGenerationGatewayFilterFactory(
+            RequestBodies bodies, ModelCatalog catalog, RateLimitProperties limits, ModelFeatures features) {
         super(Config.class);
         this.bodies = bodies;
         this.catalog = catalog;
@@ -65,17 +66,21 @@ public class ReadGenerationGatewayFilterFactory
 
     @Override
     public GatewayFilter apply(Config config) {
-        boolean chat = switch (config.getKind() == null ? "" : config.getKind()) {
-            case "chat" -> true;
-            case "completion" -> false;
-            default -> throw new IllegalArgumentException("ReadGeneration takes 'chat' or 'completion', not '"
-                    + config.getKind() + "'");
-        };
-        return (exchange, chain) -> Mono.fromRunnable(() -> exchange.getResponse().getHeaders().set(
-                        InputGuardGatewayFilterFactory.DECISION_HEADER, InputGuardGatewayFilterFactory.NOT_JUDGED))
+        boolean chat =
+                switch (config.getKind() == null ? "" : config.getKind()) {
+                    case "chat" -> true;
+                    case "completion" -> false;
+                    default ->
+                        throw new IllegalArgumentException(
+                                "ReadGeneration takes 'chat' or 'completion', not '" + config.getKind() + "'");
+                };
+        return (exchange, chain) -> Mono.fromRunnable(() -> exchange.getResponse()
+                        .getHeaders()
+                        .set(InputGuardGatewayFilterFactory.DECISION_HEADER, InputGuardGatewayFilterFactory.NOT_JUDGED))
                 // until the guard decides, the truthful answer is that nothing was judged
                 .then(bodies.json(exchange))
-                .map(bytes -> chat ? GenerationCall.of(features.shape(OpenAiRequests.chat(bytes)))
+                .map(bytes -> chat
+                        ? GenerationCall.of(features.shape(OpenAiRequests.chat(bytes)))
                         : GenerationCall.of(features.shape(OpenAiRequests.completion(bytes))))
                 .flatMap(call -> {
                     RequestState state = RequestState.of(exchange);
@@ -84,12 +89,20 @@ public class ReadGenerationGatewayFilterFactory
                     purpose = purpose == null || purpose.isBlank() ? "chat" : purpose.trim();
                     Principal principal = state.principal();
                     CallRecord record = new CallRecord(state.requestId(), principal)
-                            .clientRequestId(state.clientRequestId()).model(model.name()).purpose(purpose)
+                            .clientRequestId(state.clientRequestId())
+                            .model(model.name())
+                            .purpose(purpose)
                             .operation(chat ? "chat" : "text_completion")
                             .traceParent(exchange.getRequest().getHeaders().getFirst("traceparent"))
                             .prompt(call.promptText())
-                            .streaming(call.stream(), call.stream()
-                                    ? StreamGuard.wire(principal.policy().streaming().mode()) : null);
+                            .streaming(
+                                    call.stream(),
+                                    call.stream()
+                                            ? StreamGuard.wire(principal
+                                                    .policy()
+                                                    .streaming()
+                                                    .mode())
+                                            : null);
                     long estimate = call.estimatedPromptTokens()
                             + (call.maxTokens() == null ? defaultMaxTokens : call.maxTokens()) * (long) call.choices();
                     state.generation(call, model, purpose);

@@ -20,9 +20,13 @@ public class ReadListingGatewayFilterFactory extends StageFactory {
     GatewayFilter filter() {
         return (exchange, chain) -> {
             RequestState state = RequestState.of(exchange);
-            state.metered(new CallRecord(state.requestId(), state.principal())
-                    .clientRequestId(state.clientRequestId()).model(LISTING_MODEL).purpose("models"),
-                    LISTING_MODEL, 0);
+            state.metered(
+                    new CallRecord(state.requestId(), state.principal())
+                            .clientRequestId(state.clientRequestId())
+                            .model(LISTING_MODEL)
+                            .purpose("models"),
+                    LISTING_MODEL,
+                    0);
             return chain.filter(exchange);
         };
     }

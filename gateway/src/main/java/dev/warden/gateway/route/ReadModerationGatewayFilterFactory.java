@@ -44,12 +44,14 @@ public class ReadModerationGatewayFilterFactory
     @Override
     public GatewayFilter apply(Config config) {
         return switch (config.getKind() == null ? "" : config.getKind()) {
-            case "moderations" -> (exchange, chain) -> moderation.readModerations(exchange)
-                    .then(Mono.defer(() -> chain.filter(exchange)));
-            case "run-shield" -> (exchange, chain) -> moderation.readRunShield(exchange)
-                    .then(Mono.defer(() -> chain.filter(exchange)));
-            default -> throw new IllegalArgumentException("ReadModeration takes 'moderations' or 'run-shield', "
-                    + "not '" + config.getKind() + "'");
+            case "moderations" ->
+                (exchange, chain) ->
+                        moderation.readModerations(exchange).then(Mono.defer(() -> chain.filter(exchange)));
+            case "run-shield" ->
+                (exchange, chain) -> moderation.readRunShield(exchange).then(Mono.defer(() -> chain.filter(exchange)));
+            default ->
+                throw new IllegalArgumentException(
+                        "ReadModeration takes 'moderations' or 'run-shield', " + "not '" + config.getKind() + "'");
         };
     }
 }

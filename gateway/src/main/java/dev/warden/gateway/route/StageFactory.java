@@ -14,8 +14,7 @@ abstract class StageFactory extends AbstractGatewayFilterFactory<StageFactory.Co
     }
 
     /** Nothing to configure per route. */
-    public static final class Config {
-    }
+    public static final class Config {}
 
     @Override
     public final GatewayFilter apply(Config config) {

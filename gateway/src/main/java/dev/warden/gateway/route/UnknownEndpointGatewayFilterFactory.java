@@ -13,16 +13,23 @@ import reactor.core.publisher.Mono;
 @Component
 public class UnknownEndpointGatewayFilterFactory extends StageFactory {
 
-    private static final Set<String> KNOWN = Set.of("/v1/chat/completions", "/v1/completions", "/v1/models",
-            "/v1/moderations", "/v1/safety/run-shield", "/v1/responses", "/v1/embeddings");
+    private static final Set<String> KNOWN = Set.of(
+            "/v1/chat/completions",
+            "/v1/completions",
+            "/v1/models",
+            "/v1/moderations",
+            "/v1/safety/run-shield",
+            "/v1/responses",
+            "/v1/embeddings");
 
     @Override
     GatewayFilter filter() {
         return (exchange, chain) -> {
-            String path = exchange.getRequest().getPath().pathWithinApplication().value();
+            String path =
+                    exchange.getRequest().getPath().pathWithinApplication().value();
             if (KNOWN.contains(path) || path.startsWith("/v1/models/") || path.startsWith("/v1/responses/")) {
-                return Mono.error(ApiErrors.methodNotAllowed("method " + exchange.getRequest().getMethod()
-                        + " is not allowed on " + path));
+                return Mono.error(ApiErrors.methodNotAllowed(
+                        "method " + exchange.getRequest().getMethod() + " is not allowed on " + path));
             }
             return Mono.error(ApiErrors.endpointNotFound("no such endpoint: " + path));
         };

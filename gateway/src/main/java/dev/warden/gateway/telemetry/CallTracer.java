@@ -45,11 +45,14 @@ public final class CallTracer implements CallObserver {
         String operation = call.operation() != null ? call.operation() : "guard";
         String model = call.model() == null ? "none" : call.model();
         // the version the audit record names: the tenants and licence files the decision was made under
-        String policyVersion = java.util.Objects.requireNonNullElse(call.principal().policyVersion(), "none");
-        Span.Builder builder = call.traceParent() == null ? tracer.spanBuilder()
-                : propagator.extract(call.traceParent(), (traceParent, key) -> key.equals("traceparent")
-                        ? traceParent : null);
-        builder.name(operation + " " + model).kind(Span.Kind.SERVER)
+        String policyVersion =
+                java.util.Objects.requireNonNullElse(call.principal().policyVersion(), "none");
+        Span.Builder builder = call.traceParent() == null
+                ? tracer.spanBuilder()
+                : propagator.extract(
+                        call.traceParent(), (traceParent, key) -> key.equals("traceparent") ? traceParent : null);
+        builder.name(operation + " " + model)
+                .kind(Span.Kind.SERVER)
                 .startTimestamp(clock.micros(call.startNanos()), TimeUnit.MICROSECONDS)
                 .tag("gen_ai.operation.name", operation)
                 .tag("gen_ai.request.model", model)
@@ -69,8 +72,8 @@ public final class CallTracer implements CallObserver {
         }
         Span root = builder.start();
         if (call.limitStartNanos() != 0) {
-            child(root, "rate_limit", clock, call.limitStartNanos(), call.limitEndNanos()).end(
-                    clock.micros(call.limitEndNanos()), TimeUnit.MICROSECONDS);
+            child(root, "rate_limit", clock, call.limitStartNanos(), call.limitEndNanos())
+                    .end(clock.micros(call.limitEndNanos()), TimeUnit.MICROSECONDS);
         }
         String promptFingerprint = null;
         String responseFingerprint = null;
@@ -79,21 +82,25 @@ public final class CallTracer implements CallObserver {
             String target = input ? "llm_input" : "llm_output";
             String fingerprint;
             if (input) {
-                fingerprint = promptFingerprint != null ? promptFingerprint
+                fingerprint = promptFingerprint != null
+                        ? promptFingerprint
                         : (promptFingerprint = fingerprints.of(call.promptText()));
             } else {
-                fingerprint = responseFingerprint != null ? responseFingerprint
+                fingerprint = responseFingerprint != null
+                        ? responseFingerprint
                         : (responseFingerprint = fingerprints.of(call.responseText()));
             }
             long end = run.endNanos();
             long start = end - run.latency().toNanos();
             Span guard = child(root, "guard " + (input ? "input" : "output"), clock, start, end);
-            guard.tag(TARGET_TYPE, target).tag("warden.guard.action", run.decision().action().lowerCase())
+            guard.tag(TARGET_TYPE, target)
+                    .tag("warden.guard.action", run.decision().action().lowerCase())
                     .tag(DECISION_TYPE, decisionType(run.decision().action()));
             for (Verdict verdict : run.verdicts()) {
                 long verdictEnd = Math.min(end, start + verdict.latency().toNanos());
                 Span classifier = child(guard, "apply_guardrail " + verdict.classifier(), clock, start, verdictEnd);
-                classifier.tag("gen_ai.guardrail.name", verdict.classifier())
+                classifier
+                        .tag("gen_ai.guardrail.name", verdict.classifier())
                         .tag("gen_ai.guardrail.version", verdict.version())
                         .tag(TARGET_TYPE, target)
                         .tag(DECISION_TYPE, decisionType(verdict, run.decision()))
@@ -110,12 +117,17 @@ public final class CallTracer implements CallObserver {
         }
         if (call.inferenceStartNanos() != 0) {
             long end = call.inferenceStartNanos() + call.inference().toNanos();
-            Span inference = tracer.spanBuilder().setParent(root.context()).name("inference " + model)
+            Span inference = tracer.spanBuilder()
+                    .setParent(root.context())
+                    .name("inference " + model)
                     .kind(Span.Kind.CLIENT)
                     .startTimestamp(clock.micros(call.inferenceStartNanos()), TimeUnit.MICROSECONDS)
-                    .tag("gen_ai.operation.name", operation).tag("gen_ai.request.model", model).start();
+                    .tag("gen_ai.operation.name", operation)
+                    .tag("gen_ai.request.model", model)
+                    .start();
             if (usage != null) {
-                inference.tag("gen_ai.usage.input_tokens", usage.promptTokens())
+                inference
+                        .tag("gen_ai.usage.input_tokens", usage.promptTokens())
                         .tag("gen_ai.usage.output_tokens", usage.completionTokens());
             }
             inference.end(clock.micros(end), TimeUnit.MICROSECONDS);
@@ -125,20 +137,25 @@ public final class CallTracer implements CallObserver {
     }
 
     private Span child(Span parent, String name, Clock clock, long startNanos, long endNanos) {
-        return tracer.spanBuilder().setParent(parent.context()).name(name)
-                .startTimestamp(clock.micros(startNanos), TimeUnit.MICROSECONDS).start();
+        return tracer.spanBuilder()
+                .setParent(parent.context())
+                .name(name)
+                .startTimestamp(clock.micros(startNanos), TimeUnit.MICROSECONDS)
+                .start();
     }
 
     /** What one classifier's verdict did to the content: the action of the rules it fired, or fail-closed. */
     static String decisionType(Verdict verdict, Decision decision) {
         Action strictest = Action.ALLOW;
         for (Decision.Trigger trigger : decision.triggers()) {
-            if (trigger.classifier().equals(verdict.classifier()) && trigger.action().stricterThan(strictest)) {
+            if (trigger.classifier().equals(verdict.classifier())
+                    && trigger.action().stricterThan(strictest)) {
                 strictest = trigger.action();
             }
         }
-        if (!verdict.ok() && decision.blocked() && decision.bypassed().stream()
-                .noneMatch(b -> b.classifier().equals(verdict.classifier()))) {
+        if (!verdict.ok()
+                && decision.blocked()
+                && decision.bypassed().stream().noneMatch(b -> b.classifier().equals(verdict.classifier()))) {
             // no verdict, and the tenant fails closed: the missing verdict is what refused the content
             strictest = Action.BLOCK;
         }

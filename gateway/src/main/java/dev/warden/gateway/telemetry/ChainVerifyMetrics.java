@@ -24,12 +24,17 @@ public final class ChainVerifyMetrics {
 
     public ChainVerifyMetrics(MeterRegistry registry) {
         String help = "audit chain verifications run, by result";
-        this.intact = Counter.builder("warden.audit.chain.verifications").description(help).tag("result", "intact")
+        this.intact = Counter.builder("warden.audit.chain.verifications")
+                .description(help)
+                .tag("result", "intact")
                 .register(registry);
-        this.broken = Counter.builder("warden.audit.chain.verifications").description(help).tag("result", "broken")
+        this.broken = Counter.builder("warden.audit.chain.verifications")
+                .description(help)
+                .tag("result", "broken")
                 .register(registry);
         Gauge.builder("warden.audit.chain.verified.time", lastRun, AtomicLong::get)
-                .description("Unix time in seconds of the last verification, 0 until one ran").register(registry);
+                .description("Unix time in seconds of the last verification, 0 until one ran")
+                .register(registry);
     }
 
     /** The reports of one verification run (one chain or all of them). */

@@ -21,34 +21,51 @@ import org.springframework.stereotype.Component;
 @Component
 public final class EngineMetrics {
 
-    private static final List<String> BREAKER_STATES = List.of("CLOSED", "OPEN", "HALF_OPEN", "FORCED_OPEN",
-            "DISABLED", "METRICS_ONLY");
+    private static final List<String> BREAKER_STATES =
+            List.of("CLOSED", "OPEN", "HALF_OPEN", "FORCED_OPEN", "DISABLED", "METRICS_ONLY");
 
     public EngineMetrics(ModelCatalog catalog, MeterRegistry registry) {
         for (ServedModel model : catalog.all()) {
             if (model.engine() instanceof LlamaCppEngine engine) {
                 int slots = engine.settings().parallelSlots();
-                gauge(registry, model, "warden.engine.slots", "generations that can run at once", engine,
-                        e -> slots);
-                gauge(registry, model, "warden.engine.slots.busy", "generations running now", engine,
+                gauge(registry, model, "warden.engine.slots", "generations that can run at once", engine, e -> slots);
+                gauge(
+                        registry,
+                        model,
+                        "warden.engine.slots.busy",
+                        "generations running now",
+                        engine,
                         e -> e.activeGenerations());
-                gauge(registry, model, "warden.engine.queue", "generations waiting for a slot", engine,
+                gauge(
+                        registry,
+                        model,
+                        "warden.engine.queue",
+                        "generations waiting for a slot",
+                        engine,
                         e -> e.queuedRequests());
             } else if (model.engine() instanceof RemoteEngine engine) {
-                int slots = engine.settings().maxConnections() * engine.settings().replicas().size();
-                gauge(registry, model, "warden.engine.slots", "generations that can run at once", engine,
-                        e -> slots);
-                gauge(registry, model, "warden.engine.slots.busy", "generations running now", engine,
+                int slots = engine.settings().maxConnections()
+                        * engine.settings().replicas().size();
+                gauge(registry, model, "warden.engine.slots", "generations that can run at once", engine, e -> slots);
+                gauge(
+                        registry,
+                        model,
+                        "warden.engine.slots.busy",
+                        "generations running now",
+                        engine,
                         e -> Math.min(slots, e.activeRequests()));
-                gauge(registry, model, "warden.engine.queue", "generations waiting for a pooled connection",
-                        engine, e -> Math.max(0, e.activeRequests() - slots));
+                gauge(
+                        registry,
+                        model,
+                        "warden.engine.queue",
+                        "generations waiting for a pooled connection",
+                        engine,
+                        e -> Math.max(0, e.activeRequests() - slots));
                 for (ReplicaStatus replica : engine.replicaStatus()) {
                     for (String state : BREAKER_STATES) {
-                        Gauge.builder("warden.engine.breaker.state", engine,
-                                        e -> inState(e, replica.baseUrl(), state))
+                        Gauge.builder("warden.engine.breaker.state", engine, e -> inState(e, replica.baseUrl(), state))
                                 .description("1 while the replica's circuit breaker is in this state")
-                                .tags("model", model.name(), "replica", replica.baseUrl(),
-                                        "state", state.toLowerCase())
+                                .tags("model", model.name(), "replica", replica.baseUrl(), "state", state.toLowerCase())
                                 .register(registry);
                     }
                 }
@@ -58,11 +75,17 @@ public final class EngineMetrics {
 
     private static double inState(RemoteEngine engine, String replica, String state) {
         return engine.replicaStatus().stream()
-                .anyMatch(r -> r.baseUrl().equals(replica) && r.circuitState().equals(state)) ? 1 : 0;
+                        .anyMatch(r ->
+                                r.baseUrl().equals(replica) && r.circuitState().equals(state))
+                ? 1
+                : 0;
     }
 
-    private static <T> void gauge(MeterRegistry registry, ServedModel model, String name, String help, T engine,
-                                  ToDoubleFunction<T> value) {
-        Gauge.builder(name, engine, value).description(help).tag("model", model.name()).register(registry);
+    private static <T> void gauge(
+            MeterRegistry registry, ServedModel model, String name, String help, T engine, ToDoubleFunction<T> value) {
+        Gauge.builder(name, engine, value)
+                .description(help)
+                .tag("model", model.name())
+                .register(registry);
     }
 }

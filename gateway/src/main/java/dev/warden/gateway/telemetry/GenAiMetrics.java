@@ -36,14 +36,19 @@ public final class GenAiMetrics implements CallObserver {
     static final String TENANT = "tenant";
 
     /** The conventions' advised boundaries. */
-    private static final double[] TOKEN_BUCKETS = {1, 4, 16, 64, 256, 1024, 4096, 16384, 65536, 262144, 1048576,
-            4194304, 16777216, 67108864};
-    private static final double[] DURATION_BUCKETS = {0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12,
-            10.24, 20.48, 40.96, 81.92};
-    private static final double[] TTFT_BUCKETS = {0.001, 0.005, 0.01, 0.02, 0.04, 0.06, 0.08, 0.1, 0.25, 0.5, 0.75,
-            1.0, 2.5, 5.0, 7.5, 10.0};
-    private static final double[] TPOT_BUCKETS = {0.01, 0.025, 0.05, 0.075, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.75, 1.0,
-            2.5};
+    private static final double[] TOKEN_BUCKETS = {
+        1, 4, 16, 64, 256, 1024, 4096, 16384, 65536, 262144, 1048576, 4194304, 16777216, 67108864
+    };
+
+    private static final double[] DURATION_BUCKETS = {
+        0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12, 10.24, 20.48, 40.96, 81.92
+    };
+    private static final double[] TTFT_BUCKETS = {
+        0.001, 0.005, 0.01, 0.02, 0.04, 0.06, 0.08, 0.1, 0.25, 0.5, 0.75, 1.0, 2.5, 5.0, 7.5, 10.0
+    };
+    private static final double[] TPOT_BUCKETS = {
+        0.01, 0.025, 0.05, 0.075, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.75, 1.0, 2.5
+    };
 
     private final MeterRegistry registry;
     /** Meters by name and tags: looked up once, not rebuilt on every request. */
@@ -69,21 +74,32 @@ public final class GenAiMetrics implements CallObserver {
             tokens(operation, model, tenant, "output").record(usage.completionTokens());
         }
         if (call.firstReleaseNanos() != 0) {
-            timer("gen_ai.server.time_to_first_token", "Time to the first token released to the client",
-                    TTFT_BUCKETS, operation, model, tenant)
+            timer(
+                            "gen_ai.server.time_to_first_token",
+                            "Time to the first token released to the client",
+                            TTFT_BUCKETS,
+                            operation,
+                            model,
+                            tenant)
                     .record(call.firstReleaseNanos() - call.startNanos(), TimeUnit.NANOSECONDS);
             if (call.tokensReleased() > 1) {
                 long per = (call.lastReleaseNanos() - call.firstReleaseNanos()) / (call.tokensReleased() - 1);
-                timer("gen_ai.server.time_per_output_token",
-                        "Time per output token after the first, as released to the client", TPOT_BUCKETS,
-                        operation, model, tenant).record(per, TimeUnit.NANOSECONDS);
+                timer(
+                                "gen_ai.server.time_per_output_token",
+                                "Time per output token after the first, as released to the client",
+                                TPOT_BUCKETS,
+                                operation,
+                                model,
+                                tenant)
+                        .record(per, TimeUnit.NANOSECONDS);
             }
         }
     }
 
     private Timer duration(String operation, String model, String tenant, Outcome outcome) {
         String o = outcome.name().toLowerCase();
-        return (Timer) meters.computeIfAbsent("d\0" + operation + '\0' + model + '\0' + tenant + '\0' + o,
+        return (Timer) meters.computeIfAbsent(
+                "d\0" + operation + '\0' + model + '\0' + tenant + '\0' + o,
                 key -> Timer.builder("gen_ai.server.request.duration")
                         .description("Generation requests, from arrival to their last byte, by outcome")
                         .tags(OPERATION, operation, MODEL, model, TENANT, tenant, "outcome", o)
@@ -92,8 +108,9 @@ public final class GenAiMetrics implements CallObserver {
     }
 
     private Timer timer(String name, String help, double[] buckets, String operation, String model, String tenant) {
-        return (Timer) meters.computeIfAbsent(name + '\0' + operation + '\0' + model + '\0' + tenant,
-                key -> Timer.builder(name).description(help)
+        return (Timer) meters.computeIfAbsent(
+                name + '\0' + operation + '\0' + model + '\0' + tenant, key -> Timer.builder(name)
+                        .description(help)
                         .tags(OPERATION, operation, MODEL, model, TENANT, tenant)
                         .serviceLevelObjectives(durations(buckets))
                         .register(registry));
@@ -110,6 +127,8 @@ public final class GenAiMetrics implements CallObserver {
     }
 
     private static Duration[] durations(double[] seconds) {
-        return Arrays.stream(seconds).mapToObj(s -> Duration.ofNanos(Math.round(s * 1e9))).toArray(Duration[]::new);
+        return Arrays.stream(seconds)
+                .mapToObj(s -> Duration.ofNanos(Math.round(s * 1e9)))
+                .toArray(Duration[]::new);
     }
 }

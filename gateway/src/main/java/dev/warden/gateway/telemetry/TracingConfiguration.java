@@ -35,11 +35,14 @@ public class TracingConfiguration {
     @Bean(destroyMethod = "close")
     SdkTracerProvider wardenTracerProvider(TracingProperties properties, ObjectProvider<SpanExporter> exporters) {
         SdkTracerProviderBuilder builder = SdkTracerProvider.builder()
-                .setResource(Resource.getDefault().merge(Resource.create(
-                        Attributes.of(AttributeKey.stringKey("service.name"), "warden-gateway"))))
+                .setResource(Resource.getDefault()
+                        .merge(Resource.create(
+                                Attributes.of(AttributeKey.stringKey("service.name"), "warden-gateway"))))
                 .setSampler(Sampler.parentBased(Sampler.traceIdRatioBased(properties.samplingProbability())))
-                .addSpanProcessor(BatchSpanProcessor.builder(
-                        OtlpHttpSpanExporter.builder().setEndpoint(properties.endpoint()).build()).build());
+                .addSpanProcessor(BatchSpanProcessor.builder(OtlpHttpSpanExporter.builder()
+                                .setEndpoint(properties.endpoint())
+                                .build())
+                        .build());
         exporters.orderedStream().forEach(exporter -> builder.addSpanProcessor(SimpleSpanProcessor.create(exporter)));
         return builder.build();
     }
@@ -47,9 +50,9 @@ public class TracingConfiguration {
     @Bean
     CallTracer callTracer(SdkTracerProvider provider, FingerprintKey fingerprints) {
         io.opentelemetry.api.trace.Tracer otel = provider.get("dev.warden.gateway");
-        Tracer tracer = new OtelTracer(otel, new OtelCurrentTraceContext(), event -> { });
-        OtelPropagator propagator = new OtelPropagator(
-                ContextPropagators.create(W3CTraceContextPropagator.getInstance()), otel);
+        Tracer tracer = new OtelTracer(otel, new OtelCurrentTraceContext(), event -> {});
+        OtelPropagator propagator =
+                new OtelPropagator(ContextPropagators.create(W3CTraceContextPropagator.getInstance()), otel);
         return new CallTracer(tracer, propagator, fingerprints);
     }
 }

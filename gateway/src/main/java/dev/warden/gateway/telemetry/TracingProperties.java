@@ -18,8 +18,8 @@ public record TracingProperties(boolean enabled, String endpoint, Double samplin
         endpoint = endpoint == null || endpoint.isBlank() ? "http://localhost:4318/v1/traces" : endpoint;
         samplingProbability = samplingProbability == null ? 1.0 : samplingProbability;
         if (samplingProbability < 0 || samplingProbability > 1) {
-            throw new IllegalArgumentException("warden.tracing.sampling-probability must be between 0 and 1, not "
-                    + samplingProbability);
+            throw new IllegalArgumentException(
+                    "warden.tracing.sampling-probability must be between 0 and 1, not " + samplingProbability);
         }
     }
 }

@@ -4,9 +4,9 @@ import dev.warden.gateway.WardenProperties;
 import dev.warden.policy.licence.LicenceCatalog;
 import dev.warden.policy.tenant.TenantDirectory;
 import dev.warden.policy.tenant.TenantFileBootstrap;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
-import java.nio.file.Path;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
@@ -28,10 +28,13 @@ public class TenancyConfiguration {
     @Bean(destroyMethod = "close")
     TenantDirectory tenantDirectory(WardenProperties properties, LicenceCatalog licences) {
         Path firstKey = properties.dataDir().resolve("first-api-key.txt");
-        Optional<Path> created = TenantFileBootstrap.createIfMissing(properties.tenantsFile(),
-                properties.tenantsExample(), firstKey, licences);
-        created.ifPresent(path -> log.warn("created {} with a first API key for tenant '{}'; the key is in {} "
-                + "(readable by this user only)", properties.tenantsFile(), TenantFileBootstrap.FIRST_TENANT, path));
+        Optional<Path> created = TenantFileBootstrap.createIfMissing(
+                properties.tenantsFile(), properties.tenantsExample(), firstKey, licences);
+        created.ifPresent(path -> log.warn(
+                "created {} with a first API key for tenant '{}'; the key is in {} " + "(readable by this user only)",
+                properties.tenantsFile(),
+                TenantFileBootstrap.FIRST_TENANT,
+                path));
         TenantDirectory directory = TenantDirectory.load(properties.tenantsFile(), licences);
         directory.addListener(new TenantDirectory.Listener() {
             @Override

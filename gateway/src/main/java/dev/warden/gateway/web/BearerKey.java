@@ -10,8 +10,7 @@ public final class BearerKey {
 
     public static final String AMBIGUOUS = "ambiguous_authorization";
 
-    private BearerKey() {
-    }
+    private BearerKey() {}
 
     /**
      * The presented key, or null when there is none.

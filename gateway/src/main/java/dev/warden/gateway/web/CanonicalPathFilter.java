@@ -39,7 +39,8 @@ public class CanonicalPathFilter implements WebFilter, Ordered {
             return chain.filter(exchange);
         }
         audit.refused(exchange, REASON, null, HttpStatus.BAD_REQUEST.value());
-        return Mono.error(ApiErrors.invalidPath(why + "; send the path exactly as documented, e.g. /v1/chat/completions"));
+        return Mono.error(
+                ApiErrors.invalidPath(why + "; send the path exactly as documented, e.g. /v1/chat/completions"));
     }
 
     /** After the request id (refusals carry one) and the request metrics (refusals are counted). */

@@ -63,7 +63,8 @@ public class NettyServerSettings implements NettyServerCustomizer {
         long now = System.nanoTime();
         if (now - lastWarning > 60_000_000_000L || lastWarning == 0) {
             lastWarning = now;
-            log.warn("connection budget of {} (warden.server.max-connections) reached: closing new connections",
+            log.warn(
+                    "connection budget of {} (warden.server.max-connections) reached: closing new connections",
                     limits.maxConnections());
         }
     }

@@ -1,9 +1,9 @@
 package dev.warden.gateway.web;
 
-import dev.warden.gateway.flow.RequestState;
 import dev.warden.gateway.api.ApiException;
 import dev.warden.gateway.api.Errors;
 import dev.warden.gateway.api.OpenAiErrors;
+import dev.warden.gateway.flow.RequestState;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.annotation.Order;
@@ -47,7 +47,9 @@ public class OpenAiErrorHandler implements WebExceptionHandler {
             headers.set(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"warden\"");
         }
         if (api.retryAfter() != null) {
-            headers.set(HttpHeaders.RETRY_AFTER, Long.toString(Math.max(1, (api.retryAfter().toMillis() + 999) / 1000)));
+            headers.set(
+                    HttpHeaders.RETRY_AFTER,
+                    Long.toString(Math.max(1, (api.retryAfter().toMillis() + 999) / 1000)));
         }
         byte[] bytes = OpenAiErrors.bytes(api);
         return response.writeWith(Mono.just(response.bufferFactory().wrap(bytes)));

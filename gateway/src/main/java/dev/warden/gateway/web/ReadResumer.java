@@ -22,18 +22,18 @@ final class ReadResumer extends ChannelOutboundHandlerAdapter {
     static final String NAME = "warden.readResumer";
     static final ReadResumer INSTANCE = new ReadResumer();
 
-    private ReadResumer() {
-    }
+    private ReadResumer() {}
 
     @Override
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
         if (msg instanceof LastHttpContent) {
             // After whatever the traffic handler runs on this response's completion: a task queued behind it.
-            ctx.write(msg, promise.unvoid()).addListener(done -> ctx.channel().eventLoop().execute(() -> {
-                if (ctx.channel().isActive()) {
-                    ctx.read();
-                }
-            }));
+            ctx.write(msg, promise.unvoid())
+                    .addListener(done -> ctx.channel().eventLoop().execute(() -> {
+                        if (ctx.channel().isActive()) {
+                            ctx.read();
+                        }
+                    }));
             return;
         }
         ctx.write(msg, promise);

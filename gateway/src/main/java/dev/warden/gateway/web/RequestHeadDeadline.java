@@ -34,12 +34,14 @@ final class RequestHeadDeadline {
     private static final String TIMEOUT_BODY = "{\"error\":{\"message\":\"the request headers were not received "
             + "in time\",\"type\":\"invalid_request_error\",\"param\":null,\"code\":\"request_timeout\"}}";
     private static final byte[] REQUEST_TIMEOUT = ("HTTP/1.1 408 Request Timeout\r\nContent-Type: application/json\r\n"
-            + "X-Content-Type-Options: nosniff\r\nConnection: close\r\nContent-Length: " + TIMEOUT_BODY.length()
-            + "\r\n\r\n" + TIMEOUT_BODY).getBytes(StandardCharsets.US_ASCII);
+                    + "X-Content-Type-Options: nosniff\r\nConnection: close\r\nContent-Length: " + TIMEOUT_BODY.length()
+                    + "\r\n\r\n" + TIMEOUT_BODY)
+            .getBytes(StandardCharsets.US_ASCII);
 
     private final long timeoutNanos;
     /** Requests whose headers were decoded, and responses completed: equal while no request is under way. */
     private long heads;
+
     private long answered;
     private ScheduledFuture<?> deadline;
 
@@ -80,8 +82,8 @@ final class RequestHeadDeadline {
             @Override
             public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
                 // The end of a final response; a "100 Continue" is a whole message too, but answers nothing.
-                boolean interim = msg instanceof HttpResponse r
-                        && r.status().codeClass() == HttpStatusClass.INFORMATIONAL;
+                boolean interim =
+                        msg instanceof HttpResponse r && r.status().codeClass() == HttpStatusClass.INFORMATIONAL;
                 if (msg instanceof LastHttpContent && !interim && answered < heads) {
                     answered++;
                 }

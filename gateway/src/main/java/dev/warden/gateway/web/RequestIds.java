@@ -12,10 +12,10 @@ public final class RequestIds {
 
     /** Short enough for logs and safe to echo in a header: no spaces, quotes or control characters. */
     private static final Pattern WELL_FORMED = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:\\-]{0,127}");
+
     private static final char[] HEX = "0123456789abcdef".toCharArray();
 
-    private RequestIds() {
-    }
+    private RequestIds() {}
 
     public static boolean wellFormed(String candidate) {
         return candidate != null && WELL_FORMED.matcher(candidate).matches();

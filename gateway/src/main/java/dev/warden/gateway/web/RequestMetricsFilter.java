@@ -22,25 +22,33 @@ import reactor.core.publisher.Mono;
 @Component
 public class RequestMetricsFilter implements WebFilter, Ordered {
 
-    private static final Set<String> ROUTES = Set.of("/v1/chat/completions", "/v1/completions", "/v1/models",
-            "/v1/moderations", "/v1/safety/run-shield", "/v1/responses", "/v1/embeddings");
+    private static final Set<String> ROUTES = Set.of(
+            "/v1/chat/completions",
+            "/v1/completions",
+            "/v1/models",
+            "/v1/moderations",
+            "/v1/safety/run-shield",
+            "/v1/responses",
+            "/v1/embeddings");
 
     private final MeterRegistry registry;
     /** Timers by route, tenant and status: looked up once, not rebuilt and re-registered on every request. */
-    private final java.util.concurrent.ConcurrentMap<String, Timer> timers = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.concurrent.ConcurrentMap<String, Timer> timers =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     public RequestMetricsFilter(MeterRegistry registry) {
         this.registry = registry;
     }
 
     private Timer timer(String route, String tenant, String status) {
-        return timers.computeIfAbsent(route + '\u0000' + tenant + '\u0000' + status, key -> Timer.builder("warden.http.requests")
-                .description("API requests handled by the gateway, to the last byte of the response")
-                .tag("route", route)
-                .tag("tenant", tenant)
-                .tag("status", status)
-                .publishPercentileHistogram()
-                .register(registry));
+        return timers.computeIfAbsent(
+                route + '\u0000' + tenant + '\u0000' + status, key -> Timer.builder("warden.http.requests")
+                        .description("API requests handled by the gateway, to the last byte of the response")
+                        .tag("route", route)
+                        .tag("tenant", tenant)
+                        .tag("status", status)
+                        .publishPercentileHistogram()
+                        .register(registry));
     }
 
     @Override
@@ -53,8 +61,10 @@ public class RequestMetricsFilter implements WebFilter, Ordered {
         return chain.filter(exchange).doFinally(signal -> {
             HttpStatusCode status = exchange.getResponse().getStatusCode();
             String tenant = RequestState.of(exchange).tenantId();
-            timer(route(path), tenant == null ? "none" : tenant,
-                    status == null ? "200" : Integer.toString(status.value()))
+            timer(
+                            route(path),
+                            tenant == null ? "none" : tenant,
+                            status == null ? "200" : Integer.toString(status.value()))
                     .record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
         });
     }

@@ -31,15 +31,16 @@ public final class RequestPaths {
      * ':' and '@' that need no decoding. No '%' (nothing to decode), no ';' (no matrix parameters), no '\'.
      */
     private static final Pattern CANONICAL = Pattern.compile("/[A-Za-z0-9\\-._~!$&'()*+,=:@/]*");
+
     private static final int MAX_LENGTH = 2048;
 
-    private RequestPaths() {
-    }
+    private RequestPaths() {}
 
     /** The path as the router matches it: each segment decoded, without its matrix parameters. */
     public static String routed(ServerWebExchange exchange) {
         StringBuilder path = new StringBuilder();
-        for (PathContainer.Element e : exchange.getRequest().getPath().pathWithinApplication().elements()) {
+        for (PathContainer.Element e :
+                exchange.getRequest().getPath().pathWithinApplication().elements()) {
             path.append(e instanceof PathContainer.PathSegment s ? s.valueToMatch() : e.value());
         }
         return path.isEmpty() ? "/" : path.toString();

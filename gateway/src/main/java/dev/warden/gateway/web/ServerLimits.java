@@ -15,8 +15,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param maxConnections connections held at once; beyond it new ones are closed at once (default 2048)
  */
 @ConfigurationProperties("warden.server")
-public record ServerLimits(Duration headerTimeout, Duration readTimeout, Duration requestTimeout,
-                           Integer maxConnections) {
+public record ServerLimits(
+        Duration headerTimeout, Duration readTimeout, Duration requestTimeout, Integer maxConnections) {
 
     public ServerLimits {
         headerTimeout = positive(headerTimeout, Duration.ofSeconds(10), "header-timeout");

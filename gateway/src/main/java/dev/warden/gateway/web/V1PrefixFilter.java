@@ -17,8 +17,14 @@ import reactor.core.publisher.Mono;
 @Component
 public class V1PrefixFilter implements WebFilter, Ordered {
 
-    private static final Set<String> ENDPOINTS = Set.of("/chat/completions", "/completions", "/models",
-            "/moderations", "/embeddings", "/responses", "/safety/run-shield");
+    private static final Set<String> ENDPOINTS = Set.of(
+            "/chat/completions",
+            "/completions",
+            "/models",
+            "/moderations",
+            "/embeddings",
+            "/responses",
+            "/safety/run-shield");
     private static final Set<String> WITH_ID = Set.of("/models/", "/responses/");
 
     @Override

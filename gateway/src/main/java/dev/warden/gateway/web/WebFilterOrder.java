@@ -14,6 +14,7 @@ public final class WebFilterOrder {
     public static final int SECURITY_HEADERS = Ordered.HIGHEST_PRECEDENCE;
     /** Then the request id, which refusals quote. */
     public static final int REQUEST_ID = Ordered.HIGHEST_PRECEDENCE + 1;
+
     public static final int METRICS = Ordered.HIGHEST_PRECEDENCE + 2;
     /** Before any key check: the checks may then trust the path. */
     public static final int CANONICAL_PATH = Ordered.HIGHEST_PRECEDENCE + 3;
@@ -22,6 +23,5 @@ public final class WebFilterOrder {
     /** The admin key on /admin and actuator paths (tenant keys are the /v1 routes' Authenticate stage). */
     public static final int ADMIN_KEY = Ordered.HIGHEST_PRECEDENCE + 5;
 
-    private WebFilterOrder() {
-    }
+    private WebFilterOrder() {}
 }

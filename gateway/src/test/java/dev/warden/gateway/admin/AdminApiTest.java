@@ -60,7 +60,8 @@ class AdminApiTest extends GatewayTest {
         // Its own audit database: the base context (AdminDisabledTest, other gateway tests) has one in the shared
         // data folder, and two writers on one store would fork the chains.
         registry.add("warden.audit.store", () -> DATA.resolve("audit.db").toString());
-        registry.add("warden.audit.spill-file", () -> DATA.resolve("audit-spill.jsonl").toString());
+        registry.add("warden.audit.spill-file", () -> DATA.resolve("audit-spill.jsonl")
+                .toString());
     }
 
     @Autowired
@@ -86,9 +87,13 @@ class AdminApiTest extends GatewayTest {
     private final java.util.Map<String, String> ids = new java.util.HashMap<>();
 
     private void chat(String key, String requestId, String prompt) {
-        Reply r = http.post("/v1/chat/completions", key, "application/json",
+        Reply r = http.post(
+                "/v1/chat/completions",
+                key,
+                "application/json",
                 "{\"model\":\"" + MODEL + "\",\"messages\":[{\"role\":\"user\",\"content\":\"" + prompt + "\"}]}",
-                "x-request-id", requestId);
+                "x-request-id",
+                requestId);
         assertThat(r.status()).as(r.body()).isEqualTo(200);
         assertThat(r.header("x-client-request-id")).isEqualTo(requestId);
         ids.put(requestId, r.header("x-request-id"));
@@ -110,8 +115,11 @@ class AdminApiTest extends GatewayTest {
     /** The records' ids as the client chose them (the gateway's own id for records made without a client id). */
     private static List<String> requestIds(JsonNode page) {
         List<String> ids = new ArrayList<>();
-        page.path("data").forEach(r -> ids.add(r.path("client_request_id").isString()
-                ? r.path("client_request_id").asString() : r.path("request_id").asString()));
+        page.path("data")
+                .forEach(r -> ids.add(
+                        r.path("client_request_id").isString()
+                                ? r.path("client_request_id").asString()
+                                : r.path("request_id").asString()));
         return ids;
     }
 
@@ -132,35 +140,46 @@ class AdminApiTest extends GatewayTest {
         assertThat(first.path("key_id").asString()).isEqualTo(ApiKeys.keyId(ApiKeys.hash(TENANTS.localKey)));
         assertThat(first.path("categories").toString()).contains("pii.email");
         assertThat(first.path("hash").asString()).hasSize(64);
-        assertThat(first.path("sequence").asLong()).isEqualTo(page.path("data").get(1).path("sequence").asLong() + 1);
+        assertThat(first.path("sequence").asLong())
+                .isEqualTo(page.path("data").get(1).path("sequence").asLong() + 1);
         assertThat(r.body()).doesNotContain(TENANTS.localKey).doesNotContain(ApiKeys.hash(TENANTS.localKey));
 
-        assertThat(requestIds(admin("/admin/audit/records?request_id=" + id("adm-local-2")).json()))
+        assertThat(requestIds(admin("/admin/audit/records?request_id=" + id("adm-local-2"))
+                        .json()))
                 .containsExactly("adm-local-2");
-        assertThat(requestIds(admin("/admin/audit/records?category=pii.email&" + since()).json()))
+        assertThat(requestIds(admin("/admin/audit/records?category=pii.email&" + since())
+                        .json()))
                 .containsExactly("adm-local-3");
-        assertThat(requestIds(admin("/admin/audit/records?tenant=local&outcome=allowed&model=" + MODEL + "&"
-                + since()).json())).hasSize(3);
-        assertThat(requestIds(admin("/admin/audit/records?tenant=local&outcome=blocked_input,rate_limited&"
-                + since()).json())).isEmpty();
-        assertThat(requestIds(admin("/admin/audit/records?tenant=local&model=other-model&" + since()).json()))
+        assertThat(requestIds(admin("/admin/audit/records?tenant=local&outcome=allowed&model=" + MODEL + "&" + since())
+                        .json()))
+                .hasSize(3);
+        assertThat(requestIds(admin("/admin/audit/records?tenant=local&outcome=blocked_input,rate_limited&" + since())
+                        .json()))
+                .isEmpty();
+        assertThat(requestIds(admin("/admin/audit/records?tenant=local&model=other-model&" + since())
+                        .json()))
                 .isEmpty();
         assertThat(requestIds(admin("/admin/audit/records?tenant=local&to="
-                + URLEncoder.encode(started.toString(), StandardCharsets.UTF_8)).json())).isEmpty();
-        assertThat(requestIds(admin("/admin/audit/records?tenant=playground&" + since()).json()))
+                                + URLEncoder.encode(started.toString(), StandardCharsets.UTF_8))
+                        .json()))
+                .isEmpty();
+        assertThat(requestIds(admin("/admin/audit/records?tenant=playground&" + since())
+                        .json()))
                 .containsExactly("adm-play-2", "adm-play-1");
     }
 
     @Test
     @Order(2)
     void pagesFollowTheCursorWithoutGapsOrRepeats() {
-        JsonNode first = admin("/admin/audit/records?tenant=local&limit=2&" + since()).json();
+        JsonNode first =
+                admin("/admin/audit/records?tenant=local&limit=2&" + since()).json();
         assertThat(requestIds(first)).containsExactly("adm-local-3", "adm-local-2");
         assertThat(first.path("has_more").asBoolean()).isTrue();
         String cursor = first.path("next_cursor").asString();
         assertThat(cursor).isNotBlank();
 
-        JsonNode second = admin("/admin/audit/records?tenant=local&limit=2&" + since() + "&cursor=" + cursor).json();
+        JsonNode second = admin("/admin/audit/records?tenant=local&limit=2&" + since() + "&cursor=" + cursor)
+                .json();
 
         assertThat(requestIds(second)).containsExactly("adm-local-1");
         assertThat(second.path("next_cursor").isNull()).isTrue();
@@ -195,7 +214,8 @@ class AdminApiTest extends GatewayTest {
         assertThat(allowDecisions).as(r.body()).isEqualTo(2);
         assertThat(piiEmail).isEqualTo(1);
 
-        JsonNode everyone = admin("/admin/audit/counts?bucket=minute&" + since()).json();
+        JsonNode everyone =
+                admin("/admin/audit/counts?bucket=minute&" + since()).json();
         long all = 0;
         for (JsonNode bucket : everyone.path("data")) {
             all += bucket.path("total").asLong();
@@ -229,8 +249,8 @@ class AdminApiTest extends GatewayTest {
             assertThat(row.path("hash").asString()).hasSize(64);
             ids.add(row.path("entry").path("clientRequestId").asString());
         }
-        assertThat(ids).containsExactlyInAnyOrder("adm-local-1", "adm-local-2", "adm-local-3", "adm-play-1",
-                "adm-play-2");
+        assertThat(ids)
+                .containsExactlyInAnyOrder("adm-local-1", "adm-local-2", "adm-local-3", "adm-play-1", "adm-play-2");
     }
 
     @Test
@@ -241,7 +261,11 @@ class AdminApiTest extends GatewayTest {
         assertThat(local.path("valid").asBoolean()).as(local.toString()).isTrue();
         assertThat(local.path("checked").asLong()).isEqualTo(3);
         assertThat(local.path("first_broken").isNull()).isTrue();
-        assertThat(admin("/admin/audit/verify?chain=playground").json().path("checked").asLong()).isEqualTo(2);
+        assertThat(admin("/admin/audit/verify?chain=playground")
+                        .json()
+                        .path("checked")
+                        .asLong())
+                .isEqualTo(2);
 
         JsonNode all = admin("/admin/audit/verify").json();
         assertThat(all.path("valid").asBoolean()).as(all.toString()).isTrue();
@@ -257,12 +281,16 @@ class AdminApiTest extends GatewayTest {
         JsonNode p = r.json();
         assertThat(p.path("id").asString()).isEqualTo("acme");
         assertThat(p.path("models").toString()).isEqualTo("[\"llama-3.1-8b-instruct\"]");
-        assertThat(p.path("purposes").get(1).path("derivative_model").asString()).isEqualTo("Llama-Acme-Support-8B");
+        assertThat(p.path("purposes").get(1).path("derivative_model").asString())
+                .isEqualTo("Llama-Acme-Support-8B");
         JsonNode guard = p.path("guard");
         assertThat(guard.path("fail_mode").asString()).isEqualTo("closed");
-        assertThat(guard.path("input").path("jailbreak").path("action").asString()).isEqualTo("block");
-        assertThat(guard.path("input").path("jailbreak").path("threshold").asDouble()).isEqualTo(0.8);
-        assertThat(guard.path("input").path("pii.card").path("action").asString()).isEqualTo("redact");
+        assertThat(guard.path("input").path("jailbreak").path("action").asString())
+                .isEqualTo("block");
+        assertThat(guard.path("input").path("jailbreak").path("threshold").asDouble())
+                .isEqualTo(0.8);
+        assertThat(guard.path("input").path("pii.card").path("action").asString())
+                .isEqualTo("redact");
         assertThat(guard.path("output").path("S9").path("threshold").asDouble()).isEqualTo(0.3);
         assertThat(guard.path("output").path("S6").path("action").asString()).isEqualTo("allow");
         // a category the tenant did not mention gets its default from the licence or the built-in rules
@@ -283,14 +311,19 @@ class AdminApiTest extends GatewayTest {
         List<String> keyIds = new ArrayList<>();
         p.path("keys").forEach(k -> keyIds.add(k.path("id").asString()));
         assertThat(keyIds).containsExactlyInAnyOrder("5ec65c9c", ApiKeys.keyId(ApiKeys.hash(TENANTS.acmeKey)));
-        assertThat(r.body()).doesNotContain("5ec65c9c4789dfb4249cadd04b75c17aa6f15f570ceaf7d29065ee2e0f8d6e8a")
-                .doesNotContain(ApiKeys.hash(TENANTS.acmeKey)).doesNotContain("sha256\"");
+        assertThat(r.body())
+                .doesNotContain("5ec65c9c4789dfb4249cadd04b75c17aa6f15f570ceaf7d29065ee2e0f8d6e8a")
+                .doesNotContain(ApiKeys.hash(TENANTS.acmeKey))
+                .doesNotContain("sha256\"");
 
         Reply missing = admin("/admin/tenants/nobody/policy");
         assertThat(missing.status()).isEqualTo(404);
         assertThat(missing.errorCode()).isEqualTo("tenant_not_found");
         List<String> tenantIds = new ArrayList<>();
-        admin("/admin/tenants").json().path("data").forEach(t -> tenantIds.add(t.path("id").asString()));
+        admin("/admin/tenants")
+                .json()
+                .path("data")
+                .forEach(t -> tenantIds.add(t.path("id").asString()));
         assertThat(tenantIds).contains("local", "acme", "playground");
     }
 
@@ -366,10 +399,19 @@ class AdminApiTest extends GatewayTest {
         // Records from 200 days ago cannot be made through the gateway; they go through its real audit log.
         Instant old = Instant.now().minus(Duration.ofDays(200));
         for (int i = 1; i <= 3; i++) {
-            append(AuditRecord.builder("adm-old-" + i, "acme").time(old.plusSeconds(i)).model(MODEL).build());
+            append(AuditRecord.builder("adm-old-" + i, "acme")
+                    .time(old.plusSeconds(i))
+                    .model(MODEL)
+                    .build());
         }
-        append(AuditRecord.builder("adm-recent", "acme").time(Instant.now()).model(MODEL).build());
-        append(AuditRecord.builder("adm-held-old", "held").time(old).model(MODEL).build());
+        append(AuditRecord.builder("adm-recent", "acme")
+                .time(Instant.now())
+                .model(MODEL)
+                .build());
+        append(AuditRecord.builder("adm-held-old", "held")
+                .time(old)
+                .model(MODEL)
+                .build());
 
         Reply r = http.post("/admin/audit/retention", ADMIN_KEY, null, "");
 
@@ -402,12 +444,14 @@ class AdminApiTest extends GatewayTest {
         assertThat(verify.path("anchor").path("sequence").asLong()).isEqualTo(3);
         assertThat(requestIds(admin("/admin/audit/records?tenant=acme").json())).containsExactly("adm-recent");
 
-        JsonNode again = http.post("/admin/audit/retention", ADMIN_KEY, null, "").json();
+        JsonNode again =
+                http.post("/admin/audit/retention", ADMIN_KEY, null, "").json();
         assertThat(again.path("deleted").asLong()).isZero();
         assertThat(requestIds(admin("/admin/audit/records?tenant=held").json())).containsExactly("adm-held-old");
 
         // Each run is a record of the admin-actions chain, newest first: who ran it and what it deleted where.
-        JsonNode runs = admin("/admin/audit/actions?action=retention.run").json().path("data");
+        JsonNode runs =
+                admin("/admin/audit/actions?action=retention.run").json().path("data");
         assertThat(runs.size()).isEqualTo(2);
         JsonNode first = runs.get(1);
         assertThat(first.path("actor").asString()).startsWith("admin:");
@@ -421,7 +465,10 @@ class AdminApiTest extends GatewayTest {
         JsonNode versions = admin("/admin/policy/versions").json();
         String inForce = versions.path("in_force").asString();
         assertThat(inForce).startsWith("sha256:").hasSize(71);
-        JsonNode record = admin("/admin/audit/records?tenant=local&limit=1").json().path("data").get(0);
+        JsonNode record = admin("/admin/audit/records?tenant=local&limit=1")
+                .json()
+                .path("data")
+                .get(0);
         assertThat(record.path("policy_version").asString()).isEqualTo(inForce);
 
         JsonNode version = admin("/admin/policy/versions/" + inForce).json();
@@ -429,7 +476,8 @@ class AdminApiTest extends GatewayTest {
         assertThat(version.path("documents").propertyNames()).contains("tenants.yaml", "licences/llama-3.1.yaml");
 
         // The first start recorded the version in force as a policy change of the admin chain.
-        JsonNode changes = admin("/admin/audit/actions?action=policy.change").json().path("data");
+        JsonNode changes =
+                admin("/admin/audit/actions?action=policy.change").json().path("data");
         assertThat(changes.size()).isGreaterThanOrEqualTo(1);
         assertThat(changes.get(0).path("details").path("after").asString()).isEqualTo(inForce);
         assertThat(admin("/admin/policy/versions/sha256:nope").status()).isEqualTo(404);
@@ -438,14 +486,14 @@ class AdminApiTest extends GatewayTest {
     @Test
     @Order(12)
     void anExportedEvidenceBundleVerifiesOfflineAndOneChangedByteNamesTheRecord() throws Exception {
-        Reply r = http.post("/admin/audit/export?tenant=local&" + since(), ADMIN_KEY,
-                "application/x-www-form-urlencoded", "");
+        Reply r = http.post(
+                "/admin/audit/export?tenant=local&" + since(), ADMIN_KEY, "application/x-www-form-urlencoded", "");
         assertThat(r.status()).as(r.body()).isEqualTo(200);
         assertThat(r.header("content-type")).startsWith("application/x-ndjson");
         assertThat(r.header("content-disposition")).contains("attachment", "warden-evidence-local-");
         byte[] bundle = r.body().getBytes(StandardCharsets.UTF_8);
-        Path pub = dev.warden.policy.audit.OperatorKey.publicFile(TENANTS.dir.resolve("data")
-                .resolve("audit-operator.key"));
+        Path pub = dev.warden.policy.audit.OperatorKey.publicFile(
+                TENANTS.dir.resolve("data").resolve("audit-operator.key"));
         java.security.PublicKey key = dev.warden.policy.audit.OperatorKey.parsePublicKey(Files.readString(pub));
 
         var report = dev.warden.policy.evidence.BundleVerifier.verify(bundle, key);
@@ -466,12 +514,14 @@ class AdminApiTest extends GatewayTest {
             assertThat(f.problem()).contains("the entry was altered");
         });
 
-        JsonNode exports = admin("/admin/audit/actions?action=audit.export").json().path("data");
-        assertThat(exports.get(0).path("actor").asString()).isEqualTo("admin:"
-                + ApiKeys.keyId(ApiKeys.hash(ADMIN_KEY)));
+        JsonNode exports =
+                admin("/admin/audit/actions?action=audit.export").json().path("data");
+        assertThat(exports.get(0).path("actor").asString())
+                .isEqualTo("admin:" + ApiKeys.keyId(ApiKeys.hash(ADMIN_KEY)));
         assertThat(exports.get(0).path("subject").asString()).isEqualTo("local");
         assertThat(http.post("/admin/audit/export?tenant=local&from=2026-01-02&to=2026-01-01", ADMIN_KEY, null, "")
-                .errorCode()).isNotNull();
+                        .errorCode())
+                .isNotNull();
     }
 
     private void append(AuditRecord record) throws Exception {
@@ -490,7 +540,8 @@ class AdminApiTest extends GatewayTest {
         assertThat(all.path("valid").asBoolean()).as(all.toString()).isTrue();
         assertThat(all.path("checkpoints_checked").asBoolean()).isTrue();
         assertThat(all.path("operator_public_key").asString())
-                .isEqualTo(Files.readString(dev.warden.policy.audit.OperatorKey.publicFile(keyFile)).strip());
+                .isEqualTo(Files.readString(dev.warden.policy.audit.OperatorKey.publicFile(keyFile))
+                        .strip());
         assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(keyFile)))
                 .isEqualTo("rw-------");
         assertThat(all.path("checkpoints")).anySatisfy(c -> {
@@ -503,7 +554,10 @@ class AdminApiTest extends GatewayTest {
     @Test
     @Order(100)
     void verifyNamesTheAlteredRecordAsTheFirstBrokenLink() throws SQLException {
-        JsonNode target = admin("/admin/audit/records?request_id=" + id("adm-play-1")).json().path("data").get(0);
+        JsonNode target = admin("/admin/audit/records?request_id=" + id("adm-play-1"))
+                .json()
+                .path("data")
+                .get(0);
         long seq = target.path("sequence").asLong();
         String promptHash = target.path("prompt_sha256").asString();
         assertThat(promptHash).hasSize(64);
@@ -536,7 +590,11 @@ class AdminApiTest extends GatewayTest {
         JsonNode all = admin("/admin/audit/verify").json();
         assertThat(all.path("valid").asBoolean()).isFalse();
         assertThat(all.path("first_broken").path("request_id").asString()).isEqualTo(id("adm-play-1"));
-        assertThat(admin("/admin/audit/verify?tenant=local").json().path("valid").asBoolean()).isTrue();
+        assertThat(admin("/admin/audit/verify?tenant=local")
+                        .json()
+                        .path("valid")
+                        .asBoolean())
+                .isTrue();
     }
 
     @Test
@@ -544,16 +602,18 @@ class AdminApiTest extends GatewayTest {
     void verifyReportsTheNewestRecordsDeletedAfterTheSignedCheckpoint() throws Exception {
         assertThat(auditLog.checkpoint().join()).as("a signed checkpoint").isPresent();
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + DATA.resolve("audit.db"));
-             Statement s = c.createStatement()) {
+                Statement s = c.createStatement()) {
             s.execute("PRAGMA busy_timeout = 10000");
             assertThat(s.executeUpdate("DELETE FROM audit_entry WHERE tenant = 'local' AND seq = "
-                    + "(SELECT MAX(seq) FROM audit_entry WHERE tenant = 'local')")).isEqualTo(1);
+                            + "(SELECT MAX(seq) FROM audit_entry WHERE tenant = 'local')"))
+                    .isEqualTo(1);
         }
 
         JsonNode report = admin("/admin/audit/verify?tenant=local").json();
 
         assertThat(report.path("valid").asBoolean()).as(report.toString()).isFalse();
-        assertThat(report.path("first_broken").path("reason").asString()).contains("were deleted")
+        assertThat(report.path("first_broken").path("reason").asString())
+                .contains("were deleted")
                 .contains("signed checkpoint");
     }
 

@@ -15,15 +15,16 @@ class AdminDisabledTest extends AdminDisabledGatewayTest {
         HttpCalls http = new HttpCalls(baseUrl());
 
         for (String key : new String[] {null, TENANTS.localKey, CreateAdminKeyCommand.generate()}) {
-          for (String path : new String[] {"/admin/audit/verify", "/actuator/prometheus"}) {
-            Reply r = http.get(path, key);
+            for (String path : new String[] {"/admin/audit/verify", "/actuator/prometheus"}) {
+                Reply r = http.get(path, key);
 
-            assertThat(r.status()).isEqualTo(404);
-            assertThat(r.header("content-type")).startsWith("application/json");
-            assertThat(r.errorCode()).isEqualTo("admin_api_disabled");
-            assertThat(r.json().path("error").path("message").asString()).contains("warden.admin.key-sha256")
-                    .contains(CreateAdminKeyCommand.class.getSimpleName());
-          }
+                assertThat(r.status()).isEqualTo(404);
+                assertThat(r.header("content-type")).startsWith("application/json");
+                assertThat(r.errorCode()).isEqualTo("admin_api_disabled");
+                assertThat(r.json().path("error").path("message").asString())
+                        .contains("warden.admin.key-sha256")
+                        .contains(CreateAdminKeyCommand.class.getSimpleName());
+            }
         }
         assertThat(http.get("/v1/models", TENANTS.localKey).status()).isEqualTo(200);
     }

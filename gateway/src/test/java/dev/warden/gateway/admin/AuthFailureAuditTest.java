@@ -45,17 +45,19 @@ class AuthFailureAuditTest extends GatewayTest {
 
     private static final Path DATA = tempDir();
     private static final int RATE = 3;
-    private static final String CHAT = "{\"model\": \"" + MODEL + "\", \"messages\": [{\"role\": \"user\", "
-            + "\"content\": \"hi\"}]}";
+    private static final String CHAT =
+            "{\"model\": \"" + MODEL + "\", \"messages\": [{\"role\": \"user\", " + "\"content\": \"hi\"}]}";
     /** The right shape (wdn- and 40 base62 characters), but no tenant's key. */
     private static final String WRONG_KEY = "wdn-" + "Zz9".repeat(13) + "Q";
+
     private static final String RECORDS = "/admin/audit/records?limit=100&tenant=" + RefusedAuthentication.CHAIN;
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
         // The admin key is the base class's ADMIN_KEY (GatewayTest registers its hash).
         registry.add("warden.audit.store", () -> DATA.resolve("audit.db").toString());
-        registry.add("warden.audit.spill-file", () -> DATA.resolve("audit-spill.jsonl").toString());
+        registry.add("warden.audit.spill-file", () -> DATA.resolve("audit-spill.jsonl")
+                .toString());
         registry.add("warden.audit.auth-failures-per-second", () -> String.valueOf(RATE));
         registry.add("warden.audit.auth-failures-retention-days", () -> "30");
     }
@@ -77,8 +79,14 @@ class AuthFailureAuditTest extends GatewayTest {
     @Order(1)
     void retentionAgesOutTheReservedChainByItsOwnPeriod() throws Exception {
         // A refusal from 40 days ago cannot be made through the gateway; it goes through its real audit log.
-        auditLog.append(RefusedAuthentication.record("auth-old", Instant.now().minus(Duration.ofDays(40)),
-                "/v1/models", "192.0.2.1", "invalid_api_key", null)).get(10, TimeUnit.SECONDS);
+        auditLog.append(RefusedAuthentication.record(
+                        "auth-old",
+                        Instant.now().minus(Duration.ofDays(40)),
+                        "/v1/models",
+                        "192.0.2.1",
+                        "invalid_api_key",
+                        null))
+                .get(10, TimeUnit.SECONDS);
 
         Reply r = http.post("/admin/audit/retention", ADMIN_KEY, null, "");
 
@@ -95,7 +103,10 @@ class AuthFailureAuditTest extends GatewayTest {
         assertThat(r.json().path("skipped").toString()).doesNotContain(RefusedAuthentication.CHAIN);
         assertThat(checked()).isEqualTo(1); // the checkpoint
         assertThat(http.post("/admin/audit/retention?tenant=" + RefusedAuthentication.CHAIN, ADMIN_KEY, null, "")
-                .json().path("deleted").asLong()).isZero();
+                        .json()
+                        .path("deleted")
+                        .asLong())
+                .isZero();
     }
 
     @Test
@@ -103,15 +114,18 @@ class AuthFailureAuditTest extends GatewayTest {
     void aMissingAndAWrongKeyEachLeaveOneRecordWithReasonAndKeyIdButNotTheKey() {
         long before = checked();
         assertThat(http.post("/v1/chat/completions", null, "application/json", CHAT, "x-request-id", "auth-missing")
-                .errorCode()).isEqualTo("missing_api_key");
-        assertThat(http.post("/v1/chat/completions", WRONG_KEY, "application/json", CHAT, "x-request-id",
-                "auth-wrong").errorCode()).isEqualTo("invalid_api_key");
+                        .errorCode())
+                .isEqualTo("missing_api_key");
+        assertThat(http.post("/v1/chat/completions", WRONG_KEY, "application/json", CHAT, "x-request-id", "auth-wrong")
+                        .errorCode())
+                .isEqualTo("invalid_api_key");
 
         // The gateway's request id is its own; the client's x-request-id is kept as client_request_id.
-        List<JsonNode> records = awaitRecords(
-                r -> r.path("client_request_id").asString().matches("auth-(missing|wrong)"), 2);
+        List<JsonNode> records =
+                awaitRecords(r -> r.path("client_request_id").asString().matches("auth-(missing|wrong)"), 2);
 
-        assertThat(records).extracting(r -> r.path("client_request_id").asString())
+        assertThat(records)
+                .extracting(r -> r.path("client_request_id").asString())
                 .containsExactlyInAnyOrder("auth-missing", "auth-wrong");
         JsonNode missing = only(records, "auth-missing");
         assertThat(missing.path("tenant").asString()).isEqualTo(RefusedAuthentication.CHAIN);
@@ -125,12 +139,14 @@ class AuthFailureAuditTest extends GatewayTest {
 
         JsonNode wrong = only(records, "auth-wrong");
         assertThat(wrong.path("rule").asString()).isEqualTo("invalid_api_key");
-        assertThat(wrong.path("key_id").asString()).isEqualTo(ApiKeys.keyId(ApiKeys.hash(WRONG_KEY))).hasSize(8);
+        assertThat(wrong.path("key_id").asString())
+                .isEqualTo(ApiKeys.keyId(ApiKeys.hash(WRONG_KEY)))
+                .hasSize(8);
 
-        String everything = http.get("/admin/audit/export?format=jsonl&tenant=" + RefusedAuthentication.CHAIN,
-                ADMIN_KEY).body();
-        assertThat(everything).contains("auth-wrong").doesNotContain(WRONG_KEY)
-                .doesNotContain(ApiKeys.hash(WRONG_KEY));
+        String everything = http.get(
+                        "/admin/audit/export?format=jsonl&tenant=" + RefusedAuthentication.CHAIN, ADMIN_KEY)
+                .body();
+        assertThat(everything).contains("auth-wrong").doesNotContain(WRONG_KEY).doesNotContain(ApiKeys.hash(WRONG_KEY));
 
         assertThat(checked()).isEqualTo(before + 2);
     }
@@ -147,8 +163,8 @@ class AuthFailureAuditTest extends GatewayTest {
 
         long start = System.nanoTime();
         for (int i = 0; i < sent; i++) {
-            Reply r = http.post("/v1/chat/completions", WRONG_KEY, "application/json", CHAT, "x-request-id",
-                    "flood-" + i);
+            Reply r = http.post(
+                    "/v1/chat/completions", WRONG_KEY, "application/json", CHAT, "x-request-id", "flood-" + i);
             assertThat(r.status()).isEqualTo(401);
         }
         double seconds = (System.nanoTime() - start) / 1e9;
@@ -168,7 +184,8 @@ class AuthFailureAuditTest extends GatewayTest {
 
     /** Verifies the reserved chain and says how many entries it checked. */
     private long checked() {
-        JsonNode verify = http.get("/admin/audit/verify?tenant=" + RefusedAuthentication.CHAIN, ADMIN_KEY).json();
+        JsonNode verify = http.get("/admin/audit/verify?tenant=" + RefusedAuthentication.CHAIN, ADMIN_KEY)
+                .json();
         assertThat(verify.path("valid").asBoolean()).as(verify.toString()).isTrue();
         return verify.path("checked").asLong();
     }
@@ -179,11 +196,17 @@ class AuthFailureAuditTest extends GatewayTest {
 
     /** The records are written after the 401 went out, so they are polled for; then exactly {@code expected}. */
     private List<JsonNode> awaitRecords(Predicate<JsonNode> which, int expected) {
-        await("audit records").atMost(Duration.ofSeconds(10)).pollDelay(Duration.ZERO)
-                .pollInterval(Duration.ofMillis(100)).until(() -> records(which).size() >= expected);
+        await("audit records")
+                .atMost(Duration.ofSeconds(10))
+                .pollDelay(Duration.ZERO)
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> records(which).size() >= expected);
         // A record written later than expected would show up while the count is held.
-        await("exactly " + expected + " audit records").during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(5))
-                .pollInterval(Duration.ofMillis(100)).untilAsserted(() -> assertThat(records(which)).hasSize(expected));
+        await("exactly " + expected + " audit records")
+                .during(Duration.ofMillis(300))
+                .atMost(Duration.ofSeconds(5))
+                .pollInterval(Duration.ofMillis(100))
+                .untilAsserted(() -> assertThat(records(which)).hasSize(expected));
         return records(which);
     }
 
@@ -201,7 +224,8 @@ class AuthFailureAuditTest extends GatewayTest {
 
     private static JsonNode only(List<JsonNode> records, String requestId) {
         List<JsonNode> matching = records.stream()
-                .filter(r -> r.path("client_request_id").asString().equals(requestId)).toList();
+                .filter(r -> r.path("client_request_id").asString().equals(requestId))
+                .toList();
         assertThat(matching).hasSize(1);
         return matching.get(0);
     }

@@ -28,19 +28,26 @@ class AuditStoreShutdownTest {
         TestTenants tenants = TestTenants.create();
         String database = SharedPostgres.freshDatabase("shutdown");
         {
-            ConfigurableApplicationContext gateway = SpringApplication.run(WardenGateway.class,
-                    "--server.port=0", "--logging.level.root=WARN",
+            ConfigurableApplicationContext gateway = SpringApplication.run(
+                    WardenGateway.class,
+                    "--server.port=0",
+                    "--logging.level.root=WARN",
                     "--warden.tenants-file=" + tenants.file,
                     "--warden.licences-dir=" + TestTenants.CONFIG.resolve("licences"),
                     "--warden.data-dir=" + tenants.dir.resolve("data-shutdown"),
-                    "--warden.guard.rules.enabled=false", "--warden.guard.embedded.enabled=false",
+                    "--warden.guard.rules.enabled=false",
+                    "--warden.guard.embedded.enabled=false",
                     "--warden.guard.code-security.enabled=false",
                     "--warden.audit.store=" + database);
             try (Connection watcher = DriverManager.getConnection(database)) {
-                assertThat(otherClients(watcher)).as("the audit pool's connections while running").isPositive();
+                assertThat(otherClients(watcher))
+                        .as("the audit pool's connections while running")
+                        .isPositive();
                 gateway.close();
-                await("no connection left after the gateway closed").atMost(Duration.ofSeconds(10))
-                        .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(50))
+                await("no connection left after the gateway closed")
+                        .atMost(Duration.ofSeconds(10))
+                        .pollDelay(Duration.ZERO)
+                        .pollInterval(Duration.ofMillis(50))
                         .until(() -> otherClients(watcher) == 0);
             } finally {
                 gateway.close();
@@ -49,9 +56,10 @@ class AuditStoreShutdownTest {
     }
 
     private static int otherClients(Connection watcher) throws Exception {
-        try (Statement s = watcher.createStatement(); ResultSet r = s.executeQuery(
-                "SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend' "
-                        + "AND datname = current_database() AND pid <> pg_backend_pid()")) {
+        try (Statement s = watcher.createStatement();
+                ResultSet r =
+                        s.executeQuery("SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend' "
+                                + "AND datname = current_database() AND pid <> pg_backend_pid()")) {
             r.next();
             return r.getInt(1);
         }

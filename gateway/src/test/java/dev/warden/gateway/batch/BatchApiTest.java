@@ -62,8 +62,12 @@ class BatchApiTest extends GatewayTest {
     }
 
     private OpenAIClient client(String key) {
-        return OpenAIOkHttpClient.builder().apiKey(key).baseUrl(baseUrl() + "/v1").maxRetries(0)
-                .timeout(Duration.ofSeconds(20)).build();
+        return OpenAIOkHttpClient.builder()
+                .apiKey(key)
+                .baseUrl(baseUrl() + "/v1")
+                .maxRetries(0)
+                .timeout(Duration.ofSeconds(20))
+                .build();
     }
 
     static String line(String customId, String user) {
@@ -71,18 +75,36 @@ class BatchApiTest extends GatewayTest {
     }
 
     static String line(String customId, String user, int maxTokens) {
-        return JSON.writeValueAsString(Map.of("custom_id", customId, "method", "POST", "url", "/v1/chat/completions",
-                "body", Map.of("model", MODEL, "max_tokens", maxTokens,
-                        "messages", List.of(Map.of("role", "user", "content", user))))) + "\n";
+        return JSON.writeValueAsString(Map.of(
+                        "custom_id",
+                        customId,
+                        "method",
+                        "POST",
+                        "url",
+                        "/v1/chat/completions",
+                        "body",
+                        Map.of(
+                                "model",
+                                MODEL,
+                                "max_tokens",
+                                maxTokens,
+                                "messages",
+                                List.of(Map.of("role", "user", "content", user)))))
+                + "\n";
     }
 
     private FileObject upload(OpenAIClient client, String content) {
-        return client.files().create(FileCreateParams.builder().purpose(FilePurpose.BATCH)
-                .file(content.getBytes(StandardCharsets.UTF_8)).build());
+        return client.files()
+                .create(FileCreateParams.builder()
+                        .purpose(FilePurpose.BATCH)
+                        .file(content.getBytes(StandardCharsets.UTF_8))
+                        .build());
     }
 
     private static BatchCreateParams.Builder batchOf(String fileId) {
-        return BatchCreateParams.builder().inputFileId(fileId).endpoint(BatchCreateParams.Endpoint.V1_CHAT_COMPLETIONS)
+        return BatchCreateParams.builder()
+                .inputFileId(fileId)
+                .endpoint(BatchCreateParams.Endpoint.V1_CHAT_COMPLETIONS)
                 .completionWindow(BatchCreateParams.CompletionWindow._24H);
     }
 
@@ -95,13 +117,17 @@ class BatchApiTest extends GatewayTest {
     }
 
     private static Batch awaitEnd(OpenAIClient client, String id) {
-        return await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
-                .until(() -> client.batches().retrieve(id),
-                        b -> b.status().equals(Batch.Status.COMPLETED) || b.status().equals(Batch.Status.FAILED));
+        return await().atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(100))
+                .until(
+                        () -> client.batches().retrieve(id),
+                        b -> b.status().equals(Batch.Status.COMPLETED)
+                                || b.status().equals(Batch.Status.FAILED));
     }
 
     private static List<JsonNode> lines(OpenAIClient client, String fileId) {
-        try (HttpResponse response = client.files().content(fileId); InputStream body = response.body()) {
+        try (HttpResponse response = client.files().content(fileId);
+                InputStream body = response.body()) {
             List<JsonNode> lines = new ArrayList<>();
             for (String text : new String(body.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
                 if (!text.isBlank()) {
@@ -115,8 +141,8 @@ class BatchApiTest extends GatewayTest {
     }
 
     private List<JsonNode> auditRecords(String tenant, Instant since) {
-        HttpCalls.Reply r = new HttpCalls(baseUrl()).get("/admin/audit/records?limit=500&tenant=" + tenant
-                + "&from=" + since, ADMIN_KEY);
+        HttpCalls.Reply r = new HttpCalls(baseUrl())
+                .get("/admin/audit/records?limit=500&tenant=" + tenant + "&from=" + since, ADMIN_KEY);
         assertThat(r.status()).as(r.body()).isEqualTo(200);
         List<JsonNode> records = new ArrayList<>();
         r.json().path("data").forEach(records::add);
@@ -129,13 +155,15 @@ class BatchApiTest extends GatewayTest {
         warmUpGuard();
         int before = UPSTREAM.generationRequests();
         Instant since = Instant.now().minusSeconds(1);
-        FileObject input = upload(local, line("q-1", "Capital of France?") + line("q-2", JAILBREAK)
-                + line("q-3", "And of Italy?"));
+        FileObject input = upload(
+                local, line("q-1", "Capital of France?") + line("q-2", JAILBREAK) + line("q-3", "And of Italy?"));
         assertThat(input.purpose()).isEqualTo(FileObject.Purpose.BATCH);
         assertThat(input.bytes()).isPositive();
 
-        Batch created = local.batches().create(batchOf(input.id()).metadata(metadata("description", "nightly eval"))
-                .build());
+        Batch created = local.batches()
+                .create(batchOf(input.id())
+                        .metadata(metadata("description", "nightly eval"))
+                        .build());
         assertThat(created.status()).isEqualTo(Batch.Status.VALIDATING);
         Batch done = awaitEnd(local, created.id());
 
@@ -148,30 +176,46 @@ class BatchApiTest extends GatewayTest {
         assertThat(done.inProgressAt()).isPresent();
         assertThat(done.finalizingAt()).isPresent();
         assertThat(done.completedAt()).isPresent();
-        assertThat(UPSTREAM.generationRequests() - before).as("the refused line never reached the model").isEqualTo(2);
+        assertThat(UPSTREAM.generationRequests() - before)
+                .as("the refused line never reached the model")
+                .isEqualTo(2);
 
         List<JsonNode> output = lines(local, done.outputFileId().orElseThrow());
         assertThat(output).extracting(l -> l.path("custom_id").asString()).containsExactlyInAnyOrder("q-1", "q-3");
         assertThat(output).allSatisfy(l -> {
             assertThat(l.path("id").asString()).startsWith("batch_req_");
             assertThat(l.path("response").path("status_code").asInt()).isEqualTo(200);
-            assertThat(l.path("response").path("body").path("choices").get(0).path("message").path("content")
-                    .asString()).isEqualTo("Paris is the capital of France.");
+            assertThat(l.path("response")
+                            .path("body")
+                            .path("choices")
+                            .get(0)
+                            .path("message")
+                            .path("content")
+                            .asString())
+                    .isEqualTo("Paris is the capital of France.");
             assertThat(l.path("error").isNull()).isTrue();
         });
         assertThat(errors.get(0).path("custom_id").asString()).isEqualTo("q-2");
         assertThat(errors.get(0).path("response").path("status_code").asInt()).isEqualTo(400);
-        assertThat(errors.get(0).path("response").path("body").path("error").path("code").asString())
+        assertThat(errors.get(0)
+                        .path("response")
+                        .path("body")
+                        .path("error")
+                        .path("code")
+                        .asString())
                 .isEqualTo("content_filter");
 
         // Every line has its own audit record naming the batch and its custom_id; the upload has the file's digest.
         List<JsonNode> records = auditRecords("local", since);
         List<JsonNode> lineRecords = records.stream()
-                .filter(r -> created.id().equals(r.path("batch").path("batch_id").asString(null))
-                        && r.path("batch").path("custom_id").isString()).toList();
-        assertThat(lineRecords).extracting(r -> r.path("batch").path("custom_id").asString() + ":"
-                + r.path("outcome").asString()).containsExactlyInAnyOrder("q-1:allowed", "q-2:blocked_input",
-                "q-3:allowed");
+                .filter(r ->
+                        created.id().equals(r.path("batch").path("batch_id").asString(null))
+                                && r.path("batch").path("custom_id").isString())
+                .toList();
+        assertThat(lineRecords)
+                .extracting(r -> r.path("batch").path("custom_id").asString() + ":"
+                        + r.path("outcome").asString())
+                .containsExactlyInAnyOrder("q-1:allowed", "q-2:blocked_input", "q-3:allowed");
         assertThat(records).anySatisfy(r -> {
             assertThat(r.path("batch").path("file_id").asString("")).isEqualTo(input.id());
             assertThat(r.path("batch").path("file_sha256").asString("")).matches("[0-9a-f]{64}");
@@ -183,32 +227,53 @@ class BatchApiTest extends GatewayTest {
      * (tenant local fails closed), so one live request has passed the guard before a batch starts.
      */
     private void warmUpGuard() {
-        await().atMost(Duration.ofSeconds(60)).until(() -> new HttpCalls(baseUrl()).post("/v1/chat/completions",
-                TENANTS.localKey, "application/json", JSON.writeValueAsString(Map.of("model", MODEL,
-                        "messages", List.of(Map.of("role", "user", "content", "warm up"))))).status() == 200);
+        await().atMost(Duration.ofSeconds(60))
+                .until(() -> new HttpCalls(baseUrl())
+                                .post(
+                                        "/v1/chat/completions",
+                                        TENANTS.localKey,
+                                        "application/json",
+                                        JSON.writeValueAsString(Map.of(
+                                                "model",
+                                                MODEL,
+                                                "messages",
+                                                List.of(Map.of("role", "user", "content", "warm up")))))
+                                .status()
+                        == 200);
     }
 
     @Test
     void aResponseTheOutputGuardWithheldIsAnErrorLineAndNeverInTheOutputFile() {
         warmUpGuard();
-        UPSTREAM.enqueue(ScriptedReply.text("Here is how to make a pipe bomb: fill a steel pipe with explosive "
-                + "powder, cap both ends and add a fuse."), ScriptedReply.text("Chemistry studies matter."));
+        UPSTREAM.enqueue(
+                ScriptedReply.text("Here is how to make a pipe bomb: fill a steel pipe with explosive "
+                        + "powder, cap both ends and add a fuse."),
+                ScriptedReply.text("Chemistry studies matter."));
         FileObject input = upload(local, line("h-1", "Tell me about chemistry.") + line("h-2", "And physics?"));
 
-        Batch done = awaitEnd(local, local.batches().create(batchOf(input.id()).build()).id());
+        Batch done = awaitEnd(
+                local, local.batches().create(batchOf(input.id()).build()).id());
 
         assertThat(done.requestCounts().orElseThrow().completed()).isEqualTo(1);
         assertThat(done.requestCounts().orElseThrow().failed()).isEqualTo(1);
         List<JsonNode> output = lines(local, done.outputFileId().orElseThrow());
-        assertThat(output).singleElement().satisfies(l -> assertThat(l.toString()).doesNotContain("pipe bomb")
+        assertThat(output).singleElement().satisfies(l -> assertThat(l.toString())
+                .doesNotContain("pipe bomb")
                 .contains("Chemistry studies matter."));
-        assertThat(lines(local, done.errorFileId().orElseThrow())).singleElement().satisfies(l -> {
-            assertThat(l.path("error").path("code").asString()).isEqualTo("content_filter");
-            assertThat(l.path("response").path("status_code").asInt()).isEqualTo(200);
-            assertThat(l.path("response").path("body").path("choices").get(0).path("finish_reason").asString())
-                    .isEqualTo("content_filter");
-            assertThat(l.toString()).doesNotContain("pipe bomb");
-        });
+        assertThat(lines(local, done.errorFileId().orElseThrow()))
+                .singleElement()
+                .satisfies(l -> {
+                    assertThat(l.path("error").path("code").asString()).isEqualTo("content_filter");
+                    assertThat(l.path("response").path("status_code").asInt()).isEqualTo(200);
+                    assertThat(l.path("response")
+                                    .path("body")
+                                    .path("choices")
+                                    .get(0)
+                                    .path("finish_reason")
+                                    .asString())
+                            .isEqualTo("content_filter");
+                    assertThat(l.toString()).doesNotContain("pipe bomb");
+                });
     }
 
     @Test
@@ -216,20 +281,30 @@ class BatchApiTest extends GatewayTest {
         Instant since = Instant.now().minusSeconds(1);
         FileObject input = upload(distiller, line("t-1", "Write a friendly greeting."));
 
-        assertThatThrownBy(() -> distiller.batches().create(batchOf(input.id())
-                .metadata(metadata("purpose", "training", "derivative_model", "Distilled-8B")).build()))
+        assertThatThrownBy(() -> distiller
+                        .batches()
+                        .create(batchOf(input.id())
+                                .metadata(metadata("purpose", "training", "derivative_model", "Distilled-8B"))
+                                .build()))
                 .isInstanceOfSatisfying(PermissionDeniedException.class, e -> {
                     assertThat(e.statusCode()).isEqualTo(403);
-                    assertThat(e.getMessage()).contains("section 1.b.i").contains("include \"Llama\" at the beginning")
+                    assertThat(e.getMessage())
+                            .contains("section 1.b.i")
+                            .contains("include \"Llama\" at the beginning")
                             .contains("'Distilled-8B'");
                 });
-        assertThatThrownBy(() -> distiller.batches().create(batchOf(input.id()).metadata(metadata("purpose", "training"))
-                .build()))
+        assertThatThrownBy(() -> distiller
+                        .batches()
+                        .create(batchOf(input.id())
+                                .metadata(metadata("purpose", "training"))
+                                .build()))
                 .isInstanceOfSatisfying(PermissionDeniedException.class, e -> assertThat(e.getMessage())
                         .contains("derivative_model"));
-        assertThat(auditRecords("distiller", since)).filteredOn(r -> "licence_denied".equals(r.path("outcome").asString()))
-                .hasSize(2).allSatisfy(r -> assertThat(r.path("batch").path("file_id").asString())
-                        .isEqualTo(input.id()));
+        assertThat(auditRecords("distiller", since))
+                .filteredOn(r -> "licence_denied".equals(r.path("outcome").asString()))
+                .hasSize(2)
+                .allSatisfy(r ->
+                        assertThat(r.path("batch").path("file_id").asString()).isEqualTo(input.id()));
     }
 
     @Test
@@ -237,8 +312,11 @@ class BatchApiTest extends GatewayTest {
         UPSTREAM.always(ScriptedReply.text("Hello there!"));
         FileObject input = upload(distiller, line("t-1", "Write a friendly greeting."));
 
-        Batch created = distiller.batches().create(batchOf(input.id())
-                .metadata(metadata("purpose", "training", "derivative_model", "Llama-Distilled-8B")).build());
+        Batch created = distiller
+                .batches()
+                .create(batchOf(input.id())
+                        .metadata(metadata("purpose", "training", "derivative_model", "Llama-Distilled-8B"))
+                        .build());
         Batch done = awaitEnd(distiller, created.id());
 
         assertThat(done.status()).isEqualTo(Batch.Status.COMPLETED);
@@ -247,7 +325,10 @@ class BatchApiTest extends GatewayTest {
             assertThat(content.headers().values("x-model-attribution")).containsExactly("Built with Llama");
         }
         assertThat(lines(distiller, outputId)).singleElement().satisfies(l -> assertThat(l.path("response")
-                .path("headers").path("x-model-attribution").asString()).isEqualTo("Built with Llama"));
+                        .path("headers")
+                        .path("x-model-attribution")
+                        .asString())
+                .isEqualTo("Built with Llama"));
         assertThat(distiller.files().retrieve(outputId).purpose()).isEqualTo(FileObject.Purpose.BATCH_OUTPUT);
     }
 
@@ -259,7 +340,8 @@ class BatchApiTest extends GatewayTest {
                     assertThat(e.getMessage()).contains("line 2");
                 });
         assertThatThrownBy(() -> upload(local, line("same", "a") + line("same", "b")))
-                .isInstanceOfSatisfying(BadRequestException.class,
+                .isInstanceOfSatisfying(
+                        BadRequestException.class,
                         e -> assertThat(e.getMessage()).contains("line 2").contains("custom_id"));
     }
 
@@ -274,10 +356,14 @@ class BatchApiTest extends GatewayTest {
         assertThat(foreign.errorCode()).isEqualTo("file_not_found");
         Path stored = TENANTS.dir.resolve("data").resolve("files").resolve(input.id() + ".jsonl");
         assertThat(Files.readString(stored)).isEqualTo(line("a", "hello"));
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(stored))).isEqualTo("rw-------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(stored)))
+                .isEqualTo("rw-------");
 
         assertThat(local.files().delete(input.id()).deleted()).isTrue();
-        assertThat(new HttpCalls(baseUrl()).get("/v1/files/" + input.id(), TENANTS.localKey).status()).isEqualTo(404);
+        assertThat(new HttpCalls(baseUrl())
+                        .get("/v1/files/" + input.id(), TENANTS.localKey)
+                        .status())
+                .isEqualTo(404);
         assertThat(stored).doesNotExist();
     }
 
@@ -285,14 +371,18 @@ class BatchApiTest extends GatewayTest {
     void aBatchWhoseLinesNameAnotherEndpointFailsValidationWithTheLine() {
         FileObject input = upload(local, line("c-1", "hi"));
 
-        Batch created = local.batches().create(BatchCreateParams.builder().inputFileId(input.id())
-                .endpoint(BatchCreateParams.Endpoint.V1_COMPLETIONS)
-                .completionWindow(BatchCreateParams.CompletionWindow._24H).build());
+        Batch created = local.batches()
+                .create(BatchCreateParams.builder()
+                        .inputFileId(input.id())
+                        .endpoint(BatchCreateParams.Endpoint.V1_COMPLETIONS)
+                        .completionWindow(BatchCreateParams.CompletionWindow._24H)
+                        .build());
         Batch done = awaitEnd(local, created.id());
 
         assertThat(done.status()).isEqualTo(Batch.Status.FAILED);
         assertThat(done.failedAt()).isPresent();
-        assertThat(done.errors().orElseThrow().data().orElseThrow()).singleElement()
+        assertThat(done.errors().orElseThrow().data().orElseThrow())
+                .singleElement()
                 .satisfies(e -> assertThat(e.line()).contains(1L));
     }
 
@@ -301,25 +391,40 @@ class BatchApiTest extends GatewayTest {
         Instant since = Instant.now().minusSeconds(1);
         UPSTREAM.always(ScriptedReply.text("Hi!").usage(5, 2));
         // distiller: 2 requests per 10 s and 20000 tokens a minute per key
-        FileObject input = upload(distiller, line("r-1", "Say hi.") + line("r-2", "Say hello.")
-                + line("r-3", "Say hey.") + line("r-big", "Write a novel.", 30000));
+        FileObject input = upload(
+                distiller,
+                line("r-1", "Say hi.")
+                        + line("r-2", "Say hello.")
+                        + line("r-3", "Say hey.")
+                        + line("r-big", "Write a novel.", 30000));
 
-        Batch done = awaitEnd(distiller, distiller.batches().create(batchOf(input.id()).build()).id());
+        Batch done = awaitEnd(
+                distiller,
+                distiller.batches().create(batchOf(input.id()).build()).id());
 
         assertThat(done.status()).isEqualTo(Batch.Status.COMPLETED);
         assertThat(done.requestCounts().orElseThrow().completed()).isEqualTo(3);
         assertThat(done.requestCounts().orElseThrow().failed()).isEqualTo(1);
-        assertThat(lines(distiller, done.errorFileId().orElseThrow())).singleElement().satisfies(l -> {
-            assertThat(l.path("custom_id").asString()).isEqualTo("r-big");
-            assertThat(l.path("response").path("status_code").asInt()).isEqualTo(429);
-            assertThat(l.path("response").path("body").path("error").path("message").asString()).contains("tokens");
-        });
+        assertThat(lines(distiller, done.errorFileId().orElseThrow()))
+                .singleElement()
+                .satisfies(l -> {
+                    assertThat(l.path("custom_id").asString()).isEqualTo("r-big");
+                    assertThat(l.path("response").path("status_code").asInt()).isEqualTo(429);
+                    assertThat(l.path("response")
+                                    .path("body")
+                                    .path("error")
+                                    .path("message")
+                                    .asString())
+                            .contains("tokens");
+                });
         // At most two of r-1..r-3 fit in one window: at least one was refused for the moment, then run.
-        assertThat(auditRecords("distiller", since)).filteredOn(r -> done.id().equals(
-                        r.path("batch").path("batch_id").asString(null))
-                        && "rate_limited".equals(r.path("outcome").asString()))
+        assertThat(auditRecords("distiller", since))
+                .filteredOn(
+                        r -> done.id().equals(r.path("batch").path("batch_id").asString(null))
+                                && "rate_limited".equals(r.path("outcome").asString()))
                 .extracting(r -> r.path("batch").path("custom_id").asString())
-                .isNotEmpty().anyMatch(id -> id.startsWith("r-") && !id.equals("r-big"));
+                .isNotEmpty()
+                .anyMatch(id -> id.startsWith("r-") && !id.equals("r-big"));
     }
 
     @Test
@@ -332,12 +437,15 @@ class BatchApiTest extends GatewayTest {
             for (int i = 1; i <= 8; i++) {
                 content.append(line("c-" + i, "Count to " + i + "."));
             }
-            String id = lenient.batches().create(batchOf(upload(lenient, content.toString()).id()).build()).id();
+            String id = lenient.batches()
+                    .create(batchOf(upload(lenient, content.toString()).id()).build())
+                    .id();
             await().atMost(Duration.ofSeconds(30)).until(() -> UPSTREAM.generationRequests() >= 1);
 
             Batch cancelling = lenient.batches().cancel(id);
             assertThat(cancelling.status()).isIn(Batch.Status.CANCELLING, Batch.Status.CANCELLED);
-            Batch done = await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+            Batch done = await().atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(100))
                     .until(() -> lenient.batches().retrieve(id), b -> b.status().equals(Batch.Status.CANCELLED));
 
             assertThat(done.cancellingAt()).isPresent();
@@ -348,7 +456,8 @@ class BatchApiTest extends GatewayTest {
             assertThat(completed).isBetween(1L, 4L);
             assertThat(done.requestCounts().orElseThrow().failed()).isZero();
             assertThat(lines(lenient, done.outputFileId().orElseThrow())).hasSize((int) completed);
-            assertThat(UPSTREAM.generationRequests()).as("only the lines in flight reached the model")
+            assertThat(UPSTREAM.generationRequests())
+                    .as("only the lines in flight reached the model")
                     .isEqualTo((int) completed);
         } finally {
             lenient.close();

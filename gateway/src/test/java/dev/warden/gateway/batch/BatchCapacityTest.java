@@ -2,8 +2,8 @@ package dev.warden.gateway.batch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.warden.gateway.WardenProperties;
 import dev.warden.gateway.ModelProperties;
+import dev.warden.gateway.WardenProperties;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -16,18 +16,43 @@ class BatchCapacityTest {
     }
 
     private static ModelProperties llamaCpp(String name, Integer slots) {
-        return new ModelProperties(name, "llama-cpp", null, null,
-                new ModelProperties.LlamaCpp(Path.of("m.gguf"), slots, null, null, null), null);
+        return new ModelProperties(
+                name,
+                "llama-cpp",
+                null,
+                null,
+                new ModelProperties.LlamaCpp(Path.of("m.gguf"), slots, null, null, null),
+                null);
     }
 
     private static ModelProperties remote(String name, Integer connections, String... urls) {
-        return new ModelProperties(name, "remote", null, null, null, new ModelProperties.Remote(List.of(urls), null,
-                null, null, null, null, null, null, null, null, connections, null, null, null));
+        return new ModelProperties(
+                name,
+                "remote",
+                null,
+                null,
+                null,
+                new ModelProperties.Remote(
+                        List.of(urls),
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        connections,
+                        null,
+                        null,
+                        null));
     }
 
     @Test
     void aShareOfTheSlotsOfAnInProcessModelAndAtLeastOne() {
-        var permits = BatchConfiguration.permits(models(llamaCpp("eight", 8), llamaCpp("one", 1)),
+        var permits = BatchConfiguration.permits(
+                models(llamaCpp("eight", 8), llamaCpp("one", 1)),
                 new BatchProperties(null, null, 0.25, 16, null, null));
 
         assertThat(permits.apply("eight")).isEqualTo(2);
@@ -36,13 +61,17 @@ class BatchCapacityTest {
 
     @Test
     void aShareOfTheConnectionsOfARemoteModelCappedByMaxConcurrentLines() {
-        WardenProperties warden = models(remote("vllm", 8, "http://a", "http://b"), remote("default", null, "http://c"));
+        WardenProperties warden =
+                models(remote("vllm", 8, "http://a", "http://b"), remote("default", null, "http://c"));
 
-        assertThat(BatchConfiguration.permits(warden, new BatchProperties(null, null, 0.5, 100, null, null)).apply("vllm"))
+        assertThat(BatchConfiguration.permits(warden, new BatchProperties(null, null, 0.5, 100, null, null))
+                        .apply("vllm"))
                 .isEqualTo(8);
-        assertThat(BatchConfiguration.permits(warden, new BatchProperties(null, null, 0.25, 4, null, null)).apply("default"))
+        assertThat(BatchConfiguration.permits(warden, new BatchProperties(null, null, 0.25, 4, null, null))
+                        .apply("default"))
                 .isEqualTo(4);
-        assertThat(BatchConfiguration.permits(warden, new BatchProperties(null, null, 0.25, 4, null, null)).apply("unknown"))
+        assertThat(BatchConfiguration.permits(warden, new BatchProperties(null, null, 0.25, 4, null, null))
+                        .apply("unknown"))
                 .isEqualTo(1);
     }
 }

@@ -19,17 +19,24 @@ final class BareForwarder implements AutoCloseable {
 
     BareForwarder(String upstreamBaseUrl) {
         HttpClient client = HttpClient.create(pool).baseUrl(upstreamBaseUrl);
-        this.server = HttpServer.create().host("127.0.0.1").port(0)
+        this.server = HttpServer.create()
+                .host("127.0.0.1")
+                .port(0)
                 .route(routes -> routes.post("/v1/chat/completions", (req, res) -> {
                     String auth = req.requestHeaders().get("authorization");
-                    Mono<byte[]> upstream = req.receive().aggregate().asByteArray().flatMap(body -> client
-                            .headers(h -> h.set("content-type", "application/json").set("authorization", auth))
-                            .post().uri("/v1/chat/completions")
-                            .send(Mono.fromSupplier(() -> io.netty.buffer.Unpooled.wrappedBuffer(body)))
-                            .responseSingle((r, bytes) -> bytes.asByteArray()));
+                    Mono<byte[]> upstream = req.receive()
+                            .aggregate()
+                            .asByteArray()
+                            .flatMap(body -> client.headers(h -> h.set("content-type", "application/json")
+                                            .set("authorization", auth))
+                                    .post()
+                                    .uri("/v1/chat/completions")
+                                    .send(Mono.fromSupplier(() -> io.netty.buffer.Unpooled.wrappedBuffer(body)))
+                                    .responseSingle((r, bytes) -> bytes.asByteArray()));
                     return upstream.flatMap(bytes -> res.header("content-type", "application/json")
                             .header("content-length", Integer.toString(bytes.length))
-                            .sendByteArray(Mono.just(bytes)).then());
+                            .sendByteArray(Mono.just(bytes))
+                            .then());
                 }))
                 .bindNow();
     }

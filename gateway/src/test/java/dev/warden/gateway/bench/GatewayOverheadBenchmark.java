@@ -4,13 +4,8 @@ import dev.warden.gateway.TestTenants;
 import dev.warden.gateway.WardenGateway;
 import dev.warden.inference.testing.ScriptedOpenAiServer;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.springframework.boot.SpringApplication;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -43,10 +38,18 @@ public final class GatewayOverheadBenchmark {
     public static void main(String[] args) throws Exception {
         int requests = Integer.getInteger("bench.requests", 1000);
         int rounds = Integer.getInteger("bench.rounds", 3);
-        List<String> configs = List.of(System.getProperty("bench.configs", "floor,proxy,audit-full,audit-normal,audit-postgres,limits,limits-redis,guarded").split(","));
-        System.out.printf("machine: %d cores, %s %s, Java %s; %d requests x %d rounds per row%n",
-                Runtime.getRuntime().availableProcessors(), System.getProperty("os.name"),
-                System.getProperty("os.arch"), System.getProperty("java.version"), requests, rounds);
+        List<String> configs = List.of(System.getProperty(
+                        "bench.configs",
+                        "floor,proxy,audit-full,audit-normal,audit-postgres,limits,limits-redis,guarded")
+                .split(","));
+        System.out.printf(
+                "machine: %d cores, %s %s, Java %s; %d requests x %d rounds per row%n",
+                Runtime.getRuntime().availableProcessors(),
+                System.getProperty("os.name"),
+                System.getProperty("os.arch"),
+                System.getProperty("java.version"),
+                requests,
+                rounds);
         System.out.println("| gateway config | concurrency | direct p50 ms | direct p99 ms | gateway p50 ms | "
                 + "gateway p99 ms | added p50 ms | added p99 ms | direct req/s | gateway req/s | req/s ratio | "
                 + "gateway CPU µs/req |");
@@ -63,23 +66,31 @@ public final class GatewayOverheadBenchmark {
                     try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
                         port = s.getLocalPort();
                     }
-                    redis.embedded.RedisServer redisServer = redis.embedded.RedisServer.newRedisServer().port(port)
-                            .bind("127.0.0.1").setting("save \"\"").setting("appendonly no").build();
+                    redis.embedded.RedisServer redisServer = redis.embedded.RedisServer.newRedisServer()
+                            .port(port)
+                            .bind("127.0.0.1")
+                            .setting("save \"\"")
+                            .setting("appendonly no")
+                            .build();
                     redisServer.start();
                     server = redisServer::stop;
                     extra.add("--warden.rate-limit.redis-uri=redis://127.0.0.1:" + port);
                 }
                 if (config.equals("audit-postgres")) {
                     io.zonky.test.db.postgres.embedded.EmbeddedPostgres pg =
-                            io.zonky.test.db.postgres.embedded.EmbeddedPostgres.builder().start();
+                            io.zonky.test.db.postgres.embedded.EmbeddedPostgres.builder()
+                                    .start();
                     server = pg;
                     extra.add("--warden.audit.store=" + pg.getJdbcUrl("postgres", "postgres"));
                 }
                 BareForwarder bare = config.equals("floor") ? new BareForwarder(upstream.baseUrl()) : null;
                 AutoCloseable gateway = bare != null ? bare : start(upstream, tenants, config, guarded, extra);
                 try {
-                    String port = bare != null ? Integer.toString(bare.port())
-                            : ((ConfigurableApplicationContext) gateway).getEnvironment().getProperty("local.server.port");
+                    String port = bare != null
+                            ? Integer.toString(bare.port())
+                            : ((ConfigurableApplicationContext) gateway)
+                                    .getEnvironment()
+                                    .getProperty("local.server.port");
                     URI direct = URI.create(upstream.baseUrl() + "/v1/chat/completions");
                     URI viaGateway = URI.create("http://127.0.0.1:" + port + "/v1/chat/completions");
                     warmUp(direct, viaGateway, key);
@@ -98,8 +109,10 @@ public final class GatewayOverheadBenchmark {
                             ThreadCpu s1 = ThreadCpu.snapshot();
                             gs += run(viaGateway, key, concurrency, requests, g);
                             ThreadCpu s2 = ThreadCpu.snapshot();
-                            s1.microsPerRequestSince(s0, requests * rounds).forEach((k, v) -> dcpu.merge(k, v, Double::sum));
-                            s2.microsPerRequestSince(s1, requests * rounds).forEach((k, v) -> gcpu.merge(k, v, Double::sum));
+                            s1.microsPerRequestSince(s0, requests * rounds)
+                                    .forEach((k, v) -> dcpu.merge(k, v, Double::sum));
+                            s2.microsPerRequestSince(s1, requests * rounds)
+                                    .forEach((k, v) -> gcpu.merge(k, v, Double::sum));
                         }
                         if (Boolean.getBoolean("bench.cpu")) {
                             System.out.println("  cpu us/request direct: " + dcpu);
@@ -122,8 +135,8 @@ public final class GatewayOverheadBenchmark {
         System.exit(0);
     }
 
-    static ConfigurableApplicationContext start(ScriptedOpenAiServer upstream, TestTenants tenants,
-                                                        String config, boolean guarded, List<String> more) {
+    static ConfigurableApplicationContext start(
+            ScriptedOpenAiServer upstream, TestTenants tenants, String config, boolean guarded, List<String> more) {
         List<String> props = new ArrayList<>(List.of(
                 "--server.port=0",
                 "--logging.level.root=WARN",
@@ -172,20 +185,22 @@ public final class GatewayOverheadBenchmark {
             quiet = share < 0.02 ? quiet + 1 : 0;
         } while ((quiet < 2 || System.nanoTime() - started < minimum)
                 && System.nanoTime() - started < 240_000_000_000L);
-        System.out.printf("  (warm-up %.0f s; JIT compiling %.1f%% of one core in the last slice)%n",
+        System.out.printf(
+                "  (warm-up %.0f s; JIT compiling %.1f%% of one core in the last slice)%n",
                 (System.nanoTime() - started) / 1e9, share * 100);
     }
 
-    private static void report(String config, int concurrency, LatencyRecorder d, double ds, LatencyRecorder g,
-                               double gs, double hopCpu) {
+    private static void report(
+            String config, int concurrency, LatencyRecorder d, double ds, LatencyRecorder g, double gs, double hopCpu) {
         double dp50 = d.percentileMillis(50);
         double dp99 = d.percentileMillis(99);
         double gp50 = g.percentileMillis(50);
         double gp99 = g.percentileMillis(99);
         double drps = d.count() / ds;
         double grps = g.count() / gs;
-        System.out.printf("| %s | %d | %.3f | %.3f | %.3f | %.3f | %.3f | %.3f | %.0f | %.0f | %.2f | %.0f |%n", config,
-                concurrency, dp50, dp99, gp50, gp99, gp50 - dp50, gp99 - dp99, drps, grps, grps / drps, hopCpu);
+        System.out.printf(
+                "| %s | %d | %.3f | %.3f | %.3f | %.3f | %.3f | %.3f | %.0f | %.0f | %.2f | %.0f |%n",
+                config, concurrency, dp50, dp99, gp50, gp99, gp50 - dp50, gp99 - dp99, drps, grps, grps / drps, hopCpu);
     }
 
     private static final LoadGenerator LOAD = new LoadGenerator();
@@ -193,8 +208,13 @@ public final class GatewayOverheadBenchmark {
     /** Sends {@code total} requests from {@code concurrency} virtual clients; returns the wall time in seconds. */
     static double run(URI uri, String key, int concurrency, int total, LatencyRecorder into) throws Exception {
         // a different prompt each time, so the guards' verdict cache never answers
-        LoadGenerator.Run run = LOAD.run(uri, key, concurrency, total,
-                n -> BODY.replace("five words", "five words, take " + SEQUENCE.incrementAndGet()), into);
+        LoadGenerator.Run run = LOAD.run(
+                uri,
+                key,
+                concurrency,
+                total,
+                n -> BODY.replace("five words", "five words, take " + SEQUENCE.incrementAndGet()),
+                into);
         if (!run.failures().isEmpty()) {
             // reported, not fatal: under overload a fail-closed guard answers 400 and that is part of the result
             System.out.println("  (" + uri.getPort() + ", concurrency " + concurrency + ": non-200 answers, status "

@@ -45,9 +45,14 @@ public final class GuardCapacityBenchmark {
     private static final LoadGenerator LOAD = new LoadGenerator();
 
     public static void main(String[] args) throws Exception {
-        System.out.printf(Locale.ROOT, "machine: %d cores, %s %s, Java %s; load average at start %.2f%n",
-                Runtime.getRuntime().availableProcessors(), System.getProperty("os.name"),
-                System.getProperty("os.arch"), System.getProperty("java.version"), loadAverage());
+        System.out.printf(
+                Locale.ROOT,
+                "machine: %d cores, %s %s, Java %s; load average at start %.2f%n",
+                Runtime.getRuntime().availableProcessors(),
+                System.getProperty("os.name"),
+                System.getProperty("os.arch"),
+                System.getProperty("java.version"),
+                loadAverage());
         String prompt = stage();
         if (!Boolean.getBoolean("bench.stageOnly")) {
             throughput(prompt);
@@ -63,16 +68,23 @@ public final class GuardCapacityBenchmark {
         try (SentenceEncoder counter = new SentenceEncoder(1)) {
             // 190 word pieces, and each request appends its own number: about 200 in all
             prompt = EmbeddedStageBenchmark.prompt(counter, 190);
-            System.out.printf("embedded input stage, %d-token prompt (word pieces), both heads, %d fresh prompts:%n",
+            System.out.printf(
+                    "embedded input stage, %d-token prompt (word pieces), both heads, %d fresh prompts:%n",
                     counter.countTokens(prompt), iterations);
         }
         System.out.println("| encoder | p50 ms | p90 ms | p99 ms | process CPU ms / prompt |");
         System.out.println("|---|---|---|---|---|");
         int cores = Runtime.getRuntime().availableProcessors();
-        stageRow("default (1 runner, " + Math.min(2, cores) + " ONNX threads)", SharedEncoder.createDefault(),
-                prompt, iterations);
-        stageRow("1 runner, 1 ONNX thread", new SharedEncoder(new SentenceEncoder(1),
-                EncodingQueue.Settings.defaults(), 4096), prompt, iterations);
+        stageRow(
+                "default (1 runner, " + Math.min(2, cores) + " ONNX threads)",
+                SharedEncoder.createDefault(),
+                prompt,
+                iterations);
+        stageRow(
+                "1 runner, 1 ONNX thread",
+                new SharedEncoder(new SentenceEncoder(1), EncodingQueue.Settings.defaults(), 4096),
+                prompt,
+                iterations);
         return prompt;
     }
 
@@ -88,14 +100,20 @@ public final class GuardCapacityBenchmark {
             }
             double cpuPerPrompt = (processCpu() - cpu0) / 1e6 / iterations;
             Arrays.sort(ns);
-            System.out.printf(Locale.ROOT, "| %s | %.1f | %.1f | %.1f | %.1f |%n", name, ns[iterations / 2] / 1e6,
-                    ns[iterations * 9 / 10] / 1e6, ns[iterations * 99 / 100] / 1e6, cpuPerPrompt);
+            System.out.printf(
+                    Locale.ROOT,
+                    "| %s | %.1f | %.1f | %.1f | %.1f |%n",
+                    name,
+                    ns[iterations / 2] / 1e6,
+                    ns[iterations * 9 / 10] / 1e6,
+                    ns[iterations * 99 / 100] / 1e6,
+                    cpuPerPrompt);
         }
     }
 
     private static long once(EmbeddedClassifiers c, String text) {
-        GuardInput input = GuardInput.prompt(List.of(ChatMessage.of(Role.SYSTEM, "You are a helpful assistant."),
-                ChatMessage.of(Role.USER, text)));
+        GuardInput input = GuardInput.prompt(
+                List.of(ChatMessage.of(Role.SYSTEM, "You are a helpful assistant."), ChatMessage.of(Role.USER, text)));
         long start = System.nanoTime();
         Mono.zip(c.promptAttack().classify(input), c.hazard().classify(input)).block();
         return System.nanoTime() - start;
@@ -108,26 +126,29 @@ public final class GuardCapacityBenchmark {
         int concurrency = 8;
         try (ScriptedOpenAiServer upstream = ScriptedOpenAiServer.startFast()) {
             TestTenants tenants = TestTenants.create();
-            ConfigurableApplicationContext proxy = GatewayOverheadBenchmark.start(upstream, tenants, "proxy", false,
-                    List.of());
-            ConfigurableApplicationContext guarded = GatewayOverheadBenchmark.start(upstream, tenants, "audit-full",
-                    true, List.of());
+            ConfigurableApplicationContext proxy =
+                    GatewayOverheadBenchmark.start(upstream, tenants, "proxy", false, List.of());
+            ConfigurableApplicationContext guarded =
+                    GatewayOverheadBenchmark.start(upstream, tenants, "audit-full", true, List.of());
             // the default configuration with the classifiers off: what the audit log alone costs
-            ConfigurableApplicationContext auditOnly = GatewayOverheadBenchmark.start(upstream, tenants,
-                    "audit-full-unguarded", false, List.of());
+            ConfigurableApplicationContext auditOnly =
+                    GatewayOverheadBenchmark.start(upstream, tenants, "audit-full-unguarded", false, List.of());
             try {
                 URI proxyUri = uri(proxy);
                 URI defaultUri = uri(guarded);
                 URI auditUri = uri(auditOnly);
                 String key = tenants.localKey;
                 Map<String, IntFunction<String>> workloads = new java.util.LinkedHashMap<>();
-                workloads.put("short prompt", n -> body("Say hello in five words, take " + SEQUENCE.incrementAndGet() + "."));
+                workloads.put(
+                        "short prompt", n -> body("Say hello in five words, take " + SEQUENCE.incrementAndGet() + "."));
                 workloads.put("200-token prompt", n -> body(longPrompt + " Take " + SEQUENCE.incrementAndGet() + "."));
                 warmUp(proxyUri, auditUri, defaultUri, key, workloads);
-                System.out.printf("%ngateway throughput at concurrency %d, %d requests x %d rounds per row, rounds alternating:%n",
+                System.out.printf(
+                        "%ngateway throughput at concurrency %d, %d requests x %d rounds per row, rounds alternating:%n",
                         concurrency, requests, rounds);
-                System.out.println("| workload | proxy req/s | audit only req/s | default req/s | default / proxy | "
-                        + "default / audit only | proxy p50 ms | default p50 ms | default CPU ms/req: encoder | all threads |");
+                System.out.println(
+                        "| workload | proxy req/s | audit only req/s | default req/s | default / proxy | "
+                                + "default / audit only | proxy p50 ms | default p50 ms | default CPU ms/req: encoder | all threads |");
                 System.out.println("|---|---|---|---|---|---|---|---|---|---|");
                 for (Map.Entry<String, IntFunction<String>> w : workloads.entrySet()) {
                     LatencyRecorder p = new LatencyRecorder();
@@ -147,12 +168,24 @@ public final class GuardCapacityBenchmark {
                     double prps = p.count() / ps;
                     double grps = g.count() / gs;
                     double arps = a.count() / as;
-                    long encoder = gcpu.entrySet().stream().filter(e -> e.getKey().startsWith("minilm"))
-                            .mapToLong(Map.Entry::getValue).sum();
+                    long encoder = gcpu.entrySet().stream()
+                            .filter(e -> e.getKey().startsWith("minilm"))
+                            .mapToLong(Map.Entry::getValue)
+                            .sum();
                     long all = gcpu.values().stream().mapToLong(Long::longValue).sum();
-                    System.out.printf(Locale.ROOT, "| %s | %.0f | %.0f | %.0f | **%.2f** | %.2f | %.2f | %.2f | %.2f | %.2f |%n",
-                            w.getKey(), prps, arps, grps, grps / prps, grps / arps, p.percentileMillis(50), g.percentileMillis(50),
-                            encoder / 1e6 / g.count(), all / 1e6 / g.count());
+                    System.out.printf(
+                            Locale.ROOT,
+                            "| %s | %.0f | %.0f | %.0f | **%.2f** | %.2f | %.2f | %.2f | %.2f | %.2f |%n",
+                            w.getKey(),
+                            prps,
+                            arps,
+                            grps,
+                            grps / prps,
+                            grps / arps,
+                            p.percentileMillis(50),
+                            g.percentileMillis(50),
+                            encoder / 1e6 / g.count(),
+                            all / 1e6 / g.count());
                     if (Boolean.getBoolean("bench.cpu")) {
                         Map<String, Double> perRequest = new TreeMap<>();
                         gcpu.forEach((k, v) -> perRequest.put(k, v / 1e3 / g.count()));
@@ -169,8 +202,8 @@ public final class GuardCapacityBenchmark {
     }
 
     private static String body(String content) {
-        return "{\"model\":\"bench-model\",\"messages\":[{\"role\":\"user\",\"content\":\""
-                + content.replace("\"", "'") + "\"}],\"max_tokens\":16}";
+        return "{\"model\":\"bench-model\",\"messages\":[{\"role\":\"user\",\"content\":\"" + content.replace("\"", "'")
+                + "\"}],\"max_tokens\":16}";
     }
 
     private static URI uri(ConfigurableApplicationContext gateway) {
@@ -179,7 +212,8 @@ public final class GuardCapacityBenchmark {
     }
 
     /** Both gateways get traffic of every workload, alternating, for at least the warm-up time each (JIT on 2 cores). */
-    private static void warmUp(URI proxy, URI audit, URI guarded, String key, Map<String, IntFunction<String>> workloads)
+    private static void warmUp(
+            URI proxy, URI audit, URI guarded, String key, Map<String, IntFunction<String>> workloads)
             throws Exception {
         long until = System.nanoTime() + Long.getLong("bench.warmupSeconds", 40) * 2_000_000_000L;
         long start = System.nanoTime();
@@ -193,8 +227,9 @@ public final class GuardCapacityBenchmark {
         System.out.printf(Locale.ROOT, "(warm-up %.0f s)%n", (System.nanoTime() - start) / 1e9);
     }
 
-    private static double run(URI uri, String key, int concurrency, int total, IntFunction<String> body,
-                              LatencyRecorder into) throws Exception {
+    private static double run(
+            URI uri, String key, int concurrency, int total, IntFunction<String> body, LatencyRecorder into)
+            throws Exception {
         LoadGenerator.Run run = LOAD.run(uri, key, concurrency, total, body, into);
         if (!run.failures().isEmpty()) {
             System.out.println("  (" + uri.getPort() + ": non-200 answers, status -> count, -1 = I/O error: "
@@ -205,13 +240,13 @@ public final class GuardCapacityBenchmark {
 
     private static long processCpu() {
         return ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
-                ? os.getProcessCpuTime() : 0;
+                ? os.getProcessCpuTime()
+                : 0;
     }
 
     private static double loadAverage() {
         return ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
     }
 
-    private GuardCapacityBenchmark() {
-    }
+    private GuardCapacityBenchmark() {}
 }

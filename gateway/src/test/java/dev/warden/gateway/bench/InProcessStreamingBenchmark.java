@@ -53,8 +53,7 @@ public final class InProcessStreamingBenchmark {
     private static int THREADS = 1;
     private static final boolean JDK_CLIENT = "jdk".equals(System.getProperty("bench.client"));
 
-    record Sample(double ttftMs, double tokensPerSecond, int tokens) {
-    }
+    record Sample(double ttftMs, double tokensPerSecond, int tokens) {}
 
     public static void main(String[] args) throws Exception {
         Path gguf = Path.of(System.getProperty("bench.gguf", TinyGguf.path().toString()));
@@ -69,17 +68,21 @@ public final class InProcessStreamingBenchmark {
         THREADS = Integer.getInteger("bench.threads", 1);
         TestTenants tenants = TestTenants.create();
         String prompt = "Write a long story about a lighthouse keeper and the sea.";
-        System.out.printf("model %s, %d requests per row after %d warm-up, max_tokens %d, seed fixed, 1 slot, "
-                + "%d llama.cpp thread(s)%n", gguf.getFileName(), requests, warmup, maxTokens, THREADS);
+        System.out.printf(
+                "model %s, %d requests per row after %d warm-up, max_tokens %d, seed fixed, 1 slot, "
+                        + "%d llama.cpp thread(s)%n",
+                gguf.getFileName(), requests, warmup, maxTokens, THREADS);
 
         LlamaCppEngine direct = new LlamaCppEngine(new LlamaCppSettings(gguf, 1, 4, 2048, THREADS, maxTokens));
         List<String[]> rows = new ArrayList<>();
         String[][] configs = Stream.of(new String[][] {
-                {"gateway, guards off, optimistic", "false", TenantKind.PLAYGROUND.name(), "off"},
-                {"gateway, embedded guards, optimistic", "true", TenantKind.PLAYGROUND.name(), "optimistic"},
-                {"gateway, embedded guards, hold-back", "true", TenantKind.HOLDBACK.name(), "hold-back"},
-                {"gateway, embedded guards, buffer", "true", TenantKind.BUFFERED.name(), "buffer"}})
-                .filter(c -> rowsWanted.contains(c[3])).toArray(String[][]::new);
+                    {"gateway, guards off, optimistic", "false", TenantKind.PLAYGROUND.name(), "off"},
+                    {"gateway, embedded guards, optimistic", "true", TenantKind.PLAYGROUND.name(), "optimistic"},
+                    {"gateway, embedded guards, hold-back", "true", TenantKind.HOLDBACK.name(), "hold-back"},
+                    {"gateway, embedded guards, buffer", "true", TenantKind.BUFFERED.name(), "buffer"}
+                })
+                .filter(c -> rowsWanted.contains(c[3]))
+                .toArray(String[][]::new);
         boolean guardsOn = false;
         ConfigurableApplicationContext gateway = start(tenants, gguf, maxTokens, guardsOn);
         try {
@@ -121,10 +124,19 @@ public final class InProcessStreamingBenchmark {
                 }
                 double dTtft = median(d.stream().mapToDouble(Sample::ttftMs).toArray());
                 double gTtft = median(g.stream().mapToDouble(Sample::ttftMs).toArray());
-                double dTps = median(d.stream().mapToDouble(Sample::tokensPerSecond).toArray());
-                double gTps = median(g.stream().mapToDouble(Sample::tokensPerSecond).toArray());
-                rows.add(new String[] {config[0], fmt(dTtft), fmt(gTtft), fmt(gTtft - dTtft), fmt(dTps), fmt(gTps),
-                        String.format("%.3f", gTps / dTps)});
+                double dTps =
+                        median(d.stream().mapToDouble(Sample::tokensPerSecond).toArray());
+                double gTps =
+                        median(g.stream().mapToDouble(Sample::tokensPerSecond).toArray());
+                rows.add(new String[] {
+                    config[0],
+                    fmt(dTtft),
+                    fmt(gTtft),
+                    fmt(gTtft - dTtft),
+                    fmt(dTps),
+                    fmt(gTps),
+                    String.format("%.3f", gTps / dTps)
+                });
             }
         } finally {
             gateway.close();
@@ -139,7 +151,9 @@ public final class InProcessStreamingBenchmark {
     }
 
     enum TenantKind {
-        PLAYGROUND, HOLDBACK, BUFFERED;
+        PLAYGROUND,
+        HOLDBACK,
+        BUFFERED;
 
         String key(TestTenants t) {
             return switch (this) {
@@ -150,10 +164,11 @@ public final class InProcessStreamingBenchmark {
         }
     }
 
-    private static ConfigurableApplicationContext start(TestTenants tenants, Path gguf, int maxTokens,
-                                                        boolean guards) {
-        return SpringApplication.run(WardenGateway.class,
-                "--server.port=0", "--logging.level.root=WARN",
+    private static ConfigurableApplicationContext start(TestTenants tenants, Path gguf, int maxTokens, boolean guards) {
+        return SpringApplication.run(
+                WardenGateway.class,
+                "--server.port=0",
+                "--logging.level.root=WARN",
                 "--warden.tenants-file=" + tenants.file,
                 "--warden.licences-dir=" + TestTenants.CONFIG.resolve("licences"),
                 "--warden.data-dir=" + tenants.dir.resolve("data-" + guards),
@@ -170,8 +185,15 @@ public final class InProcessStreamingBenchmark {
     }
 
     private static Sample direct(LlamaCppEngine engine, String prompt, int maxTokens) {
-        ChatRequest request = new ChatRequest("bench", List.of(ChatMessage.of(Role.USER, prompt)), List.of(), null,
-                new SamplingParams(0.8, 0.95, maxTokens, List.of(), 11L, 1, false, null), true, true, null);
+        ChatRequest request = new ChatRequest(
+                "bench",
+                List.of(ChatMessage.of(Role.USER, prompt)),
+                List.of(),
+                null,
+                new SamplingParams(0.8, 0.95, maxTokens, List.of(), 11L, 1, false, null),
+                true,
+                true,
+                null);
         long start = System.nanoTime();
         long[] first = {0};
         long[] last = {0};
@@ -200,8 +222,7 @@ public final class InProcessStreamingBenchmark {
 
         @Override
         public void accept(String line) {
-            if (line.startsWith("data: {") && line.contains("\"content\":\"")
-                    && !line.contains("\"content\":\"\"")) {
+            if (line.startsWith("data: {") && line.contains("\"content\":\"") && !line.contains("\"content\":\"\"")) {
                 long now = System.nanoTime();
                 if (first == 0) {
                     first = now;
@@ -222,12 +243,14 @@ public final class InProcessStreamingBenchmark {
         if (JDK_CLIENT) {
             HttpRequest request = HttpRequest.newBuilder(
                             URI.create("http://127.0.0.1:" + port + "/v1/chat/completions"))
-                    .header("Authorization", "Bearer " + key).header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+                    .header("Authorization", "Bearer " + key)
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(body))
+                    .build();
             start = System.nanoTime();
             HttpResponse<java.io.InputStream> response = HTTP.send(request, HttpResponse.BodyHandlers.ofInputStream());
-            try (BufferedReader in = new BufferedReader(
-                    new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
+            try (BufferedReader in =
+                    new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
                 String line;
                 while ((line = in.readLine()) != null) {
                     events.accept(line);
@@ -235,10 +258,11 @@ public final class InProcessStreamingBenchmark {
             }
             status = response.statusCode();
         } else {
-            SseSocketClient client = SOCKETS.computeIfAbsent(port,
-                    p -> new SseSocketClient("127.0.0.1", Integer.parseInt(p)));
+            SseSocketClient client =
+                    SOCKETS.computeIfAbsent(port, p -> new SseSocketClient("127.0.0.1", Integer.parseInt(p)));
             start = System.nanoTime();
-            status = client.post("/v1/chat/completions", "Bearer " + key, body, events).status();
+            status = client.post("/v1/chat/completions", "Bearer " + key, body, events)
+                    .status();
         }
         if (status != 200) {
             throw new IllegalStateException("gateway answered " + status);

@@ -23,13 +23,14 @@ import reactor.netty.resources.LoopResources;
 final class LoadGenerator implements AutoCloseable {
 
     private final LoopResources loop = LoopResources.create("load-generator", 1, true);
-    private final ConnectionProvider pool = ConnectionProvider.builder("load-generator").maxConnections(64)
-            .pendingAcquireMaxCount(-1).build();
+    private final ConnectionProvider pool = ConnectionProvider.builder("load-generator")
+            .maxConnections(64)
+            .pendingAcquireMaxCount(-1)
+            .build();
     private final HttpClient client = HttpClient.create(pool).runOn(loop);
 
     /** The outcome of one measured run. */
-    record Run(double seconds, Map<Integer, Integer> failures) {
-    }
+    record Run(double seconds, Map<Integer, Integer> failures) {}
 
     /**
      * Sends {@code total} POST requests to {@code uri} from {@code concurrency} virtual clients, recording each
@@ -40,10 +41,10 @@ final class LoadGenerator implements AutoCloseable {
         AtomicInteger issued = new AtomicInteger();
         CountDownLatch done = new CountDownLatch(concurrency);
         Map<Integer, Integer> failures = new ConcurrentHashMap<>();
-        HttpClient.RequestSender sender = client.headers(h -> h
-                        .set(HttpHeaderNames.CONTENT_TYPE, "application/json")
+        HttpClient.RequestSender sender = client.headers(h -> h.set(HttpHeaderNames.CONTENT_TYPE, "application/json")
                         .set(HttpHeaderNames.AUTHORIZATION, "Bearer " + bearer))
-                .post().uri(uri.toString());
+                .post()
+                .uri(uri.toString());
         long start = System.nanoTime();
         for (int c = 0; c < concurrency; c++) {
             next(sender, issued, total, body, into, failures, done);
@@ -52,8 +53,14 @@ final class LoadGenerator implements AutoCloseable {
         return new Run((System.nanoTime() - start) / 1e9, failures);
     }
 
-    private void next(HttpClient.RequestSender sender, AtomicInteger issued, int total, IntFunction<String> body,
-                      LatencyRecorder into, Map<Integer, Integer> failures, CountDownLatch done) {
+    private void next(
+            HttpClient.RequestSender sender,
+            AtomicInteger issued,
+            int total,
+            IntFunction<String> body,
+            LatencyRecorder into,
+            Map<Integer, Integer> failures,
+            CountDownLatch done) {
         int n = issued.incrementAndGet();
         if (n > total) {
             done.countDown();
@@ -62,20 +69,23 @@ final class LoadGenerator implements AutoCloseable {
         String json = body.apply(n);
         long t0 = System.nanoTime();
         sender.send(ByteBufMono.fromString(Mono.just(json)))
-                .responseSingle((response, content) -> content.asByteArray().defaultIfEmpty(new byte[0])
+                .responseSingle((response, content) -> content.asByteArray()
+                        .defaultIfEmpty(new byte[0])
                         .map(ignored -> response.status().code()))
-                .subscribe(status -> {
-                    if (into != null) {
-                        into.record(System.nanoTime() - t0);
-                    }
-                    if (status != 200) {
-                        failures.merge(status, 1, Integer::sum);
-                    }
-                    next(sender, issued, total, body, into, failures, done);
-                }, error -> {
-                    failures.merge(-1, 1, Integer::sum);
-                    next(sender, issued, total, body, into, failures, done);
-                });
+                .subscribe(
+                        status -> {
+                            if (into != null) {
+                                into.record(System.nanoTime() - t0);
+                            }
+                            if (status != 200) {
+                                failures.merge(status, 1, Integer::sum);
+                            }
+                            next(sender, issued, total, body, into, failures, done);
+                        },
+                        error -> {
+                            failures.merge(-1, 1, Integer::sum);
+                            next(sender, issued, total, body, into, failures, done);
+                        });
     }
 
     @Override

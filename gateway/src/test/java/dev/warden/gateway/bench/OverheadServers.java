@@ -18,9 +18,11 @@ public final class OverheadServers {
         TestTenants tenants = TestTenants.create();
         BareForwarder bare = new BareForwarder(upstream.baseUrl());
         String config = System.getProperty("bench.config", "proxy");
-        ConfigurableApplicationContext gateway = GatewayOverheadBenchmark.start(upstream, tenants, config, false, List.of());
+        ConfigurableApplicationContext gateway =
+                GatewayOverheadBenchmark.start(upstream, tenants, config, false, List.of());
         System.out.println("upstream=" + upstream.port() + " bare=" + bare.port() + " gateway="
-                + gateway.getEnvironment().getProperty("local.server.port") + " key=" + (config.startsWith("limits") ? tenants.generousKey : tenants.localKey));
+                + gateway.getEnvironment().getProperty("local.server.port") + " key="
+                + (config.startsWith("limits") ? tenants.generousKey : tenants.localKey));
         Thread.currentThread().join(); // serve until the process is killed
     }
 }

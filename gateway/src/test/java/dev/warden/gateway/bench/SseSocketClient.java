@@ -21,8 +21,7 @@ import java.util.function.Consumer;
 final class SseSocketClient implements Closeable {
 
     /** What the server answered before the body; the body's lines went to the consumer. */
-    record Response(int status) {
-    }
+    record Response(int status) {}
 
     private final String host;
     private final int port;
@@ -122,8 +121,8 @@ final class SseSocketClient implements Closeable {
             if (b == '\n') {
                 int len = line.size();
                 byte[] bytes = line.toByteArray();
-                return new String(bytes, 0, len > 0 && bytes[len - 1] == '\r' ? len - 1 : len,
-                        StandardCharsets.US_ASCII);
+                return new String(
+                        bytes, 0, len > 0 && bytes[len - 1] == '\r' ? len - 1 : len, StandardCharsets.US_ASCII);
             }
             line.write(b);
         }

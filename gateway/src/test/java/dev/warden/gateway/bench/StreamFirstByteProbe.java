@@ -20,14 +20,18 @@ public final class StreamFirstByteProbe {
     public static void main(String[] args) throws Exception {
         try (ScriptedOpenAiServer upstream = ScriptedOpenAiServer.startFast()) {
             TestTenants tenants = TestTenants.create();
-            ConfigurableApplicationContext gateway = SpringApplication.run(WardenGateway.class,
-                    "--server.port=0", "--logging.level.root=WARN",
+            ConfigurableApplicationContext gateway = SpringApplication.run(
+                    WardenGateway.class,
+                    "--server.port=0",
+                    "--logging.level.root=WARN",
                     "--warden.tenants-file=" + tenants.file,
                     "--warden.licences-dir=" + TestTenants.CONFIG.resolve("licences"),
                     "--warden.data-dir=" + tenants.dir.resolve("data-probe"),
-                    "--warden.guard.rules.enabled=false", "--warden.guard.embedded.enabled=false",
+                    "--warden.guard.rules.enabled=false",
+                    "--warden.guard.embedded.enabled=false",
                     "--warden.guard.code-security.enabled=false",
-                    "--warden.models[0].name=bench-model", "--warden.models[0].engine=remote",
+                    "--warden.models[0].name=bench-model",
+                    "--warden.models[0].engine=remote",
                     "--warden.models[0].remote.urls[0]=" + upstream.baseUrl());
             try {
                 String port = gateway.getEnvironment().getProperty("local.server.port");
@@ -49,9 +53,10 @@ public final class StreamFirstByteProbe {
                 Arrays.sort(g);
                 int p50 = n / 2;
                 int p99 = (int) Math.ceil(n * 0.99) - 1;
-                System.out.printf("first content event p50: direct %.3f ms, gateway %.3f ms, added %.3f ms; "
-                        + "p99: direct %.3f ms, gateway %.3f ms (%d requests each)%n", d[p50], g[p50],
-                        g[p50] - d[p50], d[p99], g[p99], n);
+                System.out.printf(
+                        "first content event p50: direct %.3f ms, gateway %.3f ms, added %.3f ms; "
+                                + "p99: direct %.3f ms, gateway %.3f ms (%d requests each)%n",
+                        d[p50], g[p50], g[p50] - d[p50], d[p99], g[p99], n);
             } finally {
                 gateway.close();
             }
@@ -62,7 +67,8 @@ public final class StreamFirstByteProbe {
     private static final java.util.Map<Integer, SseSocketClient> CLIENTS = new java.util.HashMap<>();
 
     static double first(URI uri, String key) throws Exception {
-        String body = "{\"model\":\"bench-model\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+        String body =
+                "{\"model\":\"bench-model\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
         SseSocketClient client = CLIENTS.computeIfAbsent(uri.getPort(), p -> new SseSocketClient("127.0.0.1", p));
         double[] first = {-1};
         long start = System.nanoTime();

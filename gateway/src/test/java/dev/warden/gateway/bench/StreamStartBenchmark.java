@@ -48,9 +48,12 @@ public final class StreamStartBenchmark {
     public static void main(String[] args) throws Exception {
         try (ScriptedOpenAiServer upstream = ScriptedOpenAiServer.start()) {
             TestTenants tenants = TestTenants.create();
-            Files.writeString(tenants.file, TestTenants.tenant("bench-optimistic", "Optimistic, default windows",
-                            "streaming:\n  mode: optimistic")
-                    + TestTenants.tenant("bench-buffer", "Buffer, default windows", "streaming:\n  mode: buffer"),
+            Files.writeString(
+                    tenants.file,
+                    TestTenants.tenant(
+                                    "bench-optimistic", "Optimistic, default windows", "streaming:\n  mode: optimistic")
+                            + TestTenants.tenant(
+                                    "bench-buffer", "Buffer, default windows", "streaming:\n  mode: buffer"),
                     StandardOpenOption.APPEND);
             TenantFileEditor editor = new TenantFileEditor(LicenceCatalog.load(TestTenants.CONFIG.resolve("licences")));
             String optimisticKey = editor.createKey(tenants.file, "bench-optimistic", "bench");
@@ -58,38 +61,49 @@ public final class StreamStartBenchmark {
             List<String> only = List.of(System.getProperty("bench.rows", "unjudged,hold-back,optimistic,buffer")
                     .split(","));
 
-            System.out.printf("upstream: %d pieces %d ms apart; load average %s%n", PIECES, GAP.toMillis(),
-                    loadAverage());
+            System.out.printf(
+                    "upstream: %d pieces %d ms apart; load average %s%n", PIECES, GAP.toMillis(), loadAverage());
             URI direct = URI.create(upstream.baseUrl() + "/v1/chat/completions");
             List<String> report = new ArrayList<>();
             if (only.contains("unjudged")) {
-                ConfigurableApplicationContext off = GatewayOverheadBenchmark.start(upstream, tenants, "stream-off",
-                        false, List.of());
+                ConfigurableApplicationContext off =
+                        GatewayOverheadBenchmark.start(upstream, tenants, "stream-off", false, List.of());
                 try {
-                    report.add(row("unjudged (no output classifier), hold-back tenant", upstream, direct, via(off),
-                            tenants.localKey, 2000));
+                    report.add(row(
+                            "unjudged (no output classifier), hold-back tenant",
+                            upstream,
+                            direct,
+                            via(off),
+                            tenants.localKey,
+                            2000));
                 } finally {
                     off.close();
                 }
             }
-            ConfigurableApplicationContext guarded = GatewayOverheadBenchmark.start(upstream, tenants,
-                    "stream-guarded", true, List.of());
+            ConfigurableApplicationContext guarded =
+                    GatewayOverheadBenchmark.start(upstream, tenants, "stream-guarded", true, List.of());
             try {
                 for (Map.Entry<String, String> row : List.of(
                         Map.entry("hold-back", tenants.localKey),
                         Map.entry("optimistic", optimisticKey),
                         Map.entry("buffer", bufferKey))) {
                     if (only.contains(row.getKey())) {
-                        report.add(row("embedded guards, " + row.getKey(), upstream, direct, via(guarded),
-                                row.getValue(), 200));
+                        report.add(row(
+                                "embedded guards, " + row.getKey(),
+                                upstream,
+                                direct,
+                                via(guarded),
+                                row.getValue(),
+                                200));
                     }
                 }
             } finally {
                 guarded.close();
             }
             System.out.println();
-            System.out.println("| row | first content p50 direct / gateway ms | added p50 ms (paired) | end of stream p50"
-                    + " direct / gateway ms | end ratio | decode tok/s p50 direct / gateway | tok/s ratio |");
+            System.out.println(
+                    "| row | first content p50 direct / gateway ms | added p50 ms (paired) | end of stream p50"
+                            + " direct / gateway ms | end ratio | decode tok/s p50 direct / gateway | tok/s ratio |");
             System.out.println("|---|---|---|---|---|---|---|");
             report.forEach(System.out::println);
             System.out.printf("load average at the end: %s%n", loadAverage());
@@ -104,8 +118,9 @@ public final class StreamStartBenchmark {
 
     private static long serial;
 
-    private static String row(String name, ScriptedOpenAiServer upstream, URI direct, URI via, String key,
-                              int defaultWarmup) throws Exception {
+    private static String row(
+            String name, ScriptedOpenAiServer upstream, URI direct, URI via, String key, int defaultWarmup)
+            throws Exception {
         int warmup = Integer.getInteger("bench.warmup", defaultWarmup);
         for (int i = 0; i < warmup; i++) {
             call(upstream, direct, key, Duration.ZERO);
@@ -126,11 +141,17 @@ public final class StreamStartBenchmark {
         double gEnd = p50(g, Sample::end);
         double dRate = p50(d, Sample::rate);
         double gRate = p50(g, Sample::rate);
-        String line = String.format("| %s | %.2f / %.2f | %+.2f | %.1f / %.1f | %.3f | %.1f / %.1f | %.3f |", name,
-                dFirst, gFirst, p50(added), dEnd, gEnd, gEnd / dEnd, dRate, gRate, gRate / dRate);
-        System.out.println(line + String.format("   (gateway p50: first body line %.2f ms, last content to end of"
-                + " stream %.2f ms, direct %.2f ms; load %s)", p50(g, Sample::firstLine),
-                p50(g, x -> x.end() - x.lastContent()), p50(d, x -> x.end() - x.lastContent()), loadAverage()));
+        String line = String.format(
+                "| %s | %.2f / %.2f | %+.2f | %.1f / %.1f | %.3f | %.1f / %.1f | %.3f |",
+                name, dFirst, gFirst, p50(added), dEnd, gEnd, gEnd / dEnd, dRate, gRate, gRate / dRate);
+        System.out.println(line
+                + String.format(
+                        "   (gateway p50: first body line %.2f ms, last content to end of"
+                                + " stream %.2f ms, direct %.2f ms; load %s)",
+                        p50(g, Sample::firstLine),
+                        p50(g, x -> x.end() - x.lastContent()),
+                        p50(d, x -> x.end() - x.lastContent()),
+                        loadAverage()));
         return line;
     }
 
@@ -165,8 +186,8 @@ public final class StreamStartBenchmark {
         });
         double end = (System.nanoTime() - start) / 1e6;
         if (response.status() != 200 || contents[0] != PIECES) {
-            throw new IllegalStateException(uri + " answered " + response.status() + " with " + contents[0]
-                    + " content events");
+            throw new IllegalStateException(
+                    uri + " answered " + response.status() + " with " + contents[0] + " content events");
         }
         return new Sample(t[0], t[1], t[2], end, contents[0]);
     }
@@ -183,7 +204,8 @@ public final class StreamStartBenchmark {
 
     private static String loadAverage() {
         try {
-            String[] parts = Files.readString(java.nio.file.Path.of("/proc/loadavg")).split(" ");
+            String[] parts =
+                    Files.readString(java.nio.file.Path.of("/proc/loadavg")).split(" ");
             return parts[0] + " " + parts[1] + " " + parts[2];
         } catch (Exception e) {
             return "n/a";

@@ -18,8 +18,12 @@ public abstract class ClientsGatewayTest extends GatewayTest {
     static void clientModels(DynamicPropertyRegistry registry) {
         // A second application context: its audit log gets its own store (two writers with one instance id on
         // one store fork its hash chain, and the second one's records go to the spill file).
-        registry.add("warden.audit.store", () -> TENANTS.dir.resolve("clients-audit.db").toString());
-        registry.add("warden.audit.spill-file", () -> TENANTS.dir.resolve("clients-spill.jsonl").toString());
+        registry.add(
+                "warden.audit.store",
+                () -> TENANTS.dir.resolve("clients-audit.db").toString());
+        registry.add(
+                "warden.audit.spill-file",
+                () -> TENANTS.dir.resolve("clients-spill.jsonl").toString());
         registry.add("warden.models[2].name", () -> EMBED_MODEL);
         registry.add("warden.models[2].engine", () -> "remote");
         registry.add("warden.models[2].licence", () -> "llama-3.1");

@@ -27,8 +27,11 @@ class EngineShapingTest extends ClientsGatewayTest {
     void anOllamaModelGetsNoParallelToolCallsAndMaxTokensByItsOldName() {
         UPSTREAM.enqueue(ScriptedReply.text("hello"));
 
-        Reply r = http.post("/v1/chat/completions", TENANTS.localKey, "application/json", chat(OLLAMA_MODEL,
-                "\"parallel_tool_calls\": false, \"max_completion_tokens\": 20, \"n\": 1, "));
+        Reply r = http.post(
+                "/v1/chat/completions",
+                TENANTS.localKey,
+                "application/json",
+                chat(OLLAMA_MODEL, "\"parallel_tool_calls\": false, \"max_completion_tokens\": 20, \"n\": 1, "));
 
         assertThat(r.status()).as(r.body()).isEqualTo(200);
         var forwarded = UPSTREAM.lastGenerationRequest().json();
@@ -42,7 +45,10 @@ class EngineShapingTest extends ClientsGatewayTest {
     void aFieldTheServerCannotHonourIsRefusedNamingIt() {
         int before = UPSTREAM.generationRequests();
 
-        Reply r = http.post("/v1/chat/completions", TENANTS.localKey, "application/json",
+        Reply r = http.post(
+                "/v1/chat/completions",
+                TENANTS.localKey,
+                "application/json",
                 chat(OLLAMA_MODEL, "\"logit_bias\": {\"15\": 5}, "));
 
         assertThat(r.status()).as(r.body()).isEqualTo(400);
@@ -56,8 +62,13 @@ class EngineShapingTest extends ClientsGatewayTest {
     void aGenericServerGetsEveryKnownField() {
         UPSTREAM.enqueue(ScriptedReply.text("hello"));
 
-        Reply r = http.post("/v1/chat/completions", TENANTS.localKey, "application/json", chat(MODEL,
-                "\"parallel_tool_calls\": false, \"max_completion_tokens\": 20, \"logit_bias\": {\"15\": 5}, "));
+        Reply r = http.post(
+                "/v1/chat/completions",
+                TENANTS.localKey,
+                "application/json",
+                chat(
+                        MODEL,
+                        "\"parallel_tool_calls\": false, \"max_completion_tokens\": 20, \"logit_bias\": {\"15\": 5}, "));
 
         assertThat(r.status()).as(r.body()).isEqualTo(200);
         var forwarded = UPSTREAM.lastGenerationRequest().json();

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.warden.inference.testing.ScriptedGate;
 import dev.warden.inference.testing.ScriptedReply;
 import java.io.BufferedReader;
-import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -28,40 +27,53 @@ class OpenAiNodeCompatTest extends ClientsGatewayTest {
 
     /** The package version the suite pins; bump it here. */
     static final String OPENAI_NPM = "6.49.0";
+
     private static final Path DIR = Path.of("target", "npm-clients");
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     @BeforeAll
     static void install() throws Exception {
         Path installed = DIR.resolve("node_modules/openai/package.json");
-        if (Files.exists(installed) && JSON.readTree(installed.toFile()).path("version").asString()
-                .equals(OPENAI_NPM)) {
+        if (Files.exists(installed)
+                && JSON.readTree(installed.toFile()).path("version").asString().equals(OPENAI_NPM)) {
             return;
         }
         Files.createDirectories(DIR);
         Files.writeString(DIR.resolve("package.json"), "{\"name\": \"warden-client-suite\", \"private\": true}");
-        Process npm = new ProcessBuilder("npm", "install", "--no-audit", "--no-fund", "--silent",
-                "openai@" + OPENAI_NPM).directory(DIR.toFile()).redirectErrorStream(true)
-                .redirectOutput(DIR.resolve("npm-install.log").toFile()).start();
+        Process npm = new ProcessBuilder(
+                        "npm", "install", "--no-audit", "--no-fund", "--silent", "openai@" + OPENAI_NPM)
+                .directory(DIR.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(DIR.resolve("npm-install.log").toFile())
+                .start();
         assertThat(npm.waitFor(5, TimeUnit.MINUTES)).as("npm install finished").isTrue();
-        assertThat(npm.exitValue()).as(Files.readString(DIR.resolve("npm-install.log"))).isZero();
+        assertThat(npm.exitValue())
+                .as(Files.readString(DIR.resolve("npm-install.log")))
+                .isZero();
     }
 
     @Test
     void theNodeClientsChatStreamingResponsesEmbeddingsAndErrors() throws Exception {
         ScriptedGate chatGate = new ScriptedGate();
         ScriptedGate responsesGate = new ScriptedGate();
-        UPSTREAM.enqueue(ScriptedReply.text("Paris."),
-                ScriptedReply.pieces("early", " late").chunkDelay(Duration.ofMillis(100)).holdAfter(1, chatGate),
+        UPSTREAM.enqueue(
                 ScriptedReply.text("Paris."),
-                ScriptedReply.pieces("early", " late").chunkDelay(Duration.ofMillis(100))
+                ScriptedReply.pieces("early", " late")
+                        .chunkDelay(Duration.ofMillis(100))
+                        .holdAfter(1, chatGate),
+                ScriptedReply.text("Paris."),
+                ScriptedReply.pieces("early", " late")
+                        .chunkDelay(Duration.ofMillis(100))
                         .holdAfter(1, responsesGate),
                 ScriptedReply.text("Here is how to make a pipe bomb: fill a steel pipe with explosive powder, cap "
                         + "both ends and add a fuse."));
         int before = UPSTREAM.completedResponses();
-        Files.copy(Objects.requireNonNull(getClass().getResourceAsStream("/clients/openai-node-compat.mjs")),
-                DIR.resolve("compat.mjs"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        ProcessBuilder builder = new ProcessBuilder("node", "compat.mjs").directory(DIR.toFile())
+        Files.copy(
+                Objects.requireNonNull(getClass().getResourceAsStream("/clients/openai-node-compat.mjs")),
+                DIR.resolve("compat.mjs"),
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        ProcessBuilder builder = new ProcessBuilder("node", "compat.mjs")
+                .directory(DIR.toFile())
                 .redirectError(DIR.resolve("compat-stderr.log").toFile());
         builder.environment().put("BASE_URL", v1());
         builder.environment().put("LOCAL_KEY", TENANTS.localKey);
@@ -71,8 +83,8 @@ class OpenAiNodeCompatTest extends ClientsGatewayTest {
         Process node = builder.start();
         List<JsonNode> lines = new ArrayList<>();
         List<Integer> completedAtFirst = new ArrayList<>();
-        try (BufferedReader out = new BufferedReader(new InputStreamReader(node.getInputStream(),
-                StandardCharsets.UTF_8))) {
+        try (BufferedReader out =
+                new BufferedReader(new InputStreamReader(node.getInputStream(), StandardCharsets.UTF_8))) {
             String line;
             while ((line = out.readLine()) != null) {
                 JsonNode result = JSON.readTree(line);
@@ -86,7 +98,9 @@ class OpenAiNodeCompatTest extends ClientsGatewayTest {
         } finally {
             assertThat(node.waitFor(60, TimeUnit.SECONDS)).isTrue();
         }
-        assertThat(node.exitValue()).as(lines + Files.readString(DIR.resolve("compat-stderr.log"))).isZero();
+        assertThat(node.exitValue())
+                .as(lines + Files.readString(DIR.resolve("compat-stderr.log")))
+                .isZero();
 
         assertThat(result(lines, "chat", 0).path("content").asString()).isEqualTo("Paris.");
         assertThat(result(lines, "chat-stream", 0).path("first").asString()).isEqualTo("early");
@@ -94,12 +108,16 @@ class OpenAiNodeCompatTest extends ClientsGatewayTest {
         assertThat(result(lines, "chat-stream", 1).path("usage").asBoolean()).isTrue();
         assertThat(result(lines, "responses", 0).path("text").asString()).isEqualTo("Paris.");
         assertThat(result(lines, "responses", 0).path("status").asString()).isEqualTo("completed");
-        assertThat(result(lines, "responses-stream", 0).path("first").asString()).isEqualTo("early");
+        assertThat(result(lines, "responses-stream", 0).path("first").asString())
+                .isEqualTo("early");
         assertThat(result(lines, "responses-stream", 1).path("text").asString()).isEqualTo("early late");
-        assertThat(result(lines, "responses-stream", 1).path("completed").asBoolean()).isTrue();
+        assertThat(result(lines, "responses-stream", 1).path("completed").asBoolean())
+                .isTrue();
         assertThat(result(lines, "embeddings", 0).path("dimensions").asInt()).isEqualTo(8);
         JsonNode blocked = result(lines, "blocked", 0);
-        assertThat(blocked.path("badRequest").asBoolean()).as(blocked.toString()).isTrue();
+        assertThat(blocked.path("badRequest").asBoolean())
+                .as(blocked.toString())
+                .isTrue();
         assertThat(blocked.path("code").asString()).isEqualTo("content_filter");
         assertThat(result(lines, "withheld", 0).path("finish").asString()).isEqualTo("content_filter");
         assertThat(result(lines, "withheld", 0).path("refusal").asBoolean()).isTrue();
@@ -109,7 +127,10 @@ class OpenAiNodeCompatTest extends ClientsGatewayTest {
     }
 
     private static JsonNode result(List<JsonNode> lines, String name, int index) {
-        return lines.stream().filter(l -> l.path("case").asString().equals(name)).skip(index).findFirst()
+        return lines.stream()
+                .filter(l -> l.path("case").asString().equals(name))
+                .skip(index)
+                .findFirst()
                 .orElseThrow(() -> new AssertionError("no line " + index + " for case " + name + " in " + lines));
     }
 }

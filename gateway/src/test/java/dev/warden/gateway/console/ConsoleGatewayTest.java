@@ -36,7 +36,8 @@ abstract class ConsoleGatewayTest extends GatewayTest {
     @DynamicPropertySource
     static void consoleProperties(DynamicPropertyRegistry registry) {
         registry.add("warden.audit.store", () -> DATA.resolve("audit.db").toString());
-        registry.add("warden.audit.spill-file", () -> DATA.resolve("audit-spill.jsonl").toString());
+        registry.add("warden.audit.spill-file", () -> DATA.resolve("audit-spill.jsonl")
+                .toString());
         registry.add("warden.admin.keys[0].sha256", () -> ApiKeys.hash(AUDITOR_KEY));
         registry.add("warden.admin.keys[0].role", () -> "auditor");
         registry.add("warden.admin.keys[1].sha256", () -> ApiKeys.hash(READER_KEY));
@@ -59,9 +60,13 @@ abstract class ConsoleGatewayTest extends GatewayTest {
 
     /** A chat through the gateway; returns the gateway's request id. */
     String chat(String key, String prompt, int expectedStatus) {
-        Reply r = new HttpCalls(baseUrl()).post("/v1/chat/completions", key, "application/json",
-                "{\"model\":\"" + MODEL + "\",\"messages\":[{\"role\":\"user\",\"content\":"
-                        + JsonMapper.builder().build().writeValueAsString(prompt) + "}]}");
+        Reply r = new HttpCalls(baseUrl())
+                .post(
+                        "/v1/chat/completions",
+                        key,
+                        "application/json",
+                        "{\"model\":\"" + MODEL + "\",\"messages\":[{\"role\":\"user\",\"content\":"
+                                + JsonMapper.builder().build().writeValueAsString(prompt) + "}]}");
         assertThat(r.status()).as(r.body()).isEqualTo(expectedStatus);
         return r.header("x-request-id");
     }
@@ -69,8 +74,11 @@ abstract class ConsoleGatewayTest extends GatewayTest {
     /** A browser-like client: keeps cookies, follows no redirect, reads forms' CSRF fields. */
     final class Browser {
         final CookieManager cookies = new CookieManager();
-        final HttpClient client = HttpClient.newBuilder().cookieHandler(cookies)
-                .followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofSeconds(5)).build();
+        final HttpClient client = HttpClient.newBuilder()
+                .cookieHandler(cookies)
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .connectTimeout(Duration.ofSeconds(5))
+                .build();
 
         HttpResponse<String> get(String path) {
             return send(HttpRequest.newBuilder(URI.create(baseUrl() + path)).GET());
@@ -84,8 +92,8 @@ abstract class ConsoleGatewayTest extends GatewayTest {
 
         private HttpResponse<String> send(HttpRequest.Builder request) {
             try {
-                return client.send(request.timeout(Duration.ofSeconds(30)).build(),
-                        HttpResponse.BodyHandlers.ofString());
+                return client.send(
+                        request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
             } catch (java.io.IOException e) {
                 throw new java.io.UncheckedIOException(e);
             } catch (InterruptedException e) {
@@ -108,7 +116,8 @@ abstract class ConsoleGatewayTest extends GatewayTest {
     }
 
     static String csrfOf(String html) {
-        Matcher m = Pattern.compile("<input type=\"hidden\" name=\"([^\"]+)\" value=\"([^\"]+)\">").matcher(html);
+        Matcher m = Pattern.compile("<input type=\"hidden\" name=\"([^\"]+)\" value=\"([^\"]+)\">")
+                .matcher(html);
         assertThat(m.find()).as("a CSRF field in " + html).isTrue();
         return m.group(1) + "=" + form(m.group(2));
     }

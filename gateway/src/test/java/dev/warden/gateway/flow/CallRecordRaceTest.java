@@ -35,8 +35,8 @@ import org.junit.jupiter.api.Timeout;
  */
 class CallRecordRaceTest {
 
-    private static final TenantDirectory EXAMPLE = TenantDirectory.load(Path.of("../config/tenants.example.yaml"),
-            LicenceCatalog.load(Path.of("../config/licences")));
+    private static final TenantDirectory EXAMPLE = TenantDirectory.load(
+            Path.of("../config/tenants.example.yaml"), LicenceCatalog.load(Path.of("../config/licences")));
 
     private static final int ROUNDS = 200;
     private static final int CHUNKS = 500;
@@ -47,11 +47,13 @@ class CallRecordRaceTest {
     void windowCallbacksToolChecksCancellationAndCompletionLoseNothingAndRecordOnce() throws Exception {
         Tenant acme = EXAMPLE.tenant("acme").orElseThrow();
         Principal principal = new Principal(acme, acme.keys().get(0));
-        FingerprintKey fingerprints = FingerprintKey.ofBase64(java.util.Base64.getEncoder().encodeToString(new byte[32]));
+        FingerprintKey fingerprints =
+                FingerprintKey.ofBase64(java.util.Base64.getEncoder().encodeToString(new byte[32]));
         ExecutorService pool = Executors.newFixedThreadPool(5);
         try {
             for (int round = 0; round < ROUNDS; round++) {
-                CallRecord record = new CallRecord("req_" + round, principal).model("m").prompt("p");
+                CallRecord record =
+                        new CallRecord("req_" + round, principal).model("m").prompt("p");
                 CountDownLatch go = new CountDownLatch(1);
                 AtomicInteger recorded = new AtomicInteger();
                 List<Future<?>> work = new ArrayList<>();
@@ -64,14 +66,17 @@ class CallRecordRaceTest {
                 work.add(pool.submit(() -> {
                     await(go);
                     for (int i = 0; i < WINDOWS; i++) {
-                        record.guarded(Direction.OUTPUT, List.of(verdict("window")), decision(Action.ALLOW),
+                        record.guarded(
+                                Direction.OUTPUT,
+                                List.of(verdict("window")),
+                                decision(Action.ALLOW),
                                 Duration.ofNanos(1));
                     }
                 }));
                 work.add(pool.submit(() -> {
                     await(go);
-                    record.guarded(Direction.OUTPUT, List.of(verdict("tools")), decision(Action.BLOCK),
-                            Duration.ofNanos(1));
+                    record.guarded(
+                            Direction.OUTPUT, List.of(verdict("tools")), decision(Action.BLOCK), Duration.ofNanos(1));
                     record.ruleOnly("tool call withheld");
                 }));
                 // the two endings: whichever wins records, the other must find it recorded
@@ -88,12 +93,15 @@ class CallRecordRaceTest {
                     f.get(30, TimeUnit.SECONDS);
                 }
 
-                assertThat(recorded.get()).as("round %d: recorded exactly once", round).isEqualTo(1);
+                assertThat(recorded.get())
+                        .as("round %d: recorded exactly once", round)
+                        .isEqualTo(1);
                 assertThat(record.responseText()).hasSize(CHUNKS);
                 AuditRecord audit = record.toAudit(Outcome.CLIENT_ABORT, 499, false, s -> s, fingerprints);
                 assertThat(audit.tokensReleased()).isEqualTo(CHUNKS);
                 assertThat(audit.verdicts()).hasSize(WINDOWS + 1);
-                assertThat(record.action()).as("the block of the tool-call check is the strictest")
+                assertThat(record.action())
+                        .as("the block of the tool-call check is the strictest")
                         .isEqualTo("block");
             }
         } finally {

@@ -33,9 +33,17 @@ class EncoderReadinessTest {
     @BeforeEach
     void start() {
         EncodingQueue.Settings d = EncodingQueue.Settings.defaults();
-        encoder = new SharedEncoder(new SentenceEncoder(2), new EncodingQueue.Settings(d.runners(), d.batchTokens(),
-                d.windowsPerRequest(), d.maxWait(), d.queuedWindows(), d.queuedWindowsPerTenant(),
-                Duration.ofMillis(200)), 64);
+        encoder = new SharedEncoder(
+                new SentenceEncoder(2),
+                new EncodingQueue.Settings(
+                        d.runners(),
+                        d.batchTokens(),
+                        d.windowsPerRequest(),
+                        d.maxWait(),
+                        d.queuedWindows(),
+                        d.queuedWindowsPerTenant(),
+                        Duration.ofMillis(200)),
+                64);
         EncoderMetrics.bind(encoder, metrics);
     }
 
@@ -54,7 +62,8 @@ class EncoderReadinessTest {
             }
             texts.add(sb.toString());
         }
-        return Flux.fromIterable(texts).flatMap(encoder::embed)
+        return Flux.fromIterable(texts)
+                .flatMap(encoder::embed)
                 .contextWrite(EncoderCaller.forRequest("tenant-a"))
                 .subscribe();
     }
@@ -66,21 +75,34 @@ class EncoderReadinessTest {
 
         Disposable flood = flood();
         try {
-            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20))
+            await().atMost(Duration.ofSeconds(30))
+                    .pollInterval(Duration.ofMillis(20))
                     .until(() -> readiness.health().getStatus().equals(Status.OUT_OF_SERVICE));
-            assertThat(metrics.get("warden.guard.encoder.queue.windows").gauge().value()).isPositive();
-            assertThat(metrics.get("warden.guard.encoder.saturated.seconds").gauge().value()).isPositive();
+            assertThat(metrics.get("warden.guard.encoder.queue.windows").gauge().value())
+                    .isPositive();
+            assertThat(metrics.get("warden.guard.encoder.saturated.seconds")
+                            .gauge()
+                            .value())
+                    .isPositive();
         } finally {
             flood.dispose();
         }
 
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20))
+        await().atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(20))
                 .until(() -> readiness.health().getStatus().equals(Status.UP));
         // Readiness is back once the backlog is under the threshold, which can be before the queue is empty (texts
         // the flood was submitting while it was disposed are still queued or being dropped): await the empty queue.
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20))
-                .until(() -> metrics.get("warden.guard.encoder.queue.windows").gauge().value() == 0.0);
-        assertThat(metrics.get("warden.guard.encoder.windows.cancelled").functionCounter().count()).isPositive();
+        await().atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(20))
+                .until(() -> metrics.get("warden.guard.encoder.queue.windows")
+                                .gauge()
+                                .value()
+                        == 0.0);
+        assertThat(metrics.get("warden.guard.encoder.windows.cancelled")
+                        .functionCounter()
+                        .count())
+                .isPositive();
         assertThat(metrics.get("warden.guard.encoder.wait").timer().count()).isPositive();
     }
 
@@ -88,12 +110,22 @@ class EncoderReadinessTest {
     void aTenantBeyondItsShareOfTheQueueIsRefusedAndCounted() {
         EncodingQueue.Settings d = EncodingQueue.Settings.defaults();
         encoder.close();
-        encoder = new SharedEncoder(new SentenceEncoder(1), new EncodingQueue.Settings(d.runners(), d.batchTokens(),
-                d.windowsPerRequest(), d.maxWait(), d.queuedWindows(), 50, d.saturationBacklog()), 64);
+        encoder = new SharedEncoder(
+                new SentenceEncoder(1),
+                new EncodingQueue.Settings(
+                        d.runners(),
+                        d.batchTokens(),
+                        d.windowsPerRequest(),
+                        d.maxWait(),
+                        d.queuedWindows(),
+                        50,
+                        d.saturationBacklog()),
+                64);
         EncoderMetrics.bind(encoder, new SimpleMeterRegistry());
         Disposable flood = flood();
         try {
-            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20))
+            await().atMost(Duration.ofSeconds(30))
+                    .pollInterval(Duration.ofMillis(20))
                     .until(() -> encoder.load().rejectedTexts() > 0);
             assertThat(encoder.load().queuedWindows()).isLessThanOrEqualTo(50);
         } finally {

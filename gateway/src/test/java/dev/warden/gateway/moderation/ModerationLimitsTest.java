@@ -44,13 +44,17 @@ class ModerationLimitsTest extends GatewayTest {
     void aTenantLimitedToThreeRequestsAMinuteGets429WithRetryAfterOnItsFourthModerationAndEveryCallIsAudited() {
         List<Reply> replies = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
-            replies.add(http.post("/v1/moderations", TENANTS.moderatedKey, "application/json",
+            replies.add(http.post(
+                    "/v1/moderations",
+                    TENANTS.moderatedKey,
+                    "application/json",
                     "{\"input\": [\"hello there\", \"mail me at jane.doe@example.com\"]}"));
         }
 
         for (Reply r : replies.subList(0, 3)) {
             assertThat(r.status()).as(r.body()).isEqualTo(200);
-            assertThat(r.json().path("results").get(1).path("flagged").asBoolean()).isTrue();
+            assertThat(r.json().path("results").get(1).path("flagged").asBoolean())
+                    .isTrue();
         }
         assertThat(replies.get(0).header("x-ratelimit-limit-requests")).isEqualTo("3");
         Reply refused = replies.get(3);
@@ -67,13 +71,20 @@ class ModerationLimitsTest extends GatewayTest {
             assertThat(answered.model()).isEqualTo(ModerationHandler.GUARD_MODEL);
             // both inputs' verdicts, from every classifier the response says ran
             List<String> ran = new ArrayList<>();
-            replies.get(0).json().path("results").get(0).path("metadata").path("classifiers")
+            replies.get(0)
+                    .json()
+                    .path("results")
+                    .get(0)
+                    .path("metadata")
+                    .path("classifiers")
                     .forEach(c -> ran.add(c.asString()));
-            assertThat(answered.classifiers()).containsExactlyInAnyOrderElementsOf(ran.stream().distinct().toList());
+            assertThat(answered.classifiers())
+                    .containsExactlyInAnyOrderElementsOf(ran.stream().distinct().toList());
             assertThat(answered.verdicts()).hasSize(2 * ran.size());
             // the flagged categories are those the response flagged
             List<String> flagged = new ArrayList<>();
-            replies.get(0).json().path("results").forEach(result -> result.path("categories").properties()
+            replies.get(0).json().path("results").forEach(result -> result.path("categories")
+                    .properties()
                     .forEach(e -> {
                         if (e.getValue().asBoolean()) {
                             flagged.add(e.getKey());
@@ -81,13 +92,22 @@ class ModerationLimitsTest extends GatewayTest {
                     }));
             assertThat(answered.categories()).isNotEmpty();
             assertThat(flagged).containsAll(answered.categories());
-            assertThat(answered.verdicts()).anySatisfy(v -> assertThat(v.scores()).containsEntry("pii.email", 1.0));
-            assertThat(answered.decision()).isEqualTo(replies.get(0).json().path("results").get(1)
-                    .path("metadata").path("action").asString());
+            assertThat(answered.verdicts())
+                    .anySatisfy(v -> assertThat(v.scores()).containsEntry("pii.email", 1.0));
+            assertThat(answered.decision())
+                    .isEqualTo(replies.get(0)
+                            .json()
+                            .path("results")
+                            .get(1)
+                            .path("metadata")
+                            .path("action")
+                            .asString());
             // keyed: the log alone cannot confirm a guessed input
             String prompt = "hello there\nmail me at jane.doe@example.com";
             assertThat(answered.fingerprint()).isEqualTo(FingerprintKey.ALGORITHM);
-            assertThat(answered.promptSha256()).isEqualTo(fingerprints.of(prompt)).isNotEqualTo(Sha256.ofText(prompt));
+            assertThat(answered.promptSha256())
+                    .isEqualTo(fingerprints.of(prompt))
+                    .isNotEqualTo(Sha256.ofText(prompt));
             assertThat(answered.content()).isNull();
         }
         AuditRecord limited = records.get(3);
@@ -108,7 +128,11 @@ class ModerationLimitsTest extends GatewayTest {
 
         for (Reply r : replies.subList(0, 3)) {
             assertThat(r.status()).as(r.body()).isEqualTo(200);
-            assertThat(r.json().path("violation").path("metadata").path("violation_type").asString())
+            assertThat(r.json()
+                            .path("violation")
+                            .path("metadata")
+                            .path("violation_type")
+                            .asString())
                     .contains("pii.phone");
         }
         assertThat(replies.get(3).status()).isEqualTo(429);
@@ -122,8 +146,13 @@ class ModerationLimitsTest extends GatewayTest {
             // only the chosen shield's verdicts: what the caller was told
             assertThat(answered.classifiers()).containsExactly("content-rules");
             assertThat(answered.categories()).contains("pii.phone");
-            assertThat(answered.decision()).isEqualTo(replies.get(0).json().path("violation").path("metadata")
-                    .path("action").asString());
+            assertThat(answered.decision())
+                    .isEqualTo(replies.get(0)
+                            .json()
+                            .path("violation")
+                            .path("metadata")
+                            .path("action")
+                            .asString());
             assertThat(answered.promptSha256()).matches("[0-9a-f]{64}");
             assertThat(answered.content()).isNull();
         }
@@ -132,7 +161,11 @@ class ModerationLimitsTest extends GatewayTest {
 
     /** The tenant's records, oldest first; each call's record is durable before its response leaves. */
     private List<AuditRecord> records(String tenant) {
-        return auditLog.store().query(AuditQuery.builder().tenant(tenant).limit(100).build()).entries().stream()
+        return auditLog
+                .store()
+                .query(AuditQuery.builder().tenant(tenant).limit(100).build())
+                .entries()
+                .stream()
                 .sorted(Comparator.comparingLong(e -> e.seq()))
                 .map(e -> (AuditRecord) e.entry())
                 .toList();

@@ -53,21 +53,30 @@ class AuditSurvivesKillTest {
         TestTenants tenants = TestTenants.create();
         Path auditDb = tenants.dir.resolve("audit.db");
         // A short delay keeps requests in flight at every moment, so the kill lands in the middle of some.
-        try (ScriptedOpenAiServer upstream = ScriptedOpenAiServer.start()
-                .always(ScriptedReply.ok().firstByteDelay(Duration.ofMillis(30)));
-             GatewayProcess gateway = GatewayProcess.start("audit-kill", GatewayProcess.freePort(), Map.of(
-                     "warden.tenants-file", tenants.file.toString(),
-                     "warden.licences-dir", TestTenants.CONFIG.resolve("licences").toAbsolutePath().toString(),
-                     "warden.data-dir", tenants.dir.resolve("data").toString(),
-                     "warden.audit.store", auditDb.toString(),
-                     "warden.models[0].name", "audited-model",
-                     "warden.models[0].engine", "remote",
-                     "warden.models[0].remote.urls[0]", upstream.baseUrl(),
-                     "warden.models[0].remote.upstream-model", "upstream-model",
-                     "logging.level.root", "WARN"))) {
+        try (ScriptedOpenAiServer upstream =
+                        ScriptedOpenAiServer.start().always(ScriptedReply.ok().firstByteDelay(Duration.ofMillis(30)));
+                GatewayProcess gateway = GatewayProcess.start(
+                        "audit-kill",
+                        GatewayProcess.freePort(),
+                        Map.of(
+                                "warden.tenants-file", tenants.file.toString(),
+                                "warden.licences-dir",
+                                        TestTenants.CONFIG
+                                                .resolve("licences")
+                                                .toAbsolutePath()
+                                                .toString(),
+                                "warden.data-dir", tenants.dir.resolve("data").toString(),
+                                "warden.audit.store", auditDb.toString(),
+                                "warden.models[0].name", "audited-model",
+                                "warden.models[0].engine", "remote",
+                                "warden.models[0].remote.urls[0]", upstream.baseUrl(),
+                                "warden.models[0].remote.upstream-model", "upstream-model",
+                                "logging.level.root", "WARN"))) {
 
-            HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                    .connectTimeout(Duration.ofSeconds(5)).build();
+            HttpClient client = HttpClient.newBuilder()
+                    .version(HttpClient.Version.HTTP_1_1)
+                    .connectTimeout(Duration.ofSeconds(5))
+                    .build();
             Set<String> answered = ConcurrentHashMap.newKeySet();
             Set<String> cutOff = ConcurrentHashMap.newKeySet();
             Map<Integer, Integer> otherStatuses = new ConcurrentHashMap<>();
@@ -80,50 +89,56 @@ class AuditSurvivesKillTest {
             List<Thread> threads = new ArrayList<>();
             for (int t = 0; t < THREADS; t++) {
                 int thread = t;
-                Thread worker = new Thread(() -> {
-                    try {
-                        for (int n = 0; ; n++) {
-                            String id = "kill9-" + thread + "-" + n;
-                            HttpRequest request = HttpRequest.newBuilder(
-                                            URI.create(gateway.baseUrl() + "/v1/chat/completions"))
-                                    .timeout(Duration.ofSeconds(30))
-                                    .header("Content-Type", "application/json")
-                                    .header("Authorization", "Bearer " + tenants.localKey)
-                                    .header("x-request-id", id)
-                                    .POST(HttpRequest.BodyPublishers.ofString(BODY)).build();
-                            boolean before = !killed.get();
+                Thread worker = new Thread(
+                        () -> {
                             try {
-                                HttpResponse<String> r = client.send(request, HttpResponse.BodyHandlers.ofString());
-                                if (r.statusCode() == 200 && r.body().contains("\"choices\"")) {
-                                    // The gateway's own request id, which its audit record has.
-                                    answered.add(r.headers().firstValue("x-request-id").orElse(id));
-                                    if (before) {
-                                        answeredBeforeKill.incrementAndGet();
+                                for (int n = 0; ; n++) {
+                                    String id = "kill9-" + thread + "-" + n;
+                                    HttpRequest request = HttpRequest.newBuilder(
+                                                    URI.create(gateway.baseUrl() + "/v1/chat/completions"))
+                                            .timeout(Duration.ofSeconds(30))
+                                            .header("Content-Type", "application/json")
+                                            .header("Authorization", "Bearer " + tenants.localKey)
+                                            .header("x-request-id", id)
+                                            .POST(HttpRequest.BodyPublishers.ofString(BODY))
+                                            .build();
+                                    boolean before = !killed.get();
+                                    try {
+                                        HttpResponse<String> r =
+                                                client.send(request, HttpResponse.BodyHandlers.ofString());
+                                        if (r.statusCode() == 200 && r.body().contains("\"choices\"")) {
+                                            // The gateway's own request id, which its audit record has.
+                                            answered.add(r.headers()
+                                                    .firstValue("x-request-id")
+                                                    .orElse(id));
+                                            if (before) {
+                                                answeredBeforeKill.incrementAndGet();
+                                            }
+                                            if (armed.compareAndSet(true, false)) {
+                                                // The most demanding moment: right after an answer reached its client.
+                                                killed.set(true);
+                                                gateway.kill();
+                                                killedAfter.set(id);
+                                            }
+                                        } else {
+                                            otherStatuses.merge(r.statusCode(), 1, Integer::sum);
+                                        }
+                                    } catch (IOException e) {
+                                        if (before) {
+                                            cutOff.add(id);
+                                        }
+                                        if (killed.get()) {
+                                            return;
+                                        }
                                     }
-                                    if (armed.compareAndSet(true, false)) {
-                                        // The most demanding moment: right after an answer reached its client.
-                                        killed.set(true);
-                                        gateway.kill();
-                                        killedAfter.set(id);
-                                    }
-                                } else {
-                                    otherStatuses.merge(r.statusCode(), 1, Integer::sum);
                                 }
-                            } catch (IOException e) {
-                                if (before) {
-                                    cutOff.add(id);
-                                }
-                                if (killed.get()) {
-                                    return;
-                                }
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                            } finally {
+                                done.countDown();
                             }
-                        }
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    } finally {
-                        done.countDown();
-                    }
-                }, "load-" + t);
+                        },
+                        "load-" + t);
                 threads.add(worker);
                 worker.start();
             }
@@ -132,22 +147,27 @@ class AuditSurvivesKillTest {
             // load thread that receives the next answer.
             long until = System.nanoTime() + Duration.ofSeconds(4).toNanos();
             long latest = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            await().atMost(Duration.ofSeconds(70)).pollInterval(Duration.ofMillis(50)).until(
-                    () -> System.nanoTime() >= latest || (System.nanoTime() >= until && answered.size() >= 50));
+            await().atMost(Duration.ofSeconds(70))
+                    .pollInterval(Duration.ofMillis(50))
+                    .until(() -> System.nanoTime() >= latest || (System.nanoTime() >= until && answered.size() >= 50));
             // Then make the store slow, as a busy disk or a long checkpoint would: this JVM takes SQLite's write
             // lock, so the gateway's writer waits (its busy timeout is 10 s). Answers must wait for their records
             // too; one that went out before its record was committed would be lost by the kill below.
             try (Connection lock = DriverManager.getConnection("jdbc:sqlite:" + auditDb);
-                 Statement sql = lock.createStatement()) {
+                    Statement sql = lock.createStatement()) {
                 sql.execute("BEGIN IMMEDIATE");
                 armed.set(true);
                 long holdUntil = System.nanoTime() + Duration.ofMillis(2500).toNanos();
-                await().atMost(Duration.ofSeconds(10)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(10))
+                await().atMost(Duration.ofSeconds(10))
+                        .pollDelay(Duration.ZERO)
+                        .pollInterval(Duration.ofMillis(10))
                         .until(() -> killed.get() || System.nanoTime() >= holdUntil);
                 killedWhileLocked = killed.get();
                 sql.execute("ROLLBACK");
             }
-            assertThat(done.await(60, java.util.concurrent.TimeUnit.SECONDS)).as("load threads stopped").isTrue();
+            assertThat(done.await(60, java.util.concurrent.TimeUnit.SECONDS))
+                    .as("load threads stopped")
+                    .isTrue();
 
             assertThat(otherStatuses).as("non-200 answers before the kill").isEmpty();
             assertThat(killedAfter.get()).as("killed by a load thread").isNotNull();
@@ -160,7 +180,8 @@ class AuditSurvivesKillTest {
             List<String> verified = new ArrayList<>();
             try (AuditStore store = AuditStores.open(auditDb.toString())) {
                 for (String id : answered) {
-                    List<AuditRecord> found = store.query(AuditQuery.builder().requestId(id).limit(10).build())
+                    List<AuditRecord> found = store.query(
+                                    AuditQuery.builder().requestId(id).limit(10).build())
                             .records();
                     if (found.isEmpty()) {
                         missing.add(id);
@@ -171,14 +192,23 @@ class AuditSurvivesKillTest {
                     }
                 }
                 for (ChainVerifier.Report report : new ChainVerifier(store).verifyAll()) {
-                    assertThat(report.firstBroken()).as("chain of tenant %s", report.tenant()).isEmpty();
+                    assertThat(report.firstBroken())
+                            .as("chain of tenant %s", report.tenant())
+                            .isEmpty();
                     verified.add(report.tenant() + ":" + report.entriesChecked());
                 }
             }
-            System.out.printf("audit-kill: %d answered (%d before the kill, killed right after %s), %d cut off, "
-                    + "missing %s, chains %s%n", answered.size(), answeredBeforeKill.get(), killedAfter.get() + (killedWhileLocked ? " while the store was locked" : ""),
-                    cutOff.size(), missing, verified);
-            assertThat(missing).as("answered requests without an audit record (of %d answered)", answered.size())
+            System.out.printf(
+                    "audit-kill: %d answered (%d before the kill, killed right after %s), %d cut off, "
+                            + "missing %s, chains %s%n",
+                    answered.size(),
+                    answeredBeforeKill.get(),
+                    killedAfter.get() + (killedWhileLocked ? " while the store was locked" : ""),
+                    cutOff.size(),
+                    missing,
+                    verified);
+            assertThat(missing)
+                    .as("answered requests without an audit record (of %d answered)", answered.size())
                     .isEmpty();
             assertThat(verified).as("verified chains").isNotEmpty();
             assertThat(Files.exists(auditDb)).isTrue();

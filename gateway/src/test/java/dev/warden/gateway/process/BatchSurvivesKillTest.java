@@ -43,57 +43,96 @@ class BatchSurvivesKillTest {
     void aBatchKilledMidWayResumesAfterARestartAndEveryLineIsInTheOutputExactlyOnce() throws Exception {
         TestTenants tenants = TestTenants.create();
         Path data = tenants.dir.resolve("data");
-        String input = IntStream.rangeClosed(1, LINES).mapToObj(i -> JSON.writeValueAsString(Map.of(
-                "custom_id", "line-" + i, "method", "POST", "url", "/v1/chat/completions",
-                "body", Map.of("model", "batch-model", "max_tokens", 8,
-                        "messages", List.of(Map.of("role", "user", "content", "Say the number " + i + ".")))))
-                + "\n").reduce("", String::concat);
+        String input = IntStream.rangeClosed(1, LINES)
+                .mapToObj(i -> JSON.writeValueAsString(Map.of(
+                                "custom_id",
+                                "line-" + i,
+                                "method",
+                                "POST",
+                                "url",
+                                "/v1/chat/completions",
+                                "body",
+                                Map.of(
+                                        "model",
+                                        "batch-model",
+                                        "max_tokens",
+                                        8,
+                                        "messages",
+                                        List.of(Map.of("role", "user", "content", "Say the number " + i + ".")))))
+                        + "\n")
+                .reduce("", String::concat);
         try (ScriptedOpenAiServer upstream = ScriptedOpenAiServer.start()) {
             upstream.enqueue(ScriptedReply.text("one"), ScriptedReply.text("two"), ScriptedReply.text("three"))
                     .always(ScriptedReply.hang());
             String batchId;
-            try (GatewayProcess first = GatewayProcess.start("batch-kill-1", GatewayProcess.freePort(),
-                    properties(tenants, data, upstream))) {
+            try (GatewayProcess first = GatewayProcess.start(
+                    "batch-kill-1", GatewayProcess.freePort(), properties(tenants, data, upstream))) {
                 OpenAIClient client = client(first, tenants);
-                String fileId = client.files().create(FileCreateParams.builder().purpose(FilePurpose.BATCH)
-                        .file(input.getBytes(StandardCharsets.UTF_8)).build()).id();
-                batchId = client.batches().create(BatchCreateParams.builder().inputFileId(fileId)
-                        .endpoint(BatchCreateParams.Endpoint.V1_CHAT_COMPLETIONS)
-                        .completionWindow(BatchCreateParams.CompletionWindow._24H).build()).id();
+                String fileId = client.files()
+                        .create(FileCreateParams.builder()
+                                .purpose(FilePurpose.BATCH)
+                                .file(input.getBytes(StandardCharsets.UTF_8))
+                                .build())
+                        .id();
+                batchId = client.batches()
+                        .create(BatchCreateParams.builder()
+                                .inputFileId(fileId)
+                                .endpoint(BatchCreateParams.Endpoint.V1_CHAT_COMPLETIONS)
+                                .completionWindow(BatchCreateParams.CompletionWindow._24H)
+                                .build())
+                        .id();
 
                 // Three lines answered and durable, the fourth held at the upstream: kill now.
-                await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(100)).until(() ->
-                        upstream.generationRequests() == 4
-                                && client.batches().retrieve(batchId).requestCounts().orElseThrow().completed() == 3);
+                await().atMost(Duration.ofSeconds(90))
+                        .pollInterval(Duration.ofMillis(100))
+                        .until(() -> upstream.generationRequests() == 4
+                                && client.batches()
+                                                .retrieve(batchId)
+                                                .requestCounts()
+                                                .orElseThrow()
+                                                .completed()
+                                        == 3);
                 first.kill();
                 client.close();
             }
             Path part = data.resolve("batches").resolve(batchId + ".output.part");
-            assertThat(Files.readAllLines(part)).as("results durable before the kill").hasSize(3);
+            assertThat(Files.readAllLines(part))
+                    .as("results durable before the kill")
+                    .hasSize(3);
 
             upstream.reset();
             upstream.always(ScriptedReply.text("after restart"));
-            try (GatewayProcess second = GatewayProcess.start("batch-kill-2", GatewayProcess.freePort(),
-                    properties(tenants, data, upstream))) {
+            try (GatewayProcess second = GatewayProcess.start(
+                    "batch-kill-2", GatewayProcess.freePort(), properties(tenants, data, upstream))) {
                 OpenAIClient client = client(second, tenants);
-                Batch done = await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(100))
-                        .until(() -> client.batches().retrieve(batchId),
-                                b -> b.status().equals(Batch.Status.COMPLETED) || b.status().equals(Batch.Status.FAILED));
+                Batch done = await().atMost(Duration.ofSeconds(90))
+                        .pollInterval(Duration.ofMillis(100))
+                        .until(
+                                () -> client.batches().retrieve(batchId),
+                                b -> b.status().equals(Batch.Status.COMPLETED)
+                                        || b.status().equals(Batch.Status.FAILED));
 
                 assertThat(done.status()).isEqualTo(Batch.Status.COMPLETED);
                 assertThat(done.requestCounts().orElseThrow().completed()).isEqualTo(LINES);
                 assertThat(done.requestCounts().orElseThrow().failed()).isZero();
                 assertThat(done.errorFileId()).isEmpty();
                 String output;
-                try (HttpResponse content = client.files().content(done.outputFileId().orElseThrow());
-                     InputStream body = content.body()) {
+                try (HttpResponse content =
+                                client.files().content(done.outputFileId().orElseThrow());
+                        InputStream body = content.body()) {
                     output = new String(body.readAllBytes(), StandardCharsets.UTF_8);
                 }
-                List<String> ids = Arrays.stream(output.split("\n")).filter(l -> !l.isBlank())
-                        .map(l -> JSON.readTree(l).path("custom_id").asString()).toList();
-                assertThat(ids).as("every line exactly once").containsExactlyInAnyOrderElementsOf(
-                        IntStream.rangeClosed(1, LINES).mapToObj(i -> "line-" + i).toList());
-                assertThat(upstream.generationRequests()).as("only the lines without a result ran again")
+                List<String> ids = Arrays.stream(output.split("\n"))
+                        .filter(l -> !l.isBlank())
+                        .map(l -> JSON.readTree(l).path("custom_id").asString())
+                        .toList();
+                assertThat(ids)
+                        .as("every line exactly once")
+                        .containsExactlyInAnyOrderElementsOf(IntStream.rangeClosed(1, LINES)
+                                .mapToObj(i -> "line-" + i)
+                                .toList());
+                assertThat(upstream.generationRequests())
+                        .as("only the lines without a result ran again")
                         .isEqualTo(LINES - 3);
                 client.close();
             }
@@ -103,7 +142,8 @@ class BatchSurvivesKillTest {
     private static Map<String, String> properties(TestTenants tenants, Path data, ScriptedOpenAiServer upstream) {
         return Map.of(
                 "warden.tenants-file", tenants.file.toString(),
-                "warden.licences-dir", TestTenants.CONFIG.resolve("licences").toAbsolutePath().toString(),
+                "warden.licences-dir",
+                        TestTenants.CONFIG.resolve("licences").toAbsolutePath().toString(),
                 "warden.data-dir", data.toString(),
                 "warden.models[0].name", "batch-model",
                 "warden.models[0].engine", "remote",
@@ -117,7 +157,11 @@ class BatchSurvivesKillTest {
 
     /** Tenant lenient fails open: a classifier's cold first call missing its deadline must not refuse a line. */
     private static OpenAIClient client(GatewayProcess gateway, TestTenants tenants) {
-        return OpenAIOkHttpClient.builder().apiKey(tenants.lenientKey).baseUrl(gateway.baseUrl() + "/v1")
-                .maxRetries(0).timeout(Duration.ofSeconds(20)).build();
+        return OpenAIOkHttpClient.builder()
+                .apiKey(tenants.lenientKey)
+                .baseUrl(gateway.baseUrl() + "/v1")
+                .maxRetries(0)
+                .timeout(Duration.ofSeconds(20))
+                .build();
     }
 }

@@ -36,15 +36,17 @@ public final class GatewayProcess implements AutoCloseable {
 
     /** Where logs and each child's working directory go: under the module's target directory. */
     static final Path ROOT = Path.of("target", "gateway-process").toAbsolutePath();
+
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(150);
     private static final AtomicInteger STARTED = new AtomicInteger();
     private static final Set<Process> LIVE = ConcurrentHashMap.newKeySet();
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     static {
         // A test JVM that dies (or is killed by surefire's timeout) must not leave gateways listening.
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> LIVE.forEach(Process::destroyForcibly),
-                "gateway-process-reaper"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(() -> LIVE.forEach(Process::destroyForcibly), "gateway-process-reaper"));
     }
 
     private final String name;
@@ -71,11 +73,15 @@ public final class GatewayProcess implements AutoCloseable {
             // that two children never delete each other's extracted library.
             Path llamaTmp = Files.createDirectories(work.resolve("jllama"));
             Path log = ROOT.resolve(name + "-" + STARTED.incrementAndGet() + ".log");
-            List<String> command = new ArrayList<>(List.of(javaBinary(),
-                    "-Xmx384m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
+            List<String> command = new ArrayList<>(List.of(
+                    javaBinary(),
+                    "-Xmx384m",
+                    "-XX:TieredStopAtLevel=1",
+                    "-XX:+UseSerialGC",
                     "-Dde.kherud.llama.tmpdir=" + llamaTmp,
                     "-Djava.io.tmpdir=" + Files.createDirectories(work.resolve("tmp")),
-                    "-cp", System.getProperty("java.class.path"),
+                    "-cp",
+                    System.getProperty("java.class.path"),
                     "dev.warden.gateway.WardenGateway"));
             Map<String, String> all = new LinkedHashMap<>();
             all.put("server.port", Integer.toString(port));
@@ -84,8 +90,11 @@ public final class GatewayProcess implements AutoCloseable {
             all.putAll(properties);
             all.forEach((k, v) -> command.add("--" + k + "=" + v));
             // The working directory is private, so no ./config/application.yaml of the repository is picked up.
-            Process process = new ProcessBuilder(command).directory(work.toFile()).redirectErrorStream(true)
-                    .redirectOutput(log.toFile()).start();
+            Process process = new ProcessBuilder(command)
+                    .directory(work.toFile())
+                    .redirectErrorStream(true)
+                    .redirectOutput(log.toFile())
+                    .start();
             LIVE.add(process);
             GatewayProcess gateway = new GatewayProcess(name, port, process, log);
             gateway.awaitReady(READY_TIMEOUT);
@@ -183,14 +192,18 @@ public final class GatewayProcess implements AutoCloseable {
 
     private void awaitReady(Duration timeout) {
         HttpRequest probe = HttpRequest.newBuilder(URI.create(baseUrl() + "/actuator/health/readiness"))
-                .timeout(Duration.ofSeconds(2)).GET().build();
+                .timeout(Duration.ofSeconds(2))
+                .GET()
+                .build();
         try {
-            await().atMost(timeout).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(200))
+            await().atMost(timeout)
+                    .pollDelay(Duration.ZERO)
+                    .pollInterval(Duration.ofMillis(200))
                     .until(() -> ready(probe));
         } catch (ConditionTimeoutException e) {
             close();
-            throw new IllegalStateException(this + " was not ready within " + timeout + "; log " + log + ":\n"
-                    + logTail(60));
+            throw new IllegalStateException(
+                    this + " was not ready within " + timeout + "; log " + log + ":\n" + logTail(60));
         }
     }
 
@@ -198,8 +211,8 @@ public final class GatewayProcess implements AutoCloseable {
     private boolean ready(HttpRequest probe) throws InterruptedException {
         if (!process.isAlive()) {
             LIVE.remove(process);
-            throw new IllegalStateException(this + " exited with " + process.exitValue()
-                    + " before it was ready; log " + log + ":\n" + logTail(60));
+            throw new IllegalStateException(this + " exited with " + process.exitValue() + " before it was ready; log "
+                    + log + ":\n" + logTail(60));
         }
         try {
             return HTTP.send(probe, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;

@@ -41,17 +41,19 @@ class RemoteFailoverProcessTest {
     private static final int MAX_TOKENS = 1900;
 
     @Test
-    void killingTheReplicaMidStreamEndsTheStreamWithAnErrorAndANewReplicaOnTheSamePortIsUsedAgain()
-            throws Exception {
+    void killingTheReplicaMidStreamEndsTheStreamWithAnErrorAndANewReplicaOnTheSamePortIsUsedAgain() throws Exception {
         TestTenants tenants = TestTenants.create();
         int childPort = GatewayProcess.freePort();
         // Guards off on both sides: this test is about failover, and since every output window is judged, a long
         // stretch of the tiny model's random text trips a classifier somewhere (content_filter, not length).
-        Map<String, String> childProperties = Map.ofEntries(Map.entry("warden.guard.embedded.enabled", "false"),
+        Map<String, String> childProperties = Map.ofEntries(
+                Map.entry("warden.guard.embedded.enabled", "false"),
                 Map.entry("warden.guard.rules.enabled", "false"),
                 Map.entry("warden.guard.code-security.enabled", "false"),
                 Map.entry("warden.tenants-file", tenants.file.toString()),
-                Map.entry("warden.licences-dir", TestTenants.CONFIG.resolve("licences").toAbsolutePath().toString()),
+                Map.entry(
+                        "warden.licences-dir",
+                        TestTenants.CONFIG.resolve("licences").toAbsolutePath().toString()),
                 Map.entry("warden.data-dir", tenants.dir.resolve("child-data").toString()),
                 Map.entry("warden.models[0].name", "tiny"),
                 Map.entry("warden.models[0].engine", "llama-cpp"),
@@ -64,12 +66,14 @@ class RemoteFailoverProcessTest {
         GatewayProcess child = GatewayProcess.start("replica", childPort, childProperties);
         ConfigurableApplicationContext front = null;
         try {
-            front = SpringApplication.run(WardenGateway.class,
+            front = SpringApplication.run(
+                    WardenGateway.class,
                     "--server.port=0",
                     "--spring.main.banner-mode=off",
                     "--logging.level.root=WARN",
                     "--warden.tenants-file=" + tenants.file,
-                    "--warden.licences-dir=" + TestTenants.CONFIG.resolve("licences").toAbsolutePath(),
+                    "--warden.licences-dir="
+                            + TestTenants.CONFIG.resolve("licences").toAbsolutePath(),
                     "--warden.data-dir=" + tenants.dir.resolve("front-data"),
                     "--warden.models[0].name=tiny-remote",
                     "--warden.models[0].engine=remote",
@@ -94,18 +98,20 @@ class RemoteFailoverProcessTest {
             System.out.printf("failover: seed %d found in %d ms%n", seed, (System.nanoTime() - searchAt) / 1_000_000);
 
             // 1. Tokens arrive one event at a time; kill -9 the replica as soon as the first content arrives.
-            HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+            HttpClient client =
+                    HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
             HttpRequest streamed = HttpRequest.newBuilder(URI.create(frontUrl + "/v1/chat/completions"))
                     .timeout(Duration.ofSeconds(60))
                     .header("Content-Type", "application/json")
                     .header("Authorization", "Bearer " + tenants.playgroundKey)
-                    .POST(HttpRequest.BodyPublishers.ofString(chat(seed, true))).build();
+                    .POST(HttpRequest.BodyPublishers.ofString(chat(seed, true)))
+                    .build();
             HttpResponse<InputStream> response = client.send(streamed, HttpResponse.BodyHandlers.ofInputStream());
             assertThat(response.statusCode()).isEqualTo(200);
             List<String> events = new ArrayList<>();
             int contentEventsBeforeKill = 0;
-            try (BufferedReader lines = new BufferedReader(
-                    new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
+            try (BufferedReader lines =
+                    new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
                 String line;
                 while ((line = lines.readLine()) != null) {
                     if (!line.startsWith("data: ")) {
@@ -121,43 +127,59 @@ class RemoteFailoverProcessTest {
                 events.add("(connection failed: " + e + ")");
             }
             String sse = String.join("\n", events);
-            System.out.printf("failover: seed %d, %d events, kill after event %d, last event %s%n", seed,
-                    events.size(), contentEventsBeforeKill, events.get(events.size() - 1));
-            assertThat(contentEventsBeforeKill).as("content streamed before the kill").isPositive();
-            assertThat(events.size()).as("the stream went on after the content that triggered the kill")
+            System.out.printf(
+                    "failover: seed %d, %d events, kill after event %d, last event %s%n",
+                    seed, events.size(), contentEventsBeforeKill, events.get(events.size() - 1));
+            assertThat(contentEventsBeforeKill)
+                    .as("content streamed before the kill")
+                    .isPositive();
+            assertThat(events.size())
+                    .as("the stream went on after the content that triggered the kill")
                     .isGreaterThan(contentEventsBeforeKill);
-            assertThat(events.get(events.size() - 1)).as("last event of:\n%s", sse).startsWith("data: {\"error\":");
+            assertThat(events.get(events.size() - 1))
+                    .as("last event of:\n%s", sse)
+                    .startsWith("data: {\"error\":");
             assertThat(sse).doesNotContain("[DONE]").doesNotContain("\"finish_reason\":\"length\"");
 
             // 2. While the replica is down, requests fail fast with 502/503 instead of waiting for time-outs.
             long downAt = System.nanoTime();
             List<String> whileDown = new ArrayList<>();
             for (int i = 0; i < 5; i++) {
-                HttpCalls.Reply down = calls.post("/v1/chat/completions", tenants.playgroundKey,
-                        "application/json", chat(seed, false));
+                HttpCalls.Reply down = calls.post(
+                        "/v1/chat/completions", tenants.playgroundKey, "application/json", chat(seed, false));
                 assertThat(down.status()).as(down.body()).isIn(502, 503);
                 whileDown.add(down.status() + " " + down.errorCode());
             }
-            System.out.printf("failover: 5 requests while down took %d ms: %s%n",
+            System.out.printf(
+                    "failover: 5 requests while down took %d ms: %s%n",
                     (System.nanoTime() - downAt) / 1_000_000, whileDown);
 
             // 3. A new replica on the same port: the health check puts it back in rotation.
             long restartAt = System.nanoTime();
             child = GatewayProcess.start("replica", childPort, childProperties);
             long readyAt = System.nanoTime();
-            HttpCalls.Reply back = await("the new replica back in rotation").atMost(Duration.ofSeconds(60))
-                    .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(250))
-                    .until(() -> calls.post("/v1/chat/completions", tenants.playgroundKey, "application/json",
-                            chat(seed, false)), r -> {
+            HttpCalls.Reply back = await("the new replica back in rotation")
+                    .atMost(Duration.ofSeconds(60))
+                    .pollDelay(Duration.ZERO)
+                    .pollInterval(Duration.ofMillis(250))
+                    .until(
+                            () -> calls.post(
+                                    "/v1/chat/completions",
+                                    tenants.playgroundKey,
+                                    "application/json",
+                                    chat(seed, false)),
+                            r -> {
                                 assertThat(r.status()).as(r.body()).isIn(200, 502, 503);
                                 return r.status() == 200;
                             });
-            System.out.printf("failover: new replica ready in %d ms, back in rotation %d ms later%n",
+            System.out.printf(
+                    "failover: new replica ready in %d ms, back in rotation %d ms later%n",
                     (readyAt - restartAt) / 1_000_000, (System.nanoTime() - readyAt) / 1_000_000);
             assertThat(back.status()).as(back.body()).isEqualTo(200);
-            assertThat(back.json().path("usage").path("completion_tokens").asInt()).isEqualTo(MAX_TOKENS);
-            HttpCalls.Reply again = calls.post("/v1/chat/completions", tenants.playgroundKey, "application/json",
-                    chat(seed, false));
+            assertThat(back.json().path("usage").path("completion_tokens").asInt())
+                    .isEqualTo(MAX_TOKENS);
+            HttpCalls.Reply again =
+                    calls.post("/v1/chat/completions", tenants.playgroundKey, "application/json", chat(seed, false));
             assertThat(again.status()).as(again.body()).isEqualTo(200);
         } finally {
             if (front != null) {
@@ -173,15 +195,19 @@ class RemoteFailoverProcessTest {
         for (long seed = 1; seed <= 100; seed++) {
             HttpCalls.Reply r = calls.post("/v1/chat/completions", key, "application/json", chat(seed, false));
             assertThat(r.status()).as(r.body()).isEqualTo(200);
-            String finish = r.json().path("choices").path(0).path("finish_reason").asString();
+            String finish =
+                    r.json().path("choices").path(0).path("finish_reason").asString();
             if ("length".equals(finish)) {
                 return seed;
             }
-            endings.merge(finish + " after " + r.json().path("usage").path("completion_tokens").asInt() / 100 * 100
-                    + "+ tokens", 1, Integer::sum);
+            endings.merge(
+                    finish + " after "
+                            + r.json().path("usage").path("completion_tokens").asInt() / 100 * 100 + "+ tokens",
+                    1,
+                    Integer::sum);
         }
-        throw new AssertionError("no seed in 1..100 made the tiny model generate " + MAX_TOKENS + " tokens: "
-                + endings);
+        throw new AssertionError(
+                "no seed in 1..100 made the tiny model generate " + MAX_TOKENS + " tokens: " + endings);
     }
 
     private static String chat(long seed, boolean stream) {

@@ -39,9 +39,9 @@ class SharedRedisRateLimitTest {
     private static final String MODEL = "limited-model";
 
     /** Appended to the shipped example: a tenant limited to 10 requests a minute per key, and one for warm-up. */
-    private static final String TENANTS = TestTenants.tenant("shared", "Shared limit (tests)",
-            "limits:\n  key:\n    requests: [10/1m]")
-            + TestTenants.tenant("warmup", "Warm-up (tests)", "limits:\n  key:\n    requests: [1000/1m]");
+    private static final String TENANTS =
+            TestTenants.tenant("shared", "Shared limit (tests)", "limits:\n  key:\n    requests: [10/1m]")
+                    + TestTenants.tenant("warmup", "Warm-up (tests)", "limits:\n  key:\n    requests: [1000/1m]");
 
     @Test
     void twoGatewaysShareOneLimitThroughRedisAndApplyTheirFallbackWhenItIsGone() throws Exception {
@@ -53,8 +53,13 @@ class SharedRedisRateLimitTest {
         String warmupKey = editor.createKey(tenantsFile, "warmup", "test");
 
         int redisPort = GatewayProcess.freePort();
-        RedisServer redis = RedisServer.newRedisServer().port(redisPort).bind("127.0.0.1")
-                .setting("save \"\"").setting("appendonly no").setting("dir " + dir).build();
+        RedisServer redis = RedisServer.newRedisServer()
+                .port(redisPort)
+                .bind("127.0.0.1")
+                .setting("save \"\"")
+                .setting("appendonly no")
+                .setting("dir " + dir)
+                .build();
         redis.start();
         ConfigurableApplicationContext local = null;
         ConfigurableApplicationContext closed = null;
@@ -74,16 +79,17 @@ class SharedRedisRateLimitTest {
             List<Future<HttpCalls.Reply>> sent = new ArrayList<>();
             for (int i = 0; i < 25; i++) {
                 HttpCalls target = i % 2 == 0 ? a : b;
-                sent.add(pool.submit(() -> target.post("/v1/chat/completions", sharedKey, "application/json",
-                        chat())));
+                sent.add(pool.submit(() -> target.post("/v1/chat/completions", sharedKey, "application/json", chat())));
             }
             List<HttpCalls.Reply> replies = new ArrayList<>();
             for (Future<HttpCalls.Reply> f : sent) {
                 replies.add(f.get());
             }
             pool.shutdown();
-            List<HttpCalls.Reply> ok = replies.stream().filter(r -> r.status() == 200).toList();
-            List<HttpCalls.Reply> limited = replies.stream().filter(r -> r.status() == 429).toList();
+            List<HttpCalls.Reply> ok =
+                    replies.stream().filter(r -> r.status() == 200).toList();
+            List<HttpCalls.Reply> limited =
+                    replies.stream().filter(r -> r.status() == 429).toList();
             assertThat(replies).extracting(HttpCalls.Reply::status).containsOnly(200, 429);
             assertThat(ok).hasSize(10);
             assertThat(limited).hasSize(15);
@@ -102,13 +108,15 @@ class SharedRedisRateLimitTest {
             // applies its fallback as for an outage, and counts it; neither waits for the pause to end.
             long pauseEnds = pause(redisPort, 8000);
             ExecutorService both = Executors.newFixedThreadPool(2);
-            Future<HttpCalls.Reply> stalledLocal = both.submit(() -> a.post("/v1/chat/completions", warmupKey,
-                    "application/json", chat()));
-            Future<HttpCalls.Reply> stalledClosed = both.submit(() -> b.post("/v1/chat/completions", warmupKey,
-                    "application/json", chat()));
+            Future<HttpCalls.Reply> stalledLocal =
+                    both.submit(() -> a.post("/v1/chat/completions", warmupKey, "application/json", chat()));
+            Future<HttpCalls.Reply> stalledClosed =
+                    both.submit(() -> b.post("/v1/chat/completions", warmupKey, "application/json", chat()));
             HttpCalls.Reply servedLocally = stalledLocal.get();
             HttpCalls.Reply refused = stalledClosed.get();
-            assertThat(System.nanoTime()).as("both answered before the pause ended").isLessThan(pauseEnds);
+            assertThat(System.nanoTime())
+                    .as("both answered before the pause ended")
+                    .isLessThan(pauseEnds);
             both.shutdown();
             assertThat(servedLocally.status()).as(servedLocally.body()).isEqualTo(200);
             assertThat(refused.status()).as(refused.body()).isEqualTo(503);
@@ -119,8 +127,10 @@ class SharedRedisRateLimitTest {
             }
             // Once the pause is over, the closed gateway admits again, which it only does through Redis.
             HttpCalls.Reply again = await("the closed gateway admitting through Redis again")
-                    .atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
-                    .until(() -> b.post("/v1/chat/completions", warmupKey, "application/json", chat()),
+                    .atMost(Duration.ofSeconds(30))
+                    .pollInterval(Duration.ofMillis(100))
+                    .until(
+                            () -> b.post("/v1/chat/completions", warmupKey, "application/json", chat()),
                             r -> r.status() == 200);
             assertThat(again.status()).as(again.body()).isEqualTo(200);
 
@@ -145,15 +155,16 @@ class SharedRedisRateLimitTest {
         }
     }
 
-    private static ConfigurableApplicationContext gateway(Path dir, String name, Path tenantsFile,
-                                                          ScriptedOpenAiServer upstream, int redisPort,
-                                                          String fallback) {
-        return SpringApplication.run(WardenGateway.class,
+    private static ConfigurableApplicationContext gateway(
+            Path dir, String name, Path tenantsFile, ScriptedOpenAiServer upstream, int redisPort, String fallback) {
+        return SpringApplication.run(
+                WardenGateway.class,
                 "--server.port=0",
                 "--spring.main.banner-mode=off",
                 "--logging.level.root=WARN",
                 "--warden.tenants-file=" + tenantsFile,
-                "--warden.licences-dir=" + TestTenants.CONFIG.resolve("licences").toAbsolutePath(),
+                "--warden.licences-dir="
+                        + TestTenants.CONFIG.resolve("licences").toAbsolutePath(),
                 "--warden.data-dir=" + dir.resolve(name + "-data"),
                 "--warden.admin.key-sha256=" + dev.warden.policy.tenant.ApiKeys.hash(ADMIN_KEY),
                 "--warden.rate-limit.redis-uri=redis://127.0.0.1:" + redisPort,

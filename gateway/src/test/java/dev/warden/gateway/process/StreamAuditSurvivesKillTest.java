@@ -53,22 +53,40 @@ class StreamAuditSurvivesKillTest {
         ScriptedGate gate = new ScriptedGate();
         String[] words = IntStream.range(0, 40).mapToObj(i -> "w" + i + " ").toArray(String[]::new);
         try (ScriptedOpenAiServer upstream = ScriptedOpenAiServer.start()
-                .always(ScriptedReply.pieces(words).holdAfter(24, gate));
-             GatewayProcess gateway = GatewayProcess.start("stream-kill", GatewayProcess.freePort(), Map.of(
-                     "warden.tenants-file", tenants.file.toString(),
-                     "warden.licences-dir", TestTenants.CONFIG.resolve("licences").toAbsolutePath().toString(),
-                     "warden.data-dir", tenants.dir.resolve("data").toString(),
-                     "warden.audit.instance-id", INSTANCE,
-                     "warden.models[0].name", "audited-model",
-                     "warden.models[0].engine", "remote",
-                     "warden.models[0].remote.urls[0]", upstream.baseUrl(),
-                     "warden.models[0].remote.upstream-model", "upstream-model",
-                     // Not what this test is about: a 2 s probe at boot can time out on a loaded machine.
-                     "warden.models[0].remote.health-interval", "0s",
-                     "logging.level.root", "WARN"))) {
+                        .always(ScriptedReply.pieces(words).holdAfter(24, gate));
+                GatewayProcess gateway = GatewayProcess.start(
+                        "stream-kill",
+                        GatewayProcess.freePort(),
+                        Map.of(
+                                "warden.tenants-file",
+                                tenants.file.toString(),
+                                "warden.licences-dir",
+                                TestTenants.CONFIG
+                                        .resolve("licences")
+                                        .toAbsolutePath()
+                                        .toString(),
+                                "warden.data-dir",
+                                tenants.dir.resolve("data").toString(),
+                                "warden.audit.instance-id",
+                                INSTANCE,
+                                "warden.models[0].name",
+                                "audited-model",
+                                "warden.models[0].engine",
+                                "remote",
+                                "warden.models[0].remote.urls[0]",
+                                upstream.baseUrl(),
+                                "warden.models[0].remote.upstream-model",
+                                "upstream-model",
+                                // Not what this test is about: a 2 s probe at boot can time out on a loaded machine.
+                                "warden.models[0].remote.health-interval",
+                                "0s",
+                                "logging.level.root",
+                                "WARN"))) {
 
-            HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                    .connectTimeout(Duration.ofSeconds(5)).build();
+            HttpClient client = HttpClient.newBuilder()
+                    .version(HttpClient.Version.HTTP_1_1)
+                    .connectTimeout(Duration.ofSeconds(5))
+                    .build();
             List<CompletableFuture<String>> firstTokens = new ArrayList<>();
             List<HttpResponse<java.util.stream.Stream<String>>> responses = new ArrayList<>();
             for (int i = 0; i < STREAMS; i++) {
@@ -76,7 +94,8 @@ class StreamAuditSurvivesKillTest {
                         .timeout(Duration.ofSeconds(60))
                         .header("Content-Type", "application/json")
                         .header("Authorization", "Bearer " + tenants.playgroundKey)
-                        .POST(HttpRequest.BodyPublishers.ofString(BODY)).build();
+                        .POST(HttpRequest.BodyPublishers.ofString(BODY))
+                        .build();
                 HttpResponse<java.util.stream.Stream<String>> response =
                         client.send(request, HttpResponse.BodyHandlers.ofLines());
                 assertThat(response.statusCode()).isEqualTo(200);
@@ -94,7 +113,9 @@ class StreamAuditSurvivesKillTest {
                 }));
             }
             for (CompletableFuture<String> first : firstTokens) {
-                assertThat(first.get(60, TimeUnit.SECONDS)).as("a token reached the client").isNotNull();
+                assertThat(first.get(60, TimeUnit.SECONDS))
+                        .as("a token reached the client")
+                        .isNotNull();
             }
 
             gateway.kill();
@@ -104,29 +125,41 @@ class StreamAuditSurvivesKillTest {
         }
 
         try (AuditStore store = AuditStores.open(auditDb.toString())) {
-            List<AuditRecord> openings = store.query(AuditQuery.builder().tenant("playground")
-                    .outcome(Outcome.STREAM_STARTED).build()).records();
-            assertThat(openings).as("opening records written before the first byte").hasSize(STREAMS)
+            List<AuditRecord> openings = store.query(AuditQuery.builder()
+                            .tenant("playground")
+                            .outcome(Outcome.STREAM_STARTED)
+                            .build())
+                    .records();
+            assertThat(openings)
+                    .as("opening records written before the first byte")
+                    .hasSize(STREAMS)
                     .allSatisfy(r -> {
                         assertThat(r.streaming()).isTrue();
                         assertThat(r.promptSha256()).matches("[0-9a-f]{64}");
                     });
-            assertThat(store.query(AuditQuery.builder().tenant("playground").build()).records())
-                    .as("no ending was written: the process was killed mid-stream").isEmpty();
+            assertThat(store.query(AuditQuery.builder().tenant("playground").build())
+                            .records())
+                    .as("no ending was written: the process was killed mid-stream")
+                    .isEmpty();
             assertThat(store.unfinishedStreams(INSTANCE)).hasSize(STREAMS);
 
             // The next start of the same writer instance: what the gateway does when it comes back.
-            AuditLogConfig config = AuditLogConfig.defaults().withInstanceId(INSTANCE)
+            AuditLogConfig config = AuditLogConfig.defaults()
+                    .withInstanceId(INSTANCE)
                     .withSpillFile(tenants.dir.resolve("data").resolve("audit-spill.jsonl"));
             new AuditLog(store, config).close();
 
-            List<AuditRecord> endings = store.query(AuditQuery.builder().tenant("playground").build()).records();
+            List<AuditRecord> endings = store.query(
+                            AuditQuery.builder().tenant("playground").build())
+                    .records();
             assertThat(endings).hasSize(STREAMS).allSatisfy(r -> {
                 assertThat(r.outcome()).isEqualTo(Outcome.INTERRUPTED);
                 assertThat(r.rule()).contains("interrupted");
             });
-            assertThat(endings).extracting(AuditRecord::requestId)
-                    .containsExactlyInAnyOrderElementsOf(openings.stream().map(AuditRecord::requestId).toList());
+            assertThat(endings)
+                    .extracting(AuditRecord::requestId)
+                    .containsExactlyInAnyOrderElementsOf(
+                            openings.stream().map(AuditRecord::requestId).toList());
             assertThat(store.unfinishedStreams(INSTANCE)).isEmpty();
             assertThat(new ChainVerifier(store).verifyAll()).allMatch(ChainVerifier.Report::intact);
         }

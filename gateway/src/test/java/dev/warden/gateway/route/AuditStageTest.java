@@ -61,12 +61,13 @@ class AuditStageTest {
     void anEndingAStageRecordedIsTheOnlyRecord() {
         MockServerWebExchange exchange = exchange("playground", FIXTURE.keys.playgroundKey, "req_once");
         CallRecord record = RequestState.of(exchange).record();
-        StepVerifier.create(stage.filter(exchange, ex -> FIXTURE.audit.record(record, Outcome.RATE_LIMITED, 429)
+        StepVerifier.create(stage.filter(exchange, ex -> FIXTURE.audit
+                        .record(record, Outcome.RATE_LIMITED, 429)
                         .then(Mono.error(ApiErrors.invalidRequest("refused", null)))))
                 .expectError()
                 .verify();
-        assertThat(FIXTURE.records("playground", 1)).singleElement()
-                .satisfies(r -> assertThat(r.outcome()).isEqualTo(Outcome.RATE_LIMITED));
+        assertThat(FIXTURE.records("playground", 1)).singleElement().satisfies(r -> assertThat(r.outcome())
+                .isEqualTo(Outcome.RATE_LIMITED));
     }
 
     private static MockServerWebExchange exchange(String tenant, String key, String id) {

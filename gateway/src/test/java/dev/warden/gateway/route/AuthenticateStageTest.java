@@ -42,14 +42,18 @@ class AuthenticateStageTest {
 
     @Test
     void anUnknownKeyIs401InvalidApiKey() {
-        refused(MockServerHttpRequest.post("/v1/chat/completions").header("Authorization", "Bearer wk-nope"), 401,
+        refused(
+                MockServerHttpRequest.post("/v1/chat/completions").header("Authorization", "Bearer wk-nope"),
+                401,
                 "invalid_api_key");
     }
 
     @Test
     void twoAuthorizationHeadersAre400() {
-        refused(MockServerHttpRequest.post("/v1/chat/completions")
-                .header("Authorization", "Bearer " + FIXTURE.keys.acmeKey, "Bearer other"), 400,
+        refused(
+                MockServerHttpRequest.post("/v1/chat/completions")
+                        .header("Authorization", "Bearer " + FIXTURE.keys.acmeKey, "Bearer other"),
+                400,
                 "ambiguous_authorization");
     }
 

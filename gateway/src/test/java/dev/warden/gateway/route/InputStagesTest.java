@@ -35,7 +35,8 @@ class InputStagesTest {
         MockServerWebExchange exchange = chat(acme, "req_long", "x".repeat((int) max + 1));
         StageFixture.CountingChain chain = new StageFixture.CountingChain();
         StepVerifier.create(new InputBudgetGatewayFilterFactory(FIXTURE.audit)
-                        .apply(new StageFactory.Config()).filter(exchange, chain))
+                        .apply(new StageFactory.Config())
+                        .filter(exchange, chain))
                 .expectErrorSatisfies(e -> {
                     assertThat(((ApiException) e).status().value()).isEqualTo(413);
                     assertThat(((ApiException) e).code()).isEqualTo("input_too_long_to_judge");
@@ -43,8 +44,8 @@ class InputStagesTest {
                 })
                 .verify();
         assertThat(chain.calls).hasValue(0);
-        assertThat(FIXTURE.records("acme", 1)).singleElement()
-                .satisfies(r -> assertThat(r.outcome()).isEqualTo(Outcome.BLOCKED_INPUT));
+        assertThat(FIXTURE.records("acme", 1)).singleElement().satisfies(r -> assertThat(r.outcome())
+                .isEqualTo(Outcome.BLOCKED_INPUT));
     }
 
     @Test
@@ -52,11 +53,15 @@ class InputStagesTest {
         MockServerWebExchange exchange = chat(FIXTURE.principal(FIXTURE.keys.localKey), "req_fits", "hello");
         StageFixture.CountingChain chain = new StageFixture.CountingChain();
         StepVerifier.create(new InputBudgetGatewayFilterFactory(FIXTURE.audit)
-                .apply(new StageFactory.Config()).filter(exchange, chain)).verifyComplete();
+                        .apply(new StageFactory.Config())
+                        .filter(exchange, chain))
+                .verifyComplete();
         assertThat(chain.calls).hasValue(1);
         // the judging stages name the classifiers that ran (InputGuard, Generate); the budget judges nothing
-        assertThat(exchange.getResponse().getHeaders().getFirst("x-warden-guard-input")).isNull();
-        assertThat(exchange.getResponse().getHeaders().getFirst("x-warden-guard-output")).isNull();
+        assertThat(exchange.getResponse().getHeaders().getFirst("x-warden-guard-input"))
+                .isNull();
+        assertThat(exchange.getResponse().getHeaders().getFirst("x-warden-guard-output"))
+                .isNull();
     }
 
     @Test
@@ -65,10 +70,14 @@ class InputStagesTest {
         MockServerWebExchange exchange = chat(acme, "req_card", "my card is 4111 1111 1111 1111, thanks");
         StageFixture.CountingChain chain = new StageFixture.CountingChain();
         StepVerifier.create(new InputGuardGatewayFilterFactory(FIXTURE.guards, FIXTURE.audit)
-                .apply(new StageFactory.Config()).filter(exchange, chain)).verifyComplete();
+                        .apply(new StageFactory.Config())
+                        .filter(exchange, chain))
+                .verifyComplete();
         assertThat(chain.calls).hasValue(1);
-        assertThat(exchange.getResponse().getHeaders().getFirst("x-warden-decision")).isEqualTo("redact");
-        assertThat(exchange.getResponse().getHeaders().getFirst("x-warden-guard-input")).isEqualTo("content-rules");
+        assertThat(exchange.getResponse().getHeaders().getFirst("x-warden-decision"))
+                .isEqualTo("redact");
+        assertThat(exchange.getResponse().getHeaders().getFirst("x-warden-guard-input"))
+                .isEqualTo("content-rules");
         String sent = RequestState.of(exchange).call().conversation().get(0).content();
         assertThat(sent).doesNotContain("4111").contains("thanks");
     }
@@ -77,8 +86,9 @@ class InputStagesTest {
         MockServerWebExchange exchange = StageFixture.exchange(MockServerHttpRequest.post("/v1/chat/completions"));
         RequestState state = RequestState.open(exchange, id, null);
         state.authenticated(principal);
-        GenerationCall call = GenerationCall.of(OpenAiRequests.chat(("{\"model\":\"m\",\"messages\":[{\"role\":"
-                + "\"user\",\"content\":\"" + text + "\"}]}").getBytes(StandardCharsets.UTF_8)));
+        GenerationCall call = GenerationCall.of(OpenAiRequests.chat(
+                ("{\"model\":\"m\",\"messages\":[{\"role\":" + "\"user\",\"content\":\"" + text + "\"}]}")
+                        .getBytes(StandardCharsets.UTF_8)));
         state.generation(call, null, "chat");
         state.metered(new CallRecord(id, principal).model("m").prompt(call.promptText()), "m", 10);
         return exchange;

@@ -25,8 +25,8 @@ import reactor.test.StepVerifier;
 class RateLimitStageTest {
 
     private static final StageFixture FIXTURE = new StageFixture();
-    private final GatewayFilter stage = new RateLimitGatewayFilterFactory(FIXTURE.limits)
-            .apply(new StageFactory.Config());
+    private final GatewayFilter stage =
+            new RateLimitGatewayFilterFactory(FIXTURE.limits).apply(new StageFactory.Config());
 
     @AfterAll
     static void close() {
@@ -40,7 +40,8 @@ class RateLimitStageTest {
         for (int i = 0; i < 3; i++) {
             MockServerWebExchange exchange = meteredExchange(metered, i);
             StepVerifier.create(stage.filter(exchange, chain)).verifyComplete();
-            assertThat(exchange.getResponse().getHeaders().getFirst("x-ratelimit-limit-requests")).isEqualTo("3");
+            assertThat(exchange.getResponse().getHeaders().getFirst("x-ratelimit-limit-requests"))
+                    .isEqualTo("3");
         }
         assertThat(chain.calls).hasValue(3);
 
@@ -66,8 +67,8 @@ class RateLimitStageTest {
         MockServerWebExchange exchange = StageFixture.exchange(MockServerHttpRequest.post("/v1/moderations"));
         RequestState state = RequestState.open(exchange, "req_" + i, null);
         state.authenticated(principal);
-        state.metered(new CallRecord("req_" + i, principal).model("warden-guard").purpose("moderation"),
-                "warden-guard", 10);
+        state.metered(
+                new CallRecord("req_" + i, principal).model("warden-guard").purpose("moderation"), "warden-guard", 10);
         return exchange;
     }
 }

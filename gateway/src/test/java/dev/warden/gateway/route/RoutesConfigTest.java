@@ -28,15 +28,26 @@ class RoutesConfigTest {
 
     @SuppressWarnings("unchecked")
     private static List<String> stages(Map<String, Object> route) {
-        return ((List<String>) route.get("filters")).stream().map(f -> f.split("=")[0]).toList();
+        return ((List<String>) route.get("filters"))
+                .stream().map(f -> f.split("=")[0]).toList();
     }
 
     @Test
     void everyEndpointRouteAuthenticatesAuditsAndLimitsInThatOrder() throws Exception {
         List<Map<String, Object>> routes = routes();
-        assertThat(routes).extracting(r -> r.get("id")).containsExactly("chat-completions", "completions",
-                "moderations", "run-shield", "responses", "stored-responses", "embeddings", "models",
-                "files-and-batches", "v1-unknown");
+        assertThat(routes)
+                .extracting(r -> r.get("id"))
+                .containsExactly(
+                        "chat-completions",
+                        "completions",
+                        "moderations",
+                        "run-shield",
+                        "responses",
+                        "stored-responses",
+                        "embeddings",
+                        "models",
+                        "files-and-batches",
+                        "v1-unknown");
         for (Map<String, Object> route : routes) {
             List<String> stages = stages(route);
             assertThat(stages.get(0)).as("%s", route.get("id")).isEqualTo("Authenticate");
@@ -60,8 +71,10 @@ class RoutesConfigTest {
         for (Map<String, Object> route : routes()) {
             List<String> stages = stages(route);
             if (stages.contains("Generate")) {
-                assertThat(stages).as("%s", route.get("id")).containsSubsequence("Licence", "InputBudget",
-                        "RateLimit", "InputGuard", "OutputGuard", "Generate");
+                assertThat(stages)
+                        .as("%s", route.get("id"))
+                        .containsSubsequence(
+                                "Licence", "InputBudget", "RateLimit", "InputGuard", "OutputGuard", "Generate");
                 assertThat(stages.get(stages.size() - 1)).isEqualTo("Generate");
             }
         }

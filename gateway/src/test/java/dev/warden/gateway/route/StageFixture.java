@@ -44,12 +44,17 @@ import reactor.core.publisher.Mono;
 final class StageFixture implements AutoCloseable {
 
     final TestTenants keys = TestTenants.create();
-    final TenantDirectory tenants = TenantDirectory.load(keys.file,
-            LicenceCatalog.load(TestTenants.CONFIG.resolve("licences")));
+    final TenantDirectory tenants =
+            TenantDirectory.load(keys.file, LicenceCatalog.load(TestTenants.CONFIG.resolve("licences")));
     final SimpleMeterRegistry metrics = new SimpleMeterRegistry();
-    final Guards guards = new Guards(GuardPipeline.builder()
-            .stage(new ContentRulesClassifier(), Duration.ofSeconds(10)).build(),
-            null, tenants, new Redactor(new ContentRules()), metrics);
+    final Guards guards = new Guards(
+            GuardPipeline.builder()
+                    .stage(new ContentRulesClassifier(), Duration.ofSeconds(10))
+                    .build(),
+            null,
+            tenants,
+            new Redactor(new ContentRules()),
+            metrics);
     final AuditLog auditLog;
     final AuditTrail audit;
     final RateLimiter limiter = RateLimiter.create(RateLimiterOptions.local());
@@ -60,13 +65,18 @@ final class StageFixture implements AutoCloseable {
     StageFixture() {
         try {
             Path dir = Files.createTempDirectory("warden-stage");
-            auditLog = new AuditLog(AuditStores.open(dir.resolve("audit.db").toString()),
+            auditLog = new AuditLog(
+                    AuditStores.open(dir.resolve("audit.db").toString()),
                     AuditLogConfig.defaults().withSpillFile(dir.resolve("spill.jsonl")));
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
-        audit = new AuditTrail(auditLog, guards.redactor(),
-                FingerprintKey.ofBase64(Base64.getEncoder().encodeToString(new byte[32])), metrics, true);
+        audit = new AuditTrail(
+                auditLog,
+                guards.redactor(),
+                FingerprintKey.ofBase64(Base64.getEncoder().encodeToString(new byte[32])),
+                metrics,
+                true);
         limits = new RateLimitStage(limiter, handOff, audit);
         authFailures = new AuthFailureAudit(audit, 100, metrics);
     }
@@ -93,9 +103,18 @@ final class StageFixture implements AutoCloseable {
     /** The tenant's records in chain order, once there are at least {@code count} (polled, at most 10 s). */
     List<AuditRecord> records(String tenant, int count) {
         return Flux.interval(Duration.ofMillis(20))
-                .map(i -> auditLog.store().query(AuditQuery.builder().tenant(tenant).limit(100).build()).entries()
-                        .stream().sorted(Comparator.comparingLong(e -> e.seq()))
-                        .map(e -> (AuditRecord) e.entry()).toList())
+                .map(i ->
+                        auditLog
+                                .store()
+                                .query(AuditQuery.builder()
+                                        .tenant(tenant)
+                                        .limit(100)
+                                        .build())
+                                .entries()
+                                .stream()
+                                .sorted(Comparator.comparingLong(e -> e.seq()))
+                                .map(e -> (AuditRecord) e.entry())
+                                .toList())
                 .filter(records -> records.size() >= count)
                 .blockFirst(Duration.ofSeconds(10));
     }

@@ -8,9 +8,9 @@ import dev.warden.gateway.flow.RequestState;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.springframework.cloud.gateway.filter.GatewayFilter;
+import org.springframework.http.codec.ServerCodecConfigurer;
 import org.springframework.mock.http.server.reactive.MockServerHttpRequest;
 import org.springframework.mock.web.server.MockServerWebExchange;
-import org.springframework.http.codec.ServerCodecConfigurer;
 import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
 
@@ -36,13 +36,14 @@ class TerminalStagesTest {
 
     @Test
     void generateRefusesToRunWithoutAnOutputGuardOnItsRoute() {
-        GatewayFilter generate = new GenerateGatewayFilterFactory(null,
-                new ResponseWriter(ServerCodecConfigurer.create()), GUARDS.guards).apply(new StageFactory.Config());
+        GatewayFilter generate = new GenerateGatewayFilterFactory(
+                        null, new ResponseWriter(ServerCodecConfigurer.create()), GUARDS.guards)
+                .apply(new StageFactory.Config());
         MockServerWebExchange exchange = StageFixture.exchange(MockServerHttpRequest.post("/v1/chat/completions"));
         RequestState.open(exchange, "req_1", null);
         StepVerifier.create(Mono.defer(() -> generate.filter(exchange, ex -> Mono.empty())))
-                .expectErrorSatisfies(e -> assertThat(e).isInstanceOf(IllegalStateException.class)
-                        .hasMessageContaining("OutputGuard"))
+                .expectErrorSatisfies(e ->
+                        assertThat(e).isInstanceOf(IllegalStateException.class).hasMessageContaining("OutputGuard"))
                 .verify();
     }
 
@@ -50,13 +51,19 @@ class TerminalStagesTest {
     void readGenerationTakesOnlyChatOrCompletion() {
         ReadGenerationGatewayFilterFactory.Config config = new ReadGenerationGatewayFilterFactory.Config();
         config.setKind("embeddings");
-        assertThatThrownBy(() -> new ReadGenerationGatewayFilterFactory(null, null,
-                new dev.warden.gateway.flow.FlowConfiguration.RateLimitProperties(null, null, null, null), null)
-                .apply(config)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("embeddings");
+        assertThatThrownBy(() -> new ReadGenerationGatewayFilterFactory(
+                                null,
+                                null,
+                                new dev.warden.gateway.flow.FlowConfiguration.RateLimitProperties(
+                                        null, null, null, null),
+                                null)
+                        .apply(config))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("embeddings");
     }
 
-    private static void expect(GatewayFilter stage, MockServerHttpRequest.BaseBuilder<?> request, int status,
-                               String code) {
+    private static void expect(
+            GatewayFilter stage, MockServerHttpRequest.BaseBuilder<?> request, int status, String code) {
         StepVerifier.create(stage.filter(StageFixture.exchange(request), ex -> Mono.empty()))
                 .expectErrorSatisfies(e -> {
                     assertThat(((ApiException) e).status().value()).isEqualTo(status);

@@ -18,7 +18,12 @@ import tools.jackson.databind.json.JsonMapper;
  */
 final class AccessProbe {
 
-    enum Area { API, ADMIN, OPERATIONS, PROBE }
+    enum Area {
+        API,
+        ADMIN,
+        OPERATIONS,
+        PROBE
+    }
 
     /** {@code exposed} false: an actuator endpoint this gateway does not expose, asked for all the same. */
     record Route(String method, String path, Area area, boolean exposed) {
@@ -103,8 +108,9 @@ final class AccessProbe {
         StringBuilder all = new StringBuilder();
         first.chars().forEach(c -> all.append(pct((char) c, false)));
         v.put("encoded first segment", "/" + all + rest + query);
-        v.put("double-encoded first letter", "/%25" + Integer.toHexString(first.charAt(0)) + first.substring(1) + rest
-                + query);
+        v.put(
+                "double-encoded first letter",
+                "/%25" + Integer.toHexString(first.charAt(0)) + first.substring(1) + rest + query);
         if (seg.length > 1) {
             v.put("encoded slash", "/" + first + "%2F" + path.substring(2 + first.length()) + query);
             v.put("encoded slash, lower hex", "/" + first + "%2f" + path.substring(2 + first.length()) + query);
@@ -124,8 +130,9 @@ final class AccessProbe {
         v.put("trailing slash", path + "/" + query);
         v.put("upper case", "/" + first.toUpperCase() + rest + query);
         v.put("absolute form with matrix", "http://127.0.0.1/" + first + ";x" + rest + query);
-        v.put("absolute form, encoded", "http://127.0.0.1/" + pct(first.charAt(0), false) + first.substring(1) + rest
-                + query);
+        v.put(
+                "absolute form, encoded",
+                "http://127.0.0.1/" + pct(first.charAt(0), false) + first.substring(1) + rest + query);
         v.put("fullwidth letter", "/" + "\uFF41" + first.substring(1) + rest + query);
         return v;
     }
@@ -135,8 +142,14 @@ final class AccessProbe {
         String path = target.startsWith("http://") ? target.substring(target.indexOf('/', 7)) : target;
         int q = path.indexOf('?');
         path = q < 0 ? path : path.substring(0, q);
-        return path.contains("%") || path.contains(";") || path.contains("//") || path.contains("\\")
-                || path.contains("/./") || path.contains("/../") || path.endsWith("/..") || path.endsWith("/.");
+        return path.contains("%")
+                || path.contains(";")
+                || path.contains("//")
+                || path.contains("\\")
+                || path.contains("/./")
+                || path.contains("/../")
+                || path.endsWith("/..")
+                || path.endsWith("/.");
     }
 
     private static String pct(char c, boolean upper) {
@@ -153,18 +166,25 @@ final class AccessProbe {
         h.put("Basic credentials", new String[] {"Authorization: Basic dXNlcjpwYXNz"});
         h.put("nobody's key", new String[] {"Authorization: Bearer " + NOBODYS_KEY});
         h.put("key without scheme", new String[] {"Authorization: " + (area == Area.API ? tenantKey : adminKey)});
-        h.put("routing headers", new String[] {"X-Original-URL: /actuator/health", "X-Rewrite-URL: /actuator/health",
-                "X-Forwarded-Prefix: /actuator/health", "X-Forwarded-Path: /actuator/health"});
+        h.put("routing headers", new String[] {
+            "X-Original-URL: /actuator/health",
+            "X-Rewrite-URL: /actuator/health",
+            "X-Forwarded-Prefix: /actuator/health",
+            "X-Forwarded-Path: /actuator/health"
+        });
         if (area == Area.API) {
             h.put("admin key", new String[] {"Authorization: Bearer " + adminKey});
-            h.put("two headers, valid first", new String[] {"Authorization: Bearer " + tenantKey,
-                    "Authorization: Bearer " + NOBODYS_KEY});
-            h.put("two headers, valid second", new String[] {"Authorization: Bearer " + NOBODYS_KEY,
-                    "Authorization: Bearer " + tenantKey});
+            h.put(
+                    "two headers, valid first",
+                    new String[] {"Authorization: Bearer " + tenantKey, "Authorization: Bearer " + NOBODYS_KEY});
+            h.put(
+                    "two headers, valid second",
+                    new String[] {"Authorization: Bearer " + NOBODYS_KEY, "Authorization: Bearer " + tenantKey});
         } else {
             h.put("tenant key", new String[] {"Authorization: Bearer " + tenantKey});
-            h.put("two headers, admin first", new String[] {"Authorization: Bearer " + adminKey,
-                    "Authorization: Bearer " + NOBODYS_KEY});
+            h.put(
+                    "two headers, admin first",
+                    new String[] {"Authorization: Bearer " + adminKey, "Authorization: Bearer " + NOBODYS_KEY});
             if (!adminEnabled) {
                 h.put("an admin key, admin API off", new String[] {"Authorization: Bearer " + adminKey});
             }
@@ -188,8 +208,8 @@ final class AccessProbe {
             all.add("Content-Type: application/json");
             body = route.area() == Area.API ? CHAT : "";
         }
-        Response r = RawHttp.exchange(port, request(route.method(), target, body, all.toArray(String[]::new)),
-                Duration.ofSeconds(10));
+        Response r = RawHttp.exchange(
+                port, request(route.method(), target, body, all.toArray(String[]::new)), Duration.ofSeconds(10));
         sent++;
         String where = route.method() + " " + target + " [" + what + "]";
         if (!r.answered()) {

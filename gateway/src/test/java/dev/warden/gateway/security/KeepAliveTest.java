@@ -18,8 +18,8 @@ import org.junit.jupiter.api.Test;
  */
 class KeepAliveTest extends GatewayTest {
 
-    private static final String CHAT = "{\"model\": \"" + MODEL + "\", \"messages\": [{\"role\": \"user\", "
-            + "\"content\": \"hi\"}]}";
+    private static final String CHAT =
+            "{\"model\": \"" + MODEL + "\", \"messages\": [{\"role\": \"user\", " + "\"content\": \"hi\"}]}";
 
     @Test
     void theRequestAfterAQueuedRefusalIsAnswered() {
@@ -28,8 +28,12 @@ class KeepAliveTest extends GatewayTest {
             try (RawHttp http = new RawHttp(port, Duration.ofSeconds(10))) {
                 // The first exchange waits for the upstream and the audit writer, so the second arrives while it
                 // is still open and is queued behind it; the second is refused (no key) without reading its body.
-                http.send(request("POST", "/v1/chat/completions", CHAT, "Authorization: Bearer " + TENANTS.localKey,
-                        "Content-Type: application/json")
+                http.send(request(
+                                "POST",
+                                "/v1/chat/completions",
+                                CHAT,
+                                "Authorization: Bearer " + TENANTS.localKey,
+                                "Content-Type: application/json")
                         + request("POST", "/v1/chat/completions", CHAT, "Content-Type: application/json"));
                 assertThat(http.read().status()).isEqualTo(200);
                 assertThat(http.read().status()).isEqualTo(401);

@@ -36,19 +36,24 @@ class PathVariantsTest extends GatewayTest {
             // The control: the canonical path with the right key is served, so the refusals below are not 404s
             // of a route that does not exist.
             Response served = probe.send(route, route.path(), "right key", probe.rightCredentials(route.area()));
-            probe.expect(reachable ? served.status() / 100 == 2 || served.status() == 400 : served.status() == 404,
+            probe.expect(
+                    reachable ? served.status() / 100 == 2 || served.status() == 400 : served.status() == 404,
                     route + " with its key: " + served);
 
-            for (Map.Entry<String, String> variant : AccessProbe.variants(route.path()).entrySet()) {
+            for (Map.Entry<String, String> variant :
+                    AccessProbe.variants(route.path()).entrySet()) {
                 String target = variant.getValue();
-                Response withKey = probe.send(route, target, variant.getKey() + ", right key",
-                        probe.rightCredentials(route.area()));
+                Response withKey = probe.send(
+                        route, target, variant.getKey() + ", right key", probe.rightCredentials(route.area()));
                 if (AccessProbe.nonCanonical(target)) {
-                    probe.expect(withKey.status() == 400, route.method() + " " + target + " (" + variant.getKey()
-                            + ") with its key should be refused as non-canonical: " + withKey);
+                    probe.expect(
+                            withKey.status() == 400,
+                            route.method() + " " + target + " (" + variant.getKey()
+                                    + ") with its key should be refused as non-canonical: " + withKey);
                 }
                 if (!open) {
-                    probe.expect(withKey.status() / 100 != 2 || !AccessProbe.nonCanonical(target),
+                    probe.expect(
+                            withKey.status() / 100 != 2 || !AccessProbe.nonCanonical(target),
                             route.method() + " " + target + " served: " + withKey);
                 }
             }
@@ -58,19 +63,25 @@ class PathVariantsTest extends GatewayTest {
             Map<String, String> variants = AccessProbe.variants(route.path());
             variants.put("canonical", route.path());
             for (Map.Entry<String, String> variant : variants.entrySet()) {
-                for (Map.Entry<String, String[]> headers : probe.wrongCredentials(route.area(), adminEnabled)
-                        .entrySet()) {
-                    Response r = probe.send(route, variant.getValue(), variant.getKey() + ", " + headers.getKey(),
-                            headers.getValue());
-                    probe.expect(r.status() / 100 != 2 && r.status() / 100 != 3, route.method() + " "
-                            + variant.getValue() + " [" + variant.getKey() + ", " + headers.getKey() + "] got " + r);
-                    if (headers.getKey().startsWith("two headers") && !AccessProbe.nonCanonical(variant.getValue())
-                            && reachable && variant.getKey().equals("canonical")) {
+                for (Map.Entry<String, String[]> headers :
+                        probe.wrongCredentials(route.area(), adminEnabled).entrySet()) {
+                    Response r = probe.send(
+                            route, variant.getValue(), variant.getKey() + ", " + headers.getKey(), headers.getValue());
+                    probe.expect(
+                            r.status() / 100 != 2 && r.status() / 100 != 3,
+                            route.method() + " " + variant.getValue() + " [" + variant.getKey() + ", "
+                                    + headers.getKey() + "] got " + r);
+                    if (headers.getKey().startsWith("two headers")
+                            && !AccessProbe.nonCanonical(variant.getValue())
+                            && reachable
+                            && variant.getKey().equals("canonical")) {
                         probe.expect(r.status() == 400, route + " with two Authorization headers: " + r);
                     }
                     if (r.status() == 401) {
-                        probe.expect(r.header("WWW-Authenticate") != null && r.header("WWW-Authenticate")
-                                .startsWith("Bearer"), route + ": 401 without WWW-Authenticate: Bearer");
+                        probe.expect(
+                                r.header("WWW-Authenticate") != null
+                                        && r.header("WWW-Authenticate").startsWith("Bearer"),
+                                route + ": 401 without WWW-Authenticate: Bearer");
                     }
                 }
             }

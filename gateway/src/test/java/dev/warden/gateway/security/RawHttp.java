@@ -38,8 +38,10 @@ final class RawHttp implements AutoCloseable {
 
         List<String> all(String name) {
             String prefix = name.toLowerCase(Locale.ROOT) + ":";
-            return headers.stream().filter(h -> h.toLowerCase(Locale.ROOT).startsWith(prefix))
-                    .map(h -> h.substring(prefix.length()).trim()).toList();
+            return headers.stream()
+                    .filter(h -> h.toLowerCase(Locale.ROOT).startsWith(prefix))
+                    .map(h -> h.substring(prefix.length()).trim())
+                    .toList();
         }
 
         boolean answered() {
@@ -90,7 +92,10 @@ final class RawHttp implements AutoCloseable {
 
     /** A request line, headers and body, with Content-Length set from the body when the caller did not set one. */
     static String request(String method, String target, String body, String... headers) {
-        StringBuilder b = new StringBuilder(method).append(' ').append(target).append(" HTTP/1.1\r\n")
+        StringBuilder b = new StringBuilder(method)
+                .append(' ')
+                .append(target)
+                .append(" HTTP/1.1\r\n")
                 .append("Host: 127.0.0.1\r\n");
         boolean length = false;
         for (String h : headers) {
@@ -99,7 +104,9 @@ final class RawHttp implements AutoCloseable {
             b.append(h).append("\r\n");
         }
         if (!length && body != null) {
-            b.append("Content-Length: ").append(body.getBytes(StandardCharsets.UTF_8).length).append("\r\n");
+            b.append("Content-Length: ")
+                    .append(body.getBytes(StandardCharsets.UTF_8).length)
+                    .append("\r\n");
         }
         b.append("\r\n");
         if (body != null) {

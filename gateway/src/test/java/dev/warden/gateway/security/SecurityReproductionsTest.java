@@ -4,9 +4,9 @@ import static dev.warden.gateway.security.RawHttp.request;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.warden.gateway.GatewayTest;
+import dev.warden.gateway.ModelProperties;
 import dev.warden.gateway.PrivateFiles;
 import dev.warden.gateway.models.EngineFactory;
-import dev.warden.gateway.ModelProperties;
 import dev.warden.gateway.models.ServedModel;
 import dev.warden.gateway.security.RawHttp.Response;
 import dev.warden.inference.testing.ScriptedReply;
@@ -22,8 +22,8 @@ import tools.jackson.databind.json.JsonMapper;
 class SecurityReproductionsTest extends GatewayTest {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
-    private static final String CHAT = "{\"model\": \"" + MODEL + "\", \"messages\": [{\"role\": \"user\", "
-            + "\"content\": \"hi\"}]}";
+    private static final String CHAT =
+            "{\"model\": \"" + MODEL + "\", \"messages\": [{\"role\": \"user\", " + "\"content\": \"hi\"}]}";
 
     private Response send(String method, String target, String body, String... headers) {
         return RawHttp.exchange(port, request(method, target, body, headers), Duration.ofSeconds(10));
@@ -59,7 +59,11 @@ class SecurityReproductionsTest extends GatewayTest {
 
     @Test
     void anUnparseableContentTypeIs415InOpenAiShape() {
-        Response r = send("POST", "/v1/chat/completions", CHAT, "Authorization: Bearer " + TENANTS.localKey,
+        Response r = send(
+                "POST",
+                "/v1/chat/completions",
+                CHAT,
+                "Authorization: Bearer " + TENANTS.localKey,
                 "Content-Type: json");
 
         assertThat(r.status()).as(r.toString()).isEqualTo(415);
@@ -73,13 +77,20 @@ class SecurityReproductionsTest extends GatewayTest {
         String longName = "{\"" + "k".repeat(60_000) + "\": 1}";
         for (String body : new String[] {deep, longName, "{\"model\": ", "{\"a\": nul}", "\u0000"}) {
             for (String route : new String[] {"/v1/chat/completions", "/v1/moderations"}) {
-                Response r = send("POST", route, body, "Authorization: Bearer " + TENANTS.localKey,
+                Response r = send(
+                        "POST",
+                        route,
+                        body,
+                        "Authorization: Bearer " + TENANTS.localKey,
                         "Content-Type: application/json");
 
                 assertThat(r.status()).as(r.toString()).isBetween(400, 499);
                 assertThat(AccessProbe.openAiError(r)).as(r.toString()).isTrue();
-                assertThat(r.body()).doesNotContainIgnoringCase("jackson").doesNotContain("StreamReadConstraints")
-                        .doesNotContain("JsonNode").doesNotContain("Exception");
+                assertThat(r.body())
+                        .doesNotContainIgnoringCase("jackson")
+                        .doesNotContain("StreamReadConstraints")
+                        .doesNotContain("JsonNode")
+                        .doesNotContain("Exception");
             }
         }
     }
@@ -87,17 +98,30 @@ class SecurityReproductionsTest extends GatewayTest {
     @Test
     void aMissingModelFileIsNamedBySettingNotByPath() {
         Path missing = TENANTS.dir.resolve("nowhere/model.gguf");
-        ServedModel model = new EngineFactory().open(new ModelProperties("lost", "llama-cpp", 512, "llama-3.1",
-                new ModelProperties.LlamaCpp(missing, 1, 0, 1, null), null));
+        ServedModel model = new EngineFactory()
+                .open(new ModelProperties(
+                        "lost",
+                        "llama-cpp",
+                        512,
+                        "llama-3.1",
+                        new ModelProperties.LlamaCpp(missing, 1, 0, 1, null),
+                        null));
 
-        assertThat(model.unavailable()).contains("warden.models[].llama-cpp.gguf").contains("lost")
-                .doesNotContain(missing.toAbsolutePath().toString()).doesNotContain(TENANTS.dir.toString());
+        assertThat(model.unavailable())
+                .contains("warden.models[].llama-cpp.gguf")
+                .contains("lost")
+                .doesNotContain(missing.toAbsolutePath().toString())
+                .doesNotContain(TENANTS.dir.toString());
     }
 
     @Test
     void securityHeadersOnAnswersAndRefusals() {
         UPSTREAM.enqueue(ScriptedReply.text("ok"));
-        Response served = send("POST", "/v1/chat/completions", CHAT, "Authorization: Bearer " + TENANTS.localKey,
+        Response served = send(
+                "POST",
+                "/v1/chat/completions",
+                CHAT,
+                "Authorization: Bearer " + TENANTS.localKey,
                 "Content-Type: application/json");
         Response refused = send("POST", "/v1/chat/completions", CHAT, "Content-Type: application/json");
         Response probe = send("GET", "/actuator/health/readiness", null);
@@ -114,15 +138,22 @@ class SecurityReproductionsTest extends GatewayTest {
 
     @Test
     void twoAuthorizationHeadersAreAmbiguousNotFirstWins() {
-        for (String[] pair : new String[][] {{TENANTS.localKey, AccessProbe.NOBODYS_KEY},
-                {AccessProbe.NOBODYS_KEY, TENANTS.localKey}, {TENANTS.localKey, TENANTS.acmeKey}}) {
-            Response r = send("GET", "/v1/models", null, "Authorization: Bearer " + pair[0],
-                    "Authorization: Bearer " + pair[1]);
+        for (String[] pair : new String[][] {
+            {TENANTS.localKey, AccessProbe.NOBODYS_KEY},
+            {AccessProbe.NOBODYS_KEY, TENANTS.localKey},
+            {TENANTS.localKey, TENANTS.acmeKey}
+        }) {
+            Response r = send(
+                    "GET", "/v1/models", null, "Authorization: Bearer " + pair[0], "Authorization: Bearer " + pair[1]);
 
             assertThat(r.status()).as(r.toString()).isEqualTo(400);
             assertThat(r.body()).contains("ambiguous_authorization");
         }
-        Response admin = send("GET", "/admin/tenants", null, "Authorization: Bearer " + ADMIN_KEY,
+        Response admin = send(
+                "GET",
+                "/admin/tenants",
+                null,
+                "Authorization: Bearer " + ADMIN_KEY,
                 "Authorization: Bearer " + AccessProbe.NOBODYS_KEY);
         assertThat(admin.status()).isEqualTo(400);
     }
@@ -136,7 +167,8 @@ class SecurityReproductionsTest extends GatewayTest {
                 .isEqualTo(PrivateFiles.OWNER_ONLY);
         for (String journal : new String[] {"audit.db-wal", "audit.db-shm", "audit.db-journal"}) {
             if (Files.exists(data.resolve(journal))) {
-                assertThat(Files.getPosixFilePermissions(data.resolve(journal))).as(journal)
+                assertThat(Files.getPosixFilePermissions(data.resolve(journal)))
+                        .as(journal)
                         .isEqualTo(PrivateFiles.OWNER_ONLY);
             }
         }
@@ -150,11 +182,17 @@ class SecurityReproductionsTest extends GatewayTest {
     private JsonNode awaitRefusal(String firstId) {
         java.util.List<String> ids = new java.util.concurrent.CopyOnWriteArrayList<>(java.util.List.of(firstId));
         long[] lastSent = {System.nanoTime()};
-        java.util.concurrent.atomic.AtomicReference<JsonNode> found = new java.util.concurrent.atomic.AtomicReference<>();
-        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200))
+        java.util.concurrent.atomic.AtomicReference<JsonNode> found =
+                new java.util.concurrent.atomic.AtomicReference<>();
+        org.awaitility.Awaitility.await()
+                .atMost(Duration.ofSeconds(20))
+                .pollInterval(Duration.ofMillis(200))
                 .until(() -> {
-                    Response records = send("GET", "/admin/audit/records?limit=200&tenant="
-                            + RefusedAuthentication.CHAIN, null, "Authorization: Bearer " + ADMIN_KEY);
+                    Response records = send(
+                            "GET",
+                            "/admin/audit/records?limit=200&tenant=" + RefusedAuthentication.CHAIN,
+                            null,
+                            "Authorization: Bearer " + ADMIN_KEY);
                     for (JsonNode record : JSON.readTree(records.body()).path("data")) {
                         if (ids.contains(record.path("request_id").asString())) {
                             found.set(record);

@@ -55,7 +55,9 @@ class SlowClientTest extends GatewayTest {
             // the first byte, so the 408 is already waiting when the trickle stops.
             for (int i = 0; i < 40; i++) {
                 http.send(head.substring(i, i + 1));
-                org.awaitility.Awaitility.await().pollDelay(Duration.ofMillis(100)).until(() -> true);
+                org.awaitility.Awaitility.await()
+                        .pollDelay(Duration.ofMillis(100))
+                        .until(() -> true);
             }
 
             Response r = http.read();
@@ -67,8 +69,9 @@ class SlowClientTest extends GatewayTest {
     @Test
     void aStalledBodyEndsTheRequestInsteadOfHoldingIt() {
         try (RawHttp http = new RawHttp(port, WAIT)) {
-            http.send("POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer "
-                    + TENANTS.localKey + "\r\nContent-Type: application/json\r\nContent-Length: 500\r\n\r\n{\"model\":");
+            http.send(
+                    "POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + TENANTS.localKey
+                            + "\r\nContent-Type: application/json\r\nContent-Length: 500\r\n\r\n{\"model\":");
 
             Response r = http.read();
 
@@ -100,9 +103,14 @@ class SlowClientTest extends GatewayTest {
             }
         }
         // Once they are gone, new connections are served again.
-        org.awaitility.Awaitility.await().atMost(WAIT).until(() -> RawHttp.exchange(port,
-                request("GET", "/v1/models", null, "Authorization: Bearer " + TENANTS.localKey), WAIT)
-                .status() == 200);
+        org.awaitility.Awaitility.await()
+                .atMost(WAIT)
+                .until(() -> RawHttp.exchange(
+                                        port,
+                                        request("GET", "/v1/models", null, "Authorization: Bearer " + TENANTS.localKey),
+                                        WAIT)
+                                .status()
+                        == 200);
     }
 
     /** Closed by the server: a read ends at once; an open idle connection blocks until the short read timeout. */

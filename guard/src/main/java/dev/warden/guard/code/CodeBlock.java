@@ -7,5 +7,4 @@ import java.util.Optional;
  * which language it is; {@code origin} says where it was found ({@code fence}, {@code tool:<name>} or
  * {@code text}) and {@code firstLine} is its 1-based line in the turn, so findings can point at it.
  */
-public record CodeBlock(Optional<CodeLanguage> language, String code, String origin, int firstLine) {
-}
+public record CodeBlock(Optional<CodeLanguage> language, String code, String origin, int firstLine) {}

@@ -27,12 +27,26 @@ public final class CodeBlocks {
     private static final String PYTHON_TAG = "<|python_tag|>";
     private static final Pattern TOOL_CALL = Pattern.compile("(?m)^([A-Za-z_][\\w.-]*)\\((\\{.*\\})\\)\\s*$");
     private static final Map<String, CodeLanguage> CODE_ARGUMENTS = Map.of(
-            "code", CodeLanguage.PYTHON, "script", CodeLanguage.SHELL, "command", CodeLanguage.SHELL,
-            "cmd", CodeLanguage.SHELL, "shell", CodeLanguage.SHELL, "query", CodeLanguage.SQL,
-            "sql", CodeLanguage.SQL, "source", CodeLanguage.PYTHON, "program", CodeLanguage.PYTHON);
+            "code",
+            CodeLanguage.PYTHON,
+            "script",
+            CodeLanguage.SHELL,
+            "command",
+            CodeLanguage.SHELL,
+            "cmd",
+            CodeLanguage.SHELL,
+            "shell",
+            CodeLanguage.SHELL,
+            "query",
+            CodeLanguage.SQL,
+            "sql",
+            CodeLanguage.SQL,
+            "source",
+            CodeLanguage.PYTHON,
+            "program",
+            CodeLanguage.PYTHON);
 
-    private CodeBlocks() {
-    }
+    private CodeBlocks() {}
 
     public static List<CodeBlock> in(String turn) {
         if (turn == null || turn.isEmpty()) {
@@ -41,7 +55,8 @@ public final class CodeBlocks {
         List<CodeBlock> blocks = new ArrayList<>();
         int tag = turn.indexOf(PYTHON_TAG);
         if (tag >= 0) {
-            String code = turn.substring(tag + PYTHON_TAG.length()).replace("<|eom_id|>", "")
+            String code = turn.substring(tag + PYTHON_TAG.length())
+                    .replace("<|eom_id|>", "")
                     .replace("<|eot_id|>", "");
             if (!code.stripLeading().startsWith("{")) {
                 // JSON after the tag is a custom tool call, which the engine turns into a tool call instead
@@ -62,7 +77,8 @@ public final class CodeBlocks {
             int search = bodyStart;
             while (search < turn.length() && close.find(search)) {
                 // a closing fence uses the same character, at least as many of them, and no info string
-                if (close.group(1).charAt(0) == marker.charAt(0) && close.group(1).length() >= marker.length()
+                if (close.group(1).charAt(0) == marker.charAt(0)
+                        && close.group(1).length() >= marker.length()
                         && close.group(2).isBlank()) {
                     bodyEnd = close.start();
                     next = close.end();
@@ -100,8 +116,10 @@ public final class CodeBlocks {
             out.add(new CodeBlock(CodeLanguage.guess(argumentsJson), argumentsJson, "tool:" + tool, line));
             return;
         }
-        boolean interpreter = tool.equals("ipython") || tool.equals("code_interpreter")
-                || tool.equals("python") || tool.equals("run_python");
+        boolean interpreter = tool.equals("ipython")
+                || tool.equals("code_interpreter")
+                || tool.equals("python")
+                || tool.equals("run_python");
         for (Iterator<Map.Entry<String, JsonNode>> it = arguments.properties().iterator(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> field = it.next();
             if (!field.getValue().isString()) {
@@ -113,7 +131,8 @@ public final class CodeBlocks {
                 continue;
             }
             String code = field.getValue().stringValue();
-            Optional<CodeLanguage> language = interpreter ? Optional.of(CodeLanguage.PYTHON)
+            Optional<CodeLanguage> language = interpreter
+                    ? Optional.of(CodeLanguage.PYTHON)
                     : CodeLanguage.guess(code).or(() -> Optional.of(byName));
             out.add(new CodeBlock(language, code, "tool:" + tool, line));
         }

@@ -74,11 +74,15 @@ public final class CodeSecurityClassifier implements Classifier {
                 scores.put(cweLabel(cwe), 1.0);
             }
         }
-        String detail = findings.isEmpty() ? null : findings.stream()
-                .map(f -> f.cwe() + " " + f.rule() + " line " + f.line()).distinct().limit(20)
-                .collect(Collectors.joining("; "));
-        return new Verdict(NAME, version(), Verdict.Status.OK, scores, Duration.ofNanos(System.nanoTime() - start),
-                detail);
+        String detail = findings.isEmpty()
+                ? null
+                : findings.stream()
+                        .map(f -> f.cwe() + " " + f.rule() + " line " + f.line())
+                        .distinct()
+                        .limit(20)
+                        .collect(Collectors.joining("; "));
+        return new Verdict(
+                NAME, version(), Verdict.Status.OK, scores, Duration.ofNanos(System.nanoTime() - start), detail);
     }
 
     /** {@code CWE-78} → {@code insecure_code.cwe-78}. */

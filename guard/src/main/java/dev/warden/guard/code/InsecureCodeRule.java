@@ -10,8 +10,15 @@ import java.util.regex.Pattern;
  * are example lines the rule must and must not match; loading checks them, so a rule file cannot ship a rule that
  * misses its own example.
  */
-public record InsecureCodeRule(String id, Set<CodeLanguage> languages, String cwe, String title,
-                               List<Pattern> patterns, Pattern unless, List<String> insecure, List<String> secure) {
+public record InsecureCodeRule(
+        String id,
+        Set<CodeLanguage> languages,
+        String cwe,
+        String title,
+        List<Pattern> patterns,
+        Pattern unless,
+        List<String> insecure,
+        List<String> secure) {
 
     public InsecureCodeRule {
         languages = Set.copyOf(languages);

@@ -114,8 +114,15 @@ public final class InsecureCodeRules {
             throw new IllegalStateException(source + ": rule " + id + " has no patterns");
         }
         Pattern unless = node.hasNonNull("unless") ? pattern(node.get("unless").asString(""), id, source) : null;
-        return new InsecureCodeRule(id, languages, cwe, node.path("title").asString(id), patterns, unless,
-                strings(node.path("insecure")), strings(node.path("secure")));
+        return new InsecureCodeRule(
+                id,
+                languages,
+                cwe,
+                node.path("title").asString(id),
+                patterns,
+                unless,
+                strings(node.path("insecure")),
+                strings(node.path("secure")));
     }
 
     private static Pattern pattern(String regex, String id, String source) {
@@ -140,14 +147,14 @@ public final class InsecureCodeRules {
         }
         for (String example : rule.insecure()) {
             if (!rule.matches(example)) {
-                throw new IllegalStateException(source + ": rule " + rule.id() + " misses its insecure example "
-                        + example);
+                throw new IllegalStateException(
+                        source + ": rule " + rule.id() + " misses its insecure example " + example);
             }
         }
         for (String example : rule.secure()) {
             if (rule.matches(example)) {
-                throw new IllegalStateException(source + ": rule " + rule.id() + " matches its secure example "
-                        + example);
+                throw new IllegalStateException(
+                        source + ": rule " + rule.id() + " matches its secure example " + example);
             }
         }
     }
@@ -184,6 +191,9 @@ public final class InsecureCodeRules {
     private static boolean isComment(String line) {
         String s = line.stripLeading();
         return (s.startsWith("#") && !s.startsWith("#!") && !s.startsWith("#include") && !s.startsWith("#define"))
-                || s.startsWith("//") || s.startsWith("--") || s.startsWith("/*") || s.startsWith("* ");
+                || s.startsWith("//")
+                || s.startsWith("--")
+                || s.startsWith("/*")
+                || s.startsWith("* ");
     }
 }

@@ -9,7 +9,10 @@ import java.util.List;
  */
 public record DenseHead(List<String> labels, Output output, List<Layer> layers) {
 
-    public enum Output { SOFTMAX, SIGMOID }
+    public enum Output {
+        SOFTMAX,
+        SIGMOID
+    }
 
     public record Layer(int in, int out, float[] weights, float[] bias) {
         public Layer {

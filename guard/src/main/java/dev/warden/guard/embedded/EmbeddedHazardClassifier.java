@@ -50,14 +50,14 @@ public final class EmbeddedHazardClassifier implements Classifier, Calibrated {
     }
 
     public static EmbeddedHazardClassifier load(SharedEncoder encoder) {
-        return HeadFiles.build(HeadFiles.readResource(RESOURCE), RESOURCE,
-                model -> new EmbeddedHazardClassifier(encoder, model));
+        return HeadFiles.build(
+                HeadFiles.readResource(RESOURCE), RESOURCE, model -> new EmbeddedHazardClassifier(encoder, model));
     }
 
     /** Loads the heads from a file on disk instead of the shipped resource. */
     public static EmbeddedHazardClassifier load(SharedEncoder encoder, java.nio.file.Path file) {
-        return HeadFiles.build(HeadFiles.readFile(file), file.toString(),
-                model -> new EmbeddedHazardClassifier(encoder, model));
+        return HeadFiles.build(
+                HeadFiles.readFile(file), file.toString(), model -> new EmbeddedHazardClassifier(encoder, model));
     }
 
     /** The S-codes this head can name (the others never appear in its verdicts). */
@@ -94,8 +94,11 @@ public final class EmbeddedHazardClassifier implements Classifier, Calibrated {
             long start = System.nanoTime();
             List<String> texts = input.direction() == Direction.OUTPUT
                     ? List.of(input.response())
-                    : input.conversation().stream().filter(m -> m.role() == Role.USER)
-                            .map(ChatMessage::content).filter(c -> !c.isBlank()).toList();
+                    : input.conversation().stream()
+                            .filter(m -> m.role() == Role.USER)
+                            .map(ChatMessage::content)
+                            .filter(c -> !c.isBlank())
+                            .toList();
             return Flux.fromIterable(texts)
                     .flatMap(t -> encoder.embed(t).map(this::scores))
                     .reduce(new HashMap<String, Double>(), (acc, s) -> {
@@ -103,7 +106,11 @@ public final class EmbeddedHazardClassifier implements Classifier, Calibrated {
                         return acc;
                     })
                     .map(s -> Verdict.ok(NAME, version(), s.isEmpty() ? zeros() : s, since(start)))
-                    .onErrorResume(e -> Mono.just(Verdict.failed(NAME, version(), Verdict.Status.ERROR, since(start),
+                    .onErrorResume(e -> Mono.just(Verdict.failed(
+                            NAME,
+                            version(),
+                            Verdict.Status.ERROR,
+                            since(start),
                             e.getClass().getSimpleName() + ": " + e.getMessage())));
         });
     }

@@ -47,14 +47,16 @@ public final class EmbeddedPromptAttackClassifier implements Classifier, Calibra
     }
 
     public static EmbeddedPromptAttackClassifier load(SharedEncoder encoder) {
-        return HeadFiles.build(HeadFiles.readResource(RESOURCE), RESOURCE,
+        return HeadFiles.build(
+                HeadFiles.readResource(RESOURCE),
+                RESOURCE,
                 model -> new EmbeddedPromptAttackClassifier(encoder, model));
     }
 
     /** Loads the heads from a file on disk instead of the shipped resource. */
     public static EmbeddedPromptAttackClassifier load(SharedEncoder encoder, java.nio.file.Path file) {
-        return HeadFiles.build(HeadFiles.readFile(file), file.toString(),
-                model -> new EmbeddedPromptAttackClassifier(encoder, model));
+        return HeadFiles.build(
+                HeadFiles.readFile(file), file.toString(), model -> new EmbeddedPromptAttackClassifier(encoder, model));
     }
 
     @Override
@@ -85,9 +87,13 @@ public final class EmbeddedPromptAttackClassifier implements Classifier, Calibra
             List<String> user = texts(input, Role.USER);
             List<String> tool = texts(input, Role.TOOL);
             return Mono.zip(maxScore(user, true), maxScore(tool, false))
-                    .map(s -> Verdict.ok(NAME, version(),
-                            Map.of("jailbreak", s.getT1(), "injection", s.getT2()), since(start)))
-                    .onErrorResume(e -> Mono.just(Verdict.failed(NAME, version(), Verdict.Status.ERROR, since(start),
+                    .map(s -> Verdict.ok(
+                            NAME, version(), Map.of("jailbreak", s.getT1(), "injection", s.getT2()), since(start)))
+                    .onErrorResume(e -> Mono.just(Verdict.failed(
+                            NAME,
+                            version(),
+                            Verdict.Status.ERROR,
+                            since(start),
                             e.getClass().getSimpleName() + ": " + e.getMessage())));
         });
     }
@@ -104,7 +110,8 @@ public final class EmbeddedPromptAttackClassifier implements Classifier, Calibra
 
     private Mono<Double> maxScore(List<String> texts, boolean asJailbreak) {
         return Flux.fromIterable(texts)
-                .flatMap(t -> (asJailbreak ? encoder.embed(t) : encoder.embedPassages(t)).map(w -> score(w, asJailbreak)))
+                .flatMap(t ->
+                        (asJailbreak ? encoder.embed(t) : encoder.embedPassages(t)).map(w -> score(w, asJailbreak)))
                 .reduce(0.0, Math::max);
     }
 

@@ -35,6 +35,8 @@ public record EncoderCaller(String tenant, Object request) {
     }
 
     static EncoderCaller from(ContextView context) {
-        return context.getOrDefault(KEY, null) instanceof EncoderCaller c ? c : new EncoderCaller(ANONYMOUS, new Object());
+        return context.getOrDefault(KEY, null) instanceof EncoderCaller c
+                ? c
+                : new EncoderCaller(ANONYMOUS, new Object());
     }
 }

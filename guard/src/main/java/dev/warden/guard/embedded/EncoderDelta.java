@@ -90,14 +90,16 @@ public final class EncoderDelta {
                 int type = in.readByte();
                 int rank = in.readInt();
                 if (rank < 0 || rank > 8) {
-                    throw new IllegalStateException("encoder delta " + source + ": tensor " + name + " has rank " + rank);
+                    throw new IllegalStateException(
+                            "encoder delta " + source + ": tensor " + name + " has rank " + rank);
                 }
                 long[] dims = new long[rank];
                 long size = 1;
                 for (int d = 0; d < rank; d++) {
                     dims[d] = in.readLong();
                     if (dims[d] < 0 || dims[d] > 1 << 24) {
-                        throw new IllegalStateException("encoder delta " + source + ": tensor " + name + " has a bad dimension");
+                        throw new IllegalStateException(
+                                "encoder delta " + source + ": tensor " + name + " has a bad dimension");
                     }
                     size *= dims[d];
                 }
@@ -109,7 +111,8 @@ public final class EncoderDelta {
                     for (int k = 0; k < v.length; k++) {
                         v[k] = in.readFloat();
                         if (!Float.isFinite(v[k])) {
-                            throw new IllegalStateException("encoder delta " + source + ": tensor " + name + " holds a non-finite value");
+                            throw new IllegalStateException(
+                                    "encoder delta " + source + ": tensor " + name + " holds a non-finite value");
                         }
                     }
                     tensors.add(new Tensor(name, type, dims, v, null));
@@ -118,7 +121,8 @@ public final class EncoderDelta {
                     in.readFully(v);
                     tensors.add(new Tensor(name, type, dims, null, v));
                 } else {
-                    throw new IllegalStateException("encoder delta " + source + ": tensor " + name + " has unsupported type " + type);
+                    throw new IllegalStateException(
+                            "encoder delta " + source + ": tensor " + name + " has unsupported type " + type);
                 }
             }
             if (in.read() != -1) {
@@ -163,13 +167,18 @@ public final class EncoderDelta {
         try {
             for (Tensor t : tensors) {
                 if ((t.type() == FLOAT32 ? t.floats().length : t.bytes().length) != t.size()) {
-                    throw new IllegalStateException("encoder delta " + source + ": tensor " + t.name()
-                            + " does not match its dimensions");
+                    throw new IllegalStateException(
+                            "encoder delta " + source + ": tensor " + t.name() + " does not match its dimensions");
                 }
                 OnnxTensor tensor = t.type() == FLOAT32
                         ? OnnxTensor.createTensor(environment, FloatBuffer.wrap(t.floats()), t.dims())
-                        : OnnxTensor.createTensor(environment, ByteBuffer.allocateDirect(t.bytes().length).put(t.bytes()).flip(),
-                        t.dims(), OnnxJavaType.INT8);
+                        : OnnxTensor.createTensor(
+                                environment,
+                                ByteBuffer.allocateDirect(t.bytes().length)
+                                        .put(t.bytes())
+                                        .flip(),
+                                t.dims(),
+                                OnnxJavaType.INT8);
                 out.put(t.name(), tensor);
             }
             return out;
@@ -181,7 +190,9 @@ public final class EncoderDelta {
 
     private static String digest(byte[] file) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(file)).substring(0, 12);
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(file))
+                    .substring(0, 12);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

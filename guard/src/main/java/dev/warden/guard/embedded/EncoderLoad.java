@@ -15,7 +15,13 @@ import java.time.Duration;
  * @param rejectedTexts    texts refused because the queue or the tenant's share was full
  * @param cancelledWindows queued windows dropped because their request was cancelled (timed out, client gone)
  */
-public record EncoderLoad(int queuedWindows, long queuedTokens, int tenantsWaiting, Duration backlog,
-                          Duration saturatedFor, long encodedWindows, long batches, long rejectedTexts,
-                          long cancelledWindows) {
-}
+public record EncoderLoad(
+        int queuedWindows,
+        long queuedTokens,
+        int tenantsWaiting,
+        Duration backlog,
+        Duration saturatedFor,
+        long encodedWindows,
+        long batches,
+        long rejectedTexts,
+        long cancelledWindows) {}

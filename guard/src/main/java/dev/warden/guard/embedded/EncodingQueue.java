@@ -47,12 +47,21 @@ public final class EncodingQueue implements AutoCloseable {
      * @param queuedWindowsPerTenant  windows waiting at most for one tenant
      * @param saturationBacklog       queued work (in encoder time) above which the queue counts as saturated
      */
-    public record Settings(int runners, int batchTokens, int windowsPerRequest, Duration maxWait, int queuedWindows,
-                           int queuedWindowsPerTenant, Duration saturationBacklog) {
+    public record Settings(
+            int runners,
+            int batchTokens,
+            int windowsPerRequest,
+            Duration maxWait,
+            int queuedWindows,
+            int queuedWindowsPerTenant,
+            Duration saturationBacklog) {
 
         public Settings {
-            if (runners < 1 || batchTokens < SentenceEncoder.WINDOW_TOKENS + 2 || windowsPerRequest < 1
-                    || queuedWindows < 1 || queuedWindowsPerTenant < 1) {
+            if (runners < 1
+                    || batchTokens < SentenceEncoder.WINDOW_TOKENS + 2
+                    || windowsPerRequest < 1
+                    || queuedWindows < 1
+                    || queuedWindowsPerTenant < 1) {
                 throw new IllegalArgumentException("encoder queue settings out of range: runners " + runners
                         + ", batch tokens " + batchTokens + ", windows per request " + windowsPerRequest
                         + ", queued windows " + queuedWindows + ", per tenant " + queuedWindowsPerTenant);
@@ -141,12 +150,13 @@ public final class EncodingQueue implements AutoCloseable {
     private final AtomicLong batches = new AtomicLong();
     private final AtomicLong rejected = new AtomicLong();
     private final AtomicLong cancelledWindows = new AtomicLong();
-    private volatile LongConsumer waitObserver = nanos -> { };
+    private volatile LongConsumer waitObserver = nanos -> {};
     private int queuedWindows;
     private long queuedTokens;
     private long batchStamp;
     /** Encoding rate in tokens per second over recent batches, all runners together; a guess until measured. */
     private double tokensPerSecond = 20_000;
+
     private long saturatedSince = -1;
     private boolean running = true;
 
@@ -172,13 +182,16 @@ public final class EncodingQueue implements AutoCloseable {
         synchronized (lock) {
             TenantQueue tenant = tenants.get(caller.tenant());
             int tenantQueued = tenant == null ? 0 : tenant.queuedWindows;
-            if (!running || queuedWindows + windows.size() > settings.queuedWindows()
+            if (!running
+                    || queuedWindows + windows.size() > settings.queuedWindows()
                     || tenantQueued + windows.size() > settings.queuedWindowsPerTenant()) {
                 rejected.incrementAndGet();
                 Job refused = new Job(null, null, windows);
-                refused.result.completeExceptionally(new EncoderBusyException(!running ? "the encoder is stopped"
-                        : "the encoder queue is full (" + queuedWindows + " windows waiting, " + tenantQueued
-                        + " for this tenant)"));
+                refused.result.completeExceptionally(new EncoderBusyException(
+                        !running
+                                ? "the encoder is stopped"
+                                : "the encoder queue is full (" + queuedWindows + " windows waiting, " + tenantQueued
+                                        + " for this tenant)"));
                 return refused;
             }
             if (tenant == null) {
@@ -240,9 +253,16 @@ public final class EncodingQueue implements AutoCloseable {
     public EncoderLoad load() {
         synchronized (lock) {
             long now = System.nanoTime();
-            return new EncoderLoad(queuedWindows, queuedTokens, tenants.size(), backlog(),
+            return new EncoderLoad(
+                    queuedWindows,
+                    queuedTokens,
+                    tenants.size(),
+                    backlog(),
                     saturatedSince < 0 ? Duration.ZERO : Duration.ofNanos(now - saturatedSince),
-                    encodedWindows.get(), batches.get(), rejected.get(), cancelledWindows.get());
+                    encodedWindows.get(),
+                    batches.get(),
+                    rejected.get(),
+                    cancelledWindows.get());
         }
     }
 
@@ -309,7 +329,8 @@ public final class EncodingQueue implements AutoCloseable {
             tenant.deficit = Math.min(tenant.deficit + QUANTUM, 2L * QUANTUM);
             boolean took = false;
             Slot slot;
-            while (tokens < settings.batchTokens() && (slot = nextSlot(tenant, stamp)) != null
+            while (tokens < settings.batchTokens()
+                    && (slot = nextSlot(tenant, stamp)) != null
                     && slot.tokens() <= tenant.deficit) {
                 take(tenant, slot, stamp, now);
                 tenant.deficit -= slot.tokens();
@@ -386,7 +407,8 @@ public final class EncodingQueue implements AutoCloseable {
         int from = 0;
         while (from < batch.size()) {
             int to = from + 1;
-            while (to < batch.size() && batch.get(to).tokens() <= 2 * batch.get(from).tokens() + 16) {
+            while (to < batch.size()
+                    && batch.get(to).tokens() <= 2 * batch.get(from).tokens() + 16) {
                 to++;
             }
             List<Slot> group = batch.subList(from, to);

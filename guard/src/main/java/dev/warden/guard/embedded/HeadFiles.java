@@ -25,8 +25,11 @@ public final class HeadFiles {
     private static final ObjectMapper JSON = JsonMapper.builder().build();
 
     /** The content of one head file; {@code operatingPoints} come from its metadata (empty when it has none). */
-    public record Model(String version, Map<String, DenseHead> heads, Map<String, Double> thresholds,
-                        Map<String, OperatingPoint> operatingPoints) {
+    public record Model(
+            String version,
+            Map<String, DenseHead> heads,
+            Map<String, Double> thresholds,
+            Map<String, OperatingPoint> operatingPoints) {
         public Model(String version, Map<String, DenseHead> heads, Map<String, Double> thresholds) {
             this(version, heads, thresholds, Map.of());
         }
@@ -48,8 +51,7 @@ public final class HeadFiles {
         }
     }
 
-    private HeadFiles() {
-    }
+    private HeadFiles() {}
 
     /**
      * Reads a head file shipped on the classpath. Any problem (missing, not JSON, missing fields, wrong shapes,
@@ -100,14 +102,23 @@ public final class HeadFiles {
         try {
             return read(JSON.readTree(in));
         } catch (RuntimeException e) {
-            throw unusable(name, "is not a valid head file (" + e.getClass().getSimpleName()
-                    + (e.getMessage() == null ? "" : ": " + e.getMessage().lines().findFirst().orElse("")) + ")", e);
+            throw unusable(
+                    name,
+                    "is not a valid head file (" + e.getClass().getSimpleName()
+                            + (e.getMessage() == null
+                                    ? ""
+                                    : ": " + e.getMessage().lines().findFirst().orElse("")) + ")",
+                    e);
         }
     }
 
     static Model read(JsonNode root) {
-        if (root == null || !root.isObject() || !root.path("version").isString() || !root.path("heads").isObject()
-                || root.path("heads").isEmpty() || !root.path("thresholds").isObject()) {
+        if (root == null
+                || !root.isObject()
+                || !root.path("version").isString()
+                || !root.path("heads").isObject()
+                || root.path("heads").isEmpty()
+                || !root.path("thresholds").isObject()) {
             throw new IllegalArgumentException("expected an object with version, heads and thresholds");
         }
         Map<String, DenseHead> heads = new LinkedHashMap<>();
@@ -118,8 +129,8 @@ public final class HeadFiles {
             List<DenseHead.Layer> layers = new ArrayList<>();
             int expectedIn = SentenceEncoder.DIMENSION;
             for (JsonNode l : h.get("layers")) {
-                DenseHead.Layer layer = new DenseHead.Layer(l.get("in").asInt(), l.get("out").asInt(),
-                        floats(l.get("weights")), floats(l.get("bias")));
+                DenseHead.Layer layer = new DenseHead.Layer(
+                        l.get("in").asInt(), l.get("out").asInt(), floats(l.get("weights")), floats(l.get("bias")));
                 if (layer.in() != expectedIn) {
                     throw new IllegalArgumentException("head " + entry.getKey() + ": a layer takes " + layer.in()
                             + " inputs, expected " + expectedIn);
@@ -127,7 +138,10 @@ public final class HeadFiles {
                 expectedIn = layer.out();
                 layers.add(layer);
             }
-            heads.put(entry.getKey(), new DenseHead(labels, DenseHead.Output.valueOf(h.get("output").asString()), layers));
+            heads.put(
+                    entry.getKey(),
+                    new DenseHead(
+                            labels, DenseHead.Output.valueOf(h.get("output").asString()), layers));
         }
         Map<String, Double> thresholds = new LinkedHashMap<>();
         for (var entry : root.get("thresholds").properties()) {
@@ -140,9 +154,13 @@ public final class HeadFiles {
         Map<String, OperatingPoint> points = new LinkedHashMap<>();
         for (var entry : root.path("metadata").path("operatingPoints").properties()) {
             JsonNode p = entry.getValue();
-            points.put(entry.getKey(), new OperatingPoint(p.path("score").asDouble(0.5),
-                    rate(p.path("validationFalsePositiveRate")), rate(p.path("validationRecall")),
-                    p.path("negatives").asString("")));
+            points.put(
+                    entry.getKey(),
+                    new OperatingPoint(
+                            p.path("score").asDouble(0.5),
+                            rate(p.path("validationFalsePositiveRate")),
+                            rate(p.path("validationRecall")),
+                            p.path("negatives").asString("")));
         }
         return new Model(root.get("version").asString(), heads, thresholds, points);
     }

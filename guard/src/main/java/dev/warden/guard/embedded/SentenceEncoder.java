@@ -41,6 +41,7 @@ public final class SentenceEncoder implements AutoCloseable {
      * a 254-token mean-pooled window it is diluted by the document around it; in a 96-token window it dominates.
      */
     public static final int PASSAGE_TOKENS = 96;
+
     public static final int PASSAGE_OVERLAP_TOKENS = 32;
     public static final int MAX_PASSAGES = 128;
     /**
@@ -52,6 +53,7 @@ public final class SentenceEncoder implements AutoCloseable {
      * ONNX run (no second pass), so they cost a few additions, not another encoding.
      */
     public static final int SEGMENT_TOKENS = 96;
+
     public static final int SEGMENT_STRIDE_TOKENS = 48;
     public static final int SEGMENT_FROM_TOKENS = 128;
 
@@ -104,9 +106,15 @@ public final class SentenceEncoder implements AutoCloseable {
      *                    model as shipped
      * @param deltaSource names the delta in errors
      */
-    public SentenceEncoder(String modelResource, String tokenizerResource, int intraOpThreads, boolean spinWithinRun,
-                           EncoderDelta delta, String deltaSource) {
-        String base = modelResource.substring(modelResource.lastIndexOf('/') + 1).replace(".onnx", "");
+    public SentenceEncoder(
+            String modelResource,
+            String tokenizerResource,
+            int intraOpThreads,
+            boolean spinWithinRun,
+            EncoderDelta delta,
+            String deltaSource) {
+        String base =
+                modelResource.substring(modelResource.lastIndexOf('/') + 1).replace(".onnx", "");
         this.id = delta == null ? base : base + "+" + delta.id();
         try {
             environment = OrtEnvironment.getEnvironment();
@@ -122,8 +130,8 @@ public final class SentenceEncoder implements AutoCloseable {
             options.addConfigEntry("session.inter_op.allow_spinning", "0");
             if (delta != null) {
                 if (!delta.base().equals(base)) {
-                    throw new IllegalStateException("encoder delta " + deltaSource + " was made for " + delta.base()
-                            + ", not for " + base);
+                    throw new IllegalStateException(
+                            "encoder delta " + deltaSource + " was made for " + delta.base() + ", not for " + base);
                 }
                 overrides = delta.onnxTensors(environment, deltaSource);
                 for (Map.Entry<String, OnnxTensor> e : overrides.entrySet()) {
@@ -152,8 +160,10 @@ public final class SentenceEncoder implements AutoCloseable {
                 checkDelta(deltaSource);
             }
         } catch (OrtException e) {
-            throw new IllegalStateException("cannot load the MiniLM encoder " + modelResource
-                    + (delta == null ? "" : " with encoder delta " + deltaSource), e);
+            throw new IllegalStateException(
+                    "cannot load the MiniLM encoder " + modelResource
+                            + (delta == null ? "" : " with encoder delta " + deltaSource),
+                    e);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -239,9 +249,10 @@ public final class SentenceEncoder implements AutoCloseable {
         }
         long[] shape = {batch, length};
         try (OnnxTensor idTensor = OnnxTensor.createTensor(environment, LongBuffer.wrap(ids), shape);
-             OnnxTensor maskTensor = OnnxTensor.createTensor(environment, LongBuffer.wrap(mask), shape);
-             OnnxTensor typeTensor = needsTokenTypes
-                     ? OnnxTensor.createTensor(environment, LongBuffer.wrap(new long[batch * length]), shape) : null) {
+                OnnxTensor maskTensor = OnnxTensor.createTensor(environment, LongBuffer.wrap(mask), shape);
+                OnnxTensor typeTensor = needsTokenTypes
+                        ? OnnxTensor.createTensor(environment, LongBuffer.wrap(new long[batch * length]), shape)
+                        : null) {
             Map<String, OnnxTensor> inputs = new HashMap<>();
             inputs.put("input_ids", idTensor);
             inputs.put("attention_mask", maskTensor);
@@ -270,13 +281,14 @@ public final class SentenceEncoder implements AutoCloseable {
     private void checkDelta(String deltaSource) {
         float[] v;
         try {
-            v = embedWindows(List.of(new long[]{clsId}))[0];
+            v = embedWindows(List.of(new long[] {clsId}))[0];
         } catch (RuntimeException e) {
             throw new IllegalStateException("encoder delta " + deltaSource + " does not fit the model's graph", e);
         }
         for (float x : v) {
             if (!Float.isFinite(x)) {
-                throw new IllegalStateException("encoder delta " + deltaSource + " makes the encoder output non-finite values");
+                throw new IllegalStateException(
+                        "encoder delta " + deltaSource + " makes the encoder output non-finite values");
             }
         }
     }
@@ -313,7 +325,8 @@ public final class SentenceEncoder implements AutoCloseable {
         meanPoolNormalised(hidden, offset, 0, pieces + 2, pieces, row, 0);
         for (int s = 0; s < starts.size(); s++) {
             int from = 1 + starts.get(s);
-            meanPoolNormalised(hidden, offset, from, from + Math.min(SEGMENT_TOKENS, pieces), pieces, row, DIMENSION * (1 + s));
+            meanPoolNormalised(
+                    hidden, offset, from, from + Math.min(SEGMENT_TOKENS, pieces), pieces, row, DIMENSION * (1 + s));
         }
         return row;
     }
@@ -335,8 +348,8 @@ public final class SentenceEncoder implements AutoCloseable {
      * Mean of the hidden states of positions [from, to) of one window, plus its [CLS] (position 0) and [SEP]
      * (position pieces + 1) when the span does not hold them, L2-normalised, written into {@code out} at {@code at}.
      */
-    private static void meanPoolNormalised(java.nio.FloatBuffer hidden, int offset, int from, int to, int pieces,
-                                           float[] out, int at) {
+    private static void meanPoolNormalised(
+            java.nio.FloatBuffer hidden, int offset, int from, int to, int pieces, float[] out, int at) {
         float[] sum = new float[DIMENSION];
         int count = 0;
         for (int t = from; t < to; t++) {

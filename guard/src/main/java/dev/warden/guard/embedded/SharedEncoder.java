@@ -48,17 +48,26 @@ public final class SharedEncoder implements AutoCloseable {
         AtomicInteger counter = new AtomicInteger();
         // long texts are tokenised off the caller's thread (a Netty event loop must not spend 50 ms on a 600 KB
         // request); bounded like the encoder queue, and refused the same way when full
-        this.tokenising = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(1024), r -> {
-            Thread t = new Thread(r, "minilm-tokenizer-" + counter.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        }, (r, executor) -> {
-            throw new EncoderBusyException("the tokenizer queue is full");
-        });
+        this.tokenising = new ThreadPoolExecutor(
+                1,
+                1,
+                0,
+                TimeUnit.MILLISECONDS,
+                new ArrayBlockingQueue<>(1024),
+                r -> {
+                    Thread t = new Thread(r, "minilm-tokenizer-" + counter.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                },
+                (r, executor) -> {
+                    throw new EncoderBusyException("the tokenizer queue is full");
+                });
         // weighed by windows: a 64-window text holds 64 vectors (96 KB), a short prompt one
-        this.cache = Caffeine.newBuilder().maximumWeight(cachedWindows)
+        this.cache = Caffeine.newBuilder()
+                .maximumWeight(cachedWindows)
                 .weigher((String key, float[][] vectors) -> vectors.length)
-                .executor(Runnable::run).build();
+                .executor(Runnable::run)
+                .build();
     }
 
     /**
@@ -66,8 +75,10 @@ public final class SharedEncoder implements AutoCloseable {
      * {@code GuardCapacityBenchmark}), the queue's default shares, 16,384 cached windows (24 MB).
      */
     public static SharedEncoder createDefault() {
-        return new SharedEncoder(new SentenceEncoder(Math.min(2, Runtime.getRuntime().availableProcessors())),
-                EncodingQueue.Settings.defaults(), 16_384);
+        return new SharedEncoder(
+                new SentenceEncoder(Math.min(2, Runtime.getRuntime().availableProcessors())),
+                EncodingQueue.Settings.defaults(),
+                16_384);
     }
 
     /** Window embeddings of the text, computed at most once while cached. Lazy: nothing runs until subscribed. */
@@ -119,8 +130,10 @@ public final class SharedEncoder implements AutoCloseable {
                     if (error == null) {
                         sink.success(vectors);
                     } else if (!(error instanceof CancellationException)) {
-                        sink.error(error instanceof CompletionException && error.getCause() != null
-                                ? error.getCause() : error);
+                        sink.error(
+                                error instanceof CompletionException && error.getCause() != null
+                                        ? error.getCause()
+                                        : error);
                     }
                 });
             });

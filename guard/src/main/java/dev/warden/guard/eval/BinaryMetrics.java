@@ -10,11 +10,19 @@ import java.util.List;
  * ROC AUC is the Mann-Whitney statistic with ties counted as one half. Both are computed over the scores as
  * given, so they do not depend on the threshold. Undefined ratios (e.g. FPR with no negatives) are NaN.
  */
-public record BinaryMetrics(int positives, int negatives, int truePositives, int falsePositives,
-                            double tpr, double fpr, double precision, double f1, double auprc, double rocAuc) {
+public record BinaryMetrics(
+        int positives,
+        int negatives,
+        int truePositives,
+        int falsePositives,
+        double tpr,
+        double fpr,
+        double precision,
+        double f1,
+        double auprc,
+        double rocAuc) {
 
-    public record Scored(double score, boolean positive) {
-    }
+    public record Scored(double score, boolean positive) {}
 
     public static BinaryMetrics of(List<Scored> examples, double threshold) {
         int p = 0;
@@ -35,9 +43,10 @@ public record BinaryMetrics(int positives, int negatives, int truePositives, int
         double fpr = ratio(fp, n);
         double precision = ratio(tp, tp + fp);
         double f1 = Double.isNaN(precision) || Double.isNaN(tpr) || precision + tpr == 0
-                ? (tp == 0 && p > 0 ? 0.0 : Double.NaN) : 2 * precision * tpr / (precision + tpr);
-        return new BinaryMetrics(p, n, tp, fp, tpr, fpr, precision, f1, averagePrecision(examples, p),
-                rocAuc(examples, p, n));
+                ? (tp == 0 && p > 0 ? 0.0 : Double.NaN)
+                : 2 * precision * tpr / (precision + tpr);
+        return new BinaryMetrics(
+                p, n, tp, fp, tpr, fpr, precision, f1, averagePrecision(examples, p), rocAuc(examples, p, n));
     }
 
     static double averagePrecision(List<Scored> examples, int positives) {

@@ -13,8 +13,7 @@ import java.util.Map;
  */
 public final class CsvRows {
 
-    private CsvRows() {
-    }
+    private CsvRows() {}
 
     public static List<Map<String, String>> read(Reader in) throws IOException {
         List<List<String>> records = records(in);

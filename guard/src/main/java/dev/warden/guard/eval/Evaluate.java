@@ -64,14 +64,21 @@ public final class Evaluate {
             return EmbeddedClassifiers.loadDefault();
         }
         String deltaFile = o.get("encoderDelta");
-        dev.warden.guard.embedded.EncoderDelta delta = deltaFile == null ? null
-                : dev.warden.guard.embedded.EncoderDelta.read(java.nio.file.Files.readAllBytes(Path.of(deltaFile)), deltaFile);
+        dev.warden.guard.embedded.EncoderDelta delta = deltaFile == null
+                ? null
+                : dev.warden.guard.embedded.EncoderDelta.read(
+                        java.nio.file.Files.readAllBytes(Path.of(deltaFile)), deltaFile);
         dev.warden.guard.embedded.SentenceEncoder encoder = new dev.warden.guard.embedded.SentenceEncoder(
-                "/all-minilm-l6-v2-q.onnx", "/all-minilm-l6-v2-q-tokenizer.json",
-                Math.min(2, Runtime.getRuntime().availableProcessors()), false, delta, deltaFile);
-        dev.warden.guard.embedded.SharedEncoder shared = new dev.warden.guard.embedded.SharedEncoder(encoder,
-                dev.warden.guard.embedded.EncodingQueue.Settings.defaults(), 16_384);
-        return o.containsKey("heads") ? new EmbeddedClassifiers(shared, Path.of(o.get("heads")))
+                "/all-minilm-l6-v2-q.onnx",
+                "/all-minilm-l6-v2-q-tokenizer.json",
+                Math.min(2, Runtime.getRuntime().availableProcessors()),
+                false,
+                delta,
+                deltaFile);
+        dev.warden.guard.embedded.SharedEncoder shared = new dev.warden.guard.embedded.SharedEncoder(
+                encoder, dev.warden.guard.embedded.EncodingQueue.Settings.defaults(), 16_384);
+        return o.containsKey("heads")
+                ? new EmbeddedClassifiers(shared, Path.of(o.get("heads")))
                 : new EmbeddedClassifiers(shared);
     }
 
@@ -82,9 +89,13 @@ public final class Evaluate {
             o.put(kv[0], kv.length > 1 ? kv[1] : "");
         }
         String name = o.getOrDefault("classifier", "embedded-prompt-attack");
-        TextScorer.Placement placement = TextScorer.Placement.valueOf(o.getOrDefault("as", "user").toUpperCase(Locale.ROOT));
-        String scoreLabel = o.getOrDefault("score", name.contains("hazard") ? "unsafe"
-                : placement == TextScorer.Placement.TOOL ? "injection" : "jailbreak");
+        TextScorer.Placement placement =
+                TextScorer.Placement.valueOf(o.getOrDefault("as", "user").toUpperCase(Locale.ROOT));
+        String scoreLabel = o.getOrDefault(
+                "score",
+                name.contains("hazard")
+                        ? "unsafe"
+                        : placement == TextScorer.Placement.TOOL ? "injection" : "jailbreak");
         double threshold = Double.parseDouble(o.getOrDefault("threshold", "0.5"));
         try (EmbeddedClassifiers embedded = embedded(o)) {
             Function<EmbeddedClassifiers, Classifier> factory = CLASSIFIERS.get(name);
@@ -93,8 +104,10 @@ public final class Evaluate {
             }
             TextScorer scorer = new TextScorer(factory.apply(embedded), placement, scoreLabel);
             Report report = run(scorer, rows(Path.of(o.get("file"))), o, threshold);
-            System.out.println(report.format(o.get("file"), name + " (" + placement.name().toLowerCase(Locale.ROOT)
-                    + ", " + scoreLabel + " >= " + threshold + ")"));
+            System.out.println(report.format(
+                    o.get("file"),
+                    name + " (" + placement.name().toLowerCase(Locale.ROOT) + ", " + scoreLabel + " >= " + threshold
+                            + ")"));
         }
     }
 
@@ -103,26 +116,41 @@ public final class Evaluate {
         public String format(String file, String what) {
             StringBuilder sb = new StringBuilder();
             BinaryMetrics m = metrics;
-            sb.append(String.format(Locale.ROOT, "%s | %s | pos %d | neg %d | TPR %s | FPR %s | precision %s | F1 %s | AUPRC %s | ROC AUC %s%n",
-                    file, what, m.positives(), m.negatives(), pct(m.tpr()), pct(m.fpr()), f3(m.precision()), f3(m.f1()),
-                    f3(m.auprc()), f3(m.rocAuc())));
-            categories.forEach((c, hits) -> sb.append(String.format(Locale.ROOT, "  %s = %s (%d/%d)%n",
-                    c, pct(hits[0] / (double) hits[1]), hits[0], hits[1])));
+            sb.append(String.format(
+                    Locale.ROOT,
+                    "%s | %s | pos %d | neg %d | TPR %s | FPR %s | precision %s | F1 %s | AUPRC %s | ROC AUC %s%n",
+                    file,
+                    what,
+                    m.positives(),
+                    m.negatives(),
+                    pct(m.tpr()),
+                    pct(m.fpr()),
+                    f3(m.precision()),
+                    f3(m.f1()),
+                    f3(m.auprc()),
+                    f3(m.rocAuc())));
+            categories.forEach((c, hits) -> sb.append(String.format(
+                    Locale.ROOT, "  %s = %s (%d/%d)%n", c, pct(hits[0] / (double) hits[1]), hits[0], hits[1])));
             return sb.toString();
         }
     }
 
     static Report run(TextScorer scorer, List<Map<String, String>> rows, Map<String, String> o, double threshold) {
         String textField = o.getOrDefault("text", "text");
-        List<String> labelFields = o.containsKey("label") ? Arrays.asList(o.get("label").split(",")) : List.of();
+        List<String> labelFields =
+                o.containsKey("label") ? Arrays.asList(o.get("label").split(",")) : List.of();
         String constant = o.get("constant");
-        Set<String> positives = Set.of(o.getOrDefault("positive", "1,true,unsafe,jailbreak,injection").split(","));
-        Set<String> negatives = o.containsKey("negative") ? Set.of(o.get("negative").split(",")) : null;
+        Set<String> positives = Set.of(
+                o.getOrDefault("positive", "1,true,unsafe,jailbreak,injection").split(","));
+        Set<String> negatives =
+                o.containsKey("negative") ? Set.of(o.get("negative").split(",")) : null;
         String categoryField = o.get("category");
         List<Map<String, String>> selected = rows;
         if (o.containsKey("limit")) {
-            selected = rows.stream().sorted((a, b) -> hash(a.get(textField)).compareTo(hash(b.get(textField))))
-                    .limit(Long.parseLong(o.get("limit"))).toList();
+            selected = rows.stream()
+                    .sorted((a, b) -> hash(a.get(textField)).compareTo(hash(b.get(textField))))
+                    .limit(Long.parseLong(o.get("limit")))
+                    .toList();
         }
         List<BinaryMetrics.Scored> scored = new ArrayList<>();
         Map<String, int[]> categories = new TreeMap<>();
@@ -148,8 +176,12 @@ public final class Evaluate {
         return new Report(BinaryMetrics.of(scored, threshold), categories);
     }
 
-    static Boolean label(Map<String, String> row, List<String> fields, String constant, Set<String> positives,
-                         Set<String> negatives) {
+    static Boolean label(
+            Map<String, String> row,
+            List<String> fields,
+            String constant,
+            Set<String> positives,
+            Set<String> negatives) {
         if (constant != null) {
             return constant.startsWith("pos");
         }
@@ -188,9 +220,11 @@ public final class Evaluate {
                     if (v.isNull()) {
                         continue;
                     }
-                    row.put(e.getKey(), v.isArray()
-                            ? v.valueStream().map(JsonNode::asString).collect(Collectors.joining("\n"))
-                            : v.asString());
+                    row.put(
+                            e.getKey(),
+                            v.isArray()
+                                    ? v.valueStream().map(JsonNode::asString).collect(Collectors.joining("\n"))
+                                    : v.asString());
                 }
                 out.add(row);
             }
@@ -203,8 +237,9 @@ public final class Evaluate {
             return "";
         }
         try {
-            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
-                    .digest(text.getBytes(StandardCharsets.UTF_8)));
+            return java.util.HexFormat.of()
+                    .formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                            .digest(text.getBytes(StandardCharsets.UTF_8)));
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
@@ -218,6 +253,5 @@ public final class Evaluate {
         return Double.isNaN(v) ? "n/a" : String.format(Locale.ROOT, "%.3f", v);
     }
 
-    private Evaluate() {
-    }
+    private Evaluate() {}
 }

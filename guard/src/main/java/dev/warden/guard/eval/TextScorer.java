@@ -15,24 +15,33 @@ import java.util.List;
  */
 public record TextScorer(Classifier classifier, Placement placement, String label) {
 
-    public enum Placement { USER, TOOL, RESPONSE }
+    public enum Placement {
+        USER,
+        TOOL,
+        RESPONSE
+    }
 
     /** The verdict's score for {@link #label}; a failed verdict is an error, not a silent zero. */
     public double score(String text) {
-        GuardInput input = switch (placement) {
-            case USER -> GuardInput.prompt(List.of(ChatMessage.of(Role.USER, text)));
-            case TOOL -> GuardInput.prompt(List.of(ChatMessage.of(Role.TOOL, text)));
-            case RESPONSE -> GuardInput.response(List.of(ChatMessage.of(Role.USER, "")), text);
-        };
+        GuardInput input =
+                switch (placement) {
+                    case USER -> GuardInput.prompt(List.of(ChatMessage.of(Role.USER, text)));
+                    case TOOL -> GuardInput.prompt(List.of(ChatMessage.of(Role.TOOL, text)));
+                    case RESPONSE -> GuardInput.response(List.of(ChatMessage.of(Role.USER, "")), text);
+                };
         if (!classifier.directions().contains(placement == Placement.RESPONSE ? Direction.OUTPUT : Direction.INPUT)) {
             throw new IllegalArgumentException(classifier.name() + " does not judge " + placement);
         }
         Verdict verdict = classifier.classify(input).block();
         if (verdict == null || !verdict.ok()) {
-            throw new IllegalStateException(classifier.name() + " failed: " + (verdict == null ? "no verdict" : verdict.detail()));
+            throw new IllegalStateException(
+                    classifier.name() + " failed: " + (verdict == null ? "no verdict" : verdict.detail()));
         }
         if (label.equals("max")) {
-            return verdict.scores().values().stream().mapToDouble(Double::doubleValue).max().orElse(0);
+            return verdict.scores().values().stream()
+                    .mapToDouble(Double::doubleValue)
+                    .max()
+                    .orElse(0);
         }
         return verdict.score(label);
     }

@@ -17,8 +17,8 @@ import java.util.Set;
  * category (Llama Recipes' {@code build_custom_prompt(with_policy=True)}). Categories keep their original S-codes:
  * renumbering after exclusions is untested by Meta, so it is never done.
  */
-public record LlamaGuardCategories(LlamaGuardVariant variant, Set<HazardCategory> excluded,
-                                   Map<HazardCategory, String> descriptions) {
+public record LlamaGuardCategories(
+        LlamaGuardVariant variant, Set<HazardCategory> excluded, Map<HazardCategory, String> descriptions) {
 
     public LlamaGuardCategories {
         excluded = excluded.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(excluded));

@@ -72,8 +72,15 @@ public final class LlamaGuardClassifier implements Classifier {
 
     /** The same engine and settings with a tenant's categories (its own version, so its own cache entries). */
     public LlamaGuardClassifier withCategories(LlamaGuardCategories categories) {
-        return new LlamaGuardClassifier(engine, new LlamaGuardConfig(config.name(), config.model(),
-                config.modelVersion(), categories, config.maxTokens(), config.topLogprobs()));
+        return new LlamaGuardClassifier(
+                engine,
+                new LlamaGuardConfig(
+                        config.name(),
+                        config.model(),
+                        config.modelVersion(),
+                        categories,
+                        config.maxTokens(),
+                        config.topLogprobs()));
     }
 
     public LlamaGuardConfig config() {
@@ -100,14 +107,17 @@ public final class LlamaGuardClassifier implements Classifier {
                 // an engine that cannot return logprobs (in-process llama.cpp) refuses the request: ask again
                 // without them, and once that works, stop asking this engine
                 generation = generation.onErrorResume(
-                        e -> e instanceof InferenceException ie && ie.kind() == InferenceException.Kind.INVALID_REQUEST
+                        e -> e instanceof InferenceException ie
+                                && ie.kind() == InferenceException.Kind.INVALID_REQUEST
                                 && String.valueOf(ie.getMessage()).contains("logprobs"),
                         e -> engine.complete(request(rendered, false)).doOnNext(g -> logprobsRefused.set(true)));
             }
             return generation
                     .map(g -> verdict(g, start))
-                    .onErrorResume(InferenceException.class, e -> Mono.just(
-                            failed(start, "engine " + engine.kind() + " " + e.kind() + ": " + e.getMessage())));
+                    .onErrorResume(
+                            InferenceException.class,
+                            e -> Mono.just(
+                                    failed(start, "engine " + engine.kind() + " " + e.kind() + ": " + e.getMessage())));
         });
     }
 
@@ -117,8 +127,15 @@ public final class LlamaGuardClassifier implements Classifier {
     }
 
     private CompletionRequest request(String renderedPrompt, boolean withLogprobs) {
-        SamplingParams params = new SamplingParams(0.0, null, config.maxTokens(), List.of(), null, 1,
-                withLogprobs, withLogprobs ? config.topLogprobs() : null);
+        SamplingParams params = new SamplingParams(
+                0.0,
+                null,
+                config.maxTokens(),
+                List.of(),
+                null,
+                1,
+                withLogprobs,
+                withLogprobs ? config.topLogprobs() : null);
         ObjectNode body = JsonNodeFactory.instance.objectNode();
         body.put("model", config.model());
         body.put("prompt", renderedPrompt);
@@ -163,7 +180,12 @@ public final class LlamaGuardClassifier implements Classifier {
         if (!assessment.suppressed().isEmpty() && !assessment.violated().isEmpty()) {
             notes.add("excluded " + codes(assessment.suppressed()) + " suppressed");
         }
-        return new Verdict(name(), version, Verdict.Status.OK, scores, elapsed(start),
+        return new Verdict(
+                name(),
+                version,
+                Verdict.Status.OK,
+                scores,
+                elapsed(start),
                 notes.isEmpty() ? null : String.join("; ", notes));
     }
 

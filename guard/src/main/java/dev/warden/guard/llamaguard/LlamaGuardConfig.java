@@ -7,8 +7,13 @@ package dev.warden.guard.llamaguard;
  * {@code \n\n}, {@code unsafe}, a code list and {@code <|eot_id|>} (spec 1.7); {@code topLogprobs} alternatives
  * per token let the first-token probability be read even when the greedy token is {@code safe}.
  */
-public record LlamaGuardConfig(String name, String model, String modelVersion, LlamaGuardCategories categories,
-                               int maxTokens, int topLogprobs) {
+public record LlamaGuardConfig(
+        String name,
+        String model,
+        String modelVersion,
+        LlamaGuardCategories categories,
+        int maxTokens,
+        int topLogprobs) {
 
     public LlamaGuardConfig {
         if (maxTokens < 2) {

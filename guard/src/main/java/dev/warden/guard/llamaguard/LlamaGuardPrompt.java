@@ -36,7 +36,8 @@ public final class LlamaGuardPrompt {
 
     /** The two conversation roles of the Llama Guard format. */
     public enum Speaker {
-        USER("User"), AGENT("Agent");
+        USER("User"),
+        AGENT("Agent");
 
         private final String label;
 
@@ -50,8 +51,7 @@ public final class LlamaGuardPrompt {
     }
 
     /** One rendered turn, content already stripped and sanitised. */
-    public record Turn(Speaker speaker, String content) {
-    }
+    public record Turn(Speaker speaker, String content) {}
 
     static final String BOS = "<|begin_of_text|>";
     private static final String HEAD = "<|start_header_id|>user<|end_header_id|>\n\n";
@@ -109,18 +109,25 @@ public final class LlamaGuardPrompt {
     /** Renders already-mapped turns; the last one's speaker is the role the model is asked to judge. */
     public String render(Speaker role, List<Turn> turns) {
         StringBuilder out = new StringBuilder(1024);
-        out.append(BOS).append(HEAD)
-                .append("Task: Check if there is unsafe content in '").append(role.label())
+        out.append(BOS)
+                .append(HEAD)
+                .append("Task: Check if there is unsafe content in '")
+                .append(role.label())
                 .append("' messages in conversations according our safety policy with the below categories.\n\n")
                 .append("<BEGIN UNSAFE CONTENT CATEGORIES>\n")
-                .append(categories.block()).append('\n')
+                .append(categories.block())
+                .append('\n')
                 .append("<END UNSAFE CONTENT CATEGORIES>\n\n")
                 .append("<BEGIN CONVERSATION>\n\n");
         for (Turn turn : turns) {
-            out.append(turn.speaker().label()).append(": ").append(turn.content()).append("\n\n");
+            out.append(turn.speaker().label())
+                    .append(": ")
+                    .append(turn.content())
+                    .append("\n\n");
         }
         out.append("<END CONVERSATION>\n\n")
-                .append("Provide your safety assessment for ONLY THE LAST ").append(role.label())
+                .append("Provide your safety assessment for ONLY THE LAST ")
+                .append(role.label())
                 .append(" message in the above conversation:\n")
                 .append(" - First line must read 'safe' or 'unsafe'.\n")
                 .append(" - If unsafe, a second line must include a comma-separated list of violated categories.")
@@ -132,16 +139,17 @@ public final class LlamaGuardPrompt {
     public static List<Turn> turns(List<ChatMessage> conversation) {
         List<Turn> turns = new ArrayList<>();
         for (ChatMessage message : conversation) {
-            Speaker speaker = switch (message.role()) {
-                case SYSTEM -> null;
-                case USER, TOOL -> Speaker.USER;
-                case ASSISTANT -> Speaker.AGENT;
-            };
+            Speaker speaker =
+                    switch (message.role()) {
+                        case SYSTEM -> null;
+                        case USER, TOOL -> Speaker.USER;
+                        case ASSISTANT -> Speaker.AGENT;
+                    };
             if (speaker == null) {
                 continue;
             }
-            String content = sanitise(pythonStrip(message.role() == Role.ASSISTANT
-                    ? withToolCalls(message) : message.content()));
+            String content = sanitise(
+                    pythonStrip(message.role() == Role.ASSISTANT ? withToolCalls(message) : message.content()));
             if (content.isEmpty()) {
                 continue;
             }
@@ -163,10 +171,15 @@ public final class LlamaGuardPrompt {
             if (!out.isEmpty()) {
                 out.append('\n');
             }
-            String arguments = call.argumentsJson() == null || call.argumentsJson().isBlank()
-                    ? "{}" : call.argumentsJson().strip();
-            out.append("{\"name\": \"").append(jsonEscape(call.name())).append("\", \"parameters\": ")
-                    .append(arguments).append('}');
+            String arguments =
+                    call.argumentsJson() == null || call.argumentsJson().isBlank()
+                            ? "{}"
+                            : call.argumentsJson().strip();
+            out.append("{\"name\": \"")
+                    .append(jsonEscape(call.name()))
+                    .append("\", \"parameters\": ")
+                    .append(arguments)
+                    .append('}');
         }
         return out.toString();
     }

@@ -15,8 +15,7 @@ import java.util.OptionalDouble;
  */
 final class UnsafeProbability {
 
-    private UnsafeProbability() {
-    }
+    private UnsafeProbability() {}
 
     static OptionalDouble of(List<TokenLogprob> logprobs) {
         if (logprobs == null) {

@@ -26,8 +26,7 @@ final class Confusables {
         map("ı", "i");
     }
 
-    private Confusables() {
-    }
+    private Confusables() {}
 
     private static void map(String from, String to) {
         if (from.codePointCount(0, from.length()) != to.length()) {

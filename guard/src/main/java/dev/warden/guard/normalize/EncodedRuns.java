@@ -22,14 +22,14 @@ final class EncodedRuns {
     private static final Pattern BASE64 = Pattern.compile("[A-Za-z0-9+/_-]{16,}={0,2}");
     /** Hex runs need this many bytes. */
     private static final int MIN_HEX_BYTES = 8;
+
     private static final Pattern PERCENT = Pattern.compile("%[0-9A-Fa-f]{2}");
     /** Enough %XX escapes to make a URL-encoded message rather than a URL with a space in it. */
     private static final int MIN_PERCENT_ESCAPES = 4;
     /** How much of a decoded text must be letters, digits, punctuation or spaces to count as text. */
     private static final double READABLE = 0.9;
 
-    private EncodedRuns() {
-    }
+    private EncodedRuns() {}
 
     /** The decoded texts found in {@code text}, in order of appearance; empty when there is none. */
     static List<String> decode(String text) {
@@ -68,9 +68,12 @@ final class EncodedRuns {
             while (j + 1 < text.length() && isHex(text.charAt(j)) && isHex(text.charAt(j + 1))) {
                 digits.append(text, j, j + 2);
                 j += 2;
-                int sep = text.startsWith("\\x", j) ? 2 : j < text.length() && (text.charAt(j) == ' '
-                        || text.charAt(j) == ':') ? 1 : 0;
-                if (sep > 0 && j + sep + 1 < text.length() && isHex(text.charAt(j + sep))
+                int sep = text.startsWith("\\x", j)
+                        ? 2
+                        : j < text.length() && (text.charAt(j) == ' ' || text.charAt(j) == ':') ? 1 : 0;
+                if (sep > 0
+                        && j + sep + 1 < text.length()
+                        && isHex(text.charAt(j + sep))
                         && isHex(text.charAt(j + sep + 1))) {
                     j += sep;
                 }
@@ -127,27 +130,38 @@ final class EncodedRuns {
         }
         String text;
         try {
-            text = StandardCharsets.UTF_8.newDecoder()
+            text = StandardCharsets.UTF_8
+                    .newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes)).toString();
+                    .decode(ByteBuffer.wrap(bytes))
+                    .toString();
         } catch (CharacterCodingException notText) {
             return java.util.Optional.empty();
         }
-        long readable = text.codePoints().filter(cp -> Character.isLetterOrDigit(cp) || Character.isWhitespace(cp)
-                || Character.isSpaceChar(cp) || isPunctuation(cp)).count();
+        long readable = text.codePoints()
+                .filter(cp -> Character.isLetterOrDigit(cp)
+                        || Character.isWhitespace(cp)
+                        || Character.isSpaceChar(cp)
+                        || isPunctuation(cp))
+                .count();
         long letters = text.codePoints().filter(Character::isLetter).count();
         long all = text.codePointCount(0, text.length());
-        return readable >= READABLE * all && letters * 2 >= all ? java.util.Optional.of(text)
+        return readable >= READABLE * all && letters * 2 >= all
+                ? java.util.Optional.of(text)
                 : java.util.Optional.empty();
     }
 
     private static boolean isPunctuation(int cp) {
         int type = Character.getType(cp);
-        return type == Character.CONNECTOR_PUNCTUATION || type == Character.DASH_PUNCTUATION
-                || type == Character.START_PUNCTUATION || type == Character.END_PUNCTUATION
-                || type == Character.INITIAL_QUOTE_PUNCTUATION || type == Character.FINAL_QUOTE_PUNCTUATION
-                || type == Character.OTHER_PUNCTUATION || type == Character.MATH_SYMBOL
+        return type == Character.CONNECTOR_PUNCTUATION
+                || type == Character.DASH_PUNCTUATION
+                || type == Character.START_PUNCTUATION
+                || type == Character.END_PUNCTUATION
+                || type == Character.INITIAL_QUOTE_PUNCTUATION
+                || type == Character.FINAL_QUOTE_PUNCTUATION
+                || type == Character.OTHER_PUNCTUATION
+                || type == Character.MATH_SYMBOL
                 || type == Character.CURRENCY_SYMBOL;
     }
 }

@@ -14,6 +14,7 @@ final class Leetspeak {
     private static final Pattern WORD = Pattern.compile("[\\p{L}0-9@$!|+]*\\p{L}[\\p{L}0-9@$!|+]*");
     /** "hello!" ends a sentence: symbols after the last letter or digit are punctuation, not letters. */
     private static final Pattern TRAILING_PUNCTUATION = Pattern.compile("[@$!|+]+$");
+
     private static final Pattern LONE_A = Pattern.compile("(?<=^|\\s)[4@](?=\\s)");
     private static final Pattern STAND_IN = Pattern.compile("[0-9@$!|+]");
     /** A capital after a small letter: identifiers and random tokens ("mRcPux0d"), not words written in leet. */
@@ -23,8 +24,7 @@ final class Leetspeak {
     /** Hashes, ids and hex numbers ("6162ee1a", "41d4") look like leetspeak but are not words. */
     private static final Pattern HEX = Pattern.compile("[0-9A-Fa-f]+");
 
-    private Leetspeak() {
-    }
+    private Leetspeak() {}
 
     static String read(String text) {
         Matcher m = WORD.matcher(text);
@@ -32,8 +32,10 @@ final class Leetspeak {
         int last = 0;
         while (m.find()) {
             String word = TRAILING_PUNCTUATION.matcher(m.group()).replaceFirst("");
-            if (!STAND_IN.matcher(word).find() || HEX.matcher(word).matches()
-                    || word.length() > MAX_WORD || CAMEL.matcher(word).find()) {
+            if (!STAND_IN.matcher(word).find()
+                    || HEX.matcher(word).matches()
+                    || word.length() > MAX_WORD
+                    || CAMEL.matcher(word).find()) {
                 continue;
             }
             if (out == null) {
@@ -53,19 +55,20 @@ final class Leetspeak {
         StringBuilder out = new StringBuilder(word.length());
         for (int i = 0; i < word.length(); i++) {
             char c = word.charAt(i);
-            out.append(switch (c) {
-                case '0' -> 'o';
-                case '1', '!', '|' -> 'i';
-                case '2' -> 'z';
-                case '3' -> 'e';
-                case '4', '@' -> 'a';
-                case '5', '$' -> 's';
-                case '6' -> 'g';
-                case '7', '+' -> 't';
-                case '8' -> 'b';
-                case '9' -> 'g';
-                default -> c;
-            });
+            out.append(
+                    switch (c) {
+                        case '0' -> 'o';
+                        case '1', '!', '|' -> 'i';
+                        case '2' -> 'z';
+                        case '3' -> 'e';
+                        case '4', '@' -> 'a';
+                        case '5', '$' -> 's';
+                        case '6' -> 'g';
+                        case '7', '+' -> 't';
+                        case '8' -> 'b';
+                        case '9' -> 'g';
+                        default -> c;
+                    });
         }
         return out.toString();
     }

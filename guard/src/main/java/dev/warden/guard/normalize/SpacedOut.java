@@ -11,8 +11,7 @@ package dev.warden.guard.normalize;
  */
 final class SpacedOut {
 
-    private SpacedOut() {
-    }
+    private SpacedOut() {}
 
     static String join(String text) {
         StringBuilder out = null;
@@ -109,7 +108,8 @@ final class SpacedOut {
 
     private static boolean isMark(int cp) {
         int type = Character.getType(cp);
-        return type == Character.NON_SPACING_MARK || type == Character.COMBINING_SPACING_MARK
+        return type == Character.NON_SPACING_MARK
+                || type == Character.COMBINING_SPACING_MARK
                 || type == Character.ENCLOSING_MARK;
     }
 }

@@ -25,8 +25,7 @@ public final class TextVariants {
     /** A bound on the variants of one text, so a text made of many small encoded runs cannot multiply the work. */
     private static final int MAX_VARIANTS = 16;
 
-    private TextVariants() {
-    }
+    private TextVariants() {}
 
     /** The text with its disguises taken off; the text itself when it had none. */
     public static String fold(String text) {

@@ -42,7 +42,8 @@ public final class GuardPipeline {
     public GuardPipeline(List<GuardStage> stages, VerdictCache cache) {
         this.stages = List.copyOf(stages);
         this.cache = cache;
-        long names = this.stages.stream().map(s -> s.classifier().name()).distinct().count();
+        long names =
+                this.stages.stream().map(s -> s.classifier().name()).distinct().count();
         if (names != this.stages.size()) {
             throw new IllegalArgumentException("classifier names must be unique in a pipeline");
         }
@@ -75,8 +76,8 @@ public final class GuardPipeline {
             }
             if (applicable.isEmpty()) {
                 // Nothing judges this direction: no digest to compute, no operators to assemble.
-                return Mono.just(new GuardReport(List.of(), List.of(), List.of(), skipped,
-                        Duration.ofNanos(System.nanoTime() - start)));
+                return Mono.just(new GuardReport(
+                        List.of(), List.of(), List.of(), skipped, Duration.ofNanos(System.nanoTime() - start)));
             }
             List<String> ran = Collections.synchronizedList(new ArrayList<>());
             List<String> cached = Collections.synchronizedList(new ArrayList<>());
@@ -89,13 +90,22 @@ public final class GuardPipeline {
                                 .flatMapSequential(stage -> judge(stage, judged, content, cacheScope, ran, cached))
                                 .collectList();
                     })
-                    .map(verdicts -> new GuardReport(verdicts, inOrder(applicable, ran), inOrder(applicable, cached),
-                            skipped, Duration.ofNanos(System.nanoTime() - start)));
+                    .map(verdicts -> new GuardReport(
+                            verdicts,
+                            inOrder(applicable, ran),
+                            inOrder(applicable, cached),
+                            skipped,
+                            Duration.ofNanos(System.nanoTime() - start)));
         });
     }
 
-    private Mono<Verdict> judge(GuardStage stage, GuardInput input, String content, String cacheScope,
-                                List<String> ran, List<String> cached) {
+    private Mono<Verdict> judge(
+            GuardStage stage,
+            GuardInput input,
+            String content,
+            String cacheScope,
+            List<String> ran,
+            List<String> cached) {
         Classifier classifier = stage.classifier();
         VerdictCache.Key key = cache == null ? null : VerdictCache.key(content, classifier, cacheScope);
         if (key != null) {
@@ -110,11 +120,16 @@ public final class GuardPipeline {
             ran.add(classifier.name());
             // defer: a classifier that throws instead of signalling still becomes an ERROR verdict
             return Mono.defer(() -> classifier.classify(input))
-                    .timeout(stage.deadline(), Mono.fromSupplier(() -> failed(classifier, Verdict.Status.TIMEOUT,
-                            start, "no verdict within " + stage.deadline().toMillis() + " ms")))
+                    .timeout(
+                            stage.deadline(),
+                            Mono.fromSupplier(() -> failed(
+                                    classifier,
+                                    Verdict.Status.TIMEOUT,
+                                    start,
+                                    "no verdict within " + stage.deadline().toMillis() + " ms")))
                     .onErrorResume(e -> Mono.just(failed(classifier, Verdict.Status.ERROR, start, describe(e))))
-                    .switchIfEmpty(Mono.fromSupplier(() -> failed(classifier, Verdict.Status.ERROR, start,
-                            "completed without a verdict")))
+                    .switchIfEmpty(Mono.fromSupplier(
+                            () -> failed(classifier, Verdict.Status.ERROR, start, "completed without a verdict")))
                     .doOnNext(verdict -> {
                         // only a verdict on all of the text is kept: a timeout or an error says nothing about it
                         if (key != null && verdict.ok()) {
@@ -125,8 +140,8 @@ public final class GuardPipeline {
     }
 
     private static Verdict failed(Classifier classifier, Verdict.Status status, long start, String detail) {
-        return Verdict.failed(classifier.name(), classifier.version(), status,
-                Duration.ofNanos(System.nanoTime() - start), detail);
+        return Verdict.failed(
+                classifier.name(), classifier.version(), status, Duration.ofNanos(System.nanoTime() - start), detail);
     }
 
     private static String describe(Throwable e) {
@@ -135,7 +150,10 @@ public final class GuardPipeline {
     }
 
     private static List<String> inOrder(List<GuardStage> stages, List<String> names) {
-        return stages.stream().map(s -> s.classifier().name()).filter(names::contains).toList();
+        return stages.stream()
+                .map(s -> s.classifier().name())
+                .filter(names::contains)
+                .toList();
     }
 
     public static final class Builder {

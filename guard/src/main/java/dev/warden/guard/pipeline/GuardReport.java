@@ -10,8 +10,8 @@ import java.util.Optional;
  * which classifiers were invoked, which were answered from the verdict cache, which did not apply to the
  * direction, and the wall-clock latency of the whole run.
  */
-public record GuardReport(List<Verdict> verdicts, List<String> ran, List<String> cached, List<String> skipped,
-                          Duration latency) {
+public record GuardReport(
+        List<Verdict> verdicts, List<String> ran, List<String> cached, List<String> skipped, Duration latency) {
 
     public GuardReport {
         verdicts = List.copyOf(verdicts);

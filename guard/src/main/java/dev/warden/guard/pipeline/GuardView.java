@@ -37,8 +37,7 @@ final class GuardView {
     /** Texts of at most this many words are fragments, judged together in one turn. */
     static final int FRAGMENT_WORDS = 3;
 
-    private GuardView() {
-    }
+    private GuardView() {}
 
     static GuardInput of(GuardInput input) {
         if (input.direction() == Direction.OUTPUT) {
@@ -106,7 +105,8 @@ final class GuardView {
      * hazardous instruction stays hazardous with a user request after it. Longer instructions are judged alone.
      */
     private static String withRequest(String instruction, String request) {
-        if (request == null || instruction.isBlank()
+        if (request == null
+                || instruction.isBlank()
                 || instruction.strip().split("\\s+", SHORT_INSTRUCTION_WORDS + 1).length > SHORT_INSTRUCTION_WORDS) {
             return instruction;
         }
@@ -138,8 +138,8 @@ final class GuardView {
             List<String> parts = segments(m.content());
             for (int i = 0; i < parts.size(); i++) {
                 boolean last = i == parts.size() - 1;
-                out.add(new ChatMessage(m.role(), parts.get(i), m.name(), last ? m.toolCalls() : List.of(),
-                        m.toolCallId()));
+                out.add(new ChatMessage(
+                        m.role(), parts.get(i), m.name(), last ? m.toolCalls() : List.of(), m.toolCallId()));
             }
         }
         return out;

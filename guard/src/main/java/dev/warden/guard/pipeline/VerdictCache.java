@@ -26,8 +26,7 @@ import java.util.Optional;
 public final class VerdictCache {
 
     /** Cache key; {@code contentSha256} is {@link #contentDigest(GuardInput)}. */
-    public record Key(String contentSha256, String classifier, String version, String scope) {
-    }
+    public record Key(String contentSha256, String classifier, String version, String scope) {}
 
     private final Cache<Key, Verdict> verdicts;
 

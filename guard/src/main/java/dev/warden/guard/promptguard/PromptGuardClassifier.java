@@ -60,18 +60,26 @@ public final class PromptGuardClassifier implements Classifier, AutoCloseable {
         }
         this.version = config.version() != null ? config.version() : "sha256:" + model.digest();
         AtomicInteger threadNumber = new AtomicInteger();
-        this.executor = new ThreadPoolExecutor(config.threads(), config.threads(), 0, TimeUnit.MILLISECONDS,
-                config.queueCapacity() == 0 ? new SynchronousQueue<>() : new ArrayBlockingQueue<>(config.queueCapacity()),
+        this.executor = new ThreadPoolExecutor(
+                config.threads(),
+                config.threads(),
+                0,
+                TimeUnit.MILLISECONDS,
+                config.queueCapacity() == 0
+                        ? new SynchronousQueue<>()
+                        : new ArrayBlockingQueue<>(config.queueCapacity()),
                 runnable -> {
                     Thread thread = new Thread(runnable, config.name() + "-" + threadNumber.incrementAndGet());
                     thread.setDaemon(true);
                     return thread;
                 },
                 new ThreadPoolExecutor.AbortPolicy());
-        this.textScores = config.textCacheEntries() == 0 ? null : Caffeine.newBuilder()
-                .maximumSize(config.textCacheEntries())
-                .executor(Runnable::run)
-                .build();
+        this.textScores = config.textCacheEntries() == 0
+                ? null
+                : Caffeine.newBuilder()
+                        .maximumSize(config.textCacheEntries())
+                        .executor(Runnable::run)
+                        .build();
     }
 
     @Override
@@ -108,9 +116,13 @@ public final class PromptGuardClassifier implements Classifier, AutoCloseable {
             try {
                 future = CompletableFuture.supplyAsync(() -> score(input, start), executor);
             } catch (RejectedExecutionException e) {
-                return Mono.just(Verdict.failed(name(), version, Verdict.Status.ERROR, elapsed(start),
-                        "overloaded: " + config.threads() + " scoring threads and "
-                                + config.queueCapacity() + " queued calls busy"));
+                return Mono.just(Verdict.failed(
+                        name(),
+                        version,
+                        Verdict.Status.ERROR,
+                        elapsed(start),
+                        "overloaded: " + config.threads() + " scoring threads and " + config.queueCapacity()
+                                + " queued calls busy"));
             }
             return Mono.fromFuture(future);
         });
@@ -151,8 +163,8 @@ public final class PromptGuardClassifier implements Classifier, AutoCloseable {
             try {
                 scoring = model.score(pending);
             } catch (OrtException | RuntimeException e) {
-                return Verdict.failed(name(), version, Verdict.Status.ERROR, elapsed(start),
-                        "ONNX Runtime: " + e.getMessage());
+                return Verdict.failed(
+                        name(), version, Verdict.Status.ERROR, elapsed(start), "ONNX Runtime: " + e.getMessage());
             }
         }
         PromptGuardLabels labels = model.labels();
@@ -167,8 +179,8 @@ public final class PromptGuardClassifier implements Classifier, AutoCloseable {
             }
             scores.merge(key.label(), max, Math::max);
         }
-        String detail = "texts=" + texts + " scored=" + pending.size() + " tokens=" + scoring.tokens()
-                + " windows=" + scoring.windows() + " batches=" + scoring.batches();
+        String detail = "texts=" + texts + " scored=" + pending.size() + " tokens=" + scoring.tokens() + " windows="
+                + scoring.windows() + " batches=" + scoring.batches();
         return new Verdict(name(), version, Verdict.Status.OK, scores, elapsed(start), detail);
     }
 
@@ -181,8 +193,9 @@ public final class PromptGuardClassifier implements Classifier, AutoCloseable {
 
     private static String sha256(String text) {
         try {
-            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
-                    .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            return java.util.HexFormat.of()
+                    .formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                            .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is required of every JVM", e);
         }

@@ -19,9 +19,19 @@ import java.nio.file.Path;
  *   <li>{@code textCacheEntries}: how many per-text scores to remember (0: none).</li>
  * </ul>
  */
-public record PromptGuardConfig(String name, Path modelDir, String version, double temperature, int maxLength,
-                                int windowOverlap, int maxBatchSize, TextNormalisation normalisation, int threads,
-                                int queueCapacity, int intraOpThreads, long textCacheEntries) {
+public record PromptGuardConfig(
+        String name,
+        Path modelDir,
+        String version,
+        double temperature,
+        int maxLength,
+        int windowOverlap,
+        int maxBatchSize,
+        TextNormalisation normalisation,
+        int threads,
+        int queueCapacity,
+        int intraOpThreads,
+        long textCacheEntries) {
 
     public PromptGuardConfig {
         if (!(temperature > 0)) {
@@ -38,32 +48,98 @@ public record PromptGuardConfig(String name, Path modelDir, String version, doub
     /** Meta's settings: T = 1, 512-token windows (64 overlapping), batches of 16; spaced letters joined; one
      * scoring thread with 32 queued calls, one ONNX thread; 10,000 remembered text scores. */
     public static PromptGuardConfig of(Path modelDir) {
-        return new PromptGuardConfig("prompt-guard", modelDir, null, 1.0, 512, 64, 16,
-                TextNormalisation.JOIN_SPACED_LETTERS, 1, 32, 1, 10_000);
+        return new PromptGuardConfig(
+                "prompt-guard",
+                modelDir,
+                null,
+                1.0,
+                512,
+                64,
+                16,
+                TextNormalisation.JOIN_SPACED_LETTERS,
+                1,
+                32,
+                1,
+                10_000);
     }
 
     public PromptGuardConfig withTemperature(double t) {
-        return new PromptGuardConfig(name, modelDir, version, t, maxLength, windowOverlap, maxBatchSize,
-                normalisation, threads, queueCapacity, intraOpThreads, textCacheEntries);
+        return new PromptGuardConfig(
+                name,
+                modelDir,
+                version,
+                t,
+                maxLength,
+                windowOverlap,
+                maxBatchSize,
+                normalisation,
+                threads,
+                queueCapacity,
+                intraOpThreads,
+                textCacheEntries);
     }
 
     public PromptGuardConfig withWindows(int length, int overlap, int batchSize) {
-        return new PromptGuardConfig(name, modelDir, version, temperature, length, overlap, batchSize,
-                normalisation, threads, queueCapacity, intraOpThreads, textCacheEntries);
+        return new PromptGuardConfig(
+                name,
+                modelDir,
+                version,
+                temperature,
+                length,
+                overlap,
+                batchSize,
+                normalisation,
+                threads,
+                queueCapacity,
+                intraOpThreads,
+                textCacheEntries);
     }
 
     public PromptGuardConfig withNormalisation(TextNormalisation how) {
-        return new PromptGuardConfig(name, modelDir, version, temperature, maxLength, windowOverlap, maxBatchSize,
-                how, threads, queueCapacity, intraOpThreads, textCacheEntries);
+        return new PromptGuardConfig(
+                name,
+                modelDir,
+                version,
+                temperature,
+                maxLength,
+                windowOverlap,
+                maxBatchSize,
+                how,
+                threads,
+                queueCapacity,
+                intraOpThreads,
+                textCacheEntries);
     }
 
     public PromptGuardConfig withTextCache(long entries) {
-        return new PromptGuardConfig(name, modelDir, version, temperature, maxLength, windowOverlap, maxBatchSize,
-                normalisation, threads, queueCapacity, intraOpThreads, entries);
+        return new PromptGuardConfig(
+                name,
+                modelDir,
+                version,
+                temperature,
+                maxLength,
+                windowOverlap,
+                maxBatchSize,
+                normalisation,
+                threads,
+                queueCapacity,
+                intraOpThreads,
+                entries);
     }
 
     public PromptGuardConfig withExecutor(int scoringThreads, int queue, int onnxThreads) {
-        return new PromptGuardConfig(name, modelDir, version, temperature, maxLength, windowOverlap, maxBatchSize,
-                normalisation, scoringThreads, queue, onnxThreads, textCacheEntries);
+        return new PromptGuardConfig(
+                name,
+                modelDir,
+                version,
+                temperature,
+                maxLength,
+                windowOverlap,
+                maxBatchSize,
+                normalisation,
+                scoringThreads,
+                queue,
+                onnxThreads,
+                textCacheEntries);
     }
 }

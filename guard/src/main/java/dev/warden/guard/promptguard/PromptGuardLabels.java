@@ -33,7 +33,9 @@ public record PromptGuardLabels(List<String> labels, int[] jailbreakClasses, int
         }
         Map<Integer, String> byId = new TreeMap<>();
         for (Map.Entry<String, JsonNode> e : id2label.properties()) {
-            byId.put(Integer.parseInt(e.getKey().trim()), e.getValue().asString().trim().toUpperCase(Locale.ROOT));
+            byId.put(
+                    Integer.parseInt(e.getKey().trim()),
+                    e.getValue().asString().trim().toUpperCase(Locale.ROOT));
         }
         List<String> labels = new ArrayList<>(byId.values());
         for (int i = 0; i < labels.size(); i++) {

@@ -32,8 +32,7 @@ import java.util.Set;
 final class PromptGuardModel implements AutoCloseable {
 
     /** Class probabilities of each window of each text, and how much work it took. */
-    record Scoring(List<List<double[]>> windowProbabilities, int windows, int batches, int tokens) {
-    }
+    record Scoring(List<List<double[]>> windowProbabilities, int windows, int batches, int tokens) {}
 
     private static final Set<String> KNOWN_INPUTS = Set.of("input_ids", "attention_mask", "token_type_ids");
 
@@ -143,17 +142,20 @@ final class PromptGuardModel implements AutoCloseable {
                 inputs.put("attention_mask", OnnxTensor.createTensor(environment, LongBuffer.wrap(mask), shape));
             }
             if (session.getInputNames().contains("token_type_ids")) {
-                inputs.put("token_type_ids",
+                inputs.put(
+                        "token_type_ids",
                         OnnxTensor.createTensor(environment, LongBuffer.wrap(new long[rows * width]), shape));
             }
             try (OrtSession.Result output = session.run(inputs)) {
                 // optimum names the output "logits"; a hand export may not
-                float[][] logits = (float[][]) output.get("logits").orElse(output.get(0)).getValue();
+                float[][] logits =
+                        (float[][]) output.get("logits").orElse(output.get(0)).getValue();
                 double[][] probabilities = new double[rows][];
                 for (int r = 0; r < rows; r++) {
                     if (logits[r].length != labels.labels().size()) {
-                        throw new IllegalStateException("the model returns " + logits[r].length
-                                + " logits but config.json names " + labels.labels().size() + " labels");
+                        throw new IllegalStateException(
+                                "the model returns " + logits[r].length + " logits but config.json names "
+                                        + labels.labels().size() + " labels");
                     }
                     probabilities[r] = softmax(logits[r], temperature);
                 }
@@ -193,21 +195,27 @@ final class PromptGuardModel implements AutoCloseable {
         while (afterContent < ids.length && special[afterContent] == 0) {
             afterContent++;
         }
-        return new TokenWindows(java.util.Arrays.copyOfRange(ids, 0, firstContent),
-                java.util.Arrays.copyOfRange(ids, afterContent, ids.length), maxLength, overlap);
+        return new TokenWindows(
+                java.util.Arrays.copyOfRange(ids, 0, firstContent),
+                java.util.Arrays.copyOfRange(ids, afterContent, ids.length),
+                maxLength,
+                overlap);
     }
 
     /** The padding id from tokenizer.json; 0 (BERT's and DeBERTa's [PAD]) if it names none. */
     private static long padId(Path dir) throws IOException {
-        tools.jackson.databind.JsonNode padding = tools.jackson.databind.json.JsonMapper.builder().build()
-                .readTree(Files.readString(dir.resolve("tokenizer.json"))).get("padding");
+        tools.jackson.databind.JsonNode padding = tools.jackson.databind.json.JsonMapper.builder()
+                .build()
+                .readTree(Files.readString(dir.resolve("tokenizer.json")))
+                .get("padding");
         return padding != null && padding.has("pad_id") ? padding.get("pad_id").asLong() : 0L;
     }
 
     private static String sha256(Path file) throws IOException {
         try (InputStream in = new DigestInputStream(Files.newInputStream(file), MessageDigest.getInstance("SHA-256"))) {
             in.transferTo(java.io.OutputStream.nullOutputStream());
-            return HexFormat.of().formatHex(((DigestInputStream) in).getMessageDigest().digest(), 0, 6);
+            return HexFormat.of()
+                    .formatHex(((DigestInputStream) in).getMessageDigest().digest(), 0, 6);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is required of every JVM", e);
         }

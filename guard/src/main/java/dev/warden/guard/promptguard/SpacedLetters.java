@@ -14,8 +14,7 @@ final class SpacedLetters {
             "(?<![\\p{L}\\p{N}\\p{M}])[\\p{L}\\p{N}]\\p{M}*(?:[\\s\\p{Z}]+[\\p{L}\\p{N}]\\p{M}*){2,}(?![\\p{L}\\p{N}\\p{M}])");
     private static final Pattern SPACE = Pattern.compile("[\\s\\p{Z}]+");
 
-    private SpacedLetters() {
-    }
+    private SpacedLetters() {}
 
     static String join(String text) {
         Matcher m = RUN.matcher(text);
@@ -24,7 +23,8 @@ final class SpacedLetters {
         }
         StringBuilder out = new StringBuilder(text.length());
         do {
-            m.appendReplacement(out, Matcher.quoteReplacement(SPACE.matcher(m.group()).replaceAll("")));
+            m.appendReplacement(
+                    out, Matcher.quoteReplacement(SPACE.matcher(m.group()).replaceAll("")));
         } while (m.find());
         m.appendTail(out);
         return out.toString();

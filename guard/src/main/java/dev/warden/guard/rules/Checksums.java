@@ -7,8 +7,7 @@ final class Checksums {
 
     private static final BigInteger NINETY_SEVEN = BigInteger.valueOf(97);
 
-    private Checksums() {
-    }
+    private Checksums() {}
 
     /** Luhn (mod 10) over a string of digits. */
     static boolean luhn(String digits) {

@@ -32,8 +32,7 @@ public final class ContentRules {
         void find(String text, List<Detection> out);
     }
 
-    private final List<Rule> rules = List.of(
-            privateKeys(), apiKeys(), cards(), ibans(), ssns(), emails(), phones());
+    private final List<Rule> rules = List.of(privateKeys(), apiKeys(), cards(), ibans(), ssns(), emails(), phones());
 
     /** Detections in text order, without overlaps. */
     public List<Detection> scan(String text) {
@@ -124,8 +123,10 @@ public final class ContentRules {
                 // try the whole run, then shorter runs ending at a separator (a card followed by other digits)
                 for (int end = m.end(); end > m.start(); end = lastSeparator(text, m.start(), end)) {
                     String digits = text.substring(m.start(), end).replaceAll("[ -]", "");
-                    if (digits.length() >= 12 && digits.length() <= 19
-                            && Checksums.cardIssuer(digits) && Checksums.luhn(digits)) {
+                    if (digits.length() >= 12
+                            && digits.length() <= 19
+                            && Checksums.cardIssuer(digits)
+                            && Checksums.luhn(digits)) {
                         out.add(new Detection(CARD, m.start(), end));
                         break;
                     }
@@ -145,17 +146,61 @@ public final class ContentRules {
     }
 
     private static final Map<String, Integer> IBAN_LENGTHS = Map.ofEntries(
-            Map.entry("AD", 24), Map.entry("AE", 23), Map.entry("AT", 20), Map.entry("BE", 16), Map.entry("BG", 22),
-            Map.entry("BH", 22), Map.entry("BR", 29), Map.entry("CH", 21), Map.entry("CY", 28), Map.entry("CZ", 24),
-            Map.entry("DE", 22), Map.entry("DK", 18), Map.entry("EE", 20), Map.entry("ES", 24), Map.entry("FI", 18),
-            Map.entry("FO", 18), Map.entry("FR", 27), Map.entry("GB", 22), Map.entry("GI", 23), Map.entry("GL", 18),
-            Map.entry("GR", 27), Map.entry("HR", 21), Map.entry("HU", 28), Map.entry("IE", 22), Map.entry("IL", 23),
-            Map.entry("IS", 26), Map.entry("IT", 27), Map.entry("KW", 30), Map.entry("KZ", 20), Map.entry("LB", 28),
-            Map.entry("LI", 21), Map.entry("LT", 20), Map.entry("LU", 20), Map.entry("LV", 21), Map.entry("MC", 27),
-            Map.entry("ME", 22), Map.entry("MK", 19), Map.entry("MT", 31), Map.entry("MU", 30), Map.entry("NL", 18),
-            Map.entry("NO", 15), Map.entry("PK", 24), Map.entry("PL", 28), Map.entry("PS", 29), Map.entry("PT", 25),
-            Map.entry("QA", 29), Map.entry("RO", 24), Map.entry("RS", 22), Map.entry("SA", 24), Map.entry("SE", 24),
-            Map.entry("SI", 19), Map.entry("SK", 24), Map.entry("SM", 27), Map.entry("TN", 24), Map.entry("TR", 26),
+            Map.entry("AD", 24),
+            Map.entry("AE", 23),
+            Map.entry("AT", 20),
+            Map.entry("BE", 16),
+            Map.entry("BG", 22),
+            Map.entry("BH", 22),
+            Map.entry("BR", 29),
+            Map.entry("CH", 21),
+            Map.entry("CY", 28),
+            Map.entry("CZ", 24),
+            Map.entry("DE", 22),
+            Map.entry("DK", 18),
+            Map.entry("EE", 20),
+            Map.entry("ES", 24),
+            Map.entry("FI", 18),
+            Map.entry("FO", 18),
+            Map.entry("FR", 27),
+            Map.entry("GB", 22),
+            Map.entry("GI", 23),
+            Map.entry("GL", 18),
+            Map.entry("GR", 27),
+            Map.entry("HR", 21),
+            Map.entry("HU", 28),
+            Map.entry("IE", 22),
+            Map.entry("IL", 23),
+            Map.entry("IS", 26),
+            Map.entry("IT", 27),
+            Map.entry("KW", 30),
+            Map.entry("KZ", 20),
+            Map.entry("LB", 28),
+            Map.entry("LI", 21),
+            Map.entry("LT", 20),
+            Map.entry("LU", 20),
+            Map.entry("LV", 21),
+            Map.entry("MC", 27),
+            Map.entry("ME", 22),
+            Map.entry("MK", 19),
+            Map.entry("MT", 31),
+            Map.entry("MU", 30),
+            Map.entry("NL", 18),
+            Map.entry("NO", 15),
+            Map.entry("PK", 24),
+            Map.entry("PL", 28),
+            Map.entry("PS", 29),
+            Map.entry("PT", 25),
+            Map.entry("QA", 29),
+            Map.entry("RO", 24),
+            Map.entry("RS", 22),
+            Map.entry("SA", 24),
+            Map.entry("SE", 24),
+            Map.entry("SI", 19),
+            Map.entry("SK", 24),
+            Map.entry("SM", 27),
+            Map.entry("TN", 24),
+            Map.entry("TR", 26),
             Map.entry("UA", 29));
 
     /**

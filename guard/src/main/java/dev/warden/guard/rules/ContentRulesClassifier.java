@@ -76,9 +76,12 @@ public final class ContentRulesClassifier implements Classifier {
             }
         }
         Map<String, Double> scores = counts.keySet().stream().collect(Collectors.toMap(l -> l, l -> 1.0));
-        String detail = counts.isEmpty() ? null : counts.entrySet().stream()
-                .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(" "));
-        return new Verdict(name(), VERSION, Verdict.Status.OK, scores, Duration.ofNanos(System.nanoTime() - start),
-                detail);
+        String detail = counts.isEmpty()
+                ? null
+                : counts.entrySet().stream()
+                        .map(e -> e.getKey() + "=" + e.getValue())
+                        .collect(Collectors.joining(" "));
+        return new Verdict(
+                name(), VERSION, Verdict.Status.OK, scores, Duration.ofNanos(System.nanoTime() - start), detail);
     }
 }

@@ -21,7 +21,11 @@ public final class Redactor {
     }
 
     public String redact(String text, Collection<String> labels) {
-        return apply(text, rules.scan(text).stream().filter(d -> labels.contains(d.label())).toList());
+        return apply(
+                text,
+                rules.scan(text).stream()
+                        .filter(d -> labels.contains(d.label()))
+                        .toList());
     }
 
     /** Applies detections (non-overlapping, in text order, as {@link ContentRules#scan} returns them). */
@@ -32,7 +36,10 @@ public final class Redactor {
         StringBuilder out = new StringBuilder(text.length());
         int at = 0;
         for (Detection d : detections) {
-            out.append(text, at, d.start()).append("[REDACTED:").append(d.label()).append(']');
+            out.append(text, at, d.start())
+                    .append("[REDACTED:")
+                    .append(d.label())
+                    .append(']');
             at = d.end();
         }
         return out.append(text, at, text.length()).toString();

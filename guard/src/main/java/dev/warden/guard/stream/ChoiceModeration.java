@@ -12,7 +12,6 @@ import java.util.function.Consumer;
 import reactor.core.Disposable;
 import reactor.core.Disposables;
 import reactor.core.publisher.Flux;
-import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 
 /**
@@ -28,8 +27,12 @@ final class ChoiceModeration {
     private final WindowCheck check;
     private final Consumer<ModerationSummary> onEnd;
 
-    ChoiceModeration(StreamModerator moderator, int choices, StreamModeration settings, WindowCheck check,
-                     Consumer<ModerationSummary> onEnd) {
+    ChoiceModeration(
+            StreamModerator moderator,
+            int choices,
+            StreamModeration settings,
+            WindowCheck check,
+            Consumer<ModerationSummary> onEnd) {
         this.moderator = moderator;
         this.choices = choices;
         this.settings = settings;
@@ -46,7 +49,8 @@ final class ChoiceModeration {
                 int choice = i;
                 Sinks.Many<StreamChunk> input = Sinks.many().unicast().onBackpressureBuffer();
                 inputs.add(input);
-                moderated.add(moderator.moderate(input.asFlux(), settings, check, s -> ends.set(choice, s))
+                moderated.add(moderator
+                        .moderate(input.asFlux(), settings, check, s -> ends.set(choice, s))
                         .handle((event, sink) -> {
                             if (event instanceof Release r) {
                                 sink.next(new Release(asChoice(r.chunk(), choice)));
@@ -58,25 +62,24 @@ final class ChoiceModeration {
             AtomicReference<Usage> usage = new AtomicReference<>();
             AtomicBoolean reported = new AtomicBoolean();
             Disposable.Swap source = Disposables.swap();
-            Flux<ModeratedEvent> all = Flux.merge(moderated)
-                    .concatWith(Flux.defer(() -> {
-                        ModerationSummary summary = combined(ends, usage.get(), null, null);
-                        List<ModeratedEvent> tail = new ArrayList<>();
-                        // The usage covers every choice; it goes out when at least one choice was released whole.
-                        if (usage.get() != null && anyCompleted(ends)) {
-                            tail.add(new Release(StreamChunk.usage(usage.get())));
-                        }
-                        tail.add(summary);
-                        report(reported, summary);
-                        return Flux.fromIterable(tail);
-                    }));
-            return all
-                    .doOnSubscribe(s -> source.update(upstream.subscribe(
+            Flux<ModeratedEvent> all = Flux.merge(moderated).concatWith(Flux.defer(() -> {
+                ModerationSummary summary = combined(ends, usage.get(), null, null);
+                List<ModeratedEvent> tail = new ArrayList<>();
+                // The usage covers every choice; it goes out when at least one choice was released whole.
+                if (usage.get() != null && anyCompleted(ends)) {
+                    tail.add(new Release(StreamChunk.usage(usage.get())));
+                }
+                tail.add(summary);
+                report(reported, summary);
+                return Flux.fromIterable(tail);
+            }));
+            return all.doOnSubscribe(s -> source.update(upstream.subscribe(
                             chunk -> route(chunk, inputs, usage),
                             error -> inputs.forEach(in -> in.tryEmitError(error)),
                             () -> inputs.forEach(Sinks.Many::tryEmitComplete))))
-                    .doOnError(e -> report(reported, combined(ends, usage.get(), Outcome.UPSTREAM_FAILED,
-                            String.valueOf(e.getMessage()))))
+                    .doOnError(e -> report(
+                            reported,
+                            combined(ends, usage.get(), Outcome.UPSTREAM_FAILED, String.valueOf(e.getMessage()))))
                     .doOnCancel(() -> report(reported, combined(ends, usage.get(), Outcome.CANCELLED, null)))
                     .doFinally(s -> source.dispose());
         });
@@ -84,14 +87,16 @@ final class ChoiceModeration {
 
     /** Sends a chunk to its choice's moderation (as choice 0), or keeps the usage chunk for the end. */
     private void route(StreamChunk chunk, List<Sinks.Many<StreamChunk>> inputs, AtomicReference<Usage> usage) {
-        if (chunk.usage() != null && chunk.text().isEmpty() && chunk.toolCalls().isEmpty()
+        if (chunk.usage() != null
+                && chunk.text().isEmpty()
+                && chunk.toolCalls().isEmpty()
                 && chunk.finishReason() == null) {
             usage.set(chunk.usage());
             return;
         }
         if (chunk.index() < 0 || chunk.index() >= choices) {
-            UnsupportedOperationException e = new UnsupportedOperationException("a chunk of choice " + chunk.index()
-                    + " arrived in a stream of " + choices + " choices");
+            UnsupportedOperationException e = new UnsupportedOperationException(
+                    "a chunk of choice " + chunk.index() + " arrived in a stream of " + choices + " choices");
             inputs.forEach(in -> in.tryEmitError(e));
             return;
         }
@@ -100,8 +105,10 @@ final class ChoiceModeration {
     }
 
     private static StreamChunk asChoice(StreamChunk chunk, int index) {
-        return chunk.index() == index ? chunk : new StreamChunk(index, chunk.text(), chunk.toolCalls(),
-                chunk.finishReason(), chunk.logprobs(), chunk.usage());
+        return chunk.index() == index
+                ? chunk
+                : new StreamChunk(
+                        index, chunk.text(), chunk.toolCalls(), chunk.finishReason(), chunk.logprobs(), chunk.usage());
     }
 
     private static boolean anyCompleted(AtomicReferenceArray<ModerationSummary> ends) {
@@ -115,8 +122,8 @@ final class ChoiceModeration {
     }
 
     /** One summary for the stream: sums over the choices; cut when any choice was cut (the first such cut). */
-    private ModerationSummary combined(AtomicReferenceArray<ModerationSummary> ends, Usage usage, Outcome forced,
-                                       String error) {
+    private ModerationSummary combined(
+            AtomicReferenceArray<ModerationSummary> ends, Usage usage, Outcome forced, String error) {
         int received = 0;
         int released = 0;
         int checked = 0;
@@ -134,8 +141,15 @@ final class ChoiceModeration {
             }
         }
         Outcome outcome = forced != null ? forced : cut != null ? Outcome.CUT : Outcome.COMPLETED;
-        return new ModerationSummary(settings.mode(), outcome, received, released, checked,
-                outcome == Outcome.CUT ? cut : null, usage, error);
+        return new ModerationSummary(
+                settings.mode(),
+                outcome,
+                received,
+                released,
+                checked,
+                outcome == Outcome.CUT ? cut : null,
+                usage,
+                error);
     }
 
     private void report(AtomicBoolean reported, ModerationSummary summary) {

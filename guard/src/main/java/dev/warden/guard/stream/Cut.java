@@ -19,7 +19,8 @@ public record Cut(Window window, List<String> categories, String rule, Cause cau
         implements ModeratedEvent {
 
     public enum Cause {
-        VIOLATION, CHECK_FAILED
+        VIOLATION,
+        CHECK_FAILED
     }
 
     public Cut {

@@ -3,8 +3,8 @@ package dev.warden.guard.stream;
 import dev.warden.guard.stream.ModerationSummary.Outcome;
 import dev.warden.inference.StreamChunk;
 import dev.warden.inference.Usage;
-import java.util.ArrayDeque;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
@@ -61,8 +61,11 @@ final class ModerationRun {
     private boolean terminated;
     private Usage usage;
 
-    ModerationRun(FluxSink<ModeratedEvent> sink, StreamModeration settings, WindowCheck check,
-                  Consumer<ModerationSummary> onEnd) {
+    ModerationRun(
+            FluxSink<ModeratedEvent> sink,
+            StreamModeration settings,
+            WindowCheck check,
+            Consumer<ModerationSummary> onEnd) {
         this.sink = sink;
         this.settings = settings;
         this.check = check;
@@ -120,7 +123,9 @@ final class ModerationRun {
         } else if (s instanceof CheckErrored e) {
             inFlight--;
             windowsChecked++;
-            String reason = e.error().getMessage() != null ? e.error().getMessage() : e.error().toString();
+            String reason = e.error().getMessage() != null
+                    ? e.error().getMessage()
+                    : e.error().toString();
             cut(e.window(), List.of(), "check failed: " + reason, Cut.Cause.CHECK_FAILED);
         } else if (s instanceof Deadline d) {
             // Stale when tokens closed that window first.
@@ -155,13 +160,13 @@ final class ModerationRun {
         }
         boolean hasRest = !chunk.toolCalls().isEmpty() || chunk.finishReason() != null || chunk.usage() != null;
         if (!chunk.text().isEmpty()) {
-            StreamChunk text = hasRest
-                    ? new StreamChunk(0, chunk.text(), List.of(), null, chunk.logprobs(), null)
-                    : chunk;
+            StreamChunk text =
+                    hasRest ? new StreamChunk(0, chunk.text(), List.of(), null, chunk.logprobs(), null) : chunk;
             addToken(text);
         }
         if (hasRest) {
-            StreamChunk rest = chunk.text().isEmpty() ? chunk
+            StreamChunk rest = chunk.text().isEmpty()
+                    ? chunk
                     : new StreamChunk(0, "", chunk.toolCalls(), chunk.finishReason(), null, chunk.usage());
             if (rest.usage() != null) {
                 usage = rest.usage();
@@ -203,8 +208,9 @@ final class ModerationRun {
         }
         int window = planner.openIndex();
         armedFor = window;
-        deadline.update(Schedulers.parallel().schedule(() -> signal(new Deadline(window)), wait.toNanos(),
-                java.util.concurrent.TimeUnit.NANOSECONDS));
+        deadline.update(Schedulers.parallel()
+                .schedule(
+                        () -> signal(new Deadline(window)), wait.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS));
     }
 
     private void plan(Window w) {
@@ -274,8 +280,8 @@ final class ModerationRun {
             } catch (Throwable t) {
                 result = Mono.error(t);
             }
-            Disposable d = result
-                    .switchIfEmpty(Mono.error(() -> new IllegalStateException("the window check returned no result")))
+            Disposable d = result.switchIfEmpty(
+                            Mono.error(() -> new IllegalStateException("the window check returned no result")))
                     .contextWrite(context)
                     .subscribe(r -> signal(new Judged(w, r)), t -> signal(new CheckErrored(w, t)));
             checks.add(d);
@@ -305,8 +311,8 @@ final class ModerationRun {
     }
 
     private ModerationSummary summary(Outcome outcome, Cut cut, String error) {
-        return new ModerationSummary(settings.mode(), outcome, planner.tokenCount(), tokensReleased, windowsChecked,
-                cut, usage, error);
+        return new ModerationSummary(
+                settings.mode(), outcome, planner.tokenCount(), tokensReleased, windowsChecked, cut, usage, error);
     }
 
     private void report(ModerationSummary summary) {
@@ -321,27 +327,22 @@ final class ModerationRun {
     }
 
     /** A chunk waiting for release: {@code tokenEnd} is the number of tokens up to and including it. */
-    private record Held(StreamChunk chunk, int tokenEnd, boolean token, boolean closing) {
-    }
+    private record Held(StreamChunk chunk, int tokenEnd, boolean token, boolean closing) {}
 
-    private record Arrived(StreamChunk chunk) {
-    }
+    private record Arrived(StreamChunk chunk) {}
 
-    private record Judged(Window window, WindowResult result) {
-    }
+    private record Judged(Window window, WindowResult result) {}
 
-    private record CheckErrored(Window window, Throwable error) {
-    }
+    private record CheckErrored(Window window, Throwable error) {}
 
-    private record UpstreamFailed(Throwable error) {
-    }
+    private record UpstreamFailed(Throwable error) {}
 
     /** The time bound of window {@code window} has passed. */
-    private record Deadline(int window) {
-    }
+    private record Deadline(int window) {}
 
     private enum Signal {
-        UPSTREAM_COMPLETED, CANCELLED
+        UPSTREAM_COMPLETED,
+        CANCELLED
     }
 
     private final class Upstream extends BaseSubscriber<StreamChunk> {

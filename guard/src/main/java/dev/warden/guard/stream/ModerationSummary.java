@@ -17,8 +17,16 @@ import dev.warden.inference.Usage;
  *                       client), else null
  * @param error          the upstream error message when the outcome is {@link Outcome#UPSTREAM_FAILED}, else null
  */
-public record ModerationSummary(StreamMode mode, Outcome outcome, int tokensReceived, int tokensReleased,
-                                int windowsChecked, Cut cut, Usage usage, String error) implements ModeratedEvent {
+public record ModerationSummary(
+        StreamMode mode,
+        Outcome outcome,
+        int tokensReceived,
+        int tokensReleased,
+        int windowsChecked,
+        Cut cut,
+        Usage usage,
+        String error)
+        implements ModeratedEvent {
 
     public enum Outcome {
         /** Every window passed and everything was released. */

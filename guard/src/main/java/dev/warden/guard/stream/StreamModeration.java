@@ -27,9 +27,15 @@ import java.time.Duration;
  * @param windowWait        every later window closes this long after its first fresh token at the latest; zero:
  *                          no bound
  */
-public record StreamModeration(StreamMode mode, int windowTokens, int overlapTokens, int sentenceSlack,
-                               int maxInFlightChecks, int firstWindowTokens, Duration firstWindowWait,
-                               Duration windowWait) {
+public record StreamModeration(
+        StreamMode mode,
+        int windowTokens,
+        int overlapTokens,
+        int sentenceSlack,
+        int maxInFlightChecks,
+        int firstWindowTokens,
+        Duration firstWindowWait,
+        Duration windowWait) {
 
     public static final int DEFAULT_WINDOW_TOKENS = 64;
     public static final int DEFAULT_OVERLAP_TOKENS = 16;
@@ -43,8 +49,12 @@ public record StreamModeration(StreamMode mode, int windowTokens, int overlapTok
         if (mode == null || firstWindowWait == null || windowWait == null) {
             throw new IllegalArgumentException("mode and the waits are required");
         }
-        if (windowTokens < 1 || overlapTokens < 0 || sentenceSlack < 0 || maxInFlightChecks < 1
-                || firstWindowTokens < 1 || firstWindowTokens > windowTokens) {
+        if (windowTokens < 1
+                || overlapTokens < 0
+                || sentenceSlack < 0
+                || maxInFlightChecks < 1
+                || firstWindowTokens < 1
+                || firstWindowTokens > windowTokens) {
             throw new IllegalArgumentException("windowTokens and maxInFlightChecks must be positive, overlapTokens"
                     + " and sentenceSlack not negative, firstWindowTokens between 1 and windowTokens");
         }
@@ -68,31 +78,65 @@ public record StreamModeration(StreamMode mode, int windowTokens, int overlapTok
 
     /** The default sizes with the given mode. */
     public static StreamModeration of(StreamMode mode) {
-        return new StreamModeration(mode, DEFAULT_WINDOW_TOKENS, DEFAULT_OVERLAP_TOKENS, DEFAULT_SENTENCE_SLACK,
-                DEFAULT_MAX_IN_FLIGHT_CHECKS, DEFAULT_FIRST_WINDOW_TOKENS, DEFAULT_FIRST_WINDOW_WAIT,
+        return new StreamModeration(
+                mode,
+                DEFAULT_WINDOW_TOKENS,
+                DEFAULT_OVERLAP_TOKENS,
+                DEFAULT_SENTENCE_SLACK,
+                DEFAULT_MAX_IN_FLIGHT_CHECKS,
+                DEFAULT_FIRST_WINDOW_TOKENS,
+                DEFAULT_FIRST_WINDOW_WAIT,
                 DEFAULT_WINDOW_WAIT);
     }
 
     public StreamModeration withMode(StreamMode mode) {
-        return new StreamModeration(mode, windowTokens, overlapTokens, sentenceSlack, maxInFlightChecks,
-                firstWindowTokens, firstWindowWait, windowWait);
+        return new StreamModeration(
+                mode,
+                windowTokens,
+                overlapTokens,
+                sentenceSlack,
+                maxInFlightChecks,
+                firstWindowTokens,
+                firstWindowWait,
+                windowWait);
     }
 
     /** Other window sizes; the first window is clamped to the new largest one. */
     public StreamModeration withWindow(int windowTokens, int overlapTokens, int sentenceSlack) {
-        return new StreamModeration(mode, windowTokens, overlapTokens, sentenceSlack, maxInFlightChecks,
-                Math.min(firstWindowTokens, windowTokens), firstWindowWait, windowWait);
+        return new StreamModeration(
+                mode,
+                windowTokens,
+                overlapTokens,
+                sentenceSlack,
+                maxInFlightChecks,
+                Math.min(firstWindowTokens, windowTokens),
+                firstWindowWait,
+                windowWait);
     }
 
     public StreamModeration withMaxInFlightChecks(int maxInFlightChecks) {
-        return new StreamModeration(mode, windowTokens, overlapTokens, sentenceSlack, maxInFlightChecks,
-                firstWindowTokens, firstWindowWait, windowWait);
+        return new StreamModeration(
+                mode,
+                windowTokens,
+                overlapTokens,
+                sentenceSlack,
+                maxInFlightChecks,
+                firstWindowTokens,
+                firstWindowWait,
+                windowWait);
     }
 
     /** The ramp: the first window's size and time bound, and the time bound of every later window. */
     public StreamModeration withRamp(int firstWindowTokens, Duration firstWindowWait, Duration windowWait) {
-        return new StreamModeration(mode, windowTokens, overlapTokens, sentenceSlack, maxInFlightChecks,
-                firstWindowTokens, firstWindowWait, windowWait);
+        return new StreamModeration(
+                mode,
+                windowTokens,
+                overlapTokens,
+                sentenceSlack,
+                maxInFlightChecks,
+                firstWindowTokens,
+                firstWindowWait,
+                windowWait);
     }
 
     /** Windows of {@code windowTokens} from the first, closed by tokens only (no ramp, no time bounds). */

@@ -41,12 +41,16 @@ public final class StreamModerator {
      * subscription with the summary however the stream ends: completed, cut, failed or cancelled by the
      * subscriber (the audit record needs the last two as well, where no summary event reaches anyone).
      */
-    public Flux<ModeratedEvent> moderate(Flux<StreamChunk> upstream, StreamModeration settings, WindowCheck check,
-                                         Consumer<ModerationSummary> onEnd) {
+    public Flux<ModeratedEvent> moderate(
+            Flux<StreamChunk> upstream,
+            StreamModeration settings,
+            WindowCheck check,
+            Consumer<ModerationSummary> onEnd) {
         if (upstream == null || settings == null || check == null) {
             throw new IllegalArgumentException("upstream, settings and check are required");
         }
-        return Flux.create(sink -> new ModerationRun(sink, settings, check, onEnd).start(upstream),
+        return Flux.create(
+                sink -> new ModerationRun(sink, settings, check, onEnd).start(upstream),
                 FluxSink.OverflowStrategy.BUFFER);
     }
 
@@ -58,8 +62,12 @@ public final class StreamModerator {
      * every choice ended, if at least one was released whole; then one {@link ModerationSummary} sums up the
      * choices (cut when any was, with the first cut). With one choice this is exactly the single-choice method.
      */
-    public Flux<ModeratedEvent> moderate(Flux<StreamChunk> upstream, int choices, StreamModeration settings,
-                                         WindowCheck check, Consumer<ModerationSummary> onEnd) {
+    public Flux<ModeratedEvent> moderate(
+            Flux<StreamChunk> upstream,
+            int choices,
+            StreamModeration settings,
+            WindowCheck check,
+            Consumer<ModerationSummary> onEnd) {
         if (choices < 1) {
             throw new IllegalArgumentException("choices must be at least 1");
         }

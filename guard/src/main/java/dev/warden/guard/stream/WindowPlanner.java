@@ -115,7 +115,12 @@ final class WindowPlanner {
         }
         for (int i = token.length() - 1; i >= 0; i--) {
             char c = token.charAt(i);
-            if (Character.isWhitespace(c) || c == '"' || c == '\'' || c == ')' || c == ']' || c == '\u201D'
+            if (Character.isWhitespace(c)
+                    || c == '"'
+                    || c == '\''
+                    || c == ')'
+                    || c == ']'
+                    || c == '\u201D'
                     || c == '\u2019') {
                 continue;
             }

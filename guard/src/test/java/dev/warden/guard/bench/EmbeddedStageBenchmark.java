@@ -26,9 +26,12 @@ public final class EmbeddedStageBenchmark {
                 iterations = Integer.parseInt(a.substring("iterations=".length()));
             }
         }
-        System.out.printf(Locale.ROOT, "cores: %d, load average at start: %.2f%n",
+        System.out.printf(
+                Locale.ROOT,
+                "cores: %d, load average at start: %.2f%n",
                 Runtime.getRuntime().availableProcessors(),
-                java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                        .getSystemLoadAverage());
         // CPU time of one encoder pass on the calling thread (1 intra-op thread runs on the caller): what the
         // stage costs without waiting for a core, which is what a busy shared host hides in wall-clock figures.
         try (SentenceEncoder encoder = new SentenceEncoder(1)) {
@@ -48,15 +51,22 @@ public final class EmbeddedStageBenchmark {
             }
             Arrays.sort(cpu);
             Arrays.sort(wall);
-            System.out.printf(Locale.ROOT, "encoder pass alone, 1 thread: CPU time p50 %.1f ms p99 %.1f ms; wall p50 %.1f ms p99 %.1f ms%n",
-                    cpu[iterations / 2] / 1e6, cpu[iterations * 99 / 100] / 1e6, wall[iterations / 2] / 1e6,
+            System.out.printf(
+                    Locale.ROOT,
+                    "encoder pass alone, 1 thread: CPU time p50 %.1f ms p99 %.1f ms; wall p50 %.1f ms p99 %.1f ms%n",
+                    cpu[iterations / 2] / 1e6,
+                    cpu[iterations * 99 / 100] / 1e6,
+                    wall[iterations / 2] / 1e6,
                     wall[iterations * 99 / 100] / 1e6);
         }
         // 1 thread; 2 threads that sleep between operators; 2 threads that spin within a run only
         for (int variant = 0; variant < 3; variant++) {
             int threads = variant == 0 ? 1 : 2;
             boolean spin = variant == 2;
-            try (EmbeddedClassifiers c = new EmbeddedClassifiers(new SharedEncoder(new SentenceEncoder(threads, spin), dev.warden.guard.embedded.EncodingQueue.Settings.defaults(), 4096))) {
+            try (EmbeddedClassifiers c = new EmbeddedClassifiers(new SharedEncoder(
+                    new SentenceEncoder(threads, spin),
+                    dev.warden.guard.embedded.EncodingQueue.Settings.defaults(),
+                    4096))) {
                 String base = prompt(c.encoder().encoder());
                 int tokens = c.encoder().encoder().countTokens(base);
                 for (int i = 0; i < 30; i++) {
@@ -67,18 +77,25 @@ public final class EmbeddedStageBenchmark {
                     ns[i] = once(c, base + " #" + i);
                 }
                 Arrays.sort(ns);
-                System.out.printf(Locale.ROOT, "embedded input stage, %d-token prompt, intra-op threads %d%s: p50 %.1f ms, "
-                                + "p90 %.1f ms, p99 %.1f ms (n=%d, model runs %d)%n", tokens, threads,
+                System.out.printf(
+                        Locale.ROOT,
+                        "embedded input stage, %d-token prompt, intra-op threads %d%s: p50 %.1f ms, "
+                                + "p90 %.1f ms, p99 %.1f ms (n=%d, model runs %d)%n",
+                        tokens,
+                        threads,
                         spin ? " (spinning within a run)" : "",
-                        ns[iterations / 2] / 1e6, ns[iterations * 9 / 10] / 1e6, ns[iterations * 99 / 100] / 1e6,
-                        iterations, c.encoder().modelRuns());
+                        ns[iterations / 2] / 1e6,
+                        ns[iterations * 9 / 10] / 1e6,
+                        ns[iterations * 99 / 100] / 1e6,
+                        iterations,
+                        c.encoder().modelRuns());
             }
         }
     }
 
     private static long once(EmbeddedClassifiers c, String text) {
-        GuardInput input = GuardInput.prompt(List.of(ChatMessage.of(Role.SYSTEM, "You are a helpful assistant."),
-                ChatMessage.of(Role.USER, text)));
+        GuardInput input = GuardInput.prompt(
+                List.of(ChatMessage.of(Role.SYSTEM, "You are a helpful assistant."), ChatMessage.of(Role.USER, text)));
         long start = System.nanoTime();
         Mono.zip(c.promptAttack().classify(input), c.hazard().classify(input)).block();
         return System.nanoTime() - start;
@@ -92,16 +109,17 @@ public final class EmbeddedStageBenchmark {
     /** A realistic request of at least {@code minTokens} word pieces: logistics notes to summarise. */
     public static String prompt(SentenceEncoder encoder, int minTokens) {
         String[] sentences = {
-                "I am preparing the quarterly operations review for our logistics team and need your help.",
-                "Please read the notes below and write a concise summary for the leadership meeting on Thursday.",
-                "Warehouse throughput rose eleven percent after we moved picking to two shifts, but overtime costs grew.",
-                "Carrier delays in the northern region caused three missed delivery windows for our largest customer.",
-                "We piloted route optimisation software in two depots and saw fuel use drop by about six percent.",
-                "Staff turnover remains high among seasonal workers, and onboarding takes longer than planned.",
-                "The budget for new forklifts was approved, with delivery expected before the end of next month.",
-                "Customer satisfaction scores were stable overall, though complaints about tracking updates increased.",
-                "List the three most important risks, suggest one action for each, and keep the tone neutral.",
-                "Finally, propose two metrics we should track next quarter and explain briefly why they matter."};
+            "I am preparing the quarterly operations review for our logistics team and need your help.",
+            "Please read the notes below and write a concise summary for the leadership meeting on Thursday.",
+            "Warehouse throughput rose eleven percent after we moved picking to two shifts, but overtime costs grew.",
+            "Carrier delays in the northern region caused three missed delivery windows for our largest customer.",
+            "We piloted route optimisation software in two depots and saw fuel use drop by about six percent.",
+            "Staff turnover remains high among seasonal workers, and onboarding takes longer than planned.",
+            "The budget for new forklifts was approved, with delivery expected before the end of next month.",
+            "Customer satisfaction scores were stable overall, though complaints about tracking updates increased.",
+            "List the three most important risks, suggest one action for each, and keep the tone neutral.",
+            "Finally, propose two metrics we should track next quarter and explain briefly why they matter."
+        };
         StringBuilder sb = new StringBuilder();
         int i = 0;
         while (encoder.countTokens(sb.toString()) < minTokens) {
@@ -110,6 +128,5 @@ public final class EmbeddedStageBenchmark {
         return sb.toString().trim();
     }
 
-    private EmbeddedStageBenchmark() {
-    }
+    private EmbeddedStageBenchmark() {}
 }

@@ -27,19 +27,22 @@ import java.util.Map;
  */
 public final class PromptGuardBenchmark {
 
-    private PromptGuardBenchmark() {
-    }
+    private PromptGuardBenchmark() {}
 
     public static void main(String[] args) throws Exception {
-        Path dir = args.length > 0 ? Path.of(args[0])
-                : TriggerWordModel.write(Path.of("guard", "target", "bench-model").toAbsolutePath(),
-                        List.of("BENIGN", "INJECTION", "JAILBREAK"), Map.of("ignore", 2));
+        Path dir = args.length > 0
+                ? Path.of(args[0])
+                : TriggerWordModel.write(
+                        Path.of("guard", "target", "bench-model").toAbsolutePath(),
+                        List.of("BENIGN", "INJECTION", "JAILBREAK"),
+                        Map.of("ignore", 2));
         int iterations = args.length > 1 ? Integer.parseInt(args[1]) : 500;
-        try (PromptGuardClassifier classifier = new PromptGuardClassifier(PromptGuardConfig.of(dir).withTextCache(0))) {
+        try (PromptGuardClassifier classifier =
+                new PromptGuardClassifier(PromptGuardConfig.of(dir).withTextCache(0))) {
             GuardInput input = prompt(classifier, 200);
             Verdict probe = classifier.classify(input).block();
-            System.out.printf("model %s (%s), labels %s, %s%n", dir, classifier.version(), classifier.labels(),
-                    probe.detail());
+            System.out.printf(
+                    "model %s (%s), labels %s, %s%n", dir, classifier.version(), classifier.labels(), probe.detail());
             for (int i = 0; i < Math.min(50, iterations); i++) {
                 classifier.scoreBlocking(input);
             }
@@ -77,8 +80,10 @@ public final class PromptGuardBenchmark {
         String[] words = sentence.split(" ");
         for (int i = 0; ; i++) {
             String next = text + words[i % words.length] + " ";
-            String detail = classifier.classify(GuardInput.prompt(List.of(ChatMessage.of(Role.USER, next))))
-                    .block().detail();
+            String detail = classifier
+                    .classify(GuardInput.prompt(List.of(ChatMessage.of(Role.USER, next))))
+                    .block()
+                    .detail();
             if (Integer.parseInt(detail.replaceAll(".*tokens=(\\d+).*", "$1")) > tokens) {
                 break;
             }
@@ -91,8 +96,13 @@ public final class PromptGuardBenchmark {
     private static void report(String what, long[] nanos) {
         long[] sorted = nanos.clone();
         Arrays.sort(sorted);
-        System.out.printf("%-26s n=%d p50=%.3f p95=%.3f p99=%.3f max=%.3f ms%n", what, sorted.length,
-                sorted[sorted.length / 2] / 1e6, sorted[(int) (sorted.length * 0.95)] / 1e6,
-                sorted[(int) (sorted.length * 0.99)] / 1e6, sorted[sorted.length - 1] / 1e6);
+        System.out.printf(
+                "%-26s n=%d p50=%.3f p95=%.3f p99=%.3f max=%.3f ms%n",
+                what,
+                sorted.length,
+                sorted[sorted.length / 2] / 1e6,
+                sorted[(int) (sorted.length * 0.95)] / 1e6,
+                sorted[(int) (sorted.length * 0.99)] / 1e6,
+                sorted[sorted.length - 1] / 1e6);
     }
 }

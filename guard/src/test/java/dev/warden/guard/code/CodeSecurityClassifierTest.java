@@ -17,7 +17,8 @@ class CodeSecurityClassifierTest {
     private final CodeSecurityClassifier classifier = new CodeSecurityClassifier();
 
     private Verdict judge(String turn) {
-        return classifier.classify(GuardInput.response(List.of(ChatMessage.of(Role.USER, "write me code")), turn))
+        return classifier
+                .classify(GuardInput.response(List.of(ChatMessage.of(Role.USER, "write me code")), turn))
                 .block(Duration.ofSeconds(10));
     }
 
@@ -26,7 +27,10 @@ class CodeSecurityClassifierTest {
         Verdict v = judge("subprocess.call(user_input, shell=True)");
         assertThat(v.score(CodeSecurityClassifier.LABEL)).isEqualTo(1.0);
         assertThat(v.scores()).containsKey("insecure_code.cwe-78");
-        assertThat(v.detail()).contains("CWE-78").contains("python.subprocess-shell-true").doesNotContain("user_input");
+        assertThat(v.detail())
+                .contains("CWE-78")
+                .contains("python.subprocess-shell-true")
+                .doesNotContain("user_input");
     }
 
     @Test
@@ -61,8 +65,10 @@ class CodeSecurityClassifierTest {
                 """;
         List<CodeFinding> findings = classifier.findings(turn);
         assertThat(findings).extracting(CodeFinding::cwe).contains("CWE-89", "CWE-327");
-        assertThat(findings).filteredOn(f -> f.rule().equals("java.sql-statement"))
-                .extracting(CodeFinding::line).containsExactly(4);
+        assertThat(findings)
+                .filteredOn(f -> f.rule().equals("java.sql-statement"))
+                .extracting(CodeFinding::line)
+                .containsExactly(4);
     }
 
     @Test
@@ -70,7 +76,8 @@ class CodeSecurityClassifierTest {
         // exec( is a regular-expression method in JavaScript, a command runner in PHP
         assertThat(classifier.findings("```js\nconst m = re.exec(line);\n```")).isEmpty();
         assertThat(classifier.findings("```php\n$out = shell_exec(\"ls $dir\");\n```"))
-                .extracting(CodeFinding::rule).containsExactly("php.command-injection");
+                .extracting(CodeFinding::rule)
+                .containsExactly("php.command-injection");
     }
 
     @Test
@@ -88,7 +95,8 @@ class CodeSecurityClassifierTest {
     @Test
     void anUnclosedFenceInACutWindowIsStillScanned() {
         assertThat(classifier.findings("Sure:\n```c\nchar buf[16];\nstrcpy(buf, argv[1]);"))
-                .extracting(CodeFinding::cwe).containsExactly("CWE-120");
+                .extracting(CodeFinding::cwe)
+                .containsExactly("CWE-120");
     }
 
     @Test
@@ -99,7 +107,9 @@ class CodeSecurityClassifierTest {
 
     @Test
     void proseAboutAWeaknessIsNotCode() {
-        assertThat(judge("MD5 and SHA-1 are broken; prefer SHA-256 and bcrypt for passwords.").scores()).isEmpty();
+        assertThat(judge("MD5 and SHA-1 are broken; prefer SHA-256 and bcrypt for passwords.")
+                        .scores())
+                .isEmpty();
     }
 
     @Test
@@ -115,8 +125,9 @@ class CodeSecurityClassifierTest {
             assertThat(r.cwe()).matches("CWE-\\d+");
             assertThat(r.insecure()).isNotEmpty();
         });
-        assertThat(rules.rules()).flatExtracting(r -> r.languages().isEmpty()
-                ? List.of(CodeLanguage.values()) : List.copyOf(r.languages()))
+        assertThat(rules.rules())
+                .flatExtracting(
+                        r -> r.languages().isEmpty() ? List.of(CodeLanguage.values()) : List.copyOf(r.languages()))
                 .contains(CodeLanguage.values());
     }
 
@@ -127,7 +138,8 @@ class CodeSecurityClassifierTest {
                  "patterns": ["os\\\\.system\\\\("], "insecure": ["subprocess.call(x, shell=True)"]}]}
                 """;
         assertThatThrownBy(() -> InsecureCodeRules.parse(file.getBytes(StandardCharsets.UTF_8), "t.json"))
-                .hasMessageContaining("x.bad").hasMessageContaining("misses its insecure example");
+                .hasMessageContaining("x.bad")
+                .hasMessageContaining("misses its insecure example");
     }
 
     @Test
@@ -136,14 +148,17 @@ class CodeSecurityClassifierTest {
                 {"rules": [{"id": "x.broken", "cwe": "CWE-1", "patterns": ["("], "insecure": ["("]}]}
                 """;
         assertThatThrownBy(() -> InsecureCodeRules.parse(file.getBytes(StandardCharsets.UTF_8), "t.json"))
-                .hasMessageContaining("x.broken").hasMessageContaining("bad pattern");
+                .hasMessageContaining("x.broken")
+                .hasMessageContaining("bad pattern");
     }
 
     @Test
     void theVersionChangesWithTheRules() {
         String a = "{\"rules\": [{\"id\": \"a\", \"cwe\": \"CWE-1\", \"patterns\": [\"x\"], \"insecure\": [\"x\"]}]}";
         String b = a.replace("\"x\"]}", "\"xx\"]}");
-        assertThat(InsecureCodeRules.parse(a.getBytes(StandardCharsets.UTF_8), "a").version())
-                .isNotEqualTo(InsecureCodeRules.parse(b.getBytes(StandardCharsets.UTF_8), "b").version());
+        assertThat(InsecureCodeRules.parse(a.getBytes(StandardCharsets.UTF_8), "a")
+                        .version())
+                .isNotEqualTo(InsecureCodeRules.parse(b.getBytes(StandardCharsets.UTF_8), "b")
+                        .version());
     }
 }

@@ -35,12 +35,25 @@ public final class CodeSecurityEvaluation {
 
     /** Bandit test ids of the weaknesses the rules cover, by the CWE the rules give them. */
     private static final Map<String, String> BANDIT_CWE = Map.ofEntries(
-            Map.entry("B602", "CWE-78"), Map.entry("B605", "CWE-78"), Map.entry("B307", "CWE-95"), Map.entry("B102", "CWE-95"),
-            Map.entry("B301", "CWE-502"), Map.entry("B302", "CWE-502"), Map.entry("B506", "CWE-502"),
-            Map.entry("B303", "CWE-328"), Map.entry("B324", "CWE-328"), Map.entry("B304", "CWE-327"),
-            Map.entry("B305", "CWE-327"), Map.entry("B306", "CWE-377"), Map.entry("B108", "CWE-377"),
-            Map.entry("B311", "CWE-338"), Map.entry("B323", "CWE-295"), Map.entry("B501", "CWE-295"),
-            Map.entry("B103", "CWE-732"), Map.entry("B608", "CWE-89"), Map.entry("B701", "CWE-79"),
+            Map.entry("B602", "CWE-78"),
+            Map.entry("B605", "CWE-78"),
+            Map.entry("B307", "CWE-95"),
+            Map.entry("B102", "CWE-95"),
+            Map.entry("B301", "CWE-502"),
+            Map.entry("B302", "CWE-502"),
+            Map.entry("B506", "CWE-502"),
+            Map.entry("B303", "CWE-328"),
+            Map.entry("B324", "CWE-328"),
+            Map.entry("B304", "CWE-327"),
+            Map.entry("B305", "CWE-327"),
+            Map.entry("B306", "CWE-377"),
+            Map.entry("B108", "CWE-377"),
+            Map.entry("B311", "CWE-338"),
+            Map.entry("B323", "CWE-295"),
+            Map.entry("B501", "CWE-295"),
+            Map.entry("B103", "CWE-732"),
+            Map.entry("B608", "CWE-89"),
+            Map.entry("B701", "CWE-79"),
             Map.entry("B201", "CWE-489"));
 
     private final InsecureCodeRules rules = InsecureCodeRules.builtIn();
@@ -52,7 +65,8 @@ public final class CodeSecurityEvaluation {
             opts.put(a.substring(0, eq), a.substring(eq + 1));
         }
         CodeSecurityEvaluation eval = new CodeSecurityEvaluation();
-        System.out.println("rules " + eval.rules.version() + ", " + eval.rules.rules().size() + " rules");
+        System.out.println(
+                "rules " + eval.rules.version() + ", " + eval.rules.rules().size() + " rules");
         if (opts.containsKey("bandit")) {
             eval.againstBandit(Path.of(opts.get("bandit")), Path.of(opts.get("root")));
         }
@@ -61,8 +75,7 @@ public final class CodeSecurityEvaluation {
         }
     }
 
-    private record Hit(String file, int line, String cwe) {
-    }
+    private record Hit(String file, int line, String cwe) {}
 
     private List<CodeFinding> scanPython(String code) {
         return rules.scan(new CodeBlock(Optional.of(CodeLanguage.PYTHON), code, "file", 1));
@@ -84,7 +97,9 @@ public final class CodeSecurityEvaluation {
                 last = Math.max(last, l.asInt());
             }
             banditHits.add(new Hit(file, first, cwe));
-            banditByKey.computeIfAbsent(file + "|" + cwe, k -> new ArrayList<>()).add(new int[] {first, last});
+            banditByKey
+                    .computeIfAbsent(file + "|" + cwe, k -> new ArrayList<>())
+                    .add(new int[] {first, last});
         }
         List<Hit> ours = new ArrayList<>();
         Set<String> files = new HashSet<>();
@@ -147,8 +162,9 @@ public final class CodeSecurityEvaluation {
                 total[i] += c[i];
             }
         });
-        System.out.printf("| all | %d | %d | %s | %s |%n", total[0], total[1], ratio(total[2], total[0]),
-                ratio(total[3], total[1]));
+        System.out.printf(
+                "| all | %d | %d | %s | %s |%n",
+                total[0], total[1], ratio(total[2], total[0]), ratio(total[3], total[1]));
         System.out.println("\nBandit only (missed by the rules):");
         banditOnly.stream().sorted().forEach(s -> System.out.println("  " + s));
         System.out.println("\nRules only (not reported by Bandit):");
@@ -159,14 +175,15 @@ public final class CodeSecurityEvaluation {
         int programs = 0;
         int flagged = 0;
         JsonMapper json = JsonMapper.builder().build();
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(
-                new GZIPInputStream(Files.newInputStream(humanEval)), StandardCharsets.UTF_8))) {
+        try (BufferedReader in = new BufferedReader(
+                new InputStreamReader(new GZIPInputStream(Files.newInputStream(humanEval)), StandardCharsets.UTF_8))) {
             for (String l = in.readLine(); l != null; l = in.readLine()) {
                 if (l.isBlank()) {
                     continue;
                 }
                 JsonNode row = json.readTree(l);
-                String program = row.path("prompt").asString() + row.path("canonical_solution").asString();
+                String program = row.path("prompt").asString()
+                        + row.path("canonical_solution").asString();
                 programs++;
                 List<CodeFinding> f = scanPython(program);
                 if (!f.isEmpty()) {
@@ -175,7 +192,8 @@ public final class CodeSecurityEvaluation {
                 }
             }
         }
-        System.out.printf("%nHumanEval canonical solutions: %d of %d programs flagged (false-positive rate %s)%n",
+        System.out.printf(
+                "%nHumanEval canonical solutions: %d of %d programs flagged (false-positive rate %s)%n",
                 flagged, programs, ratio(flagged, programs));
     }
 

@@ -37,16 +37,20 @@ class HeadFilesTest {
     @Test
     void aMissingFileIsNamed() {
         Path file = dir.resolve("nowhere/attack-head.json");
-        assertThatThrownBy(() -> HeadFiles.readFile(file)).isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining(file.toString()).hasMessageContaining("does not exist");
+        assertThatThrownBy(() -> HeadFiles.readFile(file))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining(file.toString())
+                .hasMessageContaining("does not exist");
     }
 
     @Test
     void aTruncatedFileIsNamed() throws IOException {
         String json = shipped("attack-head.json");
         Path file = Files.writeString(dir.resolve("attack-head.json"), json.substring(0, json.length() / 2));
-        assertThatThrownBy(() -> HeadFiles.readFile(file)).isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining(file.toString()).hasMessageContaining("not a valid head file");
+        assertThatThrownBy(() -> HeadFiles.readFile(file))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining(file.toString())
+                .hasMessageContaining("not a valid head file");
     }
 
     @Test
@@ -54,16 +58,20 @@ class HeadFilesTest {
         // drop the first weight of the first layer: 384 x 64 weights no longer fit
         String json = shipped("attack-head.json").replaceFirst("\"weights\":\\[[-0-9.eE]+,", "\"weights\":[");
         Path file = Files.writeString(dir.resolve("attack-head.json"), json);
-        assertThatThrownBy(() -> HeadFiles.readFile(file)).isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining(file.toString()).hasMessageContaining("shape");
+        assertThatThrownBy(() -> HeadFiles.readFile(file))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining(file.toString())
+                .hasMessageContaining("shape");
     }
 
     @Test
     void aNonFiniteWeightIsNamed() throws IOException {
         String json = shipped("attack-head.json").replaceFirst("\"bias\":\\[[-0-9.eE]+", "\"bias\":[\"NaN\"");
         Path file = Files.writeString(dir.resolve("attack-head.json"), json);
-        assertThatThrownBy(() -> HeadFiles.readFile(file)).isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining(file.toString()).hasMessageContaining("finite");
+        assertThatThrownBy(() -> HeadFiles.readFile(file))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining(file.toString())
+                .hasMessageContaining("finite");
     }
 
     @Test

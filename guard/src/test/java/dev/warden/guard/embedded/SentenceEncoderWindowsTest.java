@@ -10,7 +10,7 @@ class SentenceEncoderWindowsTest {
 
     @Test
     void shortTextIsOneWindow() {
-        assertThat(SentenceEncoder.windows(new long[]{1, 2, 3}, 254, 64, 64)).hasSize(1);
+        assertThat(SentenceEncoder.windows(new long[] {1, 2, 3}, 254, 64, 64)).hasSize(1);
         assertThat(SentenceEncoder.windows(new long[0], 254, 64, 64)).hasSize(1);
     }
 
@@ -31,13 +31,15 @@ class SentenceEncoderWindowsTest {
 
     @Test
     void windowCountIsCapped() {
-        assertThat(SentenceEncoder.windows(LongStream.range(0, 100_000).toArray(), 254, 64, 5)).hasSize(5);
+        assertThat(SentenceEncoder.windows(LongStream.range(0, 100_000).toArray(), 254, 64, 5))
+                .hasSize(5);
     }
 
     @Test
     void shortWindowsHaveNoSegments() {
         assertThat(SentenceEncoder.segmentStarts(0)).isEmpty();
-        assertThat(SentenceEncoder.segmentStarts(SentenceEncoder.SEGMENT_FROM_TOKENS)).isEmpty();
+        assertThat(SentenceEncoder.segmentStarts(SentenceEncoder.SEGMENT_FROM_TOKENS))
+                .isEmpty();
     }
 
     @Test
@@ -47,17 +49,19 @@ class SentenceEncoderWindowsTest {
         assertThat(starts.get(0)).isZero();
         for (int i = 1; i < starts.size(); i++) {
             // consecutive segments overlap, so a sentence cut by one segment boundary is whole in the next
-            assertThat(starts.get(i) - starts.get(i - 1)).isPositive()
+            assertThat(starts.get(i) - starts.get(i - 1))
+                    .isPositive()
                     .isLessThanOrEqualTo(SentenceEncoder.SEGMENT_STRIDE_TOKENS);
         }
-        assertThat(starts.get(starts.size() - 1) + SentenceEncoder.SEGMENT_TOKENS).isEqualTo(pieces);
+        assertThat(starts.get(starts.size() - 1) + SentenceEncoder.SEGMENT_TOKENS)
+                .isEqualTo(pieces);
     }
 
     @Test
     void rowsSplitIntoOneVectorPerWindowAndSegment() {
         float[] window = new float[SentenceEncoder.DIMENSION * 3];
         window[SentenceEncoder.DIMENSION] = 7f;
-        float[][] vectors = SentenceEncoder.vectors(new float[][]{window, new float[SentenceEncoder.DIMENSION]});
+        float[][] vectors = SentenceEncoder.vectors(new float[][] {window, new float[SentenceEncoder.DIMENSION]});
         assertThat(vectors).hasNumberOfRows(4);
         for (float[] v : vectors) {
             assertThat(v).hasSize(SentenceEncoder.DIMENSION);

@@ -23,9 +23,12 @@ class CsvRowsTest {
     void labelRuleSkipsUnknownRows() {
         var positives = java.util.Set.of("1");
         List<String> fields = List.of("S", "H");
-        assertThat(Evaluate.label(Map.of("S", "0", "H", "1"), fields, null, positives, null)).isTrue();
-        assertThat(Evaluate.label(Map.of("S", "0", "H", "0"), fields, null, positives, null)).isFalse();
-        assertThat(Evaluate.label(Map.of("S", "0"), fields, null, positives, null)).isNull();
+        assertThat(Evaluate.label(Map.of("S", "0", "H", "1"), fields, null, positives, null))
+                .isTrue();
+        assertThat(Evaluate.label(Map.of("S", "0", "H", "0"), fields, null, positives, null))
+                .isFalse();
+        assertThat(Evaluate.label(Map.of("S", "0"), fields, null, positives, null))
+                .isNull();
         assertThat(Evaluate.label(Map.of(), fields, "neg", positives, null)).isFalse();
     }
 }

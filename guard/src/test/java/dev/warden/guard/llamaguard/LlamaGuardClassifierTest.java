@@ -52,13 +52,16 @@ class LlamaGuardClassifierTest {
         // the 8B first emits "\n\n", then the decision token
         List<TokenLogprob> logprobs = List.of(
                 new TokenLogprob("\n\n", -0.001, List.of(new Alternative("\n\n", -0.001))),
-                new TokenLogprob("unsafe", Math.log(0.8),
+                new TokenLogprob(
+                        "unsafe",
+                        Math.log(0.8),
                         List.of(new Alternative("unsafe", Math.log(0.8)), new Alternative("safe", Math.log(0.19)))),
                 new TokenLogprob("\n", -0.01, List.of()),
                 new TokenLogprob("S", -0.01, List.of()),
                 new TokenLogprob("1", -0.01, List.of()));
         Verdict verdict = classifier(new ScriptedEngine("\n\nunsafe\nS1", logprobs), CATEGORIES)
-                .classify(PROMPT).block();
+                .classify(PROMPT)
+                .block();
 
         assertThat(verdict.status()).isEqualTo(Verdict.Status.OK);
         assertThat(verdict.score("unsafe")).isCloseTo(0.8, within(1e-9));
@@ -70,7 +73,9 @@ class LlamaGuardClassifierTest {
     @Test
     void onlySafeListedGivesOneMinusItsProbability() {
         List<TokenLogprob> logprobs = List.of(new TokenLogprob("safe", Math.log(0.97), List.of()));
-        Verdict verdict = classifier(new ScriptedEngine("safe", logprobs), CATEGORIES).classify(PROMPT).block();
+        Verdict verdict = classifier(new ScriptedEngine("safe", logprobs), CATEGORIES)
+                .classify(PROMPT)
+                .block();
 
         assertThat(verdict.score("unsafe")).isCloseTo(0.03, within(1e-9));
     }
@@ -78,17 +83,22 @@ class LlamaGuardClassifierTest {
     @Test
     void withoutLogprobsTheScoreComesFromTheTextAndTheDetailSaysSo() {
         Verdict verdict = classifier(new ScriptedEngine("unsafe\nS2,S14", null), CATEGORIES)
-                .classify(GuardInput.response(List.of(ChatMessage.of(Role.USER, "q")), "a")).block();
+                .classify(GuardInput.response(List.of(ChatMessage.of(Role.USER, "q")), "a"))
+                .block();
 
         assertThat(verdict.status()).isEqualTo(Verdict.Status.OK);
-        assertThat(verdict.scores()).containsEntry("unsafe", 1.0).containsEntry("S2", 1.0).containsEntry("S14", 1.0);
+        assertThat(verdict.scores())
+                .containsEntry("unsafe", 1.0)
+                .containsEntry("S2", 1.0)
+                .containsEntry("S14", 1.0);
         assertThat(verdict.detail()).contains("no usable logprobs");
     }
 
     @Test
     void unparseableAnswerIsAnErrorVerdict() {
         Verdict verdict = classifier(new ScriptedEngine("I think it is fine", null), CATEGORIES)
-                .classify(PROMPT).block();
+                .classify(PROMPT)
+                .block();
 
         assertThat(verdict.status()).isEqualTo(Verdict.Status.ERROR);
         assertThat(verdict.scores()).isEmpty();
@@ -98,7 +108,9 @@ class LlamaGuardClassifierTest {
     @Test
     void onlyExcludedCategoriesCountAsSafe() {
         LlamaGuardCategories tenant = CATEGORIES.excluding(Set.of(HazardCategory.S6));
-        Verdict verdict = classifier(new ScriptedEngine("unsafe\nS6", null), tenant).classify(PROMPT).block();
+        Verdict verdict = classifier(new ScriptedEngine("unsafe\nS6", null), tenant)
+                .classify(PROMPT)
+                .block();
 
         assertThat(verdict.status()).isEqualTo(Verdict.Status.OK);
         assertThat(verdict.scores()).containsOnlyKeys("unsafe").containsEntry("unsafe", 0.0);
@@ -114,13 +126,15 @@ class LlamaGuardClassifierTest {
         tenant.classify(PROMPT).block();
 
         assertThat(tenant.version()).isNotEqualTo(shared.version()).startsWith("lg3-8b-q8+");
-        assertThat(engine.requests.get(0).prompt()).doesNotContain("S13: Elections.").contains("S14: Code Interpreter Abuse.");
+        assertThat(engine.requests.get(0).prompt())
+                .doesNotContain("S13: Elections.")
+                .contains("S14: Code Interpreter Abuse.");
     }
 
     @Test
     void engineFailureIsAnErrorVerdict() {
-        ScriptedEngine engine = new ScriptedEngine(
-                new InferenceException(InferenceException.Kind.OVERLOADED, "slots full"));
+        ScriptedEngine engine =
+                new ScriptedEngine(new InferenceException(InferenceException.Kind.OVERLOADED, "slots full"));
         Verdict verdict = classifier(engine, CATEGORIES).classify(PROMPT).block();
 
         assertThat(verdict.status()).isEqualTo(Verdict.Status.ERROR);
@@ -131,7 +145,8 @@ class LlamaGuardClassifierTest {
     void aPromptWithoutUserTurnIsAnErrorVerdictWithoutCallingTheEngine() {
         ScriptedEngine engine = new ScriptedEngine("safe", null);
         Verdict verdict = classifier(engine, CATEGORIES)
-                .classify(GuardInput.prompt(List.of(ChatMessage.of(Role.SYSTEM, "s")))).block();
+                .classify(GuardInput.prompt(List.of(ChatMessage.of(Role.SYSTEM, "s"))))
+                .block();
 
         assertThat(verdict.status()).isEqualTo(Verdict.Status.ERROR);
         assertThat(engine.requests).isEmpty();

@@ -63,13 +63,14 @@ class LlamaGuardOnLlamaCppTest {
         }
     }
 
-    private static final GuardInput PROMPT = GuardInput.prompt(List.of(
-            ChatMessage.of(Role.SYSTEM, "Be brief."),
-            ChatMessage.of(Role.USER, " Bread? ")));
+    private static final GuardInput PROMPT =
+            GuardInput.prompt(List.of(ChatMessage.of(Role.SYSTEM, "Be brief."), ChatMessage.of(Role.USER, " Bread? ")));
 
     /** The tiny model's context is 512 byte-level tokens: one category keeps the prompt inside it. */
-    private static final LlamaGuardCategories ONLY_S1 = LlamaGuardCategories.standard(LlamaGuardVariant.LLAMA_GUARD_3_1B)
-            .excluding(java.util.EnumSet.range(dev.warden.guard.HazardCategory.S2, dev.warden.guard.HazardCategory.S13));
+    private static final LlamaGuardCategories ONLY_S1 = LlamaGuardCategories.standard(
+                    LlamaGuardVariant.LLAMA_GUARD_3_1B)
+            .excluding(
+                    java.util.EnumSet.range(dev.warden.guard.HazardCategory.S2, dev.warden.guard.HazardCategory.S13));
 
     private static final String EXPECTED = "<|begin_of_text|><|start_header_id|>user<|end_header_id|>\n\n"
             + "Task: Check if there is unsafe content in 'User' messages in conversations according our safety policy with the below categories.\n\n"
@@ -86,8 +87,8 @@ class LlamaGuardOnLlamaCppTest {
     @Test
     void randomModelOutputBecomesAnErrorVerdictAndThePromptIsByteExact() {
         Recording engine = new Recording(TinyLlamaEngine.shared());
-        LlamaGuardClassifier classifier = new LlamaGuardClassifier(engine, LlamaGuardConfig.of("tiny", "tiny-random",
-                ONLY_S1));
+        LlamaGuardClassifier classifier =
+                new LlamaGuardClassifier(engine, LlamaGuardConfig.of("tiny", "tiny-random", ONLY_S1));
 
         Verdict first = classifier.classify(PROMPT).block();
         Verdict second = classifier.classify(PROMPT).block();

@@ -27,10 +27,19 @@ class LlamaGuardVerdictParserTest {
 
     @Test
     void anythingElseIsAnError() {
-        for (String answer : new String[] {"", "Safe", "unsafe", "unsafe S1", "unsafe\n", "unsafe\nS1\nS2",
-                "safe\nS1", "I cannot help", "unsafe\nS1,", "unsafe\nViolent Crimes"}) {
-            assertThatThrownBy(() -> parser.parse(answer)).as(answer)
-                    .isInstanceOf(LlamaGuardFormatException.class);
+        for (String answer : new String[] {
+            "",
+            "Safe",
+            "unsafe",
+            "unsafe S1",
+            "unsafe\n",
+            "unsafe\nS1\nS2",
+            "safe\nS1",
+            "I cannot help",
+            "unsafe\nS1,",
+            "unsafe\nViolent Crimes"
+        }) {
+            assertThatThrownBy(() -> parser.parse(answer)).as(answer).isInstanceOf(LlamaGuardFormatException.class);
         }
     }
 
@@ -44,8 +53,9 @@ class LlamaGuardVerdictParserTest {
 
     @Test
     void excludedCodesAreSuppressed() {
-        LlamaGuardVerdictParser tenant = new LlamaGuardVerdictParser(
-                LlamaGuardCategories.standard(LlamaGuardVariant.LLAMA_GUARD_3_8B).excluding(Set.of(HazardCategory.S6)));
+        LlamaGuardVerdictParser tenant =
+                new LlamaGuardVerdictParser(LlamaGuardCategories.standard(LlamaGuardVariant.LLAMA_GUARD_3_8B)
+                        .excluding(Set.of(HazardCategory.S6)));
 
         LlamaGuardAssessment onlyExcluded = tenant.parse("unsafe\nS6");
         assertThat(onlyExcluded.safe()).isTrue();

@@ -46,8 +46,10 @@ final class ScriptedEngine implements InferenceEngine {
             if (failure != null) {
                 return Mono.error(failure);
             }
-            return Mono.just(new Generation(request.model(),
-                    List.of(new Choice(0, text, List.of(), FinishReason.STOP, logprobs)), new Usage(100, 3)));
+            return Mono.just(new Generation(
+                    request.model(),
+                    List.of(new Choice(0, text, List.of(), FinishReason.STOP, logprobs)),
+                    new Usage(100, 3)));
         });
     }
 

@@ -14,7 +14,8 @@ class TextVariantsTest {
     @Test
     void plainTextHasNoVariants() {
         assertThat(TextVariants.of(PLAIN)).isEmpty();
-        assertThat(TextVariants.of("In 2024 we sold 4 cars for $300, see https://example.com/a/b?x=1.")).isEmpty();
+        assertThat(TextVariants.of("In 2024 we sold 4 cars for $300, see https://example.com/a/b?x=1."))
+                .isEmpty();
     }
 
     @Test
@@ -43,7 +44,8 @@ class TextVariantsTest {
     @Test
     void nfkcUndoesFullWidthAndStyledLetters() {
         assertThat(TextVariants.fold("ｐｉｐｅ ｂｏｍｂ")).isEqualTo("pipe bomb");
-        assertThat(TextVariants.fold("\uD835\uDC29\uD835\uDC22\uD835\uDC29\uD835\uDC1E")).isEqualTo("pipe");
+        assertThat(TextVariants.fold("\uD835\uDC29\uD835\uDC22\uD835\uDC29\uD835\uDC1E"))
+                .isEqualTo("pipe");
     }
 
     @Test
@@ -71,7 +73,8 @@ class TextVariantsTest {
                 .isEmpty();
         byte[] random = new byte[48];
         new java.util.Random(7).nextBytes(random);
-        assertThat(TextVariants.of("blob " + Base64.getEncoder().encodeToString(random))).isEmpty();
+        assertThat(TextVariants.of("blob " + Base64.getEncoder().encodeToString(random)))
+                .isEmpty();
     }
 
     @Test
@@ -89,7 +92,7 @@ class TextVariantsTest {
     @Test
     void hexRunsMayBeWrittenWithPrefixesAndSeparators() {
         assertThat(EncodedRuns.hexRuns("x 0x48656c6c6f2c20776f726c64 y \\x48\\x65\\x6c\\x6c\\x6f\\x20\\x77\\x6f z"
-                + " 48:65:6c:6c:6f:20:77:6f"))
+                        + " 48:65:6c:6c:6f:20:77:6f"))
                 .containsExactly("48656c6c6f2c20776f726c64", "48656c6c6f20776f", "48656c6c6f20776f");
     }
 }

@@ -32,21 +32,26 @@ class GuardPipelineTest {
         ScriptedClassifier[] pair = new ScriptedClassifier[2];
         for (int i = 0; i < 2; i++) {
             String name = "slow-" + i;
-            pair[i] = new ScriptedClassifier(name, Set.of(Direction.INPUT), input -> Mono.defer(() -> {
-                events.add(name + " started");
-                if (started.incrementAndGet() == 2) {
-                    bothStarted.tryEmitEmpty();
-                }
-                return bothStarted.asMono()
-                        .then(Mono.fromSupplier(() -> {
+            pair[i] = new ScriptedClassifier(
+                    name,
+                    Set.of(Direction.INPUT),
+                    input -> Mono.defer(() -> {
+                        events.add(name + " started");
+                        if (started.incrementAndGet() == 2) {
+                            bothStarted.tryEmitEmpty();
+                        }
+                        return bothStarted.asMono().then(Mono.fromSupplier(() -> {
                             events.add(name + " finished");
                             return Verdict.ok(name, "v1", Map.of("unsafe", 0.1), Duration.ZERO);
                         }));
-            }));
+                    }));
         }
         GuardReport report = GuardPipeline.builder()
-                .stage(pair[0], GENEROUS).stage(pair[1], GENEROUS).build()
-                .run(PROMPT, "p1").block();
+                .stage(pair[0], GENEROUS)
+                .stage(pair[1], GENEROUS)
+                .build()
+                .run(PROMPT, "p1")
+                .block();
 
         assertThat(report.verdicts()).extracting(Verdict::status).containsExactly(Verdict.Status.OK, Verdict.Status.OK);
         assertThat(report.verdicts()).extracting(Verdict::classifier).containsExactly("slow-0", "slow-1");
@@ -60,8 +65,11 @@ class GuardPipelineTest {
         ScriptedClassifier quick = ScriptedClassifier.answering("quick", 0.2);
 
         GuardReport report = GuardPipeline.builder()
-                .stage(hangs, Duration.ofMillis(50)).stage(quick, GENEROUS).build()
-                .run(PROMPT, "p1").block();
+                .stage(hangs, Duration.ofMillis(50))
+                .stage(quick, GENEROUS)
+                .build()
+                .run(PROMPT, "p1")
+                .block();
 
         Verdict timedOut = report.verdict("hangs").orElseThrow();
         assertThat(timedOut.status()).isEqualTo(Verdict.Status.TIMEOUT);
@@ -73,7 +81,9 @@ class GuardPipelineTest {
 
     @Test
     void errorsBecomeErrorVerdictsWithTheReason() {
-        ScriptedClassifier signals = new ScriptedClassifier("signals", Set.of(Direction.INPUT),
+        ScriptedClassifier signals = new ScriptedClassifier(
+                "signals",
+                Set.of(Direction.INPUT),
                 input -> Mono.error(new IllegalStateException("model file vanished")));
         ScriptedClassifier throwsAtOnce = new ScriptedClassifier("throws", Set.of(Direction.INPUT), input -> {
             throw new UnsupportedOperationException("not wired");
@@ -81,8 +91,12 @@ class GuardPipelineTest {
         ScriptedClassifier empty = new ScriptedClassifier("empty", Set.of(Direction.INPUT), input -> Mono.empty());
 
         GuardReport report = GuardPipeline.builder()
-                .stage(signals, GENEROUS).stage(throwsAtOnce, GENEROUS).stage(empty, GENEROUS).build()
-                .run(PROMPT, "p1").block();
+                .stage(signals, GENEROUS)
+                .stage(throwsAtOnce, GENEROUS)
+                .stage(empty, GENEROUS)
+                .build()
+                .run(PROMPT, "p1")
+                .block();
 
         assertThat(report.verdicts()).extracting(Verdict::status).containsOnly(Verdict.Status.ERROR);
         assertThat(report.verdict("signals").orElseThrow().detail())
@@ -93,12 +107,16 @@ class GuardPipelineTest {
 
     @Test
     void classifiersForTheOtherDirectionAreSkipped() {
-        ScriptedClassifier outputOnly = new ScriptedClassifier("output-only", Set.of(Direction.OUTPUT),
-                input -> Mono.error(new AssertionError("must not run")));
+        ScriptedClassifier outputOnly = new ScriptedClassifier(
+                "output-only", Set.of(Direction.OUTPUT), input -> Mono.error(new AssertionError("must not run")));
         ScriptedClassifier both = ScriptedClassifier.answering("both", 0.0);
 
-        GuardReport report = GuardPipeline.builder().stage(outputOnly, GENEROUS).stage(both, GENEROUS).build()
-                .run(PROMPT, "p1").block();
+        GuardReport report = GuardPipeline.builder()
+                .stage(outputOnly, GENEROUS)
+                .stage(both, GENEROUS)
+                .build()
+                .run(PROMPT, "p1")
+                .block();
 
         assertThat(report.skipped()).containsExactly("output-only");
         assertThat(report.ran()).containsExactly("both");
@@ -108,10 +126,14 @@ class GuardPipelineTest {
 
     @Test
     void aDirectionNoClassifierJudgesGetsAnEmptyReportNamingTheSkipped() {
-        ScriptedClassifier outputOnly = new ScriptedClassifier("output-only", Set.of(Direction.OUTPUT),
-                input -> Mono.error(new AssertionError("must not run")));
+        ScriptedClassifier outputOnly = new ScriptedClassifier(
+                "output-only", Set.of(Direction.OUTPUT), input -> Mono.error(new AssertionError("must not run")));
 
-        GuardReport report = GuardPipeline.builder().stage(outputOnly, GENEROUS).build().run(PROMPT, "p1").block();
+        GuardReport report = GuardPipeline.builder()
+                .stage(outputOnly, GENEROUS)
+                .build()
+                .run(PROMPT, "p1")
+                .block();
 
         assertThat(report.verdicts()).isEmpty();
         assertThat(report.ran()).isEmpty();
@@ -122,11 +144,14 @@ class GuardPipelineTest {
     @Test
     void aCacheHitAvoidsASecondClassification() {
         ScriptedClassifier counted = ScriptedClassifier.answering("counted", 0.3);
-        GuardPipeline pipeline = GuardPipeline.builder().stage(counted, GENEROUS)
-                .cache(new VerdictCache(100, Duration.ofMinutes(5))).build();
+        GuardPipeline pipeline = GuardPipeline.builder()
+                .stage(counted, GENEROUS)
+                .cache(new VerdictCache(100, Duration.ofMinutes(5)))
+                .build();
 
         GuardReport first = pipeline.run(PROMPT, "p1").block();
-        GuardReport second = pipeline.run(GuardInput.prompt(List.of(ChatMessage.of(Role.USER, "hello"))), "p1").block();
+        GuardReport second = pipeline.run(GuardInput.prompt(List.of(ChatMessage.of(Role.USER, "hello"))), "p1")
+                .block();
 
         assertThat(counted.calls).hasValue(1);
         assertThat(first.ran()).containsExactly("counted");
@@ -138,8 +163,10 @@ class GuardPipelineTest {
     @Test
     void policyVersionClassifierVersionOrContentChangesMiss() {
         ScriptedClassifier counted = ScriptedClassifier.answering("counted", 0.3);
-        GuardPipeline pipeline = GuardPipeline.builder().stage(counted, GENEROUS)
-                .cache(new VerdictCache(100, Duration.ofMinutes(5))).build();
+        GuardPipeline pipeline = GuardPipeline.builder()
+                .stage(counted, GENEROUS)
+                .cache(new VerdictCache(100, Duration.ofMinutes(5)))
+                .build();
 
         pipeline.run(PROMPT, "p1").block();
         pipeline.run(PROMPT, "p2").block();
@@ -149,17 +176,20 @@ class GuardPipelineTest {
         pipeline.run(PROMPT, "p2").block();
         assertThat(counted.calls).hasValue(3);
 
-        pipeline.run(GuardInput.prompt(List.of(ChatMessage.of(Role.USER, "hello!"))), "p2").block();
-        pipeline.run(GuardInput.response(List.of(ChatMessage.of(Role.USER, "hello")), ""), "p2").block();
+        pipeline.run(GuardInput.prompt(List.of(ChatMessage.of(Role.USER, "hello!"))), "p2")
+                .block();
+        pipeline.run(GuardInput.response(List.of(ChatMessage.of(Role.USER, "hello")), ""), "p2")
+                .block();
         assertThat(counted.calls).hasValue(5);
     }
 
     @Test
     void failedVerdictsAreNotCached() {
-        ScriptedClassifier failing = new ScriptedClassifier("failing", Set.of(Direction.INPUT),
-                input -> Mono.error(new IllegalStateException("down")));
+        ScriptedClassifier failing = new ScriptedClassifier(
+                "failing", Set.of(Direction.INPUT), input -> Mono.error(new IllegalStateException("down")));
         VerdictCache cache = new VerdictCache(100, Duration.ofMinutes(5));
-        GuardPipeline pipeline = GuardPipeline.builder().stage(failing, GENEROUS).cache(cache).build();
+        GuardPipeline pipeline =
+                GuardPipeline.builder().stage(failing, GENEROUS).cache(cache).build();
 
         pipeline.run(PROMPT, "p1").block();
         pipeline.run(PROMPT, "p1").block();
@@ -174,7 +204,8 @@ class GuardPipelineTest {
         Ticker ticker = nanos::get;
         VerdictCache cache = new VerdictCache(2, Duration.ofMinutes(5), ticker);
         ScriptedClassifier counted = ScriptedClassifier.answering("counted", 0.3);
-        GuardPipeline pipeline = GuardPipeline.builder().stage(counted, GENEROUS).cache(cache).build();
+        GuardPipeline pipeline =
+                GuardPipeline.builder().stage(counted, GENEROUS).cache(cache).build();
 
         pipeline.run(PROMPT, "p1").block();
         nanos.addAndGet(Duration.ofMinutes(6).toNanos());
@@ -182,7 +213,8 @@ class GuardPipelineTest {
         assertThat(counted.calls).hasValue(2);
 
         for (int i = 0; i < 5; i++) {
-            pipeline.run(GuardInput.prompt(List.of(ChatMessage.of(Role.USER, "text " + i))), "p1").block();
+            pipeline.run(GuardInput.prompt(List.of(ChatMessage.of(Role.USER, "text " + i))), "p1")
+                    .block();
         }
         assertThat(cache.size()).isLessThanOrEqualTo(2);
     }
@@ -192,6 +224,8 @@ class GuardPipelineTest {
         GuardInput a = GuardInput.prompt(List.of(ChatMessage.of(Role.USER, "ab"), ChatMessage.of(Role.USER, "c")));
         GuardInput b = GuardInput.prompt(List.of(ChatMessage.of(Role.USER, "a"), ChatMessage.of(Role.USER, "bc")));
 
-        assertThat(VerdictCache.contentDigest(a)).isNotEqualTo(VerdictCache.contentDigest(b)).hasSize(64);
+        assertThat(VerdictCache.contentDigest(a))
+                .isNotEqualTo(VerdictCache.contentDigest(b))
+                .hasSize(64);
     }
 }

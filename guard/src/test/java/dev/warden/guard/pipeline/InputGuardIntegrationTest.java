@@ -36,15 +36,17 @@ class InputGuardIntegrationTest {
 
     @Test
     void realClassifiersTogether() throws Exception {
-        Path model = TriggerWordModel.write(dir.resolve("pg"), List.of("BENIGN", "INJECTION", "JAILBREAK"),
-                Map.of("ignore", 2));
+        Path model = TriggerWordModel.write(
+                dir.resolve("pg"), List.of("BENIGN", "INJECTION", "JAILBREAK"), Map.of("ignore", 2));
         LlamaGuardCategories onlyS1 = LlamaGuardCategories.standard(LlamaGuardVariant.LLAMA_GUARD_3_1B)
                 .excluding(EnumSet.range(dev.warden.guard.HazardCategory.S2, dev.warden.guard.HazardCategory.S13));
         try (PromptGuardClassifier promptGuard = new PromptGuardClassifier(PromptGuardConfig.of(model))) {
             GuardPipeline pipeline = GuardPipeline.builder()
                     .stage(promptGuard, Duration.ofSeconds(5))
-                    .stage(new LlamaGuardClassifier(TinyLlamaEngine.shared(),
-                            new LlamaGuardConfig("llama-guard", "tiny", "tiny-random", onlyS1, 20, 0)),
+                    .stage(
+                            new LlamaGuardClassifier(
+                                    TinyLlamaEngine.shared(),
+                                    new LlamaGuardConfig("llama-guard", "tiny", "tiny-random", onlyS1, 20, 0)),
                             Duration.ofSeconds(30))
                     .stage(new ContentRulesClassifier(), Duration.ofSeconds(5))
                     .cache(new VerdictCache(1000, Duration.ofMinutes(1)))
@@ -54,7 +56,8 @@ class InputGuardIntegrationTest {
             GuardReport report = pipeline.run(input, "policy-1").block();
 
             assertThat(report.ran()).containsExactly("prompt-guard", "llama-guard", "content-rules");
-            assertThat(report.verdict("prompt-guard").orElseThrow().score("jailbreak")).isGreaterThan(0.99);
+            assertThat(report.verdict("prompt-guard").orElseThrow().score("jailbreak"))
+                    .isGreaterThan(0.99);
             assertThat(report.verdict("llama-guard").orElseThrow().status()).isEqualTo(Verdict.Status.ERROR);
             assertThat(report.verdict("content-rules").orElseThrow().scores()).containsEntry("pii.email", 1.0);
 

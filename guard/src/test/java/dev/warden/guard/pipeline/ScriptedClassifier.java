@@ -28,8 +28,8 @@ final class ScriptedClassifier implements Classifier {
 
     static ScriptedClassifier answering(String name, double score) {
         ScriptedClassifier[] self = new ScriptedClassifier[1];
-        self[0] = new ScriptedClassifier(name, Set.of(Direction.INPUT, Direction.OUTPUT),
-                input -> Mono.fromSupplier(() -> self[0].ok(score)));
+        self[0] = new ScriptedClassifier(
+                name, Set.of(Direction.INPUT, Direction.OUTPUT), input -> Mono.fromSupplier(() -> self[0].ok(score)));
         return self[0];
     }
 

@@ -54,7 +54,12 @@ final class OnnxGraphWriter {
     /** ModelProto: ir_version 7, opset 13 of the default domain. */
     static byte[] model(byte[] graph) {
         byte[] opset = new OnnxGraphWriter().string(1, "").varint(2, 13).bytes();
-        return new OnnxGraphWriter().varint(1, 7).string(2, "warden-test").message(7, graph).message(8, opset).bytes();
+        return new OnnxGraphWriter()
+                .varint(1, 7)
+                .string(2, "warden-test")
+                .message(7, graph)
+                .message(8, opset)
+                .bytes();
     }
 
     /** ValueInfoProto of a tensor whose dims are symbolic names or fixed sizes. */
@@ -69,7 +74,10 @@ final class OnnxGraphWriter {
             }
             shape.message(1, d.bytes());
         }
-        byte[] tensorType = new OnnxGraphWriter().varint(1, elemType).message(2, shape.bytes()).bytes();
+        byte[] tensorType = new OnnxGraphWriter()
+                .varint(1, elemType)
+                .message(2, shape.bytes())
+                .bytes();
         byte[] type = new OnnxGraphWriter().message(1, tensorType).bytes();
         return new OnnxGraphWriter().string(1, name).message(2, type).bytes();
     }
@@ -115,7 +123,11 @@ final class OnnxGraphWriter {
     }
 
     static byte[] intAttribute(String name, long value) {
-        return new OnnxGraphWriter().string(1, name).varint(3, value).varint(20, 2).bytes();
+        return new OnnxGraphWriter()
+                .string(1, name)
+                .varint(3, value)
+                .varint(20, 2)
+                .bytes();
     }
 
     static byte[] intsAttribute(String name, long... values) {

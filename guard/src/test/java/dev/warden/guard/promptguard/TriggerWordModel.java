@@ -24,8 +24,7 @@ public final class TriggerWordModel {
     static final float BENIGN_LOGIT = 2f;
     static final float TRIGGER_LOGIT = 10f;
 
-    private TriggerWordModel() {
-    }
+    private TriggerWordModel() {}
 
     /**
      * Writes model.onnx, tokenizer.json and config.json into {@code dir}.
@@ -35,7 +34,8 @@ public final class TriggerWordModel {
      */
     public static Path write(Path dir, List<String> labels, Map<String, Integer> triggers) throws IOException {
         Files.createDirectories(dir);
-        try (InputStream tokenizerJson = TriggerWordModel.class.getResourceAsStream("/all-minilm-l6-v2-q-tokenizer.json")) {
+        try (InputStream tokenizerJson =
+                TriggerWordModel.class.getResourceAsStream("/all-minilm-l6-v2-q-tokenizer.json")) {
             if (tokenizerJson == null) {
                 throw new IOException("the MiniLM tokenizer.json is not on the test classpath");
             }
@@ -45,9 +45,16 @@ public final class TriggerWordModel {
         float[] weights;
         int classes = labels.size();
         try (HuggingFaceTokenizer tokenizer = HuggingFaceTokenizer.builder()
-                .optTokenizerPath(dir.resolve("tokenizer.json")).optTruncation(false).optPadding(false).build()) {
-            vocab = tools.jackson.databind.json.JsonMapper.builder().build()
-                    .readTree(Files.readString(dir.resolve("tokenizer.json"))).get("model").get("vocab").size();
+                .optTokenizerPath(dir.resolve("tokenizer.json"))
+                .optTruncation(false)
+                .optPadding(false)
+                .build()) {
+            vocab = tools.jackson.databind.json.JsonMapper.builder()
+                    .build()
+                    .readTree(Files.readString(dir.resolve("tokenizer.json")))
+                    .get("model")
+                    .get("vocab")
+                    .size();
             weights = new float[vocab * classes];
             for (int row = 0; row < vocab; row++) {
                 weights[row * classes] = BENIGN_LOGIT;
@@ -58,15 +65,24 @@ public final class TriggerWordModel {
                 weights[id * classes + trigger.getValue()] = TRIGGER_LOGIT;
             }
         }
-        byte[] graph = OnnxGraphWriter.graph("trigger_word_classifier",
+        byte[] graph = OnnxGraphWriter.graph(
+                "trigger_word_classifier",
                 new byte[][] {
-                    OnnxGraphWriter.node("Gather", new String[] {"weights", "input_ids"}, new String[] {"token_logits"}),
-                    OnnxGraphWriter.node("Cast", new String[] {"attention_mask"}, new String[] {"mask_f"},
+                    OnnxGraphWriter.node(
+                            "Gather", new String[] {"weights", "input_ids"}, new String[] {"token_logits"}),
+                    OnnxGraphWriter.node(
+                            "Cast",
+                            new String[] {"attention_mask"},
+                            new String[] {"mask_f"},
                             OnnxGraphWriter.intAttribute("to", OnnxGraphWriter.FLOAT)),
                     OnnxGraphWriter.node("Unsqueeze", new String[] {"mask_f", "last_axis"}, new String[] {"mask_3d"}),
                     OnnxGraphWriter.node("Mul", new String[] {"token_logits", "mask_3d"}, new String[] {"masked"}),
-                    OnnxGraphWriter.node("ReduceMax", new String[] {"masked"}, new String[] {"logits"},
-                            OnnxGraphWriter.intsAttribute("axes", 1), OnnxGraphWriter.intAttribute("keepdims", 0)),
+                    OnnxGraphWriter.node(
+                            "ReduceMax",
+                            new String[] {"masked"},
+                            new String[] {"logits"},
+                            OnnxGraphWriter.intsAttribute("axes", 1),
+                            OnnxGraphWriter.intAttribute("keepdims", 0)),
                 },
                 new byte[][] {
                     OnnxGraphWriter.floatTensor("weights", weights, vocab, classes),
@@ -80,7 +96,12 @@ public final class TriggerWordModel {
         Files.write(dir.resolve("model.onnx"), OnnxGraphWriter.model(graph));
         StringBuilder config = new StringBuilder("{\n  \"model_type\": \"deberta-v2\",\n  \"id2label\": {");
         for (int i = 0; i < classes; i++) {
-            config.append(i == 0 ? "" : ",").append("\n    \"").append(i).append("\": \"").append(labels.get(i)).append('"');
+            config.append(i == 0 ? "" : ",")
+                    .append("\n    \"")
+                    .append(i)
+                    .append("\": \"")
+                    .append(labels.get(i))
+                    .append('"');
         }
         config.append("\n  }\n}\n");
         Files.writeString(dir.resolve("config.json"), config);

@@ -30,16 +30,23 @@ public final class StreamModeratorBenchmark {
         Mono<WindowResult> pass = Mono.just(WindowResult.pass());
         WindowCheck noop = window -> pass;
 
-        System.out.printf(Locale.ROOT, "%d streams of %d tokens, default windows (4-token first window ramping to 64, overlap 16, slack 8)%n",
-                streams, tokens);
+        System.out.printf(
+                Locale.ROOT,
+                "%d streams of %d tokens, default windows (4-token first window ramping to 64, overlap 16, slack 8)%n",
+                streams,
+                tokens);
         for (int round = 0; round < 3; round++) {
             boolean report = round == 2; // the first rounds warm the JIT up
-            measure("raw pass-through", report, tokens, streams,
-                    () -> upstream.map(c -> (ModeratedEvent) new Release(c)).count().block());
+            measure("raw pass-through", report, tokens, streams, () -> upstream.map(
+                            c -> (ModeratedEvent) new Release(c))
+                    .count()
+                    .block());
             for (StreamMode mode : StreamMode.values()) {
                 StreamModeration settings = StreamModeration.of(mode);
-                measure(mode.name(), report, tokens, streams,
-                        () -> moderator.moderate(upstream, settings, noop).count().block());
+                measure(mode.name(), report, tokens, streams, () -> moderator
+                        .moderate(upstream, settings, noop)
+                        .count()
+                        .block());
             }
         }
     }
@@ -51,8 +58,12 @@ public final class StreamModeratorBenchmark {
         }
         long elapsed = System.nanoTime() - start;
         if (report) {
-            System.out.printf(Locale.ROOT, "%-18s %8.1f ns/token  %8.1f us/stream%n", name,
-                    (double) elapsed / ((long) tokens * streams), elapsed / 1000.0 / streams);
+            System.out.printf(
+                    Locale.ROOT,
+                    "%-18s %8.1f ns/token  %8.1f us/stream%n",
+                    name,
+                    (double) elapsed / ((long) tokens * streams),
+                    elapsed / 1000.0 / streams);
         }
     }
 }

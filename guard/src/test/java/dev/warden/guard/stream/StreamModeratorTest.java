@@ -33,8 +33,8 @@ class StreamModeratorTest {
      * Fixed 64-token windows overlapping by 16, no sentence slack, no ramp or time bounds: windows [0,64) [48,112)
      * [96,160) [144,200).
      */
-    private static final StreamModeration PLAIN = StreamModeration.defaults().withWindow(64, 16, 0).fixedWindows()
-            .withMaxInFlightChecks(1);
+    private static final StreamModeration PLAIN =
+            StreamModeration.defaults().withWindow(64, 16, 0).fixedWindows().withMaxInFlightChecks(1);
 
     private final StreamModerator moderator = new StreamModerator();
 
@@ -81,8 +81,8 @@ class StreamModeratorTest {
     @Test
     void holdBackReleasesTheExactTextThenFinishAndUsageWhenNothingFails() {
         List<String> tokens = tokens(200, -1);
-        List<ModeratedEvent> events = run(stream(tokens), StreamModeration.defaults(), flagging(HAZARD,
-                new ArrayList<>()));
+        List<ModeratedEvent> events =
+                run(stream(tokens), StreamModeration.defaults(), flagging(HAZARD, new ArrayList<>()));
 
         assertThat(releasedText(events)).isEqualTo(String.join("", tokens));
         assertThat(releases(events).subList(0, 200)).allMatch(c -> c.finishReason() == null && c.usage() == null);
@@ -136,8 +136,12 @@ class StreamModeratorTest {
         List<Window> seen = new ArrayList<>();
         run(stream(tokens), PLAIN, flagging(HAZARD, seen));
 
-        assertThat(seen).extracting(w -> List.of(w.index(), w.start(), w.freshStart(), w.end()))
-                .containsExactly(List.of(0, 0, 0, 64), List.of(1, 48, 64, 112), List.of(2, 96, 112, 160),
+        assertThat(seen)
+                .extracting(w -> List.of(w.index(), w.start(), w.freshStart(), w.end()))
+                .containsExactly(
+                        List.of(0, 0, 0, 64),
+                        List.of(1, 48, 64, 112),
+                        List.of(2, 96, 112, 160),
                         List.of(3, 144, 160, 200));
         assertThat(seen).extracting(Window::last).containsExactly(false, false, false, true);
         for (Window w : seen) {
@@ -149,14 +153,21 @@ class StreamModeratorTest {
     void windowsRampUpFromAShortFirstWindowToTheConfiguredSize() {
         List<String> tokens = tokens(200, -1);
         List<Window> seen = new ArrayList<>();
-        StreamModeration ramped = StreamModeration.defaults().withWindow(64, 16, 0)
-                .withRamp(4, Duration.ZERO, Duration.ZERO);
+        StreamModeration ramped =
+                StreamModeration.defaults().withWindow(64, 16, 0).withRamp(4, Duration.ZERO, Duration.ZERO);
         List<ModeratedEvent> events = run(stream(tokens), ramped, flagging(HAZARD, seen));
 
         // fresh tokens 4, 8, 16, 32, then 48 (64 less the 16 of context) until the end
-        assertThat(seen).extracting(w -> List.of(w.start(), w.freshStart(), w.end()))
-                .containsExactly(List.of(0, 0, 4), List.of(0, 4, 12), List.of(0, 12, 28), List.of(12, 28, 60),
-                        List.of(44, 60, 108), List.of(92, 108, 156), List.of(140, 156, 200));
+        assertThat(seen)
+                .extracting(w -> List.of(w.start(), w.freshStart(), w.end()))
+                .containsExactly(
+                        List.of(0, 0, 4),
+                        List.of(0, 4, 12),
+                        List.of(0, 12, 28),
+                        List.of(12, 28, 60),
+                        List.of(44, 60, 108),
+                        List.of(92, 108, 156),
+                        List.of(140, 156, 200));
         assertThat(releasedText(events)).isEqualTo(String.join("", tokens));
     }
 
@@ -165,7 +176,9 @@ class StreamModeratorTest {
         List<String> tokens = new ArrayList<>(tokens(40, -1));
         tokens.set(1, "Sure,");
         List<Window> seen = new ArrayList<>();
-        run(stream(tokens), StreamModeration.defaults().withRamp(4, Duration.ZERO, Duration.ZERO),
+        run(
+                stream(tokens),
+                StreamModeration.defaults().withRamp(4, Duration.ZERO, Duration.ZERO),
                 flagging(HAZARD, seen));
         assertThat(seen.get(0).end()).isEqualTo(2);
         assertThat(seen.get(1).freshStart()).isEqualTo(2);
@@ -179,21 +192,26 @@ class StreamModeratorTest {
         // The time bounds run on a timer thread, so releases may land there: wait for each, with a timeout.
         java.util.concurrent.Semaphore released = new java.util.concurrent.Semaphore(0);
         java.util.concurrent.CountDownLatch ended = new java.util.concurrent.CountDownLatch(1);
-        StreamModeration timed = StreamModeration.defaults().withRamp(4, Duration.ofMillis(5),
-                Duration.ofMillis(5));
-        moderator.moderate(upstream.asFlux(), timed, check).subscribe(e -> {
-            events.add(e);
-            if (e instanceof Release) {
-                released.release();
-            }
-        }, e -> { }, ended::countDown);
+        StreamModeration timed = StreamModeration.defaults().withRamp(4, Duration.ofMillis(5), Duration.ofMillis(5));
+        moderator
+                .moderate(upstream.asFlux(), timed, check)
+                .subscribe(
+                        e -> {
+                            events.add(e);
+                            if (e instanceof Release) {
+                                released.release();
+                            }
+                        },
+                        e -> {},
+                        ended::countDown);
 
         emit(upstream, List.of("Hello"));
         // The first window wants 4 tokens; only its time bound can close it now.
         Window first = check.window(0).get(10, java.util.concurrent.TimeUnit.SECONDS);
         assertThat(first.end()).isEqualTo(1);
         check.answer(0, WindowResult.pass());
-        assertThat(released.tryAcquire(1, 10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(released.tryAcquire(1, 10, java.util.concurrent.TimeUnit.SECONDS))
+                .isTrue();
         assertThat(releasedText(events)).isEqualTo("Hello");
 
         emit(upstream, List.of(" there"));
@@ -223,16 +241,21 @@ class StreamModeratorTest {
     @Test
     void windowsEndAtASentenceBoundaryWithinTheSlack() {
         List<String> tokens = new ArrayList<>(tokens(200, -1));
-        tokens.set(59, ".");     // 5 tokens before the nominal end 64: window 0 ends at 60
-        tokens.set(90, "!");     // too early for window 1 (nominal end 44 + 64 = 108, slack reaches back to 100)
-        tokens.set(101, "?\"");  // window 1 ends at 102
-        tokens.set(149, "\n");   // window 2 starts at 86, nominal end 150: ends at 150 (at the nominal end)
+        tokens.set(59, "."); // 5 tokens before the nominal end 64: window 0 ends at 60
+        tokens.set(90, "!"); // too early for window 1 (nominal end 44 + 64 = 108, slack reaches back to 100)
+        tokens.set(101, "?\""); // window 1 ends at 102
+        tokens.set(149, "\n"); // window 2 starts at 86, nominal end 150: ends at 150 (at the nominal end)
         List<Window> seen = new ArrayList<>();
         run(stream(tokens), StreamModeration.defaults().withWindow(64, 16, 8).fixedWindows(), flagging(HAZARD, seen));
 
-        assertThat(seen).extracting(w -> List.of(w.start(), w.freshStart(), w.end()))
-                .containsExactly(List.of(0, 0, 60), List.of(44, 60, 102), List.of(86, 102, 150),
-                        List.of(134, 150, 198), List.of(182, 198, 200));
+        assertThat(seen)
+                .extracting(w -> List.of(w.start(), w.freshStart(), w.end()))
+                .containsExactly(
+                        List.of(0, 0, 60),
+                        List.of(44, 60, 102),
+                        List.of(86, 102, 150),
+                        List.of(134, 150, 198),
+                        List.of(182, 198, 200));
     }
 
     @Test
@@ -252,9 +275,11 @@ class StreamModeratorTest {
     void settingsRejectWindowsThatCouldNotAdvance() {
         assertThatThrownBy(() -> StreamModeration.defaults().withWindow(16, 12, 4))
                 .isInstanceOf(IllegalArgumentException.class);
-        assertThat(StreamModeration.defaults().withWindow(17, 12, 4).windowTokens()).isEqualTo(17);
-        assertThat(StreamModeration.defaults()).isEqualTo(new StreamModeration(StreamMode.HOLD_BACK, 64, 16, 8, 2,
-                4, Duration.ofMillis(20), Duration.ofMillis(500)));
+        assertThat(StreamModeration.defaults().withWindow(17, 12, 4).windowTokens())
+                .isEqualTo(17);
+        assertThat(StreamModeration.defaults())
+                .isEqualTo(new StreamModeration(
+                        StreamMode.HOLD_BACK, 64, 16, 8, 2, 4, Duration.ofMillis(20), Duration.ofMillis(500)));
         assertThatThrownBy(() -> StreamModeration.defaults().withRamp(65, Duration.ZERO, Duration.ZERO))
                 .isInstanceOf(IllegalArgumentException.class);
     }
@@ -264,7 +289,9 @@ class StreamModeratorTest {
         Sinks.Many<StreamChunk> upstream = Sinks.many().unicast().onBackpressureBuffer();
         ManualCheck check = new ManualCheck();
         List<ModeratedEvent> events = new CopyOnWriteArrayList<>();
-        moderator.moderate(upstream.asFlux(), PLAIN.withMaxInFlightChecks(2), check).subscribe(events::add);
+        moderator
+                .moderate(upstream.asFlux(), PLAIN.withMaxInFlightChecks(2), check)
+                .subscribe(events::add);
         List<String> tokens = tokens(120, -1);
         emit(upstream, tokens);
         assertThat(check.windows()).hasSize(2);
@@ -281,8 +308,10 @@ class StreamModeratorTest {
         Flux<StreamChunk> upstream = stream(tokens).publishOn(Schedulers.boundedElastic(), 1);
         WindowCheck slow = w -> Mono.fromCallable(WindowResult::pass)
                 .delayElement(Duration.ofMillis(w.index() % 3), Schedulers.parallel());
-        List<ModeratedEvent> events = moderator.moderate(upstream, PLAIN.withMaxInFlightChecks(3), slow)
-                .collectList().block(Duration.ofSeconds(30));
+        List<ModeratedEvent> events = moderator
+                .moderate(upstream, PLAIN.withMaxInFlightChecks(3), slow)
+                .collectList()
+                .block(Duration.ofSeconds(30));
         assertThat(releasedText(events)).isEqualTo(String.join("", tokens));
         assertThat(summary(events).outcome()).isEqualTo(Outcome.COMPLETED);
     }
@@ -295,8 +324,8 @@ class StreamModeratorTest {
         AtomicBoolean generationCancelled = new AtomicBoolean();
         Flux<StreamChunk> upstream = stream(tokens).doOnCancel(() -> generationCancelled.set(true));
 
-        List<ModeratedEvent> events = run(upstream, PLAIN.withMode(StreamMode.OPTIMISTIC),
-                flagging(HAZARD, new ArrayList<>()));
+        List<ModeratedEvent> events =
+                run(upstream, PLAIN.withMode(StreamMode.OPTIMISTIC), flagging(HAZARD, new ArrayList<>()));
 
         Cut cut = single(events, Cut.class);
         assertThat(cut.window().freshStart()).isLessThanOrEqualTo(HAZARD_AT);
@@ -315,7 +344,9 @@ class StreamModeratorTest {
         Sinks.Many<StreamChunk> upstream = Sinks.many().unicast().onBackpressureBuffer();
         ManualCheck check = new ManualCheck();
         List<ModeratedEvent> events = new CopyOnWriteArrayList<>();
-        moderator.moderate(upstream.asFlux(), PLAIN.withMode(StreamMode.OPTIMISTIC), check).subscribe(events::add);
+        moderator
+                .moderate(upstream.asFlux(), PLAIN.withMode(StreamMode.OPTIMISTIC), check)
+                .subscribe(events::add);
         List<String> tokens = tokens(100, -1);
         emit(upstream, tokens);
         upstream.tryEmitNext(StreamChunk.finish(0, FinishReason.STOP));
@@ -337,7 +368,9 @@ class StreamModeratorTest {
         Sinks.Many<StreamChunk> upstream = Sinks.many().unicast().onBackpressureBuffer();
         ManualCheck check = new ManualCheck();
         List<ModeratedEvent> events = new CopyOnWriteArrayList<>();
-        moderator.moderate(upstream.asFlux(), PLAIN.withMode(StreamMode.OPTIMISTIC), check).subscribe(events::add);
+        moderator
+                .moderate(upstream.asFlux(), PLAIN.withMode(StreamMode.OPTIMISTIC), check)
+                .subscribe(events::add);
         emit(upstream, tokens(100, -1));
         upstream.tryEmitNext(StreamChunk.finish(0, FinishReason.STOP));
         upstream.tryEmitNext(StreamChunk.usage(USAGE));
@@ -353,8 +386,8 @@ class StreamModeratorTest {
 
     @Test
     void bufferReleasesNothingOnAViolation() {
-        List<ModeratedEvent> events = run(stream(tokens(200, HAZARD_AT)), PLAIN.withMode(StreamMode.BUFFER),
-                flagging(HAZARD, new ArrayList<>()));
+        List<ModeratedEvent> events = run(
+                stream(tokens(200, HAZARD_AT)), PLAIN.withMode(StreamMode.BUFFER), flagging(HAZARD, new ArrayList<>()));
         assertThat(releases(events)).isEmpty();
         assertThat(single(events, Cut.class).releasedTokens()).isZero();
         assertThat(summary(events).outcome()).isEqualTo(Outcome.CUT);
@@ -365,7 +398,9 @@ class StreamModeratorTest {
         Sinks.Many<StreamChunk> upstream = Sinks.many().unicast().onBackpressureBuffer();
         ManualCheck check = new ManualCheck();
         List<ModeratedEvent> events = new CopyOnWriteArrayList<>();
-        moderator.moderate(upstream.asFlux(), PLAIN.withMode(StreamMode.BUFFER), check).subscribe(events::add);
+        moderator
+                .moderate(upstream.asFlux(), PLAIN.withMode(StreamMode.BUFFER), check)
+                .subscribe(events::add);
         List<String> tokens = tokens(200, -1);
         emit(upstream, tokens);
         upstream.tryEmitNext(StreamChunk.finish(0, FinishReason.STOP));
@@ -386,7 +421,8 @@ class StreamModeratorTest {
     @Test
     void aCheckErrorIsACutNeverAPass() {
         WindowCheck failing = w -> w.index() == 1
-                ? Mono.error(new IllegalStateException("classifier down")) : Mono.just(WindowResult.pass());
+                ? Mono.error(new IllegalStateException("classifier down"))
+                : Mono.just(WindowResult.pass());
         List<ModeratedEvent> events = run(stream(tokens(200, -1)), PLAIN, failing);
         Cut cut = single(events, Cut.class);
         assertThat(cut.cause()).isEqualTo(Cut.Cause.CHECK_FAILED);
@@ -401,7 +437,8 @@ class StreamModeratorTest {
         WindowCheck throwing = w -> {
             throw new IllegalArgumentException("bad input");
         };
-        assertThat(single(run(stream(tokens(80, -1)), PLAIN, throwing), Cut.class).rule())
+        assertThat(single(run(stream(tokens(80, -1)), PLAIN, throwing), Cut.class)
+                        .rule())
                 .isEqualTo("check failed: bad input");
         WindowCheck empty = w -> Mono.empty();
         assertThat(single(run(stream(tokens(80, -1)), PLAIN, empty), Cut.class).rule())
@@ -410,12 +447,14 @@ class StreamModeratorTest {
 
     @Test
     void anUpstreamErrorEndsTheFluxWithItAndReleasesNothingUnchecked() {
-        Flux<StreamChunk> upstream = Flux.fromIterable(tokens(100, -1)).map(t -> StreamChunk.text(0, t))
+        Flux<StreamChunk> upstream = Flux.fromIterable(tokens(100, -1))
+                .map(t -> StreamChunk.text(0, t))
                 .concatWith(Flux.error(new IllegalStateException("engine died")));
         List<ModeratedEvent> events = new CopyOnWriteArrayList<>();
         AtomicReference<ModerationSummary> ended = new AtomicReference<>();
         AtomicReference<Throwable> error = new AtomicReference<>();
-        moderator.moderate(upstream, PLAIN, flagging(HAZARD, new ArrayList<>()), ended::set)
+        moderator
+                .moderate(upstream, PLAIN, flagging(HAZARD, new ArrayList<>()), ended::set)
                 .subscribe(events::add, error::set);
         assertThat(error.get()).hasMessage("engine died");
         assertThat(releases(events)).hasSize(64);
@@ -426,8 +465,10 @@ class StreamModeratorTest {
     @Test
     void aSecondChoiceIsRefused() {
         Flux<StreamChunk> upstream = Flux.just(StreamChunk.text(0, "a"), StreamChunk.text(1, "b"));
-        assertThatThrownBy(() -> moderator.moderate(upstream, PLAIN, flagging(HAZARD, new ArrayList<>()))
-                .collectList().block(Duration.ofSeconds(5)))
+        assertThatThrownBy(() -> moderator
+                        .moderate(upstream, PLAIN, flagging(HAZARD, new ArrayList<>()))
+                        .collectList()
+                        .block(Duration.ofSeconds(5)))
                 .isInstanceOf(UnsupportedOperationException.class);
     }
 
@@ -448,20 +489,28 @@ class StreamModeratorTest {
         StreamModeration small = StreamModeration.defaults().withWindow(8, 2, 0).fixedWindows();
         AtomicReference<ModerationSummary> ended = new AtomicReference<>();
 
-        List<ModeratedEvent> events = moderator.moderate(Flux.fromIterable(interleaved), 2, small,
-                flagging(HAZARD, new ArrayList<>()), ended::set).collectList().block(Duration.ofSeconds(10));
+        List<ModeratedEvent> events = moderator
+                .moderate(Flux.fromIterable(interleaved), 2, small, flagging(HAZARD, new ArrayList<>()), ended::set)
+                .collectList()
+                .block(Duration.ofSeconds(10));
 
         List<StreamChunk> released = releases(events);
-        String first = released.stream().filter(c -> c.index() == 0).map(StreamChunk::text)
+        String first = released.stream()
+                .filter(c -> c.index() == 0)
+                .map(StreamChunk::text)
                 .collect(Collectors.joining());
-        String second = released.stream().filter(c -> c.index() == 1).map(StreamChunk::text)
+        String second = released.stream()
+                .filter(c -> c.index() == 1)
+                .map(StreamChunk::text)
                 .collect(Collectors.joining());
         assertThat(first).isEqualTo(String.join("", clean));
         assertThat(released).anyMatch(c -> c.index() == 0 && c.finishReason() == FinishReason.STOP);
         Cut cut = single(events, Cut.class);
         // choice 1 gets what its passed windows held, nothing of the failing one's fresh tokens
         assertThat(cut.window().freshStart()).isLessThanOrEqualTo(20);
-        assertThat(second).isEqualTo(join(hazardous, 0, cut.window().freshStart())).doesNotContain(HAZARD);
+        assertThat(second)
+                .isEqualTo(join(hazardous, 0, cut.window().freshStart()))
+                .doesNotContain(HAZARD);
         assertThat(released).noneMatch(c -> c.index() == 1 && c.finishReason() != null);
         assertThat(cut.choice()).isEqualTo(1);
         assertThat(cut.finishChunk().index()).isEqualTo(1);
@@ -480,9 +529,14 @@ class StreamModeratorTest {
         AtomicBoolean generationCancelled = new AtomicBoolean();
         Sinks.Many<StreamChunk> upstream = Sinks.many().unicast().onBackpressureBuffer();
         List<ModeratedEvent> events = new CopyOnWriteArrayList<>();
-        moderator.moderate(upstream.asFlux().doOnCancel(() -> generationCancelled.set(true)), 2,
-                StreamModeration.defaults().withWindow(8, 2, 0).fixedWindows(), flagging(HAZARD, new ArrayList<>()),
-                null).subscribe(events::add);
+        moderator
+                .moderate(
+                        upstream.asFlux().doOnCancel(() -> generationCancelled.set(true)),
+                        2,
+                        StreamModeration.defaults().withWindow(8, 2, 0).fixedWindows(),
+                        flagging(HAZARD, new ArrayList<>()),
+                        null)
+                .subscribe(events::add);
         List<String> tokens = tokens(12, 3);
         for (String t : tokens) {
             upstream.tryEmitNext(StreamChunk.text(0, t));
@@ -493,7 +547,9 @@ class StreamModeratorTest {
         }
 
         assertThat(generationCancelled).isTrue();
-        assertThat(events).filteredOn(Cut.class::isInstance).extracting(e -> ((Cut) e).choice())
+        assertThat(events)
+                .filteredOn(Cut.class::isInstance)
+                .extracting(e -> ((Cut) e).choice())
                 .containsExactlyInAnyOrder(0, 1);
         assertThat(releases(events)).isEmpty();
         assertThat(summary(events).outcome()).isEqualTo(Outcome.CUT);
@@ -512,13 +568,23 @@ class StreamModeratorTest {
             interleaved.add(StreamChunk.finish(c, FinishReason.LENGTH));
         }
         interleaved.add(StreamChunk.usage(USAGE));
-        List<ModeratedEvent> events = moderator.moderate(Flux.fromIterable(interleaved), 3, StreamModeration.defaults(),
-                flagging(HAZARD, new ArrayList<>()), null).collectList().block(Duration.ofSeconds(10));
+        List<ModeratedEvent> events = moderator
+                .moderate(
+                        Flux.fromIterable(interleaved),
+                        3,
+                        StreamModeration.defaults(),
+                        flagging(HAZARD, new ArrayList<>()),
+                        null)
+                .collectList()
+                .block(Duration.ofSeconds(10));
         List<StreamChunk> released = releases(events);
         for (int c = 0; c < 3; c++) {
             int choice = c;
-            assertThat(released.stream().filter(x -> x.index() == choice).map(StreamChunk::text)
-                    .collect(Collectors.joining())).isEqualTo(String.join("", tokens));
+            assertThat(released.stream()
+                            .filter(x -> x.index() == choice)
+                            .map(StreamChunk::text)
+                            .collect(Collectors.joining()))
+                    .isEqualTo(String.join("", tokens));
             assertThat(released).anyMatch(x -> x.index() == choice && x.finishReason() == FinishReason.LENGTH);
         }
         assertThat(released.get(released.size() - 1).usage()).isEqualTo(USAGE);
@@ -531,7 +597,8 @@ class StreamModeratorTest {
     @Test
     void aChunkWithTextAndFinishIsReleasedAsTextThenFinish() {
         ToolCall call = new ToolCall("call_1", "lookup", "{}");
-        Flux<StreamChunk> upstream = Flux.just(StreamChunk.text(0, "Hello"),
+        Flux<StreamChunk> upstream = Flux.just(
+                StreamChunk.text(0, "Hello"),
                 new StreamChunk(0, " world.", List.of(call), FinishReason.TOOL_CALLS, null, null),
                 StreamChunk.usage(USAGE));
         List<ModeratedEvent> events = run(upstream, PLAIN, flagging(HAZARD, new ArrayList<>()));
@@ -559,8 +626,9 @@ class StreamModeratorTest {
         Sinks.Many<StreamChunk> upstream = Sinks.many().unicast().onBackpressureBuffer();
         WindowCheck never = w -> Mono.<WindowResult>never().doOnCancel(() -> checkCancelled.set(true));
         AtomicReference<ModerationSummary> ended = new AtomicReference<>();
-        Disposable client = moderator.moderate(upstream.asFlux().doOnCancel(() -> generationCancelled.set(true)),
-                PLAIN, never, ended::set).subscribe();
+        Disposable client = moderator
+                .moderate(upstream.asFlux().doOnCancel(() -> generationCancelled.set(true)), PLAIN, never, ended::set)
+                .subscribe();
         emit(upstream, tokens(70, -1));
         assertThat(checkCancelled).isFalse();
 
@@ -576,11 +644,14 @@ class StreamModeratorTest {
     void aCutCancelsTheOtherChecksInFlight() {
         Sinks.One<WindowResult> first = Sinks.one();
         AtomicBoolean secondCancelled = new AtomicBoolean();
-        WindowCheck check = w -> w.index() == 0 ? first.asMono()
+        WindowCheck check = w -> w.index() == 0
+                ? first.asMono()
                 : Mono.<WindowResult>never().doOnCancel(() -> secondCancelled.set(true));
         Sinks.Many<StreamChunk> upstream = Sinks.many().unicast().onBackpressureBuffer();
         List<ModeratedEvent> events = new CopyOnWriteArrayList<>();
-        moderator.moderate(upstream.asFlux(), PLAIN.withMaxInFlightChecks(2), check).subscribe(events::add);
+        moderator
+                .moderate(upstream.asFlux(), PLAIN.withMaxInFlightChecks(2), check)
+                .subscribe(events::add);
         emit(upstream, tokens(120, -1));
 
         first.tryEmitValue(WindowResult.violation(List.of("S1"), "violent"));
@@ -592,8 +663,10 @@ class StreamModeratorTest {
     @Test
     void theEndCallbackRunsOnceWithTheSummaryEvent() {
         List<ModerationSummary> ended = new CopyOnWriteArrayList<>();
-        List<ModeratedEvent> events = moderator.moderate(stream(tokens(200, HAZARD_AT)), PLAIN,
-                flagging(HAZARD, new ArrayList<>()), ended::add).collectList().block(Duration.ofSeconds(5));
+        List<ModeratedEvent> events = moderator
+                .moderate(stream(tokens(200, HAZARD_AT)), PLAIN, flagging(HAZARD, new ArrayList<>()), ended::add)
+                .collectList()
+                .block(Duration.ofSeconds(5));
         assertThat(ended).containsExactly(summary(events));
     }
 
@@ -601,12 +674,14 @@ class StreamModeratorTest {
 
     /** {@code count} single-token chunks " w0", " w1", ...; the hazard word replaces the token at {@code hazardAt}. */
     static List<String> tokens(int count, int hazardAt) {
-        return IntStream.range(0, count).mapToObj(i -> i == hazardAt ? HAZARD : "w" + i + " ")
+        return IntStream.range(0, count)
+                .mapToObj(i -> i == hazardAt ? HAZARD : "w" + i + " ")
                 .collect(Collectors.toList());
     }
 
     static Flux<StreamChunk> stream(List<String> tokens) {
-        return Flux.fromIterable(tokens).map(t -> StreamChunk.text(0, t))
+        return Flux.fromIterable(tokens)
+                .map(t -> StreamChunk.text(0, t))
                 .concatWith(Flux.just(StreamChunk.finish(0, FinishReason.STOP), StreamChunk.usage(USAGE)));
     }
 
@@ -624,8 +699,10 @@ class StreamModeratorTest {
     static WindowCheck flagging(String word, List<Window> seen) {
         return w -> {
             seen.add(w);
-            return Mono.just(w.text().contains(word)
-                    ? WindowResult.violation(List.of("S9"), "hazard word") : WindowResult.pass());
+            return Mono.just(
+                    w.text().contains(word)
+                            ? WindowResult.violation(List.of("S9"), "hazard word")
+                            : WindowResult.pass());
         };
     }
 
@@ -666,7 +743,10 @@ class StreamModeratorTest {
     }
 
     static List<StreamChunk> releases(List<ModeratedEvent> events) {
-        return events.stream().filter(Release.class::isInstance).map(e -> ((Release) e).chunk()).toList();
+        return events.stream()
+                .filter(Release.class::isInstance)
+                .map(e -> ((Release) e).chunk())
+                .toList();
     }
 
     static String releasedText(List<ModeratedEvent> events) {

@@ -87,7 +87,8 @@ public final class Llama31ChatFormat {
 
         if (withTools) {
             if (rest.isEmpty()) {
-                throw new InferenceException(InferenceException.Kind.INVALID_REQUEST,
+                throw new InferenceException(
+                        InferenceException.Kind.INVALID_REQUEST,
                         "tools need a user message to go into, but the request has none");
             }
             String firstUserMessage = rest.remove(0).content().strip();
@@ -156,8 +157,8 @@ public final class Llama31ChatFormat {
         try {
             return JSON.readTree(json);
         } catch (JacksonException e) {
-            throw new InferenceException(InferenceException.Kind.INVALID_REQUEST, what + " are not valid JSON",
-                    null, e);
+            throw new InferenceException(
+                    InferenceException.Kind.INVALID_REQUEST, what + " are not valid JSON", null, e);
         }
     }
 }

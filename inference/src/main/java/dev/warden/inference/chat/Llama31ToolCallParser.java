@@ -35,13 +35,12 @@ public final class Llama31ToolCallParser {
     }
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
-    private static final Pattern FUNCTION = Pattern.compile(
-            "<function=([A-Za-z0-9_.\\-]+)>(.*?)</function>", Pattern.DOTALL);
+    private static final Pattern FUNCTION =
+            Pattern.compile("<function=([A-Za-z0-9_.\\-]+)>(.*?)</function>", Pattern.DOTALL);
     private static final String ID_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private Llama31ToolCallParser() {
-    }
+    private Llama31ToolCallParser() {}
 
     /**
      * True when a reply starting with {@code prefix} may still turn out to be a tool call: a streaming engine

@@ -12,8 +12,7 @@ import tools.jackson.databind.JsonNode;
  */
 public final class PythonJson {
 
-    private PythonJson() {
-    }
+    private PythonJson() {}
 
     /** {@code json.dumps(node, ensure_ascii=False)}. */
     public static String dumps(JsonNode node) {
@@ -41,7 +40,14 @@ public final class PythonJson {
         } else if (node.isString()) {
             string(node.stringValue(), out);
         } else if (node.isArray()) {
-            container(node.values().iterator(), '[', ']', indent, depth, out, (item, o) -> write(item, indent, depth + 1, o));
+            container(
+                    node.values().iterator(),
+                    '[',
+                    ']',
+                    indent,
+                    depth,
+                    out,
+                    (item, o) -> write(item, indent, depth + 1, o));
         } else if (node.isObject()) {
             container(node.properties().iterator(), '{', '}', indent, depth, out, (entry, o) -> {
                 string(entry.getKey(), o);
@@ -57,8 +63,8 @@ public final class PythonJson {
         void write(T item, StringBuilder out);
     }
 
-    private static <T> void container(Iterator<T> items, char open, char close, int indent, int depth,
-                                      StringBuilder out, ItemWriter<T> writer) {
+    private static <T> void container(
+            Iterator<T> items, char open, char close, int indent, int depth, StringBuilder out, ItemWriter<T> writer) {
         out.append(open);
         if (!items.hasNext()) {
             out.append(close);

@@ -15,8 +15,7 @@ import java.util.List;
 public final class SegmentedPrompt {
 
     /** One piece of a prompt: a control token's text ({@code control}) or ordinary text. */
-    public record Segment(String text, boolean control) {
-    }
+    public record Segment(String text, boolean control) {}
 
     private final List<Segment> segments;
     private final String text;
@@ -66,8 +65,7 @@ public final class SegmentedPrompt {
         private final List<Segment> segments = new ArrayList<>();
         private final StringBuilder pendingText = new StringBuilder();
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /** Appends a control token, e.g. {@code <|start_header_id|>}. */
         public Builder control(String token) {

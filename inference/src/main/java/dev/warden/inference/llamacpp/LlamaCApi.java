@@ -68,8 +68,14 @@ interface LlamaCApi extends Library {
     /** C bool: read as a byte, since only the low byte of the return register is defined. */
     byte llama_vocab_is_eog(Pointer vocab, int token);
 
-    int llama_tokenize(Pointer vocab, byte[] text, int textLen, int[] tokens, int maxTokens, boolean addSpecial,
-                       boolean parseSpecial);
+    int llama_tokenize(
+            Pointer vocab,
+            byte[] text,
+            int textLen,
+            int[] tokens,
+            int maxTokens,
+            boolean addSpecial,
+            boolean parseSpecial);
 
     int llama_token_to_piece(Pointer vocab, int token, byte[] buf, int length, int lstrip, boolean special);
 
@@ -91,8 +97,8 @@ interface LlamaCApi extends Library {
         } catch (ClassNotFoundException e) {
             throw new IllegalStateException("de.kherud:llama is not on the class path", e);
         }
-        Path library = loadedLibrary().orElseThrow(() -> new IllegalStateException(
-                "cannot find the loaded libjllama in /proc/self/maps"));
+        Path library = loadedLibrary()
+                .orElseThrow(() -> new IllegalStateException("cannot find the loaded libjllama in /proc/self/maps"));
         return Native.load(library.toString(), LlamaCApi.class);
     }
 

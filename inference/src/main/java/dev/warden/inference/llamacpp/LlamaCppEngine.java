@@ -97,8 +97,10 @@ public final class LlamaCppEngine implements InferenceEngine {
         this.slotContext = settings.contextLength() > 0 ? settings.contextLength() : trained > 0 ? trained : 4096;
         if ((long) slotContext * settings.parallelSlots() > 65_536) {
             // Llama 3.1 is trained on 131072 tokens: its whole context per slot costs gigabytes of KV cache.
-            log.warn("llama.cpp context of {} tokens x {} slot(s): the KV cache will be large; set contextLength",
-                    slotContext, settings.parallelSlots());
+            log.warn(
+                    "llama.cpp context of {} tokens x {} slot(s): the KV cache will be large; set contextLength",
+                    slotContext,
+                    settings.parallelSlots());
         }
 
         NativeLibrary.prepare();
@@ -123,14 +125,24 @@ public final class LlamaCppEngine implements InferenceEngine {
         // that idle threads have not picked up yet, and reject bursts below slots + queue.
         this.admissions = new Semaphore(settings.parallelSlots() + settings.queueCapacity());
         AtomicInteger threadNumber = new AtomicInteger();
-        this.executor = new ThreadPoolExecutor(settings.parallelSlots(), settings.parallelSlots(), 0,
-                TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), r -> {
+        this.executor = new ThreadPoolExecutor(
+                settings.parallelSlots(),
+                settings.parallelSlots(),
+                0,
+                TimeUnit.MILLISECONDS,
+                new LinkedBlockingQueue<>(),
+                r -> {
                     Thread t = new Thread(r, "llama-cpp-slot-" + threadNumber.incrementAndGet());
                     t.setDaemon(true);
                     return t;
-                }, new ThreadPoolExecutor.AbortPolicy());
-        log.info("llama.cpp loaded {} in {} ms: {} slot(s) of {} tokens, queue {}", settings.modelPath(),
-                (System.nanoTime() - start) / 1_000_000, settings.parallelSlots(), slotContext,
+                },
+                new ThreadPoolExecutor.AbortPolicy());
+        log.info(
+                "llama.cpp loaded {} in {} ms: {} slot(s) of {} tokens, queue {}",
+                settings.modelPath(),
+                (System.nanoTime() - start) / 1_000_000,
+                settings.parallelSlots(),
+                slotContext,
                 settings.queueCapacity());
     }
 
@@ -176,7 +188,8 @@ public final class LlamaCppEngine implements InferenceEngine {
     public Flux<StreamChunk> streamChat(ChatRequest request) {
         return Flux.defer(() -> {
             SegmentedPrompt prompt = chatFormat.render(request.messages(), request.tools());
-            return run(new Job(e -> e.encode(prompt), request.params(), !request.tools().isEmpty()));
+            return run(new Job(
+                    e -> e.encode(prompt), request.params(), !request.tools().isEmpty()));
         });
     }
 
@@ -238,53 +251,59 @@ public final class LlamaCppEngine implements InferenceEngine {
         model.close();
     }
 
-    private record Job(Function<PromptEncoder, int[]> prompt, SamplingParams params, boolean toolCalls) {
-    }
+    private record Job(Function<PromptEncoder, int[]> prompt, SamplingParams params, boolean toolCalls) {}
 
     private Flux<StreamChunk> run(Job job) {
         Integer top = job.params().topLogprobs();
         if (top != null && (top < 0 || top > MAX_TOP_LOGPROBS)) {
-            return Flux.error(new InferenceException(Kind.INVALID_REQUEST,
-                    "top_logprobs must be between 0 and " + MAX_TOP_LOGPROBS));
+            return Flux.error(new InferenceException(
+                    Kind.INVALID_REQUEST, "top_logprobs must be between 0 and " + MAX_TOP_LOGPROBS));
         }
         Integer maxTokens = job.params().maxTokens();
         if (maxTokens != null && maxTokens < 1) {
             return Flux.error(new InferenceException(Kind.INVALID_REQUEST, "max_tokens must be at least 1"));
         }
-        return Flux.create(sink -> {
-            if (!admissions.tryAcquire()) {
-                sink.error(new InferenceException(Kind.OVERLOADED, "all " + settings.parallelSlots()
-                        + " llama.cpp slots are busy and " + settings.queueCapacity() + " requests are waiting",
-                        RETRY_AFTER, null));
-                return;
-            }
-            AtomicBoolean cancelled = new AtomicBoolean();
-            AtomicBoolean released = new AtomicBoolean();
-            Runnable release = () -> {
-                if (released.compareAndSet(false, true)) {
-                    admissions.release();
-                }
-            };
-            FutureTask<Void> task = new FutureTask<>(() -> {
-                try {
-                    generate(job, sink, cancelled);
-                } finally {
-                    release.run();
-                }
-            }, null);
-            sink.onDispose(() -> {
-                cancelled.set(true);
-                if (executor.remove(task)) {
-                    release.run();
-                }
-            });
-            try {
-                executor.execute(task);
-            } catch (RejectedExecutionException e) {
-                release.run();
-                sink.error(new InferenceException(Kind.UNAVAILABLE, "the llama.cpp engine is closed"));
-            }
-        }, FluxSink.OverflowStrategy.BUFFER);
+        return Flux.create(
+                sink -> {
+                    if (!admissions.tryAcquire()) {
+                        sink.error(new InferenceException(
+                                Kind.OVERLOADED,
+                                "all " + settings.parallelSlots() + " llama.cpp slots are busy and "
+                                        + settings.queueCapacity() + " requests are waiting",
+                                RETRY_AFTER,
+                                null));
+                        return;
+                    }
+                    AtomicBoolean cancelled = new AtomicBoolean();
+                    AtomicBoolean released = new AtomicBoolean();
+                    Runnable release = () -> {
+                        if (released.compareAndSet(false, true)) {
+                            admissions.release();
+                        }
+                    };
+                    FutureTask<Void> task = new FutureTask<>(
+                            () -> {
+                                try {
+                                    generate(job, sink, cancelled);
+                                } finally {
+                                    release.run();
+                                }
+                            },
+                            null);
+                    sink.onDispose(() -> {
+                        cancelled.set(true);
+                        if (executor.remove(task)) {
+                            release.run();
+                        }
+                    });
+                    try {
+                        executor.execute(task);
+                    } catch (RejectedExecutionException e) {
+                        release.run();
+                        sink.error(new InferenceException(Kind.UNAVAILABLE, "the llama.cpp engine is closed"));
+                    }
+                },
+                FluxSink.OverflowStrategy.BUFFER);
     }
 
     /** Runs on a slot thread. */
@@ -292,8 +311,9 @@ public final class LlamaCppEngine implements InferenceEngine {
         try {
             int[] prompt = job.prompt().apply(encoder);
             if (prompt.length >= slotContext) {
-                throw new InferenceException(Kind.INVALID_REQUEST, "the prompt has " + prompt.length
-                        + " tokens but the context holds " + slotContext);
+                throw new InferenceException(
+                        Kind.INVALID_REQUEST,
+                        "the prompt has " + prompt.length + " tokens but the context holds " + slotContext);
             }
             SamplingParams p = job.params();
             int requested = p.maxTokens() != null ? p.maxTokens() : settings.defaultMaxTokens();
@@ -312,14 +332,14 @@ public final class LlamaCppEngine implements InferenceEngine {
             sink.error(e);
         } catch (RuntimeException e) {
             log.warn("llama.cpp generation failed", e);
-            sink.error(new InferenceException(Kind.UPSTREAM_ERROR, "llama.cpp generation failed: " + e.getMessage(),
-                    null, e));
+            sink.error(new InferenceException(
+                    Kind.UPSTREAM_ERROR, "llama.cpp generation failed: " + e.getMessage(), null, e));
         }
     }
 
     /** Generates one choice and returns the tokens it took. */
-    private int generateChoice(int index, int[] prompt, int maxTokens, Job job, FluxSink<StreamChunk> sink,
-                               AtomicBoolean cancelled) {
+    private int generateChoice(
+            int index, int[] prompt, int maxTokens, Job job, FluxSink<StreamChunk> sink, AtomicBoolean cancelled) {
         SamplingParams p = job.params();
         InferenceParameters params = new InferenceParameters("")
                 .setNPredict(maxTokens)
@@ -365,13 +385,12 @@ public final class LlamaCppEngine implements InferenceEngine {
     }
 
     /** Generates one choice through the C API, sampling here, with each token's log probability. */
-    private int generateChoiceWithLogprobs(int index, int[] prompt, int maxTokens, Job job,
-                                           FluxSink<StreamChunk> sink, AtomicBoolean cancelled) {
+    private int generateChoiceWithLogprobs(
+            int index, int[] prompt, int maxTokens, Job job, FluxSink<StreamChunk> sink, AtomicBoolean cancelled) {
         SamplingParams p = job.params();
         NextTokenProbabilities model = probabilities();
         int top = p.topLogprobs() == null ? 0 : p.topLogprobs();
-        TokenSampler sampler = new TokenSampler(p.temperature(), p.topP(),
-                p.seed() == null ? null : p.seed() + index);
+        TokenSampler sampler = new TokenSampler(p.temperature(), p.topP(), p.seed() == null ? null : p.seed() + index);
         ChoiceOutput out = new ChoiceOutput(index, job.toolCalls(), sink);
         StopStrings stops = new StopStrings(p.stop());
         Utf8Assembler utf8 = new Utf8Assembler();
@@ -448,8 +467,8 @@ public final class LlamaCppEngine implements InferenceEngine {
             if (holding) {
                 Llama31ToolCallParser.ParsedReply reply = Llama31ToolCallParser.parse(held.toString());
                 if (reply.hasToolCalls()) {
-                    sink.next(new StreamChunk(index, "", reply.toolCalls(), FinishReason.TOOL_CALLS,
-                            takeLogprobs(), null));
+                    sink.next(new StreamChunk(
+                            index, "", reply.toolCalls(), FinishReason.TOOL_CALLS, takeLogprobs(), null));
                     return;
                 }
                 send(held.toString());
@@ -496,8 +515,12 @@ public final class LlamaCppEngine implements InferenceEngine {
             }
             List<Choice> choices = new ArrayList<>();
             for (Integer i : reasons.keySet()) {
-                choices.add(new Choice(i, texts.getOrDefault(i, new StringBuilder()).toString(),
-                        calls.getOrDefault(i, List.of()), reasons.get(i), logprobs.get(i)));
+                choices.add(new Choice(
+                        i,
+                        texts.getOrDefault(i, new StringBuilder()).toString(),
+                        calls.getOrDefault(i, List.of()),
+                        reasons.get(i),
+                        logprobs.get(i)));
             }
             return new Generation(model, choices, usage);
         });

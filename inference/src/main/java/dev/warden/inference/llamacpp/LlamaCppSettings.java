@@ -14,8 +14,8 @@ import java.util.Objects;
  * @param threads          CPU threads llama.cpp uses; 0 lets llama.cpp choose
  * @param defaultMaxTokens completion tokens when the request sets no max_tokens (always capped by the context)
  */
-public record LlamaCppSettings(Path modelPath, int parallelSlots, int queueCapacity, int contextLength, int threads,
-                               int defaultMaxTokens) {
+public record LlamaCppSettings(
+        Path modelPath, int parallelSlots, int queueCapacity, int contextLength, int threads, int defaultMaxTokens) {
 
     public LlamaCppSettings {
         Objects.requireNonNull(modelPath, "modelPath");

@@ -14,8 +14,7 @@ public final class NativeLibrary {
 
     public static final String TMPDIR_PROPERTY = "de.kherud.llama.tmpdir";
 
-    private NativeLibrary() {
-    }
+    private NativeLibrary() {}
 
     /** Creates the extraction directory if it is configured and missing. Call before touching LlamaModel. */
     public static void prepare() {

@@ -43,8 +43,8 @@ public final class NextTokenProbabilities implements AutoCloseable {
         /** The {@code k} most likely token ids, most likely first (a bounded heap: vocabularies are 128k). */
         public int[] top(int k) {
             int n = Math.min(k, probabilities.length);
-            java.util.PriorityQueue<Integer> heap = new java.util.PriorityQueue<>(n + 1,
-                    (a, b) -> Float.compare(probabilities[a], probabilities[b]));
+            java.util.PriorityQueue<Integer> heap =
+                    new java.util.PriorityQueue<>(n + 1, (a, b) -> Float.compare(probabilities[a], probabilities[b]));
             for (int i = 0; i < probabilities.length; i++) {
                 if (heap.size() < n) {
                     heap.add(i);
@@ -77,8 +77,7 @@ public final class NextTokenProbabilities implements AutoCloseable {
     public NextTokenProbabilities(Path gguf, int contextLength, int threads) {
         this.api = LlamaCApi.load();
         api.llama_backend_init();
-        this.model = api.llama_model_load_from_file(gguf.toAbsolutePath().toString(),
-                api.llama_model_default_params());
+        this.model = api.llama_model_load_from_file(gguf.toAbsolutePath().toString(), api.llama_model_default_params());
         if (model == null) {
             throw new IllegalArgumentException("llama.cpp cannot load " + gguf + " (see its log on stderr)");
         }
@@ -124,8 +123,8 @@ public final class NextTokenProbabilities implements AutoCloseable {
     public synchronized Distribution next(int[] tokens) {
         ensureOpen();
         if (tokens.length == 0 || tokens.length > contextLength) {
-            throw new IllegalArgumentException("the prompt has " + tokens.length + " tokens; the context holds "
-                    + contextLength);
+            throw new IllegalArgumentException(
+                    "the prompt has " + tokens.length + " tokens; the context holds " + contextLength);
         }
         api.llama_kv_self_clear(context);
         Memory ids = new Memory(4L * tokens.length);
@@ -147,8 +146,8 @@ public final class NextTokenProbabilities implements AutoCloseable {
     synchronized void generate(int[] prompt, Chooser chooser) {
         ensureOpen();
         if (prompt.length == 0 || prompt.length >= contextLength) {
-            throw new IllegalArgumentException("the prompt has " + prompt.length + " tokens; the context holds "
-                    + contextLength);
+            throw new IllegalArgumentException(
+                    "the prompt has " + prompt.length + " tokens; the context holds " + contextLength);
         }
         api.llama_kv_self_clear(context);
         Memory ids = new Memory(4L * Math.max(prompt.length, 1));

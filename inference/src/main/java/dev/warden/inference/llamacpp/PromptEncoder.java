@@ -72,8 +72,8 @@ final class PromptEncoder {
         return controlIds.computeIfAbsent(token, t -> {
             int[] ids = model.encode(t);
             if (ids.length != 1) {
-                throw new IllegalStateException("the model has no special token " + t + " (it encodes to "
-                        + Arrays.toString(ids) + ")");
+                throw new IllegalStateException(
+                        "the model has no special token " + t + " (it encodes to " + Arrays.toString(ids) + ")");
             }
             return ids[0];
         });

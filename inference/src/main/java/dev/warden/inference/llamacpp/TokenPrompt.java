@@ -23,8 +23,7 @@ final class TokenPrompt {
         }
     }
 
-    private TokenPrompt() {
-    }
+    private TokenPrompt() {}
 
     @SuppressWarnings("unchecked")
     static InferenceParameters set(InferenceParameters params, int[] tokens) {

@@ -54,7 +54,8 @@ final class AttemptDeadline {
         if (!streaming) {
             return replica.label() + " did not answer within " + firstMillis + " ms";
         }
-        return first ? "no first token from " + replica.label() + " within " + firstMillis + " ms"
+        return first
+                ? "no first token from " + replica.label() + " within " + firstMillis + " ms"
                 : replica.label() + " went silent for " + gapNanos / 1_000_000 + " ms mid-stream";
     }
 

@@ -52,7 +52,8 @@ final class Failover {
                 .transformDeferred(CircuitBreakerOperator.of(replica.breaker()))
                 .onErrorMap(CallNotPermittedException.class, e -> UpstreamErrors.classify(replica, e))
                 .doOnNext(x -> state.emitted = true)
-                .onErrorResume(e -> state.emitted || !another(state, replica, e) ? Flux.error(e) : attemptStream(call, state));
+                .onErrorResume(
+                        e -> state.emitted || !another(state, replica, e) ? Flux.error(e) : attemptStream(call, state));
     }
 
     private <T> Mono<T> attemptOne(Function<Replica, Mono<T>> call, Attempts state) {
@@ -80,8 +81,10 @@ final class Failover {
     }
 
     private InferenceException noReplica() {
-        return new InferenceException(InferenceException.Kind.UNAVAILABLE,
-                "no replica of model '" + model + "' is available (all down or circuits open)", retryAfterWhenNone,
+        return new InferenceException(
+                InferenceException.Kind.UNAVAILABLE,
+                "no replica of model '" + model + "' is available (all down or circuits open)",
+                retryAfterWhenNone,
                 null);
     }
 

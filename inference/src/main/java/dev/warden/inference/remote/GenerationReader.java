@@ -12,8 +12,7 @@ import tools.jackson.databind.JsonNode;
 /** Turns a non-streamed upstream reply ({@code chat.completion} or {@code text_completion}) into a {@link Generation}. */
 final class GenerationReader {
 
-    private GenerationReader() {
-    }
+    private GenerationReader() {}
 
     static Generation read(byte[] body, boolean chat, String servedModel) {
         JsonNode root;
@@ -25,7 +24,8 @@ final class GenerationReader {
         JsonNode choices = root.get("choices");
         if (choices == null || !choices.isArray()) {
             String error = OpenAiWire.errorMessage(new String(body, java.nio.charset.StandardCharsets.UTF_8));
-            throw new InferenceException(InferenceException.Kind.UPSTREAM_ERROR,
+            throw new InferenceException(
+                    InferenceException.Kind.UPSTREAM_ERROR,
                     "upstream reply has no choices" + (error == null ? "" : ": " + error));
         }
         List<Choice> out = new ArrayList<>(choices.size());
@@ -37,11 +37,19 @@ final class GenerationReader {
             if (chat) {
                 JsonNode message = c.path("message");
                 String text = OpenAiWire.text(message.get("content"));
-                out.add(new Choice(index, text == null ? "" : text, OpenAiWire.toolCalls(message.get("tool_calls")),
-                        reason, OpenAiWire.chatLogprobs(c.get("logprobs"))));
+                out.add(new Choice(
+                        index,
+                        text == null ? "" : text,
+                        OpenAiWire.toolCalls(message.get("tool_calls")),
+                        reason,
+                        OpenAiWire.chatLogprobs(c.get("logprobs"))));
             } else {
                 String text = OpenAiWire.text(c.get("text"));
-                out.add(new Choice(index, text == null ? "" : text, List.of(), reason,
+                out.add(new Choice(
+                        index,
+                        text == null ? "" : text,
+                        List.of(),
+                        reason,
                         OpenAiWire.completionLogprobs(c.get("logprobs"))));
             }
         }

@@ -13,18 +13,23 @@ import reactor.core.publisher.Mono;
  */
 final class HealthProbe {
 
-    private HealthProbe() {
-    }
+    private HealthProbe() {}
 
     static Disposable start(List<Replica> replicas, RemoteEngineSettings.Health health) {
         return Flux.interval(Duration.ZERO, health.interval())
                 .onBackpressureDrop()
-                .concatMap(tick -> Flux.fromIterable(replicas).flatMap(r -> check(r, health)).then(), 0)
+                .concatMap(
+                        tick -> Flux.fromIterable(replicas)
+                                .flatMap(r -> check(r, health))
+                                .then(),
+                        0)
                 .subscribe();
     }
 
     static Mono<Void> check(Replica replica, RemoteEngineSettings.Health health) {
-        return replica.http().get().uri(health.path())
+        return replica.http()
+                .get()
+                .uri(health.path())
                 .responseSingle((res, body) -> body.then(Mono.just(res.status().code())))
                 .timeout(health.timeout())
                 .doOnNext(code -> replica.markHealth(code >= 200 && code < 300, "HTTP " + code))

@@ -16,8 +16,7 @@ import tools.jackson.databind.node.ObjectNode;
  */
 public final class OpenAiChatJson {
 
-    private OpenAiChatJson() {
-    }
+    private OpenAiChatJson() {}
 
     /** Appends each message; a call's id is left out when it has none (strict servers reject a null id). */
     public static void writeMessages(ArrayNode array, List<ChatMessage> messages) {
@@ -38,7 +37,9 @@ public final class OpenAiChatJson {
                     if (call.id() != null) {
                         c.put("id", call.id());
                     }
-                    c.put("type", "function").putObject("function").put("name", call.name())
+                    c.put("type", "function")
+                            .putObject("function")
+                            .put("name", call.name())
                             .put("arguments", call.argumentsJson());
                 }
             }
@@ -51,7 +52,9 @@ public final class OpenAiChatJson {
     /** Appends each tool as a function; its parameters are parsed back into JSON. */
     public static void writeTools(ArrayNode array, List<ToolDefinition> tools) {
         for (ToolDefinition tool : tools) {
-            ObjectNode function = array.addObject().put("type", "function").putObject("function")
+            ObjectNode function = array.addObject()
+                    .put("type", "function")
+                    .putObject("function")
                     .put("name", tool.name());
             if (tool.description() != null) {
                 function.put("description", tool.description());
@@ -60,8 +63,11 @@ public final class OpenAiChatJson {
                 try {
                     function.set("parameters", OpenAiWire.JSON.readTree(tool.parametersJson()));
                 } catch (JacksonException e) {
-                    throw new InferenceException(InferenceException.Kind.INVALID_REQUEST,
-                            "parameters of tool " + tool.name() + " is not valid JSON", null, e);
+                    throw new InferenceException(
+                            InferenceException.Kind.INVALID_REQUEST,
+                            "parameters of tool " + tool.name() + " is not valid JSON",
+                            null,
+                            e);
                 }
             }
         }

@@ -15,8 +15,7 @@ final class OpenAiWire {
     /** One mapper for the engine's whole life: creating one per request would cost more than the request. */
     static final JsonMapper JSON = JsonMapper.builder().build();
 
-    private OpenAiWire() {
-    }
+    private OpenAiWire() {}
 
     static String text(JsonNode node) {
         return node != null && node.isString() ? node.stringValue() : null;
@@ -26,7 +25,9 @@ final class OpenAiWire {
         if (node == null || !node.isObject()) {
             return null;
         }
-        return new Usage(node.path("prompt_tokens").intValue(0), node.path("completion_tokens").intValue(0));
+        return new Usage(
+                node.path("prompt_tokens").intValue(0),
+                node.path("completion_tokens").intValue(0));
     }
 
     static List<ToolCall> toolCalls(JsonNode calls) {
@@ -36,9 +37,12 @@ final class OpenAiWire {
         List<ToolCall> out = new ArrayList<>(calls.size());
         for (JsonNode call : calls) {
             JsonNode function = call.path("function");
-            String arguments = function.get("arguments") != null && function.get("arguments").isObject()
-                    ? function.get("arguments").toString() : text(function.get("arguments"));
-            out.add(new ToolCall(text(call.get("id")), text(function.get("name")), arguments == null ? "{}" : arguments));
+            String arguments = function.get("arguments") != null
+                            && function.get("arguments").isObject()
+                    ? function.get("arguments").toString()
+                    : text(function.get("arguments"));
+            out.add(new ToolCall(
+                    text(call.get("id")), text(function.get("name")), arguments == null ? "{}" : arguments));
         }
         return out;
     }
@@ -53,7 +57,8 @@ final class OpenAiWire {
         for (JsonNode t : content) {
             List<TokenLogprob.Alternative> top = new ArrayList<>();
             for (JsonNode a : t.path("top_logprobs")) {
-                top.add(new TokenLogprob.Alternative(text(a.get("token")), a.path("logprob").doubleValue(0)));
+                top.add(new TokenLogprob.Alternative(
+                        text(a.get("token")), a.path("logprob").doubleValue(0)));
             }
             out.add(new TokenLogprob(text(t.get("token")), t.path("logprob").doubleValue(0), List.copyOf(top)));
         }
@@ -74,7 +79,8 @@ final class OpenAiWire {
             JsonNode alternatives = tops.path(i);
             if (alternatives.isObject()) {
                 for (Map.Entry<String, JsonNode> a : alternatives.properties()) {
-                    top.add(new TokenLogprob.Alternative(a.getKey(), a.getValue().doubleValue(0)));
+                    top.add(new TokenLogprob.Alternative(
+                            a.getKey(), a.getValue().doubleValue(0)));
                 }
             }
             out.add(new TokenLogprob(text(tokens.get(i)), values.path(i).doubleValue(0), List.copyOf(top)));
@@ -114,7 +120,8 @@ final class OpenAiWire {
         try {
             JsonNode node = JSON.readTree(body);
             JsonNode error = node.get("error");
-            String message = error != null && error.isObject() ? text(error.get("message"))
+            String message = error != null && error.isObject()
+                    ? text(error.get("message"))
                     : error != null ? text(error) : text(node.get("message"));
             if (message == null) {
                 message = text(node.get("detail"));

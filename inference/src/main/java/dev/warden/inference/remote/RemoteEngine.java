@@ -59,7 +59,8 @@ public final class RemoteEngine implements InferenceEngine {
                 .maxIdleTime(Duration.ofSeconds(4))
                 .build();
         HttpClient base = HttpClient.create(connections)
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, timeouts.connect().toMillis()))
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int)
+                        Math.min(Integer.MAX_VALUE, timeouts.connect().toMillis()))
                 .headers(h -> {
                     h.set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON);
                     if (settings.apiKey() != null) {
@@ -70,12 +71,15 @@ public final class RemoteEngine implements InferenceEngine {
         List<Replica> list = new ArrayList<>();
         for (int i = 0; i < settings.replicas().size(); i++) {
             String url = settings.replicas().get(i);
-            list.add(new Replica(i, url, base.baseUrl(url),
-                    breakers.circuitBreaker(settings.servedModel() + "@" + url)));
+            list.add(new Replica(
+                    i, url, base.baseUrl(url), breakers.circuitBreaker(settings.servedModel() + "@" + url)));
         }
         this.replicas = List.copyOf(list);
-        Duration retryAfter = settings.health().enabled() ? settings.health().interval() : settings.breaker().waitInOpen();
-        this.failover = new Failover(settings.servedModel(), new ReplicaRotation(replicas), settings.retries(), retryAfter);
+        Duration retryAfter = settings.health().enabled()
+                ? settings.health().interval()
+                : settings.breaker().waitInOpen();
+        this.failover =
+                new Failover(settings.servedModel(), new ReplicaRotation(replicas), settings.retries(), retryAfter);
         this.bodies = new UpstreamBody(settings.upstreamModel());
         this.healthChecks = settings.health().enabled() ? HealthProbe.start(replicas, settings.health()) : null;
     }
@@ -96,7 +100,8 @@ public final class RemoteEngine implements InferenceEngine {
 
     public List<ReplicaStatus> replicaStatus() {
         return replicas.stream()
-                .map(r -> new ReplicaStatus(r.baseUrl(), r.healthy(), r.breaker().getState().name(), r.available()))
+                .map(r -> new ReplicaStatus(
+                        r.baseUrl(), r.healthy(), r.breaker().getState().name(), r.available()))
                 .toList();
     }
 
@@ -154,22 +159,25 @@ public final class RemoteEngine implements InferenceEngine {
     public Mono<byte[]> embeddings(tools.jackson.databind.node.ObjectNode body) {
         return Mono.defer(() -> {
             tools.jackson.databind.node.ObjectNode upstream = body.deepCopy();
-            upstream.put("model", settings.upstreamModel() != null ? settings.upstreamModel()
-                    : settings.servedModel());
+            upstream.put("model", settings.upstreamModel() != null ? settings.upstreamModel() : settings.servedModel());
             byte[] bytes = OpenAiWire.JSON.writeValueAsBytes(upstream);
             return failover.mono(replica -> raw(replica, EMBEDDINGS_PATH, bytes));
         });
     }
 
     private Mono<byte[]> raw(Replica replica, String path, byte[] body) {
-        AttemptDeadline deadline = AttemptDeadline.whole(replica, settings.timeouts().response());
+        AttemptDeadline deadline =
+                AttemptDeadline.whole(replica, settings.timeouts().response());
         return replica.post(path)
-                .send((req, out) -> out.withConnection(deadline::bind)
-                        .send(Mono.fromSupplier(() -> Unpooled.wrappedBuffer(body))))
-                .responseSingle((res, content) -> res.status().code() == 200 ? content.asByteArray()
-                        : content.asString().defaultIfEmpty("").flatMap(text -> Mono.error(failure(replica, res, text))))
-                .switchIfEmpty(Mono.error(() -> new InferenceException(Kind.UPSTREAM_ERROR,
-                        replica.label() + " sent an empty reply")))
+                .send((req, out) ->
+                        out.withConnection(deadline::bind).send(Mono.fromSupplier(() -> Unpooled.wrappedBuffer(body))))
+                .responseSingle((res, content) -> res.status().code() == 200
+                        ? content.asByteArray()
+                        : content.asString()
+                                .defaultIfEmpty("")
+                                .flatMap(text -> Mono.error(failure(replica, res, text))))
+                .switchIfEmpty(Mono.error(
+                        () -> new InferenceException(Kind.UPSTREAM_ERROR, replica.label() + " sent an empty reply")))
                 .onErrorMap(deadline::explain)
                 .doFinally(signal -> deadline.stop());
     }
@@ -183,15 +191,18 @@ public final class RemoteEngine implements InferenceEngine {
     }
 
     private Mono<Generation> whole(Replica replica, String path, byte[] body, boolean chat, String model) {
-        AttemptDeadline deadline = AttemptDeadline.whole(replica, settings.timeouts().response());
+        AttemptDeadline deadline =
+                AttemptDeadline.whole(replica, settings.timeouts().response());
         return replica.post(path)
-                .send((req, out) -> out.withConnection(deadline::bind)
-                        .send(Mono.fromSupplier(() -> Unpooled.wrappedBuffer(body))))
+                .send((req, out) ->
+                        out.withConnection(deadline::bind).send(Mono.fromSupplier(() -> Unpooled.wrappedBuffer(body))))
                 .responseSingle((res, content) -> res.status().code() == 200
                         ? content.asByteArray().map(bytes -> GenerationReader.read(bytes, chat, model))
-                        : content.asString().defaultIfEmpty("").flatMap(text -> Mono.error(failure(replica, res, text))))
-                .switchIfEmpty(Mono.error(() -> new InferenceException(Kind.UPSTREAM_ERROR,
-                        replica.label() + " sent an empty reply")))
+                        : content.asString()
+                                .defaultIfEmpty("")
+                                .flatMap(text -> Mono.error(failure(replica, res, text))))
+                .switchIfEmpty(Mono.error(
+                        () -> new InferenceException(Kind.UPSTREAM_ERROR, replica.label() + " sent an empty reply")))
                 .onErrorMap(deadline::explain)
                 .doFinally(signal -> deadline.stop());
     }
@@ -199,14 +210,16 @@ public final class RemoteEngine implements InferenceEngine {
     private Flux<StreamChunk> stream(Replica replica, String path, byte[] body, boolean chat) {
         SseEventDecoder decoder = new SseEventDecoder();
         StreamAssembler assembler = new StreamAssembler(chat);
-        AttemptDeadline deadline = AttemptDeadline.stream(replica, settings.timeouts().firstToken(),
-                settings.timeouts().idleGap());
+        AttemptDeadline deadline = AttemptDeadline.stream(
+                replica, settings.timeouts().firstToken(), settings.timeouts().idleGap());
         return replica.post(path)
-                .send((req, out) -> out.withConnection(deadline::bind)
-                        .send(Mono.fromSupplier(() -> Unpooled.wrappedBuffer(body))))
+                .send((req, out) ->
+                        out.withConnection(deadline::bind).send(Mono.fromSupplier(() -> Unpooled.wrappedBuffer(body))))
                 .response((res, content) -> res.status().code() == 200
                         ? events(content, decoder)
-                        : content.aggregate().asString().defaultIfEmpty("")
+                        : content.aggregate()
+                                .asString()
+                                .defaultIfEmpty("")
                                 .flatMapMany(text -> Flux.<String>error(failure(replica, res, text))))
                 // Time limits watch upstream events, not emitted chunks: tool-call deltas emit nothing for a while.
                 .doOnNext(event -> deadline.onEvent())
@@ -222,8 +235,8 @@ public final class RemoteEngine implements InferenceEngine {
     }
 
     private static InferenceException failure(Replica replica, HttpClientResponse res, String body) {
-        return UpstreamErrors.status(replica, res.status().code(), body,
-                res.responseHeaders().get(HttpHeaderNames.RETRY_AFTER));
+        return UpstreamErrors.status(
+                replica, res.status().code(), body, res.responseHeaders().get(HttpHeaderNames.RETRY_AFTER));
     }
 
     private String served(String requested) {

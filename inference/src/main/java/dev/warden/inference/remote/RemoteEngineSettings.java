@@ -19,9 +19,16 @@ import java.util.Objects;
  * @param health         periodic health checks that take replicas out of rotation and back
  * @param maxConnections connection pool size per replica
  */
-public record RemoteEngineSettings(String servedModel, String upstreamModel, List<String> replicas, String apiKey,
-                                   Timeouts timeouts, int retries, Breaker breaker, Health health,
-                                   int maxConnections) {
+public record RemoteEngineSettings(
+        String servedModel,
+        String upstreamModel,
+        List<String> replicas,
+        String apiKey,
+        Timeouts timeouts,
+        int retries,
+        Breaker breaker,
+        Health health,
+        int maxConnections) {
 
     public RemoteEngineSettings {
         Objects.requireNonNull(servedModel, "servedModel");
@@ -51,33 +58,33 @@ public record RemoteEngineSettings(String servedModel, String upstreamModel, Lis
     }
 
     public RemoteEngineSettings withApiKey(String apiKey) {
-        return new RemoteEngineSettings(servedModel, upstreamModel, replicas, apiKey, timeouts, retries, breaker,
-                health, maxConnections);
+        return new RemoteEngineSettings(
+                servedModel, upstreamModel, replicas, apiKey, timeouts, retries, breaker, health, maxConnections);
     }
 
     public RemoteEngineSettings withTimeouts(Timeouts timeouts) {
-        return new RemoteEngineSettings(servedModel, upstreamModel, replicas, apiKey, timeouts, retries, breaker,
-                health, maxConnections);
+        return new RemoteEngineSettings(
+                servedModel, upstreamModel, replicas, apiKey, timeouts, retries, breaker, health, maxConnections);
     }
 
     public RemoteEngineSettings withRetries(int retries) {
-        return new RemoteEngineSettings(servedModel, upstreamModel, replicas, apiKey, timeouts, retries, breaker,
-                health, maxConnections);
+        return new RemoteEngineSettings(
+                servedModel, upstreamModel, replicas, apiKey, timeouts, retries, breaker, health, maxConnections);
     }
 
     public RemoteEngineSettings withBreaker(Breaker breaker) {
-        return new RemoteEngineSettings(servedModel, upstreamModel, replicas, apiKey, timeouts, retries, breaker,
-                health, maxConnections);
+        return new RemoteEngineSettings(
+                servedModel, upstreamModel, replicas, apiKey, timeouts, retries, breaker, health, maxConnections);
     }
 
     public RemoteEngineSettings withHealth(Health health) {
-        return new RemoteEngineSettings(servedModel, upstreamModel, replicas, apiKey, timeouts, retries, breaker,
-                health, maxConnections);
+        return new RemoteEngineSettings(
+                servedModel, upstreamModel, replicas, apiKey, timeouts, retries, breaker, health, maxConnections);
     }
 
     public RemoteEngineSettings withMaxConnections(int maxConnections) {
-        return new RemoteEngineSettings(servedModel, upstreamModel, replicas, apiKey, timeouts, retries, breaker,
-                health, maxConnections);
+        return new RemoteEngineSettings(
+                servedModel, upstreamModel, replicas, apiKey, timeouts, retries, breaker, health, maxConnections);
     }
 
     private static String baseUrl(String url) {
@@ -112,8 +119,8 @@ public record RemoteEngineSettings(String servedModel, String upstreamModel, Lis
 
         /** 5 s connect, 60 s first token, 30 s idle gap, 300 s whole response. */
         public static Timeouts defaults() {
-            return new Timeouts(Duration.ofSeconds(5), Duration.ofSeconds(60), Duration.ofSeconds(30),
-                    Duration.ofSeconds(300));
+            return new Timeouts(
+                    Duration.ofSeconds(5), Duration.ofSeconds(60), Duration.ofSeconds(30), Duration.ofSeconds(300));
         }
     }
 
@@ -127,8 +134,12 @@ public record RemoteEngineSettings(String servedModel, String upstreamModel, Lis
      * @param waitInOpen          how long the circuit stays open before letting trial calls through
      * @param halfOpenCalls       trial calls in the half-open state
      */
-    public record Breaker(float failureRatePercent, int slidingWindowCalls, int minimumCalls, Duration waitInOpen,
-                          int halfOpenCalls) {
+    public record Breaker(
+            float failureRatePercent,
+            int slidingWindowCalls,
+            int minimumCalls,
+            Duration waitInOpen,
+            int halfOpenCalls) {
 
         public Breaker {
             if (failureRatePercent <= 0 || failureRatePercent > 100) {

@@ -16,6 +16,7 @@ final class Replica {
     private final CircuitBreaker breaker;
     /** POST senders for the generation paths, built once: each {@code post().uri(..)} copies the client's config. */
     private final HttpClient.RequestSender chat;
+
     private final HttpClient.RequestSender completion;
     private final String label;
     private volatile boolean healthy = true;

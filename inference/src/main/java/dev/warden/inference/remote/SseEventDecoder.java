@@ -64,7 +64,8 @@ final class SseEventDecoder {
         }
         if (length + count > line.length) {
             if (length + count > MAX_LINE) {
-                throw new InferenceException(InferenceException.Kind.UPSTREAM_ERROR,
+                throw new InferenceException(
+                        InferenceException.Kind.UPSTREAM_ERROR,
                         "upstream sent an SSE line longer than " + MAX_LINE + " bytes");
             }
             line = Arrays.copyOf(line, Math.max(line.length * 2, length + count));

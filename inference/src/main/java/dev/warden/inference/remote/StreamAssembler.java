@@ -44,12 +44,13 @@ final class StreamAssembler {
         try {
             event = OpenAiWire.JSON.readTree(data);
         } catch (JacksonException e) {
-            throw new InferenceException(InferenceException.Kind.UPSTREAM_ERROR,
-                    "upstream sent a stream event that is not JSON", null, e);
+            throw new InferenceException(
+                    InferenceException.Kind.UPSTREAM_ERROR, "upstream sent a stream event that is not JSON", null, e);
         }
         JsonNode error = event.get("error");
         if (error != null && !error.isNull()) {
-            throw new InferenceException(InferenceException.Kind.UPSTREAM_ERROR,
+            throw new InferenceException(
+                    InferenceException.Kind.UPSTREAM_ERROR,
                     "upstream failed mid-stream: " + OpenAiWire.errorMessage(event.toString()));
         }
         Usage reported = OpenAiWire.usage(event.get("usage"));
@@ -78,10 +79,11 @@ final class StreamAssembler {
         if (done) {
             return List.of();
         }
-        boolean everyStartedChoiceFinished = !finished.isEmpty() && started.stream().allMatch(finished::get);
+        boolean everyStartedChoiceFinished =
+                !finished.isEmpty() && started.stream().allMatch(finished::get);
         if (!everyStartedChoiceFinished) {
-            throw new InferenceException(InferenceException.Kind.UPSTREAM_ERROR,
-                    "upstream stream ended without finish_reason or [DONE]");
+            throw new InferenceException(
+                    InferenceException.Kind.UPSTREAM_ERROR, "upstream stream ended without finish_reason or [DONE]");
         }
         done = true;
         return usageChunk();
@@ -104,7 +106,8 @@ final class StreamAssembler {
         int index = choice.path("index").intValue(0);
         started.set(index);
         List<TokenLogprob> logprobs = OpenAiWire.completionLogprobs(choice.get("logprobs"));
-        return chunk(index, OpenAiWire.text(choice.get("text")), OpenAiWire.text(choice.get("finish_reason")), logprobs);
+        return chunk(
+                index, OpenAiWire.text(choice.get("text")), OpenAiWire.text(choice.get("finish_reason")), logprobs);
     }
 
     private StreamChunk chunk(int index, String text, String finish, List<TokenLogprob> logprobs) {

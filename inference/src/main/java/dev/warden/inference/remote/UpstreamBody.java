@@ -50,7 +50,8 @@ final class UpstreamBody {
         body.put("stream", stream);
         if (stream) {
             JsonNode options = body.get("stream_options");
-            ObjectNode streamOptions = options instanceof ObjectNode o ? o.deepCopy() : OpenAiWire.JSON.createObjectNode();
+            ObjectNode streamOptions =
+                    options instanceof ObjectNode o ? o.deepCopy() : OpenAiWire.JSON.createObjectNode();
             streamOptions.put("include_usage", true);
             body.set("stream_options", streamOptions);
         } else {
@@ -70,7 +71,9 @@ final class UpstreamBody {
             if (TOOL_CHOICE_WORDS.contains(request.toolChoice())) {
                 body.put("tool_choice", request.toolChoice());
             } else {
-                body.putObject("tool_choice").put("type", "function").putObject("function")
+                body.putObject("tool_choice")
+                        .put("type", "function")
+                        .putObject("function")
                         .put("name", request.toolChoice());
             }
         }

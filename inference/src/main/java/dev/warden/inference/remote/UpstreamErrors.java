@@ -20,26 +20,31 @@ import tools.jackson.core.JacksonException;
  */
 final class UpstreamErrors {
 
-    private UpstreamErrors() {
-    }
+    private UpstreamErrors() {}
 
     static InferenceException status(Replica replica, int status, String body, String retryAfter) {
         String upstreamMessage = OpenAiWire.errorMessage(body);
         String message = upstreamMessage != null ? upstreamMessage : "HTTP " + status;
         if (status == 429) {
-            return new InferenceException(Kind.OVERLOADED, "upstream is busy: " + message, retryAfter(retryAfter), null);
+            return new InferenceException(
+                    Kind.OVERLOADED, "upstream is busy: " + message, retryAfter(retryAfter), null);
         }
         if (status == 401 || status == 403) {
-            return new InferenceException(Kind.UPSTREAM_ERROR,
-                    replica.label() + " rejected the gateway's credentials (HTTP " + status + ")");
+            return new InferenceException(
+                    Kind.UPSTREAM_ERROR, replica.label() + " rejected the gateway's credentials (HTTP " + status + ")");
         }
         if (status >= 400 && status < 500) {
             // the client's request as the upstream saw it: its status and code go back to the client unchanged
             String[] fields = OpenAiWire.errorFields(body);
-            return new InferenceException(Kind.INVALID_REQUEST, message, null, null,
+            return new InferenceException(
+                    Kind.INVALID_REQUEST,
+                    message,
+                    null,
+                    null,
                     new InferenceException.Upstream(status, fields[0], fields[1], fields[2]));
         }
-        return new InferenceException(Kind.UPSTREAM_ERROR, replica.label() + " answered HTTP " + status + ": " + message);
+        return new InferenceException(
+                Kind.UPSTREAM_ERROR, replica.label() + " answered HTTP " + status + ": " + message);
     }
 
     static InferenceException classify(Replica replica, Throwable e) {
@@ -54,8 +59,8 @@ final class UpstreamErrors {
         }
         String type = e.getClass().getSimpleName();
         if (type.equals("PoolAcquireTimeoutException") || type.equals("PoolAcquirePendingLimitException")) {
-            return new InferenceException(Kind.OVERLOADED, "no free connection to " + replica.label(),
-                    Duration.ofSeconds(1), e);
+            return new InferenceException(
+                    Kind.OVERLOADED, "no free connection to " + replica.label(), Duration.ofSeconds(1), e);
         }
         if (e instanceof PrematureCloseException) {
             return new InferenceException(Kind.UPSTREAM_ERROR, replica.label() + " closed the connection", null, e);
@@ -64,8 +69,8 @@ final class UpstreamErrors {
             return new InferenceException(Kind.UPSTREAM_ERROR, "cannot connect to " + replica.label(), null, e);
         }
         if (e instanceof IOException) {
-            return new InferenceException(Kind.UPSTREAM_ERROR, "I/O error with " + replica.label() + ": " + e.getMessage(),
-                    null, e);
+            return new InferenceException(
+                    Kind.UPSTREAM_ERROR, "I/O error with " + replica.label() + ": " + e.getMessage(), null, e);
         }
         if (e instanceof JacksonException) {
             return new InferenceException(Kind.UPSTREAM_ERROR, replica.label() + " sent invalid JSON", null, e);

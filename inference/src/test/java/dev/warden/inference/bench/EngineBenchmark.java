@@ -51,8 +51,8 @@ public final class EngineBenchmark {
         boolean logprobs = Boolean.parseBoolean(o.getOrDefault("logprobs", "false"));
 
         long loadStart = System.nanoTime();
-        LlamaCppEngine engine = new LlamaCppEngine(
-                new LlamaCppSettings(model, slots, Math.max(requests, 1), ctx, threads, maxTokens));
+        LlamaCppEngine engine =
+                new LlamaCppEngine(new LlamaCppSettings(model, slots, Math.max(requests, 1), ctx, threads, maxTokens));
         double loadMs = (System.nanoTime() - loadStart) / 1e6;
         String prompt = "Tell me about the weather in Paris. ".repeat(Math.max(1, promptWords / 7));
 
@@ -71,25 +71,27 @@ public final class EngineBenchmark {
                 perRequestRate.add((s.completionTokens - 1) / ((s.totalMs - s.ttftMs) / 1000));
             }
         }
-        System.out.printf("model %s, %d slot(s), %d thread(s), context %d, load %.0f ms%n", model, slots, threads,
-                engine.contextLength(), loadMs);
-        System.out.printf("%d requests, concurrency %d, max_tokens %d, prompt %d tokens, logprobs %s%n", requests,
-                concurrency, maxTokens, samples.get(0).promptTokens, logprobs);
-        System.out.printf("time to first token ms: p50 %.1f  p90 %.1f  p99 %.1f  max %.1f%n", pct(ttft, 50),
-                pct(ttft, 90), pct(ttft, 99), pct(ttft, 100));
-        System.out.printf("tokens/s per request (after the first token): p50 %.0f  p10 %.0f%n",
+        System.out.printf(
+                "model %s, %d slot(s), %d thread(s), context %d, load %.0f ms%n",
+                model, slots, threads, engine.contextLength(), loadMs);
+        System.out.printf(
+                "%d requests, concurrency %d, max_tokens %d, prompt %d tokens, logprobs %s%n",
+                requests, concurrency, maxTokens, samples.get(0).promptTokens, logprobs);
+        System.out.printf(
+                "time to first token ms: p50 %.1f  p90 %.1f  p99 %.1f  max %.1f%n",
+                pct(ttft, 50), pct(ttft, 90), pct(ttft, 99), pct(ttft, 100));
+        System.out.printf(
+                "tokens/s per request (after the first token): p50 %.0f  p10 %.0f%n",
                 pct(perRequestRate, 50), pct(perRequestRate, 10));
-        System.out.printf("aggregate: %d completion tokens in %.2f s = %.0f tokens/s%n", tokens, wallS,
-                tokens / wallS);
+        System.out.printf("aggregate: %d completion tokens in %.2f s = %.0f tokens/s%n", tokens, wallS, tokens / wallS);
         // The binding's native server thread is not a daemon: the JVM would not exit on its own.
         System.exit(0);
     }
 
-    private record Sample(double ttftMs, double totalMs, int promptTokens, int completionTokens) {
-    }
+    private record Sample(double ttftMs, double totalMs, int promptTokens, int completionTokens) {}
 
-    private static List<Sample> run(LlamaCppEngine engine, String prompt, int requests, int concurrency,
-                                    int maxTokens, boolean logprobs) {
+    private static List<Sample> run(
+            LlamaCppEngine engine, String prompt, int requests, int concurrency, int maxTokens, boolean logprobs) {
         List<Sample> samples = Collections.synchronizedList(new ArrayList<>());
         Flux.range(0, requests)
                 .flatMap(i -> one(engine, prompt, maxTokens, i, logprobs), Math.max(1, concurrency))
@@ -99,10 +101,10 @@ public final class EngineBenchmark {
     }
 
     private static Mono<Sample> one(LlamaCppEngine engine, String prompt, int maxTokens, int i, boolean logprobs) {
-        SamplingParams params = new SamplingParams(0.8, null, maxTokens, List.of(), (long) i, 1, logprobs,
-                logprobs ? 5 : null);
-        ChatRequest request = new ChatRequest("bench", List.of(ChatMessage.of(Role.USER, prompt)), List.of(), null,
-                params, true, true, null);
+        SamplingParams params =
+                new SamplingParams(0.8, null, maxTokens, List.of(), (long) i, 1, logprobs, logprobs ? 5 : null);
+        ChatRequest request = new ChatRequest(
+                "bench", List.of(ChatMessage.of(Role.USER, prompt)), List.of(), null, params, true, true, null);
         return Mono.defer(() -> {
             long start = System.nanoTime();
             AtomicLong first = new AtomicLong();
@@ -118,8 +120,8 @@ public final class EngineBenchmark {
                     .map(u -> {
                         long end = System.nanoTime();
                         long f = first.get() == 0 ? end : first.get();
-                        return new Sample((f - start) / 1e6, (end - start) / 1e6, u.promptTokens(),
-                                u.completionTokens());
+                        return new Sample(
+                                (f - start) / 1e6, (end - start) / 1e6, u.promptTokens(), u.completionTokens());
                     });
         });
     }

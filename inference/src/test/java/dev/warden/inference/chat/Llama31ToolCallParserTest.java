@@ -9,7 +9,8 @@ class Llama31ToolCallParserTest {
 
     @Test
     void parsesTheJsonForm() {
-        var reply = Llama31ToolCallParser.parse(" {\"name\": \"get_weather\", \"parameters\": {\"city\": \"Paris; FR\"}}\n");
+        var reply = Llama31ToolCallParser.parse(
+                " {\"name\": \"get_weather\", \"parameters\": {\"city\": \"Paris; FR\"}}\n");
 
         assertThat(reply.hasToolCalls()).isTrue();
         assertThat(reply.content()).isEmpty();
@@ -27,25 +28,33 @@ class Llama31ToolCallParserTest {
 
         assertThat(reply.toolCalls()).extracting(ToolCall::name).containsExactly("a", "b");
         assertThat(reply.toolCalls().get(1).argumentsJson()).isEqualTo("{\"x\":[1,{\"y\":\"}\"}]}");
-        assertThat(reply.toolCalls().get(0).id()).isNotEqualTo(reply.toolCalls().get(1).id());
+        assertThat(reply.toolCalls().get(0).id())
+                .isNotEqualTo(reply.toolCalls().get(1).id());
     }
 
     @Test
     void parsesTheFunctionTagForm() {
         var reply = Llama31ToolCallParser.parse("<function=spotify_trending_songs>{\"n\": \"5\"}</function>");
 
-        assertThat(reply.toolCalls()).singleElement()
+        assertThat(reply.toolCalls())
+                .singleElement()
                 .extracting(ToolCall::name, ToolCall::argumentsJson)
                 .containsExactly("spotify_trending_songs", "{\"n\":\"5\"}");
     }
 
     @Test
     void leavesOrdinaryTextAndOtherJsonAlone() {
-        assertThat(Llama31ToolCallParser.parse("The weather is fine.").hasToolCalls()).isFalse();
-        assertThat(Llama31ToolCallParser.parse("{\"name\": \"Bob\", \"age\": 3}").hasToolCalls()).isFalse();
-        assertThat(Llama31ToolCallParser.parse("{\"name\": \"f\", \"parameters\": {}} and some text").content())
+        assertThat(Llama31ToolCallParser.parse("The weather is fine.").hasToolCalls())
+                .isFalse();
+        assertThat(Llama31ToolCallParser.parse("{\"name\": \"Bob\", \"age\": 3}")
+                        .hasToolCalls())
+                .isFalse();
+        assertThat(Llama31ToolCallParser.parse("{\"name\": \"f\", \"parameters\": {}} and some text")
+                        .content())
                 .isEqualTo("{\"name\": \"f\", \"parameters\": {}} and some text");
-        assertThat(Llama31ToolCallParser.parse("{\"name\": \"f\", \"parameters\": {").hasToolCalls()).isFalse();
+        assertThat(Llama31ToolCallParser.parse("{\"name\": \"f\", \"parameters\": {")
+                        .hasToolCalls())
+                .isFalse();
     }
 
     @Test

@@ -13,10 +13,11 @@ class PythonJsonTest {
     void writesLikePythonJsonDumps() {
         var node = json.readTree("{\"a\":[1,2.5,true,null],\"b\":{},\"c\":[],\"é\":\"x\\\"y\\n\\u0001\"}");
 
-        assertThat(PythonJson.dumps(node)).isEqualTo("{\"a\": [1, 2.5, true, null], \"b\": {}, \"c\": [], "
-                + "\"é\": \"x\\\"y\\n\\u0001\"}");
-        assertThat(PythonJson.dumps(node, 2)).isEqualTo("{\n  \"a\": [\n    1,\n    2.5,\n    true,\n    null\n  ],\n"
-                + "  \"b\": {},\n  \"c\": [],\n  \"é\": \"x\\\"y\\n\\u0001\"\n}");
+        assertThat(PythonJson.dumps(node))
+                .isEqualTo("{\"a\": [1, 2.5, true, null], \"b\": {}, \"c\": [], " + "\"é\": \"x\\\"y\\n\\u0001\"}");
+        assertThat(PythonJson.dumps(node, 2))
+                .isEqualTo("{\n  \"a\": [\n    1,\n    2.5,\n    true,\n    null\n  ],\n"
+                        + "  \"b\": {},\n  \"c\": [],\n  \"é\": \"x\\\"y\\n\\u0001\"\n}");
     }
 
     @Test

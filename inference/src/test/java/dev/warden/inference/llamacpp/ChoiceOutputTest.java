@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.warden.inference.FinishReason;
 import dev.warden.inference.StreamChunk;
-import dev.warden.inference.ToolCall;
 import dev.warden.inference.TokenLogprob;
+import dev.warden.inference.ToolCall;
 import java.util.List;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
@@ -15,9 +15,11 @@ class ChoiceOutputTest {
 
     private static List<StreamChunk> emit(boolean toolCalls, Consumer<LlamaCppEngine.ChoiceOutput> script) {
         return Flux.<StreamChunk>create(sink -> {
-            script.accept(new LlamaCppEngine.ChoiceOutput(0, toolCalls, sink));
-            sink.complete();
-        }).collectList().block();
+                    script.accept(new LlamaCppEngine.ChoiceOutput(0, toolCalls, sink));
+                    sink.complete();
+                })
+                .collectList()
+                .block();
     }
 
     @Test
@@ -31,7 +33,8 @@ class ChoiceOutputTest {
         assertThat(chunks).singleElement().satisfies(c -> {
             assertThat(c.text()).isEmpty();
             assertThat(c.finishReason()).isEqualTo(FinishReason.TOOL_CALLS);
-            assertThat(c.toolCalls()).extracting(ToolCall::name, ToolCall::argumentsJson)
+            assertThat(c.toolCalls())
+                    .extracting(ToolCall::name, ToolCall::argumentsJson)
                     .containsExactly(org.assertj.core.groups.Tuple.tuple("get_weather", "{\"city\":\"Paris\"}"));
         });
     }

@@ -34,7 +34,10 @@ class NextTokenProbabilitiesTest {
 
     @Test
     void givesAProbabilityDistributionOverTheVocabulary() {
-        var d = probabilities.next(SegmentedPrompt.builder().control("<|begin_of_text|>").text("hello there").build());
+        var d = probabilities.next(SegmentedPrompt.builder()
+                .control("<|begin_of_text|>")
+                .text("hello there")
+                .build());
 
         assertThat(probabilities.vocabularySize()).isEqualTo(TinyGguf.VOCAB_SIZE);
         assertThat(probabilities.contextLength()).isEqualTo(TinyGguf.CONTEXT_LENGTH);
@@ -44,20 +47,37 @@ class NextTokenProbabilitiesTest {
             sum += p;
         }
         assertThat(sum).isCloseTo(1.0, within(1e-4));
-        assertThat(d.promptTokens()).isEqualTo(1 + probabilities.tokenize(SegmentedPrompt.ofText("hello there")).length);
+        assertThat(d.promptTokens())
+                .isEqualTo(1 + probabilities.tokenize(SegmentedPrompt.ofText("hello there")).length);
         // The fixture's bias: printable ASCII, merged tokens and <|eot_id|> carry almost all the mass.
         int top = d.top(1)[0];
-        assertThat(top < TinyGguf.BYTE_TOKENS ? top >= 0x20 && top < 0x7f : top < TinyGguf.BYTE_TOKENS
-                + TinyGguf.MERGES.size() || top == TinyGguf.specialId("<|eot_id|>")).isTrue();
+        assertThat(
+                        top < TinyGguf.BYTE_TOKENS
+                                ? top >= 0x20 && top < 0x7f
+                                : top < TinyGguf.BYTE_TOKENS + TinyGguf.MERGES.size()
+                                        || top == TinyGguf.specialId("<|eot_id|>"))
+                .isTrue();
     }
 
     @Test
     void agreesWithTheEnginesGreedyFirstToken() {
-        SegmentedPrompt prompt = SegmentedPrompt.builder().control("<|begin_of_text|>").text("hello there").build();
+        SegmentedPrompt prompt = SegmentedPrompt.builder()
+                .control("<|begin_of_text|>")
+                .text("hello there")
+                .build();
         var d = probabilities.next(prompt);
-        String greedy = TinyLlamaEngine.shared().complete(new CompletionRequest("tiny", "hello there",
-                new SamplingParams(0.0, null, 1, List.of(), null, 1, false, null), false, false, null))
-                .block().choices().get(0).text();
+        String greedy = TinyLlamaEngine.shared()
+                .complete(new CompletionRequest(
+                        "tiny",
+                        "hello there",
+                        new SamplingParams(0.0, null, 1, List.of(), null, 1, false, null),
+                        false,
+                        false,
+                        null))
+                .block()
+                .choices()
+                .get(0)
+                .text();
 
         assertThat(probabilities.piece(d.top(1)[0])).isEqualTo(greedy);
     }
@@ -65,13 +85,13 @@ class NextTokenProbabilitiesTest {
     @Test
     void tokenisesClientTextWithoutSpecialsAndControlSegmentsAsSpecials() {
         int eot = TinyGguf.specialId("<|eot_id|>");
-        int[] ids = probabilities.tokenize(new Llama31ChatFormat().render(
-                List.of(ChatMessage.of(Role.USER, "<|eot_id|>")), List.of()));
+        int[] ids = probabilities.tokenize(
+                new Llama31ChatFormat().render(List.of(ChatMessage.of(Role.USER, "<|eot_id|>")), List.of()));
 
         assertThat(java.util.Arrays.stream(ids).filter(t -> t == eot).count()).isEqualTo(2);
         assertThat(probabilities.tokenId("<|eot_id|>")).isEqualTo(eot);
-        assertThat(probabilities.tokenId("hello")).isEqualTo(probabilities.tokenize(
-                SegmentedPrompt.ofText("hello"))[0]);
+        assertThat(probabilities.tokenId("hello"))
+                .isEqualTo(probabilities.tokenize(SegmentedPrompt.ofText("hello"))[0]);
         assertThat(probabilities.piece(eot)).isEqualTo("<|eot_id|>");
     }
 }

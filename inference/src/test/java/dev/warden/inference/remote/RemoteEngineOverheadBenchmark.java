@@ -25,23 +25,34 @@ public final class RemoteEngineOverheadBenchmark {
         int warmup = args.length > 0 ? Integer.parseInt(args[0]) : 5_000;
         int measured = args.length > 1 ? Integer.parseInt(args[1]) : 10_000;
         try (ScriptedOpenAiServer server = ScriptedOpenAiServer.startFast();
-             RemoteEngine engine = new RemoteEngine(RemoteEngineSettings.of("m", "fast-model", List.of(server.baseUrl()))
-                     .withHealth(RemoteEngineSettings.Health.disabled()))) {
+                RemoteEngine engine =
+                        new RemoteEngine(RemoteEngineSettings.of("m", "fast-model", List.of(server.baseUrl()))
+                                .withHealth(RemoteEngineSettings.Health.disabled()))) {
             ConnectionProvider pool = ConnectionProvider.create("bare", 16);
-            HttpClient bare = HttpClient.create(pool).baseUrl(server.baseUrl())
+            HttpClient bare = HttpClient.create(pool)
+                    .baseUrl(server.baseUrl())
                     .headers(h -> h.set("content-type", "application/json"));
-            byte[] chatBody = Requests.JSON.writeValueAsBytes(Requests.chat("Say hello", false).body());
-            byte[] streamBody = Requests.JSON.writeValueAsBytes(Requests.chat("Say hello", true).body()
-                    .put("stream", true));
+            byte[] chatBody = Requests.JSON.writeValueAsBytes(
+                    Requests.chat("Say hello", false).body());
+            byte[] streamBody = Requests.JSON.writeValueAsBytes(
+                    Requests.chat("Say hello", true).body().put("stream", true));
 
-            Supplier<Object> bareChat = () -> bare.post().uri("/v1/chat/completions")
+            Supplier<Object> bareChat = () -> bare.post()
+                    .uri("/v1/chat/completions")
                     .send(Mono.fromSupplier(() -> Unpooled.wrappedBuffer(chatBody)))
-                    .responseSingle((r, b) -> b.asByteArray()).block();
-            Supplier<Object> bareStream = () -> bare.post().uri("/v1/chat/completions")
+                    .responseSingle((r, b) -> b.asByteArray())
+                    .block();
+            Supplier<Object> bareStream = () -> bare.post()
+                    .uri("/v1/chat/completions")
                     .send(Mono.fromSupplier(() -> Unpooled.wrappedBuffer(streamBody)))
-                    .responseContent().aggregate().asByteArray().block();
-            Supplier<Object> engineChat = () -> engine.chat(Requests.chat("Say hello", false)).block();
-            Supplier<Object> engineStream = () -> engine.streamChat(Requests.chat("Say hello", true)).blockLast();
+                    .responseContent()
+                    .aggregate()
+                    .asByteArray()
+                    .block();
+            Supplier<Object> engineChat =
+                    () -> engine.chat(Requests.chat("Say hello", false)).block();
+            Supplier<Object> engineStream =
+                    () -> engine.streamChat(Requests.chat("Say hello", true)).blockLast();
 
             for (int round = 0; round < 2; round++) {
                 report("bare   chat  ", run(bareChat, warmup, measured));
@@ -68,7 +79,11 @@ public final class RemoteEngineOverheadBenchmark {
     }
 
     private static void report(String label, long[] sorted) {
-        System.out.printf("%s p50 %6.1f us  p90 %6.1f us  p99 %7.1f us%n", label,
-                sorted[sorted.length / 2] / 1e3, sorted[sorted.length * 9 / 10] / 1e3, sorted[sorted.length * 99 / 100] / 1e3);
+        System.out.printf(
+                "%s p50 %6.1f us  p90 %6.1f us  p99 %7.1f us%n",
+                label,
+                sorted[sorted.length / 2] / 1e3,
+                sorted[sorted.length * 9 / 10] / 1e3,
+                sorted[sorted.length * 99 / 100] / 1e3);
     }
 }

@@ -31,17 +31,17 @@ class RemoteEngineResilienceTest {
 
     private static final Duration WAIT = Duration.ofSeconds(10);
     /** Generous limits for tests that are not about time limits, so that a busy machine cannot fail them. */
-    private static final RemoteEngineSettings.Timeouts RELAXED =
-            new RemoteEngineSettings.Timeouts(Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofSeconds(5),
-                    Duration.ofSeconds(5));
+    private static final RemoteEngineSettings.Timeouts RELAXED = new RemoteEngineSettings.Timeouts(
+            Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofSeconds(5));
+
     private static final Duration LIMIT = Duration.ofMillis(1500);
 
     @BeforeAll
     static void warmUp() {
         // Class loading and JIT on a cold JVM can take longer than the short limits tested below.
         try (ScriptedOpenAiServer server = ScriptedOpenAiServer.start();
-             RemoteEngine engine = new RemoteEngine(RemoteEngineSettings.of("m", "u", List.of(server.baseUrl()))
-                     .withHealth(RemoteEngineSettings.Health.disabled()))) {
+                RemoteEngine engine = new RemoteEngine(RemoteEngineSettings.of("m", "u", List.of(server.baseUrl()))
+                        .withHealth(RemoteEngineSettings.Health.disabled()))) {
             for (int i = 0; i < 5; i++) {
                 engine.streamChat(Requests.chat("warm", true)).blockLast(WAIT);
                 engine.chat(Requests.chat("warm", false)).block(WAIT);
@@ -86,7 +86,8 @@ class RemoteEngineResilienceTest {
         second.always(ScriptedReply.text("from the second"));
         RemoteEngine engine = engine(twoReplicas());
 
-        List<StreamChunk> chunks = engine.streamChat(Requests.chat("hi", true)).collectList().block(WAIT);
+        List<StreamChunk> chunks =
+                engine.streamChat(Requests.chat("hi", true)).collectList().block(WAIT);
 
         assertThat(text(chunks)).isEqualTo("from the second");
         assertThat(first.generationRequests()).isEqualTo(1);
@@ -100,11 +101,14 @@ class RemoteEngineResilienceTest {
         RemoteEngine engine = engine(twoReplicas());
 
         Generation g = engine.chat(Requests.chat("hi", false)).block(WAIT);
-        List<StreamChunk> chunks = engine.streamChat(Requests.chat("hi", true)).collectList().block(WAIT);
+        List<StreamChunk> chunks =
+                engine.streamChat(Requests.chat("hi", true)).collectList().block(WAIT);
 
         assertThat(g.choices().get(0).text()).isEqualTo("fine");
         assertThat(text(chunks)).isEqualTo("fine");
-        assertThat(first.generationRequests()).as("round-robin starts each request on the first replica here").isEqualTo(2);
+        assertThat(first.generationRequests())
+                .as("round-robin starts each request on the first replica here")
+                .isEqualTo(2);
         assertThat(second.generationRequests()).isEqualTo(2);
     }
 
@@ -115,9 +119,13 @@ class RemoteEngineResilienceTest {
         gone.close();
         second.always(ScriptedReply.text("alive"));
         RemoteEngine engine = engine(RemoteEngineSettings.of("m", "u", List.of(deadUrl, second.baseUrl()))
-                .withHealth(RemoteEngineSettings.Health.disabled()).withTimeouts(RELAXED));
+                .withHealth(RemoteEngineSettings.Health.disabled())
+                .withTimeouts(RELAXED));
 
-        assertThat(text(engine.streamChat(Requests.chat("hi", true)).collectList().block(WAIT))).isEqualTo("alive");
+        assertThat(text(engine.streamChat(Requests.chat("hi", true))
+                        .collectList()
+                        .block(WAIT)))
+                .isEqualTo("alive");
     }
 
     @Test
@@ -126,7 +134,10 @@ class RemoteEngineResilienceTest {
         second.always(ScriptedReply.text("kept"));
         RemoteEngine engine = engine(twoReplicas());
 
-        assertThat(text(engine.streamChat(Requests.chat("hi", true)).collectList().block(WAIT))).isEqualTo("kept");
+        assertThat(text(engine.streamChat(Requests.chat("hi", true))
+                        .collectList()
+                        .block(WAIT)))
+                .isEqualTo("kept");
     }
 
     @Test
@@ -136,9 +147,11 @@ class RemoteEngineResilienceTest {
         RemoteEngine engine = engine(twoReplicas());
         List<StreamChunk> received = new CopyOnWriteArrayList<>();
 
-        assertThatThrownBy(() -> engine.streamChat(Requests.chat("hi", true)).doOnNext(received::add).blockLast(WAIT))
-                .isInstanceOfSatisfying(InferenceException.class,
-                        e -> assertThat(e.kind()).isEqualTo(Kind.UPSTREAM_ERROR));
+        assertThatThrownBy(() -> engine.streamChat(Requests.chat("hi", true))
+                        .doOnNext(received::add)
+                        .blockLast(WAIT))
+                .isInstanceOfSatisfying(
+                        InferenceException.class, e -> assertThat(e.kind()).isEqualTo(Kind.UPSTREAM_ERROR));
         assertThat(text(received)).isEqualTo("one two ");
         assertThat(second.generationRequests()).isZero();
     }
@@ -149,9 +162,11 @@ class RemoteEngineResilienceTest {
         RemoteEngine engine = engine(twoReplicas());
         List<StreamChunk> received = new CopyOnWriteArrayList<>();
 
-        assertThatThrownBy(() -> engine.streamChat(Requests.chat("hi", true)).doOnNext(received::add).blockLast(WAIT))
-                .isInstanceOfSatisfying(InferenceException.class,
-                        e -> assertThat(e.kind()).isEqualTo(Kind.UPSTREAM_ERROR));
+        assertThatThrownBy(() -> engine.streamChat(Requests.chat("hi", true))
+                        .doOnNext(received::add)
+                        .blockLast(WAIT))
+                .isInstanceOfSatisfying(
+                        InferenceException.class, e -> assertThat(e.kind()).isEqualTo(Kind.UPSTREAM_ERROR));
         assertThat(text(received)).isEqualTo("one ");
         assertThat(second.generationRequests()).isZero();
     }
@@ -161,11 +176,14 @@ class RemoteEngineResilienceTest {
         ScriptedGate never = new ScriptedGate();
         first.always(ScriptedReply.text("start then silence").holdAfter(1, never));
         // A first-token limit far beyond the test's wait: only the idle-gap limit can end this stream in time.
-        RemoteEngine engine = engine(twoReplicas().withTimeouts(
-                new RemoteEngineSettings.Timeouts(Duration.ofSeconds(2), Duration.ofSeconds(60), LIMIT, LIMIT)));
+        RemoteEngine engine = engine(twoReplicas()
+                .withTimeouts(new RemoteEngineSettings.Timeouts(
+                        Duration.ofSeconds(2), Duration.ofSeconds(60), LIMIT, LIMIT)));
         List<StreamChunk> received = new CopyOnWriteArrayList<>();
 
-        assertThatThrownBy(() -> engine.streamChat(Requests.chat("hi", true)).doOnNext(received::add).blockLast(WAIT))
+        assertThatThrownBy(() -> engine.streamChat(Requests.chat("hi", true))
+                        .doOnNext(received::add)
+                        .blockLast(WAIT))
                 .isInstanceOfSatisfying(InferenceException.class, e -> {
                     assertThat(e.kind()).isEqualTo(Kind.TIMEOUT);
                     assertThat(e.getMessage()).contains("silent");
@@ -179,18 +197,23 @@ class RemoteEngineResilienceTest {
     void aSlowFirstTokenTimesOutAndFailsOver() {
         first.always(ScriptedReply.text("too late").firstByteDelay(Duration.ofSeconds(20)));
         second.always(ScriptedReply.text("on time"));
-        RemoteEngine engine = engine(twoReplicas().withTimeouts(
-                new RemoteEngineSettings.Timeouts(Duration.ofSeconds(2), LIMIT, Duration.ofSeconds(5), LIMIT)));
+        RemoteEngine engine = engine(twoReplicas()
+                .withTimeouts(
+                        new RemoteEngineSettings.Timeouts(Duration.ofSeconds(2), LIMIT, Duration.ofSeconds(5), LIMIT)));
 
-        assertThat(text(engine.streamChat(Requests.chat("hi", true)).collectList().block(WAIT))).isEqualTo("on time");
+        assertThat(text(engine.streamChat(Requests.chat("hi", true))
+                        .collectList()
+                        .block(WAIT)))
+                .isEqualTo("on time");
         assertThat(first.awaitAbortedResponses(1, WAIT)).isTrue();
     }
 
     @Test
     void aSlowFirstTokenOnTheOnlyReplicaIsATimeout() {
         first.always(ScriptedReply.hang());
-        RemoteEngine engine = engine(twoReplicas().withRetries(0).withTimeouts(
-                new RemoteEngineSettings.Timeouts(Duration.ofSeconds(2), LIMIT, LIMIT, LIMIT)));
+        RemoteEngine engine = engine(twoReplicas()
+                .withRetries(0)
+                .withTimeouts(new RemoteEngineSettings.Timeouts(Duration.ofSeconds(2), LIMIT, LIMIT, LIMIT)));
 
         assertThatThrownBy(() -> engine.streamChat(Requests.chat("hi", true)).blockLast(WAIT))
                 .isInstanceOfSatisfying(InferenceException.class, e -> {
@@ -204,11 +227,12 @@ class RemoteEngineResilienceTest {
     void aSlowWholeResponseIsATimeout() {
         first.always(ScriptedReply.hang());
         second.always(ScriptedReply.hang());
-        RemoteEngine engine = engine(twoReplicas().withTimeouts(
-                new RemoteEngineSettings.Timeouts(Duration.ofSeconds(2), LIMIT, LIMIT, LIMIT)));
+        RemoteEngine engine = engine(twoReplicas()
+                .withTimeouts(new RemoteEngineSettings.Timeouts(Duration.ofSeconds(2), LIMIT, LIMIT, LIMIT)));
 
         assertThatThrownBy(() -> engine.chat(Requests.chat("hi", false)).block(WAIT))
-                .isInstanceOfSatisfying(InferenceException.class, e -> assertThat(e.kind()).isEqualTo(Kind.TIMEOUT));
+                .isInstanceOfSatisfying(
+                        InferenceException.class, e -> assertThat(e.kind()).isEqualTo(Kind.TIMEOUT));
         assertThat(first.generationRequests()).isEqualTo(1);
         assertThat(second.generationRequests()).isEqualTo(1);
     }
@@ -220,8 +244,8 @@ class RemoteEngineResilienceTest {
         RemoteEngine engine = engine(twoReplicas().withRetries(3));
 
         assertThatThrownBy(() -> engine.streamChat(Requests.chat("hi", true)).blockLast(WAIT))
-                .isInstanceOfSatisfying(InferenceException.class,
-                        e -> assertThat(e.kind()).isEqualTo(Kind.UPSTREAM_ERROR));
+                .isInstanceOfSatisfying(
+                        InferenceException.class, e -> assertThat(e.kind()).isEqualTo(Kind.UPSTREAM_ERROR));
         assertThat(first.generationRequests() + second.generationRequests()).isEqualTo(4);
     }
 
@@ -236,17 +260,25 @@ class RemoteEngineResilienceTest {
 
         for (int i = 0; i < 2; i++) {
             assertThatThrownBy(() -> engine.chat(Requests.chat("hi", false)).block(WAIT))
-                    .isInstanceOfSatisfying(InferenceException.class,
-                            e -> assertThat(e.kind()).isEqualTo(Kind.UPSTREAM_ERROR));
+                    .isInstanceOfSatisfying(
+                            InferenceException.class, e -> assertThat(e.kind()).isEqualTo(Kind.UPSTREAM_ERROR));
         }
         assertThat(engine.replicaStatus().get(0).circuitState()).isEqualTo("OPEN");
         assertThatThrownBy(() -> engine.streamChat(Requests.chat("hi", true)).blockLast(WAIT))
-                .isInstanceOfSatisfying(InferenceException.class, e -> assertThat(e.kind()).isEqualTo(Kind.UNAVAILABLE));
-        assertThat(first.generationRequests()).as("an open circuit sends nothing upstream").isEqualTo(2);
+                .isInstanceOfSatisfying(
+                        InferenceException.class, e -> assertThat(e.kind()).isEqualTo(Kind.UNAVAILABLE));
+        assertThat(first.generationRequests())
+                .as("an open circuit sends nothing upstream")
+                .isEqualTo(2);
 
         first.always(ScriptedReply.text("recovered"));
         awaitUntil(() -> engine.replicaStatus().get(0).circuitState().equals("HALF_OPEN"));
-        assertThat(engine.chat(Requests.chat("hi", false)).block(WAIT).choices().get(0).text()).isEqualTo("recovered");
+        assertThat(engine.chat(Requests.chat("hi", false))
+                        .block(WAIT)
+                        .choices()
+                        .get(0)
+                        .text())
+                .isEqualTo("recovered");
         assertThat(engine.replicaStatus().get(0).circuitState()).isEqualTo("CLOSED");
     }
 
@@ -261,14 +293,16 @@ class RemoteEngineResilienceTest {
                 .withBreaker(new RemoteEngineSettings.Breaker(50f, 2, 2, Duration.ofSeconds(30), 1)));
 
         for (int i = 0; i < 2; i++) {
-            assertThatThrownBy(() -> engine.streamChat(Requests.chat("hi", true)).blockLast(WAIT))
-                    .isInstanceOfSatisfying(InferenceException.class,
-                            e -> assertThat(e.kind()).isEqualTo(Kind.UPSTREAM_ERROR));
+            assertThatThrownBy(
+                            () -> engine.streamChat(Requests.chat("hi", true)).blockLast(WAIT))
+                    .isInstanceOfSatisfying(
+                            InferenceException.class, e -> assertThat(e.kind()).isEqualTo(Kind.UPSTREAM_ERROR));
         }
 
         assertThat(engine.replicaStatus().get(0).circuitState()).isEqualTo("OPEN");
         assertThatThrownBy(() -> engine.chat(Requests.chat("hi", false)).block(WAIT))
-                .isInstanceOfSatisfying(InferenceException.class, e -> assertThat(e.kind()).isEqualTo(Kind.UNAVAILABLE));
+                .isInstanceOfSatisfying(
+                        InferenceException.class, e -> assertThat(e.kind()).isEqualTo(Kind.UNAVAILABLE));
     }
 
     @Test
@@ -280,8 +314,8 @@ class RemoteEngineResilienceTest {
 
         for (int i = 0; i < 3; i++) {
             assertThatThrownBy(() -> engine.chat(Requests.chat("hi", false)).block(WAIT))
-                    .isInstanceOfSatisfying(InferenceException.class,
-                            e -> assertThat(e.kind()).isEqualTo(Kind.INVALID_REQUEST));
+                    .isInstanceOfSatisfying(
+                            InferenceException.class, e -> assertThat(e.kind()).isEqualTo(Kind.INVALID_REQUEST));
         }
         assertThat(engine.replicaStatus().get(0).circuitState()).isEqualTo("CLOSED");
     }
@@ -291,12 +325,16 @@ class RemoteEngineResilienceTest {
         first.healthy(false);
         first.always(ScriptedReply.text("from first"));
         second.always(ScriptedReply.text("from second"));
-        RemoteEngine engine = engine(twoReplicas().withHealth(
-                new RemoteEngineSettings.Health(Duration.ofMillis(50), "/health", Duration.ofSeconds(1))));
+        RemoteEngine engine = engine(twoReplicas()
+                .withHealth(new RemoteEngineSettings.Health(Duration.ofMillis(50), "/health", Duration.ofSeconds(1))));
 
         awaitUntil(() -> !engine.replicaStatus().get(0).healthy());
         for (int i = 0; i < 4; i++) {
-            assertThat(engine.chat(Requests.chat("hi", false)).block(WAIT).choices().get(0).text())
+            assertThat(engine.chat(Requests.chat("hi", false))
+                            .block(WAIT)
+                            .choices()
+                            .get(0)
+                            .text())
                     .isEqualTo("from second");
         }
         assertThat(first.generationRequests()).isZero();
@@ -305,7 +343,11 @@ class RemoteEngineResilienceTest {
         awaitUntil(() -> engine.replicaStatus().get(0).healthy());
         List<String> answers = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
-            answers.add(engine.chat(Requests.chat("hi", false)).block(WAIT).choices().get(0).text());
+            answers.add(engine.chat(Requests.chat("hi", false))
+                    .block(WAIT)
+                    .choices()
+                    .get(0)
+                    .text());
         }
         assertThat(answers).contains("from first", "from second");
     }

@@ -10,8 +10,8 @@ class RemoteEngineSettingsTest {
 
     @Test
     void normalisesReplicaUrlsAndFillsDefaults() {
-        RemoteEngineSettings s = RemoteEngineSettings.of("served", null,
-                List.of("http://gpu-1:8000/", "http://gpu-2:8000/v1", " https://host/openai "));
+        RemoteEngineSettings s = RemoteEngineSettings.of(
+                "served", null, List.of("http://gpu-1:8000/", "http://gpu-2:8000/v1", " https://host/openai "));
 
         assertThat(s.replicas()).containsExactly("http://gpu-1:8000", "http://gpu-2:8000", "https://host/openai");
         assertThat(s.upstreamModel()).isEqualTo("served");
@@ -26,7 +26,8 @@ class RemoteEngineSettingsTest {
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> RemoteEngineSettings.of("m", "u", List.of("gpu-1:8000")))
                 .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> RemoteEngineSettings.of("m", "u", List.of("http://h")).withRetries(-1))
+        assertThatThrownBy(() ->
+                        RemoteEngineSettings.of("m", "u", List.of("http://h")).withRetries(-1))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 }

@@ -93,7 +93,8 @@ class RemoteEngineTest {
         assertThat(chunks.subList(0, 4)).allMatch(c -> c.usage() == null);
         JsonNode sent = upstream.lastGenerationRequest().json();
         assertThat(sent.path("stream").asBoolean()).isTrue();
-        assertThat(sent.path("stream_options").path("include_usage").asBoolean()).isTrue();
+        assertThat(sent.path("stream_options").path("include_usage").asBoolean())
+                .isTrue();
     }
 
     @Test
@@ -118,18 +119,25 @@ class RemoteEngineTest {
 
     @Test
     void streamedToolCallsArriveWholeWithTheFinishChunk() {
-        upstream.enqueue(ScriptedReply.pieces().toolCalls(
-                new ScriptedToolCall("call_a", "get_weather", "{\"city\":\"Oslo\",\"unit\":\"c\"}"),
-                new ScriptedToolCall("call_b", "get_time", "{\"tz\":\"Europe/Oslo\"}")));
+        upstream.enqueue(ScriptedReply.pieces()
+                .toolCalls(
+                        new ScriptedToolCall("call_a", "get_weather", "{\"city\":\"Oslo\",\"unit\":\"c\"}"),
+                        new ScriptedToolCall("call_b", "get_time", "{\"tz\":\"Europe/Oslo\"}")));
 
-        List<StreamChunk> chunks = engine.streamChat(Requests.chat("weather?", true)).collectList().block(WAIT);
+        List<StreamChunk> chunks =
+                engine.streamChat(Requests.chat("weather?", true)).collectList().block(WAIT);
 
-        StreamChunk finish = chunks.stream().filter(c -> c.finishReason() != null).findFirst().orElseThrow();
+        StreamChunk finish = chunks.stream()
+                .filter(c -> c.finishReason() != null)
+                .findFirst()
+                .orElseThrow();
         assertThat(finish.finishReason()).isEqualTo(FinishReason.TOOL_CALLS);
-        assertThat(finish.toolCalls()).containsExactly(
-                new ToolCall("call_a", "get_weather", "{\"city\":\"Oslo\",\"unit\":\"c\"}"),
-                new ToolCall("call_b", "get_time", "{\"tz\":\"Europe/Oslo\"}"));
-        assertThat(chunks.stream().filter(c -> c.finishReason() == null)).allMatch(c -> c.toolCalls().isEmpty());
+        assertThat(finish.toolCalls())
+                .containsExactly(
+                        new ToolCall("call_a", "get_weather", "{\"city\":\"Oslo\",\"unit\":\"c\"}"),
+                        new ToolCall("call_b", "get_time", "{\"tz\":\"Europe/Oslo\"}"));
+        assertThat(chunks.stream().filter(c -> c.finishReason() == null))
+                .allMatch(c -> c.toolCalls().isEmpty());
     }
 
     @Test
@@ -157,23 +165,28 @@ class RemoteEngineTest {
             assertThat(t.logprob()).isEqualTo(-0.25);
             assertThat(t.top()).extracting(a -> a.token()).containsExactly("a", "<alt1>");
         });
-        assertThat(chunks.get(1).logprobs()).singleElement().satisfies(t -> assertThat(t.token()).isEqualTo("b"));
+        assertThat(chunks.get(1).logprobs()).singleElement().satisfies(t -> assertThat(t.token())
+                .isEqualTo("b"));
     }
 
     @Test
     void completionsStreamAndNot() {
         upstream.always(ScriptedReply.pieces("Once", " upon", " a time").usage(3, 3));
 
-        Generation g = engine.complete(Requests.completion("Tell a story", false)).block(WAIT);
+        Generation g =
+                engine.complete(Requests.completion("Tell a story", false)).block(WAIT);
         List<StreamChunk> chunks = engine.streamCompletion(Requests.completion("Tell a story", true))
-                .collectList().block(WAIT);
+                .collectList()
+                .block(WAIT);
 
         assertThat(g.choices().get(0).text()).isEqualTo("Once upon a time");
         assertThat(g.usage()).isEqualTo(new Usage(3, 3));
-        assertThat(chunks.stream().map(StreamChunk::text).collect(Collectors.joining())).isEqualTo("Once upon a time");
+        assertThat(chunks.stream().map(StreamChunk::text).collect(Collectors.joining()))
+                .isEqualTo("Once upon a time");
         assertThat(chunks.get(chunks.size() - 2).finishReason()).isEqualTo(FinishReason.STOP);
         assertThat(chunks.get(chunks.size() - 1).usage()).isEqualTo(new Usage(3, 3));
-        assertThat(upstream.requests("/v1/completions")).hasSize(2)
+        assertThat(upstream.requests("/v1/completions"))
+                .hasSize(2)
                 .allMatch(r -> r.json().path("model").asString().equals("meta-llama/Llama-3.1-8B-Instruct"));
     }
 
@@ -186,29 +199,48 @@ class RemoteEngineTest {
         Generation g = engine.complete(request).block(WAIT);
 
         assertThat(g.choices().get(0).logprobs()).extracting(t -> t.token()).containsExactly("x", "y");
-        assertThat(g.choices().get(0).logprobs().get(0).top()).singleElement()
-                .satisfies(a -> assertThat(a.token()).isEqualTo("x"));
+        assertThat(g.choices().get(0).logprobs().get(0).top()).singleElement().satisfies(a -> assertThat(a.token())
+                .isEqualTo("x"));
     }
 
     @Test
     void requestsBuiltInCodeAreWrittenFromTheirFields() {
-        ChatRequest request = new ChatRequest("llama-served",
-                List.of(ChatMessage.of(Role.SYSTEM, "be brief"), ChatMessage.of(Role.USER, "hi"),
+        ChatRequest request = new ChatRequest(
+                "llama-served",
+                List.of(
+                        ChatMessage.of(Role.SYSTEM, "be brief"),
+                        ChatMessage.of(Role.USER, "hi"),
                         new ChatMessage(Role.ASSISTANT, "", null, List.of(new ToolCall("c1", "f", "{}")), null),
                         new ChatMessage(Role.TOOL, "42", null, null, "c1")),
-                List.of(new ToolDefinition("f", "a function", "{\"type\":\"object\"}")), "auto",
-                new SamplingParams(0.0, null, 16, List.of("\n\n"), 7L, 1, false, null), false, false, null);
+                List.of(new ToolDefinition("f", "a function", "{\"type\":\"object\"}")),
+                "auto",
+                new SamplingParams(0.0, null, 16, List.of("\n\n"), 7L, 1, false, null),
+                false,
+                false,
+                null);
 
         engine.chat(request).block(WAIT);
 
         JsonNode sent = upstream.lastGenerationRequest().json();
         assertThat(sent.path("model").asString()).isEqualTo("meta-llama/Llama-3.1-8B-Instruct");
         assertThat(sent.path("messages")).hasSize(4);
-        assertThat(sent.path("messages").path(2).path("tool_calls").path(0).path("function").path("name").asString())
+        assertThat(sent.path("messages")
+                        .path(2)
+                        .path("tool_calls")
+                        .path(0)
+                        .path("function")
+                        .path("name")
+                        .asString())
                 .isEqualTo("f");
         assertThat(sent.path("messages").path(3).path("role").asString()).isEqualTo("tool");
-        assertThat(sent.path("messages").path(3).path("tool_call_id").asString()).isEqualTo("c1");
-        assertThat(sent.path("tools").path(0).path("function").path("parameters").path("type").asString())
+        assertThat(sent.path("messages").path(3).path("tool_call_id").asString())
+                .isEqualTo("c1");
+        assertThat(sent.path("tools")
+                        .path(0)
+                        .path("function")
+                        .path("parameters")
+                        .path("type")
+                        .asString())
                 .isEqualTo("object");
         assertThat(sent.path("tool_choice").asString()).isEqualTo("auto");
         assertThat(sent.path("max_tokens").asInt()).isEqualTo(16);
@@ -227,9 +259,11 @@ class RemoteEngineTest {
                     assertThat(e.getMessage()).isEqualTo("This model's maximum context length is 8192 tokens");
                 });
         assertThatThrownBy(() -> engine.streamChat(Requests.chat("long", true)).blockLast(WAIT))
-                .isInstanceOfSatisfying(InferenceException.class,
-                        e -> assertThat(e.kind()).isEqualTo(InferenceException.Kind.INVALID_REQUEST));
-        assertThat(upstream.generationRequests()).as("a bad request is not retried").isEqualTo(2);
+                .isInstanceOfSatisfying(InferenceException.class, e -> assertThat(e.kind())
+                        .isEqualTo(InferenceException.Kind.INVALID_REQUEST));
+        assertThat(upstream.generationRequests())
+                .as("a bad request is not retried")
+                .isEqualTo(2);
     }
 
     @Test
@@ -237,15 +271,17 @@ class RemoteEngineTest {
         upstream.always(ScriptedReply.error(429, "too many requests"));
 
         assertThatThrownBy(() -> engine.chat(Requests.chat("x", false)).block(WAIT))
-                .isInstanceOfSatisfying(InferenceException.class,
-                        e -> assertThat(e.kind()).isEqualTo(InferenceException.Kind.OVERLOADED));
+                .isInstanceOfSatisfying(InferenceException.class, e -> assertThat(e.kind())
+                        .isEqualTo(InferenceException.Kind.OVERLOADED));
     }
 
     @Test
     void aStreamThatEndsWithoutFinishOrDoneIsAnError() {
         upstream.enqueue(ScriptedReply.pieces("a", "b").truncateAfter(1));
 
-        assertThatThrownBy(() -> engine.streamChat(Requests.chat("x", true)).collectList().block(WAIT))
+        assertThatThrownBy(() -> engine.streamChat(Requests.chat("x", true))
+                        .collectList()
+                        .block(WAIT))
                 .isInstanceOfSatisfying(InferenceException.class, e -> {
                     assertThat(e.kind()).isEqualTo(InferenceException.Kind.UPSTREAM_ERROR);
                     assertThat(e.getMessage()).contains("ended without finish_reason or [DONE]");
@@ -253,7 +289,9 @@ class RemoteEngineTest {
     }
 
     static void awaitUntil(java.util.function.BooleanSupplier condition) {
-        await().atMost(WAIT).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(2))
+        await().atMost(WAIT)
+                .pollDelay(Duration.ZERO)
+                .pollInterval(Duration.ofMillis(2))
                 .until(condition::getAsBoolean);
     }
 }

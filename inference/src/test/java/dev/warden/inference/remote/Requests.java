@@ -14,25 +14,40 @@ final class Requests {
 
     static final JsonMapper JSON = JsonMapper.builder().build();
 
-    private Requests() {
-    }
+    private Requests() {}
 
     static ChatRequest chat(String userText, boolean stream) {
         ObjectNode body = JSON.createObjectNode().put("model", "llama-served").put("stream", stream);
         body.putArray("messages").addObject().put("role", "user").put("content", userText);
         body.put("user", "client-field-the-gateway-does-not-know");
-        return new ChatRequest("llama-served", List.of(ChatMessage.of(Role.USER, userText)), List.of(), null,
-                SamplingParams.defaults(), stream, false, body);
+        return new ChatRequest(
+                "llama-served",
+                List.of(ChatMessage.of(Role.USER, userText)),
+                List.of(),
+                null,
+                SamplingParams.defaults(),
+                stream,
+                false,
+                body);
     }
 
     static ChatRequest chatWithBody(String json) {
         ObjectNode body = (ObjectNode) JSON.readTree(json);
-        return new ChatRequest(body.path("model").asString(), List.of(ChatMessage.of(Role.USER, "x")), List.of(),
-                null, SamplingParams.defaults(), body.path("stream").asBoolean(false), false, body);
+        return new ChatRequest(
+                body.path("model").asString(),
+                List.of(ChatMessage.of(Role.USER, "x")),
+                List.of(),
+                null,
+                SamplingParams.defaults(),
+                body.path("stream").asBoolean(false),
+                false,
+                body);
     }
 
     static CompletionRequest completion(String prompt, boolean stream) {
-        ObjectNode body = JSON.createObjectNode().put("model", "llama-served").put("prompt", prompt)
+        ObjectNode body = JSON.createObjectNode()
+                .put("model", "llama-served")
+                .put("prompt", prompt)
                 .put("stream", stream);
         return new CompletionRequest("llama-served", prompt, SamplingParams.defaults(), stream, false, body);
     }

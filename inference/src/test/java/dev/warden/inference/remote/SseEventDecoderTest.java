@@ -25,19 +25,23 @@ class SseEventDecoderTest {
 
     @Test
     void splitsEventsAtBlankLinesWhereverTheBuffersAreCut() {
-        byte[] stream = "data: {\"a\":\"h\u00e9llo \uD83D\uDE00\"}\n\ndata: [DONE]\n\n".getBytes(StandardCharsets.UTF_8);
+        byte[] stream =
+                "data: {\"a\":\"h\u00e9llo \uD83D\uDE00\"}\n\ndata: [DONE]\n\n".getBytes(StandardCharsets.UTF_8);
 
         for (int cut = 1; cut < stream.length; cut++) {
-            assertThat(decode(stream, cut)).as("cut at %d", cut)
+            assertThat(decode(stream, cut))
+                    .as("cut at %d", cut)
                     .containsExactly("{\"a\":\"h\u00e9llo \uD83D\uDE00\"}", "[DONE]");
         }
-        assertThat(decode(stream, 3, 9, 17, 20, 21, 22, 30)).containsExactly("{\"a\":\"h\u00e9llo \uD83D\uDE00\"}", "[DONE]");
+        assertThat(decode(stream, 3, 9, 17, 20, 21, 22, 30))
+                .containsExactly("{\"a\":\"h\u00e9llo \uD83D\uDE00\"}", "[DONE]");
     }
 
     @Test
     void acceptsCrLfMultiLineDataCommentsAndOtherFields() {
         byte[] stream = (": keep-alive\r\n\r\nevent: message\r\nid: 7\r\ndata:first\r\ndata: second\r\n\r\n"
-                + "retry: 100\n\ndata: last").getBytes(StandardCharsets.UTF_8);
+                        + "retry: 100\n\ndata: last")
+                .getBytes(StandardCharsets.UTF_8);
 
         assertThat(decode(stream)).containsExactly("first\nsecond", "last");
     }

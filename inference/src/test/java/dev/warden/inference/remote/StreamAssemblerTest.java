@@ -26,14 +26,17 @@ class StreamAssemblerTest {
     @Test
     void keepsChoicesApartAndEndsOnlyWhenEveryStartedChoiceFinished() {
         StreamAssembler a = new StreamAssembler(true);
-        List<StreamChunk> chunks = feed(a,
+        List<StreamChunk> chunks = feed(
+                a,
                 "{\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\"}},"
                         + "{\"index\":1,\"delta\":{\"role\":\"assistant\",\"content\":\"\"}}]}",
                 "{\"choices\":[{\"index\":1,\"delta\":{\"content\":\"B\"}}]}",
                 "{\"choices\":[{\"index\":0,\"delta\":{\"content\":\"A\"},\"finish_reason\":\"length\"}]}");
 
-        assertThat(chunks).extracting(StreamChunk::index, StreamChunk::text, StreamChunk::finishReason)
-                .containsExactly(org.assertj.core.groups.Tuple.tuple(1, "B", null),
+        assertThat(chunks)
+                .extracting(StreamChunk::index, StreamChunk::text, StreamChunk::finishReason)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(1, "B", null),
                         org.assertj.core.groups.Tuple.tuple(0, "A", FinishReason.LENGTH));
         assertThatThrownBy(a::end).isInstanceOf(InferenceException.class);
     }
@@ -41,7 +44,8 @@ class StreamAssemblerTest {
     @Test
     void usageOnTheFinishChunkIsStillHandedOutLast() {
         StreamAssembler a = new StreamAssembler(true);
-        List<StreamChunk> chunks = feed(a,
+        List<StreamChunk> chunks = feed(
+                a,
                 "{\"choices\":[{\"index\":0,\"delta\":{\"content\":\"x\"},\"finish_reason\":\"stop\"}],"
                         + "\"usage\":{\"prompt_tokens\":4,\"completion_tokens\":1,\"total_tokens\":5}}");
         chunks.addAll(a.end());
@@ -54,7 +58,8 @@ class StreamAssemblerTest {
     @Test
     void toolCallDeltasWithoutIndexesAreJoinedInOrder() {
         StreamAssembler a = new StreamAssembler(true);
-        List<StreamChunk> chunks = feed(a,
+        List<StreamChunk> chunks = feed(
+                a,
                 "{\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":0,\"id\":\"c\",\"type\":\"function\","
                         + "\"function\":{\"name\":\"f\",\"arguments\":\"{\\\"a\\\":\"}}]}}]}",
                 "{\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":0,\"function\":{\"arguments\":\"1}\"}}]}}]}",

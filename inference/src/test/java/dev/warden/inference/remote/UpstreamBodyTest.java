@@ -46,7 +46,7 @@ class UpstreamBodyTest {
     }
 
     private static ChatRequest request(ObjectNode body) {
-        return new ChatRequest("served", List.of(ChatMessage.of(Role.USER, "hi")), List.of(), null, null, true,
-                true, body);
+        return new ChatRequest(
+                "served", List.of(ChatMessage.of(Role.USER, "hi")), List.of(), null, null, true, true, body);
     }
 }

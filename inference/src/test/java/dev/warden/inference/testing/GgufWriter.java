@@ -30,12 +30,10 @@ final class GgufWriter {
     private final List<Tensor> tensors = new ArrayList<>();
 
     /** A tensor with dims in ggml order: {@code dims[0]} is the contiguous (input) dimension. */
-    private record Tensor(String name, long[] dims, float[] data) {
-    }
+    private record Tensor(String name, long[] dims, float[] data) {}
 
     /** Marks an int metadata value that must be written as uint32 rather than int32. */
-    record UInt32(long value) {
-    }
+    record UInt32(long value) {}
 
     GgufWriter put(String key, Object value) {
         metadata.put(key, value);

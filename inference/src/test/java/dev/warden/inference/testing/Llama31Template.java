@@ -3,8 +3,7 @@ package dev.warden.inference.testing;
 /** The chat template string Meta ships in Llama-3.1-8B-Instruct's tokenizer_config.json (HF), stored in the GGUF. */
 final class Llama31Template {
 
-    private Llama31Template() {
-    }
+    private Llama31Template() {}
 
     static final String JINJA = """
             {{- bos_token }}

@@ -75,8 +75,7 @@ public final class ScriptedOpenAiServer implements AutoCloseable {
                     connectionsOpened.incrementAndGet();
                     c.onDispose(connectionsClosed::incrementAndGet);
                 })
-                .route(routes -> routes
-                        .post("/v1/chat/completions", (req, res) -> generate(req, res, Api.CHAT))
+                .route(routes -> routes.post("/v1/chat/completions", (req, res) -> generate(req, res, Api.CHAT))
                         .post("/v1/completions", (req, res) -> generate(req, res, Api.COMPLETION))
                         .post("/v1/embeddings", this::embeddings)
                         .get("/v1/models", this::models)
@@ -175,7 +174,9 @@ public final class ScriptedOpenAiServer implements AutoCloseable {
     }
 
     private static boolean generation(ScriptedRequest r) {
-        return r.method().equals("POST") && r.path().startsWith("/v1/") && !r.path().equals("/v1/embeddings");
+        return r.method().equals("POST")
+                && r.path().startsWith("/v1/")
+                && !r.path().equals("/v1/embeddings");
     }
 
     public int healthChecks() {
@@ -218,7 +219,10 @@ public final class ScriptedOpenAiServer implements AutoCloseable {
 
     private static boolean await(java.util.function.BooleanSupplier condition, Duration timeout) {
         try {
-            Awaitility.await().atMost(timeout).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(5))
+            Awaitility.await()
+                    .atMost(timeout)
+                    .pollDelay(Duration.ZERO)
+                    .pollInterval(Duration.ofMillis(5))
                     .until(condition::getAsBoolean);
             return true;
         } catch (ConditionTimeoutException e) {
@@ -226,7 +230,10 @@ public final class ScriptedOpenAiServer implements AutoCloseable {
         }
     }
 
-    private enum Api { CHAT, COMPLETION }
+    private enum Api {
+        CHAT,
+        COMPLETION
+    }
 
     private Mono<Void> health(HttpServerRequest req, HttpServerResponse res) {
         healthChecks.incrementAndGet();
@@ -246,16 +253,21 @@ public final class ScriptedOpenAiServer implements AutoCloseable {
         ObjectNode list = JSON.createObjectNode().put("object", "list");
         ArrayNode data = list.putArray("data");
         for (String id : models) {
-            data.addObject().put("id", id).put("object", "model").put("created", 1_700_000_000L)
+            data.addObject()
+                    .put("id", id)
+                    .put("object", "model")
+                    .put("created", 1_700_000_000L)
                     .put("owned_by", "scripted");
         }
         return sendJson(res, 200, list.toString());
     }
 
     private Mono<Void> generate(HttpServerRequest req, HttpServerResponse res, Api api) {
-        Mono<String> body = req.receive().aggregate().asString(StandardCharsets.UTF_8).defaultIfEmpty("");
+        Mono<String> body =
+                req.receive().aggregate().asString(StandardCharsets.UTF_8).defaultIfEmpty("");
         if (fast) {
-            return body.flatMap(b -> fastReplies.send(res, api, STREAM_TRUE.matcher(b).find()));
+            return body.flatMap(
+                    b -> fastReplies.send(res, api, STREAM_TRUE.matcher(b).find()));
         }
         return body.flatMap(b -> {
             record(req, b);
@@ -270,53 +282,61 @@ public final class ScriptedOpenAiServer implements AutoCloseable {
      * queue applies here too.
      */
     private Mono<Void> embeddings(HttpServerRequest req, HttpServerResponse res) {
-        return req.receive().aggregate().asString(StandardCharsets.UTF_8).defaultIfEmpty("").flatMap(b -> {
-            record(req, b);
-            // only a queued error is meant for embeddings; a queued generation reply stays for its request
-            ScriptedReply reply = queued.peek();
-            if (reply != null && reply.status() != 200 && queued.remove(reply)) {
-                return sendJson(res, reply.status(), errorBody(reply.errorMessage(), reply.errorType(),
-                        reply.errorCode()));
-            }
-            JsonNode request = JSON.readTree(b);
-            JsonNode input = request.path("input");
-            List<String> texts = new ArrayList<>();
-            if (input.isString()) {
-                texts.add(input.asString());
-            } else {
-                input.forEach(t -> texts.add(t.asString("")));
-            }
-            boolean base64 = request.path("encoding_format").asString("float").equals("base64");
-            ObjectNode out = JSON.createObjectNode().put("object", "list");
-            var data = out.putArray("data");
-            int words = 0;
-            for (int i = 0; i < texts.size(); i++) {
-                String text = texts.get(i);
-                words += text.isBlank() ? 0 : text.trim().split("\\s+").length;
-                float[] vector = new float[8];
-                java.util.Random random = new java.util.Random(text.hashCode());
-                for (int d = 0; d < vector.length; d++) {
-                    vector[d] = random.nextFloat() * 2 - 1;
-                }
-                ObjectNode item = data.addObject().put("object", "embedding").put("index", i);
-                if (base64) {
-                    java.nio.ByteBuffer bytes = java.nio.ByteBuffer.allocate(vector.length * 4)
-                            .order(java.nio.ByteOrder.LITTLE_ENDIAN);
-                    for (float f : vector) {
-                        bytes.putFloat(f);
+        return req.receive()
+                .aggregate()
+                .asString(StandardCharsets.UTF_8)
+                .defaultIfEmpty("")
+                .flatMap(b -> {
+                    record(req, b);
+                    // only a queued error is meant for embeddings; a queued generation reply stays for its request
+                    ScriptedReply reply = queued.peek();
+                    if (reply != null && reply.status() != 200 && queued.remove(reply)) {
+                        return sendJson(
+                                res,
+                                reply.status(),
+                                errorBody(reply.errorMessage(), reply.errorType(), reply.errorCode()));
                     }
-                    item.put("embedding", java.util.Base64.getEncoder().encodeToString(bytes.array()));
-                } else {
-                    var array = item.putArray("embedding");
-                    for (float f : vector) {
-                        array.add(f);
+                    JsonNode request = JSON.readTree(b);
+                    JsonNode input = request.path("input");
+                    List<String> texts = new ArrayList<>();
+                    if (input.isString()) {
+                        texts.add(input.asString());
+                    } else {
+                        input.forEach(t -> texts.add(t.asString("")));
                     }
-                }
-            }
-            out.put("model", request.path("model").asString("scripted-model"));
-            out.putObject("usage").put("prompt_tokens", words).put("total_tokens", words);
-            return sendJson(res, 200, out.toString());
-        });
+                    boolean base64 =
+                            request.path("encoding_format").asString("float").equals("base64");
+                    ObjectNode out = JSON.createObjectNode().put("object", "list");
+                    var data = out.putArray("data");
+                    int words = 0;
+                    for (int i = 0; i < texts.size(); i++) {
+                        String text = texts.get(i);
+                        words += text.isBlank() ? 0 : text.trim().split("\\s+").length;
+                        float[] vector = new float[8];
+                        java.util.Random random = new java.util.Random(text.hashCode());
+                        for (int d = 0; d < vector.length; d++) {
+                            vector[d] = random.nextFloat() * 2 - 1;
+                        }
+                        ObjectNode item =
+                                data.addObject().put("object", "embedding").put("index", i);
+                        if (base64) {
+                            java.nio.ByteBuffer bytes = java.nio.ByteBuffer.allocate(vector.length * 4)
+                                    .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+                            for (float f : vector) {
+                                bytes.putFloat(f);
+                            }
+                            item.put("embedding", java.util.Base64.getEncoder().encodeToString(bytes.array()));
+                        } else {
+                            var array = item.putArray("embedding");
+                            for (float f : vector) {
+                                array.add(f);
+                            }
+                        }
+                    }
+                    out.put("model", request.path("model").asString("scripted-model"));
+                    out.putObject("usage").put("prompt_tokens", words).put("total_tokens", words);
+                    return sendJson(res, 200, out.toString());
+                });
     }
 
     private Mono<Void> respond(HttpServerResponse res, Api api, String body, ScriptedReply reply) {
@@ -333,8 +353,8 @@ public final class ScriptedOpenAiServer implements AutoCloseable {
         } else if (reply.hangs()) {
             answer = Mono.never();
         } else if (reply.status() != 200) {
-            answer = sendJson(res, reply.status(), errorBody(reply.errorMessage(), reply.errorType(),
-                    reply.errorCode()));
+            answer = sendJson(
+                    res, reply.status(), errorBody(reply.errorMessage(), reply.errorType(), reply.errorCode()));
         } else if (request.path("stream").asBoolean(false)) {
             answer = stream(res, api, request, reply, finished);
         } else {
@@ -345,8 +365,7 @@ public final class ScriptedOpenAiServer implements AutoCloseable {
         }
         // The server does not cancel a handler when its client goes away: watch the connection instead.
         Mono<Void> connectionClosed = Mono.create(sink -> res.withConnection(c -> c.onDispose(sink::success)));
-        return answer
-                .doOnSuccess(v -> {
+        return answer.doOnSuccess(v -> {
                     if (finished.compareAndSet(false, true)) {
                         completedResponses.incrementAndGet();
                     }
@@ -367,10 +386,11 @@ public final class ScriptedOpenAiServer implements AutoCloseable {
         res.withConnection(c -> c.channel().close());
     }
 
-    private Mono<Void> stream(HttpServerResponse res, Api api, JsonNode request, ScriptedReply reply,
-                              AtomicBoolean finished) {
+    private Mono<Void> stream(
+            HttpServerResponse res, Api api, JsonNode request, ScriptedReply reply, AtomicBoolean finished) {
         List<String> events = events(api, request, reply);
-        int cut = reply.dieAfterEvents() >= 0 ? reply.dieAfterEvents()
+        int cut = reply.dieAfterEvents() >= 0
+                ? reply.dieAfterEvents()
                 : reply.truncateAfterEvents() >= 0 ? reply.truncateAfterEvents() : events.size();
         List<String> sent = events.subList(0, Math.min(cut, events.size()));
         Duration gap = reply.chunkDelay();
@@ -402,8 +422,7 @@ public final class ScriptedOpenAiServer implements AutoCloseable {
     private List<String> events(Api api, JsonNode request, ScriptedReply reply) {
         String id = (api == Api.CHAT ? "chatcmpl-scripted-" : "cmpl-scripted-") + ids.incrementAndGet();
         String model = request.path("model").asString("scripted-model");
-        boolean usage = request.path("stream_options").path("include_usage").asBoolean(false)
-                && reply.sendsUsage();
+        boolean usage = request.path("stream_options").path("include_usage").asBoolean(false) && reply.sendsUsage();
         List<String> pieces = reply.pieceList();
         List<ScriptedToolCall> calls = api == Api.CHAT ? reply.toolCallList() : List.of();
         List<String> events = new ArrayList<>();
@@ -433,7 +452,10 @@ public final class ScriptedOpenAiServer implements AutoCloseable {
                 delta.put("role", "assistant");
                 delta.putNull("content");
             }
-            ObjectNode tc = delta.putArray("tool_calls").addObject().put("index", j).put("id", call.id())
+            ObjectNode tc = delta.putArray("tool_calls")
+                    .addObject()
+                    .put("index", j)
+                    .put("id", call.id())
                     .put("type", "function");
             tc.putObject("function").put("name", call.name()).put("arguments", "");
             choice.putNull("logprobs");
@@ -442,8 +464,12 @@ public final class ScriptedOpenAiServer implements AutoCloseable {
             for (String fragment : fragments(call.argumentsJson())) {
                 ObjectNode more = chunk(api, id, model, usage);
                 ObjectNode c = more.withArray("choices").addObject().put("index", 0);
-                c.putObject("delta").putArray("tool_calls").addObject().put("index", j)
-                        .putObject("function").put("arguments", fragment);
+                c.putObject("delta")
+                        .putArray("tool_calls")
+                        .addObject()
+                        .put("index", j)
+                        .putObject("function")
+                        .put("arguments", fragment);
                 c.putNull("logprobs");
                 c.putNull("finish_reason");
                 events.add(sse(more));
@@ -496,8 +522,12 @@ public final class ScriptedOpenAiServer implements AutoCloseable {
             if (!calls.isEmpty()) {
                 ArrayNode tcs = message.putArray("tool_calls");
                 for (ScriptedToolCall call : calls) {
-                    tcs.addObject().put("id", call.id()).put("type", "function").putObject("function")
-                            .put("name", call.name()).put("arguments", call.argumentsJson());
+                    tcs.addObject()
+                            .put("id", call.id())
+                            .put("type", "function")
+                            .putObject("function")
+                            .put("name", call.name())
+                            .put("arguments", call.argumentsJson());
                 }
             }
         } else {
@@ -587,7 +617,8 @@ public final class ScriptedOpenAiServer implements AutoCloseable {
 
     private static void putUsage(ObjectNode target, JsonNode request, ScriptedReply reply) {
         int prompt = reply.promptTokens() != null ? reply.promptTokens() : promptWords(request);
-        int completion = reply.completionTokens() != null ? reply.completionTokens()
+        int completion = reply.completionTokens() != null
+                ? reply.completionTokens()
                 : reply.pieceList().size() + reply.toolCallList().size();
         target.putObject("usage")
                 .put("prompt_tokens", prompt)
@@ -626,7 +657,11 @@ public final class ScriptedOpenAiServer implements AutoCloseable {
 
     private static String errorBody(String message, String type, String code) {
         ObjectNode body = JSON.createObjectNode();
-        body.putObject("error").put("message", message).put("type", type).putNull("param").put("code", code);
+        body.putObject("error")
+                .put("message", message)
+                .put("type", type)
+                .putNull("param")
+                .put("code", code);
         return body.toString();
     }
 
@@ -644,8 +679,8 @@ public final class ScriptedOpenAiServer implements AutoCloseable {
         req.requestHeaders().forEach(h -> headers.put(h.getKey().toLowerCase(Locale.ROOT), h.getValue()));
         String path = req.uri();
         int query = path.indexOf('?');
-        requests.add(new ScriptedRequest(req.method().name(), query < 0 ? path : path.substring(0, query),
-                headers, body));
+        requests.add(
+                new ScriptedRequest(req.method().name(), query < 0 ? path : path.substring(0, query), headers, body));
     }
 
     /** Pre-serialised replies for {@link #startFast()}: the hot path only copies bytes. */
@@ -656,18 +691,21 @@ public final class ScriptedOpenAiServer implements AutoCloseable {
         private final byte[] completionStream;
 
         FastReplies(ScriptedOpenAiServer b) {
-            JsonNode chat = JSON.createObjectNode().put("model", FAST_MODEL)
+            JsonNode chat = JSON.createObjectNode()
+                    .put("model", FAST_MODEL)
                     .set("stream_options", JSON.createObjectNode().put("include_usage", true));
-            ScriptedReply reply = ScriptedReply.pieces("Hello", " from", " the", " fast", " upstream.").usage(8, 5);
+            ScriptedReply reply = ScriptedReply.pieces("Hello", " from", " the", " fast", " upstream.")
+                    .usage(8, 5);
             chatJson = b.whole(Api.CHAT, chat, reply).toString().getBytes(StandardCharsets.UTF_8);
             completionJson = b.whole(Api.COMPLETION, chat, reply).toString().getBytes(StandardCharsets.UTF_8);
             chatStream = String.join("", b.events(Api.CHAT, chat, reply)).getBytes(StandardCharsets.UTF_8);
-            completionStream = String.join("", b.events(Api.COMPLETION, chat, reply))
-                    .getBytes(StandardCharsets.UTF_8);
+            completionStream =
+                    String.join("", b.events(Api.COMPLETION, chat, reply)).getBytes(StandardCharsets.UTF_8);
         }
 
         Mono<Void> send(HttpServerResponse res, Api api, boolean stream) {
-            byte[] bytes = stream ? (api == Api.CHAT ? chatStream : completionStream)
+            byte[] bytes = stream
+                    ? (api == Api.CHAT ? chatStream : completionStream)
                     : (api == Api.CHAT ? chatJson : completionJson);
             return res.status(200)
                     .header("content-type", stream ? "text/event-stream" : "application/json")

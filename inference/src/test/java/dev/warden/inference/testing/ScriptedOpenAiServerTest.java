@@ -33,31 +33,40 @@ class ScriptedOpenAiServerTest {
 
     private String post(String path, String body) {
         return client.headers(h -> h.add("authorization", "Bearer up-key"))
-                .post().uri(path).send(ByteBufFlux.fromString(Mono.just(body)))
-                .responseContent().aggregate().asString().block(WAIT);
+                .post()
+                .uri(path)
+                .send(ByteBufFlux.fromString(Mono.just(body)))
+                .responseContent()
+                .aggregate()
+                .asString()
+                .block(WAIT);
     }
 
     @Test
     void answersChatAsJsonAndRecordsTheRequest() {
         server.enqueue(ScriptedReply.text("Hi there friend").usage(7, 3));
-        JsonNode reply = JSON.readTree(post("/v1/chat/completions",
-                "{\"model\":\"up\",\"messages\":[{\"role\":\"user\",\"content\":\"hello\"}]}"));
+        JsonNode reply = JSON.readTree(post(
+                "/v1/chat/completions", "{\"model\":\"up\",\"messages\":[{\"role\":\"user\",\"content\":\"hello\"}]}"));
 
         assertThat(reply.path("object").asString()).isEqualTo("chat.completion");
         assertThat(reply.path("model").asString()).isEqualTo("up");
-        assertThat(reply.path("choices").path(0).path("message").path("content").asString()).isEqualTo("Hi there friend");
-        assertThat(reply.path("choices").path(0).path("finish_reason").asString()).isEqualTo("stop");
+        assertThat(reply.path("choices").path(0).path("message").path("content").asString())
+                .isEqualTo("Hi there friend");
+        assertThat(reply.path("choices").path(0).path("finish_reason").asString())
+                .isEqualTo("stop");
         assertThat(reply.path("usage").path("total_tokens").asInt()).isEqualTo(10);
         ScriptedRequest seen = server.lastGenerationRequest();
         assertThat(seen.path()).isEqualTo("/v1/chat/completions");
         assertThat(seen.header("Authorization")).isEqualTo("Bearer up-key");
-        assertThat(seen.json().path("messages").path(0).path("content").asString()).isEqualTo("hello");
+        assertThat(seen.json().path("messages").path(0).path("content").asString())
+                .isEqualTo("hello");
     }
 
     @Test
     void streamsChatPiecesThenFinishUsageAndDone() {
         server.enqueue(ScriptedReply.text("one two three"));
-        String sse = post("/v1/chat/completions",
+        String sse = post(
+                "/v1/chat/completions",
                 "{\"model\":\"up\",\"stream\":true,\"stream_options\":{\"include_usage\":true},\"messages\":[]}");
 
         List<String> events = List.of(sse.split("\n\n"));
@@ -70,15 +79,21 @@ class ScriptedOpenAiServerTest {
 
     @Test
     void streamsToolCallArgumentsInFragments() {
-        server.enqueue(ScriptedReply.pieces().toolCalls(new ScriptedToolCall("call_1", "lookup", "{\"q\":\"weather\"}")));
+        server.enqueue(
+                ScriptedReply.pieces().toolCalls(new ScriptedToolCall("call_1", "lookup", "{\"q\":\"weather\"}")));
         String sse = post("/v1/chat/completions", "{\"model\":\"up\",\"stream\":true,\"messages\":[]}");
 
-        assertThat(sse).contains("\"id\":\"call_1\"", "\"name\":\"lookup\"", "\"finish_reason\":\"tool_calls\"")
+        assertThat(sse)
+                .contains("\"id\":\"call_1\"", "\"name\":\"lookup\"", "\"finish_reason\":\"tool_calls\"")
                 .doesNotContain("\"usage\"");
         StringBuilder args = new StringBuilder();
         for (String event : sse.split("\n\n")) {
             if (!event.equals("data: [DONE]")) {
-                JsonNode tc = JSON.readTree(event.substring(6)).path("choices").path(0).path("delta").path("tool_calls");
+                JsonNode tc = JSON.readTree(event.substring(6))
+                        .path("choices")
+                        .path(0)
+                        .path("delta")
+                        .path("tool_calls");
                 args.append(tc.path(0).path("function").path("arguments").asString(""));
             }
         }
@@ -90,16 +105,19 @@ class ScriptedOpenAiServerTest {
         ScriptedGate gate = new ScriptedGate();
         server.enqueue(ScriptedReply.text("first second").holdAfter(1, gate));
         List<String> received = new CopyOnWriteArrayList<>();
-        Disposable sub = client.post().uri("/v1/completions")
+        Disposable sub = client.post()
+                .uri("/v1/completions")
                 .send(ByteBufFlux.fromString(Mono.just("{\"model\":\"up\",\"prompt\":\"p\",\"stream\":true}")))
-                .responseContent().asString().subscribe(received::add);
+                .responseContent()
+                .asString()
+                .subscribe(received::add);
 
         assertThat(gate.awaitReached(WAIT)).isTrue();
         await().atMost(WAIT).pollInterval(Duration.ofMillis(2)).until(() -> !received.isEmpty());
         assertThat(String.join("", received)).contains("\"text\":\"first \"").doesNotContain("second");
         gate.release();
-        await().atMost(WAIT).pollInterval(Duration.ofMillis(2))
-                .until(() -> String.join("", received).contains("[DONE]"));
+        await().atMost(WAIT).pollInterval(Duration.ofMillis(2)).until(() -> String.join("", received)
+                .contains("[DONE]"));
         assertThat(String.join("", received)).contains("\"text\":\"second\"", "[DONE]");
         sub.dispose();
     }
@@ -108,9 +126,13 @@ class ScriptedOpenAiServerTest {
     void diesMidStreamWithoutAChunkedEnd() {
         server.enqueue(ScriptedReply.text("a b c d").dieAfter(2));
         List<String> received = new CopyOnWriteArrayList<>();
-        Mono<String> call = client.post().uri("/v1/chat/completions")
+        Mono<String> call = client.post()
+                .uri("/v1/chat/completions")
                 .send(ByteBufFlux.fromString(Mono.just("{\"model\":\"up\",\"stream\":true,\"messages\":[]}")))
-                .responseContent().asString().doOnNext(received::add).then(Mono.just("ended"));
+                .responseContent()
+                .asString()
+                .doOnNext(received::add)
+                .then(Mono.just("ended"));
 
         assertThatThrownBy(() -> call.block(WAIT)).hasMessageContaining("Connection prematurely closed");
         assertThat(String.join("", received)).contains("\"content\":\"b \"").doesNotContain("\"content\":\"c \"");
@@ -127,9 +149,11 @@ class ScriptedOpenAiServerTest {
     @Test
     void answersScriptedErrorsInOpenAiShape() {
         server.enqueue(ScriptedReply.error(503, "busy"));
-        var status = client.post().uri("/v1/chat/completions")
+        var status = client.post()
+                .uri("/v1/chat/completions")
                 .send(ByteBufFlux.fromString(Mono.just("{}")))
-                .responseSingle((res, body) -> body.asString().map(b -> res.status().code() + " " + b))
+                .responseSingle(
+                        (res, body) -> body.asString().map(b -> res.status().code() + " " + b))
                 .block(WAIT);
         assertThat(status).startsWith("503 ").contains("\"message\":\"busy\"", "\"type\":\"server_error\"");
     }
@@ -138,9 +162,12 @@ class ScriptedOpenAiServerTest {
     void seesTheClientAbandonAStream() {
         ScriptedGate gate = new ScriptedGate();
         server.enqueue(ScriptedReply.text("first second").holdAfter(1, gate));
-        Disposable sub = client.post().uri("/v1/chat/completions")
+        Disposable sub = client.post()
+                .uri("/v1/chat/completions")
                 .send(ByteBufFlux.fromString(Mono.just("{\"model\":\"up\",\"stream\":true,\"messages\":[]}")))
-                .responseContent().asString().subscribe();
+                .responseContent()
+                .asString()
+                .subscribe();
         assertThat(gate.awaitReached(WAIT)).isTrue();
 
         sub.dispose();
@@ -152,10 +179,20 @@ class ScriptedOpenAiServerTest {
     @Test
     void listsModelsAndAnswersHealth() {
         server.models("a", "b").healthy(false);
-        String models = client.get().uri("/v1/models").responseContent().aggregate().asString().block(WAIT);
-        Integer health = client.get().uri("/health").response().map(r -> r.status().code()).block(WAIT);
+        String models = client.get()
+                .uri("/v1/models")
+                .responseContent()
+                .aggregate()
+                .asString()
+                .block(WAIT);
+        Integer health = client.get()
+                .uri("/health")
+                .response()
+                .map(r -> r.status().code())
+                .block(WAIT);
 
-        assertThat(JSON.readTree(models).path("data").path(1).path("id").asString()).isEqualTo("b");
+        assertThat(JSON.readTree(models).path("data").path(1).path("id").asString())
+                .isEqualTo("b");
         assertThat(health).isEqualTo(503);
         assertThat(server.healthChecks()).isEqualTo(1);
     }
@@ -164,13 +201,30 @@ class ScriptedOpenAiServerTest {
     void fastModeAnswersBothShapes() {
         try (ScriptedOpenAiServer fast = ScriptedOpenAiServer.startFast()) {
             HttpClient c = HttpClient.create().baseUrl(fast.baseUrl());
-            String json = c.post().uri("/v1/chat/completions").send(ByteBufFlux.fromString(Mono.just("{\"stream\":false}")))
-                    .responseContent().aggregate().asString().block(WAIT);
-            String sse = c.post().uri("/v1/completions").send(ByteBufFlux.fromString(Mono.just("{\"stream\": true}")))
-                    .responseContent().aggregate().asString().block(WAIT);
-            assertThat(JSON.readTree(json).path("choices").path(0).path("message").path("content").asString())
+            String json = c.post()
+                    .uri("/v1/chat/completions")
+                    .send(ByteBufFlux.fromString(Mono.just("{\"stream\":false}")))
+                    .responseContent()
+                    .aggregate()
+                    .asString()
+                    .block(WAIT);
+            String sse = c.post()
+                    .uri("/v1/completions")
+                    .send(ByteBufFlux.fromString(Mono.just("{\"stream\": true}")))
+                    .responseContent()
+                    .aggregate()
+                    .asString()
+                    .block(WAIT);
+            assertThat(JSON.readTree(json)
+                            .path("choices")
+                            .path(0)
+                            .path("message")
+                            .path("content")
+                            .asString())
                     .isEqualTo("Hello from the fast upstream.");
-            assertThat(sse).contains("\"object\":\"text_completion\"", "\"prompt_tokens\":8").endsWith("data: [DONE]\n\n");
+            assertThat(sse)
+                    .contains("\"object\":\"text_completion\"", "\"prompt_tokens\":8")
+                    .endsWith("data: [DONE]\n\n");
         }
     }
 }

@@ -37,8 +37,7 @@ public final class ScriptedReply {
     private int holdAfter = -1;
     private ScriptedGate gate;
 
-    private ScriptedReply() {
-    }
+    private ScriptedReply() {}
 
     /** The default reply: "Hello from the scripted upstream." in five pieces. */
     public static ScriptedReply ok() {

@@ -1,5 +1,4 @@
 package dev.warden.inference.testing;
 
 /** A tool call the scripted upstream makes; {@code argumentsJson} is streamed in several fragments. */
-public record ScriptedToolCall(String id, String name, String argumentsJson) {
-}
+public record ScriptedToolCall(String id, String name, String argumentsJson) {}

@@ -42,14 +42,36 @@ public final class TinyGguf {
 
     /** Merges in priority order, in GPT-2's byte-to-unicode spelling ("Ġ" is a space). */
     public static final List<String> MERGES = List.of(
-            "Ġ t", "h e", "i n", "e r", "a n", "Ġ a", "o n", "r e", "Ġt he", "Ġ s", "e n", "l l", "he ll", "hell o",
+            "Ġ t",
+            "h e",
+            "i n",
+            "e r",
+            "a n",
+            "Ġ a",
+            "o n",
+            "r e",
+            "Ġt he",
+            "Ġ s",
+            "e n",
+            "l l",
+            "he ll",
+            "hell o",
             // Llama Guard's answers, single tokens as in the real vocabulary (ids differ).
-            "s a", "sa f", "saf e", "u n", "un safe");
+            "s a",
+            "sa f",
+            "saf e",
+            "u n",
+            "un safe");
 
     /** Llama 3 special tokens, in the order of their ids after the byte and merged tokens. */
     public static final List<String> SPECIALS = List.of(
-            "<|begin_of_text|>", "<|end_of_text|>", "<|start_header_id|>", "<|end_header_id|>",
-            "<|eom_id|>", "<|eot_id|>", "<|python_tag|>");
+            "<|begin_of_text|>",
+            "<|end_of_text|>",
+            "<|start_header_id|>",
+            "<|end_header_id|>",
+            "<|eom_id|>",
+            "<|eot_id|>",
+            "<|python_tag|>");
 
     public static final int BYTE_TOKENS = 256;
     public static final int VOCAB_SIZE = BYTE_TOKENS + MERGES.size() + SPECIALS.size();
@@ -60,8 +82,7 @@ public final class TinyGguf {
     private static volatile Path path;
     private static final Map<String, Path> favouring = new java.util.concurrent.ConcurrentHashMap<>();
 
-    private TinyGguf() {
-    }
+    private TinyGguf() {}
 
     /** The id of a special token, e.g. {@code specialId("<|eot_id|>")}. */
     public static int specialId(String token) {
@@ -95,8 +116,12 @@ public final class TinyGguf {
      */
     public static Path pathFavouring(String word) {
         int token = tokenId(word);
-        return favouring.computeIfAbsent(word, w -> write(Path.of("target", "tiny-model").toAbsolutePath(),
-                "tiny-random-l31-favouring-" + token + ".gguf", bytes(token)));
+        return favouring.computeIfAbsent(
+                word,
+                w -> write(
+                        Path.of("target", "tiny-model").toAbsolutePath(),
+                        "tiny-random-l31-favouring-" + token + ".gguf",
+                        bytes(token)));
     }
 
     /** The id of a token by its text: a special token, a merged token such as "safe", or one ASCII character. */
@@ -104,7 +129,10 @@ public final class TinyGguf {
         if (SPECIALS.contains(text)) {
             return specialId(text);
         }
-        int merged = MERGES.stream().map(m -> m.replace(" ", "").replace('Ġ', ' ')).toList().indexOf(text);
+        int merged = MERGES.stream()
+                .map(m -> m.replace(" ", "").replace('Ġ', ' '))
+                .toList()
+                .indexOf(text);
         if (merged >= 0) {
             return BYTE_TOKENS + merged;
         }

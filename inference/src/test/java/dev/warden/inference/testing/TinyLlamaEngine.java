@@ -15,8 +15,7 @@ public final class TinyLlamaEngine {
 
     private static volatile LlamaCppEngine engine;
 
-    private TinyLlamaEngine() {
-    }
+    private TinyLlamaEngine() {}
 
     public static LlamaCppEngine shared() {
         LlamaCppEngine e = engine;

@@ -17,11 +17,13 @@ import java.util.Map;
  * </ul>
  * A verdict whose status is not {@link Status#OK} carries no scores; policy applies the tenant's fail mode.
  */
-public record Verdict(String classifier, String version, Status status, Map<String, Double> scores,
-                      Duration latency, String detail) {
+public record Verdict(
+        String classifier, String version, Status status, Map<String, Double> scores, Duration latency, String detail) {
 
     public enum Status {
-        OK, ERROR, TIMEOUT
+        OK,
+        ERROR,
+        TIMEOUT
     }
 
     public Verdict {

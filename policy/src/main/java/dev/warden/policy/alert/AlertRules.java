@@ -25,8 +25,8 @@ public record AlertRules(Duration window, double blockRate, int minimumBlocked, 
             throw new IllegalArgumentException("the block-rate threshold must be in (0, 1], got " + blockRate);
         }
         if (minimumBlocked < 1) {
-            throw new IllegalArgumentException("the minimum of blocked requests must be 1 or more, got "
-                    + minimumBlocked);
+            throw new IllegalArgumentException(
+                    "the minimum of blocked requests must be 1 or more, got " + minimumBlocked);
         }
         if (deduplication.isNegative()) {
             throw new IllegalArgumentException("the de-duplication window must not be negative, got " + deduplication);

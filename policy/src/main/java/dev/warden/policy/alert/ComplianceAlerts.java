@@ -43,8 +43,7 @@ public final class ComplianceAlerts {
     /** Blocked requests without a flagged category are counted under this one. */
     static final String NO_CATEGORY = "none";
 
-    private record Seen(Instant time, String tenant, boolean blocked, List<String> categories, List<String> bypassed) {
-    }
+    private record Seen(Instant time, String tenant, boolean blocked, List<String> categories, List<String> bypassed) {}
 
     private final AlertRules rules;
     private final AlertSink sink;
@@ -68,7 +67,8 @@ public final class ComplianceAlerts {
         Instant now = clock.instant();
         List<Seen> batch = new ArrayList<>();
         for (ChainedEntry e : entries) {
-            if (!(e.entry() instanceof AuditRecord r) || r.outcome() == Outcome.STREAM_STARTED
+            if (!(e.entry() instanceof AuditRecord r)
+                    || r.outcome() == Outcome.STREAM_STARTED
                     || r.tenant().startsWith("~")) {
                 continue;
             }
@@ -121,7 +121,9 @@ public final class ComplianceAlerts {
                 if (e instanceof InterruptedException) {
                     Thread.currentThread().interrupt();
                 }
-                log.error("alert {} could not be delivered (tried again at the next evaluation): {}", a.key(),
+                log.error(
+                        "alert {} could not be delivered (tried again at the next evaluation): {}",
+                        a.key(),
                         e.toString());
             }
         }
@@ -142,7 +144,8 @@ public final class ComplianceAlerts {
                 total.merge(s.tenant(), 1L, Long::sum);
                 if (s.blocked()) {
                     for (String c : s.categories()) {
-                        blocked.computeIfAbsent(s.tenant(), t -> new TreeMap<>()).merge(c, 1L, Long::sum);
+                        blocked.computeIfAbsent(s.tenant(), t -> new TreeMap<>())
+                                .merge(c, 1L, Long::sum);
                     }
                 }
                 if (!s.bypassed().isEmpty()) {
@@ -155,25 +158,51 @@ public final class ComplianceAlerts {
         blocked.forEach((tenant, byCategory) -> byCategory.forEach((category, n) -> {
             double rate = (double) n / total.get(tenant);
             if (n >= rules.minimumBlocked() && rate >= rules.blockRate()) {
-                alerts.add(new Alert("block_rate_spike/" + tenant + "/" + category, "block_rate_spike",
-                        Alert.Severity.WARNING, String.format(java.util.Locale.ROOT,
-                        "tenant %s: %d of %d requests (%.0f%%) blocked for %s in the last %s (threshold %.0f%%)",
-                        tenant, n, total.get(tenant), rate * 100, category, window, rules.blockRate() * 100),
-                        labels("tenant", tenant, "category", category, "blocked", String.valueOf(n), "requests",
-                                String.valueOf(total.get(tenant))), now));
+                alerts.add(new Alert(
+                        "block_rate_spike/" + tenant + "/" + category,
+                        "block_rate_spike",
+                        Alert.Severity.WARNING,
+                        String.format(
+                                java.util.Locale.ROOT,
+                                "tenant %s: %d of %d requests (%.0f%%) blocked for %s in the last %s (threshold %.0f%%)",
+                                tenant,
+                                n,
+                                total.get(tenant),
+                                rate * 100,
+                                category,
+                                window,
+                                rules.blockRate() * 100),
+                        labels(
+                                "tenant",
+                                tenant,
+                                "category",
+                                category,
+                                "blocked",
+                                String.valueOf(n),
+                                "requests",
+                                String.valueOf(total.get(tenant))),
+                        now));
             }
         }));
-        bypasses.forEach((tenant, which) -> alerts.add(new Alert("fail_open_bypass/" + tenant, "fail_open_bypass",
-                Alert.Severity.CRITICAL, "tenant " + tenant + ": " + which.size() + " request(s) passed unjudged in the "
-                + "last " + window + " (fails open; bypassed: " + String.join(", ", distinct(which)) + ")",
-                labels("tenant", tenant, "bypasses", String.valueOf(which.size())), now)));
+        bypasses.forEach((tenant, which) -> alerts.add(new Alert(
+                "fail_open_bypass/" + tenant,
+                "fail_open_bypass",
+                Alert.Severity.CRITICAL,
+                "tenant " + tenant + ": " + which.size() + " request(s) passed unjudged in the " + "last " + window
+                        + " (fails open; bypassed: " + String.join(", ", distinct(which)) + ")",
+                labels("tenant", tenant, "bypasses", String.valueOf(which.size())),
+                now)));
         spill(now).ifPresent(alerts::add);
         ChainVerifier.BrokenLink b = broken;
         if (b != null) {
-            alerts.add(new Alert("chain_verify_failure/" + b.tenant() + "/" + b.instance(), "chain_verify_failure",
-                    Alert.Severity.CRITICAL, "audit chain " + b.chain() + " is broken at seq " + b.seq() + " (request "
-                    + b.requestId() + "): " + b.reason(), labels("tenant", b.tenant(), "instance", b.instance(),
-                    "seq", String.valueOf(b.seq())), now));
+            alerts.add(new Alert(
+                    "chain_verify_failure/" + b.tenant() + "/" + b.instance(),
+                    "chain_verify_failure",
+                    Alert.Severity.CRITICAL,
+                    "audit chain " + b.chain() + " is broken at seq " + b.seq() + " (request " + b.requestId() + "): "
+                            + b.reason(),
+                    labels("tenant", b.tenant(), "instance", b.instance(), "seq", String.valueOf(b.seq())),
+                    now));
         }
         return alerts;
     }
@@ -188,11 +217,15 @@ public final class ComplianceAlerts {
         if (!stats.spillPending() && !spilledMore && !lostMore) {
             return Optional.empty();
         }
-        return Optional.of(new Alert("audit_spill", "audit_spill", Alert.Severity.CRITICAL,
+        return Optional.of(new Alert(
+                "audit_spill",
+                "audit_spill",
+                Alert.Severity.CRITICAL,
                 "the audit store is unavailable: " + stats.spilled() + " record(s) spilled to the local file since "
-                + "start" + (stats.lost() > 0 ? ", " + stats.lost() + " LOST" : "")
-                + (stats.accepting() ? "" : "; the gateway refuses requests until it can record them again"),
-                labels("spilled", String.valueOf(stats.spilled()), "lost", String.valueOf(stats.lost())), now));
+                        + "start" + (stats.lost() > 0 ? ", " + stats.lost() + " LOST" : "")
+                        + (stats.accepting() ? "" : "; the gateway refuses requests until it can record them again"),
+                labels("spilled", String.valueOf(stats.spilled()), "lost", String.valueOf(stats.lost())),
+                now));
     }
 
     private static List<String> distinct(List<String> values) {

@@ -32,9 +32,13 @@ public final class SlackWebhook implements AlertSink {
 
     @Override
     public void send(Alert alert) throws Exception {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(url).timeout(timeout)
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body(alert))).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = http.send(
+                HttpRequest.newBuilder(url)
+                        .timeout(timeout)
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(body(alert)))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() / 100 != 2) {
             // The URL holds the webhook's secret: name the host only.
             throw new IllegalStateException("webhook at " + url.getHost() + " answered " + r.statusCode());
@@ -56,8 +60,10 @@ public final class SlackWebhook implements AlertSink {
         warden.put("labels", alert.labels());
         warden.put("time", alert.time().toString());
         Map<String, Object> body = new TreeMap<>();
-        body.put("text", (alert.severity() == Alert.Severity.CRITICAL ? ":rotating_light: " : ":warning: ")
-                + "Warden " + alert.rule().replace('_', ' ') + ": " + alert.summary());
+        body.put(
+                "text",
+                (alert.severity() == Alert.Severity.CRITICAL ? ":rotating_light: " : ":warning: ") + "Warden "
+                        + alert.rule().replace('_', ' ') + ": " + alert.summary());
         body.put("attachments", List.of(attachment));
         body.put("warden", warden);
         return JSON.writeValueAsString(body);

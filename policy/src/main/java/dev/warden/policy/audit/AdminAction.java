@@ -17,8 +17,9 @@ import java.util.UUID;
  * itself), never a key; {@code subject} is the tenant it concerns, or null for all; {@code details} is any JSON tree
  * (maps, lists, strings, numbers, booleans) and is hashed with sorted keys.
  */
-public record AdminAction(String id, Instant time, String action, String actor, String subject,
-                          Map<String, Object> details) implements AuditEntry {
+public record AdminAction(
+        String id, Instant time, String action, String actor, String subject, Map<String, Object> details)
+        implements AuditEntry {
 
     /**
      * The reserved chain of admin actions. Tenant ids must start with a letter or digit (TenantFile refuses anything
@@ -38,8 +39,8 @@ public record AdminAction(String id, Instant time, String action, String actor, 
     }
 
     /** A new action with a fresh id. */
-    public static AdminAction of(Instant time, String action, String actor, String subject,
-                                 Map<String, Object> details) {
+    public static AdminAction of(
+            Instant time, String action, String actor, String subject, Map<String, Object> details) {
         return new AdminAction("admin-" + UUID.randomUUID(), time, action, actor, subject, details);
     }
 
@@ -71,8 +72,11 @@ public record AdminAction(String id, Instant time, String action, String actor, 
     @SuppressWarnings("unchecked")
     static AdminAction fromMap(Map<String, Object> m) {
         Object details = m.get("details");
-        return new AdminAction(String.valueOf(m.get("id")), Instant.parse(String.valueOf(m.get("time"))),
-                String.valueOf(m.get("action")), String.valueOf(m.get("actor")),
+        return new AdminAction(
+                String.valueOf(m.get("id")),
+                Instant.parse(String.valueOf(m.get("time"))),
+                String.valueOf(m.get("action")),
+                String.valueOf(m.get("actor")),
                 m.get("subject") == null ? null : m.get("subject").toString(),
                 details instanceof Map<?, ?> d ? (Map<String, Object>) d : Map.of());
     }

@@ -10,7 +10,9 @@ import java.time.Instant;
 public sealed interface AuditEntry permits AuditRecord, RetentionCheckpoint, AdminAction {
 
     enum Kind {
-        REQUEST, CHECKPOINT, ADMIN
+        REQUEST,
+        CHECKPOINT,
+        ADMIN
     }
 
     String tenant();

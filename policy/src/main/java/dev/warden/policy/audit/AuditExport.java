@@ -21,11 +21,33 @@ public final class AuditExport {
 
     private static final int PAGE = AuditQuery.MAX_LIMIT;
 
-    static final List<String> CSV_HEADER = List.of("tenant", "seq", "request_id", "time", "key_id", "model", "purpose",
-            "outcome", "decision", "rule", "http_status", "streaming", "tokens_released", "prompt_tokens",
-            "completion_tokens", "latency_total_ms", "latency_guard_input_ms", "latency_inference_ms",
-            "latency_guard_output_ms", "classifiers", "categories", "prompt_sha256", "response_sha256", "prev_hash",
-            "hash", "instance");
+    static final List<String> CSV_HEADER = List.of(
+            "tenant",
+            "seq",
+            "request_id",
+            "time",
+            "key_id",
+            "model",
+            "purpose",
+            "outcome",
+            "decision",
+            "rule",
+            "http_status",
+            "streaming",
+            "tokens_released",
+            "prompt_tokens",
+            "completion_tokens",
+            "latency_total_ms",
+            "latency_guard_input_ms",
+            "latency_inference_ms",
+            "latency_guard_output_ms",
+            "classifiers",
+            "categories",
+            "prompt_sha256",
+            "response_sha256",
+            "prev_hash",
+            "hash",
+            "instance");
 
     private final AuditStore store;
 
@@ -44,13 +66,33 @@ public final class AuditExport {
             out.write("\r\n");
             long n = forEach(query, e -> {
                 AuditRecord r = (AuditRecord) e.entry();
-                List<Object> row = List.of(r.tenant(), e.seq(), r.requestId(), r.time(), nz(r.keyId()), nz(r.model()),
-                        nz(r.purpose()), r.outcome(), nz(r.decision()), nz(r.rule()), r.httpStatus(), r.streaming(),
-                        r.tokensReleased(), r.usage().prompt(), r.usage().completion(),
-                        r.latencies().total().toMillis(), r.latencies().guardInput().toMillis(),
-                        r.latencies().inference().toMillis(), r.latencies().guardOutput().toMillis(),
-                        String.join(" ", r.classifiers()), String.join(" ", r.categories()), nz(r.promptSha256()),
-                        nz(r.responseSha256()), e.prevHash(), e.hash(), e.instance());
+                List<Object> row = List.of(
+                        r.tenant(),
+                        e.seq(),
+                        r.requestId(),
+                        r.time(),
+                        nz(r.keyId()),
+                        nz(r.model()),
+                        nz(r.purpose()),
+                        r.outcome(),
+                        nz(r.decision()),
+                        nz(r.rule()),
+                        r.httpStatus(),
+                        r.streaming(),
+                        r.tokensReleased(),
+                        r.usage().prompt(),
+                        r.usage().completion(),
+                        r.latencies().total().toMillis(),
+                        r.latencies().guardInput().toMillis(),
+                        r.latencies().inference().toMillis(),
+                        r.latencies().guardOutput().toMillis(),
+                        String.join(" ", r.classifiers()),
+                        String.join(" ", r.categories()),
+                        nz(r.promptSha256()),
+                        nz(r.responseSha256()),
+                        e.prevHash(),
+                        e.hash(),
+                        e.instance());
                 out.write(row.stream().map(v -> csvField(v.toString())).collect(Collectors.joining(",")));
                 out.write("\r\n");
             });
@@ -74,8 +116,8 @@ public final class AuditExport {
     public long jsonLines(AuditQuery query, Writer out) {
         try {
             long n = forEach(query, e -> {
-                out.write(jsonLine(e.tenant(), e.instance(), e.seq(), e.prevHash(), e.hash(), e.body(),
-                        e.detachedContent()));
+                out.write(jsonLine(
+                        e.tenant(), e.instance(), e.seq(), e.prevHash(), e.hash(), e.body(), e.detachedContent()));
                 out.write("\n");
             });
             out.flush();
@@ -92,10 +134,10 @@ public final class AuditExport {
      * body comes first and verbatim so that a reader can take its exact bytes back out: everything from
      * {@code {"entry":} to the last {@code ,"hash":"}.
      */
-    public static String jsonLine(String tenant, String instance, long seq, String prevHash, String hash,
-                                  String body, String content) {
-        String chain = CanonicalJson.write(Map.of("hash", hash, "instance", instance, "prevHash", prevHash,
-                "seq", seq, "tenant", tenant));
+    public static String jsonLine(
+            String tenant, String instance, long seq, String prevHash, String hash, String body, String content) {
+        String chain = CanonicalJson.write(
+                Map.of("hash", hash, "instance", instance, "prevHash", prevHash, "seq", seq, "tenant", tenant));
         String line = "{\"entry\":" + body + "," + chain.substring(1);
         if (content == null) {
             return line;

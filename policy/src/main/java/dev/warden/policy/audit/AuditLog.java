@@ -47,8 +47,7 @@ public final class AuditLog implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(AuditLog.class);
 
-    private record Pending(AuditEntry entry, CompletableFuture<ChainedEntry> done) {
-    }
+    private record Pending(AuditEntry entry, CompletableFuture<ChainedEntry> done) {}
 
     /**
      * Signed chain-head checkpoints ({@link HeadCheckpoint}): taken by the writer every {@code interval} when a head
@@ -68,9 +67,17 @@ public final class AuditLog implements AutoCloseable {
      * {@code rejected} ones were refused at {@link #append} (queue full or closed). {@code batches} counts writer
      * transactions, so {@code committed / batches} is the mean group-commit size.
      */
-    public record Stats(long appended, long committed, long batches, long spilled, long replayed, long rejected,
-                        long lost, int queued, boolean spillPending, boolean accepting) {
-    }
+    public record Stats(
+            long appended,
+            long committed,
+            long batches,
+            long spilled,
+            long replayed,
+            long rejected,
+            long lost,
+            int queued,
+            boolean spillPending,
+            boolean accepting) {}
 
     private final AuditStore store;
     private final AuditLogConfig config;
@@ -79,6 +86,7 @@ public final class AuditLog implements AutoCloseable {
     private final String instance;
     /** This log's chain heads, by tenant. */
     private final Map<String, ChainHead> heads;
+
     private final Thread writer;
     private final AtomicLong appended = new AtomicLong();
     private final AtomicLong committed = new AtomicLong();
@@ -95,10 +103,11 @@ public final class AuditLog implements AutoCloseable {
     private final Checkpoints checkpoints;
     private final List<java.util.function.Consumer<List<ChainedEntry>>> observers =
             new java.util.concurrent.CopyOnWriteArrayList<>();
-    private final AtomicReference<CompletableFuture<Optional<HeadCheckpoint>>>
-            checkpointRequest = new AtomicReference<>();
+    private final AtomicReference<CompletableFuture<Optional<HeadCheckpoint>>> checkpointRequest =
+            new AtomicReference<>();
     /** Heads in the last checkpoint written; writer thread only. */
     private Map<String, ChainHead> checkpointed = Map.of();
+
     private long nextCheckpointNanos;
     /**
      * Why this run signs no checkpoints: the store disagreed with the last signed checkpoint at start, and signing
@@ -133,10 +142,13 @@ public final class AuditLog implements AutoCloseable {
         if (checkpoints != null) {
             this.checkpointsWithheld = disagreementWithLastCheckpoint(store.heads(instance));
             if (checkpointsWithheld != null) {
-                log.error("AUDIT TAMPERING SUSPECTED: {}; this process signs no checkpoints until it is resolved, so "
-                        + "the last signed checkpoint stays the evidence", checkpointsWithheld);
+                log.error(
+                        "AUDIT TAMPERING SUSPECTED: {}; this process signs no checkpoints until it is resolved, so "
+                                + "the last signed checkpoint stays the evidence",
+                        checkpointsWithheld);
             }
-            this.nextCheckpointNanos = System.nanoTime() + checkpoints.interval().toNanos();
+            this.nextCheckpointNanos =
+                    System.nanoTime() + checkpoints.interval().toNanos();
         }
         this.writer = new Thread(this::run, "audit-writer");
         writer.setDaemon(true);
@@ -160,9 +172,12 @@ public final class AuditLog implements AutoCloseable {
         }
         for (ChainedEntry opened : unfinished) {
             AuditRecord started = (AuditRecord) opened.entry();
-            AuditRecord ended = started.toBuilder().outcome(Outcome.INTERRUPTED)
-                    .decision(started.decision(), "interrupted: the gateway stopped during this stream (its opening "
-                            + "record is seq " + opened.seq() + " of chain " + opened.chain() + "); found at restart")
+            AuditRecord ended = started.toBuilder()
+                    .outcome(Outcome.INTERRUPTED)
+                    .decision(
+                            started.decision(),
+                            "interrupted: the gateway stopped during this stream (its opening " + "record is seq "
+                                    + opened.seq() + " of chain " + opened.chain() + "); found at restart")
                     .build();
             append(ended).whenComplete((ok, e) -> {
                 if (e != null) {
@@ -171,8 +186,11 @@ public final class AuditLog implements AutoCloseable {
             });
         }
         if (!unfinished.isEmpty()) {
-            log.warn("{} stream(s) were interrupted by the last stop of instance {}; recorded as INTERRUPTED: {}",
-                    unfinished.size(), instance, unfinished.stream().map(c -> c.entry().requestId()).toList());
+            log.warn(
+                    "{} stream(s) were interrupted by the last stop of instance {}; recorded as INTERRUPTED: {}",
+                    unfinished.size(),
+                    instance,
+                    unfinished.stream().map(c -> c.entry().requestId()).toList());
         }
     }
 
@@ -244,8 +262,17 @@ public final class AuditLog implements AutoCloseable {
     }
 
     public Stats stats() {
-        return new Stats(appended.get(), committed.get(), batches.get(), spilled.get(), replayed.get(),
-                rejected.get(), lost.get(), queue.size(), spillPending, accepting());
+        return new Stats(
+                appended.get(),
+                committed.get(),
+                batches.get(),
+                spilled.get(),
+                replayed.get(),
+                rejected.get(),
+                lost.get(),
+                queue.size(),
+                spillPending,
+                accepting());
     }
 
     public AuditStore store() {
@@ -285,7 +312,9 @@ public final class AuditLog implements AutoCloseable {
         queue.drainTo(late);
         if (!late.isEmpty()) {
             lost.addAndGet(late.size());
-            log.error("audit log closed with {} entries unwritten: {}", late.size(),
+            log.error(
+                    "audit log closed with {} entries unwritten: {}",
+                    late.size(),
                     late.stream().map(p -> p.entry().requestId()).toList());
             AuditUnavailableException closed = new AuditUnavailableException("audit log is closed", null);
             late.forEach(p -> p.done().completeExceptionally(closed));
@@ -317,8 +346,11 @@ public final class AuditLog implements AutoCloseable {
         long now = System.nanoTime();
         long last = lastQueueFullWarning.get();
         if (now - last >= 1_000_000_000L && lastQueueFullWarning.compareAndSet(last, now)) {
-            log.warn("audit queue full ({} entries): rejected {} ({} rejected since start)", config.queueCapacity(),
-                    entry.requestId(), total);
+            log.warn(
+                    "audit queue full ({} entries): rejected {} ({} rejected since start)",
+                    config.queueCapacity(),
+                    entry.requestId(),
+                    total);
         }
     }
 
@@ -378,8 +410,7 @@ public final class AuditLog implements AutoCloseable {
         answer(request, writeCheckpoint(request != null));
     }
 
-    private static void answer(CompletableFuture<Optional<HeadCheckpoint>> request,
-                               Optional<HeadCheckpoint> written) {
+    private static void answer(CompletableFuture<Optional<HeadCheckpoint>> request, Optional<HeadCheckpoint> written) {
         if (request != null) {
             request.complete(written);
         }
@@ -400,15 +431,21 @@ public final class AuditLog implements AutoCloseable {
             return Optional.empty();
         }
         try {
-            HeadCheckpoint checkpoint = HeadCheckpoint.sign(checkpoints.key(), instance, Instant.now(),
-                    current.values());
+            HeadCheckpoint checkpoint =
+                    HeadCheckpoint.sign(checkpoints.key(), instance, Instant.now(), current.values());
             store.appendCheckpoint(checkpoint);
             checkpointed = current;
-            log.info("audit chain heads checkpoint signed: instance={} chains={} time={} key={}", instance,
-                    current.size(), checkpoint.time(), checkpoint.keyId());
+            log.info(
+                    "audit chain heads checkpoint signed: instance={} chains={} time={} key={}",
+                    instance,
+                    current.size(),
+                    checkpoint.time(),
+                    checkpoint.keyId());
             return Optional.of(checkpoint);
         } catch (RuntimeException e) {
-            log.warn("audit chain heads checkpoint not stored (next try in {}): {}", checkpoints.interval(),
+            log.warn(
+                    "audit chain heads checkpoint not stored (next try in {}): {}",
+                    checkpoints.interval(),
                     e.toString());
             return Optional.empty();
         }
@@ -431,8 +468,8 @@ public final class AuditLog implements AutoCloseable {
             ChainId chain = vouched.chain();
             ChainHead now = stored.get(vouched.tenant());
             if (now == null || now.seq() < vouched.seq()) {
-                return "chain " + chain + " ends at seq " + (now == null ? 0 : now.seq())
-                        + " but the checkpoint of " + last.time() + " vouches for seq " + vouched.seq();
+                return "chain " + chain + " ends at seq " + (now == null ? 0 : now.seq()) + " but the checkpoint of "
+                        + last.time() + " vouches for seq " + vouched.seq();
             }
             Optional<ChainHead> anchor = store.anchor(chain);
             if (anchor.isPresent() && anchor.get().seq() > vouched.seq()) {
@@ -475,7 +512,10 @@ public final class AuditLog implements AutoCloseable {
                 complete(batch, sealed);
                 return;
             } catch (RuntimeException e) {
-                log.warn("audit store unavailable, spilling {} entries to {}: {}", sealed.size(), spill.path(),
+                log.warn(
+                        "audit store unavailable, spilling {} entries to {}: {}",
+                        sealed.size(),
+                        spill.path(),
                         e.getMessage());
                 nextReplayNanos = System.nanoTime() + config.retryInterval().toNanos();
             }

@@ -16,8 +16,13 @@ import java.util.Objects;
  *                        ({@link ChainId}). Every process writing to one store needs its own; a restarted process
  *                        that keeps its id continues its chains. Defaults to the host name ({@link #defaultInstanceId})
  */
-public record AuditLogConfig(int queueCapacity, int maxBatch, Path spillFile, SpillFailure onSpillFailure,
-                             Duration retryInterval, String instanceId) {
+public record AuditLogConfig(
+        int queueCapacity,
+        int maxBatch,
+        Path spillFile,
+        SpillFailure onSpillFailure,
+        Duration retryInterval,
+        String instanceId) {
 
     /** Behaviour when an entry can be neither stored nor spilled. Either way its future fails and it is counted. */
     public enum SpillFailure {
@@ -49,14 +54,19 @@ public record AuditLogConfig(int queueCapacity, int maxBatch, Path spillFile, Sp
     }
 
     /** With the {@link #defaultInstanceId() default instance id}. */
-    public AuditLogConfig(int queueCapacity, int maxBatch, Path spillFile, SpillFailure onSpillFailure,
-                          Duration retryInterval) {
+    public AuditLogConfig(
+            int queueCapacity, int maxBatch, Path spillFile, SpillFailure onSpillFailure, Duration retryInterval) {
         this(queueCapacity, maxBatch, spillFile, onSpillFailure, retryInterval, defaultInstanceId());
     }
 
     public static AuditLogConfig defaults() {
-        return new AuditLogConfig(DEFAULT_QUEUE_CAPACITY, DEFAULT_MAX_BATCH, DEFAULT_SPILL_FILE, SpillFailure.REFUSE,
-                DEFAULT_RETRY_INTERVAL, defaultInstanceId());
+        return new AuditLogConfig(
+                DEFAULT_QUEUE_CAPACITY,
+                DEFAULT_MAX_BATCH,
+                DEFAULT_SPILL_FILE,
+                SpillFailure.REFUSE,
+                DEFAULT_RETRY_INTERVAL,
+                defaultInstanceId());
     }
 
     /**

@@ -11,9 +11,21 @@ import java.util.Set;
  * mean "any of". {@code from} is inclusive, {@code to} exclusive. Results are ordered newest first with ties broken
  * by tenant and sequence, so pages are stable while new records arrive.
  */
-public record AuditQuery(Instant from, Instant to, String tenant, String model, Set<Outcome> outcomes,
-                         Set<String> decisions, String category, String classifier, String requestId, int limit,
-                         String cursor, AuditEntry.Kind kind, String keyId, boolean tenantsOnly) {
+public record AuditQuery(
+        Instant from,
+        Instant to,
+        String tenant,
+        String model,
+        Set<Outcome> outcomes,
+        Set<String> decisions,
+        String category,
+        String classifier,
+        String requestId,
+        int limit,
+        String cursor,
+        AuditEntry.Kind kind,
+        String keyId,
+        boolean tenantsOnly) {
 
     public static final int DEFAULT_LIMIT = 100;
     public static final int MAX_LIMIT = 1000;
@@ -39,9 +51,19 @@ public record AuditQuery(Instant from, Instant to, String tenant, String model, 
     }
 
     public Builder toBuilder() {
-        Builder b = new Builder().from(from).to(to).tenant(tenant).model(model).category(category)
-                .classifier(classifier).requestId(requestId).limit(limit).cursor(cursor).kind(kind)
-                .keyId(keyId).tenantsOnly(tenantsOnly);
+        Builder b = new Builder()
+                .from(from)
+                .to(to)
+                .tenant(tenant)
+                .model(model)
+                .category(category)
+                .classifier(classifier)
+                .requestId(requestId)
+                .limit(limit)
+                .cursor(cursor)
+                .kind(kind)
+                .keyId(keyId)
+                .tenantsOnly(tenantsOnly);
         b.outcomes.addAll(outcomes);
         b.decisions.addAll(decisions);
         return b;
@@ -63,30 +85,95 @@ public record AuditQuery(Instant from, Instant to, String tenant, String model, 
         private String keyId;
         private boolean tenantsOnly;
 
-        public Builder from(Instant from) { this.from = from; return this; }
-        public Builder to(Instant to) { this.to = to; return this; }
-        public Builder tenant(String tenant) { this.tenant = tenant; return this; }
-        public Builder model(String model) { this.model = model; return this; }
-        public Builder outcome(Outcome... outcomes) { this.outcomes.addAll(Set.of(outcomes)); return this; }
-        public Builder decision(String... decisions) { this.decisions.addAll(Set.of(decisions)); return this; }
-        public Builder category(String category) { this.category = category; return this; }
-        public Builder classifier(String classifier) { this.classifier = classifier; return this; }
-        public Builder requestId(String requestId) { this.requestId = requestId; return this; }
-        public Builder limit(int limit) { this.limit = limit; return this; }
-        public Builder cursor(String cursor) { this.cursor = cursor; return this; }
+        public Builder from(Instant from) {
+            this.from = from;
+            return this;
+        }
+
+        public Builder to(Instant to) {
+            this.to = to;
+            return this;
+        }
+
+        public Builder tenant(String tenant) {
+            this.tenant = tenant;
+            return this;
+        }
+
+        public Builder model(String model) {
+            this.model = model;
+            return this;
+        }
+
+        public Builder outcome(Outcome... outcomes) {
+            this.outcomes.addAll(Set.of(outcomes));
+            return this;
+        }
+
+        public Builder decision(String... decisions) {
+            this.decisions.addAll(Set.of(decisions));
+            return this;
+        }
+
+        public Builder category(String category) {
+            this.category = category;
+            return this;
+        }
+
+        public Builder classifier(String classifier) {
+            this.classifier = classifier;
+            return this;
+        }
+
+        public Builder requestId(String requestId) {
+            this.requestId = requestId;
+            return this;
+        }
+
+        public Builder limit(int limit) {
+            this.limit = limit;
+            return this;
+        }
+
+        public Builder cursor(String cursor) {
+            this.cursor = cursor;
+            return this;
+        }
         /** Which entries: request records (the default) or {@link AdminAction}s; retention checkpoints never. */
-        public Builder kind(AuditEntry.Kind kind) { this.kind = kind; return this; }
+        public Builder kind(AuditEntry.Kind kind) {
+            this.kind = kind;
+            return this;
+        }
         /** The API key's id ({@code ApiKeys.keyId}: 8 hex digits of its hash). */
-        public Builder keyId(String keyId) { this.keyId = keyId; return this; }
+        public Builder keyId(String keyId) {
+            this.keyId = keyId;
+            return this;
+        }
         /**
          * Only tenants' records: leaves out the reserved chains, whose ids start with '~' (refused authentications,
          * admin actions), which are not requests of any tenant.
          */
-        public Builder tenantsOnly(boolean tenantsOnly) { this.tenantsOnly = tenantsOnly; return this; }
+        public Builder tenantsOnly(boolean tenantsOnly) {
+            this.tenantsOnly = tenantsOnly;
+            return this;
+        }
 
         public AuditQuery build() {
-            return new AuditQuery(from, to, tenant, model, outcomes, decisions, category, classifier, requestId,
-                    limit, cursor, kind, keyId, tenantsOnly);
+            return new AuditQuery(
+                    from,
+                    to,
+                    tenant,
+                    model,
+                    outcomes,
+                    decisions,
+                    category,
+                    classifier,
+                    requestId,
+                    limit,
+                    cursor,
+                    kind,
+                    keyId,
+                    tenantsOnly);
         }
     }
 }

@@ -32,13 +32,32 @@ import java.util.TreeSet;
  * Immutable; build one with {@link #builder(String, String)}. The chain position (sequence, hashes) is not part
  * of the record: the {@link AuditLog} assigns it when the record is appended.
  */
-public record AuditRecord(String requestId, Instant time, String tenant, String keyId, String model, String purpose,
-                          Outcome outcome, List<ClassifierVerdict> verdicts, String decision, String rule,
-                          boolean streaming, long tokensReleased, TokenUsage usage, Latencies latencies,
-                          int httpStatus, String promptSha256, String responseSha256, Content content,
-                          Origin origin, String fingerprint,
-                          String clientRequestId, String policyVersion,
-                          String traceId, Batch batch, String contentDigest)
+public record AuditRecord(
+        String requestId,
+        Instant time,
+        String tenant,
+        String keyId,
+        String model,
+        String purpose,
+        Outcome outcome,
+        List<ClassifierVerdict> verdicts,
+        String decision,
+        String rule,
+        boolean streaming,
+        long tokensReleased,
+        TokenUsage usage,
+        Latencies latencies,
+        int httpStatus,
+        String promptSha256,
+        String responseSha256,
+        Content content,
+        Origin origin,
+        String fingerprint,
+        String clientRequestId,
+        String policyVersion,
+        String traceId,
+        Batch batch,
+        String contentDigest)
         implements AuditEntry {
 
     /** Tokens as the inference engine counted them. */
@@ -93,7 +112,8 @@ public record AuditRecord(String requestId, Instant time, String tenant, String 
         /** Content from its canonical JSON. */
         public static Content parse(String canonical) {
             java.util.Map<String, Object> m = CanonicalJson.read(canonical);
-            return new Content(m.get("prompt") == null ? null : m.get("prompt").toString(),
+            return new Content(
+                    m.get("prompt") == null ? null : m.get("prompt").toString(),
                     m.get("response") == null ? null : m.get("response").toString());
         }
     }
@@ -103,8 +123,7 @@ public record AuditRecord(String requestId, Instant time, String tenant, String 
      * authentication), where it is all there is to say about the caller: the path asked for and the TCP peer's
      * address (the gateway trusts no forwarding header, so behind a proxy this is the proxy). Either may be null.
      */
-    public record Origin(String route, String clientAddress) {
-    }
+    public record Origin(String route, String clientAddress) {}
 
     /**
      * What a record has to do with the Batch API, kept only for such records: a batch line's batch id and
@@ -144,9 +163,32 @@ public record AuditRecord(String requestId, Instant time, String tenant, String 
 
     /** This record with its detached content put back (as read from beside the body), or without it. */
     public AuditRecord withContent(Content detached) {
-        return new AuditRecord(requestId, time, tenant, keyId, model, purpose, outcome, verdicts, decision, rule,
-                streaming, tokensReleased, usage, latencies, httpStatus, promptSha256, responseSha256, detached, origin,
-                fingerprint, clientRequestId, policyVersion, traceId, batch, contentDigest);
+        return new AuditRecord(
+                requestId,
+                time,
+                tenant,
+                keyId,
+                model,
+                purpose,
+                outcome,
+                verdicts,
+                decision,
+                rule,
+                streaming,
+                tokensReleased,
+                usage,
+                latencies,
+                httpStatus,
+                promptSha256,
+                responseSha256,
+                detached,
+                origin,
+                fingerprint,
+                clientRequestId,
+                policyVersion,
+                traceId,
+                batch,
+                contentDigest);
     }
 
     /** Union of the flagged categories of all verdicts, sorted. */
@@ -227,27 +269,77 @@ public record AuditRecord(String requestId, Instant time, String tenant, String 
             this.tenant = tenant;
         }
 
-        public Builder time(Instant time) { this.time = time; return this; }
-        public Builder keyId(String keyId) { this.keyId = keyId; return this; }
-        public Builder model(String model) { this.model = model; return this; }
-        public Builder purpose(String purpose) { this.purpose = purpose; return this; }
-        public Builder outcome(Outcome outcome) { this.outcome = outcome; return this; }
-        public Builder verdict(ClassifierVerdict verdict) { this.verdicts.add(verdict); return this; }
-        public Builder verdicts(List<ClassifierVerdict> verdicts) { this.verdicts.addAll(verdicts); return this; }
-        public Builder decision(String decision, String rule) { this.decision = decision; this.rule = rule; return this; }
+        public Builder time(Instant time) {
+            this.time = time;
+            return this;
+        }
+
+        public Builder keyId(String keyId) {
+            this.keyId = keyId;
+            return this;
+        }
+
+        public Builder model(String model) {
+            this.model = model;
+            return this;
+        }
+
+        public Builder purpose(String purpose) {
+            this.purpose = purpose;
+            return this;
+        }
+
+        public Builder outcome(Outcome outcome) {
+            this.outcome = outcome;
+            return this;
+        }
+
+        public Builder verdict(ClassifierVerdict verdict) {
+            this.verdicts.add(verdict);
+            return this;
+        }
+
+        public Builder verdicts(List<ClassifierVerdict> verdicts) {
+            this.verdicts.addAll(verdicts);
+            return this;
+        }
+
+        public Builder decision(String decision, String rule) {
+            this.decision = decision;
+            this.rule = rule;
+            return this;
+        }
+
         public Builder streaming(boolean streaming, long tokensReleased) {
             this.streaming = streaming;
             this.tokensReleased = tokensReleased;
             return this;
         }
+
         public Builder usage(long promptTokens, long completionTokens) {
             this.usage = new TokenUsage(promptTokens, completionTokens);
             return this;
         }
-        public Builder latencies(Latencies latencies) { this.latencies = latencies; return this; }
-        public Builder httpStatus(int httpStatus) { this.httpStatus = httpStatus; return this; }
-        public Builder promptSha256(String hex) { this.promptSha256 = hex; return this; }
-        public Builder responseSha256(String hex) { this.responseSha256 = hex; return this; }
+
+        public Builder latencies(Latencies latencies) {
+            this.latencies = latencies;
+            return this;
+        }
+
+        public Builder httpStatus(int httpStatus) {
+            this.httpStatus = httpStatus;
+            return this;
+        }
+
+        public Builder promptSha256(String hex) {
+            this.promptSha256 = hex;
+            return this;
+        }
+
+        public Builder responseSha256(String hex) {
+            this.responseSha256 = hex;
+            return this;
+        }
 
         /** Fingerprints the texts with plain SHA-256 (the pre-key format); prefer the keyed form. */
         public Builder fingerprint(String prompt, String response) {
@@ -302,10 +394,32 @@ public record AuditRecord(String requestId, Instant time, String tenant, String 
         }
 
         public AuditRecord build() {
-            return new AuditRecord(requestId, time == null ? Instant.now() : time, tenant, keyId, model, purpose,
-                    outcome, verdicts, decision, rule, streaming, tokensReleased, usage, latencies, httpStatus,
-                    promptSha256, responseSha256, content, origin, fingerprint, clientRequestId, policyVersion,
-                    traceId, batch, contentDigest);
+            return new AuditRecord(
+                    requestId,
+                    time == null ? Instant.now() : time,
+                    tenant,
+                    keyId,
+                    model,
+                    purpose,
+                    outcome,
+                    verdicts,
+                    decision,
+                    rule,
+                    streaming,
+                    tokensReleased,
+                    usage,
+                    latencies,
+                    httpStatus,
+                    promptSha256,
+                    responseSha256,
+                    content,
+                    origin,
+                    fingerprint,
+                    clientRequestId,
+                    policyVersion,
+                    traceId,
+                    batch,
+                    contentDigest);
         }
     }
 }

@@ -5,8 +5,7 @@ import java.nio.file.Path;
 /** Opens a store from a configuration string, so the gateway and the CLI accept the same values. */
 public final class AuditStores {
 
-    private AuditStores() {
-    }
+    private AuditStores() {}
 
     /**
      * {@code jdbc:postgresql://host/db?user=u&password=p} opens PostgreSQL; {@code jdbc:sqlite:path},

@@ -30,8 +30,7 @@ public final class CanonicalJson {
             .enable(MapperFeature.SORT_PROPERTIES_ALPHABETICALLY)
             .build();
 
-    private CanonicalJson() {
-    }
+    private CanonicalJson() {}
 
     public static String text(AuditEntry entry) {
         return MAPPER.writeValueAsString(toMap(entry));
@@ -55,8 +54,12 @@ public final class CanonicalJson {
         Map<String, Object> m = read(json);
         String kind = str(m, "kind");
         if (AuditEntry.Kind.CHECKPOINT.name().equals(kind)) {
-            return new RetentionCheckpoint(str(m, "tenant"), Instant.parse(str(m, "time")),
-                    Duration.parse(str(m, "period")), Instant.parse(str(m, "cutoff")), num(m, "anchorSeq"),
+            return new RetentionCheckpoint(
+                    str(m, "tenant"),
+                    Instant.parse(str(m, "time")),
+                    Duration.parse(str(m, "period")),
+                    Instant.parse(str(m, "cutoff")),
+                    num(m, "anchorSeq"),
                     str(m, "anchorHash"));
         }
         if (AuditEntry.Kind.ADMIN.name().equals(kind)) {
@@ -109,12 +112,17 @@ public final class CanonicalJson {
         put(m, "rule", r.rule());
         m.put("streaming", r.streaming());
         m.put("tokensReleased", r.tokensReleased());
-        m.put("usage", new TreeMap<>(Map.of("prompt", r.usage().prompt(), "completion", r.usage().completion())));
-        m.put("latencies", new TreeMap<>(Map.of(
-                "total", r.latencies().total().toString(),
-                "guardInput", r.latencies().guardInput().toString(),
-                "inference", r.latencies().inference().toString(),
-                "guardOutput", r.latencies().guardOutput().toString())));
+        m.put(
+                "usage",
+                new TreeMap<>(Map.of(
+                        "prompt", r.usage().prompt(), "completion", r.usage().completion())));
+        m.put(
+                "latencies",
+                new TreeMap<>(Map.of(
+                        "total", r.latencies().total().toString(),
+                        "guardInput", r.latencies().guardInput().toString(),
+                        "inference", r.latencies().inference().toString(),
+                        "guardOutput", r.latencies().guardOutput().toString())));
         m.put("httpStatus", r.httpStatus());
         put(m, "promptSha256", r.promptSha256());
         put(m, "responseSha256", r.responseSha256());
@@ -162,9 +170,14 @@ public final class CanonicalJson {
             Map<String, Double> scores = new TreeMap<>();
             ((Map<String, Object>) vm.getOrDefault("scores", Map.of()))
                     .forEach((k, v) -> scores.put(k, ((Number) v).doubleValue()));
-            verdicts.add(new ClassifierVerdict(str(vm, "name"), str(vm, "version"),
-                    Direction.valueOf(str(vm, "direction")), Verdict.Status.valueOf(str(vm, "status")), scores,
-                    (List<String>) vm.getOrDefault("categories", List.of()), Duration.parse(str(vm, "latency")),
+            verdicts.add(new ClassifierVerdict(
+                    str(vm, "name"),
+                    str(vm, "version"),
+                    Direction.valueOf(str(vm, "direction")),
+                    Verdict.Status.valueOf(str(vm, "status")),
+                    scores,
+                    (List<String>) vm.getOrDefault("categories", List.of()),
+                    Duration.parse(str(vm, "latency")),
                     str(vm, "detail")));
         }
         Map<String, Object> usage = (Map<String, Object>) m.get("usage");
@@ -172,20 +185,41 @@ public final class CanonicalJson {
         Map<String, Object> content = (Map<String, Object>) m.get("content");
         Map<String, Object> origin = (Map<String, Object>) m.get("origin");
         Map<String, Object> batch = (Map<String, Object>) m.get("batch");
-        return new AuditRecord(str(m, "requestId"), Instant.parse(str(m, "time")), str(m, "tenant"),
-                str(m, "keyId"), str(m, "model"), str(m, "purpose"), Outcome.valueOf(str(m, "outcome")), verdicts,
-                str(m, "decision"), str(m, "rule"), Boolean.TRUE.equals(m.get("streaming")),
+        return new AuditRecord(
+                str(m, "requestId"),
+                Instant.parse(str(m, "time")),
+                str(m, "tenant"),
+                str(m, "keyId"),
+                str(m, "model"),
+                str(m, "purpose"),
+                Outcome.valueOf(str(m, "outcome")),
+                verdicts,
+                str(m, "decision"),
+                str(m, "rule"),
+                Boolean.TRUE.equals(m.get("streaming")),
                 num(m, "tokensReleased"),
                 new AuditRecord.TokenUsage(num(usage, "prompt"), num(usage, "completion")),
-                new AuditRecord.Latencies(Duration.parse(str(lat, "total")), Duration.parse(str(lat, "guardInput")),
-                        Duration.parse(str(lat, "inference")), Duration.parse(str(lat, "guardOutput"))),
-                (int) num(m, "httpStatus"), str(m, "promptSha256"), str(m, "responseSha256"),
+                new AuditRecord.Latencies(
+                        Duration.parse(str(lat, "total")),
+                        Duration.parse(str(lat, "guardInput")),
+                        Duration.parse(str(lat, "inference")),
+                        Duration.parse(str(lat, "guardOutput"))),
+                (int) num(m, "httpStatus"),
+                str(m, "promptSha256"),
+                str(m, "responseSha256"),
                 content == null ? null : new AuditRecord.Content(str(content, "prompt"), str(content, "response")),
                 origin == null ? null : new AuditRecord.Origin(str(origin, "route"), str(origin, "clientAddress")),
-                str(m, "fingerprint"), str(m, "clientRequestId"), str(m, "policyVersion"),
+                str(m, "fingerprint"),
+                str(m, "clientRequestId"),
+                str(m, "policyVersion"),
                 str(m, "traceId"),
-                batch == null ? null : new AuditRecord.Batch(str(batch, "batchId"), str(batch, "customId"),
-                        str(batch, "fileId"), str(batch, "fileSha256")),
+                batch == null
+                        ? null
+                        : new AuditRecord.Batch(
+                                str(batch, "batchId"),
+                                str(batch, "customId"),
+                                str(batch, "fileId"),
+                                str(batch, "fileSha256")),
                 str(m, "contentDigest"));
     }
 

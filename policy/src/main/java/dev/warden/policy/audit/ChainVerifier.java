@@ -41,8 +41,13 @@ public final class ChainVerifier {
      * @param anchor  where the chain starts (seq 0 and the genesis hash when nothing was deleted)
      * @param head    the last entry checked; equal to anchor for an empty chain
      */
-    public record Report(String tenant, String instance, long entriesChecked, ChainHead anchor, ChainHead head,
-                         Optional<BrokenLink> firstBroken) {
+    public record Report(
+            String tenant,
+            String instance,
+            long entriesChecked,
+            ChainHead anchor,
+            ChainHead head,
+            Optional<BrokenLink> firstBroken) {
 
         public boolean intact() {
             return firstBroken.isEmpty();
@@ -58,6 +63,7 @@ public final class ChainVerifier {
     private final PublicKey operatorKey;
     /** Checkpoints to check against instead of the store's latest, by instance (an auditor's saved copies). */
     private final Map<String, HeadCheckpoint> given;
+
     private Map<String, HeadCheckpoint> checkpoints;
 
     /** Link by link only: cannot see truncation or recomputed chains (see the class comment). */
@@ -135,11 +141,21 @@ public final class ChainVerifier {
             if (tenant != null && !store.chains().contains(chain)) {
                 continue;
             }
-            reports.add(new Report(chain.tenant(), chain.instance(), 0, ChainHead.empty(chain),
-                    ChainHead.empty(chain), Optional.of(new BrokenLink(chain.tenant(), chain.instance(), 0,
-                    "checkpoint@" + c.time(), "the latest chain-head checkpoint of instance " + c.instance()
-                    + " is not signed by the operator key (key id " + (operatorKey == null ? "-"
-                    : OperatorKey.keyId(operatorKey)) + "): it was forged or altered"))));
+            reports.add(new Report(
+                    chain.tenant(),
+                    chain.instance(),
+                    0,
+                    ChainHead.empty(chain),
+                    ChainHead.empty(chain),
+                    Optional.of(new BrokenLink(
+                            chain.tenant(),
+                            chain.instance(),
+                            0,
+                            "checkpoint@" + c.time(),
+                            "the latest chain-head checkpoint of instance " + c.instance()
+                                    + " is not signed by the operator key (key id "
+                                    + (operatorKey == null ? "-" : OperatorKey.keyId(operatorKey))
+                                    + "): it was forged or altered"))));
         }
         return reports;
     }
@@ -151,8 +167,10 @@ public final class ChainVerifier {
         if (checkpoints == null) {
             Map<String, HeadCheckpoint> all = new TreeMap<>(store.latestCheckpoints());
             // A kept copy counts unless the store holds a newer checkpoint that is properly signed.
-            given.forEach((instance, kept) -> all.merge(instance, kept, (stored, copy) ->
-                    signed(stored) && stored.time().isAfter(copy.time()) ? stored : copy));
+            given.forEach((instance, kept) -> all.merge(
+                    instance,
+                    kept,
+                    (stored, copy) -> signed(stored) && stored.time().isAfter(copy.time()) ? stored : copy));
             checkpoints = all;
         }
         return checkpoints;
@@ -187,19 +205,22 @@ public final class ChainVerifier {
         ChainHead anchor = store.anchor(chain).orElse(ChainHead.empty(chain));
         Walk walk = new Walk(chain, anchor);
         HeadCheckpoint checkpoint = checkpoints().get(chain.instance());
-        Optional<ChainHead> vouched = checkpoint != null && signed(checkpoint) ? checkpoint.head(chain.tenant())
-                : Optional.empty();
+        Optional<ChainHead> vouched =
+                checkpoint != null && signed(checkpoint) ? checkpoint.head(chain.tenant()) : Optional.empty();
         vouched.ifPresent(v -> walk.watched = v.seq());
         store.scanChain(chain, anchor.seq(), walk::check);
         if (walk.broken == null && !walk.attested) {
-            walk.fail(anchor.seq(), "-", "the chain starts after seq " + anchor.seq()
-                    + " but no retention checkpoint in it attests that anchor: entries were deleted outside retention");
+            walk.fail(
+                    anchor.seq(),
+                    "-",
+                    "the chain starts after seq " + anchor.seq()
+                            + " but no retention checkpoint in it attests that anchor: entries were deleted outside retention");
         }
         if (walk.broken == null && vouched.isPresent()) {
             walk.against(vouched.get(), checkpoint.time());
         }
-        return new Report(chain.tenant(), chain.instance(), walk.checked, anchor, walk.head,
-                Optional.ofNullable(walk.broken));
+        return new Report(
+                chain.tenant(), chain.instance(), walk.checked, anchor, walk.head, Optional.ofNullable(walk.broken));
     }
 
     private static final class Walk {
@@ -213,6 +234,7 @@ public final class ChainVerifier {
 
         /** The seq a signed checkpoint vouches for (0: none) and the hash found there. */
         private long watched;
+
         private String watchedHash;
 
         Walk(ChainId chain, ChainHead anchor) {
@@ -229,21 +251,30 @@ public final class ChainVerifier {
                 return; // trimmed past it by retention, which a hashed retention checkpoint attested
             }
             if (head.seq() == 0 && checked == 0) {
-                fail(vouched.seq(), "-", "the chain is missing: the signed checkpoint of " + at + " vouches for "
-                        + "its entries up to seq " + vouched.seq() + ": the chain was deleted");
+                fail(
+                        vouched.seq(),
+                        "-",
+                        "the chain is missing: the signed checkpoint of " + at + " vouches for "
+                                + "its entries up to seq " + vouched.seq() + ": the chain was deleted");
                 return;
             }
             if (head.seq() < vouched.seq()) {
-                fail(head.seq() + 1, "-", "the chain ends at seq " + head.seq() + " but the signed checkpoint of "
-                        + at + " vouches for seq " + vouched.seq() + ": entries " + (head.seq() + 1) + ".."
-                        + vouched.seq() + " were deleted");
+                fail(
+                        head.seq() + 1,
+                        "-",
+                        "the chain ends at seq " + head.seq() + " but the signed checkpoint of "
+                                + at + " vouches for seq " + vouched.seq() + ": entries " + (head.seq() + 1) + ".."
+                                + vouched.seq() + " were deleted");
                 return;
             }
             String hash = anchor.seq() == vouched.seq() ? anchor.hash() : watchedHash;
             if (!vouched.hash().equals(hash)) {
-                fail(vouched.seq(), "-", "entry " + vouched.seq() + " is not the one the signed checkpoint of " + at
-                        + " vouches for (hash " + vouched.hash() + "): the chain was rewritten up to there and "
-                        + "its hashes recomputed");
+                fail(
+                        vouched.seq(),
+                        "-",
+                        "entry " + vouched.seq() + " is not the one the signed checkpoint of " + at
+                                + " vouches for (hash " + vouched.hash() + "): the chain was rewritten up to there and "
+                                + "its hashes recomputed");
             }
         }
 
@@ -254,13 +285,19 @@ public final class ChainVerifier {
             String requestId = row.columns().requestId();
             long expected = head.seq() + 1;
             if (row.seq() != expected) {
-                fail(row.seq(), requestId, "expected seq " + expected + " but found " + row.seq()
-                        + ": entries " + expected + ".." + (row.seq() - 1) + " are missing");
+                fail(
+                        row.seq(),
+                        requestId,
+                        "expected seq " + expected + " but found " + row.seq() + ": entries " + expected + ".."
+                                + (row.seq() - 1) + " are missing");
                 return;
             }
             if (!head.hash().equals(row.prevHash())) {
-                fail(row.seq(), requestId, "prev_hash " + row.prevHash() + " is not the hash of seq " + head.seq()
-                        + " (" + head.hash() + ")");
+                fail(
+                        row.seq(),
+                        requestId,
+                        "prev_hash " + row.prevHash() + " is not the hash of seq " + head.seq() + " (" + head.hash()
+                                + ")");
                 return;
             }
             if (!HashChain.link(row.prevHash(), row.body()).equals(row.hash())) {
@@ -280,23 +317,35 @@ public final class ChainVerifier {
             }
             List<String> differing = differing(IndexColumns.of(entry), row.columns());
             if (!differing.isEmpty()) {
-                fail(row.seq(), entry.requestId(), "column(s) " + String.join(", ", differing)
-                        + " differ from the hashed body: the row was altered");
+                fail(
+                        row.seq(),
+                        entry.requestId(),
+                        "column(s) " + String.join(", ", differing)
+                                + " differ from the hashed body: the row was altered");
                 return;
             }
             String categories = IndexColumns.of(entry).categories();
             if (row.categoryIndex() != null && !row.categoryIndex().equals(categories)) {
-                fail(row.seq(), entry.requestId(), "category index [" + row.categoryIndex() + "] differs from the "
-                        + "hashed body [" + categories + "]: the category table was altered");
+                fail(
+                        row.seq(),
+                        entry.requestId(),
+                        "category index [" + row.categoryIndex() + "] differs from the " + "hashed body [" + categories
+                                + "]: the category table was altered");
                 return;
             }
-            if (row.content() != null && !(entry instanceof AuditRecord r && r.contentDigest() != null
-                    && r.contentDigest().equals(AuditRecord.Content.digestOf(row.content())))) {
-                fail(row.seq(), entry.requestId(), "the content kept beside the record does not match the digest in "
-                        + "its hashed body: the content was altered");
+            if (row.content() != null
+                    && !(entry instanceof AuditRecord r
+                            && r.contentDigest() != null
+                            && r.contentDigest().equals(AuditRecord.Content.digestOf(row.content())))) {
+                fail(
+                        row.seq(),
+                        entry.requestId(),
+                        "the content kept beside the record does not match the digest in "
+                                + "its hashed body: the content was altered");
                 return;
             }
-            if (entry instanceof RetentionCheckpoint c && c.anchorSeq() == anchor.seq()
+            if (entry instanceof RetentionCheckpoint c
+                    && c.anchorSeq() == anchor.seq()
                     && c.anchorHash().equals(anchor.hash())) {
                 attested = true;
             }
@@ -315,7 +364,8 @@ public final class ChainVerifier {
             List<String> names = new ArrayList<>();
             for (RecordComponent c : IndexColumns.class.getRecordComponents()) {
                 try {
-                    if (!Objects.equals(c.getAccessor().invoke(expected), c.getAccessor().invoke(actual))) {
+                    if (!Objects.equals(
+                            c.getAccessor().invoke(expected), c.getAccessor().invoke(actual))) {
                         names.add(c.getName());
                     }
                 } catch (ReflectiveOperationException e) {

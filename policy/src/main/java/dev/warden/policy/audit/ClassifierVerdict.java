@@ -14,9 +14,15 @@ import java.util.TreeMap;
  * counted as flagged ({@code categories}), and how long it took. A copy of {@link Verdict}, not a reference,
  * so that the audit format does not move when the guard's types do.
  */
-public record ClassifierVerdict(String name, String version, Direction direction, Verdict.Status status,
-                                Map<String, Double> scores, List<String> categories, Duration latency,
-                                String detail) {
+public record ClassifierVerdict(
+        String name,
+        String version,
+        Direction direction,
+        Verdict.Status status,
+        Map<String, Double> scores,
+        List<String> categories,
+        Duration latency,
+        String detail) {
 
     /** Labels with at least this score count as flagged when the caller does not say which ones were. */
     public static final double DEFAULT_FLAG_THRESHOLD = 0.5;
@@ -26,14 +32,23 @@ public record ClassifierVerdict(String name, String version, Direction direction
         Objects.requireNonNull(direction, "direction");
         Objects.requireNonNull(status, "status");
         scores = scores == null ? Map.of() : Map.copyOf(new TreeMap<>(scores));
-        categories = categories == null ? List.of() : categories.stream().sorted().distinct().toList();
+        categories = categories == null
+                ? List.of()
+                : categories.stream().sorted().distinct().toList();
         latency = latency == null ? Duration.ZERO : latency;
     }
 
     /** The verdict with the categories that the policy decided were flagged. */
     public static ClassifierVerdict of(Direction direction, Verdict verdict, Collection<String> flagged) {
-        return new ClassifierVerdict(verdict.classifier(), verdict.version(), direction, verdict.status(),
-                verdict.scores(), List.copyOf(flagged), verdict.latency(), verdict.detail());
+        return new ClassifierVerdict(
+                verdict.classifier(),
+                verdict.version(),
+                direction,
+                verdict.status(),
+                verdict.scores(),
+                List.copyOf(flagged),
+                verdict.latency(),
+                verdict.detail());
     }
 
     /** The verdict with every label scoring at least {@link #DEFAULT_FLAG_THRESHOLD} as flagged. */

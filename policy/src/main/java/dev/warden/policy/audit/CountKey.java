@@ -2,5 +2,10 @@ package dev.warden.policy.audit;
 
 /** What a bucketed count is broken down by. */
 public enum CountKey {
-    DECISION, OUTCOME, CATEGORY, MODEL, TENANT, RULE
+    DECISION,
+    OUTCOME,
+    CATEGORY,
+    MODEL,
+    TENANT,
+    RULE
 }

@@ -54,8 +54,10 @@ public final class FingerprintKey {
         try {
             return ofBase64(SecretFiles.read(file).orElseThrow());
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("the audit fingerprint key file " + file.getFileName()
-                    + " does not hold base64 of at least 16 bytes", e);
+            throw new IllegalArgumentException(
+                    "the audit fingerprint key file " + file.getFileName()
+                            + " does not hold base64 of at least 16 bytes",
+                    e);
         }
     }
 

@@ -23,8 +23,8 @@ import java.util.TreeMap;
  * {@code body} is the signed text, canonical JSON of format, instance, time and heads; the store keeps it as it
  * was signed and the fields are read back from it, so verification never depends on re-serialising.
  */
-public record HeadCheckpoint(String instance, Instant time, List<ChainHead> heads, String keyId, String body,
-                             String signature) {
+public record HeadCheckpoint(
+        String instance, Instant time, List<ChainHead> heads, String keyId, String body, String signature) {
 
     public static final int FORMAT = 1;
 
@@ -48,8 +48,19 @@ public record HeadCheckpoint(String instance, Instant time, List<ChainHead> head
             }
             list.add(new TreeMap<>(Map.of("tenant", h.tenant(), "seq", h.seq(), "hash", h.hash())));
         }
-        String body = CanonicalJson.write(Map.of("format", FORMAT, "kind", "HEADS", "instance", instance,
-                "time", time.toString(), "keyId", key.keyId(), "heads", list));
+        String body = CanonicalJson.write(Map.of(
+                "format",
+                FORMAT,
+                "kind",
+                "HEADS",
+                "instance",
+                instance,
+                "time",
+                time.toString(),
+                "keyId",
+                key.keyId(),
+                "heads",
+                list));
         String signature = Base64.getEncoder().encodeToString(key.sign(body.getBytes(StandardCharsets.UTF_8)));
         return new HeadCheckpoint(instance, time, sorted, key.keyId(), body, signature);
     }
@@ -62,17 +73,19 @@ public record HeadCheckpoint(String instance, Instant time, List<ChainHead> head
         List<ChainHead> heads = new ArrayList<>();
         for (Object o : (List<Object>) m.getOrDefault("heads", List.of())) {
             Map<String, Object> h = (Map<String, Object>) o;
-            heads.add(new ChainHead((String) h.get("tenant"), instance, ((Number) h.get("seq")).longValue(),
-                    (String) h.get("hash")));
+            heads.add(new ChainHead(
+                    (String) h.get("tenant"), instance, ((Number) h.get("seq")).longValue(), (String) h.get("hash")));
         }
-        return new HeadCheckpoint(instance, Instant.parse((String) m.get("time")), heads, (String) m.get("keyId"),
-                body, signature);
+        return new HeadCheckpoint(
+                instance, Instant.parse((String) m.get("time")), heads, (String) m.get("keyId"), body, signature);
     }
 
     /** True when {@code signature} is {@code key}'s Ed25519 signature of exactly {@code body}. */
     public boolean signedBy(PublicKey key) {
         try {
-            return OperatorKey.verify(key, body.getBytes(StandardCharsets.UTF_8),
+            return OperatorKey.verify(
+                    key,
+                    body.getBytes(StandardCharsets.UTF_8),
                     Base64.getDecoder().decode(signature));
         } catch (IllegalArgumentException e) {
             return false;

@@ -50,12 +50,12 @@ abstract class JdbcAuditStore implements AuditStore {
         }
         inTransaction(c -> {
             try (PreparedStatement entry = c.prepareStatement("INSERT INTO audit_entry (tenant, seq, kind, request_id, "
-                    + "ts_ms, model, purpose, outcome, decision, rule, http_status, classifiers, categories, prev_hash, "
-                    + "hash, body, instance, policy_version, content) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) "
-                    + "ON CONFLICT (tenant, instance, seq) DO NOTHING");
-                 PreparedStatement category = c.prepareStatement("INSERT INTO audit_category (tenant, seq, ts_ms, "
-                         + "category, instance) VALUES (?,?,?,?,?) "
-                         + "ON CONFLICT (tenant, instance, seq, category) DO NOTHING")) {
+                            + "ts_ms, model, purpose, outcome, decision, rule, http_status, classifiers, categories, prev_hash, "
+                            + "hash, body, instance, policy_version, content) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) "
+                            + "ON CONFLICT (tenant, instance, seq) DO NOTHING");
+                    PreparedStatement category = c.prepareStatement("INSERT INTO audit_category (tenant, seq, ts_ms, "
+                            + "category, instance) VALUES (?,?,?,?,?) "
+                            + "ON CONFLICT (tenant, instance, seq, category) DO NOTHING")) {
                 boolean anyCategory = false;
                 for (ChainedEntry e : entries) {
                     IndexColumns ix = IndexColumns.of(e.entry());
@@ -110,7 +110,8 @@ abstract class JdbcAuditStore implements AuditStore {
      * means two writers forked the chain, which must fail loudly rather than vanish.
      */
     private static void refuseForks(Connection c, List<ChainedEntry> entries, int[] inserted) throws SQLException {
-        try (PreparedStatement existing = c.prepareStatement("SELECT hash FROM audit_entry WHERE tenant = ? AND instance = ? AND seq = ?")) {
+        try (PreparedStatement existing =
+                c.prepareStatement("SELECT hash FROM audit_entry WHERE tenant = ? AND instance = ? AND seq = ?")) {
             for (int i = 0; i < inserted.length; i++) {
                 if (inserted[i] != 0) {
                     continue;
@@ -133,21 +134,26 @@ abstract class JdbcAuditStore implements AuditStore {
     @Override
     public Map<String, ChainHead> heads(String instance) {
         Map<String, ChainHead> heads = new LinkedHashMap<>();
-        query("SELECT tenant, seq, hash FROM audit_anchor WHERE instance = ?", List.of(instance),
-                rs -> heads.put(rs.getString(1), new ChainHead(rs.getString(1), instance, rs.getLong(2),
-                        rs.getString(3))));
-        query("SELECT e.tenant, e.seq, e.hash FROM audit_entry e JOIN (SELECT tenant, MAX(seq) AS m FROM audit_entry "
+        query(
+                "SELECT tenant, seq, hash FROM audit_anchor WHERE instance = ?",
+                List.of(instance),
+                rs -> heads.put(
+                        rs.getString(1), new ChainHead(rs.getString(1), instance, rs.getLong(2), rs.getString(3))));
+        query(
+                "SELECT e.tenant, e.seq, e.hash FROM audit_entry e JOIN (SELECT tenant, MAX(seq) AS m FROM audit_entry "
                         + "WHERE instance = ? GROUP BY tenant) x ON e.tenant = x.tenant AND e.seq = x.m "
-                        + "WHERE e.instance = ?", List.of(instance, instance),
-                rs -> heads.put(rs.getString(1), new ChainHead(rs.getString(1), instance, rs.getLong(2),
-                        rs.getString(3))));
+                        + "WHERE e.instance = ?",
+                List.of(instance, instance),
+                rs -> heads.put(
+                        rs.getString(1), new ChainHead(rs.getString(1), instance, rs.getLong(2), rs.getString(3))));
         return heads;
     }
 
     @Override
     public Optional<ChainHead> anchor(ChainId chain) {
         List<ChainHead> found = new ArrayList<>();
-        query("SELECT seq, hash FROM audit_anchor WHERE tenant = ? AND instance = ?",
+        query(
+                "SELECT seq, hash FROM audit_anchor WHERE tenant = ? AND instance = ?",
                 List.of(chain.tenant(), chain.instance()),
                 rs -> found.add(new ChainHead(chain, rs.getLong(1), rs.getString(2))));
         return found.stream().findFirst();
@@ -156,17 +162,21 @@ abstract class JdbcAuditStore implements AuditStore {
     @Override
     public List<String> tenants() {
         List<String> tenants = new ArrayList<>();
-        query("SELECT tenant FROM audit_entry GROUP BY tenant UNION SELECT tenant FROM audit_anchor ORDER BY 1",
-                List.of(), rs -> tenants.add(rs.getString(1)));
+        query(
+                "SELECT tenant FROM audit_entry GROUP BY tenant UNION SELECT tenant FROM audit_anchor ORDER BY 1",
+                List.of(),
+                rs -> tenants.add(rs.getString(1)));
         return tenants;
     }
 
     @Override
     public List<ChainId> chains() {
         List<ChainId> chains = new ArrayList<>();
-        query("SELECT tenant, instance FROM audit_entry GROUP BY tenant, instance "
+        query(
+                "SELECT tenant, instance FROM audit_entry GROUP BY tenant, instance "
                         + "UNION SELECT tenant, instance FROM audit_anchor ORDER BY 1, 2",
-                List.of(), rs -> chains.add(new ChainId(rs.getString(1), rs.getString(2))));
+                List.of(),
+                rs -> chains.add(new ChainId(rs.getString(1), rs.getString(2))));
         return chains;
     }
 
@@ -175,16 +185,25 @@ abstract class JdbcAuditStore implements AuditStore {
         long next = afterSeq;
         while (true) {
             List<StoredRow> page = new ArrayList<>(SCAN_PAGE);
-            query("SELECT " + COLUMNS + " FROM audit_entry e WHERE e.tenant = ? AND e.instance = ? AND e.seq > ? "
-                    + "ORDER BY e.seq LIMIT " + SCAN_PAGE, List.of(chain.tenant(), chain.instance(), next),
+            query(
+                    "SELECT " + COLUMNS + " FROM audit_entry e WHERE e.tenant = ? AND e.instance = ? AND e.seq > ? "
+                            + "ORDER BY e.seq LIMIT " + SCAN_PAGE,
+                    List.of(chain.tenant(), chain.instance(), next),
                     rs -> page.add(row(rs)));
             if (page.isEmpty()) {
                 return;
             }
             Map<Long, java.util.TreeSet<String>> categories = new HashMap<>();
-            query("SELECT seq, category FROM audit_category WHERE tenant = ? AND instance = ? AND seq > ? AND seq <= ?",
-                    List.of(chain.tenant(), chain.instance(), next, page.get(page.size() - 1).seq()),
-                    rs -> categories.computeIfAbsent(rs.getLong(1), k -> new java.util.TreeSet<>()).add(rs.getString(2)));
+            query(
+                    "SELECT seq, category FROM audit_category WHERE tenant = ? AND instance = ? AND seq > ? AND seq <= ?",
+                    List.of(
+                            chain.tenant(),
+                            chain.instance(),
+                            next,
+                            page.get(page.size() - 1).seq()),
+                    rs -> categories
+                            .computeIfAbsent(rs.getLong(1), k -> new java.util.TreeSet<>())
+                            .add(rs.getString(2)));
             for (StoredRow r : page) {
                 sink.accept(r.withCategoryIndex(
                         IndexColumns.joined(List.copyOf(categories.getOrDefault(r.seq(), new java.util.TreeSet<>())))));
@@ -208,7 +227,8 @@ abstract class JdbcAuditStore implements AuditStore {
                     + "OR (e.instance = ? AND e.seq < ?))))))");
             args.addAll(List.of(c.timeMs, c.timeMs, c.tenant, c.tenant, c.instance, c.instance, c.seq));
         }
-        sql.append(" ORDER BY e.ts_ms DESC, e.tenant ASC, e.instance ASC, e.seq DESC LIMIT ").append(q.limit() + 1);
+        sql.append(" ORDER BY e.ts_ms DESC, e.tenant ASC, e.instance ASC, e.seq DESC LIMIT ")
+                .append(q.limit() + 1);
         List<ChainedEntry> found = new ArrayList<>();
         List<Long> times = new ArrayList<>();
         query(sql.toString(), args, rs -> {
@@ -227,16 +247,17 @@ abstract class JdbcAuditStore implements AuditStore {
     @Override
     public List<BucketCount> count(AuditQuery filter, TimeBucket bucket, CountKey key) {
         long width = bucket.millis();
-        String keyColumn = switch (key) {
-            case DECISION -> "COALESCE(e.decision, '')";
-            case OUTCOME -> "e.outcome";
-            case MODEL -> "COALESCE(e.model, '')";
-            case TENANT -> "e.tenant";
-            case RULE -> "COALESCE(e.rule, '')";
-            case CATEGORY -> "c.category";
-        };
-        StringBuilder sql = new StringBuilder("SELECT (e.ts_ms / " + width + ") * " + width + " AS bucket, "
-                + keyColumn + " AS k, COUNT(*) FROM audit_entry e");
+        String keyColumn =
+                switch (key) {
+                    case DECISION -> "COALESCE(e.decision, '')";
+                    case OUTCOME -> "e.outcome";
+                    case MODEL -> "COALESCE(e.model, '')";
+                    case TENANT -> "e.tenant";
+                    case RULE -> "COALESCE(e.rule, '')";
+                    case CATEGORY -> "c.category";
+                };
+        StringBuilder sql = new StringBuilder("SELECT (e.ts_ms / " + width + ") * " + width + " AS bucket, " + keyColumn
+                + " AS k, COUNT(*) FROM audit_entry e");
         if (key == CountKey.CATEGORY) {
             sql.append(" JOIN audit_category c ON c.tenant = e.tenant AND c.instance = e.instance AND c.seq = e.seq");
         }
@@ -245,7 +266,9 @@ abstract class JdbcAuditStore implements AuditStore {
         where(filter, sql, args);
         sql.append(" GROUP BY 1, 2 ORDER BY 1, 2");
         List<BucketCount> counts = new ArrayList<>();
-        query(sql.toString(), args,
+        query(
+                sql.toString(),
+                args,
                 rs -> counts.add(new BucketCount(Instant.ofEpochMilli(rs.getLong(1)), rs.getString(2), rs.getLong(3))));
         return counts;
     }
@@ -253,8 +276,10 @@ abstract class JdbcAuditStore implements AuditStore {
     @Override
     public Optional<ChainHead> lastBefore(ChainId chain, Instant cutoff) {
         List<ChainHead> found = new ArrayList<>();
-        query("SELECT seq, hash FROM audit_entry WHERE tenant = ? AND instance = ? AND ts_ms < ? "
-                        + "ORDER BY seq DESC LIMIT 1", List.of(chain.tenant(), chain.instance(), cutoff.toEpochMilli()),
+        query(
+                "SELECT seq, hash FROM audit_entry WHERE tenant = ? AND instance = ? AND ts_ms < ? "
+                        + "ORDER BY seq DESC LIMIT 1",
+                List.of(chain.tenant(), chain.instance(), cutoff.toEpochMilli()),
                 rs -> found.add(new ChainHead(chain, rs.getLong(1), rs.getString(2))));
         return found.stream().findFirst();
     }
@@ -263,12 +288,12 @@ abstract class JdbcAuditStore implements AuditStore {
     public long deleteThrough(ChainHead anchor) {
         return inTransaction(c -> {
             try (PreparedStatement cat = c.prepareStatement(
-                    "DELETE FROM audit_category WHERE tenant = ? AND instance = ? AND seq <= ?");
-                 PreparedStatement del = c.prepareStatement(
-                         "DELETE FROM audit_entry WHERE tenant = ? AND instance = ? AND seq <= ?");
-                 PreparedStatement anc = c.prepareStatement("INSERT INTO audit_anchor (tenant, instance, seq, hash, "
-                         + "updated_ms) VALUES (?,?,?,?,?) ON CONFLICT (tenant, instance) DO UPDATE SET "
-                         + "seq = excluded.seq, hash = excluded.hash, updated_ms = excluded.updated_ms")) {
+                            "DELETE FROM audit_category WHERE tenant = ? AND instance = ? AND seq <= ?");
+                    PreparedStatement del = c.prepareStatement(
+                            "DELETE FROM audit_entry WHERE tenant = ? AND instance = ? AND seq <= ?");
+                    PreparedStatement anc = c.prepareStatement("INSERT INTO audit_anchor (tenant, instance, seq, hash, "
+                            + "updated_ms) VALUES (?,?,?,?,?) ON CONFLICT (tenant, instance) DO UPDATE SET "
+                            + "seq = excluded.seq, hash = excluded.hash, updated_ms = excluded.updated_ms")) {
                 for (PreparedStatement ps : List.of(cat, del)) {
                     ps.setString(1, anchor.tenant());
                     ps.setString(2, anchor.instance());
@@ -290,14 +315,16 @@ abstract class JdbcAuditStore implements AuditStore {
     @Override
     public List<ChainedEntry> unfinishedStreams(String instance) {
         List<ChainedEntry> found = new ArrayList<>();
-        query("SELECT " + COLUMNS + " FROM audit_entry e WHERE e.instance = ? AND e.kind = 'REQUEST' "
+        query(
+                "SELECT " + COLUMNS + " FROM audit_entry e WHERE e.instance = ? AND e.kind = 'REQUEST' "
                         + "AND e.outcome = 'STREAM_STARTED' AND NOT EXISTS (SELECT 1 FROM audit_entry f "
                         + "WHERE f.request_id = e.request_id AND f.tenant = e.tenant AND f.instance = e.instance "
-                        + "AND f.outcome <> 'STREAM_STARTED') ORDER BY e.tenant, e.seq", List.of(instance),
+                        + "AND f.outcome <> 'STREAM_STARTED') ORDER BY e.tenant, e.seq",
+                List.of(instance),
                 rs -> {
                     StoredRow row = row(rs);
-                    found.add(ChainedEntry.stored(row.tenant(), row.instance(), row.seq(), row.prevHash(),
-                            row.hash(), row.body()));
+                    found.add(ChainedEntry.stored(
+                            row.tenant(), row.instance(), row.seq(), row.prevHash(), row.hash(), row.body()));
                 });
         return found;
     }
@@ -305,9 +332,10 @@ abstract class JdbcAuditStore implements AuditStore {
     @Override
     public void appendCheckpoint(HeadCheckpoint checkpoint) {
         inTransaction(c -> {
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO audit_head_checkpoint (instance, ts_ms, key_id, "
-                    + "body, signature) VALUES (?,?,?,?,?) ON CONFLICT (instance, ts_ms) DO UPDATE SET "
-                    + "key_id = excluded.key_id, body = excluded.body, signature = excluded.signature")) {
+            try (PreparedStatement ps =
+                    c.prepareStatement("INSERT INTO audit_head_checkpoint (instance, ts_ms, key_id, "
+                            + "body, signature) VALUES (?,?,?,?,?) ON CONFLICT (instance, ts_ms) DO UPDATE SET "
+                            + "key_id = excluded.key_id, body = excluded.body, signature = excluded.signature")) {
                 ps.setString(1, checkpoint.instance());
                 ps.setLong(2, checkpoint.time().toEpochMilli());
                 ps.setString(3, checkpoint.keyId());
@@ -322,11 +350,12 @@ abstract class JdbcAuditStore implements AuditStore {
     @Override
     public Map<String, HeadCheckpoint> latestCheckpoints() {
         Map<String, HeadCheckpoint> latest = new LinkedHashMap<>();
-        query("SELECT k.instance, k.body, k.signature FROM audit_head_checkpoint k JOIN (SELECT instance, "
+        query(
+                "SELECT k.instance, k.body, k.signature FROM audit_head_checkpoint k JOIN (SELECT instance, "
                         + "MAX(ts_ms) AS m FROM audit_head_checkpoint GROUP BY instance) x "
-                        + "ON k.instance = x.instance AND k.ts_ms = x.m ORDER BY k.instance", List.of(),
-                rs -> latest.put(rs.getString(1), storedCheckpoint(rs.getString(1), rs.getString(2),
-                        rs.getString(3))));
+                        + "ON k.instance = x.instance AND k.ts_ms = x.m ORDER BY k.instance",
+                List.of(),
+                rs -> latest.put(rs.getString(1), storedCheckpoint(rs.getString(1), rs.getString(2), rs.getString(3))));
         return latest;
     }
 
@@ -376,18 +405,22 @@ abstract class JdbcAuditStore implements AuditStore {
     @Override
     public Optional<PolicyVersion> policyVersion(String digest) {
         List<PolicyVersion> found = new ArrayList<>();
-        query("SELECT digest, first_seen_ms, documents FROM audit_policy_version WHERE digest = ?", List.of(digest),
-                rs -> found.add(PolicyVersion.stored(rs.getString(1), Instant.ofEpochMilli(rs.getLong(2)),
-                        rs.getString(3))));
+        query(
+                "SELECT digest, first_seen_ms, documents FROM audit_policy_version WHERE digest = ?",
+                List.of(digest),
+                rs -> found.add(
+                        PolicyVersion.stored(rs.getString(1), Instant.ofEpochMilli(rs.getLong(2)), rs.getString(3))));
         return found.stream().findFirst();
     }
 
     @Override
     public List<PolicyVersion> policyVersions() {
         List<PolicyVersion> found = new ArrayList<>();
-        query("SELECT digest, first_seen_ms, documents FROM audit_policy_version ORDER BY first_seen_ms, digest",
-                List.of(), rs -> found.add(PolicyVersion.stored(rs.getString(1), Instant.ofEpochMilli(rs.getLong(2)),
-                        rs.getString(3))));
+        query(
+                "SELECT digest, first_seen_ms, documents FROM audit_policy_version ORDER BY first_seen_ms, digest",
+                List.of(),
+                rs -> found.add(
+                        PolicyVersion.stored(rs.getString(1), Instant.ofEpochMilli(rs.getLong(2)), rs.getString(3))));
         return found;
     }
 
@@ -433,36 +466,60 @@ abstract class JdbcAuditStore implements AuditStore {
             args.add("%\"keyId\":\"" + q.keyId() + "\"%");
         }
         if (!q.outcomes().isEmpty()) {
-            sql.append(" AND e.outcome IN (").append("?,".repeat(q.outcomes().size() - 1)).append("?)");
+            sql.append(" AND e.outcome IN (")
+                    .append("?,".repeat(q.outcomes().size() - 1))
+                    .append("?)");
             q.outcomes().stream().map(Enum::name).sorted().forEach(args::add);
         } else if (q.kind() == AuditEntry.Kind.REQUEST) {
             // A stream's opening record is not a request of its own: one request, one record, unless asked for.
             sql.append(" AND e.outcome <> 'STREAM_STARTED'");
         }
         if (!q.decisions().isEmpty()) {
-            sql.append(" AND e.decision IN (").append("?,".repeat(q.decisions().size() - 1)).append("?)");
+            sql.append(" AND e.decision IN (")
+                    .append("?,".repeat(q.decisions().size() - 1))
+                    .append("?)");
             q.decisions().stream().sorted().forEach(args::add);
         }
         if (q.category() != null) {
-            sql.append(" AND EXISTS (SELECT 1 FROM audit_category ac WHERE ac.tenant = e.tenant AND ac.instance = e.instance "
-                    + "AND ac.seq = e.seq "
-                    + "AND ac.category = ?)");
+            sql.append(
+                    " AND EXISTS (SELECT 1 FROM audit_category ac WHERE ac.tenant = e.tenant AND ac.instance = e.instance "
+                            + "AND ac.seq = e.seq "
+                            + "AND ac.category = ?)");
             args.add(q.category());
         }
         if (q.classifier() != null) {
             sql.append(" AND e.classifiers LIKE ? ESCAPE '\\'");
-            args.add("%|" + q.classifier().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "|%");
+            args.add("%|"
+                    + q.classifier().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "|%");
         }
     }
 
     private static StoredRow row(ResultSet rs) throws SQLException {
         int status = rs.getInt(14);
         Integer httpStatus = rs.wasNull() ? null : status;
-        IndexColumns columns = new IndexColumns(rs.getString(6), rs.getString(7), rs.getLong(8), rs.getString(9),
-                rs.getString(10), rs.getString(11), rs.getString(12), rs.getString(13), httpStatus, rs.getString(15),
-                rs.getString(16), rs.getString(18));
-        return new StoredRow(rs.getString(1), rs.getString(17), rs.getLong(2), rs.getString(3), rs.getString(4),
-                rs.getString(5), columns, null, rs.getString(19));
+        IndexColumns columns = new IndexColumns(
+                rs.getString(6),
+                rs.getString(7),
+                rs.getLong(8),
+                rs.getString(9),
+                rs.getString(10),
+                rs.getString(11),
+                rs.getString(12),
+                rs.getString(13),
+                httpStatus,
+                rs.getString(15),
+                rs.getString(16),
+                rs.getString(18));
+        return new StoredRow(
+                rs.getString(1),
+                rs.getString(17),
+                rs.getLong(2),
+                rs.getString(3),
+                rs.getString(4),
+                rs.getString(5),
+                columns,
+                null,
+                rs.getString(19));
     }
 
     @FunctionalInterface
@@ -476,7 +533,8 @@ abstract class JdbcAuditStore implements AuditStore {
     }
 
     private void query(String sql, List<?> args, RowHandler handler) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(sql)) {
             for (int i = 0; i < args.size(); i++) {
                 ps.setObject(i + 1, args.get(i));
             }
@@ -531,7 +589,10 @@ abstract class JdbcAuditStore implements AuditStore {
                 if (nul < 0) {
                     throw new IllegalArgumentException("no instance");
                 }
-                return new Cursor(Long.parseLong(parts[0]), parts[2].substring(0, nul), parts[2].substring(nul + 1),
+                return new Cursor(
+                        Long.parseLong(parts[0]),
+                        parts[2].substring(0, nul),
+                        parts[2].substring(nul + 1),
                         Long.parseLong(parts[1]));
             } catch (RuntimeException e) {
                 throw new IllegalArgumentException("not a cursor from this audit log: " + cursor, e);

@@ -124,8 +124,8 @@ public final class OperatorKey {
     /** A public key from {@link #publicKeyText()}'s form (surrounding whitespace ignored). */
     public static PublicKey parsePublicKey(String text) {
         try {
-            return KeyFactory.getInstance(ALGORITHM).generatePublic(
-                    new X509EncodedKeySpec(Base64.getDecoder().decode(text.strip())));
+            return KeyFactory.getInstance(ALGORITHM)
+                    .generatePublic(new X509EncodedKeySpec(Base64.getDecoder().decode(text.strip())));
         } catch (GeneralSecurityException | IllegalArgumentException e) {
             throw new IllegalArgumentException("not an Ed25519 public key in base64 X.509 form", e);
         }
@@ -147,8 +147,9 @@ public final class OperatorKey {
             }
         }
         try {
-            PrivateKey privateKey = KeyFactory.getInstance(ALGORITHM).generatePrivate(
-                    new PKCS8EncodedKeySpec(Base64.getDecoder().decode(fields.getOrDefault("private", ""))));
+            PrivateKey privateKey = KeyFactory.getInstance(ALGORITHM)
+                    .generatePrivate(
+                            new PKCS8EncodedKeySpec(Base64.getDecoder().decode(fields.getOrDefault("private", ""))));
             PublicKey publicKey = parsePublicKey(fields.getOrDefault("public", ""));
             OperatorKey key = new OperatorKey(privateKey, publicKey);
             byte[] probe = "warden operator key check".getBytes(StandardCharsets.US_ASCII);
@@ -158,8 +159,10 @@ public final class OperatorKey {
             return key;
         } catch (GeneralSecurityException | IllegalArgumentException e) {
             // The file name only: the message may reach a log, the key material never does.
-            throw new IllegalArgumentException("the audit operator key file " + file.getFileName()
-                    + " is not a valid Ed25519 key file: " + e.getMessage(), e);
+            throw new IllegalArgumentException(
+                    "the audit operator key file " + file.getFileName() + " is not a valid Ed25519 key file: "
+                            + e.getMessage(),
+                    e);
         }
     }
 }

@@ -36,8 +36,10 @@ public record PolicyVersion(String digest, Instant firstSeen, Map<String, String
      */
     public static String digestOf(Map<String, String> documents) {
         StringBuilder index = new StringBuilder();
-        new TreeMap<>(documents).forEach((name, text) -> index.append(name).append('\0')
-                .append(Sha256.ofText(text)).append('\n'));
+        new TreeMap<>(documents).forEach((name, text) -> index.append(name)
+                .append('\0')
+                .append(Sha256.ofText(text))
+                .append('\n'));
         return PREFIX + Sha256.hex(index.toString().getBytes(StandardCharsets.UTF_8));
     }
 
@@ -59,8 +61,8 @@ public record PolicyVersion(String digest, Instant firstSeen, Map<String, String
     @SuppressWarnings("unchecked")
     public static PolicyVersion stored(String digest, Instant firstSeen, String documentsJson) {
         Map<String, String> docs = new TreeMap<>();
-        ((Map<String, Object>) (Map<?, ?>) CanonicalJson.read(documentsJson)).forEach((k, v) -> docs.put(k,
-                String.valueOf(v)));
+        ((Map<String, Object>) (Map<?, ?>) CanonicalJson.read(documentsJson))
+                .forEach((k, v) -> docs.put(k, String.valueOf(v)));
         return new PolicyVersion(digest, firstSeen, docs);
     }
 }

@@ -23,8 +23,7 @@ public final class RefusedAuthentication {
     /** The path is the client's choice; an attacker must not be able to park kilobytes in every record. */
     static final int MAX_ROUTE_LENGTH = 200;
 
-    private RefusedAuthentication() {
-    }
+    private RefusedAuthentication() {}
 
     /**
      * @param route         the request path, cut to {@value #MAX_ROUTE_LENGTH} characters
@@ -32,8 +31,8 @@ public final class RefusedAuthentication {
      * @param reason        the error code the client was given
      * @param keyId         {@code ApiKeys.keyId} of the presented key, or null when none of the right shape was given
      */
-    public static AuditRecord record(String requestId, Instant time, String route, String clientAddress,
-                                     String reason, String keyId) {
+    public static AuditRecord record(
+            String requestId, Instant time, String route, String clientAddress, String reason, String keyId) {
         String cut = route != null && route.length() > MAX_ROUTE_LENGTH ? route.substring(0, MAX_ROUTE_LENGTH) : route;
         return AuditRecord.builder(requestId, CHAIN)
                 .time(time)

@@ -22,9 +22,12 @@ import java.util.concurrent.TimeoutException;
 public final class Retention {
 
     /** What one run did; {@code deleted} is 0 and the optionals empty when nothing was old enough. */
-    public record Result(String tenant, Instant cutoff, long deleted, Optional<ChainHead> anchor,
-                         Optional<ChainedEntry> checkpoint) {
-    }
+    public record Result(
+            String tenant,
+            Instant cutoff,
+            long deleted,
+            Optional<ChainHead> anchor,
+            Optional<ChainedEntry> checkpoint) {}
 
     private static final long CHECKPOINT_TIMEOUT_SECONDS = 30;
 
@@ -55,8 +58,8 @@ public final class Retention {
         ChainHead stored = store.heads(chain.instance()).get(tenant);
         if (stored == null || stored.seq() < checkpoint.seq()) {
             // The checkpoint went to the spill file: deleting now would leave an anchor nobody can vouch for yet.
-            throw new AuditStoreException("retention checkpoint for " + chain + " is not in the store yet; "
-                    + "retention deferred", null);
+            throw new AuditStoreException(
+                    "retention checkpoint for " + chain + " is not in the store yet; " + "retention deferred", null);
         }
         long deleted = store.deleteThrough(anchor);
         return new Result(tenant, cutoff, deleted, Optional.of(anchor), Optional.of(checkpoint));
@@ -67,7 +70,9 @@ public final class Retention {
      * stay and still verify. Returns how many records lost their content.
      */
     public long eraseContent(String tenant, Duration period) {
-        return log.store().eraseContent(new ChainId(tenant, log.instanceId()), clock.instant().minus(period));
+        return log.store()
+                .eraseContent(
+                        new ChainId(tenant, log.instanceId()), clock.instant().minus(period));
     }
 
     private static ChainedEntry await(java.util.concurrent.CompletableFuture<ChainedEntry> future) {

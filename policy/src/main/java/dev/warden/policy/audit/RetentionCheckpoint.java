@@ -9,8 +9,9 @@ import java.util.Objects;
  * by retention. It is appended to the chain before the deletion, so the new anchor is attested by a hashed
  * entry: an anchor that no checkpoint vouches for means someone deleted records outside retention.
  */
-public record RetentionCheckpoint(String tenant, Instant time, Duration period, Instant cutoff, long anchorSeq,
-                                  String anchorHash) implements AuditEntry {
+public record RetentionCheckpoint(
+        String tenant, Instant time, Duration period, Instant cutoff, long anchorSeq, String anchorHash)
+        implements AuditEntry {
 
     public RetentionCheckpoint {
         Objects.requireNonNull(tenant, "tenant");

@@ -21,13 +21,11 @@ final class SecretFiles {
 
     private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
 
-    private SecretFiles() {
-    }
+    private SecretFiles() {}
 
     static Optional<String> read(Path file) {
         try {
-            return Files.exists(file) ? Optional.of(Files.readString(file, StandardCharsets.UTF_8))
-                    : Optional.empty();
+            return Files.exists(file) ? Optional.of(Files.readString(file, StandardCharsets.UTF_8)) : Optional.empty();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the key file " + file, e);
         }
@@ -44,11 +42,17 @@ final class SecretFiles {
                 Files.createDirectories(parent);
             }
             boolean posix = file.getFileSystem().supportedFileAttributeViews().contains("posix");
-            FileAttribute<?>[] attributes = posix ? new FileAttribute<?>[] {
-                    PosixFilePermissions.asFileAttribute(OWNER_ONLY)} : new FileAttribute<?>[0];
+            FileAttribute<?>[] attributes = posix
+                    ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(OWNER_ONLY)}
+                    : new FileAttribute<?>[0];
             Files.createFile(file, attributes);
-            Files.writeString(file, text, StandardCharsets.UTF_8, StandardOpenOption.WRITE,
-                    StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.SYNC);
+            Files.writeString(
+                    file,
+                    text,
+                    StandardCharsets.UTF_8,
+                    StandardOpenOption.WRITE,
+                    StandardOpenOption.TRUNCATE_EXISTING,
+                    StandardOpenOption.SYNC);
             return true;
         } catch (FileAlreadyExistsException e) {
             return false;

@@ -8,8 +8,7 @@ import java.util.HexFormat;
 /** SHA-256 as lower-case hex: the one digest used for content fingerprints and chain links. */
 public final class Sha256 {
 
-    private Sha256() {
-    }
+    private Sha256() {}
 
     public static String ofText(String text) {
         return text == null ? null : hex(text.getBytes(StandardCharsets.UTF_8));

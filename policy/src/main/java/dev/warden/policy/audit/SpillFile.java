@@ -41,8 +41,19 @@ final class SpillFile implements AutoCloseable {
     void append(List<ChainedEntry> entries) throws IOException {
         StringBuilder lines = new StringBuilder();
         for (ChainedEntry e : entries) {
-            Map<String, Object> line = new java.util.TreeMap<>(Map.of("tenant", e.tenant(), "instance",
-                    e.instance(), "seq", e.seq(), "prevHash", e.prevHash(), "hash", e.hash(), "body", e.body()));
+            Map<String, Object> line = new java.util.TreeMap<>(Map.of(
+                    "tenant",
+                    e.tenant(),
+                    "instance",
+                    e.instance(),
+                    "seq",
+                    e.seq(),
+                    "prevHash",
+                    e.prevHash(),
+                    "hash",
+                    e.hash(),
+                    "body",
+                    e.body()));
             if (e.detachedContent() != null) {
                 line.put("content", e.detachedContent());
             }
@@ -87,8 +98,13 @@ final class SpillFile implements AutoCloseable {
             }
             Map<String, Object> m = CanonicalJson.read(line);
             String instance = m.get("instance") instanceof String s ? s : ChainId.LEGACY_INSTANCE;
-            entries.add(ChainedEntry.stored((String) m.get("tenant"), instance, ((Number) m.get("seq")).longValue(),
-                    (String) m.get("prevHash"), (String) m.get("hash"), (String) m.get("body"),
+            entries.add(ChainedEntry.stored(
+                    (String) m.get("tenant"),
+                    instance,
+                    ((Number) m.get("seq")).longValue(),
+                    (String) m.get("prevHash"),
+                    (String) m.get("hash"),
+                    (String) m.get("body"),
                     (String) m.get("content")));
         }
         return entries;
@@ -106,8 +122,8 @@ final class SpillFile implements AutoCloseable {
             if (parent != null) {
                 Files.createDirectories(parent);
             }
-            channel = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ,
-                    StandardOpenOption.WRITE);
+            channel = FileChannel.open(
+                    path, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
         }
         return channel;
     }

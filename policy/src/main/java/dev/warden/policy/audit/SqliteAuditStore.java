@@ -19,7 +19,8 @@ public final class SqliteAuditStore extends JdbcAuditStore {
 
     /** SQLite's {@code synchronous} pragma. NORMAL in WAL mode loses the last commits on power loss, not on kill. */
     public enum Sync {
-        FULL, NORMAL
+        FULL,
+        NORMAL
     }
 
     public SqliteAuditStore(Path file) {
@@ -45,7 +46,8 @@ public final class SqliteAuditStore extends JdbcAuditStore {
         }
         SQLiteConfig config = new SQLiteConfig();
         config.setJournalMode(SQLiteConfig.JournalMode.WAL);
-        config.setSynchronous(sync == Sync.FULL ? SQLiteConfig.SynchronousMode.FULL : SQLiteConfig.SynchronousMode.NORMAL);
+        config.setSynchronous(
+                sync == Sync.FULL ? SQLiteConfig.SynchronousMode.FULL : SQLiteConfig.SynchronousMode.NORMAL);
         config.setBusyTimeout(10_000);
         // Writers take the lock at BEGIN, so a reader upgrading mid-transaction cannot deadlock the writer thread.
         config.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);

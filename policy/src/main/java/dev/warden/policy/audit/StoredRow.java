@@ -5,8 +5,16 @@ package dev.warden.policy.audit;
  * {@code content} is the record's detached content (canonical JSON) kept beside it, null when none is (or it was
  * erased). {@code categoryIndex} is the entry's rows in the category table, joined like {@link IndexColumns#categories()}.
  */
-public record StoredRow(String tenant, String instance, long seq, String prevHash, String hash, String body,
-                        IndexColumns columns, String categoryIndex, String content) {
+public record StoredRow(
+        String tenant,
+        String instance,
+        long seq,
+        String prevHash,
+        String hash,
+        String body,
+        IndexColumns columns,
+        String categoryIndex,
+        String content) {
 
     StoredRow withCategoryIndex(String index) {
         return new StoredRow(tenant, instance, seq, prevHash, hash, body, columns, index, content);

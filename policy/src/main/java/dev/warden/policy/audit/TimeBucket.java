@@ -4,7 +4,9 @@ import java.time.Duration;
 
 /** Width of a dashboard bucket; buckets are aligned on UTC epoch multiples. */
 public enum TimeBucket {
-    MINUTE(Duration.ofMinutes(1)), HOUR(Duration.ofHours(1)), DAY(Duration.ofDays(1));
+    MINUTE(Duration.ofMinutes(1)),
+    HOUR(Duration.ofHours(1)),
+    DAY(Duration.ofDays(1));
 
     private final Duration width;
 

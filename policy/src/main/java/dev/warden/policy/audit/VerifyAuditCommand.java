@@ -23,8 +23,7 @@ import java.util.List;
  */
 public final class VerifyAuditCommand {
 
-    private VerifyAuditCommand() {
-    }
+    private VerifyAuditCommand() {}
 
     public static void main(String[] args) {
         System.exit(run(args));
@@ -63,8 +62,10 @@ public final class VerifyAuditCommand {
         try (AuditStore store = AuditStores.open(location, user, System.getenv("WARDEN_AUDIT_PASSWORD"))) {
             ChainVerifier verifier = new ChainVerifier(store);
             if (publicKeyFile != null) {
-                verifier = new ChainVerifier(store, OperatorKey.parsePublicKey(
-                        java.nio.file.Files.readString(java.nio.file.Path.of(publicKeyFile))));
+                verifier = new ChainVerifier(
+                        store,
+                        OperatorKey.parsePublicKey(
+                                java.nio.file.Files.readString(java.nio.file.Path.of(publicKeyFile))));
                 if (checkpointsFile != null) {
                     verifier = verifier.against(savedCheckpoints(java.nio.file.Path.of(checkpointsFile)));
                 }
@@ -72,17 +73,24 @@ public final class VerifyAuditCommand {
                 System.out.println("NOTE    no --public-key: links checked, but deleted newest records, deleted chains "
                         + "and recomputed chains cannot be seen without the signed checkpoints");
             }
-            List<ChainVerifier.Report> reports = tenant == null ? verifier.verifyAll()
-                    : new ArrayList<>(verifier.verifyTenant(tenant));
+            List<ChainVerifier.Report> reports =
+                    tenant == null ? verifier.verifyAll() : new ArrayList<>(verifier.verifyTenant(tenant));
             boolean intact = true;
             for (ChainVerifier.Report r : reports) {
                 if (r.intact()) {
-                    System.out.printf("OK      tenant=%s instance=%s entries=%d anchor=%d head=%d %s%n",
-                            r.tenant(), r.instance(), r.entriesChecked(), r.anchor().seq(), r.head().seq(), r.head().hash());
+                    System.out.printf(
+                            "OK      tenant=%s instance=%s entries=%d anchor=%d head=%d %s%n",
+                            r.tenant(),
+                            r.instance(),
+                            r.entriesChecked(),
+                            r.anchor().seq(),
+                            r.head().seq(),
+                            r.head().hash());
                 } else {
                     ChainVerifier.BrokenLink b = r.firstBroken().get();
-                    System.out.printf("BROKEN  tenant=%s instance=%s seq=%d request=%s: %s%n", b.tenant(),
-                            b.instance(), b.seq(), b.requestId(), b.reason());
+                    System.out.printf(
+                            "BROKEN  tenant=%s instance=%s seq=%d request=%s: %s%n",
+                            b.tenant(), b.instance(), b.seq(), b.requestId(), b.reason());
                     intact = false;
                 }
             }
@@ -121,9 +129,15 @@ public final class VerifyAuditCommand {
             System.out.println("BROKEN  " + f);
         }
         if (report.intact()) {
-            System.out.printf("OK      bundle %s: %d entries in %d chain(s), %d checkpoint(s), %d policy version(s); "
-                    + "signed by operator key %s%n", bundleFile, report.entries(), report.chains(),
-                    report.checkpoints(), report.policyVersions(), OperatorKey.idOf(key));
+            System.out.printf(
+                    "OK      bundle %s: %d entries in %d chain(s), %d checkpoint(s), %d policy version(s); "
+                            + "signed by operator key %s%n",
+                    bundleFile,
+                    report.entries(),
+                    report.chains(),
+                    report.checkpoints(),
+                    report.policyVersions(),
+                    OperatorKey.idOf(key));
             return 0;
         }
         return 1;

@@ -14,17 +14,20 @@ import java.util.Set;
  * @param rule      the rule that decided, readable, e.g. {@code tenant acme: output S9 >= 0.5 -> block}
  * @param bypassed  classifiers that failed and were let through because the tenant fails open
  */
-public record Decision(String tenantId, Direction direction, Action action, List<Trigger> triggers, String rule,
-                       List<Bypass> bypassed) {
+public record Decision(
+        String tenantId,
+        Direction direction,
+        Action action,
+        List<Trigger> triggers,
+        String rule,
+        List<Bypass> bypassed) {
 
     /** A rule that fired on a classifier's score. */
-    public record Trigger(String label, double score, String classifier, Action action, double threshold,
-                          String source) {
-    }
+    public record Trigger(
+            String label, double score, String classifier, Action action, double threshold, String source) {}
 
     /** A classifier that did not answer, recorded instead of being silently ignored. */
-    public record Bypass(String classifier, Verdict.Status status, String detail) {
-    }
+    public record Bypass(String classifier, Verdict.Status status, String detail) {}
 
     public Decision {
         triggers = List.copyOf(triggers);

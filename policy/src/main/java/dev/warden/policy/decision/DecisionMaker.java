@@ -39,30 +39,37 @@ public final class DecisionMaker {
             }
             for (Map.Entry<String, Double> score : v.scores().entrySet()) {
                 Optional<LabelRule> rule = policy.rule(direction, score.getKey());
-                if (rule.isPresent() && rule.get().action() != Action.ALLOW
+                if (rule.isPresent()
+                        && rule.get().action() != Action.ALLOW
                         && score.getValue() >= rule.get().threshold()) {
                     LabelRule r = rule.get();
-                    triggers.add(new Decision.Trigger(r.label(), score.getValue(), v.classifier(), r.action(),
-                            r.threshold(), r.source()));
+                    triggers.add(new Decision.Trigger(
+                            r.label(), score.getValue(), v.classifier(), r.action(), r.threshold(), r.source()));
                 }
             }
         }
         Decision.Trigger decisive = null;
         for (Decision.Trigger t : triggers) {
-            if (decisive == null || t.action().stricterThan(decisive.action())
+            if (decisive == null
+                    || t.action().stricterThan(decisive.action())
                     || (t.action() == decisive.action() && t.score() > decisive.score())) {
                 decisive = t;
             }
         }
         String prefix = "tenant " + tenantId + ": ";
         if (firstFailure != null && (decisive == null || decisive.action() != Action.BLOCK)) {
-            return new Decision(tenantId, direction, Action.BLOCK, triggers, prefix + "fail-closed: "
-                    + firstFailure.classifier() + " " + firstFailure.status().name().toLowerCase(Locale.ROOT),
+            return new Decision(
+                    tenantId,
+                    direction,
+                    Action.BLOCK,
+                    triggers,
+                    prefix + "fail-closed: " + firstFailure.classifier() + " "
+                            + firstFailure.status().name().toLowerCase(Locale.ROOT),
                     bypassed);
         }
         if (decisive == null) {
-            return new Decision(tenantId, direction, Action.ALLOW, triggers, prefix + where + " no rule fired -> allow",
-                    bypassed);
+            return new Decision(
+                    tenantId, direction, Action.ALLOW, triggers, prefix + where + " no rule fired -> allow", bypassed);
         }
         String rule = prefix + where + " " + decisive.label() + " >= " + decisive.threshold() + " -> "
                 + decisive.action().lowerCase()

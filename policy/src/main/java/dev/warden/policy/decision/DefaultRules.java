@@ -16,8 +16,7 @@ public final class DefaultRules {
 
     public static final String SOURCE = "built-in default";
 
-    private DefaultRules() {
-    }
+    private DefaultRules() {}
 
     public static Map<String, LabelRule> forDirection(Direction direction) {
         Map<String, LabelRule> rules = new LinkedHashMap<>();

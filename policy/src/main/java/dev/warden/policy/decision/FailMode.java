@@ -2,5 +2,6 @@ package dev.warden.policy.decision;
 
 /** What a classifier that failed or timed out means: CLOSED blocks the content, OPEN lets it through and records the bypass. */
 public enum FailMode {
-    CLOSED, OPEN
+    CLOSED,
+    OPEN
 }

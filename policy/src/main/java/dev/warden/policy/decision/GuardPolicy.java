@@ -8,8 +8,8 @@ import java.util.Optional;
  * A tenant's resolved hazard policy: for each direction, label -> rule, with licence and built-in defaults already
  * folded in (so what you see is what is enforced).
  */
-public record GuardPolicy(FailMode failMode, Map<String, LabelRule> input, Map<String, LabelRule> output,
-                          long maxInputChars) {
+public record GuardPolicy(
+        FailMode failMode, Map<String, LabelRule> input, Map<String, LabelRule> output, long maxInputChars) {
 
     /**
      * Characters of client text one request may ask the input guard to judge, unless the tenant sets

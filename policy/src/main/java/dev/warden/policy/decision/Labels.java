@@ -11,12 +11,12 @@ public final class Labels {
     public static final String INJECTION = "injection";
     /** Insecure code in the model's output (the {@code code-security} classifier); CWE labels refine it. */
     public static final String INSECURE_CODE = "insecure_code";
-    private static final String CWE_PREFIX = INSECURE_CODE + ".cwe-";
-    public static final Set<String> DETECTIONS = Set.of("pii.email", "pii.phone", "pii.card", "pii.iban", "pii.ssn",
-            "secret.api_key", "secret.private_key");
 
-    private Labels() {
-    }
+    private static final String CWE_PREFIX = INSECURE_CODE + ".cwe-";
+    public static final Set<String> DETECTIONS =
+            Set.of("pii.email", "pii.phone", "pii.card", "pii.iban", "pii.ssn", "secret.api_key", "secret.private_key");
+
+    private Labels() {}
 
     public static boolean isHazard(String label) {
         return label.length() <= 3 && HazardCategory.fromCode(label).isPresent();
@@ -32,8 +32,13 @@ public final class Labels {
      * detectors need no code change here.
      */
     public static boolean isKnown(String label) {
-        return isHazard(label) || isDetection(label) || label.equals(UNSAFE) || label.equals(JAILBREAK)
-                || label.equals(INJECTION) || label.equals(INSECURE_CODE)
-                || (label.startsWith(CWE_PREFIX) && label.substring(CWE_PREFIX.length()).matches("\\d+"));
+        return isHazard(label)
+                || isDetection(label)
+                || label.equals(UNSAFE)
+                || label.equals(JAILBREAK)
+                || label.equals(INJECTION)
+                || label.equals(INSECURE_CODE)
+                || (label.startsWith(CWE_PREFIX)
+                        && label.substring(CWE_PREFIX.length()).matches("\\d+"));
     }
 }

@@ -40,8 +40,8 @@ public final class BundleVerifier {
     public record Finding(int line, String chain, long seq, String requestId, String problem) {
         @Override
         public String toString() {
-            return (chain == null ? "bundle" : "chain=" + chain + " seq=" + seq + " request=" + requestId)
-                    + " (line " + line + "): " + problem;
+            return (chain == null ? "bundle" : "chain=" + chain + " seq=" + seq + " request=" + requestId) + " (line "
+                    + line + "): " + problem;
         }
     }
 
@@ -64,8 +64,7 @@ public final class BundleVerifier {
         return new BundleVerifier(key).run(bundle);
     }
 
-    private record Line(int number, int start, int end, String text) {
-    }
+    private record Line(int number, int start, int end, String text) {}
 
     private static final class ChainState {
         long count;
@@ -88,8 +87,8 @@ public final class BundleVerifier {
         if (manifest != null) {
             for (Object o : (List<Object>) manifest.getOrDefault("chains", List.of())) {
                 Map<String, Object> c = (Map<String, Object>) o;
-                listed.put(new ChainId(String.valueOf(c.get("tenant")), String.valueOf(c.get("instance"))).toString(),
-                        c);
+                listed.put(
+                        new ChainId(String.valueOf(c.get("tenant")), String.valueOf(c.get("instance"))).toString(), c);
             }
         }
         Map<String, ChainState> chains = new TreeMap<>();
@@ -113,8 +112,8 @@ public final class BundleVerifier {
             }
             if (m.get("checkpoint") instanceof Map<?, ?> cp) {
                 try {
-                    checkpoints.add(HeadCheckpoint.stored(String.valueOf(cp.get("body")),
-                            String.valueOf(cp.get("signature"))));
+                    checkpoints.add(
+                            HeadCheckpoint.stored(String.valueOf(cp.get("body")), String.valueOf(cp.get("signature"))));
                     checkpointLines.add(line.number());
                 } catch (RuntimeException e) {
                     bundleProblem(line.number(), "chain-head checkpoint is not readable: it was altered");
@@ -122,11 +121,13 @@ public final class BundleVerifier {
             } else if (m.get("policyVersion") instanceof Map<?, ?> pv) {
                 Map<String, String> docs = new TreeMap<>();
                 ((Map<String, Object>) pv.get("documents")).forEach((k, v) -> docs.put(k, String.valueOf(v)));
-                PolicyVersion v = new PolicyVersion(String.valueOf(pv.get("digest")),
-                        Instant.parse(String.valueOf(pv.get("firstSeen"))), docs);
+                PolicyVersion v = new PolicyVersion(
+                        String.valueOf(pv.get("digest")), Instant.parse(String.valueOf(pv.get("firstSeen"))), docs);
                 if (!v.intact()) {
-                    bundleProblem(line.number(), "policy version " + v.digest() + ": its documents do not hash to "
-                            + "its digest: they were altered");
+                    bundleProblem(
+                            line.number(),
+                            "policy version " + v.digest() + ": its documents do not hash to "
+                                    + "its digest: they were altered");
                 }
                 policies.put(v.digest(), v);
             } else {
@@ -142,11 +143,13 @@ public final class BundleVerifier {
         }
         if (manifest != null) {
             Set<String> declared = new TreeSet<>();
-            ((List<Object>) manifest.getOrDefault("policyVersions", List.of())).forEach(d -> declared.add(
-                    String.valueOf(d)));
+            ((List<Object>) manifest.getOrDefault("policyVersions", List.of()))
+                    .forEach(d -> declared.add(String.valueOf(d)));
             if (!declared.containsAll(referenced)) {
-                bundleProblem(manifestLine.number(), "the manifest's policy versions " + declared
-                        + " are not the ones the records name " + referenced);
+                bundleProblem(
+                        manifestLine.number(),
+                        "the manifest's policy versions " + declared + " are not the ones the records name "
+                                + referenced);
             }
         }
         return new Report(entries, chains.size(), checkpoints.size(), policies.size(), List.copyOf(findings));
@@ -176,24 +179,31 @@ public final class BundleVerifier {
         } catch (RuntimeException e) {
             // reported below
         }
-        if (signature == null || !OperatorKey.verifyBase64(key,
-                manifestLine.text().getBytes(StandardCharsets.UTF_8), signature)) {
-            bundleProblem(manifestLine.number(), "the manifest's signature does not hold for the operator key "
-                    + OperatorKey.idOf(key) + ": the manifest or its signature was altered, or another key signed it");
+        if (signature == null
+                || !OperatorKey.verifyBase64(key, manifestLine.text().getBytes(StandardCharsets.UTF_8), signature)) {
+            bundleProblem(
+                    manifestLine.number(),
+                    "the manifest's signature does not hold for the operator key " + OperatorKey.idOf(key)
+                            + ": the manifest or its signature was altered, or another key signed it");
         }
         if (manifest != null) {
             String expected = String.valueOf(manifest.get("linesSha256"));
             String actual = sha256(bundle, 0, manifestLine.start());
             if (!expected.equals(actual)) {
-                bundleProblem(manifestLine.number(), "the bytes before the manifest do not have the digest it states "
-                        + "(linesSha256): the bundle was altered after it was signed");
+                bundleProblem(
+                        manifestLine.number(),
+                        "the bytes before the manifest do not have the digest it states "
+                                + "(linesSha256): the bundle was altered after it was signed");
             }
         }
         return manifest;
     }
 
-    private void entry(Line line, Map<String, Map<String, Object>> listed, Map<String, ChainState> chains,
-                       TreeSet<String> referenced) {
+    private void entry(
+            Line line,
+            Map<String, Map<String, Object>> listed,
+            Map<String, ChainState> chains,
+            TreeSet<String> referenced) {
         String text = line.text();
         int cut = text.lastIndexOf(",\"hash\":\"");
         Map<String, Object> fields;
@@ -221,13 +231,24 @@ public final class BundleVerifier {
         long expectedSeq = state.lastSeq < 0 ? num(declared, "firstSeq") : state.lastSeq + 1;
         String expectedPrev = state.lastSeq < 0 ? str(declared, "firstPrevHash") : state.lastHash;
         if (seq != expectedSeq) {
-            problem(line.number(), chain, seq, requestId, "expected seq " + expectedSeq + " but found " + seq
-                    + (seq > expectedSeq ? ": entries " + expectedSeq + ".." + (seq - 1) + " are missing" : ""));
+            problem(
+                    line.number(),
+                    chain,
+                    seq,
+                    requestId,
+                    "expected seq " + expectedSeq + " but found " + seq
+                            + (seq > expectedSeq
+                                    ? ": entries " + expectedSeq + ".." + (seq - 1) + " are missing"
+                                    : ""));
         } else if (expectedPrev != null && !expectedPrev.equals(prevHash)) {
             problem(line.number(), chain, seq, requestId, "prevHash is not the hash of the entry before it");
         }
         if (!HashChain.link(prevHash, body).equals(hash)) {
-            problem(line.number(), chain, seq, requestId,
+            problem(
+                    line.number(),
+                    chain,
+                    seq,
+                    requestId,
                     "hash does not match SHA-256(prevHash + body): the entry was altered");
         } else {
             try {
@@ -237,11 +258,18 @@ public final class BundleVerifier {
                 }
                 EvidenceBundle.referencedPolicies(entry, referenced);
                 Object content = fields.get("content");
-                if (content != null && !(entry instanceof dev.warden.policy.audit.AuditRecord r
-                        && r.contentDigest() != null && r.contentDigest().equals(
-                        dev.warden.policy.audit.AuditRecord.Content.digestOf(content.toString())))) {
-                    problem(line.number(), chain, seq, requestId, "the content does not match the digest in the "
-                            + "hashed body: the content was altered");
+                if (content != null
+                        && !(entry instanceof dev.warden.policy.audit.AuditRecord r
+                                && r.contentDigest() != null
+                                && r.contentDigest()
+                                        .equals(dev.warden.policy.audit.AuditRecord.Content.digestOf(
+                                                content.toString())))) {
+                    problem(
+                            line.number(),
+                            chain,
+                            seq,
+                            requestId,
+                            "the content does not match the digest in the " + "hashed body: the content was altered");
                 }
             } catch (RuntimeException e) {
                 problem(line.number(), chain, seq, requestId, "body is not a readable audit entry");
@@ -259,36 +287,53 @@ public final class BundleVerifier {
             ChainId chain = new ChainId(str(declared, "tenant"), str(declared, "instance"));
             long entries = num(declared, "entries");
             if (state == null) {
-                problem(0, chain, num(declared, "firstSeq"), "-", "the manifest lists " + entries
-                        + " entries of this chain but none is in the bundle: they were removed");
+                problem(
+                        0,
+                        chain,
+                        num(declared, "firstSeq"),
+                        "-",
+                        "the manifest lists " + entries
+                                + " entries of this chain but none is in the bundle: they were removed");
                 return;
             }
             long lastSeq = num(declared, "lastSeq");
             if (state.count != entries || state.lastSeq != lastSeq) {
-                problem(0, chain, state.lastSeq + 1, "-", "the manifest lists " + entries + " entries up to seq "
-                        + lastSeq + " but the bundle holds " + state.count + " up to seq " + state.lastSeq
-                        + ": entries were removed or added");
+                problem(
+                        0,
+                        chain,
+                        state.lastSeq + 1,
+                        "-",
+                        "the manifest lists " + entries + " entries up to seq "
+                                + lastSeq + " but the bundle holds " + state.count + " up to seq " + state.lastSeq
+                                + ": entries were removed or added");
             } else if (!String.valueOf(declared.get("lastHash")).equals(state.lastHash)) {
                 problem(0, chain, lastSeq, "-", "the last entry's hash is not the one the manifest lists");
             }
         });
     }
 
-    private void checkpoints(List<HeadCheckpoint> checkpoints, List<Integer> lineNumbers,
-                             Map<String, ChainState> chains) {
+    private void checkpoints(
+            List<HeadCheckpoint> checkpoints, List<Integer> lineNumbers, Map<String, ChainState> chains) {
         for (int i = 0; i < checkpoints.size(); i++) {
             HeadCheckpoint cp = checkpoints.get(i);
             if (!cp.signedBy(key)) {
-                bundleProblem(lineNumbers.get(i), "the chain-head checkpoint of instance " + cp.instance() + " ("
-                        + cp.time() + ") is not signed by the operator key: it was forged or altered");
+                bundleProblem(
+                        lineNumbers.get(i),
+                        "the chain-head checkpoint of instance " + cp.instance() + " (" + cp.time()
+                                + ") is not signed by the operator key: it was forged or altered");
                 continue;
             }
             for (ChainHead head : cp.heads()) {
                 ChainState state = chains.get(head.chain().toString());
                 String found = state == null ? null : state.hashes.get(head.seq());
                 if (found != null && !found.equals(head.hash())) {
-                    problem(lineNumbers.get(i), head.chain(), head.seq(), "-", "not the entry the signed checkpoint "
-                            + "of " + cp.time() + " vouches for: the chain was rewritten");
+                    problem(
+                            lineNumbers.get(i),
+                            head.chain(),
+                            head.seq(),
+                            "-",
+                            "not the entry the signed checkpoint " + "of " + cp.time()
+                                    + " vouches for: the chain was rewritten");
                 }
             }
         }
@@ -333,7 +378,10 @@ public final class BundleVerifier {
             }
         }
         if (start < bundle.length) {
-            lines.add(new Line(number, start, bundle.length,
+            lines.add(new Line(
+                    number,
+                    start,
+                    bundle.length,
                     new String(bundle, start, bundle.length - start, StandardCharsets.UTF_8)));
         }
         return lines;

@@ -65,9 +65,8 @@ public final class EvidenceBundle {
     }
 
     /** What was written: entries per chain, the referenced policy versions, and the manifest's own digest. */
-    public record Summary(long entries, int chains, List<String> policyVersions, boolean contentIncluded,
-                          String manifestSha256) {
-    }
+    public record Summary(
+            long entries, int chains, List<String> policyVersions, boolean contentIncluded, String manifestSha256) {}
 
     private final AuditStore store;
     private final OperatorKey key;
@@ -121,8 +120,14 @@ public final class EvidenceBundle {
                 if (stored.entry() instanceof AuditRecord r && r.content() != null) {
                     withContent[0]++;
                 }
-                body.line(AuditExport.jsonLine(row.tenant(), row.instance(), row.seq(), row.prevHash(), row.hash(),
-                        row.body(), stored.detachedContent()));
+                body.line(AuditExport.jsonLine(
+                        row.tenant(),
+                        row.instance(),
+                        row.seq(),
+                        row.prevHash(),
+                        row.hash(),
+                        row.body(),
+                        stored.detachedContent()));
             });
             c.put("tenant", chain.tenant());
             c.put("instance", chain.instance());
@@ -135,8 +140,8 @@ public final class EvidenceBundle {
         for (String instance : instances) {
             HeadCheckpoint cp = latest.get(instance);
             if (cp != null) {
-                body.line(CanonicalJson.write(Map.of("checkpoint",
-                        new TreeMap<>(Map.of("body", cp.body(), "signature", cp.signature())))));
+                body.line(CanonicalJson.write(
+                        Map.of("checkpoint", new TreeMap<>(Map.of("body", cp.body(), "signature", cp.signature())))));
                 checkpoints++;
             }
         }
@@ -147,8 +152,15 @@ public final class EvidenceBundle {
                 missing.add(digest);
                 continue;
             }
-            body.line(CanonicalJson.write(Map.of("policyVersion", new TreeMap<>(Map.of("digest", digest,
-                    "firstSeen", v.get().firstSeen().toString(), "documents", v.get().documents())))));
+            body.line(CanonicalJson.write(Map.of(
+                    "policyVersion",
+                    new TreeMap<>(Map.of(
+                            "digest",
+                            digest,
+                            "firstSeen",
+                            v.get().firstSeen().toString(),
+                            "documents",
+                            v.get().documents())))));
         }
         Map<String, Object> manifest = new LinkedHashMap<>();
         manifest.put("format", FORMAT);
@@ -166,23 +178,32 @@ public final class EvidenceBundle {
         if (!missing.isEmpty()) {
             manifest.put("policyVersionsNotStored", missing);
         }
-        manifest.put("content", new TreeMap<>(Map.of(
-                "included", withContent[0] > 0,
-                "recordsWithContent", withContent[0],
-                "note", "prompt and response text appears only in records of tenants that store content "
-                        + "(audit.store-content: true), already redacted, and only until their content period "
-                        + "(audit.content-retention-days) erased it; all other records carry keyed fingerprints "
-                        + "only. API keys are never recorded, only key ids.")));
+        manifest.put(
+                "content",
+                new TreeMap<>(Map.of(
+                        "included",
+                        withContent[0] > 0,
+                        "recordsWithContent",
+                        withContent[0],
+                        "note",
+                        "prompt and response text appears only in records of tenants that store content "
+                                + "(audit.store-content: true), already redacted, and only until their content period "
+                                + "(audit.content-retention-days) erased it; all other records carry keyed fingerprints "
+                                + "only. API keys are never recorded, only key ids.")));
         manifest.put("linesSha256", body.hex());
         manifest.put("keyId", key.keyId());
         manifest.put("publicKey", key.publicKeyText());
         String manifestLine = CanonicalJson.write(Map.of("manifest", manifest));
         String signature = key.signBase64(manifestLine.getBytes(StandardCharsets.UTF_8));
         body.line(manifestLine);
-        body.line(CanonicalJson.write(Map.of("signature", new TreeMap<>(Map.of("algorithm", "Ed25519",
-                "keyId", key.keyId(), "value", signature)))));
+        body.line(CanonicalJson.write(Map.of(
+                "signature", new TreeMap<>(Map.of("algorithm", "Ed25519", "keyId", key.keyId(), "value", signature)))));
         body.flush();
-        return new Summary(entries[0], chains.size(), List.copyOf(policies), withContent[0] > 0,
+        return new Summary(
+                entries[0],
+                chains.size(),
+                List.copyOf(policies),
+                withContent[0] > 0,
                 dev.warden.policy.audit.Sha256.ofText(manifestLine));
     }
 

@@ -56,7 +56,8 @@ public final class PolicyHistory {
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("before", before.orElse(null));
         details.put("after", current.digest());
-        Map<String, String> previous = before.flatMap(store::policyVersion).map(PolicyVersion::documents)
+        Map<String, String> previous = before.flatMap(store::policyVersion)
+                .map(PolicyVersion::documents)
                 .orElse(Map.of());
         details.put("diff", diff(previous, current.documents()));
         if (before.isEmpty()) {
@@ -68,10 +69,18 @@ public final class PolicyHistory {
 
     /** The {@code after} digest of the newest recorded policy change, across writer instances. */
     public Optional<String> lastInForce() {
-        List<ChainedEntry> last = store.query(AuditQuery.builder().kind(AuditEntry.Kind.ADMIN).decision(ACTION)
-                .limit(1).build()).entries();
-        return last.stream().map(e -> (AdminAction) e.entry()).map(a -> a.details().get("after"))
-                .filter(v -> v != null).map(Object::toString).findFirst();
+        List<ChainedEntry> last = store.query(AuditQuery.builder()
+                        .kind(AuditEntry.Kind.ADMIN)
+                        .decision(ACTION)
+                        .limit(1)
+                        .build())
+                .entries();
+        return last.stream()
+                .map(e -> (AdminAction) e.entry())
+                .map(a -> a.details().get("after"))
+                .filter(v -> v != null)
+                .map(Object::toString)
+                .findFirst();
     }
 
     /** A unified diff per document (name order), documents added or removed shown against nothing. */
@@ -87,7 +96,10 @@ public final class PolicyHistory {
             }
             List<String> unified = UnifiedDiffUtils.generateUnifiedDiff(
                     before.containsKey(name) ? "a/" + name : "/dev/null",
-                    after.containsKey(name) ? "b/" + name : "/dev/null", a, DiffUtils.diff(a, b), 2);
+                    after.containsKey(name) ? "b/" + name : "/dev/null",
+                    a,
+                    DiffUtils.diff(a, b),
+                    2);
             unified.forEach(line -> out.append(line).append('\n'));
         }
         if (out.length() > MAX_DIFF_CHARS) {

@@ -19,6 +19,7 @@ public final class BatchLicence {
 
     /** Keys of the batch's {@code metadata} that declare what its outputs are for. */
     public static final String PURPOSE_KEY = "purpose";
+
     public static final String DERIVATIVE_MODEL_KEY = "derivative_model";
 
     private final LicenceCheck check;
@@ -35,7 +36,8 @@ public final class BatchLicence {
 
         public static Declaration of(Map<String, String> metadata, String purposeHeader, String derivativeHeader) {
             String purpose = firstOf(metadata.get(PURPOSE_KEY), purposeHeader);
-            return new Declaration(purpose == null ? Purpose.CHAT : purpose,
+            return new Declaration(
+                    purpose == null ? Purpose.CHAT : purpose,
                     firstOf(metadata.get(DERIVATIVE_MODEL_KEY), derivativeHeader));
         }
 
@@ -55,17 +57,24 @@ public final class BatchLicence {
     public LicenceVerdict check(Tenant tenant, Declaration declaration, Collection<ModelDescriptor> models) {
         LicenceVerdict verdict = new LicenceVerdict.Allowed(null, null, "");
         for (ModelDescriptor model : models) {
-            LicenceDescriptor licence = model.licence() == null ? null
+            LicenceDescriptor licence = model.licence() == null
+                    ? null
                     : check.licences().get(model.licence()).orElse(null);
             if (declaration.createsModel() && declaration.derivativeModel() == null) {
-                return new LicenceVerdict.Denied(LicenceCheck.DERIVATIVE_NAME_REQUIRED, 403, "a batch whose purpose is '"
-                        + declaration.purpose() + "' creates a model from the outputs of " + model.servedName()
-                        + ": name it in the batch's metadata as '" + DERIVATIVE_MODEL_KEY + "'"
-                        + (licence == null || licence.derivativeNamePrefix().isEmpty() ? ""
-                        : ". " + LicenceCheck.namingRule(licence)));
+                return new LicenceVerdict.Denied(
+                        LicenceCheck.DERIVATIVE_NAME_REQUIRED,
+                        403,
+                        "a batch whose purpose is '"
+                                + declaration.purpose() + "' creates a model from the outputs of " + model.servedName()
+                                + ": name it in the batch's metadata as '" + DERIVATIVE_MODEL_KEY + "'"
+                                + (licence == null
+                                                || licence.derivativeNamePrefix()
+                                                        .isEmpty()
+                                        ? ""
+                                        : ". " + LicenceCheck.namingRule(licence)));
             }
-            verdict = check.check(tenant, LicenceRequest.of(model, false, declaration.purpose(),
-                    declaration.derivativeModel()));
+            verdict = check.check(
+                    tenant, LicenceRequest.of(model, false, declaration.purpose(), declaration.derivativeModel()));
             if (verdict instanceof LicenceVerdict.Denied) {
                 return verdict;
             }

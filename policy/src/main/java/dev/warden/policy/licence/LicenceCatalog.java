@@ -21,8 +21,17 @@ import java.util.stream.Stream;
 /** The licence descriptors the gateway knows, by id. */
 public final class LicenceCatalog {
 
-    private static final Set<String> FIELDS = Set.of("id", "version", "name", "url", "attribution",
-            "derivative-name-prefix", "monthly-active-users-limit", "notice", "regions", "acceptable-use");
+    private static final Set<String> FIELDS = Set.of(
+            "id",
+            "version",
+            "name",
+            "url",
+            "attribution",
+            "derivative-name-prefix",
+            "monthly-active-users-limit",
+            "notice",
+            "regions",
+            "acceptable-use");
 
     private final Map<String, LicenceDescriptor> licences;
     /** The descriptor files as read, by file name (sorted); empty for a catalog built in code. */
@@ -63,7 +72,10 @@ public final class LicenceCatalog {
     public static LicenceCatalog load(Path directory) {
         List<Path> files;
         try (Stream<Path> list = Files.list(directory)) {
-            files = list.filter(p -> p.toString().endsWith(".yaml") || p.toString().endsWith(".yml")).sorted().toList();
+            files = list.filter(
+                            p -> p.toString().endsWith(".yaml") || p.toString().endsWith(".yml"))
+                    .sorted()
+                    .toList();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list licence descriptors in " + directory, e);
         }
@@ -78,8 +90,11 @@ public final class LicenceCatalog {
             }
             LicenceDescriptor before = byId.put(licence.id(), licence);
             if (before != null) {
-                throw new InvalidConfigException(file, 0, "id", "licence id '" + licence.id()
-                        + "' is already defined by another file in " + directory);
+                throw new InvalidConfigException(
+                        file,
+                        0,
+                        "id",
+                        "licence id '" + licence.id() + "' is already defined by another file in " + directory);
             }
         }
         return new LicenceCatalog(byId, sources);
@@ -98,7 +113,8 @@ public final class LicenceCatalog {
         ConfigDocument.Node aup = root.get("acceptable-use").allowOnly(Set.of("threshold", "categories"));
         double threshold = aup.get("threshold").doubleValue(0.5, 0.0, 1.0);
         Map<String, LabelRule> defaults = new LinkedHashMap<>();
-        for (Map.Entry<String, ConfigDocument.Node> e : aup.get("categories").entries().entrySet()) {
+        for (Map.Entry<String, ConfigDocument.Node> e :
+                aup.get("categories").entries().entrySet()) {
             String code = e.getKey();
             if (HazardCategory.fromCode(code).isEmpty()) {
                 throw e.getValue().error("not a hazard category (S1 ... S14)");
@@ -109,11 +125,17 @@ public final class LicenceCatalog {
             }
             defaults.put(code, new LabelRule(code, action, threshold, id + " AUP default"));
         }
-        return new LicenceDescriptor(id, root.get("version").text(), root.get("name").text(id),
-                root.get("url").text(""), root.get("attribution").text(""),
+        return new LicenceDescriptor(
+                id,
+                root.get("version").text(),
+                root.get("name").text(id),
+                root.get("url").text(""),
+                root.get("attribution").text(""),
                 root.get("derivative-name-prefix").text(""),
                 root.get("monthly-active-users-limit").longValue(0, 0, Long.MAX_VALUE),
-                root.get("notice").text(""), regions.get("eu-multimodal-restricted").bool(false), defaults);
+                root.get("notice").text(""),
+                regions.get("eu-multimodal-restricted").bool(false),
+                defaults);
     }
 
     public Optional<LicenceDescriptor> get(String id) {

@@ -46,8 +46,11 @@ public final class LicenceCheck {
         if (request.licenceId() != null) {
             found = licences.get(request.licenceId());
             if (found.isEmpty()) {
-                return deny(LICENCE_UNKNOWN, 500, "the model's licence '" + request.licenceId()
-                        + "' has no descriptor in config/licences; refusing rather than guessing its terms");
+                return deny(
+                        LICENCE_UNKNOWN,
+                        500,
+                        "the model's licence '" + request.licenceId()
+                                + "' has no descriptor in config/licences; refusing rather than guessing its terms");
             }
         }
         LicenceDescriptor licence = found.orElse(null);
@@ -60,26 +63,41 @@ public final class LicenceCheck {
             acceptance = accepted.get();
             long mau = policy.monthlyActiveUsers();
             if (licence.monthlyActiveUsersLimit() > 0 && mau > licence.monthlyActiveUsersLimit()) {
-                return deny(MAU_LIMIT_EXCEEDED, 403, "tenant " + tenant.id() + " declares " + mau
-                        + " monthly active users; above " + licence.monthlyActiveUsersLimit() + " the "
-                        + licence.name() + " (section 2) requires a separate licence from the licensor");
+                return deny(
+                        MAU_LIMIT_EXCEEDED,
+                        403,
+                        "tenant " + tenant.id() + " declares " + mau
+                                + " monthly active users; above " + licence.monthlyActiveUsersLimit() + " the "
+                                + licence.name() + " (section 2) requires a separate licence from the licensor");
             }
             if (licence.euMultimodalRestricted() && request.multimodal() && policy.euLicensee()) {
-                return deny(REGION_RESTRICTED, 403, "the " + licence.name() + " acceptable use policy does not "
-                        + "grant rights to multimodal models to licensees domiciled or with their principal place of "
-                        + "business in the European Union, and tenant " + tenant.id() + " is one");
+                return deny(
+                        REGION_RESTRICTED,
+                        403,
+                        "the " + licence.name() + " acceptable use policy does not "
+                                + "grant rights to multimodal models to licensees domiciled or with their principal place of "
+                                + "business in the European Union, and tenant " + tenant.id() + " is one");
             }
         }
         String purpose = request.purposeOrDefault();
-        List<Purpose> declared = policy.purposes().stream().filter(p -> p.name().equals(purpose)).toList();
+        List<Purpose> declared =
+                policy.purposes().stream().filter(p -> p.name().equals(purpose)).toList();
         if (declared.isEmpty()) {
-            return deny(PURPOSE_NOT_DECLARED, 403, "tenant " + tenant.id() + " has not declared the purpose '"
-                    + purpose + "' (declared: " + String.join(", ",
-                    policy.purposes().stream().map(Purpose::name).distinct().toList()) + ")");
+            return deny(
+                    PURPOSE_NOT_DECLARED,
+                    403,
+                    "tenant " + tenant.id() + " has not declared the purpose '"
+                            + purpose + "' (declared: "
+                            + String.join(
+                                    ", ",
+                                    policy.purposes().stream()
+                                            .map(Purpose::name)
+                                            .distinct()
+                                            .toList()) + ")");
         }
         if (Purpose.createsModel(purpose)) {
-            Optional<LicenceVerdict.Denied> denied = checkDerivative(tenant, licence, purpose, declared,
-                    request.derivativeModel());
+            Optional<LicenceVerdict.Denied> denied =
+                    checkDerivative(tenant, licence, purpose, declared, request.derivativeModel());
             if (denied.isPresent()) {
                 return denied.get();
             }
@@ -87,25 +105,38 @@ public final class LicenceCheck {
         return new LicenceVerdict.Allowed(licence, acceptance, licence == null ? "" : licence.attribution());
     }
 
-    private static Optional<LicenceVerdict.Denied> checkDerivative(Tenant tenant, LicenceDescriptor licence,
-                                                                  String purpose, List<Purpose> declared,
-                                                                  String requested) {
+    private static Optional<LicenceVerdict.Denied> checkDerivative(
+            Tenant tenant, LicenceDescriptor licence, String purpose, List<Purpose> declared, String requested) {
         String name = requested == null || requested.isBlank() ? declared.get(0).derivativeModel() : requested;
         if (name == null || name.isBlank()) {
-            return Optional.of(deny(DERIVATIVE_NAME_REQUIRED, 403, "purpose '" + purpose
-                    + "' creates a model: name the derivative model"
-                    + (licence == null || licence.derivativeNamePrefix().isEmpty() ? "" : ". " + namingRule(licence))));
+            return Optional.of(deny(
+                    DERIVATIVE_NAME_REQUIRED,
+                    403,
+                    "purpose '" + purpose
+                            + "' creates a model: name the derivative model"
+                            + (licence == null || licence.derivativeNamePrefix().isEmpty()
+                                    ? ""
+                                    : ". " + namingRule(licence))));
         }
         // The licence's rule first: a name it forbids is refused for that reason, whatever the tenant declared.
         String prefix = licence == null ? "" : licence.derivativeNamePrefix();
         if (!prefix.isEmpty() && !name.startsWith(prefix)) {
-            return Optional.of(deny(DERIVATIVE_NAME_INVALID, 403, namingRule(licence) + " '" + name
-                    + "' does not begin with \"" + prefix + "\""));
+            return Optional.of(deny(
+                    DERIVATIVE_NAME_INVALID,
+                    403,
+                    namingRule(licence) + " '" + name + "' does not begin with \"" + prefix + "\""));
         }
         if (name.equals(requested) && declared.stream().noneMatch(p -> requested.equals(p.derivativeModel()))) {
-            return Optional.of(deny(PURPOSE_NOT_DECLARED, 403, "tenant " + tenant.id() + " has not declared "
-                    + "derivative model '" + requested + "' for purpose '" + purpose + "' (declared: " + String.join(
-                    ", ", declared.stream().map(Purpose::derivativeModel).toList()) + ")"));
+            return Optional.of(deny(
+                    PURPOSE_NOT_DECLARED,
+                    403,
+                    "tenant " + tenant.id() + " has not declared "
+                            + "derivative model '" + requested + "' for purpose '" + purpose + "' (declared: "
+                            + String.join(
+                                    ", ",
+                                    declared.stream()
+                                            .map(Purpose::derivativeModel)
+                                            .toList()) + ")"));
         }
         return Optional.empty();
     }
@@ -122,10 +153,12 @@ public final class LicenceCheck {
         String message = "tenant " + tenant.id() + " has not accepted the " + licence.name() + " (" + licence.id()
                 + ") version " + licence.version();
         Optional<LicenceAcceptance> older = tenant.policy().licences().stream()
-                .filter(a -> a.licenceId().equals(licence.id())).findFirst();
+                .filter(a -> a.licenceId().equals(licence.id()))
+                .findFirst();
         if (older.isPresent()) {
             message += "; the acceptance on record (by " + older.get().acceptedBy() + " at "
-                    + older.get().acceptedAt() + ") is for version " + older.get().version();
+                    + older.get().acceptedAt() + ") is for version "
+                    + older.get().version();
         }
         return message + ". Record the acceptance (who and when) under licences in the tenants file";
     }

@@ -13,9 +13,17 @@ import java.util.Map;
  * @param euMultimodalRestricted the AUP withholds rights to multimodal models from EU-domiciled licensees
  * @param acceptableUseDefaults S-code -> default rule that the acceptable-use policy implies
  */
-public record LicenceDescriptor(String id, String version, String name, String url, String attribution,
-                                String derivativeNamePrefix, long monthlyActiveUsersLimit, String notice,
-                                boolean euMultimodalRestricted, Map<String, LabelRule> acceptableUseDefaults) {
+public record LicenceDescriptor(
+        String id,
+        String version,
+        String name,
+        String url,
+        String attribution,
+        String derivativeNamePrefix,
+        long monthlyActiveUsersLimit,
+        String notice,
+        boolean euMultimodalRestricted,
+        Map<String, LabelRule> acceptableUseDefaults) {
 
     public LicenceDescriptor {
         acceptableUseDefaults = Map.copyOf(acceptableUseDefaults);

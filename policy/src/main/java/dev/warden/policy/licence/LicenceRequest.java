@@ -13,12 +13,11 @@ import dev.warden.policy.tenant.Purpose;
  * @param purpose         the declared purpose of this request; null means {@value Purpose#CHAT}
  * @param derivativeModel the model being trained or distilled from the outputs, when the purpose creates one
  */
-public record LicenceRequest(String model, String licenceId, boolean multimodal, String purpose,
-                             String derivativeModel) {
+public record LicenceRequest(
+        String model, String licenceId, boolean multimodal, String purpose, String derivativeModel) {
 
     /** For a served model: its name and licence id come from the descriptor. */
-    public static LicenceRequest of(ModelDescriptor model, boolean multimodal, String purpose,
-                                    String derivativeModel) {
+    public static LicenceRequest of(ModelDescriptor model, boolean multimodal, String purpose, String derivativeModel) {
         return new LicenceRequest(model.servedName(), model.licence(), multimodal, purpose, derivativeModel);
     }
 

@@ -6,8 +6,7 @@ import java.time.format.DateTimeParseException;
 /** Short durations as people write them in configuration: {@code 30s}, {@code 1m}, {@code 2h}, {@code 1d}, or ISO-8601. */
 final class Durations {
 
-    private Durations() {
-    }
+    private Durations() {}
 
     static Duration parse(String text) {
         if (text.startsWith("P") || text.startsWith("p")) {
@@ -32,8 +31,9 @@ final class Durations {
             case 'm' -> Duration.ofMinutes(amount);
             case 'h' -> Duration.ofHours(amount);
             case 'd' -> Duration.ofDays(amount);
-            default -> throw new IllegalArgumentException("unknown duration unit '" + unit + "' in '" + text
-                    + "' (use s, m, h or d)");
+            default ->
+                throw new IllegalArgumentException(
+                        "unknown duration unit '" + unit + "' in '" + text + "' (use s, m, h or d)");
         };
     }
 

@@ -19,17 +19,21 @@ final class LocalBucketStore implements BucketStore {
 
     LocalBucketStore(long maximumBuckets, Duration idleExpiry) {
         // Maintenance (eviction, expiry) on the caller's thread: cheap, and no pool thread woken per request.
-        this.buckets = Caffeine.newBuilder().maximumSize(maximumBuckets).expireAfterAccess(idleExpiry)
-                .executor(Runnable::run).build();
+        this.buckets = Caffeine.newBuilder()
+                .maximumSize(maximumBuckets)
+                .expireAfterAccess(idleExpiry)
+                .executor(Runnable::run)
+                .build();
     }
 
     private Bucket bucket(String key, BucketConfiguration configuration) {
-        return buckets.get(key, k -> Bucket.builder().addLimit(configuration.getBandwidths()[0]).build());
+        return buckets.get(
+                key,
+                k -> Bucket.builder().addLimit(configuration.getBandwidths()[0]).build());
     }
 
     @Override
-    public CompletableFuture<ConsumptionProbe> tryConsume(String key, BucketConfiguration configuration,
-                                                          long tokens) {
+    public CompletableFuture<ConsumptionProbe> tryConsume(String key, BucketConfiguration configuration, long tokens) {
         return CompletableFuture.completedFuture(bucket(key, configuration).tryConsumeAndReturnRemaining(tokens));
     }
 
@@ -40,8 +44,7 @@ final class LocalBucketStore implements BucketStore {
     }
 
     @Override
-    public CompletableFuture<Void> consumeIgnoringLimits(String key, BucketConfiguration configuration,
-                                                         long tokens) {
+    public CompletableFuture<Void> consumeIgnoringLimits(String key, BucketConfiguration configuration, long tokens) {
         bucket(key, configuration).consumeIgnoringRateLimits(tokens);
         return CompletableFuture.completedFuture(null);
     }

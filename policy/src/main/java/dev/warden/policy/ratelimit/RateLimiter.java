@@ -48,15 +48,26 @@ public final class RateLimiter implements AutoCloseable {
     /** Unconfirmed slot releases kept for replay; far more than any plausible stall leaves behind. */
     private static final int MAX_UNCONFIRMED_SLOTS = 10_000;
 
-    enum Kind { REQUESTS, TOKENS, CONCURRENT }
+    enum Kind {
+        REQUESTS,
+        TOKENS,
+        CONCURRENT
+    }
 
     /** One bucket a reservation draws from. */
-    record Draw(Kind kind, String scope, String key, BucketConfiguration configuration, long cost, Window window,
-                int slots) {
+    record Draw(
+            Kind kind,
+            String scope,
+            String key,
+            BucketConfiguration configuration,
+            long cost,
+            Window window,
+            int slots) {
 
         String limit() {
-            return kind == Kind.CONCURRENT ? slots + " concurrent" : window + (kind == Kind.TOKENS ? " tokens"
-                    : " requests");
+            return kind == Kind.CONCURRENT
+                    ? slots + " concurrent"
+                    : window + (kind == Kind.TOKENS ? " tokens" : " requests");
         }
     }
 
@@ -74,9 +85,13 @@ public final class RateLimiter implements AutoCloseable {
     private RateLimiter(RateLimiterOptions options) {
         this.options = options;
         this.local = new LocalBucketStore(options.maxLocalBuckets(), options.localIdleExpiry());
-        this.redis = options.redisUri() == null ? null
-                : new RedisBucketStore(options.redisUri(), options.redisTimeout().multipliedBy(BACKSTOP_FACTOR),
-                        options.concurrencyTtl(), options.maxLocalBuckets());
+        this.redis = options.redisUri() == null
+                ? null
+                : new RedisBucketStore(
+                        options.redisUri(),
+                        options.redisTimeout().multipliedBy(BACKSTOP_FACTOR),
+                        options.concurrencyTtl(),
+                        options.maxLocalBuckets());
     }
 
     public static RateLimiter create(RateLimiterOptions options) {
@@ -93,26 +108,43 @@ public final class RateLimiter implements AutoCloseable {
      * {@code executor}, so that the caller's next steps never run on Lettuce's I/O thread or the JDK's timer
      * thread; without Redis, or when the fallback decides at once, it is complete on return.
      */
-    public CompletableFuture<Reservation> reserveAsync(Principal principal, String model, long estimatedTokens,
-                                                       Executor executor) {
+    public CompletableFuture<Reservation> reserveAsync(
+            Principal principal, String model, long estimatedTokens, Executor executor) {
         CompletableFuture<Reservation> decided = decide(principal, model, estimatedTokens);
         return decided.isDone() ? decided : handOver(decided, executor);
     }
 
     private CompletableFuture<Reservation> decide(Principal principal, String model, long estimatedTokens) {
         TenantPolicy policy = principal.policy();
-        return decide(principal.tenantId(), principal.keyId(), principal.keyLimits(), policy.limits().tenant(),
-                model, policy.limits().model(model), estimatedTokens);
+        return decide(
+                principal.tenantId(),
+                principal.keyId(),
+                principal.keyLimits(),
+                policy.limits().tenant(),
+                model,
+                policy.limits().model(model),
+                estimatedTokens);
     }
 
-    public Reservation reserve(String tenantId, String keyId, LimitSet keyLimits, LimitSet tenantLimits,
-                               String model, LimitSet modelLimits, long estimatedTokens) {
+    public Reservation reserve(
+            String tenantId,
+            String keyId,
+            LimitSet keyLimits,
+            LimitSet tenantLimits,
+            String model,
+            LimitSet modelLimits,
+            long estimatedTokens) {
         return join(decide(tenantId, keyId, keyLimits, tenantLimits, model, modelLimits, estimatedTokens));
     }
 
-    private CompletableFuture<Reservation> decide(String tenantId, String keyId, LimitSet keyLimits,
-                                                  LimitSet tenantLimits, String model, LimitSet modelLimits,
-                                                  long estimatedTokens) {
+    private CompletableFuture<Reservation> decide(
+            String tenantId,
+            String keyId,
+            LimitSet keyLimits,
+            LimitSet tenantLimits,
+            String model,
+            LimitSet modelLimits,
+            long estimatedTokens) {
         if (estimatedTokens < 0) {
             throw new IllegalArgumentException("estimated tokens cannot be negative: " + estimatedTokens);
         }
@@ -122,8 +154,8 @@ public final class RateLimiter implements AutoCloseable {
         plan(draws, "model", tenantId + "/" + model, modelLimits, estimatedTokens);
         for (Draw d : draws) {
             if (d.kind() == Kind.TOKENS && d.cost() > d.window().limit()) {
-                return CompletableFuture.completedFuture(Reservation.rejected(
-                        new Rejection(Rejection.Reason.TOO_LARGE, d.scope(), d.limit(), null)));
+                return CompletableFuture.completedFuture(
+                        Reservation.rejected(new Rejection(Rejection.Reason.TOO_LARGE, d.scope(), d.limit(), null)));
             }
         }
         if (redis == null) {
@@ -134,8 +166,10 @@ public final class RateLimiter implements AutoCloseable {
         }
         if (!unconfirmedSlots.isEmpty()) {
             // Sent before this attempt's draws on the same connection, so Redis applies them first.
-            unconfirmedSlots.replay(d -> counted(redis.addTokens(d.key(), d.configuration(), 1),
-                    "Could not release slot on " + d.key() + " again", () -> unconfirmedSlots.add(d)));
+            unconfirmedSlots.replay(d -> counted(
+                    redis.addTokens(d.key(), d.configuration(), 1),
+                    "Could not release slot on " + d.key() + " again",
+                    () -> unconfirmedSlots.add(d)));
         }
         CompletableFuture<Reservation> attempt = ReservationAttempt.start(this, redis, draws, estimatedTokens);
         // One time limit for all of the reservation's Redis work (a connect, when the connection is not open yet,
@@ -149,8 +183,10 @@ public final class RateLimiter implements AutoCloseable {
             }
             Throwable cause = BucketStore.cause(e);
             if (cause instanceof TimeoutException) {
-                redisFailed(new BucketStore.StoreUnavailableException("Redis did not complete the reservation within "
-                        + options.redisTimeout().toMillis() + " ms (warden.rate-limit.redis-timeout)", cause));
+                redisFailed(new BucketStore.StoreUnavailableException(
+                        "Redis did not complete the reservation within "
+                                + options.redisTimeout().toMillis() + " ms (warden.rate-limit.redis-timeout)",
+                        cause));
             } else if (cause instanceof BucketStore.StoreUnavailableException unavailable) {
                 redisFailed(unavailable);
             } else {
@@ -171,8 +207,7 @@ public final class RateLimiter implements AutoCloseable {
         }
     }
 
-    private static CompletableFuture<Reservation> handOver(CompletableFuture<Reservation> decided,
-                                                           Executor executor) {
+    private static CompletableFuture<Reservation> handOver(CompletableFuture<Reservation> decided, Executor executor) {
         CompletableFuture<Reservation> handed = new CompletableFuture<>();
         decided.whenComplete((r, e) -> {
             try {
@@ -200,8 +235,7 @@ public final class RateLimiter implements AutoCloseable {
         if (options.fallback() == RateLimiterOptions.Fallback.LOCAL) {
             return ReservationAttempt.start(this, local, draws, estimatedTokens).join();
         }
-        return Reservation.rejected(new Rejection(Rejection.Reason.UNAVAILABLE, "", "",
-                options.redisRetryInterval()));
+        return Reservation.rejected(new Rejection(Rejection.Reason.UNAVAILABLE, "", "", options.redisRetryInterval()));
     }
 
     private void redisAnswered() {
@@ -216,9 +250,13 @@ public final class RateLimiter implements AutoCloseable {
         redisDownUntil = System.nanoTime() + options.redisRetryInterval().toNanos();
         if (!redisDown) {
             redisDown = true;
-            LOG.log(System.Logger.Level.WARNING, "Redis rate-limit store unreachable, falling back to "
-                    + (options.fallback() == RateLimiterOptions.Fallback.LOCAL ? "per-gateway local limits"
-                    : "refusing requests (fail closed)") + ": " + e.getMessage());
+            LOG.log(
+                    System.Logger.Level.WARNING,
+                    "Redis rate-limit store unreachable, falling back to "
+                            + (options.fallback() == RateLimiterOptions.Fallback.LOCAL
+                                    ? "per-gateway local limits"
+                                    : "refusing requests (fail closed)")
+                            + ": " + e.getMessage());
         }
         for (Consumer<Throwable> l : fallbackListeners) {
             l.accept(e);
@@ -248,8 +286,10 @@ public final class RateLimiter implements AutoCloseable {
             if (d.kind() != Kind.TOKENS) {
                 continue;
             }
-            calls.add(counted(delta > 0 ? store.addTokens(d.key(), d.configuration(), delta)
-                    : store.consumeIgnoringLimits(d.key(), d.configuration(), -delta),
+            calls.add(counted(
+                    delta > 0
+                            ? store.addTokens(d.key(), d.configuration(), delta)
+                            : store.consumeIgnoringLimits(d.key(), d.configuration(), -delta),
                     "Could not settle tokens on " + d.key()));
         }
         return CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new));
@@ -263,8 +303,10 @@ public final class RateLimiter implements AutoCloseable {
         List<CompletableFuture<Void>> calls = new ArrayList<>();
         for (Draw d : taken) {
             if (d.kind() == Kind.CONCURRENT) {
-                calls.add(counted(store.addTokens(d.key(), d.configuration(), 1),
-                        "Could not release slot on " + d.key(), () -> slotUnconfirmed(store, d)));
+                calls.add(counted(
+                        store.addTokens(d.key(), d.configuration(), 1),
+                        "Could not release slot on " + d.key(),
+                        () -> slotUnconfirmed(store, d)));
             }
         }
         return CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new));
@@ -272,7 +314,7 @@ public final class RateLimiter implements AutoCloseable {
 
     /** Counts (and logs, with {@code what}) a failed store call; the returned future never fails. */
     private CompletableFuture<Void> counted(CompletableFuture<Void> call, String what) {
-        return counted(call, what, () -> { });
+        return counted(call, what, () -> {});
     }
 
     /** As {@link #counted(CompletableFuture, String)}, running {@code onFailure} when the call failed. */
@@ -281,7 +323,9 @@ public final class RateLimiter implements AutoCloseable {
             if (e != null) {
                 storeErrors.increment();
                 if (what != null) {
-                    LOG.log(System.Logger.Level.WARNING, what + ": " + BucketStore.cause(e).getMessage());
+                    LOG.log(
+                            System.Logger.Level.WARNING,
+                            what + ": " + BucketStore.cause(e).getMessage());
                 }
                 onFailure.run();
             }
@@ -312,13 +356,19 @@ public final class RateLimiter implements AutoCloseable {
 
     private BucketConfiguration configuration(Window w) {
         return configurations.computeIfAbsent(w.toString(), k -> BucketConfiguration.builder()
-                .addLimit(Bandwidth.builder().capacity(w.limit()).refillGreedy(w.limit(), w.period()).build())
+                .addLimit(Bandwidth.builder()
+                        .capacity(w.limit())
+                        .refillGreedy(w.limit(), w.period())
+                        .build())
                 .build());
     }
 
     private BucketConfiguration slots(int n) {
         return configurations.computeIfAbsent("slots:" + n, k -> BucketConfiguration.builder()
-                .addLimit(Bandwidth.builder().capacity(n).refillIntervally(n, NEVER).build())
+                .addLimit(Bandwidth.builder()
+                        .capacity(n)
+                        .refillIntervally(n, NEVER)
+                        .build())
                 .build());
     }
 

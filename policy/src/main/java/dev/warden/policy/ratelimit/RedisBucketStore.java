@@ -32,13 +32,16 @@ final class RedisBucketStore implements BucketStore {
      *                 of a reservation is the limiter's, and shorter
      */
     RedisBucketStore(String redisUri, Duration backstop, Duration concurrencyTtl, long maxProxies) {
-        this.proxies = Caffeine.newBuilder().maximumSize(maxProxies).expireAfterAccess(Duration.ofHours(1))
-                .executor(Runnable::run).build();
+        this.proxies = Caffeine.newBuilder()
+                .maximumSize(maxProxies)
+                .expireAfterAccess(Duration.ofHours(1))
+                .executor(Runnable::run)
+                .build();
         this.managers = new RedisProxyManagers(redisUri, backstop, concurrencyTtl);
     }
 
-    private <T> CompletableFuture<T> call(String key, BucketConfiguration configuration,
-                                          Function<AsyncBucketProxy, CompletableFuture<T>> op) {
+    private <T> CompletableFuture<T> call(
+            String key, BucketConfiguration configuration, Function<AsyncBucketProxy, CompletableFuture<T>> op) {
         CompletableFuture<T> call;
         try {
             call = managers.managers().thenCompose(m -> op.apply(proxy(m, key, configuration)));
@@ -47,8 +50,10 @@ final class RedisBucketStore implements BucketStore {
         }
         return call.exceptionallyCompose(e -> {
             Throwable cause = BucketStore.cause(e);
-            return CompletableFuture.failedFuture(cause instanceof StoreUnavailableException unavailable ? unavailable
-                    : new StoreUnavailableException("Redis call failed: " + cause, cause));
+            return CompletableFuture.failedFuture(
+                    cause instanceof StoreUnavailableException unavailable
+                            ? unavailable
+                            : new StoreUnavailableException("Redis call failed: " + cause, cause));
         });
     }
 
@@ -57,14 +62,14 @@ final class RedisBucketStore implements BucketStore {
             AsyncProxyManager<byte[]> manager = k.endsWith(RateLimiter.CONCURRENCY_SUFFIX) ? m.slots() : m.rates();
             // Batching merges the concurrent requests of this JVM on one bucket into one CAS transaction: without
             // it, dozens of requests on one tenant's bucket retry their CAS against each other until they time out.
-            return manager.builder().withOptimization(Optimizations.batching())
+            return manager.builder()
+                    .withOptimization(Optimizations.batching())
                     .build(k.getBytes(StandardCharsets.UTF_8), configuration);
         });
     }
 
     @Override
-    public CompletableFuture<ConsumptionProbe> tryConsume(String key, BucketConfiguration configuration,
-                                                          long tokens) {
+    public CompletableFuture<ConsumptionProbe> tryConsume(String key, BucketConfiguration configuration, long tokens) {
         return call(key, configuration, b -> b.tryConsumeAndReturnRemaining(tokens));
     }
 
@@ -74,8 +79,7 @@ final class RedisBucketStore implements BucketStore {
     }
 
     @Override
-    public CompletableFuture<Void> consumeIgnoringLimits(String key, BucketConfiguration configuration,
-                                                         long tokens) {
+    public CompletableFuture<Void> consumeIgnoringLimits(String key, BucketConfiguration configuration, long tokens) {
         return call(key, configuration, b -> b.consumeIgnoringRateLimits(tokens).thenApply(penalty -> null));
     }
 

@@ -26,9 +26,10 @@ final class RedisProxyManagers implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(RedisProxyManagers.class.getName());
 
     /** Rate buckets, and concurrency buckets (which expire differently), on the same connection. */
-    record Managers(StatefulRedisConnection<byte[], byte[]> connection, AsyncProxyManager<byte[]> rates,
-                    AsyncProxyManager<byte[]> slots) {
-    }
+    record Managers(
+            StatefulRedisConnection<byte[], byte[]> connection,
+            AsyncProxyManager<byte[]> rates,
+            AsyncProxyManager<byte[]> slots) {}
 
     private final RedisClient client;
     private final RedisURI uri;
@@ -58,8 +59,9 @@ final class RedisProxyManagers implements AutoCloseable {
         try {
             managers().get(backstop.toMillis() + 500, TimeUnit.MILLISECONDS);
         } catch (ExecutionException | TimeoutException e) {
-            LOG.log(System.Logger.Level.WARNING, "Redis rate-limit store not reachable at start; will retry on use: "
-                    + BucketStore.cause(e));
+            LOG.log(
+                    System.Logger.Level.WARNING,
+                    "Redis rate-limit store not reachable at start; will retry on use: " + BucketStore.cause(e));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -93,17 +95,21 @@ final class RedisProxyManagers implements AutoCloseable {
                 while (root.getCause() != null) {
                     root = root.getCause();
                 }
-                throw new BucketStore.StoreUnavailableException("cannot connect to Redis: " + cause.getMessage()
-                        + (root != cause ? " (" + root + ")" : ""), cause);
+                throw new BucketStore.StoreUnavailableException(
+                        "cannot connect to Redis: " + cause.getMessage() + (root != cause ? " (" + root + ")" : ""),
+                        cause);
             }
-            return new Managers(c,
+            return new Managers(
+                    c,
                     Bucket4jLettuce.casBasedBuilder(c)
-                            .expirationAfterWrite(ExpirationAfterWriteStrategy
-                                    .basedOnTimeForRefillingBucketUpToMax(Duration.ofSeconds(10)))
-                            .build().asAsync(),
+                            .expirationAfterWrite(ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(
+                                    Duration.ofSeconds(10)))
+                            .build()
+                            .asAsync(),
                     Bucket4jLettuce.casBasedBuilder(c)
                             .expirationAfterWrite(ExpirationAfterWriteStrategy.fixedTimeToLive(concurrencyTtl))
-                            .build().asAsync());
+                            .build()
+                            .asAsync());
         });
     }
 

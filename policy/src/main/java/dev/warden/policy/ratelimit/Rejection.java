@@ -13,7 +13,9 @@ import java.time.Duration;
 public record Rejection(Reason reason, String scope, String limit, Duration retryAfter) {
 
     public enum Reason {
-        REQUESTS(429), TOKENS(429), CONCURRENT(429),
+        REQUESTS(429),
+        TOKENS(429),
+        CONCURRENT(429),
         /** The request alone needs more tokens than a window holds: waiting will not help. */
         TOO_LARGE(429),
         /** The shared limit store is unreachable and the limiter fails closed. */
@@ -46,10 +48,9 @@ public record Rejection(Reason reason, String scope, String limit, Duration retr
     public String message() {
         return switch (reason) {
             case UNAVAILABLE -> "rate limits cannot be checked right now; try again shortly";
-            case TOO_LARGE -> "request too large: it needs more tokens than the " + scope + " limit of " + limit
-                    + " allows";
-            default -> "rate limit reached for " + scope + ": " + limit + "; retry after " + retryAfterSeconds()
-                    + " s";
+            case TOO_LARGE ->
+                "request too large: it needs more tokens than the " + scope + " limit of " + limit + " allows";
+            default -> "rate limit reached for " + scope + ": " + limit + "; retry after " + retryAfterSeconds() + " s";
         };
     }
 }

@@ -26,8 +26,14 @@ public final class Reservation implements AutoCloseable {
     private final AtomicBoolean settled = new AtomicBoolean();
     private final AtomicBoolean released = new AtomicBoolean();
 
-    private Reservation(RateLimiter limiter, BucketStore store, List<RateLimiter.Draw> taken, long reservedTokens,
-                        Rejection rejection, RateLimitInfo requests, RateLimitInfo tokens) {
+    private Reservation(
+            RateLimiter limiter,
+            BucketStore store,
+            List<RateLimiter.Draw> taken,
+            long reservedTokens,
+            Rejection rejection,
+            RateLimitInfo requests,
+            RateLimitInfo tokens) {
         this.limiter = limiter;
         this.store = store;
         this.taken = List.copyOf(taken);
@@ -37,8 +43,13 @@ public final class Reservation implements AutoCloseable {
         this.tokens = tokens;
     }
 
-    static Reservation admitted(RateLimiter limiter, BucketStore store, List<RateLimiter.Draw> taken,
-                                long reservedTokens, RateLimitInfo requests, RateLimitInfo tokens) {
+    static Reservation admitted(
+            RateLimiter limiter,
+            BucketStore store,
+            List<RateLimiter.Draw> taken,
+            long reservedTokens,
+            RateLimitInfo requests,
+            RateLimitInfo tokens) {
         return new Reservation(limiter, store, taken, reservedTokens, null, requests, tokens);
     }
 

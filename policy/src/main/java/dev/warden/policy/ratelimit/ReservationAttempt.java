@@ -36,8 +36,8 @@ final class ReservationAttempt {
     }
 
     /** Starts drawing; with the local store the result is complete on return. */
-    static CompletableFuture<Reservation> start(RateLimiter limiter, BucketStore store, List<Draw> draws,
-                                                long estimatedTokens) {
+    static CompletableFuture<Reservation> start(
+            RateLimiter limiter, BucketStore store, List<Draw> draws, long estimatedTokens) {
         ReservationAttempt attempt = new ReservationAttempt(limiter, store, draws, estimatedTokens);
         attempt.draw(0);
         return attempt.result;
@@ -50,8 +50,13 @@ final class ReservationAttempt {
             return;
         }
         if (i == draws.size()) {
-            Reservation admitted = Reservation.admitted(limiter, store, taken, estimatedTokens,
-                    info(Kind.REQUESTS, draws.size()), info(Kind.TOKENS, draws.size()));
+            Reservation admitted = Reservation.admitted(
+                    limiter,
+                    store,
+                    taken,
+                    estimatedTokens,
+                    info(Kind.REQUESTS, draws.size()),
+                    info(Kind.TOKENS, draws.size()));
             if (!result.complete(admitted)) {
                 limiter.giveBack(store, taken); // abandoned while the last reply was on its way
             }
@@ -80,15 +85,18 @@ final class ReservationAttempt {
             remaining[j] += draws.get(j).cost();
         }
         remaining[i] = probe.getRemainingTokens();
-        Duration wait = d.kind() == Kind.CONCURRENT ? Duration.ofSeconds(1)
-                : Duration.ofNanos(probe.getNanosToWaitForRefill());
-        Rejection.Reason reason = switch (d.kind()) {
-            case REQUESTS -> Rejection.Reason.REQUESTS;
-            case TOKENS -> Rejection.Reason.TOKENS;
-            case CONCURRENT -> Rejection.Reason.CONCURRENT;
-        };
-        return Reservation.rejected(new Rejection(reason, d.scope(), d.limit(), wait),
-                info(Kind.REQUESTS, i + 1), info(Kind.TOKENS, i + 1));
+        Duration wait =
+                d.kind() == Kind.CONCURRENT ? Duration.ofSeconds(1) : Duration.ofNanos(probe.getNanosToWaitForRefill());
+        Rejection.Reason reason =
+                switch (d.kind()) {
+                    case REQUESTS -> Rejection.Reason.REQUESTS;
+                    case TOKENS -> Rejection.Reason.TOKENS;
+                    case CONCURRENT -> Rejection.Reason.CONCURRENT;
+                };
+        return Reservation.rejected(
+                new Rejection(reason, d.scope(), d.limit(), wait),
+                info(Kind.REQUESTS, i + 1),
+                info(Kind.TOKENS, i + 1));
     }
 
     /** The window of {@code kind} with the least remaining among the first {@code upTo} draws. */
@@ -102,7 +110,8 @@ final class ReservationAttempt {
             long limit = d.window().limit();
             long left = Math.max(0, remaining[i]);
             // greedy refill: one unit every period/limit, so the window is full again after (limit - left) of them
-            long resetNanos = (long) Math.ceil((double) (limit - left) * d.window().period().toNanos() / limit);
+            long resetNanos = (long)
+                    Math.ceil((double) (limit - left) * d.window().period().toNanos() / limit);
             if (best == null || left < best.remaining() || (left == best.remaining() && limit < best.limit())) {
                 best = new RateLimitInfo(limit, left, Duration.ofNanos(resetNanos));
             }

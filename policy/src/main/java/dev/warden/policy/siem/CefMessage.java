@@ -25,8 +25,7 @@ public final class CefMessage {
     static final int FACILITY_LOG_AUDIT = 13;
     private static final DateTimeFormatter TIME = DateTimeFormatter.ISO_INSTANT;
 
-    private CefMessage() {
-    }
+    private CefMessage() {}
 
     public static String of(ChainedEntry e, String host) {
         var entry = e.entry();
@@ -85,8 +84,13 @@ public final class CefMessage {
         ext.put("cs5Label", "chain");
         ext.put("cs5", e.tenant() + "@" + e.instance() + ":" + e.seq());
         ext.put("fileHash", e.hash());
-        StringBuilder cef = new StringBuilder("CEF:0|Warden|Warden Gateway|1|").append(header(signature)).append('|')
-                .append(header(name)).append('|').append(cefSeverity).append('|');
+        StringBuilder cef = new StringBuilder("CEF:0|Warden|Warden Gateway|1|")
+                .append(header(signature))
+                .append('|')
+                .append(header(name))
+                .append('|')
+                .append(cefSeverity)
+                .append('|');
         boolean first = true;
         for (Map.Entry<String, String> kv : ext.entrySet()) {
             if (!first) {

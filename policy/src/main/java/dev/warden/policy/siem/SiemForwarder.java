@@ -64,8 +64,17 @@ public final class SiemForwarder implements AutoCloseable {
      *                        delivered
      * @param instance        the writer instance whose chains are streamed (each replica streams its own)
      */
-    public record Settings(String host, int port, boolean tls, Path caFile, Path backlogDir, long maxBacklogBytes,
-                           Duration poll, Duration confirmAfter, Duration connectTimeout, String instance) {
+    public record Settings(
+            String host,
+            int port,
+            boolean tls,
+            Path caFile,
+            Path backlogDir,
+            long maxBacklogBytes,
+            Duration poll,
+            Duration confirmAfter,
+            Duration connectTimeout,
+            String instance) {
         public Settings {
             Objects.requireNonNull(host, "host");
             Objects.requireNonNull(backlogDir, "backlogDir");
@@ -80,9 +89,14 @@ public final class SiemForwarder implements AutoCloseable {
     }
 
     /** Counters since start; {@code sent} counts messages written (re-sends included), {@code resent} the re-sends. */
-    public record Stats(long read, long sent, long resent, long confirmed, long connectionFailures, long pendingBytes,
-                        boolean connected) {
-    }
+    public record Stats(
+            long read,
+            long sent,
+            long resent,
+            long confirmed,
+            long connectionFailures,
+            long pendingBytes,
+            boolean connected) {}
 
     private final AuditStore store;
     private final Settings settings;
@@ -125,14 +139,18 @@ public final class SiemForwarder implements AutoCloseable {
 
     public SiemForwarder start() {
         thread.start();
-        log.info("audit records stream to {}:{} as RFC 5424 syslog with CEF ({}), backlog in {}", settings.host(),
-                settings.port(), settings.tls() ? "TLS" : "TCP", settings.backlogDir());
+        log.info(
+                "audit records stream to {}:{} as RFC 5424 syslog with CEF ({}), backlog in {}",
+                settings.host(),
+                settings.port(),
+                settings.tls() ? "TLS" : "TCP",
+                settings.backlogDir());
         return this;
     }
 
     public Stats stats() {
-        return new Stats(read.get(), sent.get(), resent.get(), confirmed.get(), failures.get(), pendingBytes,
-                connected);
+        return new Stats(
+                read.get(), sent.get(), resent.get(), confirmed.get(), failures.get(), pendingBytes, connected);
     }
 
     private void run() {
@@ -157,8 +175,10 @@ public final class SiemForwarder implements AutoCloseable {
     private void pull() throws IOException {
         if (backlog.pendingBytes() >= settings.maxBacklogBytes()) {
             if (!warnedFull) {
-                log.warn("SIEM backlog full ({} bytes unconfirmed): reading the audit store pauses until the "
-                        + "receiver takes messages again; nothing is dropped", backlog.pendingBytes());
+                log.warn(
+                        "SIEM backlog full ({} bytes unconfirmed): reading the audit store pauses until the "
+                                + "receiver takes messages again; nothing is dropped",
+                        backlog.pendingBytes());
                 warnedFull = true;
             }
             return;
@@ -179,8 +199,8 @@ public final class SiemForwarder implements AutoCloseable {
                 if (row.seq() > until) {
                     return;
                 }
-                ChainedEntry e = ChainedEntry.stored(row.tenant(), row.instance(), row.seq(), row.prevHash(),
-                        row.hash(), row.body());
+                ChainedEntry e = ChainedEntry.stored(
+                        row.tenant(), row.instance(), row.seq(), row.prevHash(), row.hash(), row.body());
                 messages.add(CefMessage.of(e, settings.instance()));
                 last[0] = row.seq();
             });
@@ -216,7 +236,8 @@ public final class SiemForwarder implements AutoCloseable {
 
     /** What was sent counts as delivered once the connection stayed up {@code confirmAfter} past the last write. */
     private void confirmIfDue() throws IOException {
-        if (socket == null || sentOffset <= backlog.confirmedOffset()
+        if (socket == null
+                || sentOffset <= backlog.confirmedOffset()
                 || System.nanoTime() - lastWriteNanos < settings.confirmAfter().toNanos()) {
             return;
         }
@@ -245,8 +266,12 @@ public final class SiemForwarder implements AutoCloseable {
 
     /** Drops the connection; everything sent but not confirmed is sent again on the next one. */
     private void lost(String why) {
-        log.warn("SIEM receiver {}:{} unavailable ({}); {} unconfirmed message(s) will be sent again",
-                settings.host(), settings.port(), why, unconfirmedMessages);
+        log.warn(
+                "SIEM receiver {}:{} unavailable ({}); {} unconfirmed message(s) will be sent again",
+                settings.host(),
+                settings.port(),
+                why,
+                unconfirmedMessages);
         resent.addAndGet(unconfirmedMessages);
         unconfirmedMessages = 0;
         failures.incrementAndGet();
@@ -264,8 +289,8 @@ public final class SiemForwarder implements AutoCloseable {
         }
         try {
             Socket s = settings.tls() ? tlsSocket() : new Socket();
-            s.connect(new InetSocketAddress(settings.host(), settings.port()),
-                    (int) settings.connectTimeout().toMillis());
+            s.connect(new InetSocketAddress(settings.host(), settings.port()), (int)
+                    settings.connectTimeout().toMillis());
             if (s instanceof SSLSocket ssl) {
                 SSLParameters params = ssl.getSSLParameters();
                 params.setEndpointIdentificationAlgorithm("HTTPS");

@@ -41,8 +41,8 @@ final class SyslogBacklog implements AutoCloseable {
             this.file = directory.resolve("siem-backlog.log");
             this.state = directory.resolve("siem-state.properties");
             this.fresh = !Files.exists(state);
-            this.channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
-                    StandardOpenOption.WRITE);
+            this.channel = FileChannel.open(
+                    file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
             if (!fresh) {
                 Properties p = new Properties();
                 try (var in = Files.newInputStream(state)) {
@@ -126,8 +126,7 @@ final class SyslogBacklog implements AutoCloseable {
         return out;
     }
 
-    record Message(String text, long end) {
-    }
+    record Message(String text, long end) {}
 
     /** Everything up to {@code offset} reached the receiver; the file is emptied once all of it has. */
     void confirm(long offset) throws IOException {

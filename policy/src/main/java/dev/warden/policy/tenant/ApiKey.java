@@ -7,5 +7,4 @@ import java.time.Instant;
  * A stored key: never the key itself, only its SHA-256. {@code limits} overrides the tenant's per-key limits for
  * this key alone (null: use the tenant's).
  */
-public record ApiKey(String id, String label, String sha256, Instant created, LimitSet limits) {
-}
+public record ApiKey(String id, String label, String sha256, Instant created, LimitSet limits) {}

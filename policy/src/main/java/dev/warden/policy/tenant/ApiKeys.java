@@ -19,13 +19,11 @@ public final class ApiKeys {
 
     public static final String PREFIX = "wdn-";
     static final int RANDOM_CHARS = 40;
-    private static final char[] BASE62 =
-            "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz".toCharArray();
+    private static final char[] BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz".toCharArray();
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final int KEY_ID_LENGTH = 8;
 
-    private ApiKeys() {
-    }
+    private ApiKeys() {}
 
     /** A new clear key. Show it once and store only {@link #hash(String)}. */
     public static String generate() {
@@ -57,14 +55,19 @@ public final class ApiKeys {
 
     /** Whether two hex hashes are equal, compared in constant time (the presented key already hashed once). */
     public static boolean sameHash(String presentedSha256Hex, String storedSha256Hex) {
-        return presentedSha256Hex != null && storedSha256Hex != null && isHash(storedSha256Hex)
-                && MessageDigest.isEqual(presentedSha256Hex.getBytes(StandardCharsets.US_ASCII),
+        return presentedSha256Hex != null
+                && storedSha256Hex != null
+                && isHash(storedSha256Hex)
+                && MessageDigest.isEqual(
+                        presentedSha256Hex.getBytes(StandardCharsets.US_ASCII),
                         storedSha256Hex.getBytes(StandardCharsets.US_ASCII));
     }
 
     /** Cheap shape check so that obvious garbage never reaches the hash. */
     public static boolean looksLikeKey(String presented) {
-        return presented != null && presented.startsWith(PREFIX) && presented.length() >= PREFIX.length() + 32
+        return presented != null
+                && presented.startsWith(PREFIX)
+                && presented.length() >= PREFIX.length() + 32
                 && presented.length() <= 256;
     }
 

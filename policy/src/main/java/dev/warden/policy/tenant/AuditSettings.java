@@ -10,21 +10,21 @@ package dev.warden.policy.tenant;
  * @param contentRetentionDays  how long stored content is kept, at most the metadata period
  * @param legalHold             while true, retention deletes nothing of this tenant (litigation, an investigation)
  */
-public record AuditSettings(boolean storeContent, int metadataRetentionDays, int contentRetentionDays,
-                            boolean legalHold) {
+public record AuditSettings(
+        boolean storeContent, int metadataRetentionDays, int contentRetentionDays, boolean legalHold) {
 
     public static final int MINIMUM_METADATA_RETENTION_DAYS = 180;
-    public static final AuditSettings DEFAULT = new AuditSettings(false, MINIMUM_METADATA_RETENTION_DAYS,
-            MINIMUM_METADATA_RETENTION_DAYS, false);
+    public static final AuditSettings DEFAULT =
+            new AuditSettings(false, MINIMUM_METADATA_RETENTION_DAYS, MINIMUM_METADATA_RETENTION_DAYS, false);
 
     public AuditSettings {
         if (metadataRetentionDays < MINIMUM_METADATA_RETENTION_DAYS) {
-            throw new IllegalArgumentException("metadata retention must be at least "
-                    + MINIMUM_METADATA_RETENTION_DAYS + " days, got " + metadataRetentionDays);
+            throw new IllegalArgumentException("metadata retention must be at least " + MINIMUM_METADATA_RETENTION_DAYS
+                    + " days, got " + metadataRetentionDays);
         }
         if (contentRetentionDays < 1 || contentRetentionDays > metadataRetentionDays) {
-            throw new IllegalArgumentException("content retention must be 1.." + metadataRetentionDays
-                    + " days, got " + contentRetentionDays);
+            throw new IllegalArgumentException(
+                    "content retention must be 1.." + metadataRetentionDays + " days, got " + contentRetentionDays);
         }
     }
 

@@ -47,8 +47,8 @@ public final class ConfigDocument {
             root = YAML.readTree(content);
         } catch (JacksonException e) {
             TokenStreamLocation at = e.getLocation();
-            throw new InvalidConfigException(file, at == null ? 0 : at.getLineNr(), null,
-                    "not valid YAML: " + e.getOriginalMessage(), e);
+            throw new InvalidConfigException(
+                    file, at == null ? 0 : at.getLineNr(), null, "not valid YAML: " + e.getOriginalMessage(), e);
         }
         if (root == null || root.isMissingNode() || root.isNull()) {
             throw new InvalidConfigException(file, 0, null, "the file is empty");
@@ -152,8 +152,10 @@ public final class ConfigDocument {
             requireObject();
             for (String name : json.propertyNames()) {
                 if (!allowed.contains(name)) {
-                    throw get(name).error("unknown field '" + name + "' (known: " + String.join(", ",
-                            allowed.stream().sorted().toList()) + ")");
+                    throw get(name)
+                            .error("unknown field '" + name + "' (known: "
+                                    + String.join(
+                                            ", ", allowed.stream().sorted().toList()) + ")");
                 }
             }
             return this;

@@ -48,7 +48,8 @@ public final class CreateKeyCommand {
             return 2;
         }
         try {
-            LicenceCatalog catalog = Files.isDirectory(licences) ? LicenceCatalog.load(licences) : LicenceCatalog.empty();
+            LicenceCatalog catalog =
+                    Files.isDirectory(licences) ? LicenceCatalog.load(licences) : LicenceCatalog.empty();
             String key = new TenantFileEditor(catalog).createKey(file, tenant, label);
             err.println("Added key " + ApiKeys.keyId(ApiKeys.hash(key)) + " for tenant " + tenant + " to " + file
                     + ". This is the only time the key is shown:");

@@ -11,10 +11,14 @@ package dev.warden.policy.tenant;
  * later window may hold twice as many fresh tokens as the one before, up to {@code windowTokens} (overlap
  * included), and closes {@code windowMs} after its first token at the latest (0: no time bound).
  */
-public record StreamingPolicy(Mode mode, int windowTokens, int overlapTokens, int firstWindowTokens,
-                              int firstWindowMs, int windowMs) {
+public record StreamingPolicy(
+        Mode mode, int windowTokens, int overlapTokens, int firstWindowTokens, int firstWindowMs, int windowMs) {
 
-    public enum Mode { HOLD_BACK, OPTIMISTIC, BUFFER }
+    public enum Mode {
+        HOLD_BACK,
+        OPTIMISTIC,
+        BUFFER
+    }
 
     public static final StreamingPolicy DEFAULT = new StreamingPolicy(Mode.HOLD_BACK, 64, 16, 4, 20, 500);
 }

@@ -37,17 +37,18 @@ public final class TenantDirectory implements AutoCloseable {
 
     /** Told about every reload; called on the polling thread, so keep it quick. */
     public interface Listener {
-        default void reloaded(TenantDirectory directory, String policyVersion) {
-        }
+        default void reloaded(TenantDirectory directory, String policyVersion) {}
 
-        default void rejected(TenantDirectory directory, InvalidConfigException problem) {
-        }
+        default void rejected(TenantDirectory directory, InvalidConfigException problem) {}
     }
 
     /** One consistent view of the file. */
-    record Snapshot(Map<String, Tenant> tenants, Map<String, Principal> byHash, String contentHash, String version,
-                    dev.warden.policy.audit.PolicyVersion policy) {
-    }
+    record Snapshot(
+            Map<String, Tenant> tenants,
+            Map<String, Principal> byHash,
+            String contentHash,
+            String version,
+            dev.warden.policy.audit.PolicyVersion policy) {}
 
     private final Path file;
     private final TenantFile reader;
@@ -161,8 +162,12 @@ public final class TenantDirectory implements AutoCloseable {
             lastProblem = null;
             rejectedHash = null;
             String version = policyVersion();
-            LOG.log(System.Logger.Level.INFO, "Reloaded tenants from {0}: {1} tenants, policy version {2}",
-                    file, tenants().size(), version);
+            LOG.log(
+                    System.Logger.Level.INFO,
+                    "Reloaded tenants from {0}: {1} tenants, policy version {2}",
+                    file,
+                    tenants().size(),
+                    version);
             for (Listener l : listeners) {
                 l.reloaded(this, version);
             }
@@ -233,8 +238,11 @@ public final class TenantDirectory implements AutoCloseable {
         if (before != null && before.getMessage().equals(problem.getMessage())) {
             return; // a file that stays missing or unreadable is reported once, not at every poll
         }
-        LOG.log(System.Logger.Level.WARNING, "Rejected tenants file, keeping policy version {0}: {1}",
-                policyVersion(), problem.getMessage());
+        LOG.log(
+                System.Logger.Level.WARNING,
+                "Rejected tenants file, keeping policy version {0}: {1}",
+                policyVersion(),
+                problem.getMessage());
         for (Listener l : listeners) {
             l.rejected(this, problem);
         }
@@ -255,8 +263,8 @@ public final class TenantDirectory implements AutoCloseable {
         Map<String, String> documents = new java.util.TreeMap<>();
         documents.put(String.valueOf(file.getFileName()), new String(content, java.nio.charset.StandardCharsets.UTF_8));
         licences.sources().forEach((name, text) -> documents.put("licences/" + name, text));
-        dev.warden.policy.audit.PolicyVersion policy = dev.warden.policy.audit.PolicyVersion.of(documents,
-                java.time.Instant.now());
+        dev.warden.policy.audit.PolicyVersion policy =
+                dev.warden.policy.audit.PolicyVersion.of(documents, java.time.Instant.now());
         for (Tenant t : tenants) {
             byId.put(t.id(), t);
             for (ApiKey k : t.keys()) {
@@ -264,13 +272,18 @@ public final class TenantDirectory implements AutoCloseable {
             }
         }
         // Derived from the content alone, so every gateway reading the same file reports the same version.
-        current.set(new Snapshot(java.util.Collections.unmodifiableMap(byId), Map.copyOf(byHash), hash,
-                "p-" + hash.substring(0, 16), policy));
+        current.set(new Snapshot(
+                java.util.Collections.unmodifiableMap(byId),
+                Map.copyOf(byHash),
+                hash,
+                "p-" + hash.substring(0, 16),
+                policy));
     }
 
     static String hash(byte[] content) {
         try {
-            return java.util.HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
+            return java.util.HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(content));
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
@@ -280,5 +293,4 @@ public final class TenantDirectory implements AutoCloseable {
     public String toString() {
         return "TenantDirectory[" + file + ", " + policyVersion() + "]";
     }
-
 }

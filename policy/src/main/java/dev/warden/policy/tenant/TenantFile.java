@@ -31,11 +31,22 @@ import java.util.Set;
  */
 final class TenantFile {
 
-    private static final Set<String> TENANT_FIELDS = Set.of("id", "name", "models", "purposes", "guard", "streaming",
-            "limits", "audit", "licences", "monthly-active-users", "eu-licensee", "keys");
+    private static final Set<String> TENANT_FIELDS = Set.of(
+            "id",
+            "name",
+            "models",
+            "purposes",
+            "guard",
+            "streaming",
+            "limits",
+            "audit",
+            "licences",
+            "monthly-active-users",
+            "eu-licensee",
+            "keys");
     private static final Set<String> KEY_FIELDS = Set.of("id", "label", "sha256", "created", "limits");
-    private static final Set<String> GUARD_FIELDS = Set.of("fail-mode", "defaults-from", "both", "input", "output",
-            "max-input-chars");
+    private static final Set<String> GUARD_FIELDS =
+            Set.of("fail-mode", "defaults-from", "both", "input", "output", "max-input-chars");
     private static final Set<String> LIMIT_FIELDS = Set.of("requests", "tokens", "concurrent");
 
     private final LicenceCatalog licences;
@@ -91,13 +102,22 @@ final class TenantFile {
         RateLimits limits = limits(t.get("limits"));
         for (String model : limits.models().keySet()) {
             if (!models.isEmpty() && !models.contains(model)) {
-                throw t.get("limits").get("models").get(model).error("limits for model '" + model
-                        + "', which this tenant may not use (models: " + String.join(", ", models) + ")");
+                throw t.get("limits")
+                        .get("models")
+                        .get(model)
+                        .error("limits for model '" + model + "', which this tenant may not use (models: "
+                                + String.join(", ", models) + ")");
             }
         }
-        TenantPolicy policy = new TenantPolicy(models, purposes(t.get("purposes")),
-                guard(t.get("guard"), accepted), streaming(t.get("streaming")), limits,
-                audit(t.get("audit")), accepted, t.get("monthly-active-users").longValue(-1, 0, Long.MAX_VALUE),
+        TenantPolicy policy = new TenantPolicy(
+                models,
+                purposes(t.get("purposes")),
+                guard(t.get("guard"), accepted),
+                streaming(t.get("streaming")),
+                limits,
+                audit(t.get("audit")),
+                accepted,
+                t.get("monthly-active-users").longValue(-1, 0, Long.MAX_VALUE),
                 t.get("eu-licensee").bool(false));
         List<ApiKey> keys = new ArrayList<>();
         for (ConfigDocument.Node k : t.get("keys").list()) {
@@ -133,7 +153,9 @@ final class TenantFile {
                 purpose = new Purpose(p.text(), null);
             } else {
                 p.allowOnly(Set.of("name", "derivative-model"));
-                purpose = new Purpose(p.get("name").text(), p.get("derivative-model").optionalText().orElse(null));
+                purpose = new Purpose(
+                        p.get("name").text(),
+                        p.get("derivative-model").optionalText().orElse(null));
             }
             if (purpose.createsModel() && purpose.derivativeModel() == null) {
                 throw p.error("purpose '" + purpose.name() + "' creates a model: name it with derivative-model");
@@ -149,11 +171,20 @@ final class TenantFile {
             a.allowOnly(Set.of("id", "version", "accepted-by", "accepted-at"));
             String id = a.get("id").text();
             if (!licences.isEmpty() && licences.get(id).isEmpty()) {
-                throw a.get("id").error("no licence descriptor with id '" + id + "' (known: "
-                        + String.join(", ", licences.all().stream().map(LicenceDescriptor::id).sorted().toList())
-                        + ")");
+                throw a.get("id")
+                        .error("no licence descriptor with id '" + id + "' (known: "
+                                + String.join(
+                                        ", ",
+                                        licences.all().stream()
+                                                .map(LicenceDescriptor::id)
+                                                .sorted()
+                                                .toList())
+                                + ")");
             }
-            accepted.add(new LicenceAcceptance(id, a.get("version").text(), a.get("accepted-by").text(),
+            accepted.add(new LicenceAcceptance(
+                    id,
+                    a.get("version").text(),
+                    a.get("accepted-by").text(),
                     a.get("accepted-at").instant()));
         }
         return accepted;
@@ -171,7 +202,10 @@ final class TenantFile {
         }
         input.putAll(rules(g.get("input"), Direction.INPUT));
         output.putAll(rules(g.get("output"), Direction.OUTPUT));
-        return new GuardPolicy(g.get("fail-mode").enumValue(FailMode.class, FailMode.CLOSED), input, output,
+        return new GuardPolicy(
+                g.get("fail-mode").enumValue(FailMode.class, FailMode.CLOSED),
+                input,
+                output,
                 g.get("max-input-chars").longValue(GuardPolicy.DEFAULT_MAX_INPUT_CHARS, 1, 10_000_000));
     }
 
@@ -181,12 +215,17 @@ final class TenantFile {
             if (id.equals("none")) {
                 return Map.of();
             }
-            return licences.get(id).map(LicenceDescriptor::acceptableUseDefaults)
+            return licences.get(id)
+                    .map(LicenceDescriptor::acceptableUseDefaults)
                     .orElseThrow(() -> from.error("no licence descriptor with id '" + id + "'"));
         }
         // Without an explicit choice, the first accepted licence that we have a descriptor for supplies defaults.
-        return accepted.stream().map(a -> licences.get(a.licenceId())).flatMap(Optional::stream).findFirst()
-                .map(LicenceDescriptor::acceptableUseDefaults).orElse(Map.of());
+        return accepted.stream()
+                .map(a -> licences.get(a.licenceId()))
+                .flatMap(Optional::stream)
+                .findFirst()
+                .map(LicenceDescriptor::acceptableUseDefaults)
+                .orElse(Map.of());
     }
 
     private static Map<String, LabelRule> rules(ConfigDocument.Node node, Direction direction) {
@@ -211,8 +250,8 @@ final class TenantFile {
                 threshold = r.get("threshold").doubleValue(0.5, 0.0, 1.0);
             }
             if (action == Action.REDACT && !Labels.isDetection(label)) {
-                throw r.error("redact needs a span to cut, so it applies only to pii.* and secret.* labels, not "
-                        + label);
+                throw r.error(
+                        "redact needs a span to cut, so it applies only to pii.* and secret.* labels, not " + label);
             }
             rules.put(label, new LabelRule(label, action, threshold, LabelRule.FROM_TENANT));
         }
@@ -220,8 +259,8 @@ final class TenantFile {
     }
 
     private static StreamingPolicy streaming(ConfigDocument.Node s) {
-        s.allowOnly(Set.of("mode", "window-tokens", "overlap-tokens", "first-window-tokens", "first-window-ms",
-                "window-ms"));
+        s.allowOnly(Set.of(
+                "mode", "window-tokens", "overlap-tokens", "first-window-tokens", "first-window-ms", "window-ms"));
         StreamingPolicy d = StreamingPolicy.DEFAULT;
         int window = s.get("window-tokens").intValue(d.windowTokens(), 8, 8192);
         int overlap = s.get("overlap-tokens").intValue(Math.min(d.overlapTokens(), window / 2), 0, 8192);
@@ -234,18 +273,24 @@ final class TenantFile {
         }
         int firstMs = s.get("first-window-ms").intValue(d.firstWindowMs(), 0, 600_000);
         int windowMs = s.get("window-ms").intValue(d.windowMs(), 0, 600_000);
-        return new StreamingPolicy(s.get("mode").enumValue(StreamingPolicy.Mode.class, d.mode()), window, overlap,
-                first, firstMs, windowMs);
+        return new StreamingPolicy(
+                s.get("mode").enumValue(StreamingPolicy.Mode.class, d.mode()),
+                window,
+                overlap,
+                first,
+                firstMs,
+                windowMs);
     }
 
     private static AuditSettings audit(ConfigDocument.Node a) {
-        a.allowOnly(Set.of("store-content", "retention-days", "metadata-retention-days", "content-retention-days",
-                "legal-hold"));
-        if (a.get("retention-days").present() && a.get("metadata-retention-days").present()) {
+        a.allowOnly(Set.of(
+                "store-content", "retention-days", "metadata-retention-days", "content-retention-days", "legal-hold"));
+        if (a.get("retention-days").present()
+                && a.get("metadata-retention-days").present()) {
             throw a.get("retention-days").error("give metadata-retention-days only (retention-days is its old name)");
         }
-        ConfigDocument.Node metadataNode = a.get("metadata-retention-days").present()
-                ? a.get("metadata-retention-days") : a.get("retention-days");
+        ConfigDocument.Node metadataNode =
+                a.get("metadata-retention-days").present() ? a.get("metadata-retention-days") : a.get("retention-days");
         int metadata = metadataNode.intValue(AuditSettings.DEFAULT.metadataRetentionDays(), 1, 36_500);
         if (metadata < AuditSettings.MINIMUM_METADATA_RETENTION_DAYS) {
             throw metadataNode.error("audit records must be kept at least "
@@ -255,17 +300,22 @@ final class TenantFile {
         }
         int content = a.get("content-retention-days").intValue(metadata, 1, 36_500);
         if (content > metadata) {
-            throw a.get("content-retention-days").error("content cannot outlive its record: at most "
-                    + "metadata-retention-days (" + metadata + "), got " + content);
+            throw a.get("content-retention-days")
+                    .error("content cannot outlive its record: at most " + "metadata-retention-days (" + metadata
+                            + "), got " + content);
         }
-        return new AuditSettings(a.get("store-content").bool(AuditSettings.DEFAULT.storeContent()), metadata, content,
+        return new AuditSettings(
+                a.get("store-content").bool(AuditSettings.DEFAULT.storeContent()),
+                metadata,
+                content,
                 a.get("legal-hold").bool(false));
     }
 
     private static RateLimits limits(ConfigDocument.Node l) {
         l.allowOnly(Set.of("key", "tenant", "models"));
         Map<String, LimitSet> models = new LinkedHashMap<>();
-        for (Map.Entry<String, ConfigDocument.Node> e : l.get("models").entries().entrySet()) {
+        for (Map.Entry<String, ConfigDocument.Node> e :
+                l.get("models").entries().entrySet()) {
             models.put(e.getKey(), limitSet(e.getValue()));
         }
         return new RateLimits(limitSet(l.get("key")), limitSet(l.get("tenant")), models);
@@ -273,7 +323,9 @@ final class TenantFile {
 
     private static LimitSet limitSet(ConfigDocument.Node node) {
         node.allowOnly(LIMIT_FIELDS);
-        return new LimitSet(windows(node.get("requests")), windows(node.get("tokens")),
+        return new LimitSet(
+                windows(node.get("requests")),
+                windows(node.get("tokens")),
                 node.get("concurrent").intValue(0, 0, 1_000_000));
     }
 

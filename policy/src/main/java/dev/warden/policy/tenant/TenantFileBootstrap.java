@@ -20,15 +20,14 @@ public final class TenantFileBootstrap {
 
     public static final String FIRST_TENANT = "local";
 
-    private TenantFileBootstrap() {
-    }
+    private TenantFileBootstrap() {}
 
     /**
      * Creates {@code tenantsFile} from {@code exampleFile} if it does not exist. Returns the path of the file holding
      * the first clear key when it created one, empty when the tenants file already existed.
      */
-    public static Optional<Path> createIfMissing(Path tenantsFile, Path exampleFile, Path firstKeyFile,
-                                                 LicenceCatalog licences) {
+    public static Optional<Path> createIfMissing(
+            Path tenantsFile, Path exampleFile, Path firstKeyFile, LicenceCatalog licences) {
         if (Files.exists(tenantsFile)) {
             return Optional.empty();
         }

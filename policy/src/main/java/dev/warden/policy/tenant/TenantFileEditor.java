@@ -37,8 +37,15 @@ public final class TenantFileEditor {
     public String createKey(Path file, String tenantId, String label) {
         String key = ApiKeys.generate();
         String sha = ApiKeys.hash(key);
-        addKey(file, tenantId, new ApiKey(ApiKeys.keyId(sha), label == null ? "" : label, sha,
-                Instant.now().truncatedTo(ChronoUnit.SECONDS), null));
+        addKey(
+                file,
+                tenantId,
+                new ApiKey(
+                        ApiKeys.keyId(sha),
+                        label == null ? "" : label,
+                        sha,
+                        Instant.now().truncatedTo(ChronoUnit.SECONDS),
+                        null));
         return key;
     }
 
@@ -51,8 +58,10 @@ public final class TenantFileEditor {
         }
         String edited = withKey(file, text, tenantId, key);
         List<Tenant> tenants = new TenantFile(licences).read(file, edited.getBytes(StandardCharsets.UTF_8));
-        boolean stored = tenants.stream().filter(t -> t.id().equals(tenantId))
-                .flatMap(t -> t.keys().stream()).anyMatch(k -> k.sha256().equals(key.sha256()));
+        boolean stored = tenants.stream()
+                .filter(t -> t.id().equals(tenantId))
+                .flatMap(t -> t.keys().stream())
+                .anyMatch(k -> k.sha256().equals(key.sha256()));
         if (!stored) {
             throw new IllegalStateException("the edit of " + file + " did not produce the key; file left unchanged");
         }
@@ -113,7 +122,10 @@ public final class TenantFileEditor {
         String text = lines.text;
         int mapStart = lines.offset(start);
         if (text.charAt(mapStart) == '{') {
-            throw new InvalidConfigException(file, start.getLineNr(), "tenants." + tenantId,
+            throw new InvalidConfigException(
+                    file,
+                    start.getLineNr(),
+                    "tenants." + tenantId,
                     "this tenant is written in flow style ({...}); add the key by hand: " + entry(key, "", ""));
         }
         String indent = " ".repeat(lines.column(mapStart));
@@ -130,8 +142,8 @@ public final class TenantFileEditor {
         // "keys: []" or "keys:" with nothing: replace the value with a block list.
         int colon = text.indexOf(':', keysName);
         int valueEnd = keysToken == JsonToken.START_ARRAY ? text.indexOf(']', keysEnd) + 1 : lines.lineEnd(colon);
-        return text.substring(0, colon + 1) + "\n" + entry(key, indent + "  ", "").stripTrailing()
-                + text.substring(valueEnd);
+        return text.substring(0, colon + 1) + "\n"
+                + entry(key, indent + "  ", "").stripTrailing() + text.substring(valueEnd);
     }
 
     private static String entry(ApiKey key, String indent, String end) {

@@ -12,9 +12,16 @@ import java.util.Set;
  * {@code monthlyActiveUsers} is the tenant's own attestation (licence section 2), -1 when not declared;
  * {@code euLicensee} is true when the tenant is domiciled or has its principal place of business in the EU.
  */
-public record TenantPolicy(Set<String> models, List<Purpose> purposes, GuardPolicy guard, StreamingPolicy streaming,
-                           RateLimits limits, AuditSettings audit, List<LicenceAcceptance> licences,
-                           long monthlyActiveUsers, boolean euLicensee) {
+public record TenantPolicy(
+        Set<String> models,
+        List<Purpose> purposes,
+        GuardPolicy guard,
+        StreamingPolicy streaming,
+        RateLimits limits,
+        AuditSettings audit,
+        List<LicenceAcceptance> licences,
+        long monthlyActiveUsers,
+        boolean euLicensee) {
 
     public TenantPolicy {
         models = Set.copyOf(models);

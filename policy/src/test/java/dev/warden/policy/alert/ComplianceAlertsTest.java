@@ -57,8 +57,11 @@ class ComplianceAlertsTest {
         });
         receiver.start();
         URI url = URI.create("http://127.0.0.1:" + receiver.getAddress().getPort() + "/hooks/warden");
-        alerts = new ComplianceAlerts(new AlertRules(Duration.ofMinutes(5), 0.2, 3, Duration.ofHours(1)),
-                new SlackWebhook(url, Duration.ofSeconds(5)), clock, stats::get);
+        alerts = new ComplianceAlerts(
+                new AlertRules(Duration.ofMinutes(5), 0.2, 3, Duration.ofHours(1)),
+                new SlackWebhook(url, Duration.ofSeconds(5)),
+                clock,
+                stats::get);
     }
 
     @AfterEach
@@ -76,11 +79,16 @@ class ComplianceAlertsTest {
 
     private static AuditRecord record(String tenant, int i, Outcome outcome, String category, Verdict.Status status) {
         Verdict v = status == Verdict.Status.OK
-                ? Verdict.ok("llama-guard", "3-1b", category == null ? Map.of("unsafe", 0.01)
-                : Map.of(category, 0.95), Duration.ofMillis(40))
+                ? Verdict.ok(
+                        "llama-guard",
+                        "3-1b",
+                        category == null ? Map.of("unsafe", 0.01) : Map.of(category, 0.95),
+                        Duration.ofMillis(40))
                 : new Verdict("llama-guard", "3-1b", status, Map.of(), Duration.ofMillis(40), "timed out");
-        return AuditRecord.builder("r-" + tenant + "-" + i, tenant).outcome(outcome)
-                .verdict(ClassifierVerdict.of(Direction.INPUT, v)).build();
+        return AuditRecord.builder("r-" + tenant + "-" + i, tenant)
+                .outcome(outcome)
+                .verdict(ClassifierVerdict.of(Direction.INPUT, v))
+                .build();
     }
 
     private void traffic(String tenant, int allowed, int blockedS1) {
@@ -104,7 +112,8 @@ class ComplianceAlertsTest {
         JsonNode sent = received.get(0);
         assertThat(sent.path("text").asString()).contains("block rate spike", "tenant acme", "5 of 15", "S1");
         assertThat(sent.path("attachments").get(0).path("color").asString()).isEqualTo("warning");
-        assertThat(sent.path("warden").path("labels").path("category").asString()).isEqualTo("S1");
+        assertThat(sent.path("warden").path("labels").path("category").asString())
+                .isEqualTo("S1");
 
         traffic("acme", 0, 5);
         clock.advance(Duration.ofMinutes(2));
@@ -127,12 +136,14 @@ class ComplianceAlertsTest {
         assertThat(alerts.evaluate()).isEmpty();
 
         status.set(200);
-        assertThat(alerts.evaluate()).extracting(Alert::rule)
+        assertThat(alerts.evaluate())
+                .extracting(Alert::rule)
                 .containsExactlyInAnyOrder("fail_open_bypass", "audit_spill", "chain_verify_failure");
-        assertThat(received).allSatisfy(j -> assertThat(j.path("warden").path("severity").asString())
-                .isEqualTo("critical"));
-        assertThat(received.toString()).contains("llama-guard (timeout)", "12 record(s) spilled",
-                "acme@gw-1 is broken at seq 7");
+        assertThat(received)
+                .allSatisfy(j ->
+                        assertThat(j.path("warden").path("severity").asString()).isEqualTo("critical"));
+        assertThat(received.toString())
+                .contains("llama-guard (timeout)", "12 record(s) spilled", "acme@gw-1 is broken at seq 7");
 
         alerts.chainsIntact();
         stats.set(stats(12, 0, false));

@@ -65,7 +65,8 @@ abstract class AuditStoreContract {
     }
 
     private AuditLogConfig config() {
-        return AuditLogConfig.defaults().withSpillFile(dir.resolve("spill.jsonl"))
+        return AuditLogConfig.defaults()
+                .withSpillFile(dir.resolve("spill.jsonl"))
                 .withRetryInterval(Duration.ofMillis(50));
     }
 
@@ -77,7 +78,8 @@ abstract class AuditStoreContract {
     }
 
     private List<ChainedEntry> appendAll(AuditLog l, List<AuditRecord> records) {
-        List<CompletableFuture<ChainedEntry>> futures = records.stream().map(l::appendChained).toList();
+        List<CompletableFuture<ChainedEntry>> futures =
+                records.stream().map(l::appendChained).toList();
         return futures.stream().map(CompletableFuture::join).toList();
     }
 
@@ -90,7 +92,10 @@ abstract class AuditStoreContract {
     }
 
     private static void eventually(String what, BooleanSupplier condition) {
-        await(what).atMost(Duration.ofSeconds(30)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(20))
+        await(what)
+                .atMost(Duration.ofSeconds(30))
+                .pollDelay(Duration.ZERO)
+                .pollInterval(Duration.ofMillis(20))
                 .until(condition::getAsBoolean);
     }
 
@@ -112,10 +117,12 @@ abstract class AuditStoreContract {
         List<AuditRecord> written = records("acme", 1, 13);
         List<ChainedEntry> chained = appendAll(log(), written);
 
-        assertThat(chained).extracting(ChainedEntry::seq).containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L,
-                11L, 12L);
+        assertThat(chained)
+                .extracting(ChainedEntry::seq)
+                .containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L, 11L, 12L);
         assertThat(chained.get(0).prevHash()).isEqualTo(HashChain.GENESIS);
-        AuditPage page = store.query(AuditQuery.builder().tenant("acme").limit(100).build());
+        AuditPage page =
+                store.query(AuditQuery.builder().tenant("acme").limit(100).build());
         List<AuditRecord> read = new ArrayList<>(page.records());
         java.util.Collections.reverse(read);
         assertThat(read).isEqualTo(written);
@@ -134,7 +141,8 @@ abstract class AuditStoreContract {
         assertThat(reports).extracting(ChainVerifier.Report::tenant).containsExactly("acme", "globex");
         assertThat(reports).allMatch(ChainVerifier.Report::intact);
         assertThat(reports.get(0).entriesChecked()).isEqualTo(29);
-        assertThat(reports.get(0).head()).isEqualTo(store.heads(log().instanceId()).get("acme"));
+        assertThat(reports.get(0).head())
+                .isEqualTo(store.heads(log().instanceId()).get("acme"));
     }
 
     @Test
@@ -143,8 +151,10 @@ abstract class AuditStoreContract {
         ChainedEntry victim = chained.get(9);
         assertThat(((AuditRecord) victim.entry()).outcome()).isEqualTo(Outcome.BLOCKED_INPUT);
 
-        sql(location, "UPDATE audit_entry SET outcome = 'ALLOWED', decision = 'ALLOW' WHERE request_id = '"
-                + victim.entry().requestId() + "'");
+        sql(
+                location,
+                "UPDATE audit_entry SET outcome = 'ALLOWED', decision = 'ALLOW' WHERE request_id = '"
+                        + victim.entry().requestId() + "'");
 
         ChainVerifier.Report report = new ChainVerifier(store).verify("acme");
         assertThat(report.intact()).isFalse();
@@ -159,10 +169,13 @@ abstract class AuditStoreContract {
     void anEditedBodyBreaksTheChainAtExactlyThatRecord() throws Exception {
         List<ChainedEntry> chained = appendAll(log(), records("acme", 1, 20));
 
-        sql(location, "UPDATE audit_entry SET body = REPLACE(body, '\"promptSha256\":\"', '\"promptSha256\":\"0')"
-                + " WHERE tenant = 'acme' AND seq = 13");
+        sql(
+                location,
+                "UPDATE audit_entry SET body = REPLACE(body, '\"promptSha256\":\"', '\"promptSha256\":\"0')"
+                        + " WHERE tenant = 'acme' AND seq = 13");
 
-        ChainVerifier.BrokenLink broken = new ChainVerifier(store).verify("acme").firstBroken().orElseThrow();
+        ChainVerifier.BrokenLink broken =
+                new ChainVerifier(store).verify("acme").firstBroken().orElseThrow();
         assertThat(broken.seq()).isEqualTo(13);
         assertThat(broken.requestId()).isEqualTo(chained.get(12).entry().requestId());
         assertThat(broken.reason()).contains("altered");
@@ -174,7 +187,8 @@ abstract class AuditStoreContract {
 
         sql(location, "DELETE FROM audit_category WHERE tenant = 'acme' AND seq = 15 AND category = 'S1'");
 
-        ChainVerifier.BrokenLink broken = new ChainVerifier(store).verify("acme").firstBroken().orElseThrow();
+        ChainVerifier.BrokenLink broken =
+                new ChainVerifier(store).verify("acme").firstBroken().orElseThrow();
         assertThat(broken.seq()).isEqualTo(15);
         assertThat(broken.requestId()).isEqualTo("r-acme-15");
         assertThat(broken.reason()).contains("category table was altered");
@@ -186,7 +200,8 @@ abstract class AuditStoreContract {
 
         sql(location, "DELETE FROM audit_entry WHERE tenant = 'acme' AND seq = 7");
 
-        ChainVerifier.BrokenLink broken = new ChainVerifier(store).verify("acme").firstBroken().orElseThrow();
+        ChainVerifier.BrokenLink broken =
+                new ChainVerifier(store).verify("acme").firstBroken().orElseThrow();
         assertThat(broken.seq()).isEqualTo(8);
         assertThat(broken.reason()).contains("entries 7..7 are missing");
     }
@@ -200,14 +215,16 @@ abstract class AuditStoreContract {
             List<CompletableFuture<List<CompletableFuture<Void>>>> producers = new ArrayList<>();
             for (int t = 0; t < 8; t++) {
                 int thread = t;
-                producers.add(CompletableFuture.supplyAsync(() -> {
-                    List<CompletableFuture<Void>> mine = new ArrayList<>();
-                    for (int i = 0; i < 250; i++) {
-                        int n = thread * 1000 + i;
-                        mine.add(l.append(Records.record("tenant-" + (n % 3), "c-" + n, Instant.now(), n)));
-                    }
-                    return mine;
-                }, pool));
+                producers.add(CompletableFuture.supplyAsync(
+                        () -> {
+                            List<CompletableFuture<Void>> mine = new ArrayList<>();
+                            for (int i = 0; i < 250; i++) {
+                                int n = thread * 1000 + i;
+                                mine.add(l.append(Records.record("tenant-" + (n % 3), "c-" + n, Instant.now(), n)));
+                            }
+                            return mine;
+                        },
+                        pool));
             }
             producers.forEach(p -> all.addAll(p.join()));
         } finally {
@@ -219,7 +236,10 @@ abstract class AuditStoreContract {
         assertThat(l.stats().batches()).isLessThanOrEqualTo(2000);
         List<ChainVerifier.Report> reports = new ChainVerifier(store).verifyAll();
         assertThat(reports).hasSize(3).allMatch(ChainVerifier.Report::intact);
-        assertThat(reports.stream().mapToLong(ChainVerifier.Report::entriesChecked).sum()).isEqualTo(2000);
+        assertThat(reports.stream()
+                        .mapToLong(ChainVerifier.Report::entriesChecked)
+                        .sum())
+                .isEqualTo(2000);
     }
 
     @Test
@@ -229,25 +249,47 @@ abstract class AuditStoreContract {
 
         assertThat(everything(AuditQuery.builder().tenant("acme").build())).hasSize(35);
         assertThat(everything(AuditQuery.builder().model("llama-3.1-70b").build()))
-                .allMatch(r -> r.model().equals("llama-3.1-70b")).hasSize(18 + 5);
-        assertThat(everything(AuditQuery.builder().tenant("acme").outcome(Outcome.BLOCKED_INPUT).build()))
+                .allMatch(r -> r.model().equals("llama-3.1-70b"))
+                .hasSize(18 + 5);
+        assertThat(everything(AuditQuery.builder()
+                        .tenant("acme")
+                        .outcome(Outcome.BLOCKED_INPUT)
+                        .build()))
                 .extracting(AuditRecord::requestId)
-                .containsExactly("r-acme-35", "r-acme-30", "r-acme-25", "r-acme-20", "r-acme-15", "r-acme-10",
-                        "r-acme-5");
-        assertThat(everything(AuditQuery.builder().tenant("acme").decision("REDACT").build()))
+                .containsExactly(
+                        "r-acme-35", "r-acme-30", "r-acme-25", "r-acme-20", "r-acme-15", "r-acme-10", "r-acme-5");
+        assertThat(everything(
+                        AuditQuery.builder().tenant("acme").decision("REDACT").build()))
                 .extracting(AuditRecord::requestId)
                 .containsExactly("r-acme-28", "r-acme-21", "r-acme-14", "r-acme-7");
         assertThat(everything(AuditQuery.builder().category("S1").build())).hasSize(7 + 2);
-        assertThat(everything(AuditQuery.builder().tenant("acme").category("jailbreak").build())).hasSize(5);
-        assertThat(everything(AuditQuery.builder().classifier("prompt-guard").build())).hasSize(45);
-        assertThat(everything(AuditQuery.builder().classifier("prompt_guard").build())).isEmpty();
+        assertThat(everything(AuditQuery.builder()
+                        .tenant("acme")
+                        .category("jailbreak")
+                        .build()))
+                .hasSize(5);
+        assertThat(everything(AuditQuery.builder().classifier("prompt-guard").build()))
+                .hasSize(45);
+        assertThat(everything(AuditQuery.builder().classifier("prompt_guard").build()))
+                .isEmpty();
         assertThat(everything(AuditQuery.builder().requestId("r-globex-3").build()))
-                .singleElement().extracting(AuditRecord::tenant).isEqualTo("globex");
-        assertThat(everything(AuditQuery.builder().tenant("acme").from(Records.T0.plusSeconds(10))
-                .to(Records.T0.plusSeconds(20)).build()))
-                .extracting(AuditRecord::requestId).first().isEqualTo("r-acme-19");
-        assertThat(everything(AuditQuery.builder().tenant("acme").from(Records.T0.plusSeconds(10))
-                .to(Records.T0.plusSeconds(20)).build())).hasSize(10);
+                .singleElement()
+                .extracting(AuditRecord::tenant)
+                .isEqualTo("globex");
+        assertThat(everything(AuditQuery.builder()
+                        .tenant("acme")
+                        .from(Records.T0.plusSeconds(10))
+                        .to(Records.T0.plusSeconds(20))
+                        .build()))
+                .extracting(AuditRecord::requestId)
+                .first()
+                .isEqualTo("r-acme-19");
+        assertThat(everything(AuditQuery.builder()
+                        .tenant("acme")
+                        .from(Records.T0.plusSeconds(10))
+                        .to(Records.T0.plusSeconds(20))
+                        .build()))
+                .hasSize(10);
     }
 
     @Test
@@ -275,7 +317,8 @@ abstract class AuditStoreContract {
         assertThat(pages).isEqualTo(8);
         assertThat(seen).hasSize(50).doesNotHaveDuplicates().doesNotContain("late");
         assertThat(seen.subList(0, 4)).containsExactly("r-acme-25", "r-globex-25", "r-acme-24", "r-globex-24");
-        assertThatThrownBy(() -> store.query(AuditQuery.builder().cursor("not a cursor").build()))
+        assertThatThrownBy(() ->
+                        store.query(AuditQuery.builder().cursor("not a cursor").build()))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 
@@ -293,21 +336,23 @@ abstract class AuditStoreContract {
         Instant h10 = Records.T0;
         Instant h11 = Records.T0.plus(Duration.ofHours(1));
         // minutes 3..57 (i = 1..19) fall in hour 10, minutes 60..90 (i = 20..30) in hour 11.
-        assertThat(byDecision).containsExactly(
-                new BucketCount(h10, "ALLOW", 19 - 3 - 2),
-                new BucketCount(h10, "BLOCK", 3),
-                new BucketCount(h10, "REDACT", 2),
-                new BucketCount(h11, "ALLOW", 11 - 3 - 2),
-                new BucketCount(h11, "BLOCK", 3),
-                new BucketCount(h11, "REDACT", 2));
+        assertThat(byDecision)
+                .containsExactly(
+                        new BucketCount(h10, "ALLOW", 19 - 3 - 2),
+                        new BucketCount(h10, "BLOCK", 3),
+                        new BucketCount(h10, "REDACT", 2),
+                        new BucketCount(h11, "ALLOW", 11 - 3 - 2),
+                        new BucketCount(h11, "BLOCK", 3),
+                        new BucketCount(h11, "REDACT", 2));
 
         List<BucketCount> byCategory = store.count(acme, TimeBucket.DAY, CountKey.CATEGORY);
         Instant day = Instant.parse("2026-11-01T00:00:00Z");
         // Order between keys follows the database's collation, which differs between SQLite and PostgreSQL.
-        assertThat(byCategory).containsExactlyInAnyOrder(
-                new BucketCount(day, "S1", 6),
-                new BucketCount(day, "jailbreak", 4),
-                new BucketCount(day, "unsafe", 6));
+        assertThat(byCategory)
+                .containsExactlyInAnyOrder(
+                        new BucketCount(day, "S1", 6),
+                        new BucketCount(day, "jailbreak", 4),
+                        new BucketCount(day, "unsafe", 6));
 
         List<BucketCount> perMinute = store.count(acme, TimeBucket.MINUTE, CountKey.OUTCOME);
         assertThat(perMinute).hasSize(30).allMatch(c -> c.count() == 1);
@@ -323,8 +368,9 @@ abstract class AuditStoreContract {
         assertThat(rows).isEqualTo(1202);
         String[] lines = csv.toString().split("\r\n(?=r-|acme|tenant)");
         assertThat(lines[0]).startsWith("tenant,seq,request_id,time,");
-        assertThat(csv.toString()).contains("acme,1202,r-acme-1202,2026-11-01T10:20:02Z,key-2,llama-3.1-8b,support,"
-                + "ALLOWED,ALLOW,default,200,false,17,1322,30,300,48,240,12,llama-guard prompt-guard,,");
+        assertThat(csv.toString())
+                .contains("acme,1202,r-acme-1202,2026-11-01T10:20:02Z,key-2,llama-3.1-8b,support,"
+                        + "ALLOWED,ALLOW,default,200,false,17,1322,30,300,48,240,12,llama-guard prompt-guard,,");
 
         StringWriter jsonl = new StringWriter();
         long n = export.jsonLines(AuditQuery.builder().tenant("acme").build(), jsonl);
@@ -337,9 +383,10 @@ abstract class AuditStoreContract {
             assertThat(HashChain.link((String) m.get("prevHash"), body)).isEqualTo(m.get("hash"));
         }
         ChainedEntry newest = chained.get(chained.size() - 1);
-        assertThat(jsonLines.get(0)).isEqualTo("{\"entry\":" + newest.body() + ",\"hash\":\"" + newest.hash()
-                + "\",\"instance\":\"" + newest.instance() + "\",\"prevHash\":\"" + newest.prevHash()
-                + "\",\"seq\":1202,\"tenant\":\"acme\"}");
+        assertThat(jsonLines.get(0))
+                .isEqualTo("{\"entry\":" + newest.body() + ",\"hash\":\"" + newest.hash()
+                        + "\",\"instance\":\"" + newest.instance() + "\",\"prevHash\":\"" + newest.prevHash()
+                        + "\",\"seq\":1202,\"tenant\":\"acme\"}");
     }
 
     @Test
@@ -354,8 +401,11 @@ abstract class AuditStoreContract {
         assertThat(result.deleted()).isEqualTo(59);
         assertThat(result.anchor()).map(ChainHead::seq).contains(59L);
         assertThat(result.checkpoint()).map(ChainedEntry::seq).contains(101L);
-        assertThat(everything(AuditQuery.builder().tenant("acme").build())).hasSize(41)
-                .extracting(AuditRecord::requestId).last().isEqualTo("r-acme-60");
+        assertThat(everything(AuditQuery.builder().tenant("acme").build()))
+                .hasSize(41)
+                .extracting(AuditRecord::requestId)
+                .last()
+                .isEqualTo("r-acme-60");
         ChainVerifier.Report report = new ChainVerifier(store).verify("acme");
         assertThat(report.firstBroken()).isEmpty();
         assertThat(report.anchor().seq()).isEqualTo(59);
@@ -370,12 +420,19 @@ abstract class AuditStoreContract {
         assertThat(new ChainVerifier(store).verify("acme").intact()).isTrue();
 
         // Deleting beyond the attested anchor and forging the anchor is caught.
-        ChainedEntry after = store.query(AuditQuery.builder().requestId("after").build()).entries().get(0);
+        ChainedEntry after = store.query(AuditQuery.builder().requestId("after").build())
+                .entries()
+                .get(0);
         sql(location, "DELETE FROM audit_entry WHERE tenant = 'acme' AND seq <= " + after.seq());
-        sql(location, "UPDATE audit_anchor SET seq = " + after.seq() + ", hash = '" + after.hash()
-                + "' WHERE tenant = 'acme'");
+        sql(
+                location,
+                "UPDATE audit_anchor SET seq = " + after.seq() + ", hash = '" + after.hash()
+                        + "' WHERE tenant = 'acme'");
         ChainVerifier.Report forged = new ChainVerifier(store).verify("acme");
-        assertThat(forged.firstBroken()).map(ChainVerifier.BrokenLink::reason).get().asString()
+        assertThat(forged.firstBroken())
+                .map(ChainVerifier.BrokenLink::reason)
+                .get()
+                .asString()
                 .contains("no retention checkpoint");
     }
 
@@ -402,8 +459,10 @@ abstract class AuditStoreContract {
         ChainVerifier.Report report = new ChainVerifier(store).verify("acme");
         assertThat(report.intact()).isTrue();
         assertThat(report.entriesChecked()).isEqualTo(40);
-        assertThat(everything(AuditQuery.builder().tenant("acme").build())).extracting(AuditRecord::requestId)
-                .first().isEqualTo("r-acme-40");
+        assertThat(everything(AuditQuery.builder().tenant("acme").build()))
+                .extracting(AuditRecord::requestId)
+                .first()
+                .isEqualTo("r-acme-40");
     }
 
     @Test
@@ -436,7 +495,8 @@ abstract class AuditStoreContract {
 
         flaky.down = true;
         CompletableFuture<Void> lost = l.append(Records.record("acme", 4));
-        assertThatThrownBy(lost::join).isInstanceOf(CompletionException.class)
+        assertThatThrownBy(lost::join)
+                .isInstanceOf(CompletionException.class)
                 .hasCauseInstanceOf(AuditUnavailableException.class);
         assertThat(l.accepting()).isFalse();
         assertThat(l.stats().lost()).isEqualTo(1);
@@ -454,8 +514,9 @@ abstract class AuditStoreContract {
     void logAndContinueKeepsAcceptingWhenNothingCanBeWritten() throws Exception {
         FlakyStore flaky = new FlakyStore(store);
         Path notAFile = Files.createDirectories(dir.resolve("spill-is-a-directory"));
-        AuditLog l = log(flaky, config().withSpillFile(notAFile)
-                .withOnSpillFailure(AuditLogConfig.SpillFailure.LOG_AND_CONTINUE));
+        AuditLog l = log(
+                flaky,
+                config().withSpillFile(notAFile).withOnSpillFailure(AuditLogConfig.SpillFailure.LOG_AND_CONTINUE));
         flaky.down = true;
 
         assertThatThrownBy(() -> l.append(Records.record("acme", 1)).join())
@@ -472,12 +533,17 @@ abstract class AuditStoreContract {
         for (int i = 0; i < 2000; i++) {
             futures.add(l.append(Records.record("acme", i + 1)));
         }
-        CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).exceptionally(e -> null).join();
+        CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new))
+                .exceptionally(e -> null)
+                .join();
 
-        long failed = futures.stream().filter(CompletableFuture::isCompletedExceptionally).count();
+        long failed = futures.stream()
+                .filter(CompletableFuture::isCompletedExceptionally)
+                .count();
         assertThat(failed).isPositive().isEqualTo(l.stats().rejected());
         assertThat(l.stats().committed() + l.stats().rejected()).isEqualTo(2000);
-        assertThat(new ChainVerifier(store).verify("acme").entriesChecked()).isEqualTo(l.stats().committed());
+        assertThat(new ChainVerifier(store).verify("acme").entriesChecked())
+                .isEqualTo(l.stats().committed());
     }
 
     @Test
@@ -487,9 +553,11 @@ abstract class AuditStoreContract {
 
         sql(location, "UPDATE audit_entry SET model = 'gpt-4' WHERE tenant = 'acme' AND seq = 4");
 
-        assertThat(VerifyAuditCommand.run(new String[] {location, "--tenant", "acme"})).isEqualTo(1);
+        assertThat(VerifyAuditCommand.run(new String[] {location, "--tenant", "acme"}))
+                .isEqualTo(1);
         assertThat(VerifyAuditCommand.run(new String[] {})).isEqualTo(2);
-        Optional<ChainVerifier.BrokenLink> broken = new ChainVerifier(store).verify("acme").firstBroken();
+        Optional<ChainVerifier.BrokenLink> broken =
+                new ChainVerifier(store).verify("acme").firstBroken();
         assertThat(broken).map(ChainVerifier.BrokenLink::seq).contains(4L);
     }
 
@@ -499,9 +567,17 @@ abstract class AuditStoreContract {
 
     /** A log that signs checkpoints with the operator key only when asked (the interval never comes round). */
     private AuditLog signingLog(AuditStore s) {
-        return log(s, new AuditLogConfig(AuditLogConfig.DEFAULT_QUEUE_CAPACITY, AuditLogConfig.DEFAULT_MAX_BATCH,
-                dir.resolve("spill.jsonl"), AuditLogConfig.SpillFailure.REFUSE, Duration.ofMillis(50), "gw-1")
-                .withInstanceId("gw-1"), new AuditLog.Checkpoints(operatorKey, Duration.ofHours(1)));
+        return log(
+                s,
+                new AuditLogConfig(
+                                AuditLogConfig.DEFAULT_QUEUE_CAPACITY,
+                                AuditLogConfig.DEFAULT_MAX_BATCH,
+                                dir.resolve("spill.jsonl"),
+                                AuditLogConfig.SpillFailure.REFUSE,
+                                Duration.ofMillis(50),
+                                "gw-1")
+                        .withInstanceId("gw-1"),
+                new AuditLog.Checkpoints(operatorKey, Duration.ofHours(1)));
     }
 
     private AuditLog log(AuditStore s, AuditLogConfig config, AuditLog.Checkpoints checkpoints) {
@@ -520,8 +596,10 @@ abstract class AuditStoreContract {
         appendAll(l, records("globex", 1, 6));
         HeadCheckpoint checkpoint = l.checkpoint().join().orElseThrow();
         assertThat(checkpoint.signedBy(operatorKey.publicKey())).isTrue();
-        assertThat(checkpoint.heads()).extracting(ChainHead::tenant, ChainHead::seq)
-                .containsExactly(org.assertj.core.groups.Tuple.tuple("acme", 20L),
+        assertThat(checkpoint.heads())
+                .extracting(ChainHead::tenant, ChainHead::seq)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple("acme", 20L),
                         org.assertj.core.groups.Tuple.tuple("globex", 5L));
         assertThat(signedVerifier().verifyAll()).hasSize(2).allMatch(ChainVerifier.Report::intact);
         return acme;
@@ -551,8 +629,11 @@ abstract class AuditStoreContract {
         sql(location, "DELETE FROM audit_category WHERE tenant = 'acme' AND seq > 17");
         sql(location, "DELETE FROM audit_entry WHERE tenant = 'acme' AND seq > 17");
 
-        assertThat(new ChainVerifier(store).verify("acme").intact()).as("a hash chain alone cannot see it").isTrue();
-        ChainVerifier.BrokenLink broken = signedVerifier().verify("acme").firstBroken().orElseThrow();
+        assertThat(new ChainVerifier(store).verify("acme").intact())
+                .as("a hash chain alone cannot see it")
+                .isTrue();
+        ChainVerifier.BrokenLink broken =
+                signedVerifier().verify("acme").firstBroken().orElseThrow();
         assertThat(broken.seq()).isEqualTo(18);
         assertThat(broken.reason()).contains("ends at seq 17").contains("entries 18..20 were deleted");
         assertThat(signedVerifier().verify("globex").intact()).isTrue();
@@ -569,10 +650,10 @@ abstract class AuditStoreContract {
         List<ChainVerifier.Report> reports = signedVerifier().verifyAll();
         assertThat(reports).extracting(ChainVerifier.Report::tenant).containsExactly("acme", "globex");
         assertThat(reports.get(0).intact()).isTrue();
-        assertThat(reports.get(1).firstBroken().orElseThrow().reason()).contains("the chain is missing")
+        assertThat(reports.get(1).firstBroken().orElseThrow().reason())
+                .contains("the chain is missing")
                 .contains("up to seq 5");
-        assertThat(signedVerifier().verifyTenant("globex")).singleElement()
-                .matches(r -> !r.intact());
+        assertThat(signedVerifier().verifyTenant("globex")).singleElement().matches(r -> !r.intact());
     }
 
     @Test
@@ -582,18 +663,35 @@ abstract class AuditStoreContract {
         for (ChainedEntry e : acme.subList(4, acme.size())) {
             AuditRecord r = (AuditRecord) e.entry();
             // record 5 was blocked on S1; the rewrite makes it an allowed request
-            rewritten.add(e.seq() == 5 ? r.toBuilder().outcome(Outcome.ALLOWED).decision("ALLOW", "default")
-                    .httpStatus(200).build() : r);
+            rewritten.add(
+                    e.seq() == 5
+                            ? r.toBuilder()
+                                    .outcome(Outcome.ALLOWED)
+                                    .decision("ALLOW", "default")
+                                    .httpStatus(200)
+                                    .build()
+                            : r);
         }
 
         recomputeChainFrom(acme.get(3).head(), rewritten);
 
-        assertThat(new ChainVerifier(store).verify("acme").intact()).as("a hash chain alone cannot see it").isTrue();
-        assertThat(((AuditRecord) store.query(AuditQuery.builder().requestId("r-acme-5").build()).entries().get(0)
-                .entry()).outcome()).isEqualTo(Outcome.ALLOWED);
-        ChainVerifier.BrokenLink broken = signedVerifier().verify("acme").firstBroken().orElseThrow();
+        assertThat(new ChainVerifier(store).verify("acme").intact())
+                .as("a hash chain alone cannot see it")
+                .isTrue();
+        assertThat(((AuditRecord) store.query(AuditQuery.builder()
+                                        .requestId("r-acme-5")
+                                        .build())
+                                .entries()
+                                .get(0)
+                                .entry())
+                        .outcome())
+                .isEqualTo(Outcome.ALLOWED);
+        ChainVerifier.BrokenLink broken =
+                signedVerifier().verify("acme").firstBroken().orElseThrow();
         assertThat(broken.seq()).isEqualTo(20);
-        assertThat(broken.reason()).contains("not the one the signed checkpoint").contains("recomputed");
+        assertThat(broken.reason())
+                .contains("not the one the signed checkpoint")
+                .contains("recomputed");
     }
 
     @Test
@@ -606,9 +704,14 @@ abstract class AuditStoreContract {
 
         recomputeChainFrom(acme.get(5).head(), withoutSeven);
 
-        assertThat(new ChainVerifier(store).verify("acme").intact()).as("a hash chain alone cannot see it").isTrue();
-        assertThat(store.query(AuditQuery.builder().requestId("r-acme-7").build()).entries()).isEmpty();
-        ChainVerifier.BrokenLink broken = signedVerifier().verify("acme").firstBroken().orElseThrow();
+        assertThat(new ChainVerifier(store).verify("acme").intact())
+                .as("a hash chain alone cannot see it")
+                .isTrue();
+        assertThat(store.query(AuditQuery.builder().requestId("r-acme-7").build())
+                        .entries())
+                .isEmpty();
+        ChainVerifier.BrokenLink broken =
+                signedVerifier().verify("acme").firstBroken().orElseThrow();
         assertThat(broken.reason()).contains("ends at seq 19").contains("vouches for seq 20");
     }
 
@@ -618,15 +721,23 @@ abstract class AuditStoreContract {
         sql(location, "DELETE FROM audit_entry WHERE tenant = 'acme' AND seq > 17");
         // the attacker signs a checkpoint of the truncated state with a key of their own
         OperatorKey attacker = OperatorKey.generate();
-        store.appendCheckpoint(HeadCheckpoint.sign(attacker, "gw-1", Instant.now().plusSeconds(60),
-                List.of(new ChainHead("acme", "gw-1", 17, store.heads("gw-1").get("acme").hash()),
+        store.appendCheckpoint(HeadCheckpoint.sign(
+                attacker,
+                "gw-1",
+                Instant.now().plusSeconds(60),
+                List.of(
+                        new ChainHead(
+                                "acme",
+                                "gw-1",
+                                17,
+                                store.heads("gw-1").get("acme").hash()),
                         store.heads("gw-1").get("globex"))));
 
         List<ChainVerifier.Report> reports = signedVerifier().verifyAll();
 
-        assertThat(reports).filteredOn(r -> !r.intact()).singleElement()
-                .satisfies(r -> assertThat(r.firstBroken().orElseThrow().reason())
-                        .contains("instance gw-1 is not signed by the operator key"));
+        assertThat(reports).filteredOn(r -> !r.intact()).singleElement().satisfies(r -> assertThat(
+                        r.firstBroken().orElseThrow().reason())
+                .contains("instance gw-1 is not signed by the operator key"));
         assertThat(new ChainVerifier(store, attacker.publicKey()).verifyAll()).allMatch(ChainVerifier.Report::intact);
     }
 
@@ -640,8 +751,8 @@ abstract class AuditStoreContract {
         AuditLog restarted = signingLog(store);
         appendAll(restarted, records("acme", 100, 103));
 
-        assertThat(restarted.checkpointsWithheld()).hasValueSatisfying(why -> assertThat(why)
-                .contains("acme@gw-1").contains("vouches for seq 20"));
+        assertThat(restarted.checkpointsWithheld())
+                .hasValueSatisfying(why -> assertThat(why).contains("acme@gw-1").contains("vouches for seq 20"));
         assertThat(restarted.checkpoint().join()).isEmpty();
         restarted.close();
         assertThat(signedVerifier().verify("acme").intact()).isFalse();
@@ -652,12 +763,16 @@ abstract class AuditStoreContract {
         AuditLog first = signingLog(store);
         appendAll(first, records("acme", 1, 4));
         first.close();
-        assertThat(store.latestCheckpoints().get("gw-1").head("acme")).map(ChainHead::seq).contains(3L);
+        assertThat(store.latestCheckpoints().get("gw-1").head("acme"))
+                .map(ChainHead::seq)
+                .contains(3L);
 
         AuditLog restarted = signingLog(store);
         appendAll(restarted, records("acme", 4, 6));
         assertThat(restarted.checkpointsWithheld()).isEmpty();
-        assertThat(restarted.checkpoint().join()).map(c -> c.head("acme").orElseThrow().seq()).contains(5L);
+        assertThat(restarted.checkpoint().join())
+                .map(c -> c.head("acme").orElseThrow().seq())
+                .contains(5L);
         assertThat(signedVerifier().verifyAll()).singleElement().matches(ChainVerifier.Report::intact);
     }
 
@@ -669,8 +784,8 @@ abstract class AuditStoreContract {
         Path publicKey = dir.resolve("operator.pub");
         Files.writeString(publicKey, operatorKey.publicKeyText() + "\n");
         Path keptFile = dir.resolve("kept-checkpoints.jsonl");
-        Files.writeString(keptFile, CanonicalJson.write(Map.of("body", kept.body(), "signature", kept.signature()))
-                + "\n");
+        Files.writeString(
+                keptFile, CanonicalJson.write(Map.of("body", kept.body(), "signature", kept.signature())) + "\n");
         String[] signed = {location, "--public-key", publicKey.toString()};
         assertThat(VerifyAuditCommand.run(signed)).isZero();
 
@@ -681,8 +796,10 @@ abstract class AuditStoreContract {
 
         assertThat(VerifyAuditCommand.run(new String[] {location})).isZero();
         assertThat(VerifyAuditCommand.run(signed)).isZero();
-        assertThat(VerifyAuditCommand.run(new String[] {location, "--public-key", publicKey.toString(),
-                "--checkpoints", keptFile.toString()})).isEqualTo(1);
+        assertThat(VerifyAuditCommand.run(new String[] {
+                    location, "--public-key", publicKey.toString(), "--checkpoints", keptFile.toString()
+                }))
+                .isEqualTo(1);
         assertThat(VerifyAuditCommand.run(new String[] {location, "--checkpoints", keptFile.toString()}))
                 .isEqualTo(2);
     }
@@ -690,8 +807,12 @@ abstract class AuditStoreContract {
     // --- streams: an opening record before the first byte, an ending even when the process died ---------------
 
     private static AuditRecord opening(String tenant, String requestId) {
-        return Records.record(tenant, requestId, Records.T0, 1).toBuilder().outcome(Outcome.STREAM_STARTED)
-                .decision("allow", "default").streaming(true, 0).httpStatus(200).build();
+        return Records.record(tenant, requestId, Records.T0, 1).toBuilder()
+                .outcome(Outcome.STREAM_STARTED)
+                .decision("allow", "default")
+                .streaming(true, 0)
+                .httpStatus(200)
+                .build();
     }
 
     @Test
@@ -699,29 +820,39 @@ abstract class AuditStoreContract {
         AuditLogConfig gw1 = config().withInstanceId("gw-1");
         AuditLog first = log(store, gw1);
         appendAll(first, List.of(opening("acme", "s-cut"), opening("acme", "s-done"), opening("globex", "s-cut-2")));
-        appendAll(first, List.of(opening("acme", "s-done").toBuilder().outcome(Outcome.ALLOWED)
-                .streaming(true, 42).build()));
+        appendAll(
+                first,
+                List.of(opening("acme", "s-done").toBuilder()
+                        .outcome(Outcome.ALLOWED)
+                        .streaming(true, 42)
+                        .build()));
         // another replica's stream is still running: not this writer's to end
         appendAll(log(store, config().withInstanceId("gw-2")), List.of(opening("acme", "s-elsewhere")));
         first.close();
 
-        assertThat(store.unfinishedStreams("gw-1")).extracting(e -> e.entry().requestId())
+        assertThat(store.unfinishedStreams("gw-1"))
+                .extracting(e -> e.entry().requestId())
                 .containsExactly("s-cut", "s-cut-2");
         AuditLog restarted = log(store, gw1);
         restarted.close();
 
-        AuditRecord cut = everything(AuditQuery.builder().requestId("s-cut").build()).get(0);
+        AuditRecord cut =
+                everything(AuditQuery.builder().requestId("s-cut").build()).get(0);
         assertThat(everything(AuditQuery.builder().requestId("s-cut").build())).hasSize(1);
         assertThat(cut.outcome()).isEqualTo(Outcome.INTERRUPTED);
         assertThat(cut.rule()).contains("interrupted").contains("seq 1 of chain acme@gw-1");
         assertThat(cut.promptSha256()).isEqualTo(opening("acme", "s-cut").promptSha256());
         assertThat(everything(AuditQuery.builder().requestId("s-cut-2").build()))
-                .extracting(AuditRecord::outcome).containsExactly(Outcome.INTERRUPTED);
+                .extracting(AuditRecord::outcome)
+                .containsExactly(Outcome.INTERRUPTED);
         assertThat(everything(AuditQuery.builder().requestId("s-done").build()))
-                .extracting(AuditRecord::outcome).containsExactly(Outcome.ALLOWED);
-        assertThat(everything(AuditQuery.builder().requestId("s-elsewhere").build())).isEmpty();
+                .extracting(AuditRecord::outcome)
+                .containsExactly(Outcome.ALLOWED);
+        assertThat(everything(AuditQuery.builder().requestId("s-elsewhere").build()))
+                .isEmpty();
         // the openings stay in their chains, found when asked for by outcome
-        assertThat(everything(AuditQuery.builder().outcome(Outcome.STREAM_STARTED).build()))
+        assertThat(everything(
+                        AuditQuery.builder().outcome(Outcome.STREAM_STARTED).build()))
                 .extracting(AuditRecord::requestId)
                 .containsExactlyInAnyOrder("s-cut", "s-done", "s-cut-2", "s-elsewhere");
         assertThat(store.unfinishedStreams("gw-1")).isEmpty();
@@ -734,7 +865,9 @@ abstract class AuditStoreContract {
     @Test
     void headsAreCheckpointedAtTheIntervalOnceTheyMoved() throws Exception {
         FlakyStore watched = new FlakyStore(store);
-        AuditLog l = log(watched, config().withInstanceId("gw-1"),
+        AuditLog l = log(
+                watched,
+                config().withInstanceId("gw-1"),
                 new AuditLog.Checkpoints(operatorKey, Duration.ofMillis(100)));
 
         List<ChainedEntry> acme = appendAll(l, records("acme", 1, 4));
@@ -742,7 +875,9 @@ abstract class AuditStoreContract {
 
         assertThat(taken.signedBy(operatorKey.publicKey())).isTrue();
         // whichever batch the interval came round after: one of the heads the chain really had
-        assertThat(acme).extracting(ChainedEntry::head).contains(taken.head("acme").orElseThrow());
+        assertThat(acme)
+                .extracting(ChainedEntry::head)
+                .contains(taken.head("acme").orElseThrow());
         assertThat(store.latestCheckpoints().get("gw-1").body()).isEqualTo(taken.body());
     }
 }

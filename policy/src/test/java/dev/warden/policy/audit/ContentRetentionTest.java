@@ -31,8 +31,11 @@ class ContentRetentionTest {
     @BeforeEach
     void open() {
         store = AuditStores.open(dir.resolve("audit.db").toString());
-        log = new AuditLog(store, AuditLogConfig.defaults().withSpillFile(dir.resolve("spill.jsonl"))
-                .withInstanceId("gw-1"));
+        log = new AuditLog(
+                store,
+                AuditLogConfig.defaults()
+                        .withSpillFile(dir.resolve("spill.jsonl"))
+                        .withInstanceId("gw-1"));
     }
 
     @AfterEach
@@ -42,7 +45,11 @@ class ContentRetentionTest {
     }
 
     private AuditRecord only(String requestId) {
-        return (AuditRecord) store.query(AuditQuery.builder().requestId(requestId).build()).entries().get(0).entry();
+        return (AuditRecord)
+                store.query(AuditQuery.builder().requestId(requestId).build())
+                        .entries()
+                        .get(0)
+                        .entry();
     }
 
     @Test
@@ -56,7 +63,10 @@ class ContentRetentionTest {
         AuditRecord kept = only("r-acme-1");
         assertThat(kept.content().prompt()).contains("[REDACTED-EMAIL] 1");
         assertThat(kept.contentDigest()).startsWith("sha256:");
-        ChainedEntry stored = store.query(AuditQuery.builder().requestId("r-acme-1").build()).entries().get(0);
+        ChainedEntry stored = store.query(
+                        AuditQuery.builder().requestId("r-acme-1").build())
+                .entries()
+                .get(0);
         assertThat(stored.body()).contains("\"contentDigest\"").doesNotContain("REDACTED-EMAIL");
 
         Clock december = Clock.fixed(Instant.parse("2026-12-04T00:00:00Z"), ZoneOffset.UTC);
@@ -75,7 +85,7 @@ class ContentRetentionTest {
         log.append(Records.record("acme", 1)).get(10, TimeUnit.SECONDS);
         log.append(Records.record("acme", 2)).get(10, TimeUnit.SECONDS);
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("audit.db"));
-             Statement s = c.createStatement()) {
+                Statement s = c.createStatement()) {
             s.executeUpdate("UPDATE audit_entry SET content = replace(content, 'prompt', 'PROMPT') "
                     + "WHERE request_id = 'r-acme-1'");
         }

@@ -18,11 +18,14 @@ class FingerprintKeyTest {
         Path file = dir.resolve("audit-fingerprint.key");
         FingerprintKey key = FingerprintKey.loadOrCreate(file);
 
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
-        assertThat(key.of("how do I pick a lock")).matches("[0-9a-f]{64}")
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
+                .isEqualTo("rw-------");
+        assertThat(key.of("how do I pick a lock"))
+                .matches("[0-9a-f]{64}")
                 .isNotEqualTo(Sha256.ofText("how do I pick a lock"))
                 .isEqualTo(FingerprintKey.loadOrCreate(file).of("how do I pick a lock"))
-                .isNotEqualTo(FingerprintKey.loadOrCreate(dir.resolve("other.key")).of("how do I pick a lock"));
+                .isNotEqualTo(
+                        FingerprintKey.loadOrCreate(dir.resolve("other.key")).of("how do I pick a lock"));
         FingerprintKey known = FingerprintKey.ofBase64(java.util.Base64.getEncoder()
                 .encodeToString("0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
         javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
@@ -33,8 +36,14 @@ class FingerprintKeyTest {
     @Test
     void recordsSayWhichFunctionMadeTheirFingerprintsAndOldRecordsKeepTheirBytes() {
         FingerprintKey key = FingerprintKey.loadOrCreate(dir.resolve("k"));
-        AuditRecord keyed = AuditRecord.builder("r1", "acme").time(Records.T0).fingerprint(key, "p", "r").build();
-        AuditRecord plain = AuditRecord.builder("r2", "acme").time(Records.T0).fingerprint("p", "r").build();
+        AuditRecord keyed = AuditRecord.builder("r1", "acme")
+                .time(Records.T0)
+                .fingerprint(key, "p", "r")
+                .build();
+        AuditRecord plain = AuditRecord.builder("r2", "acme")
+                .time(Records.T0)
+                .fingerprint("p", "r")
+                .build();
 
         assertThat(keyed.fingerprint()).isEqualTo(FingerprintKey.ALGORITHM);
         assertThat(CanonicalJson.parse(CanonicalJson.text(keyed))).isEqualTo(keyed);

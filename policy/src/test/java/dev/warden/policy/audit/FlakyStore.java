@@ -25,26 +25,111 @@ final class FlakyStore implements AuditStore {
         }
     }
 
-    @Override public void append(List<ChainedEntry> entries) { check(); real.append(entries); }
-    @Override public Map<String, ChainHead> heads(String instance) { check(); return real.heads(instance); }
-    @Override public Optional<ChainHead> anchor(ChainId chain) { check(); return real.anchor(chain); }
-    @Override public List<String> tenants() { check(); return real.tenants(); }
-    @Override public List<ChainId> chains() { check(); return real.chains(); }
-    @Override public void scanChain(ChainId c, long after, Consumer<StoredRow> sink) { check(); real.scanChain(c, after, sink); }
-    @Override public AuditPage query(AuditQuery query) { check(); return real.query(query); }
-    @Override public List<BucketCount> count(AuditQuery f, TimeBucket b, CountKey k) { check(); return real.count(f, b, k); }
-    @Override public Optional<ChainHead> lastBefore(ChainId c, Instant cutoff) { check(); return real.lastBefore(c, cutoff); }
-    @Override public long deleteThrough(ChainHead anchor) { check(); return real.deleteThrough(anchor); }
-    @Override public List<ChainedEntry> unfinishedStreams(String instance) { check(); return real.unfinishedStreams(instance); }
-    @Override public void appendCheckpoint(HeadCheckpoint c) {
+    @Override
+    public void append(List<ChainedEntry> entries) {
+        check();
+        real.append(entries);
+    }
+
+    @Override
+    public Map<String, ChainHead> heads(String instance) {
+        check();
+        return real.heads(instance);
+    }
+
+    @Override
+    public Optional<ChainHead> anchor(ChainId chain) {
+        check();
+        return real.anchor(chain);
+    }
+
+    @Override
+    public List<String> tenants() {
+        check();
+        return real.tenants();
+    }
+
+    @Override
+    public List<ChainId> chains() {
+        check();
+        return real.chains();
+    }
+
+    @Override
+    public void scanChain(ChainId c, long after, Consumer<StoredRow> sink) {
+        check();
+        real.scanChain(c, after, sink);
+    }
+
+    @Override
+    public AuditPage query(AuditQuery query) {
+        check();
+        return real.query(query);
+    }
+
+    @Override
+    public List<BucketCount> count(AuditQuery f, TimeBucket b, CountKey k) {
+        check();
+        return real.count(f, b, k);
+    }
+
+    @Override
+    public Optional<ChainHead> lastBefore(ChainId c, Instant cutoff) {
+        check();
+        return real.lastBefore(c, cutoff);
+    }
+
+    @Override
+    public long deleteThrough(ChainHead anchor) {
+        check();
+        return real.deleteThrough(anchor);
+    }
+
+    @Override
+    public List<ChainedEntry> unfinishedStreams(String instance) {
+        check();
+        return real.unfinishedStreams(instance);
+    }
+
+    @Override
+    public void appendCheckpoint(HeadCheckpoint c) {
         check();
         real.appendCheckpoint(c);
         nextCheckpoint.complete(c);
     }
-    @Override public Map<String, HeadCheckpoint> latestCheckpoints() { check(); return real.latestCheckpoints(); }
-    @Override public long eraseContent(ChainId c, java.time.Instant b) { check(); return real.eraseContent(c, b); }
-    @Override public void savePolicyVersion(PolicyVersion v) { check(); real.savePolicyVersion(v); }
-    @Override public java.util.Optional<PolicyVersion> policyVersion(String d) { check(); return real.policyVersion(d); }
-    @Override public java.util.List<PolicyVersion> policyVersions() { check(); return real.policyVersions(); }
-    @Override public void close() { real.close(); }
+
+    @Override
+    public Map<String, HeadCheckpoint> latestCheckpoints() {
+        check();
+        return real.latestCheckpoints();
+    }
+
+    @Override
+    public long eraseContent(ChainId c, java.time.Instant b) {
+        check();
+        return real.eraseContent(c, b);
+    }
+
+    @Override
+    public void savePolicyVersion(PolicyVersion v) {
+        check();
+        real.savePolicyVersion(v);
+    }
+
+    @Override
+    public java.util.Optional<PolicyVersion> policyVersion(String d) {
+        check();
+        return real.policyVersion(d);
+    }
+
+    @Override
+    public java.util.List<PolicyVersion> policyVersions() {
+        check();
+        return real.policyVersions();
+    }
+
+    @Override
+    public void close() {
+        real.close();
+    }
 }

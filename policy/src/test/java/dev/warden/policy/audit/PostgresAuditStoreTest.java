@@ -17,7 +17,8 @@ class PostgresAuditStoreTest extends AuditStoreContract {
 
     @Override
     void sql(String location, String statement) throws Exception {
-        try (Connection c = DriverManager.getConnection(location); Statement s = c.createStatement()) {
+        try (Connection c = DriverManager.getConnection(location);
+                Statement s = c.createStatement()) {
             s.executeUpdate(statement);
         }
     }

@@ -18,8 +18,13 @@ class RefusedAuthenticationTest {
 
     @Test
     void aRefusedRequestIsRecordedInTheReservedChainWithReasonOriginAndKeyIdOnly() {
-        AuditRecord r = RefusedAuthentication.record("req-1", Instant.parse("2026-11-28T07:00:00Z"),
-                "/v1/chat/completions", "192.0.2.7", "invalid_api_key", "1a2b3c4d");
+        AuditRecord r = RefusedAuthentication.record(
+                "req-1",
+                Instant.parse("2026-11-28T07:00:00Z"),
+                "/v1/chat/completions",
+                "192.0.2.7",
+                "invalid_api_key",
+                "1a2b3c4d");
 
         assertThat(r.tenant()).isEqualTo(RefusedAuthentication.CHAIN);
         assertThat(r.outcome()).isEqualTo(Outcome.UNAUTHENTICATED);
@@ -29,16 +34,19 @@ class RefusedAuthenticationTest {
         assertThat(r.keyId()).isEqualTo("1a2b3c4d");
         assertThat(r.origin()).isEqualTo(new AuditRecord.Origin("/v1/chat/completions", "192.0.2.7"));
         String canonical = CanonicalJson.text(r);
-        assertThat(canonical).contains("\"origin\":{\"clientAddress\":\"192.0.2.7\",\"route\":\"/v1/chat/completions\"}");
+        assertThat(canonical)
+                .contains("\"origin\":{\"clientAddress\":\"192.0.2.7\",\"route\":\"/v1/chat/completions\"}");
         assertThat(CanonicalJson.parse(canonical)).isEqualTo(r);
     }
 
     @Test
     void aLongPathIsCut() {
-        AuditRecord r = RefusedAuthentication.record("req-2", Instant.now(), "/v1/" + "a".repeat(5000), null,
-                "missing_api_key", null);
+        AuditRecord r = RefusedAuthentication.record(
+                "req-2", Instant.now(), "/v1/" + "a".repeat(5000), null, "missing_api_key", null);
 
-        assertThat(r.origin().route()).hasSize(RefusedAuthentication.MAX_ROUTE_LENGTH).startsWith("/v1/aaa");
+        assertThat(r.origin().route())
+                .hasSize(RefusedAuthentication.MAX_ROUTE_LENGTH)
+                .startsWith("/v1/aaa");
         assertThat(r.origin().clientAddress()).isNull();
         assertThat(CanonicalJson.text(r)).doesNotContain("keyId").doesNotContain("clientAddress");
     }

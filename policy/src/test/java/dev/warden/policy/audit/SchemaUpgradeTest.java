@@ -30,8 +30,13 @@ class SchemaUpgradeTest {
     void v1RowsAndALegacySpillFileBecomeTheDefaultInstancesChainsAndStillVerify() throws Exception {
         Path db = dir.resolve("audit.db");
         String url = "jdbc:sqlite:" + db.toAbsolutePath();
-        Flyway.configure().dataSource(url, null, null).locations("classpath:db/audit/sqlite")
-                .table("audit_schema_history").target("1").load().migrate();
+        Flyway.configure()
+                .dataSource(url, null, null)
+                .locations("classpath:db/audit/sqlite")
+                .table("audit_schema_history")
+                .target("1")
+                .load()
+                .migrate();
         ChainHead head = ChainHead.empty(new ChainId("acme", ChainId.LEGACY_INSTANCE));
         List<ChainedEntry> legacy = new ArrayList<>();
         for (int i = 1; i <= 12; i++) {
@@ -48,26 +53,42 @@ class SchemaUpgradeTest {
         Path spill = dir.resolve("spill.jsonl");
         StringBuilder lines = new StringBuilder();
         for (ChainedEntry e : legacy.subList(10, 12)) {
-            lines.append(CanonicalJson.write(Map.of("tenant", e.tenant(), "seq", e.seq(), "prevHash", e.prevHash(),
-                    "hash", e.hash(), "body", e.body()))).append('\n');
+            lines.append(CanonicalJson.write(Map.of(
+                            "tenant",
+                            e.tenant(),
+                            "seq",
+                            e.seq(),
+                            "prevHash",
+                            e.prevHash(),
+                            "hash",
+                            e.hash(),
+                            "body",
+                            e.body())))
+                    .append('\n');
         }
         Files.writeString(spill, lines, StandardCharsets.UTF_8);
 
         try (AuditStore store = new SqliteAuditStore(db);
-             AuditLog log = new AuditLog(store, AuditLogConfig.defaults().withSpillFile(spill)
-                     .withInstanceId("gw-1").withRetryInterval(Duration.ofMillis(20)))) {
+                AuditLog log = new AuditLog(
+                        store,
+                        AuditLogConfig.defaults()
+                                .withSpillFile(spill)
+                                .withInstanceId("gw-1")
+                                .withRetryInterval(Duration.ofMillis(20)))) {
             ChainedEntry fresh = log.appendChained(Records.record("acme", 13)).join();
 
             assertThat(fresh.chain()).isEqualTo(new ChainId("acme", "gw-1"));
             assertThat(fresh.seq()).isEqualTo(1);
             assertThat(log.stats().replayed()).isEqualTo(2);
             List<ChainVerifier.Report> reports = new ChainVerifier(store).verifyAll();
-            assertThat(reports).extracting(ChainVerifier.Report::chain).containsExactly(
-                    new ChainId("acme", ChainId.LEGACY_INSTANCE), new ChainId("acme", "gw-1"));
+            assertThat(reports)
+                    .extracting(ChainVerifier.Report::chain)
+                    .containsExactly(new ChainId("acme", ChainId.LEGACY_INSTANCE), new ChainId("acme", "gw-1"));
             assertThat(reports).allMatch(ChainVerifier.Report::intact);
             assertThat(reports).extracting(ChainVerifier.Report::entriesChecked).containsExactly(12L, 1L);
             assertThat(reports.get(0).head()).isEqualTo(legacy.get(11).head());
-            assertThat(store.query(AuditQuery.builder().tenant("acme").build()).entries()).hasSize(13);
+            assertThat(store.query(AuditQuery.builder().tenant("acme").build()).entries())
+                    .hasSize(13);
         }
     }
 

@@ -59,15 +59,19 @@ class SharedPostgresWritersTest {
     }
 
     private AuditLog replica(String instanceId) {
-        AuditLogConfig config = AuditLogConfig.defaults().withInstanceId(instanceId).withMaxBatch(50)
-                .withSpillFile(dir.resolve(instanceId + "-spill.jsonl")).withRetryInterval(Duration.ofMillis(50));
+        AuditLogConfig config = AuditLogConfig.defaults()
+                .withInstanceId(instanceId)
+                .withMaxBatch(50)
+                .withSpillFile(dir.resolve(instanceId + "-spill.jsonl"))
+                .withRetryInterval(Duration.ofMillis(50));
         AuditLog log = new AuditLog(store(), config);
         toClose.add(log);
         return log;
     }
 
     private void sql(String statement) throws Exception {
-        try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
+        try (Connection c = DriverManager.getConnection(url);
+                Statement s = c.createStatement()) {
             s.executeUpdate(statement);
         }
     }
@@ -89,8 +93,11 @@ class SharedPostgresWritersTest {
                         List<CompletableFuture<ChainedEntry>> futures = new ArrayList<>();
                         for (int i = half; i < PER_REPLICA_AND_TENANT; i += threads) {
                             for (String tenant : TENANTS) {
-                                futures.add(log.appendChained(Records.record(tenant,
-                                        "r-" + tenant + "-" + replica + "-" + i, Records.T0.plusSeconds(i), i)));
+                                futures.add(log.appendChained(Records.record(
+                                        tenant,
+                                        "r-" + tenant + "-" + replica + "-" + i,
+                                        Records.T0.plusSeconds(i),
+                                        i)));
                             }
                         }
                         return futures.stream().map(CompletableFuture::join).toList();
@@ -136,9 +143,11 @@ class SharedPostgresWritersTest {
         }
         AuditStore reader = store();
         List<ChainVerifier.Report> reports = new ChainVerifier(reader).verifyAll();
-        assertThat(reports).extracting(ChainVerifier.Report::chain).containsExactly(
-                new ChainId("acme", "replica-a"), new ChainId("acme", "replica-b"),
-                new ChainId("globex", "replica-a"), new ChainId("globex", "replica-b"));
+        assertThat(reports)
+                .extracting(ChainVerifier.Report::chain)
+                .containsExactly(
+                        new ChainId("acme", "replica-a"), new ChainId("acme", "replica-b"),
+                        new ChainId("globex", "replica-a"), new ChainId("globex", "replica-b"));
         for (ChainVerifier.Report r : reports) {
             assertThat(r.firstBroken()).as(r.chain().toString()).isEmpty();
             assertThat(r.entriesChecked()).isEqualTo(PER_REPLICA_AND_TENANT);
@@ -146,7 +155,8 @@ class SharedPostgresWritersTest {
         }
 
         // A query by tenant returns both replicas' records, each once, paging across the two chains.
-        List<ChainedEntry> acme = everything(reader, AuditQuery.builder().tenant("acme").limit(97).build());
+        List<ChainedEntry> acme =
+                everything(reader, AuditQuery.builder().tenant("acme").limit(97).build());
         assertThat(acme).hasSize(2 * PER_REPLICA_AND_TENANT);
         assertThat(acme).extracting(ChainedEntry::instance).containsOnly("replica-a", "replica-b");
         Set<String> ids = new HashSet<>();
@@ -154,7 +164,9 @@ class SharedPostgresWritersTest {
         assertThat(ids).hasSize(2 * PER_REPLICA_AND_TENANT);
         assertThat(everything(reader, AuditQuery.all())).hasSize(total);
         assertThat(reader.count(AuditQuery.builder().tenant("acme").build(), TimeBucket.DAY, CountKey.TENANT))
-                .singleElement().extracting(BucketCount::count).isEqualTo((long) 2 * PER_REPLICA_AND_TENANT);
+                .singleElement()
+                .extracting(BucketCount::count)
+                .isEqualTo((long) 2 * PER_REPLICA_AND_TENANT);
     }
 
     @Test
@@ -171,22 +183,32 @@ class SharedPostgresWritersTest {
             assertThat(broken.instance()).isEqualTo("replica-b");
             assertThat(broken.seq()).isEqualTo(37);
             assertThat(broken.reason()).contains("model");
-            ChainedEntry edited = reader.query(AuditQuery.builder().requestId(broken.requestId()).build())
-                    .entries().get(0);
+            ChainedEntry edited = reader.query(
+                            AuditQuery.builder().requestId(broken.requestId()).build())
+                    .entries()
+                    .get(0);
             assertThat(edited.chain()).isEqualTo(new ChainId("acme", "replica-b"));
             assertThat(edited.seq()).isEqualTo(37);
         });
-        assertThat(new ChainVerifier(reader).verifyTenant("acme")).extracting(ChainVerifier.Report::intact)
+        assertThat(new ChainVerifier(reader).verifyTenant("acme"))
+                .extracting(ChainVerifier.Report::intact)
                 .containsExactly(true, false);
-        assertThat(new ChainVerifier(reader).verify("acme").firstBroken()).map(ChainVerifier.BrokenLink::seq)
+        assertThat(new ChainVerifier(reader).verify("acme").firstBroken())
+                .map(ChainVerifier.BrokenLink::seq)
                 .contains(37L);
         assertThat(new ChainVerifier(reader).verifyTenant("globex")).allMatch(ChainVerifier.Report::intact);
 
         // The same seq on the other replica's chain is untouched, and a deleted record leaves a gap in its chain only.
         sql("DELETE FROM audit_entry WHERE tenant = 'globex' AND instance = 'replica-a' AND seq = 5");
-        assertThat(new ChainVerifier(reader).verify(new ChainId("globex", "replica-a")).firstBroken())
-                .map(ChainVerifier.BrokenLink::seq).contains(6L);
-        assertThat(new ChainVerifier(reader).verify(new ChainId("globex", "replica-b")).intact()).isTrue();
+        assertThat(new ChainVerifier(reader)
+                        .verify(new ChainId("globex", "replica-a"))
+                        .firstBroken())
+                .map(ChainVerifier.BrokenLink::seq)
+                .contains(6L);
+        assertThat(new ChainVerifier(reader)
+                        .verify(new ChainId("globex", "replica-b"))
+                        .intact())
+                .isTrue();
     }
 
     @Test
@@ -204,8 +226,10 @@ class SharedPostgresWritersTest {
         assertThat(next.chain()).isEqualTo(last.chain());
         assertThat(next.seq()).isEqualTo(last.seq() + 1);
         assertThat(next.prevHash()).isEqualTo(last.hash());
-        assertThat(new ChainVerifier(store()).verifyAll()).allMatch(ChainVerifier.Report::intact)
-                .extracting(ChainVerifier.Report::entriesChecked).containsExactly(3L, 1L);
+        assertThat(new ChainVerifier(store()).verifyAll())
+                .allMatch(ChainVerifier.Report::intact)
+                .extracting(ChainVerifier.Report::entriesChecked)
+                .containsExactly(3L, 1L);
     }
 
     @Test
@@ -219,9 +243,11 @@ class SharedPostgresWritersTest {
         assertThat(fromA.seq()).isEqualTo(1);
         assertThat(fromB.seq()).isEqualTo(1);
         assertThat(b.stats().spilled()).isEqualTo(1);
-        assertThat(new ChainVerifier(store()).verifyAll()).singleElement()
+        assertThat(new ChainVerifier(store()).verifyAll())
+                .singleElement()
                 .satisfies(r -> assertThat(r.intact()).isTrue())
-                .extracting(ChainVerifier.Report::entriesChecked).isEqualTo(1L);
+                .extracting(ChainVerifier.Report::entriesChecked)
+                .isEqualTo(1L);
     }
 
     @Test
@@ -240,9 +266,13 @@ class SharedPostgresWritersTest {
         assertThat(result.checkpoint()).map(ChainedEntry::instance).contains("replica-a");
         List<ChainVerifier.Report> reports = new ChainVerifier(reader).verifyAll();
         assertThat(reports).allMatch(ChainVerifier.Report::intact);
-        assertThat(reports).filteredOn(r -> r.chain().equals(new ChainId("acme", "replica-a"))).singleElement()
+        assertThat(reports)
+                .filteredOn(r -> r.chain().equals(new ChainId("acme", "replica-a")))
+                .singleElement()
                 .satisfies(r -> assertThat(r.anchor().seq()).isEqualTo(199));
-        assertThat(reports).filteredOn(r -> r.chain().equals(new ChainId("acme", "replica-b"))).singleElement()
+        assertThat(reports)
+                .filteredOn(r -> r.chain().equals(new ChainId("acme", "replica-b")))
+                .singleElement()
                 .satisfies(r -> assertThat(r.entriesChecked()).isEqualTo(PER_REPLICA_AND_TENANT));
         assertThat(everything(reader, AuditQuery.builder().tenant("acme").build()))
                 .hasSize(PER_REPLICA_AND_TENANT - 199 + PER_REPLICA_AND_TENANT);

@@ -27,13 +27,18 @@ class SigkillDurabilityTest {
     void everyAcknowledgedRecordSurvivesSigkill() throws Exception {
         String location = dir.resolve("data/audit.db").toString();
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process child = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-                DurabilityChild.class.getName(), location, dir.resolve("spill.jsonl").toString())
+        Process child = new ProcessBuilder(
+                        java,
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        DurabilityChild.class.getName(),
+                        location,
+                        dir.resolve("spill.jsonl").toString())
                 .redirectError(ProcessBuilder.Redirect.DISCARD)
                 .start();
         Set<String> acknowledged = new HashSet<>();
-        try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(),
-                StandardCharsets.UTF_8))) {
+        try (BufferedReader out =
+                new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
             String line;
             while ((line = out.readLine()) != null) {
                 if (line.startsWith("ACK ")) {

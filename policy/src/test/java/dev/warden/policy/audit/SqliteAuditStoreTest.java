@@ -16,7 +16,7 @@ class SqliteAuditStoreTest extends AuditStoreContract {
     @Override
     void sql(String location, String statement) throws Exception {
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + location);
-             Statement s = c.createStatement()) {
+                Statement s = c.createStatement()) {
             s.executeUpdate(statement);
         }
     }

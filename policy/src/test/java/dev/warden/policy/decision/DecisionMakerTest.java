@@ -15,8 +15,8 @@ import org.junit.jupiter.api.Test;
 
 class DecisionMakerTest {
 
-    static final TenantDirectory EXAMPLE = TenantDirectory.load(Path.of("../config/tenants.example.yaml"),
-            LicenceCatalog.load(Path.of("../config/licences")));
+    static final TenantDirectory EXAMPLE = TenantDirectory.load(
+            Path.of("../config/tenants.example.yaml"), LicenceCatalog.load(Path.of("../config/licences")));
     static final TenantPolicy ACME = EXAMPLE.tenant("acme").orElseThrow().policy();
     static final Duration MS = Duration.ofMillis(3);
 
@@ -28,8 +28,8 @@ class DecisionMakerTest {
 
     @Test
     void aCategoryAtOrAboveTheTenantsThresholdBlocksAndNamesTheRule() {
-        Decision d = decider.decide("acme", ACME, Direction.OUTPUT,
-                List.of(llamaGuard(Map.of("unsafe", 0.4, "S9", 0.3))));
+        Decision d =
+                decider.decide("acme", ACME, Direction.OUTPUT, List.of(llamaGuard(Map.of("unsafe", 0.4, "S9", 0.3))));
         assertThat(d.action()).isEqualTo(Action.BLOCK);
         assertThat(d.rule()).isEqualTo("tenant acme: output S9 >= 0.3 -> block");
         assertThat(d.decisiveLabels()).containsExactly("S9");
@@ -71,7 +71,9 @@ class DecisionMakerTest {
         Decision redact = decider.decide("acme", ACME, Direction.INPUT, List.of(rules, promptGuard));
         assertThat(redact.action()).isEqualTo(Action.REDACT);
         assertThat(redact.redactions()).containsExactly("pii.card");
-        assertThat(redact.triggers()).extracting(Decision.Trigger::label).containsExactlyInAnyOrder("pii.card", "injection");
+        assertThat(redact.triggers())
+                .extracting(Decision.Trigger::label)
+                .containsExactlyInAnyOrder("pii.card", "injection");
 
         Verdict attack = Verdict.ok("prompt-guard", "2-86m", Map.of("jailbreak", 0.85), MS);
         Decision block = decider.decide("acme", ACME, Direction.INPUT, List.of(rules, attack));
@@ -82,8 +84,8 @@ class DecisionMakerTest {
 
     @Test
     void aFailedClassifierBlocksWhenTheTenantFailsClosed() {
-        Verdict timeout = Verdict.failed("prompt-guard", "2-86m", Verdict.Status.TIMEOUT, Duration.ofMillis(250),
-                "deadline 250 ms");
+        Verdict timeout = Verdict.failed(
+                "prompt-guard", "2-86m", Verdict.Status.TIMEOUT, Duration.ofMillis(250), "deadline 250 ms");
         Decision d = decider.decide("acme", ACME, Direction.INPUT, List.of(timeout, llamaGuard(Map.of())));
         assertThat(d.action()).isEqualTo(Action.BLOCK);
         assertThat(d.rule()).isEqualTo("tenant acme: fail-closed: prompt-guard timeout");
@@ -92,15 +94,16 @@ class DecisionMakerTest {
 
     @Test
     void aFailedClassifierIsBypassedAndRecordedWhenTheTenantFailsOpen() {
-        GuardPolicy open = new GuardPolicy(FailMode.OPEN, ACME.guard().input(), ACME.guard().output());
+        GuardPolicy open = new GuardPolicy(
+                FailMode.OPEN, ACME.guard().input(), ACME.guard().output());
         Verdict error = Verdict.failed("llama-guard", "3-8b", Verdict.Status.ERROR, MS, "engine overloaded");
         Decision d = decider.decide("acme", open, Direction.OUTPUT, List.of(error));
         assertThat(d.action()).isEqualTo(Action.ALLOW);
-        assertThat(d.bypassed()).containsExactly(
-                new Decision.Bypass("llama-guard", Verdict.Status.ERROR, "engine overloaded"));
+        assertThat(d.bypassed())
+                .containsExactly(new Decision.Bypass("llama-guard", Verdict.Status.ERROR, "engine overloaded"));
 
-        Decision stillBlocks = decider.decide("acme", open, Direction.OUTPUT,
-                List.of(error, Verdict.ok("rules", "1", Map.of("S13", 0.9), MS)));
+        Decision stillBlocks = decider.decide(
+                "acme", open, Direction.OUTPUT, List.of(error, Verdict.ok("rules", "1", Map.of("S13", 0.9), MS)));
         assertThat(stillBlocks.action()).isEqualTo(Action.BLOCK);
         assertThat(stillBlocks.bypassed()).hasSize(1);
     }
@@ -116,22 +119,31 @@ class DecisionMakerTest {
     void builtInDefaultsBlockEveryCategoryWithoutALicence() {
         TenantPolicy local = EXAMPLE.tenant("local").orElseThrow().policy();
         // local accepted llama-3.1, so S6 flags by the AUP mapping; with no licence defaults at all it would block
-        GuardPolicy builtIn = new GuardPolicy(FailMode.CLOSED, DefaultRules.forDirection(Direction.INPUT),
+        GuardPolicy builtIn = new GuardPolicy(
+                FailMode.CLOSED,
+                DefaultRules.forDirection(Direction.INPUT),
                 DefaultRules.forDirection(Direction.OUTPUT));
-        assertThat(decider.decide("local", local, Direction.INPUT, List.of(llamaGuard(Map.of("S6", 0.6)))).action())
+        assertThat(decider.decide("local", local, Direction.INPUT, List.of(llamaGuard(Map.of("S6", 0.6))))
+                        .action())
                 .isEqualTo(Action.FLAG);
         Decision d = decider.decide("x", builtIn, Direction.INPUT, List.of(llamaGuard(Map.of("S6", 0.6))));
         assertThat(d.action()).isEqualTo(Action.BLOCK);
         assertThat(d.rule()).isEqualTo("tenant x: input S6 >= 0.5 -> block (built-in default)");
         // prompt-attack labels have no rule on output
-        assertThat(decider.decide("x", builtIn, Direction.OUTPUT,
-                List.of(Verdict.ok("prompt-guard", "1", Map.of("jailbreak", 1.0), MS))).action())
+        assertThat(decider.decide(
+                                "x",
+                                builtIn,
+                                Direction.OUTPUT,
+                                List.of(Verdict.ok("prompt-guard", "1", Map.of("jailbreak", 1.0), MS)))
+                        .action())
                 .isEqualTo(Action.ALLOW);
     }
 
     @Test
     void insecureCodeIsFlaggedOnOutputByDefaultAndBlockedWhereATenantSaysSo() {
-        GuardPolicy builtIn = new GuardPolicy(FailMode.CLOSED, DefaultRules.forDirection(Direction.INPUT),
+        GuardPolicy builtIn = new GuardPolicy(
+                FailMode.CLOSED,
+                DefaultRules.forDirection(Direction.INPUT),
                 DefaultRules.forDirection(Direction.OUTPUT));
         Verdict code = Verdict.ok("code-security", "1", Map.of("insecure_code", 1.0, "insecure_code.cwe-78", 1.0), MS);
         Decision d = decider.decide("x", builtIn, Direction.OUTPUT, List.of(code));
@@ -141,7 +153,8 @@ class DecisionMakerTest {
         Map<String, LabelRule> output = new java.util.LinkedHashMap<>(DefaultRules.forDirection(Direction.OUTPUT));
         output.put("insecure_code", new LabelRule("insecure_code", Action.BLOCK, 0.5, LabelRule.FROM_TENANT));
         GuardPolicy strict = new GuardPolicy(FailMode.CLOSED, DefaultRules.forDirection(Direction.INPUT), output);
-        assertThat(decider.decide("x", strict, Direction.OUTPUT, List.of(code)).action()).isEqualTo(Action.BLOCK);
+        assertThat(decider.decide("x", strict, Direction.OUTPUT, List.of(code)).action())
+                .isEqualTo(Action.BLOCK);
         assertThat(Labels.isKnown("insecure_code.cwe-78")).isTrue();
         assertThat(Labels.isKnown("insecure_code.cwe-x")).isFalse();
     }

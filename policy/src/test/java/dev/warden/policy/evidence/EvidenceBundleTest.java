@@ -57,23 +57,45 @@ class EvidenceBundleTest {
         store = AuditStores.open(dir.resolve("audit.db").toString());
         key = OperatorKey.generate();
         publicKey = Files.writeString(dir.resolve("operator.pub"), key.publicKeyText() + "\n");
-        log = new AuditLog(store, AuditLogConfig.defaults().withSpillFile(dir.resolve("spill.jsonl"))
-                .withInstanceId("gw-1"), new AuditLog.Checkpoints(key, Duration.ofHours(1)));
+        log = new AuditLog(
+                store,
+                AuditLogConfig.defaults()
+                        .withSpillFile(dir.resolve("spill.jsonl"))
+                        .withInstanceId("gw-1"),
+                new AuditLog.Checkpoints(key, Duration.ofHours(1)));
         PolicyHistory history = new PolicyHistory(log, Clock.systemUTC());
-        v1 = PolicyVersion.of(Map.of("tenants.yaml", "tenants:\n  - id: acme\n    audit:\n      store-content: true\n",
-                "licences/llama.yaml", "id: llama\n"), Records.T0);
+        v1 = PolicyVersion.of(
+                Map.of(
+                        "tenants.yaml",
+                        "tenants:\n  - id: acme\n    audit:\n      store-content: true\n",
+                        "licences/llama.yaml",
+                        "id: llama\n"),
+                Records.T0);
         history.observe(v1, AdminAction.GATEWAY).orElseThrow().get(10, TimeUnit.SECONDS);
         for (int i = 1; i <= 6; i++) {
-            append(Records.record("acme", i).toBuilder().policyVersion(v1.digest()).build());
-            append(Records.record("other", i).toBuilder().policyVersion(v1.digest()).build());
+            append(Records.record("acme", i).toBuilder()
+                    .policyVersion(v1.digest())
+                    .build());
+            append(Records.record("other", i).toBuilder()
+                    .policyVersion(v1.digest())
+                    .build());
         }
-        v2 = PolicyVersion.of(Map.of("tenants.yaml", "tenants:\n  - id: acme\n    audit:\n      store-content: false\n",
-                "licences/llama.yaml", "id: llama\n"), Records.T0.plusSeconds(100));
+        v2 = PolicyVersion.of(
+                Map.of(
+                        "tenants.yaml",
+                        "tenants:\n  - id: acme\n    audit:\n      store-content: false\n",
+                        "licences/llama.yaml",
+                        "id: llama\n"),
+                Records.T0.plusSeconds(100));
         history.observe(v2, "admin:1234abcd").orElseThrow().get(10, TimeUnit.SECONDS);
         for (int i = 7; i <= 10; i++) {
-            append(Records.record("acme", i).toBuilder().policyVersion(v2.digest()).build());
+            append(Records.record("acme", i).toBuilder()
+                    .policyVersion(v2.digest())
+                    .build());
         }
-        assertThat(log.checkpoint().get(10, TimeUnit.SECONDS)).as("a signed checkpoint").isPresent();
+        assertThat(log.checkpoint().get(10, TimeUnit.SECONDS))
+                .as("a signed checkpoint")
+                .isPresent();
     }
 
     private void append(AuditRecord r) throws Exception {
@@ -96,8 +118,7 @@ class EvidenceBundleTest {
     }
 
     /** Runs the command an auditor runs; returns its exit status and what it printed. */
-    private record Run(int status, String out) {
-    }
+    private record Run(int status, String out) {}
 
     private Run verify(byte[] bundle) throws Exception {
         Path file = Files.write(dir.resolve("bundle-" + System.nanoTime() + ".jsonl"), bundle);
@@ -105,8 +126,8 @@ class EvidenceBundleTest {
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
         System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
         try {
-            int status = VerifyAuditCommandAccess.run("--bundle", file.toString(), "--public-key",
-                    publicKey.toString());
+            int status =
+                    VerifyAuditCommandAccess.run("--bundle", file.toString(), "--public-key", publicKey.toString());
             return new Run(status, captured.toString(StandardCharsets.UTF_8));
         } finally {
             System.setOut(before);
@@ -122,7 +143,9 @@ class EvidenceBundleTest {
 
         assertThat(run.status()).as(run.out()).isZero();
         assertThat(run.out()).contains("OK", "10 entries in 1 chain(s)", "1 checkpoint(s)", "2 policy version(s)");
-        assertThat(text).contains(v1.digest(), v2.digest(), "\"tenant\":\"acme\"").doesNotContain("\"tenant\":\"other\"");
+        assertThat(text)
+                .contains(v1.digest(), v2.digest(), "\"tenant\":\"acme\"")
+                .doesNotContain("\"tenant\":\"other\"");
         // Record 1 (i % 4 == 1) was stored with content; the manifest says content is included.
         assertThat(text).contains("\"included\":true");
     }
@@ -144,8 +167,12 @@ class EvidenceBundleTest {
         Run run = verify(tampered);
 
         assertThat(run.status()).isEqualTo(1);
-        assertThat(run.out()).contains("BROKEN", "request=" + target.requestId(), "seq=",
-                "hash does not match SHA-256(prevHash + body): the entry was altered");
+        assertThat(run.out())
+                .contains(
+                        "BROKEN",
+                        "request=" + target.requestId(),
+                        "seq=",
+                        "hash does not match SHA-256(prevHash + body): the entry was altered");
     }
 
     @Test
@@ -175,16 +202,25 @@ class EvidenceBundleTest {
 
     @Test
     void aPolicyChangeIsAnAdminActionWithBothDigestsAndADiffAndTravelsInTheFullBundle() throws Exception {
-        List<ChainedEntry> changes = store.query(AuditQuery.builder().kind(AuditEntry.Kind.ADMIN)
-                .decision(PolicyHistory.ACTION).build()).entries();
+        List<ChainedEntry> changes = store.query(AuditQuery.builder()
+                        .kind(AuditEntry.Kind.ADMIN)
+                        .decision(PolicyHistory.ACTION)
+                        .build())
+                .entries();
         assertThat(changes).hasSize(2);
         AdminAction latest = (AdminAction) changes.get(0).entry();
         assertThat(latest.actor()).isEqualTo("admin:1234abcd");
         assertThat(latest.details()).containsEntry("before", v1.digest()).containsEntry("after", v2.digest());
-        assertThat((String) latest.details().get("diff")).contains("--- a/tenants.yaml", "+++ b/tenants.yaml",
-                "-      store-content: true", "+      store-content: false").doesNotContain("llama.yaml");
+        assertThat((String) latest.details().get("diff"))
+                .contains(
+                        "--- a/tenants.yaml",
+                        "+++ b/tenants.yaml",
+                        "-      store-content: true",
+                        "+      store-content: false")
+                .doesNotContain("llama.yaml");
         // The same version again is no change.
-        assertThat(new PolicyHistory(log, Clock.systemUTC()).observe(v2, AdminAction.GATEWAY)).isEmpty();
+        assertThat(new PolicyHistory(log, Clock.systemUTC()).observe(v2, AdminAction.GATEWAY))
+                .isEmpty();
 
         byte[] all = bundle(new EvidenceBundle.Filter(null, null, null));
         Run run = verify(all);

@@ -13,8 +13,8 @@ import org.junit.jupiter.api.io.TempDir;
 /** A batch's purpose and derivative model, checked once for the whole job. */
 class BatchLicenceTest {
 
-    private static final ModelDescriptor LLAMA = new ModelDescriptor("llama-3.1-8b-instruct", "remote", 8192,
-            "llama-3.1");
+    private static final ModelDescriptor LLAMA =
+            new ModelDescriptor("llama-3.1-8b-instruct", "remote", 8192, "llama-3.1");
     private final BatchLicence batches = new BatchLicence(new LicenceCheck(LicenceCheckTest.LICENCES));
 
     @BeforeAll
@@ -31,7 +31,9 @@ class BatchLicenceTest {
         assertThat(verdict).isInstanceOfSatisfying(LicenceVerdict.Denied.class, d -> {
             assertThat(d.httpStatus()).isEqualTo(403);
             assertThat(d.code()).isEqualTo("derivative_name_required");
-            assertThat(d.message()).contains("derivative_model").contains("section 1.b.i")
+            assertThat(d.message())
+                    .contains("derivative_model")
+                    .contains("section 1.b.i")
                     .contains("include \"Llama\" at the beginning");
         });
     }
@@ -55,8 +57,8 @@ class BatchLicenceTest {
 
         LicenceVerdict verdict = batches.check(LicenceCheckTest.tenant("acme"), fromHeaders, List.of(LLAMA));
 
-        assertThat(verdict).isInstanceOfSatisfying(LicenceVerdict.Allowed.class,
-                a -> assertThat(a.attribution()).isEqualTo("Built with Llama"));
+        assertThat(verdict).isInstanceOfSatisfying(LicenceVerdict.Allowed.class, a -> assertThat(a.attribution())
+                .isEqualTo("Built with Llama"));
         assertThat(fromHeaders.createsModel()).isTrue();
     }
 
@@ -65,6 +67,8 @@ class BatchLicenceTest {
         var chat = BatchLicence.Declaration.of(Map.of("description", "nightly eval"), null, null);
 
         assertThat(chat.purpose()).isEqualTo("chat");
-        assertThat(batches.check(LicenceCheckTest.tenant("acme"), chat, List.of(LLAMA)).allowed()).isTrue();
+        assertThat(batches.check(LicenceCheckTest.tenant("acme"), chat, List.of(LLAMA))
+                        .allowed())
+                .isTrue();
     }
 }

@@ -67,8 +67,10 @@ class LicenceCheckTest {
         assertThat(l.notice()).startsWith("Llama 3.1 is licensed under the Llama 3.1 Community License");
         assertThat(l.euMultimodalRestricted()).isFalse();
         assertThat(l.acceptableUseDefaults().get("S4").action()).isEqualTo(Action.BLOCK);
-        assertThat(LICENCES.get("llama-3.2").orElseThrow().euMultimodalRestricted()).isTrue();
-        assertThat(LICENCES.get("llama-4").orElseThrow().euMultimodalRestricted()).isTrue();
+        assertThat(LICENCES.get("llama-3.2").orElseThrow().euMultimodalRestricted())
+                .isTrue();
+        assertThat(LICENCES.get("llama-4").orElseThrow().euMultimodalRestricted())
+                .isTrue();
         assertThat(LICENCES.all()).hasSize(3);
     }
 
@@ -85,8 +87,8 @@ class LicenceCheckTest {
     @Test
     void aModelOutsideTheTenantsListIsRefused() {
         assertThat(check.check(tenant("acme"), LicenceRequest.chat("llama-4-scout", "llama-4")))
-                .isEqualTo(new LicenceVerdict.Denied(LicenceCheck.MODEL_NOT_ALLOWED, 403,
-                        "tenant acme may not use model llama-4-scout"));
+                .isEqualTo(new LicenceVerdict.Denied(
+                        LicenceCheck.MODEL_NOT_ALLOWED, 403, "tenant acme may not use model llama-4-scout"));
     }
 
     @Test
@@ -106,15 +108,17 @@ class LicenceCheckTest {
 
     @Test
     void anUnknownLicenceIsAServerError() {
-        assertThat(check.check(tenant("acme"), "llama-9", "chat", null)).isInstanceOfSatisfying(
-                LicenceVerdict.Denied.class, d -> assertThat(d.httpStatus()).isEqualTo(500));
+        assertThat(check.check(tenant("acme"), "llama-9", "chat", null))
+                .isInstanceOfSatisfying(LicenceVerdict.Denied.class, d -> assertThat(d.httpStatus())
+                        .isEqualTo(500));
     }
 
     @Test
     void monthlyActiveUsersAboveTheLimitAreRefusedAndAtTheLimitAllowed() {
-        assertThat(check.check(tenant("acme"), "llama-3.1", "chat", null).allowed()).isTrue(); // exactly 700M
-        assertThat(check.check(tenant("giant"), "llama-3.1", "chat", null)).isInstanceOfSatisfying(
-                LicenceVerdict.Denied.class, d -> {
+        assertThat(check.check(tenant("acme"), "llama-3.1", "chat", null).allowed())
+                .isTrue(); // exactly 700M
+        assertThat(check.check(tenant("giant"), "llama-3.1", "chat", null))
+                .isInstanceOfSatisfying(LicenceVerdict.Denied.class, d -> {
                     assertThat(d.code()).isEqualTo("licence_mau_limit_exceeded");
                     assertThat(d.httpStatus()).isEqualTo(403);
                     assertThat(d.message()).contains("700000001").contains("700000000");
@@ -123,25 +127,30 @@ class LicenceCheckTest {
 
     @Test
     void training_needsADerivativeNameBeginningWithLlama() {
-        assertThat(check.check(tenant("acme"), "llama-3.1", "training", null).allowed()).isTrue(); // declared name
-        assertThat(check.check(tenant("acme"), "llama-3.1", "training", "Llama-Acme-8B").allowed()).isTrue();
+        assertThat(check.check(tenant("acme"), "llama-3.1", "training", null).allowed())
+                .isTrue(); // declared name
+        assertThat(check.check(tenant("acme"), "llama-3.1", "training", "Llama-Acme-8B")
+                        .allowed())
+                .isTrue();
 
         LicenceVerdict wrongName = check.check(tenant("acme"), "llama-3.1", "distillation", null);
         assertThat(wrongName).isInstanceOfSatisfying(LicenceVerdict.Denied.class, d -> {
             assertThat(d.code()).isEqualTo("derivative_name_invalid");
             assertThat(d.httpStatus()).isEqualTo(403);
-            assertThat(d.message()).contains("section 1.b.i").contains("include \"Llama\" at the beginning")
+            assertThat(d.message())
+                    .contains("section 1.b.i")
+                    .contains("include \"Llama\" at the beginning")
                     .contains("'Acme-Small'");
         });
         LicenceVerdict undeclared = check.check(tenant("acme"), "llama-3.1", "training", "Llama-Other");
-        assertThat(undeclared).isInstanceOfSatisfying(LicenceVerdict.Denied.class,
-                d -> assertThat(d.code()).isEqualTo("purpose_not_declared"));
+        assertThat(undeclared).isInstanceOfSatisfying(LicenceVerdict.Denied.class, d -> assertThat(d.code())
+                .isEqualTo("purpose_not_declared"));
     }
 
     @Test
     void anUndeclaredPurposeIsRefused() {
-        assertThat(check.check(tenant("old"), null, "training", "Llama-X")).isInstanceOfSatisfying(
-                LicenceVerdict.Denied.class, d -> {
+        assertThat(check.check(tenant("old"), null, "training", "Llama-X"))
+                .isInstanceOfSatisfying(LicenceVerdict.Denied.class, d -> {
                     assertThat(d.code()).isEqualTo("purpose_not_declared");
                     assertThat(d.message()).contains("(declared: chat)");
                 });
@@ -155,19 +164,25 @@ class LicenceCheckTest {
             assertThat(d.httpStatus()).isEqualTo(403);
         });
         // the same tenant may use a text-only 3.2 model, and a non-EU tenant the multimodal one
-        assertThat(check.check(tenant("eu"), new LicenceRequest(null, "llama-3.2", false, "chat", null)).allowed())
+        assertThat(check.check(tenant("eu"), new LicenceRequest(null, "llama-3.2", false, "chat", null))
+                        .allowed())
                 .isTrue();
-        assertThat(check.check(tenant("acme"), new LicenceRequest("llama-3.2-11b-vision", "llama-3.2", true, null,
-                null)).allowed()).isTrue();
+        assertThat(check.check(
+                                tenant("acme"),
+                                new LicenceRequest("llama-3.2-11b-vision", "llama-3.2", true, null, null))
+                        .allowed())
+                .isTrue();
         // Llama 3.1 carries no such restriction
-        assertThat(check.check(tenant("eu"), new LicenceRequest(null, "llama-3.1", true, "chat", null)).allowed())
+        assertThat(check.check(tenant("eu"), new LicenceRequest(null, "llama-3.1", true, "chat", null))
+                        .allowed())
                 .isTrue();
     }
 
     @Test
     void aModelUnderNoTrackedLicenceNeedsNoAcceptance() {
         LicenceVerdict v = check.check(tenant("old"), null, null, null);
-        assertThat(v).isInstanceOfSatisfying(LicenceVerdict.Allowed.class, a -> assertThat(a.attribution()).isEmpty());
+        assertThat(v).isInstanceOfSatisfying(LicenceVerdict.Allowed.class, a -> assertThat(a.attribution())
+                .isEmpty());
     }
 
     @Test

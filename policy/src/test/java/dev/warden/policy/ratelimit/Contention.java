@@ -15,8 +15,7 @@ final class Contention {
 
     static final int THREADS = 32;
 
-    private Contention() {
-    }
+    private Contention() {}
 
     /** {@code THREADS} threads each make {@code perThread} attempts; returns every reservation. */
     static List<Reservation> run(int perThread, IntFunction<Reservation> attempt) throws Exception {

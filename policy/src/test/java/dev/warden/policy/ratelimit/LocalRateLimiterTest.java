@@ -21,7 +21,8 @@ class LocalRateLimiterTest {
     }
 
     static LimitSet tokens(String... windows) {
-        return new LimitSet(List.of(), List.of(windows).stream().map(Window::parse).toList(), 0);
+        return new LimitSet(
+                List.of(), List.of(windows).stream().map(Window::parse).toList(), 0);
     }
 
     static LimitSet concurrent(int n) {
@@ -34,27 +35,34 @@ class LocalRateLimiterTest {
 
     @Test
     void underContentionARequestLimitAdmitsExactlyItsCapacity() throws Exception {
-        List<Reservation> all = Contention.run(10, t -> reserve("k1", requests("50/1h"), LimitSet.NONE,
-                LimitSet.NONE, 10));
+        List<Reservation> all =
+                Contention.run(10, t -> reserve("k1", requests("50/1h"), LimitSet.NONE, LimitSet.NONE, 10));
         assertThat(all).hasSize(320);
         assertThat(Contention.admitted(all)).isEqualTo(50);
-        assertThat(all.stream().filter(r -> !r.admitted()).map(r -> r.rejection().orElseThrow().reason()))
+        assertThat(all.stream()
+                        .filter(r -> !r.admitted())
+                        .map(r -> r.rejection().orElseThrow().reason()))
                 .containsOnly(Rejection.Reason.REQUESTS);
     }
 
     @Test
     void underContentionATokenLimitAdmitsExactlyWhatFits() throws Exception {
-        List<Reservation> all = Contention.run(5, t -> reserve("k" + t, LimitSet.NONE, tokens("1000/1h"),
-                LimitSet.NONE, 30));
+        List<Reservation> all =
+                Contention.run(5, t -> reserve("k" + t, LimitSet.NONE, tokens("1000/1h"), LimitSet.NONE, 30));
         assertThat(Contention.admitted(all)).isEqualTo(33); // 33 * 30 = 990, a 34th would need 1020
     }
 
     @Test
     void underContentionAConcurrencyLimitAdmitsExactlyItsSlotsUntilReleased() throws Exception {
-        List<Reservation> first = Contention.run(4, t -> reserve("k" + t, LimitSet.NONE, LimitSet.NONE,
-                concurrent(5), 0));
+        List<Reservation> first =
+                Contention.run(4, t -> reserve("k" + t, LimitSet.NONE, LimitSet.NONE, concurrent(5), 0));
         assertThat(Contention.admitted(first)).isEqualTo(5);
-        assertThat(first.stream().filter(r -> !r.admitted()).findFirst().orElseThrow().rejection().orElseThrow())
+        assertThat(first.stream()
+                        .filter(r -> !r.admitted())
+                        .findFirst()
+                        .orElseThrow()
+                        .rejection()
+                        .orElseThrow())
                 .satisfies(r -> {
                     assertThat(r.reason()).isEqualTo(Rejection.Reason.CONCURRENT);
                     assertThat(r.scope()).isEqualTo("model");
@@ -62,8 +70,8 @@ class LocalRateLimiterTest {
                 });
         first.forEach(Reservation::release);
         first.forEach(Reservation::release); // idempotent: releasing twice frees nothing extra
-        List<Reservation> second = Contention.run(4, t -> reserve("k" + t, LimitSet.NONE, LimitSet.NONE,
-                concurrent(5), 0));
+        List<Reservation> second =
+                Contention.run(4, t -> reserve("k" + t, LimitSet.NONE, LimitSet.NONE, concurrent(5), 0));
         assertThat(Contention.admitted(second)).isEqualTo(5);
     }
 
@@ -71,7 +79,8 @@ class LocalRateLimiterTest {
     void allWindowsHoldAtOnceAndARejectionGivesBackWhatWasTaken() {
         LimitSet key = requests("5/1m", "3/1d");
         for (int i = 0; i < 3; i++) {
-            assertThat(reserve("k", key, LimitSet.NONE, LimitSet.NONE, 0).admitted()).isTrue();
+            assertThat(reserve("k", key, LimitSet.NONE, LimitSet.NONE, 0).admitted())
+                    .isTrue();
         }
         Reservation fourth = reserve("k", key, LimitSet.NONE, LimitSet.NONE, 0);
         assertThat(fourth.rejection().orElseThrow().limit()).isEqualTo("3/1d requests");
@@ -85,35 +94,52 @@ class LocalRateLimiterTest {
         assertThat(reserve("b", keyLimit, tenant, LimitSet.NONE, 0).admitted()).isFalse();
         holder.release();
         assertThat(reserve("b", keyLimit, tenant, LimitSet.NONE, 0).admitted()).isTrue();
-        assertThat(reserve("b", keyLimit, LimitSet.NONE, LimitSet.NONE, 0).admitted()).isTrue(); // b has used 2 of 2
-        assertThat(reserve("b", keyLimit, LimitSet.NONE, LimitSet.NONE, 0).admitted()).isFalse();
+        assertThat(reserve("b", keyLimit, LimitSet.NONE, LimitSet.NONE, 0).admitted())
+                .isTrue(); // b has used 2 of 2
+        assertThat(reserve("b", keyLimit, LimitSet.NONE, LimitSet.NONE, 0).admitted())
+                .isFalse();
     }
 
     @Test
     void keysTenantsAndModelsAreSeparateScopes() {
         LimitSet one = requests("1/1h");
-        assertThat(limiter.reserve("acme", "k1", one, LimitSet.NONE, "m", LimitSet.NONE, 0).admitted()).isTrue();
-        assertThat(limiter.reserve("acme", "k2", one, LimitSet.NONE, "m", LimitSet.NONE, 0).admitted()).isTrue();
-        assertThat(limiter.reserve("other", "k1", one, LimitSet.NONE, "m", LimitSet.NONE, 0).admitted()).isTrue();
-        assertThat(limiter.reserve("acme", "k1", one, LimitSet.NONE, "m", LimitSet.NONE, 0).admitted()).isFalse();
+        assertThat(limiter.reserve("acme", "k1", one, LimitSet.NONE, "m", LimitSet.NONE, 0)
+                        .admitted())
+                .isTrue();
+        assertThat(limiter.reserve("acme", "k2", one, LimitSet.NONE, "m", LimitSet.NONE, 0)
+                        .admitted())
+                .isTrue();
+        assertThat(limiter.reserve("other", "k1", one, LimitSet.NONE, "m", LimitSet.NONE, 0)
+                        .admitted())
+                .isTrue();
+        assertThat(limiter.reserve("acme", "k1", one, LimitSet.NONE, "m", LimitSet.NONE, 0)
+                        .admitted())
+                .isFalse();
 
-        assertThat(limiter.reserve("acme", "k3", LimitSet.NONE, LimitSet.NONE, "m1", one, 0).admitted()).isTrue();
-        assertThat(limiter.reserve("acme", "k4", LimitSet.NONE, LimitSet.NONE, "m2", one, 0).admitted()).isTrue();
-        assertThat(limiter.reserve("acme", "k4", LimitSet.NONE, LimitSet.NONE, "m1", one, 0).admitted()).isFalse();
+        assertThat(limiter.reserve("acme", "k3", LimitSet.NONE, LimitSet.NONE, "m1", one, 0)
+                        .admitted())
+                .isTrue();
+        assertThat(limiter.reserve("acme", "k4", LimitSet.NONE, LimitSet.NONE, "m2", one, 0)
+                        .admitted())
+                .isTrue();
+        assertThat(limiter.reserve("acme", "k4", LimitSet.NONE, LimitSet.NONE, "m1", one, 0)
+                        .admitted())
+                .isFalse();
     }
 
     @Test
     void headersFollowOpenAi() {
-        LimitSet limits = new LimitSet(List.of(Window.parse("60/1m"), Window.parse("10000/1d")),
-                List.of(Window.parse("1000/1m")), 0);
+        LimitSet limits = new LimitSet(
+                List.of(Window.parse("60/1m"), Window.parse("10000/1d")), List.of(Window.parse("1000/1m")), 0);
         Reservation r = reserve("k", limits, LimitSet.NONE, LimitSet.NONE, 100);
-        assertThat(r.headers()).containsExactly(
-                org.assertj.core.api.Assertions.entry("x-ratelimit-limit-requests", "60"),
-                org.assertj.core.api.Assertions.entry("x-ratelimit-remaining-requests", "59"),
-                org.assertj.core.api.Assertions.entry("x-ratelimit-reset-requests", "1s"),
-                org.assertj.core.api.Assertions.entry("x-ratelimit-limit-tokens", "1000"),
-                org.assertj.core.api.Assertions.entry("x-ratelimit-remaining-tokens", "900"),
-                org.assertj.core.api.Assertions.entry("x-ratelimit-reset-tokens", "6s"));
+        assertThat(r.headers())
+                .containsExactly(
+                        org.assertj.core.api.Assertions.entry("x-ratelimit-limit-requests", "60"),
+                        org.assertj.core.api.Assertions.entry("x-ratelimit-remaining-requests", "59"),
+                        org.assertj.core.api.Assertions.entry("x-ratelimit-reset-requests", "1s"),
+                        org.assertj.core.api.Assertions.entry("x-ratelimit-limit-tokens", "1000"),
+                        org.assertj.core.api.Assertions.entry("x-ratelimit-remaining-tokens", "900"),
+                        org.assertj.core.api.Assertions.entry("x-ratelimit-reset-tokens", "6s"));
         assertThat(r.reservedTokens()).isEqualTo(100);
         assertThat(r.store()).isEqualTo("local");
     }
@@ -128,7 +154,8 @@ class LocalRateLimiterTest {
         // one request comes back every 30 s; the test ran well under a second since the bucket was created
         assertThat(rejection.retryAfter()).isBetween(Duration.ofSeconds(25), Duration.ofSeconds(30));
         assertThat(rejection.httpStatus()).isEqualTo(429);
-        assertThat(third.headers()).containsEntry("retry-after", Long.toString(rejection.retryAfterSeconds()))
+        assertThat(third.headers())
+                .containsEntry("retry-after", Long.toString(rejection.retryAfterSeconds()))
                 .containsEntry("x-ratelimit-remaining-requests", "0")
                 .containsEntry("x-ratelimit-limit-requests", "2");
         assertThat(rejection.message()).contains("2/1m requests");
@@ -146,15 +173,19 @@ class LocalRateLimiterTest {
     void settlingRefundsUnusedTokensAndChargesOverruns() {
         LimitSet limit = tokens("1000/30d"); // refills one token per 43 min: no refill during the test
         Reservation r = reserve("refund", limit, LimitSet.NONE, LimitSet.NONE, 600);
-        assertThat(reserve("refund", limit, LimitSet.NONE, LimitSet.NONE, 800).admitted()).isFalse();
+        assertThat(reserve("refund", limit, LimitSet.NONE, LimitSet.NONE, 800).admitted())
+                .isFalse();
         r.settle(100); // 500 come back
-        r.settle(0);   // only the first settle counts
-        assertThat(reserve("refund", limit, LimitSet.NONE, LimitSet.NONE, 800).admitted()).isTrue();
+        r.settle(0); // only the first settle counts
+        assertThat(reserve("refund", limit, LimitSet.NONE, LimitSet.NONE, 800).admitted())
+                .isTrue();
 
         Reservation small = reserve("charge", limit, LimitSet.NONE, LimitSet.NONE, 100);
         small.settle(500); // 400 more than reserved
-        assertThat(reserve("charge", limit, LimitSet.NONE, LimitSet.NONE, 501).admitted()).isFalse();
-        assertThat(reserve("charge", limit, LimitSet.NONE, LimitSet.NONE, 490).admitted()).isTrue();
+        assertThat(reserve("charge", limit, LimitSet.NONE, LimitSet.NONE, 501).admitted())
+                .isFalse();
+        assertThat(reserve("charge", limit, LimitSet.NONE, LimitSet.NONE, 490).admitted())
+                .isTrue();
     }
 
     @Test

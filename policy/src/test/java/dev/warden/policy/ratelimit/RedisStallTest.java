@@ -33,6 +33,7 @@ class RedisStallTest {
     private static final Duration LIMIT = Duration.ofMillis(250);
     /** Long against the limit, so that "returned before the pause ended" leaves a wide margin on a busy machine. */
     private static final long PAUSE_MS = 4000;
+
     private static final LimitSet REQUESTS_40 = new LimitSet(List.of(Window.parse("40/1h")), List.of(), 0);
 
     private int port;
@@ -42,8 +43,13 @@ class RedisStallTest {
     void startRedis() throws Exception {
         port = RedisRateLimiterTest.freePort();
         Path dir = Files.createTempDirectory("warden-redis-stall");
-        redis = RedisServer.newRedisServer().port(port).bind("127.0.0.1")
-                .setting("save \"\"").setting("appendonly no").setting("dir " + dir).build();
+        redis = RedisServer.newRedisServer()
+                .port(port)
+                .bind("127.0.0.1")
+                .setting("save \"\"")
+                .setting("appendonly no")
+                .setting("dir " + dir)
+                .build();
         redis.start();
     }
 
@@ -56,7 +62,8 @@ class RedisStallTest {
 
     private RateLimiter limiter(RateLimiterOptions.Fallback fallback) {
         return RateLimiter.create(RateLimiterOptions.redis("redis://127.0.0.1:" + port, fallback)
-                .withRedisTimeout(LIMIT).withRedisRetryInterval(Duration.ofMillis(200))
+                .withRedisTimeout(LIMIT)
+                .withRedisRetryInterval(Duration.ofMillis(200))
                 .withKeyPrefix(RedisRateLimiterTest.prefix()));
     }
 
@@ -75,7 +82,7 @@ class RedisStallTest {
     @Test
     void aStalledRedisGivesWayToEachFallbackWithinTheTimeLimitAndIsUsedAgainAfterwards() throws Exception {
         try (RateLimiter local = limiter(RateLimiterOptions.Fallback.LOCAL);
-             RateLimiter closed = limiter(RateLimiterOptions.Fallback.CLOSED)) {
+                RateLimiter closed = limiter(RateLimiterOptions.Fallback.CLOSED)) {
             AtomicInteger localTold = new AtomicInteger();
             AtomicInteger closedTold = new AtomicInteger();
             local.onFallback(e -> localTold.incrementAndGet());
@@ -84,8 +91,8 @@ class RedisStallTest {
             assertThat(awaitRedis(local, "k", REQUESTS_40).store()).isEqualTo("redis");
             assertThat(awaitRedis(closed, "k", REQUESTS_40).admitted()).isTrue();
             // one concurrency slot and 100 of 1000 tokens, held across the pause
-            Reservation held = awaitRedis(closed, "held",
-                    new LimitSet(List.of(), List.of(Window.parse("1000/1h")), 1), 100);
+            Reservation held =
+                    awaitRedis(closed, "held", new LimitSet(List.of(), List.of(Window.parse("1000/1h")), 1), 100);
             assertThat(held.admitted()).isTrue();
             long localFallbacks = local.fallbackCount();
             long closedFallbacks = closed.fallbackCount();
@@ -174,8 +181,12 @@ class RedisStallTest {
             // longer than Lettuce's own command timeout (8 x the limit): the release gets no answer and fails
             long pauseEnds = pause(PAUSE_MS);
             held.release().get(30, TimeUnit.SECONDS);
-            assertThat(System.nanoTime()).as("the release gave up while the pause held").isLessThan(pauseEnds);
-            assertThat(closed.unconfirmedSlotReleases()).as("the unanswered release is remembered").isEqualTo(1);
+            assertThat(System.nanoTime())
+                    .as("the release gave up while the pause held")
+                    .isLessThan(pauseEnds);
+            assertThat(closed.unconfirmedSlotReleases())
+                    .as("the unanswered release is remembered")
+                    .isEqualTo(1);
 
             Reservation after = awaitRedis(closed, "slot", oneSlot);
 
@@ -210,8 +221,11 @@ class RedisStallTest {
 
     private static Reservation awaitRedis(RateLimiter limiter, String key, LimitSet limits, long tokens)
             throws InterruptedException {
-        return await("a reservation decided by Redis").atMost(Duration.ofSeconds(15))
+        return await("a reservation decided by Redis")
+                .atMost(Duration.ofSeconds(15))
                 .pollInterval(Duration.ofMillis(50))
-                .until(() -> reserve(limiter, key, limits, tokens), r -> r.admitted() && r.store().equals("redis"));
+                .until(
+                        () -> reserve(limiter, key, limits, tokens),
+                        r -> r.admitted() && r.store().equals("redis"));
     }
 }

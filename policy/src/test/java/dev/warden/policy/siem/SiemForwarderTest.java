@@ -9,7 +9,6 @@ import dev.warden.policy.audit.AuditStore;
 import dev.warden.policy.audit.AuditStores;
 import dev.warden.policy.audit.Records;
 import java.io.DataInputStream;
-import java.io.EOFException;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -46,13 +45,17 @@ class SiemForwarderTest {
     private Receiver receiver;
     /** Every request id any receiver got, and how often. */
     private final Map<String, Integer> counts = new ConcurrentHashMap<>();
+
     private SiemForwarder forwarder;
 
     @BeforeEach
     void open() throws IOException {
         store = AuditStores.open(dir.resolve("audit.db").toString());
-        log = new AuditLog(store, AuditLogConfig.defaults().withSpillFile(dir.resolve("spill.jsonl"))
-                .withInstanceId("gw-1"));
+        log = new AuditLog(
+                store,
+                AuditLogConfig.defaults()
+                        .withSpillFile(dir.resolve("spill.jsonl"))
+                        .withInstanceId("gw-1"));
         receiver = new Receiver(0, counts);
     }
 
@@ -67,9 +70,20 @@ class SiemForwarderTest {
     }
 
     private SiemForwarder forwarder() {
-        return new SiemForwarder(store, new SiemForwarder.Settings("127.0.0.1", receiver.port, false, null,
-                dir.resolve("siem"), 1024 * 1024, Duration.ofMillis(20), Duration.ofMillis(300),
-                Duration.ofSeconds(2), "gw-1")).start();
+        return new SiemForwarder(
+                        store,
+                        new SiemForwarder.Settings(
+                                "127.0.0.1",
+                                receiver.port,
+                                false,
+                                null,
+                                dir.resolve("siem"),
+                                1024 * 1024,
+                                Duration.ofMillis(20),
+                                Duration.ofMillis(300),
+                                Duration.ofSeconds(2),
+                                "gw-1"))
+                .start();
     }
 
     private void traffic(String tenant, int from, int to) throws Exception {
@@ -105,7 +119,8 @@ class SiemForwarderTest {
             assertThat(all).containsKey("r-other-" + i);
         }
         long duplicates = all.values().stream().mapToLong(n -> n - 1).sum();
-        System.out.printf("SIEM outage: 60 records, %d received in all, %d duplicate(s), none lost%n",
+        System.out.printf(
+                "SIEM outage: 60 records, %d received in all, %d duplicate(s), none lost%n",
                 all.values().stream().mapToLong(Integer::longValue).sum(), duplicates);
         assertThat(all).hasSize(60);
     }
@@ -117,10 +132,12 @@ class SiemForwarderTest {
         await().atMost(Duration.ofSeconds(20)).until(() -> counts.size() == 1);
 
         String frame = receiver.frames.get(0);
-        assertThat(frame).matches("<\\d{2,3}>1 2026-11-01T10:00:01Z gw-1 warden - audit - CEF:0\\|Warden\\|Warden "
-                + "Gateway\\|1\\|allowed\\|request allowed\\|1\\|.*");
-        assertThat(frame).contains("externalId=r-acme-1", "cs1=acme", "suser=key-1", "cs5=acme@gw-1:1",
-                "cs2=llama-3.1-70b").doesNotContain("REDACTED", "prompt,");
+        assertThat(frame)
+                .matches("<\\d{2,3}>1 2026-11-01T10:00:01Z gw-1 warden - audit - CEF:0\\|Warden\\|Warden "
+                        + "Gateway\\|1\\|allowed\\|request allowed\\|1\\|.*");
+        assertThat(frame)
+                .contains("externalId=r-acme-1", "cs1=acme", "suser=key-1", "cs5=acme@gw-1:1", "cs2=llama-3.1-70b")
+                .doesNotContain("REDACTED", "prompt,");
     }
 
     /**
@@ -141,19 +158,21 @@ class SiemForwarderTest {
             server.setReuseAddress(true);
             server.bind(new InetSocketAddress("127.0.0.1", port));
             this.port = server.getLocalPort();
-            Thread accept = new Thread(() -> {
-                while (!server.isClosed()) {
-                    try {
-                        Socket s = server.accept();
-                        clients.add(s);
-                        Thread reader = new Thread(() -> read(s), "syslog-receiver-conn");
-                        reader.setDaemon(true);
-                        reader.start();
-                    } catch (IOException closed) {
-                        return;
-                    }
-                }
-            }, "syslog-receiver");
+            Thread accept = new Thread(
+                    () -> {
+                        while (!server.isClosed()) {
+                            try {
+                                Socket s = server.accept();
+                                clients.add(s);
+                                Thread reader = new Thread(() -> read(s), "syslog-receiver-conn");
+                                reader.setDaemon(true);
+                                reader.start();
+                            } catch (IOException closed) {
+                                return;
+                            }
+                        }
+                    },
+                    "syslog-receiver");
             accept.setDaemon(true);
             accept.start();
         }

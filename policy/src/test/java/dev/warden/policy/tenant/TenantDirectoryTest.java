@@ -13,9 +13,9 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -39,12 +39,16 @@ class TenantDirectoryTest {
         assertThat(acme.purpose("training").orElseThrow().derivativeModel()).isEqualTo("Llama-Acme-Support-8B");
         assertThat(acme.guard().failMode()).isEqualTo(FailMode.CLOSED);
         // tenant rule beats the licence default
-        assertThat(acme.guard().rule(Direction.OUTPUT, "S9").orElseThrow().threshold()).isEqualTo(0.3);
+        assertThat(acme.guard().rule(Direction.OUTPUT, "S9").orElseThrow().threshold())
+                .isEqualTo(0.3);
         // "both" applies to each direction; licence default (S6: flag) overridden
-        assertThat(acme.guard().rule(Direction.INPUT, "S6").orElseThrow().action()).isEqualTo(Action.ALLOW);
+        assertThat(acme.guard().rule(Direction.INPUT, "S6").orElseThrow().action())
+                .isEqualTo(Action.ALLOW);
         // licence default survives where the tenant says nothing
-        assertThat(acme.guard().rule(Direction.INPUT, "S5").orElseThrow().source()).isEqualTo("llama-3.1 AUP default");
-        assertThat(acme.guard().rule(Direction.INPUT, "pii.card").orElseThrow().action()).isEqualTo(Action.REDACT);
+        assertThat(acme.guard().rule(Direction.INPUT, "S5").orElseThrow().source())
+                .isEqualTo("llama-3.1 AUP default");
+        assertThat(acme.guard().rule(Direction.INPUT, "pii.card").orElseThrow().action())
+                .isEqualTo(Action.REDACT);
         assertThat(acme.limits().key().requests()).containsExactly(Window.parse("60/1m"), Window.parse("10000/1d"));
         assertThat(acme.limits().model("llama-3.1-8b-instruct").tokens()).containsExactly(Window.parse("500000/1m"));
         assertThat(acme.streaming().windowTokens()).isEqualTo(64);
@@ -60,10 +64,13 @@ class TenantDirectoryTest {
 
     @Test
     void streamingWindowsRampUpByDefaultAndEachSettingCanBeChanged() throws Exception {
-        TenantPolicy acme = TenantDirectory.load(EXAMPLE, LICENCES).tenant("acme").orElseThrow().policy();
+        TenantPolicy acme = TenantDirectory.load(EXAMPLE, LICENCES)
+                .tenant("acme")
+                .orElseThrow()
+                .policy();
         assertThat(acme.streaming()).isEqualTo(StreamingPolicy.DEFAULT);
-        assertThat(StreamingPolicy.DEFAULT).isEqualTo(
-                new StreamingPolicy(StreamingPolicy.Mode.HOLD_BACK, 64, 16, 4, 20, 500));
+        assertThat(StreamingPolicy.DEFAULT)
+                .isEqualTo(new StreamingPolicy(StreamingPolicy.Mode.HOLD_BACK, 64, 16, 4, 20, 500));
 
         Path tenants = dir.resolve("tenants.yaml");
         Files.writeString(tenants, """
@@ -76,7 +83,11 @@ class TenantDirectoryTest {
                       first-window-ms: 0
                       window-ms: 250
                 """);
-        StreamingPolicy s = TenantDirectory.load(tenants, LICENCES).tenant("acme").orElseThrow().policy().streaming();
+        StreamingPolicy s = TenantDirectory.load(tenants, LICENCES)
+                .tenant("acme")
+                .orElseThrow()
+                .policy()
+                .streaming();
         assertThat(s).isEqualTo(new StreamingPolicy(StreamingPolicy.Mode.HOLD_BACK, 32, 16, 2, 0, 250));
 
         Files.writeString(tenants, """
@@ -102,13 +113,16 @@ class TenantDirectoryTest {
     void bootstrapCreatesTheFileWithAKeyForLocalThatAuthenticates() throws Exception {
         Path tenants = dir.resolve("config/tenants.yaml");
         Path keyFile = dir.resolve("data/first-api-key.txt");
-        Path written = TenantFileBootstrap.createIfMissing(tenants, EXAMPLE, keyFile, LICENCES).orElseThrow();
+        Path written = TenantFileBootstrap.createIfMissing(tenants, EXAMPLE, keyFile, LICENCES)
+                .orElseThrow();
 
         assertThat(written).isEqualTo(keyFile);
         assertThat(Files.getPosixFilePermissions(keyFile))
                 .containsExactlyInAnyOrder(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
         String key = Files.readString(keyFile).trim();
-        assertThat(Files.readString(tenants)).doesNotContain(key).contains(ApiKeys.hash(key))
+        assertThat(Files.readString(tenants))
+                .doesNotContain(key)
+                .contains(ApiKeys.hash(key))
                 .contains("# Warden tenants"); // comments survive the edit
 
         TenantDirectory directory = TenantDirectory.load(tenants, LICENCES);
@@ -119,7 +133,8 @@ class TenantDirectoryTest {
         assertThat(directory.authenticate("Bearer " + key)).isEmpty();
 
         // second start: the file exists, nothing is created
-        assertThat(TenantFileBootstrap.createIfMissing(tenants, EXAMPLE, keyFile, LICENCES)).isEmpty();
+        assertThat(TenantFileBootstrap.createIfMissing(tenants, EXAMPLE, keyFile, LICENCES))
+                .isEmpty();
     }
 
     @Test
@@ -158,18 +173,36 @@ class TenantDirectoryTest {
         Files.copy(EXAMPLE, tenants);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int status = CreateKeyCommand.run(new String[] {"create-key", "--tenant", "acme", "--file", tenants.toString(),
-                "--label", "ci", "--licences", "../config/licences"}, new PrintStream(out), new PrintStream(err));
+        int status = CreateKeyCommand.run(
+                new String[] {
+                    "create-key",
+                    "--tenant",
+                    "acme",
+                    "--file",
+                    tenants.toString(),
+                    "--label",
+                    "ci",
+                    "--licences",
+                    "../config/licences"
+                },
+                new PrintStream(out),
+                new PrintStream(err));
 
         assertThat(status).isZero();
         String key = out.toString(StandardCharsets.UTF_8).trim();
         assertThat(key).matches("wdn-[0-9A-Za-z]{40}");
         assertThat(err.toString(StandardCharsets.UTF_8)).doesNotContain(key).contains(ApiKeys.keyId(ApiKeys.hash(key)));
-        assertThat(TenantDirectory.load(tenants, LICENCES).authenticate(key).orElseThrow().key().label())
+        assertThat(TenantDirectory.load(tenants, LICENCES)
+                        .authenticate(key)
+                        .orElseThrow()
+                        .key()
+                        .label())
                 .isEqualTo("ci");
 
-        int unknown = CreateKeyCommand.run(new String[] {"--tenant", "nobody", "--file", tenants.toString()},
-                new PrintStream(out), new PrintStream(err));
+        int unknown = CreateKeyCommand.run(
+                new String[] {"--tenant", "nobody", "--file", tenants.toString()},
+                new PrintStream(out),
+                new PrintStream(err));
         assertThat(unknown).isEqualTo(1);
     }
 
@@ -186,7 +219,8 @@ class TenantDirectoryTest {
 
         TenantDirectory directory = TenantDirectory.load(tenants, LicenceCatalog.empty());
 
-        assertThat(directory.tenant("a").orElseThrow().keys()).extracting(ApiKey::id)
+        assertThat(directory.tenant("a").orElseThrow().keys())
+                .extracting(ApiKey::id)
                 .containsExactlyInAnyOrder("5e660614", "00001234", "1e9", "true");
     }
 
@@ -217,7 +251,8 @@ class TenantDirectoryTest {
                 """);
         assertThatThrownBy(() -> TenantDirectory.load(tenants, LICENCES))
                 .isInstanceOf(InvalidConfigException.class)
-                .hasMessageContaining(":4: tenants[0].audit.retention-days: audit records must be kept at least 180 days");
+                .hasMessageContaining(
+                        ":4: tenants[0].audit.retention-days: audit records must be kept at least 180 days");
 
         Files.writeString(tenants, """
                 tenants:
@@ -237,7 +272,11 @@ class TenantDirectoryTest {
                       content-retention-days: 14
                       legal-hold: true
                 """);
-        AuditSettings audit = TenantDirectory.load(tenants, LICENCES).tenant("acme").orElseThrow().policy().audit();
+        AuditSettings audit = TenantDirectory.load(tenants, LICENCES)
+                .tenant("acme")
+                .orElseThrow()
+                .policy()
+                .audit();
         assertThat(audit).isEqualTo(new AuditSettings(false, 400, 14, true));
     }
 
@@ -297,8 +336,7 @@ class TenantDirectoryTest {
                 .hasMessageContaining(":7: tenants[0].limits.models.llama-3.1-8b-instuct: limits for model");
 
         Files.writeString(tenants, "tenants:\n  - id: acme\n    keys: [ {sha256: abc\n");
-        assertThatThrownBy(() -> TenantDirectory.load(tenants, LICENCES))
-                .hasMessageContaining("not valid YAML");
+        assertThatThrownBy(() -> TenantDirectory.load(tenants, LICENCES)).hasMessageContaining("not valid YAML");
 
         Files.writeString(tenants, """
                 tenants:
@@ -336,16 +374,20 @@ class TenantDirectoryTest {
         assertThat(directory.reload()).isTrue();
         String v2 = directory.policyVersion();
         assertThat(v2).isNotEqualTo(v1);
-        assertThat(directory.tenant("acme").orElseThrow().policy().monthlyActiveUsers()).isEqualTo(5);
+        assertThat(directory.tenant("acme").orElseThrow().policy().monthlyActiveUsers())
+                .isEqualTo(5);
         assertThat(events.poll()).isEqualTo("reloaded " + v2);
 
         TenantFileEditor.writeAtomically(tenants, good.replace("fail-mode: closed", "fail-mode: sometimes"));
         assertThat(directory.reload()).isFalse();
-        assertThat(events.poll()).startsWith("rejected " + tenants).contains("tenants[1].guard.fail-mode")
+        assertThat(events.poll())
+                .startsWith("rejected " + tenants)
+                .contains("tenants[1].guard.fail-mode")
                 .contains("expected one of closed, open");
         assertThat(directory.policyVersion()).isEqualTo(v2);
         assertThat(directory.lastProblem()).isPresent();
-        assertThat(directory.authenticate(key).orElseThrow().policy().guard().failMode()).isEqualTo(FailMode.CLOSED);
+        assertThat(directory.authenticate(key).orElseThrow().policy().guard().failMode())
+                .isEqualTo(FailMode.CLOSED);
         assertThat(directory.reload()).isFalse(); // the same broken content is reported once
         assertThat(events).isEmpty();
 

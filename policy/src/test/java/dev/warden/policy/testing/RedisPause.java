@@ -10,8 +10,7 @@ import java.util.concurrent.TimeUnit;
 /** Stalls a real Redis server, as an overloaded or unreachable one would look to its clients. */
 public final class RedisPause {
 
-    private RedisPause() {
-    }
+    private RedisPause() {}
 
     /**
      * Sends {@code CLIENT PAUSE millis ALL} on a connection of its own; every other client's commands wait until
@@ -22,8 +21,8 @@ public final class RedisPause {
             s.setSoTimeout(10_000);
             long sent = System.nanoTime();
             s.getOutputStream().write(("CLIENT PAUSE " + millis + " ALL\r\n").getBytes(StandardCharsets.US_ASCII));
-            String reply = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII))
-                    .readLine();
+            String reply =
+                    new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII)).readLine();
             if (!"+OK".equals(reply)) {
                 throw new IOException("CLIENT PAUSE answered " + reply);
             }

@@ -18,22 +18,26 @@ public final class SharedPostgres {
     private static final AtomicInteger DATABASES = new AtomicInteger();
     private static EmbeddedPostgres server;
 
-    private SharedPostgres() {
-    }
+    private SharedPostgres() {}
 
     /** The server, started on first use. */
     public static synchronized EmbeddedPostgres server() {
         if (server == null) {
             try {
                 // The tests kill client JVMs, never the server: server-side fsync only slows CREATE DATABASE down.
-                EmbeddedPostgres started = EmbeddedPostgres.builder().setServerConfig("fsync", "off").start();
-                Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                    try {
-                        started.close();
-                    } catch (IOException e) {
-                        // the JVM is exiting; the data directory is a temporary one
-                    }
-                }, "shared-postgres-stop"));
+                EmbeddedPostgres started = EmbeddedPostgres.builder()
+                        .setServerConfig("fsync", "off")
+                        .start();
+                Runtime.getRuntime()
+                        .addShutdownHook(new Thread(
+                                () -> {
+                                    try {
+                                        started.close();
+                                    } catch (IOException e) {
+                                        // the JVM is exiting; the data directory is a temporary one
+                                    }
+                                },
+                                "shared-postgres-stop"));
                 server = started;
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot start the embedded PostgreSQL server", e);
@@ -45,7 +49,8 @@ public final class SharedPostgres {
     /** Creates a new empty database named {@code prefix_N} and returns its JDBC URL (user {@code postgres}). */
     public static String freshDatabase(String prefix) throws SQLException {
         String name = prefix + "_" + DATABASES.incrementAndGet();
-        try (Connection c = server().getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
+        try (Connection c = server().getPostgresDatabase().getConnection();
+                Statement s = c.createStatement()) {
             s.executeUpdate("CREATE DATABASE " + name);
         }
         return server().getJdbcUrl("postgres", name);

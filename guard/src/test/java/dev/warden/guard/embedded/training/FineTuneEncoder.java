@@ -52,8 +52,7 @@ public final class FineTuneEncoder {
     /** Pooled vectors have norm 1: logits of a linear head on them need a scale to reach confident values. */
     static final float LOGIT_SCALE = 10f;
 
-    record Item(long[] ids, int attack, int unsafe) {
-    }
+    record Item(long[] ids, int attack, int unsafe) {}
 
     public static void main(String[] args) throws Exception {
         Map<String, String> o = new HashMap<>();
@@ -71,15 +70,21 @@ public final class FineTuneEncoder {
         float headLr = Float.parseFloat(o.getOrDefault("headLr", "1e-3"));
         Path datasets = Path.of(o.getOrDefault("datasets", TrainHeads.defaultDatasets()));
         Path module = Files.exists(Path.of("guard/pom.xml")) ? Path.of("guard") : Path.of(".");
-        Path out = Path.of(o.getOrDefault("out", module.resolve("target/fine-tune/encoder-delta.bin").toString()));
+        Path out = Path.of(o.getOrDefault(
+                "out", module.resolve("target/fine-tune/encoder-delta.bin").toString()));
         long start = System.nanoTime();
 
         List<HeldOutSets.Item> heldOut = HeldOutSets.load(datasets);
-        List<TrainHeads.Row> rows = TrainHeads.withoutHeldOut(TrainHeads.assign(new DatasetCatalog(datasets).load()),
-                heldOut, new StringBuilder());
+        List<TrainHeads.Row> rows = TrainHeads.withoutHeldOut(
+                TrainHeads.assign(new DatasetCatalog(datasets).load()), heldOut, new StringBuilder());
         List<TrainHeads.Row> train = pick(rows, Split.TRAIN, examples);
         List<TrainHeads.Row> val = pick(rows, Split.VALIDATION, validation);
-        System.out.printf(Locale.ROOT, "rows: %d training, %d validation (of %d in the pool)%n", train.size(), val.size(), rows.size());
+        System.out.printf(
+                Locale.ROOT,
+                "rows: %d training, %d validation (of %d in the pool)%n",
+                train.size(),
+                val.size(),
+                rows.size());
 
         OnnxModelFile onnx;
         try (InputStream in = FineTuneEncoder.class.getResourceAsStream(FP32_MODEL)) {
@@ -92,7 +97,7 @@ public final class FineTuneEncoder {
         engine.setRandomSeed(20241204);
         int from = TorchMiniLm.LAYERS - layers;
         try (NDManager manager = engine.newBaseManager();
-             HuggingFaceTokenizer tokenizer = tokenizer()) {
+                HuggingFaceTokenizer tokenizer = tokenizer()) {
             TorchMiniLm model = new TorchMiniLm(onnx, manager);
             List<Item> trainItems = items(train, tokenizer, maxTokens);
             List<Item> valItems = items(val, tokenizer, maxTokens);
@@ -100,17 +105,27 @@ public final class FineTuneEncoder {
 
             Random random = new Random(20241204);
             Map<String, NDArray> heads = new LinkedHashMap<>();
-            heads.put("attack.weight", manager.randomNormal(0, 0.02f, new Shape(TorchMiniLm.HIDDEN, 3), ai.djl.ndarray.types.DataType.FLOAT32));
+            heads.put(
+                    "attack.weight",
+                    manager.randomNormal(
+                            0, 0.02f, new Shape(TorchMiniLm.HIDDEN, 3), ai.djl.ndarray.types.DataType.FLOAT32));
             heads.put("attack.bias", manager.zeros(new Shape(3)));
-            heads.put("unsafe.weight", manager.randomNormal(0, 0.02f, new Shape(TorchMiniLm.HIDDEN, 1), ai.djl.ndarray.types.DataType.FLOAT32));
+            heads.put(
+                    "unsafe.weight",
+                    manager.randomNormal(
+                            0, 0.02f, new Shape(TorchMiniLm.HIDDEN, 1), ai.djl.ndarray.types.DataType.FLOAT32));
             heads.put("unsafe.bias", manager.zeros(new Shape(1)));
             List<String> trained = model.layerParameters(from);
             trained.forEach(n -> model.parameters.get(n).setRequiresGradient(true));
             heads.values().forEach(a -> a.setRequiresGradient(true));
-            Optimizer encoderOpt = Optimizer.adam().optLearningRateTracker(Tracker.fixed(lr)).build();
-            Optimizer headOpt = Optimizer.adam().optLearningRateTracker(Tracker.fixed(headLr)).build();
+            Optimizer encoderOpt =
+                    Optimizer.adam().optLearningRateTracker(Tracker.fixed(lr)).build();
+            Optimizer headOpt = Optimizer.adam()
+                    .optLearningRateTracker(Tracker.fixed(headLr))
+                    .build();
 
-            System.out.printf(Locale.ROOT, "validation loss before: %.4f%n", loss(model, heads, valItems, batch, from, manager));
+            System.out.printf(
+                    Locale.ROOT, "validation loss before: %.4f%n", loss(model, heads, valItems, batch, from, manager));
             int steps = 0;
             long trainStart = System.nanoTime();
             int totalSteps = epochs * ((trainItems.size() + batch - 1) / batch);
@@ -122,7 +137,7 @@ public final class FineTuneEncoder {
                 for (int b = 0; b < order.size(); b += batch) {
                     List<Item> chunk = order.subList(b, Math.min(order.size(), b + batch));
                     try (NDManager step = manager.newSubManager();
-                         GradientCollector collector = engine.newGradientCollector()) {
+                            GradientCollector collector = engine.newGradientCollector()) {
                         collector.zeroGradients();
                         NDArray loss = batchLoss(model, heads, chunk, from, step);
                         collector.backward(loss);
@@ -139,17 +154,29 @@ public final class FineTuneEncoder {
                     steps++;
                     if (steps % 10 == 0 || steps == totalSteps) {
                         double perStep = (System.nanoTime() - trainStart) / 1e6 / steps;
-                        System.out.printf(Locale.ROOT, "epoch %d step %d/%d: loss %.4f, %.0f ms per step of %d "
-                                        + "(%.0f ms per text); the whole run ≈ %.1f min%n", epoch + 1, steps, totalSteps,
-                                sum / n, perStep, batch, perStep / batch, perStep * totalSteps / 60000);
+                        System.out.printf(
+                                Locale.ROOT,
+                                "epoch %d step %d/%d: loss %.4f, %.0f ms per step of %d "
+                                        + "(%.0f ms per text); the whole run ≈ %.1f min%n",
+                                epoch + 1,
+                                steps,
+                                totalSteps,
+                                sum / n,
+                                perStep,
+                                batch,
+                                perStep / batch,
+                                perStep * totalSteps / 60000);
                         sum = 0;
                         n = 0;
                     }
                 }
             }
             double trainSeconds = (System.nanoTime() - trainStart) / 1e9;
-            System.out.printf(Locale.ROOT, "validation loss after: %.4f (training %.0f s)%n",
-                    loss(model, heads, valItems, batch, from, manager), trainSeconds);
+            System.out.printf(
+                    Locale.ROOT,
+                    "validation loss after: %.4f (training %.0f s)%n",
+                    loss(model, heads, valItems, batch, from, manager),
+                    trainSeconds);
 
             List<EncoderDelta.Tensor> delta = export(model, trained);
             Files.createDirectories(out.toAbsolutePath().getParent());
@@ -164,10 +191,12 @@ public final class FineTuneEncoder {
 
     /** Rows of a split with an attack or a hazard label, the {@code count} with the smallest text hash. */
     static List<TrainHeads.Row> pick(List<TrainHeads.Row> rows, Split split, int count) {
-        return rows.stream().filter(r -> r.split() == split)
+        return rows.stream()
+                .filter(r -> r.split() == split)
                 .filter(r -> r.example().attack() != null || r.example().unsafe() != null)
                 .sorted(Comparator.comparing(r -> Split.textHash(r.example().text())))
-                .limit(count).toList();
+                .limit(count)
+                .toList();
     }
 
     private static HuggingFaceTokenizer tokenizer() throws java.io.IOException {
@@ -197,7 +226,8 @@ public final class FineTuneEncoder {
         List<Item> out = new ArrayList<>();
         for (TrainHeads.Row r : rows) {
             Example e = r.example();
-            out.add(new Item(ids(tokenizer, e.text(), maxTokens),
+            out.add(new Item(
+                    ids(tokenizer, e.text(), maxTokens),
                     e.attack() == null ? -1 : TrainHeads.ATTACK_LABELS.indexOf(e.attack()),
                     e.unsafe() == null ? -1 : e.unsafe() ? 1 : 0));
         }
@@ -220,7 +250,8 @@ public final class FineTuneEncoder {
         return model.top(hidden, maskArray, from);
     }
 
-    private static NDArray batchLoss(TorchMiniLm model, Map<String, NDArray> heads, List<Item> chunk, int from, NDManager m) {
+    private static NDArray batchLoss(
+            TorchMiniLm model, Map<String, NDArray> heads, List<Item> chunk, int from, NDManager m) {
         NDArray x = pooled(model, chunk, from, m).mul(LOGIT_SCALE);
         float[] oneHot = new float[chunk.size() * 3];
         float[] y = new float[chunk.size()];
@@ -239,20 +270,32 @@ public final class FineTuneEncoder {
                 hazardRows++;
             }
         }
-        NDArray logp = x.matMul(heads.get("attack.weight")).add(heads.get("attack.bias")).logSoftmax(-1);
-        NDArray attack = logp.mul(m.create(oneHot, new Shape(chunk.size(), 3))).sum().neg().div(Math.max(1, attackRows));
-        NDArray z = x.matMul(heads.get("unsafe.weight")).add(heads.get("unsafe.bias")).reshape(chunk.size());
-        NDArray bce = Activation.softPlus(z).sub(z.mul(m.create(y))).mul(m.create(hazardMask)).sum().div(Math.max(1, hazardRows));
+        NDArray logp = x.matMul(heads.get("attack.weight"))
+                .add(heads.get("attack.bias"))
+                .logSoftmax(-1);
+        NDArray attack = logp.mul(m.create(oneHot, new Shape(chunk.size(), 3)))
+                .sum()
+                .neg()
+                .div(Math.max(1, attackRows));
+        NDArray z = x.matMul(heads.get("unsafe.weight"))
+                .add(heads.get("unsafe.bias"))
+                .reshape(chunk.size());
+        NDArray bce = Activation.softPlus(z)
+                .sub(z.mul(m.create(y)))
+                .mul(m.create(hazardMask))
+                .sum()
+                .div(Math.max(1, hazardRows));
         return attack.add(bce);
     }
 
-    private static double loss(TorchMiniLm model, Map<String, NDArray> heads, List<Item> items, int batch, int from,
-                               NDManager manager) {
+    private static double loss(
+            TorchMiniLm model, Map<String, NDArray> heads, List<Item> items, int batch, int from, NDManager manager) {
         double sum = 0;
         int n = 0;
         for (int b = 0; b < items.size(); b += batch) {
             try (NDManager m = manager.newSubManager()) {
-                sum += batchLoss(model, heads, items.subList(b, Math.min(items.size(), b + batch)), from, m).getFloat();
+                sum += batchLoss(model, heads, items.subList(b, Math.min(items.size(), b + batch)), from, m)
+                        .getFloat();
                 n++;
             }
         }
@@ -286,7 +329,7 @@ public final class FineTuneEncoder {
                 }
                 String onnx = model.onnxName(name);
                 out.add(new EncoderDelta.Tensor(onnx + "_quantized", EncoderDelta.INT8, dims, null, q));
-                out.add(new EncoderDelta.Tensor(onnx + "_scale", EncoderDelta.FLOAT32, new long[]{cols}, scale, null));
+                out.add(new EncoderDelta.Tensor(onnx + "_scale", EncoderDelta.FLOAT32, new long[] {cols}, scale, null));
             } else {
                 out.add(new EncoderDelta.Tensor(name, EncoderDelta.FLOAT32, dims, v, null));
             }
@@ -307,33 +350,47 @@ public final class FineTuneEncoder {
             for (String probe : PROBES) {
                 worst = Math.min(worst, cosine(djl(model, manager, tokenizer, probe, from), ort.encode(probe)[0]));
             }
-            System.out.printf(Locale.ROOT, "DJL port vs ONNX Runtime fp32, lowest cosine over %d probes: %.6f%n",
-                    PROBES.size(), worst);
+            System.out.printf(
+                    Locale.ROOT,
+                    "DJL port vs ONNX Runtime fp32, lowest cosine over %d probes: %.6f%n",
+                    PROBES.size(),
+                    worst);
             if (worst < 0.999) {
-                throw new IllegalStateException("the DJL port of MiniLM does not match the ONNX graph (cosine " + worst + ")");
+                throw new IllegalStateException(
+                        "the DJL port of MiniLM does not match the ONNX graph (cosine " + worst + ")");
             }
         }
     }
 
     /** The int8 graph with the written delta against the fine-tuned DJL model and against the int8 graph alone. */
-    private static void exported(TorchMiniLm model, NDManager manager, HuggingFaceTokenizer tokenizer, Path delta, int from)
+    private static void exported(
+            TorchMiniLm model, NDManager manager, HuggingFaceTokenizer tokenizer, Path delta, int from)
             throws java.io.IOException {
         EncoderDelta d = EncoderDelta.read(Files.readAllBytes(delta), delta.toString());
-        try (SentenceEncoder tuned = new SentenceEncoder("/" + INT8_BASE + ".onnx", "/" + INT8_BASE + "-tokenizer.json",
-                1, false, d, delta.toString());
-             SentenceEncoder base = new SentenceEncoder(1)) {
+        try (SentenceEncoder tuned = new SentenceEncoder(
+                        "/" + INT8_BASE + ".onnx", "/" + INT8_BASE + "-tokenizer.json", 1, false, d, delta.toString());
+                SentenceEncoder base = new SentenceEncoder(1)) {
             for (String probe : PROBES) {
                 float[] djl = djl(model, manager, tokenizer, probe, from);
-                System.out.printf(Locale.ROOT, "probe %-40.40s cosine(int8+delta, fine-tuned fp32) %.4f, "
-                                + "cosine(int8+delta, int8 as shipped) %.4f%n", probe, cosine(tuned.encode(probe)[0], djl),
+                System.out.printf(
+                        Locale.ROOT,
+                        "probe %-40.40s cosine(int8+delta, fine-tuned fp32) %.4f, "
+                                + "cosine(int8+delta, int8 as shipped) %.4f%n",
+                        probe,
+                        cosine(tuned.encode(probe)[0], djl),
                         cosine(tuned.encode(probe)[0], base.encode(probe)[0]));
             }
         }
     }
 
-    private static float[] djl(TorchMiniLm model, NDManager manager, HuggingFaceTokenizer tokenizer, String text, int from) {
+    private static float[] djl(
+            TorchMiniLm model, NDManager manager, HuggingFaceTokenizer tokenizer, String text, int from) {
         try (NDManager m = manager.newSubManager()) {
-            return pooled(model, List.of(new Item(ids(tokenizer, text, SentenceEncoder.WINDOW_TOKENS), -1, -1)), from, m)
+            return pooled(
+                            model,
+                            List.of(new Item(ids(tokenizer, text, SentenceEncoder.WINDOW_TOKENS), -1, -1)),
+                            from,
+                            m)
                     .toFloatArray();
         }
     }
@@ -350,6 +407,5 @@ public final class FineTuneEncoder {
         return dot / Math.sqrt(na * nb);
     }
 
-    private FineTuneEncoder() {
-    }
+    private FineTuneEncoder() {}
 }

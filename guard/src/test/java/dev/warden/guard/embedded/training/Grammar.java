@@ -11,8 +11,7 @@ import java.util.List;
  */
 final class Grammar {
 
-    private Grammar() {
-    }
+    private Grammar() {}
 
     static List<String> expand(String template) {
         List<String> out = new ArrayList<>();
@@ -48,7 +47,10 @@ final class Grammar {
         if (all.size() <= max) {
             return all;
         }
-        return all.stream().sorted(Comparator.comparing(Split::textHash)).limit(max).toList();
+        return all.stream()
+                .sorted(Comparator.comparing(Split::textHash))
+                .limit(max)
+                .toList();
     }
 
     private static void append(List<String> prefixes, List<String> alternatives) {

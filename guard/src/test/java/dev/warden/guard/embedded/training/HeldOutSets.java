@@ -16,11 +16,9 @@ import tools.jackson.databind.json.JsonMapper;
  */
 final class HeldOutSets {
 
-    record Item(String set, String head, String text, boolean positive, String category) {
-    }
+    record Item(String set, String head, String text, boolean positive, String category) {}
 
-    private HeldOutSets() {
-    }
+    private HeldOutSets() {}
 
     static List<Item> load(Path root) throws IOException {
         List<Item> out = new ArrayList<>();
@@ -30,14 +28,20 @@ final class HeldOutSets {
         }
         for (Map<String, String> r : Evaluate.rows(root.resolve("harmbench/harmbench_behaviors_text_all.csv"))) {
             String context = r.get("ContextString");
-            String text = context == null || context.isBlank() ? r.get("Behavior") : context + "\n\n" + r.get("Behavior");
+            String text =
+                    context == null || context.isBlank() ? r.get("Behavior") : context + "\n\n" + r.get("Behavior");
             out.add(new Item("harmbench", "unsafe", text, true, r.get("SemanticCategory")));
         }
         for (Map<String, String> r : Evaluate.rows(root.resolve("strongreject/strongreject_dataset.csv"))) {
             out.add(new Item("strongreject", "unsafe", r.get("forbidden_prompt"), true, r.get("category")));
         }
         for (Map<String, String> r : Evaluate.rows(root.resolve("hatecheck/test_suite_cases.csv"))) {
-            out.add(new Item("hatecheck", "unsafe", r.get("test_case"), r.get("label_gold").equals("hateful"), r.get("functionality")));
+            out.add(new Item(
+                    "hatecheck",
+                    "unsafe",
+                    r.get("test_case"),
+                    r.get("label_gold").equals("hateful"),
+                    r.get("functionality")));
         }
         for (Map<String, String> r : Evaluate.rows(root.resolve("openai-moderation/samples-1680.jsonl.gz"))) {
             boolean any = false;
@@ -51,16 +55,32 @@ final class HeldOutSets {
                 out.add(new Item("openai-moderation", "unsafe", r.get("prompt"), any, null));
             }
         }
-        for (JsonNode n : JsonMapper.builder().build().readTree(root.resolve("notinject/NotInject_three.json").toFile())) {
-            out.add(new Item("notinject-three", "jailbreak", n.get("prompt").asString(), false, n.get("category").asString()));
-            out.add(new Item("notinject-three", "unsafe", n.get("prompt").asString(), false, n.get("category").asString()));
+        for (JsonNode n : JsonMapper.builder()
+                .build()
+                .readTree(root.resolve("notinject/NotInject_three.json").toFile())) {
+            out.add(new Item(
+                    "notinject-three",
+                    "jailbreak",
+                    n.get("prompt").asString(),
+                    false,
+                    n.get("category").asString()));
+            out.add(new Item(
+                    "notinject-three",
+                    "unsafe",
+                    n.get("prompt").asString(),
+                    false,
+                    n.get("category").asString()));
         }
         for (Map<String, String> r : Evaluate.rows(root.resolve("deepset-prompt-injections/derived-test.jsonl"))) {
-            out.add(new Item("deepset-test", "jailbreak", r.get("text"), r.get("label").equals("1"), null));
+            out.add(new Item(
+                    "deepset-test", "jailbreak", r.get("text"), r.get("label").equals("1"), null));
         }
         List<Map<String, String>> gsm = Evaluate.rows(root.resolve("gsm8k/test.jsonl"));
-        for (Map<String, String> r : DatasetCatalog.cap(gsm.stream().map(m -> m.get("question")).toList(), 300).stream()
-                .map(q -> Map.of("question", q)).toList()) {
+        for (Map<String, String> r : DatasetCatalog.cap(
+                        gsm.stream().map(m -> m.get("question")).toList(), 300)
+                .stream()
+                .map(q -> Map.of("question", q))
+                .toList()) {
             out.add(new Item("gsm8k-test", "jailbreak", r.get("question"), false, null));
         }
         return out.stream().filter(i -> i.text() != null && !i.text().isBlank()).toList();

@@ -12,8 +12,7 @@ import java.util.Random;
  */
 final class MlpTrainer {
 
-    record Data(float[][] x, int[] y, double[] w) {
-    }
+    record Data(float[][] x, int[] y, double[] w) {}
 
     private final int hidden;
     private final int epochs;
@@ -47,7 +46,7 @@ final class MlpTrainer {
         int k = labels.size();
         Random random = new Random(seed);
         List<double[][]> params = new ArrayList<>();
-        int[][] shapes = hidden > 0 ? new int[][]{{hidden, in}, {k, hidden}} : new int[][]{{k, in}};
+        int[][] shapes = hidden > 0 ? new int[][] {{hidden, in}, {k, hidden}} : new int[][] {{k, in}};
         for (int[] s : shapes) {
             double[][] w = new double[s[0]][s[1] + 1]; // last column = bias
             double scale = Math.sqrt(2.0 / s[1]);
@@ -93,7 +92,8 @@ final class MlpTrainer {
                 best = copy(params);
             }
             if (epoch % 10 == 9 || epoch == epochs - 1) {
-                System.out.printf("    epoch %d: train loss %.4f, validation loss %.4f%n", epoch + 1, loss(params, train), loss);
+                System.out.printf(
+                        "    epoch %d: train loss %.4f, validation loss %.4f%n", epoch + 1, loss(params, train), loss);
             }
         }
         List<DenseHead.Layer> layers = new ArrayList<>();
@@ -121,7 +121,7 @@ final class MlpTrainer {
         for (int j = 0; j < last.in(); j++) {
             w[j] = last.weights()[last.in() + j] - last.weights()[j];
         }
-        layers.add(new DenseHead.Layer(last.in(), 1, w, new float[]{last.bias()[1] - last.bias()[0]}));
+        layers.add(new DenseHead.Layer(last.in(), 1, w, new float[] {last.bias()[1] - last.bias()[0]}));
         return new DenseHead(List.of(label), DenseHead.Output.SIGMOID, layers);
     }
 
@@ -201,8 +201,13 @@ final class MlpTrainer {
         }
     }
 
-    private void adam(List<double[][]> params, List<double[][]> grads, List<double[][]> m, List<double[][]> v,
-                      double weightSum, long step) {
+    private void adam(
+            List<double[][]> params,
+            List<double[][]> grads,
+            List<double[][]> m,
+            List<double[][]> v,
+            double weightSum,
+            long step) {
         double b1 = 0.9;
         double b2 = 0.999;
         double c1 = 1 - Math.pow(b1, step);

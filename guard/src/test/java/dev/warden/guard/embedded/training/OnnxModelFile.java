@@ -19,8 +19,7 @@ import java.util.Map;
  */
 final class OnnxModelFile {
 
-    record Tensor(String name, long[] dims, int dataType, float[] values) {
-    }
+    record Tensor(String name, long[] dims, int dataType, float[] values) {}
 
     final Map<String, Tensor> floats = new LinkedHashMap<>();
     /** MatMul node name to the initializer it multiplies by (the other input is an activation). */
@@ -52,12 +51,11 @@ final class OnnxModelFile {
                         case 1 -> inputs.add(n.string());
                         case 3 -> name = n.string();
                         case 4 -> op = n.string();
-                        default -> {
-                        }
+                        default -> {}
                     }
                 }
                 if (op.equals("MatMul") && inputs.size() == 2) {
-                    matMuls.add(new String[]{name, inputs.get(0), inputs.get(1)});
+                    matMuls.add(new String[] {name, inputs.get(0), inputs.get(1)});
                 }
             }
         }
@@ -101,8 +99,7 @@ final class OnnxModelFile {
                 }
                 case 8 -> name = f.string();
                 case 9 -> raw = f.bytes;
-                default -> {
-                }
+                default -> {}
             }
         }
         if (type != 1) {

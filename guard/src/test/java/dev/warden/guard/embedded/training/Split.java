@@ -13,7 +13,9 @@ import java.util.Locale;
  * so one text can never sit in two splits.
  */
 public enum Split {
-    TRAIN, VALIDATION, TEST;
+    TRAIN,
+    VALIDATION,
+    TEST;
 
     static final String SALT = "warden-embedded-split-v1:";
 

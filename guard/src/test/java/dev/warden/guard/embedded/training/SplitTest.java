@@ -42,7 +42,8 @@ class SplitTest {
     void committedManifestNeverPutsOneTextInTwoSplits() throws IOException {
         Map<String, String> splitOf = new HashMap<>();
         int lines = 0;
-        try (InputStream in = getClass().getResourceAsStream("/dev/warden/guard/embedded/training/split-manifest.tsv")) {
+        try (InputStream in =
+                getClass().getResourceAsStream("/dev/warden/guard/embedded/training/split-manifest.tsv")) {
             assertThat(in).isNotNull();
             for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
                 if (line.startsWith("#") || line.isBlank()) {

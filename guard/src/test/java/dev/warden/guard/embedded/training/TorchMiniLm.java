@@ -24,10 +24,22 @@ final class TorchMiniLm {
     static final int HIDDEN = 384;
     static final int HEADS = 12;
     static final float LN_EPS = 1e-12f;
-    static final String[] LINEARS = {"attention.self.query", "attention.self.key", "attention.self.value",
-            "attention.output.dense", "intermediate.dense", "output.dense"};
-    private static final String[] MATMUL_NODES = {"attention/self/query", "attention/self/key", "attention/self/value",
-            "attention/output/dense", "intermediate/dense", "output/dense"};
+    static final String[] LINEARS = {
+        "attention.self.query",
+        "attention.self.key",
+        "attention.self.value",
+        "attention.output.dense",
+        "intermediate.dense",
+        "output.dense"
+    };
+    private static final String[] MATMUL_NODES = {
+        "attention/self/query",
+        "attention/self/key",
+        "attention/self/value",
+        "attention/output/dense",
+        "intermediate/dense",
+        "output/dense"
+    };
 
     final Map<String, NDArray> parameters = new LinkedHashMap<>();
     /** BERT name of a linear weight to the ONNX initializer name it replaces. */
@@ -47,7 +59,11 @@ final class TorchMiniLm {
                     throw new IllegalStateException("ONNX graph has no MatMul node " + node);
                 }
                 String name = "encoder.layer." + l + "." + LINEARS[k] + ".weight";
-                parameters.put(name, manager.create(onnx.floats.get(init).values(), new Shape(onnx.floats.get(init).dims())));
+                parameters.put(
+                        name,
+                        manager.create(
+                                onnx.floats.get(init).values(),
+                                new Shape(onnx.floats.get(init).dims())));
                 onnxNames.put(name, init);
             }
         }
@@ -87,21 +103,22 @@ final class TorchMiniLm {
             x = layer(x, additive, l);
         }
         NDArray m = mask.toType(DataType.FLOAT32, false).expandDims(2);
-        NDArray pooled = x.mul(m).sum(new int[]{1}).div(m.sum(new int[]{1}));
-        NDArray norm = pooled.square().sum(new int[]{1}, true).sqrt().maximum(1e-12f);
+        NDArray pooled = x.mul(m).sum(new int[] {1}).div(m.sum(new int[] {1}));
+        NDArray norm = pooled.square().sum(new int[] {1}, true).sqrt().maximum(1e-12f);
         return pooled.div(norm);
     }
 
     private NDArray embeddings(NDArray ids) {
         long batch = ids.getShape().get(0);
         long length = ids.getShape().get(1);
-        NDArray words = p("embeddings.word_embeddings.weight").get(new NDIndex("{}", ids.flatten()))
+        NDArray words = p("embeddings.word_embeddings.weight")
+                .get(new NDIndex("{}", ids.flatten()))
                 .reshape(batch, length, HIDDEN);
         NDArray positions = p("embeddings.position_embeddings.weight").get(new NDIndex("0:{}", length));
         NDArray type = p("embeddings.token_type_embeddings.weight").get(0);
         // slices of the parameters belong to the parameters' manager: move them to the batch's, which is closed
         // after the step
-        for (NDArray a : new NDArray[]{words, positions, type}) {
+        for (NDArray a : new NDArray[] {words, positions, type}) {
             a.attach(ids.getManager());
         }
         NDArray x = words.add(positions).add(type);
@@ -110,7 +127,11 @@ final class TorchMiniLm {
 
     private NDArray additiveMask(NDArray mask) {
         // [batch, 1, 1, length]: 0 where a token is, a large negative number on padding
-        return mask.toType(DataType.FLOAT32, false).sub(1f).mul(1e4f).expandDims(1).expandDims(1);
+        return mask.toType(DataType.FLOAT32, false)
+                .sub(1f)
+                .mul(1e4f)
+                .expandDims(1)
+                .expandDims(1);
     }
 
     private NDArray layer(NDArray x, NDArray additive, int l) {
@@ -121,9 +142,12 @@ final class TorchMiniLm {
         NDArray q = heads(linear(x, pre + "attention.self.query"), batch, length, headSize);
         NDArray k = heads(linear(x, pre + "attention.self.key"), batch, length, headSize);
         NDArray v = heads(linear(x, pre + "attention.self.value"), batch, length, headSize);
-        NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).div((float) Math.sqrt(headSize)).add(additive);
+        NDArray scores = q.matMul(k.transpose(0, 1, 3, 2))
+                .div((float) Math.sqrt(headSize))
+                .add(additive);
         NDArray context = scores.softmax(-1).matMul(v).transpose(0, 2, 1, 3).reshape(batch, length, HIDDEN);
-        NDArray attended = layerNorm(x.add(linear(context, pre + "attention.output.dense")), pre + "attention.output.LayerNorm");
+        NDArray attended =
+                layerNorm(x.add(linear(context, pre + "attention.output.dense")), pre + "attention.output.LayerNorm");
         NDArray inner = Activation.gelu(linear(attended, pre + "intermediate.dense"));
         return layerNorm(attended.add(linear(inner, pre + "output.dense")), pre + "output.LayerNorm");
     }
@@ -137,7 +161,8 @@ final class TorchMiniLm {
     }
 
     private NDArray layerNorm(NDArray x, String name) {
-        return LayerNorm.layerNorm(x, new Shape(HIDDEN), p(name + ".weight"), p(name + ".bias"), LN_EPS).singletonOrThrow();
+        return LayerNorm.layerNorm(x, new Shape(HIDDEN), p(name + ".weight"), p(name + ".bias"), LN_EPS)
+                .singletonOrThrow();
     }
 
     private NDArray p(String name) {

@@ -36,8 +36,7 @@ public final class TrainHeads {
     static final int MIN_CATEGORY_TRAIN_ROWS = 20;
     static final List<String> ATTACK_LABELS = List.of("benign", "injection", "jailbreak");
 
-    record Row(Example example, Split split) {
-    }
+    record Row(Example example, Split split) {}
 
     public static void main(String[] args) throws Exception {
         Map<String, String> options = new HashMap<>();
@@ -50,7 +49,8 @@ public final class TrainHeads {
         // out=DIR: a candidate (e.g. heads for a fine-tuned encoder) is written there instead of over the shipped files
         Path candidate = options.containsKey("out") ? Path.of(options.get("out")) : null;
         Path resources = candidate != null ? candidate : module.resolve("src/main/resources/dev/warden/guard/embedded");
-        Path manifest = candidate != null ? candidate.resolve("split-manifest.tsv")
+        Path manifest = candidate != null
+                ? candidate.resolve("split-manifest.tsv")
                 : module.resolve("src/test/resources/dev/warden/guard/embedded/training/split-manifest.tsv");
         if (candidate != null) {
             Files.createDirectories(candidate);
@@ -66,14 +66,18 @@ public final class TrainHeads {
         // encoderDelta=PATH: heads for a fine-tuned encoder (FineTuneEncoder's output); its embeddings get their
         // own cache file, named by the delta's id
         String deltaPath = options.get("encoderDelta");
-        EncoderDelta delta = deltaPath == null ? null : EncoderDelta.read(Files.readAllBytes(Path.of(deltaPath)), deltaPath);
+        EncoderDelta delta =
+                deltaPath == null ? null : EncoderDelta.read(Files.readAllBytes(Path.of(deltaPath)), deltaPath);
         String encoderId;
-        EmbeddingStore store = new EmbeddingStore(target.resolve("embedding-cache/minilm-first-window"
-                + (delta == null ? "" : "-" + delta.id()) + ".bin"));
-        try (SentenceEncoder encoder = delta == null ? new SentenceEncoder(1)
-                : new SentenceEncoder("/all-minilm-l6-v2-q.onnx", "/all-minilm-l6-v2-q-tokenizer.json", 1, false, delta, deltaPath)) {
+        EmbeddingStore store = new EmbeddingStore(target.resolve(
+                "embedding-cache/minilm-first-window" + (delta == null ? "" : "-" + delta.id()) + ".bin"));
+        try (SentenceEncoder encoder = delta == null
+                ? new SentenceEncoder(1)
+                : new SentenceEncoder(
+                        "/all-minilm-l6-v2-q.onnx", "/all-minilm-l6-v2-q-tokenizer.json", 1, false, delta, deltaPath)) {
             encoderId = encoder.id();
-            List<String> texts = new ArrayList<>(rows.stream().map(r -> r.example().text()).toList());
+            List<String> texts =
+                    new ArrayList<>(rows.stream().map(r -> r.example().text()).toList());
             heldOut.forEach(i -> texts.add(i.text()));
             store.fill(texts, encoder, 2);
         }
@@ -85,11 +89,15 @@ public final class TrainHeads {
         Map<String, Object> splitInfo = strata(rows, summary);
 
         // ---- attack head ----
-        List<Row> attackRows = rows.stream().filter(r -> r.example().attack() != null).toList();
-        Function<Row, Integer> attackLabel = r -> ATTACK_LABELS.indexOf(r.example().attack());
+        List<Row> attackRows =
+                rows.stream().filter(r -> r.example().attack() != null).toList();
+        Function<Row, Integer> attackLabel =
+                r -> ATTACK_LABELS.indexOf(r.example().attack());
         System.out.println("attack head:");
         DenseHead attack = new MlpTrainer(64, 40, 1e-3, 1e-4, SEED)
-                .train(ATTACK_LABELS, weighted(attackRows, Split.TRAIN, attackLabel, store, 3, ATTACK_WEIGHTS),
+                .train(
+                        ATTACK_LABELS,
+                        weighted(attackRows, Split.TRAIN, attackLabel, store, 3, ATTACK_WEIGHTS),
                         weighted(attackRows, Split.VALIDATION, attackLabel, store, 3, ATTACK_WEIGHTS));
         Function<float[], Double> jailbreakRaw = x -> attack.probabilities(x)[2];
         Function<float[], Double> injectionRaw = x -> {
@@ -99,62 +107,131 @@ public final class TrainHeads {
         double jailbreakAll = thresholdAtFpr(attackRows, Split.VALIDATION, "jailbreak", jailbreakRaw, store, 0.02);
         // Real user prompts (long persona prompts, instructions that say "ignore" or "system prompt") are the false
         // positives users meet; the easy benign rows (trivia, maths) would otherwise set the threshold alone.
-        double jailbreakOrdinary = thresholdAtFpr(attackRows.stream().filter(r -> ORDINARY_PROMPT_SOURCES.contains(r.example().source())
-                || !r.example().attack().equals("benign")).toList(), Split.VALIDATION, "jailbreak", jailbreakRaw, store, 0.04);
+        double jailbreakOrdinary = thresholdAtFpr(
+                attackRows.stream()
+                        .filter(r ->
+                                ORDINARY_PROMPT_SOURCES.contains(r.example().source())
+                                        || !r.example().attack().equals("benign"))
+                        .toList(),
+                Split.VALIDATION,
+                "jailbreak",
+                jailbreakRaw,
+                store,
+                0.04);
         double jailbreakThreshold = Math.max(jailbreakAll, jailbreakOrdinary);
         // (Setting the injection threshold against benign document passages only was tried: documents and
         // injected documents are too close in this embedding, TPR fell to ~45% at 3% FPR. All benign rows it is.)
         double injectionAll = thresholdAtFpr(attackRows, Split.VALIDATION, "injection", injectionRaw, store, 0.02);
         // Tool content must stay at <= 5% false positives on benign documents: the threshold is also held at 5% FPR
         // on the validation benign document passages, and the higher of the two is used.
-        double injectionDocs = thresholdAtFpr(attackRows.stream().filter(r -> DOCUMENT_SOURCES.contains(r.example().source())
-                || !r.example().attack().equals("benign")).toList(), Split.VALIDATION, "injection", injectionRaw, store, 0.05);
+        double injectionDocs = thresholdAtFpr(
+                attackRows.stream()
+                        .filter(r -> DOCUMENT_SOURCES.contains(r.example().source())
+                                || !r.example().attack().equals("benign"))
+                        .toList(),
+                Split.VALIDATION,
+                "injection",
+                injectionRaw,
+                store,
+                0.05);
         double injectionThreshold = Math.max(injectionAll, injectionDocs);
-        summary.append(String.format("attack thresholds (raw probability): jailbreak %.4f = max(%.4f at 2%% FPR on all validation benign rows, "
-                + "%.4f at 4%% FPR on validation real-user and attack-word prompts); injection %.4f = max(%.4f at 2%% FPR on all validation benign rows, %.4f at 5%% FPR on validation benign documents)%n",
+        summary.append(String.format(
+                "attack thresholds (raw probability): jailbreak %.4f = max(%.4f at 2%% FPR on all validation benign rows, "
+                        + "%.4f at 4%% FPR on validation real-user and attack-word prompts); injection %.4f = max(%.4f at 2%% FPR on all validation benign rows, %.4f at 5%% FPR on validation benign documents)%n",
                 jailbreakThreshold, jailbreakAll, jailbreakOrdinary, injectionThreshold, injectionAll, injectionDocs));
         for (Split s : List.of(Split.VALIDATION, Split.TEST)) {
-            summary.append(line("jailbreak", s, metrics(attackRows, s, r -> r.example().attack().equals("jailbreak"),
-                    r -> r.example().attack().equals("benign"), jailbreakRaw, store, jailbreakThreshold)));
-            summary.append(line("injection", s, metrics(attackRows, s, r -> r.example().attack().equals("injection"),
-                    r -> r.example().attack().equals("benign"), injectionRaw, store, injectionThreshold)));
+            summary.append(line(
+                    "jailbreak",
+                    s,
+                    metrics(
+                            attackRows,
+                            s,
+                            r -> r.example().attack().equals("jailbreak"),
+                            r -> r.example().attack().equals("benign"),
+                            jailbreakRaw,
+                            store,
+                            jailbreakThreshold)));
+            summary.append(line(
+                    "injection",
+                    s,
+                    metrics(
+                            attackRows,
+                            s,
+                            r -> r.example().attack().equals("injection"),
+                            r -> r.example().attack().equals("benign"),
+                            injectionRaw,
+                            store,
+                            injectionThreshold)));
         }
 
         // ---- hazard heads ----
-        List<Row> hazardRows = rows.stream().filter(r -> r.example().unsafe() != null).toList();
+        List<Row> hazardRows =
+                rows.stream().filter(r -> r.example().unsafe() != null).toList();
         System.out.println("hazard binary head:");
         Function<Row, Integer> unsafeLabel = r -> r.example().unsafe() ? 1 : 0;
         DenseHead unsafeSoftmax = new MlpTrainer(128, 40, 1e-3, 1e-4, SEED + 1)
-                .train(List.of("safe", "unsafe"), hazardData(hazardRows, Split.TRAIN, unsafeLabel, store),
+                .train(
+                        List.of("safe", "unsafe"),
+                        hazardData(hazardRows, Split.TRAIN, unsafeLabel, store),
                         hazardData(hazardRows, Split.VALIDATION, unsafeLabel, store));
         DenseHead unsafe = MlpTrainer.toSigmoid(unsafeSoftmax, "unsafe");
         Function<float[], Double> unsafeRaw = x -> unsafe.probabilities(x)[0];
         double unsafeThreshold = thresholdBestF1(hazardRows, Split.VALIDATION, unsafeRaw, store, 0.05);
-        double contrastThreshold = thresholdAtFpr(hazardRows.stream().filter(r -> CONTRAST_SOURCES.contains(r.example().source()))
-                .map(r -> new Row(r.example().withAttack("benign"), r.split())).toList(), Split.VALIDATION, "unsafe", unsafeRaw, store, CONTRAST_FPR);
-        summary.append(String.format("hazard threshold (raw probability): best validation F1 at <= 5%% FPR %.4f; "
-                + "<= %.0f%% FPR on validation benign-but-sensitive prompts (contrast families, coconot-pref) %.4f; using the higher%n",
+        double contrastThreshold = thresholdAtFpr(
+                hazardRows.stream()
+                        .filter(r -> CONTRAST_SOURCES.contains(r.example().source()))
+                        .map(r -> new Row(r.example().withAttack("benign"), r.split()))
+                        .toList(),
+                Split.VALIDATION,
+                "unsafe",
+                unsafeRaw,
+                store,
+                CONTRAST_FPR);
+        summary.append(String.format(
+                "hazard threshold (raw probability): best validation F1 at <= 5%% FPR %.4f; "
+                        + "<= %.0f%% FPR on validation benign-but-sensitive prompts (contrast families, coconot-pref) %.4f; using the higher%n",
                 unsafeThreshold, 100 * CONTRAST_FPR, contrastThreshold));
         unsafeThreshold = Math.max(unsafeThreshold, contrastThreshold);
         for (Split s : List.of(Split.VALIDATION, Split.TEST)) {
-            summary.append(line("unsafe", s, metrics(hazardRows, s, r -> r.example().unsafe(), r -> !r.example().unsafe(),
-                    unsafeRaw, store, unsafeThreshold)));
+            summary.append(line(
+                    "unsafe",
+                    s,
+                    metrics(
+                            hazardRows,
+                            s,
+                            r -> r.example().unsafe(),
+                            r -> !r.example().unsafe(),
+                            unsafeRaw,
+                            store,
+                            unsafeThreshold)));
         }
 
         TreeMap<String, Integer> codeCounts = new TreeMap<>();
-        hazardRows.stream().filter(r -> r.split() == Split.TRAIN && r.example().code() != null)
+        hazardRows.stream()
+                .filter(r -> r.split() == Split.TRAIN && r.example().code() != null)
                 .forEach(r -> codeCounts.merge(r.example().code(), 1, Integer::sum));
         List<String> codes = new ArrayList<>(codeCounts.entrySet().stream()
-                .filter(e -> e.getValue() >= MIN_CATEGORY_TRAIN_ROWS).map(Map.Entry::getKey).toList());
+                .filter(e -> e.getValue() >= MIN_CATEGORY_TRAIN_ROWS)
+                .map(Map.Entry::getKey)
+                .toList());
         codes.sort((a, b) -> HazardCategory.valueOf(a).compareTo(HazardCategory.valueOf(b)));
         summary.append("category training rows per code: ").append(codeCounts).append('\n');
-        summary.append("supported codes (>= ").append(MIN_CATEGORY_TRAIN_ROWS).append(" training rows): ").append(codes).append('\n');
+        summary.append("supported codes (>= ")
+                .append(MIN_CATEGORY_TRAIN_ROWS)
+                .append(" training rows): ")
+                .append(codes)
+                .append('\n');
         List<Row> categoryRows = hazardRows.stream()
-                .filter(r -> r.example().unsafe() && r.example().code() != null && codes.contains(r.example().code())).toList();
+                .filter(r -> r.example().unsafe()
+                        && r.example().code() != null
+                        && codes.contains(r.example().code()))
+                .toList();
         System.out.println("hazard category head:");
         Function<Row, Integer> codeLabel = r -> codes.indexOf(r.example().code());
         DenseHead category = new MlpTrainer(0, 60, 3e-3, 1e-4, SEED + 2)
-                .train(codes, data(categoryRows, Split.TRAIN, codeLabel, store, codes.size()),
+                .train(
+                        codes,
+                        data(categoryRows, Split.TRAIN, codeLabel, store, codes.size()),
                         data(categoryRows, Split.VALIDATION, codeLabel, store, codes.size()));
         for (Split s : List.of(Split.VALIDATION, Split.TEST)) {
             int right = 0;
@@ -170,7 +247,8 @@ public final class TrainHeads {
                     total++;
                 }
             }
-            summary.append(String.format("category top-1 accuracy, %s: %.3f (%d rows)%n", s, right / (double) total, total));
+            summary.append(
+                    String.format("category top-1 accuracy, %s: %.3f (%d rows)%n", s, right / (double) total, total));
         }
 
         // ---- write ----
@@ -184,32 +262,75 @@ public final class TrainHeads {
         meta.put("calibration", "verdict score = sigmoid(logit(p) - logit(threshold)): 0.5 is the operating point");
         Map<String, Object> attackMeta = new LinkedHashMap<>(meta);
         Map<String, Object> attackPoints = new LinkedHashMap<>();
-        attackPoints.put("jailbreak", operatingPoint(metrics(attackRows, Split.VALIDATION, r -> r.example().attack().equals("jailbreak"),
-                r -> r.example().attack().equals("benign"), jailbreakRaw, store, jailbreakThreshold), "validation benign prompts (user turns)"));
-        attackPoints.put("injection", operatingPoint(metrics(attackRows, Split.VALIDATION, r -> !r.example().attack().equals("benign"),
-                r -> DOCUMENT_SOURCES.contains(r.example().source()), injectionRaw, store, injectionThreshold),
-                "validation benign document passages (tool content)"));
+        attackPoints.put(
+                "jailbreak",
+                operatingPoint(
+                        metrics(
+                                attackRows,
+                                Split.VALIDATION,
+                                r -> r.example().attack().equals("jailbreak"),
+                                r -> r.example().attack().equals("benign"),
+                                jailbreakRaw,
+                                store,
+                                jailbreakThreshold),
+                        "validation benign prompts (user turns)"));
+        attackPoints.put(
+                "injection",
+                operatingPoint(
+                        metrics(
+                                attackRows,
+                                Split.VALIDATION,
+                                r -> !r.example().attack().equals("benign"),
+                                r -> DOCUMENT_SOURCES.contains(r.example().source()),
+                                injectionRaw,
+                                store,
+                                injectionThreshold),
+                        "validation benign document passages (tool content)"));
         attackMeta.put("operatingPoints", attackPoints);
         Map<String, DenseHead> attackHeads = new LinkedHashMap<>();
         attackHeads.put("attack", attack);
-        HeadFiles.write(resources.resolve("attack-head.json"), new HeadFiles.Model(version, attackHeads,
-                ordered("jailbreak", jailbreakThreshold, "injection", injectionThreshold)), attackMeta);
+        HeadFiles.write(
+                resources.resolve("attack-head.json"),
+                new HeadFiles.Model(
+                        version,
+                        attackHeads,
+                        ordered("jailbreak", jailbreakThreshold, "injection", injectionThreshold)),
+                attackMeta);
         Map<String, Object> hazardMeta = new LinkedHashMap<>(meta);
         hazardMeta.put("operatingPoints", hazardPoints(hazardRows, unsafe, category, codes, unsafeThreshold, store));
         meta = hazardMeta;
         Map<String, DenseHead> hazardHeads = new LinkedHashMap<>();
         hazardHeads.put("unsafe", unsafe);
         hazardHeads.put("category", category);
-        HeadFiles.write(resources.resolve("hazard-head.json"), new HeadFiles.Model(version, hazardHeads,
-                Map.of("unsafe", unsafeThreshold)), meta);
+        HeadFiles.write(
+                resources.resolve("hazard-head.json"),
+                new HeadFiles.Model(version, hazardHeads, Map.of("unsafe", unsafeThreshold)),
+                meta);
         writeManifest(rows, manifest, summary);
         writeTestFiles(rows, target.resolve("eval"));
         writeHeldOutFiles(heldOut, target.resolve("eval"));
-        summary.append(String.format("training time (after encoding) %.0f s%n", (System.nanoTime() - trainStart) / 1e9));
-        reportTestSplitBySource(rows, store, jailbreakRaw, jailbreakThreshold, injectionRaw, injectionThreshold, unsafeRaw,
-                unsafeThreshold, summary);
-        reportHeldOut(heldOut, store, jailbreakRaw, jailbreakThreshold, injectionRaw, injectionThreshold, unsafeRaw,
-                unsafeThreshold, summary);
+        summary.append(
+                String.format("training time (after encoding) %.0f s%n", (System.nanoTime() - trainStart) / 1e9));
+        reportTestSplitBySource(
+                rows,
+                store,
+                jailbreakRaw,
+                jailbreakThreshold,
+                injectionRaw,
+                injectionThreshold,
+                unsafeRaw,
+                unsafeThreshold,
+                summary);
+        reportHeldOut(
+                heldOut,
+                store,
+                jailbreakRaw,
+                jailbreakThreshold,
+                injectionRaw,
+                injectionThreshold,
+                unsafeRaw,
+                unsafeThreshold,
+                summary);
         summary.append(String.format("total time %.0f s%n", (System.nanoTime() - start) / 1e9));
         Files.writeString(manifest.resolveSibling("training-summary.txt"), summary.toString());
         System.out.print(summary);
@@ -237,13 +358,23 @@ public final class TrainHeads {
         for (Row r : rows) {
             Example e = r.example();
             String label = (e.attack() == null ? "-" : e.attack()) + "/"
-                    + (e.unsafe() == null ? "-" : e.unsafe() ? "unsafe" + (e.code() == null ? "" : ":" + e.code()) : "safe");
-            counts.computeIfAbsent(e.source() + "\t" + label, k -> new int[3])[r.split().ordinal()]++;
+                    + (e.unsafe() == null
+                            ? "-"
+                            : e.unsafe() ? "unsafe" + (e.code() == null ? "" : ":" + e.code()) : "safe");
+            counts.computeIfAbsent(e.source() + "\t" + label, k -> new int[3])[
+                    r.split().ordinal()]++;
         }
         summary.append("stratum (source, attack/hazard label)\ttrain\tvalidation\ttest\n");
         int[] total = new int[3];
         counts.forEach((k, c) -> {
-            summary.append(k).append('\t').append(c[0]).append('\t').append(c[1]).append('\t').append(c[2]).append('\n');
+            summary.append(k)
+                    .append('\t')
+                    .append(c[0])
+                    .append('\t')
+                    .append(c[1])
+                    .append('\t')
+                    .append(c[2])
+                    .append('\n');
             for (int i = 0; i < 3; i++) {
                 total[i] += c[i];
             }
@@ -257,16 +388,23 @@ public final class TrainHeads {
         return sizes;
     }
 
-
     /** Benign tool-content sources: the documents the injection threshold must not flag. */
-    static final java.util.Set<String> DOCUMENT_SOURCES = java.util.Set.of("bipia-context", "injecagent-benign-tool",
-            "spikee-fp-check");
+    static final java.util.Set<String> DOCUMENT_SOURCES =
+            java.util.Set.of("bipia-context", "injecagent-benign-tool", "spikee-fp-check");
     /** Benign-but-sensitive prompts: the over-refusal contrast on which the unsafe threshold is held. */
     static final java.util.Set<String> CONTRAST_SOURCES = java.util.Set.of("contrast", "coconot-pref");
+
     static final double CONTRAST_FPR = 0.07;
     /** Real user prompts and benign prompts with attack words: where jailbreak false positives hurt. */
-    static final java.util.Set<String> ORDINARY_PROMPT_SOURCES = java.util.Set.of("arena-hard", "self-instruct",
-            "mtbench-vicunabench", "notinject", "deepset-benign", "grammar-benign-wrapper", TakeoverPrompts.BENIGN_SOURCE, "contrast",
+    static final java.util.Set<String> ORDINARY_PROMPT_SOURCES = java.util.Set.of(
+            "arena-hard",
+            "self-instruct",
+            "mtbench-vicunabench",
+            "notinject",
+            "deepset-benign",
+            "grammar-benign-wrapper",
+            TakeoverPrompts.BENIGN_SOURCE,
+            "contrast",
             "coconot-pref");
     /**
      * Rows that weigh more in the attack head: attacks hidden in benign text (padded jailbreaks, overrides inside
@@ -274,12 +412,21 @@ public final class TrainHeads {
      * document alone must not look like one), and benign texts full of attack words (x2).
      */
     static final Map<String, Double> ATTACK_WEIGHTS = Map.ofEntries(
-            Map.entry("padded-jailbreak", 4.0), Map.entry(InjectionGrammar.SOURCE + "-in-document", 3.0),
-            Map.entry("synthetic-override-in-document", 3.0), Map.entry("bipia-context", 3.0),
-            Map.entry("injecagent-benign-tool", 3.0), Map.entry("spikee-fp-check", 2.0), Map.entry("notinject", 2.0));
+            Map.entry("padded-jailbreak", 4.0),
+            Map.entry(InjectionGrammar.SOURCE + "-in-document", 3.0),
+            Map.entry("synthetic-override-in-document", 3.0),
+            Map.entry("bipia-context", 3.0),
+            Map.entry("injecagent-benign-tool", 3.0),
+            Map.entry("spikee-fp-check", 2.0),
+            Map.entry("notinject", 2.0));
 
-    private static MlpTrainer.Data weighted(List<Row> rows, Split split, Function<Row, Integer> label, EmbeddingStore store,
-                                            int classes, Map<String, Double> weights) {
+    private static MlpTrainer.Data weighted(
+            List<Row> rows,
+            Split split,
+            Function<Row, Integer> label,
+            EmbeddingStore store,
+            int classes,
+            Map<String, Double> weights) {
         MlpTrainer.Data d = data0(rows, split, label, store, classes);
         List<Row> selected = rows.stream().filter(r -> r.split() == split).toList();
         for (int i = 0; i < d.w().length; i++) {
@@ -303,10 +450,16 @@ public final class TrainHeads {
     }
 
     /** Operating point of {@code unsafe} and of each S-code score (unsafe x q/max q >= 0.5) on the validation split. */
-    private static Map<String, Object> hazardPoints(List<Row> hazardRows, DenseHead unsafe, DenseHead category,
-                                                    List<String> codes, double threshold, EmbeddingStore store) {
+    private static Map<String, Object> hazardPoints(
+            List<Row> hazardRows,
+            DenseHead unsafe,
+            DenseHead category,
+            List<String> codes,
+            double threshold,
+            EmbeddingStore store) {
         Map<String, Object> points = new LinkedHashMap<>();
-        List<Row> val = hazardRows.stream().filter(r -> r.split() == Split.VALIDATION).toList();
+        List<Row> val =
+                hazardRows.stream().filter(r -> r.split() == Split.VALIDATION).toList();
         List<BinaryMetrics.Scored> all = new ArrayList<>();
         List<BinaryMetrics.Scored> contrast = new ArrayList<>();
         Map<String, List<BinaryMetrics.Scored>> perCode = new LinkedHashMap<>();
@@ -323,17 +476,20 @@ public final class TrainHeads {
             for (int i = 0; i < codes.size(); i++) {
                 String code = codes.get(i);
                 boolean negative = !r.example().unsafe();
-                boolean positive = r.example().unsafe() && code.equals(r.example().code());
+                boolean positive =
+                        r.example().unsafe() && code.equals(r.example().code());
                 if (positive || negative) {
                     perCode.get(code).add(new BinaryMetrics.Scored(u * q[i] / top, positive));
                 }
             }
         }
         Map<String, Object> u = operatingPoint(BinaryMetrics.of(all, 0.5), "validation safe prompts");
-        u.put("validationFalsePositiveRateBenignButSensitive", round4(BinaryMetrics.of(contrast, 0.5).fpr()));
+        u.put(
+                "validationFalsePositiveRateBenignButSensitive",
+                round4(BinaryMetrics.of(contrast, 0.5).fpr()));
         points.put("unsafe", u);
-        perCode.forEach((code, scored) -> points.put(code, operatingPoint(BinaryMetrics.of(scored, 0.5),
-                "validation safe prompts")));
+        perCode.forEach((code, scored) ->
+                points.put(code, operatingPoint(BinaryMetrics.of(scored, 0.5), "validation safe prompts")));
         return points;
     }
 
@@ -353,14 +509,23 @@ public final class TrainHeads {
                 kept.add(r);
             }
         }
-        log.append("pool texts dropped because a held-out evaluation file holds them: ").append(bySource).append('\n');
+        log.append("pool texts dropped because a held-out evaluation file holds them: ")
+                .append(bySource)
+                .append('\n');
         return kept;
     }
 
     /** Flag rate per (source, head) on the test split: recall for attack/hazard sources, FPR for benign ones. */
-    private static void reportTestSplitBySource(List<Row> rows, EmbeddingStore store, Function<float[], Double> jailbreak,
-                                                double jt, Function<float[], Double> injection, double it,
-                                                Function<float[], Double> unsafe, double ut, StringBuilder summary) {
+    private static void reportTestSplitBySource(
+            List<Row> rows,
+            EmbeddingStore store,
+            Function<float[], Double> jailbreak,
+            double jt,
+            Function<float[], Double> injection,
+            double it,
+            Function<float[], Double> unsafe,
+            double ut,
+            StringBuilder summary) {
         Map<String, int[]> counts = new TreeMap<>();
         for (Row r : rows) {
             if (r.split() != Split.TEST) {
@@ -369,58 +534,77 @@ public final class TrainHeads {
             Example e = r.example();
             float[] x = store.get(e.text());
             if (e.attack() != null) {
-                String head = e.attack().equals("injection") || DOCUMENT_SOURCES.contains(e.source()) ? "injection" : "jailbreak";
+                String head = e.attack().equals("injection") || DOCUMENT_SOURCES.contains(e.source())
+                        ? "injection"
+                        : "jailbreak";
                 boolean flagged = head.equals("injection") ? injection.apply(x) >= it : jailbreak.apply(x) >= jt;
                 int[] c = counts.computeIfAbsent(e.source() + "\t" + head + "\t" + e.attack(), k -> new int[2]);
                 c[0] += flagged ? 1 : 0;
                 c[1]++;
             }
             if (e.unsafe() != null) {
-                int[] c = counts.computeIfAbsent(e.source() + "\tunsafe\t" + (e.unsafe() ? "unsafe" : "safe"), k -> new int[2]);
+                int[] c = counts.computeIfAbsent(
+                        e.source() + "\tunsafe\t" + (e.unsafe() ? "unsafe" : "safe"), k -> new int[2]);
                 c[0] += unsafe.apply(x) >= ut ? 1 : 0;
                 c[1]++;
             }
         }
         summary.append("test split by source (first window): source\thead\ttrue label\tflagged/rows\trate\n");
-        counts.forEach((k, c) -> summary.append(String.format("  %s\t%d/%d\t%.1f%%%n", k, c[0], c[1], 100.0 * c[0] / c[1])));
+        counts.forEach(
+                (k, c) -> summary.append(String.format("  %s\t%d/%d\t%.1f%%%n", k, c[0], c[1], 100.0 * c[0] / c[1])));
         Map<String, int[]> families = new TreeMap<>();
         for (Row r : rows) {
             Example e = r.example();
-            if (r.split() == Split.TEST && e.group() != null && (e.group().startsWith("contrast:") || e.group().startsWith("unsafe:"))) {
+            if (r.split() == Split.TEST
+                    && e.group() != null
+                    && (e.group().startsWith("contrast:") || e.group().startsWith("unsafe:"))) {
                 int[] c = families.computeIfAbsent(e.group(), k -> new int[2]);
                 c[0] += unsafe.apply(store.get(e.text())) >= ut ? 1 : 0;
                 c[1]++;
             }
         }
         summary.append("test-split template families (never trained on), unsafe flag rate:\n");
-        families.forEach((k, c) -> summary.append(String.format("  %s\t%d/%d\t%.1f%%%n", k, c[0], c[1], 100.0 * c[0] / c[1])));
+        families.forEach(
+                (k, c) -> summary.append(String.format("  %s\t%d/%d\t%.1f%%%n", k, c[0], c[1], 100.0 * c[0] / c[1])));
     }
 
     /** Figures on whole held-out files (first window): the files never entered training or threshold choice. */
-    private static void reportHeldOut(List<HeldOutSets.Item> items, EmbeddingStore store, Function<float[], Double> jailbreak,
-                                      double jt, Function<float[], Double> injection, double it,
-                                      Function<float[], Double> unsafe, double ut, StringBuilder summary) {
+    private static void reportHeldOut(
+            List<HeldOutSets.Item> items,
+            EmbeddingStore store,
+            Function<float[], Double> jailbreak,
+            double jt,
+            Function<float[], Double> injection,
+            double it,
+            Function<float[], Double> unsafe,
+            double ut,
+            StringBuilder summary) {
         Map<String, List<BinaryMetrics.Scored>> scored = new LinkedHashMap<>();
         Map<String, int[]> categories = new TreeMap<>();
         for (HeldOutSets.Item i : items) {
             float[] x = store.get(i.text());
-            double s = switch (i.head()) {
-                case "unsafe" -> unsafe.apply(x) / ut;
-                case "jailbreak" -> jailbreak.apply(x) / jt;
-                default -> injection.apply(x) / it;
-            };
+            double s =
+                    switch (i.head()) {
+                        case "unsafe" -> unsafe.apply(x) / ut;
+                        case "jailbreak" -> jailbreak.apply(x) / jt;
+                        default -> injection.apply(x) / it;
+                    };
             // scores divided by their threshold: >= 1 is flagged, and the order (AUPRC, ROC AUC) is unchanged
-            scored.computeIfAbsent(i.set() + " / " + i.head(), k -> new ArrayList<>()).add(new BinaryMetrics.Scored(s, i.positive()));
+            scored.computeIfAbsent(i.set() + " / " + i.head(), k -> new ArrayList<>())
+                    .add(new BinaryMetrics.Scored(s, i.positive()));
             if (i.category() != null) {
-                int[] c = categories.computeIfAbsent(i.set() + " / " + i.head() + " / " + (i.positive() ? "recall" : "FPR")
-                        + "[" + i.category() + "]", k -> new int[2]);
+                int[] c = categories.computeIfAbsent(
+                        i.set() + " / " + i.head() + " / " + (i.positive() ? "recall" : "FPR") + "[" + i.category()
+                                + "]",
+                        k -> new int[2]);
                 c[0] += s >= 1 ? 1 : 0;
                 c[1]++;
             }
         }
         summary.append("held-out files (first window; never in training or threshold choice):\n");
         scored.forEach((k, list) -> summary.append("  ").append(line(k, Split.TEST, BinaryMetrics.of(list, 1.0))));
-        categories.forEach((k, c) -> summary.append(String.format("    %s\t%d/%d\t%.1f%%%n", k, c[0], c[1], 100.0 * c[0] / c[1])));
+        categories.forEach(
+                (k, c) -> summary.append(String.format("    %s\t%d/%d\t%.1f%%%n", k, c[0], c[1], 100.0 * c[0] / c[1])));
     }
 
     /**
@@ -428,15 +612,22 @@ public final class TrainHeads {
      * without hate, neutral statements about identity groups) weigh three times as much in the hazard heads: they
      * are the false positives that matter.
      */
-    static final java.util.Set<String> HARD_NEGATIVES = java.util.Set.of("coconot-pref", "contrast", "notinject", "cyberseceval-mitre-frr",
-            "davidson-offensive", "toxigen-neutral", "coconot-eval-nonsafety");
+    static final java.util.Set<String> HARD_NEGATIVES = java.util.Set.of(
+            "coconot-pref",
+            "contrast",
+            "notinject",
+            "cyberseceval-mitre-frr",
+            "davidson-offensive",
+            "toxigen-neutral",
+            "coconot-eval-nonsafety");
 
-    private static MlpTrainer.Data data(List<Row> rows, Split split, Function<Row, Integer> label, EmbeddingStore store,
-                                        int classes) {
+    private static MlpTrainer.Data data(
+            List<Row> rows, Split split, Function<Row, Integer> label, EmbeddingStore store, int classes) {
         return data0(rows, split, label, store, classes);
     }
 
-    private static MlpTrainer.Data hazardData(List<Row> rows, Split split, Function<Row, Integer> label, EmbeddingStore store) {
+    private static MlpTrainer.Data hazardData(
+            List<Row> rows, Split split, Function<Row, Integer> label, EmbeddingStore store) {
         MlpTrainer.Data d = data0(rows, split, label, store, 2);
         List<Row> selected = rows.stream().filter(r -> r.split() == split).toList();
         for (int i = 0; i < d.w().length; i++) {
@@ -447,8 +638,8 @@ public final class TrainHeads {
         return d;
     }
 
-    private static MlpTrainer.Data data0(List<Row> rows, Split split, Function<Row, Integer> label, EmbeddingStore store,
-                                         int classes) {
+    private static MlpTrainer.Data data0(
+            List<Row> rows, Split split, Function<Row, Integer> label, EmbeddingStore store, int classes) {
         List<Row> selected = rows.stream().filter(r -> r.split() == split).toList();
         float[][] x = new float[selected.size()][];
         int[] y = new int[selected.size()];
@@ -460,18 +651,29 @@ public final class TrainHeads {
     }
 
     /** Lowest threshold keeping the validation FPR (label vs benign) at or under maxFpr: the highest TPR allowed. */
-    static double thresholdAtFpr(List<Row> rows, Split split, String positive, Function<float[], Double> score,
-                                 EmbeddingStore store, double maxFpr) {
-        double[] negatives = rows.stream().filter(r -> r.split() == split && r.example().attack().equals("benign"))
-                .mapToDouble(r -> score.apply(store.get(r.example().text()))).sorted().toArray();
+    static double thresholdAtFpr(
+            List<Row> rows,
+            Split split,
+            String positive,
+            Function<float[], Double> score,
+            EmbeddingStore store,
+            double maxFpr) {
+        double[] negatives = rows.stream()
+                .filter(r -> r.split() == split && r.example().attack().equals("benign"))
+                .mapToDouble(r -> score.apply(store.get(r.example().text())))
+                .sorted()
+                .toArray();
         int allowed = (int) Math.floor(maxFpr * negatives.length);
         return Math.nextUp(negatives[negatives.length - 1 - allowed]);
     }
 
-    static double thresholdBestF1(List<Row> rows, Split split, Function<float[], Double> score, EmbeddingStore store,
-                                  double maxFpr) {
-        List<BinaryMetrics.Scored> scored = rows.stream().filter(r -> r.split() == split)
-                .map(r -> new BinaryMetrics.Scored(score.apply(store.get(r.example().text())), r.example().unsafe())).toList();
+    static double thresholdBestF1(
+            List<Row> rows, Split split, Function<float[], Double> score, EmbeddingStore store, double maxFpr) {
+        List<BinaryMetrics.Scored> scored = rows.stream()
+                .filter(r -> r.split() == split)
+                .map(r -> new BinaryMetrics.Scored(
+                        score.apply(store.get(r.example().text())), r.example().unsafe()))
+                .toList();
         TreeSet<Double> candidates = new TreeSet<>();
         scored.forEach(s -> candidates.add(s.score()));
         double best = 0.5;
@@ -486,31 +688,50 @@ public final class TrainHeads {
         return best;
     }
 
-    private static BinaryMetrics metrics(List<Row> rows, Split split, Predicate<Row> positive, Predicate<Row> negative,
-                                         Function<float[], Double> score, EmbeddingStore store, double threshold) {
+    private static BinaryMetrics metrics(
+            List<Row> rows,
+            Split split,
+            Predicate<Row> positive,
+            Predicate<Row> negative,
+            Function<float[], Double> score,
+            EmbeddingStore store,
+            double threshold) {
         List<BinaryMetrics.Scored> scored = new ArrayList<>();
         for (Row r : rows) {
             if (r.split() == split && (positive.test(r) || negative.test(r))) {
-                scored.add(new BinaryMetrics.Scored(score.apply(store.get(r.example().text())), positive.test(r)));
+                scored.add(new BinaryMetrics.Scored(
+                        score.apply(store.get(r.example().text())), positive.test(r)));
             }
         }
         return BinaryMetrics.of(scored, threshold);
     }
 
     private static String line(String head, Split split, BinaryMetrics m) {
-        return String.format("%s %s (first window): pos %d neg %d TPR %.3f FPR %.3f precision %.3f F1 %.3f AUPRC %.3f ROC AUC %.3f%n",
-                head, split, m.positives(), m.negatives(), m.tpr(), m.fpr(), m.precision(), m.f1(), m.auprc(), m.rocAuc());
+        return String.format(
+                "%s %s (first window): pos %d neg %d TPR %.3f FPR %.3f precision %.3f F1 %.3f AUPRC %.3f ROC AUC %.3f%n",
+                head,
+                split,
+                m.positives(),
+                m.negatives(),
+                m.tpr(),
+                m.fpr(),
+                m.precision(),
+                m.f1(),
+                m.auprc(),
+                m.rocAuc());
     }
 
     private static void writeManifest(List<Row> rows, Path manifest, StringBuilder summary) throws IOException {
         List<String> lines = new ArrayList<>();
         for (Row r : rows) {
-            lines.add(r.split().name().toLowerCase() + "\t" + r.example().source() + "\t" + Split.textHash(r.example().text()));
+            lines.add(r.split().name().toLowerCase() + "\t" + r.example().source() + "\t"
+                    + Split.textHash(r.example().text()));
         }
         lines.sort(null);
         Files.createDirectories(manifest.getParent());
         List<String> out = new ArrayList<>();
-        out.add("# split\tsource\tsha256(normalised text)[0:16]; written by TrainHeads, one line per training-pool text");
+        out.add(
+                "# split\tsource\tsha256(normalised text)[0:16]; written by TrainHeads, one line per training-pool text");
         out.addAll(lines);
         Files.write(manifest, out);
     }
@@ -579,13 +800,13 @@ public final class TrainHeads {
         return m;
     }
 
-    private TrainHeads() {
-    }
+    private TrainHeads() {}
 
     /** The shared datasets live beside the repository; the command may run from the root or from guard/. */
     static String defaultDatasets() {
         Path fromRoot = Path.of("..", "shared", "datasets");
-        return java.nio.file.Files.isDirectory(fromRoot) ? fromRoot.toString()
+        return java.nio.file.Files.isDirectory(fromRoot)
+                ? fromRoot.toString()
                 : Path.of("..", "..", "shared", "datasets").toString();
     }
 }
