@@ -90,7 +90,7 @@ async function main() {
     cutText += chunk.choices[0]?.delta?.content ?? '';
     finish = chunk.choices[0]?.finish_reason ?? finish;
   }
-  out({ case: 'cut', finish, leaked: cutText.includes('sk-proj') });
+  out({ case: 'cut', finish, text: cutText, leaked: cutText.includes('sk-proj') });
   const cutEvents = await holdback.responses.create({ model: env.MODEL, input: 'count for me', stream: true });
   let last = null;
   cutText = '';
@@ -99,7 +99,7 @@ async function main() {
     last = event;
   }
   out({ case: 'cut-responses', last: last?.type ?? null, reason: last?.response?.incomplete_details?.reason ?? null,
-    leaked: cutText.includes('sk-proj') });
+    text: cutText, leaked: cutText.includes('sk-proj') });
 
   const moderation = await local.moderations.create({ model: 'warden-guard', input: ['hello there', env.HAZARD, 'mail me at jane.doe@example.com'] });
   const [clean, hazard, pii] = moderation.results;

@@ -143,12 +143,14 @@ class OpenAiNodeCompatTest extends ClientsGatewayTest {
         assertThat(withheldResponse.path("refusal").asString()).isEqualTo("refusal");
         JsonNode cut = result(lines, "cut", 0);
         assertThat(cut.path("finish").asString()).as(cut.toString()).isEqualTo("content_filter");
+        assertThat(cut.path("text").asString()).startsWith("w0 w1 ");
         assertThat(cut.path("leaked").asBoolean()).isFalse();
         JsonNode cutResponses = result(lines, "cut-responses", 0);
         assertThat(cutResponses.path("last").asString())
                 .as(cutResponses.toString())
                 .isEqualTo("response.incomplete");
         assertThat(cutResponses.path("reason").asString()).isEqualTo("content_filter");
+        assertThat(cutResponses.path("text").asString()).startsWith("w0 w1 ");
         assertThat(cutResponses.path("leaked").asBoolean()).isFalse();
         JsonNode moderation = result(lines, "moderation", 0);
         assertThat(moderation.path("clean").asBoolean())

@@ -131,6 +131,7 @@ class SpringAiCompatTest extends ClientsGatewayTest {
                         .filter(r -> r.getResult() != null)
                         .map(r -> String.valueOf(r.getResult().getOutput().getText()))
                         .collect(Collectors.joining()))
+                .startsWith("w0 w1 ")
                 .doesNotContain("sk-proj");
     }
 
