@@ -36,7 +36,7 @@ import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-/** LangChain4j's OpenAI module, unchanged: chat, streaming, Responses, embeddings, moderation, errors. */
+/** LangChain4j's OpenAI module, unchanged: chat, streaming, Responses, embeddings, moderation, errors and blocks. */
 class LangChain4jCompatTest extends ClientsGatewayTest {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();

@@ -30,7 +30,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** openai-java, unchanged: chat, streaming, Responses, embeddings, errors and content-filter outcomes. */
+/** openai-java, unchanged: chat, streaming, Responses, embeddings, moderation, errors and content-filter outcomes. */
 class OpenAiJavaCompatTest extends ClientsGatewayTest {
 
     private OpenAIClient client;

@@ -24,7 +24,10 @@ import org.springframework.ai.openai.OpenAiEmbeddingOptions;
 import org.springframework.ai.openai.OpenAiModerationModel;
 import org.springframework.ai.openai.OpenAiModerationOptions;
 
-/** Spring AI's OpenAI module (2.x, on the official SDK), unchanged: ChatClient call and stream, embeddings. */
+/**
+ * Spring AI's OpenAI module (2.x, on the official SDK), unchanged: ChatClient call and stream, embeddings,
+ * moderation, blocks. It has no Responses API client (docs/CLIENTS.md names the classes checked).
+ */
 class SpringAiCompatTest extends ClientsGatewayTest {
 
     private ChatClient client(String key) {
