@@ -52,7 +52,12 @@ public final class FineTuneEncoder {
     /** Pooled vectors have norm 1: logits of a linear head on them need a scale to reach confident values. */
     static final float LOGIT_SCALE = 10f;
 
-    record Item(long[] ids, int attack, int unsafe) {}
+    /** One row: word pieces, labels (-1: none) and the weights of its two losses. */
+    record Item(long[] ids, int attack, int unsafe, float attackWeight, float hazardWeight) {
+        Item(long[] ids, int attack, int unsafe) {
+            this(ids, attack, unsafe, 1f, 1f);
+        }
+    }
 
     public static void main(String[] args) throws Exception {
         Map<String, String> o = new HashMap<>();
@@ -68,6 +73,9 @@ public final class FineTuneEncoder {
         int batch = Integer.parseInt(o.getOrDefault("batch", "16"));
         float lr = Float.parseFloat(o.getOrDefault("lr", "3e-5"));
         float headLr = Float.parseFloat(o.getOrDefault("headLr", "1e-3"));
+        // weights=heads: the rows weigh what they weigh in the heads' training (TrainHeads.ATTACK_WEIGHTS, hazard hard
+        // negatives x3), so the encoder is pushed hardest where the heads' false positives are; weights=none: all 1
+        boolean headWeights = o.getOrDefault("weights", "none").equals("heads");
         Path datasets = Path.of(o.getOrDefault("datasets", TrainHeads.defaultDatasets()));
         Path module = Files.exists(Path.of("guard/pom.xml")) ? Path.of("guard") : Path.of(".");
         Path out = Path.of(o.getOrDefault(
@@ -99,8 +107,8 @@ public final class FineTuneEncoder {
         try (NDManager manager = engine.newBaseManager();
                 HuggingFaceTokenizer tokenizer = tokenizer()) {
             TorchMiniLm model = new TorchMiniLm(onnx, manager);
-            List<Item> trainItems = items(train, tokenizer, maxTokens);
-            List<Item> valItems = items(val, tokenizer, maxTokens);
+            List<Item> trainItems = items(train, tokenizer, maxTokens, headWeights);
+            List<Item> valItems = items(val, tokenizer, maxTokens, headWeights);
             parity(model, manager, tokenizer, from);
 
             Random random = new Random(20241204);
@@ -241,14 +249,23 @@ public final class FineTuneEncoder {
         return ids;
     }
 
-    private static List<Item> items(List<TrainHeads.Row> rows, HuggingFaceTokenizer tokenizer, int maxTokens) {
+    private static List<Item> items(
+            List<TrainHeads.Row> rows, HuggingFaceTokenizer tokenizer, int maxTokens, boolean headWeights) {
         List<Item> out = new ArrayList<>();
         for (TrainHeads.Row r : rows) {
             Example e = r.example();
+            float attackWeight = headWeights
+                    ? TrainHeads.ATTACK_WEIGHTS
+                            .getOrDefault(e.source(), 1.0)
+                            .floatValue()
+                    : 1f;
+            float hazardWeight = headWeights && TrainHeads.HARD_NEGATIVES.contains(e.source()) ? 3f : 1f;
             out.add(new Item(
                     ids(tokenizer, e.text(), maxTokens),
                     e.attack() == null ? -1 : TrainHeads.ATTACK_LABELS.indexOf(e.attack()),
-                    e.unsafe() == null ? -1 : e.unsafe() ? 1 : 0));
+                    e.unsafe() == null ? -1 : e.unsafe() ? 1 : 0,
+                    attackWeight,
+                    hazardWeight));
         }
         return out;
     }
@@ -272,21 +289,22 @@ public final class FineTuneEncoder {
     private static NDArray batchLoss(
             TorchMiniLm model, Map<String, NDArray> heads, List<Item> chunk, int from, NDManager m) {
         NDArray x = pooled(model, chunk, from, m).mul(LOGIT_SCALE);
+        // weighted means: sum of w x loss over the rows with that label, divided by the sum of their weights
         float[] oneHot = new float[chunk.size() * 3];
         float[] y = new float[chunk.size()];
         float[] hazardMask = new float[chunk.size()];
-        int attackRows = 0;
-        int hazardRows = 0;
+        float attackWeights = 0;
+        float hazardWeights = 0;
         for (int i = 0; i < chunk.size(); i++) {
             Item it = chunk.get(i);
             if (it.attack() >= 0) {
-                oneHot[i * 3 + it.attack()] = 1;
-                attackRows++;
+                oneHot[i * 3 + it.attack()] = it.attackWeight();
+                attackWeights += it.attackWeight();
             }
             if (it.unsafe() >= 0) {
                 y[i] = it.unsafe();
-                hazardMask[i] = 1;
-                hazardRows++;
+                hazardMask[i] = it.hazardWeight();
+                hazardWeights += it.hazardWeight();
             }
         }
         NDArray logp = x.matMul(heads.get("attack.weight"))
@@ -295,7 +313,7 @@ public final class FineTuneEncoder {
         NDArray attack = logp.mul(m.create(oneHot, new Shape(chunk.size(), 3)))
                 .sum()
                 .neg()
-                .div(Math.max(1, attackRows));
+                .div(Math.max(1f, attackWeights));
         NDArray z = x.matMul(heads.get("unsafe.weight"))
                 .add(heads.get("unsafe.bias"))
                 .reshape(chunk.size());
@@ -303,7 +321,7 @@ public final class FineTuneEncoder {
                 .sub(z.mul(m.create(y)))
                 .mul(m.create(hazardMask))
                 .sum()
-                .div(Math.max(1, hazardRows));
+                .div(Math.max(1f, hazardWeights));
         return attack.add(bce);
     }
 
