@@ -255,9 +255,7 @@ public final class FineTuneEncoder {
         for (TrainHeads.Row r : rows) {
             Example e = r.example();
             float attackWeight = headWeights
-                    ? TrainHeads.ATTACK_WEIGHTS
-                            .getOrDefault(e.source(), 1.0)
-                            .floatValue()
+                    ? TrainHeads.ATTACK_WEIGHTS.getOrDefault(e.source(), 1.0).floatValue()
                     : 1f;
             float hazardWeight = headWeights && TrainHeads.HARD_NEGATIVES.contains(e.source()) ? 3f : 1f;
             out.add(new Item(
