@@ -46,8 +46,9 @@ import reactor.core.publisher.Mono;
 /**
  * Sign-in, session and CSRF for the console, with Spring Security, and for nothing else: its one filter chain
  * matches {@code /console} and below only ({@code securityMatcher}), so {@code /v1}, {@code /admin} and the
- * actuator keep their own key checks (ApiKeyAuthFilter, AdminAuthFilter) exactly as before; no other chain
- * exists, so Spring Boot's default one (which would secure every path) is not made either.
+ * actuator keep their own key checks (the Authenticate stage, AdminAuthFilter) exactly as before; no other chain
+ * exists, so Spring Boot's default one (which would secure every path) is not made either, and Spring Security's
+ * web filter itself runs only on the console's paths ({@link ConsoleScopedSecurity}).
  * <p>
  * Sign-in is the form at {@code /console/login} with one field, {@code key}: an admin or auditor key
  * ({@link AdminKeys}). The session then holds the key's {@link AdminIdentity} only, never the key. The session
@@ -66,6 +67,12 @@ public class ConsoleSecurityConfiguration {
     public static final String SESSION_COOKIE = "WARDEN_CONSOLE";
 
     static final String LOGIN = "/console/login";
+
+    /** Static: a post-processor must exist before the beans it wraps. */
+    @Bean
+    static ConsoleScopedSecurity consoleScopedSecurity() {
+        return new ConsoleScopedSecurity();
+    }
 
     @Bean
     SecurityWebFilterChain consoleSecurity(

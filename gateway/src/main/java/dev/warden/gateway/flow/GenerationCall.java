@@ -75,8 +75,10 @@ public record GenerationCall(ChatRequest chat, CompletionRequest completion) {
      * judged as a sentence, not diluted by the JSON around it. The schema as a whole is judged too.
      */
     private List<ChatMessage> attachments() {
-        if (!isChat()) {
-            return List.of();
+        JsonNode format = !isChat() || chat.body() == null ? null : chat.body().get("response_format");
+        boolean schema = format != null && format.get("json_schema") != null;
+        if (!isChat() || chat.tools().isEmpty() && !schema) {
+            return List.of(); // the common case, on every request: nothing to collect
         }
         List<String> texts = new ArrayList<>();
         for (ToolDefinition tool : chat.tools()) {
@@ -84,8 +86,7 @@ public record GenerationCall(ChatRequest chat, CompletionRequest completion) {
             texts.add(tool.description());
             schemaTexts(JSON.readTree(tool.parametersJson()), texts);
         }
-        JsonNode format = chat.body() == null ? null : chat.body().get("response_format");
-        if (format != null && format.get("json_schema") != null) {
+        if (schema) {
             schemaTexts(format.get("json_schema"), texts);
         }
         return texts.stream()

@@ -44,6 +44,8 @@ public final class Guards {
             new java.util.concurrent.ConcurrentHashMap<>();
     private final boolean tailorsLlamaGuard;
     private final java.util.Map<Direction, List<String>> classifierNames = new java.util.EnumMap<>(Direction.class);
+    /** Per direction, the report of a pipeline run in which no classifier applies (all of them skipped). */
+    private final java.util.Map<Direction, GuardReport> nothingApplies = new java.util.EnumMap<>(Direction.class);
     /** Decision counters by direction, action, category and tenant: looked up once, not rebuilt on every request. */
     private final java.util.concurrent.ConcurrentMap<String, io.micrometer.core.instrument.Counter> decisions =
             new java.util.concurrent.ConcurrentHashMap<>();
@@ -71,6 +73,16 @@ public final class Guards {
                             .filter(c -> c.directions().contains(direction))
                             .map(c -> c.name())
                             .toList());
+            nothingApplies.put(
+                    direction,
+                    new GuardReport(
+                            List.of(),
+                            List.of(),
+                            List.of(),
+                            pipeline.stages().stream()
+                                    .map(s -> s.classifier().name())
+                                    .toList(),
+                            java.time.Duration.ZERO));
         }
     }
 
@@ -92,6 +104,20 @@ public final class Guards {
             count(principal, content.direction(), decision);
             return new Checked(report, decision);
         });
+    }
+
+    /**
+     * What {@link #check} answers for a direction no classifier judges, without running the pipeline: policy's
+     * decision on no verdicts, counted like every other decision. For the hot path of a gateway with no output
+     * classifier, where assembling an empty pipeline run per response cost more than the decision itself.
+     */
+    public Checked unjudged(Principal principal, Direction direction) {
+        if (!classifierNames.get(direction).isEmpty()) {
+            throw new IllegalStateException(direction + " has classifiers: judge it with check()");
+        }
+        Decision decision = decider.decide(principal.tenantId(), principal.policy(), direction, List.of());
+        count(principal, direction, decision);
+        return new Checked(nothingApplies.get(direction), decision);
     }
 
     /**

@@ -103,6 +103,7 @@ public final class GatewayOverheadBenchmark {
                         double gs = 0;
                         java.util.Map<String, Double> dcpu = new java.util.TreeMap<>();
                         java.util.Map<String, Double> gcpu = new java.util.TreeMap<>();
+                        java.util.Map<String, Double> galloc = new java.util.TreeMap<>();
                         for (int round = 0; round < rounds; round++) {
                             ThreadCpu s0 = ThreadCpu.snapshot();
                             ds += run(direct, key, concurrency, requests, d);
@@ -113,10 +114,13 @@ public final class GatewayOverheadBenchmark {
                                     .forEach((k, v) -> dcpu.merge(k, v, Double::sum));
                             s2.microsPerRequestSince(s1, requests * rounds)
                                     .forEach((k, v) -> gcpu.merge(k, v, Double::sum));
+                            s2.bytesPerRequestSince(s1, requests * rounds)
+                                    .forEach((k, v) -> galloc.merge(k, v, Double::sum));
                         }
                         if (Boolean.getBoolean("bench.cpu")) {
                             System.out.println("  cpu us/request direct: " + dcpu);
                             System.out.println("  cpu us/request gateway: " + gcpu);
+                            System.out.println("  bytes allocated/request gateway: " + galloc);
                         }
                         // the gateway's (or the bare forwarder's) own event loops: Spring Boot's reactor-netty
                         // server and the client it shares its loops with

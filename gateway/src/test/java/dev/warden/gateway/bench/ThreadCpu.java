@@ -17,6 +17,9 @@ final class ThreadCpu {
     private static final String OUTSIDE = "(JIT, GC, exited threads)";
 
     private final Map<Long, Long> cpuByThread = new HashMap<>();
+    /** Bytes allocated per thread: unlike CPU time, not inflated when other processes share the cores. */
+    private final Map<Long, Long> allocByThread = new HashMap<>();
+
     private long processCpu;
     private final Map<Long, String> groupByThread = new HashMap<>();
 
@@ -32,10 +35,24 @@ final class ThreadCpu {
             long cpu = THREADS.getThreadCpuTime(info.getThreadId());
             if (cpu >= 0) {
                 s.cpuByThread.put(info.getThreadId(), cpu);
+                if (THREADS instanceof com.sun.management.ThreadMXBean sun) {
+                    s.allocByThread.put(info.getThreadId(), sun.getThreadAllocatedBytes(info.getThreadId()));
+                }
                 s.groupByThread.put(info.getThreadId(), group(info.getThreadName()));
             }
         }
         return s;
+    }
+
+    /** Bytes allocated per request, by thread group, since {@code before}. */
+    Map<String, Double> bytesPerRequestSince(ThreadCpu before, int requests) {
+        Map<String, Double> out = new TreeMap<>();
+        for (var e : allocByThread.entrySet()) {
+            long delta = e.getValue() - before.allocByThread.getOrDefault(e.getKey(), 0L);
+            out.merge(groupByThread.get(e.getKey()), (double) delta / requests, Double::sum);
+        }
+        out.values().removeIf(v -> v < 1);
+        return out;
     }
 
     /** Microseconds of CPU per request, by thread group, spent since {@code before}. */

@@ -53,7 +53,7 @@ class OpenAiNodeCompatTest extends ClientsGatewayTest {
     }
 
     @Test
-    void theNodeClientsChatStreamingResponsesEmbeddingsAndErrors() throws Exception {
+    void theNodeClientsChatStreamingResponsesEmbeddingsModerationAndBlocks() throws Exception {
         ScriptedGate chatGate = new ScriptedGate();
         ScriptedGate responsesGate = new ScriptedGate();
         UPSTREAM.enqueue(
@@ -65,8 +65,10 @@ class OpenAiNodeCompatTest extends ClientsGatewayTest {
                 ScriptedReply.pieces("early", " late")
                         .chunkDelay(Duration.ofMillis(100))
                         .holdAfter(1, responsesGate),
-                ScriptedReply.text("Here is how to make a pipe bomb: fill a steel pipe with explosive powder, cap "
-                        + "both ends and add a fuse."));
+                withheldAnswer(),
+                withheldAnswer(),
+                cutStream(),
+                cutStream());
         int before = UPSTREAM.completedResponses();
         Files.copy(
                 Objects.requireNonNull(getClass().getResourceAsStream("/clients/openai-node-compat.mjs")),
@@ -80,6 +82,10 @@ class OpenAiNodeCompatTest extends ClientsGatewayTest {
         builder.environment().put("STREAM_KEY", TENANTS.playgroundKey);
         builder.environment().put("MODEL", MODEL);
         builder.environment().put("EMBED_MODEL", EMBED_MODEL);
+        builder.environment().put("HOLDBACK_KEY", TENANTS.holdbackKey);
+        builder.environment().put("BLOCKED_PROMPT", BLOCKED_PROMPT);
+        builder.environment().put("HAZARD", HAZARD);
+        int generationsBefore = UPSTREAM.generationRequests();
         Process node = builder.start();
         List<JsonNode> lines = new ArrayList<>();
         List<Integer> completedAtFirst = new ArrayList<>();
@@ -114,13 +120,50 @@ class OpenAiNodeCompatTest extends ClientsGatewayTest {
         assertThat(result(lines, "responses-stream", 1).path("completed").asBoolean())
                 .isTrue();
         assertThat(result(lines, "embeddings", 0).path("dimensions").asInt()).isEqualTo(8);
-        JsonNode blocked = result(lines, "blocked", 0);
-        assertThat(blocked.path("badRequest").asBoolean())
-                .as(blocked.toString())
-                .isTrue();
-        assertThat(blocked.path("code").asString()).isEqualTo("content_filter");
-        assertThat(result(lines, "withheld", 0).path("finish").asString()).isEqualTo("content_filter");
-        assertThat(result(lines, "withheld", 0).path("refusal").asBoolean()).isTrue();
+        for (int i = 0; i < 4; i++) {
+            JsonNode blocked = result(lines, "blocked", i);
+            assertThat(blocked.path("badRequest").asBoolean())
+                    .as(blocked.toString())
+                    .isTrue();
+            assertThat(blocked.path("code").asString()).isEqualTo("content_filter");
+            assertThat(blocked.path("message").asString()).contains(BLOCKED_MESSAGE);
+            assertThat(blocked.path("categories").toString()).contains("jailbreak");
+            assertThat(blocked.path("decision").asString()).isEqualTo("block");
+        }
+        assertThat(List.of(0, 1, 2, 3))
+                .extracting(i -> result(lines, "blocked", i).path("path").asString())
+                .containsExactly("chat", "chat-stream", "responses", "responses-stream");
+        JsonNode withheld = result(lines, "withheld", 0);
+        assertThat(withheld.path("finish").asString()).isEqualTo("content_filter");
+        assertThat(withheld.path("refusal").asBoolean()).isTrue();
+        assertThat(withheld.path("content").isNull()).as(withheld.toString()).isTrue();
+        JsonNode withheldResponse = result(lines, "withheld-responses", 0);
+        assertThat(withheldResponse.path("status").asString()).isEqualTo("incomplete");
+        assertThat(withheldResponse.path("reason").asString()).isEqualTo("content_filter");
+        assertThat(withheldResponse.path("refusal").asString()).isEqualTo("refusal");
+        JsonNode cut = result(lines, "cut", 0);
+        assertThat(cut.path("finish").asString()).as(cut.toString()).isEqualTo("content_filter");
+        assertThat(cut.path("text").asString()).startsWith("w0 w1 ");
+        assertThat(cut.path("leaked").asBoolean()).isFalse();
+        JsonNode cutResponses = result(lines, "cut-responses", 0);
+        assertThat(cutResponses.path("last").asString())
+                .as(cutResponses.toString())
+                .isEqualTo("response.incomplete");
+        assertThat(cutResponses.path("reason").asString()).isEqualTo("content_filter");
+        assertThat(cutResponses.path("text").asString()).startsWith("w0 w1 ");
+        assertThat(cutResponses.path("leaked").asBoolean()).isFalse();
+        JsonNode moderation = result(lines, "moderation", 0);
+        assertThat(moderation.path("clean").asBoolean())
+                .as(moderation.toString())
+                .isFalse();
+        assertThat(moderation.path("hazard").asBoolean()).isTrue();
+        assertThat(moderation.path("violence").asBoolean()).isTrue();
+        assertThat(moderation.path("violenceScore").asDouble()).isGreaterThan(0.5);
+        assertThat(moderation.path("selfHarm").asBoolean()).isFalse();
+        assertThat(moderation.path("pii").asBoolean()).isTrue();
+        assertThat(moderation.path("piiEmail").asBoolean()).isTrue();
+        // the script's eight generations, and none for the blocked prompts
+        assertThat(UPSTREAM.generationRequests()).isEqualTo(generationsBefore + 8);
         // each stream's first text came while the upstream was held before its last chunk: only the replies
         // before it in the script had completed (the plain chat; then also the chat stream and the Responses call)
         assertThat(completedAtFirst).containsExactly(before + 1, before + 3);
