@@ -34,6 +34,31 @@ class FingerprintKeyTest {
     }
 
     @Test
+    void aReusedMacGivesEachTextItsOwnFingerprintOnEveryThread() throws Exception {
+        FingerprintKey key = FingerprintKey.loadOrCreate(dir.resolve("k"));
+        String first = key.of("first prompt");
+        String second = key.of("second prompt");
+        // nothing of one text carries over into the next one's MAC
+        assertThat(key.of("first prompt")).isEqualTo(first).isNotEqualTo(second);
+        assertThat(key.of(""))
+                .isEqualTo(FingerprintKey.loadOrCreate(dir.resolve("k")).of(""));
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            java.util.List<java.util.concurrent.Future<String>> results = new java.util.ArrayList<>();
+            for (int i = 0; i < 64; i++) {
+                String text = i % 2 == 0 ? "first prompt" : "second prompt";
+                results.add(pool.submit(() -> key.of(text)));
+            }
+            for (int i = 0; i < 64; i++) {
+                assertThat(results.get(i).get(10, java.util.concurrent.TimeUnit.SECONDS))
+                        .isEqualTo(i % 2 == 0 ? first : second);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     void recordsSayWhichFunctionMadeTheirFingerprintsAndOldRecordsKeepTheirBytes() {
         FingerprintKey key = FingerprintKey.loadOrCreate(dir.resolve("k"));
         AuditRecord keyed = AuditRecord.builder("r1", "acme")
