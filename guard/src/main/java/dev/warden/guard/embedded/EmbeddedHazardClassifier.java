@@ -51,13 +51,19 @@ public final class EmbeddedHazardClassifier implements Classifier, Calibrated {
 
     public static EmbeddedHazardClassifier load(SharedEncoder encoder) {
         return HeadFiles.build(
-                HeadFiles.readResource(RESOURCE), RESOURCE, model -> new EmbeddedHazardClassifier(encoder, model));
+                HeadFiles.readResource(RESOURCE),
+                RESOURCE,
+                encoder,
+                model -> new EmbeddedHazardClassifier(encoder, model));
     }
 
     /** Loads the heads from a file on disk instead of the shipped resource. */
     public static EmbeddedHazardClassifier load(SharedEncoder encoder, java.nio.file.Path file) {
         return HeadFiles.build(
-                HeadFiles.readFile(file), file.toString(), model -> new EmbeddedHazardClassifier(encoder, model));
+                HeadFiles.readFile(file),
+                file.toString(),
+                encoder,
+                model -> new EmbeddedHazardClassifier(encoder, model));
     }
 
     /** The S-codes this head can name (the others never appear in its verdicts). */

@@ -50,13 +50,17 @@ public final class EmbeddedPromptAttackClassifier implements Classifier, Calibra
         return HeadFiles.build(
                 HeadFiles.readResource(RESOURCE),
                 RESOURCE,
+                encoder,
                 model -> new EmbeddedPromptAttackClassifier(encoder, model));
     }
 
     /** Loads the heads from a file on disk instead of the shipped resource. */
     public static EmbeddedPromptAttackClassifier load(SharedEncoder encoder, java.nio.file.Path file) {
         return HeadFiles.build(
-                HeadFiles.readFile(file), file.toString(), model -> new EmbeddedPromptAttackClassifier(encoder, model));
+                HeadFiles.readFile(file),
+                file.toString(),
+                encoder,
+                model -> new EmbeddedPromptAttackClassifier(encoder, model));
     }
 
     @Override

@@ -24,14 +24,19 @@ public final class HeadFiles {
 
     private static final ObjectMapper JSON = JsonMapper.builder().build();
 
-    /** The content of one head file; {@code operatingPoints} come from its metadata (empty when it has none). */
+    /**
+     * The content of one head file; {@code operatingPoints} come from its metadata (empty when it has none), and so
+     * does {@code encoderId}, the {@link SentenceEncoder#id()} of the encoder the heads were trained on (null when the
+     * file does not say).
+     */
     public record Model(
             String version,
             Map<String, DenseHead> heads,
             Map<String, Double> thresholds,
-            Map<String, OperatingPoint> operatingPoints) {
+            Map<String, OperatingPoint> operatingPoints,
+            String encoderId) {
         public Model(String version, Map<String, DenseHead> heads, Map<String, Double> thresholds) {
-            this(version, heads, thresholds, Map.of());
+            this(version, heads, thresholds, Map.of(), null);
         }
 
         public DenseHead head(String name) {
@@ -82,14 +87,31 @@ public final class HeadFiles {
     }
 
     /**
-     * A classifier built on a head file's model. A file that reads well but lacks the classifier's heads or thresholds
-     * is unusable too, and the error names it.
+     * A classifier built on a head file's model for the encoder it will read. A file that reads well but was trained
+     * on another encoder (its embeddings mean something else: the scores would be wrong without any error), or lacks
+     * the classifier's heads or thresholds, is unusable too, and the error names it.
      */
-    static <C> C build(Model model, String name, Function<Model, C> classifier) {
+    static <C> C build(Model model, String name, SharedEncoder encoder, Function<Model, C> classifier) {
+        requireEncoder(model, name, encoder.encoder().id());
         try {
             return classifier.apply(model);
         } catch (IllegalStateException | IllegalArgumentException e) {
             throw unusable(name, "does not fit this classifier (" + e.getMessage() + ")", e);
+        }
+    }
+
+    /** Refuses heads trained on an encoder other than {@code encoderId}, naming the file and both encoders. */
+    static void requireEncoder(Model model, String name, String encoderId) {
+        if (model.encoderId() == null) {
+            throw unusable(name, "does not record the encoder its heads were trained on (metadata.encoderId)", null);
+        }
+        if (!model.encoderId().equals(encoderId)) {
+            throw unusable(
+                    name,
+                    "was trained on encoder " + model.encoderId() + ", but the loaded encoder is " + encoderId
+                            + ": retrain the heads for this encoder (guard/TRAINING.md) or load the encoder they were"
+                            + " trained on",
+                    null);
         }
     }
 
@@ -162,7 +184,13 @@ public final class HeadFiles {
                             rate(p.path("validationRecall")),
                             p.path("negatives").asString("")));
         }
-        return new Model(root.get("version").asString(), heads, thresholds, points);
+        JsonNode encoderId = root.path("metadata").path("encoderId");
+        return new Model(
+                root.get("version").asString(),
+                heads,
+                thresholds,
+                points,
+                encoderId.isString() ? encoderId.asString() : null);
     }
 
     public static void write(Path file, Model model, Map<String, Object> metadata) throws IOException {

@@ -5,10 +5,12 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.LongBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -59,6 +61,8 @@ public final class SentenceEncoder implements AutoCloseable {
 
     static final String MODEL_RESOURCE = "/all-minilm-l6-v2-q.onnx";
     static final String TOKENIZER_RESOURCE = "/all-minilm-l6-v2-q-tokenizer.json";
+    /** Fine-tuned layers for {@link #MODEL_RESOURCE}, shipped with heads trained on them (see TRAINING.md). */
+    public static final String DELTA_RESOURCE = "/dev/warden/guard/embedded/encoder-delta.bin";
 
     private final OrtEnvironment environment;
     private final OrtSession session;
@@ -70,20 +74,25 @@ public final class SentenceEncoder implements AutoCloseable {
     /** Initializers replaced by a fine-tuned delta: ONNX Runtime reads them for as long as the session lives. */
     private Map<String, OnnxTensor> overrides = Map.of();
 
-    /** @param intraOpThreads ONNX Runtime threads for one run (1 keeps concurrent runs from fighting for cores) */
+    /**
+     * The shipped encoder: the int8 model as published plus, when this module ships one ({@link #DELTA_RESOURCE}),
+     * the fine-tuned layers the shipped heads were trained with.
+     *
+     * @param intraOpThreads ONNX Runtime threads for one run (1 keeps concurrent runs from fighting for cores)
+     */
     public SentenceEncoder(int intraOpThreads) {
-        this(MODEL_RESOURCE, TOKENIZER_RESOURCE, intraOpThreads);
+        this(intraOpThreads, false);
     }
 
-    /** The shipped model; see {@link #SentenceEncoder(String, String, int, boolean)} for {@code spinWithinRun}. */
+    /** The shipped encoder; see {@link #SentenceEncoder(String, String, int, boolean)} for {@code spinWithinRun}. */
     public SentenceEncoder(int intraOpThreads, boolean spinWithinRun) {
-        this(MODEL_RESOURCE, TOKENIZER_RESOURCE, intraOpThreads, spinWithinRun);
+        this(MODEL_RESOURCE, TOKENIZER_RESOURCE, intraOpThreads, spinWithinRun, shippedDelta(), DELTA_RESOURCE);
     }
 
     /**
      * An encoder from a model and tokenizer on the classpath (a fine-tuned export of the same architecture loads
      * the same way: a BERT-style graph with input_ids, attention_mask and optionally token_type_ids, whose first
-     * output is the per-token hidden state).
+     * output is the per-token hidden state). No delta: the model as it is in the resource.
      *
      * @param intraOpThreads ONNX Runtime threads for one run. Spinning is switched off: idle ONNX threads that
      *                       spin waiting for the next run take the cores that the gateway's event loops need
@@ -113,12 +122,51 @@ public final class SentenceEncoder implements AutoCloseable {
             boolean spinWithinRun,
             EncoderDelta delta,
             String deltaSource) {
-        String base =
-                modelResource.substring(modelResource.lastIndexOf('/') + 1).replace(".onnx", "");
+        this(
+                modelResource,
+                readResource(modelResource, "model"),
+                tokenizerResource,
+                readResource(tokenizerResource, "tokenizer"),
+                intraOpThreads,
+                spinWithinRun,
+                delta,
+                deltaSource);
+    }
+
+    /**
+     * An encoder from files on disk (a model, its tokenizer.json and optionally a delta): the same checks as the
+     * shipped one, every error naming the file that caused it. The base model's name is the model file's name
+     * without {@code .onnx}, which a delta must have been made for.
+     */
+    public static SentenceEncoder fromFiles(Path model, Path tokenizer, Path delta, int intraOpThreads) {
+        EncoderDelta d = delta == null ? null : EncoderDelta.read(readFile(delta, "encoder delta"), delta.toString());
+        return new SentenceEncoder(
+                model.toString(),
+                readFile(model, "model"),
+                tokenizer.toString(),
+                readFile(tokenizer, "tokenizer"),
+                intraOpThreads,
+                false,
+                d,
+                delta == null ? null : delta.toString());
+    }
+
+    private SentenceEncoder(
+            String modelName,
+            byte[] model,
+            String tokenizerName,
+            byte[] tokenizerJson,
+            int intraOpThreads,
+            boolean spinWithinRun,
+            EncoderDelta delta,
+            String deltaSource) {
+        String fileName = modelName.substring(
+                Math.max(modelName.lastIndexOf('/'), modelName.lastIndexOf(java.io.File.separatorChar)) + 1);
+        String base = fileName.endsWith(".onnx") ? fileName.substring(0, fileName.length() - 5) : fileName;
         this.id = delta == null ? base : base + "+" + delta.id();
+        OrtSession.SessionOptions options = new OrtSession.SessionOptions();
         try {
             environment = OrtEnvironment.getEnvironment();
-            OrtSession.SessionOptions options = new OrtSession.SessionOptions();
             options.setIntraOpNumThreads(intraOpThreads);
             options.setInterOpNumThreads(1);
             options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
@@ -140,18 +188,35 @@ public final class SentenceEncoder implements AutoCloseable {
             } else {
                 overrides = Map.of();
             }
-            session = environment.createSession(readResource(modelResource), options);
+        } catch (OrtException e) {
+            throw new IllegalStateException(
+                    "cannot set up the MiniLM encoder session"
+                            + (delta == null ? "" : " for encoder delta " + deltaSource),
+                    e);
+        }
+        try {
+            session = environment.createSession(model, options);
+        } catch (OrtException | RuntimeException e) {
+            closeOverrides();
+            throw new IllegalStateException(
+                    "the MiniLM encoder model " + modelName + " cannot be loaded (not a valid ONNX model, or not the"
+                            + " graph it should be"
+                            + (delta == null ? "" : ", or encoder delta " + deltaSource + " does not fit it") + ": "
+                            + firstLine(e) + ")",
+                    e);
+        }
+        try {
             needsTokenTypes = session.getInputNames().contains("token_type_ids");
             Map<String, String> tokenizerOptions = new HashMap<>();
             tokenizerOptions.put("addSpecialTokens", "false");
             tokenizerOptions.put("truncation", "false");
             tokenizerOptions.put("padding", "false");
             tokenizerOptions.put("modelMaxLength", "1000000");
-            try (InputStream in = SentenceEncoder.class.getResourceAsStream(tokenizerResource)) {
-                if (in == null) {
-                    throw new IllegalStateException("tokenizer resource missing: " + tokenizerResource);
-                }
+            try (InputStream in = new ByteArrayInputStream(tokenizerJson)) {
                 tokenizer = HuggingFaceTokenizer.newInstance(in, tokenizerOptions);
+            } catch (IOException | RuntimeException e) {
+                throw new IllegalStateException(
+                        "the MiniLM tokenizer " + tokenizerName + " cannot be loaded (" + firstLine(e) + ")", e);
             }
             long[] special = tokenizer.encode("", true, false).getIds();
             clsId = special[0];
@@ -159,14 +224,32 @@ public final class SentenceEncoder implements AutoCloseable {
             if (delta != null) {
                 checkDelta(deltaSource);
             }
-        } catch (OrtException e) {
-            throw new IllegalStateException(
-                    "cannot load the MiniLM encoder " + modelResource
-                            + (delta == null ? "" : " with encoder delta " + deltaSource),
-                    e);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        } catch (RuntimeException e) {
+            closeQuietly();
+            if (e instanceof IllegalStateException ise) {
+                throw ise;
+            }
+            throw new IllegalStateException("cannot load the MiniLM encoder " + modelName, e);
         }
+    }
+
+    /**
+     * The fine-tuned layers this module ships (null when it ships none). A file that is there but cannot be used is
+     * a start-up error naming it: serving the base model with heads trained for the fine-tuned one would be wrong
+     * without saying so.
+     */
+    static EncoderDelta shippedDelta() {
+        byte[] bytes;
+        try (InputStream in = SentenceEncoder.class.getResourceAsStream(DELTA_RESOURCE)) {
+            if (in == null) {
+                return null;
+            }
+            bytes = in.readAllBytes();
+        } catch (IOException e) {
+            throw new IllegalStateException(
+                    "encoder delta " + DELTA_RESOURCE + " cannot be read (" + e.getMessage() + ")", e);
+        }
+        return EncoderDelta.read(bytes, DELTA_RESOURCE);
     }
 
     /**
@@ -381,13 +464,51 @@ public final class SentenceEncoder implements AutoCloseable {
         }
     }
 
-    private static byte[] readResource(String name) throws IOException {
+    private static byte[] readResource(String name, String what) {
         try (InputStream in = SentenceEncoder.class.getResourceAsStream(name)) {
             if (in == null) {
-                throw new IllegalStateException("model resource missing: " + name);
+                throw new IllegalStateException("the MiniLM " + what + " " + name + " is not on the classpath");
             }
             return in.readAllBytes();
+        } catch (IOException e) {
+            throw new IllegalStateException(
+                    "the MiniLM " + what + " " + name + " cannot be read (" + e.getMessage() + ")", e);
         }
+    }
+
+    private static byte[] readFile(Path file, String what) {
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalStateException("the " + what + " file " + file + " does not exist or is not a file");
+        }
+        try {
+            return Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new IllegalStateException(
+                    "the " + what + " file " + file + " cannot be read (" + e.getMessage() + ")", e);
+        }
+    }
+
+    private static String firstLine(Throwable e) {
+        String m = e.getMessage();
+        return e.getClass().getSimpleName()
+                + (m == null ? "" : ": " + m.lines().findFirst().orElse(""));
+    }
+
+    private void closeOverrides() {
+        overrides.values().forEach(OnnxTensor::close);
+    }
+
+    /** Frees what a constructor that failed half-way had already opened. */
+    private void closeQuietly() {
+        try {
+            session.close();
+        } catch (OrtException | RuntimeException ignored) {
+            // already failing with the error that matters
+        }
+        if (tokenizer != null) {
+            tokenizer.close();
+        }
+        closeOverrides();
     }
 
     @Override

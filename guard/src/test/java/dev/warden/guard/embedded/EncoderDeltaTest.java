@@ -31,7 +31,7 @@ class EncoderDeltaTest {
     @Test
     void aDeltaReplacesTheGraphsInitializerAndNamesTheEncoder() throws IOException {
         EncoderDelta delta = EncoderDelta.read(file("all-minilm-l6-v2-q", List.of(shiftedBias())), "test.bin");
-        try (SentenceEncoder base = new SentenceEncoder(1);
+        try (SentenceEncoder base = new SentenceEncoder(MODEL, TOKENIZER, 1);
                 SentenceEncoder tuned = new SentenceEncoder(MODEL, TOKENIZER, 1, false, delta, "test.bin")) {
             float[] a = base.encode("How do I kill a Python process?")[0];
             float[] b = tuned.encode("How do I kill a Python process?")[0];

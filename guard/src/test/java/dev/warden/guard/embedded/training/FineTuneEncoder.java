@@ -52,7 +52,12 @@ public final class FineTuneEncoder {
     /** Pooled vectors have norm 1: logits of a linear head on them need a scale to reach confident values. */
     static final float LOGIT_SCALE = 10f;
 
-    record Item(long[] ids, int attack, int unsafe) {}
+    /** One row: word pieces, labels (-1: none) and the weights of its two losses. */
+    record Item(long[] ids, int attack, int unsafe, float attackWeight, float hazardWeight) {
+        Item(long[] ids, int attack, int unsafe) {
+            this(ids, attack, unsafe, 1f, 1f);
+        }
+    }
 
     public static void main(String[] args) throws Exception {
         Map<String, String> o = new HashMap<>();
@@ -68,6 +73,9 @@ public final class FineTuneEncoder {
         int batch = Integer.parseInt(o.getOrDefault("batch", "16"));
         float lr = Float.parseFloat(o.getOrDefault("lr", "3e-5"));
         float headLr = Float.parseFloat(o.getOrDefault("headLr", "1e-3"));
+        // weights=heads: the rows weigh what they weigh in the heads' training (TrainHeads.ATTACK_WEIGHTS, hazard hard
+        // negatives x3), so the encoder is pushed hardest where the heads' false positives are; weights=none: all 1
+        boolean headWeights = o.getOrDefault("weights", "none").equals("heads");
         Path datasets = Path.of(o.getOrDefault("datasets", TrainHeads.defaultDatasets()));
         Path module = Files.exists(Path.of("guard/pom.xml")) ? Path.of("guard") : Path.of(".");
         Path out = Path.of(o.getOrDefault(
@@ -99,8 +107,8 @@ public final class FineTuneEncoder {
         try (NDManager manager = engine.newBaseManager();
                 HuggingFaceTokenizer tokenizer = tokenizer()) {
             TorchMiniLm model = new TorchMiniLm(onnx, manager);
-            List<Item> trainItems = items(train, tokenizer, maxTokens);
-            List<Item> valItems = items(val, tokenizer, maxTokens);
+            List<Item> trainItems = items(train, tokenizer, maxTokens, headWeights);
+            List<Item> valItems = items(val, tokenizer, maxTokens, headWeights);
             parity(model, manager, tokenizer, from);
 
             Random random = new Random(20241204);
@@ -130,12 +138,10 @@ public final class FineTuneEncoder {
             long trainStart = System.nanoTime();
             int totalSteps = epochs * ((trainItems.size() + batch - 1) / batch);
             for (int epoch = 0; epoch < epochs; epoch++) {
-                List<Item> order = new ArrayList<>(trainItems);
-                java.util.Collections.shuffle(order, random);
+                List<List<Item>> batches = batches(trainItems, batch, random);
                 double sum = 0;
                 int n = 0;
-                for (int b = 0; b < order.size(); b += batch) {
-                    List<Item> chunk = order.subList(b, Math.min(order.size(), b + batch));
+                for (List<Item> chunk : batches) {
                     try (NDManager step = manager.newSubManager();
                             GradientCollector collector = engine.newGradientCollector()) {
                         collector.zeroGradients();
@@ -189,6 +195,27 @@ public final class FineTuneEncoder {
         System.out.printf(Locale.ROOT, "total time %.0f s%n", (System.nanoTime() - start) / 1e9);
     }
 
+    /**
+     * One epoch's batches: shuffled, then sorted by length within blocks of 50 batches, so a batch pads its texts to
+     * a similar length (most rows are far shorter than {@code maxTokens}; padding to the longest of a random batch
+     * spent about half the compute on padding), and the batches shuffled again. Seeded, so a rerun is the same.
+     */
+    static List<List<Item>> batches(List<Item> items, int batch, Random random) {
+        List<Item> order = new ArrayList<>(items);
+        java.util.Collections.shuffle(order, random);
+        List<List<Item>> out = new ArrayList<>();
+        int block = batch * 50;
+        for (int b = 0; b < order.size(); b += block) {
+            List<Item> part = new ArrayList<>(order.subList(b, Math.min(order.size(), b + block)));
+            part.sort(Comparator.comparingInt(i -> i.ids().length));
+            for (int c = 0; c < part.size(); c += batch) {
+                out.add(part.subList(c, Math.min(part.size(), c + batch)));
+            }
+        }
+        java.util.Collections.shuffle(out, random);
+        return out;
+    }
+
     /** Rows of a split with an attack or a hazard label, the {@code count} with the smallest text hash. */
     static List<TrainHeads.Row> pick(List<TrainHeads.Row> rows, Split split, int count) {
         return rows.stream()
@@ -222,14 +249,21 @@ public final class FineTuneEncoder {
         return ids;
     }
 
-    private static List<Item> items(List<TrainHeads.Row> rows, HuggingFaceTokenizer tokenizer, int maxTokens) {
+    private static List<Item> items(
+            List<TrainHeads.Row> rows, HuggingFaceTokenizer tokenizer, int maxTokens, boolean headWeights) {
         List<Item> out = new ArrayList<>();
         for (TrainHeads.Row r : rows) {
             Example e = r.example();
+            float attackWeight = headWeights
+                    ? TrainHeads.ATTACK_WEIGHTS.getOrDefault(e.source(), 1.0).floatValue()
+                    : 1f;
+            float hazardWeight = headWeights && TrainHeads.HARD_NEGATIVES.contains(e.source()) ? 3f : 1f;
             out.add(new Item(
                     ids(tokenizer, e.text(), maxTokens),
                     e.attack() == null ? -1 : TrainHeads.ATTACK_LABELS.indexOf(e.attack()),
-                    e.unsafe() == null ? -1 : e.unsafe() ? 1 : 0));
+                    e.unsafe() == null ? -1 : e.unsafe() ? 1 : 0,
+                    attackWeight,
+                    hazardWeight));
         }
         return out;
     }
@@ -253,21 +287,22 @@ public final class FineTuneEncoder {
     private static NDArray batchLoss(
             TorchMiniLm model, Map<String, NDArray> heads, List<Item> chunk, int from, NDManager m) {
         NDArray x = pooled(model, chunk, from, m).mul(LOGIT_SCALE);
+        // weighted means: sum of w x loss over the rows with that label, divided by the sum of their weights
         float[] oneHot = new float[chunk.size() * 3];
         float[] y = new float[chunk.size()];
         float[] hazardMask = new float[chunk.size()];
-        int attackRows = 0;
-        int hazardRows = 0;
+        float attackWeights = 0;
+        float hazardWeights = 0;
         for (int i = 0; i < chunk.size(); i++) {
             Item it = chunk.get(i);
             if (it.attack() >= 0) {
-                oneHot[i * 3 + it.attack()] = 1;
-                attackRows++;
+                oneHot[i * 3 + it.attack()] = it.attackWeight();
+                attackWeights += it.attackWeight();
             }
             if (it.unsafe() >= 0) {
                 y[i] = it.unsafe();
-                hazardMask[i] = 1;
-                hazardRows++;
+                hazardMask[i] = it.hazardWeight();
+                hazardWeights += it.hazardWeight();
             }
         }
         NDArray logp = x.matMul(heads.get("attack.weight"))
@@ -276,7 +311,7 @@ public final class FineTuneEncoder {
         NDArray attack = logp.mul(m.create(oneHot, new Shape(chunk.size(), 3)))
                 .sum()
                 .neg()
-                .div(Math.max(1, attackRows));
+                .div(Math.max(1f, attackWeights));
         NDArray z = x.matMul(heads.get("unsafe.weight"))
                 .add(heads.get("unsafe.bias"))
                 .reshape(chunk.size());
@@ -284,7 +319,7 @@ public final class FineTuneEncoder {
                 .sub(z.mul(m.create(y)))
                 .mul(m.create(hazardMask))
                 .sum()
-                .div(Math.max(1, hazardRows));
+                .div(Math.max(1f, hazardWeights));
         return attack.add(bce);
     }
 
@@ -369,7 +404,8 @@ public final class FineTuneEncoder {
         EncoderDelta d = EncoderDelta.read(Files.readAllBytes(delta), delta.toString());
         try (SentenceEncoder tuned = new SentenceEncoder(
                         "/" + INT8_BASE + ".onnx", "/" + INT8_BASE + "-tokenizer.json", 1, false, d, delta.toString());
-                SentenceEncoder base = new SentenceEncoder(1)) {
+                SentenceEncoder base =
+                        new SentenceEncoder("/" + INT8_BASE + ".onnx", "/" + INT8_BASE + "-tokenizer.json", 1)) {
             for (String probe : PROBES) {
                 float[] djl = djl(model, manager, tokenizer, probe, from);
                 System.out.printf(

@@ -69,12 +69,17 @@ public final class TrainHeads {
         EncoderDelta delta =
                 deltaPath == null ? null : EncoderDelta.read(Files.readAllBytes(Path.of(deltaPath)), deltaPath);
         String encoderId;
-        EmbeddingStore store = new EmbeddingStore(target.resolve(
-                "embedding-cache/minilm-first-window" + (delta == null ? "" : "-" + delta.id()) + ".bin"));
+        EmbeddingStore store;
+        // without encoderDelta: the shipped encoder (the base model, plus the shipped delta if there is one)
         try (SentenceEncoder encoder = delta == null
                 ? new SentenceEncoder(1)
                 : new SentenceEncoder(
                         "/all-minilm-l6-v2-q.onnx", "/all-minilm-l6-v2-q-tokenizer.json", 1, false, delta, deltaPath)) {
+            // one cache file per encoder: the base model's keeps its old name
+            String suffix = encoder.id().equals("all-minilm-l6-v2-q")
+                    ? ""
+                    : "-" + encoder.id().substring(encoder.id().indexOf('+') + 1);
+            store = new EmbeddingStore(target.resolve("embedding-cache/minilm-first-window" + suffix + ".bin"));
             encoderId = encoder.id();
             List<String> texts =
                     new ArrayList<>(rows.stream().map(r -> r.example().text()).toList());
@@ -252,7 +257,7 @@ public final class TrainHeads {
         }
 
         // ---- write ----
-        String version = (delta == null ? "minilm-l6-v2-q" : encoderId) + "+heads-"
+        String version = (encoderId.equals("all-minilm-l6-v2-q") ? "minilm-l6-v2-q" : encoderId) + "+heads-"
                 + Split.textHash(rows.size() + ":" + SEED + ":" + codes).substring(0, 8);
         Map<String, Object> meta = new LinkedHashMap<>();
         meta.put("trainedBy", "dev.warden.guard.embedded.training.TrainHeads (see guard/TRAINING.md)");
