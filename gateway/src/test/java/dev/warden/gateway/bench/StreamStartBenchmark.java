@@ -130,15 +130,9 @@ public final class StreamStartBenchmark {
         Sample[] d = new Sample[n];
         Sample[] g = new Sample[n];
         double[] added = new double[n];
-        int directConnections = 0;
-        int gatewayConnections = 0;
         for (int i = 0; i < n; i++) {
-            int before = upstream.connectionsOpened();
             d[i] = call(upstream, direct, key, GAP);
-            int between = upstream.connectionsOpened();
             g[i] = call(upstream, via, key, GAP);
-            directConnections += between - before;
-            gatewayConnections += upstream.connectionsOpened() - between;
             added[i] = g[i].firstContent() - d[i].firstContent();
         }
         double dFirst = p50(d, Sample::firstContent);
@@ -153,14 +147,10 @@ public final class StreamStartBenchmark {
         System.out.println(line
                 + String.format(
                         "   (gateway p50: first body line %.2f ms, last content to end of"
-                                + " stream %.2f ms, direct %.2f ms; upstream connections opened for %d"
-                                + " requests: %d direct, %d by the gateway; load %s)",
+                                + " stream %.2f ms, direct %.2f ms; load %s)",
                         p50(g, Sample::firstLine),
                         p50(g, x -> x.end() - x.lastContent()),
                         p50(d, x -> x.end() - x.lastContent()),
-                        n,
-                        directConnections,
-                        gatewayConnections,
                         loadAverage()));
         return line;
     }
