@@ -47,8 +47,11 @@ public final class Guards {
     /** Per direction, the report of a pipeline run in which no classifier applies (all of them skipped). */
     private final java.util.Map<Direction, GuardReport> nothingApplies = new java.util.EnumMap<>(Direction.class);
     /** Decision counters by direction, action, category and tenant: looked up once, not rebuilt on every request. */
-    private final java.util.concurrent.ConcurrentMap<String, io.micrometer.core.instrument.Counter> decisions =
+    private final java.util.concurrent.ConcurrentMap<DecisionKey, io.micrometer.core.instrument.Counter> decisions =
             new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** Built on every decision: a record hashes the labels' cached hashes instead of a new concatenated string. */
+    private record DecisionKey(String direction, String action, String category, String tenant) {}
 
     private final JudgedUnsafe judgedUnsafe = new JudgedUnsafe(100_000, java.time.Duration.ofHours(24));
 
@@ -200,13 +203,13 @@ public final class Guards {
     }
 
     private void count(Principal principal, Direction direction, Decision decision) {
-        String dir = direction.name().toLowerCase();
+        String dir = direction == Direction.INPUT ? "input" : "output";
         String action = decision.action().lowerCase();
         // the category that decided (the first label that fired at the decided action), "none" when nothing fired
         String category = decision.decisiveLabels().stream().findFirst().orElse("none");
         decisions
                 .computeIfAbsent(
-                        dir + '\u0000' + action + '\u0000' + category + '\u0000' + principal.tenantId(),
+                        new DecisionKey(dir, action, category, principal.tenantId()),
                         key -> metrics.counter(
                                 "warden.guard.decisions",
                                 "direction",

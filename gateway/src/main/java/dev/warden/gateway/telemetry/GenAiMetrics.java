@@ -52,7 +52,21 @@ public final class GenAiMetrics implements CallObserver {
 
     private final MeterRegistry registry;
     /** Meters by name and tags: looked up once, not rebuilt on every request. */
-    private final ConcurrentMap<String, Object> meters = new ConcurrentHashMap<>();
+    private final ConcurrentMap<MeterKey, Object> meters = new ConcurrentHashMap<>();
+
+    /** Each outcome's label, made once rather than lower-cased on every request. */
+    private static final java.util.Map<Outcome, String> OUTCOMES = java.util.Arrays.stream(Outcome.values())
+            .collect(java.util.stream.Collectors.toMap(
+                    o -> o,
+                    o -> o.name().toLowerCase(java.util.Locale.ROOT),
+                    (a, b) -> a,
+                    () -> new java.util.EnumMap<>(Outcome.class)));
+
+    /**
+     * A meter's name and labels as a map key: built on every request, so a small record whose hash combines the
+     * labels' own (cached) hashes, not a concatenated string hashed anew each time.
+     */
+    private record MeterKey(String name, String operation, String model, String tenant, String extra) {}
 
     public GenAiMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -97,10 +111,9 @@ public final class GenAiMetrics implements CallObserver {
     }
 
     private Timer duration(String operation, String model, String tenant, Outcome outcome) {
-        String o = outcome.name().toLowerCase();
+        String o = OUTCOMES.get(outcome);
         return (Timer) meters.computeIfAbsent(
-                "d\0" + operation + '\0' + model + '\0' + tenant + '\0' + o,
-                key -> Timer.builder("gen_ai.server.request.duration")
+                new MeterKey("d", operation, model, tenant, o), key -> Timer.builder("gen_ai.server.request.duration")
                         .description("Generation requests, from arrival to their last byte, by outcome")
                         .tags(OPERATION, operation, MODEL, model, TENANT, tenant, "outcome", o)
                         .serviceLevelObjectives(durations(DURATION_BUCKETS))
@@ -108,8 +121,8 @@ public final class GenAiMetrics implements CallObserver {
     }
 
     private Timer timer(String name, String help, double[] buckets, String operation, String model, String tenant) {
-        return (Timer) meters.computeIfAbsent(
-                name + '\0' + operation + '\0' + model + '\0' + tenant, key -> Timer.builder(name)
+        return (Timer)
+                meters.computeIfAbsent(new MeterKey(name, operation, model, tenant, null), key -> Timer.builder(name)
                         .description(help)
                         .tags(OPERATION, operation, MODEL, model, TENANT, tenant)
                         .serviceLevelObjectives(durations(buckets))
@@ -118,7 +131,7 @@ public final class GenAiMetrics implements CallObserver {
 
     private DistributionSummary tokens(String operation, String model, String tenant, String type) {
         return (DistributionSummary) meters.computeIfAbsent(
-                "t\0" + operation + '\0' + model + '\0' + tenant + '\0' + type,
+                new MeterKey("t", operation, model, tenant, type),
                 key -> DistributionSummary.builder("gen_ai.client.token.usage")
                         .description("Tokens per generation request, input (prompt) or output (completion)")
                         .tags(OPERATION, operation, MODEL, model, TENANT, tenant, TOKEN_TYPE, type)
