@@ -77,6 +77,11 @@ public final class AuthFailureAudit {
                 .build());
     }
 
+    /** How many refusals would be recorded right now, before the rest are only counted; 0 when the rate is 0. */
+    public long budgetLeft() {
+        return budget == null ? 0 : budget.getAvailableTokens();
+    }
+
     /** Garbage is not hashed: its id would identify nothing an administrator could look up. */
     static String keyId(String presentedKey) {
         return ApiKeys.looksLikeKey(presentedKey) ? ApiKeys.keyId(ApiKeys.hash(presentedKey)) : null;
