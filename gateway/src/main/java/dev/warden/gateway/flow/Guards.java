@@ -90,6 +90,11 @@ public final class Guards {
     }
 
     public Mono<Checked> check(Principal principal, GuardInput content) {
+        if (classifierNames.get(content.direction()).isEmpty()) {
+            // Nothing judges this direction (e.g. no output classifier): policy decides on no verdicts at once,
+            // without assembling an empty pipeline run for every response and every stream window.
+            return Mono.just(unjudged(principal, content.direction()));
+        }
         // the embedded encoder shares its capacity fairly by tenant and request, and caches per tenant
         return judge(principal, content).contextWrite(EncoderCaller.forRequest(principal.tenantId()));
     }
@@ -109,15 +114,8 @@ public final class Guards {
         });
     }
 
-    /**
-     * What {@link #check} answers for a direction no classifier judges, without running the pipeline: policy's
-     * decision on no verdicts, counted like every other decision. For the hot path of a gateway with no output
-     * classifier, where assembling an empty pipeline run per response cost more than the decision itself.
-     */
-    public Checked unjudged(Principal principal, Direction direction) {
-        if (!classifierNames.get(direction).isEmpty()) {
-            throw new IllegalStateException(direction + " has classifiers: judge it with check()");
-        }
+    /** Policy's decision on no verdicts, counted like every other decision, with the report of an empty run. */
+    private Checked unjudged(Principal principal, Direction direction) {
         Decision decision = decider.decide(principal.tenantId(), principal.policy(), direction, List.of());
         count(principal, direction, decision);
         return new Checked(nothingApplies.get(direction), decision);

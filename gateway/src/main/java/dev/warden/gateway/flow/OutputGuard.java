@@ -26,13 +26,10 @@ public final class OutputGuard {
 
     private final Guards guards;
     private final StreamGuard streamGuard;
-    /** Whether any classifier judges the output direction; when none does, a response is decided at once. */
-    private final boolean outputJudged;
 
     public OutputGuard(Guards guards, StreamGuard streamGuard) {
         this.guards = guards;
         this.streamGuard = streamGuard;
-        this.outputJudged = !guards.classifiers(Direction.OUTPUT).isEmpty();
     }
 
     /** A judged complete generation: what may leave, whether a choice was cut, and the decision that cut it. */
@@ -40,12 +37,6 @@ public final class OutputGuard {
 
     /** Each choice's text (and tool calls) as the Agent turn; a choice that fails is withheld, not sent. */
     public Mono<Checked> check(GenerationCall call, CallRecord record, Generation generation) {
-        if (!outputJudged) {
-            Guards.Checked unjudged = guards.unjudged(record.principal(), Direction.OUTPUT);
-            if (unjudged.decision().action() == Action.ALLOW) {
-                return Mono.just(released(record, generation, unjudged.decision()));
-            }
-        }
         long started = System.nanoTime();
         return Flux.fromIterable(generation.choices())
                 .concatMap(choice -> guards.check(
@@ -92,20 +83,6 @@ public final class OutputGuard {
                             blocking,
                             List.copyOf(judgedBy));
                 });
-    }
-
-    /**
-     * With no output classifier nothing can fail: every choice is released as it is, and the audit record gets the
-     * same output entry (policy's decision on no verdicts) as a judged response, one per choice.
-     */
-    private static Checked released(CallRecord record, Generation generation, Decision allowed) {
-        StringBuilder released = new StringBuilder();
-        for (Choice choice : generation.choices()) {
-            record.guarded(Direction.OUTPUT, List.of(), allowed, Duration.ZERO);
-            released.append(agentTurn(choice));
-        }
-        record.response(released.toString());
-        return new Checked(generation, false, null, List.of());
     }
 
     /** A stream's events as the client gets them, moderated window by window ({@link StreamGuard}). */

@@ -54,8 +54,9 @@ public final class StreamGuard {
 
     /**
      * The moderator's settings for a tenant's policy. With no classifier on the output direction no window can
-     * fail, so every mode releases text as it comes (optimistic): the windows still pass through the (empty)
-     * pipeline and policy, which keeps one path for accounting and audit, but nothing waits for them.
+     * fail, so every mode releases text as it comes (optimistic): the windows still go through
+     * {@link Guards#check} (policy decides on no verdicts there, at once), which keeps one path for accounting and
+     * audit, but nothing waits for them.
      */
     static StreamModeration settings(StreamingPolicy policy, boolean outputJudged) {
         StreamMode mode = !outputJudged
