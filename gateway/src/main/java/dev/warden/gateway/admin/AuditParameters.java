@@ -5,9 +5,6 @@ import dev.warden.policy.audit.AuditQuery;
 import dev.warden.policy.audit.Outcome;
 import dev.warden.policy.audit.TimeBucket;
 import java.time.Instant;
-import java.time.LocalDate;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -174,16 +171,12 @@ final class AuditParameters {
             return null;
         }
         try {
-            return OffsetDateTime.parse(v).toInstant();
-        } catch (DateTimeParseException notDateTime) {
-            try {
-                return LocalDate.parse(v).atStartOfDay(ZoneOffset.UTC).toInstant();
-            } catch (DateTimeParseException notDate) {
-                throw ApiErrors.invalidRequest(
-                        "'" + name + "' must be an ISO-8601 time such as "
-                                + "2026-11-28T03:00:00Z or a date such as 2026-11-28, not '" + v + "'",
-                        name);
-            }
+            return AuditTimes.parse(v);
+        } catch (DateTimeParseException notTime) {
+            throw ApiErrors.invalidRequest(
+                    "'" + name + "' must be an ISO-8601 time such as "
+                            + "2026-11-28T03:00:00Z or a date such as 2026-11-28, not '" + v + "'",
+                    name);
         }
     }
 

@@ -3,9 +3,6 @@ package dev.warden.gateway.console;
 import dev.warden.policy.audit.AuditQuery;
 import dev.warden.policy.audit.Outcome;
 import java.time.Instant;
-import java.time.LocalDate;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -80,14 +77,10 @@ record RecordFilters(Map<String, String> values) {
             return null;
         }
         try {
-            return OffsetDateTime.parse(v).toInstant();
-        } catch (DateTimeParseException notDateTime) {
-            try {
-                return LocalDate.parse(v).atStartOfDay(ZoneOffset.UTC).toInstant();
-            } catch (DateTimeParseException notDate) {
-                throw new IllegalArgumentException(name + ": an ISO-8601 time such as 2026-11-28T03:00:00Z or a date "
-                        + "such as 2026-11-28, not '" + v + "'");
-            }
+            return dev.warden.gateway.admin.AuditTimes.parse(v);
+        } catch (DateTimeParseException notTime) {
+            throw new IllegalArgumentException(name + ": an ISO-8601 time such as 2026-11-28T03:00:00Z or a date "
+                    + "such as 2026-11-28, not '" + v + "'");
         }
     }
 
