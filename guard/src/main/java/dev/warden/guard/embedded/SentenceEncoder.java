@@ -11,9 +11,12 @@ import java.io.InputStream;
 import java.nio.LongBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 
@@ -151,6 +154,40 @@ public final class SentenceEncoder implements AutoCloseable {
                 delta == null ? null : delta.toString());
     }
 
+    /**
+     * An encoder graph from a file, read with the shipped tokenizer: another export of all-MiniLM-L6-v2 with the same
+     * inputs and outputs, such as the fused int8 graph {@code guard/tools/fuse-encoder.sh} writes (TRAINING.md). Its
+     * id is {@code sha256:} and the first 16 hex digits of the file's SHA-256, whatever the file is called: heads
+     * record the id of the encoder they were trained on, and a different graph (another fusion, another
+     * quantisation, other weights) gives other embeddings, so heads trained on any other graph are refused at start.
+     * A missing, unreadable or unusable file is a start-up error naming it.
+     *
+     * @param spinWithinRun see {@link #SentenceEncoder(String, String, int, boolean)}
+     */
+    public static SentenceEncoder fromModelFile(Path model, int intraOpThreads, boolean spinWithinRun) {
+        byte[] bytes = readFile(model, "encoder model");
+        return new SentenceEncoder(
+                model.toString(),
+                bytes,
+                fileId(bytes),
+                TOKENIZER_RESOURCE,
+                readResource(TOKENIZER_RESOURCE, "tokenizer"),
+                intraOpThreads,
+                spinWithinRun,
+                null,
+                null);
+    }
+
+    /** The id of an encoder graph read from a file: its content hash (see {@link #fromModelFile}). */
+    static String fileId(byte[] model) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(model);
+            return "sha256:" + HexFormat.of().formatHex(digest, 0, 8);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is not available", e);
+        }
+    }
+
     private SentenceEncoder(
             String modelName,
             byte[] model,
@@ -160,9 +197,35 @@ public final class SentenceEncoder implements AutoCloseable {
             boolean spinWithinRun,
             EncoderDelta delta,
             String deltaSource) {
+        this(
+                modelName,
+                model,
+                baseName(modelName),
+                tokenizerName,
+                tokenizerJson,
+                intraOpThreads,
+                spinWithinRun,
+                delta,
+                deltaSource);
+    }
+
+    /** The model's name without its folders and {@code .onnx}: the id of a shipped or copied base model. */
+    private static String baseName(String modelName) {
         String fileName = modelName.substring(
                 Math.max(modelName.lastIndexOf('/'), modelName.lastIndexOf(java.io.File.separatorChar)) + 1);
-        String base = fileName.endsWith(".onnx") ? fileName.substring(0, fileName.length() - 5) : fileName;
+        return fileName.endsWith(".onnx") ? fileName.substring(0, fileName.length() - 5) : fileName;
+    }
+
+    private SentenceEncoder(
+            String modelName,
+            byte[] model,
+            String base,
+            String tokenizerName,
+            byte[] tokenizerJson,
+            int intraOpThreads,
+            boolean spinWithinRun,
+            EncoderDelta delta,
+            String deltaSource) {
         this.id = delta == null ? base : base + "+" + delta.id();
         OrtSession.SessionOptions options = new OrtSession.SessionOptions();
         try {
@@ -221,9 +284,7 @@ public final class SentenceEncoder implements AutoCloseable {
             long[] special = tokenizer.encode("", true, false).getIds();
             clsId = special[0];
             sepId = special[special.length - 1];
-            if (delta != null) {
-                checkDelta(deltaSource);
-            }
+            checkOutput(modelName, delta == null ? null : deltaSource);
         } catch (RuntimeException e) {
             closeQuietly();
             if (e instanceof IllegalStateException ise) {
@@ -358,22 +419,61 @@ public final class SentenceEncoder implements AutoCloseable {
     }
 
     /**
-     * ONNX Runtime accepts replacement initializers of any shape when the session is created and fails only when a
-     * run reaches them: one short run at start-up turns a delta that does not fit the graph into a start-up error.
+     * One short run at start-up. ONNX Runtime accepts replacement initializers of any shape when the session is
+     * created and fails only when a run reaches them, and a graph read from a file may load but not be a MiniLM
+     * encoder (other inputs, hidden states that are not {@link #DIMENSION} wide, contrib operators this ONNX Runtime
+     * cannot run): either is a start-up error naming the file, not an error on the first request.
      */
-    private void checkDelta(String deltaSource) {
+    private void checkOutput(String modelName, String deltaSource) {
+        String what = deltaSource == null
+                ? "the MiniLM encoder model " + modelName
+                : "encoder delta " + deltaSource + " (on " + modelName + ")";
         float[] v;
         try {
-            v = embedWindows(List.of(new long[] {clsId}))[0];
+            v = probe();
         } catch (RuntimeException e) {
-            throw new IllegalStateException("encoder delta " + deltaSource + " does not fit the model's graph", e);
+            throw new IllegalStateException(
+                    what + (deltaSource == null ? " cannot run" : " does not fit the model's graph") + " ("
+                            + firstLine(e.getCause() == null ? e : e.getCause()) + ")",
+                    e);
+        }
+        if (v == null) {
+            throw new IllegalStateException(what + " does not output " + DIMENSION + "-wide per-token hidden states");
         }
         for (float x : v) {
             if (!Float.isFinite(x)) {
-                throw new IllegalStateException(
-                        "encoder delta " + deltaSource + " makes the encoder output non-finite values");
+                throw new IllegalStateException(what + " makes the encoder output non-finite values");
             }
         }
+    }
+
+    /** The vector of [CLS] [SEP], or null when the first output is not [1, 2, DIMENSION] floats. */
+    private float[] probe() {
+        long[] ids = {clsId, sepId};
+        long[] shape = {1, ids.length};
+        try (OnnxTensor idTensor = OnnxTensor.createTensor(environment, LongBuffer.wrap(ids), shape);
+                OnnxTensor maskTensor =
+                        OnnxTensor.createTensor(environment, LongBuffer.wrap(new long[] {1, 1}), shape);
+                OnnxTensor typeTensor = needsTokenTypes
+                        ? OnnxTensor.createTensor(environment, LongBuffer.wrap(new long[ids.length]), shape)
+                        : null) {
+            Map<String, OnnxTensor> inputs = new HashMap<>();
+            inputs.put("input_ids", idTensor);
+            inputs.put("attention_mask", maskTensor);
+            if (typeTensor != null) {
+                inputs.put("token_type_ids", typeTensor);
+            }
+            try (OrtSession.Result result = session.run(inputs)) {
+                if (!(result.get(0) instanceof OnnxTensor hidden)
+                        || hidden.getInfo().type != ai.onnxruntime.OnnxJavaType.FLOAT
+                        || !Arrays.equals(hidden.getInfo().getShape(), new long[] {1, ids.length, DIMENSION})) {
+                    return null;
+                }
+            }
+        } catch (OrtException e) {
+            throw new IllegalStateException("MiniLM inference failed", e);
+        }
+        return embedWindows(List.of(new long[0]))[0];
     }
 
     /** The base model's name, plus {@code +} and the delta's id when fine-tuned tensors replace some of its own. */

@@ -13,6 +13,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import reactor.core.publisher.Mono;
@@ -41,6 +42,8 @@ public final class SharedEncoder implements AutoCloseable {
     private final Cache<String, float[][]> cache;
     private final ConcurrentHashMap<String, Pending> pending = new ConcurrentHashMap<>();
     private final AtomicLong modelRuns = new AtomicLong();
+    /** Closing twice is harmless: heads that fail to load close the encoder, and so does its owner afterwards. */
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     public SharedEncoder(SentenceEncoder encoder, EncodingQueue.Settings settings, long cachedWindows) {
         this.encoder = encoder;
@@ -252,6 +255,9 @@ public final class SharedEncoder implements AutoCloseable {
 
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         queue.close();
         // the tokenizer and the session are native: nothing may still be using them when they are freed
         tokenising.shutdownNow();

@@ -15,16 +15,34 @@ import reactor.core.publisher.Mono;
  * Latency of the embedded input stage: both heads on one 200-token user prompt, one shared encoder pass. Each
  * iteration uses a fresh prompt (a counter is appended) so the encoding cache never answers; the figure is the
  * cost a new prompt pays. Prints p50 / p90 / p99 for several encoder configurations (ONNX intra-op threads).
- * Run: {@code ./mvnw -q -B -o -pl guard -am process-test-classes -Pbench-embedded [-Dexec.args="iterations=300"]}
+ * Run: {@code .ci/bench guard dev.warden.guard.bench.EmbeddedStageBenchmark iterations=300}. With
+ * {@code models=a.onnx,b.onnx} it instead compares those encoder graphs with the shipped one in one run, alternating
+ * ({@link EncoderGraphComparison}; {@code threads=1,2} picks the ONNX thread counts).
  */
 public final class EmbeddedStageBenchmark {
 
-    public static void main(String[] args) {
+    public static void main(String[] args) throws java.io.IOException {
         int iterations = 300;
+        List<java.nio.file.Path> models = new java.util.ArrayList<>();
+        int[] threadCounts = {1, 2};
         for (String a : args) {
             if (a.startsWith("iterations=")) {
                 iterations = Integer.parseInt(a.substring("iterations=".length()));
+            } else if (a.startsWith("models=")) {
+                for (String m : a.substring("models=".length()).split(",")) {
+                    models.add(java.nio.file.Path.of(m));
+                }
+            } else if (a.startsWith("threads=")) {
+                threadCounts = Arrays.stream(a.substring("threads=".length()).split(","))
+                        .mapToInt(Integer::parseInt)
+                        .toArray();
+            } else {
+                throw new IllegalArgumentException("unknown option " + a + " (iterations=, models=, threads=)");
             }
+        }
+        if (!models.isEmpty()) {
+            EncoderGraphComparison.run(models, threadCounts, iterations);
+            return;
         }
         System.out.printf(
                 Locale.ROOT,
@@ -93,7 +111,7 @@ public final class EmbeddedStageBenchmark {
         }
     }
 
-    private static long once(EmbeddedClassifiers c, String text) {
+    static long once(EmbeddedClassifiers c, String text) {
         GuardInput input = GuardInput.prompt(
                 List.of(ChatMessage.of(Role.SYSTEM, "You are a helpful assistant."), ChatMessage.of(Role.USER, text)));
         long start = System.nanoTime();
