@@ -12,7 +12,8 @@ import org.springframework.context.annotation.Configuration;
 
 /**
  * The embedded default classifiers: the MiniLM encoder shipped in a Maven artifact and the project's trained
- * heads, so a fresh machine is guarded against prompt attacks and hazards without downloading anything. The
+ * heads, so a fresh machine is guarded against prompt attacks and hazards without downloading anything (or an
+ * encoder graph file and heads trained on it, {@link EncoderProperties#model()} and {@link EncoderProperties#heads()}). The
  * encoder (its queue, threads and cache: {@link EncoderProperties}) is a bean of its own, closed with the context,
  * measured in metrics and part of readiness.
  */
@@ -22,17 +23,22 @@ public class EmbeddedGuardConfiguration {
     @Bean(destroyMethod = "close")
     @ConditionalOnProperty(name = "warden.guard.embedded.enabled", havingValue = "true", matchIfMissing = true)
     SharedEncoder sharedEncoder(EncoderProperties properties, MeterRegistry metrics) {
-        SharedEncoder encoder = new SharedEncoder(
-                new SentenceEncoder(properties.threads()), properties.settings(), properties.cachedWindows());
+        SentenceEncoder graph = properties.model() == null
+                ? new SentenceEncoder(properties.threads())
+                : SentenceEncoder.fromModelFile(properties.model(), properties.threads(), false);
+        SharedEncoder encoder = new SharedEncoder(graph, properties.settings(), properties.cachedWindows());
         EncoderMetrics.bind(encoder, metrics);
         return encoder;
     }
 
     @Bean
     @ConditionalOnProperty(name = "warden.guard.embedded.enabled", havingValue = "true", matchIfMissing = true)
-    EmbeddedClassifierSource embeddedClassifiers(SharedEncoder encoder) {
-        // not closed here: the encoder bean is, after the classifiers that use it
-        EmbeddedClassifiers embedded = new EmbeddedClassifiers(encoder);
+    EmbeddedClassifierSource embeddedClassifiers(SharedEncoder encoder, EncoderProperties properties) {
+        // not closed here: the encoder bean is, after the classifiers that use it. Heads trained on another encoder
+        // than the loaded one are a start-up error naming the head file (HeadFiles)
+        EmbeddedClassifiers embedded = properties.heads() == null
+                ? new EmbeddedClassifiers(encoder)
+                : new EmbeddedClassifiers(encoder, properties.heads());
         return () -> List.of(embedded.promptAttack(), embedded.hazard());
     }
 

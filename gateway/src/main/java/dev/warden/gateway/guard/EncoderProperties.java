@@ -1,6 +1,7 @@
 package dev.warden.gateway.guard;
 
 import dev.warden.guard.embedded.EncodingQueue;
+import java.nio.file.Path;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
@@ -18,6 +19,11 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param saturationBacklog      queued work, in encoder time, above which the encoder counts as saturated (1 s)
  * @param saturationGrace        how long it must stay saturated before readiness reports OUT_OF_SERVICE (5 s)
  * @param cachedWindows          window vectors kept in the encoding cache (16,384, ~24 MB), keyed by tenant and text
+ * @param model                  an encoder graph file to run instead of the shipped one (e.g. the fused int8 graph
+ *                               of {@code guard/tools/fuse-encoder.sh}); its id is the file's hash, so it needs
+ *                               {@code heads} trained on it
+ * @param heads                  a folder with {@code attack-head.json} and {@code hazard-head.json} to use instead of
+ *                               the shipped heads (heads retrained outside the jar, e.g. for {@code model})
  */
 @ConfigurationProperties("warden.guard.encoder")
 public record EncoderProperties(
@@ -30,7 +36,9 @@ public record EncoderProperties(
         Integer queuedWindowsPerTenant,
         Duration saturationBacklog,
         Duration saturationGrace,
-        Long cachedWindows) {
+        Long cachedWindows,
+        Path model,
+        Path heads) {
 
     public EncoderProperties {
         EncodingQueue.Settings d = EncodingQueue.Settings.defaults();
