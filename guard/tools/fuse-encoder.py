@@ -13,11 +13,18 @@ way: its quantised Q/K/V projections keep the attention fusion from matching. Fi
 The graph must load in the Java service's ONNX Runtime (1.20): only operators that release has are written (the
 fusions above and DynamicQuantizeLinear/MatMulInteger, which it fuses itself at load), and the IR version is capped.
 
-Usage: fuse-encoder.py FP32_ONNX OUT_ONNX   (run through fuse-encoder.sh, which makes the pinned environment)
+A fine-tuned encoder (an EncoderDelta file of FineTuneEncoder, made for the shipped int8 graph) cannot be applied to
+the fused graph, whose initializers are renamed and packed; with --delta its tensors are written into the fp32 graph
+first (int8 weights dequantised with their per-column scales, zero points 0, into the fp32 MatMul weight of the same
+name without "_quantized"; biases and LayerNorm parameters by their BERT names), then fused and quantised the same way.
+
+Usage: fuse-encoder.py FP32_ONNX OUT_ONNX [--delta ENCODER_DELTA]
+       (run through fuse-encoder.sh, which makes the pinned environment)
 """
 import collections
 import hashlib
 import os
+import struct
 import sys
 import tempfile
 
@@ -27,6 +34,7 @@ import onnxruntime
 from onnxruntime.quantization import QuantType, quantize_dynamic
 from onnxruntime.transformers import optimizer
 from onnxruntime.transformers.fusion_options import FusionOptions
+from onnx import numpy_helper
 
 # ONNX Runtime 1.20 reads models up to IR version 10 (ONNX 1.16/1.17)
 MAX_IR_VERSION = 10
@@ -35,6 +43,83 @@ ALLOWED_OPS = {
     "QAttention", "SkipLayerNormalization", "FastGelu", "MatMulInteger", "DynamicQuantizeLinear", "Cast", "Mul",
     "Add", "LayerNormalization", "Gather", "DequantizeLinear", "Constant", "Shape", "ReduceSum", "Unsqueeze", "Slice",
 }
+
+
+DELTA_MAGIC = b"warden-encoder-delta-1\n"
+DELTA_BASE = "all-minilm-l6-v2-q"
+
+
+def read_delta(path):
+    """The tensors of an EncoderDelta file (format: guard/.../embedded/EncoderDelta.java), by name."""
+    with open(path, "rb") as f:
+        b = f.read()
+    if not b.startswith(DELTA_MAGIC):
+        sys.exit(f"{path} is not a warden encoder delta file")
+    o = len(DELTA_MAGIC)
+
+    def utf():
+        nonlocal o
+        n = struct.unpack_from(">H", b, o)[0]
+        o += 2
+        text = b[o:o + n].decode("utf-8")
+        o += n
+        return text
+
+    try:
+        base = utf()
+        count = struct.unpack_from(">i", b, o)[0]
+        o += 4
+        tensors = {}
+        for _ in range(count):
+            name = utf()
+            kind = b[o]
+            rank = struct.unpack_from(">i", b, o + 1)[0]
+            dims = struct.unpack_from(">" + "q" * rank, b, o + 5)
+            o += 5 + 8 * rank
+            n = int(np.prod(dims)) if rank else 1
+            if kind == 1:
+                tensors[name] = np.frombuffer(b, ">f4", n, o).astype(np.float32).reshape(dims)
+                o += 4 * n
+            elif kind == 3:
+                tensors[name] = np.frombuffer(b, np.int8, n, o).reshape(dims)
+                o += n
+            else:
+                sys.exit(f"{path}: tensor {name} has type {kind}, not float32 (1) or int8 (3)")
+    except (struct.error, ValueError, IndexError) as e:
+        sys.exit(f"{path} is truncated or corrupt ({e})")
+    if o != len(b):
+        sys.exit(f"{path}: {len(b) - o} bytes after the last tensor")
+    if base != DELTA_BASE:
+        sys.exit(f"{path} was made for {base}, not for {DELTA_BASE}")
+    return tensors
+
+
+def apply_delta(fp32_path, delta_path, out_path):
+    """The fp32 graph with the fine-tuned tensors of an EncoderDelta in place of its own."""
+    model = onnx.load(fp32_path)
+    initializers = {i.name: i for i in model.graph.initializer}
+    delta = read_delta(delta_path)
+    replaced = 0
+    for name, value in delta.items():
+        if name.endswith("_scale") and name[:-len("_scale")] + "_quantized" in delta:
+            continue
+        if name.endswith("_quantized"):
+            target = name[:-len("_quantized")]
+            scale = delta.get(target + "_scale")
+            if scale is None:
+                sys.exit(f"{delta_path}: {name} has no {target}_scale")
+            value = value.astype(np.float32) * scale.reshape(1, -1)
+        else:
+            target = name
+        if target not in initializers:
+            sys.exit(f"{delta_path}: {target} is not an initializer of {fp32_path}")
+        old = numpy_helper.to_array(initializers[target])
+        if old.shape != value.shape:
+            sys.exit(f"{delta_path}: {target} is {value.shape}, the fp32 graph's is {old.shape}")
+        initializers[target].CopyFrom(numpy_helper.from_array(value.astype(np.float32), target))
+        replaced += 1
+    onnx.save(model, out_path)
+    print(f"{replaced} fine-tuned tensors written into the fp32 graph")
 
 
 def fuse(fp32_path, out_path):
@@ -86,12 +171,22 @@ def check(fp32_path, out_path):
 
 
 def main():
-    if len(sys.argv) != 3:
+    args = sys.argv[1:]
+    delta_path = None
+    if len(args) == 4 and args[2] == "--delta":
+        delta_path = args[3]
+        args = args[:2]
+    if len(args) != 2:
         sys.exit(__doc__)
-    fp32_path, out_path = sys.argv[1], sys.argv[2]
+    fp32_path, out_path = args
     print("onnxruntime", onnxruntime.__version__, "onnx", onnx.__version__)
-    fuse(fp32_path, out_path)
-    check(fp32_path, out_path)
+    with tempfile.TemporaryDirectory() as tmp:
+        if delta_path:
+            tuned = os.path.join(tmp, "fine-tuned-fp32.onnx")
+            apply_delta(fp32_path, delta_path, tuned)
+            fp32_path = tuned
+        fuse(fp32_path, out_path)
+        check(fp32_path, out_path)
     with open(out_path, "rb") as f:
         digest = hashlib.sha256(f.read()).hexdigest()
     print(f"wrote {out_path} ({os.path.getsize(out_path)} bytes), sha256 {digest}")

