@@ -57,11 +57,28 @@ public final class Evaluate {
 
     /**
      * The shipped embedded classifiers, or (for a candidate before it is committed) heads from {@code heads=DIR}
-     * on an encoder with the fine-tuned tensors of {@code encoderDelta=FILE}.
+     * on an encoder with the fine-tuned tensors of {@code encoderDelta=FILE}, or on the encoder graph file
+     * {@code encoderModel=FILE} (e.g. the fused int8 graph of guard/tools/fuse-encoder.sh).
      */
     private static EmbeddedClassifiers embedded(Map<String, String> o) throws java.io.IOException {
-        if (!o.containsKey("heads") && !o.containsKey("encoderDelta")) {
+        if (!o.containsKey("heads") && !o.containsKey("encoderDelta") && !o.containsKey("encoderModel")) {
             return EmbeddedClassifiers.loadDefault();
+        }
+        if (o.containsKey("encoderModel")) {
+            if (o.containsKey("encoderDelta")) {
+                throw new IllegalArgumentException("encoderModel= and encoderDelta= exclude each other: a delta fits"
+                        + " the shipped graph only (fuse-encoder.sh --delta makes a graph file from one)");
+            }
+            dev.warden.guard.embedded.SharedEncoder shared = new dev.warden.guard.embedded.SharedEncoder(
+                    dev.warden.guard.embedded.SentenceEncoder.fromModelFile(
+                            Path.of(o.get("encoderModel")),
+                            Math.min(2, Runtime.getRuntime().availableProcessors()),
+                            false),
+                    dev.warden.guard.embedded.EncodingQueue.Settings.defaults(),
+                    16_384);
+            return o.containsKey("heads")
+                    ? new EmbeddedClassifiers(shared, Path.of(o.get("heads")))
+                    : new EmbeddedClassifiers(shared);
         }
         String deltaFile = o.get("encoderDelta");
         dev.warden.guard.embedded.EncoderDelta delta = deltaFile == null
