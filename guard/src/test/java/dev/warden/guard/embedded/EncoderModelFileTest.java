@@ -161,6 +161,15 @@ class EncoderModelFileTest {
                 .hasMessageContaining("does not output 384-wide per-token hidden states");
     }
 
+    @Test
+    void aGraphThatNeedsAnInputTheEncoderDoesNotFeedIsNamed() throws IOException {
+        Files.write(model, Onnx.model(7, "", "Cast", true, "position_ids"));
+        assertThatThrownBy(() -> SentenceEncoder.fromModelFile(model, 1, false))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("the MiniLM encoder model " + model + " cannot run")
+                .hasMessageContaining("position_ids");
+    }
+
     private static byte[] resource(String name) throws IOException {
         try (InputStream in = EncoderModelFileTest.class.getResourceAsStream(name)) {
             return in.readAllBytes();
@@ -181,19 +190,30 @@ class EncoderModelFileTest {
          * {@code input_ids} whose output {@code last_hidden_state} is the graph's output.
          */
         static byte[] model(int irVersion, String domain, String opType, boolean castToFloat) {
+            return model(irVersion, domain, opType, castToFloat, new String[0]);
+        }
+
+        /**
+         * As above, with more int64 [batch, sequence] inputs that the encoder does not feed; the node reads the first
+         * of them instead of {@code input_ids}.
+         */
+        static byte[] model(int irVersion, String domain, String opType, boolean castToFloat, String... extraInputs) {
+            String read = extraInputs.length == 0 ? "input_ids" : extraInputs[0];
             byte[] node = concat(
-                    concat(field(1, text("input_ids")), field(2, text("last_hidden_state"))),
+                    concat(field(1, text(read)), field(2, text("last_hidden_state"))),
                     concat(field(4, text(opType)), domain.isEmpty() ? new byte[0] : field(7, text(domain))));
             if (castToFloat) {
                 // AttributeProto: name "to", i = FLOAT (1), type INT (2)
                 node = concat(
                         node, field(5, concat(field(1, text("to")), concat(varintField(3, 1), varintField(20, 2)))));
             }
+            byte[] inputs = concat(field(11, valueInfo("input_ids", 7)), field(11, valueInfo("attention_mask", 7)));
+            for (String extra : extraInputs) {
+                inputs = concat(inputs, field(11, valueInfo(extra, 7)));
+            }
             byte[] graph = concat(
                     concat(field(1, node), field(2, text("probe"))),
-                    concat(
-                            concat(field(11, valueInfo("input_ids", 7)), field(11, valueInfo("attention_mask", 7))),
-                            field(12, valueInfo("last_hidden_state", 1))));
+                    concat(inputs, field(12, valueInfo("last_hidden_state", 1))));
             byte[] opsets = field(8, varintField(2, 11));
             if (!domain.isEmpty()) {
                 opsets = concat(opsets, field(8, concat(field(1, text(domain)), varintField(2, 1))));
