@@ -76,6 +76,11 @@ public final class FineTuneEncoder {
         // weights=heads: the rows weigh what they weigh in the heads' training (TrainHeads.ATTACK_WEIGHTS, hazard hard
         // negatives x3), so the encoder is pushed hardest where the heads' false positives are; weights=none: all 1
         boolean headWeights = o.getOrDefault("weights", "none").equals("heads");
+        // realUser=W (run C): every training row of a real-user source (TrainHeads.REAL_USER_SOURCES) is used, not
+        // only those among the `examples` smallest hashes, its attack loss weighs W, and a long one adds a second
+        // item from further into the text (serving also scores 96-token segments of long prompts, where run B read
+        // arena-hard prompts as jailbreaks); 0: off, the rows of runs A and B
+        float realUser = Float.parseFloat(o.getOrDefault("realUser", "0"));
         Path datasets = Path.of(o.getOrDefault("datasets", TrainHeads.defaultDatasets()));
         Path module = Files.exists(Path.of("guard/pom.xml")) ? Path.of("guard") : Path.of(".");
         Path out = Path.of(o.getOrDefault(
@@ -86,6 +91,9 @@ public final class FineTuneEncoder {
         List<TrainHeads.Row> rows = TrainHeads.withoutHeldOut(
                 TrainHeads.assign(new DatasetCatalog(datasets).load()), heldOut, new StringBuilder());
         List<TrainHeads.Row> train = pick(rows, Split.TRAIN, examples);
+        if (realUser > 0) {
+            train = withRealUser(train, rows);
+        }
         List<TrainHeads.Row> val = pick(rows, Split.VALIDATION, validation);
         System.out.printf(
                 Locale.ROOT,
@@ -107,8 +115,8 @@ public final class FineTuneEncoder {
         try (NDManager manager = engine.newBaseManager();
                 HuggingFaceTokenizer tokenizer = tokenizer()) {
             TorchMiniLm model = new TorchMiniLm(onnx, manager);
-            List<Item> trainItems = items(train, tokenizer, maxTokens, headWeights);
-            List<Item> valItems = items(val, tokenizer, maxTokens, headWeights);
+            List<Item> trainItems = items(train, tokenizer, maxTokens, headWeights, realUser);
+            List<Item> valItems = items(val, tokenizer, maxTokens, headWeights, 0f); // as runs A and B: comparable loss
             parity(model, manager, tokenizer, from);
 
             Random random = new Random(20241204);
@@ -226,6 +234,21 @@ public final class FineTuneEncoder {
                 .toList();
     }
 
+    /** {@code picked} plus every training row of a real-user source that the hash cap left out. */
+    static List<TrainHeads.Row> withRealUser(List<TrainHeads.Row> picked, List<TrainHeads.Row> rows) {
+        java.util.Set<String> have = new java.util.HashSet<>();
+        picked.forEach(r -> have.add(r.example().text()));
+        List<TrainHeads.Row> out = new ArrayList<>(picked);
+        rows.stream()
+                .filter(r -> r.split() == Split.TRAIN
+                        && TrainHeads.REAL_USER_SOURCES.contains(r.example().source())
+                        && r.example().attack() != null
+                        && !have.contains(r.example().text()))
+                .sorted(Comparator.comparing(r -> Split.textHash(r.example().text())))
+                .forEach(out::add);
+        return out;
+    }
+
     private static HuggingFaceTokenizer tokenizer() throws java.io.IOException {
         Map<String, String> options = new HashMap<>();
         options.put("addSpecialTokens", "false");
@@ -239,18 +262,26 @@ public final class FineTuneEncoder {
 
     /** [CLS] + the first {@code maxTokens} word pieces + [SEP], as the serving encoder builds its first window. */
     private static long[] ids(HuggingFaceTokenizer tokenizer, String text, int maxTokens) {
+        return ids(tokenizer, tokenizer.encode(text, false, false).getIds(), 0, maxTokens);
+    }
+
+    /** [CLS] + up to {@code maxTokens} word pieces from {@code offset} + [SEP]. */
+    private static long[] ids(HuggingFaceTokenizer tokenizer, long[] pieces, int offset, int maxTokens) {
         long[] special = tokenizer.encode("", true, false).getIds();
-        long[] pieces = tokenizer.encode(text, false, false).getIds();
-        int n = Math.min(pieces.length, maxTokens);
+        int n = Math.max(0, Math.min(pieces.length - offset, maxTokens));
         long[] ids = new long[n + 2];
         ids[0] = special[0];
-        System.arraycopy(pieces, 0, ids, 1, n);
+        System.arraycopy(pieces, offset, ids, 1, n);
         ids[n + 1] = special[special.length - 1];
         return ids;
     }
 
     private static List<Item> items(
-            List<TrainHeads.Row> rows, HuggingFaceTokenizer tokenizer, int maxTokens, boolean headWeights) {
+            List<TrainHeads.Row> rows,
+            HuggingFaceTokenizer tokenizer,
+            int maxTokens,
+            boolean headWeights,
+            float realUser) {
         List<Item> out = new ArrayList<>();
         for (TrainHeads.Row r : rows) {
             Example e = r.example();
@@ -258,12 +289,24 @@ public final class FineTuneEncoder {
                     ? TrainHeads.ATTACK_WEIGHTS.getOrDefault(e.source(), 1.0).floatValue()
                     : 1f;
             float hazardWeight = headWeights && TrainHeads.HARD_NEGATIVES.contains(e.source()) ? 3f : 1f;
+            boolean real = realUser > 0 && TrainHeads.REAL_USER_SOURCES.contains(e.source());
+            if (real) {
+                attackWeight *= realUser;
+            }
+            int attack = e.attack() == null ? -1 : TrainHeads.ATTACK_LABELS.indexOf(e.attack());
+            long[] pieces = tokenizer.encode(e.text(), false, false).getIds();
             out.add(new Item(
-                    ids(tokenizer, e.text(), maxTokens),
-                    e.attack() == null ? -1 : TrainHeads.ATTACK_LABELS.indexOf(e.attack()),
+                    ids(tokenizer, pieces, 0, maxTokens),
+                    attack,
                     e.unsafe() == null ? -1 : e.unsafe() ? 1 : 0,
                     attackWeight,
                     hazardWeight));
+            // a long real-user prompt also as the end of its first serving window, the span its last segment sees
+            // (attack loss only)
+            if (real && pieces.length > maxTokens + 32) {
+                int offset = Math.min(pieces.length, SentenceEncoder.WINDOW_TOKENS) - maxTokens;
+                out.add(new Item(ids(tokenizer, pieces, offset, maxTokens), attack, -1, attackWeight, 0f));
+            }
         }
         return out;
     }
