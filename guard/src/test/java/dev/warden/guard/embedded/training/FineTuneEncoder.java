@@ -81,6 +81,10 @@ public final class FineTuneEncoder {
         // item from further into the text (serving also scores 96-token segments of long prompts, where run B read
         // arena-hard prompts as jailbreaks); 0: off, the rows of runs A and B
         float realUser = Float.parseFloat(o.getOrDefault("realUser", "0"));
+        // anchor=L (run D): adds L x (1 - cosine) between each training row's pooled vector and the one the encoder
+        // gave it before fine-tuning, so the encoder moves only as far as the objective needs: the hazard figures of
+        // runs A-C drifted on sets whose kind of text the objective does not cover (OpenAI moderation, HateCheck)
+        float anchor = Float.parseFloat(o.getOrDefault("anchor", "0"));
         Path datasets = Path.of(o.getOrDefault("datasets", TrainHeads.defaultDatasets()));
         Path module = Files.exists(Path.of("guard/pom.xml")) ? Path.of("guard") : Path.of(".");
         Path out = Path.of(o.getOrDefault(
@@ -131,6 +135,9 @@ public final class FineTuneEncoder {
                     manager.randomNormal(
                             0, 0.02f, new Shape(TorchMiniLm.HIDDEN, 1), ai.djl.ndarray.types.DataType.FLOAT32));
             heads.put("unsafe.bias", manager.zeros(new Shape(1)));
+            // the encoder's own vectors before any update: what the anchor term holds the rows near
+            Map<Item, float[]> before = anchor > 0 ? baseVectors(model, trainItems, batch, from, manager) : null;
+            Map<Item, float[]> beforeVal = anchor > 0 ? baseVectors(model, valItems, batch, from, manager) : null;
             List<String> trained = model.layerParameters(from);
             trained.forEach(n -> model.parameters.get(n).setRequiresGradient(true));
             heads.values().forEach(a -> a.setRequiresGradient(true));
@@ -153,7 +160,11 @@ public final class FineTuneEncoder {
                     try (NDManager step = manager.newSubManager();
                             GradientCollector collector = engine.newGradientCollector()) {
                         collector.zeroGradients();
-                        NDArray loss = batchLoss(model, heads, chunk, from, step);
+                        NDArray pooled = pooled(model, chunk, from, step);
+                        NDArray loss = headLoss(pooled, heads, chunk, step);
+                        if (before != null) {
+                            loss = loss.add(drift(pooled, chunk, before, step).mul(anchor));
+                        }
                         collector.backward(loss);
                         sum += loss.getFloat();
                         n++;
@@ -192,6 +203,22 @@ public final class FineTuneEncoder {
                     loss(model, heads, valItems, batch, from, manager),
                     trainSeconds);
 
+            if (beforeVal != null) {
+                double drift = 0;
+                int chunks = 0;
+                for (int b = 0; b < valItems.size(); b += batch) {
+                    try (NDManager m = manager.newSubManager()) {
+                        List<Item> chunk = valItems.subList(b, Math.min(valItems.size(), b + batch));
+                        drift += drift(pooled(model, chunk, from, m), chunk, beforeVal, m)
+                                .getFloat();
+                        chunks++;
+                    }
+                }
+                System.out.printf(
+                        Locale.ROOT,
+                        "validation mean cosine to the encoder before fine-tuning: %.4f%n",
+                        1 - drift / Math.max(1, chunks));
+            }
             List<EncoderDelta.Tensor> delta = export(model, trained);
             Files.createDirectories(out.toAbsolutePath().getParent());
             try (OutputStream f = Files.newOutputStream(out)) {
@@ -222,6 +249,37 @@ public final class FineTuneEncoder {
         }
         java.util.Collections.shuffle(out, random);
         return out;
+    }
+
+    /** Each item's pooled vector from the encoder as it is now (no gradient). */
+    private static Map<Item, float[]> baseVectors(
+            TorchMiniLm model, List<Item> items, int batch, int from, NDManager manager) {
+        Map<Item, float[]> out = new java.util.IdentityHashMap<>();
+        List<Item> byLength = new ArrayList<>(items);
+        byLength.sort(Comparator.comparingInt(i -> i.ids().length));
+        for (int b = 0; b < byLength.size(); b += batch) {
+            List<Item> chunk = byLength.subList(b, Math.min(byLength.size(), b + batch));
+            try (NDManager m = manager.newSubManager()) {
+                float[] v = pooled(model, chunk, from, m).toFloatArray();
+                for (int i = 0; i < chunk.size(); i++) {
+                    out.put(
+                            chunk.get(i),
+                            java.util.Arrays.copyOfRange(v, i * TorchMiniLm.HIDDEN, (i + 1) * TorchMiniLm.HIDDEN));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Mean of 1 - cosine between the batch's pooled vectors now and {@code before} (both L2-normalised). */
+    private static NDArray drift(NDArray now, List<Item> chunk, Map<Item, float[]> before, NDManager m) {
+        float[] base = new float[chunk.size() * TorchMiniLm.HIDDEN];
+        for (int i = 0; i < chunk.size(); i++) {
+            System.arraycopy(before.get(chunk.get(i)), 0, base, i * TorchMiniLm.HIDDEN, TorchMiniLm.HIDDEN);
+        }
+        NDArray cosine = now.mul(m.create(base, new Shape(chunk.size(), TorchMiniLm.HIDDEN)))
+                .sum(new int[] {1});
+        return cosine.neg().add(1f).mean();
     }
 
     /** Rows of a split with an attack or a hazard label, the {@code count} with the smallest text hash. */
@@ -329,7 +387,12 @@ public final class FineTuneEncoder {
 
     private static NDArray batchLoss(
             TorchMiniLm model, Map<String, NDArray> heads, List<Item> chunk, int from, NDManager m) {
-        NDArray x = pooled(model, chunk, from, m).mul(LOGIT_SCALE);
+        return headLoss(pooled(model, chunk, from, m), heads, chunk, m);
+    }
+
+    /** The two heads' weighted losses on a batch's pooled vectors. */
+    private static NDArray headLoss(NDArray pooled, Map<String, NDArray> heads, List<Item> chunk, NDManager m) {
+        NDArray x = pooled.mul(LOGIT_SCALE);
         // weighted means: sum of w x loss over the rows with that label, divided by the sum of their weights
         float[] oneHot = new float[chunk.size() * 3];
         float[] y = new float[chunk.size()];
