@@ -77,7 +77,12 @@ public final class TestTenants {
             tenant(
                     "metered",
                     "Tight limits (tests)",
-                    "limits:\n" + "  key:\n" + "    requests: [3/1m]\n" + "    tokens: [100000/1m]"),
+                    "limits:\n"
+                            + "  key:\n"
+                            + "    requests: [3/1m]\n"
+                            + "    tokens: [100000/1m]\n"
+                            + "  files-and-batches:\n"
+                            + "    requests: [3/1m]"),
             tenant(
                     "generous",
                     "Limits that apply but never refuse (benchmarks)",

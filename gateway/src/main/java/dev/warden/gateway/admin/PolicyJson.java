@@ -118,6 +118,7 @@ final class PolicyJson {
         n.set("tenant", limitSet(limits.tenant()));
         ObjectNode models = n.putObject("models");
         new TreeMap<>(limits.models()).forEach((model, set) -> models.set(model, limitSet(set)));
+        n.set("files_and_batches", limitSet(limits.filesAndBatches()));
         return n;
     }
 

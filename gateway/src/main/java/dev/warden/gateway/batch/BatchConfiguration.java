@@ -19,7 +19,6 @@ import dev.warden.gateway.route.LicenceGatewayFilterFactory;
 import dev.warden.gateway.route.OutputGuardGatewayFilterFactory;
 import dev.warden.gateway.route.RateLimitGatewayFilterFactory;
 import dev.warden.gateway.route.ReadGenerationGatewayFilterFactory;
-import dev.warden.policy.audit.AuditLog;
 import dev.warden.policy.licence.BatchLicence;
 import dev.warden.policy.licence.LicenceCheck;
 import dev.warden.policy.tenant.TenantDirectory;
@@ -62,14 +61,13 @@ public class BatchConfiguration {
             FileStore files,
             BatchLineCall lines,
             TenantDirectory tenants,
-            AuditLog auditLog,
             AuditTrail trail) {
         return new BatchRunner(
                 new BatchStore(warden.dataDir().resolve("batches")),
                 files,
                 lines,
                 tenants,
-                new BatchAudit(auditLog, trail),
+                new BatchAudit(trail),
                 properties,
                 permits(warden, properties));
     }
@@ -105,29 +103,21 @@ public class BatchConfiguration {
     }
 
     @Bean
-    FilesHandler filesHandler(
-            FileStore files, BatchRunner runner, AuditLog auditLog, AuditTrail trail, BatchProperties properties) {
-        return new FilesHandler(files, runner, new BatchAudit(auditLog, trail), properties);
+    FilesHandler filesHandler(FileStore files, BatchRunner runner, AuditTrail trail, BatchProperties properties) {
+        return new FilesHandler(files, runner, new BatchAudit(trail), properties);
     }
 
     @Bean
     BatchesHandler batchesHandler(
             FileStore files,
             BatchRunner runner,
-            AuditLog auditLog,
             AuditTrail trail,
             LicenceCheck licences,
             ModelCatalog catalog,
             RequestBodies bodies,
             BatchProperties properties) {
         return new BatchesHandler(
-                files,
-                runner,
-                new BatchAudit(auditLog, trail),
-                new BatchLicence(licences),
-                catalog,
-                bodies,
-                properties);
+                files, runner, new BatchAudit(trail), new BatchLicence(licences), catalog, bodies, properties);
     }
 
     /**

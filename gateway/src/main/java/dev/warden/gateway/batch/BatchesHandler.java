@@ -1,6 +1,7 @@
 package dev.warden.gateway.batch;
 
 import dev.warden.gateway.api.ApiErrors;
+import dev.warden.gateway.flow.CallRecord;
 import dev.warden.gateway.flow.RequestState;
 import dev.warden.gateway.models.ModelCatalog;
 import dev.warden.gateway.models.ServedModel;
@@ -63,7 +64,7 @@ public final class BatchesHandler {
 
     public Mono<ServerResponse> create(ServerRequest request) {
         Principal principal = RequestState.of(request.exchange()).principal();
-        String requestId = RequestState.of(request.exchange()).requestId();
+        CallRecord call = RequestState.of(request.exchange()).record();
         return bodies.json(request.exchange()).map(JsonBody::parse).flatMap(body -> {
             String inputFileId = body.requiredString("input_file_id");
             String endpoint = body.requiredString("endpoint");
@@ -83,7 +84,7 @@ public final class BatchesHandler {
                     request.headers().firstHeader(LicenceGatewayFilterFactory.DERIVATIVE_HEADER));
             return Mono.fromCallable(() -> input(principal, inputFileId))
                     .subscribeOn(Schedulers.boundedElastic())
-                    .flatMap(input -> admit(principal, requestId, input, endpoint, metadata, declared));
+                    .flatMap(input -> admit(principal, call, input, endpoint, metadata, declared));
         });
     }
 
@@ -101,7 +102,7 @@ public final class BatchesHandler {
 
     private Mono<ServerResponse> admit(
             Principal principal,
-            String requestId,
+            CallRecord call,
             Input input,
             String endpoint,
             Map<String, String> metadata,
@@ -114,8 +115,7 @@ public final class BatchesHandler {
         LicenceVerdict verdict = licence.check(principal.tenant(), declared, models);
         if (verdict instanceof LicenceVerdict.Denied denied) {
             HttpStatus status = HttpStatus.valueOf(denied.httpStatus());
-            return audit.refused(
-                            principal, requestId, declared.purpose(), input.file(), status.value(), denied.message())
+            return audit.refused(call, declared.purpose(), input.file(), status.value(), denied.message())
                     .then(Mono.error(ApiErrors.licenceDenied(status.value(), denied.code(), denied.message())));
         }
         long now = Instant.now().getEpochSecond();
@@ -133,7 +133,7 @@ public final class BatchesHandler {
                 now + Duration.ofHours(24).toSeconds());
         job.attribution = ((LicenceVerdict.Allowed) verdict).attribution();
         job.total = input.summary().lines();
-        return audit.created(principal, requestId, job, input.file())
+        return audit.created(call, job, input.file())
                 .then(Mono.fromRunnable(() -> runner.submit(job)).subscribeOn(Schedulers.boundedElastic()))
                 .then(Mono.defer(() -> FilesHandler.json(job.openAi())));
     }

@@ -85,7 +85,7 @@ public final class FilesHandler {
                         .then(Mono.fromCallable(() -> upload.keep(principal)))
                         .doFinally(s -> upload.discard()))
                 .flatMap(file -> audit.uploaded(
-                                principal, RequestState.of(request.exchange()).requestId(), file)
+                                RequestState.of(request.exchange()).record(), file)
                         .thenReturn(file))
                 .flatMap(file -> json(file.openAi()));
     }

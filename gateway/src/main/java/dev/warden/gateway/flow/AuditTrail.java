@@ -117,8 +117,8 @@ public final class AuditTrail {
     }
 
     /**
-     * Appends a record built elsewhere without waiting for it, for refusals where nothing was served; a record
-     * that cannot be kept is counted and logged.
+     * Appends a record built elsewhere without waiting for it, for events no client waits on (a refused
+     * authentication, a batch's result file); a record that cannot be kept is counted and logged.
      */
     public void appendDetached(AuditRecord record) {
         if (!enabled) {
@@ -128,11 +128,7 @@ public final class AuditTrail {
         auditLog.append(record).whenComplete((ok, e) -> {
             if (e != null) {
                 failures.increment();
-                log.warn(
-                        "audit record of refused request {} ({}) could not be kept: {}",
-                        record.requestId(),
-                        record.rule(),
-                        e.toString());
+                log.warn("audit record {} ({}) could not be kept: {}", record.requestId(), record.rule(), e.toString());
             }
         });
     }

@@ -7,7 +7,9 @@ import dev.warden.policy.ratelimit.RateLimiter;
 import dev.warden.policy.ratelimit.Rejection;
 import dev.warden.policy.ratelimit.Reservation;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.function.Supplier;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import reactor.core.publisher.Mono;
@@ -36,20 +38,34 @@ public final class RateLimitStage {
      * {@link Outcome#RATE_LIMITED} and an error carrying the status and {@code Retry-After}.
      */
     public Mono<Reservation> reserve(CallRecord record, String model, long estimatedTokens, HttpHeaders out) {
+        return admit(
+                record,
+                () -> limiter.reserveAsync(record.principal(), model, estimatedTokens, reservationHandOff),
+                out);
+    }
+
+    /**
+     * As {@link #reserve}, for a call of the Files and Batch API: one request from the key's files-and-batches
+     * limits only ({@link RateLimiter#reserveFilesAndBatchesAsync}).
+     */
+    public Mono<Reservation> reserveFilesAndBatches(CallRecord record, HttpHeaders out) {
+        return admit(record, () -> limiter.reserveFilesAndBatchesAsync(record.principal(), reservationHandOff), out);
+    }
+
+    private Mono<Reservation> admit(
+            CallRecord record, Supplier<CompletableFuture<Reservation>> decision, HttpHeaders out) {
         long start = System.nanoTime();
-        return Mono.fromFuture(
-                        () -> limiter.reserveAsync(record.principal(), model, estimatedTokens, reservationHandOff))
-                .flatMap(reservation -> {
-                    record.limited(start, System.nanoTime());
-                    reservation.headers().forEach(out::set);
-                    if (reservation.admitted()) {
-                        return Mono.just(reservation);
-                    }
-                    Rejection rejection = reservation.rejection().orElseThrow();
-                    record.ruleOnly("rate limit " + rejection.scope() + " " + rejection.limit());
-                    return audit.record(record, Outcome.RATE_LIMITED, rejection.httpStatus())
-                            .then(Mono.error(refusal(rejection)));
-                });
+        return Mono.fromFuture(decision).flatMap(reservation -> {
+            record.limited(start, System.nanoTime());
+            reservation.headers().forEach(out::set);
+            if (reservation.admitted()) {
+                return Mono.just(reservation);
+            }
+            Rejection rejection = reservation.rejection().orElseThrow();
+            record.ruleOnly("rate limit " + rejection.scope() + " " + rejection.limit());
+            return audit.record(record, Outcome.RATE_LIMITED, rejection.httpStatus())
+                    .then(Mono.error(refusal(rejection)));
+        });
     }
 
     static ApiException refusal(Rejection rejection) {

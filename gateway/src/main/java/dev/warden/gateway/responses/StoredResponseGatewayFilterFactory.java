@@ -47,7 +47,7 @@ public class StoredResponseGatewayFilterFactory
             RequestState state = RequestState.of(exchange);
             String tenant = state.principal().tenantId();
             // reading or deleting stored content is recorded like any other call (a miss by the Audit stage)
-            Mono<Void> recorded = audit.record(state.record().purpose("stored-response"), Outcome.ALLOWED, 200);
+            Mono<Void> recorded = audit.record(state.record(), Outcome.ALLOWED, 200);
             if (exchange.getRequest().getMethod() == HttpMethod.DELETE) {
                 if (!stored.delete(tenant, id)) {
                     return Mono.error(notFound(id));

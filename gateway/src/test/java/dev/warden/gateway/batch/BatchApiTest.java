@@ -222,6 +222,53 @@ class BatchApiTest extends GatewayTest {
         });
     }
 
+    @Test
+    void filesAndBatchesCallsAreRecordedAndLimitedByTheirOwnBudgetNotTheGenerationOne() {
+        Instant since = Instant.now().minusSeconds(1);
+        OpenAIClient metered = client(TENANTS.meteredKey);
+        FileObject input;
+        try {
+            // tenant metered: 3 requests a minute per key, and 3 calls of the Files and Batch API a minute per key
+            input = upload(metered, line("m-1", "Say hi."));
+            assertThat(metered.files().retrieve(input.id()).id()).isEqualTo(input.id());
+            assertThat(metered.files().list().data()).extracting(FileObject::id).contains(input.id());
+        } finally {
+            metered.close();
+        }
+        HttpCalls.Reply fourth = new HttpCalls(baseUrl()).get("/v1/files", TENANTS.meteredKey);
+        assertThat(fourth.status()).isEqualTo(429);
+        assertThat(Long.parseLong(fourth.header("retry-after"))).isPositive();
+        assertThat(fourth.errorCode()).isEqualTo("rate_limit_exceeded");
+        assertThat(fourth.json().path("error").path("message").asString()).contains("files-and-batches");
+
+        // the key's generation budget is untouched by those four calls
+        HttpCalls.Reply chat = new HttpCalls(baseUrl())
+                .post(
+                        "/v1/chat/completions",
+                        TENANTS.meteredKey,
+                        "application/json",
+                        "{\"model\":\"" + MODEL + "\",\"max_tokens\":8,"
+                                + "\"messages\":[{\"role\":\"user\",\"content\":\"Say hi.\"}]}");
+        assertThat(chat.status()).as(chat.body()).isEqualTo(200);
+        assertThat(chat.header("x-ratelimit-remaining-requests")).isEqualTo("2");
+
+        // one record per call: the upload with the file's digest, the two reads with what they did, the refusal
+        List<JsonNode> records = auditRecords("metered", since).stream()
+                .filter(r -> "batch".equals(r.path("purpose").asString("")))
+                .toList();
+        assertThat(records)
+                .extracting(r -> r.path("outcome").asString() + " "
+                        + r.path("http_status").asInt())
+                .containsExactlyInAnyOrder("allowed 200", "allowed 200", "allowed 200", "rate_limited 429");
+        assertThat(records).anySatisfy(r -> {
+            assertThat(r.path("batch").path("file_id").asString("")).isEqualTo(input.id());
+            assertThat(r.path("batch").path("file_sha256").asString("")).matches("[0-9a-f]{64}");
+        });
+        assertThat(records)
+                .extracting(r -> r.path("rule").asString(""))
+                .contains("GET /v1/files/" + input.id(), "GET /v1/files", "rate limit files-and-batches 3/1m requests");
+    }
+
     /**
      * Not what the tests are about: the classifiers' first, cold calls can miss their deadline on a loaded machine
      * (tenant local fails closed), so one live request has passed the guard before a batch starts.

@@ -26,7 +26,7 @@ class RateLimitStageTest {
 
     private static final StageFixture FIXTURE = new StageFixture();
     private final GatewayFilter stage =
-            new RateLimitGatewayFilterFactory(FIXTURE.limits).apply(new StageFactory.Config());
+            new RateLimitGatewayFilterFactory(FIXTURE.limits).apply(new RateLimitGatewayFilterFactory.Config());
 
     @AfterAll
     static void close() {
@@ -56,19 +56,48 @@ class RateLimitStageTest {
                 .verify();
         assertThat(chain.calls).hasValue(3);
         List<AuditRecord> records = FIXTURE.records("metered", 1);
-        assertThat(records).singleElement().satisfies(r -> {
-            assertThat(r.requestId()).isEqualTo("req_3");
-            assertThat(r.outcome()).isEqualTo(Outcome.RATE_LIMITED);
-            assertThat(r.httpStatus()).isEqualTo(429);
-        });
+        assertThat(records)
+                .filteredOn(r -> r.requestId().startsWith("req_"))
+                .singleElement()
+                .satisfies(r -> {
+                    assertThat(r.requestId()).isEqualTo("req_3");
+                    assertThat(r.outcome()).isEqualTo(Outcome.RATE_LIMITED);
+                    assertThat(r.httpStatus()).isEqualTo(429);
+                });
+    }
+
+    @Test
+    void filesAndBatchesCallsDrawOnTheirOwnBudgetOnly() {
+        RateLimitGatewayFilterFactory.Config config = new RateLimitGatewayFilterFactory.Config();
+        config.setBudget(RateLimitGatewayFilterFactory.FILES_AND_BATCHES);
+        GatewayFilter management = new RateLimitGatewayFilterFactory(FIXTURE.limits).apply(config);
+        // the same key as the other test, which spends its generation budget: the two do not meet
+        Principal metered = FIXTURE.principal(FIXTURE.keys.meteredKey);
+        StageFixture.CountingChain chain = new StageFixture.CountingChain();
+        for (int i = 0; i < 3; i++) {
+            StepVerifier.create(management.filter(meteredExchange(metered, "files_" + i), chain))
+                    .verifyComplete();
+        }
+        StepVerifier.create(management.filter(meteredExchange(metered, "files_3"), chain))
+                .expectErrorSatisfies(e -> {
+                    ApiException api = (ApiException) e;
+                    assertThat(api.status().value()).isEqualTo(429);
+                    assertThat(api.getMessage()).contains("files-and-batches");
+                })
+                .verify();
+        assertThat(chain.calls).hasValue(3);
     }
 
     private static MockServerWebExchange meteredExchange(Principal principal, int i) {
+        return meteredExchange(principal, "req_" + i);
+    }
+
+    private static MockServerWebExchange meteredExchange(Principal principal, String requestId) {
         MockServerWebExchange exchange = StageFixture.exchange(MockServerHttpRequest.post("/v1/moderations"));
-        RequestState state = RequestState.open(exchange, "req_" + i, null);
+        RequestState state = RequestState.open(exchange, requestId, null);
         state.authenticated(principal);
         state.metered(
-                new CallRecord("req_" + i, principal).model("warden-guard").purpose("moderation"), "warden-guard", 10);
+                new CallRecord(requestId, principal).model("warden-guard").purpose("moderation"), "warden-guard", 10);
         return exchange;
     }
 }

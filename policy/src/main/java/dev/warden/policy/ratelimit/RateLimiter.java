@@ -114,6 +114,23 @@ public final class RateLimiter implements AutoCloseable {
         return decided.isDone() ? decided : handOver(decided, executor);
     }
 
+    /**
+     * Reserves one call of the Files and Batch API for an authenticated caller: one request (and a concurrency
+     * slot, if configured) from the key's {@link RateLimits#filesAndBatches()} limits, and from nothing else.
+     * Completes as {@link #reserveAsync} does.
+     */
+    public CompletableFuture<Reservation> reserveFilesAndBatchesAsync(Principal principal, Executor executor) {
+        List<Draw> draws = new ArrayList<>();
+        plan(
+                draws,
+                "files-and-batches",
+                principal.tenantId() + "/" + principal.keyId(),
+                principal.policy().limits().filesAndBatches(),
+                0);
+        CompletableFuture<Reservation> decided = admit(draws, 0);
+        return decided.isDone() ? decided : handOver(decided, executor);
+    }
+
     private CompletableFuture<Reservation> decide(Principal principal, String model, long estimatedTokens) {
         TenantPolicy policy = principal.policy();
         return decide(
@@ -152,6 +169,11 @@ public final class RateLimiter implements AutoCloseable {
         plan(draws, "key", tenantId + "/" + keyId, keyLimits, estimatedTokens);
         plan(draws, "tenant", tenantId, tenantLimits, estimatedTokens);
         plan(draws, "model", tenantId + "/" + model, modelLimits, estimatedTokens);
+        return admit(draws, estimatedTokens);
+    }
+
+    /** Takes every draw or none, from Redis or the local buckets, or lets the fallback decide. */
+    private CompletableFuture<Reservation> admit(List<Draw> draws, long estimatedTokens) {
         for (Draw d : draws) {
             if (d.kind() == Kind.TOKENS && d.cost() > d.window().limit()) {
                 return CompletableFuture.completedFuture(

@@ -312,13 +312,16 @@ final class TenantFile {
     }
 
     private static RateLimits limits(ConfigDocument.Node l) {
-        l.allowOnly(Set.of("key", "tenant", "models"));
+        l.allowOnly(Set.of("key", "tenant", "models", "files-and-batches"));
         Map<String, LimitSet> models = new LinkedHashMap<>();
         for (Map.Entry<String, ConfigDocument.Node> e :
                 l.get("models").entries().entrySet()) {
             models.put(e.getKey(), limitSet(e.getValue()));
         }
-        return new RateLimits(limitSet(l.get("key")), limitSet(l.get("tenant")), models);
+        ConfigDocument.Node filesAndBatches = l.get("files-and-batches");
+        // managing files and batches moves no tokens: a token window there would never bite
+        filesAndBatches.allowOnly(Set.of("requests", "concurrent"));
+        return new RateLimits(limitSet(l.get("key")), limitSet(l.get("tenant")), models, limitSet(filesAndBatches));
     }
 
     private static LimitSet limitSet(ConfigDocument.Node node) {

@@ -56,6 +56,38 @@ class PrincipalLimitsTest {
     }
 
     @Test
+    void filesAndBatchesCallsDrawOnTheirOwnBudgetAndOnNothingElse() throws Exception {
+        Tenant acme = EXAMPLE.tenant("acme").orElseThrow();
+        assertThat(acme.policy().limits().filesAndBatches().requests()).containsExactly(Window.parse("120/1m"));
+        // the key overridden to 10 requests a minute: its generation budget is untouched by 120 batch polls
+        Principal principal = new Principal(acme, acme.keys().get(0));
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try (RateLimiter limiter = RateLimiter.create(RateLimiterOptions.local())) {
+            for (int i = 0; i < 120; i++) {
+                Reservation poll =
+                        limiter.reserveFilesAndBatchesAsync(principal, pool).get();
+                assertThat(poll.admitted()).isTrue();
+                assertThat(poll.headers())
+                        .containsEntry("x-ratelimit-limit-requests", "120")
+                        .containsEntry("x-ratelimit-remaining-requests", String.valueOf(119 - i))
+                        .doesNotContainKey("x-ratelimit-limit-tokens");
+                poll.release();
+            }
+            Reservation refused =
+                    limiter.reserveFilesAndBatchesAsync(principal, pool).get();
+            assertThat(refused.rejection().orElseThrow().scope()).isEqualTo("files-and-batches");
+            assertThat(refused.rejection().orElseThrow().limit()).isEqualTo("120/1m requests");
+            assertThat(refused.rejection().orElseThrow().retryAfterSeconds()).isPositive();
+
+            Reservation generation = limiter.reserve(principal, "llama-3.1-8b-instruct", 1000);
+            assertThat(generation.admitted()).isTrue();
+            assertThat(generation.headers()).containsEntry("x-ratelimit-remaining-requests", "9");
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     void withNoRedisAtAllTheFallbackDecides() throws IOException {
         int port;
         try (ServerSocket s = new ServerSocket(0)) {

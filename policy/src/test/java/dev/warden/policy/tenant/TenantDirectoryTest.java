@@ -335,6 +335,18 @@ class TenantDirectoryTest {
         assertThatThrownBy(() -> TenantDirectory.load(tenants, LICENCES))
                 .hasMessageContaining(":7: tenants[0].limits.models.llama-3.1-8b-instuct: limits for model");
 
+        Files.writeString(tenants, """
+                tenants:
+                  - id: acme
+                    limits:
+                      files-and-batches:
+                        requests: [10/1m]
+                        tokens: [1000/1m]
+                """);
+        assertThatThrownBy(() -> TenantDirectory.load(tenants, LICENCES))
+                .hasMessageContaining(
+                        ":6: tenants[0].limits.files-and-batches.tokens: unknown field 'tokens' (known: concurrent, requests)");
+
         Files.writeString(tenants, "tenants:\n  - id: acme\n    keys: [ {sha256: abc\n");
         assertThatThrownBy(() -> TenantDirectory.load(tenants, LICENCES)).hasMessageContaining("not valid YAML");
 
