@@ -76,6 +76,15 @@ public final class FineTuneEncoder {
         // weights=heads: the rows weigh what they weigh in the heads' training (TrainHeads.ATTACK_WEIGHTS, hazard hard
         // negatives x3), so the encoder is pushed hardest where the heads' false positives are; weights=none: all 1
         boolean headWeights = o.getOrDefault("weights", "none").equals("heads");
+        // realUser=W (run C): every training row of a real-user source (TrainHeads.REAL_USER_SOURCES) is used, not
+        // only those among the `examples` smallest hashes, its attack loss weighs W, and a long one adds a second
+        // item from further into the text (serving also scores 96-token segments of long prompts, where run B read
+        // arena-hard prompts as jailbreaks); 0: off, the rows of runs A and B
+        float realUser = Float.parseFloat(o.getOrDefault("realUser", "0"));
+        // anchor=L (run D): adds L x (1 - cosine) between each training row's pooled vector and the one the encoder
+        // gave it before fine-tuning, so the encoder moves only as far as the objective needs: the hazard figures of
+        // runs A-C drifted on sets whose kind of text the objective does not cover (OpenAI moderation, HateCheck)
+        float anchor = Float.parseFloat(o.getOrDefault("anchor", "0"));
         Path datasets = Path.of(o.getOrDefault("datasets", TrainHeads.defaultDatasets()));
         Path module = Files.exists(Path.of("guard/pom.xml")) ? Path.of("guard") : Path.of(".");
         Path out = Path.of(o.getOrDefault(
@@ -86,6 +95,9 @@ public final class FineTuneEncoder {
         List<TrainHeads.Row> rows = TrainHeads.withoutHeldOut(
                 TrainHeads.assign(new DatasetCatalog(datasets).load()), heldOut, new StringBuilder());
         List<TrainHeads.Row> train = pick(rows, Split.TRAIN, examples);
+        if (realUser > 0) {
+            train = withRealUser(train, rows);
+        }
         List<TrainHeads.Row> val = pick(rows, Split.VALIDATION, validation);
         System.out.printf(
                 Locale.ROOT,
@@ -107,8 +119,8 @@ public final class FineTuneEncoder {
         try (NDManager manager = engine.newBaseManager();
                 HuggingFaceTokenizer tokenizer = tokenizer()) {
             TorchMiniLm model = new TorchMiniLm(onnx, manager);
-            List<Item> trainItems = items(train, tokenizer, maxTokens, headWeights);
-            List<Item> valItems = items(val, tokenizer, maxTokens, headWeights);
+            List<Item> trainItems = items(train, tokenizer, maxTokens, headWeights, realUser);
+            List<Item> valItems = items(val, tokenizer, maxTokens, headWeights, 0f); // as runs A and B: comparable loss
             parity(model, manager, tokenizer, from);
 
             Random random = new Random(20241204);
@@ -123,6 +135,9 @@ public final class FineTuneEncoder {
                     manager.randomNormal(
                             0, 0.02f, new Shape(TorchMiniLm.HIDDEN, 1), ai.djl.ndarray.types.DataType.FLOAT32));
             heads.put("unsafe.bias", manager.zeros(new Shape(1)));
+            // the encoder's own vectors before any update: what the anchor term holds the rows near
+            Map<Item, float[]> before = anchor > 0 ? baseVectors(model, trainItems, batch, from, manager) : null;
+            Map<Item, float[]> beforeVal = anchor > 0 ? baseVectors(model, valItems, batch, from, manager) : null;
             List<String> trained = model.layerParameters(from);
             trained.forEach(n -> model.parameters.get(n).setRequiresGradient(true));
             heads.values().forEach(a -> a.setRequiresGradient(true));
@@ -145,7 +160,11 @@ public final class FineTuneEncoder {
                     try (NDManager step = manager.newSubManager();
                             GradientCollector collector = engine.newGradientCollector()) {
                         collector.zeroGradients();
-                        NDArray loss = batchLoss(model, heads, chunk, from, step);
+                        NDArray pooled = pooled(model, chunk, from, step);
+                        NDArray loss = headLoss(pooled, heads, chunk, step);
+                        if (before != null) {
+                            loss = loss.add(drift(pooled, chunk, before, step).mul(anchor));
+                        }
                         collector.backward(loss);
                         sum += loss.getFloat();
                         n++;
@@ -184,6 +203,22 @@ public final class FineTuneEncoder {
                     loss(model, heads, valItems, batch, from, manager),
                     trainSeconds);
 
+            if (beforeVal != null) {
+                double drift = 0;
+                int chunks = 0;
+                for (int b = 0; b < valItems.size(); b += batch) {
+                    try (NDManager m = manager.newSubManager()) {
+                        List<Item> chunk = valItems.subList(b, Math.min(valItems.size(), b + batch));
+                        drift += drift(pooled(model, chunk, from, m), chunk, beforeVal, m)
+                                .getFloat();
+                        chunks++;
+                    }
+                }
+                System.out.printf(
+                        Locale.ROOT,
+                        "validation mean cosine to the encoder before fine-tuning: %.4f%n",
+                        1 - drift / Math.max(1, chunks));
+            }
             List<EncoderDelta.Tensor> delta = export(model, trained);
             Files.createDirectories(out.toAbsolutePath().getParent());
             try (OutputStream f = Files.newOutputStream(out)) {
@@ -216,6 +251,37 @@ public final class FineTuneEncoder {
         return out;
     }
 
+    /** Each item's pooled vector from the encoder as it is now (no gradient). */
+    private static Map<Item, float[]> baseVectors(
+            TorchMiniLm model, List<Item> items, int batch, int from, NDManager manager) {
+        Map<Item, float[]> out = new java.util.IdentityHashMap<>();
+        List<Item> byLength = new ArrayList<>(items);
+        byLength.sort(Comparator.comparingInt(i -> i.ids().length));
+        for (int b = 0; b < byLength.size(); b += batch) {
+            List<Item> chunk = byLength.subList(b, Math.min(byLength.size(), b + batch));
+            try (NDManager m = manager.newSubManager()) {
+                float[] v = pooled(model, chunk, from, m).toFloatArray();
+                for (int i = 0; i < chunk.size(); i++) {
+                    out.put(
+                            chunk.get(i),
+                            java.util.Arrays.copyOfRange(v, i * TorchMiniLm.HIDDEN, (i + 1) * TorchMiniLm.HIDDEN));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Mean of 1 - cosine between the batch's pooled vectors now and {@code before} (both L2-normalised). */
+    private static NDArray drift(NDArray now, List<Item> chunk, Map<Item, float[]> before, NDManager m) {
+        float[] base = new float[chunk.size() * TorchMiniLm.HIDDEN];
+        for (int i = 0; i < chunk.size(); i++) {
+            System.arraycopy(before.get(chunk.get(i)), 0, base, i * TorchMiniLm.HIDDEN, TorchMiniLm.HIDDEN);
+        }
+        NDArray cosine = now.mul(m.create(base, new Shape(chunk.size(), TorchMiniLm.HIDDEN)))
+                .sum(new int[] {1});
+        return cosine.neg().add(1f).mean();
+    }
+
     /** Rows of a split with an attack or a hazard label, the {@code count} with the smallest text hash. */
     static List<TrainHeads.Row> pick(List<TrainHeads.Row> rows, Split split, int count) {
         return rows.stream()
@@ -224,6 +290,21 @@ public final class FineTuneEncoder {
                 .sorted(Comparator.comparing(r -> Split.textHash(r.example().text())))
                 .limit(count)
                 .toList();
+    }
+
+    /** {@code picked} plus every training row of a real-user source that the hash cap left out. */
+    static List<TrainHeads.Row> withRealUser(List<TrainHeads.Row> picked, List<TrainHeads.Row> rows) {
+        java.util.Set<String> have = new java.util.HashSet<>();
+        picked.forEach(r -> have.add(r.example().text()));
+        List<TrainHeads.Row> out = new ArrayList<>(picked);
+        rows.stream()
+                .filter(r -> r.split() == Split.TRAIN
+                        && TrainHeads.REAL_USER_SOURCES.contains(r.example().source())
+                        && r.example().attack() != null
+                        && !have.contains(r.example().text()))
+                .sorted(Comparator.comparing(r -> Split.textHash(r.example().text())))
+                .forEach(out::add);
+        return out;
     }
 
     private static HuggingFaceTokenizer tokenizer() throws java.io.IOException {
@@ -239,18 +320,26 @@ public final class FineTuneEncoder {
 
     /** [CLS] + the first {@code maxTokens} word pieces + [SEP], as the serving encoder builds its first window. */
     private static long[] ids(HuggingFaceTokenizer tokenizer, String text, int maxTokens) {
+        return ids(tokenizer, tokenizer.encode(text, false, false).getIds(), 0, maxTokens);
+    }
+
+    /** [CLS] + up to {@code maxTokens} word pieces from {@code offset} + [SEP]. */
+    private static long[] ids(HuggingFaceTokenizer tokenizer, long[] pieces, int offset, int maxTokens) {
         long[] special = tokenizer.encode("", true, false).getIds();
-        long[] pieces = tokenizer.encode(text, false, false).getIds();
-        int n = Math.min(pieces.length, maxTokens);
+        int n = Math.max(0, Math.min(pieces.length - offset, maxTokens));
         long[] ids = new long[n + 2];
         ids[0] = special[0];
-        System.arraycopy(pieces, 0, ids, 1, n);
+        System.arraycopy(pieces, offset, ids, 1, n);
         ids[n + 1] = special[special.length - 1];
         return ids;
     }
 
     private static List<Item> items(
-            List<TrainHeads.Row> rows, HuggingFaceTokenizer tokenizer, int maxTokens, boolean headWeights) {
+            List<TrainHeads.Row> rows,
+            HuggingFaceTokenizer tokenizer,
+            int maxTokens,
+            boolean headWeights,
+            float realUser) {
         List<Item> out = new ArrayList<>();
         for (TrainHeads.Row r : rows) {
             Example e = r.example();
@@ -258,12 +347,24 @@ public final class FineTuneEncoder {
                     ? TrainHeads.ATTACK_WEIGHTS.getOrDefault(e.source(), 1.0).floatValue()
                     : 1f;
             float hazardWeight = headWeights && TrainHeads.HARD_NEGATIVES.contains(e.source()) ? 3f : 1f;
+            boolean real = realUser > 0 && TrainHeads.REAL_USER_SOURCES.contains(e.source());
+            if (real) {
+                attackWeight *= realUser;
+            }
+            int attack = e.attack() == null ? -1 : TrainHeads.ATTACK_LABELS.indexOf(e.attack());
+            long[] pieces = tokenizer.encode(e.text(), false, false).getIds();
             out.add(new Item(
-                    ids(tokenizer, e.text(), maxTokens),
-                    e.attack() == null ? -1 : TrainHeads.ATTACK_LABELS.indexOf(e.attack()),
+                    ids(tokenizer, pieces, 0, maxTokens),
+                    attack,
                     e.unsafe() == null ? -1 : e.unsafe() ? 1 : 0,
                     attackWeight,
                     hazardWeight));
+            // a long real-user prompt also as the end of its first serving window, the span its last segment sees
+            // (attack loss only)
+            if (real && pieces.length > maxTokens + 32) {
+                int offset = Math.min(pieces.length, SentenceEncoder.WINDOW_TOKENS) - maxTokens;
+                out.add(new Item(ids(tokenizer, pieces, offset, maxTokens), attack, -1, attackWeight, 0f));
+            }
         }
         return out;
     }
@@ -286,7 +387,12 @@ public final class FineTuneEncoder {
 
     private static NDArray batchLoss(
             TorchMiniLm model, Map<String, NDArray> heads, List<Item> chunk, int from, NDManager m) {
-        NDArray x = pooled(model, chunk, from, m).mul(LOGIT_SCALE);
+        return headLoss(pooled(model, chunk, from, m), heads, chunk, m);
+    }
+
+    /** The two heads' weighted losses on a batch's pooled vectors. */
+    private static NDArray headLoss(NDArray pooled, Map<String, NDArray> heads, List<Item> chunk, NDManager m) {
+        NDArray x = pooled.mul(LOGIT_SCALE);
         // weighted means: sum of w x loss over the rows with that label, divided by the sum of their weights
         float[] oneHot = new float[chunk.size() * 3];
         float[] y = new float[chunk.size()];

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -28,7 +29,11 @@ import tools.jackson.databind.node.ObjectNode;
  * on the validation split, write the head files, the split manifest (committed: which text hash went where) and
  * the held-out test rows as JSONL under target/eval for {@code dev.warden.guard.eval.Evaluate}.
  * <p>
- * Arguments (all optional): {@code datasets=../shared/datasets} (relative to the repository root).
+ * Arguments (all optional): {@code datasets=../shared/datasets} (relative to the repository root),
+ * {@code encoderDelta=FILE} (heads for a fine-tuned encoder), {@code out=DIR} (write a candidate there),
+ * {@code realUserFpr=F} (a cap on each real-user source's full-path validation FPR for the jailbreak threshold; 0, the
+ * default, leaves it off, so that the command with no arguments reproduces the shipped heads 409a345e; runs C and D of
+ * the encoder fine-tuning used 0.10).
  */
 public final class TrainHeads {
 
@@ -56,6 +61,7 @@ public final class TrainHeads {
             Files.createDirectories(candidate);
         }
         Path target = module.resolve("target");
+        double realUserFpr = Double.parseDouble(options.getOrDefault("realUserFpr", "0"));
         long start = System.nanoTime();
 
         List<HeldOutSets.Item> heldOut = HeldOutSets.load(datasets);
@@ -70,6 +76,7 @@ public final class TrainHeads {
                 deltaPath == null ? null : EncoderDelta.read(Files.readAllBytes(Path.of(deltaPath)), deltaPath);
         String encoderId;
         EmbeddingStore store;
+        Map<String, List<float[][]>> fullPath = Map.of();
         // without encoderDelta: the shipped encoder (the base model, plus the shipped delta if there is one)
         try (SentenceEncoder encoder = delta == null
                 ? new SentenceEncoder(1)
@@ -85,6 +92,9 @@ public final class TrainHeads {
                     new ArrayList<>(rows.stream().map(r -> r.example().text()).toList());
             heldOut.forEach(i -> texts.add(i.text()));
             store.fill(texts, encoder, 2);
+            if (realUserFpr > 0) {
+                fullPath = fullPathVectors(rows, encoder);
+            }
         }
         System.out.printf("encoded in %.0f s%n", (System.nanoTime() - start) / 1e9);
 
@@ -124,6 +134,43 @@ public final class TrainHeads {
                 store,
                 0.04);
         double jailbreakThreshold = Math.max(jailbreakAll, jailbreakOrdinary);
+        // Each real-user source on its own, through the full path (every window and segment, as served): pooled with
+        // the easy rows, one source's long prompts (arena-hard) can be read as jailbreaks twice as often while the
+        // pooled rate stays at its cap (run B of the fine-tuned encoder, EVALUATION.md)
+        if (realUserFpr > 0) {
+            double jailbreakRealUser = 0;
+            for (var source : fullPath.entrySet()) {
+                jailbreakRealUser = Math.max(
+                        jailbreakRealUser, thresholdAtFpr(maxScores(source.getValue(), jailbreakRaw), realUserFpr));
+            }
+            summary.append(String.format(
+                    Locale.ROOT,
+                    "jailbreak threshold %.4f = max(%.4f pooled rules, %.4f at <= %.0f%% full-path FPR on each "
+                            + "real-user source's validation prompts, at least one prompt allowed)%n",
+                    Math.max(jailbreakThreshold, jailbreakRealUser),
+                    jailbreakThreshold,
+                    jailbreakRealUser,
+                    100 * realUserFpr));
+            jailbreakThreshold = Math.max(jailbreakThreshold, jailbreakRealUser);
+            for (var source : fullPath.entrySet()) {
+                double[] scores = maxScores(source.getValue(), jailbreakRaw);
+                long flagged = java.util.Arrays.stream(scores)
+                        .filter(x -> x >= Math.max(jailbreakAll, jailbreakOrdinary))
+                        .count();
+                double threshold = jailbreakThreshold;
+                long flaggedNow = java.util.Arrays.stream(scores)
+                        .filter(x -> x >= threshold)
+                        .count();
+                summary.append(String.format(
+                        Locale.ROOT,
+                        "  validation full path, %s: %d/%d flagged at the pooled threshold, %d/%d at the chosen one%n",
+                        source.getKey(),
+                        flagged,
+                        scores.length,
+                        flaggedNow,
+                        scores.length));
+            }
+        }
         // (Setting the injection threshold against benign document passages only was tried: documents and
         // injected documents are too close in this embedding, TPR fell to ~45% at 3% FPR. All benign rows it is.)
         double injectionAll = thresholdAtFpr(attackRows, Split.VALIDATION, "injection", injectionRaw, store, 0.02);
@@ -412,6 +459,17 @@ public final class TrainHeads {
             "contrast",
             "coconot-pref");
     /**
+     * Real user prompts (and their benign look-alikes with override words): each source's false-positive rate is
+     * held on its own when the jailbreak threshold is chosen, and the encoder fine-tuning can weigh them up.
+     */
+    static final java.util.Set<String> REAL_USER_SOURCES = java.util.Set.of(
+            "arena-hard",
+            "self-instruct",
+            "mtbench-vicunabench",
+            "deepset-benign",
+            "notinject",
+            TakeoverPrompts.BENIGN_SOURCE);
+    /**
      * Rows that weigh more in the attack head: attacks hidden in benign text (padded jailbreaks, overrides inside
      * documents) and benign documents (x3-4: a window that is mostly benign text must still show the attack, and a
      * document alone must not look like one), and benign texts full of attack words (x2).
@@ -653,6 +711,38 @@ public final class TrainHeads {
             y[i] = label.apply(selected.get(i));
         }
         return new MlpTrainer.Data(x, y, MlpTrainer.balancedWeights(y, classes));
+    }
+
+    /** Full-path vectors (every window and segment) of each real-user source's benign validation prompts. */
+    static Map<String, List<float[][]>> fullPathVectors(List<Row> rows, SentenceEncoder encoder) {
+        Map<String, List<float[][]>> out = new TreeMap<>();
+        for (Row r : rows) {
+            Example e = r.example();
+            if (r.split() == Split.VALIDATION
+                    && REAL_USER_SOURCES.contains(e.source())
+                    && "benign".equals(e.attack())) {
+                out.computeIfAbsent(e.source(), k -> new ArrayList<>()).add(encoder.encode(e.text()));
+            }
+        }
+        return out;
+    }
+
+    /** Each text's highest score over its vectors, as the classifier reads a user turn. */
+    static double[] maxScores(List<float[][]> texts, Function<float[], Double> score) {
+        return texts.stream()
+                .mapToDouble(vs -> java.util.Arrays.stream(vs)
+                        .mapToDouble(score::apply)
+                        .max()
+                        .orElse(0))
+                .toArray();
+    }
+
+    /** Lowest threshold flagging at most maxFpr of the negatives' scores, and never fewer than one of them. */
+    static double thresholdAtFpr(double[] negatives, double maxFpr) {
+        double[] sorted = negatives.clone();
+        java.util.Arrays.sort(sorted);
+        int allowed = Math.max(1, (int) Math.floor(maxFpr * sorted.length));
+        return allowed >= sorted.length ? 0 : Math.nextUp(sorted[sorted.length - 1 - allowed]);
     }
 
     /** Lowest threshold keeping the validation FPR (label vs benign) at or under maxFpr: the highest TPR allowed. */
