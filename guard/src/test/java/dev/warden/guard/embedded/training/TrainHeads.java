@@ -30,7 +30,8 @@ import tools.jackson.databind.node.ObjectNode;
  * the held-out test rows as JSONL under target/eval for {@code dev.warden.guard.eval.Evaluate}.
  * <p>
  * Arguments (all optional): {@code datasets=../shared/datasets} (relative to the repository root),
- * {@code encoderDelta=FILE} (heads for a fine-tuned encoder), {@code out=DIR} (write a candidate there),
+ * {@code encoderDelta=FILE} (heads for a fine-tuned encoder), {@code encoderModel=FILE} (heads for an encoder graph
+ * file, e.g. the fused int8 graph of guard/tools/fuse-encoder.sh), {@code out=DIR} (write a candidate there),
  * {@code realUserFpr=F} (a cap on each real-user source's full-path validation FPR for the jailbreak threshold; 0, the
  * default, leaves it off, so that the command with no arguments reproduces the shipped heads 409a345e; runs C and D of
  * the encoder fine-tuning used 0.10).
@@ -72,20 +73,37 @@ public final class TrainHeads {
         // encoderDelta=PATH: heads for a fine-tuned encoder (FineTuneEncoder's output); its embeddings get their
         // own cache file, named by the delta's id
         String deltaPath = options.get("encoderDelta");
+        String modelPath = options.get("encoderModel");
+        if (deltaPath != null && modelPath != null) {
+            throw new IllegalArgumentException("encoderModel= and encoderDelta= exclude each other: a delta fits the"
+                    + " shipped graph only (fuse-encoder.sh --delta makes a graph file from one)");
+        }
         EncoderDelta delta =
                 deltaPath == null ? null : EncoderDelta.read(Files.readAllBytes(Path.of(deltaPath)), deltaPath);
         String encoderId;
         EmbeddingStore store;
         Map<String, List<float[][]>> fullPath = Map.of();
         // without encoderDelta: the shipped encoder (the base model, plus the shipped delta if there is one)
-        try (SentenceEncoder encoder = delta == null
-                ? new SentenceEncoder(1)
-                : new SentenceEncoder(
-                        "/all-minilm-l6-v2-q.onnx", "/all-minilm-l6-v2-q-tokenizer.json", 1, false, delta, deltaPath)) {
-            // one cache file per encoder: the base model's keeps its old name
+        try (SentenceEncoder encoder = modelPath != null
+                ? SentenceEncoder.fromModelFile(Path.of(modelPath), 1, false)
+                : delta == null
+                        ? new SentenceEncoder(1)
+                        : new SentenceEncoder(
+                                "/all-minilm-l6-v2-q.onnx",
+                                "/all-minilm-l6-v2-q-tokenizer.json",
+                                1,
+                                false,
+                                delta,
+                                deltaPath)) {
+            // one cache file per encoder: the base model's keeps its old name; a graph file's is named by its hash
             String suffix = encoder.id().equals("all-minilm-l6-v2-q")
                     ? ""
-                    : "-" + encoder.id().substring(encoder.id().indexOf('+') + 1);
+                    : "-"
+                            + encoder.id()
+                                    .substring(Math.max(
+                                                    encoder.id().indexOf('+'),
+                                                    encoder.id().indexOf(':'))
+                                            + 1);
             store = new EmbeddingStore(target.resolve("embedding-cache/minilm-first-window" + suffix + ".bin"));
             encoderId = encoder.id();
             List<String> texts =
