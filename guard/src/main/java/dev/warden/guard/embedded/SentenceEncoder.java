@@ -392,10 +392,31 @@ public final class SentenceEncoder implements AutoCloseable {
             Arrays.fill(mask, base, base + w.length + 2, 1L);
         }
         long[] shape = {batch, length};
+        int width = length;
+        return run(ids, mask, shape, result -> {
+            // read the hidden states straight from the output buffer: getValue() would build batch x length small
+            // Java arrays only to sum them
+            java.nio.FloatBuffer hidden = ((OnnxTensor) result.get(0)).getFloatBuffer();
+            float[][] out = new float[batch][];
+            for (int b = 0; b < batch; b++) {
+                out[b] = pool(hidden, b * width * DIMENSION, windows.get(b).length);
+            }
+            return out;
+        });
+    }
+
+    /** What is read from a session run's outputs, before they are closed. */
+    @FunctionalInterface
+    private interface Outputs<T> {
+        T read(OrtSession.Result result) throws OrtException;
+    }
+
+    /** One session run on token ids and their attention mask ([batch, length]); token types all 0 if asked for. */
+    private <T> T run(long[] ids, long[] mask, long[] shape, Outputs<T> outputs) {
         try (OnnxTensor idTensor = OnnxTensor.createTensor(environment, LongBuffer.wrap(ids), shape);
                 OnnxTensor maskTensor = OnnxTensor.createTensor(environment, LongBuffer.wrap(mask), shape);
                 OnnxTensor typeTensor = needsTokenTypes
-                        ? OnnxTensor.createTensor(environment, LongBuffer.wrap(new long[batch * length]), shape)
+                        ? OnnxTensor.createTensor(environment, LongBuffer.wrap(new long[ids.length]), shape)
                         : null) {
             Map<String, OnnxTensor> inputs = new HashMap<>();
             inputs.put("input_ids", idTensor);
@@ -404,14 +425,7 @@ public final class SentenceEncoder implements AutoCloseable {
                 inputs.put("token_type_ids", typeTensor);
             }
             try (OrtSession.Result result = session.run(inputs)) {
-                // read the hidden states straight from the output buffer: getValue() would build batch x length
-                // small Java arrays only to sum them
-                java.nio.FloatBuffer hidden = ((OnnxTensor) result.get(0)).getFloatBuffer();
-                float[][] out = new float[batch][];
-                for (int b = 0; b < batch; b++) {
-                    out[b] = pool(hidden, b * length * DIMENSION, windows.get(b).length);
-                }
-                return out;
+                return outputs.read(result);
             }
         } catch (OrtException e) {
             throw new IllegalStateException("MiniLM inference failed", e);
@@ -450,30 +464,14 @@ public final class SentenceEncoder implements AutoCloseable {
     /** The vector of [CLS] [SEP], or null when the first output is not [1, 2, DIMENSION] floats. */
     private float[] probe() {
         long[] ids = {clsId, sepId};
-        long[] shape = {1, ids.length};
-        try (OnnxTensor idTensor = OnnxTensor.createTensor(environment, LongBuffer.wrap(ids), shape);
-                OnnxTensor maskTensor =
-                        OnnxTensor.createTensor(environment, LongBuffer.wrap(new long[] {1, 1}), shape);
-                OnnxTensor typeTensor = needsTokenTypes
-                        ? OnnxTensor.createTensor(environment, LongBuffer.wrap(new long[ids.length]), shape)
-                        : null) {
-            Map<String, OnnxTensor> inputs = new HashMap<>();
-            inputs.put("input_ids", idTensor);
-            inputs.put("attention_mask", maskTensor);
-            if (typeTensor != null) {
-                inputs.put("token_type_ids", typeTensor);
+        return run(ids, new long[] {1, 1}, new long[] {1, ids.length}, result -> {
+            if (!(result.get(0) instanceof OnnxTensor hidden)
+                    || hidden.getInfo().type != ai.onnxruntime.OnnxJavaType.FLOAT
+                    || !Arrays.equals(hidden.getInfo().getShape(), new long[] {1, ids.length, DIMENSION})) {
+                return null;
             }
-            try (OrtSession.Result result = session.run(inputs)) {
-                if (!(result.get(0) instanceof OnnxTensor hidden)
-                        || hidden.getInfo().type != ai.onnxruntime.OnnxJavaType.FLOAT
-                        || !Arrays.equals(hidden.getInfo().getShape(), new long[] {1, ids.length, DIMENSION})) {
-                    return null;
-                }
-            }
-        } catch (OrtException e) {
-            throw new IllegalStateException("MiniLM inference failed", e);
-        }
-        return embedWindows(List.of(new long[0]))[0];
+            return pool(hidden.getFloatBuffer(), 0, 0);
+        });
     }
 
     /** The base model's name, plus {@code +} and the delta's id when fine-tuned tensors replace some of its own. */
