@@ -32,7 +32,8 @@ import tools.jackson.databind.node.ObjectNode;
  * Arguments (all optional): {@code datasets=../shared/datasets} (relative to the repository root),
  * {@code encoderDelta=FILE} (heads for a fine-tuned encoder), {@code encoderModel=FILE} (heads for an encoder graph
  * file, e.g. the fused int8 graph of guard/tools/fuse-encoder.sh), {@code out=DIR} (write a candidate there),
- * {@code realUserFpr=F} (a cap on each real-user source's full-path validation FPR for the jailbreak threshold; 0, the
+ * {@code seed=N} (the heads' training seed; default the one the shipped heads were trained with), {@code realUserFpr=F}
+ * (a cap on each real-user source's full-path validation FPR for the jailbreak threshold; 0, the
  * default, leaves it off, so that the command with no arguments reproduces the shipped heads 409a345e; runs C and D of
  * the encoder fine-tuning used 0.10).
  */
@@ -63,6 +64,8 @@ public final class TrainHeads {
         }
         Path target = module.resolve("target");
         double realUserFpr = Double.parseDouble(options.getOrDefault("realUserFpr", "0"));
+        // another seed shows how much of a difference between two candidates is the heads' own training noise
+        long seed = Long.parseLong(options.getOrDefault("seed", String.valueOf(SEED)));
         long start = System.nanoTime();
 
         List<HeldOutSets.Item> heldOut = HeldOutSets.load(datasets);
@@ -127,7 +130,7 @@ public final class TrainHeads {
         Function<Row, Integer> attackLabel =
                 r -> ATTACK_LABELS.indexOf(r.example().attack());
         System.out.println("attack head:");
-        DenseHead attack = new MlpTrainer(64, 40, 1e-3, 1e-4, SEED)
+        DenseHead attack = new MlpTrainer(64, 40, 1e-3, 1e-4, seed)
                 .train(
                         ATTACK_LABELS,
                         weighted(attackRows, Split.TRAIN, attackLabel, store, 3, ATTACK_WEIGHTS),
@@ -239,7 +242,7 @@ public final class TrainHeads {
                 rows.stream().filter(r -> r.example().unsafe() != null).toList();
         System.out.println("hazard binary head:");
         Function<Row, Integer> unsafeLabel = r -> r.example().unsafe() ? 1 : 0;
-        DenseHead unsafeSoftmax = new MlpTrainer(128, 40, 1e-3, 1e-4, SEED + 1)
+        DenseHead unsafeSoftmax = new MlpTrainer(128, 40, 1e-3, 1e-4, seed + 1)
                 .train(
                         List.of("safe", "unsafe"),
                         hazardData(hazardRows, Split.TRAIN, unsafeLabel, store),
@@ -298,7 +301,7 @@ public final class TrainHeads {
                 .toList();
         System.out.println("hazard category head:");
         Function<Row, Integer> codeLabel = r -> codes.indexOf(r.example().code());
-        DenseHead category = new MlpTrainer(0, 60, 3e-3, 1e-4, SEED + 2)
+        DenseHead category = new MlpTrainer(0, 60, 3e-3, 1e-4, seed + 2)
                 .train(
                         codes,
                         data(categoryRows, Split.TRAIN, codeLabel, store, codes.size()),
@@ -323,7 +326,7 @@ public final class TrainHeads {
 
         // ---- write ----
         String version = (encoderId.equals("all-minilm-l6-v2-q") ? "minilm-l6-v2-q" : encoderId) + "+heads-"
-                + Split.textHash(rows.size() + ":" + SEED + ":" + codes).substring(0, 8);
+                + Split.textHash(rows.size() + ":" + seed + ":" + codes).substring(0, 8);
         Map<String, Object> meta = new LinkedHashMap<>();
         meta.put("trainedBy", "dev.warden.guard.embedded.training.TrainHeads (see guard/TRAINING.md)");
         meta.put("encoder", "all-MiniLM-L6-v2 int8 ONNX, mean pooling, L2-normalised, first window in training");
