@@ -128,6 +128,7 @@ public final class SentenceEncoder implements AutoCloseable {
         this(
                 modelResource,
                 readResource(modelResource, "model"),
+                baseName(modelResource),
                 tokenizerResource,
                 readResource(tokenizerResource, "tokenizer"),
                 intraOpThreads,
@@ -146,6 +147,7 @@ public final class SentenceEncoder implements AutoCloseable {
         return new SentenceEncoder(
                 model.toString(),
                 readFile(model, "model"),
+                baseName(model.toString()),
                 tokenizer.toString(),
                 readFile(tokenizer, "tokenizer"),
                 intraOpThreads,
@@ -178,6 +180,27 @@ public final class SentenceEncoder implements AutoCloseable {
                 null);
     }
 
+    /**
+     * The encoder a candidate's heads are trained or evaluated on (the training and evaluation commands'
+     * {@code encoderModel=} and {@code encoderDelta=}): a graph file ({@link #fromModelFile}), the shipped graph with
+     * a fine-tuned delta file, or, with neither, the shipped encoder. A delta fits the shipped graph only, so the two
+     * exclude each other.
+     */
+    public static SentenceEncoder candidate(String modelFile, String deltaFile, int intraOpThreads) {
+        if (modelFile != null && deltaFile != null) {
+            throw new IllegalArgumentException("encoderModel= and encoderDelta= exclude each other: a delta fits the"
+                    + " shipped graph only (fuse-encoder.sh --delta makes a graph file from one)");
+        }
+        if (modelFile != null) {
+            return fromModelFile(Path.of(modelFile), intraOpThreads, false);
+        }
+        if (deltaFile == null) {
+            return new SentenceEncoder(intraOpThreads);
+        }
+        EncoderDelta delta = EncoderDelta.read(readFile(Path.of(deltaFile), "encoder delta"), deltaFile);
+        return new SentenceEncoder(MODEL_RESOURCE, TOKENIZER_RESOURCE, intraOpThreads, false, delta, deltaFile);
+    }
+
     /** The id of an encoder graph read from a file: its content hash (see {@link #fromModelFile}). */
     static String fileId(byte[] model) {
         try {
@@ -186,27 +209,6 @@ public final class SentenceEncoder implements AutoCloseable {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is not available", e);
         }
-    }
-
-    private SentenceEncoder(
-            String modelName,
-            byte[] model,
-            String tokenizerName,
-            byte[] tokenizerJson,
-            int intraOpThreads,
-            boolean spinWithinRun,
-            EncoderDelta delta,
-            String deltaSource) {
-        this(
-                modelName,
-                model,
-                baseName(modelName),
-                tokenizerName,
-                tokenizerJson,
-                intraOpThreads,
-                spinWithinRun,
-                delta,
-                deltaSource);
     }
 
     /** The model's name without its folders and {@code .onnx}: the id of a shipped or copied base model. */

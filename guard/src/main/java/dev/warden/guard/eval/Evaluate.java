@@ -64,36 +64,13 @@ public final class Evaluate {
         if (!o.containsKey("heads") && !o.containsKey("encoderDelta") && !o.containsKey("encoderModel")) {
             return EmbeddedClassifiers.loadDefault();
         }
-        if (o.containsKey("encoderModel")) {
-            if (o.containsKey("encoderDelta")) {
-                throw new IllegalArgumentException("encoderModel= and encoderDelta= exclude each other: a delta fits"
-                        + " the shipped graph only (fuse-encoder.sh --delta makes a graph file from one)");
-            }
-            dev.warden.guard.embedded.SharedEncoder shared = new dev.warden.guard.embedded.SharedEncoder(
-                    dev.warden.guard.embedded.SentenceEncoder.fromModelFile(
-                            Path.of(o.get("encoderModel")),
-                            Math.min(2, Runtime.getRuntime().availableProcessors()),
-                            false),
-                    dev.warden.guard.embedded.EncodingQueue.Settings.defaults(),
-                    16_384);
-            return o.containsKey("heads")
-                    ? new EmbeddedClassifiers(shared, Path.of(o.get("heads")))
-                    : new EmbeddedClassifiers(shared);
-        }
-        String deltaFile = o.get("encoderDelta");
-        dev.warden.guard.embedded.EncoderDelta delta = deltaFile == null
-                ? null
-                : dev.warden.guard.embedded.EncoderDelta.read(
-                        java.nio.file.Files.readAllBytes(Path.of(deltaFile)), deltaFile);
-        dev.warden.guard.embedded.SentenceEncoder encoder = new dev.warden.guard.embedded.SentenceEncoder(
-                "/all-minilm-l6-v2-q.onnx",
-                "/all-minilm-l6-v2-q-tokenizer.json",
-                Math.min(2, Runtime.getRuntime().availableProcessors()),
-                false,
-                delta,
-                deltaFile);
         dev.warden.guard.embedded.SharedEncoder shared = new dev.warden.guard.embedded.SharedEncoder(
-                encoder, dev.warden.guard.embedded.EncodingQueue.Settings.defaults(), 16_384);
+                dev.warden.guard.embedded.SentenceEncoder.candidate(
+                        o.get("encoderModel"),
+                        o.get("encoderDelta"),
+                        Math.min(2, Runtime.getRuntime().availableProcessors())),
+                dev.warden.guard.embedded.EncodingQueue.Settings.defaults(),
+                16_384);
         return o.containsKey("heads")
                 ? new EmbeddedClassifiers(shared, Path.of(o.get("heads")))
                 : new EmbeddedClassifiers(shared);

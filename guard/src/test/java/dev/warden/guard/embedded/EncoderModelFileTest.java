@@ -71,6 +71,23 @@ class EncoderModelFileTest {
     }
 
     @Test
+    void aCandidateIsAGraphFileOrTheShippedGraphWithADeltaOrTheShippedEncoderNeverTwo() {
+        try (SentenceEncoder file = SentenceEncoder.candidate(model.toString(), null, 1);
+                SentenceEncoder neither = SentenceEncoder.candidate(null, null, 1);
+                SentenceEncoder shipped = new SentenceEncoder(1)) {
+            assertThat(file.id()).startsWith("sha256:");
+            assertThat(neither.id()).isEqualTo(shipped.id());
+        }
+        assertThatThrownBy(() -> SentenceEncoder.candidate(model.toString(), "delta.bin", 1))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("exclude each other");
+        assertThatThrownBy(() -> SentenceEncoder.candidate(
+                        null, dir.resolve("missing.bin").toString(), 1))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("missing.bin");
+    }
+
+    @Test
     void theShippedHeadsAreRefusedOnAGraphFileNamingBothEncoders() {
         SharedEncoder shared = new SharedEncoder(
                 SentenceEncoder.fromModelFile(model, 1, false), EncodingQueue.Settings.defaults(), 1024);

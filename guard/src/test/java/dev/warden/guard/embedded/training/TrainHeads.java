@@ -2,7 +2,6 @@ package dev.warden.guard.embedded.training;
 
 import dev.warden.guard.HazardCategory;
 import dev.warden.guard.embedded.DenseHead;
-import dev.warden.guard.embedded.EncoderDelta;
 import dev.warden.guard.embedded.HeadFiles;
 import dev.warden.guard.embedded.SentenceEncoder;
 import dev.warden.guard.eval.BinaryMetrics;
@@ -73,31 +72,13 @@ public final class TrainHeads {
         List<Row> rows = withoutHeldOut(assign(new DatasetCatalog(datasets).load()), heldOut, dropped);
         System.out.printf("pool: %d unique texts%n", rows.size());
 
-        // encoderDelta=PATH: heads for a fine-tuned encoder (FineTuneEncoder's output); its embeddings get their
-        // own cache file, named by the delta's id
-        String deltaPath = options.get("encoderDelta");
-        String modelPath = options.get("encoderModel");
-        if (deltaPath != null && modelPath != null) {
-            throw new IllegalArgumentException("encoderModel= and encoderDelta= exclude each other: a delta fits the"
-                    + " shipped graph only (fuse-encoder.sh --delta makes a graph file from one)");
-        }
-        EncoderDelta delta =
-                deltaPath == null ? null : EncoderDelta.read(Files.readAllBytes(Path.of(deltaPath)), deltaPath);
+        // encoderDelta=PATH (FineTuneEncoder's output) or encoderModel=PATH (a graph file): heads for that encoder;
+        // its embeddings get their own cache file, named by its id
         String encoderId;
         EmbeddingStore store;
         Map<String, List<float[][]>> fullPath = Map.of();
-        // without encoderDelta: the shipped encoder (the base model, plus the shipped delta if there is one)
-        try (SentenceEncoder encoder = modelPath != null
-                ? SentenceEncoder.fromModelFile(Path.of(modelPath), 1, false)
-                : delta == null
-                        ? new SentenceEncoder(1)
-                        : new SentenceEncoder(
-                                "/all-minilm-l6-v2-q.onnx",
-                                "/all-minilm-l6-v2-q-tokenizer.json",
-                                1,
-                                false,
-                                delta,
-                                deltaPath)) {
+        try (SentenceEncoder encoder =
+                SentenceEncoder.candidate(options.get("encoderModel"), options.get("encoderDelta"), 1)) {
             // one cache file per encoder: the base model's keeps its old name; a graph file's is named by its hash
             String suffix = encoder.id().equals("all-minilm-l6-v2-q")
                     ? ""
