@@ -145,24 +145,23 @@ public final class TrainHeads {
                 jailbreakRealUser = Math.max(
                         jailbreakRealUser, thresholdAtFpr(maxScores(source.getValue(), jailbreakRaw), realUserFpr));
             }
+            double pooled = jailbreakThreshold;
+            double chosen = Math.max(pooled, jailbreakRealUser);
             summary.append(String.format(
                     Locale.ROOT,
                     "jailbreak threshold %.4f = max(%.4f pooled rules, %.4f at <= %.0f%% full-path FPR on each "
                             + "real-user source's validation prompts, at least one prompt allowed)%n",
-                    Math.max(jailbreakThreshold, jailbreakRealUser),
-                    jailbreakThreshold,
+                    chosen,
+                    pooled,
                     jailbreakRealUser,
                     100 * realUserFpr));
-            jailbreakThreshold = Math.max(jailbreakThreshold, jailbreakRealUser);
+            jailbreakThreshold = chosen;
             for (var source : fullPath.entrySet()) {
                 double[] scores = maxScores(source.getValue(), jailbreakRaw);
-                long flagged = java.util.Arrays.stream(scores)
-                        .filter(x -> x >= Math.max(jailbreakAll, jailbreakOrdinary))
-                        .count();
-                double threshold = jailbreakThreshold;
-                long flaggedNow = java.util.Arrays.stream(scores)
-                        .filter(x -> x >= threshold)
-                        .count();
+                long flagged =
+                        java.util.Arrays.stream(scores).filter(x -> x >= pooled).count();
+                long flaggedNow =
+                        java.util.Arrays.stream(scores).filter(x -> x >= chosen).count();
                 summary.append(String.format(
                         Locale.ROOT,
                         "  validation full path, %s: %d/%d flagged at the pooled threshold, %d/%d at the chosen one%n",
