@@ -170,8 +170,12 @@ public final class StreamStartBenchmark {
         SseSocketClient client = CLIENTS.computeIfAbsent(uri.getPort(), p -> new SseSocketClient("127.0.0.1", p));
         double[] t = {-1, -1, -1};
         int[] contents = {0};
+        List<String> head = new ArrayList<>(); // the answer's first lines, to say what went wrong
         long start = System.nanoTime();
         SseSocketClient.Response response = client.post(uri.getPath(), "Bearer " + key, body, line -> {
+            if (head.size() < 3) {
+                head.add(line);
+            }
             double now = (System.nanoTime() - start) / 1e6;
             if (t[0] < 0) {
                 t[0] = now;
@@ -186,8 +190,8 @@ public final class StreamStartBenchmark {
         });
         double end = (System.nanoTime() - start) / 1e6;
         if (response.status() != 200 || contents[0] != PIECES) {
-            throw new IllegalStateException(
-                    uri + " answered " + response.status() + " with " + contents[0] + " content events");
+            throw new IllegalStateException(uri + " answered " + response.status() + " with " + contents[0]
+                    + " content events to request " + id + ": " + head);
         }
         return new Sample(t[0], t[1], t[2], end, contents[0]);
     }
