@@ -1,0 +1,131 @@
+package dev.warden.gateway.batch;
+
+import java.time.Clock;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+
+/**
+ * Deletes what the Files and Batch API keeps once its time is up, every
+ * {@link BatchProperties.Retention#sweepInterval()} on a thread of its own (file I/O and waits for the audit log,
+ * never on an event loop): files past their {@code expires_at}, and finished batches' records
+ * {@link BatchProperties.Retention#batches()} after they ended. A file that a batch still running reads is kept
+ * until that batch ends (it is already unknown to the API). Each deletion is recorded in the audit log first and
+ * happens only once that record is durable: no data leaves without a record saying why. A sweep cut short (a kill,
+ * an audit log that cannot take records) is simply done again by the next one, since expiries are stored with the
+ * files and batches.
+ */
+final class RetentionSweeper implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(RetentionSweeper.class);
+
+    private final FileStore files;
+    private final BatchRunner runner;
+    private final BatchAudit audit;
+    private final BatchProperties.Retention retention;
+    private final Clock clock;
+    private volatile ScheduledExecutorService schedule;
+
+    RetentionSweeper(
+            FileStore files, BatchRunner runner, BatchAudit audit, BatchProperties.Retention retention, Clock clock) {
+        this.files = files;
+        this.runner = runner;
+        this.audit = audit;
+        this.retention = retention;
+        this.clock = clock;
+    }
+
+    /** One pass; run by the schedule, one at a time. */
+    void sweep() {
+        for (StoredFile file : files.expired()) {
+            if (runner.inputInUse(file.tenant(), file.id())) {
+                log.debug("file {} expired but batch input in use; kept until its batch ends", file.id());
+                continue;
+            }
+            recorded(audit.expired(file));
+            files.erase(file.id());
+            log.info("file {} of tenant {} expired and was deleted", file.id(), file.tenant());
+        }
+        long now = clock.instant().getEpochSecond();
+        for (BatchJob job : runner.all()) {
+            Long endedAt = job.endedAt();
+            if (endedAt != null && now >= endedAt + retention.batches().toSeconds()) {
+                recorded(audit.forgotten(job, endedAt));
+                runner.forget(job);
+                log.info(
+                        "batch {} of tenant {} ended over {} ago and was deleted",
+                        job.id,
+                        job.tenant,
+                        retention.batches());
+            }
+        }
+    }
+
+    /** Waits for an audit record; the deletion it announces does not happen without it. */
+    private static void recorded(CompletableFuture<Void> record) {
+        try {
+            record.get(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("stopped while waiting for the audit log", e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("the audit log did not keep the record of a deletion", e);
+        }
+    }
+
+    private void sweepLogged() {
+        try {
+            sweep();
+        } catch (RuntimeException e) {
+            // the schedule must survive: what was not deleted now is found again at the next sweep
+            log.warn("retention sweep stopped early, the next one continues: {}", e.toString());
+        }
+    }
+
+    @Override
+    public void start() {
+        schedule = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "warden-batch-retention");
+            t.setDaemon(true);
+            return t;
+        });
+        long every = retention.sweepInterval().toMillis();
+        schedule.scheduleWithFixedDelay(this::sweepLogged, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void stop() {
+        ScheduledExecutorService s = schedule;
+        if (s != null) {
+            s.shutdownNow();
+            try {
+                if (!s.awaitTermination(10, TimeUnit.SECONDS)) {
+                    log.warn("the retention sweep did not stop within 10 s");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        schedule = null;
+    }
+
+    @Override
+    public boolean isRunning() {
+        return schedule != null;
+    }
+
+    /**
+     * Starts after the {@link BatchRunner} has taken up the batches that had not ended (until then a file in use
+     * would look unused) and stops before it; the audit log closes after both.
+     */
+    @Override
+    public int getPhase() {
+        return SmartLifecycle.DEFAULT_PHASE;
+    }
+}
