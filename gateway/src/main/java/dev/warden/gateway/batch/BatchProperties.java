@@ -47,9 +47,9 @@ public record BatchProperties(
             batches = batches == null ? Duration.ofDays(30) : batches;
             sweepInterval = sweepInterval == null ? Duration.ofMinutes(10) : sweepInterval;
             for (Duration d : new Duration[] {uploads, outputs, batches, sweepInterval}) {
-                if (d.toSeconds() < 1) {
+                if (d.isNegative() || d.isZero()) {
                     throw new IllegalArgumentException(
-                            "warden.batch.retention.uploads, outputs, batches and sweep-interval must be at least 1s");
+                            "warden.batch.retention.uploads, outputs, batches and sweep-interval must be positive");
                 }
             }
         }
