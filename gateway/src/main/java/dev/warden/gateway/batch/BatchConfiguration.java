@@ -86,9 +86,11 @@ public class BatchConfiguration {
             FileStore files,
             BatchRunner runner,
             AuditTrail trail,
+            TenantDirectory tenants,
             BatchProperties properties,
             ObjectProvider<Clock> clock) {
-        return new RetentionSweeper(files, runner, new BatchAudit(trail), properties.retention(), clock(clock));
+        return new RetentionSweeper(
+                files, runner, new BatchAudit(trail), tenants, properties.retention(), clock(clock));
     }
 
     /**

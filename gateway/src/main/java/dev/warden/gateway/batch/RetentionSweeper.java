@@ -1,5 +1,6 @@
 package dev.warden.gateway.batch;
 
+import dev.warden.policy.tenant.TenantDirectory;
 import java.time.Clock;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -16,7 +17,8 @@ import org.springframework.context.SmartLifecycle;
  * {@link BatchProperties.Retention#sweepInterval()} on a thread of its own (file I/O and waits for the audit log,
  * never on an event loop): files past their {@code expires_at}, and finished batches' records
  * {@link BatchProperties.Retention#batches()} after they ended. A file that a batch still running reads is kept
- * until that batch ends (it is already unknown to the API). Each deletion is recorded in the audit log first and
+ * until that batch ends (it is already unknown to the API), and nothing of a tenant under {@code audit.legal-hold} is
+ * deleted while the hold lasts (the files are unknown to the API all the same). Each deletion is recorded in the audit log first and
  * happens only once that record is durable: no data leaves without a record saying why. A sweep cut short (a kill,
  * an audit log that cannot take records) is simply done again by the next one, since expiries are stored with the
  * files and batches.
@@ -28,15 +30,22 @@ final class RetentionSweeper implements SmartLifecycle {
     private final FileStore files;
     private final BatchRunner runner;
     private final BatchAudit audit;
+    private final TenantDirectory tenants;
     private final BatchProperties.Retention retention;
     private final Clock clock;
     private volatile ScheduledExecutorService schedule;
 
     RetentionSweeper(
-            FileStore files, BatchRunner runner, BatchAudit audit, BatchProperties.Retention retention, Clock clock) {
+            FileStore files,
+            BatchRunner runner,
+            BatchAudit audit,
+            TenantDirectory tenants,
+            BatchProperties.Retention retention,
+            Clock clock) {
         this.files = files;
         this.runner = runner;
         this.audit = audit;
+        this.tenants = tenants;
         this.retention = retention;
         this.clock = clock;
     }
@@ -48,6 +57,9 @@ final class RetentionSweeper implements SmartLifecycle {
                 log.debug("file {} expired but batch input in use; kept until its batch ends", file.id());
                 continue;
             }
+            if (onHold(file.tenant())) {
+                continue;
+            }
             recorded(audit.expired(file));
             files.erase(file.id());
             log.info("file {} of tenant {} expired and was deleted", file.id(), file.tenant());
@@ -55,7 +67,7 @@ final class RetentionSweeper implements SmartLifecycle {
         long now = clock.instant().getEpochSecond();
         for (BatchJob job : runner.all()) {
             Long endedAt = job.endedAt();
-            if (endedAt != null && now >= endedAt + retention.batches().toSeconds()) {
+            if (endedAt != null && now >= endedAt + retention.batches().toSeconds() && !onHold(job.tenant)) {
                 recorded(audit.forgotten(job, endedAt));
                 runner.forget(job);
                 log.info(
@@ -65,6 +77,11 @@ final class RetentionSweeper implements SmartLifecycle {
                         retention.batches());
             }
         }
+    }
+
+    /** Litigation or an investigation: the tenant's data stays until the hold is lifted in the tenants file. */
+    private boolean onHold(String tenant) {
+        return tenants.tenant(tenant).map(t -> t.policy().audit().legalHold()).orElse(false);
     }
 
     /** Waits for an audit record; the deletion it announces does not happen without it. */

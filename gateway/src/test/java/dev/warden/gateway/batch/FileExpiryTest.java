@@ -327,8 +327,24 @@ class FileExpiryTest extends GatewayTest {
         assertThat(content(recent)).exists();
     }
 
-    /** A file as the gateway stored it before expiry existed: the same metadata without {@code expires_at}. */
+    @Test
+    void nothingOfATenantUnderLegalHoldIsDeleted() throws IOException {
+        long longAgo = CLOCK.instant().getEpochSecond() - Duration.ofDays(31).toSeconds();
+        String held = legacyFile("held", longAgo);
+        String free = legacyFile("lenient", longAgo);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> gone(free));
+        await().during(Duration.ofSeconds(1))
+                .atMost(Duration.ofSeconds(5))
+                .until(() -> Files.exists(content(held)) && Files.exists(metadata(held)));
+    }
+
     private static String legacyFile(long createdAt) throws IOException {
+        return legacyFile("lenient", createdAt);
+    }
+
+    /** A file as the gateway stored it before expiry existed: the same metadata without {@code expires_at}. */
+    private static String legacyFile(String tenant, long createdAt) throws IOException {
         String id = FileStore.newId("file-");
         String line = BatchApiTest.line("l-1", "hello");
         Files.writeString(content(id), line);
@@ -341,7 +357,7 @@ class FileExpiryTest extends GatewayTest {
         meta.put("purpose", "batch");
         meta.put("status", "processed");
         meta.putNull("status_details");
-        meta.put("tenant", "lenient");
+        meta.put("tenant", tenant);
         meta.put("sha256", FileStore.sha256(content(id)));
         meta.put("lines", 1);
         meta.put("attribution", "");
