@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -70,6 +71,8 @@ public final class FileStore {
     /** Moves the finished content into the store under {@code id} and writes its metadata last. */
     StoredFile keep(StoredFile file, Path content) {
         try {
+            // fresh, or a batch's result log finished days ago would look like a leftover until its metadata is in
+            Files.setLastModifiedTime(content, FileTime.from(clock.instant()));
             Files.move(
                     content, contentOf(file.id()), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
@@ -132,6 +135,36 @@ public final class FileStore {
             throw new UncheckedIOException("cannot list files", e);
         }
         return files;
+    }
+
+    /**
+     * What a kill can leave behind, last changed before {@code before}: an upload cut short ({@code .upload-*}), a
+     * metadata file half written ({@code *.tmp}), content whose metadata was never written or already removed. No
+     * client can reach them, but they hold prompts all the same.
+     */
+    List<Path> leftovers(Instant before) {
+        try (Stream<Path> all = Files.list(dir)) {
+            return all.filter(p -> {
+                        String name = p.getFileName().toString();
+                        return name.startsWith(".upload-")
+                                || name.endsWith(".tmp")
+                                || (name.endsWith(".jsonl")
+                                        && Files.notExists(
+                                                metaOf(name.substring(0, name.length() - ".jsonl".length()))));
+                    })
+                    .filter(p -> changedBefore(p, before))
+                    .toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list files", e);
+        }
+    }
+
+    private static boolean changedBefore(Path file, Instant before) {
+        try {
+            return Files.getLastModifiedTime(file).toInstant().isBefore(before);
+        } catch (IOException goneMeanwhile) {
+            return false;
+        }
     }
 
     public boolean delete(String tenant, String id) {

@@ -258,7 +258,7 @@ public final class FilesHandler {
                     Files.deleteIfExists(temp);
                 }
             } catch (IOException e) {
-                // a leftover .upload-* file holds nothing anyone can reach
+                // a leftover .upload-* file holds nothing anyone can reach; the RetentionSweeper removes it a day on
             }
         }
     }

@@ -1,7 +1,11 @@
 package dev.warden.gateway.batch;
 
 import dev.warden.policy.tenant.TenantDirectory;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
@@ -16,7 +20,8 @@ import org.springframework.context.SmartLifecycle;
  * Deletes what the Files and Batch API keeps once its time is up, every
  * {@link BatchProperties.Retention#sweepInterval()} on a thread of its own (file I/O and waits for the audit log,
  * never on an event loop): files past their {@code expires_at}, and finished batches' records
- * {@link BatchProperties.Retention#batches()} after they ended. A file that a batch still running reads is kept
+ * {@link BatchProperties.Retention#batches()} after they ended, and what a kill left behind of an upload or a
+ * deletion ({@link FileStore#leftovers}, not audited: no client ever had it). A file that a batch still running reads is kept
  * until that batch ends (it is already unknown to the API), and nothing of a tenant under {@code audit.legal-hold} is
  * deleted while the hold lasts (the files are unknown to the API all the same). Each deletion is recorded in the audit log first and
  * happens only once that record is durable: no data leaves without a record saying why. A sweep cut short (a kill,
@@ -26,6 +31,12 @@ import org.springframework.context.SmartLifecycle;
 final class RetentionSweeper implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(RetentionSweeper.class);
+
+    /**
+     * Leftovers of an upload or deletion cut short by a kill go once they have not changed for this long: longer
+     * than any upload takes, so that one still arriving is never taken for a leftover.
+     */
+    static final Duration LEFTOVER_AGE = Duration.ofDays(1);
 
     private final FileStore files;
     private final BatchRunner runner;
@@ -63,6 +74,14 @@ final class RetentionSweeper implements SmartLifecycle {
             recorded(audit.expired(file));
             files.erase(file.id());
             log.info("file {} of tenant {} expired and was deleted", file.id(), file.tenant());
+        }
+        for (Path leftover : files.leftovers(clock.instant().minus(LEFTOVER_AGE))) {
+            try {
+                Files.deleteIfExists(leftover);
+                log.info("deleted {}, left behind by an upload or deletion cut short", leftover.getFileName());
+            } catch (IOException e) {
+                log.warn("cannot delete {}: {}", leftover.getFileName(), e.toString());
+            }
         }
         long now = clock.instant().getEpochSecond();
         for (BatchJob job : runner.all()) {

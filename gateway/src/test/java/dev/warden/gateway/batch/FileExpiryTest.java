@@ -21,6 +21,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -337,6 +338,21 @@ class FileExpiryTest extends GatewayTest {
         await().during(Duration.ofSeconds(1))
                 .atMost(Duration.ofSeconds(5))
                 .until(() -> Files.exists(content(held)) && Files.exists(metadata(held)));
+    }
+
+    @Test
+    void whatAKillLeftOfAnUploadGoesADayOnButAnUploadStillArrivingStays() throws IOException {
+        Path files = DATA.resolve("files");
+        FileTime twoDaysAgo = FileTime.from(CLOCK.instant().minus(Duration.ofDays(2)));
+        Path cutShort = Files.writeString(files.resolve(".upload-" + FileStore.newId("")), "{\"custom_id\"");
+        Path orphan = Files.writeString(content(FileStore.newId("file-")), BatchApiTest.line("x-1", "hi"));
+        Path arriving = Files.writeString(files.resolve(".upload-" + FileStore.newId("")), "{\"custom_id\"");
+        Files.setLastModifiedTime(cutShort, twoDaysAgo);
+        Files.setLastModifiedTime(orphan, twoDaysAgo);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> Files.notExists(cutShort) && Files.notExists(orphan));
+        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5)).until(() -> Files.exists(arriving));
+        Files.delete(arriving);
     }
 
     private static String legacyFile(long createdAt) throws IOException {
