@@ -113,6 +113,89 @@ final class MlpTrainer {
         return new DenseHead(labels, DenseHead.Output.SOFTMAX, layers);
     }
 
+    /**
+     * Trains one head per seed and returns their logit average as one head. Heads trained with different seeds
+     * disagree most where the data say least, so the average ranks better than a typical one of them; it is the
+     * same file format and the same serving code, only wider.
+     */
+    static DenseHead trainEnsemble(
+            List<Long> seeds,
+            int hidden,
+            int epochs,
+            double learningRate,
+            double weightDecay,
+            List<String> labels,
+            Data train,
+            Data validation) {
+        List<DenseHead> heads = new ArrayList<>();
+        for (long s : seeds) {
+            heads.add(new MlpTrainer(hidden, epochs, learningRate, weightDecay, s).train(labels, train, validation));
+        }
+        return heads.size() == 1 ? heads.get(0) : averageOfLogits(heads);
+    }
+
+    /**
+     * One head whose output logits are the mean of the given heads': linear heads average their weights; heads with
+     * one hidden layer put their hidden units side by side and divide the output weights by their number.
+     */
+    static DenseHead averageOfLogits(List<DenseHead> heads) {
+        DenseHead first = heads.get(0);
+        int k = heads.size();
+        int depth = first.layers().size();
+        for (DenseHead h : heads) {
+            if (h.layers().size() != depth || !h.labels().equals(first.labels()) || h.output() != first.output()) {
+                throw new IllegalArgumentException("heads of different shapes cannot be averaged");
+            }
+        }
+        if (depth > 2) {
+            throw new IllegalArgumentException("only heads with at most one hidden layer can be averaged");
+        }
+        int outputs = first.labels().size();
+        if (depth == 1) {
+            int in = first.layers().get(0).in();
+            float[] weights = new float[in * outputs];
+            float[] bias = new float[outputs];
+            for (DenseHead h : heads) {
+                DenseHead.Layer l = h.layers().get(0);
+                for (int i = 0; i < weights.length; i++) {
+                    weights[i] += l.weights()[i] / k;
+                }
+                for (int o = 0; o < outputs; o++) {
+                    bias[o] += l.bias()[o] / k;
+                }
+            }
+            return new DenseHead(
+                    first.labels(), first.output(), List.of(new DenseHead.Layer(in, outputs, weights, bias)));
+        }
+        int in = first.layers().get(0).in();
+        int hidden = heads.stream().mapToInt(h -> h.layers().get(0).out()).sum();
+        float[] hiddenWeights = new float[hidden * in];
+        float[] hiddenBias = new float[hidden];
+        float[] outWeights = new float[outputs * hidden];
+        float[] outBias = new float[outputs];
+        int offset = 0;
+        for (DenseHead h : heads) {
+            DenseHead.Layer a = h.layers().get(0);
+            DenseHead.Layer b = h.layers().get(1);
+            // rows of the hidden layer are [out][in]: one head's rows follow the previous head's
+            System.arraycopy(a.weights(), 0, hiddenWeights, offset * in, a.weights().length);
+            System.arraycopy(a.bias(), 0, hiddenBias, offset, a.out());
+            for (int o = 0; o < outputs; o++) {
+                for (int j = 0; j < a.out(); j++) {
+                    outWeights[o * hidden + offset + j] = b.weights()[o * a.out() + j] / k;
+                }
+                outBias[o] += b.bias()[o] / k;
+            }
+            offset += a.out();
+        }
+        return new DenseHead(
+                first.labels(),
+                first.output(),
+                List.of(
+                        new DenseHead.Layer(in, hidden, hiddenWeights, hiddenBias),
+                        new DenseHead.Layer(hidden, outputs, outWeights, outBias)));
+    }
+
     /** A 2-class softmax head as the equivalent single sigmoid output for the positive class (index 1). */
     static DenseHead toSigmoid(DenseHead twoClass, String label) {
         List<DenseHead.Layer> layers = new ArrayList<>(twoClass.layers());

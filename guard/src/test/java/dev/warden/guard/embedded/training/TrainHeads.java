@@ -31,7 +31,8 @@ import tools.jackson.databind.node.ObjectNode;
  * Arguments (all optional): {@code datasets=../shared/datasets} (relative to the repository root),
  * {@code encoderDelta=FILE} (heads for a fine-tuned encoder), {@code encoderModel=FILE} (heads for an encoder graph
  * file, e.g. the fused int8 graph of guard/tools/fuse-encoder.sh), {@code out=DIR} (write a candidate there),
- * {@code seed=N} (the heads' training seed; default the one the shipped heads were trained with), {@code realUserFpr=F}
+ * {@code seed=N} (the heads' training seed; default the one the shipped heads were trained with), {@code seeds=N,M,...}
+ * (one head per seed, their logits averaged into one head; see {@link MlpTrainer#trainEnsemble}), {@code realUserFpr=F}
  * (a cap on each real-user source's full-path validation FPR for the jailbreak threshold; 0, the
  * default, leaves it off, so that the command with no arguments reproduces the shipped heads 409a345e; runs C and D of
  * the encoder fine-tuning used 0.10).
@@ -65,6 +66,12 @@ public final class TrainHeads {
         double realUserFpr = Double.parseDouble(options.getOrDefault("realUserFpr", "0"));
         // another seed shows how much of a difference between two candidates is the heads' own training noise
         long seed = Long.parseLong(options.getOrDefault("seed", String.valueOf(SEED)));
+        List<Long> seeds = options.containsKey("seeds")
+                ? java.util.Arrays.stream(options.get("seeds").split(","))
+                        .map(String::trim)
+                        .map(Long::parseLong)
+                        .toList()
+                : List.of(seed);
         long start = System.nanoTime();
 
         List<HeldOutSets.Item> heldOut = HeldOutSets.load(datasets);
@@ -111,11 +118,15 @@ public final class TrainHeads {
         Function<Row, Integer> attackLabel =
                 r -> ATTACK_LABELS.indexOf(r.example().attack());
         System.out.println("attack head:");
-        DenseHead attack = new MlpTrainer(64, 40, 1e-3, 1e-4, seed)
-                .train(
-                        ATTACK_LABELS,
-                        weighted(attackRows, Split.TRAIN, attackLabel, store, 3, ATTACK_WEIGHTS),
-                        weighted(attackRows, Split.VALIDATION, attackLabel, store, 3, ATTACK_WEIGHTS));
+        DenseHead attack = MlpTrainer.trainEnsemble(
+                seeds,
+                64,
+                40,
+                1e-3,
+                1e-4,
+                ATTACK_LABELS,
+                weighted(attackRows, Split.TRAIN, attackLabel, store, 3, ATTACK_WEIGHTS),
+                weighted(attackRows, Split.VALIDATION, attackLabel, store, 3, ATTACK_WEIGHTS));
         Function<float[], Double> jailbreakRaw = x -> attack.probabilities(x)[2];
         Function<float[], Double> injectionRaw = x -> {
             double[] p = attack.probabilities(x);
@@ -222,11 +233,15 @@ public final class TrainHeads {
                 rows.stream().filter(r -> r.example().unsafe() != null).toList();
         System.out.println("hazard binary head:");
         Function<Row, Integer> unsafeLabel = r -> r.example().unsafe() ? 1 : 0;
-        DenseHead unsafeSoftmax = new MlpTrainer(128, 40, 1e-3, 1e-4, seed + 1)
-                .train(
-                        List.of("safe", "unsafe"),
-                        hazardData(hazardRows, Split.TRAIN, unsafeLabel, store),
-                        hazardData(hazardRows, Split.VALIDATION, unsafeLabel, store));
+        DenseHead unsafeSoftmax = MlpTrainer.trainEnsemble(
+                offset(seeds, 1),
+                128,
+                40,
+                1e-3,
+                1e-4,
+                List.of("safe", "unsafe"),
+                hazardData(hazardRows, Split.TRAIN, unsafeLabel, store),
+                hazardData(hazardRows, Split.VALIDATION, unsafeLabel, store));
         DenseHead unsafe = MlpTrainer.toSigmoid(unsafeSoftmax, "unsafe");
         Function<float[], Double> unsafeRaw = x -> unsafe.probabilities(x)[0];
         double unsafeThreshold = thresholdBestF1(hazardRows, Split.VALIDATION, unsafeRaw, store, 0.05);
@@ -281,11 +296,15 @@ public final class TrainHeads {
                 .toList();
         System.out.println("hazard category head:");
         Function<Row, Integer> codeLabel = r -> codes.indexOf(r.example().code());
-        DenseHead category = new MlpTrainer(0, 60, 3e-3, 1e-4, seed + 2)
-                .train(
-                        codes,
-                        data(categoryRows, Split.TRAIN, codeLabel, store, codes.size()),
-                        data(categoryRows, Split.VALIDATION, codeLabel, store, codes.size()));
+        DenseHead category = MlpTrainer.trainEnsemble(
+                offset(seeds, 2),
+                0,
+                60,
+                3e-3,
+                1e-4,
+                codes,
+                data(categoryRows, Split.TRAIN, codeLabel, store, codes.size()),
+                data(categoryRows, Split.VALIDATION, codeLabel, store, codes.size()));
         for (Split s : List.of(Split.VALIDATION, Split.TEST)) {
             int right = 0;
             int total = 0;
@@ -306,7 +325,8 @@ public final class TrainHeads {
 
         // ---- write ----
         String version = (encoderId.equals("all-minilm-l6-v2-q") ? "minilm-l6-v2-q" : encoderId) + "+heads-"
-                + Split.textHash(rows.size() + ":" + seed + ":" + codes).substring(0, 8);
+                + Split.textHash(rows.size() + ":" + seedsKey(seeds) + ":" + codes)
+                        .substring(0, 8);
         Map<String, Object> meta = new LinkedHashMap<>();
         meta.put("trainedBy", "dev.warden.guard.embedded.training.TrainHeads (see guard/TRAINING.md)");
         meta.put("encoder", "all-MiniLM-L6-v2 int8 ONNX, mean pooling, L2-normalised, first window in training");
@@ -804,7 +824,7 @@ public final class TrainHeads {
 
     private static String line(String head, Split split, BinaryMetrics m) {
         return String.format(
-                "%s %s (first window): pos %d neg %d TPR %.3f FPR %.3f precision %.3f F1 %.3f AUPRC %.3f ROC AUC %.3f%n",
+                "%s %s (first window): pos %d neg %d TPR %.3f FPR %.3f precision %.3f F1 %.3f AUPRC %.4f ROC AUC %.4f%n",
                 head,
                 split,
                 m.positives(),
@@ -904,5 +924,17 @@ public final class TrainHeads {
         return java.nio.file.Files.isDirectory(fromRoot)
                 ? fromRoot.toString()
                 : Path.of("..", "..", "shared", "datasets").toString();
+    }
+
+    /** Each head type has always trained with its own offset from the seed (attack +0, unsafe +1, category +2). */
+    private static List<Long> offset(List<Long> seeds, long by) {
+        return seeds.stream().map(s -> s + by).toList();
+    }
+
+    /** One seed keeps the key the shipped heads' version was hashed from; an ensemble lists its seeds. */
+    private static String seedsKey(List<Long> seeds) {
+        return seeds.size() == 1
+                ? String.valueOf(seeds.get(0))
+                : String.join(",", seeds.stream().map(String::valueOf).toList());
     }
 }
