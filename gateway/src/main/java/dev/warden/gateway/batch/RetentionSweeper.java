@@ -19,14 +19,15 @@ import org.springframework.context.SmartLifecycle;
 /**
  * Deletes what the Files and Batch API keeps once its time is up, every
  * {@link BatchProperties.Retention#sweepInterval()} on a thread of its own (file I/O and waits for the audit log,
- * never on an event loop): files past their {@code expires_at}, and finished batches' records
- * {@link BatchProperties.Retention#batches()} after they ended, and what a kill left behind of an upload or a
- * deletion ({@link FileStore#leftovers}, not audited: no client ever had it). A file that a batch still running reads is kept
- * until that batch ends (it is already unknown to the API), and nothing of a tenant under {@code audit.legal-hold} is
- * deleted while the hold lasts (the files are unknown to the API all the same). Each deletion is recorded in the audit log first and
- * happens only once that record is durable: no data leaves without a record saying why. A sweep cut short (a kill,
- * an audit log that cannot take records) is simply done again by the next one, since expiries are stored with the
- * files and batches.
+ * never on an event loop): files past their {@code expires_at}; finished batches' records
+ * {@link BatchProperties.Retention#batches()} after they ended; what a kill left of an upload or a deletion
+ * ({@link FileStore#leftovers}, logged, not audited: no client ever had it).
+ * <p>
+ * A file that a batch still running reads is kept until that batch ends, and nothing of a tenant under
+ * {@code audit.legal-hold} is deleted while the hold lasts; such files are unknown to the API all the same. Each
+ * deletion is recorded in the audit log first and happens only once that record is durable: no data leaves without
+ * a record saying why. A sweep cut short (a kill, an audit log that cannot take records) is done again by the next
+ * one, since expiries are stored with the files and batches.
  */
 final class RetentionSweeper implements SmartLifecycle {
 

@@ -218,7 +218,7 @@ class FileExpiryTest extends GatewayTest {
     }
 
     @Test
-    void aBatchsOutputAndErrorFilesExpireAfterItsOutputExpiresAfter() {
+    void aBatchsOutputAndErrorFilesExpireAfterItsOutputExpiresAfter() throws IOException {
         // one line answered, the other refused by the model: an output file and an error file
         UPSTREAM.enqueue(ScriptedReply.text("Hi there."), ScriptedReply.error(400, "not this one"));
         FileObject input = upload(BatchApiTest.line("o-1", "Say hi.") + BatchApiTest.line("o-2", "Say hello."), null);
@@ -235,6 +235,9 @@ class FileExpiryTest extends GatewayTest {
         assertThat(output.expiresAt()).contains(output.createdAt() + 86_400);
         FileObject errors = lenient.files().retrieve(done.errorFileId().orElseThrow());
         assertThat(errors.expiresAt()).contains(errors.createdAt() + 86_400);
+        // kept with the batch, so a batch taken up again after a restart gives its files the same expiry
+        byte[] stored = Files.readAllBytes(DATA.resolve("batches").resolve(done.id() + ".json"));
+        assertThat(BatchJob.parse(stored).outputExpiresAfter).isEqualTo(86_400L);
     }
 
     @Test
