@@ -5,6 +5,8 @@ import dev.warden.gateway.flow.CallRecord;
 import dev.warden.gateway.web.RequestIds;
 import dev.warden.policy.audit.AuditRecord;
 import dev.warden.policy.audit.Outcome;
+import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
 import reactor.core.publisher.Mono;
 
 /**
@@ -12,7 +14,8 @@ import reactor.core.publisher.Mono;
  * upload with the file's SHA-256, a batch accepted or refused by the licence with the rule, a batch's output and
  * error files with theirs. The first three are the request's own record ({@link CallRecord}, opened by the
  * route's {@code ReadListing=batch}), so each call leaves exactly one; they answer only once it is durable. Every
- * other call of the API is recorded by {@link BatchApiGatewayFilterFactory}.
+ * other call of the API is recorded by {@link BatchApiGatewayFilterFactory}. What the {@link RetentionSweeper}
+ * deletes is recorded too, before it goes, so that auditors see why a file or batch is no longer there.
  */
 final class BatchAudit {
 
@@ -54,5 +57,37 @@ final class BatchAudit {
                                 + " (" + file.lines() + " lines)")
                 .batch(AuditRecord.Batch.file(job.id, file.id(), file.sha256()))
                 .build());
+    }
+
+    /** A file past its expiry, about to be deleted; completes when the record is durable. */
+    CompletableFuture<Void> expired(StoredFile file) {
+        return trail.append(retention(file.tenant())
+                .decision(
+                        "delete",
+                        "retention: " + file.purpose() + " file " + file.id() + " expired at "
+                                + Instant.ofEpochSecond(file.expiresAt()) + " and is deleted (" + file.lines()
+                                + " lines)")
+                .batch(AuditRecord.Batch.file(null, file.id(), file.sha256()))
+                .build());
+    }
+
+    /** A finished batch's record, kept its time after the batch ended, about to be deleted. */
+    CompletableFuture<Void> forgotten(BatchJob job, long endedAt) {
+        return trail.append(retention(job.tenant)
+                .keyId(job.keyId)
+                .decision(
+                        "delete",
+                        "retention: batch " + job.id + " (" + job.status().wire() + " at "
+                                + Instant.ofEpochSecond(endedAt) + ") is deleted")
+                .batch(AuditRecord.Batch.file(job.id, null, null))
+                .build());
+    }
+
+    /** Not a call: nobody asked, the gateway's retention did it; the purpose says which API's data it was. */
+    private static AuditRecord.Builder retention(String tenant) {
+        return AuditRecord.builder(RequestIds.fresh(), tenant)
+                .purpose("batch")
+                .outcome(Outcome.ALLOWED)
+                .httpStatus(200);
     }
 }

@@ -22,7 +22,9 @@ import dev.warden.gateway.route.ReadGenerationGatewayFilterFactory;
 import dev.warden.policy.licence.BatchLicence;
 import dev.warden.policy.licence.LicenceCheck;
 import dev.warden.policy.tenant.TenantDirectory;
+import java.time.Clock;
 import java.util.function.Function;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.codec.ServerCodecConfigurer;
@@ -35,9 +37,14 @@ import reactor.core.publisher.Mono;
 @Configuration(proxyBeanMethods = false)
 public class BatchConfiguration {
 
+    /** What dates files and batches and decides their expiry; a test may bring its own {@link Clock} bean. */
+    private static Clock clock(ObjectProvider<Clock> clock) {
+        return clock.getIfAvailable(Clock::systemUTC);
+    }
+
     @Bean
-    FileStore batchFileStore(WardenProperties properties) {
-        return new FileStore(properties.dataDir().resolve("files"));
+    FileStore batchFileStore(WardenProperties warden, BatchProperties properties, ObjectProvider<Clock> clock) {
+        return new FileStore(warden.dataDir().resolve("files"), properties.retention(), clock(clock));
     }
 
     @Bean
@@ -61,7 +68,8 @@ public class BatchConfiguration {
             FileStore files,
             BatchLineCall lines,
             TenantDirectory tenants,
-            AuditTrail trail) {
+            AuditTrail trail,
+            ObjectProvider<Clock> clock) {
         return new BatchRunner(
                 new BatchStore(warden.dataDir().resolve("batches")),
                 files,
@@ -69,7 +77,20 @@ public class BatchConfiguration {
                 tenants,
                 new BatchAudit(trail),
                 properties,
-                permits(warden, properties));
+                permits(warden, properties),
+                clock(clock));
+    }
+
+    @Bean
+    RetentionSweeper batchRetentionSweeper(
+            FileStore files,
+            BatchRunner runner,
+            AuditTrail trail,
+            TenantDirectory tenants,
+            BatchProperties properties,
+            ObjectProvider<Clock> clock) {
+        return new RetentionSweeper(
+                files, runner, new BatchAudit(trail), tenants, properties.retention(), clock(clock));
     }
 
     /**
@@ -103,8 +124,13 @@ public class BatchConfiguration {
     }
 
     @Bean
-    FilesHandler filesHandler(FileStore files, BatchRunner runner, AuditTrail trail, BatchProperties properties) {
-        return new FilesHandler(files, runner, new BatchAudit(trail), properties);
+    FilesHandler filesHandler(
+            FileStore files,
+            BatchRunner runner,
+            AuditTrail trail,
+            BatchProperties properties,
+            ObjectProvider<Clock> clock) {
+        return new FilesHandler(files, runner, new BatchAudit(trail), properties, clock(clock));
     }
 
     @Bean
@@ -115,9 +141,17 @@ public class BatchConfiguration {
             LicenceCheck licences,
             ModelCatalog catalog,
             RequestBodies bodies,
-            BatchProperties properties) {
+            BatchProperties properties,
+            ObjectProvider<Clock> clock) {
         return new BatchesHandler(
-                files, runner, new BatchAudit(trail), new BatchLicence(licences), catalog, bodies, properties);
+                files,
+                runner,
+                new BatchAudit(trail),
+                new BatchLicence(licences),
+                catalog,
+                bodies,
+                properties,
+                clock(clock));
     }
 
     /**

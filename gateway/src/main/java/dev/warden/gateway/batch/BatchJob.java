@@ -40,6 +40,9 @@ public final class BatchJob {
     String outputFileId;
     String errorFileId;
     String attribution = "";
+    /** The client's {@code output_expires_after} in seconds; null for the operator's retention of outputs. */
+    Long outputExpiresAfter;
+
     long total;
     long completed;
     long failed;
@@ -129,6 +132,17 @@ public final class BatchJob {
         return n;
     }
 
+    /** When the batch reached its end state; null while it runs. */
+    synchronized Long endedAt() {
+        return switch (status) {
+            case COMPLETED -> completedAt;
+            case FAILED -> failedAt;
+            case EXPIRED -> expiredAt;
+            case CANCELLED -> cancelledAt;
+            default -> null;
+        };
+    }
+
     private static void putTime(ObjectNode n, String field, Long seconds) {
         if (seconds == null) {
             n.putNull(field);
@@ -145,6 +159,7 @@ public final class BatchJob {
         own.put("purpose", purpose);
         own.put("derivative_model", derivativeModel);
         own.put("attribution", attribution);
+        own.put("output_expires_after", outputExpiresAfter);
         return StoredFile.JSON.writeValueAsBytes(n);
     }
 
@@ -178,6 +193,7 @@ public final class BatchJob {
         job.outputFileId = text(n.get("output_file_id"));
         job.errorFileId = text(n.get("error_file_id"));
         job.attribution = own.path("attribution").asString("");
+        job.outputExpiresAfter = time(own, "output_expires_after");
         JsonNode counts = n.path("request_counts");
         job.total = counts.path("total").asLong();
         job.completed = counts.path("completed").asLong();

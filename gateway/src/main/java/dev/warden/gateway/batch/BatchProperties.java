@@ -17,6 +17,8 @@ import org.springframework.util.unit.DataSize;
  *                           the refusal names no Retry-After (default 5s)
  * @param maxRunningBatches  batches run at once, all tenants together (default 4); later ones wait in
  *                           {@code validating}, in the order they were created
+ * @param retention          how long files and finished batches are kept, and how often the {@link RetentionSweeper}
+ *                           looks for those whose time is up
  */
 @ConfigurationProperties("warden.batch")
 public record BatchProperties(
@@ -25,7 +27,38 @@ public record BatchProperties(
         Double engineShare,
         Integer maxConcurrentLines,
         Duration retryDelay,
-        Integer maxRunningBatches) {
+        Integer maxRunningBatches,
+        Retention retention) {
+
+    /**
+     * What the gateway keeps, and for how long, when the client does not say ({@code expires_after} of an upload,
+     * {@code output_expires_after} of a batch). A client's own expiry wins, within OpenAI's bounds.
+     *
+     * @param uploads       an uploaded file, from its creation (default 30 days, as OpenAI keeps batch input)
+     * @param outputs       a batch's output and error files, from their creation (default 30 days, as OpenAI)
+     * @param batches       a finished batch's record, from its end (default 30 days); its files have their own expiry
+     * @param sweepInterval how often expired files and batch records are deleted (default 10 minutes)
+     */
+    public record Retention(Duration uploads, Duration outputs, Duration batches, Duration sweepInterval) {
+
+        public Retention {
+            uploads = uploads == null ? Duration.ofDays(30) : uploads;
+            outputs = outputs == null ? Duration.ofDays(30) : outputs;
+            batches = batches == null ? Duration.ofDays(30) : batches;
+            sweepInterval = sweepInterval == null ? Duration.ofMinutes(10) : sweepInterval;
+            for (Duration d : new Duration[] {uploads, outputs, batches, sweepInterval}) {
+                if (d.isNegative() || d.isZero()) {
+                    throw new IllegalArgumentException(
+                            "warden.batch.retention.uploads, outputs, batches and sweep-interval must be positive");
+                }
+            }
+        }
+
+        /** How long a file of this purpose is kept when nobody chose an expiry for it. */
+        Duration of(String purpose) {
+            return StoredFile.BATCH_OUTPUT.equals(purpose) ? outputs : uploads;
+        }
+    }
 
     public BatchProperties {
         maxFileSize = maxFileSize == null ? DataSize.ofMegabytes(100) : maxFileSize;
@@ -34,6 +67,7 @@ public record BatchProperties(
         maxConcurrentLines = maxConcurrentLines == null ? 4 : maxConcurrentLines;
         retryDelay = retryDelay == null ? Duration.ofSeconds(5) : retryDelay;
         maxRunningBatches = maxRunningBatches == null ? 4 : maxRunningBatches;
+        retention = retention == null ? new Retention(null, null, null, null) : retention;
         if (engineShare <= 0 || engineShare > 1) {
             throw new IllegalArgumentException("warden.batch.engine-share must be in (0, 1]");
         }

@@ -6,8 +6,8 @@ import dev.warden.policy.tenant.Principal;
 import dev.warden.policy.tenant.TenantDirectory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -49,6 +49,7 @@ public final class BatchRunner implements SmartLifecycle {
     private final BatchAudit audit;
     private final BatchProperties properties;
     private final Function<String, Integer> permitsOfModel;
+    private final Clock clock;
     private final Map<String, BatchJob> jobs = new ConcurrentHashMap<>();
     private final Map<String, Semaphore> permits = new ConcurrentHashMap<>();
     private final AtomicInteger threads = new AtomicInteger();
@@ -65,7 +66,9 @@ public final class BatchRunner implements SmartLifecycle {
             TenantDirectory tenants,
             BatchAudit audit,
             BatchProperties properties,
-            Function<String, Integer> permitsOfModel) {
+            Function<String, Integer> permitsOfModel,
+            Clock clock) {
+        this.clock = clock;
         this.store = store;
         this.files = files;
         this.lines = lines;
@@ -93,6 +96,15 @@ public final class BatchRunner implements SmartLifecycle {
                 .sorted((a, b) ->
                         a.createdAt != b.createdAt ? Long.compare(b.createdAt, a.createdAt) : b.id.compareTo(a.id))
                 .toList();
+    }
+
+    /** Drops a finished batch: its record leaves the disk and the API; its files have expiries of their own. */
+    void forget(BatchJob job) {
+        if (!job.status().terminal()) {
+            throw new IllegalStateException("batch " + job.id + " has not ended");
+        }
+        store.remove(job.id);
+        jobs.remove(job.id, job);
     }
 
     boolean inputInUse(String tenant, String fileId) {
@@ -208,7 +220,7 @@ public final class BatchRunner implements SmartLifecycle {
         Path input = files.contentOf(job.inputFileId);
         BatchJob.Problem problem = null;
         long total = 0;
-        if (files.get(job.tenant, job.inputFileId).isEmpty() || !Files.isRegularFile(input)) {
+        if (files.find(job.tenant, job.inputFileId).isEmpty() || !Files.isRegularFile(input)) {
             problem = new BatchJob.Problem(
                     "invalid_file", "the input file " + job.inputFileId + " no longer exists", "input_file_id", null);
         } else {
@@ -286,7 +298,7 @@ public final class BatchRunner implements SmartLifecycle {
             if (!running) {
                 throw new Stopped();
             }
-            boolean expired = Instant.now().getEpochSecond() >= job.expiresAt;
+            boolean expired = now() >= job.expiresAt;
             synchronized (job) {
                 if (job.status == BatchStatus.CANCELLING) {
                     finish(job, BatchStatus.CANCELLED);
@@ -332,9 +344,7 @@ public final class BatchRunner implements SmartLifecycle {
     }
 
     private boolean mayTakeLines(BatchJob job) {
-        return running
-                && job.status() == BatchStatus.IN_PROGRESS
-                && Instant.now().getEpochSecond() < job.expiresAt;
+        return running && job.status() == BatchStatus.IN_PROGRESS && now() < job.expiresAt;
     }
 
     private void runLine(BatchJob job, Principal principal, InputLine line, ResultLog output, ResultLog errors) {
@@ -437,7 +447,7 @@ public final class BatchRunner implements SmartLifecycle {
     private StoredFile keep(BatchJob job, Path resultLog, String fileId, String kind) {
         Path source = Files.exists(resultLog) ? resultLog : files.contentOf(fileId);
         if (!Files.exists(source)) {
-            return files.get(job.tenant, fileId).orElse(null);
+            return files.find(job.tenant, fileId).orElse(null);
         }
         long lines = ResultLines.count(source);
         if (lines == 0) {
@@ -448,16 +458,21 @@ public final class BatchRunner implements SmartLifecycle {
             }
             return null;
         }
+        long now = now();
         StoredFile file = new StoredFile(
                 fileId,
                 job.tenant,
                 job.id + "_" + kind + ".jsonl",
-                "batch_output",
+                StoredFile.BATCH_OUTPUT,
                 sizeOf(source),
-                now(),
+                now,
                 FileStore.sha256(source),
                 lines,
-                "output".equals(kind) ? job.attribution : "");
+                "output".equals(kind) ? job.attribution : "",
+                now
+                        + (job.outputExpiresAfter == null
+                                ? properties.retention().outputs().toSeconds()
+                                : job.outputExpiresAfter));
         return files.keep(file, source);
     }
 
@@ -498,8 +513,8 @@ public final class BatchRunner implements SmartLifecycle {
         return jobs.values();
     }
 
-    private static long now() {
-        return Instant.now().getEpochSecond();
+    private long now() {
+        return clock.instant().getEpochSecond();
     }
 
     /** The input walk ends early: the batch takes no more lines. */

@@ -67,6 +67,17 @@ final class BatchStore {
         return jobs;
     }
 
+    /** Removes a batch's record and whatever result log is left of it; its files are the {@link FileStore}'s. */
+    void remove(String id) {
+        try {
+            Files.deleteIfExists(dir.resolve(id + ".json"));
+            Files.deleteIfExists(outputLog(id));
+            Files.deleteIfExists(errorLog(id));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot delete batch " + id, e);
+        }
+    }
+
     Path outputLog(String id) {
         return dir.resolve(id + ".output.part");
     }

@@ -13,8 +13,8 @@ import dev.warden.inference.ModelDescriptor;
 import dev.warden.policy.licence.BatchLicence;
 import dev.warden.policy.licence.LicenceVerdict;
 import dev.warden.policy.tenant.Principal;
+import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -44,6 +44,7 @@ public final class BatchesHandler {
     private final ModelCatalog catalog;
     private final RequestBodies bodies;
     private final BatchProperties properties;
+    private final Clock clock;
 
     BatchesHandler(
             FileStore files,
@@ -52,7 +53,9 @@ public final class BatchesHandler {
             BatchLicence licence,
             ModelCatalog catalog,
             RequestBodies bodies,
-            BatchProperties properties) {
+            BatchProperties properties,
+            Clock clock) {
+        this.clock = clock;
         this.files = files;
         this.runner = runner;
         this.audit = audit;
@@ -78,23 +81,23 @@ public final class BatchesHandler {
                 throw ApiErrors.invalidRequest("completion_window must be \"24h\"", "completion_window");
             }
             Map<String, String> metadata = metadata(body.get("metadata"));
+            ExpiresAfter outputExpiry = ExpiresAfter.ofJson("output_expires_after", body.get("output_expires_after"));
             BatchLicence.Declaration declared = BatchLicence.Declaration.of(
                     metadata,
                     request.headers().firstHeader(ReadGenerationGatewayFilterFactory.PURPOSE_HEADER),
                     request.headers().firstHeader(LicenceGatewayFilterFactory.DERIVATIVE_HEADER));
             return Mono.fromCallable(() -> input(principal, inputFileId))
                     .subscribeOn(Schedulers.boundedElastic())
-                    .flatMap(input -> admit(principal, call, input, endpoint, metadata, declared));
+                    .flatMap(input -> admit(principal, call, input, endpoint, metadata, outputExpiry, declared));
         });
     }
 
     private record Input(StoredFile file, InputFile.Summary summary) {}
 
     private Input input(Principal principal, String id) {
-        StoredFile file = files.get(principal.tenantId(), id)
-                .orElseThrow(
-                        () -> ApiErrors.batchObjectNotFound("file_not_found", "input_file_id", "No such file: " + id));
-        if (!"batch".equals(file.purpose())) {
+        StoredFile file =
+                files.get(principal.tenantId(), id).orElseThrow(() -> FilesHandler.notFound("input_file_id", id));
+        if (!StoredFile.BATCH.equals(file.purpose())) {
             throw ApiErrors.invalidRequest("file " + id + " was not uploaded with purpose 'batch'", "input_file_id");
         }
         return new Input(file, InputFile.check(files.contentOf(id), properties.maxLines()));
@@ -106,6 +109,7 @@ public final class BatchesHandler {
             Input input,
             String endpoint,
             Map<String, String> metadata,
+            ExpiresAfter outputExpiry,
             BatchLicence.Declaration declared) {
         List<ModelDescriptor> models = input.summary().models().stream()
                 .map(this::served)
@@ -118,7 +122,7 @@ public final class BatchesHandler {
             return audit.refused(call, declared.purpose(), input.file(), status.value(), denied.message())
                     .then(Mono.error(ApiErrors.licenceDenied(status.value(), denied.code(), denied.message())));
         }
-        long now = Instant.now().getEpochSecond();
+        long now = clock.instant().getEpochSecond();
         BatchJob job = new BatchJob(
                 FileStore.newId("batch_"),
                 principal.tenantId(),
@@ -133,6 +137,7 @@ public final class BatchesHandler {
                 now + Duration.ofHours(24).toSeconds());
         job.attribution = ((LicenceVerdict.Allowed) verdict).attribution();
         job.total = input.summary().lines();
+        job.outputExpiresAfter = outputExpiry == null ? null : outputExpiry.seconds();
         return audit.created(call, job, input.file())
                 .then(Mono.fromRunnable(() -> runner.submit(job)).subscribeOn(Schedulers.boundedElastic()))
                 .then(Mono.defer(() -> FilesHandler.json(job.openAi())));

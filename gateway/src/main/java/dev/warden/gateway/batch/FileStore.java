@@ -8,10 +8,13 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HexFormat;
@@ -23,7 +26,8 @@ import java.util.stream.Stream;
 /**
  * The Files API's files, under {@code <data-dir>/files}: {@code <id>.jsonl} holds the content and {@code <id>.json}
  * the metadata, both readable by the gateway's user only. A file belongs to one tenant; another tenant's id is
- * answered as unknown. Blocking I/O: callers run it off the event loop.
+ * answered as unknown, and so is an expired file, from its expiry on, whether or not the {@link RetentionSweeper} has
+ * deleted it yet. Blocking I/O: callers run it off the event loop.
  */
 public final class FileStore {
 
@@ -33,9 +37,13 @@ public final class FileStore {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final Path dir;
+    private final BatchProperties.Retention retention;
+    private final Clock clock;
 
-    public FileStore(Path dir) {
+    public FileStore(Path dir, BatchProperties.Retention retention, Clock clock) {
         this.dir = dir;
+        this.retention = retention;
+        this.clock = clock;
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
@@ -63,6 +71,8 @@ public final class FileStore {
     /** Moves the finished content into the store under {@code id} and writes its metadata last. */
     StoredFile keep(StoredFile file, Path content) {
         try {
+            // fresh, or a batch's result log finished days ago would look like a leftover until its metadata is in
+            Files.setLastModifiedTime(content, FileTime.from(clock.instant()));
             Files.move(
                     content, contentOf(file.id()), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
@@ -72,12 +82,19 @@ public final class FileStore {
         return file;
     }
 
+    /** The tenant's file as the API sees it: unknown once expired. */
     public Optional<StoredFile> get(String tenant, String id) {
+        Instant now = clock.instant();
+        return find(tenant, id).filter(f -> !f.expired(now));
+    }
+
+    /** The tenant's file even past its expiry: a batch that was given it reads it to its end. */
+    Optional<StoredFile> find(String tenant, String id) {
         if (!ID.matcher(id).matches()) {
             return Optional.empty();
         }
         try {
-            StoredFile file = StoredFile.parse(Files.readAllBytes(metaOf(id)));
+            StoredFile file = StoredFile.parse(Files.readAllBytes(metaOf(id)), retention);
             return file.tenant().equals(tenant) ? Optional.of(file) : Optional.empty();
         } catch (NoSuchFileException e) {
             return Optional.empty();
@@ -86,17 +103,30 @@ public final class FileStore {
         }
     }
 
-    /** The tenant's files, newest first. */
+    /** The tenant's files, newest first, expired ones left out. */
     public List<StoredFile> list(String tenant, String purpose) {
+        Instant now = clock.instant();
+        List<StoredFile> files = new ArrayList<>(all().stream()
+                .filter(f -> f.tenant().equals(tenant) && (purpose == null || purpose.equals(f.purpose())))
+                .filter(f -> !f.expired(now))
+                .toList());
+        files.sort(Comparator.comparingLong(StoredFile::createdAt).reversed().thenComparing(StoredFile::id));
+        return files;
+    }
+
+    /** Every tenant's files whose expiry has passed, for the {@link RetentionSweeper}. */
+    List<StoredFile> expired() {
+        Instant now = clock.instant();
+        return all().stream().filter(f -> f.expired(now)).toList();
+    }
+
+    private List<StoredFile> all() {
         List<StoredFile> files = new ArrayList<>();
         try (Stream<Path> all = Files.list(dir)) {
             for (Path p : all.filter(p -> p.getFileName().toString().endsWith(".json"))
                     .toList()) {
                 try {
-                    StoredFile f = StoredFile.parse(Files.readAllBytes(p));
-                    if (f.tenant().equals(tenant) && (purpose == null || purpose.equals(f.purpose()))) {
-                        files.add(f);
-                    }
+                    files.add(StoredFile.parse(Files.readAllBytes(p), retention));
                 } catch (NoSuchFileException deletedMeanwhile) {
                     // gone between the listing and the read
                 }
@@ -104,18 +134,55 @@ public final class FileStore {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list files", e);
         }
-        files.sort(Comparator.comparingLong(StoredFile::createdAt).reversed().thenComparing(StoredFile::id));
         return files;
+    }
+
+    /**
+     * What a kill can leave behind, last changed before {@code before}: an upload cut short ({@code .upload-*}), a
+     * metadata file half written ({@code *.tmp}), content whose metadata was never written or already removed. No
+     * client can reach them, but they hold prompts all the same.
+     */
+    List<Path> leftovers(Instant before) {
+        try (Stream<Path> all = Files.list(dir)) {
+            return all.filter(p -> {
+                        String name = p.getFileName().toString();
+                        return name.startsWith(".upload-")
+                                || name.endsWith(".tmp")
+                                || (name.endsWith(".jsonl")
+                                        && Files.notExists(
+                                                metaOf(name.substring(0, name.length() - ".jsonl".length()))));
+                    })
+                    .filter(p -> changedBefore(p, before))
+                    .toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list files", e);
+        }
+    }
+
+    private static boolean changedBefore(Path file, Instant before) {
+        try {
+            return Files.getLastModifiedTime(file).toInstant().isBefore(before);
+        } catch (IOException goneMeanwhile) {
+            return false;
+        }
     }
 
     public boolean delete(String tenant, String id) {
         if (get(tenant, id).isEmpty()) {
             return false;
         }
+        erase(id);
+        return true;
+    }
+
+    /**
+     * Removes a file for good: the metadata first, so that the file is unknown from then on even if the content's
+     * removal is cut short (a kill leaves an orphan content file, never a file that answers without content).
+     */
+    void erase(String id) {
         try {
             Files.deleteIfExists(metaOf(id));
             Files.deleteIfExists(contentOf(id));
-            return true;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot delete file " + id, e);
         }

@@ -12,7 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
-import java.time.Instant;
+import java.time.Clock;
 import java.util.HexFormat;
 import java.util.Map;
 import org.springframework.core.ResolvableType;
@@ -32,7 +32,8 @@ import reactor.core.scheduler.Schedulers;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * OpenAI's Files API for batch input: {@code POST /v1/files} (multipart: {@code purpose=batch} and {@code file}),
+ * OpenAI's Files API for batch input: {@code POST /v1/files} (multipart: {@code purpose=batch}, {@code file} and
+ * optionally {@code expires_after[anchor]=created_at} with {@code expires_after[seconds]}),
  * {@code GET /v1/files}, {@code GET /v1/files/{id}}, {@code GET /v1/files/{id}/content}, {@code DELETE
  * /v1/files/{id}}. An upload streams to disk (never whole in memory), is size-limited, checked line by line before
  * it is kept, and audited with its SHA-256. File I/O runs on the bounded elastic scheduler.
@@ -43,6 +44,7 @@ public final class FilesHandler {
     private final BatchRunner runner;
     private final BatchAudit audit;
     private final BatchProperties properties;
+    private final Clock clock;
 
     /**
      * A file part sent without a filename (openai-java does so for bytes) arrives as a form field, which the
@@ -52,11 +54,12 @@ public final class FilesHandler {
 
     private final PartEventHttpMessageReader parts = new PartEventHttpMessageReader();
 
-    FilesHandler(FileStore files, BatchRunner runner, BatchAudit audit, BatchProperties properties) {
+    FilesHandler(FileStore files, BatchRunner runner, BatchAudit audit, BatchProperties properties, Clock clock) {
         this.files = files;
         this.runner = runner;
         this.audit = audit;
         this.properties = properties;
+        this.clock = clock;
         parts.setMaxInMemorySize(
                 (int) Math.min(MAX_UNNAMED_FILE_PART, properties.maxFileSize().toBytes() + 1));
         parts.setMaxParts(8);
@@ -137,11 +140,12 @@ public final class FilesHandler {
         String id = request.pathVariable("id");
         return Mono.fromCallable(() -> files.get(principal.tenantId(), id))
                 .subscribeOn(Schedulers.boundedElastic())
-                .flatMap(found -> found.map(Mono::just).orElseGet(() -> Mono.error(notFound(id))));
+                .flatMap(found -> found.map(Mono::just).orElseGet(() -> Mono.error(notFound("file_id", id))));
     }
 
-    static ApiException notFound(String id) {
-        return ApiErrors.batchObjectNotFound("file_not_found", "file_id", "No such file: " + id);
+    /** OpenAI's answer for a file that was never there, was deleted or has expired. */
+    static ApiException notFound(String param, String id) {
+        return ApiErrors.batchObjectNotFound("file_not_found", param, "No such File object: " + id);
     }
 
     private static ApiException tooLarge(long max) {
@@ -164,6 +168,8 @@ public final class FilesHandler {
         private long bytes;
         private String purpose;
         private String filename;
+        private String expiryAnchor;
+        private String expirySeconds;
         private boolean sawFile;
         private boolean kept;
 
@@ -178,6 +184,10 @@ public final class FilesHandler {
             try {
                 if (event instanceof FormPartEvent form && "purpose".equals(form.name())) {
                     purpose = form.value();
+                } else if (event instanceof FormPartEvent form && "expires_after[anchor]".equals(form.name())) {
+                    expiryAnchor = form.value();
+                } else if (event instanceof FormPartEvent form && "expires_after[seconds]".equals(form.name())) {
+                    expirySeconds = form.value();
                 } else if ("file".equals(event.name())) {
                     if (event instanceof FilePartEvent part) {
                         if (sawFile && filename != null && !filename.equals(part.filename())) {
@@ -213,27 +223,30 @@ public final class FilesHandler {
             if (purpose == null || purpose.isBlank()) {
                 throw ApiErrors.missingParameter("purpose");
             }
-            if (!"batch".equals(purpose)) {
+            if (!StoredFile.BATCH.equals(purpose)) {
                 throw ApiErrors.invalidRequest(
                         "this gateway stores files for the Batch API only: purpose must be 'batch'", "purpose");
             }
             if (!sawFile) {
                 throw ApiErrors.missingParameter("file");
             }
+            ExpiresAfter expiry = ExpiresAfter.ofForm("expires_after", expiryAnchor, expirySeconds);
             InputFile.Summary summary = InputFile.check(temp, properties.maxLines());
             String name = filename == null || filename.isBlank()
                     ? "upload.jsonl"
                     : Path.of(filename.replace('\\', '/')).getFileName().toString();
+            long now = clock.instant().getEpochSecond();
             StoredFile file = new StoredFile(
                     FileStore.newId("file-"),
                     principal.tenantId(),
                     name.length() > 255 ? name.substring(0, 255) : name,
                     purpose,
                     bytes,
-                    Instant.now().getEpochSecond(),
+                    now,
                     HexFormat.of().formatHex(digest.digest()),
                     summary.lines(),
-                    "");
+                    "",
+                    now + (expiry == null ? properties.retention().uploads().toSeconds() : expiry.seconds()));
             kept = true;
             return files.keep(file, temp);
         }
@@ -245,7 +258,7 @@ public final class FilesHandler {
                     Files.deleteIfExists(temp);
                 }
             } catch (IOException e) {
-                // a leftover .upload-* file holds nothing anyone can reach
+                // a leftover .upload-* file holds nothing anyone can reach; the RetentionSweeper removes it a day on
             }
         }
     }

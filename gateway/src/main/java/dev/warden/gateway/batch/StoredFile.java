@@ -1,5 +1,6 @@
 package dev.warden.gateway.batch;
 
+import java.time.Instant;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
@@ -12,6 +13,9 @@ import tools.jackson.databind.node.ObjectNode;
  * @param lines       requests in a batch input file, result lines in an output file
  * @param attribution what the licence of the model that wrote an output file requires to be displayed with it
  *                    ({@code Built with Llama}); empty for uploads
+ * @param expiresAt   when the {@link RetentionSweeper} deletes it (epoch seconds): the client's
+ *                    {@link ExpiresAfter}, else the operator's retention for its purpose. Metadata written before
+ *                    files expired has none; such a file gets the retention counted from its creation when read
  */
 public record StoredFile(
         String id,
@@ -22,9 +26,18 @@ public record StoredFile(
         long createdAt,
         String sha256,
         long lines,
-        String attribution) {
+        String attribution,
+        long expiresAt) {
+
+    static final String BATCH = "batch";
+    static final String BATCH_OUTPUT = "batch_output";
 
     static final JsonMapper JSON = JsonMapper.builder().build();
+
+    /** Past its expiry: answered as unknown, and deleted by the next sweep unless a running batch still reads it. */
+    boolean expired(Instant now) {
+        return now.getEpochSecond() >= expiresAt;
+    }
 
     /** OpenAI's file object, as {@code GET /v1/files/{id}} answers it. */
     public ObjectNode openAi() {
@@ -33,6 +46,7 @@ public record StoredFile(
         n.put("object", "file");
         n.put("bytes", bytes);
         n.put("created_at", createdAt);
+        n.put("expires_at", expiresAt);
         n.put("filename", filename);
         n.put("purpose", purpose);
         n.put("status", "processed");
@@ -49,17 +63,24 @@ public record StoredFile(
         return JSON.writeValueAsBytes(n);
     }
 
-    static StoredFile parse(byte[] bytes) {
+    /** @param retention gives the expiry of a file whose metadata has none (written before files expired) */
+    static StoredFile parse(byte[] bytes, BatchProperties.Retention retention) {
         JsonNode n = JSON.readTree(bytes);
+        long createdAt = n.get("created_at").asLong();
+        String purpose = n.get("purpose").asString();
+        JsonNode expiresAt = n.get("expires_at");
         return new StoredFile(
                 n.get("id").asString(),
                 n.get("tenant").asString(),
                 n.get("filename").asString(),
-                n.get("purpose").asString(),
+                purpose,
                 n.get("bytes").asLong(),
-                n.get("created_at").asLong(),
+                createdAt,
                 n.get("sha256").asString(),
                 n.path("lines").asLong(),
-                n.path("attribution").asString(""));
+                n.path("attribution").asString(""),
+                expiresAt == null || expiresAt.isNull()
+                        ? createdAt + retention.of(purpose).toSeconds()
+                        : expiresAt.asLong());
     }
 }

@@ -133,11 +133,19 @@ public final class AuditTrail {
      * authentication, a batch's result file); a record that cannot be kept is counted and logged.
      */
     public void appendDetached(AuditRecord record) {
+        append(record);
+    }
+
+    /**
+     * As {@link #appendDetached}, for a caller that acts only once the record is durable (the retention sweep
+     * deletes a file after the record of its deletion is kept); completes at once when auditing is off.
+     */
+    public CompletableFuture<Void> append(AuditRecord record) {
         if (!enabled) {
-            return;
+            return CompletableFuture.completedFuture(null);
         }
         records.get(record.outcome()).increment();
-        auditLog.append(record).whenComplete((ok, e) -> {
+        return auditLog.append(record).whenComplete((ok, e) -> {
             if (e != null) {
                 failures.increment();
                 log.warn("audit record {} ({}) could not be kept: {}", record.requestId(), record.rule(), e.toString());

@@ -53,7 +53,7 @@ class BatchCapacityTest {
     void aShareOfTheSlotsOfAnInProcessModelAndAtLeastOne() {
         var permits = BatchConfiguration.permits(
                 models(llamaCpp("eight", 8), llamaCpp("one", 1)),
-                new BatchProperties(null, null, 0.25, 16, null, null));
+                new BatchProperties(null, null, 0.25, 16, null, null, null));
 
         assertThat(permits.apply("eight")).isEqualTo(2);
         assertThat(permits.apply("one")).as("a batch always makes progress").isEqualTo(1);
@@ -64,13 +64,13 @@ class BatchCapacityTest {
         WardenProperties warden =
                 models(remote("vllm", 8, "http://a", "http://b"), remote("default", null, "http://c"));
 
-        assertThat(BatchConfiguration.permits(warden, new BatchProperties(null, null, 0.5, 100, null, null))
+        assertThat(BatchConfiguration.permits(warden, new BatchProperties(null, null, 0.5, 100, null, null, null))
                         .apply("vllm"))
                 .isEqualTo(8);
-        assertThat(BatchConfiguration.permits(warden, new BatchProperties(null, null, 0.25, 4, null, null))
+        assertThat(BatchConfiguration.permits(warden, new BatchProperties(null, null, 0.25, 4, null, null, null))
                         .apply("default"))
                 .isEqualTo(4);
-        assertThat(BatchConfiguration.permits(warden, new BatchProperties(null, null, 0.25, 4, null, null))
+        assertThat(BatchConfiguration.permits(warden, new BatchProperties(null, null, 0.25, 4, null, null, null))
                         .apply("unknown"))
                 .isEqualTo(1);
     }

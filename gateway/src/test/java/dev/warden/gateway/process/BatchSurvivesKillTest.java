@@ -9,6 +9,7 @@ import com.openai.core.http.HttpResponse;
 import com.openai.models.batches.Batch;
 import com.openai.models.batches.BatchCreateParams;
 import com.openai.models.files.FileCreateParams;
+import com.openai.models.files.FileObject;
 import com.openai.models.files.FilePurpose;
 import dev.warden.gateway.TestTenants;
 import dev.warden.inference.testing.ScriptedOpenAiServer;
@@ -31,7 +32,7 @@ import tools.jackson.databind.json.JsonMapper;
  * Issue 15: a batch survives kill -9. A gateway in its own JVM runs a six-line batch one line at a time; the upstream
  * answers three lines and holds the fourth; the gateway gets SIGKILL with that line in flight. A new gateway on the
  * same data directory takes the batch up again and completes it: every line is in the output exactly once, none
- * lost, none twice.
+ * lost, none twice; the expiries the client chose for the upload and for the output are kept across the kill.
  */
 @Timeout(value = 300, unit = TimeUnit.SECONDS)
 class BatchSurvivesKillTest {
@@ -65,20 +66,29 @@ class BatchSurvivesKillTest {
             upstream.enqueue(ScriptedReply.text("one"), ScriptedReply.text("two"), ScriptedReply.text("three"))
                     .always(ScriptedReply.hang());
             String batchId;
+            String fileId;
+            long fileExpiresAt;
             try (GatewayProcess first = GatewayProcess.start(
                     "batch-kill-1", GatewayProcess.freePort(), properties(tenants, data, upstream))) {
                 OpenAIClient client = client(first, tenants);
-                String fileId = client.files()
+                FileObject uploaded = client.files()
                         .create(FileCreateParams.builder()
                                 .purpose(FilePurpose.BATCH)
                                 .file(input.getBytes(StandardCharsets.UTF_8))
-                                .build())
-                        .id();
+                                .expiresAfter(FileCreateParams.ExpiresAfter.builder()
+                                        .seconds(7200)
+                                        .build())
+                                .build());
+                fileId = uploaded.id();
+                fileExpiresAt = uploaded.expiresAt().orElseThrow();
                 batchId = client.batches()
                         .create(BatchCreateParams.builder()
                                 .inputFileId(fileId)
                                 .endpoint(BatchCreateParams.Endpoint.V1_CHAT_COMPLETIONS)
                                 .completionWindow(BatchCreateParams.CompletionWindow._24H)
+                                .outputExpiresAfter(BatchCreateParams.OutputExpiresAfter.builder()
+                                        .seconds(86_400)
+                                        .build())
                                 .build())
                         .id();
 
@@ -134,6 +144,11 @@ class BatchSurvivesKillTest {
                 assertThat(upstream.generationRequests())
                         .as("only the lines without a result ran again")
                         .isEqualTo(LINES - 3);
+                // expiries chosen before the kill hold after it: the upload's, and the batch's for its output
+                assertThat(client.files().retrieve(fileId).expiresAt()).contains(fileExpiresAt);
+                FileObject outputFile =
+                        client.files().retrieve(done.outputFileId().orElseThrow());
+                assertThat(outputFile.expiresAt()).contains(outputFile.createdAt() + 86_400);
                 client.close();
             }
         }

@@ -145,14 +145,27 @@ public final class SharedEncoder implements AutoCloseable {
 
     private Pending attach(String key, EncoderCaller caller, String text, boolean passages) {
         Pending[] created = new Pending[1];
+        float[][][] finished = new float[1][][];
         Pending p = pending.compute(key, (k, existing) -> {
             if (existing != null && existing.retain()) {
+                return existing;
+            }
+            // A run for this text may have finished between the caller's cache miss and now: it puts its vectors in
+            // the cache before it leaves this map, so looking again here, under the map's lock for the key, never
+            // encodes a text twice (the race made the heads' shared pass two passes under load)
+            finished[0] = cache.getIfPresent(key);
+            if (finished[0] != null) {
                 return existing;
             }
             created[0] = new Pending(key);
             created[0].retain();
             return created[0];
         });
+        if (finished[0] != null) {
+            Pending done = new Pending(key);
+            done.result.complete(finished[0]);
+            return done;
+        }
         if (p == created[0]) {
             start(p, caller, text, passages);
         }

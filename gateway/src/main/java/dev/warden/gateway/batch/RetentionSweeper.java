@@ -1,0 +1,168 @@
+package dev.warden.gateway.batch;
+
+import dev.warden.policy.tenant.TenantDirectory;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+
+/**
+ * Deletes what the Files and Batch API keeps once its time is up, every
+ * {@link BatchProperties.Retention#sweepInterval()} on a thread of its own (file I/O and waits for the audit log,
+ * never on an event loop): files past their {@code expires_at}; finished batches' records
+ * {@link BatchProperties.Retention#batches()} after they ended; what a kill left of an upload or a deletion
+ * ({@link FileStore#leftovers}, logged, not audited: no client ever had it).
+ * <p>
+ * A file that a batch still running reads is kept until that batch ends, and nothing of a tenant under
+ * {@code audit.legal-hold} is deleted while the hold lasts; such files are unknown to the API all the same. Each
+ * deletion is recorded in the audit log first and happens only once that record is durable: no data leaves without
+ * a record saying why. A sweep cut short (a kill, an audit log that cannot take records) is done again by the next
+ * one, since expiries are stored with the files and batches.
+ */
+final class RetentionSweeper implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(RetentionSweeper.class);
+
+    /**
+     * Leftovers of an upload or deletion cut short by a kill go once they have not changed for this long: longer
+     * than any upload takes, so that one still arriving is never taken for a leftover.
+     */
+    static final Duration LEFTOVER_AGE = Duration.ofDays(1);
+
+    private final FileStore files;
+    private final BatchRunner runner;
+    private final BatchAudit audit;
+    private final TenantDirectory tenants;
+    private final BatchProperties.Retention retention;
+    private final Clock clock;
+    private volatile ScheduledExecutorService schedule;
+
+    RetentionSweeper(
+            FileStore files,
+            BatchRunner runner,
+            BatchAudit audit,
+            TenantDirectory tenants,
+            BatchProperties.Retention retention,
+            Clock clock) {
+        this.files = files;
+        this.runner = runner;
+        this.audit = audit;
+        this.tenants = tenants;
+        this.retention = retention;
+        this.clock = clock;
+    }
+
+    /** One pass; run by the schedule, one at a time. */
+    void sweep() {
+        for (StoredFile file : files.expired()) {
+            if (runner.inputInUse(file.tenant(), file.id())) {
+                log.debug("file {} expired but batch input in use; kept until its batch ends", file.id());
+                continue;
+            }
+            if (onHold(file.tenant())) {
+                continue;
+            }
+            recorded(audit.expired(file));
+            files.erase(file.id());
+            log.info("file {} of tenant {} expired and was deleted", file.id(), file.tenant());
+        }
+        for (Path leftover : files.leftovers(clock.instant().minus(LEFTOVER_AGE))) {
+            try {
+                Files.deleteIfExists(leftover);
+                log.info("deleted {}, left behind by an upload or deletion cut short", leftover.getFileName());
+            } catch (IOException e) {
+                log.warn("cannot delete {}: {}", leftover.getFileName(), e.toString());
+            }
+        }
+        long now = clock.instant().getEpochSecond();
+        for (BatchJob job : runner.all()) {
+            Long endedAt = job.endedAt();
+            if (endedAt != null && now >= endedAt + retention.batches().toSeconds() && !onHold(job.tenant)) {
+                recorded(audit.forgotten(job, endedAt));
+                runner.forget(job);
+                log.info(
+                        "batch {} of tenant {} ended over {} ago and was deleted",
+                        job.id,
+                        job.tenant,
+                        retention.batches());
+            }
+        }
+    }
+
+    /** Litigation or an investigation: the tenant's data stays until the hold is lifted in the tenants file. */
+    private boolean onHold(String tenant) {
+        return tenants.tenant(tenant).map(t -> t.policy().audit().legalHold()).orElse(false);
+    }
+
+    /** Waits for an audit record; the deletion it announces does not happen without it. */
+    private static void recorded(CompletableFuture<Void> record) {
+        try {
+            record.get(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("stopped while waiting for the audit log", e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("the audit log did not keep the record of a deletion", e);
+        }
+    }
+
+    private void sweepLogged() {
+        try {
+            sweep();
+        } catch (RuntimeException e) {
+            // the schedule must survive: what was not deleted now is found again at the next sweep
+            log.warn("retention sweep stopped early, the next one continues: {}", e.toString());
+        }
+    }
+
+    @Override
+    public void start() {
+        schedule = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "warden-batch-retention");
+            t.setDaemon(true);
+            return t;
+        });
+        long every = retention.sweepInterval().toMillis();
+        schedule.scheduleWithFixedDelay(this::sweepLogged, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void stop() {
+        ScheduledExecutorService s = schedule;
+        if (s != null) {
+            s.shutdownNow();
+            try {
+                if (!s.awaitTermination(10, TimeUnit.SECONDS)) {
+                    log.warn("the retention sweep did not stop within 10 s");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        schedule = null;
+    }
+
+    @Override
+    public boolean isRunning() {
+        return schedule != null;
+    }
+
+    /**
+     * Starts after the {@link BatchRunner} has taken up the batches that had not ended (until then a file in use
+     * would look unused) and stops before it; the audit log closes after both.
+     */
+    @Override
+    public int getPhase() {
+        return SmartLifecycle.DEFAULT_PHASE;
+    }
+}
