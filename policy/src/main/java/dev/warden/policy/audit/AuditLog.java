@@ -50,6 +50,12 @@ public final class AuditLog implements AutoCloseable {
     private record Pending(AuditEntry entry, CompletableFuture<ChainedEntry> done) {}
 
     /**
+     * Put on the queue by {@link #close()}: a writer waiting on an empty queue would otherwise notice the close
+     * only when its poll times out (the retry interval), and every shutdown would wait that long. Never written.
+     */
+    private static final Pending WAKE = new Pending(null, null);
+
+    /**
      * Signed chain-head checkpoints ({@link HeadCheckpoint}): taken by the writer every {@code interval} when a head
      * moved, and at {@link #close()}, with the operator's key.
      */
@@ -301,6 +307,8 @@ public final class AuditLog implements AutoCloseable {
     @Override
     public void close() {
         closing = true;
+        // If the queue is full the writer is busy and sees closing on its next poll anyway.
+        queue.offer(WAKE);
         try {
             writer.join();
         } catch (InterruptedException e) {
@@ -310,6 +318,7 @@ public final class AuditLog implements AutoCloseable {
         // An append that raced with close() may have slipped in after the writer's last look: fail it, loudly.
         List<Pending> late = new ArrayList<>();
         queue.drainTo(late);
+        late.removeIf(p -> p == WAKE);
         if (!late.isEmpty()) {
             lost.addAndGet(late.size());
             log.error(
@@ -360,9 +369,13 @@ public final class AuditLog implements AutoCloseable {
         while (true) {
             Pending first;
             try {
-                first = queue.poll(pollMillis, TimeUnit.MILLISECONDS);
+                // Once closing, only what is already queued is left to write: no reason to wait for more.
+                first = closing ? queue.poll() : queue.poll(pollMillis, TimeUnit.MILLISECONDS);
             } catch (InterruptedException e) {
                 first = null;
+            }
+            while (first == WAKE) {
+                first = queue.poll();
             }
             replayIfDue();
             checkpointIfDue();
@@ -379,6 +392,7 @@ public final class AuditLog implements AutoCloseable {
             }
             batch.add(first);
             queue.drainTo(batch, config.maxBatch() - 1);
+            batch.removeIf(p -> p == WAKE);
             try {
                 write(batch);
             } catch (RuntimeException | Error e) {
