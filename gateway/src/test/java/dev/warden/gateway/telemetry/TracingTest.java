@@ -252,24 +252,7 @@ class TracingTest extends GatewayTest {
     }
 
     private JsonNode auditRecord(String tenant, String clientRequestId) {
-        return Awaitility.await()
-                .atMost(Duration.ofSeconds(10))
-                .pollInterval(Duration.ofMillis(100))
-                .until(
-                        () -> {
-                            for (JsonNode record : http.get(
-                                            "/admin/audit/records?limit=100&tenant=" + tenant, ADMIN_KEY)
-                                    .json()
-                                    .path("data")) {
-                                if (record.path("client_request_id")
-                                        .asString("")
-                                        .equals(clientRequestId)) {
-                                    return record;
-                                }
-                            }
-                            return null;
-                        },
-                        java.util.Objects::nonNull);
+        return auditRecords(tenant, clientRequestId, 1).get(0);
     }
 
     /** The records of one client request id, once there are {@code count} of them; {@code tenant} may add a filter. */
