@@ -4,16 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.warden.inference.testing.ScriptedReply;
-import dev.warden.policy.audit.AuditRecord;
 import dev.warden.policy.audit.AuditStore;
 import dev.warden.policy.audit.AuditStores;
-import dev.warden.policy.audit.ChainedEntry;
-import dev.warden.policy.audit.Outcome;
 import dev.warden.policy.audit.SqliteAuditStore;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -42,7 +36,7 @@ class StreamOpeningRecordTest extends GatewayTest {
     private static volatile CountDownLatch openingRecords = new CountDownLatch(0);
 
     @TestConfiguration
-    static class HeldOpeningRecords {
+    static class HeldStore {
 
         /** The real store, except that writing a stream's opening record waits for {@link #openingRecords}. */
         @Bean(destroyMethod = "close")
@@ -51,27 +45,7 @@ class StreamOpeningRecordTest extends GatewayTest {
             java.nio.file.Files.createDirectories(java.nio.file.Path.of("target/stream-opening-record-test"));
             AuditStore real = AuditStores.open(
                     "target/stream-opening-record-test/audit.db", null, null, SqliteAuditStore.Sync.FULL);
-            return (AuditStore) Proxy.newProxyInstance(
-                    AuditStore.class.getClassLoader(), new Class<?>[] {AuditStore.class}, (proxy, method, args) -> {
-                        if (method.getName().equals("append") && opens((List<?>) args[0])) {
-                            // fault injection: the writer is slow exactly when a stream opens
-                            if (!openingRecords.await(30, TimeUnit.SECONDS)) {
-                                throw new IllegalStateException("the test never let the opening record through");
-                            }
-                        }
-                        try {
-                            return method.invoke(real, args);
-                        } catch (InvocationTargetException e) {
-                            throw e.getCause();
-                        }
-                    });
-        }
-
-        private static boolean opens(List<?> entries) {
-            return entries.stream()
-                    .anyMatch(e -> e instanceof ChainedEntry c
-                            && c.entry() instanceof AuditRecord r
-                            && r.outcome() == Outcome.STREAM_STARTED);
+            return HeldOpeningRecords.holding(real, () -> openingRecords);
         }
     }
 

@@ -31,8 +31,11 @@ public record BatchProperties(
         Retention retention) {
 
     /**
-     * What the gateway keeps, and for how long, when the client does not say ({@code expires_after} of an upload,
-     * {@code output_expires_after} of a batch). A client's own expiry wins, within OpenAI's bounds.
+     * How long the gateway keeps files and batches: the operator's retention is both what applies when the client
+     * does not say ({@code expires_after} of an upload, {@code output_expires_after} of a batch) and the most a client
+     * may ask for. A shorter expiry of the client's wins; a longer one is cut to the operator's (and to the tenant's
+     * content retention), and the file object's {@code expires_at} says so. Compliance sets how long users' prompts
+     * and the model's outputs may be kept, not each client.
      *
      * @param uploads       an uploaded file, from its creation (default 30 days, as OpenAI keeps batch input)
      * @param outputs       a batch's output and error files, from their creation (default 30 days, as OpenAI)
@@ -57,6 +60,19 @@ public record BatchProperties(
         /** How long a file of this purpose is kept when nobody chose an expiry for it. */
         Duration of(String purpose) {
             return StoredFile.BATCH_OUTPUT.equals(purpose) ? outputs : uploads;
+        }
+
+        /**
+         * Seconds a file of this purpose is kept: the client's own expiry (null if none), at most the operator's
+         * retention and at most the tenant's {@code audit.content-retention-days} (a file is content: batch input
+         * holds users' prompts, output the model's answers, and they must not outlive the text the tenant's audit
+         * records may keep).
+         */
+        long secondsFor(String purpose, Long clientSeconds, int tenantContentRetentionDays) {
+            long operator = of(purpose).toSeconds();
+            long most = Math.min(
+                    operator, Duration.ofDays(tenantContentRetentionDays).toSeconds());
+            return clientSeconds == null ? most : Math.min(clientSeconds, most);
         }
     }
 

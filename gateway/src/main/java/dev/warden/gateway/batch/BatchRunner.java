@@ -2,6 +2,7 @@ package dev.warden.gateway.batch;
 
 import dev.warden.gateway.api.ApiErrors;
 import dev.warden.gateway.api.ApiException;
+import dev.warden.policy.tenant.AuditSettings;
 import dev.warden.policy.tenant.Principal;
 import dev.warden.policy.tenant.TenantDirectory;
 import java.nio.file.Files;
@@ -470,9 +471,14 @@ public final class BatchRunner implements SmartLifecycle {
                 lines,
                 "output".equals(kind) ? job.attribution : "",
                 now
-                        + (job.outputExpiresAfter == null
-                                ? properties.retention().outputs().toSeconds()
-                                : job.outputExpiresAfter));
+                        + properties
+                                .retention()
+                                .secondsFor(
+                                        StoredFile.BATCH_OUTPUT,
+                                        job.outputExpiresAfter,
+                                        tenants.tenant(job.tenant)
+                                                .map(t -> t.policy().audit().contentRetentionDays())
+                                                .orElse(AuditSettings.DEFAULT.contentRetentionDays())));
         return files.keep(file, source);
     }
 

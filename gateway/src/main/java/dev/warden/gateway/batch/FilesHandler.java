@@ -246,7 +246,13 @@ public final class FilesHandler {
                     HexFormat.of().formatHex(digest.digest()),
                     summary.lines(),
                     "",
-                    now + (expiry == null ? properties.retention().uploads().toSeconds() : expiry.seconds()));
+                    now
+                            + properties
+                                    .retention()
+                                    .secondsFor(
+                                            purpose,
+                                            expiry == null ? null : expiry.seconds(),
+                                            principal.tenant().policy().audit().contentRetentionDays()));
             kept = true;
             return files.keep(file, temp);
         }

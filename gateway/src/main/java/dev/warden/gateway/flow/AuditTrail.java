@@ -106,6 +106,7 @@ public final class AuditTrail {
         if (!enabled) {
             return Mono.empty();
         }
+        observer.streamOpening(call);
         AuditRecord record = call.toAudit(Outcome.STREAM_STARTED, 200, false, redactor::redact, fingerprints);
         CompletableFuture<Void> durable = auditLog.append(record);
         durable.whenComplete((ok, e) -> {

@@ -1,5 +1,7 @@
 package dev.warden.gateway.telemetry;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.warden.gateway.flow.CallObserver;
 import dev.warden.gateway.flow.CallRecord;
 import dev.warden.guard.Direction;
@@ -22,7 +24,8 @@ import java.util.concurrent.TimeUnit;
  * with {@code gen_ai.security.decision.type}, {@code gen_ai.security.target.type} ({@code llm_input},
  * {@code llm_output}), the policy version and the content's keyed fingerprint (the audit record's), never the
  * content. Built afterwards, with the stages' own timestamps, so the request path carries no tracing code; the
- * trace id goes on the audit record. A client's {@code traceparent} is continued.
+ * trace id goes on the audit record (a stream's root span starts when the stream opens, so that its opening record
+ * carries the trace id too). A client's {@code traceparent} is continued.
  */
 public final class CallTracer implements CallObserver {
 
@@ -32,11 +35,24 @@ public final class CallTracer implements CallObserver {
     private final Tracer tracer;
     private final Propagator propagator;
     private final FingerprintKey fingerprints;
+    private final Cache<CallRecord, Span> openStreams =
+            Caffeine.newBuilder().weakKeys().build();
 
     public CallTracer(Tracer tracer, Propagator propagator, FingerprintKey fingerprints) {
         this.tracer = tracer;
         this.propagator = propagator;
         this.fingerprints = fingerprints;
+    }
+
+    /**
+     * A stream's root span starts when it opens, so that its opening audit record names the trace; the rest of the
+     * trace is still built when it ends. Weak keys: a call that never ends leaves nothing behind.
+     */
+    @Override
+    public void streamOpening(CallRecord call) {
+        Span root = startRoot(call, new Clock());
+        openStreams.put(call, root);
+        call.traceId(root.context().traceId());
     }
 
     @Override
@@ -47,13 +63,9 @@ public final class CallTracer implements CallObserver {
         // the version the audit record names: the tenants and licence files the decision was made under
         String policyVersion =
                 java.util.Objects.requireNonNullElse(call.principal().policyVersion(), "none");
-        Span.Builder builder = call.traceParent() == null
-                ? tracer.spanBuilder()
-                : propagator.extract(
-                        call.traceParent(), (traceParent, key) -> key.equals("traceparent") ? traceParent : null);
-        builder.name(operation + " " + model)
-                .kind(Span.Kind.SERVER)
-                .startTimestamp(clock.micros(call.startNanos()), TimeUnit.MICROSECONDS)
+        Span opened = openStreams.asMap().remove(call);
+        Span root = opened != null ? opened : startRoot(call, clock);
+        root.name(operation + " " + model)
                 .tag("gen_ai.operation.name", operation)
                 .tag("gen_ai.request.model", model)
                 .tag("warden.tenant", call.principal().tenantId())
@@ -63,14 +75,13 @@ public final class CallTracer implements CallObserver {
                 .tag("warden.policy.version", policyVersion)
                 .tag("http.response.status_code", httpStatus);
         if (call.clientRequestId() != null) {
-            builder.tag("warden.client_request_id", call.clientRequestId());
+            root.tag("warden.client_request_id", call.clientRequestId());
         }
         Usage usage = call.usage();
         if (usage != null) {
-            builder.tag("gen_ai.usage.input_tokens", usage.promptTokens())
+            root.tag("gen_ai.usage.input_tokens", usage.promptTokens())
                     .tag("gen_ai.usage.output_tokens", usage.completionTokens());
         }
-        Span root = builder.start();
         if (call.limitStartNanos() != 0) {
             child(root, "rate_limit", clock, call.limitStartNanos(), call.limitEndNanos())
                     .end(clock.micros(call.limitEndNanos()), TimeUnit.MICROSECONDS);
@@ -134,6 +145,18 @@ public final class CallTracer implements CallObserver {
         }
         root.end(clock.micros(clock.nanoNow), TimeUnit.MICROSECONDS);
         call.traceId(root.context().traceId());
+    }
+
+    /** The request's root span, from its start; a client's {@code traceparent} is continued. Named when it ends. */
+    private Span startRoot(CallRecord call, Clock clock) {
+        Span.Builder builder = call.traceParent() == null
+                ? tracer.spanBuilder()
+                : propagator.extract(
+                        call.traceParent(), (traceParent, key) -> key.equals("traceparent") ? traceParent : null);
+        return builder.name("request")
+                .kind(Span.Kind.SERVER)
+                .startTimestamp(clock.micros(call.startNanos()), TimeUnit.MICROSECONDS)
+                .start();
     }
 
     private Span child(Span parent, String name, Clock clock, long startNanos, long endNanos) {

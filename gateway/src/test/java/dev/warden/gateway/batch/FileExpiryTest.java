@@ -50,11 +50,18 @@ import tools.jackson.databind.node.ObjectNode;
  * expires nobody else's files.
  */
 @Import(FileExpiryTest.AheadClock.class)
-@TestPropertySource(properties = {"warden.batch.retention.sweep-interval=200ms", "warden.batch.retention.batches=3h"})
+@TestPropertySource(
+        properties = {
+            "warden.batch.retention.sweep-interval=200ms",
+            "warden.batch.retention.batches=3h",
+            "warden.batch.retention.uploads=10d"
+        })
 class FileExpiryTest extends GatewayTest {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
-    private static final long THIRTY_DAYS = Duration.ofDays(30).toSeconds();
+    /** warden.batch.retention.uploads in this test: shorter than the 30 days a client may ask for. */
+    private static final long UPLOAD_RETENTION = Duration.ofDays(10).toSeconds();
+
     private static final Path DATA = TENANTS.dir.resolve("expiry-data");
     private static final ShiftedClock CLOCK = new ShiftedClock();
 
@@ -173,13 +180,25 @@ class FileExpiryTest extends GatewayTest {
         assertThat(chosen.expiresAt()).contains(chosen.createdAt() + 7200);
         assertThat(lenient.files().retrieve(chosen.id()).expiresAt()).contains(chosen.createdAt() + 7200);
         assertThat(unchosen.expiresAt())
-                .as("warden.batch.retention.uploads, 30 days by default")
-                .contains(unchosen.createdAt() + THIRTY_DAYS);
+                .as("warden.batch.retention.uploads")
+                .contains(unchosen.createdAt() + UPLOAD_RETENTION);
         // stored with the file's metadata, so a restart reads the same expiry
         assertThat(JSON.readTree(Files.readAllBytes(metadata(chosen.id())))
                         .path("expires_at")
                         .asLong())
                 .isEqualTo(chosen.createdAt() + 7200);
+    }
+
+    @Test
+    void aClientsExpiryLongerThanTheOperatorsRetentionIsCutToItAndTheAnswerSaysSo() throws IOException {
+        FileObject longer =
+                upload(BatchApiTest.line("e-3", "hello"), Duration.ofDays(20).toSeconds());
+
+        assertThat(longer.expiresAt()).contains(longer.createdAt() + UPLOAD_RETENTION);
+        assertThat(JSON.readTree(Files.readAllBytes(metadata(longer.id())))
+                        .path("expires_at")
+                        .asLong())
+                .isEqualTo(longer.createdAt() + UPLOAD_RETENTION);
     }
 
     @Test
@@ -324,7 +343,7 @@ class FileExpiryTest extends GatewayTest {
         String old = legacyFile(now - Duration.ofDays(31).toSeconds());
 
         FileObject loaded = lenient.files().retrieve(recent);
-        assertThat(loaded.expiresAt()).contains(loaded.createdAt() + THIRTY_DAYS);
+        assertThat(loaded.expiresAt()).contains(loaded.createdAt() + UPLOAD_RETENTION);
         assertThat(lenient.files().list().data()).extracting(FileObject::id).contains(recent);
         assertThatThrownBy(() -> lenient.files().retrieve(old)).isInstanceOf(NotFoundException.class);
         await().atMost(Duration.ofSeconds(10)).until(() -> gone(old));

@@ -3,26 +3,20 @@ package dev.warden.gateway.route;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.warden.gateway.HeldOpeningRecords;
 import dev.warden.gateway.flow.AuditTrail;
 import dev.warden.gateway.flow.CallRecord;
 import dev.warden.policy.audit.AuditLog;
 import dev.warden.policy.audit.AuditLogConfig;
-import dev.warden.policy.audit.AuditRecord;
 import dev.warden.policy.audit.AuditStore;
 import dev.warden.policy.audit.AuditStores;
-import dev.warden.policy.audit.ChainedEntry;
 import dev.warden.policy.audit.FingerprintKey;
-import dev.warden.policy.audit.Outcome;
 import dev.warden.policy.tenant.Principal;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
-import java.util.List;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -99,30 +93,10 @@ class OpeningRecordTest {
         try {
             Path dir = Files.createTempDirectory("warden-opening");
             AuditStore real = AuditStores.open(dir.resolve("audit.db").toString());
-            AuditStore held = (AuditStore) Proxy.newProxyInstance(
-                    AuditStore.class.getClassLoader(), new Class<?>[] {AuditStore.class}, (proxy, method, args) -> {
-                        if (method.getName().equals("append") && opens((List<?>) args[0])) {
-                            // fault injection: the writer is slow exactly when a stream opens
-                            if (!openingRecords.await(30, TimeUnit.SECONDS)) {
-                                throw new IllegalStateException("the test never let the opening record through");
-                            }
-                        }
-                        try {
-                            return method.invoke(real, args);
-                        } catch (InvocationTargetException e) {
-                            throw e.getCause();
-                        }
-                    });
+            AuditStore held = HeldOpeningRecords.holding(real, () -> openingRecords);
             return new AuditLog(held, AuditLogConfig.defaults().withSpillFile(dir.resolve("spill.jsonl")));
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
-    }
-
-    private static boolean opens(List<?> entries) {
-        return entries.stream()
-                .anyMatch(e -> e instanceof ChainedEntry c
-                        && c.entry() instanceof AuditRecord r
-                        && r.outcome() == Outcome.STREAM_STARTED);
     }
 }

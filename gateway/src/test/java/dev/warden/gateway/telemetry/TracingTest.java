@@ -189,6 +189,33 @@ class TracingTest extends GatewayTest {
     }
 
     @Test
+    void aStreamsOpeningRecordAlreadyNamesTheTraceItsEndingRecordAndSpansBelongTo() {
+        UPSTREAM.enqueue(ScriptedReply.pieces("one ", "two ", "three"));
+
+        Reply r = http.post(
+                "/v1/chat/completions",
+                TENANTS.acmeKey,
+                "application/json",
+                "{\"model\": \"test-model\", \"stream\": true, \"messages\": [{\"role\": \"user\", \"content\":"
+                        + " \"Count to three for the tracing probe\"}]}",
+                "x-request-id",
+                "trace-probe-stream");
+
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        SpanData root = awaitRoot("trace-probe-stream");
+        assertThat(root.getName()).isEqualTo("chat test-model");
+        assertThat(trace(root)).extracting(SpanData::getName).contains("inference test-model");
+        // a stream's opening record is listed only when asked for by its outcome
+        List<JsonNode> records = auditRecords("acme&outcome=stream_started,allowed", "trace-probe-stream", 2);
+        assertThat(records)
+                .extracting(record -> record.path("outcome").asString())
+                .contains("stream_started");
+        assertThat(records)
+                .extracting(record -> record.path("trace_id").asString())
+                .containsOnly(root.getTraceId());
+    }
+
+    @Test
     void spansReachTheOtlpEndpoint() {
         UPSTREAM.enqueue(ScriptedReply.text("exported"));
         assertThat(http.post("/v1/chat/completions", TENANTS.acmeKey, "application/json", chat("export me"))
@@ -225,11 +252,17 @@ class TracingTest extends GatewayTest {
     }
 
     private JsonNode auditRecord(String tenant, String clientRequestId) {
+        return auditRecords(tenant, clientRequestId, 1).get(0);
+    }
+
+    /** The records of one client request id, once there are {@code count} of them; {@code tenant} may add a filter. */
+    private List<JsonNode> auditRecords(String tenant, String clientRequestId, int count) {
         return Awaitility.await()
                 .atMost(Duration.ofSeconds(10))
                 .pollInterval(Duration.ofMillis(100))
                 .until(
                         () -> {
+                            List<JsonNode> found = new java.util.ArrayList<>();
                             for (JsonNode record : http.get(
                                             "/admin/audit/records?limit=100&tenant=" + tenant, ADMIN_KEY)
                                     .json()
@@ -237,12 +270,12 @@ class TracingTest extends GatewayTest {
                                 if (record.path("client_request_id")
                                         .asString("")
                                         .equals(clientRequestId)) {
-                                    return record;
+                                    found.add(record);
                                 }
                             }
-                            return null;
+                            return found;
                         },
-                        java.util.Objects::nonNull);
+                        found -> found.size() >= count);
     }
 
     private List<SpanData> trace(SpanData root) {
