@@ -22,6 +22,7 @@ import dev.warden.gateway.route.ReadGenerationGatewayFilterFactory;
 import dev.warden.policy.licence.BatchLicence;
 import dev.warden.policy.licence.LicenceCheck;
 import dev.warden.policy.tenant.TenantDirectory;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.function.Function;
 import org.springframework.beans.factory.ObjectProvider;
@@ -88,9 +89,10 @@ public class BatchConfiguration {
             AuditTrail trail,
             TenantDirectory tenants,
             BatchProperties properties,
-            ObjectProvider<Clock> clock) {
+            ObjectProvider<Clock> clock,
+            MeterRegistry metrics) {
         return new RetentionSweeper(
-                files, runner, new BatchAudit(trail), tenants, properties.retention(), clock(clock));
+                files, runner, new BatchAudit(trail), tenants, properties.retention(), clock(clock), metrics);
     }
 
     /**

@@ -1,6 +1,8 @@
 package dev.warden.gateway.batch;
 
 import dev.warden.policy.tenant.TenantDirectory;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,6 +47,10 @@ final class RetentionSweeper implements SmartLifecycle {
     private final TenantDirectory tenants;
     private final BatchProperties.Retention retention;
     private final Clock clock;
+    private final Counter filesDeleted;
+    private final Counter batchesDeleted;
+    private final Counter leftoversDeleted;
+    private final Counter sweepsCutShort;
     private volatile ScheduledExecutorService schedule;
 
     RetentionSweeper(
@@ -53,13 +59,28 @@ final class RetentionSweeper implements SmartLifecycle {
             BatchAudit audit,
             TenantDirectory tenants,
             BatchProperties.Retention retention,
-            Clock clock) {
+            Clock clock,
+            MeterRegistry metrics) {
         this.files = files;
         this.runner = runner;
         this.audit = audit;
         this.tenants = tenants;
         this.retention = retention;
         this.clock = clock;
+        this.filesDeleted = deleted(metrics, "file");
+        this.batchesDeleted = deleted(metrics, "batch");
+        this.leftoversDeleted = deleted(metrics, "leftover");
+        // a sweep that keeps stopping (an audit log that takes no records) leaves expired data on disk: alert on it
+        this.sweepsCutShort = Counter.builder("warden.batch.retention.sweeps.failed")
+                .description("Retention sweeps that stopped early; the next one continues")
+                .register(metrics);
+    }
+
+    private static Counter deleted(MeterRegistry metrics, String what) {
+        return Counter.builder("warden.batch.retention.deleted")
+                .description("Stored files, batch records and upload leftovers deleted by retention")
+                .tag("what", what)
+                .register(metrics);
     }
 
     /** One pass; run by the schedule, one at a time. */
@@ -74,11 +95,14 @@ final class RetentionSweeper implements SmartLifecycle {
             }
             recorded(audit.expired(file));
             files.erase(file.id());
+            filesDeleted.increment();
             log.info("file {} of tenant {} expired and was deleted", file.id(), file.tenant());
         }
         for (Path leftover : files.leftovers(clock.instant().minus(LEFTOVER_AGE))) {
             try {
-                Files.deleteIfExists(leftover);
+                if (Files.deleteIfExists(leftover)) {
+                    leftoversDeleted.increment();
+                }
                 log.info("deleted {}, left behind by an upload or deletion cut short", leftover.getFileName());
             } catch (IOException e) {
                 log.warn("cannot delete {}: {}", leftover.getFileName(), e.toString());
@@ -90,6 +114,7 @@ final class RetentionSweeper implements SmartLifecycle {
             if (endedAt != null && now >= endedAt + retention.batches().toSeconds() && !onHold(job.tenant)) {
                 recorded(audit.forgotten(job, endedAt));
                 runner.forget(job);
+                batchesDeleted.increment();
                 log.info(
                         "batch {} of tenant {} ended over {} ago and was deleted",
                         job.id,
@@ -121,6 +146,7 @@ final class RetentionSweeper implements SmartLifecycle {
             sweep();
         } catch (RuntimeException e) {
             // the schedule must survive: what was not deleted now is found again at the next sweep
+            sweepsCutShort.increment();
             log.warn("retention sweep stopped early, the next one continues: {}", e.toString());
         }
     }

@@ -17,6 +17,7 @@ import com.openai.models.files.FilePurpose;
 import dev.warden.gateway.GatewayTest;
 import dev.warden.gateway.HttpCalls;
 import dev.warden.inference.testing.ScriptedReply;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -32,6 +33,7 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
@@ -104,6 +106,9 @@ class FileExpiryTest extends GatewayTest {
 
     private OpenAIClient lenient;
 
+    @Autowired
+    MeterRegistry metrics;
+
     @BeforeEach
     void client() {
         // Tenant lenient fails open: a cold classifier in this context of its own never fails a batch line.
@@ -142,6 +147,10 @@ class FileExpiryTest extends GatewayTest {
         return await().atMost(Duration.ofSeconds(60))
                 .pollInterval(Duration.ofMillis(100))
                 .until(() -> lenient.batches().retrieve(id), b -> b.status().equals(status));
+    }
+
+    private double filesDeleted() {
+        return metrics.counter("warden.batch.retention.deleted", "what", "file").count();
     }
 
     private static Path content(String fileId) {
@@ -262,6 +271,7 @@ class FileExpiryTest extends GatewayTest {
     @Test
     void theSweepDeletesExpiredFilesButNeitherUnexpiredOnesNorTheInputOfARunningBatchAndRecordsEachDeletion() {
         Instant since = Instant.now().minusSeconds(1);
+        double deletedBefore = filesDeleted();
         UPSTREAM.always(ScriptedReply.text("slowly").firstByteDelay(Duration.ofSeconds(15)));
         FileObject expiring = upload(BatchApiTest.line("s-1", "hi"), 3600L);
         FileObject lasting = upload(BatchApiTest.line("s-2", "hi"), 3L * 3600);
@@ -293,6 +303,8 @@ class FileExpiryTest extends GatewayTest {
         // once the batch has ended, its input goes at the next sweep
         awaitStatus(batch.id(), Batch.Status.COMPLETED);
         await().atMost(Duration.ofSeconds(10)).until(() -> gone(input.id()));
+        // counted for the operators' dashboards: the expired file and the batch's input
+        assertThat(filesDeleted() - deletedBefore).isEqualTo(2);
 
         List<JsonNode> records = auditRecords(since);
         assertThat(deletionsOf(records, expiring.id())).singleElement().satisfies(r -> {
