@@ -21,6 +21,7 @@ import dev.warden.gateway.route.RateLimitGatewayFilterFactory;
 import dev.warden.gateway.route.ReadGenerationGatewayFilterFactory;
 import dev.warden.policy.licence.BatchLicence;
 import dev.warden.policy.licence.LicenceCheck;
+import dev.warden.policy.tenant.AuditSettings;
 import dev.warden.policy.tenant.TenantDirectory;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
@@ -44,8 +45,16 @@ public class BatchConfiguration {
     }
 
     @Bean
-    FileStore batchFileStore(WardenProperties warden, BatchProperties properties, ObjectProvider<Clock> clock) {
-        return new FileStore(warden.dataDir().resolve("files"), properties.retention(), clock(clock));
+    FileStore batchFileStore(
+            WardenProperties warden, BatchProperties properties, TenantDirectory tenants, ObjectProvider<Clock> clock) {
+        // read at each use: a tenants-file reload that shortens a tenant's content retention applies to new files
+        return new FileStore(
+                warden.dataDir().resolve("files"),
+                properties.retention(),
+                tenant -> tenants.tenant(tenant)
+                        .map(t -> t.policy().audit().contentRetentionDays())
+                        .orElse(AuditSettings.DEFAULT.contentRetentionDays()),
+                clock(clock));
     }
 
     @Bean

@@ -2,7 +2,6 @@ package dev.warden.gateway.batch;
 
 import dev.warden.gateway.api.ApiErrors;
 import dev.warden.gateway.api.ApiException;
-import dev.warden.policy.tenant.AuditSettings;
 import dev.warden.policy.tenant.Principal;
 import dev.warden.policy.tenant.TenantDirectory;
 import java.nio.file.Files;
@@ -470,15 +469,7 @@ public final class BatchRunner implements SmartLifecycle {
                 FileStore.sha256(source),
                 lines,
                 "output".equals(kind) ? job.attribution : "",
-                now
-                        + properties
-                                .retention()
-                                .secondsFor(
-                                        StoredFile.BATCH_OUTPUT,
-                                        job.outputExpiresAfter,
-                                        tenants.tenant(job.tenant)
-                                                .map(t -> t.policy().audit().contentRetentionDays())
-                                                .orElse(AuditSettings.DEFAULT.contentRetentionDays())));
+                files.expiresAt(job.tenant, StoredFile.BATCH_OUTPUT, now, job.outputExpiresAfter));
         return files.keep(file, source);
     }
 

@@ -20,6 +20,7 @@ import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.ToIntFunction;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
@@ -38,11 +39,15 @@ public final class FileStore {
 
     private final Path dir;
     private final BatchProperties.Retention retention;
+    private final ToIntFunction<String> contentRetentionDays;
     private final Clock clock;
 
-    public FileStore(Path dir, BatchProperties.Retention retention, Clock clock) {
+    /** @param contentRetentionDays a tenant's {@code audit.content-retention-days}, by tenant id */
+    public FileStore(
+            Path dir, BatchProperties.Retention retention, ToIntFunction<String> contentRetentionDays, Clock clock) {
         this.dir = dir;
         this.retention = retention;
+        this.contentRetentionDays = contentRetentionDays;
         this.clock = clock;
         try {
             Files.createDirectories(dir);
@@ -66,6 +71,16 @@ public final class FileStore {
         Path temp = dir.resolve(".upload-" + newId(""));
         PrivateFiles.ownerOnly(temp);
         return temp;
+    }
+
+    /**
+     * When a file of this tenant and purpose, created at {@code createdAt} (epoch seconds), expires: the client's own
+     * expiry ({@code clientSeconds}, null if it chose none) within the operator's retention and the tenant's content
+     * retention ({@link BatchProperties.Retention#secondsFor}). Uploads, batch results and files stored before files
+     * expired all get theirs here.
+     */
+    long expiresAt(String tenant, String purpose, long createdAt, Long clientSeconds) {
+        return createdAt + retention.secondsFor(purpose, clientSeconds, contentRetentionDays.applyAsInt(tenant));
     }
 
     /** Moves the finished content into the store under {@code id} and writes its metadata last. */
@@ -94,7 +109,7 @@ public final class FileStore {
             return Optional.empty();
         }
         try {
-            StoredFile file = StoredFile.parse(Files.readAllBytes(metaOf(id)), retention);
+            StoredFile file = StoredFile.parse(Files.readAllBytes(metaOf(id)), this);
             return file.tenant().equals(tenant) ? Optional.of(file) : Optional.empty();
         } catch (NoSuchFileException e) {
             return Optional.empty();
@@ -126,7 +141,7 @@ public final class FileStore {
             for (Path p : all.filter(p -> p.getFileName().toString().endsWith(".json"))
                     .toList()) {
                 try {
-                    files.add(StoredFile.parse(Files.readAllBytes(p), retention));
+                    files.add(StoredFile.parse(Files.readAllBytes(p), this));
                 } catch (NoSuchFileException deletedMeanwhile) {
                     // gone between the listing and the read
                 }

@@ -246,13 +246,7 @@ public final class FilesHandler {
                     HexFormat.of().formatHex(digest.digest()),
                     summary.lines(),
                     "",
-                    now
-                            + properties
-                                    .retention()
-                                    .secondsFor(
-                                            purpose,
-                                            expiry == null ? null : expiry.seconds(),
-                                            principal.tenant().policy().audit().contentRetentionDays()));
+                    files.expiresAt(principal.tenantId(), purpose, now, expiry == null ? null : expiry.seconds()));
             kept = true;
             return files.keep(file, temp);
         }

@@ -14,8 +14,9 @@ import tools.jackson.databind.node.ObjectNode;
  * @param attribution what the licence of the model that wrote an output file requires to be displayed with it
  *                    ({@code Built with Llama}); empty for uploads
  * @param expiresAt   when the {@link RetentionSweeper} deletes it (epoch seconds): the client's
- *                    {@link ExpiresAfter}, else the operator's retention for its purpose. Metadata written before
- *                    files expired has none; such a file gets the retention counted from its creation when read
+ *                    {@link ExpiresAfter} within the operator's and the tenant's retention
+ *                    ({@link FileStore#expiresAt}). Metadata written before files expired has none; such a file
+ *                    gets the retention counted from its creation when read
  */
 public record StoredFile(
         String id,
@@ -63,15 +64,16 @@ public record StoredFile(
         return JSON.writeValueAsBytes(n);
     }
 
-    /** @param retention gives the expiry of a file whose metadata has none (written before files expired) */
-    static StoredFile parse(byte[] bytes, BatchProperties.Retention retention) {
+    /** @param store gives the expiry of a file whose metadata has none (written before files expired) */
+    static StoredFile parse(byte[] bytes, FileStore store) {
         JsonNode n = JSON.readTree(bytes);
+        String tenant = n.get("tenant").asString();
         long createdAt = n.get("created_at").asLong();
         String purpose = n.get("purpose").asString();
         JsonNode expiresAt = n.get("expires_at");
         return new StoredFile(
                 n.get("id").asString(),
-                n.get("tenant").asString(),
+                tenant,
                 n.get("filename").asString(),
                 purpose,
                 n.get("bytes").asLong(),
@@ -80,7 +82,7 @@ public record StoredFile(
                 n.path("lines").asLong(),
                 n.path("attribution").asString(""),
                 expiresAt == null || expiresAt.isNull()
-                        ? createdAt + retention.of(purpose).toSeconds()
+                        ? store.expiresAt(tenant, purpose, createdAt, null)
                         : expiresAt.asLong());
     }
 }
