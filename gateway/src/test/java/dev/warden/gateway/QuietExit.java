@@ -13,8 +13,9 @@ import org.springframework.http.client.ReactorResourceFactory;
  * hook closes them one after another. Nothing is in flight by then (each graceful shutdown completes in
  * milliseconds), but each context's {@code reactorResourceFactory} then waited the 2 s quiet period for late tasks:
  * 17 contexts overran Surefire's 30 s exit limit and the fork was killed. A context closed while tests still run
- * (a test's own gateway) keeps the quiet period: without it, the other cached contexts' upstream calls failed
- * (RejectedExecutionException, then 503s) right after such a close. Production keeps the default throughout.
+ * (a test's own gateway) keeps the quiet period, as in production: it stops only that context's own event loops
+ * ({@code EventLoopsConfiguration}; {@code TwoGatewaysInOneJvmTest} checks that the others keep serving after it).
+ * Production keeps the default throughout.
  */
 public final class QuietExit implements ApplicationListener<ContextClosedEvent> {
 

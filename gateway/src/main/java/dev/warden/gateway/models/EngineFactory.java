@@ -10,11 +10,22 @@ import dev.warden.inference.remote.RemoteEngineSettings;
 import dev.warden.inference.remote.RemoteEngineSettings.Health;
 import dev.warden.inference.remote.RemoteEngineSettings.Timeouts;
 import java.nio.file.Files;
+import org.springframework.http.client.ReactorResourceFactory;
 import org.springframework.stereotype.Component;
 
 /** Starts the engine a model's configuration names; a model that cannot start is served as unavailable. */
 @Component
 public class EngineFactory {
+
+    private final ReactorResourceFactory eventLoops;
+
+    /**
+     * @param eventLoops the context's Reactor Netty resources: remote engines run on its event loops, which the
+     *     context disposes when it closes ({@code EventLoopsConfiguration}), never on the JVM's global ones
+     */
+    public EngineFactory(ReactorResourceFactory eventLoops) {
+        this.eventLoops = eventLoops;
+    }
 
     public ServedModel open(ModelProperties model) {
         if (model.name() == null || model.name().isBlank()) {
@@ -37,7 +48,7 @@ public class EngineFactory {
     private InferenceEngine start(String engine, ModelProperties model) {
         switch (engine) {
             case "remote" -> {
-                return new RemoteEngine(remoteSettings(model));
+                return new RemoteEngine(remoteSettings(model), eventLoops.getLoopResources());
             }
             case "llama-cpp" -> {
                 return new LlamaCppEngine(llamaCppSettings(model));

@@ -123,8 +123,11 @@ public final class GatewayOverheadBenchmark {
                             System.out.println("  bytes allocated/request gateway: " + galloc);
                         }
                         // the gateway's (or the bare forwarder's) own event loops: Spring Boot's reactor-netty
-                        // server and the client it shares its loops with
-                        double hopCpu = gcpu.getOrDefault("reactor-http-epoll", 0.0)
+                        // server and the client it shares its loops with (warden-http: EventLoopsConfiguration;
+                        // reactor-http: the global loops the bare forwarder runs on)
+                        double hopCpu = gcpu.getOrDefault("warden-http-epoll", 0.0)
+                                + gcpu.getOrDefault("warden-http-nio", 0.0)
+                                + gcpu.getOrDefault("reactor-http-epoll", 0.0)
                                 + gcpu.getOrDefault("reactor-http-nio", 0.0);
                         report(config, concurrency, d, ds, g, gs, hopCpu);
                     }

@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
+import org.springframework.http.client.ReactorResourceFactory;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -98,7 +99,8 @@ class SecurityReproductionsTest extends GatewayTest {
     @Test
     void aMissingModelFileIsNamedBySettingNotByPath() {
         Path missing = TENANTS.dir.resolve("nowhere/model.gguf");
-        ServedModel model = new EngineFactory()
+        // a llama-cpp model: no event loops needed, so the factory's are never started
+        ServedModel model = new EngineFactory(new ReactorResourceFactory())
                 .open(new ModelProperties(
                         "lost",
                         "llama-cpp",

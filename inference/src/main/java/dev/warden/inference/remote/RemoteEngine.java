@@ -23,10 +23,12 @@ import reactor.netty.ByteBufFlux;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.http.client.HttpClientResponse;
 import reactor.netty.resources.ConnectionProvider;
+import reactor.netty.resources.LoopResources;
 
 /**
  * Serves one model from OpenAI-compatible replicas (vLLM, llama.cpp's server, ...) over reactor-netty: no thread
- * of its own on the request path, one shared connection pool, one JSON mapper.
+ * of its own on the request path (the event loops are its owner's, see the constructors), one connection pool of its
+ * own, one JSON mapper.
  *
  * <p>The upstream body is the client's body with {@code model} set to the upstream name (and, for streams,
  * {@code stream_options.include_usage} forced on). Replicas are used round-robin while healthy and while their
@@ -47,10 +49,33 @@ public final class RemoteEngine implements InferenceEngine {
     private final Failover failover;
     private final UpstreamBody bodies;
     private final Disposable healthChecks;
+    /** The event loops this engine made for itself, null when its owner gave it theirs. */
+    private final LoopResources ownLoops;
+
     private final java.util.concurrent.atomic.AtomicInteger active = new java.util.concurrent.atomic.AtomicInteger();
 
+    /**
+     * Runs on event loops of its own, which {@link #close()} releases: for an engine used on its own (a tool, a
+     * test). An engine inside an application takes the application's loops ({@link #RemoteEngine(RemoteEngineSettings,
+     * LoopResources)}).
+     */
     public RemoteEngine(RemoteEngineSettings settings) {
+        this(settings, LoopResources.create("warden-remote-" + settings.servedModel()), true);
+    }
+
+    /**
+     * Runs on {@code loops}, which stay the caller's: it keeps them running until this engine is closed and disposes
+     * them itself; {@link #close()} leaves them alone. Never Reactor Netty's global loops by default: whoever
+     * disposes those (any Spring context that closes, with Spring's default resources) would take this engine's
+     * connections, its name resolver and its pool down with them.
+     */
+    public RemoteEngine(RemoteEngineSettings settings, LoopResources loops) {
+        this(settings, loops, false);
+    }
+
+    private RemoteEngine(RemoteEngineSettings settings, LoopResources loops, boolean ownLoops) {
         this.settings = settings;
+        this.ownLoops = ownLoops ? loops : null;
         RemoteEngineSettings.Timeouts timeouts = settings.timeouts();
         this.connections = ConnectionProvider.builder("warden-remote-" + settings.servedModel())
                 .maxConnections(settings.maxConnections())
@@ -58,7 +83,9 @@ public final class RemoteEngine implements InferenceEngine {
                 // Below uvicorn's 5 s keep-alive (vLLM), so that we rarely pick a connection the server is closing.
                 .maxIdleTime(Duration.ofSeconds(4))
                 .build();
+        // runOn also gives the client a name resolver on these loops instead of the global one
         HttpClient base = HttpClient.create(connections)
+                .runOn(loops)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int)
                         Math.min(Integer.MAX_VALUE, timeouts.connect().toMillis()))
                 .headers(h -> {
@@ -187,7 +214,12 @@ public final class RemoteEngine implements InferenceEngine {
         if (healthChecks != null) {
             healthChecks.dispose();
         }
-        connections.disposeLater().subscribe();
+        // Never blocks: close may run on any thread. The pool closes its connections on the loops, so loops last.
+        Mono<Void> released = connections.disposeLater();
+        if (ownLoops != null) {
+            released = released.then(ownLoops.disposeLater());
+        }
+        released.subscribe();
     }
 
     private Mono<Generation> whole(Replica replica, String path, byte[] body, boolean chat, String model) {
