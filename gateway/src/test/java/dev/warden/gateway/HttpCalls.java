@@ -58,6 +58,14 @@ public final class HttpCalls {
                 headers);
     }
 
+    public Reply delete(String path, String key) {
+        return send(
+                HttpRequest.newBuilder(URI.create(baseUrl + path))
+                        .timeout(Duration.ofSeconds(20))
+                        .DELETE(),
+                key);
+    }
+
     private Reply send(HttpRequest.Builder b, String key, String... headers) {
         if (key != null) {
             b.header("Authorization", "Bearer " + key);

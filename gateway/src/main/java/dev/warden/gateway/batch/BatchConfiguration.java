@@ -91,9 +91,16 @@ public class BatchConfiguration {
                 clock(clock));
     }
 
+    /** Whether a stored file is a batch's input or being deleted, decided one at a time. */
+    @Bean
+    FileClaims batchFileClaims(BatchRunner runner) {
+        return new FileClaims(runner::inputInUse);
+    }
+
     @Bean
     RetentionSweeper batchRetentionSweeper(
             FileStore files,
+            FileClaims claims,
             BatchRunner runner,
             AuditTrail trail,
             TenantDirectory tenants,
@@ -101,7 +108,7 @@ public class BatchConfiguration {
             ObjectProvider<Clock> clock,
             MeterRegistry metrics) {
         return new RetentionSweeper(
-                files, runner, new BatchAudit(trail), tenants, properties.retention(), clock(clock), metrics);
+                files, claims, runner, new BatchAudit(trail), tenants, properties.retention(), clock(clock), metrics);
     }
 
     /**
@@ -137,16 +144,17 @@ public class BatchConfiguration {
     @Bean
     FilesHandler filesHandler(
             FileStore files,
-            BatchRunner runner,
+            FileClaims claims,
             AuditTrail trail,
             BatchProperties properties,
             ObjectProvider<Clock> clock) {
-        return new FilesHandler(files, runner, new BatchAudit(trail), properties, clock(clock));
+        return new FilesHandler(files, claims, new BatchAudit(trail), properties, clock(clock));
     }
 
     @Bean
     BatchesHandler batchesHandler(
             FileStore files,
+            FileClaims claims,
             BatchRunner runner,
             AuditTrail trail,
             LicenceCheck licences,
@@ -156,6 +164,7 @@ public class BatchConfiguration {
             ObjectProvider<Clock> clock) {
         return new BatchesHandler(
                 files,
+                claims,
                 runner,
                 new BatchAudit(trail),
                 new BatchLicence(licences),

@@ -38,6 +38,7 @@ public final class BatchesHandler {
     static final String COMPLETION_WINDOW = "24h";
 
     private final FileStore files;
+    private final FileClaims claims;
     private final BatchRunner runner;
     private final BatchAudit audit;
     private final BatchLicence licence;
@@ -45,9 +46,12 @@ public final class BatchesHandler {
     private final RequestBodies bodies;
     private final BatchProperties properties;
     private final Clock clock;
+    /** Tests only: runs where a batch being created has checked its input file and is not registered yet. */
+    private volatile Runnable inputChecked = () -> {};
 
     BatchesHandler(
             FileStore files,
+            FileClaims claims,
             BatchRunner runner,
             BatchAudit audit,
             BatchLicence licence,
@@ -57,6 +61,7 @@ public final class BatchesHandler {
             Clock clock) {
         this.clock = clock;
         this.files = files;
+        this.claims = claims;
         this.runner = runner;
         this.audit = audit;
         this.licence = licence;
@@ -86,21 +91,49 @@ public final class BatchesHandler {
                     metadata,
                     request.headers().firstHeader(ReadGenerationGatewayFilterFactory.PURPOSE_HEADER),
                     request.headers().firstHeader(LicenceGatewayFilterFactory.DERIVATIVE_HEADER));
-            return Mono.fromCallable(() -> input(principal, inputFileId))
-                    .subscribeOn(Schedulers.boundedElastic())
-                    .flatMap(input -> admit(principal, call, input, endpoint, metadata, outputExpiry, declared));
+            // The input stays claimed from its check until the batch is registered (its running batch holds it
+            // from then on) or refused: a sweep or a deletion in between leaves it (FileClaims).
+            return Mono.usingWhen(
+                    Mono.fromCallable(() -> input(principal, inputFileId))
+                            .subscribeOn(Schedulers.boundedElastic())
+                            // found just as the request was cancelled: nothing will close it otherwise
+                            .doOnDiscard(Input.class, Input::release),
+                    input -> admit(principal, call, input, endpoint, metadata, outputExpiry, declared),
+                    input -> Mono.fromRunnable(input::release));
         });
     }
 
-    private record Input(StoredFile file, InputFile.Summary summary) {}
-
-    private Input input(Principal principal, String id) {
-        StoredFile file =
-                files.get(principal.tenantId(), id).orElseThrow(() -> FilesHandler.notFound("input_file_id", id));
-        if (!StoredFile.BATCH.equals(file.purpose())) {
-            throw ApiErrors.invalidRequest("file " + id + " was not uploaded with purpose 'batch'", "input_file_id");
+    private record Input(FileClaims.InputClaim claim, InputFile.Summary summary) {
+        StoredFile file() {
+            return claim.file();
         }
-        return new Input(file, InputFile.check(files.contentOf(id), properties.maxLines()));
+
+        void release() {
+            claim.close();
+        }
+    }
+
+    /** The tenant's input file, checked and claimed; unknown, expired or being deleted is 404 {@code file_not_found}. */
+    private Input input(Principal principal, String id) {
+        FileClaims.InputClaim claim = claims.claimInput(id, () -> files.get(principal.tenantId(), id))
+                .orElseThrow(() -> FilesHandler.notFound("input_file_id", id));
+        try {
+            if (!StoredFile.BATCH.equals(claim.file().purpose())) {
+                throw ApiErrors.invalidRequest(
+                        "file " + id + " was not uploaded with purpose 'batch'", "input_file_id");
+            }
+            Input input = new Input(claim, InputFile.check(files.contentOf(id), properties.maxLines()));
+            inputChecked.run();
+            return input;
+        } catch (RuntimeException e) {
+            claim.close();
+            throw e;
+        }
+    }
+
+    /** Tests only: {@code hook} runs (off the event loop) between the input file's check and the batch's start. */
+    void onInputChecked(Runnable hook) {
+        this.inputChecked = hook;
     }
 
     private Mono<ServerResponse> admit(

@@ -41,7 +41,7 @@ import tools.jackson.databind.node.ObjectNode;
 public final class FilesHandler {
 
     private final FileStore files;
-    private final BatchRunner runner;
+    private final FileClaims claims;
     private final BatchAudit audit;
     private final BatchProperties properties;
     private final Clock clock;
@@ -54,9 +54,9 @@ public final class FilesHandler {
 
     private final PartEventHttpMessageReader parts = new PartEventHttpMessageReader();
 
-    FilesHandler(FileStore files, BatchRunner runner, BatchAudit audit, BatchProperties properties, Clock clock) {
+    FilesHandler(FileStore files, FileClaims claims, BatchAudit audit, BatchProperties properties, Clock clock) {
         this.files = files;
-        this.runner = runner;
+        this.claims = claims;
         this.audit = audit;
         this.properties = properties;
         this.clock = clock;
@@ -117,22 +117,37 @@ public final class FilesHandler {
 
     public Mono<ServerResponse> delete(ServerRequest request) {
         Principal principal = RequestState.of(request.exchange()).principal();
-        return owned(request).flatMap(file -> {
-            if (runner.inputInUse(principal.tenantId(), file.id())) {
-                return Mono.error(ApiErrors.batchConflict(
-                        "file_in_use",
-                        "file " + file.id() + " is the input of a batch that has not ended; cancel the batch first"));
-            }
-            return Mono.fromCallable(() -> files.delete(principal.tenantId(), file.id()))
-                    .subscribeOn(Schedulers.boundedElastic())
-                    .flatMap(deleted -> {
-                        ObjectNode n = StoredFile.JSON.createObjectNode();
-                        n.put("id", file.id());
-                        n.put("object", "file");
-                        n.put("deleted", deleted);
-                        return json(n);
-                    });
-        });
+        return owned(request).flatMap(file -> Mono.fromCallable(() -> delete(principal, file))
+                .subscribeOn(Schedulers.boundedElastic())
+                .flatMap(deleted -> {
+                    ObjectNode n = StoredFile.JSON.createObjectNode();
+                    n.put("id", file.id());
+                    n.put("object", "file");
+                    n.put("deleted", deleted);
+                    return json(n);
+                }));
+    }
+
+    /**
+     * Deletes the file unless a batch holds it, one that has not ended or one being created on it (409), or another
+     * deletion is taking it (404, as for a file already gone). The check and the claim are one step
+     * ({@link FileClaims}): a batch created meanwhile is refused the file, not started on a deleted one.
+     */
+    private boolean delete(Principal principal, StoredFile file) {
+        FileClaims.Holder holder = claims.claimForDeletion(principal.tenantId(), file.id());
+        if (holder == FileClaims.Holder.BATCH) {
+            throw ApiErrors.batchConflict(
+                    "file_in_use",
+                    "file " + file.id() + " is the input of a batch that has not ended; cancel the batch first");
+        }
+        if (holder == FileClaims.Holder.DELETION) {
+            throw notFound("file_id", file.id());
+        }
+        try {
+            return files.delete(principal.tenantId(), file.id());
+        } finally {
+            claims.deletionEnded(file.id());
+        }
     }
 
     private Mono<StoredFile> owned(ServerRequest request) {

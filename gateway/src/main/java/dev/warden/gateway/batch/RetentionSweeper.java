@@ -25,7 +25,8 @@ import org.springframework.context.SmartLifecycle;
  * {@link BatchProperties.Retention#batches()} after they ended; what a kill left of an upload or a deletion
  * ({@link FileStore#leftovers}, logged, not audited: no client ever had it).
  * <p>
- * A file that a batch still running reads is kept until that batch ends, and nothing of a tenant under
+ * A file that a batch still running reads, or that a batch being created has just found, is kept until that batch
+ * ends ({@link FileClaims}), and nothing of a tenant under
  * {@code audit.legal-hold} is deleted while the hold lasts; such files are unknown to the API all the same. Each
  * deletion is recorded in the audit log first and happens only once that record is durable: no data leaves without
  * a record saying why. A sweep cut short (a kill, an audit log that cannot take records) is done again by the next
@@ -42,6 +43,7 @@ final class RetentionSweeper implements SmartLifecycle {
     static final Duration LEFTOVER_AGE = Duration.ofDays(1);
 
     private final FileStore files;
+    private final FileClaims claims;
     private final BatchRunner runner;
     private final BatchAudit audit;
     private final TenantDirectory tenants;
@@ -55,6 +57,7 @@ final class RetentionSweeper implements SmartLifecycle {
 
     RetentionSweeper(
             FileStore files,
+            FileClaims claims,
             BatchRunner runner,
             BatchAudit audit,
             TenantDirectory tenants,
@@ -62,6 +65,7 @@ final class RetentionSweeper implements SmartLifecycle {
             Clock clock,
             MeterRegistry metrics) {
         this.files = files;
+        this.claims = claims;
         this.runner = runner;
         this.audit = audit;
         this.tenants = tenants;
@@ -86,15 +90,21 @@ final class RetentionSweeper implements SmartLifecycle {
     /** One pass; run by the schedule, one at a time. */
     void sweep() {
         for (StoredFile file : files.expired()) {
-            if (runner.inputInUse(file.tenant(), file.id())) {
-                log.debug("file {} expired but batch input in use; kept until its batch ends", file.id());
-                continue;
-            }
             if (onHold(file.tenant())) {
                 continue;
             }
-            recorded(audit.expired(file));
-            files.erase(file.id());
+            // the check and the claim are one step: a batch created on the file now is refused it until it is gone
+            FileClaims.Holder holder = claims.claimForDeletion(file.tenant(), file.id());
+            if (holder != FileClaims.Holder.NONE) {
+                log.debug("file {} expired but held ({}); kept until let go", file.id(), holder);
+                continue;
+            }
+            try {
+                recorded(audit.expired(file));
+                files.erase(file.id());
+            } finally {
+                claims.deletionEnded(file.id());
+            }
             filesDeleted.increment();
             log.info("file {} of tenant {} expired and was deleted", file.id(), file.tenant());
         }

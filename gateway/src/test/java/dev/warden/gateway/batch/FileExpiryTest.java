@@ -30,6 +30,8 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -104,10 +106,19 @@ class FileExpiryTest extends GatewayTest {
         }
     }
 
+    private static final List<Batch.Status> ENDED =
+            List.of(Batch.Status.COMPLETED, Batch.Status.FAILED, Batch.Status.EXPIRED, Batch.Status.CANCELLED);
+
     private OpenAIClient lenient;
 
     @Autowired
     MeterRegistry metrics;
+
+    @Autowired
+    BatchesHandler batches;
+
+    @Autowired
+    RetentionSweeper sweeper;
 
     @BeforeEach
     void client() {
@@ -315,6 +326,36 @@ class FileExpiryTest extends GatewayTest {
         });
         assertThat(deletionsOf(records, input.id())).hasSize(1);
         assertThat(deletionsOf(records, lasting.id())).isEmpty();
+    }
+
+    @Test
+    void aBatchCreatedAsItsInputExpiresStartsWithItsWholeInputWhichGoesOnceTheBatchEnded() throws Exception {
+        UPSTREAM.always(ScriptedReply.text("Hi."));
+        FileObject input = upload(BatchApiTest.line("r-1", "Say hi."), 3600L);
+        Batch batch;
+        try (PausedCreation creation = new PausedCreation(batches)) {
+            CompletableFuture<Batch> created = CompletableFuture.supplyAsync(
+                    () -> lenient.batches().create(batchOf(input.id()).build()));
+            creation.awaitInputChecked();
+            // checked while unexpired; it expires before the batch is registered, and a sweep comes right then
+            CLOCK.advance(Duration.ofSeconds(3600 + 60));
+
+            sweeper.sweep();
+
+            assertThat(content(input.id()))
+                    .as("the input of a batch being created")
+                    .exists();
+            assertThat(metadata(input.id())).exists();
+            creation.letGo();
+            batch = created.get(30, TimeUnit.SECONDS);
+        }
+        String id = batch.id();
+        Batch done = await().atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> lenient.batches().retrieve(id), b -> ENDED.contains(b.status()));
+        assertThat(done.status()).as(String.valueOf(done.errors())).isEqualTo(Batch.Status.COMPLETED);
+        assertThat(done.requestCounts().orElseThrow().completed()).isEqualTo(1);
+        await().atMost(Duration.ofSeconds(10)).until(() -> gone(input.id()));
     }
 
     @Test
