@@ -35,7 +35,8 @@ import tools.jackson.databind.node.ObjectNode;
  * (one head per seed, their logits averaged into one head; see {@link MlpTrainer#trainEnsemble}), {@code realUserFpr=F}
  * (a cap on each real-user source's full-path validation FPR for the jailbreak threshold; 0, the
  * default, leaves it off, so that the command with no arguments reproduces the shipped heads 409a345e; runs C and D of
- * the encoder fine-tuning used 0.10).
+ * the encoder fine-tuning used 0.10), {@code matchShipped=true} (every threshold is also held so that no benign validation
+ * source is flagged more often than the shipped heads flag it, see {@link FalsePositiveProfile}; run E).
  */
 public final class TrainHeads {
 
@@ -64,6 +65,7 @@ public final class TrainHeads {
         }
         Path target = module.resolve("target");
         double realUserFpr = Double.parseDouble(options.getOrDefault("realUserFpr", "0"));
+        boolean matchShipped = Boolean.parseBoolean(options.getOrDefault("matchShipped", "false"));
         // another seed shows how much of a difference between two candidates is the heads' own training noise
         long seed = Long.parseLong(options.getOrDefault("seed", String.valueOf(SEED)));
         List<Long> seeds = options.containsKey("seeds")
@@ -84,6 +86,9 @@ public final class TrainHeads {
         String encoderId;
         EmbeddingStore store;
         Map<String, List<float[][]>> fullPath = Map.of();
+        // the shipped heads' view of the same rows (base encoder), for matchShipped
+        EmbeddingStore shippedStore = null;
+        Map<String, List<float[][]>> shippedFullPath = Map.of();
         try (SentenceEncoder encoder =
                 SentenceEncoder.candidate(options.get("encoderModel"), options.get("encoderDelta"), 1)) {
             // one cache file per encoder: the base model's keeps its old name; a graph file's is named by its hash
@@ -101,8 +106,15 @@ public final class TrainHeads {
                     new ArrayList<>(rows.stream().map(r -> r.example().text()).toList());
             heldOut.forEach(i -> texts.add(i.text()));
             store.fill(texts, encoder, 2);
-            if (realUserFpr > 0) {
+            if (realUserFpr > 0 || matchShipped) {
                 fullPath = fullPathVectors(rows, encoder);
+            }
+            if (matchShipped) {
+                try (SentenceEncoder base = SentenceEncoder.candidate(null, null, 1)) {
+                    shippedStore = new EmbeddingStore(target.resolve("embedding-cache/minilm-first-window.bin"));
+                    shippedStore.fill(texts, base, 2);
+                    shippedFullPath = fullPathVectors(rows, base);
+                }
             }
         }
         System.out.printf("encoded in %.0f s%n", (System.nanoTime() - start) / 1e9);
@@ -199,6 +211,40 @@ public final class TrainHeads {
                 store,
                 0.05);
         double injectionThreshold = Math.max(injectionAll, injectionDocs);
+        if (matchShipped) {
+            HeadFiles.Model shippedAttack =
+                    HeadFiles.readFile(module.resolve(SHIPPED_HEADS).resolve("attack-head.json"));
+            DenseHead reference = shippedAttack.head("attack");
+            Predicate<Row> benign = r -> r.example().attack().equals("benign");
+            Map<String, double[]> jailbreakNow = benignScores(attackRows, benign, jailbreakRaw, store, fullPath);
+            FalsePositiveProfile jailbreakProfile = new FalsePositiveProfile(
+                    benignScores(attackRows, benign, x -> reference.probabilities(x)[2], shippedStore, shippedFullPath),
+                    shippedAttack.threshold("jailbreak"));
+            jailbreakThreshold = Math.max(jailbreakThreshold, jailbreakProfile.threshold(jailbreakNow));
+            summary.append(String.format(
+                    Locale.ROOT,
+                    "jailbreak threshold held to the shipped heads' count on every benign validation source: %.4f%n",
+                    jailbreakThreshold));
+            summary.append(jailbreakProfile.report("jailbreak", jailbreakNow, jailbreakThreshold));
+            Map<String, double[]> injectionNow = benignScores(attackRows, benign, injectionRaw, store, Map.of());
+            FalsePositiveProfile injectionProfile = new FalsePositiveProfile(
+                    benignScores(
+                            attackRows,
+                            benign,
+                            x -> {
+                                double[] p = reference.probabilities(x);
+                                return p[1] + p[2];
+                            },
+                            shippedStore,
+                            Map.of()),
+                    shippedAttack.threshold("injection"));
+            injectionThreshold = Math.max(injectionThreshold, injectionProfile.threshold(injectionNow));
+            summary.append(String.format(
+                    Locale.ROOT,
+                    "injection threshold held to the shipped heads' count on every benign validation source: %.4f%n",
+                    injectionThreshold));
+            summary.append(injectionProfile.report("injection", injectionNow, injectionThreshold));
+        }
         summary.append(String.format(
                 "attack thresholds (raw probability): jailbreak %.4f = max(%.4f at 2%% FPR on all validation benign rows, "
                         + "%.4f at 4%% FPR on validation real-user and attack-word prompts); injection %.4f = max(%.4f at 2%% FPR on all validation benign rows, %.4f at 5%% FPR on validation benign documents)%n",
@@ -260,6 +306,22 @@ public final class TrainHeads {
                         + "<= %.0f%% FPR on validation benign-but-sensitive prompts (contrast families, coconot-pref) %.4f; using the higher%n",
                 unsafeThreshold, 100 * CONTRAST_FPR, contrastThreshold));
         unsafeThreshold = Math.max(unsafeThreshold, contrastThreshold);
+        if (matchShipped) {
+            HeadFiles.Model shippedHazard =
+                    HeadFiles.readFile(module.resolve(SHIPPED_HEADS).resolve("hazard-head.json"));
+            DenseHead reference = shippedHazard.head("unsafe");
+            Predicate<Row> safe = r -> !r.example().unsafe();
+            Map<String, double[]> unsafeNow = benignScores(hazardRows, safe, unsafeRaw, store, Map.of());
+            FalsePositiveProfile unsafeProfile = new FalsePositiveProfile(
+                    benignScores(hazardRows, safe, x -> reference.probabilities(x)[0], shippedStore, Map.of()),
+                    shippedHazard.threshold("unsafe"));
+            unsafeThreshold = Math.max(unsafeThreshold, unsafeProfile.threshold(unsafeNow));
+            summary.append(String.format(
+                    Locale.ROOT,
+                    "unsafe threshold held to the shipped heads' count on every safe validation source: %.4f%n",
+                    unsafeThreshold));
+            summary.append(unsafeProfile.report("unsafe", unsafeNow, unsafeThreshold));
+        }
         for (Split s : List.of(Split.VALIDATION, Split.TEST)) {
             summary.append(line(
                     "unsafe",
@@ -745,6 +807,35 @@ public final class TrainHeads {
                 out.computeIfAbsent(e.source(), k -> new ArrayList<>()).add(encoder.encode(e.text()));
             }
         }
+        return out;
+    }
+
+    /** The shipped head files, against which matchShipped holds a candidate's false positives. */
+    static final String SHIPPED_HEADS = "src/main/resources/dev/warden/guard/embedded";
+
+    /**
+     * Each benign source's validation scores: first window, or every window and segment (highest score) for the
+     * sources in {@code fullPath}, as the classifier reads a user turn.
+     */
+    static Map<String, double[]> benignScores(
+            List<Row> rows,
+            Predicate<Row> benign,
+            Function<float[], Double> score,
+            EmbeddingStore store,
+            Map<String, List<float[][]>> fullPath) {
+        Map<String, List<Double>> bySource = new TreeMap<>();
+        for (Row r : rows) {
+            if (r.split() == Split.VALIDATION
+                    && benign.test(r)
+                    && !fullPath.containsKey(r.example().source())) {
+                bySource.computeIfAbsent(r.example().source(), k -> new ArrayList<>())
+                        .add(score.apply(store.get(r.example().text())));
+            }
+        }
+        Map<String, double[]> out = new TreeMap<>();
+        bySource.forEach((source, scores) ->
+                out.put(source, scores.stream().mapToDouble(Double::doubleValue).toArray()));
+        fullPath.forEach((source, vectors) -> out.put(source, maxScores(vectors, score)));
         return out;
     }
 
