@@ -93,20 +93,10 @@ final class RetentionSweeper implements SmartLifecycle {
             if (onHold(file.tenant())) {
                 continue;
             }
-            // the check and the claim are one step: a batch created on the file now is refused it until it is gone
-            FileClaims.Holder holder = claims.claimForDeletion(file.tenant(), file.id());
-            if (holder != FileClaims.Holder.NONE) {
-                log.debug("file {} expired but held ({}); kept until let go", file.id(), holder);
-                continue;
+            if (deleteExpired(file)) {
+                filesDeleted.increment();
+                log.info("file {} of tenant {} expired and was deleted", file.id(), file.tenant());
             }
-            try {
-                recorded(audit.expired(file));
-                files.erase(file.id());
-            } finally {
-                claims.deletionEnded(file.id());
-            }
-            filesDeleted.increment();
-            log.info("file {} of tenant {} expired and was deleted", file.id(), file.tenant());
         }
         for (Path leftover : files.leftovers(clock.instant().minus(LEFTOVER_AGE))) {
             try {
@@ -131,6 +121,29 @@ final class RetentionSweeper implements SmartLifecycle {
                         job.tenant,
                         retention.batches());
             }
+        }
+    }
+
+    /**
+     * Deletes an expired file unless a batch holds it: the check and the claim are one step ({@link FileClaims}), so
+     * a batch created on the file meanwhile is refused it until it is gone. False when the file stays, or went before
+     * the claim (a client's DELETE, another sweep): no second record of one deletion.
+     */
+    private boolean deleteExpired(StoredFile file) {
+        FileClaims.Holder holder = claims.claimForDeletion(file.tenant(), file.id());
+        if (holder != FileClaims.Holder.NONE) {
+            log.debug("file {} expired but held ({}); kept until let go", file.id(), holder);
+            return false;
+        }
+        try {
+            if (files.find(file.tenant(), file.id()).isEmpty()) {
+                return false;
+            }
+            recorded(audit.expired(file));
+            files.erase(file.id());
+            return true;
+        } finally {
+            claims.deletionEnded(file.id());
         }
     }
 
