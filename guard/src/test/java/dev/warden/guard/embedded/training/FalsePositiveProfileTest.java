@@ -44,6 +44,17 @@ class FalsePositiveProfileTest {
                 .hasMessageContaining("arena");
     }
 
+    @Test
+    void matchingOnRealTrafficLeavesOutTheProjectsOwnTemplatesAndSourcesTooSmallToCount() {
+        Map<String, double[]> held = TrainHeads.realSources(Map.of(
+                "arena-hard", new double[25],
+                "grammar-benign-wrapper", new double[25],
+                "contrast", new double[600],
+                "injecagent-user", new double[4]));
+
+        assertThat(held).containsOnlyKeys("arena-hard");
+    }
+
     private static long flagged(double[] scores, double threshold) {
         return java.util.Arrays.stream(scores).filter(s -> s >= threshold).count();
     }

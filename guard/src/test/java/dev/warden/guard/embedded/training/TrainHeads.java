@@ -36,7 +36,9 @@ import tools.jackson.databind.node.ObjectNode;
  * (a cap on each real-user source's full-path validation FPR for the jailbreak threshold; 0, the
  * default, leaves it off, so that the command with no arguments reproduces the shipped heads 409a345e; runs C and D of
  * the encoder fine-tuning used 0.10), {@code matchShipped=true} (every threshold is also held so that no benign validation
- * source is flagged more often than the shipped heads flag it, see {@link FalsePositiveProfile}; run E).
+ * source is flagged more often than the shipped heads flag it, see {@link FalsePositiveProfile}; run E) or
+ * {@code matchShipped=real} (the same for the sources the project did not generate that have at least
+ * {@value #MATCHED_SOURCE_MIN_ROWS} validation rows; run F).
  */
 public final class TrainHeads {
 
@@ -65,7 +67,15 @@ public final class TrainHeads {
         }
         Path target = module.resolve("target");
         double realUserFpr = Double.parseDouble(options.getOrDefault("realUserFpr", "0"));
-        boolean matchShipped = Boolean.parseBoolean(options.getOrDefault("matchShipped", "false"));
+        String matchMode = options.getOrDefault("matchShipped", "false");
+        if (!List.of("false", "true", "real").contains(matchMode)) {
+            throw new IllegalArgumentException("matchShipped= takes false, true or real, not " + matchMode);
+        }
+        boolean matchShipped = !matchMode.equals("false");
+        // run F: the project's own generated look-alikes (a few templates each, 12 to 27 correlated validation rows
+        // per source) set run E's thresholds alone; they stay held by the pooled rules, real traffic by its count
+        Function<Map<String, double[]>, Map<String, double[]>> matched =
+                matchMode.equals("real") ? TrainHeads::realSources : m -> m;
         // another seed shows how much of a difference between two candidates is the heads' own training noise
         long seed = Long.parseLong(options.getOrDefault("seed", String.valueOf(SEED)));
         List<Long> seeds = options.containsKey("seeds")
@@ -226,9 +236,10 @@ public final class TrainHeads {
                     "jailbreak threshold held to the shipped heads' count on every benign validation source: %.4f%n",
                     jailbreakThreshold));
             summary.append(jailbreakProfile.report("jailbreak", jailbreakNow, jailbreakThreshold));
-            Map<String, double[]> injectionNow = benignScores(attackRows, benign, injectionRaw, store, Map.of());
+            Map<String, double[]> injectionNow =
+                    matched.apply(benignScores(attackRows, benign, injectionRaw, store, Map.of()));
             FalsePositiveProfile injectionProfile = new FalsePositiveProfile(
-                    benignScores(
+                    matched.apply(benignScores(
                             attackRows,
                             benign,
                             x -> {
@@ -236,7 +247,7 @@ public final class TrainHeads {
                                 return p[1] + p[2];
                             },
                             shippedStore,
-                            Map.of()),
+                            Map.of())),
                     shippedAttack.threshold("injection"));
             injectionThreshold = Math.max(injectionThreshold, injectionProfile.threshold(injectionNow));
             summary.append(String.format(
@@ -311,9 +322,10 @@ public final class TrainHeads {
                     HeadFiles.readFile(module.resolve(SHIPPED_HEADS).resolve("hazard-head.json"));
             DenseHead reference = shippedHazard.head("unsafe");
             Predicate<Row> safe = r -> !r.example().unsafe();
-            Map<String, double[]> unsafeNow = benignScores(hazardRows, safe, unsafeRaw, store, Map.of());
+            Map<String, double[]> unsafeNow = matched.apply(benignScores(hazardRows, safe, unsafeRaw, store, Map.of()));
             FalsePositiveProfile unsafeProfile = new FalsePositiveProfile(
-                    benignScores(hazardRows, safe, x -> reference.probabilities(x)[0], shippedStore, Map.of()),
+                    matched.apply(
+                            benignScores(hazardRows, safe, x -> reference.probabilities(x)[0], shippedStore, Map.of())),
                     shippedHazard.threshold("unsafe"));
             unsafeThreshold = Math.max(unsafeThreshold, unsafeProfile.threshold(unsafeNow));
             summary.append(String.format(
@@ -807,6 +819,28 @@ public final class TrainHeads {
                 out.computeIfAbsent(e.source(), k -> new ArrayList<>()).add(encoder.encode(e.text()));
             }
         }
+        return out;
+    }
+
+    /** Benign and unsafe-but-not-attack sources the project writes itself (grammars, templates, frames). */
+    static final java.util.Set<String> GENERATED_SOURCES = java.util.Set.of(
+            ContrastPrompts.SOURCE,
+            InjectionGrammar.BENIGN_SOURCE,
+            TakeoverPrompts.BENIGN_SOURCE,
+            HazardPrompts.SOURCE,
+            "wrapped-benign",
+            "wrapped-hazard");
+
+    static final int MATCHED_SOURCE_MIN_ROWS = 20;
+
+    /** The sources matchShipped=real holds: not generated by the project, and enough validation rows to count. */
+    static Map<String, double[]> realSources(Map<String, double[]> bySource) {
+        Map<String, double[]> out = new TreeMap<>();
+        bySource.forEach((source, scores) -> {
+            if (!GENERATED_SOURCES.contains(source) && scores.length >= MATCHED_SOURCE_MIN_ROWS) {
+                out.put(source, scores);
+            }
+        });
         return out;
     }
 
