@@ -182,21 +182,30 @@ public final class FileStore {
         }
     }
 
-    public boolean delete(String tenant, String id) {
-        if (get(tenant, id).isEmpty()) {
-            return false;
-        }
-        erase(id);
-        return true;
+    /** Removes the tenant's file from the API unless it is unknown or expired; see {@link #forget(String)}. */
+    boolean forget(String tenant, String id) {
+        return get(tenant, id).isPresent() && forget(id);
     }
 
     /**
-     * Removes a file for good: the metadata first, so that the file is unknown from then on even if the content's
-     * removal is cut short (a kill leaves an orphan content file, never a file that answers without content).
+     * Removes a file's metadata: the file is unknown from then on, and its content is left for
+     * {@link #eraseContentOf}. Metadata first, so that a kill between the two leaves an orphan content file (a
+     * {@link #leftovers leftover}), never a file that answers without content. False when it was already gone.
      */
-    void erase(String id) {
+    boolean forget(String id) {
         try {
-            Files.deleteIfExists(metaOf(id));
+            return Files.deleteIfExists(metaOf(id));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot delete file " + id, e);
+        }
+    }
+
+    /**
+     * Erases the content of a file {@link #forget forgotten} before. A download that has it open still reads it to its
+     * end (POSIX frees the bytes when the last reader closes them).
+     */
+    void eraseContentOf(String id) {
+        try {
             Files.deleteIfExists(contentOf(id));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot delete file " + id, e);

@@ -135,15 +135,19 @@ final class RetentionSweeper implements SmartLifecycle {
             log.debug("file {} expired but held ({}); kept until let go", file.id(), holder);
             return false;
         }
+        boolean forgotten = false;
         try {
             if (files.find(file.tenant(), file.id()).isEmpty()) {
                 return false;
             }
             recorded(audit.expired(file));
-            files.erase(file.id());
-            return true;
+            forgotten = files.forget(file.id());
+            return forgotten;
         } finally {
-            claims.deletionEnded(file.id());
+            // a download that found the file before it expired is sent it whole; the last such one erases it
+            if (claims.deletionEnded(file.id(), forgotten)) {
+                files.eraseContentOf(file.id());
+            }
         }
     }
 

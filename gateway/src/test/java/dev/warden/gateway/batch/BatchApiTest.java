@@ -52,6 +52,9 @@ class BatchApiTest extends GatewayTest {
     @Autowired
     BatchesHandler batches;
 
+    @Autowired
+    FilesHandler files;
+
     private OpenAIClient local;
     private OpenAIClient distiller;
 
@@ -78,6 +81,15 @@ class BatchApiTest extends GatewayTest {
 
     static String line(String customId, String user) {
         return line(customId, user, 16);
+    }
+
+    /** A file of {@code count} requests, a few buffers long when sent. */
+    static String lines(String prefix, int count) {
+        StringBuilder content = new StringBuilder();
+        for (int i = 1; i <= count; i++) {
+            content.append(line(prefix + "-" + i, "Count to " + i + "."));
+        }
+        return content.toString();
     }
 
     static String line(String customId, String user, int maxTokens) {
@@ -425,10 +437,10 @@ class BatchApiTest extends GatewayTest {
         UPSTREAM.always(ScriptedReply.text("Hi."));
         FileObject input = upload(local, line("d-1", "Say hi."));
         Batch batch;
-        try (PausedCreation creation = new PausedCreation(batches)) {
+        try (PausedStep creation = new PausedStep(batches::onInputChecked)) {
             CompletableFuture<Batch> created = CompletableFuture.supplyAsync(
                     () -> local.batches().create(batchOf(input.id()).build()));
-            creation.awaitInputChecked();
+            creation.awaitReached();
 
             HttpCalls.Reply refused = new HttpCalls(baseUrl()).delete("/v1/files/" + input.id(), TENANTS.localKey);
 
@@ -440,6 +452,32 @@ class BatchApiTest extends GatewayTest {
         Batch done = awaitEnd(local, batch.id());
         assertThat(done.status()).as(String.valueOf(done.errors())).isEqualTo(Batch.Status.COMPLETED);
         assertThat(done.requestCounts().orElseThrow().total()).isEqualTo(1);
+    }
+
+    @Test
+    void aDownloadThatFoundItsFileIsSentWholeWhenTheFileIsDeletedMeanwhileWhichGoesRightAfter() throws Exception {
+        String content = lines("w", 300);
+        FileObject file = upload(local, content);
+        HttpCalls.Reply download;
+        try (PausedStep opening = new PausedStep(files::onContentFound)) {
+            CompletableFuture<HttpCalls.Reply> downloading = CompletableFuture.supplyAsync(
+                    () -> new HttpCalls(baseUrl()).get("/v1/files/" + file.id() + "/content", TENANTS.localKey));
+            opening.awaitReached();
+
+            assertThat(local.files().delete(file.id()).deleted()).isTrue();
+            assertThat(new HttpCalls(baseUrl())
+                            .get("/v1/files/" + file.id(), TENANTS.localKey)
+                            .status())
+                    .as("deleted for everything that starts after the deletion")
+                    .isEqualTo(404);
+            opening.letGo();
+            download = downloading.get(30, TimeUnit.SECONDS);
+        }
+
+        assertThat(download.status()).as(download.body()).isEqualTo(200);
+        assertThat(download.body()).isEqualTo(content);
+        assertThat(TENANTS.dir.resolve("data").resolve("files").resolve(file.id() + ".jsonl"))
+                .doesNotExist();
     }
 
     @Test

@@ -120,6 +120,9 @@ class FileExpiryTest extends GatewayTest {
     @Autowired
     RetentionSweeper sweeper;
 
+    @Autowired
+    FilesHandler filesHandler;
+
     @BeforeEach
     void client() {
         // Tenant lenient fails open: a cold classifier in this context of its own never fails a batch line.
@@ -333,10 +336,10 @@ class FileExpiryTest extends GatewayTest {
         UPSTREAM.always(ScriptedReply.text("Hi."));
         FileObject input = upload(BatchApiTest.line("r-1", "Say hi."), 3600L);
         Batch batch;
-        try (PausedCreation creation = new PausedCreation(batches)) {
+        try (PausedStep creation = new PausedStep(batches::onInputChecked)) {
             CompletableFuture<Batch> created = CompletableFuture.supplyAsync(
                     () -> lenient.batches().create(batchOf(input.id()).build()));
-            creation.awaitInputChecked();
+            creation.awaitReached();
             // checked while unexpired; it expires before the batch is registered, and a sweep comes right then
             CLOCK.advance(Duration.ofSeconds(3600 + 60));
 
@@ -356,6 +359,31 @@ class FileExpiryTest extends GatewayTest {
         assertThat(done.status()).as(String.valueOf(done.errors())).isEqualTo(Batch.Status.COMPLETED);
         assertThat(done.requestCounts().orElseThrow().completed()).isEqualTo(1);
         await().atMost(Duration.ofSeconds(10)).until(() -> gone(input.id()));
+    }
+
+    @Test
+    void aDownloadUnderWayWhenItsFileExpiresIsSentWholeAndTheSweepDeletesTheFileOnce() throws Exception {
+        Instant since = Instant.now().minusSeconds(1);
+        String lines = BatchApiTest.lines("x", 300);
+        FileObject file = upload(lines, 3600L);
+        HttpCalls.Reply download;
+        try (PausedStep opening = new PausedStep(filesHandler::onContentFound)) {
+            CompletableFuture<HttpCalls.Reply> downloading = CompletableFuture.supplyAsync(
+                    () -> new HttpCalls(baseUrl()).get("/v1/files/" + file.id() + "/content", TENANTS.lenientKey));
+            opening.awaitReached();
+            CLOCK.advance(Duration.ofSeconds(3600 + 60));
+
+            sweeper.sweep();
+
+            assertThat(metadata(file.id())).as("deleted by the sweep").doesNotExist();
+            opening.letGo();
+            download = downloading.get(30, TimeUnit.SECONDS);
+        }
+
+        assertThat(download.status()).as(download.body()).isEqualTo(200);
+        assertThat(download.body()).isEqualTo(lines);
+        assertThat(gone(file.id())).isTrue();
+        assertThat(deletionsOf(auditRecords(since), file.id())).hasSize(1);
     }
 
     @Test
