@@ -20,7 +20,9 @@ import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.ToIntFunction;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
@@ -39,12 +41,15 @@ public final class FileStore {
 
     private final Path dir;
     private final BatchProperties.Retention retention;
-    private final ToIntFunction<String> contentRetentionDays;
+    private final Function<String, OptionalInt> contentRetentionDays;
     private final Clock clock;
 
-    /** @param contentRetentionDays a tenant's {@code audit.content-retention-days}, by tenant id */
+    /** @param contentRetentionDays a tenant's {@code audit.content-retention-days} if it sets one, by tenant id */
     public FileStore(
-            Path dir, BatchProperties.Retention retention, ToIntFunction<String> contentRetentionDays, Clock clock) {
+            Path dir,
+            BatchProperties.Retention retention,
+            Function<String, OptionalInt> contentRetentionDays,
+            Clock clock) {
         this.dir = dir;
         this.retention = retention;
         this.contentRetentionDays = contentRetentionDays;
@@ -76,11 +81,12 @@ public final class FileStore {
     /**
      * When a file of this tenant and purpose, created at {@code createdAt} (epoch seconds), expires: the client's own
      * expiry ({@code clientSeconds}, null if it chose none) within the operator's retention and the tenant's content
-     * retention ({@link BatchProperties.Retention#secondsFor}). Uploads, batch results and files stored before files
-     * expired all get theirs here.
+     * retention ({@link BatchProperties.Retention#secondsFor}); empty when none of them limits it, and the file is
+     * kept until it is deleted. Uploads, batch results and files stored before files expired all get theirs here.
      */
-    long expiresAt(String tenant, String purpose, long createdAt, Long clientSeconds) {
-        return createdAt + retention.secondsFor(purpose, clientSeconds, contentRetentionDays.applyAsInt(tenant));
+    OptionalLong expiresAt(String tenant, String purpose, long createdAt, Long clientSeconds) {
+        OptionalLong seconds = retention.secondsFor(purpose, clientSeconds, contentRetentionDays.apply(tenant));
+        return seconds.isPresent() ? OptionalLong.of(createdAt + seconds.getAsLong()) : OptionalLong.empty();
     }
 
     /** Moves the finished content into the store under {@code id} and writes its metadata last. */

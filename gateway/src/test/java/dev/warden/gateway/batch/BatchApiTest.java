@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.openai.client.OpenAIClient;
-import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.core.JsonValue;
 import com.openai.core.http.HttpResponse;
 import com.openai.errors.BadRequestException;
@@ -60,23 +59,14 @@ class BatchApiTest extends GatewayTest {
 
     @BeforeEach
     void clients() {
-        local = client(TENANTS.localKey);
-        distiller = client(TENANTS.distillerKey);
+        local = openAi(TENANTS.localKey);
+        distiller = openAi(TENANTS.distillerKey);
     }
 
     @AfterEach
     void close() {
         local.close();
         distiller.close();
-    }
-
-    private OpenAIClient client(String key) {
-        return OpenAIOkHttpClient.builder()
-                .apiKey(key)
-                .baseUrl(baseUrl() + "/v1")
-                .maxRetries(0)
-                .timeout(Duration.ofSeconds(20))
-                .build();
     }
 
     static String line(String customId, String user) {
@@ -119,7 +109,7 @@ class BatchApiTest extends GatewayTest {
                         .build());
     }
 
-    private static BatchCreateParams.Builder batchOf(String fileId) {
+    static BatchCreateParams.Builder batchOf(String fileId) {
         return BatchCreateParams.builder()
                 .inputFileId(fileId)
                 .endpoint(BatchCreateParams.Endpoint.V1_CHAT_COMPLETIONS)
@@ -243,7 +233,7 @@ class BatchApiTest extends GatewayTest {
     @Test
     void filesAndBatchesCallsAreRecordedAndLimitedByTheirOwnBudgetNotTheGenerationOne() {
         Instant since = Instant.now().minusSeconds(1);
-        OpenAIClient metered = client(TENANTS.meteredKey);
+        OpenAIClient metered = openAi(TENANTS.meteredKey);
         FileObject input;
         try {
             // tenant metered: 3 requests a minute per key, and 3 calls of the Files and Batch API a minute per key
@@ -543,7 +533,7 @@ class BatchApiTest extends GatewayTest {
     @Test
     void aCancelledBatchLetsItsLinesInFlightFinishAndRunsNoOther() {
         // Tenant lenient fails open: a cold classifier must not end lines before the cancel arrives.
-        OpenAIClient lenient = client(TENANTS.lenientKey);
+        OpenAIClient lenient = openAi(TENANTS.lenientKey);
         try {
             UPSTREAM.always(ScriptedReply.text("slowly").firstByteDelay(Duration.ofSeconds(8)));
             StringBuilder content = new StringBuilder();

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.openai.client.OpenAIClient;
-import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.core.JsonValue;
 import com.openai.errors.BadRequestException;
 import com.openai.errors.NotFoundException;
@@ -26,8 +25,6 @@ import java.nio.file.attribute.FileTime;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -82,30 +79,6 @@ class FileExpiryTest extends GatewayTest {
         }
     }
 
-    /** The real time plus a shift the test sets: timestamps still move, expiries come when the test says. */
-    static final class ShiftedClock extends Clock {
-        private volatile Duration shift = Duration.ZERO;
-
-        void advance(Duration by) {
-            shift = shift.plus(by);
-        }
-
-        @Override
-        public Instant instant() {
-            return Instant.now().plus(shift);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            throw new UnsupportedOperationException();
-        }
-    }
-
     private static final List<Batch.Status> ENDED =
             List.of(Batch.Status.COMPLETED, Batch.Status.FAILED, Batch.Status.EXPIRED, Batch.Status.CANCELLED);
 
@@ -126,12 +99,7 @@ class FileExpiryTest extends GatewayTest {
     @BeforeEach
     void client() {
         // Tenant lenient fails open: a cold classifier in this context of its own never fails a batch line.
-        lenient = OpenAIOkHttpClient.builder()
-                .apiKey(TENANTS.lenientKey)
-                .baseUrl(baseUrl() + "/v1")
-                .maxRetries(0)
-                .timeout(Duration.ofSeconds(20))
-                .build();
+        lenient = openAi(TENANTS.lenientKey);
     }
 
     @AfterEach
@@ -148,13 +116,6 @@ class FileExpiryTest extends GatewayTest {
                     .build());
         }
         return lenient.files().create(params.build());
-    }
-
-    private static BatchCreateParams.Builder batchOf(String fileId) {
-        return BatchCreateParams.builder()
-                .inputFileId(fileId)
-                .endpoint(BatchCreateParams.Endpoint.V1_CHAT_COMPLETIONS)
-                .completionWindow(BatchCreateParams.CompletionWindow._24H);
     }
 
     private Batch awaitStatus(String id, Batch.Status status) {
@@ -250,7 +211,7 @@ class FileExpiryTest extends GatewayTest {
 
         FileObject input = upload(BatchApiTest.line("b-4", "hi"), null);
         assertThatThrownBy(() -> lenient.batches()
-                        .create(batchOf(input.id())
+                        .create(BatchApiTest.batchOf(input.id())
                                 .outputExpiresAfter(BatchCreateParams.OutputExpiresAfter.builder()
                                         .seconds(1800)
                                         .build())
@@ -266,7 +227,7 @@ class FileExpiryTest extends GatewayTest {
         FileObject input = upload(BatchApiTest.line("o-1", "Say hi.") + BatchApiTest.line("o-2", "Say hello."), null);
 
         Batch created = lenient.batches()
-                .create(batchOf(input.id())
+                .create(BatchApiTest.batchOf(input.id())
                         .outputExpiresAfter(BatchCreateParams.OutputExpiresAfter.builder()
                                 .seconds(86_400)
                                 .build())
@@ -290,7 +251,7 @@ class FileExpiryTest extends GatewayTest {
         FileObject expiring = upload(BatchApiTest.line("s-1", "hi"), 3600L);
         FileObject lasting = upload(BatchApiTest.line("s-2", "hi"), 3L * 3600);
         FileObject input = upload(BatchApiTest.line("s-3", "Count to three."), 3600L);
-        Batch batch = lenient.batches().create(batchOf(input.id()).build());
+        Batch batch = lenient.batches().create(BatchApiTest.batchOf(input.id()).build());
         await().atMost(Duration.ofSeconds(30)).until(() -> UPSTREAM.generationRequests() >= 1);
 
         CLOCK.advance(Duration.ofSeconds(3600 + 60));
@@ -337,8 +298,8 @@ class FileExpiryTest extends GatewayTest {
         FileObject input = upload(BatchApiTest.line("r-1", "Say hi."), 3600L);
         Batch batch;
         try (PausedStep creation = new PausedStep(batches::onInputChecked)) {
-            CompletableFuture<Batch> created = CompletableFuture.supplyAsync(
-                    () -> lenient.batches().create(batchOf(input.id()).build()));
+            CompletableFuture<Batch> created = CompletableFuture.supplyAsync(() ->
+                    lenient.batches().create(BatchApiTest.batchOf(input.id()).build()));
             creation.awaitReached();
             // checked while unexpired; it expires before the batch is registered, and a sweep comes right then
             CLOCK.advance(Duration.ofSeconds(3600 + 60));
@@ -392,7 +353,7 @@ class FileExpiryTest extends GatewayTest {
         UPSTREAM.always(ScriptedReply.text("Hi."));
         Batch done = awaitStatus(
                 lenient.batches()
-                        .create(batchOf(upload(BatchApiTest.line("f-1", "Say hi."), null)
+                        .create(BatchApiTest.batchOf(upload(BatchApiTest.line("f-1", "Say hi."), null)
                                         .id())
                                 .build())
                         .id(),
