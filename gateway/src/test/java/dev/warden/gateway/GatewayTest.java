@@ -81,11 +81,16 @@ public abstract class GatewayTest {
      * a test sees each answer; 20 s a call. Closed by the test.
      */
     protected OpenAIClient openAi(String key) {
+        return openAi(key, Duration.ofSeconds(20));
+    }
+
+    /** {@link #openAi(String)} with calls that may take {@code timeout} (an in-process model on a busy machine). */
+    protected OpenAIClient openAi(String key, Duration timeout) {
         return OpenAIOkHttpClient.builder()
                 .apiKey(key)
                 .baseUrl(baseUrl() + "/v1")
                 .maxRetries(0)
-                .timeout(Duration.ofSeconds(20))
+                .timeout(timeout)
                 .build();
     }
 

@@ -101,12 +101,20 @@ class BatchApiTest extends GatewayTest {
                 + "\n";
     }
 
-    private FileObject upload(OpenAIClient client, String content) {
-        return client.files()
-                .create(FileCreateParams.builder()
-                        .purpose(FilePurpose.BATCH)
-                        .file(content.getBytes(StandardCharsets.UTF_8))
-                        .build());
+    private static FileObject upload(OpenAIClient client, String content) {
+        return upload(client, content, null);
+    }
+
+    /** An upload for the Batch API through openai-java, with the client's own {@code expires_after} if not null. */
+    static FileObject upload(OpenAIClient client, String content, Long expiresAfterSeconds) {
+        FileCreateParams.Builder params =
+                FileCreateParams.builder().purpose(FilePurpose.BATCH).file(content.getBytes(StandardCharsets.UTF_8));
+        if (expiresAfterSeconds != null) {
+            params.expiresAfter(FileCreateParams.ExpiresAfter.builder()
+                    .seconds(expiresAfterSeconds)
+                    .build());
+        }
+        return client.files().create(params.build());
     }
 
     static BatchCreateParams.Builder batchOf(String fileId) {

@@ -22,7 +22,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -33,8 +32,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.TestConfiguration;
-import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -50,7 +47,7 @@ import tools.jackson.databind.node.ObjectNode;
  * gateway's clock is moved ahead instead of waiting hours; its data directory is its own, so that moving it ahead
  * expires nobody else's files.
  */
-@Import(FileExpiryTest.AheadClock.class)
+@Import(ShiftedClock.OwnClock.class)
 @TestPropertySource(
         properties = {
             "warden.batch.retention.sweep-interval=200ms",
@@ -64,19 +61,10 @@ class FileExpiryTest extends GatewayTest {
     private static final long UPLOAD_RETENTION = Duration.ofDays(10).toSeconds();
 
     private static final Path DATA = TENANTS.dir.resolve("expiry-data");
-    private static final ShiftedClock CLOCK = new ShiftedClock();
 
     @DynamicPropertySource
     static void ownDataDir(DynamicPropertyRegistry registry) {
         registry.add("warden.test.data-dir", DATA::toString);
-    }
-
-    @TestConfiguration
-    static class AheadClock {
-        @Bean
-        Clock batchClock() {
-            return CLOCK;
-        }
     }
 
     private static final List<Batch.Status> ENDED =
@@ -93,6 +81,10 @@ class FileExpiryTest extends GatewayTest {
     @Autowired
     RetentionSweeper sweeper;
 
+    /** The gateway's batch clock, moved ahead instead of waiting. */
+    @Autowired
+    ShiftedClock clock;
+
     @Autowired
     FilesHandler filesHandler;
 
@@ -108,14 +100,7 @@ class FileExpiryTest extends GatewayTest {
     }
 
     private FileObject upload(String content, Long expiresAfterSeconds) {
-        FileCreateParams.Builder params =
-                FileCreateParams.builder().purpose(FilePurpose.BATCH).file(content.getBytes(StandardCharsets.UTF_8));
-        if (expiresAfterSeconds != null) {
-            params.expiresAfter(FileCreateParams.ExpiresAfter.builder()
-                    .seconds(expiresAfterSeconds)
-                    .build());
-        }
-        return lenient.files().create(params.build());
+        return BatchApiTest.upload(lenient, content, expiresAfterSeconds);
     }
 
     private Batch awaitStatus(String id, Batch.Status status) {
@@ -254,7 +239,7 @@ class FileExpiryTest extends GatewayTest {
         Batch batch = lenient.batches().create(BatchApiTest.batchOf(input.id()).build());
         await().atMost(Duration.ofSeconds(30)).until(() -> UPSTREAM.generationRequests() >= 1);
 
-        CLOCK.advance(Duration.ofSeconds(3600 + 60));
+        clock.advance(Duration.ofSeconds(3600 + 60));
 
         await().atMost(Duration.ofSeconds(10)).until(() -> gone(expiring.id()));
         assertThatThrownBy(() -> lenient.files().retrieve(expiring.id()))
@@ -302,7 +287,7 @@ class FileExpiryTest extends GatewayTest {
                     lenient.batches().create(BatchApiTest.batchOf(input.id()).build()));
             creation.awaitReached();
             // checked while unexpired; it expires before the batch is registered, and a sweep comes right then
-            CLOCK.advance(Duration.ofSeconds(3600 + 60));
+            clock.advance(Duration.ofSeconds(3600 + 60));
 
             sweeper.sweep();
 
@@ -332,7 +317,7 @@ class FileExpiryTest extends GatewayTest {
             CompletableFuture<HttpCalls.Reply> downloading = CompletableFuture.supplyAsync(
                     () -> new HttpCalls(baseUrl()).get("/v1/files/" + file.id() + "/content", TENANTS.lenientKey));
             opening.awaitReached();
-            CLOCK.advance(Duration.ofSeconds(3600 + 60));
+            clock.advance(Duration.ofSeconds(3600 + 60));
 
             sweeper.sweep();
 
@@ -361,7 +346,7 @@ class FileExpiryTest extends GatewayTest {
         Path record = DATA.resolve("batches").resolve(done.id() + ".json");
         assertThat(record).exists();
 
-        CLOCK.advance(Duration.ofHours(3).plusMinutes(1));
+        clock.advance(Duration.ofHours(3).plusMinutes(1));
 
         await().atMost(Duration.ofSeconds(10)).until(() -> Files.notExists(record));
         HttpCalls.Reply gone = new HttpCalls(baseUrl()).get("/v1/batches/" + done.id(), TENANTS.lenientKey);
@@ -380,7 +365,7 @@ class FileExpiryTest extends GatewayTest {
 
     @Test
     void aFileStoredBeforeFilesExpiredLoadsWithTheOperatorsRetentionFromItsCreation() throws IOException {
-        long now = CLOCK.instant().getEpochSecond();
+        long now = clock.instant().getEpochSecond();
         String recent = legacyFile(now - Duration.ofDays(1).toSeconds());
         String old = legacyFile(now - Duration.ofDays(31).toSeconds());
 
@@ -394,7 +379,7 @@ class FileExpiryTest extends GatewayTest {
 
     @Test
     void nothingOfATenantUnderLegalHoldIsDeleted() throws IOException {
-        long longAgo = CLOCK.instant().getEpochSecond() - Duration.ofDays(31).toSeconds();
+        long longAgo = clock.instant().getEpochSecond() - Duration.ofDays(31).toSeconds();
         String held = legacyFile("held", longAgo);
         String free = legacyFile("lenient", longAgo);
 
@@ -407,7 +392,7 @@ class FileExpiryTest extends GatewayTest {
     @Test
     void whatAKillLeftOfAnUploadGoesADayOnButAnUploadStillArrivingStays() throws IOException {
         Path files = DATA.resolve("files");
-        FileTime twoDaysAgo = FileTime.from(CLOCK.instant().minus(Duration.ofDays(2)));
+        FileTime twoDaysAgo = FileTime.from(clock.instant().minus(Duration.ofDays(2)));
         Path cutShort = Files.writeString(files.resolve(".upload-" + FileStore.newId("")), "{\"custom_id\"");
         Path orphan = Files.writeString(content(FileStore.newId("file-")), BatchApiTest.line("x-1", "hi"));
         Path arriving = Files.writeString(files.resolve(".upload-" + FileStore.newId("")), "{\"custom_id\"");

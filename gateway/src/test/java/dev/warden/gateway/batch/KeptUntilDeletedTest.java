@@ -5,24 +5,18 @@ import static org.awaitility.Awaitility.await;
 
 import com.openai.client.OpenAIClient;
 import com.openai.models.batches.Batch;
-import com.openai.models.files.FileCreateParams;
 import com.openai.models.files.FileObject;
-import com.openai.models.files.FilePurpose;
 import dev.warden.gateway.GatewayTest;
 import dev.warden.gateway.HttpCalls;
 import dev.warden.inference.testing.ScriptedReply;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.TestConfiguration;
-import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -35,7 +29,7 @@ import tools.jackson.databind.json.JsonMapper;
  * too, while a client's {@code expires_after} and a tenant's {@code audit.content-retention-days} still expire
  * theirs. The gateway's clock is moved years ahead; its data directory is its own.
  */
-@Import(KeptUntilDeletedTest.AheadClock.class)
+@Import(ShiftedClock.OwnClock.class)
 @TestPropertySource(
         properties = {
             "warden.batch.retention.uploads=0",
@@ -46,23 +40,18 @@ import tools.jackson.databind.json.JsonMapper;
 class KeptUntilDeletedTest extends GatewayTest {
 
     private static final Path DATA = TENANTS.dir.resolve("kept-data");
-    private static final ShiftedClock CLOCK = new ShiftedClock();
 
     @DynamicPropertySource
     static void ownDataDir(DynamicPropertyRegistry registry) {
         registry.add("warden.test.data-dir", DATA::toString);
     }
 
-    @TestConfiguration
-    static class AheadClock {
-        @Bean
-        Clock batchClock() {
-            return CLOCK;
-        }
-    }
-
     @Autowired
     RetentionSweeper sweeper;
+
+    /** The gateway's batch clock, moved ahead instead of waiting. */
+    @Autowired
+    ShiftedClock clock;
 
     private OpenAIClient lenient;
     private OpenAIClient acme;
@@ -81,17 +70,6 @@ class KeptUntilDeletedTest extends GatewayTest {
         acme.close();
     }
 
-    private static FileObject upload(OpenAIClient client, String content, Long expiresAfterSeconds) {
-        FileCreateParams.Builder params =
-                FileCreateParams.builder().purpose(FilePurpose.BATCH).file(content.getBytes(StandardCharsets.UTF_8));
-        if (expiresAfterSeconds != null) {
-            params.expiresAfter(FileCreateParams.ExpiresAfter.builder()
-                    .seconds(expiresAfterSeconds)
-                    .build());
-        }
-        return client.files().create(params.build());
-    }
-
     private static Path metadata(String fileId) {
         return DATA.resolve("files").resolve(fileId + ".json");
     }
@@ -99,8 +77,8 @@ class KeptUntilDeletedTest extends GatewayTest {
     @Test
     void filesAndBatchesWithoutAnExpiryOfTheirOwnOutliveAnyClockUntilDeleted() throws IOException {
         UPSTREAM.always(ScriptedReply.text("Hi."));
-        FileObject input = upload(lenient, BatchApiTest.line("k-1", "Say hi."), null);
-        FileObject chosen = upload(lenient, BatchApiTest.line("k-2", "Say hi."), 3600L);
+        FileObject input = BatchApiTest.upload(lenient, BatchApiTest.line("k-1", "Say hi."), null);
+        FileObject chosen = BatchApiTest.upload(lenient, BatchApiTest.line("k-2", "Say hi."), 3600L);
         String batchId = lenient.batches()
                 .create(BatchApiTest.batchOf(input.id()).build())
                 .id();
@@ -121,7 +99,7 @@ class KeptUntilDeletedTest extends GatewayTest {
                 .isTrue();
         assertThat(chosen.expiresAt()).as("a client's own expiry").contains(chosen.createdAt() + 3600);
 
-        CLOCK.advance(Duration.ofDays(3650));
+        clock.advance(Duration.ofDays(3650));
 
         await().atMost(Duration.ofSeconds(10)).until(() -> Files.notExists(metadata(chosen.id())));
         sweeper.sweep();
@@ -138,7 +116,7 @@ class KeptUntilDeletedTest extends GatewayTest {
 
     @Test
     void aTenantsContentRetentionStillExpiresItsFiles() {
-        FileObject file = upload(acme, BatchApiTest.line("a-1", "hello"), null);
+        FileObject file = BatchApiTest.upload(acme, BatchApiTest.line("a-1", "hello"), null);
 
         assertThat(file.expiresAt())
                 .contains(file.createdAt() + Duration.ofDays(30).toSeconds());
