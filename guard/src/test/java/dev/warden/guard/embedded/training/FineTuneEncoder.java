@@ -85,6 +85,10 @@ public final class FineTuneEncoder {
         // gave it before fine-tuning, so the encoder moves only as far as the objective needs: the hazard figures of
         // runs A-C drifted on sets whose kind of text the objective does not cover (OpenAI moderation, HateCheck)
         float anchor = Float.parseFloat(o.getOrDefault("anchor", "0"));
+        // realUserHazard=W (run G): the real-user rows' hazard loss (all of them safe) weighs W too: at the shipped
+        // heads' false-positive count per source (run F), real user prompts scored unsafe kept the hazard head of the
+        // fine-tuned encoders below the shipped recall; 1: off
+        float realUserHazard = Float.parseFloat(o.getOrDefault("realUserHazard", "1"));
         Path datasets = Path.of(o.getOrDefault("datasets", TrainHeads.defaultDatasets()));
         Path module = Files.exists(Path.of("guard/pom.xml")) ? Path.of("guard") : Path.of(".");
         Path out = Path.of(o.getOrDefault(
@@ -119,8 +123,9 @@ public final class FineTuneEncoder {
         try (NDManager manager = engine.newBaseManager();
                 HuggingFaceTokenizer tokenizer = tokenizer()) {
             TorchMiniLm model = new TorchMiniLm(onnx, manager);
-            List<Item> trainItems = items(train, tokenizer, maxTokens, headWeights, realUser);
-            List<Item> valItems = items(val, tokenizer, maxTokens, headWeights, 0f); // as runs A and B: comparable loss
+            List<Item> trainItems = items(train, tokenizer, maxTokens, headWeights, realUser, realUserHazard);
+            List<Item> valItems =
+                    items(val, tokenizer, maxTokens, headWeights, 0f, 1f); // as runs A and B: comparable loss
             parity(model, manager, tokenizer, from);
 
             Random random = new Random(20241204);
@@ -339,7 +344,8 @@ public final class FineTuneEncoder {
             HuggingFaceTokenizer tokenizer,
             int maxTokens,
             boolean headWeights,
-            float realUser) {
+            float realUser,
+            float realUserHazard) {
         List<Item> out = new ArrayList<>();
         for (TrainHeads.Row r : rows) {
             Example e = r.example();
@@ -350,6 +356,7 @@ public final class FineTuneEncoder {
             boolean real = realUser > 0 && TrainHeads.REAL_USER_SOURCES.contains(e.source());
             if (real) {
                 attackWeight *= realUser;
+                hazardWeight *= realUserHazard;
             }
             int attack = e.attack() == null ? -1 : TrainHeads.ATTACK_LABELS.indexOf(e.attack());
             long[] pieces = tokenizer.encode(e.text(), false, false).getIds();

@@ -221,40 +221,35 @@ public final class TrainHeads {
                 store,
                 0.05);
         double injectionThreshold = Math.max(injectionAll, injectionDocs);
-        if (matchShipped) {
+        ShippedCounts shippedCounts = matchShipped
+                ? new ShippedCounts(store, fullPath, shippedStore, shippedFullPath, matched, summary)
+                : null;
+        if (shippedCounts != null) {
             HeadFiles.Model shippedAttack =
                     HeadFiles.readFile(module.resolve(SHIPPED_HEADS).resolve("attack-head.json"));
             DenseHead reference = shippedAttack.head("attack");
             Predicate<Row> benign = r -> r.example().attack().equals("benign");
-            Map<String, double[]> jailbreakNow = benignScores(attackRows, benign, jailbreakRaw, store, fullPath);
-            FalsePositiveProfile jailbreakProfile = new FalsePositiveProfile(
-                    benignScores(attackRows, benign, x -> reference.probabilities(x)[2], shippedStore, shippedFullPath),
-                    shippedAttack.threshold("jailbreak"));
-            jailbreakThreshold = Math.max(jailbreakThreshold, jailbreakProfile.threshold(jailbreakNow));
-            summary.append(String.format(
-                    Locale.ROOT,
-                    "jailbreak threshold held to the shipped heads' count on every benign validation source: %.4f%n",
-                    jailbreakThreshold));
-            summary.append(jailbreakProfile.report("jailbreak", jailbreakNow, jailbreakThreshold));
-            Map<String, double[]> injectionNow =
-                    matched.apply(benignScores(attackRows, benign, injectionRaw, store, Map.of()));
-            FalsePositiveProfile injectionProfile = new FalsePositiveProfile(
-                    matched.apply(benignScores(
-                            attackRows,
-                            benign,
-                            x -> {
-                                double[] p = reference.probabilities(x);
-                                return p[1] + p[2];
-                            },
-                            shippedStore,
-                            Map.of())),
-                    shippedAttack.threshold("injection"));
-            injectionThreshold = Math.max(injectionThreshold, injectionProfile.threshold(injectionNow));
-            summary.append(String.format(
-                    Locale.ROOT,
-                    "injection threshold held to the shipped heads' count on every benign validation source: %.4f%n",
-                    injectionThreshold));
-            summary.append(injectionProfile.report("injection", injectionNow, injectionThreshold));
+            jailbreakThreshold = shippedCounts.hold(
+                    "jailbreak",
+                    attackRows,
+                    benign,
+                    true,
+                    jailbreakRaw,
+                    x -> reference.probabilities(x)[2],
+                    shippedAttack.threshold("jailbreak"),
+                    jailbreakThreshold);
+            injectionThreshold = shippedCounts.hold(
+                    "injection",
+                    attackRows,
+                    benign,
+                    false,
+                    injectionRaw,
+                    x -> {
+                        double[] p = reference.probabilities(x);
+                        return p[1] + p[2];
+                    },
+                    shippedAttack.threshold("injection"),
+                    injectionThreshold);
         }
         summary.append(String.format(
                 "attack thresholds (raw probability): jailbreak %.4f = max(%.4f at 2%% FPR on all validation benign rows, "
@@ -317,22 +312,19 @@ public final class TrainHeads {
                         + "<= %.0f%% FPR on validation benign-but-sensitive prompts (contrast families, coconot-pref) %.4f; using the higher%n",
                 unsafeThreshold, 100 * CONTRAST_FPR, contrastThreshold));
         unsafeThreshold = Math.max(unsafeThreshold, contrastThreshold);
-        if (matchShipped) {
+        if (shippedCounts != null) {
             HeadFiles.Model shippedHazard =
                     HeadFiles.readFile(module.resolve(SHIPPED_HEADS).resolve("hazard-head.json"));
             DenseHead reference = shippedHazard.head("unsafe");
-            Predicate<Row> safe = r -> !r.example().unsafe();
-            Map<String, double[]> unsafeNow = matched.apply(benignScores(hazardRows, safe, unsafeRaw, store, Map.of()));
-            FalsePositiveProfile unsafeProfile = new FalsePositiveProfile(
-                    matched.apply(
-                            benignScores(hazardRows, safe, x -> reference.probabilities(x)[0], shippedStore, Map.of())),
-                    shippedHazard.threshold("unsafe"));
-            unsafeThreshold = Math.max(unsafeThreshold, unsafeProfile.threshold(unsafeNow));
-            summary.append(String.format(
-                    Locale.ROOT,
-                    "unsafe threshold held to the shipped heads' count on every safe validation source: %.4f%n",
-                    unsafeThreshold));
-            summary.append(unsafeProfile.report("unsafe", unsafeNow, unsafeThreshold));
+            unsafeThreshold = shippedCounts.hold(
+                    "unsafe",
+                    hazardRows,
+                    r -> !r.example().unsafe(),
+                    false,
+                    unsafeRaw,
+                    x -> reference.probabilities(x)[0],
+                    shippedHazard.threshold("unsafe"),
+                    unsafeThreshold);
         }
         for (Split s : List.of(Split.VALIDATION, Split.TEST)) {
             summary.append(line(
@@ -842,6 +834,44 @@ public final class TrainHeads {
             }
         });
         return out;
+    }
+
+    /**
+     * The candidate's and the shipped heads' views of the validation rows (matchShipped): a label's threshold is raised
+     * until no held source is flagged more often than the shipped heads flag it, and the summary says by what.
+     */
+    record ShippedCounts(
+            EmbeddingStore store,
+            Map<String, List<float[][]>> fullPath,
+            EmbeddingStore shippedStore,
+            Map<String, List<float[][]>> shippedFullPath,
+            Function<Map<String, double[]>, Map<String, double[]>> held,
+            StringBuilder summary) {
+
+        double hold(
+                String label,
+                List<Row> rows,
+                Predicate<Row> benign,
+                boolean asUserTurn,
+                Function<float[], Double> score,
+                Function<float[], Double> shippedScore,
+                double shippedThreshold,
+                double threshold) {
+            Map<String, double[]> now =
+                    held.apply(benignScores(rows, benign, score, store, asUserTurn ? fullPath : Map.of()));
+            FalsePositiveProfile profile = new FalsePositiveProfile(
+                    held.apply(benignScores(
+                            rows, benign, shippedScore, shippedStore, asUserTurn ? shippedFullPath : Map.of())),
+                    shippedThreshold);
+            double raised = Math.max(threshold, profile.threshold(now));
+            summary.append(String.format(
+                    Locale.ROOT,
+                    "%s threshold held to the shipped heads' count on every held validation source: %.4f%n",
+                    label,
+                    raised));
+            summary.append(profile.report(label, now, raised));
+            return raised;
+        }
     }
 
     /** The shipped head files, against which matchShipped holds a candidate's false positives. */
