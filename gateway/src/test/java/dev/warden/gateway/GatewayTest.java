@@ -1,8 +1,11 @@
 package dev.warden.gateway;
 
+import com.openai.client.OpenAIClient;
+import com.openai.client.okhttp.OpenAIOkHttpClient;
 import dev.warden.inference.testing.ScriptedOpenAiServer;
 import dev.warden.inference.testing.TinyGguf;
 import java.nio.file.Path;
+import java.time.Duration;
 import org.junit.jupiter.api.Tag;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -71,6 +74,24 @@ public abstract class GatewayTest {
 
     protected String baseUrl() {
         return "http://127.0.0.1:" + port;
+    }
+
+    /**
+     * The official OpenAI Java client as a tenant's application sets it up, against this gateway: no retries, so that
+     * a test sees each answer; 20 s a call. Closed by the test.
+     */
+    protected OpenAIClient openAi(String key) {
+        return openAi(key, Duration.ofSeconds(20));
+    }
+
+    /** {@link #openAi(String)} with calls that may take {@code timeout} (an in-process model on a busy machine). */
+    protected OpenAIClient openAi(String key, Duration timeout) {
+        return OpenAIOkHttpClient.builder()
+                .apiKey(key)
+                .baseUrl(baseUrl() + "/v1")
+                .maxRetries(0)
+                .timeout(timeout)
+                .build();
     }
 
     protected static Path config() {

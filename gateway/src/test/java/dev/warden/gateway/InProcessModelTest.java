@@ -3,7 +3,6 @@ package dev.warden.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.openai.client.OpenAIClient;
-import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.core.http.StreamResponse;
 import com.openai.models.ChatModel;
 import com.openai.models.chat.completions.ChatCompletion;
@@ -26,12 +25,7 @@ import org.junit.jupiter.api.Test;
 class InProcessModelTest extends GatewayTest {
 
     private OpenAIClient client(String key) {
-        return OpenAIOkHttpClient.builder()
-                .apiKey(key)
-                .baseUrl(baseUrl() + "/v1")
-                .maxRetries(0)
-                .timeout(Duration.ofSeconds(60))
-                .build();
+        return openAi(key, Duration.ofSeconds(60));
     }
 
     private static ChatCompletionCreateParams.Builder chat() {

@@ -30,12 +30,7 @@ class OpenAiClientTest extends GatewayTest {
 
     @BeforeEach
     void client() {
-        client = OpenAIOkHttpClient.builder()
-                .apiKey(TENANTS.localKey)
-                .baseUrl(baseUrl() + "/v1")
-                .maxRetries(0)
-                .timeout(Duration.ofSeconds(20))
-                .build();
+        client = openAi(TENANTS.localKey);
     }
 
     @AfterEach

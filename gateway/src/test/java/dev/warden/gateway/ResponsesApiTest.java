@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.openai.client.OpenAIClient;
-import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.core.JsonValue;
 import com.openai.core.http.StreamResponse;
 import com.openai.errors.BadRequestException;
@@ -20,7 +19,6 @@ import dev.warden.gateway.HttpCalls.Reply;
 import dev.warden.inference.testing.ScriptedGate;
 import dev.warden.inference.testing.ScriptedReply;
 import dev.warden.inference.testing.ScriptedToolCall;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -39,16 +37,7 @@ class ResponsesApiTest extends GatewayTest {
 
     @BeforeEach
     void client() {
-        client = client(TENANTS.localKey);
-    }
-
-    private OpenAIClient client(String key) {
-        return OpenAIOkHttpClient.builder()
-                .apiKey(key)
-                .baseUrl(baseUrl() + "/v1")
-                .maxRetries(0)
-                .timeout(Duration.ofSeconds(20))
-                .build();
+        client = openAi(TENANTS.localKey);
     }
 
     @AfterEach
@@ -91,7 +80,7 @@ class ResponsesApiTest extends GatewayTest {
         UPSTREAM.enqueue(ScriptedReply.pieces("early", " late").holdAfter(1, gate));
         int completedBefore = UPSTREAM.completedResponses();
         List<String> types = new ArrayList<>();
-        OpenAIClient optimistic = client(TENANTS.playgroundKey);
+        OpenAIClient optimistic = openAi(TENANTS.playgroundKey);
         try (StreamResponse<ResponseStreamEvent> stream = optimistic
                 .responses()
                 .createStreaming(ResponseCreateParams.builder()
@@ -229,7 +218,7 @@ class ResponsesApiTest extends GatewayTest {
         Response mine = client.responses()
                 .create(ResponseCreateParams.builder().model(MODEL).input("hi").build());
 
-        OpenAIClient other = client(TENANTS.acmeKey);
+        OpenAIClient other = openAi(TENANTS.acmeKey);
         try {
             assertThatThrownBy(() -> other.responses()
                             .create(ResponseCreateParams.builder()

@@ -6,6 +6,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * A tenants file for tests, made from the shipped example (so the example stays valid) with fresh keys for the
@@ -43,6 +45,23 @@ public final class TestTenants {
      * two requests per 10 s and 20000 tokens a minute per key (batch lines wait for the limits).
      */
     public final String distillerKey;
+
+    /**
+     * What every gateway started by hand from these tenants is given (process tests, benchmarks): a free port, a
+     * quiet log, these tenants and the shipped licences, a data directory of its own ({@code data-<name>}) and the
+     * guard's three stages on or off. The caller adds its models and whatever else the run is about.
+     */
+    public List<String> gatewayArguments(String name, boolean guards) {
+        return new ArrayList<>(List.of(
+                "--server.port=0",
+                "--logging.level.root=WARN",
+                "--warden.tenants-file=" + file,
+                "--warden.licences-dir=" + CONFIG.resolve("licences"),
+                "--warden.data-dir=" + dir.resolve("data-" + name),
+                "--warden.guard.rules.enabled=" + guards,
+                "--warden.guard.embedded.enabled=" + guards,
+                "--warden.guard.code-security.enabled=" + guards));
+    }
 
     /** Appended to the example: the tenants the tests need beside it (streaming modes, fail-open, limits). */
     static final String EXTRA_TENANTS = String.join(

@@ -65,7 +65,8 @@ final class BatchAudit {
                 .decision(
                         "delete",
                         "retention: " + file.purpose() + " file " + file.id() + " expired at "
-                                + Instant.ofEpochSecond(file.expiresAt()) + " and is deleted (" + file.lines()
+                                + Instant.ofEpochSecond(file.expiresAt().orElseThrow()) + " and is deleted ("
+                                + file.lines()
                                 + " lines)")
                 .batch(AuditRecord.Batch.file(null, file.id(), file.sha256()))
                 .build());

@@ -21,10 +21,10 @@ import dev.warden.gateway.route.RateLimitGatewayFilterFactory;
 import dev.warden.gateway.route.ReadGenerationGatewayFilterFactory;
 import dev.warden.policy.licence.BatchLicence;
 import dev.warden.policy.licence.LicenceCheck;
-import dev.warden.policy.tenant.AuditSettings;
 import dev.warden.policy.tenant.TenantDirectory;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
+import java.util.OptionalInt;
 import java.util.function.Function;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
@@ -52,8 +52,8 @@ public class BatchConfiguration {
                 warden.dataDir().resolve("files"),
                 properties.retention(),
                 tenant -> tenants.tenant(tenant)
-                        .map(t -> t.policy().audit().contentRetentionDays())
-                        .orElse(AuditSettings.DEFAULT.contentRetentionDays()),
+                        .map(t -> t.policy().audit().chosenContentRetentionDays())
+                        .orElse(OptionalInt.empty()),
                 clock(clock));
     }
 

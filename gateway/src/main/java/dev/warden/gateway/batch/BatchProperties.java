@@ -1,6 +1,8 @@
 package dev.warden.gateway.batch;
 
 import java.time.Duration;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
 
@@ -35,7 +37,8 @@ public record BatchProperties(
      * does not say ({@code expires_after} of an upload, {@code output_expires_after} of a batch) and the most a client
      * may ask for. A shorter expiry of the client's wins; a longer one is cut to the operator's (and to the tenant's
      * content retention), and the file object's {@code expires_at} says so. Compliance sets how long users' prompts
-     * and the model's outputs may be kept, not each client.
+     * and the model's outputs may be kept, not each client. A retention of 0 ({@link #UNTIL_DELETED}) keeps files
+     * until a client deletes them (OpenAI keeps files that are not batch files so), batch records for good.
      *
      * @param uploads       an uploaded file, from its creation (default 30 days, as OpenAI keeps batch input)
      * @param outputs       a batch's output and error files, from their creation (default 30 days, as OpenAI)
@@ -44,17 +47,29 @@ public record BatchProperties(
      */
     public record Retention(Duration uploads, Duration outputs, Duration batches, Duration sweepInterval) {
 
+        /** The retention that never expires anything: {@code 0} in the configuration. */
+        static final Duration UNTIL_DELETED = Duration.ZERO;
+
         public Retention {
-            uploads = uploads == null ? Duration.ofDays(30) : uploads;
-            outputs = outputs == null ? Duration.ofDays(30) : outputs;
-            batches = batches == null ? Duration.ofDays(30) : batches;
+            uploads = retention("uploads", uploads);
+            outputs = retention("outputs", outputs);
+            batches = retention("batches", batches);
             sweepInterval = sweepInterval == null ? Duration.ofMinutes(10) : sweepInterval;
-            for (Duration d : new Duration[] {uploads, outputs, batches, sweepInterval}) {
-                if (d.isNegative() || d.isZero()) {
-                    throw new IllegalArgumentException(
-                            "warden.batch.retention.uploads, outputs, batches and sweep-interval must be positive");
-                }
+            if (sweepInterval.isNegative() || sweepInterval.isZero()) {
+                throw new IllegalArgumentException(
+                        "warden.batch.retention.sweep-interval must be positive, got " + sweepInterval);
             }
+        }
+
+        private static Duration retention(String name, Duration value) {
+            if (value == null) {
+                return Duration.ofDays(30);
+            }
+            if (value.isNegative()) {
+                throw new IllegalArgumentException("warden.batch.retention." + name
+                        + " must be a positive duration, or 0 to keep until deleted; got " + value);
+            }
+            return value;
         }
 
         /** How long a file of this purpose is kept when nobody chose an expiry for it. */
@@ -62,17 +77,32 @@ public record BatchProperties(
             return StoredFile.BATCH_OUTPUT.equals(purpose) ? outputs : uploads;
         }
 
+        /** Whether finished batches' records are ever deleted. */
+        boolean batchesExpire() {
+            return !batches.equals(UNTIL_DELETED);
+        }
+
         /**
-         * Seconds a file of this purpose is kept: the client's own expiry (null if none), at most the operator's
-         * retention and at most the tenant's {@code audit.content-retention-days} (a file is content: batch input
-         * holds users' prompts, output the model's answers, and they must not outlive the text the tenant's audit
-         * records may keep).
+         * Seconds a file of this purpose is kept, empty for as long as nobody deletes it: the client's own expiry
+         * (null if none), at most the operator's retention (unless {@link #UNTIL_DELETED}) and at most the content
+         * retention the tenant chose, {@code audit.content-retention-days} (a file is content: batch input holds
+         * users' prompts, output the model's answers, and they must not outlive the text the tenant's audit records
+         * may keep).
          */
-        long secondsFor(String purpose, Long clientSeconds, int tenantContentRetentionDays) {
-            long operator = of(purpose).toSeconds();
-            long most = Math.min(
-                    operator, Duration.ofDays(tenantContentRetentionDays).toSeconds());
-            return clientSeconds == null ? most : Math.min(clientSeconds, most);
+        OptionalLong secondsFor(String purpose, Long clientSeconds, OptionalInt tenantContentRetentionDays) {
+            long most = Long.MAX_VALUE;
+            if (!of(purpose).equals(UNTIL_DELETED)) {
+                most = of(purpose).toSeconds();
+            }
+            if (tenantContentRetentionDays.isPresent()) {
+                most = Math.min(
+                        most,
+                        Duration.ofDays(tenantContentRetentionDays.getAsInt()).toSeconds());
+            }
+            if (clientSeconds != null) {
+                most = Math.min(most, clientSeconds);
+            }
+            return most == Long.MAX_VALUE ? OptionalLong.empty() : OptionalLong.of(most);
         }
     }
 

@@ -11,11 +11,16 @@ import java.util.function.Supplier;
 
 /**
  * Decides, one at a time, between what reads a stored file and what deletes it, so that a batch never starts on a
- * file that is gone. A batch being created claims its input from the check that finds it until the batch is
- * registered with the {@link BatchRunner} (a batch that has not ended holds its input from then on) or refused. A
- * deletion (the {@link RetentionSweeper}'s, a client's {@code DELETE /v1/files/{id}}) holds the file from its check
- * until it is done. Whichever comes first wins: a deletion leaves a file that a batch holds, and a batch being created
- * is refused a file being deleted.
+ * file that is gone and a download never sends part of one. A batch being created claims its input from the check
+ * that finds it until the batch is registered with the {@link BatchRunner} (a batch that has not ended holds its input
+ * from then on) or refused. A download ({@code GET /v1/files/{id}/content}) claims its file from the check that finds
+ * it until its content is open: from then on the open file is the download's whatever happens to its name (POSIX
+ * keeps an unlinked file's bytes for those who have it open, until they close it). A deletion (the
+ * {@link RetentionSweeper}'s, a client's {@code DELETE /v1/files/{id}}) holds the file from its check until it is done.
+ * <p>
+ * Whichever comes first wins: a deletion leaves a file that a batch holds, a batch being created is refused a file
+ * being deleted and so is a download. A download that came first does not stop a deletion: the file is gone for the
+ * API at once (its metadata), and its content is erased by the last download that was opening it, once open.
  *
  * <p>Only this bookkeeping runs under the lock, no file I/O: a claim released on an event loop waits for nothing.
  */
@@ -35,6 +40,10 @@ final class FileClaims {
     private final BiPredicate<String, String> readByBatch;
     /** File id to the number of batches being created on it. */
     private final Map<String, Integer> creating = new HashMap<>();
+    /** File id to the number of downloads between their check of the file and the opening of its content. */
+    private final Map<String, Integer> opening = new HashMap<>();
+    /** Deleted files whose content downloads are still opening: the last of them erases it. */
+    private final Set<String> erasedByDownload = new HashSet<>();
 
     private final Set<String> deleting = new HashSet<>();
 
@@ -69,8 +78,21 @@ final class FileClaims {
     }
 
     /**
+     * For a download, before it looks the file up: keeps the file's content on disk until
+     * {@link DownloadClaim#release} (once the content is open, or the download failed). Empty when the file is being
+     * deleted. A deletion that comes later goes ahead, and the download's lookup finds the file or not.
+     */
+    synchronized Optional<DownloadClaim> claimDownload(String fileId) {
+        if (deleting.contains(fileId)) {
+            return Optional.empty();
+        }
+        opening.merge(fileId, 1, Integer::sum);
+        return Optional.of(new DownloadClaim(fileId));
+    }
+
+    /**
      * For a deletion: {@link Holder#NONE} when nothing holds the file; the deletion then holds it until
-     * {@link #deletionEnded}. Otherwise what holds it, and the file must stay.
+     * {@link #deletionEnded}. Otherwise what holds it, and the file must stay. Downloads do not hold a file.
      */
     synchronized Holder claimForDeletion(String tenant, String fileId) {
         if (deleting.contains(fileId)) {
@@ -83,13 +105,30 @@ final class FileClaims {
         return Holder.NONE;
     }
 
-    /** The deletion that {@link #claimForDeletion} let go ahead is over, whether the file went or not. */
-    synchronized void deletionEnded(String fileId) {
+    /**
+     * The deletion that {@link #claimForDeletion} let go ahead is over, whether the file went or not.
+     *
+     * @param forgotten whether the deletion removed the file's metadata (the file is gone for the API)
+     * @return whether the deleting caller erases the file's content now: false when the file stayed, or when downloads
+     *     are opening it (the last of them erases it, {@link DownloadClaim#release})
+     */
+    synchronized boolean deletionEnded(String fileId, boolean forgotten) {
         deleting.remove(fileId);
+        if (forgotten && opening.containsKey(fileId)) {
+            erasedByDownload.add(fileId);
+            return false;
+        }
+        return forgotten;
     }
 
     private synchronized void released(String fileId) {
         creating.computeIfPresent(fileId, (id, claims) -> claims == 1 ? null : claims - 1);
+    }
+
+    /** True when this was the last download opening a file that a deletion left to it to erase. */
+    private synchronized boolean opened(String fileId) {
+        return opening.computeIfPresent(fileId, (id, claims) -> claims == 1 ? null : claims - 1) == null
+                && erasedByDownload.remove(fileId);
     }
 
     /** A batch-in-creation's hold on its input file; closed once, however often it is called. */
@@ -111,6 +150,27 @@ final class FileClaims {
             if (open.compareAndSet(true, false)) {
                 released(file.id());
             }
+        }
+    }
+
+    /** A download's hold on its file's content until it has the content open. */
+    final class DownloadClaim {
+
+        private final String fileId;
+        private final AtomicBoolean open = new AtomicBoolean(true);
+
+        private DownloadClaim(String fileId) {
+            this.fileId = fileId;
+        }
+
+        /**
+         * Ends the hold, once; call it when the content is open or the download has failed.
+         *
+         * @return whether the file was deleted meanwhile and this was the last download opening it: the caller erases
+         *     its content now (the download still reads it through the content it has open)
+         */
+        boolean release() {
+            return open.compareAndSet(true, false) && opened(fileId);
         }
     }
 }

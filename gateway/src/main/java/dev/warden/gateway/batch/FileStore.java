@@ -20,7 +20,9 @@ import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.ToIntFunction;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
@@ -39,12 +41,15 @@ public final class FileStore {
 
     private final Path dir;
     private final BatchProperties.Retention retention;
-    private final ToIntFunction<String> contentRetentionDays;
+    private final Function<String, OptionalInt> contentRetentionDays;
     private final Clock clock;
 
-    /** @param contentRetentionDays a tenant's {@code audit.content-retention-days}, by tenant id */
+    /** @param contentRetentionDays a tenant's {@code audit.content-retention-days} if it sets one, by tenant id */
     public FileStore(
-            Path dir, BatchProperties.Retention retention, ToIntFunction<String> contentRetentionDays, Clock clock) {
+            Path dir,
+            BatchProperties.Retention retention,
+            Function<String, OptionalInt> contentRetentionDays,
+            Clock clock) {
         this.dir = dir;
         this.retention = retention;
         this.contentRetentionDays = contentRetentionDays;
@@ -76,11 +81,12 @@ public final class FileStore {
     /**
      * When a file of this tenant and purpose, created at {@code createdAt} (epoch seconds), expires: the client's own
      * expiry ({@code clientSeconds}, null if it chose none) within the operator's retention and the tenant's content
-     * retention ({@link BatchProperties.Retention#secondsFor}). Uploads, batch results and files stored before files
-     * expired all get theirs here.
+     * retention ({@link BatchProperties.Retention#secondsFor}); empty when none of them limits it, and the file is
+     * kept until it is deleted. Uploads, batch results and files stored before files expired all get theirs here.
      */
-    long expiresAt(String tenant, String purpose, long createdAt, Long clientSeconds) {
-        return createdAt + retention.secondsFor(purpose, clientSeconds, contentRetentionDays.applyAsInt(tenant));
+    OptionalLong expiresAt(String tenant, String purpose, long createdAt, Long clientSeconds) {
+        OptionalLong seconds = retention.secondsFor(purpose, clientSeconds, contentRetentionDays.apply(tenant));
+        return seconds.isPresent() ? OptionalLong.of(createdAt + seconds.getAsLong()) : OptionalLong.empty();
     }
 
     /** Moves the finished content into the store under {@code id} and writes its metadata last. */
@@ -182,21 +188,30 @@ public final class FileStore {
         }
     }
 
-    public boolean delete(String tenant, String id) {
-        if (get(tenant, id).isEmpty()) {
-            return false;
-        }
-        erase(id);
-        return true;
+    /** Removes the tenant's file from the API unless it is unknown or expired; see {@link #forget(String)}. */
+    boolean forget(String tenant, String id) {
+        return get(tenant, id).isPresent() && forget(id);
     }
 
     /**
-     * Removes a file for good: the metadata first, so that the file is unknown from then on even if the content's
-     * removal is cut short (a kill leaves an orphan content file, never a file that answers without content).
+     * Removes a file's metadata: the file is unknown from then on, and its content is left for
+     * {@link #eraseContentOf}. Metadata first, so that a kill between the two leaves an orphan content file (a
+     * {@link #leftovers leftover}), never a file that answers without content. False when it was already gone.
      */
-    void erase(String id) {
+    boolean forget(String id) {
         try {
-            Files.deleteIfExists(metaOf(id));
+            return Files.deleteIfExists(metaOf(id));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot delete file " + id, e);
+        }
+    }
+
+    /**
+     * Erases the content of a file {@link #forget forgotten} before. A download that has it open still reads it to its
+     * end (POSIX frees the bytes when the last reader closes them).
+     */
+    void eraseContentOf(String id) {
+        try {
             Files.deleteIfExists(contentOf(id));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot delete file " + id, e);

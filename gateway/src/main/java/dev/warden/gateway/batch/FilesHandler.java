@@ -7,17 +7,21 @@ import dev.warden.gateway.route.LicenceGatewayFilterFactory;
 import dev.warden.policy.tenant.Principal;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.channels.AsynchronousFileChannel;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.time.Clock;
 import java.util.HexFormat;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.core.ResolvableType;
-import org.springframework.core.io.FileSystemResource;
 import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferFactory;
 import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.MediaType;
 import org.springframework.http.codec.multipart.FilePartEvent;
@@ -40,6 +44,8 @@ import tools.jackson.databind.node.ObjectNode;
  */
 public final class FilesHandler {
 
+    private static final Logger log = LoggerFactory.getLogger(FilesHandler.class);
+
     private final FileStore files;
     private final FileClaims claims;
     private final BatchAudit audit;
@@ -52,7 +58,12 @@ public final class FilesHandler {
      */
     static final int MAX_UNNAMED_FILE_PART = 8 * 1024 * 1024;
 
+    /** Bytes of a download read from disk at a time. */
+    private static final int DOWNLOAD_CHUNK = 64 * 1024;
+
     private final PartEventHttpMessageReader parts = new PartEventHttpMessageReader();
+    /** Tests only: runs where a download has found its file and has not opened its content yet. */
+    private volatile Runnable contentFound = () -> {};
 
     FilesHandler(FileStore files, FileClaims claims, BatchAudit audit, BatchProperties properties, Clock clock) {
         this.files = files;
@@ -105,14 +116,89 @@ public final class FilesHandler {
                 .flatMap(all -> json(Pages.of(request, all, StoredFile::id, StoredFile::openAi)));
     }
 
+    /**
+     * The file's content, whole, as it was when the download found it: opened under a {@link FileClaims} claim and
+     * sent from the open file, so that a deletion or an expiry that comes meanwhile removes the file for every call
+     * that starts after it, not the bytes this one is sending (their last reader erases them).
+     */
     public Mono<ServerResponse> content(ServerRequest request) {
-        return owned(request).flatMap(file -> {
-            ServerResponse.BodyBuilder ok = ServerResponse.ok().contentType(MediaType.APPLICATION_OCTET_STREAM);
-            if (file.attribution() != null && !file.attribution().isBlank()) {
-                ok.header(LicenceGatewayFilterFactory.ATTRIBUTION_HEADER, file.attribution());
+        Principal principal = RequestState.of(request.exchange()).principal();
+        String id = request.pathVariable("id");
+        DataBufferFactory buffers = request.exchange().getResponse().bufferFactory();
+        return Mono.fromCallable(() -> open(principal, id))
+                .subscribeOn(Schedulers.boundedElastic())
+                // opened just as the request was cancelled: nothing will read, so nothing would close it
+                .doOnDiscard(OpenContent.class, OpenContent::close)
+                .flatMap(content -> {
+                    ServerResponse.BodyBuilder ok = ServerResponse.ok()
+                            .contentType(MediaType.APPLICATION_OCTET_STREAM)
+                            .contentLength(content.size());
+                    String attribution = content.file().attribution();
+                    if (attribution != null && !attribution.isBlank()) {
+                        ok.header(LicenceGatewayFilterFactory.ATTRIBUTION_HEADER, attribution);
+                    }
+                    // read by the channel's own threads, never an event loop's; closed at the end, however it ends
+                    return ok.body(BodyInserters.fromDataBuffers(
+                            DataBufferUtils.readAsynchronousFileChannel(content::channel, buffers, DOWNLOAD_CHUNK)));
+                });
+    }
+
+    /** A download's file with its content open. */
+    private record OpenContent(StoredFile file, AsynchronousFileChannel channel, long size) {
+        void close() {
+            try {
+                channel.close();
+            } catch (IOException e) {
+                // nothing was read from it; nothing to lose
             }
-            return ok.body(BodyInserters.fromResource(new FileSystemResource(files.contentOf(file.id()))));
-        });
+        }
+    }
+
+    /**
+     * The tenant's file with its content open; unknown, expired or being deleted is 404 {@code file_not_found}. The
+     * claim keeps the content on disk from before the lookup until it is open; a deletion that came meanwhile left
+     * its erasure to this download.
+     */
+    private OpenContent open(Principal principal, String id) throws IOException {
+        FileClaims.DownloadClaim claim = claims.claimDownload(id).orElseThrow(() -> notFound("file_id", id));
+        try {
+            StoredFile file = files.get(principal.tenantId(), id).orElseThrow(() -> notFound("file_id", id));
+            contentFound.run();
+            AsynchronousFileChannel channel;
+            try {
+                channel = AsynchronousFileChannel.open(files.contentOf(id), StandardOpenOption.READ);
+            } catch (NoSuchFileException e) {
+                // metadata without content: what a kill left of a deletion (erased by the RetentionSweeper)
+                throw notFound("file_id", id);
+            }
+            try {
+                return new OpenContent(file, channel, channel.size());
+            } catch (IOException e) {
+                channel.close();
+                throw e;
+            }
+        } finally {
+            if (claim.release()) {
+                eraseDeleted(id);
+            }
+        }
+    }
+
+    /** The content of a file deleted while this download opened it; what cannot go now, the sweep removes later. */
+    private void eraseDeleted(String id) {
+        try {
+            files.eraseContentOf(id);
+        } catch (UncheckedIOException e) {
+            log.warn(
+                    "the content of deleted file {} stays until the retention sweep: {}",
+                    id,
+                    e.getCause().toString());
+        }
+    }
+
+    /** Tests only: {@code hook} runs (off the event loop) between a download's check of its file and its opening. */
+    void onContentFound(Runnable hook) {
+        this.contentFound = hook;
     }
 
     public Mono<ServerResponse> delete(ServerRequest request) {
@@ -131,7 +217,8 @@ public final class FilesHandler {
     /**
      * Deletes the file unless a batch holds it, one that has not ended or one being created on it (409), or another
      * deletion is taking it (404, as for a file already gone). The check and the claim are one step
-     * ({@link FileClaims}): a batch created meanwhile is refused the file, not started on a deleted one.
+     * ({@link FileClaims}): a batch created meanwhile is refused the file, not started on a deleted one. A download
+     * under way does not hold the file: it is sent whole, and the last such download erases the content.
      */
     private boolean delete(Principal principal, StoredFile file) {
         FileClaims.Holder holder = claims.claimForDeletion(principal.tenantId(), file.id());
@@ -143,10 +230,14 @@ public final class FilesHandler {
         if (holder == FileClaims.Holder.DELETION) {
             throw notFound("file_id", file.id());
         }
+        boolean forgotten = false;
         try {
-            return files.delete(principal.tenantId(), file.id());
+            forgotten = files.forget(principal.tenantId(), file.id());
+            return forgotten;
         } finally {
-            claims.deletionEnded(file.id());
+            if (claims.deletionEnded(file.id(), forgotten)) {
+                files.eraseContentOf(file.id());
+            }
         }
     }
 

@@ -22,7 +22,8 @@ import org.springframework.context.SmartLifecycle;
  * Deletes what the Files and Batch API keeps once its time is up, every
  * {@link BatchProperties.Retention#sweepInterval()} on a thread of its own (file I/O and waits for the audit log,
  * never on an event loop): files past their {@code expires_at}; finished batches' records
- * {@link BatchProperties.Retention#batches()} after they ended; what a kill left of an upload or a deletion
+ * {@link BatchProperties.Retention#batches()} after they ended (files without an expiry and, with a retention of 0,
+ * batch records stay until deleted); what a kill left of an upload or a deletion
  * ({@link FileStore#leftovers}, logged, not audited: no client ever had it).
  * <p>
  * A file that a batch still running reads, or that a batch being created has just found, is kept until that batch
@@ -111,7 +112,10 @@ final class RetentionSweeper implements SmartLifecycle {
         long now = clock.instant().getEpochSecond();
         for (BatchJob job : runner.all()) {
             Long endedAt = job.endedAt();
-            if (endedAt != null && now >= endedAt + retention.batches().toSeconds() && !onHold(job.tenant)) {
+            if (endedAt != null
+                    && retention.batchesExpire()
+                    && now >= endedAt + retention.batches().toSeconds()
+                    && !onHold(job.tenant)) {
                 recorded(audit.forgotten(job, endedAt));
                 runner.forget(job);
                 batchesDeleted.increment();
@@ -135,15 +139,19 @@ final class RetentionSweeper implements SmartLifecycle {
             log.debug("file {} expired but held ({}); kept until let go", file.id(), holder);
             return false;
         }
+        boolean forgotten = false;
         try {
             if (files.find(file.tenant(), file.id()).isEmpty()) {
                 return false;
             }
             recorded(audit.expired(file));
-            files.erase(file.id());
-            return true;
+            forgotten = files.forget(file.id());
+            return forgotten;
         } finally {
-            claims.deletionEnded(file.id());
+            // a download that found the file before it expired is sent it whole; the last such one erases it
+            if (claims.deletionEnded(file.id(), forgotten)) {
+                files.eraseContentOf(file.id());
+            }
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.warden.gateway.batch;
 
 import java.time.Instant;
+import java.util.OptionalLong;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
@@ -15,8 +16,9 @@ import tools.jackson.databind.node.ObjectNode;
  *                    ({@code Built with Llama}); empty for uploads
  * @param expiresAt   when the {@link RetentionSweeper} deletes it (epoch seconds): the client's
  *                    {@link ExpiresAfter} within the operator's and the tenant's retention
- *                    ({@link FileStore#expiresAt}). Metadata written before files expired has none; such a file
- *                    gets the retention counted from its creation when read
+ *                    ({@link FileStore#expiresAt}); empty when it is kept until deleted ({@code "expires_at": null},
+ *                    as OpenAI answers). Metadata written before files expired has no {@code expires_at} at all;
+ *                    such a file gets the retention counted from its creation when read
  */
 public record StoredFile(
         String id,
@@ -28,16 +30,19 @@ public record StoredFile(
         String sha256,
         long lines,
         String attribution,
-        long expiresAt) {
+        OptionalLong expiresAt) {
 
     static final String BATCH = "batch";
     static final String BATCH_OUTPUT = "batch_output";
 
     static final JsonMapper JSON = JsonMapper.builder().build();
 
-    /** Past its expiry: answered as unknown, and deleted by the next sweep unless a running batch still reads it. */
+    /**
+     * Past its expiry, if it has one: answered as unknown, and deleted by the next sweep unless a running batch still
+     * reads it.
+     */
     boolean expired(Instant now) {
-        return now.getEpochSecond() >= expiresAt;
+        return expiresAt.isPresent() && now.getEpochSecond() >= expiresAt.getAsLong();
     }
 
     /** OpenAI's file object, as {@code GET /v1/files/{id}} answers it. */
@@ -47,7 +52,11 @@ public record StoredFile(
         n.put("object", "file");
         n.put("bytes", bytes);
         n.put("created_at", createdAt);
-        n.put("expires_at", expiresAt);
+        if (expiresAt.isPresent()) {
+            n.put("expires_at", expiresAt.getAsLong());
+        } else {
+            n.putNull("expires_at");
+        }
         n.put("filename", filename);
         n.put("purpose", purpose);
         n.put("status", "processed");
@@ -81,8 +90,8 @@ public record StoredFile(
                 n.get("sha256").asString(),
                 n.path("lines").asLong(),
                 n.path("attribution").asString(""),
-                expiresAt == null || expiresAt.isNull()
+                expiresAt == null
                         ? store.expiresAt(tenant, purpose, createdAt, null)
-                        : expiresAt.asLong());
+                        : expiresAt.isNull() ? OptionalLong.empty() : OptionalLong.of(expiresAt.asLong()));
     }
 }

@@ -11,6 +11,7 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.SpringApplication;
@@ -28,17 +29,10 @@ class AuditStoreShutdownTest {
         TestTenants tenants = TestTenants.create();
         String database = SharedPostgres.freshDatabase("shutdown");
         {
-            ConfigurableApplicationContext gateway = SpringApplication.run(
-                    WardenGateway.class,
-                    "--server.port=0",
-                    "--logging.level.root=WARN",
-                    "--warden.tenants-file=" + tenants.file,
-                    "--warden.licences-dir=" + TestTenants.CONFIG.resolve("licences"),
-                    "--warden.data-dir=" + tenants.dir.resolve("data-shutdown"),
-                    "--warden.guard.rules.enabled=false",
-                    "--warden.guard.embedded.enabled=false",
-                    "--warden.guard.code-security.enabled=false",
-                    "--warden.audit.store=" + database);
+            List<String> arguments = tenants.gatewayArguments("shutdown", false);
+            arguments.add("--warden.audit.store=" + database);
+            ConfigurableApplicationContext gateway =
+                    SpringApplication.run(WardenGateway.class, arguments.toArray(String[]::new));
             try (Connection watcher = DriverManager.getConnection(database)) {
                 assertThat(otherClients(watcher))
                         .as("the audit pool's connections while running")

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.openai.client.OpenAIClient;
-import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.core.JsonValue;
 import com.openai.core.http.HttpResponse;
 import com.openai.errors.BadRequestException;
@@ -52,13 +51,16 @@ class BatchApiTest extends GatewayTest {
     @Autowired
     BatchesHandler batches;
 
+    @Autowired
+    FilesHandler files;
+
     private OpenAIClient local;
     private OpenAIClient distiller;
 
     @BeforeEach
     void clients() {
-        local = client(TENANTS.localKey);
-        distiller = client(TENANTS.distillerKey);
+        local = openAi(TENANTS.localKey);
+        distiller = openAi(TENANTS.distillerKey);
     }
 
     @AfterEach
@@ -67,17 +69,17 @@ class BatchApiTest extends GatewayTest {
         distiller.close();
     }
 
-    private OpenAIClient client(String key) {
-        return OpenAIOkHttpClient.builder()
-                .apiKey(key)
-                .baseUrl(baseUrl() + "/v1")
-                .maxRetries(0)
-                .timeout(Duration.ofSeconds(20))
-                .build();
-    }
-
     static String line(String customId, String user) {
         return line(customId, user, 16);
+    }
+
+    /** A file of {@code count} requests, a few buffers long when sent. */
+    static String lines(String prefix, int count) {
+        StringBuilder content = new StringBuilder();
+        for (int i = 1; i <= count; i++) {
+            content.append(line(prefix + "-" + i, "Count to " + i + "."));
+        }
+        return content.toString();
     }
 
     static String line(String customId, String user, int maxTokens) {
@@ -99,15 +101,23 @@ class BatchApiTest extends GatewayTest {
                 + "\n";
     }
 
-    private FileObject upload(OpenAIClient client, String content) {
-        return client.files()
-                .create(FileCreateParams.builder()
-                        .purpose(FilePurpose.BATCH)
-                        .file(content.getBytes(StandardCharsets.UTF_8))
-                        .build());
+    private static FileObject upload(OpenAIClient client, String content) {
+        return upload(client, content, null);
     }
 
-    private static BatchCreateParams.Builder batchOf(String fileId) {
+    /** An upload for the Batch API through openai-java, with the client's own {@code expires_after} if not null. */
+    static FileObject upload(OpenAIClient client, String content, Long expiresAfterSeconds) {
+        FileCreateParams.Builder params =
+                FileCreateParams.builder().purpose(FilePurpose.BATCH).file(content.getBytes(StandardCharsets.UTF_8));
+        if (expiresAfterSeconds != null) {
+            params.expiresAfter(FileCreateParams.ExpiresAfter.builder()
+                    .seconds(expiresAfterSeconds)
+                    .build());
+        }
+        return client.files().create(params.build());
+    }
+
+    static BatchCreateParams.Builder batchOf(String fileId) {
         return BatchCreateParams.builder()
                 .inputFileId(fileId)
                 .endpoint(BatchCreateParams.Endpoint.V1_CHAT_COMPLETIONS)
@@ -231,7 +241,7 @@ class BatchApiTest extends GatewayTest {
     @Test
     void filesAndBatchesCallsAreRecordedAndLimitedByTheirOwnBudgetNotTheGenerationOne() {
         Instant since = Instant.now().minusSeconds(1);
-        OpenAIClient metered = client(TENANTS.meteredKey);
+        OpenAIClient metered = openAi(TENANTS.meteredKey);
         FileObject input;
         try {
             // tenant metered: 3 requests a minute per key, and 3 calls of the Files and Batch API a minute per key
@@ -425,10 +435,10 @@ class BatchApiTest extends GatewayTest {
         UPSTREAM.always(ScriptedReply.text("Hi."));
         FileObject input = upload(local, line("d-1", "Say hi."));
         Batch batch;
-        try (PausedCreation creation = new PausedCreation(batches)) {
+        try (PausedStep creation = new PausedStep(batches::onInputChecked)) {
             CompletableFuture<Batch> created = CompletableFuture.supplyAsync(
                     () -> local.batches().create(batchOf(input.id()).build()));
-            creation.awaitInputChecked();
+            creation.awaitReached();
 
             HttpCalls.Reply refused = new HttpCalls(baseUrl()).delete("/v1/files/" + input.id(), TENANTS.localKey);
 
@@ -440,6 +450,32 @@ class BatchApiTest extends GatewayTest {
         Batch done = awaitEnd(local, batch.id());
         assertThat(done.status()).as(String.valueOf(done.errors())).isEqualTo(Batch.Status.COMPLETED);
         assertThat(done.requestCounts().orElseThrow().total()).isEqualTo(1);
+    }
+
+    @Test
+    void aDownloadThatFoundItsFileIsSentWholeWhenTheFileIsDeletedMeanwhileWhichGoesRightAfter() throws Exception {
+        String content = lines("w", 300);
+        FileObject file = upload(local, content);
+        HttpCalls.Reply download;
+        try (PausedStep opening = new PausedStep(files::onContentFound)) {
+            CompletableFuture<HttpCalls.Reply> downloading = CompletableFuture.supplyAsync(
+                    () -> new HttpCalls(baseUrl()).get("/v1/files/" + file.id() + "/content", TENANTS.localKey));
+            opening.awaitReached();
+
+            assertThat(local.files().delete(file.id()).deleted()).isTrue();
+            assertThat(new HttpCalls(baseUrl())
+                            .get("/v1/files/" + file.id(), TENANTS.localKey)
+                            .status())
+                    .as("deleted for everything that starts after the deletion")
+                    .isEqualTo(404);
+            opening.letGo();
+            download = downloading.get(30, TimeUnit.SECONDS);
+        }
+
+        assertThat(download.status()).as(download.body()).isEqualTo(200);
+        assertThat(download.body()).isEqualTo(content);
+        assertThat(TENANTS.dir.resolve("data").resolve("files").resolve(file.id() + ".jsonl"))
+                .doesNotExist();
     }
 
     @Test
@@ -505,7 +541,7 @@ class BatchApiTest extends GatewayTest {
     @Test
     void aCancelledBatchLetsItsLinesInFlightFinishAndRunsNoOther() {
         // Tenant lenient fails open: a cold classifier must not end lines before the cancel arrives.
-        OpenAIClient lenient = client(TENANTS.lenientKey);
+        OpenAIClient lenient = openAi(TENANTS.lenientKey);
         try {
             UPSTREAM.always(ScriptedReply.text("slowly").firstByteDelay(Duration.ofSeconds(8)));
             StringBuilder content = new StringBuilder();

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.openai.client.OpenAIClient;
-import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.core.JsonValue;
 import com.openai.errors.BadRequestException;
 import com.openai.errors.NotFoundException;
@@ -23,11 +22,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -36,8 +32,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.TestConfiguration;
-import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -53,7 +47,7 @@ import tools.jackson.databind.node.ObjectNode;
  * gateway's clock is moved ahead instead of waiting hours; its data directory is its own, so that moving it ahead
  * expires nobody else's files.
  */
-@Import(FileExpiryTest.AheadClock.class)
+@Import(ShiftedClock.OwnClock.class)
 @TestPropertySource(
         properties = {
             "warden.batch.retention.sweep-interval=200ms",
@@ -67,43 +61,10 @@ class FileExpiryTest extends GatewayTest {
     private static final long UPLOAD_RETENTION = Duration.ofDays(10).toSeconds();
 
     private static final Path DATA = TENANTS.dir.resolve("expiry-data");
-    private static final ShiftedClock CLOCK = new ShiftedClock();
 
     @DynamicPropertySource
     static void ownDataDir(DynamicPropertyRegistry registry) {
         registry.add("warden.test.data-dir", DATA::toString);
-    }
-
-    @TestConfiguration
-    static class AheadClock {
-        @Bean
-        Clock batchClock() {
-            return CLOCK;
-        }
-    }
-
-    /** The real time plus a shift the test sets: timestamps still move, expiries come when the test says. */
-    static final class ShiftedClock extends Clock {
-        private volatile Duration shift = Duration.ZERO;
-
-        void advance(Duration by) {
-            shift = shift.plus(by);
-        }
-
-        @Override
-        public Instant instant() {
-            return Instant.now().plus(shift);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            throw new UnsupportedOperationException();
-        }
     }
 
     private static final List<Batch.Status> ENDED =
@@ -120,15 +81,17 @@ class FileExpiryTest extends GatewayTest {
     @Autowired
     RetentionSweeper sweeper;
 
+    /** The gateway's batch clock, moved ahead instead of waiting. */
+    @Autowired
+    ShiftedClock clock;
+
+    @Autowired
+    FilesHandler filesHandler;
+
     @BeforeEach
     void client() {
         // Tenant lenient fails open: a cold classifier in this context of its own never fails a batch line.
-        lenient = OpenAIOkHttpClient.builder()
-                .apiKey(TENANTS.lenientKey)
-                .baseUrl(baseUrl() + "/v1")
-                .maxRetries(0)
-                .timeout(Duration.ofSeconds(20))
-                .build();
+        lenient = openAi(TENANTS.lenientKey);
     }
 
     @AfterEach
@@ -137,21 +100,7 @@ class FileExpiryTest extends GatewayTest {
     }
 
     private FileObject upload(String content, Long expiresAfterSeconds) {
-        FileCreateParams.Builder params =
-                FileCreateParams.builder().purpose(FilePurpose.BATCH).file(content.getBytes(StandardCharsets.UTF_8));
-        if (expiresAfterSeconds != null) {
-            params.expiresAfter(FileCreateParams.ExpiresAfter.builder()
-                    .seconds(expiresAfterSeconds)
-                    .build());
-        }
-        return lenient.files().create(params.build());
-    }
-
-    private static BatchCreateParams.Builder batchOf(String fileId) {
-        return BatchCreateParams.builder()
-                .inputFileId(fileId)
-                .endpoint(BatchCreateParams.Endpoint.V1_CHAT_COMPLETIONS)
-                .completionWindow(BatchCreateParams.CompletionWindow._24H);
+        return BatchApiTest.upload(lenient, content, expiresAfterSeconds);
     }
 
     private Batch awaitStatus(String id, Batch.Status status) {
@@ -247,7 +196,7 @@ class FileExpiryTest extends GatewayTest {
 
         FileObject input = upload(BatchApiTest.line("b-4", "hi"), null);
         assertThatThrownBy(() -> lenient.batches()
-                        .create(batchOf(input.id())
+                        .create(BatchApiTest.batchOf(input.id())
                                 .outputExpiresAfter(BatchCreateParams.OutputExpiresAfter.builder()
                                         .seconds(1800)
                                         .build())
@@ -263,7 +212,7 @@ class FileExpiryTest extends GatewayTest {
         FileObject input = upload(BatchApiTest.line("o-1", "Say hi.") + BatchApiTest.line("o-2", "Say hello."), null);
 
         Batch created = lenient.batches()
-                .create(batchOf(input.id())
+                .create(BatchApiTest.batchOf(input.id())
                         .outputExpiresAfter(BatchCreateParams.OutputExpiresAfter.builder()
                                 .seconds(86_400)
                                 .build())
@@ -287,10 +236,10 @@ class FileExpiryTest extends GatewayTest {
         FileObject expiring = upload(BatchApiTest.line("s-1", "hi"), 3600L);
         FileObject lasting = upload(BatchApiTest.line("s-2", "hi"), 3L * 3600);
         FileObject input = upload(BatchApiTest.line("s-3", "Count to three."), 3600L);
-        Batch batch = lenient.batches().create(batchOf(input.id()).build());
+        Batch batch = lenient.batches().create(BatchApiTest.batchOf(input.id()).build());
         await().atMost(Duration.ofSeconds(30)).until(() -> UPSTREAM.generationRequests() >= 1);
 
-        CLOCK.advance(Duration.ofSeconds(3600 + 60));
+        clock.advance(Duration.ofSeconds(3600 + 60));
 
         await().atMost(Duration.ofSeconds(10)).until(() -> gone(expiring.id()));
         assertThatThrownBy(() -> lenient.files().retrieve(expiring.id()))
@@ -333,12 +282,12 @@ class FileExpiryTest extends GatewayTest {
         UPSTREAM.always(ScriptedReply.text("Hi."));
         FileObject input = upload(BatchApiTest.line("r-1", "Say hi."), 3600L);
         Batch batch;
-        try (PausedCreation creation = new PausedCreation(batches)) {
-            CompletableFuture<Batch> created = CompletableFuture.supplyAsync(
-                    () -> lenient.batches().create(batchOf(input.id()).build()));
-            creation.awaitInputChecked();
+        try (PausedStep creation = new PausedStep(batches::onInputChecked)) {
+            CompletableFuture<Batch> created = CompletableFuture.supplyAsync(() ->
+                    lenient.batches().create(BatchApiTest.batchOf(input.id()).build()));
+            creation.awaitReached();
             // checked while unexpired; it expires before the batch is registered, and a sweep comes right then
-            CLOCK.advance(Duration.ofSeconds(3600 + 60));
+            clock.advance(Duration.ofSeconds(3600 + 60));
 
             sweeper.sweep();
 
@@ -359,12 +308,37 @@ class FileExpiryTest extends GatewayTest {
     }
 
     @Test
+    void aDownloadUnderWayWhenItsFileExpiresIsSentWholeAndTheSweepDeletesTheFileOnce() throws Exception {
+        Instant since = Instant.now().minusSeconds(1);
+        String lines = BatchApiTest.lines("x", 300);
+        FileObject file = upload(lines, 3600L);
+        HttpCalls.Reply download;
+        try (PausedStep opening = new PausedStep(filesHandler::onContentFound)) {
+            CompletableFuture<HttpCalls.Reply> downloading = CompletableFuture.supplyAsync(
+                    () -> new HttpCalls(baseUrl()).get("/v1/files/" + file.id() + "/content", TENANTS.lenientKey));
+            opening.awaitReached();
+            clock.advance(Duration.ofSeconds(3600 + 60));
+
+            sweeper.sweep();
+
+            assertThat(metadata(file.id())).as("deleted by the sweep").doesNotExist();
+            opening.letGo();
+            download = downloading.get(30, TimeUnit.SECONDS);
+        }
+
+        assertThat(download.status()).as(download.body()).isEqualTo(200);
+        assertThat(download.body()).isEqualTo(lines);
+        assertThat(gone(file.id())).isTrue();
+        assertThat(deletionsOf(auditRecords(since), file.id())).hasSize(1);
+    }
+
+    @Test
     void aFinishedBatchsRecordGoesAfterTheRetentionOfBatchesWithARecordOfIt() {
         Instant since = Instant.now().minusSeconds(1);
         UPSTREAM.always(ScriptedReply.text("Hi."));
         Batch done = awaitStatus(
                 lenient.batches()
-                        .create(batchOf(upload(BatchApiTest.line("f-1", "Say hi."), null)
+                        .create(BatchApiTest.batchOf(upload(BatchApiTest.line("f-1", "Say hi."), null)
                                         .id())
                                 .build())
                         .id(),
@@ -372,7 +346,7 @@ class FileExpiryTest extends GatewayTest {
         Path record = DATA.resolve("batches").resolve(done.id() + ".json");
         assertThat(record).exists();
 
-        CLOCK.advance(Duration.ofHours(3).plusMinutes(1));
+        clock.advance(Duration.ofHours(3).plusMinutes(1));
 
         await().atMost(Duration.ofSeconds(10)).until(() -> Files.notExists(record));
         HttpCalls.Reply gone = new HttpCalls(baseUrl()).get("/v1/batches/" + done.id(), TENANTS.lenientKey);
@@ -391,7 +365,7 @@ class FileExpiryTest extends GatewayTest {
 
     @Test
     void aFileStoredBeforeFilesExpiredLoadsWithTheOperatorsRetentionFromItsCreation() throws IOException {
-        long now = CLOCK.instant().getEpochSecond();
+        long now = clock.instant().getEpochSecond();
         String recent = legacyFile(now - Duration.ofDays(1).toSeconds());
         String old = legacyFile(now - Duration.ofDays(31).toSeconds());
 
@@ -405,7 +379,7 @@ class FileExpiryTest extends GatewayTest {
 
     @Test
     void nothingOfATenantUnderLegalHoldIsDeleted() throws IOException {
-        long longAgo = CLOCK.instant().getEpochSecond() - Duration.ofDays(31).toSeconds();
+        long longAgo = clock.instant().getEpochSecond() - Duration.ofDays(31).toSeconds();
         String held = legacyFile("held", longAgo);
         String free = legacyFile("lenient", longAgo);
 
@@ -418,7 +392,7 @@ class FileExpiryTest extends GatewayTest {
     @Test
     void whatAKillLeftOfAnUploadGoesADayOnButAnUploadStillArrivingStays() throws IOException {
         Path files = DATA.resolve("files");
-        FileTime twoDaysAgo = FileTime.from(CLOCK.instant().minus(Duration.ofDays(2)));
+        FileTime twoDaysAgo = FileTime.from(clock.instant().minus(Duration.ofDays(2)));
         Path cutShort = Files.writeString(files.resolve(".upload-" + FileStore.newId("")), "{\"custom_id\"");
         Path orphan = Files.writeString(content(FileStore.newId("file-")), BatchApiTest.line("x-1", "hi"));
         Path arriving = Files.writeString(files.resolve(".upload-" + FileStore.newId("")), "{\"custom_id\"");

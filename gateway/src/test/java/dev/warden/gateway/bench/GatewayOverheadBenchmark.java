@@ -144,15 +144,8 @@ public final class GatewayOverheadBenchmark {
 
     static ConfigurableApplicationContext start(
             ScriptedOpenAiServer upstream, TestTenants tenants, String config, boolean guarded, List<String> more) {
-        List<String> props = new ArrayList<>(List.of(
-                "--server.port=0",
-                "--logging.level.root=WARN",
-                "--warden.tenants-file=" + tenants.file,
-                "--warden.licences-dir=" + TestTenants.CONFIG.resolve("licences"),
-                "--warden.data-dir=" + tenants.dir.resolve("data-" + config),
-                "--warden.guard.rules.enabled=" + guarded,
-                "--warden.guard.embedded.enabled=" + guarded,
-                "--warden.guard.code-security.enabled=" + guarded,
+        List<String> props = tenants.gatewayArguments(config, guarded);
+        props.addAll(List.of(
                 "--warden.audit.enabled=" + !config.equals("proxy"),
                 "--warden.audit.sqlite-sync=" + (config.startsWith("audit-full") ? "full" : "normal"),
                 "--warden.models[0].name=bench-model",

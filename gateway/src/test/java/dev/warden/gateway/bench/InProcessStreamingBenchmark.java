@@ -165,23 +165,16 @@ public final class InProcessStreamingBenchmark {
     }
 
     private static ConfigurableApplicationContext start(TestTenants tenants, Path gguf, int maxTokens, boolean guards) {
-        return SpringApplication.run(
-                WardenGateway.class,
-                "--server.port=0",
-                "--logging.level.root=WARN",
-                "--warden.tenants-file=" + tenants.file,
-                "--warden.licences-dir=" + TestTenants.CONFIG.resolve("licences"),
-                "--warden.data-dir=" + tenants.dir.resolve("data-" + guards),
-                "--warden.guard.rules.enabled=" + guards,
-                "--warden.guard.embedded.enabled=" + guards,
-                "--warden.guard.code-security.enabled=" + guards,
+        List<String> arguments = tenants.gatewayArguments(String.valueOf(guards), guards);
+        arguments.addAll(List.of(
                 "--warden.models[0].name=bench",
                 "--warden.models[0].engine=llama-cpp",
                 "--warden.models[0].context-length=2048",
                 "--warden.models[0].llama-cpp.gguf=" + gguf,
                 "--warden.models[0].llama-cpp.slots=1",
                 "--warden.models[0].llama-cpp.threads=" + THREADS,
-                "--warden.models[0].llama-cpp.default-max-tokens=" + maxTokens);
+                "--warden.models[0].llama-cpp.default-max-tokens=" + maxTokens));
+        return SpringApplication.run(WardenGateway.class, arguments.toArray(String[]::new));
     }
 
     private static Sample direct(LlamaCppEngine engine, String prompt, int maxTokens) {

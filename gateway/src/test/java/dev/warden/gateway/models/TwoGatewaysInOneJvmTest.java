@@ -10,6 +10,7 @@ import dev.warden.inference.testing.ScriptedOpenAiServer;
 import dev.warden.inference.testing.ScriptedReply;
 import io.netty.channel.EventLoopGroup;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.SpringApplication;
@@ -71,21 +72,14 @@ class TwoGatewaysInOneJvmTest {
 
     private static ConfigurableApplicationContext gateway(
             TestTenants tenants, String name, ScriptedOpenAiServer upstream) {
-        return SpringApplication.run(
-                WardenGateway.class,
-                "--server.port=0",
-                "--logging.level.root=WARN",
-                "--warden.tenants-file=" + tenants.file,
-                "--warden.licences-dir=" + TestTenants.CONFIG.resolve("licences"),
-                "--warden.data-dir=" + tenants.dir.resolve("data-" + name),
+        List<String> arguments = tenants.gatewayArguments(name, false);
+        arguments.addAll(List.of(
                 "--warden.audit.instance-id=" + name,
-                "--warden.guard.rules.enabled=false",
-                "--warden.guard.embedded.enabled=false",
-                "--warden.guard.code-security.enabled=false",
                 "--warden.models[0].name=remote-model",
                 "--warden.models[0].engine=remote",
                 "--warden.models[0].licence=llama-3.1",
                 "--warden.models[0].remote.urls[0]=" + upstream.baseUrl(),
-                "--warden.models[0].remote.upstream-model=upstream-model");
+                "--warden.models[0].remote.upstream-model=upstream-model"));
+        return SpringApplication.run(WardenGateway.class, arguments.toArray(String[]::new));
     }
 }

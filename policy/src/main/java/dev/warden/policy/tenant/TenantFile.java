@@ -308,7 +308,8 @@ final class TenantFile {
                 a.get("store-content").bool(AuditSettings.DEFAULT.storeContent()),
                 metadata,
                 content,
-                a.get("legal-hold").bool(false));
+                a.get("legal-hold").bool(false),
+                a.get("content-retention-days").present());
     }
 
     private static RateLimits limits(ConfigDocument.Node l) {

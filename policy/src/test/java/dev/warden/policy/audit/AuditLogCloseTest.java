@@ -31,13 +31,8 @@ class AuditLogCloseTest {
 
     @BeforeEach
     void open() {
-        store = AuditStores.open(dir.resolve("audit.db").toString());
-        log = new AuditLog(
-                store,
-                AuditLogConfig.defaults()
-                        .withSpillFile(dir.resolve("spill.jsonl"))
-                        .withRetryInterval(HOUR)
-                        .withInstanceId("gw-1"));
+        store = TestAuditStore.open(dir);
+        log = new AuditLog(store, TestAuditStore.logConfig(dir).withRetryInterval(HOUR));
     }
 
     @AfterEach

@@ -30,12 +30,8 @@ class ContentRetentionTest {
 
     @BeforeEach
     void open() {
-        store = AuditStores.open(dir.resolve("audit.db").toString());
-        log = new AuditLog(
-                store,
-                AuditLogConfig.defaults()
-                        .withSpillFile(dir.resolve("spill.jsonl"))
-                        .withInstanceId("gw-1"));
+        store = TestAuditStore.open(dir);
+        log = new AuditLog(store, TestAuditStore.logConfig(dir));
     }
 
     @AfterEach

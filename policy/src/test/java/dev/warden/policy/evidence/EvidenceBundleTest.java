@@ -5,15 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.warden.policy.audit.AdminAction;
 import dev.warden.policy.audit.AuditEntry;
 import dev.warden.policy.audit.AuditLog;
-import dev.warden.policy.audit.AuditLogConfig;
 import dev.warden.policy.audit.AuditQuery;
 import dev.warden.policy.audit.AuditRecord;
 import dev.warden.policy.audit.AuditStore;
-import dev.warden.policy.audit.AuditStores;
 import dev.warden.policy.audit.ChainedEntry;
 import dev.warden.policy.audit.OperatorKey;
 import dev.warden.policy.audit.PolicyVersion;
 import dev.warden.policy.audit.Records;
+import dev.warden.policy.audit.TestAuditStore;
 import dev.warden.policy.audit.VerifyAuditCommandAccess;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -54,15 +53,10 @@ class EvidenceBundleTest {
 
     @BeforeEach
     void recordsUnderTwoPolicyVersions() throws Exception {
-        store = AuditStores.open(dir.resolve("audit.db").toString());
+        store = TestAuditStore.open(dir);
         key = OperatorKey.generate();
         publicKey = Files.writeString(dir.resolve("operator.pub"), key.publicKeyText() + "\n");
-        log = new AuditLog(
-                store,
-                AuditLogConfig.defaults()
-                        .withSpillFile(dir.resolve("spill.jsonl"))
-                        .withInstanceId("gw-1"),
-                new AuditLog.Checkpoints(key, Duration.ofHours(1)));
+        log = new AuditLog(store, TestAuditStore.logConfig(dir), new AuditLog.Checkpoints(key, Duration.ofHours(1)));
         PolicyHistory history = new PolicyHistory(log, Clock.systemUTC());
         v1 = PolicyVersion.of(
                 Map.of(

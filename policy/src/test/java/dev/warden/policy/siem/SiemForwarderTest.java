@@ -4,10 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.warden.policy.audit.AuditLog;
-import dev.warden.policy.audit.AuditLogConfig;
 import dev.warden.policy.audit.AuditStore;
-import dev.warden.policy.audit.AuditStores;
 import dev.warden.policy.audit.Records;
+import dev.warden.policy.audit.TestAuditStore;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -50,12 +49,8 @@ class SiemForwarderTest {
 
     @BeforeEach
     void open() throws IOException {
-        store = AuditStores.open(dir.resolve("audit.db").toString());
-        log = new AuditLog(
-                store,
-                AuditLogConfig.defaults()
-                        .withSpillFile(dir.resolve("spill.jsonl"))
-                        .withInstanceId("gw-1"));
+        store = TestAuditStore.open(dir);
+        log = new AuditLog(store, TestAuditStore.logConfig(dir));
         receiver = new Receiver(0, counts);
     }
 

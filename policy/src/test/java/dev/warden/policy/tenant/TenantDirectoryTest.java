@@ -277,7 +277,7 @@ class TenantDirectoryTest {
                 .orElseThrow()
                 .policy()
                 .audit();
-        assertThat(audit).isEqualTo(new AuditSettings(false, 400, 14, true));
+        assertThat(audit).isEqualTo(new AuditSettings(false, 400, 14, true, true));
     }
 
     @Test
