@@ -44,6 +44,11 @@ final class FalsePositiveProfile {
         return threshold;
     }
 
+    /** How many of the source's rows a candidate may flag. */
+    int allowed(String source) {
+        return allowed.get(source);
+    }
+
     /** One line per source: rows, the reference's allowance, and what the candidate flags at {@code threshold}. */
     String report(String label, Map<String, double[]> candidate, double threshold) {
         StringBuilder out = new StringBuilder();

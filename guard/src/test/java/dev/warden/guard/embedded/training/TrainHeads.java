@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Function;
@@ -870,6 +871,26 @@ public final class TrainHeads {
                     label,
                     raised));
             summary.append(profile.report(label, now, raised));
+            // the rows that set the threshold, to be read: a mislabelled or borderline prompt is a reason to change the
+            // data, not the rule
+            Map<String, List<String>> texts = benignTexts(rows, benign, asUserTurn ? fullPath.keySet() : Set.of());
+            now.forEach((source, scores) -> {
+                int allowed = profile.allowed(source);
+                if (raised > threshold && FalsePositiveProfile.thresholdFlaggingAtMost(scores, allowed) == raised) {
+                    Integer[] order = new Integer[scores.length];
+                    java.util.Arrays.setAll(order, i -> i);
+                    java.util.Arrays.sort(order, (a, b) -> Double.compare(scores[b], scores[a]));
+                    for (int k = 0; k <= allowed && k < order.length; k++) {
+                        String text = texts.get(source).get(order[k]).replaceAll("\\s+", " ");
+                        summary.append(String.format(
+                                Locale.ROOT,
+                                "    sets it, %s: %.4f %s%n",
+                                source,
+                                scores[order[k]],
+                                text.substring(0, Math.min(160, text.length()))));
+                    }
+                }
+            });
             return raised;
         }
     }
@@ -900,6 +921,21 @@ public final class TrainHeads {
         bySource.forEach((source, scores) ->
                 out.put(source, scores.stream().mapToDouble(Double::doubleValue).toArray()));
         fullPath.forEach((source, vectors) -> out.put(source, maxScores(vectors, score)));
+        return out;
+    }
+
+    /** The texts behind {@link #benignScores}, in the same order, source by source. */
+    static Map<String, List<String>> benignTexts(List<Row> rows, Predicate<Row> benign, Set<String> fullPath) {
+        Map<String, List<String>> out = new TreeMap<>();
+        for (Row r : rows) {
+            String source = r.example().source();
+            boolean asScored =
+                    fullPath.contains(source) ? "benign".equals(r.example().attack()) : benign.test(r);
+            if (r.split() == Split.VALIDATION && asScored) {
+                out.computeIfAbsent(source, k -> new ArrayList<>())
+                        .add(r.example().text());
+            }
+        }
         return out;
     }
 
