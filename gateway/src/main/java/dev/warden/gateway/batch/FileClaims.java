@@ -7,6 +7,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiPredicate;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -94,7 +95,7 @@ final class FileClaims {
      * For a deletion: {@link Holder#NONE} when nothing holds the file; the deletion then holds it until
      * {@link #deletionEnded}. Otherwise what holds it, and the file must stay. Downloads do not hold a file.
      */
-    synchronized Holder claimForDeletion(String tenant, String fileId) {
+    private synchronized Holder claimForDeletion(String tenant, String fileId) {
         if (deleting.contains(fileId)) {
             return Holder.DELETION;
         }
@@ -112,13 +113,37 @@ final class FileClaims {
      * @return whether the deleting caller erases the file's content now: false when the file stayed, or when downloads
      *     are opening it (the last of them erases it, {@link DownloadClaim#release})
      */
-    synchronized boolean deletionEnded(String fileId, boolean forgotten) {
+    private synchronized boolean deletionEnded(String fileId, boolean forgotten) {
         deleting.remove(fileId);
         if (forgotten && opening.containsKey(fileId)) {
             erasedByDownload.add(fileId);
             return false;
         }
         return forgotten;
+    }
+
+    /** What a {@link #delete} did: {@code heldBy} NONE when it ran, and then whether it removed the file. */
+    record Deletion(Holder heldBy, boolean forgotten) {}
+
+    /**
+     * A whole deletion (a client's DELETE, the retention sweep): claimed, {@code forget} run (removes the metadata,
+     * false when the file was already gone), the claim ended, and the content erased here unless downloads are
+     * opening it (the last of them erases it). Nothing runs when something holds the file.
+     */
+    Deletion delete(String tenant, String fileId, BooleanSupplier forget, Runnable eraseContent) {
+        Holder holder = claimForDeletion(tenant, fileId);
+        if (holder != Holder.NONE) {
+            return new Deletion(holder, false);
+        }
+        boolean forgotten = false;
+        try {
+            forgotten = forget.getAsBoolean();
+            return new Deletion(Holder.NONE, forgotten);
+        } finally {
+            if (deletionEnded(fileId, forgotten)) {
+                eraseContent.run();
+            }
+        }
     }
 
     private synchronized void released(String fileId) {

@@ -221,24 +221,19 @@ public final class FilesHandler {
      * under way does not hold the file: it is sent whole, and the last such download erases the content.
      */
     private boolean delete(Principal principal, StoredFile file) {
-        FileClaims.Holder holder = claims.claimForDeletion(principal.tenantId(), file.id());
-        if (holder == FileClaims.Holder.BATCH) {
-            throw ApiErrors.batchConflict(
-                    "file_in_use",
-                    "file " + file.id() + " is the input of a batch that has not ended; cancel the batch first");
-        }
-        if (holder == FileClaims.Holder.DELETION) {
-            throw notFound("file_id", file.id());
-        }
-        boolean forgotten = false;
-        try {
-            forgotten = files.forget(principal.tenantId(), file.id());
-            return forgotten;
-        } finally {
-            if (claims.deletionEnded(file.id(), forgotten)) {
-                files.eraseContentOf(file.id());
-            }
-        }
+        FileClaims.Deletion deletion = claims.delete(
+                principal.tenantId(),
+                file.id(),
+                () -> files.forget(principal.tenantId(), file.id()),
+                () -> files.eraseContentOf(file.id()));
+        return switch (deletion.heldBy()) {
+            case BATCH ->
+                throw ApiErrors.batchConflict(
+                        "file_in_use",
+                        "file " + file.id() + " is the input of a batch that has not ended; cancel the batch first");
+            case DELETION -> throw notFound("file_id", file.id());
+            case NONE -> deletion.forgotten();
+        };
     }
 
     private Mono<StoredFile> owned(ServerRequest request) {

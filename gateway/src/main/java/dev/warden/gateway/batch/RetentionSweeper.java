@@ -134,25 +134,22 @@ final class RetentionSweeper implements SmartLifecycle {
      * the claim (a client's DELETE, another sweep): no second record of one deletion.
      */
     private boolean deleteExpired(StoredFile file) {
-        FileClaims.Holder holder = claims.claimForDeletion(file.tenant(), file.id());
-        if (holder != FileClaims.Holder.NONE) {
-            log.debug("file {} expired but held ({}); kept until let go", file.id(), holder);
-            return false;
+        // a download that found the file before it expired is sent it whole; the last such one erases it
+        FileClaims.Deletion deletion = claims.delete(
+                file.tenant(),
+                file.id(),
+                () -> {
+                    if (files.find(file.tenant(), file.id()).isEmpty()) {
+                        return false;
+                    }
+                    recorded(audit.expired(file));
+                    return files.forget(file.id());
+                },
+                () -> files.eraseContentOf(file.id()));
+        if (deletion.heldBy() != FileClaims.Holder.NONE) {
+            log.debug("file {} expired but held ({}); kept until let go", file.id(), deletion.heldBy());
         }
-        boolean forgotten = false;
-        try {
-            if (files.find(file.tenant(), file.id()).isEmpty()) {
-                return false;
-            }
-            recorded(audit.expired(file));
-            forgotten = files.forget(file.id());
-            return forgotten;
-        } finally {
-            // a download that found the file before it expired is sent it whole; the last such one erases it
-            if (claims.deletionEnded(file.id(), forgotten)) {
-                files.eraseContentOf(file.id());
-            }
-        }
+        return deletion.forgotten();
     }
 
     /** Litigation or an investigation: the tenant's data stays until the hold is lifted in the tenants file. */
