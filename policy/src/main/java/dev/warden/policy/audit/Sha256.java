@@ -8,6 +8,13 @@ import java.util.HexFormat;
 /** SHA-256 as lower-case hex: the one digest used for content fingerprints and chain links. */
 public final class Sha256 {
 
+    /**
+     * One digest per thread, reused: {@link MessageDigest#getInstance} looks the algorithm up among the security
+     * providers and instantiates it reflectively each time, which cost more than hashing a prompt. A digest is
+     * left reset by {@link MessageDigest#digest()}, ready for the next text.
+     */
+    private static final ThreadLocal<MessageDigest> DIGESTS = ThreadLocal.withInitial(Sha256::newDigest);
+
     private Sha256() {}
 
     public static String ofText(String text) {
@@ -15,11 +22,21 @@ public final class Sha256 {
     }
 
     public static String hex(byte[]... parts) {
-        MessageDigest digest = newDigest();
-        for (byte[] part : parts) {
-            digest.update(part);
+        return HexFormat.of().formatHex(digest(parts));
+    }
+
+    /** The raw 32 bytes of the SHA-256 of the parts, in order. */
+    public static byte[] digest(byte[]... parts) {
+        MessageDigest digest = DIGESTS.get();
+        try {
+            for (byte[] part : parts) {
+                digest.update(part);
+            }
+            return digest.digest();
+        } finally {
+            // digest() resets it already; this covers an update that threw half-way
+            digest.reset();
         }
-        return HexFormat.of().formatHex(digest.digest());
     }
 
     private static MessageDigest newDigest() {

@@ -1,8 +1,8 @@
 package dev.warden.policy.tenant;
 
+import dev.warden.policy.audit.Sha256;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 
@@ -85,10 +85,6 @@ public final class ApiKeys {
     }
 
     private static byte[] sha256(String key) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java platform has SHA-256", e);
-        }
+        return Sha256.digest(key.getBytes(StandardCharsets.UTF_8));
     }
 }
