@@ -49,14 +49,14 @@ abstract class JdbcAuditStore implements AuditStore {
             return;
         }
         inTransaction(c -> {
+            // The category rows' statement is prepared only for a batch that has some: most records (every
+            // stream's opening record among them) name no category, and preparing a statement is a good part of
+            // the cost of a one-record batch, which a stream's first byte waits for.
+            List<CategoryRow> categoryRows = new ArrayList<>();
             try (PreparedStatement entry = c.prepareStatement("INSERT INTO audit_entry (tenant, seq, kind, request_id, "
-                            + "ts_ms, model, purpose, outcome, decision, rule, http_status, classifiers, categories, prev_hash, "
-                            + "hash, body, instance, policy_version, content) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) "
-                            + "ON CONFLICT (tenant, instance, seq) DO NOTHING");
-                    PreparedStatement category = c.prepareStatement("INSERT INTO audit_category (tenant, seq, ts_ms, "
-                            + "category, instance) VALUES (?,?,?,?,?) "
-                            + "ON CONFLICT (tenant, instance, seq, category) DO NOTHING")) {
-                boolean anyCategory = false;
+                    + "ts_ms, model, purpose, outcome, decision, rule, http_status, classifiers, categories, prev_hash, "
+                    + "hash, body, instance, policy_version, content) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) "
+                    + "ON CONFLICT (tenant, instance, seq) DO NOTHING")) {
                 for (ChainedEntry e : entries) {
                     IndexColumns ix = IndexColumns.of(e.entry());
                     entry.setString(1, e.tenant());
@@ -85,25 +85,34 @@ abstract class JdbcAuditStore implements AuditStore {
                     entry.addBatch();
                     if (e.entry() instanceof AuditRecord r) {
                         for (String cat : r.categories()) {
-                            category.setString(1, e.tenant());
-                            category.setLong(2, e.seq());
-                            category.setLong(3, ix.timeMs());
-                            category.setString(4, cat);
-                            category.setString(5, e.instance());
-                            category.addBatch();
-                            anyCategory = true;
+                            categoryRows.add(new CategoryRow(e.tenant(), e.seq(), ix.timeMs(), cat, e.instance()));
                         }
                     }
                 }
                 int[] inserted = entry.executeBatch();
                 refuseForks(c, entries, inserted);
-                if (anyCategory) {
+            }
+            if (!categoryRows.isEmpty()) {
+                try (PreparedStatement category = c.prepareStatement("INSERT INTO audit_category (tenant, seq, ts_ms, "
+                        + "category, instance) VALUES (?,?,?,?,?) "
+                        + "ON CONFLICT (tenant, instance, seq, category) DO NOTHING")) {
+                    for (CategoryRow row : categoryRows) {
+                        category.setString(1, row.tenant());
+                        category.setLong(2, row.seq());
+                        category.setLong(3, row.timeMs());
+                        category.setString(4, row.category());
+                        category.setString(5, row.instance());
+                        category.addBatch();
+                    }
                     category.executeBatch();
                 }
             }
             return null;
         });
     }
+
+    /** One row of {@code audit_category}: a category an entry's record names. */
+    private record CategoryRow(String tenant, long seq, long timeMs, String category, String instance) {}
 
     /**
      * An entry skipped by ON CONFLICT must be the very same entry (a replay); a different one at the same place
