@@ -12,7 +12,9 @@ import org.springframework.context.ConfigurableApplicationContext;
  * Time to the first streamed content event, straight from a fast local upstream and through the gateway (guards
  * off, optimistic streaming), to separate the gateway's streaming path from the engine's. The client is
  * {@link SseSocketClient} (one kept-alive socket per target, read on the measuring thread), and both paths get
- * {@code -Dbench.warmup} unmeasured requests first (default 3,000: the JIT needs that many on 2 cores).
+ * {@code -Dbench.warmup} unmeasured requests first (default 3,000: the JIT needs that many on 2 cores). Besides the
+ * latencies it prints the process's CPU time per pair of measured requests (one direct, one through the gateway), a
+ * steadier figure than a latency for comparing two builds of the gateway.
  * Run: {@code .ci/bench gateway dev.warden.gateway.bench.StreamFirstByteProbe}.
  */
 public final class StreamFirstByteProbe {
@@ -45,23 +47,36 @@ public final class StreamFirstByteProbe {
                 int n = Integer.getInteger("bench.requests", 1000);
                 double[] d = new double[n];
                 double[] g = new double[n];
+                long cpuBefore = processCpuNanos();
                 for (int i = 0; i < n; i++) {
                     d[i] = first(direct, tenants.playgroundKey);
                     g[i] = first(via, tenants.playgroundKey);
                 }
+                double cpuPerPair = (processCpuNanos() - cpuBefore) / 1e6 / n;
                 Arrays.sort(d);
                 Arrays.sort(g);
                 int p50 = n / 2;
                 int p99 = (int) Math.ceil(n * 0.99) - 1;
                 System.out.printf(
                         "first content event p50: direct %.3f ms, gateway %.3f ms, added %.3f ms; "
-                                + "p99: direct %.3f ms, gateway %.3f ms (%d requests each)%n",
-                        d[p50], g[p50], g[p50] - d[p50], d[p99], g[p99], n);
+                                + "p99: direct %.3f ms, gateway %.3f ms (%d requests each); "
+                                + "process CPU %.3f ms per direct and gateway request%n",
+                        d[p50], g[p50], g[p50] - d[p50], d[p99], g[p99], n, cpuPerPair);
             } finally {
                 gateway.close();
             }
         }
         System.exit(0);
+    }
+
+    /**
+     * CPU time of the whole process (client, upstream and gateway); its change between two builds is the
+     * gateway's, since the client and the upstream do the same work in both.
+     */
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean)
+                        java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
     }
 
     private static final java.util.Map<Integer, SseSocketClient> CLIENTS = new java.util.HashMap<>();
