@@ -10,7 +10,8 @@ fp32) and stores the embedding tables as uint8 (so the file is as small as the s
 own fusion, EmbedLayerNormalization, needs float tables and is left out). The shipped int8 graph cannot be fused this
 way: its quantised Q/K/V projections keep the attention fusion from matching. Figures: docs/BENCHMARKS.md.
 
-The graph must load in the Java service's ONNX Runtime (1.20): only operators that release has are written (the
+The graph must load in the Java service's ONNX Runtime (1.23.2; written for 1.20, whose operator list and IR cap below
+it keeps, so it loads in both): only operators that release has are written (the
 fusions above and DynamicQuantizeLinear/MatMulInteger, which it fuses itself at load), and the IR version is capped.
 
 A fine-tuned encoder (an EncoderDelta file of FineTuneEncoder, made for the shipped int8 graph) cannot be applied to
@@ -38,7 +39,7 @@ from onnx import numpy_helper
 
 # ONNX Runtime 1.20 reads models up to IR version 10 (ONNX 1.16/1.17)
 MAX_IR_VERSION = 10
-# what the Java side's ONNX Runtime 1.20 has; anything else in the output is an error here, not at the service's start
+# what ONNX Runtime 1.20 has (the service's until 2026-12-05; 1.23.2 has them all); anything else in the output is an error here, not at the service's start
 ALLOWED_OPS = {
     "QAttention", "SkipLayerNormalization", "FastGelu", "MatMulInteger", "DynamicQuantizeLinear", "Cast", "Mul",
     "Add", "LayerNormalization", "Gather", "DequantizeLinear", "Constant", "Shape", "ReduceSum", "Unsqueeze", "Slice",

@@ -22,6 +22,8 @@ import org.springframework.context.ConfigurableApplicationContext;
  * <ul>
  *   <li>{@code unjudged}: a gateway with no output classifier (rules and embedded classifiers off), tenant
  *       {@code local} (hold-back by default): should pass chunk by chunk;</li>
+ *   <li>{@code floor} (only when named in {@code -Dbench.rows}): not the gateway but {@link BareStreamForwarder}, the
+ *       least any streaming JVM hop costs here;</li>
  *   <li>{@code hold-back}, {@code optimistic}, {@code buffer}: the default gateway (content rules and the embedded
  *       classifiers on), tenants with the default windows in each mode.</li>
  * </ul>
@@ -80,6 +82,21 @@ public final class StreamStartBenchmark {
                     off.close();
                 }
             }
+            if (only.contains("floor")) {
+                try (BareStreamForwarder floor = new BareStreamForwarder(upstream.baseUrl())) {
+                    report.add(row(
+                            "floor: bare reactor-netty stream forwarder (not the gateway)",
+                            upstream,
+                            direct,
+                            URI.create("http://127.0.0.1:" + floor.port() + "/v1/chat/completions"),
+                            tenants.localKey,
+                            2000));
+                }
+            }
+            if (only.stream().noneMatch(List.of("hold-back", "optimistic", "buffer")::contains)) {
+                printReport(report);
+                System.exit(0);
+            }
             ConfigurableApplicationContext guarded =
                     GatewayOverheadBenchmark.start(upstream, tenants, "stream-guarded", true, List.of());
             try {
@@ -100,15 +117,18 @@ public final class StreamStartBenchmark {
             } finally {
                 guarded.close();
             }
-            System.out.println();
-            System.out.println(
-                    "| row | first content p50 direct / gateway ms | added p50 ms (paired) | end of stream p50"
-                            + " direct / gateway ms | end ratio | decode tok/s p50 direct / gateway | tok/s ratio |");
-            System.out.println("|---|---|---|---|---|---|---|");
-            report.forEach(System.out::println);
-            System.out.printf("load average at the end: %s%n", loadAverage());
+            printReport(report);
         }
         System.exit(0);
+    }
+
+    private static void printReport(List<String> report) {
+        System.out.println();
+        System.out.println("| row | first content p50 direct / gateway ms | added p50 ms (paired) | end of stream p50"
+                + " direct / gateway ms | end ratio | decode tok/s p50 direct / gateway | tok/s ratio |");
+        System.out.println("|---|---|---|---|---|---|---|");
+        report.forEach(System.out::println);
+        System.out.printf("load average at the end: %s%n", loadAverage());
     }
 
     private static URI via(ConfigurableApplicationContext gateway) {

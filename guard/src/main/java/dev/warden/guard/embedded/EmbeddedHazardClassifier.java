@@ -1,15 +1,9 @@
 package dev.warden.guard.embedded;
 
-import dev.warden.guard.Calibrated;
-import dev.warden.guard.Classifier;
 import dev.warden.guard.Direction;
 import dev.warden.guard.GuardInput;
 import dev.warden.guard.HazardCategory;
-import dev.warden.guard.OperatingPoint;
-import dev.warden.guard.Verdict;
-import dev.warden.inference.ChatMessage;
 import dev.warden.inference.Role;
-import java.time.Duration;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
@@ -26,20 +20,17 @@ import reactor.core.publisher.Mono;
  * the others a share in proportion, so a policy threshold on any S-code never fires on content the binary head
  * passed. INPUT scores user turns; OUTPUT scores the response. Maximum over turns and windows.
  */
-public final class EmbeddedHazardClassifier implements Classifier, Calibrated {
+public final class EmbeddedHazardClassifier extends EmbeddedHeadsClassifier {
 
     public static final String NAME = "embedded-hazard";
     static final String RESOURCE = "/dev/warden/guard/embedded/hazard-head.json";
 
-    private final SharedEncoder encoder;
-    private final HeadFiles.Model model;
     private final DenseHead binary;
     private final DenseHead categories;
     private final double threshold;
 
     public EmbeddedHazardClassifier(SharedEncoder encoder, HeadFiles.Model model) {
-        this.encoder = encoder;
-        this.model = model;
+        super(NAME, encoder, model);
         this.binary = model.head("unsafe");
         this.categories = model.head("category");
         this.threshold = model.threshold("unsafe");
@@ -74,51 +65,21 @@ public final class EmbeddedHazardClassifier implements Classifier, Calibrated {
     }
 
     @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public String version() {
-        return model.version();
-    }
-
-    /** Validation operating points of this head file's labels (score 0.5 after calibration). */
-    @Override
-    public Map<String, OperatingPoint> operatingPoints() {
-        return model.operatingPoints();
-    }
-
-    @Override
     public Set<Direction> directions() {
         return Set.of(Direction.INPUT, Direction.OUTPUT);
     }
 
     @Override
-    public Mono<Verdict> classify(GuardInput input) {
-        return Mono.defer(() -> {
-            long start = System.nanoTime();
-            List<String> texts = input.direction() == Direction.OUTPUT
-                    ? List.of(input.response())
-                    : input.conversation().stream()
-                            .filter(m -> m.role() == Role.USER)
-                            .map(ChatMessage::content)
-                            .filter(c -> !c.isBlank())
-                            .toList();
-            return Flux.fromIterable(texts)
-                    .flatMap(t -> encoder.embed(t).map(this::scores))
-                    .reduce(new HashMap<String, Double>(), (acc, s) -> {
-                        s.forEach((k, v) -> acc.merge(k, v, Math::max));
-                        return acc;
-                    })
-                    .map(s -> Verdict.ok(NAME, version(), s.isEmpty() ? zeros() : s, since(start)))
-                    .onErrorResume(e -> Mono.just(Verdict.failed(
-                            NAME,
-                            version(),
-                            Verdict.Status.ERROR,
-                            since(start),
-                            e.getClass().getSimpleName() + ": " + e.getMessage())));
-        });
+    Mono<Map<String, Double>> scores(GuardInput input) {
+        List<String> texts =
+                input.direction() == Direction.OUTPUT ? List.of(input.response()) : texts(input, Role.USER);
+        return Flux.fromIterable(texts)
+                .flatMap(t -> encoder.embed(t).map(this::scores))
+                .reduce(new HashMap<String, Double>(), (acc, s) -> {
+                    s.forEach((k, v) -> acc.merge(k, v, Math::max));
+                    return acc;
+                })
+                .map(s -> s.isEmpty() ? zeros() : s);
     }
 
     /** Scores of one text: {@code unsafe} plus one per supported S-code; used by the evaluation harness too. */
@@ -148,9 +109,5 @@ public final class EmbeddedHazardClassifier implements Classifier, Calibrated {
         out.put("unsafe", 0.0);
         categories.labels().forEach(l -> out.put(l, 0.0));
         return out;
-    }
-
-    private static Duration since(long start) {
-        return Duration.ofNanos(System.nanoTime() - start);
     }
 }

@@ -1,14 +1,8 @@
 package dev.warden.guard.embedded;
 
-import dev.warden.guard.Calibrated;
-import dev.warden.guard.Classifier;
 import dev.warden.guard.Direction;
 import dev.warden.guard.GuardInput;
-import dev.warden.guard.OperatingPoint;
-import dev.warden.guard.Verdict;
-import dev.warden.inference.ChatMessage;
 import dev.warden.inference.Role;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -23,13 +17,11 @@ import reactor.core.publisher.Mono;
  * is not averaged away by the document around it. System and assistant turns are trusted and not scored. Each score is the maximum over turns and windows, and is
  * calibrated so that 0.5 is the operating threshold chosen on validation data.
  */
-public final class EmbeddedPromptAttackClassifier implements Classifier, Calibrated {
+public final class EmbeddedPromptAttackClassifier extends EmbeddedHeadsClassifier {
 
     public static final String NAME = "embedded-prompt-attack";
     static final String RESOURCE = "/dev/warden/guard/embedded/attack-head.json";
 
-    private final SharedEncoder encoder;
-    private final HeadFiles.Model model;
     private final DenseHead head;
     private final int injection;
     private final int jailbreak;
@@ -37,8 +29,7 @@ public final class EmbeddedPromptAttackClassifier implements Classifier, Calibra
     private final double injectionThreshold;
 
     public EmbeddedPromptAttackClassifier(SharedEncoder encoder, HeadFiles.Model model) {
-        this.encoder = encoder;
-        this.model = model;
+        super(NAME, encoder, model);
         this.head = model.head("attack");
         this.injection = head.indexOf("injection");
         this.jailbreak = head.indexOf("jailbreak");
@@ -64,42 +55,14 @@ public final class EmbeddedPromptAttackClassifier implements Classifier, Calibra
     }
 
     @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public String version() {
-        return model.version();
-    }
-
-    /** Validation operating points of this head file's labels (score 0.5 after calibration). */
-    @Override
-    public Map<String, OperatingPoint> operatingPoints() {
-        return model.operatingPoints();
-    }
-
-    @Override
     public Set<Direction> directions() {
         return Set.of(Direction.INPUT);
     }
 
     @Override
-    public Mono<Verdict> classify(GuardInput input) {
-        return Mono.defer(() -> {
-            long start = System.nanoTime();
-            List<String> user = texts(input, Role.USER);
-            List<String> tool = texts(input, Role.TOOL);
-            return Mono.zip(maxScore(user, true), maxScore(tool, false))
-                    .map(s -> Verdict.ok(
-                            NAME, version(), Map.of("jailbreak", s.getT1(), "injection", s.getT2()), since(start)))
-                    .onErrorResume(e -> Mono.just(Verdict.failed(
-                            NAME,
-                            version(),
-                            Verdict.Status.ERROR,
-                            since(start),
-                            e.getClass().getSimpleName() + ": " + e.getMessage())));
-        });
+    Mono<Map<String, Double>> scores(GuardInput input) {
+        return Mono.zip(maxScore(texts(input, Role.USER), true), maxScore(texts(input, Role.TOOL), false))
+                .map(s -> Map.of("jailbreak", s.getT1(), "injection", s.getT2()));
     }
 
     /** Calibrated jailbreak score of one text (max over windows); used by the evaluation harness too. */
@@ -127,17 +90,5 @@ public final class EmbeddedPromptAttackClassifier implements Classifier, Calibra
             best = Math.max(best, raw);
         }
         return DenseHead.calibrate(best, asJailbreak ? jailbreakThreshold : injectionThreshold);
-    }
-
-    private static List<String> texts(GuardInput input, Role role) {
-        return input.conversation().stream()
-                .filter(m -> m.role() == role)
-                .map(ChatMessage::content)
-                .filter(c -> !c.isBlank())
-                .toList();
-    }
-
-    private static Duration since(long start) {
-        return Duration.ofNanos(System.nanoTime() - start);
     }
 }
