@@ -119,9 +119,11 @@ class OpenAiClientTest extends GatewayTest {
                         ? ""
                         : chunk.choices().get(0).delta().content().orElse("");
             }
-            // The upstream is parked behind the gate: it has sent one piece and cannot have finished.
+            // The upstream sent one piece and stops at the gate until released, so it cannot have finished. It
+            // marks the gate reached on its own event loop just after writing that piece, which may come a moment
+            // after the piece has already crossed the gateway to the client: waited for, not read at once.
             assertThat(first).isEqualTo("early");
-            assertThat(gate.isReached()).isTrue();
+            assertThat(gate.awaitReached(Duration.ofSeconds(10))).isTrue();
             assertThat(UPSTREAM.completedResponses()).isEqualTo(completedBefore);
 
             gate.release();
