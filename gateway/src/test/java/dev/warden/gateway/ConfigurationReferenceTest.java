@@ -1,0 +1,187 @@
+package dev.warden.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.reflect.ParameterizedType;
+import java.lang.reflect.RecordComponent;
+import java.lang.reflect.Type;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * docs/CONFIGURATION.md is what operators configure Warden from, so every {@code warden.*} setting the gateway binds
+ * has a row there, and every {@code warden.*} row is a setting the gateway binds: a setting nobody can find is a
+ * support ticket, a documented one that is bound nowhere is a silent misconfiguration.
+ *
+ * <p>The bound settings are Spring Boot's configuration metadata, written at compile time by the configuration
+ * processor from every {@code @ConfigurationProperties} class (nested records included). The processor does not
+ * look inside list elements ({@code warden.models}, {@code warden.admin.keys}), so those are expanded here from
+ * their record components, written as the page writes them: {@code warden.models[].llama-cpp.gguf}. On the page, a
+ * table whose first header reads "Setting (under `warden.models[N].llama-cpp.`)" names its settings relative to
+ * that prefix.
+ */
+class ConfigurationReferenceTest {
+
+    static final Path PAGE = Path.of("../docs/CONFIGURATION.md");
+    static final String METADATA = "META-INF/spring-configuration-metadata.json";
+    private static final Pattern CODE = Pattern.compile("`([^`]+)`");
+    private static final Pattern UNDER = Pattern.compile("under `([^`]+)`");
+
+    @Test
+    void everyBoundSettingHasARowOnThePage() throws IOException {
+        Set<String> documented = documented(Files.readString(PAGE));
+        Set<String> missing = new TreeSet<>(bound());
+        missing.removeAll(documented);
+        assertThat(missing)
+                .as("warden.* settings the gateway binds with no row in docs/CONFIGURATION.md")
+                .isEmpty();
+    }
+
+    @Test
+    void everyDocumentedSettingIsBound() throws IOException {
+        Set<String> stray = new TreeSet<>(documented(Files.readString(PAGE)));
+        stray.removeAll(bound());
+        assertThat(stray)
+                .as("rows of docs/CONFIGURATION.md naming a warden.* setting that nothing binds")
+                .isEmpty();
+    }
+
+    @Test
+    void aRowLeftOutIsNoticed() throws IOException {
+        String page = Files.readString(PAGE);
+        String row =
+                page.lines().filter(l -> l.startsWith("| `gguf` |")).findFirst().orElseThrow();
+        Set<String> documented = documented(page.replace(row + "\n", ""));
+        assertThat(bound()).contains("warden.models[].llama-cpp.gguf");
+        assertThat(documented)
+                .contains("warden.models[].llama-cpp.slots")
+                .doesNotContain("warden.models[].llama-cpp.gguf");
+    }
+
+    @Test
+    void listElementsAreExpandedFromTheirRecords() throws IOException {
+        assertThat(bound())
+                .contains(
+                        "warden.models[].name",
+                        "warden.models[].remote.breaker.wait-in-open",
+                        "warden.admin.keys[].grants",
+                        "warden.guard.encoder.queued-windows-per-tenant",
+                        "warden.batch.retention.sweep-interval")
+                .doesNotContain("warden.models", "warden.admin.keys");
+    }
+
+    /** Full names of the {@code warden.*} settings in the first cell of the page's table rows. */
+    static Set<String> documented(String page) {
+        Set<String> names = new TreeSet<>();
+        List<String> lines = page.lines().toList();
+        String prefix = "";
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i);
+            if (!line.startsWith("|")) {
+                prefix = "";
+                continue;
+            }
+            String first = line.substring(1, Math.max(1, line.indexOf('|', 1)));
+            boolean header = i + 1 < lines.size() && lines.get(i + 1).startsWith("|---");
+            if (header) {
+                Matcher under = UNDER.matcher(first);
+                prefix = under.find() ? under.group(1) : "";
+                continue;
+            }
+            if (line.startsWith("|---")) {
+                continue;
+            }
+            Matcher code = CODE.matcher(first);
+            while (code.find()) {
+                String name = (prefix + code.group(1)).replaceAll("\\[N]", "[]");
+                if (name.startsWith("warden.")) {
+                    names.add(name);
+                }
+            }
+        }
+        return names;
+    }
+
+    /** Every leaf setting the gateway binds, from the configuration metadata, list elements expanded. */
+    static Set<String> bound() throws IOException {
+        JsonNode metadata;
+        try (InputStream in = ConfigurationReferenceTest.class.getClassLoader().getResourceAsStream(METADATA)) {
+            assertThat(in)
+                    .as(METADATA + " (spring-boot-configuration-processor in gateway/pom.xml)")
+                    .isNotNull();
+            metadata = JsonMapper.builder().build().readTree(in);
+        }
+        Set<String> names = new TreeSet<>();
+        for (JsonNode property : metadata.get("properties")) {
+            String name = property.get("name").asString();
+            String type = property.get("type").asString();
+            assertThat(name).startsWith("warden.");
+            if (type.startsWith("java.util.List<dev.warden.")) {
+                Class<?> element = load(type.substring("java.util.List<".length(), type.length() - 1));
+                expand(name + "[].", element, names);
+            } else {
+                assertThat(type)
+                        .as("%s: a setting of type %s, which this test does not know how to expand", name, type)
+                        .doesNotStartWith("java.util.Map<")
+                        .satisfies(t -> assertThat(!t.startsWith("dev.warden.") || load(t).isEnum())
+                                .isTrue());
+                names.add(name);
+            }
+        }
+        return names;
+    }
+
+    /** The leaf settings of one record, under {@code prefix}: nested records and lists of records recursively. */
+    private static void expand(String prefix, Class<?> type, Set<String> names) {
+        assertThat(type.isRecord())
+                .as("%s is bound from %s, not a record", prefix, type)
+                .isTrue();
+        for (RecordComponent c : type.getRecordComponents()) {
+            String name = prefix + kebab(c.getName());
+            Class<?> raw = c.getType();
+            Type generic = c.getGenericType();
+            if (raw.isRecord()) {
+                expand(name + ".", raw, names);
+            } else if (List.class.isAssignableFrom(raw)
+                    && generic instanceof ParameterizedType p
+                    && p.getActualTypeArguments()[0] instanceof Class<?> element
+                    && element.isRecord()) {
+                expand(name + "[].", element, names);
+            } else {
+                names.add(name);
+            }
+        }
+    }
+
+    /** {@code defaultMaxTokens} is {@code default-max-tokens}, as Spring's relaxed binding names it. */
+    private static String kebab(String camel) {
+        return camel.replaceAll("([a-z0-9])([A-Z])", "$1-$2").toLowerCase(Locale.ROOT);
+    }
+
+    /** A class by the name the metadata gives: nested classes may be written with {@code .} or {@code $}. */
+    private static Class<?> load(String name) {
+        String candidate = name;
+        while (true) {
+            try {
+                return Class.forName(candidate);
+            } catch (ClassNotFoundException e) {
+                int dot = candidate.lastIndexOf('.');
+                if (dot < 0) {
+                    throw new AssertionError("no class " + name, e);
+                }
+                candidate = candidate.substring(0, dot) + '$' + candidate.substring(dot + 1);
+            }
+        }
+    }
+}
