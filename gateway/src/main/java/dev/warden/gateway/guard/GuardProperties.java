@@ -1,5 +1,6 @@
 package dev.warden.gateway.guard;
 
+import dev.warden.guard.llamaguard.LlamaGuardVariant;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -66,7 +67,28 @@ public record GuardProperties(
      * Either {@code model} (a model this gateway serves whose engine runs Llama Guard, e.g. a remote vLLM) or
      * {@code gguf} (Llama-Guard-3-8B or 1B in GGUF form, run in process).
      *
-     * @param variant {@code 8b} (S1-S14) or {@code 1b} (S1-S13)
+     * @param variant {@code 8b} (S1-S14, the default) or {@code 1b} (S1-S13); anything else fails start-up, since a
+     *                misspelt variant would otherwise prompt the model with the other model's category list
      */
-    public record LlamaGuard(String model, Path gguf, String variant, Duration deadline, Integer slots) {}
+    public record LlamaGuard(String model, Path gguf, String variant, Duration deadline, Integer slots) {
+        public LlamaGuard {
+            categorySet(variant);
+        }
+
+        /** The category set the configured variant knows. */
+        public LlamaGuardVariant categorySet() {
+            return categorySet(variant);
+        }
+
+        private static LlamaGuardVariant categorySet(String variant) {
+            if (variant == null || variant.isBlank() || variant.strip().equalsIgnoreCase("8b")) {
+                return LlamaGuardVariant.LLAMA_GUARD_3_8B;
+            }
+            if (variant.strip().equalsIgnoreCase("1b")) {
+                return LlamaGuardVariant.LLAMA_GUARD_3_1B;
+            }
+            throw new IllegalArgumentException(
+                    "warden.guard.llama-guard.variant must be 8b or 1b, got '" + variant + "'");
+        }
+    }
 }
