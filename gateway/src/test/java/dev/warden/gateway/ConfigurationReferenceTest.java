@@ -9,13 +9,20 @@ import java.lang.reflect.RecordComponent;
 import java.lang.reflect.Type;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
+import org.springframework.boot.convert.ApplicationConversionService;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -37,6 +44,7 @@ class ConfigurationReferenceTest {
     static final String METADATA = "META-INF/spring-configuration-metadata.json";
     private static final Pattern CODE = Pattern.compile("`([^`]+)`");
     private static final Pattern UNDER = Pattern.compile("under `([^`]+)`");
+    private static final Pattern LEADING_CODE = Pattern.compile("^`([^`]+)`");
 
     @Test
     void everyBoundSettingHasARowOnThePage() throws IOException {
@@ -81,49 +89,137 @@ class ConfigurationReferenceTest {
                 .doesNotContain("warden.models", "warden.admin.keys");
     }
 
+    /**
+     * A Default cell that begins with a value in code ({@code `10s`}, {@code `4MB`}) states what the properties
+     * record holds when nothing is configured. Defaults applied later, by the code that reads the record (it holds
+     * null then), are not checked here, nor cells that begin in words ("the cores, at most `2`").
+     */
+    @Test
+    void everyDefaultThePropertiesRecordsHoldIsThePagesDefault() throws IOException {
+        Map<String, String> rows = rows(Files.readString(PAGE));
+        Map<String, Object> unconfigured = new TreeMap<>();
+        Binder nothing = new Binder(new MapConfigurationPropertySource(Map.of()));
+        for (JsonNode group : metadata().get("groups")) {
+            if (!group.has("sourceMethod")) {
+                String prefix = group.get("name").asString();
+                unconfigured.put(
+                        prefix,
+                        nothing.bindOrCreate(prefix, load(group.get("type").asString())));
+            }
+        }
+        Set<String> compared = new TreeSet<>();
+        Set<String> wrong = new TreeSet<>();
+        for (Map.Entry<String, String> row : rows.entrySet()) {
+            Matcher literal = LEADING_CODE.matcher(row.getValue());
+            if (row.getKey().contains("[]") || !literal.find()) {
+                continue;
+            }
+            String prefix = unconfigured.keySet().stream()
+                    .filter(p -> row.getKey().startsWith(p + "."))
+                    .max(Comparator.comparingInt(String::length))
+                    .orElseThrow();
+            Object value = read(unconfigured.get(prefix), row.getKey().substring(prefix.length() + 1));
+            if (value == null) {
+                continue;
+            }
+            compared.add(row.getKey());
+            Object documented = value instanceof Path
+                    ? Path.of(literal.group(1))
+                    : ApplicationConversionService.getSharedInstance().convert(literal.group(1), value.getClass());
+            if (!value.equals(documented)) {
+                wrong.add(row.getKey() + ": the page says `" + literal.group(1) + "`, the code " + value);
+            }
+        }
+        assertThat(wrong).as("defaults the page misstates").isEmpty();
+        assertThat(compared)
+                .contains(
+                        "warden.max-body-size",
+                        "warden.server.header-timeout",
+                        "warden.batch.retention.sweep-interval",
+                        "warden.guard.encoder.max-wait",
+                        "warden.guard.rules.enabled",
+                        "warden.tracing.sampling-probability");
+    }
+
+    /** The value at a dotted kebab-case path of nested records, e.g. {@code retention.sweep-interval}. */
+    private static Object read(Object record, String path) {
+        Object value = record;
+        for (String segment : path.split("\\.")) {
+            if (value == null) {
+                return null;
+            }
+            String accessor = Pattern.compile("-([a-z0-9])").matcher(segment).replaceAll(m -> m.group(1)
+                    .toUpperCase(Locale.ROOT));
+            try {
+                value = value.getClass().getMethod(accessor).invoke(value);
+            } catch (ReflectiveOperationException e) {
+                throw new AssertionError("no " + accessor + "() on " + value.getClass() + " for " + path, e);
+            }
+        }
+        return value;
+    }
+
     /** Full names of the {@code warden.*} settings in the first cell of the page's table rows. */
     static Set<String> documented(String page) {
-        Set<String> names = new TreeSet<>();
+        return rows(page).keySet();
+    }
+
+    /**
+     * The page's {@code warden.*} rows: full name to the row's Default cell (empty where the table has no Default
+     * column).
+     */
+    static Map<String, String> rows(String page) {
+        Map<String, String> rows = new TreeMap<>();
         List<String> lines = page.lines().toList();
         String prefix = "";
+        int defaultColumn = -1;
         for (int i = 0; i < lines.size(); i++) {
             String line = lines.get(i);
             if (!line.startsWith("|")) {
                 prefix = "";
                 continue;
             }
-            String first = line.substring(1, Math.max(1, line.indexOf('|', 1)));
+            List<String> cells = cells(line);
             boolean header = i + 1 < lines.size() && lines.get(i + 1).startsWith("|---");
             if (header) {
-                Matcher under = UNDER.matcher(first);
+                Matcher under = UNDER.matcher(cells.get(0));
                 prefix = under.find() ? under.group(1) : "";
+                defaultColumn = cells.indexOf("Default");
                 continue;
             }
             if (line.startsWith("|---")) {
                 continue;
             }
-            Matcher code = CODE.matcher(first);
+            Matcher code = CODE.matcher(cells.get(0));
             while (code.find()) {
                 String name = (prefix + code.group(1)).replaceAll("\\[N]", "[]");
                 if (name.startsWith("warden.")) {
-                    names.add(name);
+                    rows.put(name, defaultColumn < 0 ? "" : cells.get(defaultColumn));
                 }
             }
         }
-        return names;
+        return rows;
     }
 
-    /** Every leaf setting the gateway binds, from the configuration metadata, list elements expanded. */
-    static Set<String> bound() throws IOException {
-        JsonNode metadata;
+    /** The cells of a table row, trimmed; {@code \|} inside a cell is not a column break. */
+    private static List<String> cells(String line) {
+        String[] parts = line.substring(1).split("(?<!\\\\)\\|", -1);
+        return Arrays.stream(parts, 0, parts.length - 1).map(String::strip).toList();
+    }
+
+    static JsonNode metadata() throws IOException {
         try (InputStream in = ConfigurationReferenceTest.class.getClassLoader().getResourceAsStream(METADATA)) {
             assertThat(in)
                     .as(METADATA + " (spring-boot-configuration-processor in gateway/pom.xml)")
                     .isNotNull();
-            metadata = JsonMapper.builder().build().readTree(in);
+            return JsonMapper.builder().build().readTree(in);
         }
+    }
+
+    /** Every leaf setting the gateway binds, from the configuration metadata, list elements expanded. */
+    static Set<String> bound() throws IOException {
         Set<String> names = new TreeSet<>();
-        for (JsonNode property : metadata.get("properties")) {
+        for (JsonNode property : metadata().get("properties")) {
             String name = property.get("name").asString();
             String type = property.get("type").asString();
             assertThat(name).startsWith("warden.");
