@@ -36,7 +36,7 @@ import tools.jackson.databind.json.JsonMapper;
  * look inside list elements ({@code warden.models}, {@code warden.admin.keys}), so those are expanded here from
  * their record components, written as the page writes them: {@code warden.models[].llama-cpp.gguf}. On the page, a
  * table whose first header reads "Setting (under `warden.models[N].llama-cpp.`)" names its settings relative to
- * that prefix.
+ * that prefix. Where a row's default is what the properties record itself fills in, the page must state that value.
  */
 class ConfigurationReferenceTest {
 
