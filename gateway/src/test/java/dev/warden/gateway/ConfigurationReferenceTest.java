@@ -2,11 +2,8 @@ package dev.warden.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.warden.gateway.settings.BoundSettings;
 import java.io.IOException;
-import java.io.InputStream;
-import java.lang.reflect.ParameterizedType;
-import java.lang.reflect.RecordComponent;
-import java.lang.reflect.Type;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -23,25 +20,23 @@ import org.junit.jupiter.api.Test;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 import org.springframework.boot.convert.ApplicationConversionService;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * docs/CONFIGURATION.md is what operators configure Warden from, so every {@code warden.*} setting the gateway binds
  * has a row there, and every {@code warden.*} row is a setting the gateway binds: a setting nobody can find is a
  * support ticket, a documented one that is bound nowhere is a silent misconfiguration.
  *
- * <p>The bound settings are Spring Boot's configuration metadata, written at compile time by the configuration
- * processor from every {@code @ConfigurationProperties} class (nested records included). The processor does not
- * look inside list elements ({@code warden.models}, {@code warden.admin.keys}), so those are expanded here from
- * their record components, written as the page writes them: {@code warden.models[].llama-cpp.gguf}. On the page, a
+ * <p>The bound settings are {@link BoundSettings}: Spring Boot's configuration metadata, written at compile time by
+ * the configuration processor from every {@code @ConfigurationProperties} class, with list elements expanded from
+ * their record components as the page writes them: {@code warden.models[].llama-cpp.gguf} (the start-up check of
+ * unknown keys reads the same). On the page, a
  * table whose first header reads "Setting (under `warden.models[N].llama-cpp.`)" names its settings relative to
  * that prefix. Where a row's default is what the properties record itself fills in, the page must state that value.
  */
 class ConfigurationReferenceTest {
 
     static final Path PAGE = Path.of("../docs/CONFIGURATION.md");
-    static final String METADATA = "META-INF/spring-configuration-metadata.json";
+    private static final BoundSettings BOUND = BoundSettings.read(ConfigurationReferenceTest.class.getClassLoader());
     private static final Pattern CODE = Pattern.compile("`([^`]+)`");
     private static final Pattern UNDER = Pattern.compile("under `([^`]+)`");
     private static final Pattern LEADING_CODE = Pattern.compile("^`([^`]+)`");
@@ -78,7 +73,7 @@ class ConfigurationReferenceTest {
     }
 
     @Test
-    void listElementsAreExpandedFromTheirRecords() throws IOException {
+    void listElementsAreExpandedFromTheirRecords() {
         assertThat(bound())
                 .contains(
                         "warden.models[].name",
@@ -99,14 +94,7 @@ class ConfigurationReferenceTest {
         Map<String, String> rows = rows(Files.readString(PAGE));
         Map<String, Object> unconfigured = new TreeMap<>();
         Binder nothing = new Binder(new MapConfigurationPropertySource(Map.of()));
-        for (JsonNode group : metadata().get("groups")) {
-            if (!group.has("sourceMethod")) {
-                String prefix = group.get("name").asString();
-                unconfigured.put(
-                        prefix,
-                        nothing.bindOrCreate(prefix, load(group.get("type").asString())));
-            }
-        }
+        BOUND.records().forEach((prefix, record) -> unconfigured.put(prefix, nothing.bindOrCreate(prefix, record)));
         Set<String> compared = new TreeSet<>();
         Set<String> wrong = new TreeSet<>();
         for (Map.Entry<String, String> row : rows.entrySet()) {
@@ -207,77 +195,13 @@ class ConfigurationReferenceTest {
         return Arrays.stream(parts, 0, parts.length - 1).map(String::strip).toList();
     }
 
-    static JsonNode metadata() throws IOException {
-        try (InputStream in = ConfigurationReferenceTest.class.getClassLoader().getResourceAsStream(METADATA)) {
-            assertThat(in)
-                    .as(METADATA + " (spring-boot-configuration-processor in gateway/pom.xml)")
-                    .isNotNull();
-            return JsonMapper.builder().build().readTree(in);
-        }
-    }
-
-    /** Every leaf setting the gateway binds, from the configuration metadata, list elements expanded. */
-    static Set<String> bound() throws IOException {
-        Set<String> names = new TreeSet<>();
-        for (JsonNode property : metadata().get("properties")) {
-            String name = property.get("name").asString();
-            String type = property.get("type").asString();
-            assertThat(name).startsWith("warden.");
-            if (type.startsWith("java.util.List<dev.warden.")) {
-                Class<?> element = load(type.substring("java.util.List<".length(), type.length() - 1));
-                expand(name + "[].", element, names);
-            } else {
-                assertThat(type)
-                        .as("%s: a setting of type %s, which this test does not know how to expand", name, type)
-                        .doesNotStartWith("java.util.Map<")
-                        .satisfies(t -> assertThat(!t.startsWith("dev.warden.") || load(t).isEnum())
-                                .isTrue());
-                names.add(name);
-            }
-        }
-        return names;
-    }
-
-    /** The leaf settings of one record, under {@code prefix}: nested records and lists of records recursively. */
-    private static void expand(String prefix, Class<?> type, Set<String> names) {
-        assertThat(type.isRecord())
-                .as("%s is bound from %s, not a record", prefix, type)
-                .isTrue();
-        for (RecordComponent c : type.getRecordComponents()) {
-            String name = prefix + kebab(c.getName());
-            Class<?> raw = c.getType();
-            Type generic = c.getGenericType();
-            if (raw.isRecord()) {
-                expand(name + ".", raw, names);
-            } else if (List.class.isAssignableFrom(raw)
-                    && generic instanceof ParameterizedType p
-                    && p.getActualTypeArguments()[0] instanceof Class<?> element
-                    && element.isRecord()) {
-                expand(name + "[].", element, names);
-            } else {
-                names.add(name);
-            }
-        }
-    }
-
-    /** {@code defaultMaxTokens} is {@code default-max-tokens}, as Spring's relaxed binding names it. */
-    private static String kebab(String camel) {
-        return camel.replaceAll("([a-z0-9])([A-Z])", "$1-$2").toLowerCase(Locale.ROOT);
-    }
-
-    /** A class by the name the metadata gives: nested classes may be written with {@code .} or {@code $}. */
-    private static Class<?> load(String name) {
-        String candidate = name;
-        while (true) {
-            try {
-                return Class.forName(candidate);
-            } catch (ClassNotFoundException e) {
-                int dot = candidate.lastIndexOf('.');
-                if (dot < 0) {
-                    throw new AssertionError("no class " + name, e);
-                }
-                candidate = candidate.substring(0, dot) + '$' + candidate.substring(dot + 1);
-            }
-        }
+    /** Every setting the gateway binds, list elements expanded ({@link BoundSettings}, shared with the start). */
+    static Set<String> bound() {
+        assertThat(BOUND.names())
+                .as(BoundSettings.class.getSimpleName()
+                        + " reads META-INF/spring-configuration-metadata.json (spring-boot-configuration-processor"
+                        + " in gateway/pom.xml)")
+                .isNotEmpty();
+        return BOUND.names();
     }
 }
