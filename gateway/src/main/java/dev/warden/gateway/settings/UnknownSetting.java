@@ -11,7 +11,7 @@ import java.util.Optional;
  */
 public record UnknownSetting(String key, String source, Optional<String> suggestion) {
 
-    /** {@code warden.guard.promt-guard.dir (file [config/application.yaml] - 7:7): did you mean ...?} */
+    /** {@code warden.guard.promt-guard.dir (URL [file:config/application.yaml] - 7:12): did you mean ...?} */
     public String describe() {
         return key + " (" + source + ")"
                 + suggestion.map(s -> ": did you mean " + s + "?").orElse("");
