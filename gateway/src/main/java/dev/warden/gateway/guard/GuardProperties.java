@@ -36,10 +36,28 @@ public record GuardProperties(
         llamaGuard = llamaGuard == null ? new LlamaGuard(null, null, null, null, null) : llamaGuard;
         cacheSize = cacheSize == null ? 100_000L : cacheSize;
         cacheTtl = cacheTtl == null ? Duration.ofMinutes(10) : cacheTtl;
+        if (cacheSize < 0) {
+            throw new IllegalArgumentException("warden.guard.cache-size must be 0 or more, got " + cacheSize);
+        }
+        positive(cacheTtl, "warden.guard.cache-ttl");
+    }
+
+    /**
+     * A deadline of zero or less would time every call out at once: with a fail-open tenant that is the classifier
+     * switched off without a word, so it stops the start instead.
+     */
+    static void positive(Duration d, String setting) {
+        if (d != null && (d.isZero() || d.isNegative())) {
+            throw new IllegalArgumentException(setting + " must be more than zero, got " + d);
+        }
     }
 
     /** A classifier family that is on unless switched off, with an optional deadline of its own. */
     public record Switch(Boolean enabled, Duration deadline) {
+        public Switch {
+            positive(deadline, "a classifier's deadline (warden.guard.rules.deadline, warden.guard.embedded.deadline)");
+        }
+
         public boolean on() {
             return enabled == null || enabled;
         }
@@ -55,13 +73,21 @@ public record GuardProperties(
      * @param rulesFile an operator's own rules file in the built-in file's format, instead of the built-in rules
      */
     public record CodeSecurity(Boolean enabled, Duration deadline, Path rulesFile) {
+        public CodeSecurity {
+            positive(deadline, "warden.guard.code-security.deadline");
+        }
+
         public boolean on() {
             return enabled == null || enabled;
         }
     }
 
     /** @param dir a folder with model.onnx, tokenizer.json and config.json (Prompt-Guard-86M or Prompt Guard 2) */
-    public record PromptGuard(Path dir, Duration deadline, Double temperature) {}
+    public record PromptGuard(Path dir, Duration deadline, Double temperature) {
+        public PromptGuard {
+            positive(deadline, "warden.guard.prompt-guard.deadline");
+        }
+    }
 
     /**
      * Either {@code model} (a model this gateway serves whose engine runs Llama Guard, e.g. a remote vLLM) or
@@ -73,6 +99,10 @@ public record GuardProperties(
     public record LlamaGuard(String model, Path gguf, String variant, Duration deadline, Integer slots) {
         public LlamaGuard {
             categorySet(variant);
+            positive(deadline, "warden.guard.llama-guard.deadline");
+            if (slots != null && slots < 1) {
+                throw new IllegalArgumentException("warden.guard.llama-guard.slots must be 1 or more, got " + slots);
+            }
         }
 
         /** The category set the configured variant knows. */
