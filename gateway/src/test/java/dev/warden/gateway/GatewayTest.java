@@ -38,7 +38,7 @@ public abstract class GatewayTest {
                 "warden.licences-dir",
                 () -> TestTenants.CONFIG.resolve("licences").toString());
         // A placeholder, so that a test class whose clock runs ahead (FileExpiryTest) keeps its files to itself.
-        registry.add("warden.data-dir", () -> "${warden.test.data-dir:" + TENANTS.dir.resolve("data") + "}");
+        registry.add("warden.data-dir", () -> "${test.data-dir:" + TENANTS.dir.resolve("data") + "}");
         registry.add("warden.max-body-size", () -> "64KB");
         // Test classes that change a property get an application context of their own, and contexts stay cached;
         // two of them writing one store under one instance id would fork its chains (the second writer's records
@@ -48,7 +48,7 @@ public abstract class GatewayTest {
         // A placeholder, so that AdminDisabledGatewayTest can switch it off (a subclass cannot override this value).
         registry.add(
                 "warden.admin.key-sha256",
-                () -> "${warden.test.admin-key-sha256:" + dev.warden.policy.tenant.ApiKeys.hash(ADMIN_KEY) + "}");
+                () -> "${test.admin-key-sha256:" + dev.warden.policy.tenant.ApiKeys.hash(ADMIN_KEY) + "}");
         registry.add("warden.models[0].name", () -> MODEL);
         registry.add("warden.models[0].engine", () -> "remote");
         registry.add("warden.models[0].licence", () -> "llama-3.1");

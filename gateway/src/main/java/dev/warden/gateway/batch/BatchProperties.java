@@ -117,6 +117,10 @@ public record BatchProperties(
         if (engineShare <= 0 || engineShare > 1) {
             throw new IllegalArgumentException("warden.batch.engine-share must be in (0, 1]");
         }
+        if (retryDelay.isZero() || retryDelay.isNegative()) {
+            // a refused line would be retried at once, over and over, against the limit that refused it
+            throw new IllegalArgumentException("warden.batch.retry-delay must be more than zero, got " + retryDelay);
+        }
         if (maxLines < 1 || maxConcurrentLines < 1 || maxRunningBatches < 1) {
             throw new IllegalArgumentException(
                     "warden.batch.max-lines, max-concurrent-lines and max-running-batches " + "must be at least 1");

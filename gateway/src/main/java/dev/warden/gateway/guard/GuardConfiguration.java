@@ -99,9 +99,7 @@ public class GuardConfiguration {
         }
         GuardProperties.LlamaGuard lg = properties.llamaGuard();
         if (lg.model() != null || lg.gguf() != null) {
-            LlamaGuardVariant variant = "1b".equalsIgnoreCase(lg.variant())
-                    ? LlamaGuardVariant.LLAMA_GUARD_3_1B
-                    : LlamaGuardVariant.LLAMA_GUARD_3_8B;
+            LlamaGuardVariant variant = lg.categorySet();
             InferenceEngine engine;
             String modelName;
             if (lg.model() != null) {

@@ -73,7 +73,7 @@ public class ResponsesApiGatewayFilterFactory
                     if (parsed.store()) {
                         ArrayNode conversation = parsed.history().deepCopy();
                         conversation.addAll(done.assistantTurns());
-                        stored.put(tenant, principal.policy().audit().retentionDays(), done.render(null), conversation);
+                        stored.put(tenant, principal.policy().audit(), done.render(null), conversation);
                     }
                 });
                 return chain.filter(

@@ -3,6 +3,7 @@ package dev.warden.gateway.responses;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
+import dev.warden.policy.tenant.AuditSettings;
 import java.time.Duration;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -10,7 +11,8 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * Responses kept for {@code previous_response_id} and {@code GET /v1/responses/{id}}, per tenant: one tenant can
  * never read or continue another's. Held in this gateway's memory only, for {@code warden.responses.retention}
- * but never longer than the tenant keeps audit content ({@code audit.retention-days}); a request with
+ * but never longer than the tenant keeps content ({@code audit.content-retention-days}, which is the record period
+ * when the tenants file does not set it): a stored response is the conversation's text. A request with
  * {@code store: false} is not kept at all. A bounded number is kept; the oldest go first.
  */
 public final class StoredResponses {
@@ -44,11 +46,14 @@ public final class StoredResponses {
                 .build();
     }
 
-    void put(String tenantId, int tenantRetentionDays, ObjectNode response, ArrayNode conversation) {
-        Duration keep = retention.compareTo(Duration.ofDays(tenantRetentionDays)) < 0
-                ? retention
-                : Duration.ofDays(tenantRetentionDays);
-        cache.put(key(tenantId, response.path("id").asString()), new Stored(response, conversation, keep));
+    void put(String tenantId, AuditSettings tenantAudit, ObjectNode response, ArrayNode conversation) {
+        cache.put(key(tenantId, response.path("id").asString()), new Stored(response, conversation, keep(tenantAudit)));
+    }
+
+    /** How long a response of a tenant with these audit settings is kept. */
+    Duration keep(AuditSettings tenantAudit) {
+        Duration tenantContent = Duration.ofDays(tenantAudit.contentRetentionDays());
+        return retention.compareTo(tenantContent) < 0 ? retention : tenantContent;
     }
 
     Stored get(String tenantId, String responseId) {

@@ -64,7 +64,7 @@ class FileExpiryTest extends GatewayTest {
 
     @DynamicPropertySource
     static void ownDataDir(DynamicPropertyRegistry registry) {
-        registry.add("warden.test.data-dir", DATA::toString);
+        registry.add("test.data-dir", DATA::toString);
     }
 
     private static final List<Batch.Status> ENDED =

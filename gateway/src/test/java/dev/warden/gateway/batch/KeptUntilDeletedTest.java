@@ -43,7 +43,7 @@ class KeptUntilDeletedTest extends GatewayTest {
 
     @DynamicPropertySource
     static void ownDataDir(DynamicPropertyRegistry registry) {
-        registry.add("warden.test.data-dir", DATA::toString);
+        registry.add("test.data-dir", DATA::toString);
     }
 
     @Autowired

@@ -45,9 +45,36 @@ final class TenantFile {
             "eu-licensee",
             "keys");
     private static final Set<String> KEY_FIELDS = Set.of("id", "label", "sha256", "created", "limits");
+    private static final Set<String> LICENCE_FIELDS = Set.of("id", "version", "accepted-by", "accepted-at");
+    private static final Set<String> PURPOSE_FIELDS = Set.of("name", "derivative-model");
     private static final Set<String> GUARD_FIELDS =
             Set.of("fail-mode", "defaults-from", "both", "input", "output", "max-input-chars");
+    private static final Set<String> RULE_FIELDS = Set.of("action", "threshold");
+    private static final Set<String> STREAMING_FIELDS =
+            Set.of("mode", "window-tokens", "overlap-tokens", "first-window-tokens", "first-window-ms", "window-ms");
+    private static final Set<String> LIMITS_FIELDS = Set.of("key", "tenant", "models", "files-and-batches");
     private static final Set<String> LIMIT_FIELDS = Set.of("requests", "tokens", "concurrent");
+    // managing files and batches moves no tokens: a token window there would never bite
+    private static final Set<String> FILES_AND_BATCHES_FIELDS = Set.of("requests", "concurrent");
+    private static final Set<String> AUDIT_FIELDS = Set.of(
+            "store-content", "retention-days", "metadata-retention-days", "content-retention-days", "legal-hold");
+
+    /**
+     * Every field the file may hold, by the part of the file it belongs to: the schema, which
+     * docs/CONFIGURATION.md documents part by part ({@code TenantFileReferenceTest} checks that it does).
+     */
+    static final Map<String, Set<String>> SCHEMA = Map.ofEntries(
+            Map.entry("tenant", TENANT_FIELDS),
+            Map.entry("licences[]", LICENCE_FIELDS),
+            Map.entry("purposes[]", PURPOSE_FIELDS),
+            Map.entry("guard", GUARD_FIELDS),
+            Map.entry("guard rule", RULE_FIELDS),
+            Map.entry("streaming", STREAMING_FIELDS),
+            Map.entry("limits", LIMITS_FIELDS),
+            Map.entry("limit set", LIMIT_FIELDS),
+            Map.entry("limits.files-and-batches", FILES_AND_BATCHES_FIELDS),
+            Map.entry("audit", AUDIT_FIELDS),
+            Map.entry("keys[]", KEY_FIELDS));
 
     private final LicenceCatalog licences;
 
@@ -152,7 +179,7 @@ final class TenantFile {
             if (!p.isMapping()) {
                 purpose = new Purpose(p.text(), null);
             } else {
-                p.allowOnly(Set.of("name", "derivative-model"));
+                p.allowOnly(PURPOSE_FIELDS);
                 purpose = new Purpose(
                         p.get("name").text(),
                         p.get("derivative-model").optionalText().orElse(null));
@@ -168,7 +195,7 @@ final class TenantFile {
     private List<LicenceAcceptance> acceptances(ConfigDocument.Node node) {
         List<LicenceAcceptance> accepted = new ArrayList<>();
         for (ConfigDocument.Node a : node.list()) {
-            a.allowOnly(Set.of("id", "version", "accepted-by", "accepted-at"));
+            a.allowOnly(LICENCE_FIELDS);
             String id = a.get("id").text();
             if (!licences.isEmpty() && licences.get(id).isEmpty()) {
                 throw a.get("id")
@@ -242,7 +269,7 @@ final class TenantFile {
             if (!r.isMapping()) {
                 action = r.enumValue(Action.class, null);
             } else {
-                r.allowOnly(Set.of("action", "threshold"));
+                r.allowOnly(RULE_FIELDS);
                 action = r.get("action").enumValue(Action.class, null);
                 if (action == null) {
                     throw r.get("action").error("is required (block, flag, redact or allow)");
@@ -259,8 +286,7 @@ final class TenantFile {
     }
 
     private static StreamingPolicy streaming(ConfigDocument.Node s) {
-        s.allowOnly(Set.of(
-                "mode", "window-tokens", "overlap-tokens", "first-window-tokens", "first-window-ms", "window-ms"));
+        s.allowOnly(STREAMING_FIELDS);
         StreamingPolicy d = StreamingPolicy.DEFAULT;
         int window = s.get("window-tokens").intValue(d.windowTokens(), 8, 8192);
         int overlap = s.get("overlap-tokens").intValue(Math.min(d.overlapTokens(), window / 2), 0, 8192);
@@ -283,8 +309,7 @@ final class TenantFile {
     }
 
     private static AuditSettings audit(ConfigDocument.Node a) {
-        a.allowOnly(Set.of(
-                "store-content", "retention-days", "metadata-retention-days", "content-retention-days", "legal-hold"));
+        a.allowOnly(AUDIT_FIELDS);
         if (a.get("retention-days").present()
                 && a.get("metadata-retention-days").present()) {
             throw a.get("retention-days").error("give metadata-retention-days only (retention-days is its old name)");
@@ -313,15 +338,14 @@ final class TenantFile {
     }
 
     private static RateLimits limits(ConfigDocument.Node l) {
-        l.allowOnly(Set.of("key", "tenant", "models", "files-and-batches"));
+        l.allowOnly(LIMITS_FIELDS);
         Map<String, LimitSet> models = new LinkedHashMap<>();
         for (Map.Entry<String, ConfigDocument.Node> e :
                 l.get("models").entries().entrySet()) {
             models.put(e.getKey(), limitSet(e.getValue()));
         }
         ConfigDocument.Node filesAndBatches = l.get("files-and-batches");
-        // managing files and batches moves no tokens: a token window there would never bite
-        filesAndBatches.allowOnly(Set.of("requests", "concurrent"));
+        filesAndBatches.allowOnly(FILES_AND_BATCHES_FIELDS);
         return new RateLimits(limitSet(l.get("key")), limitSet(l.get("tenant")), models, limitSet(filesAndBatches));
     }
 
