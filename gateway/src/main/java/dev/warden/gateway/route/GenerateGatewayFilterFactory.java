@@ -118,12 +118,11 @@ public class GenerateGatewayFilterFactory extends StageFactory {
         // guard's), but it does not hold up the engine or the headers: the record is written while the engine call
         // goes out, and the engine's chunks wait for it (its failure reaches the client through them). On an idle
         // host each of those steps is a thread waking up, and in a row they cost the first token milliseconds;
-        // side by side, the slower one alone. Against a fast upstream the record (an fsync) is the slower one, so
-        // it is handed to the audit writer here, before the response and its body are put together, not when the
-        // body is subscribed to.
-        Mono<Void> opened = audit.started(record);
-        Flux<StreamChunk> chunks =
-                Flux.defer(() -> call.streamOn(model.engine()).delayUntil(chunk -> opened));
+        // side by side, the slower one alone.
+        Flux<StreamChunk> chunks = Flux.defer(() -> {
+            Mono<Void> opened = audit.started(record);
+            return call.streamOn(model.engine()).delayUntil(chunk -> opened);
+        });
         Flux<byte[]> events = output.moderate(call, record, chunks, responses, state::settle);
         return ServerResponse.ok()
                 .contentType(MediaType.TEXT_EVENT_STREAM)
