@@ -33,7 +33,16 @@ public class FlowConfiguration {
      */
     @ConfigurationProperties("warden.rate-limit")
     public record RateLimitProperties(
-            String redisUri, RateLimiterOptions.Fallback fallback, Duration redisTimeout, Long defaultMaxTokens) {}
+            String redisUri, RateLimiterOptions.Fallback fallback, Duration redisTimeout, Long defaultMaxTokens) {
+        public RateLimitProperties {
+            // reserved against token limits for a request without max_tokens: zero would let such requests through
+            // token limits for free, and a negative reservation would fill the bucket up instead of drawing on it
+            if (defaultMaxTokens != null && defaultMaxTokens < 1) {
+                throw new IllegalArgumentException(
+                        "warden.rate-limit.default-max-tokens must be 1 or more, got " + defaultMaxTokens);
+            }
+        }
+    }
 
     @Bean(destroyMethod = "close")
     RateLimiter rateLimiter(RateLimitProperties properties, MeterRegistry metrics) {
