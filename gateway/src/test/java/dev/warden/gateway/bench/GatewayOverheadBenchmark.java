@@ -83,7 +83,7 @@ public final class GatewayOverheadBenchmark {
                     server = pg;
                     extra.add("--warden.audit.store=" + pg.getJdbcUrl("postgres", "postgres"));
                 }
-                BareForwarder bare = config.equals("floor") ? new BareForwarder(upstream.baseUrl()) : null;
+                BareForwarder bare = config.equals("floor") ? BareForwarder.whole(upstream.baseUrl()) : null;
                 AutoCloseable gateway = bare != null ? bare : start(upstream, tenants, config, guarded, extra);
                 try {
                     String port = bare != null

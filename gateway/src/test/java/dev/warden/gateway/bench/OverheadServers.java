@@ -16,7 +16,7 @@ public final class OverheadServers {
     public static void main(String[] args) throws Exception {
         ScriptedOpenAiServer upstream = ScriptedOpenAiServer.startFast();
         TestTenants tenants = TestTenants.create();
-        BareForwarder bare = new BareForwarder(upstream.baseUrl());
+        BareForwarder bare = BareForwarder.whole(upstream.baseUrl());
         String config = System.getProperty("bench.config", "proxy");
         ConfigurableApplicationContext gateway =
                 GatewayOverheadBenchmark.start(upstream, tenants, config, false, List.of());

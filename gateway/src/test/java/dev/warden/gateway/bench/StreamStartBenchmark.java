@@ -22,7 +22,7 @@ import org.springframework.context.ConfigurableApplicationContext;
  * <ul>
  *   <li>{@code unjudged}: a gateway with no output classifier (rules and embedded classifiers off), tenant
  *       {@code local} (hold-back by default): should pass chunk by chunk;</li>
- *   <li>{@code floor} (only when named in {@code -Dbench.rows}): not the gateway but {@link BareStreamForwarder}, the
+ *   <li>{@code floor} (only when named in {@code -Dbench.rows}): not the gateway but {@link BareForwarder#streaming}, the
  *       least any streaming JVM hop costs here;</li>
  *   <li>{@code hold-back}, {@code optimistic}, {@code buffer}: the default gateway (content rules and the embedded
  *       classifiers on), tenants with the default windows in each mode.</li>
@@ -83,7 +83,7 @@ public final class StreamStartBenchmark {
                 }
             }
             if (only.contains("floor")) {
-                try (BareStreamForwarder floor = new BareStreamForwarder(upstream.baseUrl())) {
+                try (BareForwarder floor = BareForwarder.streaming(upstream.baseUrl())) {
                     report.add(row(
                             "floor: bare reactor-netty stream forwarder (not the gateway)",
                             upstream,
