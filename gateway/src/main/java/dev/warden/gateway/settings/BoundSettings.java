@@ -7,7 +7,6 @@ import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.RecordComponent;
 import java.net.URL;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -42,15 +41,17 @@ public final class BoundSettings {
 
     private final Set<String> names;
     private final Set<String> maps;
-    private final Map<String, Class<?>> records;
+    private final Map<String, String> recordTypes;
+    private final ClassLoader loader;
     private final Set<String> uniformNames = new TreeSet<>();
     private final Set<String> uniformMaps = new TreeSet<>();
     private final Set<String> uniformGroups = new TreeSet<>();
 
-    private BoundSettings(Set<String> names, Set<String> maps, Map<String, Class<?>> records) {
+    private BoundSettings(Set<String> names, Set<String> maps, Map<String, String> recordTypes, ClassLoader loader) {
         this.names = Collections.unmodifiableSet(names);
         this.maps = Collections.unmodifiableSet(maps);
-        this.records = Collections.unmodifiableMap(records);
+        this.recordTypes = Collections.unmodifiableMap(recordTypes);
+        this.loader = loader;
         for (String name : names) {
             String uniform = uniform(name);
             uniformNames.add(uniform);
@@ -67,18 +68,19 @@ public final class BoundSettings {
     public static BoundSettings read(ClassLoader loader) {
         Set<String> names = new TreeSet<>();
         Set<String> maps = new TreeSet<>();
-        Map<String, Class<?>> records = new TreeMap<>();
+        Map<String, String> recordTypes = new TreeMap<>();
+        JsonMapper json = JsonMapper.builder().build();
         try {
             for (URL url : Collections.list(loader.getResources(METADATA))) {
                 JsonNode metadata;
                 try (InputStream in = url.openStream()) {
-                    metadata = JsonMapper.builder().build().readTree(in);
+                    metadata = json.readTree(in);
                 }
                 for (JsonNode group : metadata.path("groups")) {
                     String name = group.get("name").asString();
                     // "warden" itself is WardenProperties
                     if ((name.startsWith(PREFIX) || name.equals("warden")) && !group.has("sourceMethod")) {
-                        records.put(name, load(group.get("type").asString(), loader));
+                        recordTypes.put(name, group.get("type").asString());
                     }
                 }
                 for (JsonNode property : metadata.path("properties")) {
@@ -91,7 +93,7 @@ public final class BoundSettings {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + METADATA, e);
         }
-        return new BoundSettings(names, maps, records);
+        return new BoundSettings(names, maps, recordTypes, loader);
     }
 
     private static void add(String name, String type, ClassLoader loader, Set<String> names, Set<String> maps) {
@@ -144,8 +146,13 @@ public final class BoundSettings {
         return maps;
     }
 
-    /** Each top-level {@code @ConfigurationProperties} prefix and the record bound there. */
+    /**
+     * Each top-level {@code @ConfigurationProperties} prefix and the record bound there; loaded when asked, since the
+     * start-up check needs only the names.
+     */
     public Map<String, Class<?>> records() {
+        Map<String, Class<?>> records = new TreeMap<>();
+        recordTypes.forEach((prefix, type) -> records.put(prefix, load(type, loader)));
         return records;
     }
 
@@ -197,11 +204,12 @@ public final class BoundSettings {
         String unindexed = INDEX.matcher(lower).replaceAll("[]");
         int limit = Math.min(MAX_EDITS, (lower.length() - PREFIX.length()) / 4);
         LevenshteinDistance distance = new LevenshteinDistance(limit);
+        // -1: more than the limit away
         return names.stream()
-                .filter(name -> distance.apply(name, unindexed) >= 0)
-                .min(Comparator.comparingInt((String name) -> distance.apply(name, unindexed))
-                        .thenComparing(Comparator.naturalOrder()))
-                .map(name -> withIndices(name, lower));
+                .map(name -> Map.entry(name, distance.apply(name, unindexed)))
+                .filter(e -> e.getValue() >= 0)
+                .min(Map.Entry.<String, Integer>comparingByValue().thenComparing(Map.Entry.comparingByKey()))
+                .map(e -> withIndices(e.getKey(), lower));
     }
 
     /** {@code name}'s {@code []} filled with the indices {@code key} gives, in order. */
